@@ -1,0 +1,60 @@
+namespace ProtocolEngine.Runtime.Data;
+
+/// <summary>
+/// All records of one SDTM domain (or any dataset) in a study, column-wise. When the study has subjects,
+/// rows are grouped by subject in study subject order, and within a subject ordered by --SEQ and then by
+/// the first date variable; rows whose USUBJID is not a study subject come last. Immutable and thread-safe.
+/// </summary>
+public sealed class DomainTable
+{
+    private readonly Dictionary<string, int> _columnIndex;
+    private readonly int[]? _subjectStart;
+
+    /// <summary>Creates a table. <paramref name="subjectStart"/> has one entry per subject plus one (null for study-level data).</summary>
+    public DomainTable(string name, string? label, IReadOnlyList<Column> columns, int[]? subjectStart)
+    {
+        Name = name;
+        Label = label;
+        Columns = columns;
+        RowCount = columns.Count == 0 ? 0 : columns[0].Count;
+        foreach (var c in columns)
+            if (c.Count != RowCount)
+                throw new ArgumentException($"Column {c.Name} of {name} has {c.Count} values; the table has {RowCount} rows.", nameof(columns));
+        _columnIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < columns.Count; i++) _columnIndex.TryAdd(columns[i].Name, i);
+        _subjectStart = subjectStart;
+    }
+
+    /// <summary>The dataset name, upper case (DM, AE, SUPPAE, ...).</summary>
+    public string Name { get; }
+
+    /// <summary>The dataset label, when known.</summary>
+    public string? Label { get; }
+
+    /// <summary>The variables, in source order.</summary>
+    public IReadOnlyList<Column> Columns { get; }
+
+    /// <summary>The number of records.</summary>
+    public int RowCount { get; }
+
+    /// <summary>True when rows are indexed by subject (the dataset has USUBJID and the study has subjects).</summary>
+    public bool IsSubjectIndexed => _subjectStart is not null;
+
+    /// <summary>The column of a variable, or null when the dataset lacks it.</summary>
+    public Column? GetColumn(string name) => _columnIndex.TryGetValue(name, out int i) ? Columns[i] : null;
+
+    /// <summary>The first row of a subject and the number of its rows.</summary>
+    public (int Start, int Count) RowsOf(int subjectIndex)
+    {
+        if (_subjectStart is null) return (0, 0);
+        int start = _subjectStart[subjectIndex];
+        return (start, _subjectStart[subjectIndex + 1] - start);
+    }
+
+    /// <summary>The rows whose USUBJID is not a subject of the study (empty for study-level data).</summary>
+    public (int Start, int Count) OrphanRows =>
+        _subjectStart is null ? (0, 0) : (_subjectStart[^1], RowCount - _subjectStart[^1]);
+
+    /// <summary>A reference to one record.</summary>
+    public DomainRecord Record(int row) => new(this, row);
+}

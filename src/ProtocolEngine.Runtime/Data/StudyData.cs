@@ -1,0 +1,42 @@
+namespace ProtocolEngine.Runtime.Data;
+
+/// <summary>
+/// A whole study in memory: its subjects and every dataset, each indexed by subject. This is the view
+/// compiled rules read: <c>DM.AGE</c> reads the subject's DM row, <c>LB</c> the subject's LB rows.
+/// Immutable and safe to share across threads; build one with <see cref="StudyDataBuilder"/>.
+/// </summary>
+public sealed class StudyData
+{
+    private readonly Dictionary<string, DomainTable> _domains;
+    private readonly Dictionary<string, int> _subjectIndex;
+
+    internal StudyData(string? source, string[] subjectIds, IEnumerable<DomainTable> domains)
+    {
+        Source = source;
+        SubjectIds = subjectIds;
+        _subjectIndex = new Dictionary<string, int>(subjectIds.Length, StringComparer.Ordinal);
+        for (int i = 0; i < subjectIds.Length; i++) _subjectIndex[subjectIds[i]] = i;
+        _domains = domains.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Where the data came from (a folder, file or description), for reports.</summary>
+    public string? Source { get; }
+
+    /// <summary>Subject identifiers (USUBJID) in study order: DM order when DM is present.</summary>
+    public IReadOnlyList<string> SubjectIds { get; }
+
+    /// <summary>The number of subjects.</summary>
+    public int SubjectCount => SubjectIds.Count;
+
+    /// <summary>All datasets, ordered by name.</summary>
+    public IEnumerable<DomainTable> Domains => _domains.Values.OrderBy(d => d.Name, StringComparer.Ordinal);
+
+    /// <summary>A dataset by name, or null when the study has none of that name.</summary>
+    public DomainTable? GetDomain(string name) => _domains.TryGetValue(name, out var d) ? d : null;
+
+    /// <summary>True when the study holds the dataset.</summary>
+    public bool HasDomain(string name) => _domains.ContainsKey(name);
+
+    /// <summary>The index of a subject, or −1.</summary>
+    public int IndexOfSubject(string usubjid) => _subjectIndex.TryGetValue(usubjid, out int i) ? i : -1;
+}
