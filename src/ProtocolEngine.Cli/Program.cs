@@ -1,1 +1,3 @@
-return 0;
+using ProtocolEngine.Cli;
+
+return CliApp.Run(args);

@@ -1,0 +1,17 @@
+using Spectre.Console.Cli;
+
+namespace ProtocolEngine.Cli;
+
+/// <summary>Where every command is registered, one block per area, so the help lists them in a stable order.</summary>
+internal static class CommandRegistry
+{
+    public static void Register(IConfigurator config)
+    {
+        // Language (issue 2): check.
+        // Runtime (issue 3): conformance.
+        // Data (issue 4): data convert, data inspect, synth.
+        // Screening (issue 5): screen, explain, audit.
+        // Workflows (issue 6): simulate, journal.
+        // Checks (issue 8): validate.
+    }
+}
