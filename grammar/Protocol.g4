@@ -89,7 +89,7 @@ armDefinition
 
 randomization
     : 'randomize' 'permuted' 'blocks' 'of' INTEGER (',' INTEGER)* ('stratified' 'by' expressionTerm (',' expressionTerm)*)?
-      ('seed' INTEGER)?
+      ('seed' seed=INTEGER)?
     ;
 
 visitsDeclaration
@@ -111,7 +111,7 @@ signedInteger
     ;
 
 codelistDeclaration
-    : 'codelist' identifier STRING? ('system' STRING)? ('version' STRING)? codeEntry (',' codeEntry)*
+    : 'codelist' identifier title=STRING? ('system' system=STRING)? ('version' codeVersion=STRING)? codeEntry (',' codeEntry)*
     ;
 
 codeEntry
@@ -236,7 +236,7 @@ stateClause
     : 'initial'                                                          #initialClause
     | 'final'                                                            #finalClause
     | 'on' 'entry' action (',' action)*                                  #entryClause
-    | kind=('task' | 'gate') identifier STRING? 'for' identifier ('or' identifier)* taskClause*   #taskStateClause
+    | kind=('task' | 'gate') identifier STRING? ('for' identifier ('or' identifier)*)? taskClause*   #taskStateClause
     | 'deadline' clockDuration '->' identifier ('reason' STRING)?      #deadlineClause
     ;
 
