@@ -395,12 +395,12 @@ caseItem
     ;
 
 term
-    : invocation                                                                             #invocationTerm
+    : ('List' ('<' typeSpecifier '>')?)? '{' (expression (',' expression)*)? '}'             #listSelectorTerm
+    | invocation                                                                             #invocationTerm
     | literal                                                                                #literalTerm
     | 'Interval' (open='[' | open='(') expression ',' expression (close=']' | close=')')      #intervalSelectorTerm
     | 'Tuple'? '{' (':' | tupleElementSelector (',' tupleElementSelector)*) '}'              #tupleSelectorTerm
     | identifier '{' (instanceElementSelector (',' instanceElementSelector)*)? '}'           #instanceSelectorTerm
-    | ('List' ('<' typeSpecifier '>')?)? '{' (expression (',' expression)*)? '}'             #listSelectorTerm
     | 'Code' STRING_LITERAL 'from' identifier ('display' STRING_LITERAL)?                    #codeSelectorTerm
     | 'Concept' '{' codeSelector (',' codeSelector)* '}' ('display' STRING_LITERAL)?        #conceptSelectorTerm
     | '(' expression ')'                                                                     #parenthesizedTerm

@@ -12,6 +12,8 @@ internal sealed partial class Binder
     /// <summary>Binds a call of a builtin: picks the cheapest overload, inserting implicit conversions.</summary>
     private BoundExpression Call(SyntaxNode syntax, string name, ImmutableArray<BoundExpression> args)
     {
+        // An operand that already failed to bind has been reported; do not cascade.
+        if (args.Any(a => a is BoundError)) return new BoundError(syntax);
         var overloads = BuiltinCatalog.Lookup(name);
         BuiltinOverload? best = null;
         ProtocolType? bestT = null;

@@ -117,9 +117,10 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             DataModel = model,
             ContentHash = hash,
             Criteria = binder.Criteria,
-            Checks = [.. binder.Checks, .. allLibraries.SelectMany(l => l.Checks)],
-            SafetyRules = [.. binder.SafetyRules, .. allLibraries.SelectMany(l => l.SafetyRules)],
-            Workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows)],
+            // A protocol's own check, rule or workflow replaces an imported one of the same name.
+            Checks = [.. binder.Checks, .. allLibraries.SelectMany(l => l.Checks).Where(c => binder.Checks.All(o => o.Id != c.Id))],
+            SafetyRules = [.. binder.SafetyRules, .. allLibraries.SelectMany(l => l.SafetyRules).Where(r => binder.SafetyRules.All(o => o.Id != r.Id))],
+            Workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows).Where(w => binder.Workflows.All(o => o.Name != w.Name))],
             Defines = binder.Defines,
             Functions = binder.Functions,
             Tables = binder.Tables,

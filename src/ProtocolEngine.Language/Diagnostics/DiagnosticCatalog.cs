@@ -9,6 +9,43 @@ namespace ProtocolEngine.Language.Diagnostics;
 /// </summary>
 public static class DiagnosticCatalog
 {
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Names = new(() =>
+        Entries().ToDictionary(e => e.Code, e => e.Name, StringComparer.Ordinal));
+
+    /// <summary>
+    /// Every catalog entry: its code, method name and a sample message (each method called once with
+    /// placeholder arguments). Used by the uniqueness test, the SARIF rule table and docs/diagnostics.md.
+    /// </summary>
+    public static IEnumerable<(string Code, string Name, DiagnosticSeverity Severity, string SampleMessage)> Entries()
+    {
+        foreach (var method in typeof(DiagnosticCatalog).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+        {
+            if (method.ReturnType != typeof(Diagnostic)) continue;
+            var args = method.GetParameters().Select(p => p.ParameterType switch
+            {
+                var t when t == typeof(TextSpan) => (object?)new TextSpan(0, 0),
+                var t when t == typeof(string) => p.Name,
+                var t when t == typeof(int) => 1,
+                var t when t == typeof(long) => 1L,
+                var t when t == typeof(TimeSpan) => TimeSpan.FromSeconds(1),
+                _ => null,
+            }).ToArray();
+            var d = (Diagnostic)method.Invoke(null, args)!;
+            yield return (d.Code, method.Name, d.Severity, d.Message);
+        }
+    }
+
+    /// <summary>The catalog name of a code, for example UnknownVariable for PE1004.</summary>
+    public static string NameOf(string code) => Names.Value.TryGetValue(code, out var name) ? name : code;
+
+    /// <summary>A short description of a code, for example "Unknown variable".</summary>
+    public static string Describe(string code)
+    {
+        var name = NameOf(code);
+        var words = System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z0-9])(?=[A-Z])", " ").ToLowerInvariant();
+        return words.Length == 0 ? code : char.ToUpperInvariant(words[0]) + words[1..];
+    }
+
     private static Diagnostic Error(TextSpan span, string code, string message) => new(span, DiagnosticSeverity.Error, code, message);
     private static Diagnostic Warning(TextSpan span, string code, string message) => new(span, DiagnosticSeverity.Warning, code, message);
 
