@@ -614,11 +614,20 @@ softKeyword
 // Quoted texts: "..." for titles, names and codes in declarations (and CQL quoted identifiers in
 // expressions); '...' for CQL string literals and UCUM units.
 STRING
-    : '"' (ESC | ~["\\])* '"'
+    : '"' (ESC | ~["\\\r\n])* '"'
     ;
 
 STRING_LITERAL
-    : '\'' (ESC | ~['\\])* '\''
+    : '\'' (ESC | ~['\\\r\n])* '\''
+    ;
+
+// A quote left open to the end of its line: reported once, then read as if it were closed.
+UNTERMINATED_STRING
+    : '"' (ESC | ~["\\\r\n])*
+    ;
+
+UNTERMINATED_STRING_LITERAL
+    : '\'' (ESC | ~['\\\r\n])*
     ;
 
 DELIMITED_IDENTIFIER
@@ -683,14 +692,7 @@ fragment TIMEZONE_OFFSET
     | ('+' | '-') [0-9][0-9] ':' [0-9][0-9]
     ;
 
+// Any escaped character lexes; the syntax builder reports the ones the language does not define.
 fragment ESC
-    : '\\' (["'`\\/fnrt] | UNICODE)
-    ;
-
-fragment UNICODE
-    : 'u' HEX HEX HEX HEX
-    ;
-
-fragment HEX
-    : [0-9a-fA-F]
+    : '\\' ~[\r\n]
     ;

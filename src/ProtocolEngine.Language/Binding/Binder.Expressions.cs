@@ -245,7 +245,12 @@ internal sealed partial class Binder
                 NameSuggester.Suggest(name, _dataModel.Domains.Select(d => d.Name))));
             return new BoundError(n);
         }
-        Report(DiagnosticCatalog.UnknownName(n.Span, name, NameSuggester.Suggest(name, AllNames(scope))));
+        // A near miss of a visit or code list name gets the message for that kind of name.
+        var suggestion = NameSuggester.Suggest(name, AllNames(scope));
+        if (suggestion is not null && _visits.ContainsKey(suggestion)) Report(DiagnosticCatalog.UnknownVisit(n.Span, name, suggestion));
+        else if (suggestion is not null && (_codeLists.ContainsKey(suggestion) || _imports.Any(i => i.CodeLists.ContainsKey(suggestion))))
+            Report(DiagnosticCatalog.UnknownCodeList(n.Span, name, suggestion));
+        else Report(DiagnosticCatalog.UnknownName(n.Span, name, suggestion));
         return new BoundError(n);
     }
 
@@ -302,9 +307,8 @@ internal sealed partial class Binder
 
     private BoundExpression BindMemberAccess(MemberAccessSyntax m, Scope scope)
     {
-        // An imported library's alias qualifies its names: ctcae5.AltGrade.
-        if (m.Target is NameSyntax { Identifier.Name: var qualifier } && scope.Lookup(qualifier) is null &&
-            _imports.FirstOrDefault(i => i.Alias == qualifier) is { } library)
+        // An imported library's alias or full name qualifies its names: ctcae5.Grade, std.ctcae5.Grade.
+        if (FindLibrary(m.Target, scope) is { } library)
         {
             var name = m.Member.Name;
             if (library.Defines.TryGetValue(name, out var d)) return new BoundDefineReference(m, d);
@@ -395,10 +399,10 @@ internal sealed partial class Binder
     private BoundExpression BindInvocation(InvocationSyntax i, Scope scope)
     {
         var name = i.Name.Name;
-        // Library-qualified calls: ctcae5.AltGrade(x).
-        if (i.Target is NameSyntax { Identifier.Name: var qualifier } && scope.Lookup(qualifier) is null &&
-            _imports.FirstOrDefault(l => l.Alias == qualifier) is { } library)
+        // Library-qualified calls: ctcae5.Grade(x), std.ctcae5.Grade(x).
+        if (i.Target is not null && FindLibrary(i.Target, scope) is { } library)
         {
+            var qualifier = library.Alias;
             var args = i.Arguments.Select(a => BindExpression(a, scope)).ToImmutableArray();
             if (library.Functions.TryGetValue(name, out var lf)) return CallFunction(i, lf, args);
             if (library.Tables.TryGetValue(name, out var lt)) return CallTable(i, lt, args);
@@ -426,6 +430,20 @@ internal sealed partial class Binder
             .Concat(_functions.Keys).Concat(_tables.Keys).Concat(_imports.SelectMany(l => l.Functions.Keys.Concat(l.Tables.Keys)));
         Report(DiagnosticCatalog.UnknownFunction(i.Name.Span, name, NameSuggester.Suggest(name, candidates)));
         return new BoundError(i);
+    }
+
+    /// <summary>The imported library a dotted name (alias or full name) denotes, unless a local hides it.</summary>
+    private LibraryExports? FindLibrary(ExpressionSyntax target, Scope scope)
+    {
+        static string? Dotted(ExpressionSyntax e) => e switch
+        {
+            NameSyntax n => n.Identifier.Name,
+            MemberAccessSyntax { Target: var t, Member.Name: var member } when Dotted(t) is { } prefix => prefix + "." + member,
+            _ => null,
+        };
+        var name = Dotted(target);
+        if (name is null || scope.Lookup(name.Split('.')[0]) is not null) return null;
+        return _imports.FirstOrDefault(l => l.Alias == name) ?? _imports.FirstOrDefault(l => l.Name == name);
     }
 
     private BoundExpression CallFunction(SyntaxNode syntax, FunctionSymbol function, ImmutableArray<BoundExpression> args)

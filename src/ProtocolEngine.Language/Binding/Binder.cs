@@ -361,6 +361,7 @@ internal sealed partial class Binder
                 var name = n.Name.Text;
                 if (name.Length == 0) return ProtocolType.Any;
                 if (ProtocolType.Primitives.TryGetValue(name, out var primitive)) return primitive;
+                if (name == "CodeList") return ProtocolType.CodeList;
                 if (_dataModel?.FindDomain(name) is { } domain) return new RecordType(domain);
                 var candidates = ProtocolType.Primitives.Keys.Where(k => !k.StartsWith("System.", StringComparison.Ordinal))
                     .Concat(_dataModel?.Domains.Select(d => d.Name) ?? []);

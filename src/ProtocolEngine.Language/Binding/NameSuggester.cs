@@ -10,7 +10,8 @@ internal static class NameSuggester
         string? best = null;
         int bestDistance = int.MaxValue;
         // Allow about one edit per three characters: AESERR -> AESER, Screning -> Screening, not AGE -> SEX.
-        int limit = Math.Max(1, name.Length / 3);
+        int limit = name.Length / 3;
+        if (limit == 0) return null;
         foreach (var candidate in candidates.Distinct(StringComparer.Ordinal))
         {
             if (candidate == name) continue;

@@ -63,7 +63,7 @@ public static class DiagnosticCatalog
 
     /// <summary>A construct ended before its expression.</summary>
     public static Diagnostic MissingExpression(TextSpan span, string context) =>
-        Error(span, "PE0003", $"An expression is missing {context}.");
+        Error(span, "PE0003", $"An expression is missing {context}: write the condition or value here.");
 
     /// <summary>A whole number literal outside the range of its type.</summary>
     public static Diagnostic NumberOutOfRange(TextSpan span, string text, string type) =>
@@ -100,6 +100,10 @@ public static class DiagnosticCatalog
     /// <summary>A clause given twice in one declaration.</summary>
     public static Diagnostic DuplicateClause(TextSpan span, string clause, string owner) =>
         Error(span, "PE0012", $"{owner} has more than one `{clause}` clause; keep one.");
+
+    /// <summary>A quoted text without its closing quote.</summary>
+    public static Diagnostic UnterminatedText(TextSpan span, string quote) =>
+        Error(span, "PE0013", $"This text has no closing quote: add {quote} at its end (texts cannot span lines).");
 
     // ----- PE1xxx: names and types -----
 

@@ -55,16 +55,27 @@ public static class ProtocolParser
         lexer.RemoveErrorListeners();
         var tokens = new CommonTokenStream(lexer);
         tokens.Fill();
-        // A stray character becomes one diagnostic and is then hidden, so the parser carries on as if it were not there.
+        // A stray character becomes one diagnostic and is then hidden, so the parser carries on as if it were not there;
+        // a text left open is reported and then read as if it were closed.
         foreach (var token in tokens.GetTokens())
         {
-            if (token.Type == G.ProtocolLexer.UNEXPECTED_CHARACTER && token is CommonToken ct)
+            if (token is not CommonToken ct) continue;
+            switch (token.Type)
             {
-                var span = new TextSpan(token.StartIndex, 1);
-                diagnostics.Add(token.Text is "'" or "\"" or "`"
-                    ? DiagnosticCatalog.UnexpectedToken(span, $"an unterminated {(token.Text == "'" ? "string" : token.Text == "\"" ? "text" : "name")}", $"a closing {token.Text} on the same text")
-                    : DiagnosticCatalog.UnexpectedCharacter(span, $"'{token.Text}'"));
-                ct.Channel = Lexer.Hidden;
+                case G.ProtocolLexer.UNEXPECTED_CHARACTER:
+                    diagnostics.Add(DiagnosticCatalog.UnexpectedCharacter(new TextSpan(token.StartIndex, 1), $"'{token.Text}'"));
+                    ct.Channel = Lexer.Hidden;
+                    break;
+                case G.ProtocolLexer.UNTERMINATED_STRING:
+                    diagnostics.Add(DiagnosticCatalog.UnterminatedText(TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1), "\""));
+                    ct.Type = G.ProtocolLexer.STRING;
+                    ct.Text = token.Text + "\"";
+                    break;
+                case G.ProtocolLexer.UNTERMINATED_STRING_LITERAL:
+                    diagnostics.Add(DiagnosticCatalog.UnterminatedText(TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1), "'"));
+                    ct.Type = G.ProtocolLexer.STRING_LITERAL;
+                    ct.Text = token.Text + "'";
+                    break;
             }
         }
 
@@ -90,6 +101,19 @@ public static class ProtocolParser
     /// <summary>Turns ANTLR's recovery reports into catalog diagnostics with plain-language expectations.</summary>
     private sealed class ReportingErrorStrategy(List<Diagnostic> diagnostics) : DefaultErrorStrategy
     {
+        // Words that start a declaration or a member of a block. Recovery never deletes them, so an error in
+        // one declaration does not swallow the next.
+        private static readonly HashSet<string> Structural = new(StringComparer.Ordinal)
+        {
+            "protocol", "library", "import", "parameter", "roles", "arms", "visits", "codelist", "define", "criteria", "check", "table",
+            "safety", "workflow", "inclusion", "exclusion", "rule", "state",
+        };
+
+        private static bool IsStructural(IToken token) => token.Type == TokenConstants.EOF || Structural.Contains(token.Text ?? "");
+
+        protected override IToken? SingleTokenDeletion(Parser recognizer) =>
+            IsStructural(recognizer.CurrentToken) ? null : base.SingleTokenDeletion(recognizer);
+
         protected override void ReportNoViableAlternative(Parser recognizer, NoViableAltException e) =>
             Report(e.OffendingToken, recognizer, GetExpectedTokens(recognizer));
 
@@ -118,16 +142,22 @@ public static class ProtocolParser
             var span = token.Type == TokenConstants.EOF
                 ? new TextSpan(Math.Max(0, token.StartIndex), 0)
                 : TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
-            diagnostics.Add(DiagnosticCatalog.UnexpectedToken(span, Describe(token), DescribeExpected(expected, recognizer.Vocabulary)));
+            var what = DescribeExpected(expected, recognizer.Vocabulary);
+            // The next declaration (or the end of the file) where an expression should be: the expression is missing.
+            if (what.StartsWith("an expression", StringComparison.Ordinal) && IsStructural(token))
+                diagnostics.Add(DiagnosticCatalog.MissingExpression(span, "before " + Describe(token)));
+            else
+                diagnostics.Add(DiagnosticCatalog.UnexpectedToken(span, Describe(token), what));
         }
 
         private static string Describe(IToken token) => token.Type switch
         {
             TokenConstants.EOF => "end of file",
-            G.ProtocolLexer.STRING or G.ProtocolLexer.STRING_LITERAL => "text " + Truncate(token.Text),
+            G.ProtocolLexer.STRING or G.ProtocolLexer.STRING_LITERAL => "text " + Truncate(token.Text ?? ""),
+            _ when Structural.Contains(token.Text ?? "") => "'" + token.Text + "'",
             G.ProtocolLexer.IDENTIFIER => "name '" + token.Text + "'",
             G.ProtocolLexer.INTEGER or G.ProtocolLexer.DECIMAL or G.ProtocolLexer.LONG => "number " + token.Text,
-            _ => "'" + Truncate(token.Text) + "'",
+            _ => "'" + Truncate(token.Text ?? "") + "'",
         };
 
         private static string Truncate(string text) => text.Length > 40 ? text[..37] + "..." : text;

@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Tests.Infrastructure;
+
+namespace ProtocolEngine.Language.Tests.Diagnostics;
+
+public sealed class DiagnosticCatalogTests
+{
+    [Fact]
+    public void Codes_are_unique()
+    {
+        var entries = DiagnosticCatalog.Entries().ToList();
+        var duplicates = entries.GroupBy(e => e.Code).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(e => e.Name))}").ToList();
+        Assert.True(duplicates.Count == 0, "Codes used by more than one catalog entry: " + string.Join("; ", duplicates));
+    }
+
+    [Fact]
+    public void Codes_follow_the_ranges()
+    {
+        foreach (var e in DiagnosticCatalog.Entries())
+            Assert.Matches(new Regex("^PE[0129][0-9]{3}$"), e.Code);
+    }
+
+    [Fact]
+    public void Messages_end_with_punctuation_and_mention_no_internal_types()
+    {
+        foreach (var e in DiagnosticCatalog.Entries())
+        {
+            Assert.True(e.SampleMessage.TrimEnd().EndsWith('.') || e.SampleMessage.TrimEnd().EndsWith('?') || e.Code == "PE9004",
+                $"{e.Code} message does not end a sentence: {e.SampleMessage}");
+            Assert.DoesNotContain("Exception", e.SampleMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Every_compile_time_code_has_a_baseline_case()
+    {
+        var baselines = Directory.GetFiles(Path.Combine(RepositoryPaths.LanguageTests, "Baselines"), "main.diagnostics.txt", SearchOption.AllDirectories)
+            .Select(File.ReadAllText).ToList();
+        var missing = DiagnosticCatalog.Entries().Select(e => e.Code).Where(c => !c.StartsWith("PE9", StringComparison.Ordinal))
+            .Where(code => !baselines.Any(b => b.Contains("[" + code + " ", StringComparison.Ordinal))).Order().ToList();
+        Assert.True(missing.Count == 0, "Codes without a baseline case: " + string.Join(", ", missing));
+    }
+}
