@@ -595,8 +595,11 @@ internal sealed partial class Binder
         var conversion = Conversions.Find(value.Type, target);
         if (conversion is null) return null;
         if (conversion.Kind == ConversionKind.Identity) return value;
-        // A null literal simply takes the target type.
+        // A null literal simply takes the target type; numeric literals convert now rather than at every evaluation.
         if (value is BoundLiteral { Value: null }) return new BoundLiteral(value.Syntax, target, null);
+        if (value is BoundLiteral { Value: int i } && conversion.Kind == ConversionKind.IntegerToDecimal) return new BoundLiteral(value.Syntax, target, (decimal)i);
+        if (value is BoundLiteral { Value: int j } && conversion.Kind == ConversionKind.IntegerToLong) return new BoundLiteral(value.Syntax, target, (long)j);
+        if (value is BoundLiteral { Value: long l } && conversion.Kind == ConversionKind.LongToDecimal) return new BoundLiteral(value.Syntax, target, (decimal)l);
         return new BoundConversion(value.Syntax, conversion, value);
     }
 }

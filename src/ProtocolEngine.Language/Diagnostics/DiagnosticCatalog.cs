@@ -24,7 +24,7 @@ public static class DiagnosticCatalog
             var args = method.GetParameters().Select(p => p.ParameterType switch
             {
                 var t when t == typeof(TextSpan) => (object?)new TextSpan(0, 0),
-                var t when t == typeof(string) => p.Name,
+                var t when t == typeof(string) => "{" + p.Name + "}",
                 var t when t == typeof(int) => 1,
                 var t when t == typeof(long) => 1L,
                 var t when t == typeof(TimeSpan) => TimeSpan.FromSeconds(1),

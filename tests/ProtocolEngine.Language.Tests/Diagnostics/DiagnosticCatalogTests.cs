@@ -42,3 +42,22 @@ public sealed class DiagnosticCatalogTests
         Assert.True(missing.Count == 0, "Codes without a baseline case: " + string.Join(", ", missing));
     }
 }
+
+public sealed class DiagnosticsDocumentTests
+{
+    /// <summary>docs/diagnostics.md is generated from the catalog; this keeps it in step (PROTOCOLENGINE_UPDATE_BASELINES=1 rewrites it).</summary>
+    [Fact]
+    public void Diagnostics_document_lists_every_code()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("# Diagnostics\n\n");
+        sb.Append("Every problem the compiler or the runtime reports has a stable code. Codes are never reused or renumbered.\n");
+        sb.Append("PE0xxx are syntax errors, PE1xxx names and types, PE2xxx workflows and safety rules, PE9xxx problems while a rule runs.\n");
+        sb.Append("The example message shows the wording with placeholder names in place of the real ones.\n\n");
+        sb.Append("This file is generated from `DiagnosticCatalog` by `DiagnosticsDocumentTests`.\n\n");
+        sb.Append("| code | name | severity | example message |\n|---|---|---|---|\n");
+        foreach (var e in ProtocolEngine.Language.Diagnostics.DiagnosticCatalog.Entries().OrderBy(e => e.Code, StringComparer.Ordinal))
+            sb.Append($"| {e.Code} | {e.Name} | {e.Severity.ToString().ToLowerInvariant()} | {e.SampleMessage.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
+        Baseline.AssertMatches(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics.md"), sb.ToString());
+    }
+}
