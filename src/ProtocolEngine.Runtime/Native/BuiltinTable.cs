@@ -266,6 +266,9 @@ public static class BuiltinTable
         R("IndexOf(List<T>,T)", (Func<IL?, object?, int?>)Lists.IndexOf);
         R("Length(List<T>)", (Func<IL?, int?>)Lists.Length);
         R("SingletonFrom(List<T>)", (Func<IL?, object?>)Lists.SingletonFrom);
+        R("Slice(List<T>)", (Func<IL?, IL?>)Lists.Slice);
+        R("Slice(List<T>,Integer)", (Func<IL?, int?, IL?>)Lists.Slice);
+        R("Slice(List<T>,Integer,Integer)", (Func<IL?, int?, int?, IL?>)Lists.Slice);
         R("Distinct(List<T>)", (Func<IL?, IL?>)Lists.Distinct);
         R("Flatten(List<List<T>>)", (Func<IL?, IL?>)Lists.Flatten);
         R("Union(List<T>,List<T>)", (Func<IL?, IL?, IL?>)Lists.Union);

@@ -97,7 +97,7 @@ internal sealed class ExpressionCompiler
             BoundCase c => Case(c, f),
             BoundList l => ListSelector(l, f),
             BoundTuple t => TupleSelector(t, f),
-            BoundInterval iv => E.New(typeof(CqlInterval).GetConstructors()[0], Box(Compile(iv.Low, f)), E.Constant(iv.LowClosed), Box(Compile(iv.High, f)), E.Constant(iv.HighClosed)),
+            BoundInterval iv => E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Interval))!, Box(Compile(iv.Low, f)), E.Constant(iv.LowClosed), Box(Compile(iv.High, f)), E.Constant(iv.HighClosed)),
             BoundTypeExtent t => E.Constant(TypeExtent(t), Clr(t.Type)),
             BoundQuery q => Query(q, f),
             BoundError e => throw new InvalidOperationException($"A rule with errors cannot run (at {e.Syntax.Span})."),

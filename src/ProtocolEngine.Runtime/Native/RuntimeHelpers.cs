@@ -60,6 +60,15 @@ public static class RuntimeHelpers
         return matches.Count > 0 ? matches[0] : hasOtherwise ? otherwise : null;
     }
 
+    /// <summary>Builds an interval, rejecting one whose low bound lies after its high bound (Interval[5, 3]).</summary>
+    public static CqlInterval Interval(object? low, bool lowClosed, object? high, bool highClosed)
+    {
+        var interval = new CqlInterval(low, lowClosed, high, highClosed);
+        if (low is not null && high is not null && Cql.Compare(Intervals.ClosedLow(interval), Intervals.ClosedHigh(interval)) is > 0)
+            throw new CqlRuntimeException($"{interval} is not a valid interval: its start is after its end.");
+        return interval;
+    }
+
     /// <summary>Builds a tuple.</summary>
     public static CqlTuple Tuple(string[] names, object?[] values) => new(names, values);
 

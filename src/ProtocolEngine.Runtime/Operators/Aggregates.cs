@@ -32,7 +32,7 @@ public static class Aggregates
     public static CqlQuantity? ProductQuantity(IReadOnlyList<object?>? list) => Values(list) is { Count: > 0 } v ? v.Cast<CqlQuantity>().Aggregate((a, x) => Arithmetic.Multiply(a, x)!) : null;
 
     /// <summary>Mean of decimals.</summary>
-    public static decimal? AvgDecimal(IReadOnlyList<object?>? list) => Values(list) is { Count: > 0 } v ? v.Sum(x => (decimal)x) / v.Count : null;
+    public static decimal? AvgDecimal(IReadOnlyList<object?>? list) => Values(list) is { Count: > 0 } v ? Arithmetic.Eight(v.Sum(x => (decimal)x) / v.Count) : null;
     /// <summary>Mean of quantities.</summary>
     public static CqlQuantity? AvgQuantity(IReadOnlyList<object?>? list) =>
         SumQuantity(list) is { } sum ? new CqlQuantity(sum.Value / Values(list).Count, sum.Unit) : null;
@@ -60,10 +60,10 @@ public static class Aggregates
         if (v.Count == 0 || !population && v.Count < 2) return null;
         var mean = v.Sum() / v.Count;
         var ss = v.Sum(x => (x - mean) * (x - mean));
-        return ss / (population ? v.Count : v.Count - 1);
+        return Arithmetic.Eight(ss / (population ? v.Count : v.Count - 1));
     }
 
-    private static decimal Sqrt(decimal d) => (decimal)Math.Sqrt((double)d);
+    private static decimal Sqrt(decimal d) => Arithmetic.Eight((decimal)Math.Sqrt((double)d));
 
     private static List<decimal> Decimals(IReadOnlyList<object?>? list) => Values(list).Select(x => x is CqlQuantity q ? q.Value : (decimal)x).ToList();
 
@@ -92,7 +92,7 @@ public static class Aggregates
         var v = Decimals(list);
         if (v.Count == 0) return null;
         var logSum = v.Sum(x => Math.Log((double)x));
-        return (decimal)Math.Exp(logSum / v.Count);
+        return Arithmetic.Eight((decimal)Math.Exp(logSum / v.Count));
     }
 
     /// <summary>The least element (null for an empty list; uncomparable elements keep the earlier).</summary>

@@ -60,7 +60,10 @@ public static class Arithmetic
         a is null || b is null ? null : new CqlQuantity(a.Value * b.Value, Units.Multiply(a.Unit, b.Unit));
 
     /// <summary>a / b; null when b is 0.</summary>
-    public static decimal? Divide(decimal? a, decimal? b) => a is null || b is null || b.Value == 0 ? null : Range(Safe(() => a.Value / b.Value));
+    public static decimal? Divide(decimal? a, decimal? b) => a is null || b is null || b.Value == 0 ? null : Range(Safe(() => Eight(a.Value / b.Value)));
+
+    /// <summary>CQL decimals keep 8 decimal places: results that do not terminate are rounded there.</summary>
+    internal static decimal Eight(decimal d) => d.Scale > 8 ? decimal.Round(d, 8, MidpointRounding.AwayFromZero) : d;
     /// <summary>a / b with units divided ('g' / 'g' = '1').</summary>
     public static CqlQuantity? Divide(CqlQuantity? a, CqlQuantity? b)
     {
@@ -133,7 +136,7 @@ public static class Arithmetic
             }
         }
         var r = Math.Pow((double)a.Value, (double)b.Value);
-        return double.IsNaN(r) || double.IsInfinity(r) ? null : Range(Safe(() => (decimal)r));
+        return double.IsNaN(r) || double.IsInfinity(r) ? null : Range(Safe(() => Eight((decimal)r)));
     }
 
     /// <summary>-a.</summary>
@@ -163,10 +166,10 @@ public static class Arithmetic
 
     private static int? ToInt(decimal? d) => d is null || d > int.MaxValue || d < int.MinValue ? null : (int)d.Value;
 
-    /// <summary>Rounds half away from zero... CQL rounds half up (toward positive infinity).</summary>
+    /// <summary>Rounds to a whole number (halves away from zero: Round(-0.5) is -1.0).</summary>
     public static decimal? Round(decimal? a) => Round(a, 0);
 
-    /// <summary>Rounds to the given number of decimal places, halves toward positive infinity (CQL: Round(-0.5) = -1.0? no: -1.0 is away from zero).</summary>
+    /// <summary>Rounds to the given number of decimal places, halves away from zero.</summary>
     public static decimal? Round(decimal? a, int? places)
     {
         if (a is null) return null;
@@ -182,7 +185,7 @@ public static class Arithmetic
         if (a is null) return null;
         var r = Math.Exp((double)a.Value);
         if (double.IsInfinity(r) || r > (double)Points.MaxDecimal) throw new CqlRuntimeException($"Exp({a}) is out of the range of Decimal.");
-        return (decimal)r;
+        return Eight((decimal)r);
     }
 
     /// <summary>Natural logarithm (error for a &lt;= 0).</summary>
@@ -190,7 +193,7 @@ public static class Arithmetic
     {
         if (a is null) return null;
         if (a <= 0) throw new CqlRuntimeException($"Ln({a}) is undefined.");
-        return (decimal)Math.Log((double)a.Value);
+        return Eight((decimal)Math.Log((double)a.Value));
     }
 
     /// <summary>Logarithm of a in base b (null when undefined).</summary>

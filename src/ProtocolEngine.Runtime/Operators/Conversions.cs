@@ -125,7 +125,15 @@ public static partial class Conversions
     public static CqlDateTime? ToDateTime(CqlDateTime? dt) => dt;
 
     /// <summary>"hh:mm:ss.fff" (optionally with a leading T) to a Time.</summary>
-    public static CqlTime? ToTime(string? s) => s is not null && CqlTime.TryParseIso(s.TrimStart('T'), out var t) ? t : null;
+    public static CqlTime? ToTime(string? s)
+    {
+        if (s is null) return null;
+        var text = s.TrimStart('T');
+        // A time of day carries no offset: ignore one if the text has it (T14:30:00.0+05:30).
+        int offset = text.IndexOfAny(['+', '-', 'Z']);
+        if (offset > 0) text = text[..offset];
+        return CqlTime.TryParseIso(text, out var t) ? t : null;
+    }
     /// <summary>Identity.</summary>
     public static CqlTime? ToTime(CqlTime? t) => t;
 

@@ -30,11 +30,9 @@ public static class Cql
             case CqlTuple x when b is CqlTuple y: return TupleEqual(x, y);
             case IReadOnlyList<object?> x when b is IReadOnlyList<object?> y: return ListEqual(x, y);
             case DomainRecord x when b is DomainRecord y: return x.Equals(y);
-            default: return a.Equals(b) ? true : IsComparableKind(a, b) ? false : false;
+            default: return a.Equals(b);
         }
     }
-
-    private static bool IsComparableKind(object a, object b) => a.GetType() == b.GetType();
 
     private static bool? TemporalEqual(object a, object b) => (a, b) switch
     {
@@ -161,7 +159,8 @@ public static class Cql
         static string Calendar(string u) => u switch { "a" => "year", "mo" => "month", _ => u };
         var ua = Calendar(a.Unit);
         var ub = Calendar(b.Unit);
-        if (Units.Factor(ub, ua) is { } f && !MixesCalendarAndDefinite(ua, ub)) return a.Value == Round(b.Value * f);
+        bool approximate = Units.IsVariableCalendar(ua) != Units.IsVariableCalendar(ub);
+        if (!approximate && Units.Factor(ub, ua) is { } f) return a.Value == Round(b.Value * f);
         static decimal? Days(CqlQuantity q, string unit) => unit switch
         {
             "year" => q.Value * 365m,

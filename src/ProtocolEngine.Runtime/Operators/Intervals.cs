@@ -41,16 +41,19 @@ public static class Intervals
 
     private static bool? Eq(object? a, object? b, DateTimePrecision? p) => Cql.Compare(a, b, p) is int c ? c == 0 : null;
 
-    /// <summary>The low bound for comparisons: a null open low is below everything.</summary>
-    private static (object? Value, bool Unbounded) LowOf(CqlInterval i) => !i.LowClosed && i.Low is null ? (null, true) : (ClosedLow(i), false);
+    /// <summary>The low bound for comparisons: a null low is below everything (an open null is unbounded; a closed null is taken likewise, as the reference engines do).</summary>
+    private static (object? Value, bool Unbounded) LowOf(CqlInterval i) => i.Low is null ? (null, true) : (ClosedLow(i), false);
 
-    /// <summary>The high bound for comparisons: a null open high is above everything.</summary>
-    private static (object? Value, bool Unbounded) HighOf(CqlInterval i) => !i.HighClosed && i.High is null ? (null, true) : (ClosedHigh(i), false);
+    /// <summary>The high bound for comparisons: a null high is above everything.</summary>
+    private static (object? Value, bool Unbounded) HighOf(CqlInterval i) => i.High is null ? (null, true) : (ClosedHigh(i), false);
 
     /// <summary><c>point in interval</c> (and <c>interval contains point</c>).</summary>
     public static bool? In(object? point, CqlInterval? interval, string? precision)
     {
-        if (point is null || interval is null) return null;
+        if (interval is null) return false;
+        if (point is null) return null;
+        // An interval of two unknown bounds holds nothing that can be named.
+        if (interval.Low is null && interval.High is null) return false;
         var p = Temporal.ParsePrecision(precision);
         var (low, lowUnbounded) = LowOf(interval);
         var (high, highUnbounded) = HighOf(interval);
@@ -236,7 +239,12 @@ public static class Intervals
     private static object? Max(object? a, object? b) => Cql.Compare(a, b) is int c ? (c >= 0 ? a : b) : null;
 
     /// <summary><c>width of i</c>: end minus start.</summary>
-    public static object? Width(CqlInterval? i) => i is null ? null : Points.Difference(End(i), Start(i));
+    public static object? Width(CqlInterval? i)
+    {
+        if (i is null) return null;
+        if (i.Low is ICqlTemporal || i.High is ICqlTemporal) throw new CqlRuntimeException("width is defined for numeric and quantity intervals only.");
+        return Points.Difference(End(i), Start(i));
+    }
 
     /// <summary>The number of points: end minus start plus one step.</summary>
     public static object? Size(CqlInterval? i) => i is null ? null : Points.Successor(Points.Difference(End(i), Start(i)));
@@ -244,7 +252,7 @@ public static class Intervals
     /// <summary><c>point from i</c>: the single point of a unit interval.</summary>
     public static object? PointFrom(CqlInterval? i)
     {
-        if (i is null) return null;
+        if (i is null || i.Low is null && i.High is null) return null;
         var start = Start(i);
         if (Cql.Equal(start, End(i)) != true) throw new CqlRuntimeException($"point from {i} needs an interval of exactly one point.");
         return start;
@@ -312,13 +320,15 @@ public static class Intervals
         var end = End(i);
         if (start is null || end is null) yield break;
         var step = per ?? Points.DefaultStep(start);
-        if (start is decimal d && per is null) start = decimal.Round(d, 0) == d ? d : d;
+        // A value coarser than the step cannot be expanded (an hour-precise time per minute has no minutes).
+        if (per is not null && Units.PrecisionOf(per.Unit) is { } stepPrecision && start is ICqlTemporal temporal && (int)stepPrecision > temporal.LastComponent) yield break;
         int guard = 0;
         for (var p = start; Cql.Compare(p, end) is <= 0; p = Points.Add(p, step))
         {
             // Guard against unbounded loops from odd steps; the evaluation limits bound list sizes too.
             if (++guard > 1_000_000) throw new CqlRuntimeException("expand produced more than 1,000,000 points.");
-            if (per is not null && Cql.Compare(Points.Predecessor(Points.Add(p, step)), end) > 0 && p is not int && p is not long) yield break;
+            // A unit must fit whole inside the interval.
+            if (per is not null && Cql.Compare(Points.Predecessor(Points.Add(p, step)), end) > 0) yield break;
             yield return p;
         }
     }

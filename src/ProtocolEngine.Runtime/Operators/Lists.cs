@@ -136,13 +136,36 @@ public static class Lists
     /// <summary>In, and the list has other elements too.</summary>
     public static bool? ProperIn(object? value, IReadOnlyList<object?>? list) => ProperContains(list, value);
 
-    /// <summary>Contains, and the list has other elements too.</summary>
+    /// <summary>Contains, and the list has an element that is certainly different (null when that is uncertain).</summary>
     public static bool? ProperContains(IReadOnlyList<object?>? list, object? value)
     {
-        var contains = Contains(list, value);
-        if (contains != true) return contains;
-        return list!.Any(x => Cql.Equal(x, value) != true);
+        if (list is null || value is null) return false;
+        bool contains = false, different = false, unknown = false;
+        foreach (var item in list)
+        {
+            var equal = item is null ? null : Cql.Equal(item, value);
+            if (equal == true) contains = true;
+            else if (equal == false) different = true;
+            else unknown = true;
+        }
+        if (!contains) return unknown ? null : false;
+        return different ? true : unknown ? null : false;
     }
+
+    /// <summary>A slice of a list: from a start index up to (not including) an end index; negative indexes count from the end.</summary>
+    public static IReadOnlyList<object?>? Slice(IReadOnlyList<object?>? list, int? start, int? end)
+    {
+        if (list is null) return null;
+        int from = start is null ? 0 : start.Value < 0 ? Math.Max(0, list.Count + start.Value) : Math.Min(start.Value, list.Count);
+        int to = end is null ? list.Count : end.Value < 0 ? Math.Max(0, list.Count + end.Value) : Math.Min(end.Value, list.Count);
+        return to <= from ? [] : list.Skip(from).Take(to - from).ToList();
+    }
+
+    /// <summary>The whole list.</summary>
+    public static IReadOnlyList<object?>? Slice(IReadOnlyList<object?>? list) => Slice(list, null, null);
+
+    /// <summary>The list from a start index.</summary>
+    public static IReadOnlyList<object?>? Slice(IReadOnlyList<object?>? list, int? start) => Slice(list, start, null);
 
     /// <summary>Every element of b is in a.</summary>
     public static bool? Includes(IReadOnlyList<object?>? a, IReadOnlyList<object?>? b)
@@ -200,11 +223,13 @@ public static class Lists
         return keyed.Select(k => k.Item).ToList();
     }
 
-    /// <summary>Orders values for sorting: nulls first, then by CQL order (uncertain pairs keep their order).</summary>
+    /// <summary>Orders values for sorting: nulls first, then by CQL order; of two dates equal as far as both go, the less precise first.</summary>
     public static int CompareForSort(object? x, object? y)
     {
         if (x is null) return y is null ? 0 : -1;
         if (y is null) return 1;
-        return Cql.Compare(x, y) ?? 0;
+        if (Cql.Compare(x, y) is int c) return c;
+        if (x is ICqlTemporal tx && y is ICqlTemporal ty) return tx.LastComponent.CompareTo(ty.LastComponent);
+        return 0;
     }
 }

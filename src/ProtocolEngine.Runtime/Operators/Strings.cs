@@ -59,7 +59,7 @@ public static class Strings
 
     /// <summary>The rest of the string from a position (null when out of range).</summary>
     public static string? Substring(string? s, int? start) =>
-        s is null || start is null || start < 0 || start >= s.Length ? null : s[start.Value..];
+        s is null || start is null || start < 0 || start > s.Length || start == s.Length && s.Length > 0 ? null : s[start.Value..];
 
     /// <summary>Up to <paramref name="length"/> characters from a position.</summary>
     public static string? Substring(string? s, int? start, int? length)

@@ -8,13 +8,13 @@ namespace ProtocolEngine.Runtime.Operators;
 /// </summary>
 public static class Temporal
 {
-    private const int SecondIndex = 5;
     private const int MillisecondIndex = 6;
 
     /// <summary>
     /// Compares two values of the same kind down to <paramref name="precision"/> (or as far as both go).
     /// Returns the sign of a - b, or null when one value stops before the other at an equal prefix.
-    /// DateTimes are compared in UTC when they carry hours; seconds and milliseconds compare as one decimal.
+    /// DateTimes are compared in UTC when they carry hours. Milliseconds are a precision of their own: 10:00:00
+    /// against 10:00:00.001 is uncertain.
     /// </summary>
     public static int? Compare(ICqlTemporal a, ICqlTemporal b, DateTimePrecision? precision = null)
     {
@@ -26,13 +26,6 @@ public static class Temporal
             bool aHas = i <= a.LastComponent, bHas = i <= b.LastComponent;
             if (!aHas && !bHas) return 0;
             if (!aHas || !bHas) return null;
-            if (i == SecondIndex && precision is null)
-            {
-                // Seconds and milliseconds are one precision: 10:00:05 equals 10:00:05.000.
-                long av = a.GetComponent(SecondIndex) * 1000L + (a.LastComponent >= MillisecondIndex ? a.GetComponent(MillisecondIndex) : 0);
-                long bv = b.GetComponent(SecondIndex) * 1000L + (b.LastComponent >= MillisecondIndex ? b.GetComponent(MillisecondIndex) : 0);
-                return av.CompareTo(bv) switch { < 0 => -1, > 0 => 1, _ => 0 };
-            }
             int c = a.GetComponent(i).CompareTo(b.GetComponent(i));
             if (c != 0) return c < 0 ? -1 : 1;
         }
@@ -171,7 +164,7 @@ public static class Temporal
                 DateTimePrecision.Minute => "minute",
                 _ => "second",
             };
-            amount = decimal.Truncate(amount * ConversionToCoarser(unit, target));
+            amount = decimal.Truncate(ConvertToCoarser(amount, unit, target));
             unit = target;
         }
         else if (unit is "year" or "month" && amount != decimal.Truncate(amount))
@@ -181,15 +174,16 @@ public static class Temporal
         return (unit, amount);
     }
 
-    private static decimal ConversionToCoarser(string from, string to)
+    private static decimal ConvertToCoarser(decimal amount, string from, string to)
     {
-        // Calendar approximations used only when a value is less precise than the amount added.
-        static decimal Days(string u) => u switch
+        // Calendar approximations used only when a value is less precise than the amount added; dividing (not
+        // multiplying by a rounded reciprocal) keeps 24 months exactly 2 years.
+        static decimal Milliseconds(string u) => u switch
         {
-            "year" => 365m, "month" => 30m, "day" => 1m, "hour" => 1m / 24m, "minute" => 1m / 1440m, "second" => 1m / 86400m, _ => 1m / 86_400_000m,
+            "year" => 365m * 86_400_000m, "month" => 30m * 86_400_000m, "day" => 86_400_000m, "hour" => 3_600_000m, "minute" => 60_000m, "second" => 1000m, _ => 1m,
         };
-        if (from == "month" && to == "year") return 1m / 12m;
-        return Days(from) / Days(to);
+        if (from == "month" && to == "year") return amount / 12m;
+        return amount * Milliseconds(from) / Milliseconds(to);
     }
 
     // ---------------------------------------------------------------- durations and differences
@@ -202,6 +196,9 @@ public static class Temporal
     {
         if (a is null || b is null) return null;
         if (a is CqlDateTime da && b is CqlDateTime db) (a, b) = NormalizePair(da, db);
+        // Both values known to the unit: finer unknown components cannot change whole units, so fill them alike.
+        if (a.LastComponent >= (int)precision && b.LastComponent >= (int)precision)
+            return WholeUnits(Bounds(a, lowest: true), Bounds(b, lowest: true), precision);
         var low = Bounds(a, lowest: true);
         var high = Bounds(a, lowest: false);
         var other = Bounds(b, lowest: true);
