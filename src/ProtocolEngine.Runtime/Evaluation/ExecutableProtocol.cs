@@ -93,6 +93,8 @@ public sealed class ExecutableProtocol
                     p._recordRules[guard.Condition] = p._compiler.CompileForRecord(guard.Condition, workflow.Alias);
         }
         p.Strata = protocol.Randomization is { } r ? [.. r.Strata.Select(s => p._compiler.CompileBoxed(s))] : [];
+        // Every definition of the protocol runs (reports and `explain` show them), not only those rules reach.
+        foreach (var define in protocol.Defines.Values) p._slots.Define(define);
         p.CompletePending();
         p.Freeze();
         return p;
@@ -157,6 +159,15 @@ public sealed class ExecutableProtocol
     internal int DomainSlotCount { get; private set; }
 
     internal string DefineName(int slot) => _slots.Defines[slot].Name;
+
+    /// <summary>Evaluates a definition of the protocol for the context's current subject (cached per subject).</summary>
+    /// <exception cref="ArgumentException">The protocol has no definition of that name.</exception>
+    public object? EvaluateDefine(EvaluationContext ctx, string name)
+    {
+        int slot = _slots.Defines.FindIndex(d => d.Name == name && d.Library is null);
+        if (slot < 0) throw new ArgumentException($"The protocol has no definition {name}.", nameof(name));
+        return ctx.GetDefine(slot);
+    }
 
     internal string DomainName(int slot) => _slots.Domains[slot];
 

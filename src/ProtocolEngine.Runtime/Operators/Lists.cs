@@ -139,7 +139,8 @@ public static class Lists
     /// <summary>Contains, and the list has an element that is certainly different (null when that is uncertain).</summary>
     public static bool? ProperContains(IReadOnlyList<object?>? list, object? value)
     {
-        if (list is null || value is null) return false;
+        if (list is null) return false;
+        if (value is null) return list.Any(x => x is null) && list.Any(x => x is not null);
         bool contains = false, different = false, unknown = false;
         foreach (var item in list)
         {
