@@ -1,3 +1,4 @@
+using ProtocolEngine.Cli.Commands.Data;
 using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli;
@@ -10,6 +11,13 @@ internal static class CommandRegistry
         // Language (issue 2): check.
         // Runtime (issue 3): conformance.
         // Data (issue 4): data convert, data inspect, synth.
+        config.AddBranch("data", data =>
+        {
+            data.SetDescription("Read, inspect and convert clinical datasets: SDTM as SAS XPT, Dataset-JSON, NDJSON and CSV.");
+            data.AddCommand<DataInspectCommand>("inspect")
+                .WithDescription("List a study's datasets with records, subjects, variables and missing values.")
+                .WithExample("data", "inspect", "../shared/data/sdtm/cdiscpilot01");
+        });
         // Screening (issue 5): screen, explain, audit.
         // Workflows (issue 6): simulate, journal.
         // Checks (issue 8): validate.
