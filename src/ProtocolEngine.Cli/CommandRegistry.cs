@@ -17,6 +17,9 @@ internal static class CommandRegistry
             data.AddCommand<DataInspectCommand>("inspect")
                 .WithDescription("List a study's datasets with records, subjects, variables and missing values.")
                 .WithExample("data", "inspect", "../shared/data/sdtm/cdiscpilot01");
+            data.AddCommand<DataConvertCommand>("convert")
+                .WithDescription("Convert every dataset of a study to XPT, Dataset-JSON, NDJSON or CSV.")
+                .WithExample("data", "convert", "../shared/data/sdtm/cdiscpilot01", "--to", "json", "--out", "/tmp/pilot-json");
         });
         // Screening (issue 5): screen, explain, audit.
         // Workflows (issue 6): simulate, journal.

@@ -92,6 +92,7 @@ public static class CsvDatasetReader
             {
                 var define = options.Define?.FindDataset(dataset)?.FindVariable(names[c]);
                 var label = define?.Label ?? options.FindVariable(dataset, names[c])?.Label;
+                if (string.IsNullOrEmpty(label)) label = null;
                 var meta = new ColumnMetadata(label, define?.Length);
                 columns[c] = numbers[c] is { } nb ? nb.Build(names[c], meta) : text[c]!.Build(names[c], meta, options.IsDateTimeVariable(dataset, names[c]));
             }

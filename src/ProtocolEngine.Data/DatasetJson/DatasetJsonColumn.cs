@@ -109,6 +109,8 @@ internal sealed class DatasetJsonColumn
         int? GetInt(string p) => column.TryGetProperty(p, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i : null;
         name = Get("name") ?? throw new DataFormatException(source, $"column {index + 1} has no name", "a \"name\" string");
         var dataType = Get("dataType") ?? throw new DataFormatException(source, $"column {name} has no dataType", "a \"dataType\" string", variable: name);
-        return new ColumnMetadata(Get("label"), GetInt("length"), Get("displayFormat"), dataType, Get("targetDataType"), Get("itemOID"), GetInt("keySequence"));
+        // An empty label means none: the writer writes "" for a variable without a label, as the label is required.
+        var label = Get("label");
+        return new ColumnMetadata(string.IsNullOrEmpty(label) ? null : label, GetInt("length"), Get("displayFormat"), dataType, Get("targetDataType"), Get("itemOID"), GetInt("keySequence"));
     }
 }

@@ -266,6 +266,7 @@ internal sealed class JsonStreamState
             SourceSystemName: _attributes.GetValueOrDefault("sourceSystem.name"),
             SourceSystemVersion: _attributes.GetValueOrDefault("sourceSystem.version"),
             DbLastModifiedDateTime: _attributes.GetValueOrDefault("dbLastModifiedDateTime"));
-        return new DomainTable(dataset, _attributes.GetValueOrDefault("label"), [.. columns.Select(c => c.Build(dataset, _options))], null, metadata);
+        var label = _attributes.GetValueOrDefault("label");
+        return new DomainTable(dataset, string.IsNullOrEmpty(label) ? null : label, [.. columns.Select(c => c.Build(dataset, _options))], null, metadata);
     }
 }

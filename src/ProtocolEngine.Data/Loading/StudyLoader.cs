@@ -210,12 +210,12 @@ public static class StudyLoader
     {
         var defined = define?.FindDataset(table.Name);
         var schema = model.FindDomain(table.Name);
-        var label = table.Label ?? defined?.Label ?? schema?.Label;
+        var label = table.Label ?? defined?.Label ?? (string.IsNullOrEmpty(schema?.Label) ? null : schema.Label);
         bool changed = label != table.Label;
         var columns = new List<Column>(table.Columns.Count);
         foreach (var c in table.Columns)
         {
-            if (c.Label is null && (defined?.FindVariable(c.Name)?.Label ?? schema?.FindVariable(c.Name)?.Label) is { } l)
+            if (c.Label is null && (defined?.FindVariable(c.Name)?.Label ?? schema?.FindVariable(c.Name)?.Label) is { Length: > 0 } l)
             {
                 columns.Add(c.WithMetadata(c.Metadata with { Label = l }));
                 changed = true;
