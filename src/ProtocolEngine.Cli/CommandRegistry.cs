@@ -21,6 +21,9 @@ internal static class CommandRegistry
                 .WithDescription("Convert every dataset of a study to XPT, Dataset-JSON, NDJSON or CSV.")
                 .WithExample("data", "convert", "../shared/data/sdtm/cdiscpilot01", "--to", "json", "--out", "/tmp/pilot-json");
         });
+        config.AddCommand<SynthCommand>("synth")
+            .WithDescription("Generate a synthetic SDTM population (deterministic for a seed).")
+            .WithExample("synth", "--subjects", "10000", "--seed", "42", "--out", "/tmp/synth", "--format", "xpt");
         // Screening (issue 5): screen, explain, audit.
         // Workflows (issue 6): simulate, journal.
         // Checks (issue 8): validate.

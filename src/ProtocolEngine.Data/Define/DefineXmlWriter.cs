@@ -16,12 +16,31 @@ public static class DefineXmlWriter
     private const string Def = "http://www.cdisc.org/ns/def/v2.1";
     private const string XLink = "http://www.w3.org/1999/xlink";
 
+    /// <summary>A dataset to describe: name, label, file, and per variable (name, label, define data type, length).</summary>
+    public sealed record DatasetDescription(string Name, string? Label, string File, IReadOnlyList<(string Name, string? Label, string DataType, int? Length)> Variables);
+
+    /// <summary>Describes an in-memory dataset as written to <paramref name="file"/>.</summary>
+    public static DatasetDescription Describe(DomainTable table, string file) =>
+        new(table.Name, table.Label, file, [.. table.Columns.Select(c => (c.Name, c.Label, DataType(c),
+            c is TextColumn t ? Math.Max(1, c.Metadata.Length ?? MaxLength(t)) : (int?)null))]);
+
+    /// <summary>Describes a dataset written from column specifications.</summary>
+    public static DatasetDescription Describe(string name, string? label, IReadOnlyList<Writing.ColumnSpec> columns, string file) =>
+        new(name, label, file, [.. columns.Select(c => (c.Name, c.Metadata.Label,
+            c.IsNumeric ? (c.Metadata.DataType == "integer" ? "integer" : "float")
+                : c.Metadata.DataType is "date" or "datetime" || c.Name.EndsWith("DTC", StringComparison.Ordinal) ? "partialDatetime" : "text",
+            c.IsNumeric ? (int?)null : c.Metadata.Length))]);
+
     /// <summary>Writes the document to a stream; <paramref name="fileOf"/> names each dataset's file.</summary>
-    public static void Write(Stream stream, string studyName, IEnumerable<DomainTable> tables, Func<DomainTable, string> fileOf, DateTime? timestamp = null)
+    public static void Write(Stream stream, string studyName, IEnumerable<DomainTable> tables, Func<DomainTable, string> fileOf, DateTime? timestamp = null) =>
+        Write(stream, studyName, tables.Select(t => Describe(t, fileOf(t))), timestamp);
+
+    /// <summary>Writes the document describing <paramref name="datasets"/> to a stream.</summary>
+    public static void Write(Stream stream, string studyName, IEnumerable<DatasetDescription> datasets, DateTime? timestamp = null)
     {
         var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) };
         using var x = XmlWriter.Create(stream, settings);
-        var tableList = tables.ToList();
+        var tableList = datasets.ToList();
         x.WriteStartDocument();
         x.WriteStartElement("ODM", Odm);
         x.WriteAttributeString("xmlns", "def", null, Def);
@@ -50,13 +69,14 @@ public static class DefineXmlWriter
             x.WriteAttributeString("OID", "IG." + t.Name);
             x.WriteAttributeString("Name", t.Name);
             x.WriteAttributeString("SASDatasetName", t.Name.Length <= 8 ? t.Name : t.Name[..8]);
-            x.WriteAttributeString("Repeating", t.GetColumn("USUBJID") is null || t.Name == "DM" ? "No" : "Yes");
+            bool subjects = t.Variables.Any(v => v.Name == "USUBJID");
+            x.WriteAttributeString("Repeating", !subjects || t.Name == "DM" ? "No" : "Yes");
             x.WriteAttributeString("Purpose", "Tabulation");
             x.WriteAttributeString("Structure", Def, t.Name == "DM" ? "One record per subject" : "One record per observation");
             x.WriteAttributeString("ArchiveLocationID", Def, "LF." + t.Name);
             Description(x, t.Label);
             int order = 1;
-            foreach (var c in t.Columns)
+            foreach (var c in t.Variables)
             {
                 x.WriteStartElement("ItemRef", Odm);
                 x.WriteAttributeString("ItemOID", $"IT.{t.Name}.{c.Name}");
@@ -64,7 +84,7 @@ public static class DefineXmlWriter
                 x.WriteAttributeString("Mandatory", "No");
                 x.WriteEndElement();
             }
-            var file = fileOf(t);
+            var file = t.File;
             x.WriteStartElement("leaf", Def);
             x.WriteAttributeString("ID", "LF." + t.Name);
             x.WriteAttributeString("href", XLink, file);
@@ -73,13 +93,13 @@ public static class DefineXmlWriter
             x.WriteEndElement();
         }
         foreach (var t in tableList)
-            foreach (var c in t.Columns)
+            foreach (var c in t.Variables)
             {
                 x.WriteStartElement("ItemDef", Odm);
                 x.WriteAttributeString("OID", $"IT.{t.Name}.{c.Name}");
                 x.WriteAttributeString("Name", c.Name);
-                x.WriteAttributeString("DataType", DataType(c));
-                if (c is TextColumn text) x.WriteAttributeString("Length", Math.Max(1, c.Metadata.Length ?? MaxLength(text)).ToString(CultureInfo.InvariantCulture));
+                x.WriteAttributeString("DataType", c.DataType);
+                if (c.Length is int length) x.WriteAttributeString("Length", length.ToString(CultureInfo.InvariantCulture));
                 Description(x, c.Label);
                 x.WriteEndElement();
             }
