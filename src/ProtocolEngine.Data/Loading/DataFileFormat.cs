@@ -11,6 +11,8 @@ public enum DataFileFormat
     Ndjson,
     /// <summary>Comma-separated values with a header row (.csv).</summary>
     Csv,
+    /// <summary>HL7 FHIR R4 bundles (.json), mapped onto SDTM datasets when read; not a target for writing.</summary>
+    Fhir,
 }
 
 /// <summary>File extensions and preferences of <see cref="DataFileFormat"/>.</summary>
@@ -22,6 +24,16 @@ public static class DataFileFormats
     /// NDJSON, then CSV (which carries no types).
     /// </summary>
     public static IReadOnlyList<DataFileFormat> Preference { get; } = [DataFileFormat.Xpt, DataFileFormat.Json, DataFileFormat.Ndjson, DataFileFormat.Csv];
+
+    /// <summary>True when a .json file holds FHIR (a "resourceType" near its start) rather than Dataset-JSON.</summary>
+    public static bool IsFhirJson(string path)
+    {
+        if (!path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return false;
+        using var stream = File.OpenRead(path);
+        var head = new byte[4096];
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head.AsSpan(0, n).IndexOf("\"resourceType\""u8) >= 0;
+    }
 
     /// <summary>The format of a file by its extension, or null when it is not a dataset file.</summary>
     public static DataFileFormat? FromPath(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -39,6 +51,7 @@ public static class DataFileFormats
         DataFileFormat.Xpt => ".xpt",
         DataFileFormat.Json => ".json",
         DataFileFormat.Ndjson => ".ndjson",
+        DataFileFormat.Fhir => ".json",
         _ => ".csv",
     };
 

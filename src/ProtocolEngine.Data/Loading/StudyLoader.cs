@@ -76,6 +76,9 @@ public static class StudyLoader
         if (define is not null) notes.Add(new(null, $"define.xml read: {define.Datasets.Count} dataset(s) describe the study's variables and types."));
         var readOptions = new DatasetReadOptions { Model = model, Define = define, Pool = new StringPool() };
 
+        // FHIR bundles are mapped together onto SDTM datasets (one patient may span several bundles).
+        var fhirFiles = files.Where(f => f.Format == DataFileFormat.Fhir).Select(f => f.Path).ToList();
+        files = [.. files.Where(f => f.Format != DataFileFormat.Fhir)];
         var results = new ConcurrentBag<(int Index, IReadOnlyList<DomainTable> Tables)>();
         int done = 0;
         try
@@ -94,6 +97,20 @@ public static class StudyLoader
 
         var tables = new List<DomainTable>();
         var datasetFiles = new Dictionary<string, (string File, DataFileFormat Format)>(StringComparer.OrdinalIgnoreCase);
+        if (fhirFiles.Count > 0)
+        {
+            var fhir = Fhir.FhirImporter.Import(fhirFiles.Select(f => (f, File.ReadAllText(f))));
+            var label = fhirFiles.Count == 1 ? fhirFiles[0] : $"{fhirFiles.Count} FHIR bundles in {Path.GetDirectoryName(fhirFiles[0])}";
+            foreach (var t in fhir.Tables.Where(t => t.RowCount > 0))
+            {
+                tables.Add(t);
+                datasetFiles[t.Name] = (label, DataFileFormat.Fhir);
+            }
+            notes.Add(new(null, $"FHIR mapped: {string.Join(", ", fhir.Mapped.Where(m => m.Value > 0).Select(m => $"{m.Key} {m.Value}"))}" +
+                (fhir.Unmapped.Count > 0 ? $"; not mapped: {string.Join(", ", fhir.Unmapped.Select(u => $"{u.Value} {u.Key}"))}" : "") + "."));
+            foreach (var issue in fhir.Issues.Take(50)) notes.Add(new(null, $"{Path.GetFileName(issue.File)} {issue.Resource}: {issue.Message}."));
+            if (fhir.Issues.Count > 50) notes.Add(new(null, $"{fhir.Issues.Count - 50} more FHIR issues not listed."));
+        }
         foreach (var (index, read) in results.OrderBy(r => r.Index))
         {
             var file = files[index];
@@ -121,6 +138,7 @@ public static class StudyLoader
     {
         DataFileFormat.Xpt => XptReader.Read(path, options),
         DataFileFormat.Json or DataFileFormat.Ndjson => [DatasetJsonReader.Read(path, options)],
+        DataFileFormat.Fhir => Fhir.FhirImporter.Import(path).Tables,
         _ => [CsvDatasetReader.Read(path, options)],
     };
 
@@ -132,6 +150,7 @@ public static class StudyLoader
         {
             var format = DataFileFormats.FromPath(path)
                 ?? throw new DataFormatException(path, "the file extension is not a dataset format", ".xpt, .json, .ndjson or .csv");
+            if (DataFileFormats.IsFhirJson(path)) format = DataFileFormat.Fhir;
             var folderDefine = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "define.xml");
             return ([(path, format)], File.Exists(folderDefine) ? folderDefine : null, ignored, notes);
         }
@@ -140,11 +159,12 @@ public static class StudyLoader
         var candidates = Directory.EnumerateFiles(path)
             .Select(f => (Path: f, Format: DataFileFormats.FromPath(f)))
             .Where(f => f.Format is not null)
-            .Select(f => (f.Path, Format: f.Format!.Value))
+            .Select(f => (f.Path, Format: f.Format == DataFileFormat.Json && DataFileFormats.IsFhirJson(f.Path) ? DataFileFormat.Fhir : f.Format!.Value))
             .ToList();
         if (candidates.Count == 0)
             throw new DataFormatException(path, "the folder holds no dataset file", ".xpt, .json, .ndjson or .csv files");
-        var files = new List<(string, DataFileFormat)>();
+        var files = candidates.Where(f => f.Format == DataFileFormat.Fhir).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        candidates = [.. candidates.Where(f => f.Format != DataFileFormat.Fhir)];
         foreach (var group in candidates.GroupBy(f => Path.GetFileNameWithoutExtension(f.Path).ToUpperInvariant()).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ordered = group.OrderBy(f => DataFileFormats.Preference.ToList().IndexOf(f.Format)).ThenBy(f => f.Path, StringComparer.Ordinal).ToList();
