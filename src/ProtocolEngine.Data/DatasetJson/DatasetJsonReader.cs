@@ -65,6 +65,10 @@ public static class DatasetJsonReader
             throw new DataFormatException(source, $"the JSON is malformed or truncated: {ex.Message}", "a complete Dataset-JSON object",
                 record: state.RowsRead > 0 ? state.RowsRead + 1 : null, byteOffset: consumedTotal + (ex.BytePositionInLine ?? 0), inner: ex);
         }
+        catch (InvalidOperationException ex) when (IsInvalidUtf8(ex))
+        {
+            throw new DataFormatException(source, "a string is not valid UTF-8", "UTF-8 text", record: state.RowsRead + 1, byteOffset: consumedTotal, inner: ex);
+        }
         return state.Finish();
     }
 
@@ -84,7 +88,7 @@ public static class DatasetJsonReader
             using var doc = JsonDocument.Parse(first.ToArray());
             state = JsonStreamState.FromMetadata(doc.RootElement, source, options);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException || (ex is InvalidOperationException ioe && IsInvalidUtf8(ioe)))
         {
             throw new DataFormatException(source, $"the metadata line is not valid JSON: {ex.Message}", "a JSON object with the dataset attributes and columns", record: 1, inner: ex);
         }
@@ -101,13 +105,16 @@ public static class DatasetJsonReader
                 if (reader.Read())
                     throw new DataFormatException(source, "a data line has content after its array", "one row array per line", record: lineNumber);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException || (ex is InvalidOperationException ioe && IsInvalidUtf8(ioe)))
             {
                 throw new DataFormatException(source, $"line {lineNumber} is not valid JSON: {ex.Message}", "one row array per line", record: lineNumber, inner: ex);
             }
         }
         return state.Finish();
     }
+
+    // System.Text.Json reports invalid UTF-8 inside a string as an InvalidOperationException when the string is read.
+    private static bool IsInvalidUtf8(InvalidOperationException ex) => ex.Source == "System.Text.Json" || ex.Message.Contains("UTF-8", StringComparison.Ordinal);
 
     /// <summary>Splits a UTF-8 stream into lines without decoding it.</summary>
     private sealed class LineReader(Stream stream)

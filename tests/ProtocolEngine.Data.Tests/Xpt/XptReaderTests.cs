@@ -88,4 +88,31 @@ public class XptReaderTests
             Assert.Equal(kind, k);
         }
     }
+
+    [Fact]
+    public void TruncatedFile_NamesTheRecordAndByteOffset()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(TestData.Pilot, "dm.xpt"));
+        var path = Path.Combine(TestData.NewTempFolder(), "dm.xpt");
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2 + 7)]);
+        var ex = Assert.Throws<DataFormatException>(() => XptReader.Read(path));
+        Assert.Equal(path, ex.File);
+        Assert.NotNull(ex.Record);
+        Assert.NotNull(ex.ByteOffset);
+        Assert.Contains("ends inside observation", ex.Message);
+
+        File.WriteAllBytes(path, bytes[..700]);
+        ex = Assert.Throws<DataFormatException>(() => XptReader.Read(path));
+        Assert.Contains("variable descriptors", ex.Message);
+        Assert.Equal(640, ex.ByteOffset);
+    }
+
+    [Fact]
+    public void NotAnXptFile_IsRefusedAtByteZero()
+    {
+        var path = Path.Combine(TestData.NewTempFolder(), "x.xpt");
+        File.WriteAllText(path, new string('x', 400));
+        var ex = Assert.Throws<DataFormatException>(() => XptReader.Read(path));
+        Assert.Equal(0, ex.ByteOffset);
+    }
 }
