@@ -22,9 +22,9 @@ public static class StudyInspector
                 c.Kind switch { ColumnKind.Number => "number", ColumnKind.DateTime => "datetime", _ => "text" },
                 c.CountMissing(), Distinct(c))).ToList();
             datasets.Add(new DatasetReport(table.Name, table.Label, source?.File, source?.Format.ToString().ToLowerInvariant(),
-                table.RowCount, subjects, variables.Sum(v => (long)v.Missing), variables));
+                table.RowCount, subjects, variables.Sum(v => (long)v.Missing), variables, table.MemoryBytes));
         }
-        return new StudyReport(data.Source ?? "", data.SubjectCount, datasets, study.Notes);
+        return new StudyReport(data.Source ?? "", data.SubjectCount, datasets, study.Notes, datasets.Sum(d => d.MemoryBytes));
     }
 
     private static int Distinct(Column column)

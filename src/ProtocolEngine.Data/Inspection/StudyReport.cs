@@ -7,7 +7,8 @@ namespace ProtocolEngine.Data.Inspection;
 /// <param name="Subjects">The number of study subjects (DM records, or distinct USUBJIDs without DM).</param>
 /// <param name="Datasets">One entry per dataset, by name.</param>
 /// <param name="Notes">What the loader merged, chose or noticed.</param>
-public sealed record StudyReport(string Source, int Subjects, IReadOnlyList<DatasetReport> Datasets, IReadOnlyList<LoadNote> Notes);
+/// <param name="MemoryBytes">Approximate bytes the loaded subject view holds in memory.</param>
+public sealed record StudyReport(string Source, int Subjects, IReadOnlyList<DatasetReport> Datasets, IReadOnlyList<LoadNote> Notes, long MemoryBytes);
 
 /// <summary>One dataset of a <see cref="StudyReport"/>.</summary>
 /// <param name="Name">The dataset name.</param>
@@ -18,7 +19,8 @@ public sealed record StudyReport(string Source, int Subjects, IReadOnlyList<Data
 /// <param name="Subjects">The number of study subjects with at least one record (0 for trial-level data).</param>
 /// <param name="MissingValues">Missing values across all variables.</param>
 /// <param name="Variables">The variables.</param>
-public sealed record DatasetReport(string Name, string? Label, string? File, string? Format, int Records, int Subjects, long MissingValues, IReadOnlyList<VariableReport> Variables);
+/// <param name="MemoryBytes">Approximate bytes the dataset holds in memory.</param>
+public sealed record DatasetReport(string Name, string? Label, string? File, string? Format, int Records, int Subjects, long MissingValues, IReadOnlyList<VariableReport> Variables, long MemoryBytes);
 
 /// <summary>One variable of a <see cref="DatasetReport"/>.</summary>
 /// <param name="Name">The variable name.</param>
