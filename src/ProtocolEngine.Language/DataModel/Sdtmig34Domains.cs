@@ -638,6 +638,92 @@ internal static class Sdtmig34Domains
             RELTYPE   Char Exp  RELTYPE  Relationship Type
             RELID     Char Req  -        Relationship Identifier
             """),
+        // ---- Oncology findings (SDTMIG 3.4 section 6.3.15) ----
+        Domain("TU", "Tumor/Lesion Identification", DomainClass.Findings, DomainStructure.ManyPerSubject, """
+            STUDYID   Char Req  -        Study Identifier
+            DOMAIN    Char Req  DOMAIN   Domain Abbreviation
+            USUBJID   Char Req  -        Unique Subject Identifier
+            TUSEQ     Int  Req  -        Sequence Number
+            TUGRPID   Char Perm -        Group ID
+            TUREFID   Char Perm -        Reference ID
+            TUSPID    Char Perm -        Sponsor-Defined Identifier
+            TULNKID   Char Exp  -        Link ID
+            TULNKGRP  Char Perm -        Link Group ID
+            TUTESTCD  Char Req  TUTESTCD Tumor/Lesion ID Short Name
+            TUTEST    Char Req  TUTEST   Tumor/Lesion ID Test Name
+            TUORRES   Char Exp  -        Tumor/Lesion ID Result
+            TUSTRESC  Char Exp  -        Tumor/Lesion ID Result Std. Format
+            TUNAM     Char Perm -        Laboratory/Vendor Name
+            TULOC     Char Exp  LOC      Location of the Tumor/Lesion
+            TULAT     Char Perm LAT      Laterality
+            TUDIR     Char Perm DIR      Directionality
+            TUMETHOD  Char Exp  METHOD   Method of Identification
+            TUEVAL    Char Exp  EVAL     Evaluator
+            TUEVALID  Char Perm MEDEVAL  Evaluator Identifier
+            TUACPTFL  Char Perm NY       Accepted Record Flag
+            VISITNUM  Num  Exp  -        Visit Number
+            VISIT     Char Perm -        Visit Name
+            TUDTC     DTC  Exp  -        Date/Time of Tumor/Lesion Identification
+            TUDY      Int  Perm -        Study Day of Tumor/Lesion Identification
+            """),
+        Domain("TR", "Tumor/Lesion Results", DomainClass.Findings, DomainStructure.ManyPerSubject, """
+            STUDYID   Char Req  -        Study Identifier
+            DOMAIN    Char Req  DOMAIN   Domain Abbreviation
+            USUBJID   Char Req  -        Unique Subject Identifier
+            TRSEQ     Int  Req  -        Sequence Number
+            TRGRPID   Char Perm -        Group ID
+            TRREFID   Char Perm -        Reference ID
+            TRSPID    Char Perm -        Sponsor-Defined Identifier
+            TRLNKID   Char Exp  -        Link ID
+            TRLNKGRP  Char Perm -        Link Group ID
+            TRTESTCD  Char Req  TRTESTCD Tumor/Lesion Assessment Short Name
+            TRTEST    Char Req  TRTEST   Tumor/Lesion Assessment Test Name
+            TRORRES   Char Exp  -        Result or Finding in Original Units
+            TRORRESU  Char Exp  UNIT     Original Units
+            TRSTRESC  Char Exp  -        Character Result/Finding in Std Format
+            TRSTRESN  Num  Exp  -        Numeric Result/Finding in Standard Units
+            TRSTRESU  Char Exp  UNIT     Standard Units
+            TRSTAT    Char Perm ND       Completion Status
+            TRREASND  Char Perm -        Reason Not Done
+            TRNAM     Char Perm -        Laboratory/Vendor Name
+            TRMETHOD  Char Exp  METHOD   Method used to Identify the Tumor/Lesion
+            TREVAL    Char Exp  EVAL     Evaluator
+            TREVALID  Char Perm MEDEVAL  Evaluator Identifier
+            TRACPTFL  Char Perm NY       Accepted Record Flag
+            VISITNUM  Num  Exp  -        Visit Number
+            VISIT     Char Perm -        Visit Name
+            TRDTC     DTC  Exp  -        Date/Time of Tumor/Lesion Measurement
+            TRDY      Int  Perm -        Study Day of Tumor/Lesion Measurement
+            """),
+        Domain("RS", "Disease Response and Clin Classification", DomainClass.Findings, DomainStructure.ManyPerSubject, """
+            STUDYID   Char Req  -        Study Identifier
+            DOMAIN    Char Req  DOMAIN   Domain Abbreviation
+            USUBJID   Char Req  -        Unique Subject Identifier
+            RSSEQ     Int  Req  -        Sequence Number
+            RSGRPID   Char Perm -        Group ID
+            RSREFID   Char Perm -        Reference ID
+            RSSPID    Char Perm -        Sponsor-Defined Identifier
+            RSLNKID   Char Perm -        Link ID
+            RSLNKGRP  Char Perm -        Link Group ID
+            RSTESTCD  Char Req  RSTESTCD Assessment Short Name
+            RSTEST    Char Req  RSTEST   Assessment Name
+            RSCAT     Char Exp  -        Category for Assessment
+            RSORRES   Char Exp  -        Result or Finding in Original Units
+            RSORRESU  Char Perm UNIT     Original Units
+            RSSTRESC  Char Exp  -        Character Result/Finding in Std Format
+            RSSTRESN  Num  Perm -        Numeric Result/Finding in Standard Units
+            RSSTRESU  Char Perm UNIT     Standard Units
+            RSSTAT    Char Perm ND       Completion Status
+            RSREASND  Char Perm -        Reason Not Done
+            RSNAM     Char Perm -        Laboratory/Vendor Name
+            RSEVAL    Char Exp  EVAL     Evaluator
+            RSEVALID  Char Perm MEDEVAL  Evaluator Identifier
+            RSACPTFL  Char Perm NY       Accepted Record Flag
+            VISITNUM  Num  Exp  -        Visit Number
+            VISIT     Char Perm -        Visit Name
+            RSDTC     DTC  Exp  -        Date/Time of Assessment
+            RSDY      Int  Perm -        Study Day of Assessment
+            """),
         Domain("SUPPQUAL", "Supplemental Qualifiers", DomainClass.Relationship, DomainStructure.ManyPerSubject, """
             STUDYID   Char Req  -        Study Identifier
             RDOMAIN   Char Req  DOMAIN   Related Domain Abbreviation
