@@ -301,7 +301,8 @@ internal sealed partial class Binder
                     ? Call(tm, phrase.Properly ? "ProperContains" : "Contains", [left, right])
                     : Call(tm, phrase.Properly ? "ProperContains" : "Contains", [left, right, precision]);
             case TimingKind.IncludedIn:
-                if (left.Type.IsAny && right.Type is ListType) return Call(tm, phrase.Properly ? "ProperIncludedIn" : "IncludedIn", [left, right]);
+                // A null on the left is an element (null included in {...}), not a list.
+                if (left.Type.IsAny && right.Type is ListType rl) return Call(tm, phrase.Properly ? "ProperIncludedIn" : "IncludedIn", [ConvertQuiet(left, rl.ElementType) ?? left, right]);
                 if (left.Type is IntervalType || left.Type is ListType)
                     return Call(tm, phrase.Properly ? "ProperIncludedIn" : "IncludedIn", right.Type is ListType ? [left, right] : [left, right, precision]);
                 return right.Type is ListType

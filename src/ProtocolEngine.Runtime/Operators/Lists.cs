@@ -199,7 +199,7 @@ public static class Lists
     public static bool? ProperIncludes(IReadOnlyList<object?>? list, object? value) => value is null ? null : ProperContains(list, value);
 
     /// <summary>element properly included in list.</summary>
-    public static bool? ProperIncludedIn(object? value, IReadOnlyList<object?>? list) => value is null ? null : ProperContains(list, value);
+    public static bool? ProperIncludedIn(object? value, IReadOnlyList<object?>? list) => ProperContains(list, value);
 
     /// <summary>Membership of a string in a protocol code list.</summary>
     public static bool? InCodeList(string? value, CodeListValue? list) => list?.Contains(value);
