@@ -58,8 +58,20 @@ public static class StudyLoader
             }
         }
 
+        // Split datasets (QSPH, QSSL with DOMAIN = QS) are joined into their domain; the parts stay available by their own names.
+        foreach (var group in raw.Tables.Select(t => (Table: tables[t.Name], Domain: SplitDatasetMerger.SplitOf(tables[t.Name])))
+                     .Where(x => x.Domain is not null).GroupBy(x => x.Domain!, StringComparer.OrdinalIgnoreCase))
+        {
+            var parts = group.Select(x => x.Table).ToList();
+            if (tables.TryGetValue(group.Key, out var existing)) parts.Insert(0, existing);
+            tables[group.Key] = SplitDatasetMerger.Concatenate(group.Key, parts);
+            notes.Add(new(group.Key, $"Split datasets {string.Join(", ", group.Select(x => x.Table.Name))} joined into {group.Key} ({tables[group.Key].RowCount} records)."));
+        }
+
         var builder = new StudyDataBuilder { Source = Path.GetFullPath(path) };
         foreach (var t in raw.Tables) builder.Add(tables[t.Name]);
+        foreach (var name in tables.Keys.Where(k => !raw.Tables.Any(t => string.Equals(t.Name, k, StringComparison.OrdinalIgnoreCase))))
+            builder.Add(tables[name]);
         var data = builder.Build();
         return new LoadedStudy(data, model, raw.Define, raw.Sources, notes);
     }

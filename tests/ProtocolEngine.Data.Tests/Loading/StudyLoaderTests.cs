@@ -141,4 +141,19 @@ public class StudyLoaderTests
             Assert.True(study.Data.SubjectCount > 0, folder);
         }
     }
+
+    [Fact]
+    public void SplitDatasets_AreJoinedIntoTheirDomain()
+    {
+        var study = StudyLoader.Load(TestData.Msg);
+        var qsph = study.Data.GetDomain("QSPH")!;
+        var qssl = study.Data.GetDomain("QSSL")!;
+        var qs = study.Data.GetDomain("QS");
+        Assert.NotNull(qs);
+        Assert.Equal(qsph.RowCount + qssl.RowCount, qs!.RowCount);
+        var categories = (TextColumn)qs.GetColumn("QSCAT")!;
+        var seen = Enumerable.Range(0, qs.RowCount).Select(categories.GetString).Distinct().ToList();
+        Assert.True(seen.Count >= 2, string.Join(", ", seen));
+        Assert.Contains(study.Notes, n => n.Message.Contains("joined into QS"));
+    }
 }
