@@ -41,6 +41,8 @@ public sealed class EvaluationContext
     private readonly IReadOnlyList<object?>?[] _subjectRecords;
     private readonly DomainRecord?[] _singleRecords;
     private readonly bool[] _recordsReady;
+    private readonly ulong[] _defineDomains;
+    private ulong _domainsRead;
     private long _deadline;
 
     internal EvaluationContext(ExecutableProtocol protocol, StudyBinding? binding, CqlDateTime now, EvaluationLimits limits)
@@ -56,6 +58,7 @@ public sealed class EvaluationContext
         _subjectRecords = new IReadOnlyList<object?>?[domains];
         _singleRecords = new DomainRecord?[domains];
         _recordsReady = new bool[domains];
+        _defineDomains = new ulong[protocol.DefineCount];
     }
 
     /// <summary>The protocol whose rules run.</summary>
@@ -91,6 +94,24 @@ public sealed class EvaluationContext
     /// <summary>Messages raised by Message(...) with a non-error severity.</summary>
     public List<string> Messages { get; } = [];
 
+    /// <summary>
+    /// The domain slots the current rule read, directly or through definitions (cached ones included), as a bit
+    /// set: screening needs to know which of the subject's domains a decision rests on, for instance one in
+    /// which the subject has no records at all. Slots past 63 share the last bit.
+    /// </summary>
+    public ulong DomainsReadByRule => _domainsRead;
+
+    /// <summary>The domain slot numbers set in a <see cref="DomainsReadByRule"/> bit set (slot 63 stands for itself and every later slot).</summary>
+    public IEnumerable<int> DomainSlots(ulong set)
+    {
+        for (int slot = 0; slot < Math.Min(64, Protocol.DomainSlotCount); slot++)
+            if ((set & (1UL << slot)) != 0)
+            {
+                if (slot == 63) for (int s = 63; s < Protocol.DomainSlotCount; s++) yield return s;
+                else yield return slot;
+            }
+    }
+
     /// <summary>Moves to another subject: clears cached definitions and record lists.</summary>
     public void BeginSubject(int subjectIndex)
     {
@@ -101,6 +122,7 @@ public sealed class EvaluationContext
         Array.Clear(_subjectRecords);
         Array.Clear(_singleRecords);
         Array.Clear(_recordsReady);
+        Array.Clear(_defineDomains);
         Messages.Clear();
     }
 
@@ -110,6 +132,7 @@ public sealed class EvaluationContext
         Steps = 0;
         _deadline = Stopwatch.GetTimestamp() + (long)(Limits.MaxTime.TotalSeconds * Stopwatch.Frequency);
         MissingDomainsRead.Clear();
+        _domainsRead = 0;
     }
 
     /// <summary>Counts one step; throws when the rule exceeds its step or time budget.</summary>
@@ -138,6 +161,9 @@ public sealed class EvaluationContext
         {
             case 2:
                 if (Evidence is { } recorder && _defineEvidence[slot] is { } items) recorder.Replay(items);
+                _domainsRead |= _defineDomains[slot];
+                foreach (var missing in DomainSlots(_defineDomains[slot]))
+                    if (Binding?.Domains[missing] is null) MissingDomainsRead.Add(Protocol.DomainName(missing));
                 return _defineValues[slot];
             case 1:
                 throw new CqlRuntimeException($"Definition {Protocol.DefineName(slot)} refers to itself.");
@@ -145,10 +171,13 @@ public sealed class EvaluationContext
         _defineState[slot] = 1;
         var recorder2 = Evidence;
         int mark = recorder2?.Mark() ?? 0;
+        var readBefore = _domainsRead;
+        _domainsRead = 0;
         try
         {
             var value = Protocol.Defines[slot](this);
             _defineValues[slot] = value;
+            _defineDomains[slot] = _domainsRead;
             if (recorder2 is not null) _defineEvidence[slot] = recorder2.Since(mark);
             _defineState[slot] = 2;
             return value;
@@ -158,6 +187,10 @@ public sealed class EvaluationContext
             _defineState[slot] = 0;
             throw;
         }
+        finally
+        {
+            _domainsRead |= readBefore;
+        }
     }
 
     // ---------------------------------------------------------------- records
@@ -165,7 +198,12 @@ public sealed class EvaluationContext
     /// <summary>The current subject's records of a domain (empty when the subject has none; the domain is noted when the study lacks it).</summary>
     public IReadOnlyList<object?> SubjectRecords(int domainSlot)
     {
-        if (_recordsReady[domainSlot]) return _subjectRecords[domainSlot]!;
+        _domainsRead |= 1UL << Math.Min(domainSlot, 63);
+        if (_recordsReady[domainSlot])
+        {
+            if (Binding?.Domains[domainSlot] is null) MissingDomainsRead.Add(Protocol.DomainName(domainSlot));
+            return _subjectRecords[domainSlot]!;
+        }
         var table = Binding?.Domains[domainSlot];
         IReadOnlyList<object?> records;
         if (table is null)
