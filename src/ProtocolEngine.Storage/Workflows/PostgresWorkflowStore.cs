@@ -1,0 +1,31 @@
+using System.Data.Common;
+using Npgsql;
+using ProtocolEngine.Storage.Schema;
+
+namespace ProtocolEngine.Storage.Workflows;
+
+/// <summary>
+/// PostgreSQL, for many users and many engine nodes: steps lock their instance row (FOR UPDATE) and workers claim due
+/// timers with FOR UPDATE SKIP LOCKED, so two engines on one database never run the same step twice.
+/// </summary>
+public sealed class PostgresWorkflowStore : DapperWorkflowStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Connects with an Npgsql connection string.</summary>
+    public PostgresWorkflowStore(string connectionString) : base(new PostgresDialect()) =>
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    /// <inheritdoc />
+    protected internal override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    /// <inheritdoc />
+    protected internal override bool IsUniqueViolation(Exception exception) => exception is PostgresException { SqlState: "23505" };
+
+    /// <inheritdoc />
+    public override bool IsTransient(Exception exception) =>
+        exception is PostgresException { SqlState: "40001" or "40P01" or "55P03" } || exception is NpgsqlException { IsTransient: true };
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

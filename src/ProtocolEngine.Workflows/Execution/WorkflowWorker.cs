@@ -1,0 +1,55 @@
+using NodaTime;
+
+namespace ProtocolEngine.Workflows.Execution;
+
+/// <summary>
+/// The timer loop of a running engine: claims due timers in batches and fires them; when none are due it sleeps until
+/// the next one (at most <see cref="PollInterval"/>, so timers created by other nodes are seen quickly).
+/// </summary>
+/// <param name="engine">The engine.</param>
+public sealed class WorkflowWorker(WorkflowEngine engine)
+{
+    /// <summary>The longest sleep between looks at the waits table.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Timers fired per transaction.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Timers fired since start.</summary>
+    public long Fired => Interlocked.Read(ref _fired);
+
+    private long _fired;
+
+    /// <summary>Runs until cancelled.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            int n;
+            try
+            {
+                n = await engine.RunDueAsync(BatchSize, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            Interlocked.Add(ref _fired, n);
+            if (n > 0) continue;
+            var sleep = PollInterval;
+            if (await engine.Store.NextDueAtAsync(ct) is { } next)
+            {
+                var until = (next - engine.Clock.GetCurrentInstant()).ToTimeSpan();
+                if (until < sleep) sleep = until < TimeSpan.Zero ? TimeSpan.Zero : until;
+            }
+            try
+            {
+                if (sleep > TimeSpan.Zero) await Task.Delay(sleep, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
