@@ -141,9 +141,8 @@ internal sealed class InstanceStep
             if (!await _tx.CloseWaitAsync(wait.Id, WaitStatus.Fired, _now)) return;
             _data.Events.Add(ev.Name);
         }
-        // Record data for a per-subject instance lands in prefixed values so it cannot overwrite the instance's own.
-        foreach (var (k, v) in ev.Data ?? new Dictionary<string, string>())
-            _data.Values[wait.Purpose == "event" ? k : $"{ev.Name}.{k}"] = v;
+        // The newest data wins: guards evaluate conditions over the instance values.
+        foreach (var (k, v) in ev.Data ?? new Dictionary<string, string>()) _data.Values[k] = v;
         _criteria.Clear();
         await JournalAsync("event-received", null, ev.Name, null, ev.Data is null ? null : Json.Write(ev.Data), ev.Actor);
         await AdvanceAsync();
