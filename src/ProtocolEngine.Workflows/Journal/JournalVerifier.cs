@@ -44,7 +44,15 @@ public static class JournalVerifier
             }
             if (JournalHasher.Recompute(e) != e.Hash)
             {
-                // A swapped pair keeps valid hashes only if the sequence numbers were swapped too; anything else is an edit.
+                // Moving an entry means changing its sequence number: if the entry hashes right under another number,
+                // it was moved there from that position; anything else is an edit of its content.
+                long last = Math.Max(headSequence, entries.Count > 0 ? entries[^1].Sequence : 0);
+                for (long s = 1; s <= last; s++)
+                {
+                    if (s != e.Sequence && JournalHasher.Recompute(e with { Sequence = s }) == e.Hash)
+                        return new JournalProblem(instanceId, e.Sequence, JournalProblemKind.Reordered,
+                            $"Instance {instanceId}: journal entry {e.Sequence} ({e.Action}) was written as entry {s}: entries were reordered.");
+                }
                 return new JournalProblem(instanceId, e.Sequence, JournalProblemKind.Edited,
                     $"Instance {instanceId}: journal entry {e.Sequence} ({e.Action}) was edited: its content no longer matches its hash.");
             }
