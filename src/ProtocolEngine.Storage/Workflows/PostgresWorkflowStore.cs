@@ -13,8 +13,14 @@ public sealed class PostgresWorkflowStore : DapperWorkflowStore, IAsyncDisposabl
     private readonly NpgsqlDataSource _dataSource;
 
     /// <summary>Connects with an Npgsql connection string.</summary>
-    public PostgresWorkflowStore(string connectionString) : base(new PostgresDialect()) =>
+    public PostgresWorkflowStore(string connectionString) : base(new PostgresDialect())
+    {
+        ConnectionString = connectionString;
         _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    /// <summary>The connection string.</summary>
+    public string ConnectionString { get; }
 
     /// <inheritdoc />
     protected internal override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
