@@ -26,6 +26,7 @@ public enum DurationUnit
 /// <param name="Amount">The number of units.</param>
 /// <param name="Unit">The unit.</param>
 /// <param name="Calendar">True for <c>calendar</c> days: the deadline is the end of the last calendar day in the clock's zone.</param>
+[JsonConverter(typeof(ClockDurationJsonConverter))]
 public sealed record ClockDuration(int Amount, DurationUnit Unit, bool Calendar = false)
 {
     /// <summary>The duration as exact elapsed time (calendar days are treated as 24-hour days here).</summary>

@@ -38,6 +38,28 @@ public static class DefinitionSerializer
         }
     }
 
+    /// <summary>
+    /// Reads a workflow file: one definition object, an array of definitions, or <c>{"workflows": [...]}</c>.
+    /// Throws <see cref="FormatException"/> naming the source and position.
+    /// </summary>
+    public static IReadOnlyList<WorkflowDefinition> ReadFile(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("workflows", out var list)) root = list;
+            if (root.ValueKind == JsonValueKind.Array)
+                return root.EnumerateArray().Select((e, i) => FromJson(e.GetRawText(), $"{source} (workflow {i + 1})")).ToList();
+            if (root.ValueKind == JsonValueKind.Object) return [FromJson(root.GetRawText(), source)];
+            throw new FormatException($"{source}: expected a workflow definition object, an array of them or {{\"workflows\": [...]}}, found {root.ValueKind}.");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{source}: line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>SHA-256 (lower-case hex) of the canonical JSON.</summary>
     public static string ContentHash(WorkflowDefinition definition) => Sha256Hex(ToJson(definition));
 

@@ -60,7 +60,7 @@ public sealed class SubjectRuleHost : IWorkflowRuleHost
     }
 
     public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition) =>
-        new(Simulation.ScenarioRuleHost.Evaluate(condition.Text, subject.Values), []);
+        new(ProtocolEngine.Workflows.Simulation.ScenarioRuleHost.Evaluate(condition.Text, subject.Values), []);
 
     public RandomizationResult Randomize(WorkflowSubject subject)
     {
@@ -75,7 +75,7 @@ public sealed class SubjectRuleHost : IWorkflowRuleHost
     }
 
     public IReadOnlyList<string> ApplicableSafetyRules(WorkflowSubject subject) =>
-        ExampleWorkflows.SafetyRules().Where(r => Simulation.ScenarioRuleHost.Evaluate(r.Value, subject.Values) == true).Select(r => r.Key).ToList();
+        ExampleWorkflows.SafetyRules().Where(r => ProtocolEngine.Workflows.Simulation.ScenarioRuleHost.Evaluate(r.Value, subject.Values) == true).Select(r => r.Key).ToList();
 
     private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
 }
