@@ -186,10 +186,10 @@ public static class ScenarioRunner
             "task-overdue" => $"task {j.NewValue} overdue",
             "task-escalated" => $"task escalated: candidates {j.OldValue} -> {j.NewValue}",
             "task-cancelled" => "task cancelled (state left)",
-            "clock-started" => $"clock {j.NewValue} started {j.Detail}",
-            "clock-reminder" => $"clock {j.NewValue} reminder ({j.Detail})",
-            "clock-missed" => $"clock deadline MISSED {j.Detail}",
-            "clock-stopped" => $"clock stopped: {j.NewValue} {j.Detail}",
+            "clock-started" => $"clock {j.NewValue} started: {Field(j.Detail, "within")} to {Field(j.Detail, "party")}, due {Field(j.Detail, "dueAt")} ({Field(j.Detail, "zone")})",
+            "clock-reminder" => $"clock {j.NewValue} reminder, {j.Detail}",
+            "clock-missed" => $"clock {Field(j.Detail, "clock")} deadline MISSED (due {Field(j.Detail, "dueAt")})",
+            "clock-stopped" => $"clock {Field(j.Detail, "clock")} stopped: {j.NewValue} (due {Field(j.Detail, "dueAt")})",
             "deviation-recorded" => $"deviation recorded: {j.NewValue}",
             "randomized" => $"randomized to {j.NewValue}",
             "notified" => $"notified {j.NewValue}{(j.Detail is null ? "" : ": " + j.Detail)}",
@@ -200,6 +200,13 @@ public static class ScenarioRunner
             _ => null,
         };
         return what is null ? null : new TimelineLine(j.At, Offset(j.At - t0), inst.CorrelationKey, inst.Workflow, what);
+    }
+
+    private static string Field(string? json, string name)
+    {
+        if (json is null) return "?";
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return doc.RootElement.TryGetProperty(name, out var v) ? v.ToString() : "?";
     }
 
     /// <summary>Formats a time after t0 as <c>t0+3d 04:00</c>.</summary>

@@ -82,10 +82,9 @@ public sealed class ScenarioTests
         using var _ = db;
         var text = Lines(r);
         // AE 1: aware at t0+20d 08:00 UTC (09:00 Berlin, 23 March); 7 calendar days end at midnight Berlin after 30 March (CEST).
-        Assert.Contains("t0+20d 00:00 01-701-1015/1 SaeReporting clock ReportRegulator started", text);
-        Assert.Contains("\"dueAt\":\"2025-03-30T22:00:00Z\"", text);
-        Assert.Contains("t0+20d 06:00 01-701-1015/1 SaeReporting clock stopped: met", text);
-        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting clock deadline MISSED", text);
+        Assert.Contains("t0+20d 00:00 01-701-1015/1 SaeReporting clock ReportRegulator started: 7 calendar days to Regulator, due 2025-03-30T22:00:00Z (Europe/Berlin)", text);
+        Assert.Contains("t0+20d 06:00 01-701-1015/1 SaeReporting clock NotifySponsor stopped: met", text);
+        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting clock ReportRegulator deadline MISSED (due 2025-03-30T22:00:00Z)", text);
         Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting deviation recorded: Missed regulatory deadline ReportRegulator (7 calendar days to Regulator)", text);
         Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting Reporting -> DeadlineMissed (clock ReportRegulator missed)", text);
         Assert.Contains("clock ReportRegulator reminder", text);

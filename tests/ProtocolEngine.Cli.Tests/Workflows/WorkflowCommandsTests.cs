@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+using ProtocolEngine.Cli;
+using Spectre.Console;
+
+namespace ProtocolEngine.Cli.Tests.Workflows;
+
+public sealed class WorkflowCommandsTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pe-cli-wf-" + Guid.NewGuid().ToString("N"));
+
+    public WorkflowCommandsTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    private static string Scenarios => Path.Combine(FindRoot(), "tests", "ProtocolEngine.Workflows.Tests", "Scenarios");
+
+    private static string FindRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(d!.FullName, "ProtocolEngine.sln"))) d = d.Parent;
+        return d.FullName;
+    }
+
+    private static (int Exit, string Output) Run(params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        console.Profile.Width = 240;
+        int exit = CliApp.Run(args, console);
+        return (exit, writer.ToString());
+    }
+
+    [Fact]
+    public void Simulate_PrintsTheTimelineAndFinalStates_AndJournalVerifyPassesThenFailsAfterAnEdit()
+    {
+        var db = Path.Combine(_dir, "sim.db");
+        var (exit, output) = Run("simulate", Path.Combine(Scenarios, "language-examples.workflow.json"), "--scenario", Path.Combine(Scenarios, "sae-clock.json"), "--db", db);
+        Assert.True(exit == 0, output);
+        Assert.Contains("clock ReportRegulator deadline MISSED", output);
+        Assert.Contains("DeadlineMissed", output);
+        Assert.Contains("Every expectation met.", output);
+
+        (exit, output) = Run("journal", "verify", "--db", db);
+        Assert.True(exit == 0, output);
+        Assert.Contains("Journal intact: 3 instances", output);
+
+        using (var c = new SqliteConnection($"Data Source={db}"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "DROP TRIGGER wf_journal_no_update; UPDATE wf_journal SET actor = 'mallory' WHERE action = 'task-signed'";
+            cmd.ExecuteNonQuery();
+        }
+        (exit, output) = Run("journal", "verify", "--db", db);
+        Assert.Equal(1, exit);
+        Assert.Matches(@"journal entry \d+ \(task-signed\) was\s+edited", output.Replace("│", " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Simulate_ExitsWithFindings_WhenAnExpectationIsNotMet()
+    {
+        var scenario = File.ReadAllText(Path.Combine(Scenarios, "missed-consent.json")).Replace("\"ConsentPending\"", "\"Enrolled\"", StringComparison.Ordinal);
+        var path = Path.Combine(_dir, "wrong.json");
+        File.WriteAllText(path, scenario);
+        var (exit, output) = Run("simulate", Path.Combine(Scenarios, "language-examples.workflow.json"), "--scenario", path);
+        Assert.Equal(1, exit);
+        Assert.Contains("ended in ConsentPending", output);
+    }
+
+    [Fact]
+    public void BadInputs_AreUsageErrors()
+    {
+        Assert.Equal(2, Run("journal", "verify", "--db", Path.Combine(_dir, "missing.db")).Exit);
+        Assert.Equal(2, Run("journal", "verify").Exit);
+        var bad = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(bad, "{ \"events\": [ { \"at\": \"soon\" } ] }");
+        Assert.Equal(2, Run("simulate", Path.Combine(Scenarios, "language-examples.workflow.json"), "--scenario", bad).Exit);
+        Assert.Equal(2, Run("simulate", "x.protocol", "--scenario", bad).Exit);
+    }
+}
