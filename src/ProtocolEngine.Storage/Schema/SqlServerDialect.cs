@@ -10,7 +10,7 @@ public sealed class SqlServerDialect : SqlDialect
     public override string TypeOf(ColumnType type) => type switch
     {
         ColumnType.Long => "BIGINT",
-        ColumnType.Key => "NVARCHAR(400)",
+        ColumnType.Key => "NVARCHAR(200)",
         _ => "NVARCHAR(MAX)",
     };
 
