@@ -32,7 +32,7 @@ public sealed class PostgresDialect : SqlDialect
     /// <inheritdoc />
     /// <remarks>The timer and its instance are locked together, skipping either if another worker holds it, so two engines never run the same step.</remarks>
     public override string ClaimDueTimers =>
-        "SELECT w.* FROM wf_waits w JOIN wf_instances i ON i.id = w.instance_id " +
+        "SELECT w.*, i.* FROM wf_waits w JOIN wf_instances i ON i.id = w.instance_id " +
         "WHERE w.status = 'pending' AND w.kind = 'timer' AND w.due_at <= @now ORDER BY w.due_at LIMIT @max FOR UPDATE OF w, i SKIP LOCKED";
 
     /// <inheritdoc />

@@ -41,7 +41,7 @@ public sealed class SqlServerDialect : SqlDialect
 
     /// <inheritdoc />
     public override string ClaimDueTimers =>
-        "SELECT TOP (@max) w.* FROM wf_waits w WITH (UPDLOCK, READPAST, ROWLOCK) JOIN wf_instances i WITH (UPDLOCK, READPAST, ROWLOCK) ON i.id = w.instance_id " +
+        "SELECT TOP (@max) w.*, i.* FROM wf_waits w WITH (UPDLOCK, READPAST, ROWLOCK) JOIN wf_instances i WITH (UPDLOCK, READPAST, ROWLOCK) ON i.id = w.instance_id " +
         "WHERE w.status = 'pending' AND w.kind = 'timer' AND w.due_at <= @now ORDER BY w.due_at";
 
     /// <inheritdoc />

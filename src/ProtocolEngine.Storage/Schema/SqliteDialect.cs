@@ -27,7 +27,7 @@ public sealed class SqliteDialect : SqlDialect
 
     /// <inheritdoc />
     public override string ClaimDueTimers =>
-        "SELECT * FROM wf_waits WHERE status = 'pending' AND kind = 'timer' AND due_at <= @now ORDER BY due_at LIMIT @max";
+        "SELECT w.*, i.* FROM wf_waits w JOIN wf_instances i ON i.id = w.instance_id WHERE w.status = 'pending' AND w.kind = 'timer' AND w.due_at <= @now ORDER BY w.due_at LIMIT @max";
 
     /// <inheritdoc />
     public override string GetTaskForUpdate => "SELECT * FROM wf_tasks WHERE id = @id";

@@ -222,6 +222,13 @@ public abstract class DapperWorkflowStore : IWorkflowStore
         return ms is { } v ? Rows.At(v) : null;
     }
 
+    /// <summary>How many journal entries record an action (monitoring and benchmarks).</summary>
+    public async Task<long> CountJournalEntriesAsync(string action, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM wf_journal WHERE action = @action", new { action });
+    }
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<UnmatchedEvent>> ListUnmatchedEventsAsync(CancellationToken ct = default)
     {

@@ -16,7 +16,11 @@ public sealed class PostgresWorkflowStore : DapperWorkflowStore, IAsyncDisposabl
     public PostgresWorkflowStore(string connectionString) : base(new PostgresDialect())
     {
         ConnectionString = connectionString;
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // The same few statements run for every step: prepared once per connection, they skip parsing and planning.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        builder.AutoPrepareMinUsages = 2;
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <summary>The connection string.</summary>

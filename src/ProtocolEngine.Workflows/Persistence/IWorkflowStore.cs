@@ -116,6 +116,7 @@ public interface IWorkflowTransaction : IAsyncDisposable
     /// <summary>
     /// Claims up to <paramref name="max"/> pending timers due at or before <paramref name="now"/>, locking them so no other
     /// worker gets them (FOR UPDATE SKIP LOCKED on PostgreSQL, UPDLOCK READPAST on SQL Server, the write lock on SQLite).
+    /// The instance rows are read and locked with them, so the step's <see cref="LockInstanceAsync"/> costs no round trip.
     /// </summary>
     Task<IReadOnlyList<WaitRecord>> ClaimDueTimersAsync(Instant now, int max);
 

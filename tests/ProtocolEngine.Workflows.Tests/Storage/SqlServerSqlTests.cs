@@ -36,7 +36,7 @@ public sealed partial class SqlServerSqlTests
     public void WorkersClaimTimers_SkippingLockedRows_OnEveryServerDatabase()
     {
         Assert.Contains("FOR UPDATE OF w, i SKIP LOCKED", new PostgresDialect().ClaimDueTimers);
-        Assert.Matches(@"^SELECT TOP \(@max\) w\.\* FROM wf_waits w WITH \(UPDLOCK, READPAST, ROWLOCK\) JOIN wf_instances i WITH \(UPDLOCK, READPAST, ROWLOCK\)", SqlServer.ClaimDueTimers);
+        Assert.Matches(@"^SELECT TOP \(@max\) w\.\*, i\.\* FROM wf_waits w WITH \(UPDLOCK, READPAST, ROWLOCK\) JOIN wf_instances i WITH \(UPDLOCK, READPAST, ROWLOCK\)", SqlServer.ClaimDueTimers);
         Assert.Contains("WITH (UPDLOCK, ROWLOCK)", SqlServer.LockInstance);
         Assert.Contains("sp_getapplock", SqlServer.MigrationLock);
     }
