@@ -200,6 +200,21 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<OutboxMessage>> ListUndispatchedOutboxAsync(int limit, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<OutboxRow>("SELECT * FROM wf_outbox WHERE dispatched_at IS NULL ORDER BY created_at, dedupe_key"))
+            .Take(limit).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> MarkOutboxDispatchedAsync(string messageId, Instant at, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return await conn.ExecuteAsync("UPDATE wf_outbox SET dispatched_at = @at WHERE id = @id AND dispatched_at IS NULL", new { id = messageId, at = Rows.Ms(at) }) == 1;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SignatureRecord>> ListSignaturesAsync(string taskId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);

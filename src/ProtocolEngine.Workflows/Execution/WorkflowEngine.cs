@@ -243,6 +243,12 @@ public sealed class WorkflowEngine
         {
             return 0;
         }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException or TimeoutException)
+        {
+            // The database is unreachable or the call was cancelled: the timers stay pending and the caller retries;
+            // a healthy timer is never quarantined for a broken connection.
+            throw;
+        }
         catch (Exception) when (waits.Count > 1)
         {
             // One bad timer must not block the others: fire them one per transaction so only the bad one fails.

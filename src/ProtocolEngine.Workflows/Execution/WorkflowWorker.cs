@@ -19,6 +19,16 @@ public sealed class WorkflowWorker(WorkflowEngine engine)
     public long Fired => Interlocked.Read(ref _fired);
 
     private long _fired;
+    private long _errors;
+
+    /// <summary>The wait after a failed attempt (the database was unreachable, for example).</summary>
+    public TimeSpan ErrorBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Failed attempts since start.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>The last failure, for health checks.</summary>
+    public Exception? LastError { get; private set; }
 
     /// <summary>Runs until cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -26,21 +36,28 @@ public sealed class WorkflowWorker(WorkflowEngine engine)
         while (!ct.IsCancellationRequested)
         {
             int n;
+            var sleep = PollInterval;
             try
             {
                 n = await engine.RunDueAsync(BatchSize, ct);
+                Interlocked.Add(ref _fired, n);
+                if (n > 0) continue;
+                if (await engine.Store.NextDueAtAsync(ct) is { } next)
+                {
+                    var until = (next - engine.Clock.GetCurrentInstant()).ToTimeSpan();
+                    if (until < sleep) sleep = until < TimeSpan.Zero ? TimeSpan.Zero : until;
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
-            Interlocked.Add(ref _fired, n);
-            if (n > 0) continue;
-            var sleep = PollInterval;
-            if (await engine.Store.NextDueAtAsync(ct) is { } next)
+            catch (Exception ex)
             {
-                var until = (next - engine.Clock.GetCurrentInstant()).ToTimeSpan();
-                if (until < sleep) sleep = until < TimeSpan.Zero ? TimeSpan.Zero : until;
+                // A lost connection must not stop the timers for good: note it, back off, try again.
+                LastError = ex;
+                Interlocked.Increment(ref _errors);
+                sleep = ErrorBackoff;
             }
             try
             {

@@ -58,6 +58,12 @@ public interface IWorkflowStore
     /// <summary>Outbox messages, optionally of one instance.</summary>
     Task<IReadOnlyList<OutboxMessage>> ListOutboxAsync(string? instanceId = null, CancellationToken ct = default);
 
+    /// <summary>Outbox messages not yet handed to a dispatcher, oldest first.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ListUndispatchedOutboxAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>Marks an outbox message delivered; false when it already was (another dispatcher won).</summary>
+    Task<bool> MarkOutboxDispatchedAsync(string messageId, Instant at, CancellationToken ct = default);
+
     /// <summary>Signatures of a task.</summary>
     Task<IReadOnlyList<SignatureRecord>> ListSignaturesAsync(string taskId, CancellationToken ct = default);
 

@@ -214,3 +214,52 @@ public sealed class RecruitmentTests : IDisposable
         Assert.Single(await _h.Store.ListInstancesAsync("Recruitment"));
     }
 }
+
+public sealed class OutboxAndWorkerTests : IDisposable
+{
+    private readonly Harness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task OutboxMessages_AreDispatchedOnce()
+    {
+        await _h.PublishAsync(ExampleWorkflows.Recruitment());
+        _h.Host.Set("S1", "AGE", "70");
+        await _h.StartSubjectAsync("S1");
+        var pending = await _h.Store.ListUndispatchedOutboxAsync(100);
+        var assigned = Assert.Single(pending);
+        Assert.Equal("task-assigned", assigned.Kind);
+        Assert.True(await _h.Store.MarkOutboxDispatchedAsync(assigned.Id, _h.Clock.GetCurrentInstant()));
+        Assert.False(await _h.Store.MarkOutboxDispatchedAsync(assigned.Id, _h.Clock.GetCurrentInstant()));
+        Assert.Empty(await _h.Store.ListUndispatchedOutboxAsync(100));
+    }
+
+    [Fact]
+    public async Task TheWorker_KeepsGoing_WhenTheDatabaseFails()
+    {
+        await _h.PublishAsync(ExampleWorkflows.Recruitment());
+        _h.Host.Set("S1", "AGE", "70");
+        await _h.StartSubjectAsync("S1");
+        // Make the database unreadable under the worker, then give it back: the timers must still fire.
+        var db = _h.Db!.DbPath;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Move(db, db + ".away");
+        File.WriteAllText(db, "not a database");
+        var worker = new WorkflowWorker(_h.Engine) { ErrorBackoff = TimeSpan.FromMilliseconds(20), PollInterval = TimeSpan.FromMilliseconds(20) };
+        using var cts = new CancellationTokenSource();
+        var loop = worker.RunAsync(cts.Token);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (worker.Errors < 2 && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        Assert.True(worker.Errors >= 2);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(db);
+        File.Move(db + ".away", db);
+        _h.Clock.Advance(NodaTime.Duration.FromDays(15));
+        while (worker.Fired < 3 && sw.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(10);
+        await cts.CancelAsync();
+        await loop;
+        Assert.Equal(3, worker.Fired);
+        Assert.DoesNotContain(await _h.Store.ListWaitsAsync(), w => w.Status == "failed");
+    }
+}
