@@ -275,7 +275,7 @@ internal sealed class InstanceStep
         var oldState = _inst.State;
         await JournalAsync("migrated", oldPin, $"{targetId}:{newState}", null, Json.Write(new { plan = planHash }), actor);
         _inst.DefinitionId = targetId;
-        var step = new InstanceStep(_engine, _tx, target, _inst, _now, actor) { };
+        var step = new InstanceStep(_engine, _tx, target, _inst, _now, actor);
         await step.RearmAfterMigrationAsync(oldState, newState, _data);
     }
 
