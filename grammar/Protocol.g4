@@ -89,7 +89,7 @@ armDefinition
 
 randomization
     : 'randomize' 'permuted' 'blocks' 'of' INTEGER (',' INTEGER)* ('stratified' 'by' expressionTerm (',' expressionTerm)*)?
-      ('seed' INTEGER)?
+      ('seed' seed=INTEGER)?
     ;
 
 visitsDeclaration
@@ -111,7 +111,7 @@ signedInteger
     ;
 
 codelistDeclaration
-    : 'codelist' identifier STRING? ('system' STRING)? ('version' STRING)? codeEntry (',' codeEntry)*
+    : 'codelist' identifier title=STRING? ('system' system=STRING)? ('version' codeVersion=STRING)? codeEntry (',' codeEntry)*
     ;
 
 codeEntry
@@ -236,7 +236,7 @@ stateClause
     : 'initial'                                                          #initialClause
     | 'final'                                                            #finalClause
     | 'on' 'entry' action (',' action)*                                  #entryClause
-    | kind=('task' | 'gate') identifier STRING? 'for' identifier ('or' identifier)* taskClause*   #taskStateClause
+    | kind=('task' | 'gate') identifier STRING? ('for' identifier ('or' identifier)*)? taskClause*   #taskStateClause
     | 'deadline' clockDuration '->' identifier ('reason' STRING)?      #deadlineClause
     ;
 
@@ -395,12 +395,12 @@ caseItem
     ;
 
 term
-    : invocation                                                                             #invocationTerm
+    : ('List' ('<' typeSpecifier '>')?)? '{' (expression (',' expression)*)? '}'             #listSelectorTerm
+    | invocation                                                                             #invocationTerm
     | literal                                                                                #literalTerm
     | 'Interval' (open='[' | open='(') expression ',' expression (close=']' | close=')')      #intervalSelectorTerm
     | 'Tuple'? '{' (':' | tupleElementSelector (',' tupleElementSelector)*) '}'              #tupleSelectorTerm
     | identifier '{' (instanceElementSelector (',' instanceElementSelector)*)? '}'           #instanceSelectorTerm
-    | ('List' ('<' typeSpecifier '>')?)? '{' (expression (',' expression)*)? '}'             #listSelectorTerm
     | 'Code' STRING_LITERAL 'from' identifier ('display' STRING_LITERAL)?                    #codeSelectorTerm
     | 'Concept' '{' codeSelector (',' codeSelector)* '}' ('display' STRING_LITERAL)?        #conceptSelectorTerm
     | '(' expression ')'                                                                     #parenthesizedTerm
@@ -614,11 +614,20 @@ softKeyword
 // Quoted texts: "..." for titles, names and codes in declarations (and CQL quoted identifiers in
 // expressions); '...' for CQL string literals and UCUM units.
 STRING
-    : '"' (ESC | ~["\\])* '"'
+    : '"' (ESC | ~["\\\r\n])* '"'
     ;
 
 STRING_LITERAL
-    : '\'' (ESC | ~['\\])* '\''
+    : '\'' (ESC | ~['\\\r\n])* '\''
+    ;
+
+// A quote left open to the end of its line: reported once, then read as if it were closed.
+UNTERMINATED_STRING
+    : '"' (ESC | ~["\\\r\n])*
+    ;
+
+UNTERMINATED_STRING_LITERAL
+    : '\'' (ESC | ~['\\\r\n])*
     ;
 
 DELIMITED_IDENTIFIER
@@ -683,14 +692,7 @@ fragment TIMEZONE_OFFSET
     | ('+' | '-') [0-9][0-9] ':' [0-9][0-9]
     ;
 
+// Any escaped character lexes; the syntax builder reports the ones the language does not define.
 fragment ESC
-    : '\\' (["'`\\/fnrt] | UNICODE)
-    ;
-
-fragment UNICODE
-    : 'u' HEX HEX HEX HEX
-    ;
-
-fragment HEX
-    : [0-9a-fA-F]
+    : '\\' ~[\r\n]
     ;

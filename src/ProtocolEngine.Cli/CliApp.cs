@@ -17,6 +17,9 @@ public static class CliApp
     /// <summary>Exit code: wrong usage, a missing or unreadable file, or another failure to run.</summary>
     public const int Failure = 2;
 
+    /// <summary>The product version.</summary>
+    public static string Version => typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
+
     /// <summary>Runs the command line and returns its exit code. Never throws.</summary>
     public static int Run(string[] args, IAnsiConsole? console = null)
     {
@@ -24,7 +27,7 @@ public static class CliApp
         app.Configure(config =>
         {
             config.SetApplicationName("protocol");
-            config.SetApplicationVersion(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
+            config.SetApplicationVersion(Version);
             if (console is not null) config.ConfigureConsole(console);
             config.SetExceptionHandler((ex, _) => ReportFailure(ex, console ?? AnsiConsole.Console));
             config.Settings.StrictParsing = true;

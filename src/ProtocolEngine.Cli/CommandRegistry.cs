@@ -8,6 +8,9 @@ internal static class CommandRegistry
     public static void Register(IConfigurator config)
     {
         // Language (issue 2): check.
+        config.AddCommand<Commands.Language.CheckCommand>("check")
+            .WithExample("check", "protocols")
+            .WithExample("check", "trial.protocol", "--format", "sarif");
         // Runtime (issue 3): conformance.
         // Data (issue 4): data convert, data inspect, synth.
         // Screening (issue 5): screen, explain, audit.

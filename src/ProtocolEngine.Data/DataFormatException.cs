@@ -1,0 +1,60 @@
+using System.Text;
+
+namespace ProtocolEngine.Data;
+
+/// <summary>
+/// A data file could not be read: it is truncated, corrupt, of the wrong type, or holds a value that does not
+/// fit its variable. The message names the file, the record (and byte offset for binary formats) and what was
+/// expected, so a user can find and fix the problem.
+/// </summary>
+public sealed class DataFormatException : Exception
+{
+    /// <summary>Creates an exception.</summary>
+    /// <param name="file">The file being read.</param>
+    /// <param name="problem">What is wrong, for example "the file ends inside the variable descriptors".</param>
+    /// <param name="expected">What the reader expected instead, when that helps.</param>
+    /// <param name="record">The 1-based record (row, or line for text formats), when known.</param>
+    /// <param name="byteOffset">The byte offset in the file, for binary formats.</param>
+    /// <param name="variable">The variable concerned, when known.</param>
+    /// <param name="inner">The underlying exception, if any.</param>
+    public DataFormatException(string file, string problem, string? expected = null, long? record = null,
+        long? byteOffset = null, string? variable = null, Exception? inner = null)
+        : base(Compose(file, problem, expected, record, byteOffset, variable), inner)
+    {
+        File = file;
+        Problem = problem;
+        Expected = expected;
+        Record = record;
+        ByteOffset = byteOffset;
+        Variable = variable;
+    }
+
+    /// <summary>The file being read.</summary>
+    public string File { get; }
+
+    /// <summary>What is wrong.</summary>
+    public string Problem { get; }
+
+    /// <summary>What the reader expected, when stated.</summary>
+    public string? Expected { get; }
+
+    /// <summary>The 1-based record (row or line), when known.</summary>
+    public long? Record { get; }
+
+    /// <summary>The byte offset in the file, for binary formats.</summary>
+    public long? ByteOffset { get; }
+
+    /// <summary>The variable concerned, when known.</summary>
+    public string? Variable { get; }
+
+    private static string Compose(string file, string problem, string? expected, long? record, long? byteOffset, string? variable)
+    {
+        var sb = new StringBuilder(file);
+        if (record is long r) sb.Append(", record ").Append(r);
+        if (byteOffset is long o) sb.Append(", byte offset ").Append(o);
+        if (variable is not null) sb.Append(", variable ").Append(variable);
+        sb.Append(": ").Append(problem);
+        if (expected is not null) sb.Append(" (expected ").Append(expected).Append(')');
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,235 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Parsing;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Text;
+using ProtocolEngine.Language.Types;
+
+namespace ProtocolEngine.Language.Binding;
+
+internal sealed partial class Binder
+{
+    // ---------------------------------------------------------------- criteria
+
+    private BoundCriterion BindCriterion(CriterionSyntax c)
+    {
+        BoundExpression? rule = null;
+        RoleSymbol? attestedBy = null;
+        if (c.AttestedBy is { } role) attestedBy = ResolveRole(role);
+        if (c.Rule is { } r)
+        {
+            rule = BindExpression(r, Scope.Empty);
+            if (rule.Type != ProtocolType.Boolean && rule is not BoundError)
+            {
+                if (rule.Type.IsAny) rule = ConvertQuiet(rule, ProtocolType.Boolean) ?? rule;
+                else
+                {
+                    Report(DiagnosticCatalog.CriterionNotBoolean(r.Span, c.Name.Name, rule.Type.Name));
+                    rule = new BoundError(r);
+                }
+            }
+        }
+        return new BoundCriterion(c, _source, rule, attestedBy, Hash("criterion", c, rule is null ? [] : [rule]));
+    }
+
+    private RoleSymbol? ResolveRole(IdentifierSyntax role)
+    {
+        if (role.IsMissing) return null;
+        if (_roles.TryGetValue(role.Name, out var symbol)) return symbol;
+        Report(DiagnosticCatalog.UnknownRole(role.Span, role.Name, NameSuggester.Suggest(role.Name, _roles.Keys)));
+        return null;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private BoundCheck? BindCheck(CheckSyntax c)
+    {
+        if (c.Scope is null || c.Expect is null) return null;
+        var scope = new Scope(null);
+        DomainSchema? domain = null;
+        LocalSymbol? alias = null;
+        BoundExpression? where = null;
+        CheckScopeKind kind;
+        switch (c.Scope)
+        {
+            case RecordScopeSyntax rs:
+                kind = CheckScopeKind.Record;
+                domain = ResolveDomain(rs.Domain);
+                alias = new LocalSymbol(rs.Alias.Name, domain is null ? ProtocolType.Any : new RecordType(domain), LocalKind.Alias, rs.Alias);
+                scope.Add(alias);
+                if (rs.Where is { } w) where = Convert(BindExpression(w, scope), ProtocolType.Boolean, "The check's where condition");
+                break;
+            case SubjectScopeSyntax ss:
+                kind = CheckScopeKind.Subject;
+                if (ss.Where is { } sw) where = Convert(BindExpression(sw, scope), ProtocolType.Boolean, "The check's where condition");
+                break;
+            default:
+                kind = CheckScopeKind.Study;
+                break;
+        }
+        var expect = Convert(BindExpression(c.Expect, scope), ProtocolType.Boolean, $"The expectation of check {c.Name.Name}");
+        var message = c.Message is { } m ? BindMessage(m, scope) : [];
+        var queryTo = c.QueryTo is { } q ? ResolveRole(q) : null;
+        var roots = new List<BoundExpression> { expect };
+        if (where is not null) roots.Add(where);
+        roots.AddRange(message.Where(p => p.Value is not null).Select(p => p.Value!));
+        return new BoundCheck(c, _source, kind, domain, alias, where, expect, message, queryTo, Hash("check", c, roots));
+    }
+
+    private DomainSchema? ResolveDomain(IdentifierSyntax name)
+    {
+        if (name.IsMissing) return null;
+        if (_dataModel is null)
+        {
+            Report(DiagnosticCatalog.MissingDataModel(name.Span, name.Name));
+            return null;
+        }
+        if (_dataModel.FindDomain(name.Name) is { } domain) return domain;
+        Report(DiagnosticCatalog.UnknownDomain(name.Span, name.Name, $"{_dataModel.Name} {_dataModel.Version}",
+            NameSuggester.Suggest(name.Name, _dataModel.Domains.Select(d => d.Name))));
+        return null;
+    }
+
+    /// <summary>Splits a message into text and <c>{expression}</c> placeholders, each bound in the check's scope.</summary>
+    private ImmutableArray<MessagePart> BindMessage(StringSyntax message, Scope scope)
+    {
+        var parts = ImmutableArray.CreateBuilder<MessagePart>();
+        var text = message.Value;
+        int i = 0;
+        var literal = new StringBuilder();
+        while (i < text.Length)
+        {
+            if (text[i] == '{')
+            {
+                int close = text.IndexOf('}', i + 1);
+                if (close < 0) break;
+                if (literal.Length > 0) { parts.Add(new MessagePart(literal.ToString(), null)); literal.Clear(); }
+                var inner = text[(i + 1)..close];
+                // Offsets inside the quoted text: 1 for the opening quote (escapes aside, close enough for a span).
+                int offset = message.Span.Start + 1 + i + 1;
+                var parsed = ProtocolParser.ParseExpression(new SourceText(new string(' ', offset) + inner, _source.Path));
+                if (parsed.Diagnostics.Count > 0 || inner.Trim().Length == 0)
+                {
+                    Report(DiagnosticCatalog.InvalidPlaceholder(new TextSpan(offset, inner.Length), inner));
+                    parts.Add(new MessagePart("{" + inner + "}", null));
+                }
+                else
+                {
+                    int before = _diagnostics.Count;
+                    var bound = BindExpression(parsed.Root, scope);
+                    if (_diagnostics.Count > before)
+                    {
+                        _diagnostics.RemoveRange(before, _diagnostics.Count - before);
+                        Report(DiagnosticCatalog.InvalidPlaceholder(new TextSpan(offset, inner.Length), inner));
+                        parts.Add(new MessagePart("{" + inner + "}", null));
+                    }
+                    else parts.Add(new MessagePart(null, bound));
+                }
+                i = close + 1;
+                continue;
+            }
+            literal.Append(text[i]);
+            i++;
+        }
+        if (i < text.Length) literal.Append(text[i..]);
+        if (literal.Length > 0) parts.Add(new MessagePart(literal.ToString(), null));
+        return parts.ToImmutable();
+    }
+
+    // ---------------------------------------------------------------- safety rules
+
+    private BoundSafetyRule? BindSafetyRule(SafetyRuleSyntax rule)
+    {
+        var domain = ResolveDomain(rule.Domain);
+        if (domain is null) return null;
+        var alias = new LocalSymbol(rule.Alias.Name, new RecordType(domain), LocalKind.Alias, rule.Alias);
+        var scope = new Scope(null).Add(alias);
+        var when = rule.When is { } w ? Convert(BindExpression(w, scope), ProtocolType.Boolean, $"The condition of safety rule {rule.Name.Name}") : null;
+        var obligations = ImmutableArray.CreateBuilder<BoundObligation>();
+        foreach (var o in rule.Obligations)
+        {
+            var recipient = o.Recipient is { } r ? ResolveRole(r) : null;
+            var length = BindClock(o.Duration);
+            var regions = ImmutableDictionary.CreateBuilder<string, ClockLength>(StringComparer.Ordinal);
+            foreach (var region in o.RegionOverrides)
+                if (BindClock(region.Duration) is { } rl) regions[region.Region.Value] = rl;
+            if (length is not null) obligations.Add(new BoundObligation(o.Kind, recipient, length, regions.ToImmutable(), o));
+        }
+        return new BoundSafetyRule(rule, _source, domain, alias, when, obligations.ToImmutable(), Hash("safety", rule, when is null ? [] : [when]));
+    }
+
+    /// <summary>Resolves a clock length: a literal duration, or a Quantity parameter such as <c>SeriousAENotification</c>.</summary>
+    private ClockLength? BindClock(ClockDurationSyntax syntax)
+    {
+        if (syntax.Parameter is { } name)
+        {
+            if (name.IsMissing) return null;
+            ParameterSymbol? parameter = _parameters.GetValueOrDefault(name.Name) ?? _imports.Select(i => i.Parameters.GetValueOrDefault(name.Name)).FirstOrDefault(p => p is not null);
+            if (parameter is null)
+            {
+                Report(DiagnosticCatalog.UnknownName(name.Span, name.Name, NameSuggester.Suggest(name.Name, _parameters.Keys.Concat(_imports.SelectMany(i => i.Parameters.Keys)))));
+                return null;
+            }
+            _used.Add(parameter);
+            if (parameter.Value is BoundQuantityLiteral q && UnitDimensions.IsCalendarUnit(q.Unit) && q.Value > 0 && q.Value == decimal.Truncate(q.Value))
+                return new ClockLength((int)q.Value, SingularPrecision(q.Unit), true);
+            Report(DiagnosticCatalog.DurationParameterType(name.Span, name.Name, parameter.Value?.Type.Name ?? parameter.Type.Name));
+            return null;
+        }
+        if (syntax.Value is not int value || syntax.Unit is null) return null;
+        if (value <= 0)
+        {
+            Report(DiagnosticCatalog.InvalidDuration(syntax.Span));
+            return null;
+        }
+        return new ClockLength(value, SingularPrecision(syntax.Unit), syntax.Calendar || syntax.Unit.StartsWith("day", StringComparison.Ordinal));
+    }
+
+    // ---------------------------------------------------------------- hashing
+
+    /// <summary>
+    /// The content hash of a rule: SHA-256 over its exact text and the exact text of every definition,
+    /// function, table, code list and parameter it depends on (transitively), so changing anything the rule
+    /// reads changes its hash.
+    /// </summary>
+    private string Hash(string kind, SyntaxNode declaration, IEnumerable<BoundExpression> roots) =>
+        HashOf(kind, declaration, roots, _source);
+
+    internal static string HashOf(string kind, SyntaxNode declaration, IEnumerable<BoundExpression> roots, SourceText? source)
+    {
+        var dependencies = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var visited = new HashSet<Symbol>();
+        foreach (var root in roots) CollectDependencies(root, dependencies, visited);
+        var sb = new StringBuilder();
+        sb.Append(kind).Append('\n');
+        sb.Append(source is null ? "" : Normalize(source.Slice(declaration.Span))).Append('\n');
+        foreach (var (name, text) in dependencies) sb.Append(name).Append('\n').Append(Normalize(text)).Append('\n');
+        return System.Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+
+    private static void CollectDependencies(BoundExpression? e, SortedDictionary<string, string> into, HashSet<Symbol> visited)
+    {
+        if (e is null) return;
+        void Add(Symbol s, IEnumerable<BoundExpression?> bodies)
+        {
+            if (!visited.Add(s)) return;
+            into[s.GetType().Name + ":" + s.QualifiedName] = s.DeclarationText;
+            foreach (var b in bodies) CollectDependencies(b, into, visited);
+        }
+        switch (e)
+        {
+            case BoundDefineReference d: Add(d.Define, [d.Define.Body]); break;
+            case BoundFunctionCall f: Add(f.Function, [f.Function.Body]); break;
+            case BoundTableCall t: Add(t.Table, t.Table.Rows.SelectMany(r => r.Conditions.Append(r.Result))); break;
+            case BoundCodeListReference c: Add(c.CodeList, []); break;
+            case BoundParameterReference p: Add(p.Parameter, [p.Parameter.Value]); break;
+            case BoundVisitReference v: Add(v.Visit, []); break;
+        }
+        foreach (var child in BoundTreeWalker.Children(e)) CollectDependencies(child, into, visited);
+    }
+}

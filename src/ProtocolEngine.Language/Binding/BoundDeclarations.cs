@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Text;
+
+namespace ProtocolEngine.Language.Binding;
+
+/// <summary>A criterion, bound: its rule (or the role that attests it) and the hash of its exact text.</summary>
+/// <param name="Syntax">The criterion as written.</param>
+/// <param name="Source">The file it is in.</param>
+/// <param name="Rule">The rule, for executable criteria.</param>
+/// <param name="AttestedBy">The role that decides, for attested criteria.</param>
+/// <param name="Hash">SHA-256 of the criterion's text and everything it depends on.</param>
+public sealed record BoundCriterion(CriterionSyntax Syntax, SourceText Source, BoundExpression? Rule, RoleSymbol? AttestedBy, string Hash)
+{
+    /// <summary>The criterion id, for example INCL01.</summary>
+    public string Id => Syntax.Name.Name;
+
+    /// <summary>Inclusion or exclusion.</summary>
+    public CriterionKind Kind => Syntax.Kind;
+
+    /// <summary>The criterion's text as the protocol states it.</summary>
+    public string Title => Syntax.Title.Value;
+
+    /// <summary>The phase it belongs to, when given (for example prescreen).</summary>
+    public string? Phase => Syntax.Phase?.Name;
+
+    /// <summary>The exact rule text, as written.</summary>
+    public string Text => Source.Slice(Syntax.Span);
+}
+
+/// <summary>What a check iterates over.</summary>
+public enum CheckScopeKind
+{
+    /// <summary>Each record of a domain.</summary>
+    Record,
+    /// <summary>Each subject.</summary>
+    Subject,
+    /// <summary>The study once.</summary>
+    Study,
+}
+
+/// <summary>A part of a check message: literal text, or a placeholder expression.</summary>
+/// <param name="Text">The literal text (null for a placeholder).</param>
+/// <param name="Value">The placeholder's expression (null for text).</param>
+public sealed record MessagePart(string? Text, BoundExpression? Value);
+
+/// <summary>A data check, bound.</summary>
+public sealed record BoundCheck(
+    CheckSyntax Syntax,
+    SourceText Source,
+    CheckScopeKind ScopeKind,
+    DomainSchema? Domain,
+    LocalSymbol? Alias,
+    BoundExpression? Where,
+    BoundExpression Expect,
+    ImmutableArray<MessagePart> Message,
+    RoleSymbol? QueryTo,
+    string Hash)
+{
+    /// <summary>The check id.</summary>
+    public string Id => Syntax.Name.Name;
+
+    /// <summary>The check's title.</summary>
+    public string Title => Syntax.Title.Value;
+
+    /// <summary>The severity (error when not stated).</summary>
+    public CheckSeverity Severity => Syntax.Severity ?? CheckSeverity.Error;
+
+    /// <summary>The exact text, as written.</summary>
+    public string Text => Source.Slice(Syntax.Span);
+}
+
+/// <summary>A reporting obligation with its clock length resolved.</summary>
+/// <param name="Kind">Notify, report, complete or follow up.</param>
+/// <param name="Recipient">Who must be told (null for complete and follow up, which go to the previous recipient).</param>
+/// <param name="Duration">The clock length.</param>
+/// <param name="RegionDurations">Per-region clock lengths.</param>
+/// <param name="Syntax">The obligation as written.</param>
+public sealed record BoundObligation(ObligationKind Kind, RoleSymbol? Recipient, ClockLength Duration, ImmutableDictionary<string, ClockLength> RegionDurations, ObligationSyntax Syntax);
+
+/// <summary>A clock length: an amount of a calendar unit.</summary>
+/// <param name="Amount">How many units.</param>
+/// <param name="Unit">The unit: year, month, week, day, hour, minute, second.</param>
+/// <param name="Calendar">True when stated in calendar days (counted in the protocol's time zone).</param>
+public sealed record ClockLength(int Amount, string Unit, bool Calendar)
+{
+    /// <summary>The length as a TimeSpan (months and years counted as 30 and 365 days).</summary>
+    public TimeSpan ToTimeSpan() => Unit switch
+    {
+        "year" => TimeSpan.FromDays(365 * Amount),
+        "month" => TimeSpan.FromDays(30 * Amount),
+        "week" => TimeSpan.FromDays(7 * Amount),
+        "day" => TimeSpan.FromDays(Amount),
+        "hour" => TimeSpan.FromHours(Amount),
+        "minute" => TimeSpan.FromMinutes(Amount),
+        "second" => TimeSpan.FromSeconds(Amount),
+        _ => TimeSpan.FromMilliseconds(Amount),
+    };
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Amount}{(Calendar ? " calendar" : "")} {Unit}{(Amount == 1 ? "" : "s")}";
+}
+
+/// <summary>A safety rule, bound.</summary>
+public sealed record BoundSafetyRule(
+    SafetyRuleSyntax Syntax,
+    SourceText Source,
+    DomainSchema Domain,
+    LocalSymbol Alias,
+    BoundExpression? When,
+    ImmutableArray<BoundObligation> Obligations,
+    string Hash)
+{
+    /// <summary>The rule id.</summary>
+    public string Id => Syntax.Name.Name;
+
+    /// <summary>The rule's title.</summary>
+    public string Title => Syntax.Title.Value;
+
+    /// <summary>The classification it gives, when stated.</summary>
+    public string? Classification => Syntax.Classification?.Value;
+
+    /// <summary>The exact text, as written.</summary>
+    public string Text => Source.Slice(Syntax.Span);
+}
+
+/// <summary>An arm with its allocation ratio.</summary>
+/// <param name="Name">The arm code.</param>
+/// <param name="Title">The arm's description.</param>
+/// <param name="Ratio">The allocation ratio (1 when not stated).</param>
+public sealed record BoundArm(string Name, string Title, int Ratio);
+
+/// <summary>The randomisation scheme.</summary>
+/// <param name="BlockSizes">Permuted block sizes (each a multiple of the ratio total).</param>
+/// <param name="Strata">Stratification factors: one value per subject each.</param>
+/// <param name="Seed">The seed, when the protocol fixes it.</param>
+public sealed record BoundRandomization(ImmutableArray<int> BlockSizes, ImmutableArray<BoundExpression> Strata, long? Seed);

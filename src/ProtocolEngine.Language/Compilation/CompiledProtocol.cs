@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Text;
+
+namespace ProtocolEngine.Language.Compilation;
+
+/// <summary>
+/// A protocol after parsing and binding: its metadata, every rule in bound form with its content hash, and
+/// all diagnostics of the protocol and the libraries it imports. Immutable and safe to share; backends
+/// (the native evaluator, renderers) work from it. Check <see cref="HasErrors"/> before running it.
+/// </summary>
+public sealed class CompiledProtocol
+{
+    internal CompiledProtocol() { }
+
+    /// <summary>The protocol's source.</summary>
+    public required SourceText Source { get; init; }
+
+    /// <summary>The syntax tree.</summary>
+    public required ProtocolFileSyntax Syntax { get; init; }
+
+    /// <summary>Every diagnostic, of this file and of imported libraries, in file then position order.</summary>
+    public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
+
+    /// <summary>True when any diagnostic is an error: the protocol must not run.</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>The protocol (or library) name, for example CDISCPILOT01.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The version, for example "1.0".</summary>
+    public string? Version => Syntax.Header?.Version?.Value;
+
+    /// <summary>The version this one amends, when stated.</summary>
+    public string? Amends => Syntax.Header?.Amends?.Value;
+
+    /// <summary>The title.</summary>
+    public string? Title => Syntax.Header?.Title?.Value;
+
+    /// <summary>The trial phase.</summary>
+    public string? Phase => Syntax.Header?.Phase;
+
+    /// <summary>True for a shared library rather than a protocol.</summary>
+    public bool IsLibrary => Syntax.Header?.IsLibrary ?? false;
+
+    /// <summary>The data model rules are typed against (null when the protocol names none).</summary>
+    public IDataModel? DataModel { get; init; }
+
+    /// <summary>SHA-256 of the protocol's text and every library it imports: names exactly what ran.</summary>
+    public required string ContentHash { get; init; }
+
+    /// <summary>The eligibility criteria, in protocol order.</summary>
+    public required ImmutableArray<BoundCriterion> Criteria { get; init; }
+
+    /// <summary>The data checks: the protocol's own, then those of imported libraries.</summary>
+    public required ImmutableArray<BoundCheck> Checks { get; init; }
+
+    /// <summary>The safety rules: the protocol's own, then those of imported libraries.</summary>
+    public required ImmutableArray<BoundSafetyRule> SafetyRules { get; init; }
+
+    /// <summary>The workflows: the protocol's own, then those of imported libraries.</summary>
+    public required ImmutableArray<BoundWorkflow> Workflows { get; init; }
+
+    /// <summary>Named definitions of this file.</summary>
+    public required IReadOnlyDictionary<string, DefineSymbol> Defines { get; init; }
+
+    /// <summary>Functions of this file.</summary>
+    public required IReadOnlyDictionary<string, FunctionSymbol> Functions { get; init; }
+
+    /// <summary>Decision tables of this file.</summary>
+    public required IReadOnlyDictionary<string, TableSymbol> Tables { get; init; }
+
+    /// <summary>Code lists of this file.</summary>
+    public required IReadOnlyDictionary<string, CodeListSymbol> CodeLists { get; init; }
+
+    /// <summary>Parameters of this file.</summary>
+    public required IReadOnlyDictionary<string, ParameterSymbol> Parameters { get; init; }
+
+    /// <summary>The visit schedule.</summary>
+    public required IReadOnlyDictionary<string, VisitSymbol> Visits { get; init; }
+
+    /// <summary>Roles known to the protocol (standard and declared).</summary>
+    public required IReadOnlyDictionary<string, RoleSymbol> Roles { get; init; }
+
+    /// <summary>The arms with their allocation ratios.</summary>
+    public required IReadOnlyDictionary<string, BoundArm> Arms { get; init; }
+
+    /// <summary>The randomisation scheme, when the protocol randomises.</summary>
+    public BoundRandomization? Randomization { get; init; }
+
+    /// <summary>Every library imported, directly or not.</summary>
+    public required ImmutableArray<LibraryExports> Libraries { get; init; }
+
+    /// <summary>The phases criteria belong to.</summary>
+    public IEnumerable<string> CriteriaPhases => Criteria.Select(c => c.Phase).OfType<string>().Distinct(StringComparer.Ordinal);
+
+    /// <summary>Finds a criterion by id.</summary>
+    public BoundCriterion? FindCriterion(string id) => Criteria.FirstOrDefault(c => c.Id == id);
+}

@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Parsing;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Text;
+using ProtocolEngine.Language.Types;
+
+namespace ProtocolEngine.Language.Compilation;
+
+/// <summary>Finds the text of an imported library. Hosts implement it (the compiler does no I/O).</summary>
+public interface ISourceResolver
+{
+    /// <summary>The source of library <paramref name="qualifiedName"/> imported by <paramref name="importer"/>, or null when none exists.</summary>
+    SourceText? Resolve(string qualifiedName, SourceText importer);
+}
+
+/// <summary>A resolver over sources held in memory (tests, editors), keyed by qualified library name.</summary>
+public sealed class InMemorySourceResolver(IReadOnlyDictionary<string, string> libraries) : ISourceResolver
+{
+    /// <inheritdoc />
+    public SourceText? Resolve(string qualifiedName, SourceText importer) =>
+        libraries.TryGetValue(qualifiedName, out var text) ? new SourceText(text, qualifiedName.Replace('.', '/') + ".protocol") : null;
+}
+
+/// <summary>Options of a compilation.</summary>
+public sealed record CompilerOptions
+{
+    /// <summary>
+    /// A data model to bind against instead of the one the header names, such as SDTMIG 3.4 refined by a
+    /// study's define.xml.
+    /// </summary>
+    public IDataModel? DataModel { get; init; }
+}
+
+/// <summary>
+/// Compiles .protocol text: parses, resolves imports, binds and checks, and returns a
+/// <see cref="CompiledProtocol"/>. Results are cached by content hash, so recompiling unchanged text is free
+/// and a compiled protocol is shared by everyone who asks for the same text.
+/// </summary>
+public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? options = null)
+{
+    private readonly CompilerOptions _options = options ?? new CompilerOptions();
+    private readonly ConcurrentDictionary<string, CompiledProtocol> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>A compiler that resolves no imports.</summary>
+    public static ProtocolCompiler Standalone { get; } = new(new InMemorySourceResolver(new Dictionary<string, string>()));
+
+    /// <summary>Compiles a protocol or library file.</summary>
+    public CompiledProtocol Compile(SourceText source)
+    {
+        var sources = new List<SourceText>();
+        var parsed = new Dictionary<string, ParseResult<ProtocolFileSyntax>>(StringComparer.Ordinal);
+        CollectSources(source, sources, parsed, new HashSet<string>(StringComparer.Ordinal));
+        var hash = ContentHash(sources);
+        return _cache.GetOrAdd(hash, _ => CompileUncached(source, parsed, hash));
+    }
+
+    /// <summary>Compiles without consulting or filling the cache (for benchmarks that measure a full recompile).</summary>
+    public CompiledProtocol CompileFresh(SourceText source)
+    {
+        var sources = new List<SourceText>();
+        var parsed = new Dictionary<string, ParseResult<ProtocolFileSyntax>>(StringComparer.Ordinal);
+        CollectSources(source, sources, parsed, new HashSet<string>(StringComparer.Ordinal));
+        return CompileUncached(source, parsed, ContentHash(sources));
+    }
+
+    private void CollectSources(SourceText source, List<SourceText> sources, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, HashSet<string> visiting)
+    {
+        if (parsed.ContainsKey(source.Path)) return;
+        var result = ProtocolParser.ParseFile(source);
+        parsed[source.Path] = result;
+        sources.Add(source);
+        foreach (var import in result.Root.Declarations.OfType<ImportSyntax>())
+        {
+            var name = import.Library.Text;
+            if (!visiting.Add(name)) continue;
+            if (resolver.Resolve(name, source) is { } library) CollectSources(library, sources, parsed, visiting);
+        }
+    }
+
+    private static string ContentHash(IEnumerable<SourceText> sources)
+    {
+        var sb = new StringBuilder();
+        foreach (var s in sources.OrderBy(s => s.Path, StringComparer.Ordinal))
+            sb.Append(s.Path.Replace('\\', '/')).Append('\n').Append(s.Text.Replace("\r\n", "\n", StringComparison.Ordinal)).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
+    private CompiledProtocol CompileUncached(SourceText source, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, string hash)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var file = parsed[source.Path];
+        diagnostics.AddRange(file.Diagnostics);
+        if (file.Root.Header is null && file.Root.Declarations.Length > 0)
+            diagnostics.Add(DiagnosticCatalog.MissingHeader(new TextSpan(0, 0)) with { Source = source });
+
+        var model = ResolveDataModel(file.Root, source, diagnostics, inherited: null);
+        var libraries = new Dictionary<string, LibraryExports>(StringComparer.Ordinal);
+        var imports = BindImports(file.Root, source, parsed, model, diagnostics, libraries, new Stack<string>());
+
+        var binder = new Binder(source, file.Root, diagnostics, model, imports, null);
+        binder.BindFile();
+
+        var allLibraries = libraries.Values.ToImmutableArray();
+        return new CompiledProtocol
+        {
+            Source = source,
+            Syntax = file.Root,
+            Diagnostics = diagnostics.OrderBy(d => d.Source == source ? 0 : 1).ThenBy(d => d.Source?.Path, StringComparer.Ordinal)
+                .ThenBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal).ToList(),
+            Name = file.Root.Header?.Name.Text ?? Path.GetFileNameWithoutExtension(source.Path),
+            DataModel = model,
+            ContentHash = hash,
+            Criteria = binder.Criteria,
+            // A protocol's own check, rule or workflow replaces an imported one of the same name.
+            Checks = [.. binder.Checks, .. allLibraries.SelectMany(l => l.Checks).Where(c => binder.Checks.All(o => o.Id != c.Id))],
+            SafetyRules = [.. binder.SafetyRules, .. allLibraries.SelectMany(l => l.SafetyRules).Where(r => binder.SafetyRules.All(o => o.Id != r.Id))],
+            Workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows).Where(w => binder.Workflows.All(o => o.Name != w.Name))],
+            Defines = binder.Defines,
+            Functions = binder.Functions,
+            Tables = binder.Tables,
+            CodeLists = binder.CodeLists,
+            Parameters = binder.Parameters,
+            Visits = binder.Visits,
+            Roles = binder.Roles,
+            Arms = binder.Arms,
+            Randomization = binder.Randomization,
+            Libraries = allLibraries,
+        };
+    }
+
+    private IDataModel? ResolveDataModel(ProtocolFileSyntax file, SourceText source, List<Diagnostic> diagnostics, IDataModel? inherited)
+    {
+        var header = file.Header;
+        if (header?.DataModel is not { } name) return inherited ?? (header?.IsLibrary == true ? _options.DataModel : null);
+        var version = header.DataModelVersion?.Value ?? "";
+        if (name.Name == "SDTM" && version is "3.4" or "3.3" or "3.2")
+            return _options.DataModel ?? SdtmModel.Sdtmig34;
+        diagnostics.Add(DiagnosticCatalog.UnsupportedDataModel(name.Span, name.Name, version) with { Source = source });
+        return _options.DataModel;
+    }
+
+    private ImmutableArray<LibraryExports> BindImports(ProtocolFileSyntax file, SourceText source, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed,
+        IDataModel? model, List<Diagnostic> diagnostics, Dictionary<string, LibraryExports> all, Stack<string> chain)
+    {
+        var result = ImmutableArray.CreateBuilder<LibraryExports>();
+        foreach (var import in file.Declarations.OfType<ImportSyntax>())
+        {
+            var name = import.Library.Text;
+            if (name.Length == 0) continue;
+            if (chain.Contains(name))
+            {
+                diagnostics.Add(DiagnosticCatalog.CyclicDefinition(import.Library.Span, string.Join(" -> ", chain.Reverse().Append(name))) with { Source = source });
+                continue;
+            }
+            var librarySource = resolver.Resolve(name, source);
+            if (librarySource is null || !parsed.TryGetValue(librarySource.Path, out var libraryParse))
+            {
+                diagnostics.Add(DiagnosticCatalog.UnknownImport(import.Library.Span, name) with { Source = source });
+                continue;
+            }
+            // An import with overrides binds its own copy of the library; otherwise one binding is shared.
+            if (import.Overrides.IsEmpty && all.TryGetValue(name, out var shared))
+            {
+                result.Add(WithAlias(shared, import));
+                continue;
+            }
+            if (!all.ContainsKey(name)) diagnostics.AddRange(libraryParse.Diagnostics);
+            chain.Push(name);
+            var libraryModel = ResolveDataModel(libraryParse.Root, librarySource, diagnostics, model);
+            var nested = BindImports(libraryParse.Root, librarySource, parsed, libraryModel, diagnostics, all, chain);
+            chain.Pop();
+
+            var overrides = BindOverrides(import, source, libraryParse.Root, diagnostics, model);
+            var libraryDiagnostics = new List<Diagnostic>();
+            var binder = new Binder(librarySource, libraryParse.Root, libraryDiagnostics, libraryModel, nested, overrides) { LibraryName = name };
+            binder.BindFile();
+            if (!all.ContainsKey(name)) diagnostics.AddRange(libraryDiagnostics);
+            var exports = new LibraryExports
+            {
+                Name = name,
+                Alias = import.Library.Parts[^1].Name,
+                Defines = binder.Defines,
+                Functions = binder.Functions,
+                Tables = binder.Tables,
+                CodeLists = binder.CodeLists,
+                Parameters = binder.Parameters,
+                Roles = binder.Roles.Where(r => r.Value.Declaration is not null).ToDictionary(),
+                Checks = binder.Checks,
+                SafetyRules = binder.SafetyRules,
+                Workflows = binder.Workflows,
+                Imports = nested,
+                Source = librarySource,
+            };
+            all.TryAdd(name, exports);
+            result.Add(WithAlias(exports, import));
+        }
+        return result.ToImmutable();
+    }
+
+    private static LibraryExports WithAlias(LibraryExports exports, ImportSyntax import) =>
+        import.Alias is { IsMissing: false } alias
+            ? new LibraryExports
+            {
+                Name = exports.Name, Alias = alias.Name, Defines = exports.Defines, Functions = exports.Functions, Tables = exports.Tables,
+                CodeLists = exports.CodeLists, Parameters = exports.Parameters, Roles = exports.Roles, Checks = exports.Checks,
+                SafetyRules = exports.SafetyRules, Workflows = exports.Workflows, Imports = exports.Imports, Source = exports.Source,
+            }
+            : exports;
+
+    private static IReadOnlyDictionary<string, BoundExpression>? BindOverrides(ImportSyntax import, SourceText source, ProtocolFileSyntax library,
+        List<Diagnostic> diagnostics, IDataModel? model)
+    {
+        if (import.Overrides.IsEmpty) return null;
+        var declared = library.Declarations.OfType<ParameterSyntax>().Select(p => p.Name.Name).ToHashSet(StringComparer.Ordinal);
+        var result = new Dictionary<string, BoundExpression>(StringComparer.Ordinal);
+        // Overrides are constant expressions (durations, numbers, strings), bound without the importer's own names.
+        var binder = new Binder(source, new ProtocolFileSyntax(default, null, []), diagnostics, model, [], null);
+        foreach (var o in import.Overrides)
+        {
+            if (!declared.Contains(o.Name.Name))
+            {
+                diagnostics.Add(DiagnosticCatalog.UnknownParameter(o.Name.Span, import.Library.Text, o.Name.Name, NameSuggester.Suggest(o.Name.Name, declared)) with { Source = source });
+                continue;
+            }
+            result[o.Name.Name] = binder.BindExpression(o.Value, Scope.Empty);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Compiles a lone expression (no protocol around it), as the CQL conformance runner and the
+    /// expression tests do. Data names bind against <paramref name="dataModel"/> when given.
+    /// </summary>
+    public static CompiledExpression CompileExpression(SourceText source, IDataModel? dataModel = null)
+    {
+        var parse = ProtocolParser.ParseExpression(source);
+        var diagnostics = new List<Diagnostic>(parse.Diagnostics);
+        var binder = new Binder(source, new ProtocolFileSyntax(new TextSpan(0, source.Text.Length), null, []), diagnostics, dataModel, [], null);
+        var bound = binder.BindExpression(parse.Root, Scope.Empty);
+        return new CompiledExpression(source, parse.Root, bound, diagnostics.Select(d => d with { Source = source }).OrderBy(d => d.Span.Start).ToList());
+    }
+}
+
+/// <summary>A lone compiled expression with its diagnostics.</summary>
+/// <param name="Source">The expression text.</param>
+/// <param name="Syntax">Its syntax.</param>
+/// <param name="Bound">Its bound form.</param>
+/// <param name="Diagnostics">Problems found.</param>
+public sealed record CompiledExpression(SourceText Source, ExpressionSyntax Syntax, BoundExpression Bound, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    /// <summary>True when any diagnostic is an error.</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>The expression's type.</summary>
+    public ProtocolType Type => Bound.Type;
+}
