@@ -22,6 +22,11 @@ public sealed class Scenario
     public List<string> Arms { get; set; } = ["A", "B"];
     /// <summary>Safety rule name to condition (<c>A.AESER = 'Y' and A.AESDTH = 'Y'</c>), evaluated on the instance's record.</summary>
     public Dictionary<string, string> SafetyRules { get; set; } = [];
+    /// <summary>
+    /// Values of conditions the simulator cannot evaluate itself (it understands <c>A.FIELD = 'value'</c> joined by
+    /// and/or), by their exact text: "true", "false" or "unknown". Others are unknown (and reported).
+    /// </summary>
+    public Dictionary<string, string> Conditions { get; set; } = [];
     /// <summary>Per subject: the criteria outcome per phase ("all" for all criteria) at t0.</summary>
     public Dictionary<string, ScenarioSubject> Subjects { get; set; } = [];
     /// <summary>People who act: id, printed name, roles and signing password.</summary>

@@ -22,10 +22,33 @@ public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
     /// <summary>Creates the host.</summary>
     /// <param name="arms">Arms for randomisation.</param>
     /// <param name="safetyRules">Safety rule name to record condition.</param>
-    public ScenarioRuleHost(IReadOnlyList<string> arms, IReadOnlyDictionary<string, string> safetyRules)
+    /// <param name="conditions">Values of conditions the simulator cannot evaluate, by exact text: true, false or unknown.</param>
+    public ScenarioRuleHost(IReadOnlyList<string> arms, IReadOnlyDictionary<string, string> safetyRules, IReadOnlyDictionary<string, string>? conditions = null)
     {
         _arms = arms.Count == 0 ? ["A", "B"] : arms;
         _safetyRules = safetyRules;
+        _conditions = conditions ?? new Dictionary<string, string>();
+    }
+
+    private readonly IReadOnlyDictionary<string, string> _conditions;
+    private readonly HashSet<string> _unevaluated = new(StringComparer.Ordinal);
+
+    /// <summary>Conditions met during the run that the simulator could not evaluate and the scenario gave no value for (treated as unknown).</summary>
+    public IReadOnlyList<string> Unevaluated { get { lock (_lock) return [.. _unevaluated.Order(StringComparer.Ordinal)]; } }
+
+    private bool? Condition(string text, IReadOnlyDictionary<string, string> values)
+    {
+        if (_conditions.TryGetValue(text, out var stated))
+            return stated.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
+        try
+        {
+            return Evaluate(text, values);
+        }
+        catch (FormatException)
+        {
+            lock (_lock) _unevaluated.Add(text);
+            return null;
+        }
     }
 
     /// <summary>Sets a subject's criteria outcome for a phase ("all" or null for all criteria).</summary>
@@ -62,7 +85,7 @@ public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
 
     /// <inheritdoc />
     public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition) =>
-        new(Evaluate(condition.Text, subject.Values), [Hash(condition.Text)]);
+        new(Condition(condition.Text, subject.Values), [Hash(condition.Text)]);
 
     /// <inheritdoc />
     public RandomizationResult Randomize(WorkflowSubject subject)
@@ -74,7 +97,7 @@ public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
 
     /// <inheritdoc />
     public IReadOnlyList<string> ApplicableSafetyRules(WorkflowSubject subject) =>
-        _safetyRules.Where(r => Evaluate(r.Value, subject.Values) == true).Select(r => r.Key).ToList();
+        _safetyRules.Where(r => Condition(r.Value, subject.Values) == true).Select(r => r.Key).ToList();
 
     /// <summary>Evaluates <c>A.F = 'V' and B.G != 'W' or ...</c> (and binds tighter) over record values, three-valued: a missing field is unknown.</summary>
     public static bool? Evaluate(string text, IReadOnlyDictionary<string, string> values)

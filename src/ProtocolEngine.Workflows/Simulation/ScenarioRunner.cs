@@ -30,7 +30,9 @@ public sealed record FinalState(string Key, string Workflow, string State, strin
 /// <param name="Finals">Every instance's final state.</param>
 /// <param name="Problems">Expectations not met and events that could not be applied.</param>
 /// <param name="Unmatched">Events no instance waited for.</param>
-public sealed record SimulationReport(IReadOnlyList<TimelineLine> Timeline, IReadOnlyList<FinalState> Finals, IReadOnlyList<string> Problems, IReadOnlyList<UnmatchedEvent> Unmatched);
+/// <param name="Unevaluated">Conditions the simulator could not evaluate (treated as unknown): give them values in the scenario's "conditions".</param>
+public sealed record SimulationReport(IReadOnlyList<TimelineLine> Timeline, IReadOnlyList<FinalState> Finals, IReadOnlyList<string> Problems,
+    IReadOnlyList<UnmatchedEvent> Unmatched, IReadOnlyList<string> Unevaluated);
 
 /// <summary>
 /// Runs a scenario against definitions on a real store with a virtual clock: between events, every due timer fires
@@ -49,7 +51,7 @@ public static class ScenarioRunner
     {
         var t0 = scenario.StartInstant("scenario");
         var clock = new VirtualClock(t0);
-        var host = new ScenarioRuleHost(scenario.Arms, scenario.SafetyRules);
+        var host = new ScenarioRuleHost(scenario.Arms, scenario.SafetyRules, scenario.Conditions);
         // Signing passwords in a simulation are test data: fewer PBKDF2 rounds keep the run fast.
         var signers = new Pbkdf2SignerDirectory(iterations: 1_000);
         foreach (var u in scenario.Users) signers.Register(u.Id, u.Name, u.Password);
@@ -89,7 +91,7 @@ public static class ScenarioRunner
                 if (f is null) problems.Add($"expected {workflow} for {key} to end in {state}, but no such instance exists");
                 else if (f.State != state) problems.Add($"expected {workflow} for {key} to end in {state}, but it ended in {f.State}");
             }
-        return new SimulationReport(timeline, finals, problems, await store.ListUnmatchedEventsAsync(ct));
+        return new SimulationReport(timeline, finals, problems, await store.ListUnmatchedEventsAsync(ct), host.Unevaluated);
     }
 
     private static async Task RunTimersUntilAsync(WorkflowEngine engine, VirtualClock clock, Instant until, CancellationToken ct)

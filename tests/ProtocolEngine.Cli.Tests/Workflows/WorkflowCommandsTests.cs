@@ -40,7 +40,7 @@ public sealed class WorkflowCommandsTests : IDisposable
         var db = Path.Combine(_dir, "sim.db");
         var (exit, output) = Run("simulate", Path.Combine(Scenarios, "language-examples.workflow.json"), "--scenario", Path.Combine(Scenarios, "sae-clock.json"), "--db", db);
         Assert.True(exit == 0, output);
-        Assert.Contains("clock ReportRegulator deadline MISSED", output);
+        Assert.Contains("clock FatalSUSAR deadline MISSED", output);
         Assert.Contains("DeadlineMissed", output);
         Assert.Contains("Every expectation met.", output);
 
@@ -58,6 +58,16 @@ public sealed class WorkflowCommandsTests : IDisposable
         (exit, output) = Run("journal", "verify", "--db", db);
         Assert.Equal(1, exit);
         Assert.Matches(@"journal entry \d+ \(task-signed\) was\s+edited", output.Replace("│", " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Simulate_CompilesAProtocol_AndRunsItsWorkflows()
+    {
+        var (exit, output) = Run("simulate", Path.Combine(Scenarios, "language-examples.protocol"), "--scenario", Path.Combine(Scenarios, "unknown-review.json"));
+        Assert.True(exit == 0, output);
+        Assert.Contains("Prescreening -> Review", output);
+        Assert.Contains("Screening -> Enrolled", output);
+        Assert.Contains("Every expectation met.", output);
     }
 
     [Fact]
@@ -79,6 +89,6 @@ public sealed class WorkflowCommandsTests : IDisposable
         var bad = Path.Combine(_dir, "bad.json");
         File.WriteAllText(bad, "{ \"events\": [ { \"at\": \"soon\" } ] }");
         Assert.Equal(2, Run("simulate", Path.Combine(Scenarios, "language-examples.workflow.json"), "--scenario", bad).Exit);
-        Assert.Equal(2, Run("simulate", "x.protocol", "--scenario", bad).Exit);
+        Assert.Equal(2, Run("simulate", Path.Combine(_dir, "x.protocol"), "--scenario", Path.Combine(Scenarios, "eligible-enrolled.json")).Exit);
     }
 }

@@ -28,7 +28,8 @@ public sealed class RecruitmentTests : IDisposable
         Assert.Equal("ConsentPending", inst!.State);
         var task = await _h.OpenTaskAsync(id, "ObtainConsent");
         Assert.Equal("authorship", task.SignatureMeaning);
-        Assert.Equal(Harness.T0 + Duration.FromDays(14), task.DueAt);
+        // 14 calendar days: t0 is 3 March 09:00 in Berlin; the task is due when 17 March ends there.
+        Assert.Equal(Instant.FromUtc(2025, 3, 17, 23, 0), task.DueAt);
 
         await _h.AdvanceAsync(Duration.FromDays(3));
         var r = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", "Consent form signed at visit 1",
@@ -82,11 +83,11 @@ public sealed class RecruitmentTests : IDisposable
         await _h.AdvanceAsync(Duration.FromDays(20));
         var outbox = await _h.Store.ListOutboxAsync(id);
         var reminder = Assert.Single(outbox, m => m.Kind == "reminder");
-        Assert.Equal(Harness.T0 + Duration.FromDays(7), reminder.CreatedAt);
+        Assert.Equal(Instant.FromUtc(2025, 3, 10, 23, 0), reminder.CreatedAt);
         Assert.Equal("inv1", reminder.Recipient);
         var escalation = Assert.Single(outbox, m => m.Kind == "escalation");
         Assert.Equal("SiteManager", escalation.Recipient);
-        Assert.Equal(Harness.T0 + Duration.FromDays(14), escalation.CreatedAt);
+        Assert.Equal(Instant.FromUtc(2025, 3, 17, 23, 0), escalation.CreatedAt);
         Assert.Single(outbox, m => m.Kind == "overdue");
 
         var after = await _h.Store.GetTaskAsync(task.Id);

@@ -6,7 +6,7 @@ using ProtocolEngine.Workflows.Tests.Support;
 
 namespace ProtocolEngine.Workflows.Tests.Simulation;
 
-/// <summary>The acceptance scenarios, run by the engine behind <c>protocol simulate</c> on the LANGUAGE.md workflows.</summary>
+/// <summary>The acceptance scenarios, run by the engine behind <c>protocol simulate</c> on the LANGUAGE.md workflows (Scenarios/language-examples.protocol).</summary>
 public sealed class ScenarioTests
 {
     private static string ScenarioPath(string name) => Path.Combine(AppContext.BaseDirectory, "Scenarios", name);
@@ -16,7 +16,8 @@ public sealed class ScenarioTests
     private static async Task<(SimulationReport Report, TempSqlite Db)> RunAsync(string scenario)
     {
         var db = new TempSqlite();
-        var defs = DefinitionSerializer.ReadFile(await File.ReadAllTextAsync(WorkflowFile), WorkflowFile);
+        // The workflows as `protocol simulate` gets them from the .protocol: compiled by the language, then mapped.
+        var defs = ExampleWorkflows.Mapped().Workflows;
         var s = Scenario.Parse(await File.ReadAllTextAsync(ScenarioPath(scenario)), scenario);
         var report = await ScenarioRunner.RunAsync(defs, s, db.Store);
         Assert.Empty(report.Problems);
@@ -68,9 +69,10 @@ public sealed class ScenarioTests
         var (r, db) = await RunAsync("missed-consent.json");
         using var _ = db;
         var text = Lines(r);
-        Assert.Contains("t0+7d 00:00 01-701-1028 Recruitment task reminder sent", text);
-        Assert.Contains("t0+14d 00:00 01-701-1028 Recruitment task ObtainConsent overdue", text);
-        Assert.Contains("t0+14d 00:00 01-701-1028 Recruitment task escalated: candidates Investigator -> Investigator,SiteManager", text);
+        // Calendar days in Berlin: t0 is 3 March 09:00 there; day 7 ends at t0+7d 15:00, day 14 at t0+14d 15:00.
+        Assert.Contains("t0+7d 15:00 01-701-1028 Recruitment task reminder sent", text);
+        Assert.Contains("t0+14d 15:00 01-701-1028 Recruitment task ObtainConsent overdue", text);
+        Assert.Contains("t0+14d 15:00 01-701-1028 Recruitment task escalated: candidates Investigator -> Investigator,SiteManager", text);
         var task = Assert.Single(await db.Store.ListTasksAsync());
         Assert.Equal("open", task.Status);
     }
@@ -82,16 +84,16 @@ public sealed class ScenarioTests
         using var _ = db;
         var text = Lines(r);
         // AE 1: aware at t0+20d 08:00 UTC (09:00 Berlin, 23 March); 7 calendar days end at midnight Berlin after 30 March (CEST).
-        Assert.Contains("t0+20d 00:00 01-701-1015/1 SaeReporting clock ReportRegulator started: 7 calendar days to Regulator, due 2025-03-30T22:00:00Z (Europe/Berlin)", text);
-        Assert.Contains("t0+20d 06:00 01-701-1015/1 SaeReporting clock NotifySponsor stopped: met", text);
-        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting clock ReportRegulator deadline MISSED (due 2025-03-30T22:00:00Z)", text);
-        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting deviation recorded: Missed regulatory deadline ReportRegulator (7 calendar days to Regulator)", text);
-        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting Reporting -> DeadlineMissed (clock ReportRegulator missed)", text);
-        Assert.Contains("clock ReportRegulator reminder", text);
+        Assert.Contains("t0+20d 00:00 01-701-1015/1 SaeReporting clock FatalSUSAR started: 7 calendar days to Regulator, due 2025-03-30T22:00:00Z (Europe/Berlin)", text);
+        Assert.Contains("t0+20d 06:00 01-701-1015/1 SaeReporting clock SeriousAE stopped: met", text);
+        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting clock FatalSUSAR deadline MISSED (due 2025-03-30T22:00:00Z)", text);
+        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting deviation recorded: Missed regulatory deadline FatalSUSAR (7 calendar days to Regulator)", text);
+        Assert.Contains("t0+27d 14:00 01-701-1015/1 SaeReporting Reporting -> DeadlineMissed (clock FatalSUSAR missed)", text);
+        Assert.Contains("clock FatalSUSAR reminder", text);
         // AE 2 is reported in time and closes; its clock is met.
         Assert.Contains("01-701-1015/2 SaeReporting Reporting -> Closed", text);
         var outbox = await db.Store.ListOutboxAsync();
-        Assert.Contains(outbox, m => m.Kind == "incident" && m.Payload.Contains("ReportRegulator"));
+        Assert.Contains(outbox, m => m.Kind == "incident" && m.Payload.Contains("FatalSUSAR"));
         Assert.Equal(["01-701-1015", "01-701-1015/1", "01-701-1015/2"], r.Finals.Select(f => f.Key));
     }
 

@@ -1,94 +1,33 @@
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Workflows.Definitions;
 
 namespace ProtocolEngine.Workflows.Tests.Support;
 
-/// <summary>
-/// The example workflows of LANGUAGE.md, built in code one-to-one from the grammar until the compiler maps them
-/// (each comment is the protocol line it comes from).
-/// </summary>
+/// <summary>The workflows of Scenarios/language-examples.protocol, compiled by the language and mapped to definitions.</summary>
 public static class ExampleWorkflows
 {
-    private static ClockDuration D(string s) => ClockDuration.Parse(s);
+    public static readonly string ProtocolPath = Path.Combine(RepoPaths.Root, "tests", "ProtocolEngine.Workflows.Tests", "Scenarios", "language-examples.protocol");
 
-    /// <summary><c>workflow Recruitment per subject</c>.</summary>
-    public static WorkflowDefinition Recruitment(string timeZone = "Europe/Berlin") => new(
-        "Recruitment", "Recruitment", new WorkflowScope(),
-        [
-            // state Identified initial
-            new StateDefinition("Identified", IsInitial: true),
-            // state Prescreening on entry evaluate criteria phase prescreen
-            new StateDefinition("Prescreening", EntryActions: [new EvaluateCriteriaAction("prescreen")]),
-            // state ConsentPending task ObtainConsent "Obtain signed informed consent" for Investigator
-            //   due 14 days remind after 7 days escalate to SiteManager requires signature meaning "authorship"
-            new StateDefinition("ConsentPending", Task: new TaskDefinition("ObtainConsent", "Obtain signed informed consent", TaskKind.Task, ["Investigator"],
-                Due: D("14 days"), Reminders: [new ReminderDefinition(D("7 days"))], Escalations: [new EscalationDefinition("SiteManager")],
-                Signature: SignatureMeaning.Authorship)),
-            // state Screening deadline 28 days -> ScreenFailed reason "Screening window expired"
-            new StateDefinition("Screening", Deadline: new DeadlineDefinition(D("28 days"), "ScreenFailed", "Screening window expired")),
-            // state Review gate InvestigatorApproval for Investigator requires signature meaning "approval"
-            new StateDefinition("Review", Task: new TaskDefinition("InvestigatorApproval", null, TaskKind.Gate, ["Investigator"], Signature: SignatureMeaning.Approval)),
-            new StateDefinition("Enrolled", IsFinal: true),
-            new StateDefinition("ScreenFailed", IsFinal: true),
-        ],
-        [
-            new TransitionDefinition("Identified", "Prescreening"),
-            new TransitionDefinition("Prescreening", "ConsentPending", new CriteriaGuard("prescreen", [CriteriaOutcome.Met])),
-            new TransitionDefinition("Prescreening", "ScreenFailed", new CriteriaGuard("prescreen", [CriteriaOutcome.NotMet])),
-            new TransitionDefinition("Prescreening", "Review", new CriteriaGuard("prescreen", [CriteriaOutcome.Unknown])),
-            new TransitionDefinition("Review", "ConsentPending", new TaskGuard("InvestigatorApproval", TaskOutcomeKind.Approved)),
-            // Not in LANGUAGE.md: without it a rejected gate would leave the subject in Review with nothing to do.
-            new TransitionDefinition("Review", "ScreenFailed", new TaskGuard("InvestigatorApproval", TaskOutcomeKind.Rejected)),
-            new TransitionDefinition("ConsentPending", "Screening", new TaskGuard("ObtainConsent", TaskOutcomeKind.Completed)),
-            new TransitionDefinition("Screening", "Enrolled", new CriteriaGuard(null, [CriteriaOutcome.Met]), [new RandomizeAction()]),
-            new TransitionDefinition("Screening", "Review", new CriteriaGuard(null, [CriteriaOutcome.Unknown, CriteriaOutcome.Attested])),
-            new TransitionDefinition("Screening", "ScreenFailed", new CriteriaGuard(null, [CriteriaOutcome.NotMet])),
-        ],
-        TimeZone: timeZone);
+    private static readonly Lazy<CompiledProtocol> Compiled = new(() =>
+    {
+        var compiled = new ProtocolCompiler(new FileSourceResolver(Path.Combine(RepoPaths.Root, "protocols"))).Compile(ProtocolFiles.Read(ProtocolPath));
+        if (compiled.HasErrors) throw new InvalidOperationException("language-examples.protocol does not compile: " + string.Join("; ", compiled.Diagnostics.Where(d => d.IsError)));
+        return compiled;
+    });
 
-    /// <summary>
-    /// <c>workflow SaeReporting per AE A when A.AESER = 'Y'</c>, with the clocks of the LANGUAGE.md safety rules:
-    /// SeriousAE (notify Sponsor within 24 hours of awareness) and FatalSUSAR (report to Regulator within 7 calendar
-    /// days of awareness, complete report within 8 more calendar days, follow up within 15 calendar days).
-    /// </summary>
-    public static WorkflowDefinition SaeReporting(string timeZone = "Europe/Berlin") => new(
-        "SaeReporting", "Serious adverse event reporting",
-        new WorkflowScope("AE", "A", new ConditionGuard("SaeReporting.when", "A.AESER = 'Y'", "h-aeser")),
-        [
-            // state Reported initial on entry start clocks, notify Sponsor "Serious adverse event"
-            new StateDefinition("Reported", IsInitial: true, EntryActions: [new StartClocksAction(), new NotifyAction("SafetyPhysician", "Serious adverse event reported")]),
-            // state Assessment task AssessCausality "..." for Investigator due 24 hours escalate to SafetyPhysician after 12 hours
-            new StateDefinition("Assessment", Task: new TaskDefinition("AssessCausality", "Assess seriousness, expectedness and causality", TaskKind.Task, ["Investigator"],
-                Due: D("24 hours"), Escalations: [new EscalationDefinition("SafetyPhysician", D("12 hours"))])),
-            // state Reporting task SubmitReport "..." for SafetyPhysician requires signature meaning "responsibility"
-            new StateDefinition("Reporting", Task: new TaskDefinition("SubmitReport", "Submit the expedited report", TaskKind.Task, ["SafetyPhysician"],
-                Reminders: [new ReminderDefinition(D("2 days"), Every: D("2 days"))], Signature: SignatureMeaning.Responsibility)),
-            new StateDefinition("Closed", IsFinal: true),
-            // state DeadlineMissed final on entry notify QualityAssurance
-            new StateDefinition("DeadlineMissed", IsFinal: true, EntryActions: [new NotifyAction("QualityAssurance", "Expedited reporting deadline missed")]),
-        ],
-        [
-            new TransitionDefinition("Reported", "Assessment"),
-            // Assessment -> Reporting when AssessCausality completed, then stop clock NotifySponsor
-            new TransitionDefinition("Assessment", "Reporting", new TaskGuard("AssessCausality", TaskOutcomeKind.Completed), [new StopClockAction("NotifySponsor")]),
-            new TransitionDefinition("Assessment", "DeadlineMissed", new ClockGuard("ReportRegulator", true)),
-            // Reporting -> Closed when SubmitReport completed, then stop clock ReportRegulator
-            new TransitionDefinition("Reporting", "Closed", new TaskGuard("SubmitReport", TaskOutcomeKind.Completed), [new StopClockAction("ReportRegulator")]),
-            new TransitionDefinition("Reporting", "DeadlineMissed", new ClockGuard("ReportRegulator", true)),
-        ],
-        Clocks:
-        [
-            new ClockDefinition("NotifySponsor", "SeriousAE", ClockKind.Notify, "Sponsor", D("24 hours")),
-            new ClockDefinition("ReportRegulator", "FatalSUSAR", ClockKind.Report, "Regulator", D("7 calendar days"),
-                RegionOverrides: [new RegionOverride("JP", D("15 calendar days"))]),
-            new ClockDefinition("CompleteReport", "FatalSUSAR", ClockKind.CompleteReport, "Regulator", D("8 calendar days"), FollowsClock: "ReportRegulator"),
-            new ClockDefinition("FollowUp", "FatalSUSAR", ClockKind.FollowUp, "Regulator", D("15 calendar days")),
-        ],
-        TimeZone: timeZone);
+    public static CompiledProtocol Protocol => Compiled.Value;
 
-    /// <summary>The scenario safety rules matching the LANGUAGE.md safety block.</summary>
+    public static ProtocolWorkflows Mapped(string timeZone = "Europe/Berlin") => ProtocolWorkflowMapper.Map(Protocol, timeZone);
+
+    public static WorkflowDefinition Recruitment(string timeZone = "Europe/Berlin") => Mapped(timeZone).Workflows.Single(w => w.Name == "Recruitment");
+
+    public static WorkflowDefinition SaeReporting(string timeZone = "Europe/Berlin") => Mapped(timeZone).Workflows.Single(w => w.Name == "SaeReporting");
+
+    /// <summary>The safety rules' conditions as the simple rule hosts evaluate them (the protocol's own text).</summary>
     public static Dictionary<string, string> SafetyRules() => new()
     {
         ["SeriousAE"] = "A.AESER = 'Y'",
-        ["FatalSUSAR"] = "A.AESER = 'Y' and A.AESDTH = 'Y'",
+        ["FatalSUSAR"] = "A.AESER = 'Y' and A.AESDTH = 'Y' or A.AESER = 'Y' and A.AESLIFE = 'Y'",
     };
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Simulation;
@@ -15,7 +17,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
     {
         /// <summary>The workflows.</summary>
         [CommandArgument(0, "<WORKFLOWS>")]
-        [Description("The workflows: a .workflow.json file (one definition, an array, or {\"workflows\": [...]}).")]
+        [Description("The workflows: a .protocol file (compiled; every workflow block), or a .workflow.json file.")]
         public string Workflows { get; init; } = "";
 
         /// <summary>The scenario file.</summary>
@@ -35,14 +37,28 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase))
-            throw new UserFacingException($"{settings.Workflows}: simulating a .protocol file needs the compiler's workflow mapping, which is not wired yet; pass the workflows as a .workflow.json file.");
         IReadOnlyList<WorkflowDefinition> defs;
         Scenario scenario;
         try
         {
-            defs = DefinitionSerializer.ReadFile(await File.ReadAllTextAsync(settings.Workflows, cancellationToken), settings.Workflows);
             scenario = ProtocolEngine.Workflows.Simulation.Scenario.Parse(await File.ReadAllTextAsync(settings.Scenario!, cancellationToken), settings.Scenario!);
+            if (settings.Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase))
+            {
+                var compiled = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
+                if (compiled.HasErrors)
+                {
+                    foreach (var d in compiled.Diagnostics.Where(d => d.IsError).Take(10)) console.WriteLine(d.ToString());
+                    throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
+                }
+                var mapped = ProtocolWorkflowMapper.Map(compiled, scenario.TimeZone ?? "UTC");
+                if (mapped.Problems.Count > 0) throw new UserFacingException($"{settings.Workflows}: {string.Join(" ", mapped.Problems)}");
+                if (mapped.Workflows.Count == 0) throw new UserFacingException($"{settings.Workflows} declares no workflow.");
+                defs = mapped.Workflows;
+            }
+            else
+            {
+                defs = DefinitionSerializer.ReadFile(await File.ReadAllTextAsync(settings.Workflows, cancellationToken), settings.Workflows);
+            }
         }
         catch (FormatException ex) { throw new UserFacingException(ex.Message); }
         foreach (var d in defs)
@@ -86,6 +102,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         foreach (var f in report.Finals) finals.AddRow(Markup.Escape(f.Key), f.Workflow, f.State, f.Status);
         console.Write(finals);
         foreach (var u in report.Unmatched) console.MarkupLineInterpolated($"[yellow]Unmatched event kept:[/] {u.Name} for {u.CorrelationKey}");
+        foreach (var c in report.Unevaluated) console.MarkupLineInterpolated($"[yellow]Not evaluated (treated as unknown):[/] {c} (give it a value under \"conditions\" in the scenario)");
         foreach (var p in report.Problems) console.MarkupLineInterpolated($"[red]Problem:[/] {p}");
         if (report.Problems.Count == 0) console.MarkupLine("[green]Every expectation met.[/]");
     }
