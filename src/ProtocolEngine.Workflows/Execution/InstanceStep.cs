@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using NodaTime;
 using NodaTime.Text;
 using ProtocolEngine.Workflows.Definitions;
@@ -251,11 +249,8 @@ internal sealed class InstanceStep
         // 11.70: the signature is bound to the signed record by hashing the record's canonical content, and the
         // signature itself (signer, meaning, time, record hash) is hashed into the instance's journal chain.
         var signedAt = Instant.FromUnixTimeMilliseconds(_now.ToUnixTimeMilliseconds());
-        var record = string.Join('\n', "pe-signed-record-v1", task.Id, task.InstanceId, _inst.DefinitionId, task.Name, task.Title ?? "",
-            req.Decision, req.Reason, _inst.JournalHead);
-        var recordHash = Sha256(record);
-        var signatureHash = Sha256(string.Join('\n', "pe-signature-v1", recordHash, identity.UserId, identity.PrintedName, meaning,
-            signedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
+        var recordHash = SignatureHashing.RecordHash(task.Id, task.InstanceId, task.Name, task.Title, req.Decision, req.Reason, _inst.JournalHead);
+        var signatureHash = SignatureHashing.SignatureHash(recordHash, identity.UserId, identity.PrintedName, meaning, signedAt);
         return new SignatureRecord(NewId(), task.Id, task.InstanceId, identity.UserId, identity.PrintedName, meaning, signedAt, recordHash, signatureHash);
     }
 
@@ -759,5 +754,4 @@ internal sealed class InstanceStep
 
     private static string Iso(long ms) => Iso(Instant.FromUnixTimeMilliseconds(ms));
 
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -9,6 +9,8 @@ public enum JournalProblemKind
     Missing,
     /// <summary>The entry links to another entry than the one before it.</summary>
     Reordered,
+    /// <summary>An electronic signature no longer matches the record it signed, or is not in the journal.</summary>
+    SignatureInvalid,
 }
 
 /// <summary>The first problem found in one instance's journal.</summary>

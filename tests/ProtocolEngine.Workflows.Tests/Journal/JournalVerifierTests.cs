@@ -86,3 +86,58 @@ public sealed class JournalVerifierTests : IDisposable
         Assert.Contains("written as entry 3", p.Message);
     }
 }
+
+public sealed class SignatureVerificationTests : IDisposable
+{
+    private readonly Harness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    private async Task<string> SignedAsync()
+    {
+        await _h.PublishAsync(ExampleWorkflows.Recruitment());
+        _h.Host.Set("S1", "AGE", "70");
+        var id = await _h.StartSubjectAsync("S1");
+        var task = await _h.OpenTaskAsync(id, "ObtainConsent");
+        var r = await _h.Engine.CompleteTaskAsync(new ProtocolEngine.Workflows.Execution.CompleteTaskRequest(task.Id, Harness.Investigator, "completed", "Consent signed",
+            new ProtocolEngine.Workflows.Execution.SignatureInput("authorship", "inv1-secret")));
+        Assert.True(r.Accepted, r.Message);
+        return id;
+    }
+
+    private void Exec(string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={_h.Db!.DbPath}");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task AnUntouchedSignature_Verifies()
+    {
+        await SignedAsync();
+        var result = await JournalAudit.VerifyAsync(_h.Store);
+        Assert.Empty(result.Problems);
+    }
+
+    [Fact]
+    public async Task ChangingTheSignedReason_BreaksTheSignature()
+    {
+        await SignedAsync();
+        Exec("UPDATE wf_tasks SET reason = 'Consent not signed' WHERE name = 'ObtainConsent'");
+        var p = Assert.Single((await JournalAudit.VerifyAsync(_h.Store)).Problems);
+        Assert.Equal(JournalProblemKind.SignatureInvalid, p.Kind);
+        Assert.Contains("no longer matches the record Dr. Ada Lovelace signed", p.Message);
+    }
+
+    [Fact]
+    public async Task ChangingTheSignatureMeaning_BreaksTheSignature()
+    {
+        await SignedAsync();
+        Exec("UPDATE wf_signatures SET meaning = 'approval'");
+        var p = Assert.Single((await JournalAudit.VerifyAsync(_h.Store)).Problems);
+        Assert.Contains("was altered", p.Message);
+    }
+}
