@@ -396,9 +396,9 @@ caseItem
 
 term
     : ('List' ('<' typeSpecifier '>')?)? '{' (expression (',' expression)*)? '}'             #listSelectorTerm
+    | 'Interval' (open='[' | open='(') expression ',' expression (close=']' | close=')')      #intervalSelectorTerm
     | invocation                                                                             #invocationTerm
     | literal                                                                                #literalTerm
-    | 'Interval' (open='[' | open='(') expression ',' expression (close=']' | close=')')      #intervalSelectorTerm
     | 'Tuple'? '{' (':' | tupleElementSelector (',' tupleElementSelector)*) '}'              #tupleSelectorTerm
     | identifier '{' (instanceElementSelector (',' instanceElementSelector)*)? '}'           #instanceSelectorTerm
     | 'Code' STRING_LITERAL 'from' identifier ('display' STRING_LITERAL)?                    #codeSelectorTerm

@@ -12,6 +12,12 @@ internal static class CommandRegistry
             .WithExample("check", "protocols")
             .WithExample("check", "trial.protocol", "--format", "sarif");
         // Runtime (issue 3): conformance.
+        config.AddBranch("conformance", conformance =>
+        {
+            conformance.SetDescription("Run conformance suites against the engine.");
+            conformance.AddCommand<Commands.Runtime.ConformanceCqlCommand>("cql")
+                .WithExample("conformance", "cql", "../shared/conformance/cql", "--min-pass", "90");
+        });
         // Data (issue 4): data convert, data inspect, synth.
         // Screening (issue 5): screen, explain, audit.
         // Workflows (issue 6): simulate, journal.

@@ -424,6 +424,7 @@ internal sealed partial class Binder
             if (import.Tables.TryGetValue(name, out var t)) return CallTable(i, t, bound);
         }
         if (name == "Message" && bound.Length == 5) return Call(i, "Message", bound);
+        if (name == "Power" && bound.Length == 2) return Power(i, bound[0], bound[1]);
         if (BuiltinCatalog.IsCallableByName(name)) return Call(i, name, bound);
 
         var candidates = BuiltinCatalog.Names.Where(BuiltinCatalog.IsCallableByName)
@@ -497,7 +498,11 @@ internal sealed partial class Binder
                 Report(DiagnosticCatalog.UnknownMember(ins.Span, typeName, name, NameSuggester.Suggest(name, members.Keys)));
                 continue;
             }
-            bound.Add((name, Convert(value, memberType, $"{typeName}.{name}")));
+            // A single value where a list is expected (Concept { codes: Code {...} }) is a list of one.
+            var element = memberType is ListType lt && value.Type is not ListType && !value.Type.IsAny
+                ? new BoundList(value.Syntax, lt, [Convert(value, lt.ElementType, $"{typeName}.{name}")])
+                : Convert(value, memberType, $"{typeName}.{name}");
+            bound.Add((name, element));
         }
         return new BoundTuple(ins, type, bound.ToImmutable());
     }

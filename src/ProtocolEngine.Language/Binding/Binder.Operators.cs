@@ -211,7 +211,7 @@ internal sealed partial class Binder
             case BinaryOperator.Divide: return Call(b, "Divide", [left, right]);
             case BinaryOperator.TruncatedDivide: return Call(b, "TruncatedDivide", [left, right]);
             case BinaryOperator.Modulo: return Call(b, "Modulo", [left, right]);
-            case BinaryOperator.Power: return Call(b, "Power", [left, right]);
+            case BinaryOperator.Power: return Power(b, left, right);
             case BinaryOperator.Concatenate: return Call(b, "ConcatenateOrEmpty", [left, right]);
             case BinaryOperator.Union: return Call(b, "Union", [left, right]);
             case BinaryOperator.Intersect: return Call(b, "Intersect", [left, right]);
@@ -219,6 +219,14 @@ internal sealed partial class Binder
             case BinaryOperator.In: return Membership(b, element: left, container: right, b.Precision, contains: false);
             default: return Membership(b, element: right, container: left, b.Precision, contains: true);
         }
+    }
+
+    /// <summary>An integer raised to a negative integer is a fraction: bind it as Decimal (Power(10, -8) is 0.00000001).</summary>
+    private BoundExpression Power(SyntaxNode syntax, BoundExpression left, BoundExpression right)
+    {
+        if (left.Type == ProtocolType.Integer && right is BoundLiteral { Value: int exponent } && exponent < 0)
+            return Call(syntax, "Power", [ConvertQuiet(left, ProtocolType.Decimal)!, ConvertQuiet(right, ProtocolType.Decimal)!]);
+        return Call(syntax, "Power", [left, right]);
     }
 
     private BoundExpression Membership(SyntaxNode syntax, BoundExpression element, BoundExpression container, string? precision, bool contains)
@@ -286,6 +294,7 @@ internal sealed partial class Binder
                 return PointOrIntervalCall(tm, op, left, right, precision);
             }
             case TimingKind.Includes:
+                if (left.Type is ListType && right.Type.IsAny) return Call(tm, phrase.Properly ? "ProperIncludes" : "Includes", [left, right]);
                 if (right.Type is IntervalType || right.Type is ListType)
                     return Call(tm, phrase.Properly ? "ProperIncludes" : "Includes", left.Type is ListType ? [left, right] : [left, right, precision]);
                 return left.Type is ListType

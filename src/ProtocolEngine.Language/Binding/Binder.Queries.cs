@@ -18,8 +18,8 @@ internal sealed partial class Binder
             if (source.Type is ListType list) elementType = list.ElementType;
             else
             {
+                // A single value is a source of one element.
                 elementType = source.Type;
-                if (q.Sources.Length > 1 && !source.Type.IsAny) Report(DiagnosticCatalog.NotAList(s.Source.Span, source.Type.Name));
             }
             if (LookupGlobal(s.Alias.Name, s.Alias) is BoundDefineReference) Report(DiagnosticCatalog.AliasShadows(s.Alias.Span, s.Alias.Name));
             var alias = new LocalSymbol(s.Alias.Name, elementType, LocalKind.Alias, s.Alias);
@@ -41,6 +41,7 @@ internal sealed partial class Binder
         foreach (var inc in q.Inclusions)
         {
             var source = BindExpression(inc.Source.Source, scope);
+            if (source.Type is not ListType && !source.Type.IsAny && source is not BoundError) Report(DiagnosticCatalog.NotAList(inc.Source.Source.Span, source.Type.Name));
             var elementType = source.Type is ListType l ? l.ElementType : source.Type;
             var alias = new LocalSymbol(inc.Source.Alias.Name, elementType, LocalKind.Alias, inc.Source.Alias);
             var inner = new Scope(scope).Add(alias);

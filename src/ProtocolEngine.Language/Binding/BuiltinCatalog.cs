@@ -176,6 +176,9 @@ public static class BuiltinCatalog
         yield return "IndexOf(List<T>, T): Integer";
         yield return "Length(List<T>): Integer";
         yield return "SingletonFrom(List<T>): T";
+        yield return "Slice(List<T>): List<T>";
+        yield return "Slice(List<T>, Integer): List<T>";
+        yield return "Slice(List<T>, Integer, Integer): List<T>";
         yield return "Distinct(List<T>): List<T>";
         yield return "Flatten(List<List<T>>): List<T>";
         yield return "Union(List<T>, List<T>): List<T>";

@@ -1034,8 +1034,9 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
                 diagnostics.Add(DiagnosticCatalog.NumberOutOfRange(span, text, "an Integer (-2147483648 to 2147483647)"));
             return new LiteralSyntax(span, LiteralKind.Integer, text);
         }
-        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _))
-            diagnostics.Add(DiagnosticCatalog.NumberOutOfRange(span, text, "a Decimal"));
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _)
+            || text.Length - text.IndexOf('.') - 1 > 8 || text.TrimStart('-', '+').IndexOf('.') > 28)
+            diagnostics.Add(DiagnosticCatalog.NumberOutOfRange(span, text, "a Decimal (at most 28 digits before the point and 8 after)"));
         return new LiteralSyntax(span, LiteralKind.Decimal, text);
     }
 

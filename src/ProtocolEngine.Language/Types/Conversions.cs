@@ -69,8 +69,20 @@ public static class Conversions
 
         if (from is ListType fl && to is ListType tl && Find(fl.ElementType, tl.ElementType) is { } element)
             return new Conversion(ConversionKind.ListElements, from, to, element.Cost, element);
-        if (from is IntervalType fi && to is IntervalType ti && Find(fi.PointType, ti.PointType) is { } point && point.Kind != ConversionKind.Narrow)
+        // Interval[null, null] (points typed Any) takes any point type; other narrowing of points is not implicit.
+        if (from is IntervalType fi && to is IntervalType ti && Find(fi.PointType, ti.PointType) is { } point && (point.Kind != ConversionKind.Narrow || fi.PointType.IsAny))
             return new Conversion(ConversionKind.IntervalPoints, from, to, point.Cost, point);
+        // Tuples convert element by element (a null element typed Any takes the other side's type).
+        if (from is TupleType ft && to is TupleType tt && ft.Elements.Length == tt.Elements.Length)
+        {
+            int cost = 0;
+            foreach (var e in ft.Elements)
+            {
+                if (tt.Find(e.Name) is not { } target || Find(e.Type, target.Type) is not { } c || c.Kind == ConversionKind.Narrow && !e.Type.IsAny) return null;
+                cost += c.Cost;
+            }
+            return new Conversion(ConversionKind.Widen, from, to, cost + 1);
+        }
         return null;
     }
 
@@ -104,6 +116,11 @@ public static class Conversions
         // Lists of lists, intervals of mixed points: try the element level.
         if (distinct.All(t => t is ListType))
             return new ListType(CommonType(distinct.Cast<ListType>().Select(l => l.ElementType)));
+        if (distinct.All(t => t is TupleType) && distinct.Cast<TupleType>().Select(t => string.Join(",", t.Elements.Select(e => e.Name).Order(StringComparer.Ordinal))).Distinct().Count() == 1)
+        {
+            var first = (TupleType)distinct[0];
+            return new TupleType([.. first.Elements.Select(e => new TupleElement(e.Name, CommonType(distinct.Cast<TupleType>().Select(t => t.Find(e.Name)!.Type))))]);
+        }
         if (distinct.All(t => t is IntervalType))
         {
             var point = CommonType(distinct.Cast<IntervalType>().Select(i => i.PointType));

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Native;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Runtime.Evaluation;
+
+/// <summary>A criterion ready to run.</summary>
+/// <param name="Criterion">The bound criterion (id, text, hash).</param>
+/// <param name="Rule">The compiled rule; null for attested criteria.</param>
+public sealed record ExecutableCriterion(BoundCriterion Criterion, Func<EvaluationContext, bool?>? Rule);
+
+/// <summary>A data check ready to run.</summary>
+/// <param name="Check">The bound check.</param>
+/// <param name="Where">The filter, over one record (null when none).</param>
+/// <param name="Expect">The expectation, over one record (the record is null for subject and study checks).</param>
+/// <param name="MessageParts">The message's placeholders, evaluated over the record.</param>
+public sealed record ExecutableCheck(
+    BoundCheck Check,
+    Func<EvaluationContext, DomainRecord?, object?>? Where,
+    Func<EvaluationContext, DomainRecord?, object?> Expect,
+    ImmutableArray<Func<EvaluationContext, DomainRecord?, object?>?> MessageParts);
+
+/// <summary>A safety rule ready to run over records.</summary>
+/// <param name="Rule">The bound rule.</param>
+/// <param name="When">Its condition over one record (null: every record).</param>
+public sealed record ExecutableSafetyRule(BoundSafetyRule Rule, Func<EvaluationContext, DomainRecord?, object?>? When);
+
+/// <summary>
+/// A compiled protocol with every rule compiled to a delegate by the native backend. Compiled once per
+/// protocol content hash and shared: it is immutable and safe to use from many threads, each with its own
+/// <see cref="EvaluationContext"/>.
+/// </summary>
+public sealed class ExecutableProtocol
+{
+    private static readonly ConcurrentDictionary<string, Lazy<ExecutableProtocol>> Cache = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<StudyData, StudyBinding> _bindings = new();
+    private readonly SlotAllocator _slots;
+    private readonly ExpressionCompiler _compiler;
+    private readonly List<Func<EvaluationContext, object?>> _defines = [];
+    private readonly Dictionary<ParameterSymbol, object?> _parameterValues = [];
+    private readonly ConcurrentDictionary<BoundExpression, Func<EvaluationContext, DomainRecord?, object?>> _recordRules = new(ReferenceEqualityComparer.Instance);
+
+    private ExecutableProtocol(CompiledProtocol? source)
+    {
+        Source = source;
+        _slots = new SlotAllocator();
+        _compiler = new ExpressionCompiler(_slots, ParameterValue);
+    }
+
+    /// <summary>The compiled protocol this was built from (null for a lone expression).</summary>
+    public CompiledProtocol? Source { get; }
+
+    /// <summary>The executable form of a compiled protocol, compiled once per content hash.</summary>
+    /// <exception cref="ArgumentException">The protocol has errors.</exception>
+    public static ExecutableProtocol For(CompiledProtocol protocol)
+    {
+        if (protocol.HasErrors) throw new ArgumentException($"Protocol {protocol.Name} has errors and cannot run.", nameof(protocol));
+        return Cache.GetOrAdd(protocol.ContentHash, _ => new Lazy<ExecutableProtocol>(() => Build(protocol))).Value;
+    }
+
+    /// <summary>Compiles a lone expression (the conformance runner's and the expression tests' entry).</summary>
+    /// <exception cref="ArgumentException">The expression has errors.</exception>
+    public static (ExecutableProtocol Protocol, Func<EvaluationContext, object?> Expression) ForExpression(CompiledExpression expression)
+    {
+        if (expression.HasErrors) throw new ArgumentException("The expression has errors.", nameof(expression));
+        var protocol = new ExecutableProtocol(null);
+        var compiled = protocol._compiler.CompileBoxed(expression.Bound);
+        protocol.CompletePending();
+        protocol.Freeze();
+        return (protocol, compiled);
+    }
+
+    private static ExecutableProtocol Build(CompiledProtocol protocol)
+    {
+        var p = new ExecutableProtocol(protocol);
+        p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c, c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule)))];
+        p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(
+            c,
+            c.Where is null ? null : p._compiler.CompileForRecord(c.Where, c.Alias),
+            p._compiler.CompileForRecord(c.Expect, c.Alias),
+            [.. c.Message.Select(part => part.Value is null ? null : p._compiler.CompileForRecord(part.Value, c.Alias))]))];
+        p.SafetyRules = [.. protocol.SafetyRules.Select(r => new ExecutableSafetyRule(r, r.When is null ? null : p._compiler.CompileForRecord(r.When, r.Alias)))];
+        foreach (var workflow in protocol.Workflows)
+        {
+            if (workflow.StartWhen is { } start) p._recordRules[start] = p._compiler.CompileForRecord(start, workflow.Alias);
+            foreach (var t in workflow.Transitions)
+                foreach (var guard in Guards(t.Guard))
+                    p._recordRules[guard.Condition] = p._compiler.CompileForRecord(guard.Condition, workflow.Alias);
+        }
+        p.Strata = protocol.Randomization is { } r ? [.. r.Strata.Select(s => p._compiler.CompileBoxed(s))] : [];
+        p.CompletePending();
+        p.Freeze();
+        return p;
+    }
+
+    private static IEnumerable<BoundExpressionGuard> Guards(BoundGuard? guard) => guard switch
+    {
+        BoundExpressionGuard e => [e],
+        BoundBinaryGuard b => Guards(b.Left).Concat(Guards(b.Right)),
+        _ => [],
+    };
+
+    // Definitions referenced while compiling others are compiled until none are left.
+    private void CompletePending()
+    {
+        for (int i = _defines.Count; i < _slots.Defines.Count; i++)
+        {
+            var define = _slots.Defines[i];
+            _defines.Add(_compiler.CompileBoxed(define.Body ?? throw new InvalidOperationException($"Definition {define.Name} is not bound.")));
+        }
+    }
+
+    private void Freeze()
+    {
+        Defines = [.. _defines];
+        DefineCount = Defines.Length;
+        DomainSlotCount = _slots.Domains.Count;
+    }
+
+    private object? ParameterValue(ParameterSymbol parameter)
+    {
+        if (_parameterValues.TryGetValue(parameter, out var value)) return value;
+        // Parameters are constants: evaluate once, without subject data.
+        if (parameter.Value is null) return _parameterValues[parameter] = null;
+        var compiled = new ExpressionCompiler(new SlotAllocator(), ParameterValue).CompileBoxed(parameter.Value);
+        var ctx = new EvaluationContext(this, null, CqlDateTime.FromDateTime(DateTime.UtcNow, DateTimePrecision.Millisecond, 0), EvaluationLimits.Default);
+        value = compiled(ctx);
+        _parameterValues[parameter] = value;
+        return value;
+    }
+
+    /// <summary>The compiled criteria, in protocol order.</summary>
+    public ImmutableArray<ExecutableCriterion> Criteria { get; private set; } = [];
+
+    /// <summary>The compiled checks.</summary>
+    public ImmutableArray<ExecutableCheck> Checks { get; private set; } = [];
+
+    /// <summary>The compiled safety rules.</summary>
+    public ImmutableArray<ExecutableSafetyRule> SafetyRules { get; private set; } = [];
+
+    /// <summary>The compiled stratification factors of the randomisation.</summary>
+    public ImmutableArray<Func<EvaluationContext, object?>> Strata { get; private set; } = [];
+
+    /// <summary>A compiled workflow condition (a start condition or an expression guard), over the instance's record.</summary>
+    public Func<EvaluationContext, DomainRecord?, object?> RecordRule(BoundExpression condition) =>
+        _recordRules.TryGetValue(condition, out var rule) ? rule : throw new ArgumentException("That expression is not a compiled workflow condition of this protocol.", nameof(condition));
+
+    internal Func<EvaluationContext, object?>[] Defines { get; private set; } = [];
+
+    internal int DefineCount { get; private set; }
+
+    internal int DomainSlotCount { get; private set; }
+
+    internal string DefineName(int slot) => _slots.Defines[slot].Name;
+
+    internal string DomainName(int slot) => _slots.Domains[slot];
+
+    /// <summary>The domains the rules read.</summary>
+    public IReadOnlyList<string> DomainsRead => _slots.Domains;
+
+    /// <summary>Resolves the rules' data slots against a study (once per study).</summary>
+    public StudyBinding Bind(StudyData study) => _bindings.GetValue(study, s => new StudyBinding(s, _slots.Domains, _slots.Columns));
+
+    /// <summary>A context to evaluate rules with: one per thread; "now" is fixed for the whole run.</summary>
+    public EvaluationContext CreateContext(StudyData? study, CqlDateTime now, EvaluationLimits? limits = null) =>
+        new(this, study is null ? null : Bind(study), now, limits ?? EvaluationLimits.Default);
+}

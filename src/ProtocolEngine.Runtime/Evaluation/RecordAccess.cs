@@ -1,0 +1,76 @@
+using System.Globalization;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Runtime.Evaluation;
+
+/// <summary>
+/// Reads a variable of a record as the type the binder gave it, recording the read as evidence. Columns
+/// whose stored kind differs from the model (a number held as text in a CSV) are converted; values that do
+/// not convert are missing.
+/// </summary>
+public static class RecordAccess
+{
+    private static Column? ColumnOf(EvaluationContext ctx, DomainRecord record, int slot, string variable)
+    {
+        // The slot's column when the record is from the bound table; any other record (built by hand, another study) is read by name.
+        if (ctx.Binding is { } binding && ReferenceEquals(binding.ColumnTables[slot], record.Table)) return binding.Columns[slot];
+        return record.Table.GetColumn(variable);
+    }
+
+    /// <summary>A Char variable.</summary>
+    public static string? String(EvaluationContext ctx, DomainRecord? record, int slot, string variable)
+    {
+        if (record is null) return null;
+        var column = ColumnOf(ctx, record, slot, variable);
+        string? value = column switch
+        {
+            TextColumn t => t.GetString(record.Row),
+            NumberColumn n => n.GetDouble(record.Row) is double d ? d.ToString("R", CultureInfo.InvariantCulture) : null,
+            _ => null,
+        };
+        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        return value;
+    }
+
+    /// <summary>A Num variable as Decimal.</summary>
+    public static decimal? Decimal(EvaluationContext ctx, DomainRecord? record, int slot, string variable)
+    {
+        if (record is null) return null;
+        var column = ColumnOf(ctx, record, slot, variable);
+        decimal? value = column switch
+        {
+            NumberColumn n => n.GetDecimal(record.Row),
+            TextColumn t => decimal.TryParse(t.GetString(record.Row), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+            _ => null,
+        };
+        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        return value;
+    }
+
+    /// <summary>A whole-number variable (--SEQ, --DY) as Integer.</summary>
+    public static int? Integer(EvaluationContext ctx, DomainRecord? record, int slot, string variable)
+    {
+        if (record is null) return null;
+        var column = ColumnOf(ctx, record, slot, variable);
+        double? raw = column switch
+        {
+            NumberColumn n => n.GetDouble(record.Row),
+            TextColumn t => double.TryParse(t.GetString(record.Row), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+            _ => null,
+        };
+        int? value = raw is double v && v == Math.Floor(v) && v >= int.MinValue && v <= int.MaxValue ? (int)v : null;
+        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        return value;
+    }
+
+    /// <summary>An ISO 8601 variable (--DTC) as DateTime with precision.</summary>
+    public static CqlDateTime? DateTime(EvaluationContext ctx, DomainRecord? record, int slot, string variable)
+    {
+        if (record is null) return null;
+        var column = ColumnOf(ctx, record, slot, variable);
+        var value = (column as TextColumn)?.GetDateTime(record.Row);
+        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        return value;
+    }
+}

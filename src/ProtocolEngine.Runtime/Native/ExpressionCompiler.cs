@@ -1,0 +1,642 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Reflection;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Types;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Operators;
+using ProtocolEngine.Runtime.Values;
+using E = System.Linq.Expressions.Expression;
+using LE = System.Linq.Expressions;
+
+namespace ProtocolEngine.Runtime.Native;
+
+/// <summary>
+/// The native backend: lowers the bound tree (the IR) to System.Linq.Expressions and compiles delegates.
+/// Scalars stay typed (<c>bool?</c>, <c>int?</c>, <c>decimal?</c>, <c>string</c>) so boolean and arithmetic
+/// rules run without allocating; lists, intervals and tuples are runtime objects. Each operator's
+/// implementation is chosen here, once, not at every evaluation. Functions and decision tables are compiled
+/// to lambdas that the expression compiler inlines at each call.
+/// </summary>
+internal sealed class ExpressionCompiler
+{
+    private readonly SlotAllocator _slots;
+    private readonly Dictionary<FunctionSymbol, LE.LambdaExpression> _functions = [];
+    private readonly Dictionary<TableSymbol, LE.LambdaExpression> _tables = [];
+    private readonly Func<ParameterSymbol, object?> _parameterValue;
+
+    public ExpressionCompiler(SlotAllocator slots, Func<ParameterSymbol, object?> parameterValue)
+    {
+        _slots = slots;
+        _parameterValue = parameterValue;
+    }
+
+    /// <summary>The context parameter and the locals visible while compiling one lambda.</summary>
+    private sealed class Frame(LE.ParameterExpression ctx)
+    {
+        public LE.ParameterExpression Ctx { get; } = ctx;
+        public Dictionary<LocalSymbol, LE.ParameterExpression> Locals { get; } = [];
+    }
+
+    private static LE.ParameterExpression NewContext() => E.Parameter(typeof(EvaluationContext), "ctx");
+
+    // ---------------------------------------------------------------- entry points
+
+    /// <summary>Compiles an expression to a delegate returning its value boxed.</summary>
+    public Func<EvaluationContext, object?> CompileBoxed(BoundExpression body)
+    {
+        var frame = new Frame(NewContext());
+        var lambda = E.Lambda<Func<EvaluationContext, object?>>(Box(Compile(body, frame)), "rule", [frame.Ctx]);
+        return lambda.Compile();
+    }
+
+    /// <summary>Compiles a Boolean rule to a typed delegate (no boxing).</summary>
+    public Func<EvaluationContext, bool?> CompileBoolean(BoundExpression body)
+    {
+        var frame = new Frame(NewContext());
+        var lambda = E.Lambda<Func<EvaluationContext, bool?>>(Coerce(Compile(body, frame), typeof(bool?)), "rule", [frame.Ctx]);
+        return lambda.Compile();
+    }
+
+    /// <summary>Compiles a rule over one record (a check's or safety rule's alias) returning its value boxed.</summary>
+    public Func<EvaluationContext, DomainRecord?, object?> CompileForRecord(BoundExpression body, LocalSymbol? alias)
+    {
+        var frame = new Frame(NewContext());
+        var record = E.Parameter(typeof(DomainRecord), alias?.Name ?? "record");
+        if (alias is not null) frame.Locals[alias] = record;
+        var lambda = E.Lambda<Func<EvaluationContext, DomainRecord?, object?>>(Box(Compile(body, frame)), "rule", [frame.Ctx, record]);
+        return lambda.Compile();
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private LE.Expression Compile(BoundExpression node, Frame f)
+    {
+        var result = node switch
+        {
+            BoundLiteral l => Literal(l),
+            BoundQuantityLiteral q => E.Constant(new CqlQuantity(q.Value, q.Unit), typeof(CqlQuantity)),
+            BoundCall c => Call(c, f),
+            BoundConversion c => Conversion(c, f),
+            BoundTypeOperator t => TypeOperator(t, f),
+            BoundDefineReference d => Coerce(E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.GetDefine))!, E.Constant(_slots.Define(d.Define))), Clr(d.Type)),
+            BoundFunctionCall fc => E.Invoke(FunctionLambda(fc.Function), [f.Ctx, .. fc.Arguments.Select((a, i) => Coerce(Compile(a, f), Clr(fc.Function.Parameters[i].Type)))]),
+            BoundTableCall tc => E.Invoke(TableLambda(tc.Table), [f.Ctx, .. tc.Arguments.Select((a, i) => Coerce(Compile(a, f), Clr(tc.Table.Inputs[i].Type)))]),
+            BoundParameterReference p => E.Constant(_parameterValue(p.Parameter), Clr(p.Type)),
+            BoundLocal l => f.Locals.TryGetValue(l.Local, out var local) ? local : throw new InvalidOperationException($"Local {l.Local.Name} is not in scope."),
+            BoundDomainReference d => DomainReference(d, f),
+            BoundVariableAccess v => VariableAccess(v, f),
+            BoundMemberAccess m => Coerce(E.Call(typeof(Members).GetMethod(nameof(Members.Get))!, Box(Compile(m.Target, f)), E.Constant(m.Member)), Clr(m.Type)),
+            BoundListMemberAccess lm => ListMemberAccess(lm, f),
+            BoundCodeListReference c => E.Constant(new CodeListValue(c.CodeList.Name, c.CodeList.CodeSystem, c.CodeList.Codes), typeof(CodeListValue)),
+            BoundVisitReference v => E.Constant(VisitValue(v.Visit), typeof(CqlTuple)),
+            BoundIf i => E.Condition(IsTrue(Compile(i.Condition, f)), Coerce(Compile(i.Then, f), Clr(i.Type)), Coerce(Compile(i.Else, f), Clr(i.Type)), Clr(i.Type)),
+            BoundCase c => Case(c, f),
+            BoundList l => ListSelector(l, f),
+            BoundTuple t => TupleSelector(t, f),
+            BoundInterval iv => E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Interval))!, Box(Compile(iv.Low, f)), E.Constant(iv.LowClosed), Box(Compile(iv.High, f)), E.Constant(iv.HighClosed)),
+            BoundTypeExtent t => E.Constant(TypeExtent(t), Clr(t.Type)),
+            BoundQuery q => Query(q, f),
+            BoundError e => throw new InvalidOperationException($"A rule with errors cannot run (at {e.Syntax.Span})."),
+            _ => throw new NotSupportedException($"The native backend does not compile {node.GetType().Name}."),
+        };
+        return Coerce(result, Clr(node.Type));
+    }
+
+    private static Type Clr(ProtocolType type) => RuntimeTypes.ClrType(type);
+
+    // ---------------------------------------------------------------- coercion
+
+    internal static LE.Expression Box(LE.Expression e) => e.Type == typeof(object) ? e : E.Convert(e, typeof(object));
+
+    internal static LE.Expression Coerce(LE.Expression e, Type target)
+    {
+        if (e.Type == target) return e;
+        if (target == typeof(object)) return Box(e);
+        if (e.Type == typeof(object))
+        {
+            if (Nullable.GetUnderlyingType(target) is { } underlying)
+                return E.Call(typeof(RuntimeTypes).GetMethod(nameof(RuntimeTypes.UnboxValue))!.MakeGenericMethod(underlying), e);
+            return E.TypeAs(e, target);
+        }
+        if (target.IsAssignableFrom(e.Type)) return E.Convert(e, target);
+        if (Nullable.GetUnderlyingType(target) == e.Type) return E.Convert(e, target);
+        throw new InvalidOperationException($"Cannot carry a {e.Type.Name} where a {target.Name} is expected.");
+    }
+
+    private static LE.Expression IsTrue(LE.Expression condition) =>
+        condition.Type == typeof(bool?) ? E.Equal(condition, E.Constant(true, typeof(bool?))) : E.Equal(Coerce(condition, typeof(bool?)), E.Constant(true, typeof(bool?)));
+
+    // ---------------------------------------------------------------- literals and constants
+
+    private static LE.Expression Literal(BoundLiteral l)
+    {
+        var type = Clr(l.Type);
+        if (l.Value is null) return E.Constant(null, type);
+        object value = l.Type switch
+        {
+            _ when l.Type == ProtocolType.Date => CqlDate.TryParseIso((string)l.Value, out var d) ? d! : throw new InvalidOperationException($"Bad date literal {l.Value}."),
+            _ when l.Type == ProtocolType.DateTime => ParseDateTimeLiteral((string)l.Value),
+            _ when l.Type == ProtocolType.Time => CqlTime.TryParseIso((string)l.Value, out var t) ? t! : throw new InvalidOperationException($"Bad time literal {l.Value}."),
+            _ when l.Type == ProtocolType.Decimal => System.Convert.ToDecimal(l.Value, CultureInfo.InvariantCulture),
+            _ when l.Type == ProtocolType.Long => System.Convert.ToInt64(l.Value, CultureInfo.InvariantCulture),
+            _ when l.Type == ProtocolType.Integer => System.Convert.ToInt32(l.Value, CultureInfo.InvariantCulture),
+            _ => l.Value,
+        };
+        return E.Constant(value, type);
+    }
+
+    private static CqlDateTime ParseDateTimeLiteral(string text)
+    {
+        // @2014-01-01T is a DateTime of day precision: the trailing T only says "a DateTime, not a Date".
+        var trimmed = text.EndsWith('T') ? text[..^1] : text;
+        return CqlDateTime.TryParseIso(trimmed, out var dt) ? dt! : throw new InvalidOperationException($"Bad date-time literal {text}.");
+    }
+
+    private static object? TypeExtent(BoundTypeExtent t)
+    {
+        var type = t.Type;
+        if (type == ProtocolType.Integer) return t.IsMaximum ? int.MaxValue : int.MinValue;
+        if (type == ProtocolType.Long) return t.IsMaximum ? long.MaxValue : long.MinValue;
+        if (type == ProtocolType.Decimal) return t.IsMaximum ? Points.MaxDecimal : Points.MinDecimal;
+        if (type == ProtocolType.Quantity) return new CqlQuantity(t.IsMaximum ? Points.MaxDecimal : Points.MinDecimal, "1");
+        if (type == ProtocolType.Date) return Points.MaxValueLike(new CqlDate(1, 1, 1, DateTimePrecision.Day)) is var max && t.IsMaximum ? max : Points.MinValueLike(new CqlDate(1, 1, 1, DateTimePrecision.Day));
+        if (type == ProtocolType.DateTime) return t.IsMaximum ? Points.MaxValueLike(new CqlDateTime(1, 1, 1, 0, 0, 0, 0, DateTimePrecision.Millisecond, null)) : Points.MinValueLike(new CqlDateTime(1, 1, 1, 0, 0, 0, 0, DateTimePrecision.Millisecond, null));
+        if (type == ProtocolType.Time) return t.IsMaximum ? Points.MaxValueLike(new CqlTime(0, 0, 0, 0, DateTimePrecision.Millisecond)) : Points.MinValueLike(new CqlTime(0, 0, 0, 0, DateTimePrecision.Millisecond));
+        if (type == ProtocolType.String) throw new CqlRuntimeException("String has no minimum or maximum value.");
+        return null;
+    }
+
+    private static CqlTuple VisitValue(VisitSymbol v) => new(
+        ["name", "label", "number", "day", "window"],
+        [v.Name, v.Syntax.Label?.Value ?? v.Name, v.Number, v.Day, new CqlInterval(v.WindowStart, true, v.WindowEnd, true)]);
+
+    // ---------------------------------------------------------------- calls
+
+    private LE.Expression Call(BoundCall c, Frame f)
+    {
+        switch (c.Overload.Key)
+        {
+            case "And(Boolean,Boolean)":
+                return ShortCircuit(c, f, isAnd: true);
+            case "Or(Boolean,Boolean)":
+                return ShortCircuit(c, f, isAnd: false);
+        }
+        var implementation = BuiltinTable.Find(c.Overload.Key)
+            ?? throw new InvalidOperationException($"No runtime implementation for builtin {c.Overload.Key}.");
+        var method = implementation.Method;
+        var parameters = method.GetParameters();
+        var args = new List<LE.Expression>();
+        int offset = 0;
+        if (parameters.Length > 0 && parameters[0].ParameterType == typeof(EvaluationContext))
+        {
+            args.Add(f.Ctx);
+            offset = 1;
+        }
+        for (int i = 0; i < c.Arguments.Length; i++)
+            args.Add(Coerce(Compile(c.Arguments[i], f), parameters[i + offset].ParameterType));
+        LE.Expression call = method.IsStatic && implementation.Target is null
+            ? E.Call(method, args)
+            : E.Invoke(E.Constant(implementation), args);
+        return Coerce(call, Clr(c.Type));
+    }
+
+    /// <summary>Three-valued and/or that skips the right operand when the left decides.</summary>
+    private LE.Expression ShortCircuit(BoundCall c, Frame f, bool isAnd)
+    {
+        var a = E.Variable(typeof(bool?), "a");
+        var b = E.Variable(typeof(bool?), "b");
+        var decisive = E.Constant(!isAnd, typeof(bool?));
+        var decisiveValue = E.Constant(!isAnd, typeof(bool?));
+        var otherwise = E.Constant(isAnd, typeof(bool?));
+        var nullValue = E.Constant(null, typeof(bool?));
+        var left = Coerce(Compile(c.Arguments[0], f), typeof(bool?));
+        var right = Coerce(Compile(c.Arguments[1], f), typeof(bool?));
+        return E.Block(typeof(bool?), [a, b],
+            E.Assign(a, left),
+            E.Condition(E.Equal(a, decisive), decisiveValue,
+                E.Block(typeof(bool?),
+                    E.Assign(b, right),
+                    E.Condition(E.Equal(b, decisive), decisiveValue,
+                        E.Condition(E.OrElse(E.Equal(a, nullValue), E.Equal(b, nullValue)), nullValue, otherwise, typeof(bool?)),
+                        typeof(bool?))),
+                typeof(bool?)));
+    }
+
+    // ---------------------------------------------------------------- conversions
+
+    private LE.Expression Conversion(BoundConversion c, Frame f) => ApplyConversion(c.Conversion, Compile(c.Operand, f));
+
+    private static LE.Expression ApplyConversion(Language.Types.Conversion conversion, LE.Expression operand)
+    {
+        var target = Clr(conversion.To);
+        switch (conversion.Kind)
+        {
+            case ConversionKind.Identity:
+            case ConversionKind.Widen:
+                return Coerce(operand, target);
+            case ConversionKind.Narrow:
+                return E.Call(typeof(RuntimeTypes).GetMethod(nameof(RuntimeTypes.As))!, Box(operand), E.Constant(conversion.To, typeof(ProtocolType))) is var asCall
+                    ? Coerce(asCall, target) : operand;
+            case ConversionKind.IntegerToLong:
+                return E.Convert(Coerce(operand, typeof(int?)), typeof(long?));
+            case ConversionKind.IntegerToDecimal:
+                return E.Convert(Coerce(operand, typeof(int?)), typeof(decimal?));
+            case ConversionKind.LongToDecimal:
+                return E.Convert(Coerce(operand, typeof(long?)), typeof(decimal?));
+            case ConversionKind.IntegerToQuantity:
+                return E.Call(typeof(Operators.Conversions).GetMethod(nameof(Operators.Conversions.ToQuantity), [typeof(int?)])!, Coerce(operand, typeof(int?)));
+            case ConversionKind.DecimalToQuantity:
+                return E.Call(typeof(Operators.Conversions).GetMethod(nameof(Operators.Conversions.ToQuantity), [typeof(decimal?)])!, Coerce(operand, typeof(decimal?)));
+            case ConversionKind.DateToDateTime:
+                return E.Call(typeof(Operators.Conversions).GetMethod(nameof(Operators.Conversions.ToDateTime), [typeof(CqlDate)])!, Coerce(operand, typeof(CqlDate)));
+            case ConversionKind.CodeToConcept:
+                return E.Call(typeof(Operators.Conversions).GetMethod(nameof(Operators.Conversions.ToConcept), [typeof(CqlCode)])!, Coerce(operand, typeof(CqlCode)));
+            case ConversionKind.ListElements:
+                return conversion.Element!.IsNoOp ? Coerce(operand, target)
+                    : E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.MapList))!, Coerce(operand, typeof(IReadOnlyList<object?>)), ElementConverter(conversion.Element!));
+            case ConversionKind.IntervalPoints:
+                return conversion.Element!.IsNoOp ? Coerce(operand, target)
+                    : E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.MapInterval))!, Coerce(operand, typeof(CqlInterval)), ElementConverter(conversion.Element!));
+            default:
+                throw new NotSupportedException($"Conversion {conversion.Kind}.");
+        }
+    }
+
+    /// <summary>A delegate converting one boxed element (used for lists and interval bounds).</summary>
+    private static LE.Expression ElementConverter(Language.Types.Conversion element)
+    {
+        var x = E.Parameter(typeof(object), "x");
+        var body = Box(ApplyConversion(element, Coerce(x, Clr(element.From))));
+        return E.Constant(E.Lambda<Func<object?, object?>>(body, x).Compile());
+    }
+
+    private LE.Expression TypeOperator(BoundTypeOperator t, Frame f) => t.Operator switch
+    {
+        Language.Syntax.TypeOperator.Is => E.Convert(E.Call(typeof(RuntimeTypes).GetMethod(nameof(RuntimeTypes.Is))!, Box(Compile(t.Operand, f)), E.Constant(t.TargetType, typeof(ProtocolType))), typeof(bool?)),
+        Language.Syntax.TypeOperator.As => Coerce(E.Call(typeof(RuntimeTypes).GetMethod(nameof(RuntimeTypes.As))!, Box(Compile(t.Operand, f)), E.Constant(t.TargetType, typeof(ProtocolType))), Clr(t.Type)),
+        _ => Coerce(E.Call(typeof(RuntimeTypes).GetMethod(nameof(RuntimeTypes.Cast))!, Box(Compile(t.Operand, f)), E.Constant(t.TargetType, typeof(ProtocolType))), Clr(t.Type)),
+    };
+
+    // ---------------------------------------------------------------- data
+
+    private LE.Expression DomainReference(BoundDomainReference d, Frame f)
+    {
+        int slot = _slots.Domain(d.Domain.Name);
+        if (d.Type is RecordType)
+            return E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.SingleRecord))!, E.Constant(slot));
+        return E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.SubjectRecords))!, E.Constant(slot));
+    }
+
+    private LE.Expression VariableAccess(BoundVariableAccess v, Frame f)
+    {
+        int slot = _slots.Column(v.Domain.Name, v.Variable.Name);
+        var method = v.Variable.Type switch
+        {
+            VariableType.Num => nameof(RecordAccess.Decimal),
+            VariableType.Integer => nameof(RecordAccess.Integer),
+            VariableType.DateTime => nameof(RecordAccess.DateTime),
+            _ => nameof(RecordAccess.String),
+        };
+        var record = Coerce(Compile(v.Record, f), typeof(DomainRecord));
+        return E.Call(typeof(RecordAccess).GetMethod(method)!, f.Ctx, record, E.Constant(slot), E.Constant(v.Variable.Name));
+    }
+
+    private LE.Expression ListMemberAccess(BoundListMemberAccess lm, Frame f)
+    {
+        var list = E.Variable(typeof(IReadOnlyList<object?>), "list");
+        var result = E.Variable(typeof(List<object?>), "result");
+        var element = E.Variable(Clr(lm.Element.Type), lm.Element.Name);
+        f.Locals[lm.Element] = element;
+        var access = Box(Compile(lm.Access, f));
+        f.Locals.Remove(lm.Element);
+        return E.Block(typeof(IReadOnlyList<object?>), [list, result, element],
+            E.Assign(list, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.SourceElements))!, Box(Compile(lm.Target, f)))),
+            E.Assign(result, E.New(typeof(List<object?>))),
+            ForEach(list, item => E.Block(
+                E.Assign(element, Coerce(item, element.Type)),
+                E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.AddFlattened))!, result, access)), f),
+            E.Convert(result, typeof(IReadOnlyList<object?>)));
+    }
+
+    // ---------------------------------------------------------------- selectors
+
+    private LE.Expression Case(BoundCase c, Frame f)
+    {
+        var type = Clr(c.Type);
+        LE.Expression result = Coerce(Compile(c.Else, f), type);
+        if (c.Comparand is null)
+        {
+            foreach (var item in c.Items.Reverse())
+                result = E.Condition(IsTrue(Compile(item.When, f)), Coerce(Compile(item.Then, f), type), result, type);
+            return result;
+        }
+        var comparand = E.Variable(typeof(object), "comparand");
+        foreach (var item in c.Items.Reverse())
+        {
+            var equal = E.Call(typeof(Cql).GetMethod(nameof(Cql.Equal))!, comparand, Box(Compile(item.When, f)));
+            result = E.Condition(E.Equal(equal, E.Constant(true, typeof(bool?))), Coerce(Compile(item.Then, f), type), result, type);
+        }
+        return E.Block(type, [comparand], E.Assign(comparand, Box(Compile(c.Comparand, f))), result);
+    }
+
+    private LE.Expression ListSelector(BoundList l, Frame f) =>
+        E.Convert(E.NewArrayInit(typeof(object), l.Elements.Select(e => Box(Compile(e, f)))), typeof(IReadOnlyList<object?>));
+
+    private LE.Expression TupleSelector(BoundTuple t, Frame f)
+    {
+        LE.Expression Value(string name, Type type)
+        {
+            var element = t.Elements.FirstOrDefault(e => e.Name == name);
+            return element.Value is null ? E.Constant(null, type) : Coerce(Compile(element.Value, f), type);
+        }
+        if (t.Type == ProtocolType.Code)
+            return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Code))!, Value("code", typeof(string)), Value("system", typeof(string)), Value("version", typeof(string)), Value("display", typeof(string)));
+        if (t.Type == ProtocolType.Concept)
+            return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Concept))!, Value("codes", typeof(IReadOnlyList<object?>)), Value("display", typeof(string)));
+        if (t.Type == ProtocolType.Quantity)
+            return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Quantity))!, Value("value", typeof(decimal?)), Value("unit", typeof(string)));
+        if (t.Type == ProtocolType.Ratio)
+            return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Ratio))!, Value("numerator", typeof(CqlQuantity)), Value("denominator", typeof(CqlQuantity)));
+        return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Tuple))!,
+            E.Constant(t.Elements.Select(e => e.Name).ToArray()),
+            E.NewArrayInit(typeof(object), t.Elements.Select(e => Box(Compile(e.Value, f)))));
+    }
+
+    // ---------------------------------------------------------------- loops and queries
+
+    /// <summary>for (i = 0; i &lt; list.Count; i++) { ctx.Step(); body(list[i]) }.</summary>
+    private static LE.Expression ForEach(LE.Expression list, Func<LE.Expression, LE.Expression> body, Frame f, LE.LabelTarget? continueLabel = null)
+    {
+        var i = E.Variable(typeof(int), "i");
+        var count = E.Variable(typeof(int), "count");
+        var item = E.Variable(typeof(object), "item");
+        var breakLabel = E.Label("break");
+        var next = continueLabel ?? E.Label("next");
+        var indexer = typeof(IReadOnlyList<object?>).GetProperty("Item")!;
+        var countProperty = typeof(IReadOnlyCollection<object?>).GetProperty("Count")!;
+        return E.Block([i, count, item],
+            E.Assign(i, E.Constant(0)),
+            E.Assign(count, E.Property(list, countProperty)),
+            E.Loop(
+                E.Block(
+                    E.IfThen(E.GreaterThanOrEqual(i, count), E.Break(breakLabel)),
+                    E.Assign(item, E.Property(list, indexer, i)),
+                    E.Assign(i, E.Increment(i)),
+                    E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.Step))!),
+                    body(item),
+                    E.Label(next)),
+                breakLabel));
+    }
+
+    private LE.Expression Query(BoundQuery q, Frame f)
+    {
+        var resultType = Clr(q.Type);
+        var elements = E.Variable(typeof(List<object?>), "elements");
+        var aliasVars = q.Sources.Select(s => E.Variable(Clr(s.Alias.Type), s.Alias.Name)).ToList();
+        for (int k = 0; k < q.Sources.Length; k++) f.Locals[q.Sources[k].Alias] = aliasVars[k];
+        var letVars = q.Lets.Select(l => E.Variable(Clr(l.Local.Type), l.Local.Name)).ToList();
+        for (int k = 0; k < q.Lets.Length; k++) f.Locals[q.Lets[k].Local] = letVars[k];
+
+        var variables = new List<LE.ParameterExpression> { elements };
+        variables.AddRange(aliasVars);
+        variables.AddRange(letVars);
+        var body = new List<LE.Expression> { E.Assign(elements, E.New(typeof(List<object?>))) };
+
+        // The innermost loop body: lets, inclusions, where, then collect the element (or the return value).
+        bool aggregating = q.Aggregate is not null;
+        LE.Expression Inner()
+        {
+            var skip = E.Label("skip");
+            var steps = new List<LE.Expression> { E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.BeginRow))!, f.Ctx) };
+            for (int k = 0; k < q.Lets.Length; k++) steps.Add(E.Assign(letVars[k], Coerce(Compile(q.Lets[k].Value, f), letVars[k].Type)));
+            foreach (var inclusion in q.Inclusions)
+            {
+                var found = Inclusion(inclusion, f);
+                var pass = inclusion.IsWithout ? E.Not(found) : found;
+                steps.Add(E.IfThen(E.Not(pass), E.Block(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.DiscardRow))!, f.Ctx), E.Goto(skip))));
+            }
+            if (q.Where is not null)
+                steps.Add(E.IfThen(E.Not(IsTrue(Compile(q.Where, f))), E.Block(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.DiscardRow))!, f.Ctx), E.Goto(skip))));
+            steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.CommitRow))!, f.Ctx));
+            LE.Expression element = aggregating
+                ? ElementOfSources(q, aliasVars)
+                : q.Return is not null ? Box(Compile(q.Return, f)) : ElementOfSources(q, aliasVars);
+            steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.AddChecked))!, f.Ctx, elements, element));
+            steps.Add(E.Label(skip));
+            return E.Block(steps);
+        }
+
+        // Nested loops over the sources, innermost last.
+        LE.Expression Loops(int k)
+        {
+            if (k == q.Sources.Length) return Inner();
+            var source = q.Sources[k];
+            var list = E.Variable(typeof(IReadOnlyList<object?>), "source" + k);
+            var loop = ForEach(list, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f);
+            var steps = new List<LE.Expression>
+            {
+                E.Assign(list, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.SourceElements))!, Box(Compile(source.Source, f)))),
+            };
+            if (source.Source is BoundDomainReference domain)
+                steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Searched))!, f.Ctx, E.Constant(domain.Domain.Name),
+                    E.Property(list, typeof(IReadOnlyCollection<object?>).GetProperty("Count")!)));
+            steps.Add(loop);
+            return E.Block([list], steps);
+        }
+        body.Add(Loops(0));
+
+        LE.Expression result = E.Convert(elements, typeof(IReadOnlyList<object?>));
+        if (aggregating)
+        {
+            result = Aggregate(q, f, result, aliasVars, letVars);
+        }
+        else
+        {
+            if (q.ReturnDistinct) result = E.Call(typeof(Lists).GetMethod(nameof(Lists.Distinct))!, result);
+            foreach (var item in q.Sort.Reverse()) result = Sort(q, item, result, f);
+            if (q.SingularSource) result = E.Call(typeof(Lists).GetMethod(nameof(Lists.First))!, result);
+        }
+        body.Add(Coerce(result, resultType));
+
+        foreach (var s in q.Sources) f.Locals.Remove(s.Alias);
+        foreach (var l in q.Lets) f.Locals.Remove(l.Local);
+        return E.Block(resultType, variables, body);
+    }
+
+    private static LE.Expression ElementOfSources(BoundQuery q, List<LE.ParameterExpression> aliases) =>
+        q.Sources.Length == 1
+            ? Box(aliases[0])
+            : E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Tuple))!,
+                E.Constant(q.Sources.Select(s => s.Alias.Name).ToArray()), E.NewArrayInit(typeof(object), aliases.Select(Box)));
+
+    /// <summary>True when some element of the inclusion's source satisfies its condition.</summary>
+    private LE.Expression Inclusion(BoundQueryInclusion inclusion, Frame f)
+    {
+        var found = E.Variable(typeof(bool), "found");
+        var alias = E.Variable(Clr(inclusion.Source.Alias.Type), inclusion.Source.Alias.Name);
+        f.Locals[inclusion.Source.Alias] = alias;
+        var condition = IsTrue(Compile(inclusion.Condition, f));
+        f.Locals.Remove(inclusion.Source.Alias);
+        var list = E.Variable(typeof(IReadOnlyList<object?>), "withSource");
+        var done = E.Label("done");
+        return E.Block(typeof(bool), [found, alias, list],
+            E.Assign(found, E.Constant(false)),
+            E.Assign(list, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.SourceElements))!, Box(Compile(inclusion.Source.Source, f)))),
+            ForEach(list, item => E.Block(
+                E.Assign(alias, Coerce(item, alias.Type)),
+                E.IfThen(E.AndAlso(E.Not(found), condition), E.Assign(found, E.Constant(true)))), f),
+            found);
+    }
+
+    private LE.Expression Sort(BoundQuery q, BoundSortItem item, LE.Expression list, Frame f)
+    {
+        var element = E.Parameter(typeof(object), "element");
+        LE.Expression key;
+        if (item.Key is null)
+        {
+            key = element;
+        }
+        else
+        {
+            var inner = new Frame(f.Ctx);
+            foreach (var (local, variable) in f.Locals) inner.Locals[local] = variable;
+            var typedElement = E.Variable(Clr(item.Element!.Type), "sortElement");
+            inner.Locals[item.Element!] = typedElement;
+            var assignments = new List<LE.Expression> { E.Assign(typedElement, Coerce(element, typedElement.Type)) };
+            var extra = new List<LE.ParameterExpression> { typedElement };
+            // Without a return clause, the alias is the element itself, so keys may name it (sort by L.LBDTC).
+            if (q.Return is null && q.Sources.Length == 1)
+            {
+                var alias = E.Variable(Clr(q.Sources[0].Alias.Type), q.Sources[0].Alias.Name);
+                inner.Locals[q.Sources[0].Alias] = alias;
+                extra.Add(alias);
+                assignments.Add(E.Assign(alias, Coerce(element, alias.Type)));
+            }
+            assignments.Add(Box(Compile(item.Key, inner)));
+            key = E.Block(typeof(object), extra, assignments);
+        }
+        var selector = E.Lambda<Func<object?, object?>>(key, element);
+        return E.Call(typeof(Lists).GetMethod(nameof(Lists.SortBy))!, list, selector, E.Constant(item.Descending));
+    }
+
+    private LE.Expression Aggregate(BoundQuery q, Frame f, LE.Expression collected, List<LE.ParameterExpression> aliases, List<LE.ParameterExpression> lets)
+    {
+        var aggregate = q.Aggregate!;
+        var accumulator = E.Variable(Clr(aggregate.Accumulator.Type), aggregate.Accumulator.Name);
+        f.Locals[aggregate.Accumulator] = accumulator;
+        var list = E.Variable(typeof(IReadOnlyList<object?>), "collected");
+        var steps = new List<LE.Expression>
+        {
+            E.Assign(list, aggregate.Distinct ? E.Call(typeof(Lists).GetMethod(nameof(Lists.Distinct))!, collected) : collected),
+            E.Assign(accumulator, aggregate.Starting is null ? E.Constant(null, accumulator.Type) : Coerce(Compile(aggregate.Starting, f), accumulator.Type)),
+        };
+        steps.Add(ForEach(list, item =>
+        {
+            var bind = new List<LE.Expression>();
+            if (q.Sources.Length == 1) bind.Add(E.Assign(aliases[0], Coerce(item, aliases[0].Type)));
+            else
+                for (int k = 0; k < q.Sources.Length; k++)
+                    bind.Add(E.Assign(aliases[k], Coerce(E.Call(typeof(Members).GetMethod(nameof(Members.Get))!, item, E.Constant(q.Sources[k].Alias.Name)), aliases[k].Type)));
+            for (int k = 0; k < q.Lets.Length; k++) bind.Add(E.Assign(lets[k], Coerce(Compile(q.Lets[k].Value, f), lets[k].Type)));
+            bind.Add(E.Assign(accumulator, Coerce(Compile(aggregate.Value, f), accumulator.Type)));
+            return E.Block(bind);
+        }, f));
+        steps.Add(accumulator);
+        f.Locals.Remove(aggregate.Accumulator);
+        return E.Block(accumulator.Type, [accumulator, list], steps);
+    }
+
+    // ---------------------------------------------------------------- functions and tables
+
+    private LE.LambdaExpression FunctionLambda(FunctionSymbol function)
+    {
+        if (_functions.TryGetValue(function, out var lambda)) return lambda;
+        var frame = new Frame(NewContext());
+        var parameters = function.Parameters.Select(p => E.Parameter(Clr(p.Type), p.Name)).ToList();
+        for (int i = 0; i < parameters.Count; i++) frame.Locals[function.Parameters[i]] = parameters[i];
+        var body = Coerce(Compile(function.Body ?? throw new InvalidOperationException($"Function {function.Name} is not bound."), frame), Clr(function.ReturnType));
+        // Each call counts as a step, so deep call chains are bounded like loops.
+        var counted = E.Block(E.Call(frame.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.Step))!), body);
+        lambda = E.Lambda(counted, function.Name, [frame.Ctx, .. parameters]);
+        _functions[function] = lambda;
+        return lambda;
+    }
+
+    private LE.LambdaExpression TableLambda(TableSymbol table)
+    {
+        if (_tables.TryGetValue(table, out var lambda)) return lambda;
+        var frame = new Frame(NewContext());
+        var inputs = table.Inputs.Select(p => E.Parameter(Clr(p.Type), p.Name)).ToList();
+        for (int i = 0; i < inputs.Count; i++) frame.Locals[table.Inputs[i]] = inputs[i];
+        var resultType = Clr(table.CallType);
+        var rowType = Clr(table.ResultType);
+        LE.Expression body;
+        if (table.HitPolicy == HitPolicy.First)
+        {
+            // Build from the last row backwards: each row either answers, says "unknown" (null) or defers to the next.
+            LE.Expression next = E.Constant(null, rowType);
+            foreach (var row in table.Rows.Reverse())
+            {
+                var result = Coerce(Compile(row.Result, frame), rowType);
+                if (row.IsOtherwise)
+                {
+                    next = result;
+                    continue;
+                }
+                var condition = RowCondition(row, frame);
+                var c = E.Variable(typeof(bool?), "c");
+                next = E.Block(rowType, [c],
+                    E.Assign(c, condition),
+                    E.Condition(E.Equal(c, E.Constant(true, typeof(bool?))), result,
+                        E.Condition(E.Equal(c, E.Constant(null, typeof(bool?))), E.Constant(null, rowType), next, rowType), rowType));
+            }
+            body = next;
+        }
+        else
+        {
+            var matches = E.Variable(typeof(List<object?>), "matches");
+            var unknown = E.Variable(typeof(bool), "unknown");
+            var steps = new List<LE.Expression> { E.Assign(matches, E.New(typeof(List<object?>))), E.Assign(unknown, E.Constant(false)) };
+            LE.Expression otherwise = E.Constant(null, typeof(object));
+            bool hasOtherwise = false;
+            foreach (var row in table.Rows)
+            {
+                if (row.IsOtherwise)
+                {
+                    otherwise = Box(Compile(row.Result, frame));
+                    hasOtherwise = true;
+                    continue;
+                }
+                var c = E.Variable(typeof(bool?), "c");
+                steps.Add(E.Block([c],
+                    E.Assign(c, RowCondition(row, frame)),
+                    E.IfThenElse(E.Equal(c, E.Constant(true, typeof(bool?))),
+                        E.Call(matches, typeof(List<object?>).GetMethod("Add")!, Box(Compile(row.Result, frame))),
+                        E.IfThen(E.Equal(c, E.Constant(null, typeof(bool?))), E.Assign(unknown, E.Constant(true))))));
+            }
+            steps.Add(Coerce(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.ResolveTable))!,
+                E.Constant(table.HitPolicy), matches, unknown, otherwise, E.Constant(hasOtherwise), E.Constant(table.Name)), resultType));
+            body = E.Block(resultType, [matches, unknown], steps);
+        }
+        lambda = E.Lambda(Coerce(body, resultType), table.Name, [frame.Ctx, .. inputs]);
+        _tables[table] = lambda;
+        return lambda;
+    }
+
+    /// <summary>The three-valued conjunction of a row's condition cells (true when all cells are "-").</summary>
+    private LE.Expression RowCondition(BoundTableRow row, Frame frame)
+    {
+        LE.Expression? condition = null;
+        foreach (var cell in row.Conditions)
+        {
+            if (cell is null) continue;
+            var compiled = Coerce(Compile(cell, frame), typeof(bool?));
+            condition = condition is null ? compiled : E.Call(typeof(Logic).GetMethod(nameof(Logic.And))!, condition, compiled);
+        }
+        return condition ?? E.Constant(true, typeof(bool?));
+    }
+}
