@@ -34,7 +34,7 @@ public static class ProtocolWorkflowMapper
         var clocks = new List<ClockDefinition>();
         ConditionGuard? start = null;
         if (w.Syntax.Scope is RecordWorkflowScopeSyntax { When: { } when })
-            start = Condition(w, when.Span, $"{w.Name}.when");
+            start = Condition(w, when.Span, StartConditionId(w));
         var scope = w.IsPerSubject ? new WorkflowScope() : new WorkflowScope(w.Domain?.Name, w.Alias?.Name, start);
         var states = w.States.Select(s =>
         {
@@ -126,7 +126,7 @@ public static class ProtocolWorkflowMapper
         }, t.Decision),
         BoundEventGuard e => new EventGuard(e.Event),
         BoundClockGuard k => new ClockGuard(k.Clock, k.Missed),
-        BoundExpressionGuard x => Condition(w, x.Syntax.Span, $"{w.Name}@{x.Syntax.Span.Start}"),
+        BoundExpressionGuard x => Condition(w, x.Syntax.Span, GuardConditionId(w, x)),
         _ => throw new NotSupportedException($"Guard {g.GetType().Name} has no runtime mapping."),
     };
 
@@ -136,6 +136,12 @@ public static class ProtocolWorkflowMapper
         // The rule hash names the exact condition text inside the exact workflow text it came from.
         return new ConditionGuard(ruleId, text, DefinitionSerializer.Sha256Hex($"{w.Hash}\n{ruleId}\n{text}"));
     }
+
+    /// <summary>The rule id of a workflow's start condition (<c>per AE A when ...</c>).</summary>
+    public static string StartConditionId(BoundWorkflow workflow) => $"{workflow.Name}.when";
+
+    /// <summary>The rule id of a data-condition guard: the workflow and the guard's position in the protocol text.</summary>
+    public static string GuardConditionId(BoundWorkflow workflow, BoundExpressionGuard guard) => $"{workflow.Name}@{guard.Syntax.Span.Start}";
 
     private static CriteriaOutcome Outcome(LanguageCriteriaOutcome o) => o switch
     {

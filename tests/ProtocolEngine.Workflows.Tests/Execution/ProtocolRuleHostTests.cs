@@ -6,8 +6,8 @@ using ProtocolEngine.Workflows.Tests.Support;
 
 namespace ProtocolEngine.Workflows.Tests.Execution;
 
-/// <summary>The Recruitment workflow driven by the protocol's own compiled criteria over study data.</summary>
-public sealed class ProtocolCriteriaHostTests : IDisposable
+/// <summary>The example workflows driven by the protocol's own compiled rules over study data.</summary>
+public sealed class ProtocolRuleHostTests : IDisposable
 {
     private readonly TempSqlite _db = new();
 
@@ -19,6 +19,8 @@ public sealed class ProtocolCriteriaHostTests : IDisposable
         return new TextColumn(name, null, [.. values.Select(v => v is null ? -1 : Array.IndexOf(dict, v))], dict, isDateTime: false);
     }
 
+    private static NumberColumn Number(string name, params double[] values) => new(name, null, values);
+
     private static StudyData Study()
     {
         // 01: a 71-year-old man; 02: a 67-year-old postmenopausal woman; 03: a 45-year-old man; 04: a man whose age is missing.
@@ -29,14 +31,20 @@ public sealed class ProtocolCriteriaHostTests : IDisposable
             Text("SEX", "M", "F", "M", "M"),
         ], null);
         var mh = new DomainTable("MH", null, [Text("USUBJID", "02"), Text("MHDECOD", "Postmenopausal")], null);
-        return new StudyDataBuilder().Add(dm).Add(mh).Build();
+        // Subject 01's AEs: 1 fatal and serious, 2 not serious, 3 serious with the death flag missing.
+        var ae = new DomainTable("AE", null,
+        [
+            Text("USUBJID", "01", "01", "01"), Number("AESEQ", 1, 2, 3), Text("AETERM", "MYOCARDIAL INFARCTION", "HEADACHE", "SYNCOPE"),
+            Text("AESER", "Y", "N", "Y"), Text("AESDTH", "Y", "N", null), Text("AESLIFE", "N", "N", null),
+        ], null);
+        return new StudyDataBuilder().Add(dm).Add(mh).Add(ae).Build();
     }
 
     [Fact]
     public async Task TheProtocolsCriteria_DecideThePrescreen_AndMissingDataGoesToReview()
     {
         var clock = new VirtualClock(Harness.T0);
-        var host = new ProtocolCriteriaHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost(["Placebo", "XanoHigh"], new Dictionary<string, string>()));
+        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost(["Placebo", "XanoHigh"], new Dictionary<string, string>()));
         var engine = new WorkflowEngine(_db.Store, host, clock, signers: new Pbkdf2SignerDirectory(1_000));
         await engine.PublishAsync(ExampleWorkflows.Recruitment());
         var states = new Dictionary<string, string>();
@@ -61,5 +69,26 @@ public sealed class ProtocolCriteriaHostTests : IDisposable
         var all = host.EvaluateCriteria(new WorkflowSubject("", "Recruitment", "01", "01", new Dictionary<string, string>()), null);
         Assert.Equal(ProtocolEngine.Workflows.Definitions.CriteriaOutcome.Attested, all.Outcome);
         Assert.Equal(2, all.RuleHashes.Count);
+    }
+
+    [Fact]
+    public async Task TheProtocolsConditions_StartTheSaeWorkflow_AndItsSafetyRulesStartTheClocks()
+    {
+        var clock = new VirtualClock(Harness.T0);
+        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost([], new Dictionary<string, string>()));
+        var engine = new WorkflowEngine(_db.Store, host, clock);
+        await engine.PublishAsync(ExampleWorkflows.SaeReporting());
+        async Task<IReadOnlyList<string>> Arrive(string seq) =>
+            (await engine.PublishEventAsync(new WorkflowEvent(StandardEvents.DataArrived, "01", new Dictionary<string, string>(), "AE", seq))).Started;
+
+        var fatal = Assert.Single(await Arrive("1"));
+        Assert.Equal(["FatalSUSAR", "FatalSUSAR.complete", "FatalSUSAR.followUp", "SeriousAE"], (await engine.GetClocksAsync(fatal)).Select(c => c.Name).Order());
+        Assert.Empty(await Arrive("2"));
+        // AE 3 is serious but its death and life-threatening flags are missing: the SUSAR clock starts anyway.
+        var unknown = Assert.Single(await Arrive("3"));
+        Assert.Contains("FatalSUSAR", (await engine.GetClocksAsync(unknown)).Select(c => c.Name));
+        // A record the study data does not hold: its start condition is unknown, so the workflow starts for a person to look.
+        var missing = Assert.Single(await Arrive("9"));
+        Assert.Contains("\"startConditionUnknown\":\"true\"", (await _db.Store.GetInstanceAsync(missing))!.Data);
     }
 }
