@@ -1,3 +1,4 @@
+using ProtocolEngine.Cli.Commands.Data;
 using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli;
@@ -19,6 +20,19 @@ internal static class CommandRegistry
                 .WithExample("conformance", "cql", "../shared/conformance/cql", "--min-pass", "90");
         });
         // Data (issue 4): data convert, data inspect, synth.
+        config.AddBranch("data", data =>
+        {
+            data.SetDescription("Read, inspect and convert clinical datasets: SDTM as SAS XPT, Dataset-JSON, NDJSON and CSV.");
+            data.AddCommand<DataInspectCommand>("inspect")
+                .WithDescription("List a study's datasets with records, subjects, variables and missing values.")
+                .WithExample("data", "inspect", "../shared/data/sdtm/cdiscpilot01");
+            data.AddCommand<DataConvertCommand>("convert")
+                .WithDescription("Convert every dataset of a study to XPT, Dataset-JSON, NDJSON or CSV.")
+                .WithExample("data", "convert", "../shared/data/sdtm/cdiscpilot01", "--to", "json", "--out", "/tmp/pilot-json");
+        });
+        config.AddCommand<SynthCommand>("synth")
+            .WithDescription("Generate a synthetic SDTM population (deterministic for a seed).")
+            .WithExample("synth", "--subjects", "10000", "--seed", "42", "--out", "/tmp/synth", "--format", "xpt");
         // Screening (issue 5): screen, explain, audit.
         // Workflows (issue 6): simulate, journal.
         config.AddCommand<Commands.Workflows.SimulateCommand>("simulate")

@@ -19,9 +19,46 @@ internal static class TestData
     public static string Msg => Path.Combine(Root, "datasetjson", "msg", "sdtm");
     public static string MsgAdam => Path.Combine(Root, "datasetjson", "msg", "adam");
 
+    // One folder per test run, removed when the run ends: conversions and generated populations add up to a GB.
+    private static readonly Lazy<string> _runFolder = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "pe-data-tests");
+        // The test host is not always given time to clean up at exit: remove what earlier, finished runs left.
+        if (Directory.Exists(root))
+            foreach (var old in Directory.EnumerateDirectories(root))
+                if (!int.TryParse(Path.GetFileName(old).Split('-')[0], out int pid) || !IsRunning(pid))
+                {
+                    try { Directory.Delete(old, recursive: true); }
+                    catch (IOException) { }
+                    catch (UnauthorizedAccessException) { }
+                }
+        var path = Path.Combine(root, Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(path);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(path, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        };
+        return path;
+    });
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public static string NewTempFolder()
     {
-        var path = Path.Combine(Path.GetTempPath(), "pe-data-tests", Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(_runFolder.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
     }

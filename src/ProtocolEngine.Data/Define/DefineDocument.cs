@@ -41,7 +41,7 @@ public sealed record DefineDataset(string Name, string? Label, string? Class, st
         var structure = string.Equals(Structure?.Trim(), "One record per subject", StringComparison.OrdinalIgnoreCase)
             ? DomainStructure.OnePerSubject
             : Variables.Any(v => v.Name == "USUBJID") ? DomainStructure.ManyPerSubject : DomainStructure.StudyLevel;
-        var variables = Variables.Select(v => new VariableSchema(v.Name, v.Label ?? v.Name, v.Type,
+        var variables = Variables.Select(v => new VariableSchema(v.Name, v.Label ?? "", v.Type,
             v.Mandatory ? VariableCore.Required : VariableCore.Permissible,
             v.CodeListOid is { } oid && codeLists is not null && codeLists.TryGetValue(oid, out var cl) ? cl.Name : v.CodeListOid,
             v.Length)).ToList();

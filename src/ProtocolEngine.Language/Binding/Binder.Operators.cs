@@ -296,11 +296,13 @@ internal sealed partial class Binder
             case TimingKind.Includes:
                 if (left.Type is ListType && right.Type.IsAny) return Call(tm, phrase.Properly ? "ProperIncludes" : "Includes", [left, right]);
                 if (right.Type is IntervalType || right.Type is ListType)
-                    return Call(tm, phrase.Properly ? "ProperIncludes" : "Includes", left.Type is ListType ? [left, right] : [left, right, precision]);
+                    return Call(tm, phrase.Properly ? "ProperIncludes" : "Includes", left.Type is ListType || left.Type.IsAny && right.Type is ListType ? [left, right] : [left, right, precision]);
                 return left.Type is ListType
                     ? Call(tm, phrase.Properly ? "ProperContains" : "Contains", [left, right])
                     : Call(tm, phrase.Properly ? "ProperContains" : "Contains", [left, right, precision]);
             case TimingKind.IncludedIn:
+                // A null on the left is an element (null included in {...}), not a list.
+                if (left.Type.IsAny && right.Type is ListType rl) return Call(tm, phrase.Properly ? "ProperIncludedIn" : "IncludedIn", [ConvertQuiet(left, rl.ElementType) ?? left, right]);
                 if (left.Type is IntervalType || left.Type is ListType)
                     return Call(tm, phrase.Properly ? "ProperIncludedIn" : "IncludedIn", right.Type is ListType ? [left, right] : [left, right, precision]);
                 return right.Type is ListType

@@ -71,13 +71,18 @@ public sealed record VariableSchema(string Name, string Label, VariableType Type
 /// <param name="Variables">The variables in SDTMIG order.</param>
 public sealed record DomainSchema(string Name, string Label, DomainClass Class, DomainStructure Structure, IReadOnlyList<VariableSchema> Variables)
 {
-    private Dictionary<string, VariableSchema>? _byName;
+    // A `with` copy clones this cache too, so it remembers which variable list it was built from.
+    private (IReadOnlyList<VariableSchema> Source, Dictionary<string, VariableSchema> Index)? _byName;
 
     /// <summary>A variable by name (case-sensitive, as SDTM names are upper case), or null.</summary>
     public VariableSchema? FindVariable(string name)
     {
-        _byName ??= Variables.GroupBy(v => v.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        return _byName.TryGetValue(name, out var v) ? v : null;
+        if (_byName is not { } cache || !ReferenceEquals(cache.Source, Variables))
+        {
+            cache = (Variables, Variables.GroupBy(v => v.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
+            _byName = cache;
+        }
+        return cache.Index.TryGetValue(name, out var v) ? v : null;
     }
 }
 

@@ -19,9 +19,15 @@ public abstract class Column
 {
     /// <summary>Creates a column.</summary>
     protected Column(string name, string? label, int count)
+        : this(name, label is null ? ColumnMetadata.Empty : new ColumnMetadata(Label: label), count)
+    {
+    }
+
+    /// <summary>Creates a column with its source metadata.</summary>
+    protected Column(string name, ColumnMetadata metadata, int count)
     {
         Name = name;
-        Label = label;
+        Metadata = metadata;
         Count = count;
     }
 
@@ -29,13 +35,19 @@ public abstract class Column
     public string Name { get; }
 
     /// <summary>The variable label, when the source gave one.</summary>
-    public string? Label { get; }
+    public string? Label => Metadata.Label;
+
+    /// <summary>What the source said about the variable besides its values (label, length, formats, OIDs).</summary>
+    public ColumnMetadata Metadata { get; }
 
     /// <summary>The number of records.</summary>
     public int Count { get; }
 
     /// <summary>The storage kind.</summary>
     public abstract ColumnKind Kind { get; }
+
+    /// <summary>Approximate bytes of memory the column holds (values and dictionaries), for reports and benchmarks.</summary>
+    public abstract long MemoryBytes { get; }
 
     /// <summary>True when the value of <paramref name="row"/> is missing.</summary>
     public abstract bool IsMissing(int row);
@@ -44,7 +56,7 @@ public abstract class Column
     public abstract object? GetObject(int row);
 
     /// <summary>Counts missing values.</summary>
-    public int CountMissing()
+    public virtual int CountMissing()
     {
         int n = 0;
         for (int i = 0; i < Count; i++) if (IsMissing(i)) n++;
@@ -53,4 +65,7 @@ public abstract class Column
 
     /// <summary>A copy holding only the given rows, in that order (used to sort and filter tables).</summary>
     public abstract Column Select(ReadOnlySpan<int> rows);
+
+    /// <summary>The same values under other metadata (for example after define.xml supplied labels).</summary>
+    public abstract Column WithMetadata(ColumnMetadata metadata);
 }

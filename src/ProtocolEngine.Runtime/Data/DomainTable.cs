@@ -11,10 +11,11 @@ public sealed class DomainTable
     private readonly int[]? _subjectStart;
 
     /// <summary>Creates a table. <paramref name="subjectStart"/> has one entry per subject plus one (null for study-level data).</summary>
-    public DomainTable(string name, string? label, IReadOnlyList<Column> columns, int[]? subjectStart)
+    public DomainTable(string name, string? label, IReadOnlyList<Column> columns, int[]? subjectStart, DatasetMetadata? metadata = null)
     {
         Name = name;
         Label = label;
+        Metadata = metadata ?? DatasetMetadata.Empty;
         Columns = columns;
         RowCount = columns.Count == 0 ? 0 : columns[0].Count;
         foreach (var c in columns)
@@ -30,6 +31,23 @@ public sealed class DomainTable
 
     /// <summary>The dataset label, when known.</summary>
     public string? Label { get; }
+
+    /// <summary>Dataset-level attributes the source carried (OIDs, originator, ...).</summary>
+    public DatasetMetadata Metadata { get; }
+
+    /// <summary>Approximate bytes of memory the table's columns hold.</summary>
+    public long MemoryBytes => Columns.Sum(c => c.MemoryBytes) + (_subjectStart?.Length ?? 0) * 4L;
+
+    /// <summary>The same table with its rows in another order or filtered: <paramref name="rows"/> lists the source rows to keep.</summary>
+    public DomainTable SelectRows(ReadOnlySpan<int> rows)
+    {
+        var columns = new Column[Columns.Count];
+        for (int i = 0; i < columns.Length; i++) columns[i] = Columns[i].Select(rows);
+        return new DomainTable(Name, Label, columns, null, Metadata);
+    }
+
+    /// <summary>The same rows with other columns (same row count), keeping name, label and metadata; not subject-indexed.</summary>
+    public DomainTable WithColumns(IReadOnlyList<Column> columns) => new(Name, Label, columns, null, Metadata);
 
     /// <summary>The variables, in source order.</summary>
     public IReadOnlyList<Column> Columns { get; }

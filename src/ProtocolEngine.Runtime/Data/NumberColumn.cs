@@ -3,50 +3,89 @@ namespace ProtocolEngine.Runtime.Data;
 /// <summary>
 /// Numeric values as doubles (what XPT and Dataset-JSON carry). A missing value is NaN; SAS's special
 /// missing values (<c>.A</c>-<c>.Z</c>, <c>._</c>) are kept in a side array so a round trip preserves them.
+/// Columns with few distinct values (visit numbers, reference ranges, sequence numbers, most lab results
+/// rounded to their precision) are stored as one- or two-byte codes into a table of distinct values.
 /// </summary>
 public sealed class NumberColumn : Column
 {
-    private readonly double[] _values;
+    private readonly double[]? _values;
+    private readonly CodeArray? _codes;
+    private readonly double[]? _distinct;
     private readonly byte[]? _missingKinds;
 
     /// <summary>Creates a column. <paramref name="missingKinds"/> holds, per row, 0 or the SAS missing code character.</summary>
     public NumberColumn(string name, string? label, double[] values, byte[]? missingKinds = null)
-        : base(name, label, values.Length)
+        : this(name, label is null ? ColumnMetadata.Empty : new ColumnMetadata(Label: label), values, missingKinds)
+    {
+    }
+
+    /// <summary>Creates a column with its source metadata.</summary>
+    public NumberColumn(string name, ColumnMetadata metadata, double[] values, byte[]? missingKinds = null)
+        : base(name, metadata, values.Length)
     {
         _values = values;
+        _missingKinds = missingKinds;
+    }
+
+    internal NumberColumn(string name, ColumnMetadata metadata, CodeArray codes, double[] distinct, byte[]? missingKinds)
+        : base(name, metadata, codes.Count)
+    {
+        _codes = codes;
+        _distinct = distinct;
         _missingKinds = missingKinds;
     }
 
     /// <inheritdoc />
     public override ColumnKind Kind => ColumnKind.Number;
 
+    /// <summary>True when the column stores codes into a table of distinct values.</summary>
+    public bool IsDictionaryEncoded => _codes is not null;
+
+    /// <inheritdoc />
+    public override long MemoryBytes =>
+        (_values is not null ? _values.Length * 8L : (long)Count * _codes!.BytesPerRow + _distinct!.Length * 8L) + (_missingKinds?.Length ?? 0);
+
     /// <summary>The row as a double, or null when missing.</summary>
     public double? GetDouble(int row)
     {
-        double v = _values[row];
+        double v = RawAt(row);
         return double.IsNaN(v) ? null : v;
     }
 
     /// <summary>The row as a CQL Decimal (the double's shortest round-trip digits), or null when missing.</summary>
     public decimal? GetDecimal(int row)
     {
-        double v = _values[row];
+        double v = RawAt(row);
         if (double.IsNaN(v)) return null;
         return NumberConversions.ToDecimal(v);
     }
 
     /// <summary>The raw double (NaN when missing).</summary>
-    public double RawAt(int row) => _values[row];
+    public double RawAt(int row)
+    {
+        if (_values is not null) return _values[row];
+        int code = _codes![row];
+        return code < 0 ? double.NaN : _distinct![code];
+    }
 
     /// <summary>The SAS special missing code of a row ('.' for an ordinary missing value, 'A'-'Z' or '_'), or '\0' when present.</summary>
     public char MissingKindAt(int row)
     {
-        if (!double.IsNaN(_values[row])) return '\0';
+        if (!double.IsNaN(RawAt(row))) return '\0';
         return _missingKinds is null || _missingKinds[row] == 0 ? '.' : (char)_missingKinds[row];
     }
 
     /// <inheritdoc />
-    public override bool IsMissing(int row) => double.IsNaN(_values[row]);
+    public override bool IsMissing(int row) => double.IsNaN(RawAt(row));
+
+    /// <inheritdoc />
+    public override int CountMissing()
+    {
+        if (_codes is not null) return _codes.CountMissing();
+        int n = 0;
+        foreach (var v in _values!) if (double.IsNaN(v)) n++;
+        return n;
+    }
 
     /// <inheritdoc />
     public override object? GetObject(int row) => GetDouble(row);
@@ -54,13 +93,19 @@ public sealed class NumberColumn : Column
     /// <inheritdoc />
     public override Column Select(ReadOnlySpan<int> rows)
     {
-        var values = new double[rows.Length];
-        byte[]? kinds = _missingKinds is null ? null : new byte[rows.Length];
-        for (int i = 0; i < rows.Length; i++)
+        byte[]? kinds = null;
+        if (_missingKinds is not null)
         {
-            values[i] = _values[rows[i]];
-            if (kinds is not null) kinds[i] = _missingKinds![rows[i]];
+            kinds = new byte[rows.Length];
+            for (int i = 0; i < rows.Length; i++) kinds[i] = _missingKinds[rows[i]];
         }
-        return new NumberColumn(Name, Label, values, kinds);
+        if (_codes is not null) return new NumberColumn(Name, Metadata, _codes.Select(rows), _distinct!, kinds);
+        var values = new double[rows.Length];
+        for (int i = 0; i < rows.Length; i++) values[i] = _values![rows[i]];
+        return new NumberColumn(Name, Metadata, values, kinds);
     }
+
+    /// <inheritdoc />
+    public override Column WithMetadata(ColumnMetadata metadata) =>
+        _codes is not null ? new NumberColumn(Name, metadata, _codes, _distinct!, _missingKinds) : new NumberColumn(Name, metadata, _values!, _missingKinds);
 }

@@ -30,8 +30,12 @@ public sealed class StudyDataBuilder
         var subjects = CollectSubjects();
         var index = new Dictionary<string, int>(subjects.Length, StringComparer.Ordinal);
         for (int i = 0; i < subjects.Length; i++) index.TryAdd(subjects[i], i);
-        var built = _tables.Select(t => IndexBySubject(t, index, subjects.Length)).ToList();
-        return new StudyData(Source, subjects, built);
+        for (int t = 0; t < _tables.Count; t++)
+        {
+            // Replace each table as it is indexed so that only one table exists twice in memory at a time.
+            _tables[t] = IndexBySubject(_tables[t], index, subjects.Length);
+        }
+        return new StudyData(Source, subjects, _tables);
     }
 
     private string[] CollectSubjects()
@@ -47,54 +51,83 @@ public sealed class StudyDataBuilder
         }
         var all = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var t in _tables)
-            if (t.GetColumn("USUBJID") is TextColumn ids)
-                for (int r = 0; r < t.RowCount; r++)
-                    if (ids.GetString(r) is { } id) all.Add(id);
+        {
+            if (t.GetColumn("USUBJID") is not TextColumn ids) continue;
+            var used = new bool[ids.Dictionary.Count];
+            for (int r = 0; r < t.RowCount; r++)
+                if (ids.CodeAt(r) is int c and >= 0) used[c] = true;
+            for (int c = 0; c < used.Length; c++)
+                if (used[c]) all.Add(ids.Dictionary[c]);
+        }
         return [.. all];
     }
 
     private static DomainTable IndexBySubject(DomainTable table, Dictionary<string, int> index, int subjectCount)
     {
         if (table.GetColumn("USUBJID") is not TextColumn ids || subjectCount == 0)
-            return new DomainTable(table.Name, table.Label, table.Columns, null);
+            return table.IsSubjectIndexed ? new DomainTable(table.Name, table.Label, table.Columns, null, table.Metadata) : table;
 
         int n = table.RowCount;
+        // Resolve each distinct USUBJID once, not once per row.
+        var subjectOfCode = new int[ids.Dictionary.Count];
+        for (int c = 0; c < subjectOfCode.Length; c++)
+            subjectOfCode[c] = index.TryGetValue(ids.Dictionary[c], out int s) ? s : subjectCount;
         var subjectOfRow = new int[n];
         for (int r = 0; r < n; r++)
-            subjectOfRow[r] = ids.GetString(r) is { } id && index.TryGetValue(id, out int s) ? s : subjectCount;
+        {
+            int c = ids.CodeAt(r);
+            subjectOfRow[r] = c < 0 ? subjectCount : subjectOfCode[c];
+        }
 
         var seq = table.GetColumn(table.Name + "SEQ") as NumberColumn;
         var firstDate = table.Columns.OfType<TextColumn>().FirstOrDefault(c => c.Kind == ColumnKind.DateTime);
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        // A stable sort keeps file order for ties, so identical inputs always give identical tables.
-        var comparer = Comparer<int>.Create((a, b) =>
+        int Compare(int a, int b)
         {
-            int c = subjectOfRow[a].CompareTo(subjectOfRow[b]);
-            if (c != 0) return c;
             if (seq is not null)
             {
-                c = Nullable.Compare(seq.GetDouble(a), seq.GetDouble(b));
+                int c = CompareNumbers(seq.RawAt(a), seq.RawAt(b));
                 if (c != 0) return c;
             }
             if (firstDate is not null)
             {
-                c = string.CompareOrdinal(firstDate.GetString(a), firstDate.GetString(b));
+                int c = string.CompareOrdinal(firstDate.GetString(a), firstDate.GetString(b));
                 if (c != 0) return c;
             }
             return a.CompareTo(b);
-        });
-        Array.Sort(order, comparer);
+        }
 
         var start = new int[subjectCount + 2];
-        // start[s] = first row of subject s; start[subjectCount] = first orphan row.
-        foreach (int r in order) start[subjectOfRow[r] + 1]++;
+        for (int r = 0; r < n; r++) start[subjectOfRow[r] + 1]++;
         for (int s = 1; s < start.Length; s++) start[s] += start[s - 1];
         var subjectStart = start[..(subjectCount + 1)];
 
-        bool alreadyOrdered = true;
-        for (int i = 0; i < n && alreadyOrdered; i++) alreadyOrdered = order[i] == i;
-        var columns = alreadyOrdered ? table.Columns : table.Columns.Select(c => c.Select(order)).ToList();
-        return new DomainTable(table.Name, table.Label, columns, subjectStart);
+        // Files written by subject (the usual case, and what our writers and the generator produce) need no reordering.
+        bool ordered = true;
+        for (int r = 1; r < n && ordered; r++)
+            ordered = subjectOfRow[r] > subjectOfRow[r - 1] || (subjectOfRow[r] == subjectOfRow[r - 1] && Compare(r - 1, r) < 0);
+        if (ordered) return new DomainTable(table.Name, table.Label, table.Columns, subjectStart, table.Metadata);
+
+        // A stable counting sort by subject, then a sort inside each subject's (small) group when it is out of order.
+        var next = (int[])start.Clone();
+        var order = new int[n];
+        for (int r = 0; r < n; r++) order[next[subjectOfRow[r]]++] = r;
+        var comparer = Comparer<int>.Create(Compare);
+        for (int s = 0; s <= subjectCount; s++)
+        {
+            int from = start[s], count = start[s + 1] - from;
+            bool groupOrdered = true;
+            for (int k = from + 1; k < from + count && groupOrdered; k++) groupOrdered = Compare(order[k - 1], order[k]) < 0;
+            if (!groupOrdered) Array.Sort(order, from, count, comparer);
+        }
+        var columns = table.Columns.Select(c => c.Select(order)).ToList();
+        return new DomainTable(table.Name, table.Label, columns, subjectStart, table.Metadata);
+    }
+
+    // Missing sequence numbers sort first, as Nullable.Compare orders null before any value.
+    private static int CompareNumbers(double a, double b)
+    {
+        bool na = double.IsNaN(a), nb = double.IsNaN(b);
+        if (na || nb) return na == nb ? 0 : na ? -1 : 1;
+        return a.CompareTo(b);
     }
 }

@@ -4,27 +4,35 @@ namespace ProtocolEngine.Runtime.Data;
 
 /// <summary>
 /// Character values, dictionary-encoded: clinical data repeat the same codes and dates millions of times,
-/// so each row holds an index into a table of distinct strings. A DateTime column also keeps each distinct
-/// text parsed once, so reading a --DTC value as a CQL DateTime allocates nothing.
+/// so each row holds an index into a table of distinct strings, in one, two or four bytes depending on how
+/// many distinct values the column has. A DateTime column also keeps each distinct text parsed once, so
+/// reading a --DTC value as a CQL DateTime allocates nothing.
 /// </summary>
+/// <remarks>
+/// An empty string is missing, as in SAS; the column still remembers which missing rows held <c>""</c> rather
+/// than null (Dataset-JSON distinguishes them) so that writing the data back reproduces the source.
+/// </remarks>
 public sealed class TextColumn : Column
 {
-    private readonly int[] _codes;
+    private readonly CodeArray _codes;
     private readonly string[] _dictionary;
     private readonly CqlDateTime?[]? _parsed;
+    private readonly ulong[]? _empty;
 
     /// <summary>Creates a column from codes (−1 for missing) and the dictionary they index.</summary>
     public TextColumn(string name, string? label, int[] codes, string[] dictionary, bool isDateTime)
-        : base(name, label, codes.Length)
+        : this(name, label is null ? ColumnMetadata.Empty : new ColumnMetadata(Label: label),
+            CodeArray.FromCodes(codes, dictionary.Length), dictionary, isDateTime ? ParseAll(dictionary) : null, null)
+    {
+    }
+
+    internal TextColumn(string name, ColumnMetadata metadata, CodeArray codes, string[] dictionary, CqlDateTime?[]? parsed, ulong[]? empty)
+        : base(name, metadata, codes.Count)
     {
         _codes = codes;
         _dictionary = dictionary;
-        if (isDateTime)
-        {
-            _parsed = new CqlDateTime?[dictionary.Length];
-            for (int i = 0; i < dictionary.Length; i++)
-                _parsed[i] = CqlDateTime.TryParseIso(dictionary[i], out var dt) ? dt : null;
-        }
+        _parsed = parsed;
+        _empty = empty;
     }
 
     /// <inheritdoc />
@@ -33,8 +41,26 @@ public sealed class TextColumn : Column
     /// <summary>The distinct values of the column.</summary>
     public IReadOnlyList<string> Dictionary => _dictionary;
 
+    /// <summary>Bytes used per row for the dictionary code (1, 2 or 4).</summary>
+    public int BytesPerRow => _codes.BytesPerRow;
+
+    /// <inheritdoc />
+    public override long MemoryBytes
+    {
+        get
+        {
+            long bytes = (long)Count * _codes.BytesPerRow + _dictionary.Length * 8L + (_empty?.Length ?? 0) * 8L;
+            foreach (var s in _dictionary) bytes += 22 + 2L * s.Length;
+            if (_parsed is not null) bytes += _parsed.Length * 8L + _parsed.Count(p => p is not null) * 56L;
+            return bytes;
+        }
+    }
+
     /// <summary>The dictionary index of a row's value, or −1 when missing.</summary>
     public int CodeAt(int row) => _codes[row];
+
+    /// <summary>The dictionary index of a value, or −1 when the column never holds it (a fast way to compare rows with a literal).</summary>
+    public int FindCode(string value) => Array.IndexOf(_dictionary, value);
 
     /// <summary>The text of a row, or null when missing.</summary>
     public string? GetString(int row)
@@ -59,8 +85,14 @@ public sealed class TextColumn : Column
         return _parsed is not null && code >= 0 && _parsed[code] is null;
     }
 
+    /// <summary>True when a missing row held an empty string rather than null in the source (only Dataset-JSON tells them apart).</summary>
+    public bool IsEmptyString(int row) => _empty is not null && (_empty[row >> 6] & (1UL << (row & 63))) != 0;
+
     /// <inheritdoc />
     public override bool IsMissing(int row) => _codes[row] < 0;
+
+    /// <inheritdoc />
+    public override int CountMissing() => _codes.CountMissing();
 
     /// <inheritdoc />
     public override object? GetObject(int row) => GetString(row);
@@ -68,8 +100,28 @@ public sealed class TextColumn : Column
     /// <inheritdoc />
     public override Column Select(ReadOnlySpan<int> rows)
     {
-        var codes = new int[rows.Length];
-        for (int i = 0; i < rows.Length; i++) codes[i] = _codes[rows[i]];
-        return new TextColumn(Name, Label, codes, _dictionary, _parsed is not null);
+        ulong[]? empty = null;
+        if (_empty is not null)
+        {
+            empty = new ulong[(rows.Length + 63) >> 6];
+            for (int k = 0; k < rows.Length; k++)
+                if (IsEmptyString(rows[k])) empty[k >> 6] |= 1UL << (k & 63);
+        }
+        return new TextColumn(Name, Metadata, _codes.Select(rows), _dictionary, _parsed, empty);
+    }
+
+    /// <inheritdoc />
+    public override Column WithMetadata(ColumnMetadata metadata) => new TextColumn(Name, metadata, _codes, _dictionary, _parsed, _empty);
+
+    /// <summary>The same values read as ISO 8601 date/times (or no longer), for example when define.xml says a variable is a date.</summary>
+    public TextColumn AsDateTime(bool isDateTime) =>
+        isDateTime == (_parsed is not null) ? this : new TextColumn(Name, Metadata, _codes, _dictionary, isDateTime ? ParseAll(_dictionary) : null, _empty);
+
+    internal static CqlDateTime?[] ParseAll(string[] dictionary)
+    {
+        var parsed = new CqlDateTime?[dictionary.Length];
+        for (int i = 0; i < dictionary.Length; i++)
+            parsed[i] = CqlDateTime.TryParseIso(dictionary[i], out var dt) ? dt : null;
+        return parsed;
     }
 }

@@ -21,14 +21,14 @@ public sealed record ExecutableCriterion(BoundCriterion Criterion, Func<Evaluati
 /// <param name="MessageParts">The message's placeholders, evaluated over the record.</param>
 public sealed record ExecutableCheck(
     BoundCheck Check,
-    Func<EvaluationContext, DomainRecord?, object?>? Where,
-    Func<EvaluationContext, DomainRecord?, object?> Expect,
+    Func<EvaluationContext, DomainRecord?, bool?>? Where,
+    Func<EvaluationContext, DomainRecord?, bool?> Expect,
     ImmutableArray<Func<EvaluationContext, DomainRecord?, object?>?> MessageParts);
 
 /// <summary>A safety rule ready to run over records.</summary>
 /// <param name="Rule">The bound rule.</param>
 /// <param name="When">Its condition over one record (null: every record).</param>
-public sealed record ExecutableSafetyRule(BoundSafetyRule Rule, Func<EvaluationContext, DomainRecord?, object?>? When);
+public sealed record ExecutableSafetyRule(BoundSafetyRule Rule, Func<EvaluationContext, DomainRecord?, bool?>? When);
 
 /// <summary>
 /// A compiled protocol with every rule compiled to a delegate by the native backend. Compiled once per
@@ -43,7 +43,7 @@ public sealed class ExecutableProtocol
     private readonly ExpressionCompiler _compiler;
     private readonly List<Func<EvaluationContext, object?>> _defines = [];
     private readonly Dictionary<ParameterSymbol, object?> _parameterValues = [];
-    private readonly ConcurrentDictionary<BoundExpression, Func<EvaluationContext, DomainRecord?, object?>> _recordRules = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<BoundExpression, Func<EvaluationContext, DomainRecord?, bool?>> _recordRules = new(ReferenceEqualityComparer.Instance);
 
     private ExecutableProtocol(CompiledProtocol? source)
     {
@@ -81,18 +81,20 @@ public sealed class ExecutableProtocol
         p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c, c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule)))];
         p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(
             c,
-            c.Where is null ? null : p._compiler.CompileForRecord(c.Where, c.Alias),
-            p._compiler.CompileForRecord(c.Expect, c.Alias),
+            c.Where is null ? null : p._compiler.CompileBooleanForRecord(c.Where, c.Alias),
+            p._compiler.CompileBooleanForRecord(c.Expect, c.Alias),
             [.. c.Message.Select(part => part.Value is null ? null : p._compiler.CompileForRecord(part.Value, c.Alias))]))];
-        p.SafetyRules = [.. protocol.SafetyRules.Select(r => new ExecutableSafetyRule(r, r.When is null ? null : p._compiler.CompileForRecord(r.When, r.Alias)))];
+        p.SafetyRules = [.. protocol.SafetyRules.Select(r => new ExecutableSafetyRule(r, r.When is null ? null : p._compiler.CompileBooleanForRecord(r.When, r.Alias)))];
         foreach (var workflow in protocol.Workflows)
         {
-            if (workflow.StartWhen is { } start) p._recordRules[start] = p._compiler.CompileForRecord(start, workflow.Alias);
+            if (workflow.StartWhen is { } start) p._recordRules[start] = p._compiler.CompileBooleanForRecord(start, workflow.Alias);
             foreach (var t in workflow.Transitions)
                 foreach (var guard in Guards(t.Guard))
-                    p._recordRules[guard.Condition] = p._compiler.CompileForRecord(guard.Condition, workflow.Alias);
+                    p._recordRules[guard.Condition] = p._compiler.CompileBooleanForRecord(guard.Condition, workflow.Alias);
         }
         p.Strata = protocol.Randomization is { } r ? [.. r.Strata.Select(s => p._compiler.CompileBoxed(s))] : [];
+        // Every definition of the protocol runs (reports and `explain` show them), not only those rules reach.
+        foreach (var define in protocol.Defines.Values) p._slots.Define(define);
         p.CompletePending();
         p.Freeze();
         return p;
@@ -147,7 +149,7 @@ public sealed class ExecutableProtocol
     public ImmutableArray<Func<EvaluationContext, object?>> Strata { get; private set; } = [];
 
     /// <summary>A compiled workflow condition (a start condition or an expression guard), over the instance's record.</summary>
-    public Func<EvaluationContext, DomainRecord?, object?> RecordRule(BoundExpression condition) =>
+    public Func<EvaluationContext, DomainRecord?, bool?> RecordRule(BoundExpression condition) =>
         _recordRules.TryGetValue(condition, out var rule) ? rule : throw new ArgumentException("That expression is not a compiled workflow condition of this protocol.", nameof(condition));
 
     internal Func<EvaluationContext, object?>[] Defines { get; private set; } = [];
@@ -157,6 +159,15 @@ public sealed class ExecutableProtocol
     internal int DomainSlotCount { get; private set; }
 
     internal string DefineName(int slot) => _slots.Defines[slot].Name;
+
+    /// <summary>Evaluates a definition of the protocol for the context's current subject (cached per subject).</summary>
+    /// <exception cref="ArgumentException">The protocol has no definition of that name.</exception>
+    public object? EvaluateDefine(EvaluationContext ctx, string name)
+    {
+        int slot = _slots.Defines.FindIndex(d => d.Name == name && d.Library is null);
+        if (slot < 0) throw new ArgumentException($"The protocol has no definition {name}.", nameof(name));
+        return ctx.GetDefine(slot);
+    }
 
     internal string DomainName(int slot) => _slots.Domains[slot];
 

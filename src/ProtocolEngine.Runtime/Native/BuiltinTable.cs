@@ -251,8 +251,8 @@ public static class BuiltinTable
         R("Intersect(Interval<T>,Interval<T>)", (Func<CqlInterval?, CqlInterval?, CqlInterval?>)Intervals.Intersect);
         R("Except(Interval<T>,Interval<T>)", (Func<CqlInterval?, CqlInterval?, CqlInterval?>)Intervals.Except);
         R("Collapse(List<Interval<T>>,Quantity)", (Func<IL?, CqlQuantity?, IL?>)Intervals.Collapse);
-        R("Expand(List<Interval<T>>,Quantity)", (Func<IL?, CqlQuantity?, IL?>)Intervals.Expand);
-        R("Expand(Interval<T>,Quantity)", (Func<CqlInterval?, CqlQuantity?, IL?>)Intervals.Expand);
+        R("Expand(List<Interval<T>>,Quantity)", (Func<EvaluationContext, IL?, CqlQuantity?, IL?>)IntervalPointOps.Expand);
+        R("Expand(Interval<T>,Quantity)", (Func<EvaluationContext, CqlInterval?, CqlQuantity?, IL?>)IntervalPointOps.Expand);
 
         // Lists.
         R("Exists(List<T>)", (Func<IL?, bool?>)Lists.Exists);

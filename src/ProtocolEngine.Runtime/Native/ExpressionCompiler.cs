@@ -71,6 +71,16 @@ internal sealed class ExpressionCompiler
         return lambda.Compile();
     }
 
+    /// <summary>Compiles a Boolean rule over one record to a typed delegate (no boxing on the hot path).</summary>
+    public Func<EvaluationContext, DomainRecord?, bool?> CompileBooleanForRecord(BoundExpression body, LocalSymbol? alias)
+    {
+        var frame = new Frame(NewContext());
+        var record = E.Parameter(typeof(DomainRecord), alias?.Name ?? "record");
+        if (alias is not null) frame.Locals[alias] = record;
+        var lambda = E.Lambda<Func<EvaluationContext, DomainRecord?, bool?>>(Coerce(Compile(body, frame), typeof(bool?)), "rule", [frame.Ctx, record]);
+        return lambda.Compile();
+    }
+
     // ---------------------------------------------------------------- dispatch
 
     private LE.Expression Compile(BoundExpression node, Frame f)

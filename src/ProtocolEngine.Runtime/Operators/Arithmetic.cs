@@ -57,7 +57,7 @@ public static class Arithmetic
     public static decimal? Multiply(decimal? a, decimal? b) => a is null || b is null ? null : Range(Safe(() => a.Value * b.Value));
     /// <summary>a * b with units multiplied ('cm' x 'cm' = 'cm2').</summary>
     public static CqlQuantity? Multiply(CqlQuantity? a, CqlQuantity? b) =>
-        a is null || b is null ? null : new CqlQuantity(a.Value * b.Value, Units.Multiply(a.Unit, b.Unit));
+        a is null || b is null ? null : new CqlQuantity(Eight(a.Value * b.Value), Units.Multiply(a.Unit, b.Unit));
 
     /// <summary>a / b; null when b is 0.</summary>
     public static decimal? Divide(decimal? a, decimal? b) => a is null || b is null || b.Value == 0 ? null : Range(Safe(() => Eight(a.Value / b.Value)));
@@ -68,8 +68,8 @@ public static class Arithmetic
     public static CqlQuantity? Divide(CqlQuantity? a, CqlQuantity? b)
     {
         if (a is null || b is null || b.Value == 0) return null;
-        if (a.Unit != b.Unit && Units.Convert(b, a.Unit) is { } same) return new CqlQuantity(a.Value / same.Value, "1");
-        return new CqlQuantity(a.Value / b.Value, Units.Divide(a.Unit, b.Unit));
+        if (a.Unit != b.Unit && Units.Convert(b, a.Unit) is { } same) return same.Value == 0 ? null : new CqlQuantity(Eight(a.Value / same.Value), "1");
+        return new CqlQuantity(Eight(a.Value / b.Value), Units.Divide(a.Unit, b.Unit));
     }
 
     /// <summary>Integer division truncated toward zero; null when b is 0.</summary>

@@ -5,6 +5,12 @@ namespace ProtocolEngine.Runtime.Operators;
 /// <summary>Interval operators where one operand is a point: the point acts as the interval holding only itself.</summary>
 public static class IntervalPointOps
 {
+    /// <summary>expand of a list of intervals, bounded by the list size limit.</summary>
+    public static IReadOnlyList<object?>? Expand(Evaluation.EvaluationContext ctx, IReadOnlyList<object?>? list, CqlQuantity? per) => Intervals.Expand(list, per, ctx.Limits.MaxListSize);
+
+    /// <summary>expand of an interval, bounded by the list size limit.</summary>
+    public static IReadOnlyList<object?>? Expand(Evaluation.EvaluationContext ctx, CqlInterval? interval, CqlQuantity? per) => Intervals.Expand(interval, per, ctx.Limits.MaxListSize);
+
     /// <summary>interval contains point.</summary>
     public static bool? Contains(CqlInterval? i, object? point, string? precision) => Intervals.In(point, i, precision);
     /// <summary>interval properly contains point.</summary>

@@ -291,14 +291,17 @@ public static class Intervals
     }
 
     /// <summary><c>expand</c>: each interval of the list as unit intervals of the given step.</summary>
-    public static IReadOnlyList<object?>? Expand(IReadOnlyList<object?>? list, CqlQuantity? per)
+    public static IReadOnlyList<object?>? Expand(IReadOnlyList<object?>? list, CqlQuantity? per) => Expand(list, per, 1_000_000);
+
+    /// <summary><c>expand</c> with a bound on how many points it may produce.</summary>
+    public static IReadOnlyList<object?>? Expand(IReadOnlyList<object?>? list, CqlQuantity? per, int maxPoints)
     {
         if (list is null) return null;
         var result = new List<object?>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var i in list.OfType<CqlInterval>())
         {
-            foreach (var point in ExpandPoints(i, per))
+            foreach (var point in ExpandPoints(i, per, maxPoints))
             {
                 var unit = per is null || IsUnitStep(point, per) ? new CqlInterval(point, true, point, true)
                     : new CqlInterval(point, true, Points.Predecessor(Points.Add(point, per)), true);
@@ -309,12 +312,15 @@ public static class Intervals
     }
 
     /// <summary><c>expand</c> of a single interval: its points at the given step.</summary>
-    public static IReadOnlyList<object?>? Expand(CqlInterval? interval, CqlQuantity? per) =>
-        interval is null ? null : ExpandPoints(interval, per).ToList();
+    public static IReadOnlyList<object?>? Expand(CqlInterval? interval, CqlQuantity? per) => Expand(interval, per, 1_000_000);
+
+    /// <summary><c>expand</c> of a single interval with a bound on the number of points.</summary>
+    public static IReadOnlyList<object?>? Expand(CqlInterval? interval, CqlQuantity? per, int maxPoints) =>
+        interval is null ? null : ExpandPoints(interval, per, maxPoints).ToList();
 
     private static bool IsUnitStep(object? point, CqlQuantity per) => per.Value == 1 && point is int or long && per.Unit == "1";
 
-    private static IEnumerable<object?> ExpandPoints(CqlInterval i, CqlQuantity? per)
+    private static IEnumerable<object?> ExpandPoints(CqlInterval i, CqlQuantity? per, int maxPoints)
     {
         var start = Start(i);
         var end = End(i);
@@ -325,8 +331,7 @@ public static class Intervals
         int guard = 0;
         for (var p = start; Cql.Compare(p, end) is <= 0; p = Points.Add(p, step))
         {
-            // Guard against unbounded loops from odd steps; the evaluation limits bound list sizes too.
-            if (++guard > 1_000_000) throw new CqlRuntimeException("expand produced more than 1,000,000 points.");
+            if (++guard > maxPoints) throw new Evaluation.EvaluationLimitException("list size", $"expand producing more than {maxPoints:N0} points");
             // A unit must fit whole inside the interval.
             if (per is not null && Cql.Compare(Points.Predecessor(Points.Add(p, step)), end) > 0) yield break;
             yield return p;

@@ -139,7 +139,8 @@ public static class Lists
     /// <summary>Contains, and the list has an element that is certainly different (null when that is uncertain).</summary>
     public static bool? ProperContains(IReadOnlyList<object?>? list, object? value)
     {
-        if (list is null || value is null) return false;
+        if (list is null) return false;
+        if (value is null) return list.Any(x => x is null) && list.Any(x => x is not null);
         bool contains = false, different = false, unknown = false;
         foreach (var item in list)
         {
@@ -198,7 +199,7 @@ public static class Lists
     public static bool? ProperIncludes(IReadOnlyList<object?>? list, object? value) => value is null ? null : ProperContains(list, value);
 
     /// <summary>element properly included in list.</summary>
-    public static bool? ProperIncludedIn(object? value, IReadOnlyList<object?>? list) => value is null ? null : ProperContains(list, value);
+    public static bool? ProperIncludedIn(object? value, IReadOnlyList<object?>? list) => ProperContains(list, value);
 
     /// <summary>Membership of a string in a protocol code list.</summary>
     public static bool? InCodeList(string? value, CodeListValue? list) => list?.Contains(value);

@@ -196,13 +196,13 @@ public static class Temporal
     {
         if (a is null || b is null) return null;
         if (a is CqlDateTime da && b is CqlDateTime db) (a, b) = NormalizePair(da, db);
-        // Both values known to the unit: finer unknown components cannot change whole units, so fill them alike.
-        if (a.LastComponent >= (int)precision && b.LastComponent >= (int)precision)
-            return WholeUnits(Bounds(a, lowest: true), Bounds(b, lowest: true), precision);
-        var low = Bounds(a, lowest: true);
-        var high = Bounds(a, lowest: false);
-        var other = Bounds(b, lowest: true);
-        var otherHigh = Bounds(b, lowest: false);
+        // Unknown components finer than the unit (finer than a day, for years and months) do not decide whole
+        // units: they are set alike in both values. Unknown components above that make the answer uncertain (null).
+        int cutoff = Math.Max((int)precision, (int)DateTimePrecision.Day);
+        var low = Bounds(a, lowest: true, cutoff);
+        var high = Bounds(a, lowest: false, cutoff);
+        var other = Bounds(b, lowest: true, cutoff);
+        var otherHigh = Bounds(b, lowest: false, cutoff);
         int? first = WholeUnits(low, otherHigh, precision);
         int? second = WholeUnits(high, other, precision);
         if (first is null || second is null) return null;
@@ -238,10 +238,11 @@ public static class Temporal
         _ => v,
     };
 
-    /// <summary>The earliest or latest moment a partial value could denote.</summary>
-    private static DateTime Bounds(ICqlTemporal v, bool lowest)
+    /// <summary>The earliest or latest moment a partial value could denote; unknown components after <paramref name="cutoff"/> are taken at their lowest.</summary>
+    private static DateTime Bounds(ICqlTemporal v, bool lowest, int cutoff = MillisecondIndex)
     {
-        int Part(int i, int min, int max) => i <= v.LastComponent ? v.GetComponent(i) : lowest ? min : max;
+        // Known components are kept; unknown ones up to the cutoff span their range, finer unknown ones are taken at their lowest.
+        int Part(int i, int min, int max) => i <= v.LastComponent ? v.GetComponent(i) : lowest || i > cutoff ? min : max;
         if (v is CqlTime)
         {
             return new DateTime(2000, 1, 1, Part(3, 0, 23), Part(4, 0, 59), Part(5, 0, 59), Part(6, 0, 999));

@@ -1,0 +1,25 @@
+using ProtocolEngine.Language.DataModel;
+
+namespace ProtocolEngine.Data.Loading;
+
+/// <summary>How <see cref="StudyLoader"/> loads a study.</summary>
+public sealed class StudyLoadOptions
+{
+    /// <summary>The model to start from; define.xml refines it. SDTMIG 3.4 by default.</summary>
+    public SdtmModel Model { get; init; } = SdtmModel.Sdtmig34;
+
+    /// <summary>Merge SUPP-- datasets onto their parents (QNAM becomes a variable of the parent). On by default.</summary>
+    public bool MergeSupplementalQualifiers { get; init; } = true;
+
+    /// <summary>Fail on a dataset that neither the model nor define.xml knows. Off by default: SDTM allows custom domains and ADaM datasets load too.</summary>
+    public bool RequireKnownDomains { get; init; }
+
+    /// <summary>Keep --DTC values that are not ISO 8601 (they read as unknown) instead of failing. Off by default.</summary>
+    public bool AllowMalformedDates { get; init; }
+
+    /// <summary>How many files to read at once (the number of processors by default).</summary>
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Told after each file is read: (files read, files to read, file just read).</summary>
+    public IProgress<(int Done, int Total, string File)>? Progress { get; init; }
+}

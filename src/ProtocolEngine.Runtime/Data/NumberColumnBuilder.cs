@@ -1,0 +1,110 @@
+namespace ProtocolEngine.Runtime.Data;
+
+/// <summary>
+/// Builds a <see cref="NumberColumn"/> one value at a time. While the column has fewer than 65,535 distinct
+/// values it stores codes (one or two bytes a row); past that it switches to plain doubles. Not thread-safe.
+/// </summary>
+public sealed class NumberColumnBuilder
+{
+    private const int MaxDistinct = ushort.MaxValue - 1;
+
+    private Dictionary<double, int>? _index = [];
+    private List<double>? _distinct = [];
+    private CodeArrayBuilder? _codes = new();
+    private double[]? _raw;
+    private byte[]? _kinds;
+    private int _count;
+
+    /// <summary>The number of values added.</summary>
+    public int Count => _count;
+
+    /// <summary>Adds a value; NaN is an ordinary missing value.</summary>
+    public void Add(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            AddMissing('.');
+            return;
+        }
+        if (_codes is not null)
+        {
+            if (!_index!.TryGetValue(value, out int code))
+            {
+                if (_distinct!.Count >= MaxDistinct)
+                {
+                    SwitchToRaw();
+                    AddRaw(value);
+                    return;
+                }
+                code = _distinct.Count;
+                _distinct.Add(value);
+                _index.Add(value, code);
+            }
+            _codes.Add(code);
+            _count++;
+            return;
+        }
+        AddRaw(value);
+    }
+
+    /// <summary>Adds a missing value of a SAS kind: '.', '_' or 'A'-'Z'.</summary>
+    public void AddMissing(char kind = '.')
+    {
+        if (kind != '.' && kind != '\0')
+        {
+            _kinds ??= new byte[Math.Max(256, _count + 1)];
+            if (_count >= _kinds.Length) Array.Resize(ref _kinds, CodeArrayBuilder.Grow(Math.Max(_kinds.Length, _count + 1)));
+            _kinds[_count] = (byte)kind;
+        }
+        if (_codes is not null)
+        {
+            _codes.Add(-1);
+            _count++;
+        }
+        else AddRaw(double.NaN);
+    }
+
+    /// <summary>The raw value of an added row (NaN when missing).</summary>
+    public double Peek(int row)
+    {
+        if (_codes is not null)
+        {
+            int code = _codes.Get(row);
+            return code < 0 ? double.NaN : _distinct![code];
+        }
+        return _raw![row];
+    }
+
+    /// <summary>Builds the column.</summary>
+    public NumberColumn Build(string name, ColumnMetadata? metadata = null)
+    {
+        byte[]? kinds = null;
+        if (_kinds is not null)
+        {
+            kinds = new byte[_count];
+            Array.Copy(_kinds, kinds, Math.Min(_count, _kinds.Length));
+        }
+        if (_codes is not null) return new NumberColumn(name, metadata ?? ColumnMetadata.Empty, _codes.Build(), [.. _distinct!], kinds);
+        var values = _raw!.Length == _count ? _raw : _raw[.._count];
+        return new NumberColumn(name, metadata ?? ColumnMetadata.Empty, values, kinds);
+    }
+
+    private void AddRaw(double value)
+    {
+        if (_count == _raw!.Length) Array.Resize(ref _raw, CodeArrayBuilder.Grow(_raw.Length));
+        _raw[_count++] = value;
+    }
+
+    private void SwitchToRaw()
+    {
+        _raw = new double[Math.Max(256, _count + _count / 2)];
+        for (int r = 0; r < _count; r++)
+        {
+            int code = _codes!.Get(r);
+            _raw[r] = code < 0 ? double.NaN : _distinct![code];
+        }
+        _codes = null;
+        _index = null;
+        _distinct = null;
+    }
+}

@@ -1,0 +1,88 @@
+namespace ProtocolEngine.Runtime.Data;
+
+/// <summary>
+/// Builds a <see cref="TextColumn"/> one value at a time, dictionary-encoding as it goes. Looking up a value
+/// given as a span allocates nothing when the value was seen before, so readers can feed it straight from
+/// their buffers. Not thread-safe; build each column on one thread.
+/// </summary>
+public sealed class TextColumnBuilder
+{
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly List<string> _dictionary = [];
+    private readonly CodeArrayBuilder _codes = new();
+    private readonly StringPool? _pool;
+    private ulong[]? _empty;
+
+    /// <summary>Creates a builder; a shared <paramref name="pool"/> lets columns of many tables share one copy of each string.</summary>
+    public TextColumnBuilder(StringPool? pool = null)
+    {
+        _pool = pool;
+        _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The number of values added.</summary>
+    public int Count => _codes.Count;
+
+    /// <summary>The number of distinct values seen.</summary>
+    public int DistinctCount => _dictionary.Count;
+
+    /// <summary>Adds a value: null is missing, an empty string is missing that remembers it was empty.</summary>
+    public void Add(string? value)
+    {
+        if (value is null) AddMissing(emptyString: false);
+        else Add(value.AsSpan());
+    }
+
+    /// <summary>Adds a value given as characters; an empty span is a missing value that was an empty string.</summary>
+    public void Add(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            AddMissing(emptyString: true);
+            return;
+        }
+        if (!_lookup.TryGetValue(value, out int code))
+        {
+            code = _dictionary.Count;
+            var s = _pool is null ? value.ToString() : _pool.Get(value);
+            _dictionary.Add(s);
+            _index.Add(s, code);
+        }
+        _codes.Add(code);
+    }
+
+    /// <summary>Adds a missing value; <paramref name="emptyString"/> records that the source held "" rather than null.</summary>
+    public void AddMissing(bool emptyString = false)
+    {
+        if (emptyString)
+        {
+            int row = _codes.Count;
+            _empty ??= new ulong[64];
+            if ((row >> 6) >= _empty.Length) Array.Resize(ref _empty, Math.Max(CodeArrayBuilder.Grow(_empty.Length), (row >> 6) + 1));
+            _empty[row >> 6] |= 1UL << (row & 63);
+        }
+        _codes.Add(-1);
+    }
+
+    /// <summary>The text of an added row, or null when missing.</summary>
+    public string? Peek(int row)
+    {
+        int code = _codes.Get(row);
+        return code < 0 ? null : _dictionary[code];
+    }
+
+    /// <summary>Builds the column. <paramref name="isDateTime"/> makes it read as ISO 8601 date/times too.</summary>
+    public TextColumn Build(string name, ColumnMetadata? metadata = null, bool isDateTime = false)
+    {
+        var dictionary = _dictionary.ToArray();
+        ulong[]? empty = null;
+        if (_empty is not null)
+        {
+            empty = new ulong[(_codes.Count + 63) >> 6];
+            Array.Copy(_empty, empty, Math.Min(empty.Length, _empty.Length));
+        }
+        return new TextColumn(name, metadata ?? ColumnMetadata.Empty, _codes.Build(), dictionary,
+            isDateTime ? TextColumn.ParseAll(dictionary) : null, empty);
+    }
+}

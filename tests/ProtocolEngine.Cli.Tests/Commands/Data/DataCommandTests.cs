@@ -1,0 +1,76 @@
+using System.Text.Json;
+using ProtocolEngine.Cli;
+
+namespace ProtocolEngine.Cli.Tests.Commands.Data;
+
+/// <summary>The data commands end to end through CliApp.Run, on the real shared data. One class: they redirect Console.Out.</summary>
+public class DataCommandTests
+{
+    private static readonly string _shared = FindShared();
+
+    private static string FindShared()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ProtocolEngine.sln"))) dir = dir.Parent;
+        return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "data"));
+    }
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            int exit = CliApp.Run(args, Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stderr) }));
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    [Fact]
+    public void Inspect_Pilot_AsJson_Reports306SubjectsAnd1191AdverseEvents()
+    {
+        var (exit, output, _) = Run("data", "inspect", Path.Combine(_shared, "sdtm", "cdiscpilot01"), "--format", "json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(306, doc.RootElement.GetProperty("subjects").GetInt32());
+        var datasets = doc.RootElement.GetProperty("datasets").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!, d => d.GetProperty("records").GetInt32());
+        Assert.Equal(306, datasets["DM"]);
+        Assert.Equal(1191, datasets["AE"]);
+    }
+
+    [Fact]
+    public void Inspect_MissingFolder_ExitsWith2()
+    {
+        var (exit, _, err) = Run("data", "inspect", "/no/such/folder");
+        Assert.Equal(2, exit);
+        Assert.Contains("/no/such/folder", err);
+    }
+
+    [Fact]
+    public void Convert_ThenSynth_WriteFilesAndRefuseBadOptions()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "pe-cli-data-" + Guid.NewGuid().ToString("N")[..8]);
+        var (exit, json, _) = Run("data", "convert", Path.Combine(_shared, "datasetjson", "msg", "sdtm", "dm.json"), "--to", "xpt", "--out", output, "--format", "json");
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(Path.Combine(output, "dm.xpt")));
+        Assert.Contains("dm.xpt", json);
+        Assert.Equal(2, Run("data", "convert", Path.Combine(_shared, "datasetjson", "msg", "sdtm", "dm.json"), "--to", "parquet", "--out", output).Exit);
+
+        var synth = Path.Combine(output, "synth");
+        (exit, json, _) = Run("synth", "--subjects", "50", "--seed", "3", "--out", synth, "--format", "csv", "--quiet");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(50, doc.RootElement.GetProperty("records").GetProperty("DM").GetInt32());
+        Assert.True(File.Exists(Path.Combine(synth, "define.xml")));
+        Assert.Equal(2, Run("synth", "--subjects", "0", "--out", synth).Exit);
+        Directory.Delete(output, recursive: true);
+    }
+}
