@@ -45,9 +45,13 @@ public static class ScenarioRunner
     /// <param name="scenario">The scenario.</param>
     /// <param name="store">A migrated store (a temporary SQLite file by default).</param>
     /// <param name="progress">Called with the number of events applied so far.</param>
+    /// <param name="ruleHost">
+    /// Builds the rule host from the virtual clock and the scenario's own host (for example a <see cref="ProtocolRuleHost"/>
+    /// over real study data that passes randomisation to the scenario host); null runs on the scenario's host alone.
+    /// </param>
     /// <param name="ct">Cancellation.</param>
     public static async Task<SimulationReport> RunAsync(IReadOnlyList<WorkflowDefinition> definitions, Scenario scenario, IWorkflowStore store,
-        Action<int, int>? progress = null, CancellationToken ct = default)
+        Action<int, int>? progress = null, Func<IClock, ScenarioRuleHost, IWorkflowRuleHost>? ruleHost = null, CancellationToken ct = default)
     {
         var t0 = scenario.StartInstant("scenario");
         var clock = new VirtualClock(t0);
@@ -57,7 +61,7 @@ public static class ScenarioRunner
         foreach (var u in scenario.Users) signers.Register(u.Id, u.Name, u.Password);
         foreach (var (subject, s) in scenario.Subjects)
             foreach (var (phase, outcome) in s.Criteria) host.SetCriteria(subject, phase, ScenarioRuleHost.ParseOutcome(outcome));
-        var engine = new WorkflowEngine(store, host, clock, new WorkflowEngineOptions(), signers);
+        var engine = new WorkflowEngine(store, ruleHost?.Invoke(clock, host) ?? host, clock, new WorkflowEngineOptions(), signers);
         foreach (var d in definitions)
         {
             var def = scenario.TimeZone is null ? d : d with { TimeZone = scenario.TimeZone };

@@ -71,6 +71,24 @@ public sealed class WorkflowCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Simulate_WithStudyData_DecidesByTheProtocolsOwnCriteria()
+    {
+        var data = Path.Combine(FindRoot(), "..", "shared", "data", "sdtm", "cdiscpilot01");
+        var (exit, output) = Run("simulate", Path.Combine(FindRoot(), "protocols", "example.protocol"), "--scenario", Path.Combine(Scenarios, "pilot-data.json"), "--data", data);
+        Assert.True(exit == 0, output);
+        var text = output.Replace("│", " ", StringComparison.Ordinal);
+        // Each decision names the criterion behind it; a subject the data does not hold goes to a person.
+        Assert.Matches(@"criteria phase prescreen: \w+", text);
+        Assert.Matches(@"NOT-IN-STUDY\s+Recruitment\s+Review", text);
+        Assert.Contains("is not in the study data", text);
+        // 01-701-1023 passes the prescreen; after consent, Screening asks every criterion: CDISCPILOT01 has no QS
+        // dataset, so the MMSE criterion INCL03 is Unknown (never NotMet) and INCL07 awaits the investigator: Review.
+        Assert.Matches(@"INCL03\s+Unknown", text);
+        Assert.Matches(@"01-701-1023\s+Recruitment\s+Review\s+running", text);
+        Assert.DoesNotContain("Problem:", text);
+    }
+
+    [Fact]
     public void Simulate_ExitsWithFindings_WhenAnExpectationIsNotMet()
     {
         var scenario = File.ReadAllText(Path.Combine(Scenarios, "missed-consent.json")).Replace("\"ConsentPending\"", "\"Enrolled\"", StringComparison.Ordinal);

@@ -1,8 +1,10 @@
 using System.ComponentModel;
+using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Simulation;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -25,13 +27,21 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         [Description("The scenario: events on a virtual clock (JSON, see docs/workflows.md).")]
         public string? Scenario { get; init; }
 
+        /// <summary>Study data the protocol's rules read.</summary>
+        [CommandOption("--data <PATH>")]
+        [Description("Study data (a folder of XPT, Dataset-JSON or CSV datasets): the .protocol's own criteria, conditions and safety rules decide on it.")]
+        public string? Data { get; init; }
+
         /// <summary>The database to run on.</summary>
         [CommandOption("--db <PATH>")]
         [Description("A SQLite file to run on and keep (default: a temporary file, deleted afterwards).")]
         public string? Db { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() => Scenario is null ? ValidationResult.Error("--scenario <FILE> is required.") : ValidationResult.Success();
+        public override ValidationResult Validate() =>
+            Scenario is null ? ValidationResult.Error("--scenario <FILE> is required.")
+            : Data is not null && !Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase) ? ValidationResult.Error("--data needs a .protocol file: its rules read the data.")
+            : ValidationResult.Success();
     }
 
     /// <inheritdoc />
@@ -39,12 +49,13 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
     {
         IReadOnlyList<WorkflowDefinition> defs;
         Scenario scenario;
+        CompiledProtocol? protocol = null;
         try
         {
             scenario = ProtocolEngine.Workflows.Simulation.Scenario.Parse(await File.ReadAllTextAsync(settings.Scenario!, cancellationToken), settings.Scenario!);
             if (settings.Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase))
             {
-                var compiled = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
+                var compiled = protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
                 if (compiled.HasErrors)
                 {
                     foreach (var d in compiled.Diagnostics.Where(d => d.IsError).Take(10)) console.WriteLine(d.ToString());
@@ -64,6 +75,12 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         foreach (var d in defs)
             if (d.Validate() is { Count: > 0 } problems) throw new UserFacingException($"{settings.Workflows}: workflow {d.Name}: {string.Join(" ", problems)}");
 
+        Func<NodaTime.IClock, ScenarioRuleHost, IWorkflowRuleHost>? ruleHost = null;
+        if (settings.Data is not null && protocol is not null)
+        {
+            var study = Data.DataCommandSupport.Load(settings.Data, new StudyLoadOptions(), quiet: false).Data;
+            ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
+        }
         string? temp = settings.Db is null ? Path.Combine(Path.GetTempPath(), $"protocol-simulate-{Guid.NewGuid():N}") : null;
         if (temp is not null) Directory.CreateDirectory(temp);
         try
@@ -74,7 +91,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
             await console.Progress().StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("Simulating", maxValue: Math.Max(1, scenario.Events.Count));
-                try { report = await ScenarioRunner.RunAsync(defs, scenario, store, (done, _) => task.Value = done, cancellationToken); }
+                try { report = await ScenarioRunner.RunAsync(defs, scenario, store, (done, _) => task.Value = done, ruleHost, cancellationToken); }
                 catch (FormatException ex) { throw new UserFacingException($"{settings.Scenario}: {ex.Message}"); }
                 task.Value = task.MaxValue;
             });
