@@ -16,10 +16,10 @@ public sealed class ProtocolRuleHostTests : IDisposable
     private static TextColumn Text(string name, params string?[] values)
     {
         var dict = values.OfType<string>().Distinct().ToArray();
-        return new TextColumn(name, null, [.. values.Select(v => v is null ? -1 : Array.IndexOf(dict, v))], dict, isDateTime: false);
+        return new TextColumn(name, (string?)null, [.. values.Select(v => v is null ? -1 : Array.IndexOf(dict, v))], dict, isDateTime: false);
     }
 
-    private static NumberColumn Number(string name, params double[] values) => new(name, null, values);
+    private static NumberColumn Number(string name, params double[] values) => new(name, (string?)null, values);
 
     private static StudyData Study()
     {
@@ -27,7 +27,7 @@ public sealed class ProtocolRuleHostTests : IDisposable
         var dm = new DomainTable("DM", null,
         [
             Text("USUBJID", "01", "02", "03", "04"),
-            new NumberColumn("AGE", null, [71, 67, 45, double.NaN]),
+            new NumberColumn("AGE", (string?)null, [71, 67, 45, double.NaN]),
             Text("SEX", "M", "F", "M", "M"),
         ], null);
         var mh = new DomainTable("MH", null, [Text("USUBJID", "02"), Text("MHDECOD", "Postmenopausal")], null);
