@@ -35,6 +35,14 @@ internal static class CommandRegistry
             .WithExample("synth", "--subjects", "10000", "--seed", "42", "--out", "/tmp/synth", "--format", "xpt");
         // Screening (issue 5): screen, explain, audit.
         // Workflows (issue 6): simulate, journal.
+        config.AddCommand<Commands.Workflows.SimulateCommand>("simulate")
+            .WithDescription("Run a scenario of events on a virtual clock against workflows; print the timeline and final states.");
+        config.AddBranch("journal", journal =>
+        {
+            journal.SetDescription("The workflow audit journal.");
+            journal.AddCommand<Commands.Workflows.JournalVerifyCommand>("verify")
+                .WithDescription("Verify every instance's journal hash chain; name the first edited, missing or reordered entry.");
+        });
         // Checks (issue 8): validate.
     }
 }
