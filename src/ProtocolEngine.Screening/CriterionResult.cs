@@ -14,7 +14,7 @@ namespace ProtocolEngine.Screening;
 /// <param name="Evidence">The records and values the rule read (empty when evidence was not kept).</param>
 /// <param name="Recorded">The subject's IE record for this criterion, when there is one.</param>
 /// <param name="Error">The runtime error that stopped the rule, when it failed.</param>
-/// <param name="DataGaps">Domains the rule read that the study lacks or in which the subject has no records.</param>
+/// <param name="DataGaps">Domains and variables the rule read that the study lacks, and domains in which the subject has no records.</param>
 public sealed record CriterionResult(
     BoundCriterion Criterion,
     CriterionOutcome Outcome,
@@ -23,7 +23,7 @@ public sealed record CriterionResult(
     IReadOnlyList<EvidenceItem> Evidence,
     RecordedDetermination? Recorded,
     Diagnostic? Error,
-    IReadOnlyList<string> DataGaps)
+    IReadOnlyList<DataGap> DataGaps)
 {
     /// <summary>The criterion's id.</summary>
     public string Id => Criterion.Id;
@@ -37,21 +37,18 @@ public sealed record CriterionResult(
         get
         {
             var missing = new List<string>();
-            foreach (var gap in DataGaps)
-                missing.Add(Cause == OutcomeCause.DomainMissing && Evidence.Any(e => e.Kind == EvidenceKind.DomainMissing && e.Domain == gap)
-                    ? $"the study has no {gap} domain"
-                    : $"no {gap} records for this subject");
+            foreach (var gap in DataGaps) missing.Add(gap.ToString());
             foreach (var item in Evidence)
             {
                 switch (item.Kind)
                 {
-                    case EvidenceKind.DomainMissing when !DataGaps.Contains(item.Domain):
+                    case EvidenceKind.DomainMissing:
                         missing.Add($"the study has no {item.Domain} domain");
                         break;
                     case EvidenceKind.Value when item.Value is null:
                         missing.Add($"{item.Domain}.{item.Variable} is missing{(item.Sequence is double s ? $" ({item.Domain}SEQ {Format(s)})" : "")}");
                         break;
-                    case EvidenceKind.Searched when item.Value is > 0 && !Evidence.Any(e => e.Kind == EvidenceKind.Value && e.Domain == item.Domain && e.Variable is not "USUBJID"):
+                    case EvidenceKind.Searched when item.Value is > 0 && Cause == OutcomeCause.NullResult && !Evidence.Any(e => e.Kind == EvidenceKind.Value && e.Domain == item.Domain):
                         missing.Add($"none of the subject's {item.Value} {item.Domain} records matched the rule's conditions");
                         break;
                 }

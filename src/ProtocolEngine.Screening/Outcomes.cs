@@ -35,10 +35,12 @@ public enum OutcomeCause : byte
     NullResult,
     /// <summary>The rule stopped with a runtime error (reported with its PE9xxx diagnostic).</summary>
     RuntimeError,
-    /// <summary>The rule reads a domain the study does not contain.</summary>
+    /// <summary>The rule could not decide and reads a domain the study does not contain.</summary>
     DomainMissing,
-    /// <summary>The rule read a domain in which the subject has no records at all: absence of records is not evidence of absence.</summary>
+    /// <summary>The rule could not decide and read a domain in which the subject has no records at all: absence of records is not evidence of absence.</summary>
     NoSubjectRecords,
+    /// <summary>The rule could not decide and read a variable the study's dataset does not have.</summary>
+    VariableMissing,
     /// <summary>The criterion is attested by a role and no determination is recorded.</summary>
     AwaitingAttestation,
     /// <summary>A recorded determination (an SDTM IE record) decided where the rule could not.</summary>
@@ -47,4 +49,29 @@ public enum OutcomeCause : byte
     RuleAndRecordAgree,
     /// <summary>The rule's own outcome contradicts a recorded determination: a data-quality finding for a person.</summary>
     Discrepancy,
+}
+
+/// <summary>What kind of data a rule needed and did not find.</summary>
+public enum DataGapKind : byte
+{
+    /// <summary>The study has no such domain.</summary>
+    DomainMissing,
+    /// <summary>The study's dataset has no such variable.</summary>
+    VariableMissing,
+    /// <summary>The subject has no records in the domain.</summary>
+    NoSubjectRecords,
+}
+
+/// <summary>Data a rule read and did not find: a domain, a variable (DOMAIN.VARIABLE) or the subject's records of a domain.</summary>
+/// <param name="Kind">What is missing.</param>
+/// <param name="Name">The domain, or DOMAIN.VARIABLE.</param>
+public readonly record struct DataGap(DataGapKind Kind, string Name)
+{
+    /// <summary>The gap in words.</summary>
+    public override string ToString() => Kind switch
+    {
+        DataGapKind.DomainMissing => $"the study has no {Name} domain",
+        DataGapKind.VariableMissing => $"the study's data have no variable {Name}",
+        _ => $"no {Name} records for this subject",
+    };
 }

@@ -32,16 +32,17 @@ public static class Screener
             ? RecordedDeterminations.FromStudy(study, protocol.Criteria.ToDictionary(c => c.Id, c => c.Kind, StringComparer.Ordinal))
             : RecordedDeterminations.None;
 
-        var run = new Run(executable, study, criteria, asOf, determinations, options);
+        var subjects = SelectSubjects(study, options.Subjects);
+        var run = new Run(executable, study, subjects, criteria, asOf, determinations, options);
         var clock = Stopwatch.StartNew();
         int done = 0;
         Parallel.ForEach(
-            Partitioner.Create(0, study.SubjectCount, ChunkSize),
+            Partitioner.Create(0, subjects.Length, ChunkSize),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
             () => new Worker(run),
             (range, _, worker) =>
             {
-                for (int subject = range.Item1; subject < range.Item2; subject++) worker.Evaluate(subject);
+                for (int row = range.Item1; row < range.Item2; row++) worker.Evaluate(row);
                 int total = Interlocked.Add(ref done, range.Item2 - range.Item1);
                 options.Progress?.Report(total);
                 return worker;
@@ -49,6 +50,19 @@ public static class Screener
             _ => { });
         clock.Stop();
         return run.Finish(protocol, clock.Elapsed);
+    }
+
+    private static int[] SelectSubjects(StudyData study, IReadOnlyList<string>? wanted)
+    {
+        if (wanted is null) return [.. Enumerable.Range(0, study.SubjectCount)];
+        var indexes = new int[wanted.Count];
+        for (int i = 0; i < wanted.Count; i++)
+        {
+            indexes[i] = study.IndexOfSubject(wanted[i]);
+            if (indexes[i] < 0)
+                throw new ArgumentException($"No subject {wanted[i]} in the study ({study.SubjectCount:N0} subjects in DM{(study.SubjectCount > 0 ? $", for example {study.SubjectIds[0]}" : "")}).");
+        }
+        return indexes;
     }
 
     private static ExecutableCriterion[] SelectCriteria(ExecutableProtocol executable, string? phase)
@@ -68,24 +82,26 @@ public static class Screener
     /// <summary>The shared state of one screening run: outcomes are written to flat arrays, one cell per subject and criterion.</summary>
     internal sealed class Run
     {
-        public Run(ExecutableProtocol executable, StudyData study, ExecutableCriterion[] criteria, CqlDateTime asOf, RecordedDeterminations determinations, ScreeningOptions options)
+        public Run(ExecutableProtocol executable, StudyData study, int[] subjects, ExecutableCriterion[] criteria, CqlDateTime asOf, RecordedDeterminations determinations, ScreeningOptions options)
         {
             Executable = executable;
             Study = study;
+            Subjects = subjects;
             Criteria = criteria;
             AsOf = asOf;
             Determinations = determinations;
             Options = options;
-            int cells = checked(study.SubjectCount * criteria.Length);
+            int cells = checked(subjects.Length * criteria.Length);
             Outcomes = new byte[cells];
             RuleOutcomes = new byte[cells];
             Causes = new byte[cells];
-            Statuses = new byte[study.SubjectCount];
+            Statuses = new byte[subjects.Length];
             Evidence = options.RecordEvidence ? new EvidenceItem[]?[cells] : null;
         }
 
         public ExecutableProtocol Executable { get; }
         public StudyData Study { get; }
+        public int[] Subjects { get; }
         public ExecutableCriterion[] Criteria { get; }
         public CqlDateTime AsOf { get; }
         public RecordedDeterminations Determinations { get; }
@@ -96,11 +112,11 @@ public static class Screener
         public byte[] Statuses { get; }
         public EvidenceItem[]?[]? Evidence { get; }
         public ConcurrentDictionary<int, Diagnostic> Errors { get; } = new();
-        public ConcurrentDictionary<int, ulong> DataGaps { get; } = new();
+        public ConcurrentDictionary<int, DataGap[]> DataGaps { get; } = new();
 
         public ScreeningResult Finish(CompiledProtocol protocol, TimeSpan elapsed) =>
-            new(protocol, Study, [.. Criteria.Select(c => c.Criterion)], AsOf, Options.Phase, Outcomes, RuleOutcomes, Causes, Statuses,
-                Evidence, new Dictionary<int, Diagnostic>(Errors), new Dictionary<int, ulong>(DataGaps), Determinations, Executable.DomainsRead, elapsed);
+            new(protocol, Study, Subjects, [.. Criteria.Select(c => c.Criterion)], AsOf, Options.Phase, Outcomes, RuleOutcomes, Causes, Statuses,
+                Evidence, new Dictionary<int, Diagnostic>(Errors), new Dictionary<int, DataGap[]>(DataGaps), Determinations, elapsed);
     }
 
     /// <summary>One thread's evaluation context and evidence recorder.</summary>
@@ -115,21 +131,24 @@ public static class Screener
         {
             _run = run;
             _ctx = run.Executable.CreateContext(run.Study, run.AsOf, run.Options.Limits);
+            // exists and Count over records absent for want of data are Unknown, never a silent false.
+            _ctx.MissingDataIsUnknown = true;
             _binding = _ctx.Binding!;
             if (run.Options.RecordEvidence) _recorder = new EvidenceRecorder { Capacity = run.Options.EvidenceCapacity };
         }
 
-        public void Evaluate(int subject)
+        public void Evaluate(int row)
         {
             var criteria = _run.Criteria;
             int k = criteria.Length;
+            int subject = _run.Subjects[row];
             _ctx.BeginSubject(subject);
             var subjectId = _run.Study.SubjectIds[subject];
             bool failing = false, discrepancy = false, undecided = false;
             for (int j = 0; j < k; j++)
             {
                 var criterion = criteria[j];
-                int cell = subject * k + j;
+                int cell = row * k + j;
                 CriterionOutcome rule;
                 OutcomeCause cause;
                 if (criterion.Rule is null)
@@ -168,7 +187,7 @@ public static class Screener
                 if (ScreeningResult.IsFailing(criterion.Criterion.Kind, outcome)) failing = true;
                 else if (!ScreeningResult.IsPassing(criterion.Criterion.Kind, outcome)) undecided = true;
             }
-            _run.Statuses[subject] = (byte)(discrepancy ? EligibilityStatus.NeedsReview
+            _run.Statuses[row] = (byte)(discrepancy ? EligibilityStatus.NeedsReview
                 : failing ? EligibilityStatus.Ineligible
                 : undecided ? EligibilityStatus.NeedsReview
                 : EligibilityStatus.Eligible);
@@ -202,31 +221,14 @@ public static class Screener
                 cause = OutcomeCause.NullResult;
             }
 
-            // A decision resting on a domain the study lacks, or in which this subject has no records at all,
-            // rests on absence of data, not on data: it becomes Unknown and goes to a person.
-            if (cause is OutcomeCause.Rule or OutcomeCause.NullResult && _ctx.DomainsReadByRule is var read and not 0)
+            // Say which data were missing when the rule could not decide: a domain or variable the study lacks, or a
+            // domain in which this subject has no records. (A rule that decided despite them decided on other data.)
+            if (cause == OutcomeCause.NullResult && FindGaps(subject) is { } gaps)
             {
-                ulong gaps = 0;
-                bool missingDomain = false;
-                foreach (int slot in _ctx.DomainSlots(read))
-                {
-                    var table = _binding.Domains[slot];
-                    if (table is null)
-                    {
-                        missingDomain = true;
-                        gaps |= 1UL << Math.Min(slot, 63);
-                    }
-                    else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0)
-                    {
-                        gaps |= 1UL << Math.Min(slot, 63);
-                    }
-                }
-                if (gaps != 0)
-                {
-                    _run.DataGaps[cell] = gaps;
-                    rule = CriterionOutcome.Unknown;
-                    cause = missingDomain ? OutcomeCause.DomainMissing : OutcomeCause.NoSubjectRecords;
-                }
+                _run.DataGaps[cell] = gaps;
+                cause = gaps.Any(g => g.Kind == DataGapKind.DomainMissing) ? OutcomeCause.DomainMissing
+                    : gaps.Any(g => g.Kind == DataGapKind.NoSubjectRecords) ? OutcomeCause.NoSubjectRecords
+                    : OutcomeCause.VariableMissing;
             }
 
             if (_recorder is not null)
@@ -235,6 +237,26 @@ public static class Screener
                 _ctx.Evidence = null;
             }
             return (rule, cause);
+        }
+
+        private DataGap[]? FindGaps(int subject)
+        {
+            List<DataGap>? gaps = null;
+            if (_ctx.DomainsReadByRule is var read and not 0)
+            {
+                foreach (int slot in _ctx.DomainSlots(read))
+                {
+                    var table = _binding.Domains[slot];
+                    if (table is null)
+                        (gaps ??= []).Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
+                    else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0)
+                        (gaps ??= []).Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
+                }
+            }
+            if (_ctx.MissingVariablesRead.Count > 0)
+                foreach (var variable in _ctx.MissingVariablesRead.Order(StringComparer.Ordinal))
+                    (gaps ??= []).Add(new DataGap(DataGapKind.VariableMissing, variable));
+            return gaps?.ToArray();
         }
     }
 }

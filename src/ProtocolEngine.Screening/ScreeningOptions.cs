@@ -12,6 +12,9 @@ public sealed record ScreeningOptions
     /// <summary>Screen only the criteria of this phase (for example prescreen); null screens every criterion.</summary>
     public string? Phase { get; init; }
 
+    /// <summary>Screen only these subjects (USUBJIDs), in this order; null screens everyone.</summary>
+    public IReadOnlyList<string>? Subjects { get; init; }
+
     /// <summary>Keep each criterion's evidence (the records and values it read). Costs memory on large populations.</summary>
     public bool RecordEvidence { get; init; } = true;
 

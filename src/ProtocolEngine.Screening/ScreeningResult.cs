@@ -15,25 +15,26 @@ namespace ProtocolEngine.Screening;
 /// </summary>
 public sealed class ScreeningResult
 {
+    private readonly int[] _subjects;
     private readonly byte[] _outcomes;
     private readonly byte[] _ruleOutcomes;
     private readonly byte[] _causes;
     private readonly byte[] _statuses;
     private readonly EvidenceItem[]?[]? _evidence;
     private readonly IReadOnlyDictionary<int, Diagnostic> _errors;
-    private readonly IReadOnlyDictionary<int, ulong> _gaps;
-    private readonly IReadOnlyList<string> _domainSlots;
+    private readonly IReadOnlyDictionary<int, DataGap[]> _gaps;
     private readonly Lazy<IReadOnlyList<AttritionStep>> _attrition;
     private readonly Lazy<IReadOnlyList<CriterionSummary>> _summaries;
     private readonly Lazy<ScreeningCounts> _counts;
 
-    internal ScreeningResult(CompiledProtocol protocol, StudyData study, IReadOnlyList<BoundCriterion> criteria, CqlDateTime asOf, string? phase,
+    internal ScreeningResult(CompiledProtocol protocol, StudyData study, int[] subjects, IReadOnlyList<BoundCriterion> criteria, CqlDateTime asOf, string? phase,
         byte[] outcomes, byte[] ruleOutcomes, byte[] causes, byte[] statuses, EvidenceItem[]?[]? evidence,
-        IReadOnlyDictionary<int, Diagnostic> errors, IReadOnlyDictionary<int, ulong> gaps, RecordedDeterminations determinations,
-        IReadOnlyList<string> domainSlots, TimeSpan elapsed)
+        IReadOnlyDictionary<int, Diagnostic> errors, IReadOnlyDictionary<int, DataGap[]> gaps, RecordedDeterminations determinations,
+        TimeSpan elapsed)
     {
         Protocol = protocol;
         Study = study;
+        _subjects = subjects;
         Criteria = criteria;
         AsOf = asOf;
         Phase = phase;
@@ -45,7 +46,6 @@ public sealed class ScreeningResult
         _errors = errors;
         _gaps = gaps;
         Determinations = determinations;
-        _domainSlots = domainSlots;
         Elapsed = elapsed;
         _attrition = new(ComputeAttrition);
         _summaries = new(ComputeSummaries);
@@ -88,6 +88,12 @@ public sealed class ScreeningResult
     /// <summary>Subjects per status.</summary>
     public ScreeningCounts Counts => _counts.Value;
 
+    /// <summary>The USUBJID of the <paramref name="subject"/>-th subject screened.</summary>
+    public string SubjectId(int subject) => Study.SubjectIds[_subjects[subject]];
+
+    /// <summary>Where the <paramref name="subject"/>-th subject screened is in the study's subject view (for reading its records).</summary>
+    public int StudyIndex(int subject) => _subjects[subject];
+
     /// <summary>A subject's status.</summary>
     public EligibilityStatus Status(int subject) => (EligibilityStatus)_statuses[subject];
 
@@ -111,14 +117,14 @@ public sealed class ScreeningResult
     /// <summary>One subject's full account: every criterion's outcome, cause, evidence, recorded determination and error, and the reasons for the status.</summary>
     public SubjectScreening Subject(int subject)
     {
-        var id = Study.SubjectIds[subject];
+        var id = SubjectId(subject);
         var results = new CriterionResult[Criteria.Count];
         var reasons = new List<string>();
         for (int j = 0; j < Criteria.Count; j++)
         {
             int cell = subject * Criteria.Count + j;
             var criterion = Criteria[j];
-            var gaps = _gaps.TryGetValue(cell, out var g) ? DomainNames(g) : [];
+            IReadOnlyList<DataGap> gaps = _gaps.TryGetValue(cell, out var g) ? g : [];
             var result = new CriterionResult(
                 criterion,
                 (CriterionOutcome)_outcomes[cell],
@@ -129,8 +135,12 @@ public sealed class ScreeningResult
                 _errors.TryGetValue(cell, out var error) ? error : null,
                 gaps);
             results[j] = result;
-            if (!IsPassing(criterion.Kind, result.Outcome)) reasons.Add(result.Reason);
         }
+        // What decides the status comes first: exclusions, then contradictions, then open data questions, then attestations.
+        foreach (var r in results.Where(r => IsFailing(r.Kind, r.Outcome))) reasons.Add(r.Reason);
+        foreach (var r in results.Where(r => r.Cause == OutcomeCause.Discrepancy)) reasons.Add(r.Reason);
+        foreach (var r in results.Where(r => r.Outcome == CriterionOutcome.Unknown && r.Cause != OutcomeCause.Discrepancy)) reasons.Add(r.Reason);
+        foreach (var r in results.Where(r => r.Outcome == CriterionOutcome.Attested)) reasons.Add(r.Reason);
         return new SubjectScreening(id, Status(subject), results, reasons);
     }
 
@@ -138,14 +148,6 @@ public sealed class ScreeningResult
     public IEnumerable<SubjectScreening> Subjects()
     {
         for (int i = 0; i < SubjectCount; i++) yield return Subject(i);
-    }
-
-    private IReadOnlyList<string> DomainNames(ulong set)
-    {
-        var names = new List<string>();
-        for (int slot = 0; slot < Math.Min(64, _domainSlots.Count); slot++)
-            if ((set & (1UL << slot)) != 0) names.Add(_domainSlots[slot]);
-        return names;
     }
 
     private IReadOnlyList<AttritionStep> ComputeAttrition()

@@ -42,6 +42,7 @@ public sealed class EvaluationContext
     private readonly DomainRecord?[] _singleRecords;
     private readonly bool[] _recordsReady;
     private readonly ulong[] _defineDomains;
+    private readonly string[]?[] _defineMissingVariables;
     private ulong _domainsRead;
     private long _deadline;
 
@@ -59,6 +60,7 @@ public sealed class EvaluationContext
         _singleRecords = new DomainRecord?[domains];
         _recordsReady = new bool[domains];
         _defineDomains = new ulong[protocol.DefineCount];
+        _defineMissingVariables = new string[]?[protocol.DefineCount];
     }
 
     /// <summary>The protocol whose rules run.</summary>
@@ -90,6 +92,22 @@ public sealed class EvaluationContext
 
     /// <summary>Domains the current rule read that the study does not contain.</summary>
     public HashSet<string> MissingDomainsRead { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Variables (DOMAIN.VARIABLE) the current rule read, directly or through definitions, that the study's
+    /// dataset does not have: their values are missing for every record, which screening reports as a data gap.
+    /// </summary>
+    public HashSet<string> MissingVariablesRead { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Notes a read of a variable the record's dataset lacks.</summary>
+    public void NoteMissingVariable(string domain, string variable) => MissingVariablesRead.Add(domain + "." + variable);
+
+    /// <summary>
+    /// When true (screening), exists and Count over records that may be missing for want of data (a domain in
+    /// which the subject has no records, a domain the study lacks, a query filter that was null for a record)
+    /// are null, so a decision resting on absent data is Unknown. Plain CQL semantics (false and a count) when false.
+    /// </summary>
+    public bool MissingDataIsUnknown { get; set; }
 
     /// <summary>Messages raised by Message(...) with a non-error severity.</summary>
     public List<string> Messages { get; } = [];
@@ -123,6 +141,7 @@ public sealed class EvaluationContext
         Array.Clear(_singleRecords);
         Array.Clear(_recordsReady);
         Array.Clear(_defineDomains);
+        Array.Clear(_defineMissingVariables);
         Messages.Clear();
     }
 
@@ -132,6 +151,7 @@ public sealed class EvaluationContext
         Steps = 0;
         _deadline = Stopwatch.GetTimestamp() + (long)(Limits.MaxTime.TotalSeconds * Stopwatch.Frequency);
         MissingDomainsRead.Clear();
+        MissingVariablesRead.Clear();
         _domainsRead = 0;
     }
 
@@ -162,6 +182,7 @@ public sealed class EvaluationContext
             case 2:
                 if (Evidence is { } recorder && _defineEvidence[slot] is { } items) recorder.Replay(items);
                 _domainsRead |= _defineDomains[slot];
+                if (_defineMissingVariables[slot] is { } variables) MissingVariablesRead.UnionWith(variables);
                 foreach (var missing in DomainSlots(_defineDomains[slot]))
                     if (Binding?.Domains[missing] is null) MissingDomainsRead.Add(Protocol.DomainName(missing));
                 return _defineValues[slot];
@@ -173,11 +194,18 @@ public sealed class EvaluationContext
         int mark = recorder2?.Mark() ?? 0;
         var readBefore = _domainsRead;
         _domainsRead = 0;
+        HashSet<string>? missingBefore = null;
+        if (MissingVariablesRead.Count > 0)
+        {
+            missingBefore = new HashSet<string>(MissingVariablesRead, StringComparer.Ordinal);
+            MissingVariablesRead.Clear();
+        }
         try
         {
             var value = Protocol.Defines[slot](this);
             _defineValues[slot] = value;
             _defineDomains[slot] = _domainsRead;
+            _defineMissingVariables[slot] = MissingVariablesRead.Count > 0 ? [.. MissingVariablesRead] : null;
             if (recorder2 is not null) _defineEvidence[slot] = recorder2.Since(mark);
             _defineState[slot] = 2;
             return value;
@@ -190,6 +218,7 @@ public sealed class EvaluationContext
         finally
         {
             _domainsRead |= readBefore;
+            if (missingBefore is not null) MissingVariablesRead.UnionWith(missingBefore);
         }
     }
 
@@ -210,7 +239,7 @@ public sealed class EvaluationContext
         {
             MissingDomainsRead.Add(Protocol.DomainName(domainSlot));
             Evidence?.MissingDomain(Protocol.DomainName(domainSlot));
-            records = [];
+            records = new QueryResultList { Uncertain = true };
         }
         else if (!table.IsSubjectIndexed)
         {
@@ -234,8 +263,10 @@ public sealed class EvaluationContext
     }
 
     /// <summary>A subject's rows of a domain as a list of records, created on first access of each element.</summary>
-    private sealed class RecordList(DomainTable table, int start, int count) : IReadOnlyList<object?>
+    private sealed class RecordList(DomainTable table, int start, int count) : IReadOnlyList<object?>, IUncertainList
     {
+        public bool Uncertain => count == 0;
+
         private readonly DomainRecord?[] _cache = new DomainRecord?[count];
 
         public int Count => count;
