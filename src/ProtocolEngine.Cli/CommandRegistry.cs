@@ -37,6 +37,9 @@ internal static class CommandRegistry
         config.AddCommand<Commands.Screening.ScreenCommand>("screen")
             .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--out", "report.html")
             .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--format", "json");
+        config.AddCommand<Commands.Screening.DemoCommand>("demo")
+            .WithExample("demo")
+            .WithExample("demo", "--subjects", "100000", "--seed", "42");
         config.AddCommand<Commands.Screening.ExplainCommand>("explain")
             .WithExample("explain", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--subject", "CDISC015");
         config.AddBranch("audit", audit =>

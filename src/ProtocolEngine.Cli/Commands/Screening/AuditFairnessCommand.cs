@@ -84,7 +84,6 @@ internal sealed class AuditFairnessCommand(IAnsiConsole console) : Command<Audit
 
     private static void Write(IAnsiConsole console, ScreeningResult result, FairnessReport audit)
     {
-        if (!console.Profile.Out.IsTerminal) console.Profile.Width = Math.Max(console.Profile.Width, 160);
         console.MarkupLine($"Fairness of [bold]{Markup.Escape(result.Protocol.Name)}[/] over {result.SubjectCount:N0} subjects, by {Markup.Escape(string.Join(", ", audit.Variables))}; " +
                            $"flag: excluded at {FairnessAudit.FlagRatio:0.##}x the overall rate or more, 95% interval above 1.");
         var flagged = audit.Flagged.ToList();

@@ -9,8 +9,6 @@ internal static class ScreeningTable
 {
     public static void Write(IAnsiConsole console, ScreeningResult result, bool subjects = true)
     {
-        // A file or pipe gets lines wide enough for the table rather than Spectre's 80-column default.
-        if (!console.Profile.Out.IsTerminal) console.Profile.Width = Math.Max(console.Profile.Width, 160);
         console.MarkupLine($"[bold]{Markup.Escape(result.Protocol.Name)}[/] version {Markup.Escape(result.Protocol.Version ?? "-")} " +
                            $"(hash {result.Protocol.ContentHash[..12]}), as of {result.AsOf.ToIsoString()}{(result.Phase is { } p ? $", phase {Markup.Escape(p)}" : "")}: " +
                            $"{result.SubjectCount:N0} subjects from {Markup.Escape(result.Study.Source ?? "memory")} in {result.Elapsed.TotalMilliseconds:N0} ms");
