@@ -257,17 +257,20 @@ public static class Screener
 
         private DataGap[]? FindGaps(int subject)
         {
+            // Only the bits of the domains read, without iterators: this runs for every Unknown of every subject.
             List<DataGap>? gaps = null;
-            if (_ctx.DomainsReadByRule is var read and not 0)
+            ulong read = _ctx.DomainsReadByRule;
+            var domains = _binding.Domains;
+            for (int slot = 0; read != 0 && slot < domains.Length; slot++)
             {
-                foreach (int slot in _ctx.DomainSlots(read))
-                {
-                    var table = _binding.Domains[slot];
-                    if (table is null)
-                        (gaps ??= []).Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
-                    else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0)
-                        (gaps ??= []).Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
-                }
+                ulong bit = 1UL << Math.Min(slot, 63);
+                if ((read & bit) == 0) continue;
+                var table = domains[slot];
+                if (table is null)
+                    (gaps ??= []).Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
+                else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0)
+                    (gaps ??= []).Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
+                if (slot < 63) read &= ~bit;
             }
             if (_ctx.MissingVariablesRead.Count > 0)
                 foreach (var variable in _ctx.MissingVariablesRead.Order(StringComparer.Ordinal))

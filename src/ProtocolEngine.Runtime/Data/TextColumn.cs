@@ -62,6 +62,20 @@ public sealed class TextColumn : Column
     /// <summary>The dictionary index of a value, or −1 when the column never holds it (a fast way to compare rows with a literal).</summary>
     public int FindCode(string value) => Array.IndexOf(_dictionary, value);
 
+    private string[]? _upper;
+
+    /// <summary>
+    /// The text of a row in upper case (invariant), or null when missing: each distinct value is converted once,
+    /// so rules comparing <c>Upper(M.MHDECOD)</c> allocate nothing per record.
+    /// </summary>
+    public string? GetUpper(int row)
+    {
+        int code = _codes[row];
+        if (code < 0) return null;
+        var upper = _upper ??= Array.ConvertAll(_dictionary, d => d.ToUpperInvariant());
+        return upper[code];
+    }
+
     /// <summary>The text of a row, or null when missing.</summary>
     public string? GetString(int row)
     {

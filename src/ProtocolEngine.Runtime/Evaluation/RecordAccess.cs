@@ -36,6 +36,17 @@ public static class RecordAccess
         return value;
     }
 
+    /// <summary>Upper(a Char variable): the same value as Upper of the value read, from the column's upper-cased dictionary.</summary>
+    public static string? UpperString(EvaluationContext ctx, DomainRecord? record, int slot, string variable)
+    {
+        if (record is null) return null;
+        var column = ColumnOf(ctx, record, slot, variable);
+        if (column is not TextColumn text) return String(ctx, record, slot, variable)?.ToUpperInvariant();
+        // The evidence shows the value as stored, not as compared.
+        ctx.Evidence?.Read(record.Table, record.Row, variable, text.GetString(record.Row));
+        return text.GetUpper(record.Row);
+    }
+
     /// <summary>A Num variable as Decimal.</summary>
     public static decimal? Decimal(EvaluationContext ctx, DomainRecord? record, int slot, string variable)
     {

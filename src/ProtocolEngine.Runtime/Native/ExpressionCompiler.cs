@@ -39,6 +39,9 @@ internal sealed class ExpressionCompiler
     {
         public LE.ParameterExpression Ctx { get; } = ctx;
         public Dictionary<LocalSymbol, LE.ParameterExpression> Locals { get; } = [];
+
+        /// <summary>Function parameters known to be literals (the body of a memoised call): calls made with them can be memoised too.</summary>
+        public Dictionary<LocalSymbol, BoundLiteral> Constants { get; } = [];
     }
 
     private static LE.ParameterExpression NewContext() => E.Parameter(typeof(EvaluationContext), "ctx");
@@ -54,10 +57,22 @@ internal sealed class ExpressionCompiler
     }
 
     /// <summary>Compiles a function call to a delegate returning its value boxed, calling the function itself (the body of a memoised call).</summary>
+    /// <remarks>
+    /// The body is compiled with the parameters bound to the call's literal arguments, so the calls it makes with
+    /// them (ScreeningLab(code) inside AboveRangeIII('ALT')) are memoised in turn.
+    /// </remarks>
     public Func<EvaluationContext, object?> CompileCallBoxed(BoundFunctionCall call)
     {
         var frame = new Frame(NewContext());
-        var lambda = E.Lambda<Func<EvaluationContext, object?>>(Box(FunctionCall(call, frame)), call.Function.Name, [frame.Ctx]);
+        var function = call.Function;
+        for (int i = 0; i < function.Parameters.Length; i++)
+            if (call.Arguments[i] is BoundLiteral literal && literal.Type == function.Parameters[i].Type) frame.Constants[function.Parameters[i]] = literal;
+        LE.Expression value;
+        if (frame.Constants.Count == function.Parameters.Length && function.Body is { } body)
+            value = E.Block(E.Call(frame.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.Step))!), Coerce(Compile(body, frame), Clr(function.ReturnType)));
+        else
+            value = FunctionCall(call, frame);
+        var lambda = E.Lambda<Func<EvaluationContext, object?>>(Box(value), function.Name, [frame.Ctx]);
         return lambda.Compile();
     }
 
@@ -68,10 +83,15 @@ internal sealed class ExpressionCompiler
     /// A call whose arguments are all literals has one value per subject, so it is computed once and cached like a
     /// definition (its evidence replayed on later uses); the key is the arguments as text.
     /// </summary>
-    private static string? MemoKey(BoundFunctionCall call)
+    private static BoundFunctionCall WithConstants(BoundFunctionCall call, Frame f) =>
+        call with { Arguments = [.. call.Arguments.Select(a => a is BoundLocal l && f.Constants.TryGetValue(l.Local, out var c) ? c : a)] };
+
+    private static string? MemoKey(BoundFunctionCall call, Frame f)
     {
-        if (call.Arguments.IsEmpty || call.Arguments.Any(a => a is not BoundLiteral { Value: string or int or long or decimal or bool })) return null;
-        return string.Join(", ", call.Arguments.Select(a => ((BoundLiteral)a).Value switch
+        BoundExpression Resolve(BoundExpression a) => a is BoundLocal l && f.Constants.TryGetValue(l.Local, out var c) ? c : a;
+        var arguments = call.Arguments.Select(Resolve).ToList();
+        if (arguments.Count == 0 || arguments.Any(a => a is not BoundLiteral { Value: string or int or long or decimal or bool })) return null;
+        return string.Join(", ", arguments.Select(a => ((BoundLiteral)a).Value switch
         {
             string text => "'" + text.Replace("'", "\\'") + "'",
             IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
@@ -119,10 +139,11 @@ internal sealed class ExpressionCompiler
             BoundConversion c => Conversion(c, f),
             BoundTypeOperator t => TypeOperator(t, f),
             BoundDefineReference d => Coerce(E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.GetDefine))!, E.Constant(_slots.Define(d.Define))), Clr(d.Type)),
-            BoundFunctionCall fc when MemoKey(fc) is { } key => Coerce(E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.GetDefine))!, E.Constant(_slots.Memo(fc, key))), Clr(fc.Type)),
+            BoundFunctionCall fc when MemoKey(fc, f) is { } key => Coerce(E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.GetDefine))!, E.Constant(_slots.Memo(WithConstants(fc, f), key))), Clr(fc.Type)),
             BoundFunctionCall fc => FunctionCall(fc, f),
             BoundTableCall tc => E.Invoke(TableLambda(tc.Table), [f.Ctx, .. tc.Arguments.Select((a, i) => Coerce(Compile(a, f), Clr(tc.Table.Inputs[i].Type)))]),
             BoundParameterReference p => E.Constant(_parameterValue(p.Parameter), Clr(p.Type)),
+            BoundLocal l when f.Constants.TryGetValue(l.Local, out var constant) => Compile(constant, f),
             BoundLocal l => f.Locals.TryGetValue(l.Local, out var local) ? local : throw new InvalidOperationException($"Local {l.Local.Name} is not in scope."),
             BoundDomainReference d => DomainReference(d, f),
             BoundVariableAccess v => VariableAccess(v, f),
@@ -226,6 +247,8 @@ internal sealed class ExpressionCompiler
             case "In(T,Interval<T>,String)" when NumericRange(c) is { } range:
                 return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.InRange))!, Coerce(Compile(c.Arguments[0], f), typeof(decimal?)),
                     E.Constant(range.Low), E.Constant(range.LowClosed), E.Constant(range.High), E.Constant(range.HighClosed));
+            case "Upper(String)":
+                return UpperOf(c.Arguments[0], f);
             case "Exists(List<T>)" when Fusable(c.Arguments[0]):
                 return Query((BoundQuery)c.Arguments[0], f, QueryMode.Exists);
             case "First(List<T>)" when Fusable(c.Arguments[0]):
@@ -264,6 +287,24 @@ internal sealed class ExpressionCompiler
         for (int i = c.Arguments.Length - 2; i >= 0; i--)
             result = E.Coalesce(Coerce(Compile(c.Arguments[i], f), typeof(object)), result);
         return Coerce(result, Clr(c.Type));
+    }
+
+    /// <summary>
+    /// Upper of a text variable reads the column's upper-cased dictionary; Upper of a Coalesce is the Coalesce of
+    /// the Uppers (the same value, as Upper(null) is null), so <c>Upper(Coalesce(M.MHDECOD, M.MHTERM))</c> allocates nothing.
+    /// </summary>
+    private LE.Expression UpperOf(BoundExpression argument, Frame f)
+    {
+        if (argument is BoundVariableAccess v && v.Variable.Type is not (VariableType.Num or VariableType.Integer or VariableType.DateTime))
+            return E.Call(typeof(RecordAccess).GetMethod(nameof(RecordAccess.UpperString))!, f.Ctx, Coerce(Compile(v.Record, f), typeof(DomainRecord)),
+                E.Constant(_slots.Column(v.Domain.Name, v.Variable.Name)), E.Constant(v.Variable.Name));
+        if (argument is BoundCall { Overload.Key: var key } coalesce && key.StartsWith("Coalesce(T,", StringComparison.Ordinal) && coalesce.Arguments.All(a => a.Type == ProtocolType.String))
+        {
+            LE.Expression result = UpperOf(coalesce.Arguments[^1], f);
+            for (int i = coalesce.Arguments.Length - 2; i >= 0; i--) result = E.Coalesce(UpperOf(coalesce.Arguments[i], f), result);
+            return result;
+        }
+        return E.Call(typeof(Strings).GetMethod(nameof(Strings.Upper))!, Coerce(Compile(argument, f), typeof(string)));
     }
 
     /// <summary>
@@ -685,7 +726,17 @@ internal sealed class ExpressionCompiler
 
     private LE.Expression Sort(BoundQuery q, BoundSortItem item, LE.Expression list, Frame f)
     {
+        // The key is compiled once into its own delegate taking the context: a lambda nested in the rule would be
+        // re-created (and re-bound) on every evaluation. A key that reads the enclosing query's other variables
+        // (rare) stays nested.
+        var sortLocals = new HashSet<LocalSymbol>();
+        if (item.Element is not null) sortLocals.Add(item.Element);
+        if (q.Return is null && q.Sources.Length == 1) sortLocals.Add(q.Sources[0].Alias);
+        bool standalone = item.Key is null || BoundTreeWalker.DescendantsAndSelf(item.Key).OfType<BoundLocal>().All(l => sortLocals.Contains(l.Local));
         var element = E.Parameter(typeof(object), "element");
+        var keyFrame = standalone ? new Frame(NewContext()) : new Frame(f.Ctx);
+        if (!standalone) foreach (var (local, variable) in f.Locals) keyFrame.Locals[local] = variable;
+        foreach (var (local, constant) in f.Constants) keyFrame.Constants[local] = constant;
         LE.Expression key;
         if (item.Key is null)
         {
@@ -693,22 +744,25 @@ internal sealed class ExpressionCompiler
         }
         else
         {
-            var inner = new Frame(f.Ctx);
-            foreach (var (local, variable) in f.Locals) inner.Locals[local] = variable;
             var typedElement = E.Variable(Clr(item.Element!.Type), "sortElement");
-            inner.Locals[item.Element!] = typedElement;
+            keyFrame.Locals[item.Element!] = typedElement;
             var assignments = new List<LE.Expression> { E.Assign(typedElement, Coerce(element, typedElement.Type)) };
             var extra = new List<LE.ParameterExpression> { typedElement };
             // Without a return clause, the alias is the element itself, so keys may name it (sort by L.LBDTC).
             if (q.Return is null && q.Sources.Length == 1)
             {
                 var alias = E.Variable(Clr(q.Sources[0].Alias.Type), q.Sources[0].Alias.Name);
-                inner.Locals[q.Sources[0].Alias] = alias;
+                keyFrame.Locals[q.Sources[0].Alias] = alias;
                 extra.Add(alias);
                 assignments.Add(E.Assign(alias, Coerce(element, alias.Type)));
             }
-            assignments.Add(Box(Compile(item.Key, inner)));
+            assignments.Add(Box(Compile(item.Key, keyFrame)));
             key = E.Block(typeof(object), extra, assignments);
+        }
+        if (standalone)
+        {
+            var compiled = E.Lambda<Func<EvaluationContext, object?, object?>>(key, "sortKey", [keyFrame.Ctx, element]).Compile();
+            return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.SortBy))!, f.Ctx, list, E.Constant(compiled), E.Constant(item.Descending));
         }
         var selector = E.Lambda<Func<object?, object?>>(key, element);
         return E.Call(typeof(Lists).GetMethod(nameof(Lists.SortBy))!, list, selector, E.Constant(item.Descending));

@@ -56,6 +56,10 @@ public static class RuntimeHelpers
         if (source is IUncertainList { Uncertain: true }) elements.Uncertain = true;
     }
 
+    /// <summary>Sorts by a key compiled once for the whole protocol (it receives the context as its first argument).</summary>
+    public static IReadOnlyList<object?> SortBy(EvaluationContext ctx, IReadOnlyList<object?> list, Func<EvaluationContext, object?, object?> key, bool descending) =>
+        list.Count <= 1 ? list : Lists.SortBy(list, element => key(ctx, element), descending);
+
     /// <summary>True when a list may be missing records for want of data.</summary>
     public static bool IsUncertain(IReadOnlyList<object?> list) => list is IUncertainList { Uncertain: true };
 
