@@ -70,7 +70,7 @@ internal sealed class AuditFairnessCommand(IAnsiConsole console) : Command<Audit
 
         if (settings.Format == "json")
         {
-            using (var stdout = Console.OpenStandardOutput())
+            using (var stdout = new TextWriterStream(Console.Out))
                 FairnessJson.Write(audit, stdout);
             Console.Out.WriteLine();
         }

@@ -54,7 +54,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         var result = ScreeningCommandSupport.Screen(protocol, study, options, cancellationToken);
         if (settings.Format == "json")
         {
-            using (var stdout = Console.OpenStandardOutput())
+            using (var stdout = new TextWriterStream(Console.Out))
                 ScreeningJson.Write(result, stdout);
             Console.Out.WriteLine();
         }

@@ -76,7 +76,7 @@ internal sealed class ScreenCommand(IAnsiConsole console) : Command<ScreenComman
         switch (settings.Format)
         {
             case "json":
-                using (var stdout = Console.OpenStandardOutput())
+                using (var stdout = new TextWriterStream(Console.Out))
                     ScreeningJson.Write(result, stdout);
                 Console.Out.WriteLine();
                 break;
