@@ -36,5 +36,8 @@ internal static class CommandRegistry
         // Screening (issue 5): screen, explain, audit.
         // Workflows (issue 6): simulate, journal.
         // Checks (issue 8): validate.
+        config.AddCommand<Commands.Checks.ValidateCommand>("validate")
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--format", "json")
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--out", "report.html");
     }
 }

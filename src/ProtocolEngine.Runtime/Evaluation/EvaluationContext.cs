@@ -88,6 +88,12 @@ public sealed class EvaluationContext
     /// <summary>Domains the current rule read that the study does not contain.</summary>
     public HashSet<string> MissingDomainsRead { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many times the current rule divided by zero (CQL gives null; data checks report it as an error).</summary>
+    public int DivisionsByZero { get; private set; }
+
+    /// <summary>Notes a division by zero in the current rule.</summary>
+    public void NoteDivisionByZero() => DivisionsByZero++;
+
     /// <summary>Messages raised by Message(...) with a non-error severity.</summary>
     public List<string> Messages { get; } = [];
 
@@ -110,6 +116,7 @@ public sealed class EvaluationContext
         Steps = 0;
         _deadline = Stopwatch.GetTimestamp() + (long)(Limits.MaxTime.TotalSeconds * Stopwatch.Frequency);
         MissingDomainsRead.Clear();
+        DivisionsByZero = 0;
     }
 
     /// <summary>Counts one step; throws when the rule exceeds its step or time budget.</summary>
