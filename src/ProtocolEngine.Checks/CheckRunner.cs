@@ -55,6 +55,8 @@ public static class CheckRunner
         var generatedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var executable = ExecutableProtocol.For(protocol);
+        var compileElapsed = clock.Elapsed;
+        clock.Restart();
         var now = options.AsOf ?? CqlDateTime.FromDateTime(DateTime.UtcNow, DateTimePrecision.Millisecond, 0);
 
         var plans = Plan(executable, study, options);
@@ -108,6 +110,7 @@ public static class CheckRunner
             Engine = options.Engine,
             GeneratedAt = generatedAt,
             Elapsed = clock.Elapsed,
+            CompileElapsed = compileElapsed,
             Protocol = protocol.Name,
             ProtocolVersion = protocol.Version,
             ProtocolHash = protocol.ContentHash,

@@ -129,15 +129,21 @@ internal sealed class CheckEvaluator
         ctx.BeginSubject(ctx.SubjectIndex);
         _recorder.Reset();
         ctx.Evidence = _recorder;
+        string message;
         try
         {
-            ctx.BeginRule();
-            check.Where?.Invoke(ctx, record);
-            check.Expect(ctx, record);
-        }
-        catch (Exception e) when (e is EvaluationLimitException || IsRuleFailure(e))
-        {
-            // It ran without error a moment ago; the evidence gathered up to here stands.
+            try
+            {
+                ctx.BeginRule();
+                check.Where?.Invoke(ctx, record);
+                check.Expect(ctx, record);
+            }
+            catch (Exception e) when (e is EvaluationLimitException || IsRuleFailure(e))
+            {
+                // It ran without error a moment ago; the evidence gathered up to here stands.
+            }
+            // The message's placeholders are what the check's author chose to explain a finding: their reads are evidence too.
+            message = Message(plan, record);
         }
         finally
         {
@@ -148,16 +154,28 @@ internal sealed class CheckEvaluator
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in evidence)
         {
-            if (item.Kind != EvidenceKind.Value || item.Variable is null) continue;
-            bool own = record is not null && item.Row == record.Row && string.Equals(item.Domain, record.Domain, StringComparison.Ordinal);
-            var name = own ? item.Variable : item.Domain + "." + item.Variable;
-            if (seen.Add(name)) values.Add(new FindingValue(name, CqlFormatter.Display(item.Value)));
+            string name, value;
+            switch (item.Kind)
+            {
+                case EvidenceKind.Value when item.Variable is not null:
+                    bool own = record is not null && item.Row == record.Row && string.Equals(item.Domain, record.Domain, StringComparison.Ordinal);
+                    name = own ? item.Variable : item.Domain + "." + item.Variable;
+                    value = CqlFormatter.Display(item.Value);
+                    break;
+                case EvidenceKind.Searched:
+                    name = item.Domain + " (records searched)";
+                    value = CqlFormatter.Display(item.Value);
+                    break;
+                default:
+                    continue;
+            }
+            if (seen.Add(name)) values.Add(new FindingValue(name, value));
         }
         return new Finding(
             plan.Check.Id,
             plan.Check.Severity,
             outcome,
-            Message(plan, record),
+            message,
             record?.Domain,
             record?.SubjectId ?? ctx.SubjectId,
             record?.Sequence,

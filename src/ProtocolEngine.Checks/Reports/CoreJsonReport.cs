@@ -22,7 +22,8 @@ public static class CoreJsonReport
         w.WriteString("Engine", engine[0]);
         w.WriteString("Engine_Version", engine.Length > 1 ? engine[1] : "");
         w.WriteString("Report_Generation", report.GeneratedAt.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));
-        w.WriteString("Total_Runtime", $"{report.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} seconds");
+        w.WriteString("Total_Runtime", $"{(report.Elapsed + report.CompileElapsed).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} seconds");
+        w.WriteString("Evaluation_Runtime", $"{report.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} seconds");
         var standard = report.Standard?.Split(' ', 2);
         w.WriteString("Standard", standard is null ? null : standard[0] == "SDTM" ? "SDTMIG" : standard[0]);
         w.WriteString("Version", standard is { Length: 2 } ? "V" + standard[1] : null);

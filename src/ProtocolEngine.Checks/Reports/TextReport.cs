@@ -10,7 +10,7 @@ public static class TextReport
     public static void Write(ValidationReport report, TextWriter w, int findingsPerCheck = 10)
     {
         w.WriteLine($"{report.Protocol} {report.ProtocolVersion} (hash {report.ProtocolHash[..12]}) on {report.DataSource}");
-        w.WriteLine($"{ReportText.Number(report.Subjects)} subjects, {ReportText.Number(report.RecordsVisited)} records, {report.Checks.Count} checks, {report.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+        w.WriteLine($"{ReportText.Number(report.Subjects)} subjects, {ReportText.Number(report.RecordsVisited)} records, {report.Checks.Count} checks in {report.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s ({ReportText.Number((long)report.RecordsPerSecond)} records/s; compiling the rules took {report.CompileElapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s)");
         w.WriteLine();
         w.WriteLine($"{"check",-24} {"severity",-9} {"status",-16} {"evaluated",10} {"failed",8} {"not eval.",9}  title");
         foreach (var c in ReportText.BySeverity(report.Checks))

@@ -15,8 +15,11 @@ public sealed class ValidationReport
     /// <summary>When the report was made.</summary>
     public required DateTimeOffset GeneratedAt { get; init; }
 
-    /// <summary>How long evaluating the checks took (loading the data not included).</summary>
+    /// <summary>How long evaluating the checks took (compiling the protocol and loading the data not included).</summary>
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>How long compiling the protocol's rules to delegates took (once per protocol and process).</summary>
+    public TimeSpan CompileElapsed { get; init; }
 
     /// <summary>The protocol name.</summary>
     public required string Protocol { get; init; }

@@ -68,7 +68,8 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
             foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) Console.Error.Write(DiagnosticRenderer.ToText(d));
             throw new UserFacingException($"{settings.Protocol} has errors; its checks cannot run.");
         }
-        bool quiet = settings.Format != "text";
+        // Progress bars only on an interactive terminal: piped text and machine-readable output stay clean.
+        bool quiet = settings.Format != "text" || !AnsiConsole.Profile.Capabilities.Interactive;
         var study = DataCommandSupport.Load(settings.Data!, new StudyLoadOptions(), quiet);
         var options = new CheckRunOptions
         {
