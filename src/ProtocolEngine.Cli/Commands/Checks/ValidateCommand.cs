@@ -82,7 +82,7 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
 
         switch (settings.Format)
         {
-            case "json": CoreJsonReport.Write(report, Console.OpenStandardOutput()); Console.Out.WriteLine(); break;
+            case "json": Console.Out.WriteLine(CoreJsonReport.ToJson(report)); break;
             case "csv": CsvReport.Write(report, Console.Out); break;
             default: TextReport.Write(report, Console.Out); break;
         }
