@@ -82,17 +82,18 @@ public static class CheckRunner
 
         int subjects = study.SubjectCount;
         int blocks = (subjects + SubjectsPerBlock - 1) / SubjectsPerBlock;
-        var blockResults = new BlockResult[blocks];
+        bool subjectPass = blocks > 0 && (subjectPlans.Length > 0 || indexed.Length > 0);
+        var merger = new ResultMerger(plans.Length, subjectPass ? blocks : 0, options.DetailLimit);
         long done = 0;
-        if (blocks > 0 && (subjectPlans.Length > 0 || indexed.Length > 0))
+        if (subjectPass)
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken };
             Parallel.For(0, blocks, parallel,
-                () => new CheckEvaluator(executable, study, now, options.Limits, options.DetailLimit),
+                () => new CheckEvaluator(executable, study, now, options.Limits, options.DetailLimit, merger),
                 (block, _, evaluator) =>
                 {
                     int from = block * SubjectsPerBlock, to = Math.Min(subjects, from + SubjectsPerBlock);
-                    blockResults[block] = RunSubjects(evaluator, plans.Length, from, to, subjectPlans, indexed);
+                    merger.Complete(block, RunSubjects(evaluator, plans.Length, from, to, subjectPlans, indexed));
                     long total = Interlocked.Add(ref done, to - from);
                     options.Progress?.Report((total, subjects));
                     return evaluator;
@@ -100,10 +101,24 @@ public static class CheckRunner
                 _ => { });
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var rest = RunRest(new CheckEvaluator(executable, study, now, options.Limits, options.DetailLimit), plans.Length, indexed, flat, studyPlans);
+        merger.CompleteRest(RunRest(new CheckEvaluator(executable, study, now, options.Limits, options.DetailLimit, merger), plans.Length, indexed, flat, studyPlans));
         options.Progress?.Report((subjects, subjects));
 
-        Merge(plans, results, blockResults.Where(b => b is not null).Append(rest), options.DetailLimit);
+        foreach (var plan in plans)
+        {
+            var result = results[plan.Index];
+            if (plan.SkipReason is not null)
+            {
+                result.Status = CheckStatus.Skipped;
+                result.SkipReason = plan.SkipReason;
+            }
+            else if (plan.StaticError is not null)
+            {
+                result.Status = CheckStatus.ExecutionError;
+                result.Error = plan.StaticError;
+            }
+            else merger.Fill(plan, result);
+        }
         clock.Stop();
         return new ValidationReport
         {
@@ -119,21 +134,13 @@ public static class CheckRunner
             Subjects = subjects,
             Datasets = datasets ?? [.. study.Domains.Select(t => new DatasetDetail(t.Name, t.Label, null, null, null, t.RowCount))],
             Checks = results,
-            RecordsVisited = blockResults.Where(b => b is not null).Sum(b => b.RecordsVisited) + rest.RecordsVisited,
+            RecordsVisited = merger.RecordsVisited,
             Evaluations = results.Sum(r => r.Evaluated + r.Excluded),
             DetailLimit = options.DetailLimit,
         };
     }
 
     private sealed record TableGroup(DomainTable Table, CheckPlan[] Plans);
-
-    private sealed class BlockResult(int checks)
-    {
-        public CheckTally?[] Tallies { get; } = new CheckTally?[checks];
-        public long RecordsVisited { get; set; }
-
-        public CheckTally Tally(CheckPlan plan) => Tallies[plan.Index] ??= new CheckTally();
-    }
 
     private static CheckPlan[] Plan(ExecutableProtocol executable, StudyData study, CheckRunOptions options)
     {
@@ -216,43 +223,4 @@ public static class CheckRunner
             visited += count;
         }
     }
-
-    private static void Merge(CheckPlan[] plans, CheckResult[] results, IEnumerable<BlockResult> blocks, int detailLimit)
-    {
-        var ordered = blocks.ToList();
-        foreach (var plan in plans)
-        {
-            var result = results[plan.Index];
-            if (plan.SkipReason is not null)
-            {
-                result.Status = CheckStatus.Skipped;
-                result.SkipReason = plan.SkipReason;
-                continue;
-            }
-            if (plan.StaticError is not null)
-            {
-                result.Status = CheckStatus.ExecutionError;
-                result.Error = plan.StaticError;
-                continue;
-            }
-            var tallies = ordered.Select(b => b.Tallies[plan.Index]).OfType<CheckTally>().ToList();
-            // Blocks are in subject order, so the first block with an error holds the first error of the whole run.
-            if (tallies.FirstOrDefault(t => t.Error is not null) is { } errored)
-            {
-                result.Status = CheckStatus.ExecutionError;
-                result.Error = errored.Error;
-                continue;
-            }
-            result.Evaluated = tallies.Sum(t => t.Evaluated);
-            result.Passed = tallies.Sum(t => t.Passed);
-            result.Failed = tallies.Sum(t => t.Failed);
-            result.NotEvaluable = tallies.Sum(t => t.NotEvaluable);
-            result.Excluded = tallies.Sum(t => t.Excluded);
-            result.Failures = Take(tallies.SelectMany(t => t.Failures ?? []), detailLimit);
-            result.NotEvaluated = Take(tallies.SelectMany(t => t.NotEvaluated ?? []), detailLimit);
-            result.Status = result.Failed > 0 ? CheckStatus.IssueReported : CheckStatus.Success;
-        }
-    }
-
-    private static Finding[] Take(IEnumerable<Finding> findings, int limit) => limit > 0 ? [.. findings.Take(limit)] : [.. findings];
 }

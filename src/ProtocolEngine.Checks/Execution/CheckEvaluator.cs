@@ -20,11 +20,13 @@ internal sealed class CheckEvaluator
     private readonly EvaluationContext _ctx;
     private readonly EvidenceRecorder _recorder = new() { Capacity = 100 };
     private readonly int _detailLimit;
+    private readonly ResultMerger _merger;
 
-    public CheckEvaluator(ExecutableProtocol protocol, StudyData study, CqlDateTime now, EvaluationLimits limits, int detailLimit)
+    public CheckEvaluator(ExecutableProtocol protocol, StudyData study, CqlDateTime now, EvaluationLimits limits, int detailLimit, ResultMerger merger)
     {
         _ctx = protocol.CreateContext(study, now, limits);
         _detailLimit = detailLimit;
+        _merger = merger;
     }
 
     public EvaluationContext Context => _ctx;
@@ -87,13 +89,13 @@ internal sealed class CheckEvaluator
         if (outcome == false)
         {
             tally.Failed++;
-            if (_detailLimit == 0 || (tally.Failures?.Count ?? 0) < _detailLimit)
+            if (_detailLimit == 0 || ((tally.Failures?.Count ?? 0) < _detailLimit && !_merger.FailuresFull(plan.Index)))
                 (tally.Failures ??= []).Add(Describe(plan, record, FindingOutcome.Failed));
         }
         else
         {
             tally.NotEvaluable++;
-            if (_detailLimit == 0 || (tally.NotEvaluated?.Count ?? 0) < _detailLimit)
+            if (_detailLimit == 0 || ((tally.NotEvaluated?.Count ?? 0) < _detailLimit && !_merger.NotEvaluatedFull(plan.Index)))
                 (tally.NotEvaluated ??= []).Add(Describe(plan, record, FindingOutcome.NotEvaluable));
         }
     }
