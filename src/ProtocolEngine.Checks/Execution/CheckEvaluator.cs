@@ -20,9 +20,9 @@ internal sealed class CheckEvaluator
     private readonly EvaluationContext _ctx;
     private readonly EvidenceRecorder _recorder = new() { Capacity = 100 };
     private readonly int _detailLimit;
-    private readonly ResultMerger _merger;
+    private readonly ResultMerger? _merger;
 
-    public CheckEvaluator(ExecutableProtocol protocol, StudyData study, CqlDateTime now, EvaluationLimits limits, int detailLimit, ResultMerger merger)
+    public CheckEvaluator(ExecutableProtocol protocol, StudyData study, CqlDateTime now, EvaluationLimits limits, int detailLimit, ResultMerger? merger)
     {
         _ctx = protocol.CreateContext(study, now, limits);
         _detailLimit = detailLimit;
@@ -89,13 +89,13 @@ internal sealed class CheckEvaluator
         if (outcome == false)
         {
             tally.Failed++;
-            if (_detailLimit == 0 || ((tally.Failures?.Count ?? 0) < _detailLimit && !_merger.FailuresFull(plan.Index)))
+            if (_detailLimit == 0 || ((tally.Failures?.Count ?? 0) < _detailLimit && _merger?.FailuresFull(plan.Index) != true))
                 (tally.Failures ??= []).Add(Describe(plan, record, FindingOutcome.Failed));
         }
         else
         {
             tally.NotEvaluable++;
-            if (_detailLimit == 0 || ((tally.NotEvaluated?.Count ?? 0) < _detailLimit && !_merger.NotEvaluatedFull(plan.Index)))
+            if (_detailLimit == 0 || ((tally.NotEvaluated?.Count ?? 0) < _detailLimit && _merger?.NotEvaluatedFull(plan.Index) != true))
                 (tally.NotEvaluated ??= []).Add(Describe(plan, record, FindingOutcome.NotEvaluable));
         }
     }
@@ -124,6 +124,25 @@ internal sealed class CheckEvaluator
 
     /// <summary>Builds a finding: evaluates the check again with evidence on, then fills the message.</summary>
     private Finding Describe(CheckPlan plan, DomainRecord? record, FindingOutcome outcome)
+    {
+        var (message, values, evidence) = Capture(plan, record);
+        return new Finding(
+            plan.Check.Id,
+            plan.Check.Severity,
+            outcome,
+            message,
+            record?.Domain,
+            record?.SubjectId ?? _ctx.SubjectId,
+            record?.Sequence,
+            record is null ? null : record.Row + 1,
+            record is null ? "" : RecordKeys.Of(record),
+            values,
+            evidence,
+            plan.Check.Hash);
+    }
+
+    /// <summary>Evaluates a check for a record with evidence on: the message, the values read and everything read.</summary>
+    public (string Message, IReadOnlyList<FindingValue> Values, IReadOnlyList<EvidenceItem> Evidence) Capture(CheckPlan plan, DomainRecord? record)
     {
         var ctx = _ctx;
         var check = plan.Executable;
@@ -173,19 +192,7 @@ internal sealed class CheckEvaluator
             }
             if (seen.Add(name)) values.Add(new FindingValue(name, value));
         }
-        return new Finding(
-            plan.Check.Id,
-            plan.Check.Severity,
-            outcome,
-            message,
-            record?.Domain,
-            record?.SubjectId ?? ctx.SubjectId,
-            record?.Sequence,
-            record is null ? null : record.Row + 1,
-            record is null ? "" : RecordKeys.Of(record),
-            values,
-            evidence,
-            plan.Check.Hash);
+        return (message, values, evidence);
     }
 
     private string Message(CheckPlan plan, DomainRecord? record)
