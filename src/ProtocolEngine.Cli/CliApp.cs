@@ -23,6 +23,9 @@ public static class CliApp
     /// <summary>Runs the command line and returns its exit code. Never throws.</summary>
     public static int Run(string[] args, IAnsiConsole? console = null)
     {
+        // Output to a file or pipe gets lines wide enough for tables rather than Spectre's 80-column default.
+        var effective = console ?? AnsiConsole.Console;
+        if (!effective.Profile.Out.IsTerminal) effective.Profile.Width = Math.Max(effective.Profile.Width, 160);
         var app = new CommandApp();
         app.Configure(config =>
         {

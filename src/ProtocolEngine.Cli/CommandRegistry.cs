@@ -33,8 +33,30 @@ internal static class CommandRegistry
         config.AddCommand<SynthCommand>("synth")
             .WithDescription("Generate a synthetic SDTM population (deterministic for a seed).")
             .WithExample("synth", "--subjects", "10000", "--seed", "42", "--out", "/tmp/synth", "--format", "xpt");
-        // Screening (issue 5): screen, explain, audit.
+        // Screening (issue 5): screen, explain, audit fairness.
+        config.AddCommand<Commands.Screening.ScreenCommand>("screen")
+            .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--out", "report.html")
+            .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--format", "json");
+        config.AddCommand<Commands.Screening.DemoCommand>("demo")
+            .WithExample("demo")
+            .WithExample("demo", "--subjects", "100000", "--seed", "42");
+        config.AddCommand<Commands.Screening.ExplainCommand>("explain")
+            .WithExample("explain", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--subject", "CDISC015");
+        config.AddBranch("audit", audit =>
+        {
+            audit.SetDescription("Audit a protocol's criteria.");
+            audit.AddCommand<Commands.Screening.AuditFairnessCommand>("fairness")
+                .WithExample("audit", "fairness", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse", "--by", "SEX,RACE,AGEGROUP");
+        });
         // Workflows (issue 6): simulate, journal.
+        config.AddCommand<Commands.Workflows.SimulateCommand>("simulate")
+            .WithDescription("Run a scenario of events on a virtual clock against workflows; print the timeline and final states.");
+        config.AddBranch("journal", journal =>
+        {
+            journal.SetDescription("The workflow audit journal.");
+            journal.AddCommand<Commands.Workflows.JournalVerifyCommand>("verify")
+                .WithDescription("Verify every instance's journal hash chain; name the first edited, missing or reordered entry.");
+        });
         // Checks (issue 8): validate.
         config.AddCommand<Commands.Checks.ValidateCommand>("validate")
             .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--format", "json")

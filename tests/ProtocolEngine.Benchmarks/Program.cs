@@ -3,7 +3,10 @@ using BenchmarkDotNet.Running;
 // Runs the benchmarks named on the command line, for example:
 //   dotnet run -c Release --project tests/ProtocolEngine.Benchmarks -- --filter '*Compile*'
 // Each area keeps its benchmark classes in its own folder (Language/, Runtime/, Data/, Screening/, Workflows/).
+// Database workloads run as commands: `-- workflows [--pg CONNSTR]` (see Workflows/WorkflowBench.cs).
+if (args.Length > 0 && args[0] == "workflows") return await ProtocolEngine.Benchmarks.Workflows.WorkflowBench.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
 
 /// <summary>The entry point type, named so BenchmarkDotNet can find this assembly.</summary>
 public partial class Program;

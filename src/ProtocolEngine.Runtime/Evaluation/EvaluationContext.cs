@@ -41,6 +41,9 @@ public sealed class EvaluationContext
     private readonly IReadOnlyList<object?>?[] _subjectRecords;
     private readonly DomainRecord?[] _singleRecords;
     private readonly bool[] _recordsReady;
+    private readonly ulong[] _defineDomains;
+    private readonly string[]?[] _defineMissingVariables;
+    private ulong _domainsRead;
     private long _deadline;
 
     internal EvaluationContext(ExecutableProtocol protocol, StudyBinding? binding, CqlDateTime now, EvaluationLimits limits)
@@ -56,6 +59,8 @@ public sealed class EvaluationContext
         _subjectRecords = new IReadOnlyList<object?>?[domains];
         _singleRecords = new DomainRecord?[domains];
         _recordsReady = new bool[domains];
+        _defineDomains = new ulong[protocol.DefineCount];
+        _defineMissingVariables = new string[]?[protocol.DefineCount];
     }
 
     /// <summary>The protocol whose rules run.</summary>
@@ -94,8 +99,42 @@ public sealed class EvaluationContext
     /// <summary>Notes a division by zero in the current rule.</summary>
     public void NoteDivisionByZero() => DivisionsByZero++;
 
+    /// <summary>
+    /// Variables (DOMAIN.VARIABLE) the current rule read, directly or through definitions, that the study's
+    /// dataset does not have: their values are missing for every record, which screening reports as a data gap.
+    /// </summary>
+    public HashSet<string> MissingVariablesRead { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Notes a read of a variable the record's dataset lacks.</summary>
+    public void NoteMissingVariable(string domain, string variable) => MissingVariablesRead.Add(domain + "." + variable);
+
+    /// <summary>
+    /// When true (screening), exists and Count over records that may be missing for want of data (a domain in
+    /// which the subject has no records, a domain the study lacks, a query filter that was null for a record)
+    /// are null, so a decision resting on absent data is Unknown. Plain CQL semantics (false and a count) when false.
+    /// </summary>
+    public bool MissingDataIsUnknown { get; set; }
+
     /// <summary>Messages raised by Message(...) with a non-error severity.</summary>
     public List<string> Messages { get; } = [];
+
+    /// <summary>
+    /// The domain slots the current rule read, directly or through definitions (cached ones included), as a bit
+    /// set: screening needs to know which of the subject's domains a decision rests on, for instance one in
+    /// which the subject has no records at all. Slots past 63 share the last bit.
+    /// </summary>
+    public ulong DomainsReadByRule => _domainsRead;
+
+    /// <summary>The domain slot numbers set in a <see cref="DomainsReadByRule"/> bit set (slot 63 stands for itself and every later slot).</summary>
+    public IEnumerable<int> DomainSlots(ulong set)
+    {
+        for (int slot = 0; slot < Math.Min(64, Protocol.DomainSlotCount); slot++)
+            if ((set & (1UL << slot)) != 0)
+            {
+                if (slot == 63) for (int s = 63; s < Protocol.DomainSlotCount; s++) yield return s;
+                else yield return slot;
+            }
+    }
 
     /// <summary>Moves to another subject: clears cached definitions and record lists.</summary>
     public void BeginSubject(int subjectIndex)
@@ -107,6 +146,8 @@ public sealed class EvaluationContext
         Array.Clear(_subjectRecords);
         Array.Clear(_singleRecords);
         Array.Clear(_recordsReady);
+        Array.Clear(_defineDomains);
+        Array.Clear(_defineMissingVariables);
         Messages.Clear();
     }
 
@@ -117,6 +158,8 @@ public sealed class EvaluationContext
         _deadline = Stopwatch.GetTimestamp() + (long)(Limits.MaxTime.TotalSeconds * Stopwatch.Frequency);
         MissingDomainsRead.Clear();
         DivisionsByZero = 0;
+        MissingVariablesRead.Clear();
+        _domainsRead = 0;
     }
 
     /// <summary>Counts one step; throws when the rule exceeds its step or time budget.</summary>
@@ -145,6 +188,10 @@ public sealed class EvaluationContext
         {
             case 2:
                 if (Evidence is { } recorder && _defineEvidence[slot] is { } items) recorder.Replay(items);
+                _domainsRead |= _defineDomains[slot];
+                if (_defineMissingVariables[slot] is { } variables) MissingVariablesRead.UnionWith(variables);
+                foreach (var missing in DomainSlots(_defineDomains[slot]))
+                    if (Binding?.Domains[missing] is null) MissingDomainsRead.Add(Protocol.DomainName(missing));
                 return _defineValues[slot];
             case 1:
                 throw new CqlRuntimeException($"Definition {Protocol.DefineName(slot)} refers to itself.");
@@ -152,10 +199,20 @@ public sealed class EvaluationContext
         _defineState[slot] = 1;
         var recorder2 = Evidence;
         int mark = recorder2?.Mark() ?? 0;
+        var readBefore = _domainsRead;
+        _domainsRead = 0;
+        HashSet<string>? missingBefore = null;
+        if (MissingVariablesRead.Count > 0)
+        {
+            missingBefore = new HashSet<string>(MissingVariablesRead, StringComparer.Ordinal);
+            MissingVariablesRead.Clear();
+        }
         try
         {
             var value = Protocol.Defines[slot](this);
             _defineValues[slot] = value;
+            _defineDomains[slot] = _domainsRead;
+            _defineMissingVariables[slot] = MissingVariablesRead.Count > 0 ? [.. MissingVariablesRead] : null;
             if (recorder2 is not null) _defineEvidence[slot] = recorder2.Since(mark);
             _defineState[slot] = 2;
             return value;
@@ -165,6 +222,11 @@ public sealed class EvaluationContext
             _defineState[slot] = 0;
             throw;
         }
+        finally
+        {
+            _domainsRead |= readBefore;
+            if (missingBefore is not null) MissingVariablesRead.UnionWith(missingBefore);
+        }
     }
 
     // ---------------------------------------------------------------- records
@@ -172,14 +234,19 @@ public sealed class EvaluationContext
     /// <summary>The current subject's records of a domain (empty when the subject has none; the domain is noted when the study lacks it).</summary>
     public IReadOnlyList<object?> SubjectRecords(int domainSlot)
     {
-        if (_recordsReady[domainSlot]) return _subjectRecords[domainSlot]!;
+        _domainsRead |= 1UL << Math.Min(domainSlot, 63);
+        if (_recordsReady[domainSlot])
+        {
+            if (Binding?.Domains[domainSlot] is null) MissingDomainsRead.Add(Protocol.DomainName(domainSlot));
+            return _subjectRecords[domainSlot]!;
+        }
         var table = Binding?.Domains[domainSlot];
         IReadOnlyList<object?> records;
         if (table is null)
         {
             MissingDomainsRead.Add(Protocol.DomainName(domainSlot));
             Evidence?.MissingDomain(Protocol.DomainName(domainSlot));
-            records = [];
+            records = new QueryResultList { Uncertain = true };
         }
         else if (!table.IsSubjectIndexed)
         {
@@ -203,8 +270,10 @@ public sealed class EvaluationContext
     }
 
     /// <summary>A subject's rows of a domain as a list of records, created on first access of each element.</summary>
-    private sealed class RecordList(DomainTable table, int start, int count) : IReadOnlyList<object?>
+    private sealed class RecordList(DomainTable table, int start, int count) : IReadOnlyList<object?>, IUncertainList
     {
+        public bool Uncertain => count == 0;
+
         private readonly DomainRecord?[] _cache = new DomainRecord?[count];
 
         public int Count => count;

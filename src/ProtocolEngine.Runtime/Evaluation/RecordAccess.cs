@@ -14,8 +14,11 @@ public static class RecordAccess
     private static Column? ColumnOf(EvaluationContext ctx, DomainRecord record, int slot, string variable)
     {
         // The slot's column when the record is from the bound table; any other record (built by hand, another study) is read by name.
-        if (ctx.Binding is { } binding && ReferenceEquals(binding.ColumnTables[slot], record.Table)) return binding.Columns[slot];
-        return record.Table.GetColumn(variable);
+        var column = ctx.Binding is { } binding && ReferenceEquals(binding.ColumnTables[slot], record.Table)
+            ? binding.Columns[slot]
+            : record.Table.GetColumn(variable);
+        if (column is null) ctx.NoteMissingVariable(record.Table.Name, variable);
+        return column;
     }
 
     /// <summary>A Char variable.</summary>

@@ -194,6 +194,12 @@ internal sealed class ExpressionCompiler
                 return ShortCircuit(c, f, isAnd: true);
             case "Or(Boolean,Boolean)":
                 return ShortCircuit(c, f, isAnd: false);
+            case var key when key.StartsWith("Coalesce(T,", StringComparison.Ordinal):
+                return LazyCoalesce(c, f);
+            case "Exists(List<T>)":
+                return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Exists))!, f.Ctx, Coerce(Compile(c.Arguments[0], f), typeof(IReadOnlyList<object?>)));
+            case "Count(List<T>)":
+                return Coerce(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Count))!, f.Ctx, Coerce(Compile(c.Arguments[0], f), typeof(IReadOnlyList<object?>))), Clr(c.Type));
         }
         var implementation = BuiltinTable.Find(c.Overload.Key)
             ?? throw new InvalidOperationException($"No runtime implementation for builtin {c.Overload.Key}.");
@@ -212,6 +218,18 @@ internal sealed class ExpressionCompiler
             ? E.Call(method, args)
             : E.Invoke(E.Constant(implementation), args);
         return Coerce(call, Clr(c.Type));
+    }
+
+    /// <summary>
+    /// Coalesce that evaluates an argument only when every earlier one is null: the same value as the eager
+    /// function (arguments have no effects), but the evidence names only what decided, and it costs less.
+    /// </summary>
+    private LE.Expression LazyCoalesce(BoundCall c, Frame f)
+    {
+        LE.Expression result = Coerce(Compile(c.Arguments[^1], f), typeof(object));
+        for (int i = c.Arguments.Length - 2; i >= 0; i--)
+            result = E.Coalesce(Coerce(Compile(c.Arguments[i], f), typeof(object)), result);
+        return Coerce(result, Clr(c.Type));
     }
 
     /// <summary>Three-valued and/or that skips the right operand when the left decides.</summary>
@@ -405,7 +423,7 @@ internal sealed class ExpressionCompiler
     private LE.Expression Query(BoundQuery q, Frame f)
     {
         var resultType = Clr(q.Type);
-        var elements = E.Variable(typeof(List<object?>), "elements");
+        var elements = E.Variable(typeof(QueryResultList), "elements");
         var aliasVars = q.Sources.Select(s => E.Variable(Clr(s.Alias.Type), s.Alias.Name)).ToList();
         for (int k = 0; k < q.Sources.Length; k++) f.Locals[q.Sources[k].Alias] = aliasVars[k];
         var letVars = q.Lets.Select(l => E.Variable(Clr(l.Local.Type), l.Local.Name)).ToList();
@@ -414,7 +432,7 @@ internal sealed class ExpressionCompiler
         var variables = new List<LE.ParameterExpression> { elements };
         variables.AddRange(aliasVars);
         variables.AddRange(letVars);
-        var body = new List<LE.Expression> { E.Assign(elements, E.New(typeof(List<object?>))) };
+        var body = new List<LE.Expression> { E.Assign(elements, E.New(typeof(QueryResultList))) };
 
         // The innermost loop body: lets, inclusions, where, then collect the element (or the return value).
         bool aggregating = q.Aggregate is not null;
@@ -430,7 +448,21 @@ internal sealed class ExpressionCompiler
                 steps.Add(E.IfThen(E.Not(pass), E.Block(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.DiscardRow))!, f.Ctx), E.Goto(skip))));
             }
             if (q.Where is not null)
-                steps.Add(E.IfThen(E.Not(IsTrue(Compile(q.Where, f))), E.Block(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.DiscardRow))!, f.Ctx), E.Goto(skip))));
+            {
+                // A record whose filter is null (not false) is dropped as CQL says, and the result remembers it may be short.
+                var condition = E.Variable(typeof(bool?), "condition");
+                steps.Add(E.Block([condition],
+                    E.Assign(condition, Coerce(Compile(q.Where, f), typeof(bool?))),
+                    E.IfThen(E.Not(E.Equal(condition, E.Constant(true, typeof(bool?)))),
+                        E.Block(
+                            // The evidence keeps an undecidable record (it is why the result may be Unknown) and drops a rejected one.
+                            E.IfThenElse(E.Equal(condition, E.Constant(null, typeof(bool?))),
+                                E.Block(
+                                    E.Assign(E.Property(elements, nameof(QueryResultList.Uncertain)), E.Constant(true)),
+                                    E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.CommitRow))!, f.Ctx)),
+                                E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.DiscardRow))!, f.Ctx)),
+                            E.Goto(skip)))));
+            }
             steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.CommitRow))!, f.Ctx));
             LE.Expression element = aggregating
                 ? ElementOfSources(q, aliasVars)
@@ -454,6 +486,7 @@ internal sealed class ExpressionCompiler
             if (source.Source is BoundDomainReference domain)
                 steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Searched))!, f.Ctx, E.Constant(domain.Domain.Name),
                     E.Property(list, typeof(IReadOnlyCollection<object?>).GetProperty("Count")!)));
+            steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.NoteSource))!, elements, list));
             steps.Add(loop);
             return E.Block([list], steps);
         }

@@ -43,6 +43,23 @@ public static class RuntimeHelpers
         _ => [source],
     };
 
+    /// <summary>Marks a query's result uncertain when a source it reads may be missing records.</summary>
+    public static void NoteSource(QueryResultList elements, IReadOnlyList<object?> source)
+    {
+        if (source is IUncertainList { Uncertain: true }) elements.Uncertain = true;
+    }
+
+    /// <summary>exists: null instead of false over records missing for want of data, when the context asks for it.</summary>
+    public static bool? Exists(EvaluationContext ctx, IReadOnlyList<object?>? list)
+    {
+        var exists = Lists.Exists(list);
+        return exists == false && ctx.MissingDataIsUnknown && list is IUncertainList { Uncertain: true } ? null : exists;
+    }
+
+    /// <summary>Count: null instead of a count that may be short for want of data, when the context asks for it.</summary>
+    public static int? Count(EvaluationContext ctx, IReadOnlyList<object?>? list) =>
+        ctx.MissingDataIsUnknown && list is IUncertainList { Uncertain: true } ? null : Lists.Count(list);
+
     /// <summary>Resolves the hit policies that look at every row: unique, any and collect.</summary>
     public static object? ResolveTable(HitPolicy policy, List<object?> matches, bool unknown, object? otherwise, bool hasOtherwise, string table)
     {

@@ -1,0 +1,100 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Data.Synthetic;
+using ProtocolEngine.Runtime.Hosting;
+using ProtocolEngine.Runtime.Values;
+using ProtocolEngine.Screening;
+using ProtocolEngine.Screening.Reports;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ProtocolEngine.Cli.Commands.Screening;
+
+/// <summary><c>protocol demo</c>: a synthetic population screened with every shipped protocol, with a summary and HTML reports.</summary>
+[Description("The screening demo: generate (or reuse) a synthetic SDTM population, screen it with every shipped protocol, print the summary and write an HTML report per protocol.")]
+internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--subjects <N>")]
+        [Description("Subjects in the synthetic population.")]
+        [DefaultValue(2000)]
+        public int Subjects { get; init; } = 2000;
+
+        [CommandOption("--seed <S>")]
+        [Description("Seed of the population (the same seed gives the same population).")]
+        [DefaultValue(1UL)]
+        public ulong Seed { get; init; } = 1;
+
+        [CommandOption("--protocols <FOLDER>")]
+        [Description("Where the protocols are (their std/ libraries are not screened).")]
+        [DefaultValue("protocols")]
+        public string Protocols { get; init; } = "protocols";
+
+        [CommandOption("--out <FOLDER>")]
+        [Description("Where the population and the reports go.")]
+        [DefaultValue("out/demo")]
+        public string Out { get; init; } = "out/demo";
+
+        [CommandOption("--as-of <DATE>")]
+        [Description("The date every rule takes as today (YYYY-MM-DD); default 2025-06-01, after the population's screening dates.")]
+        [DefaultValue("2025-06-01")]
+        public string AsOf { get; init; } = "2025-06-01";
+
+        public override ValidationResult Validate() =>
+            Subjects is > 0 and <= 10_000_000 ? ValidationResult.Success() : ValidationResult.Error("--subjects must be between 1 and 10,000,000.");
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(settings.Protocols)) throw new UserFacingException($"No protocols folder at {settings.Protocols}; run the demo from the repository root or pass --protocols.");
+        var files = Directory.EnumerateFiles(settings.Protocols, "*" + ProtocolFiles.Extension, SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new UserFacingException($"No .protocol files in {settings.Protocols}.");
+        var asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
+
+        var population = Path.Combine(settings.Out, $"population-{settings.Subjects}-seed{settings.Seed}");
+        EnsurePopulation(population, settings, cancellationToken);
+        var study = ScreeningCommandSupport.Load(population);
+        console.MarkupLine($"Population: [bold]{study.Data.SubjectCount:N0}[/] synthetic subjects in {Markup.Escape(population)} (seed {settings.Seed}); as of {asOf.ToIsoString()}.");
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("Protocol", "Version", "Criteria", "Eligible", "Ineligible", "Needs review", "Most exclusive criterion", "Fairness flags", "ms", "Report");
+        foreach (var column in table.Columns.Skip(2).Take(4)) column.RightAligned();
+        foreach (var file in files)
+        {
+            var protocol = ScreeningCommandSupport.Compile(file);
+            if (protocol.IsLibrary || protocol.Criteria.IsEmpty) continue;
+            var result = ScreeningCommandSupport.Screen(protocol, study, new ScreeningOptions { AsOf = asOf }, cancellationToken);
+            var fairness = ScreeningHtml.FairnessIfPossible(result);
+            var report = Path.Combine(settings.Out, Path.GetFileNameWithoutExtension(file) + ".html");
+            ScreeningHtml.Write(result, report, fairness);
+            var top = result.Attrition.MaxBy(a => a.ExcludedIndependently);
+            var c = result.Counts;
+            table.AddRow(Markup.Escape(protocol.Name), Markup.Escape(protocol.Version ?? "-"), result.Criteria.Count.ToString(),
+                $"[green]{c.Eligible:N0}[/]", $"[red]{c.Ineligible:N0}[/]", $"[yellow]{c.NeedsReview:N0}[/]",
+                top is null ? "-" : $"{Markup.Escape(top.CriterionId)} ({top.ExcludedIndependently:N0})",
+                fairness is null ? "-" : fairness.Flagged.Count().ToString(), result.Elapsed.TotalMilliseconds.ToString("N0"), Markup.Escape(report));
+        }
+        console.Write(table);
+        console.MarkupLine("Open a report in a browser (it needs no network); [bold]protocol explain[/] tells one subject's story, [bold]protocol audit fairness[/] details the subgroups.");
+        return CliApp.Success;
+    }
+
+    private static void EnsurePopulation(string folder, Settings settings, CancellationToken cancellationToken)
+    {
+        var marker = Path.Combine(folder, "dm.xpt");
+        if (File.Exists(marker)) return;
+        var options = new SynthOptions { Subjects = settings.Subjects, Seed = settings.Seed, Format = DataFileFormat.Xpt };
+        var watch = Stopwatch.StartNew();
+        ScreeningCommandSupport.Status.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"Generating {settings.Subjects:N0} synthetic subjects", maxValue: settings.Subjects);
+                PopulationGenerator.Generate(folder, options, new Progress<long>(n => task.Value = n), cancellationToken);
+                task.Value = task.MaxValue;
+            });
+        ScreeningCommandSupport.Status.MarkupLine($"Generated {settings.Subjects:N0} subjects in {watch.Elapsed.TotalSeconds:F1} s.");
+    }
+}

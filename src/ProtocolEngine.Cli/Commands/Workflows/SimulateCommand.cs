@@ -1,0 +1,126 @@
+using System.ComponentModel;
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Hosting;
+using ProtocolEngine.Storage.Workflows;
+using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Workflows.Execution;
+using ProtocolEngine.Workflows.Simulation;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ProtocolEngine.Cli.Commands.Workflows;
+
+/// <summary><c>protocol simulate</c>: runs a scenario of events on a virtual clock and prints the timeline and final states.</summary>
+internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<SimulateCommand.Settings>
+{
+    /// <summary>What to simulate.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>The workflows.</summary>
+        [CommandArgument(0, "<WORKFLOWS>")]
+        [Description("The workflows: a .protocol file (compiled; every workflow block), or a .workflow.json file.")]
+        public string Workflows { get; init; } = "";
+
+        /// <summary>The scenario file.</summary>
+        [CommandOption("--scenario <FILE>")]
+        [Description("The scenario: events on a virtual clock (JSON, see docs/workflows.md).")]
+        public string? Scenario { get; init; }
+
+        /// <summary>Study data the protocol's rules read.</summary>
+        [CommandOption("--data <PATH>")]
+        [Description("Study data (a folder of XPT, Dataset-JSON or CSV datasets): the .protocol's own criteria, conditions and safety rules decide on it.")]
+        public string? Data { get; init; }
+
+        /// <summary>The database to run on.</summary>
+        [CommandOption("--db <PATH>")]
+        [Description("A SQLite file to run on and keep (default: a temporary file, deleted afterwards).")]
+        public string? Db { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            Scenario is null ? ValidationResult.Error("--scenario <FILE> is required.")
+            : Data is not null && !Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase) ? ValidationResult.Error("--data needs a .protocol file: its rules read the data.")
+            : ValidationResult.Success();
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<WorkflowDefinition> defs;
+        Scenario scenario;
+        CompiledProtocol? protocol = null;
+        try
+        {
+            scenario = ProtocolEngine.Workflows.Simulation.Scenario.Parse(await File.ReadAllTextAsync(settings.Scenario!, cancellationToken), settings.Scenario!);
+            if (settings.Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase))
+            {
+                var compiled = protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
+                if (compiled.HasErrors)
+                {
+                    foreach (var d in compiled.Diagnostics.Where(d => d.IsError).Take(10)) console.WriteLine(d.ToString());
+                    throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
+                }
+                var mapped = ProtocolWorkflowMapper.Map(compiled, scenario.TimeZone ?? "UTC");
+                if (mapped.Problems.Count > 0) throw new UserFacingException($"{settings.Workflows}: {string.Join(" ", mapped.Problems)}");
+                if (mapped.Workflows.Count == 0) throw new UserFacingException($"{settings.Workflows} declares no workflow.");
+                defs = mapped.Workflows;
+            }
+            else
+            {
+                defs = DefinitionSerializer.ReadFile(await File.ReadAllTextAsync(settings.Workflows, cancellationToken), settings.Workflows);
+            }
+        }
+        catch (FormatException ex) { throw new UserFacingException(ex.Message); }
+        foreach (var d in defs)
+            if (d.Validate() is { Count: > 0 } problems) throw new UserFacingException($"{settings.Workflows}: workflow {d.Name}: {string.Join(" ", problems)}");
+
+        Func<NodaTime.IClock, ScenarioRuleHost, IWorkflowRuleHost>? ruleHost = null;
+        if (settings.Data is not null && protocol is not null)
+        {
+            var study = Data.DataCommandSupport.Load(settings.Data, new StudyLoadOptions(), quiet: false).Data;
+            ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
+        }
+        string? temp = settings.Db is null ? Path.Combine(Path.GetTempPath(), $"protocol-simulate-{Guid.NewGuid():N}") : null;
+        if (temp is not null) Directory.CreateDirectory(temp);
+        try
+        {
+            var store = new SqliteWorkflowStore(settings.Db ?? Path.Combine(temp!, "simulation.db"));
+            await store.MigrateAsync(cancellationToken);
+            SimulationReport report = null!;
+            await console.Progress().StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("Simulating", maxValue: Math.Max(1, scenario.Events.Count));
+                try { report = await ScenarioRunner.RunAsync(defs, scenario, store, (done, _) => task.Value = done, ruleHost, cancellationToken); }
+                catch (FormatException ex) { throw new UserFacingException($"{settings.Scenario}: {ex.Message}"); }
+                task.Value = task.MaxValue;
+            });
+            Print(report);
+            return report.Problems.Count == 0 ? CliApp.Success : CliApp.Findings;
+        }
+        finally
+        {
+            if (temp is not null)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                try { Directory.Delete(temp, true); } catch (IOException) { }
+            }
+        }
+    }
+
+    private void Print(SimulationReport report)
+    {
+        console.Write(new Rule("Timeline"));
+        var timeline = new Table().AddColumns("When", "Instance", "Workflow", "What");
+        foreach (var l in report.Timeline) timeline.AddRow(l.Offset, Markup.Escape(l.Key), l.Workflow, Markup.Escape(l.What));
+        console.Write(timeline);
+        console.Write(new Rule("Final states"));
+        var finals = new Table().AddColumns("Instance", "Workflow", "State", "Status");
+        foreach (var f in report.Finals) finals.AddRow(Markup.Escape(f.Key), f.Workflow, f.State, f.Status);
+        console.Write(finals);
+        foreach (var u in report.Unmatched) console.MarkupLineInterpolated($"[yellow]Unmatched event kept:[/] {u.Name} for {u.CorrelationKey}");
+        foreach (var c in report.Unevaluated) console.MarkupLineInterpolated($"[yellow]Not evaluated (treated as unknown):[/] {c} (give it a value under \"conditions\" in the scenario)");
+        foreach (var p in report.Problems) console.MarkupLineInterpolated($"[red]Problem:[/] {p}");
+        if (report.Problems.Count == 0) console.MarkupLine("[green]Every expectation met.[/]");
+    }
+}

@@ -1,0 +1,20 @@
+namespace ProtocolEngine.Runtime.Evaluation;
+
+/// <summary>
+/// A list that knows whether it may be missing elements for want of data: a subject's records of a domain the
+/// subject has none in (or the study lacks), or a query whose filter was null for some record. Under
+/// <see cref="EvaluationContext.MissingDataIsUnknown"/>, exists and Count over such a list are null rather than
+/// false and a count: absence of records is not evidence of absence.
+/// </summary>
+public interface IUncertainList
+{
+    /// <summary>True when elements may be missing for want of data.</summary>
+    bool Uncertain { get; }
+}
+
+/// <summary>The elements a query collected, and whether any record was dropped for want of data (its filter was null) or a source had no records.</summary>
+public sealed class QueryResultList : List<object?>, IUncertainList
+{
+    /// <inheritdoc />
+    public bool Uncertain { get; set; }
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Screening.Reports;
+
+/// <summary>
+/// Writes a screening as JSON: {protocol, version, hash, asOf, phase, data, criteria, subjects:[{usubjid, status,
+/// reasons, criteria:[{id, kind, outcome, ruleOutcome, cause, hash, recorded, error, missing, evidence}]}],
+/// attrition, criteriaCounts, counts, notes}. Written as a stream, so a million subjects never sit in memory as text.
+/// </summary>
+public static class ScreeningJson
+{
+    /// <summary>Writes the screening (and the fairness audit, when given) to a stream as UTF-8 JSON.</summary>
+    public static void Write(ScreeningResult result, Stream stream, FairnessReport? fairness = null, bool indented = true)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteString("protocol", result.Protocol.Name);
+        w.WriteString("version", result.Protocol.Version);
+        w.WriteString("hash", result.Protocol.ContentHash);
+        w.WriteString("asOf", result.AsOf.ToIsoString());
+        if (result.Phase is null) w.WriteNull("phase");
+        else w.WriteString("phase", result.Phase);
+        w.WriteStartObject("data");
+        w.WriteString("source", result.Study.Source);
+        w.WriteNumber("subjects", result.SubjectCount);
+        w.WriteBoolean("evidence", result.HasEvidence);
+        w.WriteEndObject();
+
+        w.WriteStartArray("criteria");
+        foreach (var c in result.Criteria)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", c.Id);
+            w.WriteString("kind", Kind(c.Kind));
+            w.WriteString("text", c.Title);
+            if (c.Phase is { } phase) w.WriteString("phase", phase);
+            if (c.AttestedBy is { } role) w.WriteString("attestedBy", role.Name);
+            w.WriteString("hash", c.Hash);
+            w.WriteString("rule", c.Text);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("subjects");
+        foreach (var subject in result.Subjects())
+        {
+            w.WriteStartObject();
+            w.WriteString("usubjid", subject.SubjectId);
+            w.WriteString("status", subject.Status.ToString());
+            w.WriteStartArray("reasons");
+            foreach (var reason in subject.Reasons) w.WriteStringValue(reason);
+            w.WriteEndArray();
+            w.WriteStartArray("criteria");
+            foreach (var c in subject.Criteria) WriteCriterion(w, c);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("attrition");
+        foreach (var step in result.Attrition)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", step.CriterionId);
+            w.WriteString("kind", Kind(step.Kind));
+            w.WriteNumber("remaining", step.Remaining);
+            w.WriteNumber("excludedHere", step.ExcludedHere);
+            w.WriteNumber("excludedIndependently", step.ExcludedIndependently);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("criteriaCounts");
+        foreach (var s in result.CriterionSummaries)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", s.Criterion.Id);
+            w.WriteNumber("met", s.Met);
+            w.WriteNumber("notMet", s.NotMet);
+            w.WriteNumber("unknown", s.Unknown);
+            w.WriteNumber("attested", s.Attested);
+            w.WriteNumber("recorded", s.Recorded);
+            w.WriteNumber("discrepancies", s.Discrepancies);
+            w.WriteNumber("errors", s.Errors);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        var counts = result.Counts;
+        w.WriteStartObject("counts");
+        w.WriteNumber("subjects", counts.Subjects);
+        w.WriteNumber("eligible", counts.Eligible);
+        w.WriteNumber("ineligible", counts.Ineligible);
+        w.WriteNumber("needsReview", counts.NeedsReview);
+        w.WriteNumber("awaitingAttestationOnly", counts.AwaitingAttestationOnly);
+        w.WriteNumber("withDiscrepancy", counts.WithDiscrepancy);
+        w.WriteNumber("withError", counts.WithError);
+        w.WriteEndObject();
+
+        if (fairness is not null) FairnessJson.Write(w, fairness);
+
+        w.WriteStartArray("notes");
+        foreach (var note in result.Determinations.Notes) w.WriteStringValue(note);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteCriterion(Utf8JsonWriter w, CriterionResult c)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", c.Id);
+        w.WriteString("kind", Kind(c.Kind));
+        w.WriteString("outcome", c.Outcome.ToString());
+        if (c.RuleOutcome != c.Outcome) w.WriteString("ruleOutcome", c.RuleOutcome.ToString());
+        w.WriteString("cause", Cause(c.Cause));
+        w.WriteString("hash", c.Criterion.Hash);
+        if (c.Recorded is { } r)
+        {
+            w.WriteStartObject("recorded");
+            w.WriteString("domain", "IE");
+            if (r.Sequence is double seq) w.WriteNumber("IESEQ", seq);
+            w.WriteString("IETESTCD", r.CriterionId);
+            if (r.Category is not null) w.WriteString("IECAT", r.Category);
+            w.WriteString("IEORRES", r.Result);
+            w.WriteString("IEDTC", r.Date);
+            w.WriteString("outcome", r.Outcome.ToString());
+            w.WriteEndObject();
+        }
+        if (c.Error is { } e)
+        {
+            w.WriteStartObject("error");
+            w.WriteString("code", e.Code);
+            w.WriteString("message", e.Message);
+            w.WriteEndObject();
+        }
+        if (!ScreeningResult.IsPassing(c.Kind, c.Outcome)) w.WriteString("reason", c.Reason);
+        var missing = c.MissingData;
+        if (missing.Count > 0)
+        {
+            w.WriteStartArray("missing");
+            foreach (var m in missing) w.WriteStringValue(m);
+            w.WriteEndArray();
+        }
+        w.WriteStartArray("evidence");
+        foreach (var item in c.Evidence) WriteEvidence(w, item);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes one evidence item: a value read (domain, USUBJID, sequence, variable, value), a search, or a missing domain.</summary>
+    public static void WriteEvidence(Utf8JsonWriter w, EvidenceItem item)
+    {
+        w.WriteStartObject();
+        w.WriteString("domain", item.Domain);
+        switch (item.Kind)
+        {
+            case EvidenceKind.Searched:
+                w.WriteNumber("searched", Convert.ToInt32(item.Value, CultureInfo.InvariantCulture));
+                break;
+            case EvidenceKind.DomainMissing:
+                w.WriteBoolean("domainMissing", true);
+                break;
+            default:
+                w.WriteString("usubjid", item.SubjectId);
+                if (item.Sequence is double seq) w.WriteNumber("seq", seq);
+                else w.WriteNull("seq");
+                w.WriteString("variable", item.Variable);
+                w.WritePropertyName("value");
+                WriteValue(w, item.Value);
+                break;
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes a rule value as JSON: numbers as numbers, dates as ISO 8601 text, anything else as its CQL text.</summary>
+    public static void WriteValue(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null: w.WriteNullValue(); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
+            case decimal m: w.WriteNumberValue(m); break;
+            case int i: w.WriteNumberValue(i); break;
+            case long l: w.WriteNumberValue(l); break;
+            case string s: w.WriteStringValue(s); break;
+            default: w.WriteStringValue(ValueText.Of(value)); break;
+        }
+    }
+
+    /// <summary>"inclusion" or "exclusion".</summary>
+    public static string Kind(CriterionKind kind) => kind == CriterionKind.Inclusion ? "inclusion" : "exclusion";
+
+    internal static string Cause(OutcomeCause cause) => cause switch
+    {
+        OutcomeCause.Rule => "rule",
+        OutcomeCause.NullResult => "nullResult",
+        OutcomeCause.RuntimeError => "runtimeError",
+        OutcomeCause.DomainMissing => "domainMissing",
+        OutcomeCause.NoSubjectRecords => "noSubjectRecords",
+        OutcomeCause.VariableMissing => "variableMissing",
+        OutcomeCause.AwaitingAttestation => "awaitingAttestation",
+        OutcomeCause.RecordedDetermination => "recordedDetermination",
+        OutcomeCause.RuleAndRecordAgree => "ruleAndRecordAgree",
+        _ => "discrepancy",
+    };
+}

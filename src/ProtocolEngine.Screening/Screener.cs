@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Screening;
+
+/// <summary>
+/// Screens a population against a protocol's criteria: every criterion of every subject yields Met, NotMet,
+/// Unknown or Attested with its evidence, and every subject a status. Subjects are evaluated in parallel, one
+/// evaluation context per worker, straight over the study's per-subject view.
+/// </summary>
+public static class Screener
+{
+    private const int ChunkSize = 256;
+
+    /// <summary>Screens every subject of <paramref name="study"/>.</summary>
+    /// <exception cref="ArgumentException">The protocol has errors, or the phase asked for has no criteria.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public static ScreeningResult Screen(CompiledProtocol protocol, StudyData study, ScreeningOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ScreeningOptions();
+        var executable = ExecutableProtocol.For(protocol);
+        var criteria = SelectCriteria(executable, options.Phase);
+        var asOf = options.AsOf ?? CqlDateTime.FromDateTime(DateTime.UtcNow.Date, DateTimePrecision.Day, null);
+        var determinations = options.UseRecordedDeterminations
+            ? RecordedDeterminations.FromStudy(study, protocol.Criteria.ToDictionary(c => c.Id, c => c.Kind, StringComparer.Ordinal))
+            : RecordedDeterminations.None;
+
+        var subjects = SelectSubjects(study, options.Subjects);
+        var run = new Run(executable, study, subjects, criteria, asOf, determinations, options);
+        var clock = Stopwatch.StartNew();
+        int done = 0;
+        Parallel.ForEach(
+            Partitioner.Create(0, subjects.Length, ChunkSize),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
+            () => new Worker(run),
+            (range, _, worker) =>
+            {
+                for (int row = range.Item1; row < range.Item2; row++) worker.Evaluate(row);
+                int total = Interlocked.Add(ref done, range.Item2 - range.Item1);
+                options.Progress?.Report(total);
+                return worker;
+            },
+            _ => { });
+        clock.Stop();
+        return run.Finish(protocol, clock.Elapsed);
+    }
+
+    private static int[] SelectSubjects(StudyData study, IReadOnlyList<string>? wanted)
+    {
+        if (wanted is null) return [.. Enumerable.Range(0, study.SubjectCount)];
+        var indexes = new int[wanted.Count];
+        for (int i = 0; i < wanted.Count; i++)
+        {
+            indexes[i] = study.IndexOfSubject(wanted[i]);
+            if (indexes[i] < 0)
+                throw new ArgumentException($"No subject {wanted[i]} in the study ({study.SubjectCount:N0} subjects in DM{(study.SubjectCount > 0 ? $", for example {study.SubjectIds[0]}" : "")}).");
+        }
+        return indexes;
+    }
+
+    private static ExecutableCriterion[] SelectCriteria(ExecutableProtocol executable, string? phase)
+    {
+        if (phase is null) return [.. executable.Criteria];
+        var selected = executable.Criteria.Where(c => string.Equals(c.Criterion.Phase, phase, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (selected.Length == 0)
+        {
+            var phases = executable.Criteria.Select(c => c.Criterion.Phase).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            throw new ArgumentException(phases.Count == 0
+                ? $"No criterion has phase '{phase}': the protocol's criteria declare no phases."
+                : $"No criterion has phase '{phase}'; the protocol's phases are {string.Join(", ", phases)}.");
+        }
+        return selected;
+    }
+
+    /// <summary>The shared state of one screening run: outcomes are written to flat arrays, one cell per subject and criterion.</summary>
+    internal sealed class Run
+    {
+        public Run(ExecutableProtocol executable, StudyData study, int[] subjects, ExecutableCriterion[] criteria, CqlDateTime asOf, RecordedDeterminations determinations, ScreeningOptions options)
+        {
+            Executable = executable;
+            Study = study;
+            Subjects = subjects;
+            Criteria = criteria;
+            AsOf = asOf;
+            Determinations = determinations;
+            Options = options;
+            int cells = checked(subjects.Length * criteria.Length);
+            Outcomes = new byte[cells];
+            RuleOutcomes = new byte[cells];
+            Causes = new byte[cells];
+            Statuses = new byte[subjects.Length];
+            Evidence = options.RecordEvidence ? new EvidenceItem[]?[cells] : null;
+        }
+
+        public ExecutableProtocol Executable { get; }
+        public StudyData Study { get; }
+        public int[] Subjects { get; }
+        public ExecutableCriterion[] Criteria { get; }
+        public CqlDateTime AsOf { get; }
+        public RecordedDeterminations Determinations { get; }
+        public ScreeningOptions Options { get; }
+        public byte[] Outcomes { get; }
+        public byte[] RuleOutcomes { get; }
+        public byte[] Causes { get; }
+        public byte[] Statuses { get; }
+        public EvidenceItem[]?[]? Evidence { get; }
+        public ConcurrentDictionary<int, Diagnostic> Errors { get; } = new();
+        public ConcurrentDictionary<int, DataGap[]> DataGaps { get; } = new();
+
+        public ScreeningResult Finish(CompiledProtocol protocol, TimeSpan elapsed) =>
+            new(protocol, Study, Subjects, [.. Criteria.Select(c => c.Criterion)], AsOf, Options.Phase, Outcomes, RuleOutcomes, Causes, Statuses,
+                Evidence, new Dictionary<int, Diagnostic>(Errors), new Dictionary<int, DataGap[]>(DataGaps), Determinations, elapsed);
+    }
+
+    /// <summary>One thread's evaluation context and evidence recorder.</summary>
+    private sealed class Worker
+    {
+        private readonly Run _run;
+        private readonly EvaluationContext _ctx;
+        private readonly EvidenceRecorder? _recorder;
+        private readonly StudyBinding _binding;
+
+        public Worker(Run run)
+        {
+            _run = run;
+            _ctx = run.Executable.CreateContext(run.Study, run.AsOf, run.Options.Limits);
+            // exists and Count over records absent for want of data are Unknown, never a silent false.
+            _ctx.MissingDataIsUnknown = true;
+            _binding = _ctx.Binding!;
+            if (run.Options.RecordEvidence) _recorder = new EvidenceRecorder { Capacity = run.Options.EvidenceCapacity };
+        }
+
+        public void Evaluate(int row)
+        {
+            var criteria = _run.Criteria;
+            int k = criteria.Length;
+            int subject = _run.Subjects[row];
+            _ctx.BeginSubject(subject);
+            var subjectId = _run.Study.SubjectIds[subject];
+            bool failing = false, discrepancy = false, undecided = false;
+            for (int j = 0; j < k; j++)
+            {
+                var criterion = criteria[j];
+                int cell = row * k + j;
+                CriterionOutcome rule;
+                OutcomeCause cause;
+                if (criterion.Rule is null)
+                {
+                    rule = CriterionOutcome.Attested;
+                    cause = OutcomeCause.AwaitingAttestation;
+                }
+                else
+                {
+                    (rule, cause) = EvaluateRule(criterion, subject, cell);
+                }
+
+                var outcome = rule;
+                if (_run.Determinations.Count > 0 && _run.Determinations.Find(subjectId, criterion.Criterion.Id) is { } recorded)
+                {
+                    if (rule is CriterionOutcome.Unknown or CriterionOutcome.Attested)
+                    {
+                        outcome = recorded.Outcome;
+                        cause = OutcomeCause.RecordedDetermination;
+                    }
+                    else if (rule == recorded.Outcome)
+                    {
+                        cause = OutcomeCause.RuleAndRecordAgree;
+                    }
+                    else
+                    {
+                        outcome = CriterionOutcome.Unknown;
+                        cause = OutcomeCause.Discrepancy;
+                        discrepancy = true;
+                    }
+                }
+
+                _run.RuleOutcomes[cell] = (byte)rule;
+                _run.Outcomes[cell] = (byte)outcome;
+                _run.Causes[cell] = (byte)cause;
+                if (ScreeningResult.IsFailing(criterion.Criterion.Kind, outcome)) failing = true;
+                else if (!ScreeningResult.IsPassing(criterion.Criterion.Kind, outcome)) undecided = true;
+            }
+            _run.Statuses[row] = (byte)(discrepancy ? EligibilityStatus.NeedsReview
+                : failing ? EligibilityStatus.Ineligible
+                : undecided ? EligibilityStatus.NeedsReview
+                : EligibilityStatus.Eligible);
+        }
+
+        private (CriterionOutcome, OutcomeCause) EvaluateRule(ExecutableCriterion criterion, int subject, int cell)
+        {
+            if (_recorder is not null)
+            {
+                _recorder.Reset();
+                _ctx.Evidence = _recorder;
+            }
+            var bound = criterion.Criterion;
+            var result = RuleRunner.Run(_ctx, criterion.Rule!, bound.Id, bound.Syntax.Span, bound.Source);
+            CriterionOutcome rule;
+            OutcomeCause cause;
+            if (!result.Succeeded)
+            {
+                _run.Errors[cell] = result.Error!;
+                rule = CriterionOutcome.Unknown;
+                cause = OutcomeCause.RuntimeError;
+            }
+            else if (result.Value is bool value)
+            {
+                rule = value ? CriterionOutcome.Met : CriterionOutcome.NotMet;
+                cause = OutcomeCause.Rule;
+            }
+            else
+            {
+                rule = CriterionOutcome.Unknown;
+                cause = OutcomeCause.NullResult;
+            }
+
+            // Say which data were missing when the rule could not decide: a domain or variable the study lacks, or a
+            // domain in which this subject has no records. (A rule that decided despite them decided on other data.)
+            if (cause == OutcomeCause.NullResult && FindGaps(subject) is { } gaps)
+            {
+                _run.DataGaps[cell] = gaps;
+                cause = gaps.Any(g => g.Kind == DataGapKind.DomainMissing) ? OutcomeCause.DomainMissing
+                    : gaps.Any(g => g.Kind == DataGapKind.NoSubjectRecords) ? OutcomeCause.NoSubjectRecords
+                    : OutcomeCause.VariableMissing;
+            }
+
+            if (_recorder is not null)
+            {
+                _run.Evidence![cell] = [.. _recorder.Items];
+                _ctx.Evidence = null;
+            }
+            return (rule, cause);
+        }
+
+        private DataGap[]? FindGaps(int subject)
+        {
+            List<DataGap>? gaps = null;
+            if (_ctx.DomainsReadByRule is var read and not 0)
+            {
+                foreach (int slot in _ctx.DomainSlots(read))
+                {
+                    var table = _binding.Domains[slot];
+                    if (table is null)
+                        (gaps ??= []).Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
+                    else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0)
+                        (gaps ??= []).Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
+                }
+            }
+            if (_ctx.MissingVariablesRead.Count > 0)
+                foreach (var variable in _ctx.MissingVariablesRead.Order(StringComparer.Ordinal))
+                    (gaps ??= []).Add(new DataGap(DataGapKind.VariableMissing, variable));
+            return gaps?.ToArray();
+        }
+    }
+}

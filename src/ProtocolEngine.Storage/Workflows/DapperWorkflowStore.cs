@@ -1,0 +1,254 @@
+using System.Data.Common;
+using Dapper;
+using NodaTime;
+using ProtocolEngine.Storage.Schema;
+using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Workflows.Journal;
+using ProtocolEngine.Workflows.Persistence;
+
+namespace ProtocolEngine.Storage.Workflows;
+
+/// <summary>The workflow store on Dapper: one implementation, a <see cref="SqlDialect"/> for what differs.</summary>
+public abstract class DapperWorkflowStore : IWorkflowStore
+{
+    static DapperWorkflowStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>Creates a store for a dialect.</summary>
+    protected DapperWorkflowStore(SqlDialect dialect) => Dialect = dialect;
+
+    /// <summary>The dialect.</summary>
+    public SqlDialect Dialect { get; }
+
+    /// <inheritdoc />
+    public string Provider => Dialect.Name;
+
+    /// <summary>Opens a connection ready for use (pragmas applied).</summary>
+    protected internal abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>Begins a transaction on an open connection.</summary>
+    protected internal virtual async Task<DbTransaction> BeginTransactionAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+
+    /// <summary>True for a unique-constraint violation.</summary>
+    protected internal abstract bool IsUniqueViolation(Exception exception);
+
+    /// <inheritdoc />
+    public abstract bool IsTransient(Exception exception);
+
+    /// <summary>Statements run once after the schema is created (WAL mode, ...).</summary>
+    protected virtual IEnumerable<string> AfterMigration() => [];
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        await using (var tx = await BeginTransactionAsync(conn, ct))
+        {
+            if (Dialect.MigrationLock.Length > 0) await conn.ExecuteAsync(Dialect.MigrationLock, transaction: tx);
+            await conn.ExecuteAsync(Dialect.CreateVersionTable(), transaction: tx);
+            var applied = (await conn.QueryAsync<long>("SELECT version FROM wf_schema_version", transaction: tx)).ToHashSet();
+            foreach (var m in WorkflowSchema.Migrations)
+            {
+                if (applied.Contains(m.Version)) continue;
+                foreach (var table in m.Tables)
+                    foreach (var sql in Dialect.CreateTable(table)) await conn.ExecuteAsync(sql, transaction: tx);
+                if (m.Version == 1)
+                    foreach (var sql in Dialect.JournalAppendOnly()) await conn.ExecuteAsync(sql, transaction: tx);
+                await conn.ExecuteAsync("INSERT INTO wf_schema_version (version, description, applied_at) VALUES (@v, @d, @at)",
+                    new { v = (long)m.Version, d = m.Description, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx);
+            }
+            await tx.CommitAsync(ct);
+        }
+        foreach (var sql in AfterMigration()) await conn.ExecuteAsync(sql);
+    }
+
+    /// <summary>The schema versions applied.</summary>
+    public async Task<IReadOnlyList<long>> AppliedVersionsAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<long>("SELECT version FROM wf_schema_version ORDER BY version")).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IWorkflowTransaction> BeginAsync(CancellationToken ct = default)
+    {
+        var conn = await OpenAsync(ct);
+        try
+        {
+            var tx = await BeginTransactionAsync(conn, ct);
+            return new DapperWorkflowTransaction(this, conn, tx);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<DefinitionRecord> SaveDefinitionAsync(WorkflowDefinition definition, DefinitionStatus status, Instant now, CancellationToken ct = default)
+    {
+        var body = DefinitionSerializer.ToJson(definition);
+        var hash = DefinitionSerializer.Sha256Hex(body);
+        for (int attempt = 1; ; attempt++)
+        {
+            await using var conn = await OpenAsync(ct);
+            await using var tx = await BeginTransactionAsync(conn, ct);
+            try
+            {
+                var existing = await conn.QuerySingleOrDefaultAsync<DefinitionRow>(
+                    "SELECT * FROM wf_definitions WHERE name = @name AND content_hash = @hash", new { name = definition.Name, hash }, tx);
+                if (existing is null)
+                {
+                    await conn.ExecuteAsync(Dialect.InsertDefinition,
+                        new { name = definition.Name, hash, status = status == DefinitionStatus.Published ? "published" : "draft", body, now = Rows.Ms(now) }, tx);
+                    existing = await conn.QuerySingleAsync<DefinitionRow>(
+                        "SELECT * FROM wf_definitions WHERE name = @name AND content_hash = @hash", new { name = definition.Name, hash }, tx);
+                }
+                await tx.CommitAsync(ct);
+                return existing.ToRecord();
+            }
+            catch (Exception ex) when (attempt < 5 && (IsUniqueViolation(ex) || IsTransient(ex)))
+            {
+                // Another process saved a version of the same name at the same moment: read again.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task PublishDefinitionAsync(string definitionId, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        await conn.ExecuteAsync("UPDATE wf_definitions SET status = 'published' WHERE id = @id", new { id = definitionId });
+    }
+
+    /// <inheritdoc />
+    public async Task<DefinitionRecord?> GetDefinitionAsync(string definitionId, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QuerySingleOrDefaultAsync<DefinitionRow>("SELECT * FROM wf_definitions WHERE id = @id", new { id = definitionId }))?.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DefinitionRecord>> ListDefinitionsAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<DefinitionRow>("SELECT * FROM wf_definitions ORDER BY name, version")).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QuerySingleOrDefaultAsync<InstanceRow>("SELECT * FROM wf_instances WHERE id = @id", new { id = instanceId }))?.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string? workflow = null, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        var sql = workflow is null ? "SELECT * FROM wf_instances ORDER BY id" : "SELECT * FROM wf_instances WHERE workflow = @workflow ORDER BY id";
+        return (await conn.QueryAsync<InstanceRow>(sql, new { workflow })).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListInstanceIdsAsync(string? afterId, int limit, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<string>(Dialect.ListInstanceIds, new { after = afterId ?? "", limit = (long)limit })).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TaskRecord>> ListTasksAsync(string? instanceId = null, string? status = null, int limit = 10_000, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        var where = new List<string>();
+        if (instanceId is not null) where.Add("instance_id = @instanceId");
+        if (status is not null) where.Add("status = @status");
+        var sql = "SELECT * FROM wf_tasks" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at, id";
+        return (await conn.QueryAsync<TaskRow>(sql, new { instanceId, status })).Take(limit).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<TaskRecord?> GetTaskAsync(string taskId, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QuerySingleOrDefaultAsync<TaskRow>("SELECT * FROM wf_tasks WHERE id = @id", new { id = taskId }))?.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<JournalRow>("SELECT * FROM wf_journal WHERE instance_id = @id ORDER BY seq", new { id = instanceId })).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalSinceAsync(Instant since, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<JournalRow>("SELECT * FROM wf_journal WHERE at >= @since ORDER BY at, instance_id, seq", new { since = Rows.Ms(since) }))
+            .Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<OutboxMessage>> ListOutboxAsync(string? instanceId = null, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        var sql = instanceId is null ? "SELECT * FROM wf_outbox ORDER BY created_at, dedupe_key" : "SELECT * FROM wf_outbox WHERE instance_id = @instanceId ORDER BY created_at, dedupe_key";
+        return (await conn.QueryAsync<OutboxRow>(sql, new { instanceId })).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<OutboxMessage>> ListUndispatchedOutboxAsync(int limit, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<OutboxRow>("SELECT * FROM wf_outbox WHERE dispatched_at IS NULL ORDER BY created_at, dedupe_key"))
+            .Take(limit).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> MarkOutboxDispatchedAsync(string messageId, Instant at, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return await conn.ExecuteAsync("UPDATE wf_outbox SET dispatched_at = @at WHERE id = @id AND dispatched_at IS NULL", new { id = messageId, at = Rows.Ms(at) }) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SignatureRecord>> ListSignaturesAsync(string taskId, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<SignatureRow>("SELECT * FROM wf_signatures WHERE task_id = @taskId ORDER BY signed_at", new { taskId })).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WaitRecord>> ListWaitsAsync(string? instanceId = null, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        var sql = instanceId is null ? "SELECT * FROM wf_waits ORDER BY created_at, id" : "SELECT * FROM wf_waits WHERE instance_id = @instanceId ORDER BY created_at, id";
+        return (await conn.QueryAsync<WaitRow>(sql, new { instanceId })).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<Instant?> NextDueAtAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        var ms = await conn.ExecuteScalarAsync<long?>(Dialect.NextDueAt);
+        return ms is { } v ? Rows.At(v) : null;
+    }
+
+    /// <summary>How many journal entries record an action (monitoring and benchmarks).</summary>
+    public async Task<long> CountJournalEntriesAsync(string action, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM wf_journal WHERE action = @action", new { action });
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<UnmatchedEvent>> ListUnmatchedEventsAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QueryAsync<UnmatchedRow>("SELECT * FROM wf_unmatched_events ORDER BY received_at, id"))
+            .Select(r => new UnmatchedEvent(r.Id, r.Name, r.CorrelationKey, r.Payload, Rows.At(r.ReceivedAt))).ToList();
+    }
+}

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using System.Reflection;
+using Dapper;
+using NodaTime;
+using ProtocolEngine.Workflows.Journal;
+using ProtocolEngine.Workflows.Persistence;
+
+namespace ProtocolEngine.Storage.Workflows;
+
+/// <summary>
+/// One transaction on one connection; everything a step writes goes through it. Where the provider batches
+/// (PostgreSQL, SQL Server), inserts wait and travel with the next statement in one round trip; reads see them because
+/// every read sends what waits first.
+/// </summary>
+internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbConnection connection, DbTransaction transaction) : IWorkflowTransaction
+{
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesOf = new();
+    private readonly List<(string Sql, object Args)> _pending = [];
+    private readonly Dictionary<string, InstanceRow> _claimed = new(StringComparer.Ordinal);
+    private readonly bool _batching = connection.CanCreateBatch;
+    private bool _done;
+
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        await FlushAsync();
+        await transaction.CommitAsync(ct);
+        _done = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_done)
+        {
+            try { await transaction.RollbackAsync(); }
+            catch (DbException) { /* The connection broke; the database rolls back on its own. */ }
+            catch (InvalidOperationException) { /* Already completed or zombied by the provider. */ }
+        }
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+
+    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, transaction);
+
+    private async Task<CommandDefinition> ReadAsync(string sql, object? args = null)
+    {
+        await FlushAsync();
+        return Cmd(sql, args);
+    }
+
+    /// <summary>An insert whose result nobody needs: batched where possible.</summary>
+    private Task BufferAsync(string sql, object args)
+    {
+        if (!_batching) return connection.ExecuteAsync(Cmd(sql, args));
+        _pending.Add((sql, args));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A statement whose row count matters, sent together with the waiting inserts.</summary>
+    private async Task<int> ExecuteAsync(string sql, object args)
+    {
+        if (_pending.Count == 0) return await connection.ExecuteAsync(Cmd(sql, args));
+        _pending.Add((sql, args));
+        return await SendBatchAsync();
+    }
+
+    private async Task FlushAsync()
+    {
+        if (_pending.Count > 0) await SendBatchAsync();
+    }
+
+    private async Task<int> SendBatchAsync()
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var (sql, args) in _pending)
+        {
+            var cmd = batch.CreateBatchCommand();
+            cmd.CommandText = sql;
+            foreach (var (name, value, type) in Arguments(args))
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value ?? DBNull.Value;
+                p.DbType = type;
+                cmd.Parameters.Add(p);
+            }
+            batch.BatchCommands.Add(cmd);
+        }
+        _pending.Clear();
+        await batch.ExecuteNonQueryAsync();
+        return batch.BatchCommands[^1].RecordsAffected;
+    }
+
+    private static IEnumerable<(string Name, object? Value, DbType Type)> Arguments(object args)
+    {
+        if (args is IReadOnlyDictionary<string, object?> map)
+        {
+            foreach (var (k, v) in map) yield return (k, v, v is long ? DbType.Int64 : DbType.String);
+            yield break;
+        }
+        foreach (var p in PropertiesOf.GetOrAdd(args.GetType(), t => t.GetProperties()))
+        {
+            var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            yield return (p.Name, p.GetValue(args), t == typeof(long) ? DbType.Int64 : DbType.String);
+        }
+    }
+
+    private static Dictionary<string, object?> With(object args, string name, object? value)
+    {
+        var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in PropertiesOf.GetOrAdd(args.GetType(), t => t.GetProperties())) d[p.Name] = p.GetValue(args);
+        d[name] = value;
+        return d;
+    }
+
+    public async Task<CommandRecord?> FindCommandAsync(string idempotencyKey)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<CommandRow>(await ReadAsync(SqlText.FindCommand, new { key = idempotencyKey }));
+        return row is null ? null : new CommandRecord(row.IdempotencyKey, row.InstanceId, row.Kind, row.Result, Rows.At(row.CreatedAt));
+    }
+
+    public async Task InsertCommandAsync(CommandRecord command)
+    {
+        try
+        {
+            await ExecuteAsync(SqlText.InsertCommand, new { command.IdempotencyKey, command.InstanceId, command.Kind, command.Result, at = Rows.Ms(command.CreatedAt) });
+        }
+        catch (Exception ex) when (store.IsUniqueViolation(ex))
+        {
+            throw new DuplicateCommandException(command.IdempotencyKey);
+        }
+    }
+
+    public async Task<InstanceRecord?> LockInstanceAsync(string instanceId)
+    {
+        // A timer claim already read and locked the instance row with the timer.
+        if (_claimed.Remove(instanceId, out var row)) return row.ToRecord();
+        return (await connection.QuerySingleOrDefaultAsync<InstanceRow>(await ReadAsync(store.Dialect.LockInstance, new { id = instanceId })))?.ToRecord();
+    }
+
+    public async Task<InstanceRecord?> FindInstanceAsync(string workflow, string correlationKey) =>
+        (await connection.QuerySingleOrDefaultAsync<InstanceRow>(await ReadAsync(store.Dialect.FindInstance, new { workflow, key = correlationKey })))?.ToRecord();
+
+    public async Task InsertInstanceAsync(InstanceRecord instance)
+    {
+        try
+        {
+            await ExecuteAsync(SqlText.InsertInstance, InstanceRow.Params(instance));
+        }
+        catch (Exception ex) when (store.IsUniqueViolation(ex))
+        {
+            throw new ConcurrencyException($"An instance of {instance.Workflow} for {instance.CorrelationKey} was started concurrently.");
+        }
+    }
+
+    public async Task UpdateInstanceAsync(InstanceRecord instance, long expectedVersion)
+    {
+        int n = await ExecuteAsync(SqlText.UpdateInstance, With(InstanceRow.Params(instance), "expected", expectedVersion));
+        if (n != 1) throw new ConcurrencyException($"Instance {instance.Id} was changed by another step (expected version {expectedVersion}).");
+    }
+
+    public Task AppendJournalAsync(JournalEntry e) =>
+        BufferAsync(SqlText.InsertJournal, new { e.InstanceId, e.Sequence, at = Rows.Ms(e.At), e.Actor, e.Action, e.OldValue, e.NewValue, e.RuleHashes, e.Detail, e.PreviousHash, e.Hash });
+
+    public Task InsertOutboxAsync(OutboxMessage m) =>
+        BufferAsync(SqlText.InsertOutbox, new { m.Id, m.InstanceId, m.Kind, m.DedupeKey, m.Recipient, m.Payload, at = Rows.Ms(m.CreatedAt) });
+
+    public Task InsertWaitAsync(WaitRecord wait) => BufferAsync(SqlText.InsertWait, WaitRow.Params(wait));
+
+    public async Task<bool> CloseWaitAsync(string waitId, string status, Instant at) =>
+        await ExecuteAsync(SqlText.CloseWait, new { id = waitId, status, at = Rows.Ms(at) }) == 1;
+
+    public Task<int> CancelStateWaitsAsync(string instanceId, string state, Instant at) =>
+        ExecuteAsync(SqlText.CancelStateWaits, new { instance = instanceId, state, at = Rows.Ms(at) });
+
+    public Task<int> CancelTaskWaitsAsync(string taskId, Instant at) =>
+        ExecuteAsync(SqlText.CancelTaskWaits, new { task = taskId, at = Rows.Ms(at) });
+
+    public async Task<IReadOnlyList<WaitRecord>> ClaimDueTimersAsync(Instant now, int max)
+    {
+        var rows = await connection.QueryAsync<WaitRow, InstanceRow, (WaitRow Wait, InstanceRow Instance)>(
+            await ReadAsync(store.Dialect.ClaimDueTimers, new { now = Rows.Ms(now), max = (long)max }), (w, i) => (w, i), splitOn: "id");
+        var list = new List<WaitRecord>();
+        foreach (var (w, i) in rows)
+        {
+            _claimed[i.Id] = i;
+            list.Add(w.ToRecord());
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<WaitRecord>> FindEventWaitsAsync(string eventName, string correlationKey) =>
+        (await connection.QueryAsync<WaitRow>(await ReadAsync(SqlText.FindEventWaits, new { name = eventName, key = correlationKey }))).Select(r => r.ToRecord()).ToList();
+
+    public Task InsertTaskAsync(TaskRecord task) => BufferAsync(SqlText.InsertTask, TaskRow.Params(task));
+
+    public async Task<TaskRecord?> GetTaskAsync(string taskId) =>
+        (await connection.QuerySingleOrDefaultAsync<TaskRow>(await ReadAsync(store.Dialect.GetTaskForUpdate, new { id = taskId })))?.ToRecord();
+
+    public async Task<bool> UpdateTaskAsync(TaskRecord task, long expectedVersion) =>
+        await ExecuteAsync(SqlText.UpdateTask, TaskRow.Params(task, expectedVersion)) == 1;
+
+    public async Task<IReadOnlyList<TaskRecord>> OpenTasksAsync(string instanceId, string state) =>
+        (await connection.QueryAsync<TaskRow>(await ReadAsync(SqlText.OpenTasks, new { instance = instanceId, state }))).Select(r => r.ToRecord()).ToList();
+
+    public Task InsertSignatureAsync(SignatureRecord s) =>
+        BufferAsync(SqlText.InsertSignature, new { s.Id, s.TaskId, s.InstanceId, s.SignerId, s.PrintedName, s.Meaning, at = Rows.Ms(s.SignedAt), s.RecordHash, s.SignatureHash });
+
+    public Task InsertUnmatchedEventAsync(UnmatchedEvent ev) =>
+        BufferAsync(SqlText.InsertUnmatched, new { ev.Id, ev.Name, ev.CorrelationKey, ev.Payload, at = Rows.Ms(ev.ReceivedAt) });
+}

@@ -1,0 +1,54 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using ProtocolEngine.Storage.Schema;
+
+namespace ProtocolEngine.Storage.Workflows;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode, nothing to install. Writers take the database write lock at
+/// BEGIN (BEGIN IMMEDIATE), so steps are serialised; <c>synchronous=FULL</c> makes every commit durable on disk.
+/// </summary>
+public sealed class SqliteWorkflowStore : DapperWorkflowStore
+{
+    private readonly string _connectionString;
+    private readonly bool _fullSync;
+    private int _walSet;
+
+    /// <summary>Opens (or creates) the database file at <paramref name="path"/>.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="fullSync">True (default) for <c>synchronous=FULL</c>: a commit survives power loss; false for NORMAL (survives a process crash only).</param>
+    public SqliteWorkflowStore(string path, bool fullSync = true) : base(new SqliteDialect())
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        _fullSync = fullSync;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    protected internal override async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var conn = new SqliteConnection(_connectionString);
+        await conn.OpenAsync(ct);
+        using var cmd = conn.CreateCommand();
+        // WAL is a property of the file (set once); synchronous and busy_timeout are per connection.
+        cmd.CommandText = (Interlocked.Exchange(ref _walSet, 1) == 0 ? "PRAGMA journal_mode=WAL;" : "") +
+                          $"PRAGMA synchronous={(_fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000;";
+        await cmd.ExecuteNonQueryAsync(ct);
+        return conn;
+    }
+
+    /// <inheritdoc />
+    protected internal override Task<DbTransaction> BeginTransactionAsync(DbConnection connection, CancellationToken ct) =>
+        // BEGIN IMMEDIATE: take the write lock now, so two writers never deadlock upgrading a read lock.
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    /// <inheritdoc />
+    protected internal override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 } s && (s.SqliteExtendedErrorCode is 2067 or 1555);
+
+    /// <inheritdoc />
+    public override bool IsTransient(Exception exception) => exception is SqliteException { SqliteErrorCode: 5 or 6 };
+}

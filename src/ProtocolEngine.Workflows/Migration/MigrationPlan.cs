@@ -1,0 +1,29 @@
+using System.Globalization;
+using ProtocolEngine.Workflows.Definitions;
+
+namespace ProtocolEngine.Workflows.Migration;
+
+/// <summary>How running instances of one definition version move to another: state names map; unmapped names keep their name.</summary>
+/// <param name="FromDefinitionId">The version instances are pinned to now.</param>
+/// <param name="ToDefinitionId">The version they move to.</param>
+/// <param name="StateMap">Old state name to new state name.</param>
+public sealed record MigrationPlan(string FromDefinitionId, string ToDefinitionId, IReadOnlyDictionary<string, string> StateMap)
+{
+    /// <summary>SHA-256 of the plan, journaled with every move.</summary>
+    public string ComputeHash() => DefinitionSerializer.Sha256Hex(string.Join('\n',
+        new[] { FromDefinitionId, ToDefinitionId }.Concat(StateMap.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}->{p.Value}")))));
+}
+
+/// <summary>One instance a plan moves.</summary>
+/// <param name="InstanceId">The instance.</param>
+/// <param name="CorrelationKey">Its key (subject).</param>
+/// <param name="FromState">Its state now.</param>
+/// <param name="ToState">Its state in the new version.</param>
+/// <param name="Problem">Why it cannot move, if it cannot.</param>
+public sealed record MigrationMove(string InstanceId, string CorrelationKey, string FromState, string ToState, string? Problem);
+
+/// <summary>What a plan moves (dry run) or moved (applied).</summary>
+/// <param name="Moves">The instances.</param>
+/// <param name="Problems">What stops the plan; nothing is applied while any remain.</param>
+/// <param name="Applied">True once applied.</param>
+public sealed record MigrationPreview(IReadOnlyList<MigrationMove> Moves, IReadOnlyList<string> Problems, bool Applied = false);

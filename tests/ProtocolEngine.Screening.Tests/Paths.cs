@@ -1,0 +1,52 @@
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Hosting;
+
+namespace ProtocolEngine.Screening.Tests;
+
+/// <summary>The repository, the shared real data (read-only), the shipped protocols, and loaded studies shared by tests.</summary>
+internal static class Paths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Data => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+    public static string Msg => Path.Combine(Data, "datasetjson", "msg", "sdtm");
+    public static string PilotXpt => Path.Combine(Data, "sdtm", "cdiscpilot01");
+    public static string PilotCsv => Path.Combine(Data, "sdtm", "cdiscpilot01-pharmaverse");
+    public static string Protocol(string name) => Path.Combine(Root, "protocols", name);
+
+    private static readonly Dictionary<string, LoadedStudy> Studies = [];
+
+    /// <summary>A study loaded once per test run (loading is the slow part; studies are immutable).</summary>
+    public static LoadedStudy Study(string path)
+    {
+        lock (Studies)
+        {
+            if (!Studies.TryGetValue(path, out var study)) Studies[path] = study = StudyLoader.Load(path);
+            return study;
+        }
+    }
+
+    /// <summary>Compiles a shipped protocol with the shipped standard library; fails the test on any error.</summary>
+    public static CompiledProtocol Compile(string name)
+    {
+        var compiler = new ProtocolCompiler(new FileSourceResolver(Path.Combine(Root, "protocols")));
+        var compiled = compiler.Compile(ProtocolFiles.Read(Protocol(name)));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        return compiled;
+    }
+
+    public static string TempFolder()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "pe-screening-tests", Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ProtocolEngine.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Cannot find the folder holding ProtocolEngine.sln above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,33 @@
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Hosting;
+using ProtocolEngine.Workflows.Definitions;
+
+namespace ProtocolEngine.Workflows.Tests.Support;
+
+/// <summary>The workflows of Scenarios/language-examples.protocol, compiled by the language and mapped to definitions.</summary>
+public static class ExampleWorkflows
+{
+    public static readonly string ProtocolPath = Path.Combine(RepoPaths.Root, "tests", "ProtocolEngine.Workflows.Tests", "Scenarios", "language-examples.protocol");
+
+    private static readonly Lazy<CompiledProtocol> Compiled = new(() =>
+    {
+        var compiled = new ProtocolCompiler(new FileSourceResolver(Path.Combine(RepoPaths.Root, "protocols"))).Compile(ProtocolFiles.Read(ProtocolPath));
+        if (compiled.HasErrors) throw new InvalidOperationException("language-examples.protocol does not compile: " + string.Join("; ", compiled.Diagnostics.Where(d => d.IsError)));
+        return compiled;
+    });
+
+    public static CompiledProtocol Protocol => Compiled.Value;
+
+    public static ProtocolWorkflows Mapped(string timeZone = "Europe/Berlin") => ProtocolWorkflowMapper.Map(Protocol, timeZone);
+
+    public static WorkflowDefinition Recruitment(string timeZone = "Europe/Berlin") => Mapped(timeZone).Workflows.Single(w => w.Name == "Recruitment");
+
+    public static WorkflowDefinition SaeReporting(string timeZone = "Europe/Berlin") => Mapped(timeZone).Workflows.Single(w => w.Name == "SaeReporting");
+
+    /// <summary>The safety rules' conditions as the simple rule hosts evaluate them (the protocol's own text).</summary>
+    public static Dictionary<string, string> SafetyRules() => new()
+    {
+        ["SeriousAE"] = "A.AESER = 'Y'",
+        ["FatalSUSAR"] = "A.AESER = 'Y' and A.AESDTH = 'Y' or A.AESER = 'Y' and A.AESLIFE = 'Y'",
+    };
+}
