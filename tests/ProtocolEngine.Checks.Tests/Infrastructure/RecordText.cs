@@ -8,7 +8,7 @@ namespace ProtocolEngine.Checks.Tests.Infrastructure;
 /// <summary>
 /// Builds a small study from records written one per line: <c>AE USUBJID=S1 AESEQ=1 AEOUT="RECOVERED/RESOLVED"</c>.
 /// Variables SDTMIG types as numeric become numbers, --DTC variables ISO 8601 dates, others text; a variable a
-/// record does not name is null.
+/// record does not name, or names with an empty value (<c>AESER=</c>), is null.
 /// </summary>
 public static class RecordText
 {
@@ -24,7 +24,8 @@ public static class RecordText
             {
                 int eq = token.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0) throw new FormatException($"Expected VARIABLE=value, found '{token}' in: {line}");
-                record[token[..eq]] = token[(eq + 1)..];
+                // An empty value is missing, as in SAS and in the data readers.
+                if (eq < token.Length - 1) record[token[..eq]] = token[(eq + 1)..];
             }
             if (!tables.TryGetValue(dataset, out var rows)) tables[dataset] = rows = [];
             rows.Add(record);
