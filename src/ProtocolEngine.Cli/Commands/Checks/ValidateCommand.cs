@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ProtocolEngine.Checks;
+using ProtocolEngine.Checks.Queries;
 using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Checks.Results;
 using ProtocolEngine.Cli.Commands.Data;
@@ -15,7 +16,7 @@ namespace ProtocolEngine.Cli.Commands.Checks;
 
 /// <summary><c>protocol validate</c>: runs a protocol's data checks over a study and reports like CDISC CORE.</summary>
 [Description("Run a protocol's data checks over SDTM data. Exit code 0 when no check at error severity or above fails, 1 when one does (or cannot run), 2 on usage or I/O failure.")]
-internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
+internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -45,6 +46,18 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
         [DefaultValue(0)]
         public int MaxDetails { get; init; }
 
+        [CommandOption("--db <PATH>")]
+        [Description("Route findings of checks with `query to ROLE` as data queries into this SQLite workflow database (created when missing): new findings open queries, fixed data close them.")]
+        public string? Db { get; init; }
+
+        [CommandOption("--pg <CONNSTR>")]
+        [Description("The same, in a PostgreSQL workflow database.")]
+        public string? Pg { get; init; }
+
+        [CommandOption("--sqlserver <CONNSTR>")]
+        [Description("The same, in a SQL Server workflow database.")]
+        public string? SqlServer { get; init; }
+
         [CommandOption("--as-of <DATE>")]
         [Description("The date rules see as today (ISO 8601); now by default.")]
         public string? AsOf { get; init; }
@@ -54,12 +67,14 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
             if (Format is not ("text" or "json" or "csv")) return ValidationResult.Error($"Unknown format '{Format}'; use text, json or csv.");
             if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data <FOLDER> is required.");
             if (MaxDetails < 0) return ValidationResult.Error("--max-details must be 0 or more.");
+            if (new[] { Db, Pg, SqlServer }.Count(x => x is not null) > 1) return ValidationResult.Error("Name at most one query database: --db PATH, --pg CONNSTR or --sqlserver CONNSTR.");
+            if (MaxDetails > 0 && (Db ?? Pg ?? SqlServer) is not null) return ValidationResult.Error("Data queries need every finding: --max-details cannot be used with a query database.");
             if (AsOf is not null && !CqlDateTime.TryParseIso(AsOf, out _)) return ValidationResult.Error($"--as-of '{AsOf}' is not an ISO 8601 date.");
             return ValidationResult.Success();
         }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (!File.Exists(settings.Protocol)) throw new UserFacingException($"No such protocol file: {settings.Protocol}");
         var compiled = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Protocol));
@@ -87,6 +102,15 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
             default: TextReport.Write(report, Console.Out); break;
         }
         if (settings.Out is { } path) ReportFiles.WriteAtomically(path, w => HtmlReport.Write(report, w));
+        if ((settings.Db ?? settings.Pg ?? settings.SqlServer) is not null)
+        {
+            var store = await QueryStores.OpenAsync(settings.Db, settings.Pg, settings.SqlServer, cancellationToken);
+            var sync = await new DataQueryService(DataQueryService.CreateEngine(store)).SyncAsync(compiled, study.Data, report, options, "validate", cancellationToken);
+            // Machine-readable output stays alone on stdout.
+            var summary = settings.Format == "text" ? Console.Out : Console.Error;
+            summary.WriteLine($"Data queries: {sync.Opened} opened, {sync.Closed} closed, {sync.Reopened} sent back, {sync.StillOpen} still open, {sync.Unchanged.Count} not decided by this run.");
+            foreach (var u in sync.Unchanged.Take(20)) summary.WriteLine($"  {u.Query.CheckId} {u.Query.SubjectId} {u.Query.RecordKey}: {u.Reason}");
+        }
         return report.HasBlockingIssues ? CliApp.Findings : CliApp.Success;
     }
 

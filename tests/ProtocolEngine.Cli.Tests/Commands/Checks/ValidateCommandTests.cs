@@ -84,4 +84,31 @@ public sealed class ValidateCommandTests
             File.Delete(broken);
         }
     }
+
+    [Fact]
+    public void Findings_routed_to_roles_become_data_queries_in_the_named_database()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"validate-db-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var db = Path.Combine(folder, "queries.db");
+        try
+        {
+            var (code, _, error) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--check", "CG0041", "--db", db, "--format", "json", "--as-of", "2015-01-01");
+            Assert.Equal(1, code);
+            Assert.Contains("Data queries: 36 opened", error, StringComparison.Ordinal);
+            var (again, _, error2) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--check", "CG0041", "--db", db, "--format", "json", "--as-of", "2015-01-01");
+            Assert.Equal(1, again);
+            Assert.Contains("0 opened, 0 closed, 0 sent back, 36 still open", error2, StringComparison.Ordinal);
+            var (listCode, list, _) = CliRunner.Run("queries", "list", "--db", db);
+            Assert.Equal(0, listCode);
+            Assert.Contains("36 open, 0 closed.", list, StringComparison.Ordinal);
+            Assert.Contains("DataManager", list, StringComparison.Ordinal);
+            Assert.Equal(2, CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--db", db, "--max-details", "5").ExitCode);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
