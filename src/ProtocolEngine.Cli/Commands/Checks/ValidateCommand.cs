@@ -105,7 +105,15 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
         if ((settings.Db ?? settings.Pg ?? settings.SqlServer) is not null)
         {
             var store = await QueryStores.OpenAsync(settings.Db, settings.Pg, settings.SqlServer, cancellationToken);
-            var sync = await new DataQueryService(DataQueryService.CreateEngine(store)).SyncAsync(compiled, study.Data, report, options, "validate", cancellationToken);
+            QuerySyncResult sync;
+            try
+            {
+                sync = await new DataQueryService(DataQueryService.CreateEngine(store)).SyncAsync(compiled, study.Data, report, options, "validate", cancellationToken);
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                throw new UserFacingException($"The query database failed while routing queries: {ex.Message}");
+            }
             // Machine-readable output stays alone on stdout.
             var summary = settings.Format == "text" ? Console.Out : Console.Error;
             summary.WriteLine($"Data queries: {sync.Opened} opened, {sync.Closed} closed, {sync.Reopened} sent back, {sync.StillOpen} still open, {sync.Unchanged.Count} not decided by this run.");
