@@ -36,18 +36,33 @@ public static class Screener
         var run = new Run(executable, study, subjects, criteria, asOf, determinations, options);
         var clock = Stopwatch.StartNew();
         int done = 0;
-        Parallel.ForEach(
-            Partitioner.Create(0, subjects.Length, ChunkSize),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
-            () => new Worker(run),
-            (range, _, worker) =>
+        if (options.MaxDegreeOfParallelism <= 1 || subjects.Length <= ChunkSize)
+        {
+            // One worker: no partitioning or thread hand-offs.
+            var worker = new Worker(run);
+            for (int start = 0; start < subjects.Length; start += ChunkSize)
             {
-                for (int row = range.Item1; row < range.Item2; row++) worker.Evaluate(row);
-                int total = Interlocked.Add(ref done, range.Item2 - range.Item1);
-                options.Progress?.Report(total);
-                return worker;
-            },
-            _ => { });
+                cancellationToken.ThrowIfCancellationRequested();
+                int end = Math.Min(subjects.Length, start + ChunkSize);
+                for (int row = start; row < end; row++) worker.Evaluate(row);
+                options.Progress?.Report(end);
+            }
+        }
+        else
+        {
+            Parallel.ForEach(
+                Partitioner.Create(0, subjects.Length, ChunkSize),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken },
+                () => new Worker(run),
+                (range, _, worker) =>
+                {
+                    for (int row = range.Item1; row < range.Item2; row++) worker.Evaluate(row);
+                    int total = Interlocked.Add(ref done, range.Item2 - range.Item1);
+                    options.Progress?.Report(total);
+                    return worker;
+                },
+                _ => { });
+        }
         clock.Stop();
         return run.Finish(protocol, clock.Elapsed);
     }
@@ -133,6 +148,8 @@ public static class Screener
             _ctx = run.Executable.CreateContext(run.Study, run.AsOf, run.Options.Limits);
             // exists and Count over records absent for want of data are Unknown, never a silent false.
             _ctx.MissingDataIsUnknown = true;
+            // Results keep values and evidence, never record objects, so records can be reused from subject to subject.
+            _ctx.ReuseRecords = true;
             _binding = _ctx.Binding!;
             if (run.Options.RecordEvidence) _recorder = new EvidenceRecorder { Capacity = run.Options.EvidenceCapacity };
         }
@@ -143,7 +160,6 @@ public static class Screener
             int k = criteria.Length;
             int subject = _run.Subjects[row];
             _ctx.BeginSubject(subject);
-            var subjectId = _run.Study.SubjectIds[subject];
             bool failing = false, discrepancy = false, undecided = false;
             for (int j = 0; j < k; j++)
             {
@@ -162,7 +178,7 @@ public static class Screener
                 }
 
                 var outcome = rule;
-                if (_run.Determinations.Count > 0 && _run.Determinations.Find(subjectId, criterion.Criterion.Id) is { } recorded)
+                if (_run.Determinations.Count > 0 && _run.Determinations.Find(_run.Study.SubjectIds[subject], criterion.Criterion.Id) is { } recorded)
                 {
                     if (rule is CriterionOutcome.Unknown or CriterionOutcome.Attested)
                     {

@@ -14,7 +14,8 @@ public sealed class DomainRecord : IEquatable<DomainRecord>
     public DomainTable Table { get; }
 
     /// <summary>The row index inside <see cref="Table"/>.</summary>
-    public int Row { get; }
+    /// <remarks>Set again only by an evaluation context that reuses its record objects from one subject to the next (screening).</remarks>
+    public int Row { get; internal set; }
 
     /// <summary>The domain name.</summary>
     public string Domain => Table.Name;

@@ -42,6 +42,7 @@ public sealed class EvaluationContext
     private readonly DomainRecord?[] _singleRecords;
     private readonly bool[] _recordsReady;
     private readonly ulong[] _defineDomains;
+    private readonly RecordList?[] _recordLists;
     private readonly string[]?[] _defineMissingVariables;
     private ulong _domainsRead;
     private long _deadline;
@@ -60,6 +61,7 @@ public sealed class EvaluationContext
         _singleRecords = new DomainRecord?[domains];
         _recordsReady = new bool[domains];
         _defineDomains = new ulong[protocol.DefineCount];
+        _recordLists = new RecordList?[domains];
         _defineMissingVariables = new string[]?[protocol.DefineCount];
     }
 
@@ -115,6 +117,13 @@ public sealed class EvaluationContext
     /// </summary>
     public bool MissingDataIsUnknown { get; set; }
 
+    /// <summary>
+    /// When true, the record objects of one subject are reused for the next (no allocation per record read): a
+    /// record value is then valid only until <see cref="BeginSubject"/>. Screening sets it; a host that keeps
+    /// records across subjects must not.
+    /// </summary>
+    public bool ReuseRecords { get; set; }
+
     /// <summary>Messages raised by Message(...) with a non-error severity.</summary>
     public List<string> Messages { get; } = [];
 
@@ -140,25 +149,29 @@ public sealed class EvaluationContext
     public void BeginSubject(int subjectIndex)
     {
         SubjectIndex = subjectIndex;
-        Array.Clear(_defineState);
-        Array.Clear(_defineValues);
-        Array.Clear(_defineEvidence);
-        Array.Clear(_subjectRecords);
-        Array.Clear(_singleRecords);
-        Array.Clear(_recordsReady);
-        Array.Clear(_defineDomains);
-        Array.Clear(_defineMissingVariables);
+        _defineState.AsSpan().Clear();
+        _defineValues.AsSpan().Clear();
+        _defineEvidence.AsSpan().Clear();
+        _subjectRecords.AsSpan().Clear();
+        _singleRecords.AsSpan().Clear();
+        _recordsReady.AsSpan().Clear();
+        _defineDomains.AsSpan().Clear();
+        _defineMissingVariables.AsSpan().Clear();
         Messages.Clear();
     }
 
     /// <summary>Starts the step and time budget of one rule.</summary>
+    /// <remarks>
+    /// The clock starts at the rule's first 4,096 steps, not at its start: reading the clock costs more than a whole
+    /// small rule, and a rule of fewer steps cannot run away. The time limit is counted from there.
+    /// </remarks>
     public void BeginRule()
     {
         Steps = 0;
-        _deadline = Stopwatch.GetTimestamp() + (long)(Limits.MaxTime.TotalSeconds * Stopwatch.Frequency);
-        MissingDomainsRead.Clear();
+        _deadline = 0;
+        if (MissingDomainsRead.Count > 0) MissingDomainsRead.Clear();
         DivisionsByZero = 0;
-        MissingVariablesRead.Clear();
+        if (MissingVariablesRead.Count > 0) MissingVariablesRead.Clear();
         _domainsRead = 0;
     }
 
@@ -168,8 +181,12 @@ public sealed class EvaluationContext
         long steps = ++Steps;
         if (steps > Limits.MaxSteps)
             throw new EvaluationLimitException("steps", $"more than {Limits.MaxSteps:N0} evaluation steps");
-        if ((steps & 4095) == 0 && _deadline != 0 && Stopwatch.GetTimestamp() > _deadline)
-            throw new EvaluationLimitException("time", $"longer than {Limits.MaxTime.TotalMilliseconds:N0} ms");
+        if ((steps & 4095) == 0)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (_deadline == 0) _deadline = now + (long)(Limits.MaxTime.TotalSeconds * Stopwatch.Frequency);
+            else if (now > _deadline) throw new EvaluationLimitException("time", $"longer than {Limits.MaxTime.TotalMilliseconds:N0} ms");
+        }
     }
 
     /// <summary>Throws when a list grows past the list size limit.</summary>
@@ -248,14 +265,12 @@ public sealed class EvaluationContext
             Evidence?.MissingDomain(Protocol.DomainName(domainSlot));
             records = new QueryResultList { Uncertain = true };
         }
-        else if (!table.IsSubjectIndexed)
-        {
-            records = new RecordList(table, 0, table.RowCount);
-        }
         else
         {
-            var (start, count) = SubjectIndex >= 0 ? table.RowsOf(SubjectIndex) : (0, 0);
-            records = new RecordList(table, start, count);
+            var (start, count) = !table.IsSubjectIndexed ? (0, table.RowCount) : SubjectIndex >= 0 ? table.RowsOf(SubjectIndex) : (0, 0);
+            records = ReuseRecords
+                ? (_recordLists[domainSlot] ??= new RecordList(table, 0, 0, pooled: true)).Reset(start, count)
+                : new RecordList(table, start, count, pooled: false);
         }
         _subjectRecords[domainSlot] = records;
         _recordsReady[domainSlot] = true;
@@ -269,20 +284,46 @@ public sealed class EvaluationContext
         return records.Count > 0 ? (DomainRecord?)records[0] : null;
     }
 
-    /// <summary>A subject's rows of a domain as a list of records, created on first access of each element.</summary>
-    private sealed class RecordList(DomainTable table, int start, int count) : IReadOnlyList<object?>, IUncertainList
+    /// <summary>
+    /// A subject's rows of a domain as a list of records, created on first access of each element; a pooled list
+    /// keeps its record objects for the next subject and points them at the new rows.
+    /// </summary>
+    private sealed class RecordList(DomainTable table, int start, int count, bool pooled) : IReadOnlyList<object?>, IUncertainList, IRecordRange
     {
-        public bool Uncertain => count == 0;
+        private DomainRecord?[] _cache = new DomainRecord?[count];
+        private int _start = start;
+        private int _count = count;
 
-        private readonly DomainRecord?[] _cache = new DomainRecord?[count];
+        public bool Uncertain => _count == 0;
 
-        public int Count => count;
+        public DomainTable Table => table;
 
-        public object? this[int index] => _cache[index] ??= new DomainRecord(table, start + index);
+        public int Start => _start;
+
+        public int Count => _count;
+
+        public RecordList Reset(int newStart, int newCount)
+        {
+            _start = newStart;
+            _count = newCount;
+            if (_cache.Length < newCount) Array.Resize(ref _cache, Math.Max(newCount, _cache.Length * 2));
+            return this;
+        }
+
+        public object? this[int index]
+        {
+            get
+            {
+                if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index));
+                var record = _cache[index] ??= new DomainRecord(table, _start + index);
+                if (pooled) record.Row = _start + index;
+                return record;
+            }
+        }
 
         public IEnumerator<object?> GetEnumerator()
         {
-            for (int i = 0; i < count; i++) yield return this[i];
+            for (int i = 0; i < _count; i++) yield return this[i];
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

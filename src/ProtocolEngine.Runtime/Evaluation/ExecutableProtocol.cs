@@ -113,7 +113,9 @@ public sealed class ExecutableProtocol
         for (int i = _defines.Count; i < _slots.Defines.Count; i++)
         {
             var define = _slots.Defines[i];
-            _defines.Add(_compiler.CompileBoxed(define.Body ?? throw new InvalidOperationException($"Definition {define.Name} is not bound.")));
+            _defines.Add(define.Call is { } call
+                ? _compiler.CompileCallBoxed(call)
+                : _compiler.CompileBoxed(define.Body ?? throw new InvalidOperationException($"Definition {define.Name} is not bound.")));
         }
     }
 

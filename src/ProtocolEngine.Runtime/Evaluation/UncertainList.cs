@@ -1,3 +1,5 @@
+using ProtocolEngine.Runtime.Data;
+
 namespace ProtocolEngine.Runtime.Evaluation;
 
 /// <summary>
@@ -17,4 +19,14 @@ public sealed class QueryResultList : List<object?>, IUncertainList
 {
     /// <inheritdoc />
     public bool Uncertain { get; set; }
+}
+
+/// <summary>A list of a subject's records that are consecutive rows of one table (lets queries test columns before making records).</summary>
+public interface IRecordRange
+{
+    /// <summary>The table the records are rows of.</summary>
+    DomainTable Table { get; }
+
+    /// <summary>The row of the first record.</summary>
+    int Start { get; }
 }

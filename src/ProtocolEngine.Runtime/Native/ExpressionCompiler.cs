@@ -53,6 +53,32 @@ internal sealed class ExpressionCompiler
         return lambda.Compile();
     }
 
+    /// <summary>Compiles a function call to a delegate returning its value boxed, calling the function itself (the body of a memoised call).</summary>
+    public Func<EvaluationContext, object?> CompileCallBoxed(BoundFunctionCall call)
+    {
+        var frame = new Frame(NewContext());
+        var lambda = E.Lambda<Func<EvaluationContext, object?>>(Box(FunctionCall(call, frame)), call.Function.Name, [frame.Ctx]);
+        return lambda.Compile();
+    }
+
+    private LE.Expression FunctionCall(BoundFunctionCall fc, Frame f) =>
+        E.Invoke(FunctionLambda(fc.Function), [f.Ctx, .. fc.Arguments.Select((a, i) => Coerce(Compile(a, f), Clr(fc.Function.Parameters[i].Type)))]);
+
+    /// <summary>
+    /// A call whose arguments are all literals has one value per subject, so it is computed once and cached like a
+    /// definition (its evidence replayed on later uses); the key is the arguments as text.
+    /// </summary>
+    private static string? MemoKey(BoundFunctionCall call)
+    {
+        if (call.Arguments.IsEmpty || call.Arguments.Any(a => a is not BoundLiteral { Value: string or int or long or decimal or bool })) return null;
+        return string.Join(", ", call.Arguments.Select(a => ((BoundLiteral)a).Value switch
+        {
+            string text => "'" + text.Replace("'", "\\'") + "'",
+            IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            var other => other!.ToString(),
+        }));
+    }
+
     /// <summary>Compiles a Boolean rule to a typed delegate (no boxing).</summary>
     public Func<EvaluationContext, bool?> CompileBoolean(BoundExpression body)
     {
@@ -93,7 +119,8 @@ internal sealed class ExpressionCompiler
             BoundConversion c => Conversion(c, f),
             BoundTypeOperator t => TypeOperator(t, f),
             BoundDefineReference d => Coerce(E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.GetDefine))!, E.Constant(_slots.Define(d.Define))), Clr(d.Type)),
-            BoundFunctionCall fc => E.Invoke(FunctionLambda(fc.Function), [f.Ctx, .. fc.Arguments.Select((a, i) => Coerce(Compile(a, f), Clr(fc.Function.Parameters[i].Type)))]),
+            BoundFunctionCall fc when MemoKey(fc) is { } key => Coerce(E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.GetDefine))!, E.Constant(_slots.Memo(fc, key))), Clr(fc.Type)),
+            BoundFunctionCall fc => FunctionCall(fc, f),
             BoundTableCall tc => E.Invoke(TableLambda(tc.Table), [f.Ctx, .. tc.Arguments.Select((a, i) => Coerce(Compile(a, f), Clr(tc.Table.Inputs[i].Type)))]),
             BoundParameterReference p => E.Constant(_parameterValue(p.Parameter), Clr(p.Type)),
             BoundLocal l => f.Locals.TryGetValue(l.Local, out var local) ? local : throw new InvalidOperationException($"Local {l.Local.Name} is not in scope."),
@@ -196,6 +223,13 @@ internal sealed class ExpressionCompiler
                 return ShortCircuit(c, f, isAnd: false);
             case var key when key.StartsWith("Coalesce(T,", StringComparison.Ordinal):
                 return LazyCoalesce(c, f);
+            case "In(T,Interval<T>,String)" when NumericRange(c) is { } range:
+                return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.InRange))!, Coerce(Compile(c.Arguments[0], f), typeof(decimal?)),
+                    E.Constant(range.Low), E.Constant(range.LowClosed), E.Constant(range.High), E.Constant(range.HighClosed));
+            case "Exists(List<T>)" when Fusable(c.Arguments[0]):
+                return Query((BoundQuery)c.Arguments[0], f, QueryMode.Exists);
+            case "First(List<T>)" when Fusable(c.Arguments[0]):
+                return Coerce(Query((BoundQuery)c.Arguments[0], f, QueryMode.First), Clr(c.Type));
             case "Exists(List<T>)":
                 return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Exists))!, f.Ctx, Coerce(Compile(c.Arguments[0], f), typeof(IReadOnlyList<object?>)));
             case "Count(List<T>)":
@@ -230,6 +264,20 @@ internal sealed class ExpressionCompiler
         for (int i = c.Arguments.Length - 2; i >= 0; i--)
             result = E.Coalesce(Coerce(Compile(c.Arguments[i], f), typeof(object)), result);
         return Coerce(result, Clr(c.Type));
+    }
+
+    /// <summary>
+    /// <c>x in Interval[10, 23]</c> with a number x and literal bounds compares x with the bounds directly instead of
+    /// building and converting an interval for every record (the same value: null when x is null).
+    /// </summary>
+    private static (decimal Low, bool LowClosed, decimal High, bool HighClosed)? NumericRange(BoundCall c)
+    {
+        if (c.Arguments[2] is not BoundLiteral { Value: null }) return null;
+        if (c.Arguments[0].Type != ProtocolType.Decimal && c.Arguments[0].Type != ProtocolType.Integer) return null;
+        var interval = c.Arguments[1] is BoundConversion conversion ? conversion.Operand : c.Arguments[1];
+        if (interval is not BoundInterval { Low: BoundLiteral { Value: var low }, High: BoundLiteral { Value: var high } } bounds) return null;
+        static decimal? Number(object? v) => v switch { int i => i, decimal d => d, _ => null };
+        return Number(low) is decimal lo && Number(high) is decimal hi ? (lo, bounds.LowClosed, hi, bounds.HighClosed) : null;
     }
 
     /// <summary>Three-valued and/or that skips the right operand when the left decides.</summary>
@@ -420,19 +468,33 @@ internal sealed class ExpressionCompiler
                 breakLabel));
     }
 
-    private LE.Expression Query(BoundQuery q, Frame f)
+    /// <summary>What a query's value is used for: its elements, or only its first element or whether it has one (then the loops stop early and no list is built).</summary>
+    private enum QueryMode { Collect, First, Exists }
+
+    /// <summary>A query that First or exists can consume as it runs: no sorting, distinct, aggregate, return clause or singular source.</summary>
+    private static bool Fusable(BoundExpression argument) =>
+        argument is BoundQuery { Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q && q.Sort.IsEmpty;
+
+    private LE.Expression Query(BoundQuery q, Frame f, QueryMode mode = QueryMode.Collect)
     {
-        var resultType = Clr(q.Type);
+        var resultType = mode switch { QueryMode.First => typeof(object), QueryMode.Exists => typeof(bool?), _ => Clr(q.Type) };
         var elements = E.Variable(typeof(QueryResultList), "elements");
+        var uncertain = E.Variable(typeof(bool), "uncertain");
+        var found = E.Variable(typeof(object), "found");
+        var done = E.Label("done");
+        LE.Expression uncertainFlag = mode == QueryMode.Collect ? E.Property(elements, nameof(QueryResultList.Uncertain)) : uncertain;
         var aliasVars = q.Sources.Select(s => E.Variable(Clr(s.Alias.Type), s.Alias.Name)).ToList();
         for (int k = 0; k < q.Sources.Length; k++) f.Locals[q.Sources[k].Alias] = aliasVars[k];
         var letVars = q.Lets.Select(l => E.Variable(Clr(l.Local.Type), l.Local.Name)).ToList();
         for (int k = 0; k < q.Lets.Length; k++) f.Locals[q.Lets[k].Local] = letVars[k];
 
-        var variables = new List<LE.ParameterExpression> { elements };
+        var variables = new List<LE.ParameterExpression> { elements, uncertain, found };
         variables.AddRange(aliasVars);
         variables.AddRange(letVars);
-        var body = new List<LE.Expression> { E.Assign(elements, E.New(typeof(QueryResultList))) };
+        var body = new List<LE.Expression>
+        {
+            mode == QueryMode.Collect ? E.Assign(elements, E.New(typeof(QueryResultList))) : E.Assign(found, E.Constant(null)),
+        };
 
         // The innermost loop body: lets, inclusions, where, then collect the element (or the return value).
         bool aggregating = q.Aggregate is not null;
@@ -458,7 +520,7 @@ internal sealed class ExpressionCompiler
                             // The evidence keeps an undecidable record (it is why the result may be Unknown) and drops a rejected one.
                             E.IfThenElse(E.Equal(condition, E.Constant(null, typeof(bool?))),
                                 E.Block(
-                                    E.Assign(E.Property(elements, nameof(QueryResultList.Uncertain)), E.Constant(true)),
+                                    E.Assign(uncertainFlag, E.Constant(true)),
                                     E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.CommitRow))!, f.Ctx)),
                                 E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.DiscardRow))!, f.Ctx)),
                             E.Goto(skip)))));
@@ -467,7 +529,12 @@ internal sealed class ExpressionCompiler
             LE.Expression element = aggregating
                 ? ElementOfSources(q, aliasVars)
                 : q.Return is not null ? Box(Compile(q.Return, f)) : ElementOfSources(q, aliasVars);
-            steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.AddChecked))!, f.Ctx, elements, element));
+            if (mode == QueryMode.Collect)
+                steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.AddChecked))!, f.Ctx, elements, element));
+            else if (mode == QueryMode.First)
+                steps.Add(E.Block(E.Assign(found, element), E.Goto(done)));
+            else // exists looks for a non-null element
+                steps.Add(E.Block(E.Assign(found, element), E.IfThen(E.NotEqual(found, E.Constant(null)), E.Goto(done))));
             steps.Add(E.Label(skip));
             return E.Block(steps);
         }
@@ -478,7 +545,10 @@ internal sealed class ExpressionCompiler
             if (k == q.Sources.Length) return Inner();
             var source = q.Sources[k];
             var list = E.Variable(typeof(IReadOnlyList<object?>), "source" + k);
-            var loop = ForEach(list, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f);
+            var prefilter = q.Sources.Length == 1 && q.Lets.IsEmpty && q.Inclusions.IsEmpty ? TextKey(q.Where, source.Alias) : null;
+            var loop = prefilter is var (column, key, keys)
+                ? PrefilteredForEach(list, column, key, keys, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f)
+                : ForEach(list, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f);
             var steps = new List<LE.Expression>
             {
                 E.Assign(list, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.SourceElements))!, Box(Compile(source.Source, f)))),
@@ -486,11 +556,23 @@ internal sealed class ExpressionCompiler
             if (source.Source is BoundDomainReference domain)
                 steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Searched))!, f.Ctx, E.Constant(domain.Domain.Name),
                     E.Property(list, typeof(IReadOnlyCollection<object?>).GetProperty("Count")!)));
-            steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.NoteSource))!, elements, list));
+            steps.Add(mode == QueryMode.Collect
+                ? E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.NoteSource))!, elements, list)
+                : E.IfThen(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.IsUncertain))!, list), E.Assign(uncertain, E.Constant(true))));
             steps.Add(loop);
             return E.Block([list], steps);
         }
         body.Add(Loops(0));
+        if (mode != QueryMode.Collect)
+        {
+            body.Add(E.Label(done));
+            body.Add(mode == QueryMode.First
+                ? found
+                : E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.ExistsOutcome))!, f.Ctx, E.NotEqual(found, E.Constant(null)), uncertain));
+            foreach (var s in q.Sources) f.Locals.Remove(s.Alias);
+            foreach (var l in q.Lets) f.Locals.Remove(l.Local);
+            return E.Block(resultType, variables, body);
+        }
 
         LE.Expression result = E.Convert(elements, typeof(IReadOnlyList<object?>));
         if (aggregating)
@@ -508,6 +590,72 @@ internal sealed class ExpressionCompiler
         foreach (var s in q.Sources) f.Locals.Remove(s.Alias);
         foreach (var l in q.Lets) f.Locals.Remove(l.Local);
         return E.Block(resultType, variables, body);
+    }
+
+    /// <summary>
+    /// A conjunct <c>Alias.VAR = key</c> or <c>Alias.VAR in {'A', 'B'}</c> of a filter, with VAR a text variable and
+    /// the key a literal or a value fixed before the loop (a function parameter): the query can skip rows whose VAR
+    /// holds another value. Keys is one expression for =, the literals for in.
+    /// </summary>
+    private (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys)? TextKey(BoundExpression? where, LocalSymbol alias)
+    {
+        if (where is not BoundCall call) return null;
+        if (call.Overload.Key == "And(Boolean,Boolean)")
+            return TextKey(call.Arguments[0], alias) ?? TextKey(call.Arguments[1], alias);
+        static bool IsAliasColumn(BoundExpression e, LocalSymbol alias, out BoundVariableAccess access)
+        {
+            access = null!;
+            if (e is not BoundVariableAccess { Record: BoundLocal { Local: var record } } a || record != alias || a.Type != ProtocolType.String) return false;
+            access = a;
+            return true;
+        }
+        if (call.Overload.Key == "In(T,List<T>)" && IsAliasColumn(call.Arguments[0], alias, out var member)
+            && call.Arguments[1] is BoundList list && list.Elements.All(e => e is BoundLiteral { Value: string }))
+            return (member, null, [.. list.Elements.Select(e => (string)((BoundLiteral)e).Value!)]);
+        if (call.Overload.Key != "Equal(String,String)") return null;
+        foreach (var (a, b) in new[] { (call.Arguments[0], call.Arguments[1]), (call.Arguments[1], call.Arguments[0]) })
+            if (IsAliasColumn(a, alias, out var access) && (b is BoundLiteral { Value: string } || b is BoundLocal local && local.Local != alias))
+                return (access, b, null);
+        return null;
+    }
+
+    /// <summary>The loop over a domain's records that first skips, by dictionary code, the rows the text key rejects.</summary>
+    private LE.Expression PrefilteredForEach(LE.ParameterExpression list, BoundVariableAccess column, BoundExpression? key, string[]? keys, Func<LE.Expression, LE.Expression> body, Frame f)
+    {
+        var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name));
+        bool single = key is not null;
+        var codeType = single ? typeof(int) : typeof(int[]);
+        var prepared = E.Variable(single ? typeof(ValueTuple<TextColumn?, int>) : typeof(ValueTuple<TextColumn?, int[]>), "prepared");
+        var textColumn = E.Variable(typeof(TextColumn), "textColumn");
+        var code = E.Variable(codeType, "code");
+        var start = E.Variable(typeof(int), "start");
+        var i = E.Variable(typeof(int), "i");
+        var count = E.Variable(typeof(int), "count");
+        var item = E.Variable(typeof(object), "item");
+        var breakLabel = E.Label("break");
+        var indexer = typeof(IReadOnlyList<object?>).GetProperty("Item")!;
+        var countProperty = typeof(IReadOnlyCollection<object?>).GetProperty("Count")!;
+        return E.Block([prepared, textColumn, code, start, i, count, item],
+            E.Assign(prepared, single
+                ? E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.Prepare))!, f.Ctx, Coerce(Compile(key!, f), typeof(string)), list)
+                : E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.PrepareSet))!, f.Ctx, E.Constant(keys), list)),
+            E.Assign(textColumn, E.Field(prepared, "Item1")),
+            E.Assign(code, E.Field(prepared, "Item2")),
+            E.Assign(start, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.RangeStart))!, list)),
+            E.Assign(i, E.Constant(0)),
+            E.Assign(count, E.Property(list, countProperty)),
+            E.Loop(
+                E.Block(
+                    E.IfThen(E.GreaterThanOrEqual(i, count), E.Break(breakLabel)),
+                    E.IfThenElse(
+                        E.Call(typeof(TextPrefilter).GetMethod(single ? nameof(TextPrefilter.Rejects) : nameof(TextPrefilter.RejectsAll))!, textColumn, code, E.Add(start, i)),
+                        E.Assign(i, E.Increment(i)),
+                        E.Block(
+                            E.Assign(item, E.Property(list, indexer, i)),
+                            E.Assign(i, E.Increment(i)),
+                            E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.Step))!),
+                            body(item)))),
+                breakLabel));
     }
 
     private static LE.Expression ElementOfSources(BoundQuery q, List<LE.ParameterExpression> aliases) =>

@@ -43,11 +43,25 @@ public static class RuntimeHelpers
         _ => [source],
     };
 
+    /// <summary>A number in a literal range (In with an interval of literal bounds): null when the number is null.</summary>
+    public static bool? InRange(decimal? x, decimal low, bool lowClosed, decimal high, bool highClosed) =>
+        x is decimal v ? (lowClosed ? v >= low : v > low) && (highClosed ? v <= high : v < high) : null;
+
+    /// <summary>The first row of a list of records, or −1 when the list is not rows of one table.</summary>
+    public static int RangeStart(IReadOnlyList<object?> list) => list is IRecordRange range ? range.Start : -1;
+
     /// <summary>Marks a query's result uncertain when a source it reads may be missing records.</summary>
     public static void NoteSource(QueryResultList elements, IReadOnlyList<object?> source)
     {
         if (source is IUncertainList { Uncertain: true }) elements.Uncertain = true;
     }
+
+    /// <summary>True when a list may be missing records for want of data.</summary>
+    public static bool IsUncertain(IReadOnlyList<object?> list) => list is IUncertainList { Uncertain: true };
+
+    /// <summary>The value of exists over a query consumed as it ran: true when it found an element, else null when records may be missing and the context asks for it, else false.</summary>
+    public static bool? ExistsOutcome(EvaluationContext ctx, bool found, bool uncertain) =>
+        found ? true : uncertain && ctx.MissingDataIsUnknown ? null : false;
 
     /// <summary>exists: null instead of false over records missing for want of data, when the context asks for it.</summary>
     public static bool? Exists(EvaluationContext ctx, IReadOnlyList<object?>? list)

@@ -9,10 +9,11 @@ namespace ProtocolEngine.Runtime.Native;
 internal sealed class SlotAllocator
 {
     private readonly Dictionary<DefineSymbol, int> _defines = [];
+    private readonly Dictionary<(FunctionSymbol, string), int> _memos = [];
     private readonly Dictionary<string, int> _domains = new(StringComparer.Ordinal);
     private readonly Dictionary<(int, string), int> _columns = [];
 
-    public List<DefineSymbol> Defines { get; } = [];
+    public List<DefineSlot> Defines { get; } = [];
     public List<string> Domains { get; } = [];
     public List<(int DomainSlot, string Variable)> Columns { get; } = [];
 
@@ -21,7 +22,20 @@ internal sealed class SlotAllocator
         if (_defines.TryGetValue(define, out int slot)) return slot;
         slot = Defines.Count;
         _defines[define] = slot;
-        Defines.Add(define);
+        Defines.Add(new DefineSlot(define.Name, define.Library, define.Body, null));
+        return slot;
+    }
+
+    /// <summary>
+    /// A slot for a function called with constant arguments (ScreeningLab('ALT')): its value is computed once per
+    /// subject like a definition's, however many rules call it.
+    /// </summary>
+    public int Memo(BoundFunctionCall call, string arguments)
+    {
+        if (_memos.TryGetValue((call.Function, arguments), out int slot)) return slot;
+        slot = Defines.Count;
+        _memos[(call.Function, arguments)] = slot;
+        Defines.Add(new DefineSlot($"{call.Function.Name}({arguments})", "(call)", null, call));
         return slot;
     }
 
@@ -44,3 +58,10 @@ internal sealed class SlotAllocator
         return slot;
     }
 }
+
+/// <summary>A cached value per subject: a definition, or a function called with constant arguments.</summary>
+/// <param name="Name">The definition's name, or the call as text.</param>
+/// <param name="Library">The library the definition comes from (null for the protocol's own).</param>
+/// <param name="Body">The definition's body.</param>
+/// <param name="Call">The memoised function call.</param>
+internal sealed record DefineSlot(string Name, string? Library, BoundExpression? Body, BoundFunctionCall? Call);

@@ -112,13 +112,13 @@ public static class ScreeningHtml
     private static void OutcomeBars(StringBuilder b, ScreeningResult result)
     {
         int n = Math.Max(1, result.SubjectCount);
-        b.Append("<section>\n<h2>Outcomes per criterion</h2>\n<div class=\"legend\"><span class=\"k met\"></span>Met <span class=\"k notmet\"></span>Not met <span class=\"k unknown\"></span>Unknown <span class=\"k attested\"></span>Awaiting attestation</div>\n");
+        b.Append("<section>\n<h2>Outcomes per criterion</h2>\n<div class=\"legend\"><span class=\"k met\"></span>Passes (inclusion met, exclusion not met) <span class=\"k notmet\"></span>Excludes <span class=\"k unknown\"></span>Unknown <span class=\"k attested\"></span>Awaiting attestation</div>\n");
         b.Append("<table class=\"outcomes\">\n<thead><tr><th>Criterion</th><th>Kind</th><th class=\"bar\">Outcomes</th><th>Met</th><th>Not met</th><th>Unknown</th><th>Attested</th><th>By IE</th><th>Text</th></tr></thead>\n<tbody>\n");
         foreach (var s in result.CriterionSummaries)
         {
             b.Append("<tr><td><b>").Append(E(s.Criterion.Id)).Append("</b></td><td>").Append(ScreeningJson.Kind(s.Criterion.Kind)).Append("</td><td class=\"bar\"><div class=\"stack\">");
-            Segment(b, "met", s.Met, n);
-            Segment(b, "notmet", s.NotMet, n);
+            Segment(b, "met", s.Met + s.NotMet - s.Failing, n);
+            Segment(b, "notmet", s.Failing, n);
             Segment(b, "unknown", s.Unknown, n);
             Segment(b, "attested", s.Attested, n);
             b.Append("</div></td><td>").Append(N(s.Met)).Append("</td><td>").Append(N(s.NotMet)).Append("</td><td>").Append(N(s.Unknown)).Append("</td><td>").Append(N(s.Attested))

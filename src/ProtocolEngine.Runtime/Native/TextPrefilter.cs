@@ -1,0 +1,60 @@
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Evaluation;
+
+namespace ProtocolEngine.Runtime.Native;
+
+/// <summary>
+/// Skips the rows a query's filter certainly rejects, reading only the dictionary code of one text column: for a
+/// filter <c>Alias.VAR = key and ...</c> (or <c>Alias.VAR in {'A', 'B'} and ...</c>), a row whose VAR holds a value
+/// other than the keys makes the conjunction false whatever the rest says. Rows where VAR is missing or equal to the key go through the full filter, so the
+/// result (and its three-valued uncertainty) is exactly the unfiltered one; only the work changes.
+/// </summary>
+/// <remarks>One instance per query in a compiled rule, shared by threads: the cached lookup is an immutable object swapped atomically.</remarks>
+public sealed class TextPrefilter(int columnSlot)
+{
+    private sealed record Lookup(TextColumn Column, string Key, int Code);
+
+    private Lookup? _last;
+    private (TextColumn Column, int[] Codes)? _set;
+
+    /// <summary>The column and dictionary code to compare rows with, or a null column when the filter cannot apply (no key, no such text column).</summary>
+    public (TextColumn? Column, int Code) Prepare(EvaluationContext ctx, string? key, IReadOnlyList<object?> records)
+    {
+        if (key is null || ColumnOf(ctx, records) is not { } column) return (null, 0);
+        var last = _last;
+        if (last is null || !ReferenceEquals(last.Column, column) || !string.Equals(last.Key, key, StringComparison.Ordinal))
+            _last = last = new Lookup(column, key, column.FindCode(key));
+        return (column, last.Code);
+    }
+
+    /// <summary>The column and the dictionary codes of constant keys (an <c>in</c> list), or a null column when the filter cannot apply.</summary>
+    public (TextColumn? Column, int[] Codes) PrepareSet(EvaluationContext ctx, string[] keys, IReadOnlyList<object?> records)
+    {
+        if (ColumnOf(ctx, records) is not { } column) return (null, []);
+        var set = _set;
+        if (set is null || !ReferenceEquals(set.Value.Column, column))
+            _set = set = (column, [.. keys.Select(column.FindCode).Where(c => c >= 0)]);
+        return set.Value;
+    }
+
+    private TextColumn? ColumnOf(EvaluationContext ctx, IReadOnlyList<object?> records) =>
+        records is IRecordRange range && ctx.Binding is { } binding && ReferenceEquals(binding.ColumnTables[columnSlot], range.Table)
+            ? binding.Columns[columnSlot] as TextColumn
+            : null;
+
+    /// <summary>True when the row's value is present and differs from the key.</summary>
+    public static bool Rejects(TextColumn? column, int code, int row)
+    {
+        if (column is null) return false;
+        int actual = column.CodeAt(row);
+        return actual >= 0 && actual != code;
+    }
+
+    /// <summary>True when the row's value is present and none of the keys.</summary>
+    public static bool RejectsAll(TextColumn? column, int[] codes, int row)
+    {
+        if (column is null) return false;
+        int actual = column.CodeAt(row);
+        return actual >= 0 && Array.IndexOf(codes, actual) < 0;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Data.Synthetic;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Text;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Hosting;
+using ProtocolEngine.Runtime.Values;
+using ProtocolEngine.Screening;
+
+namespace ProtocolEngine.Benchmarks.Screening;
+
+/// <summary>
+/// Screening benchmarks, one process and one run each, quoting medians and ratios:
+/// <c>-- screening-rules [--subjects 100000]</c>: the eight rules in the protocol language vs Microsoft RulesEngine
+/// 6.0.1 vs hand-written C#, same per-rule outcomes asserted;
+/// <c>-- screening-pilot [--subjects 1000000]</c>: the whole CDISCPILOT01 protocol over a synthetic population.
+/// Populations are generated once into /tmp (or --data) and reused.
+/// </summary>
+public static class ScreeningBench
+{
+    private static readonly CqlDateTime AsOf = CqlDateTime.ParseIso("2025-06-01");
+
+    /// <summary>The eight rules of the comparison, in the protocol language.</summary>
+    public const string EightRules = """
+        protocol EightRules version "1"
+          data SDTM "3.4"
+
+        define ScreeningDate: DM.RFICDTC
+        define function Score(code String): First(QS Q where Q.QSTESTCD = code and Q.VISITNUM = 1).QSSTRESN
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+
+        criteria
+          inclusion AGE "Age 50 or over, and male or postmenopausal."
+            DM.AGE >= 50 and (DM.SEX = 'M' or exists (MH M where M.MHDECOD = 'Postmenopausal'))
+          inclusion MMSE "MMSE 10 to 23."
+            Score('MMSETOT') in Interval[10, 23]
+          inclusion HACH "Modified Hachinski score 4 or less."
+            Score('HACHTOT') <= 4
+          inclusion EGFR "eGFR 30 or more."
+            Lab('EGFR').LBSTRESN >= 30
+          exclusion ALT "ALT above 3 times the upper limit of normal."
+            Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
+          exclusion MI "Myocardial infarction in the last 180 days."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 180 days or less before ScreeningDate)
+          exclusion HBA1C "HbA1c above 10%."
+            Lab('HBA1C').LBSTRESN > 10
+          exclusion ACHEI "Donepezil or rivastigmine."
+            exists (CM C where C.CMDECOD in {'DONEPEZIL', 'RIVASTIGMINE'} and (C.CMENDTC is null or C.CMENDTC on or after ScreeningDate))
+        """;
+
+    public static async Task<int> RunAsync(string kind, string[] args)
+    {
+        int subjects = Option(args, "--subjects") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : kind == "screening-pilot" ? 1_000_000 : 100_000;
+        int runs = Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
+        var folder = Option(args, "--data") ?? Path.Combine(Path.GetTempPath(), $"pe-bench-synth-{subjects}-seed1");
+        var study = LoadPopulation(folder, subjects);
+        if (args.Contains("--per-rule")) return PerRule(study, runs);
+        return kind == "screening-pilot" ? Pilot(study) : await EightRulesAsync(study, runs);
+    }
+
+    private static StudyData LoadPopulation(string folder, int subjects)
+    {
+        if (!File.Exists(Path.Combine(folder, "dm.xpt")))
+        {
+            var generate = Stopwatch.StartNew();
+            PopulationGenerator.Generate(folder, new SynthOptions { Subjects = subjects, Seed = 1, Format = DataFileFormat.Xpt });
+            Console.WriteLine($"generated {subjects:N0} subjects into {folder} in {generate.Elapsed.TotalSeconds:F1} s");
+        }
+        var load = Stopwatch.StartNew();
+        var study = StudyLoader.Load(folder).Data;
+        long records = study.Domains.Sum(d => (long)d.RowCount);
+        Console.WriteLine($"loaded {study.SubjectCount:N0} subjects, {records:N0} records in {load.Elapsed.TotalSeconds:F1} s; managed heap {GC.GetTotalMemory(true) / 1e6:N0} MB");
+        return study;
+    }
+
+    private static async Task<int> EightRulesAsync(StudyData study, int runs)
+    {
+        int n = study.SubjectCount;
+        var protocol = ProtocolCompiler.Standalone.Compile(new SourceText(EightRules, "eight-rules.protocol"));
+        if (protocol.HasErrors) throw new InvalidOperationException(string.Join("\n", protocol.Diagnostics));
+        var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
+
+        // The protocol language, through the product's screening path (one thread, no evidence).
+        Screener.Screen(protocol, study, options);
+        ScreeningResult? ours = null;
+        var oursTimes = Time(runs, () => ours = Screener.Screen(protocol, study, options));
+        var oursParallel = Time(runs, () => Screener.Screen(protocol, study, options with { MaxDegreeOfParallelism = Environment.ProcessorCount }));
+
+        var build = Stopwatch.StartNew();
+        var inputs = SubjectInput.FromStudy(study);
+        Console.WriteLine($"built {n:N0} subject objects for RulesEngine and hand-written C# in {build.Elapsed.TotalSeconds:F1} s (not timed below)");
+
+        var hand = new byte[n * 8];
+        var handTimes = Time(runs, () =>
+        {
+            for (int i = 0; i < n; i++) HandWrittenRules.Evaluate(inputs[i], hand.AsSpan(i * 8, 8));
+        });
+
+        var engine = new RulesEngineRules();
+        var viaRulesEngine = new byte[n * 8];
+        for (int i = 0; i < Math.Min(n, 200); i++) await engine.EvaluateAsync(inputs[i], viaRulesEngine, i * 8);
+        var rulesEngineClock = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++) await engine.EvaluateAsync(inputs[i], viaRulesEngine, i * 8);
+        double rulesEngineMs = rulesEngineClock.Elapsed.TotalMilliseconds;
+
+        int mismatches = 0;
+        var distribution = new int[8, 4];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < 8; j++)
+            {
+                byte a = (byte)ours!.Outcome(i, j), b = hand[i * 8 + j], c = viaRulesEngine[i * 8 + j];
+                distribution[j, a]++;
+                if (a == b && b == c) continue;
+                if (mismatches++ < 10) Console.WriteLine($"MISMATCH {study.SubjectIds[i]} {RulesEngineRules.Rules[j].Name}: protocol {a}, hand-written {b}, RulesEngine {c}");
+            }
+        var decisions = new int[4];
+        for (int i = 0; i < n; i++) decisions[(int)ours!.Status(i)]++;
+
+        double oursMs = Median(oursTimes), parallelMs = Median(oursParallel), handMs = Median(handTimes);
+        Console.WriteLine();
+        Console.WriteLine($"Eight eligibility rules over {n:N0} synthetic subjects ({Environment.ProcessorCount} cores, .NET {Environment.Version}); medians of {runs} runs, RulesEngine one run");
+        Console.WriteLine($"| engine | total ms | ns per subject | ns per rule | vs protocol language |");
+        Console.WriteLine($"|---|---:|---:|---:|---:|");
+        Row("protocol language (ProtocolEngine, 1 thread)", oursMs, n, oursMs);
+        Row($"protocol language (ProtocolEngine, {Environment.ProcessorCount} threads)", parallelMs, n, oursMs);
+        Row("hand-written C# (1 thread)", handMs, n, oursMs);
+        Row("Microsoft RulesEngine 6.0.1 (1 thread)", rulesEngineMs, n, oursMs);
+        Console.WriteLine();
+        Console.WriteLine($"RulesEngine / protocol language = {rulesEngineMs / oursMs:F0}x; protocol language / hand-written = {oursMs / handMs:F2}x");
+        Console.WriteLine($"per-rule outcomes (met / not met / unknown): " + string.Join("; ", Enumerable.Range(0, 8).Select(j => $"{RulesEngineRules.Rules[j].Name} {distribution[j, 1]}/{distribution[j, 2]}/{distribution[j, 3]}")));
+        Console.WriteLine($"decisions: eligible {decisions[1]:N0}, ineligible {decisions[2]:N0}, needs review {decisions[3]:N0}");
+        Console.WriteLine(mismatches == 0 ? "all three agree on every outcome of every subject" : $"{mismatches:N0} outcomes differ");
+        return mismatches == 0 ? 0 : 1;
+    }
+
+    /// <summary>Each of the eight rules alone (one thread, no evidence): where the time goes.</summary>
+    private static int PerRule(StudyData study, int runs)
+    {
+        var lines = EightRules.Split('\n');
+        int criteriaLine = Array.FindIndex(lines, l => l.Trim() == "criteria");
+        var header = string.Join('\n', lines[..(criteriaLine + 1)]);
+        // Two baselines first: the cost of screening itself (a constant rule) and of reading one DM value.
+        var cases = new List<string> { "  inclusion CONST \"Always.\"\n    true", "  inclusion DMAGE \"Reads DM.AGE.\"\n    DM.AGE >= 50" };
+        for (int k = 0; k < 8; k++) cases.Add(lines[criteriaLine + 1 + 2 * k] + "\n" + lines[criteriaLine + 2 + 2 * k]);
+        foreach (var criterion in cases)
+        {
+            var text = header + "\n" + criterion + "\n";
+            var protocol = ProtocolCompiler.Standalone.Compile(new SourceText(text, "rule.protocol"));
+            var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
+            Screener.Screen(protocol, study, options);
+            double ms = Median(Time(runs, () => Screener.Screen(protocol, study, options)));
+            Console.WriteLine($"{protocol.Criteria[0].Id,-6} {ms * 1e6 / study.SubjectCount,8:N0} ns per subject");
+        }
+        return 0;
+    }
+
+    private static int Pilot(StudyData study)
+    {
+        var compiler = new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols));
+        var protocol = compiler.Compile(ProtocolFiles.Read(Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol")));
+        if (protocol.HasErrors) throw new InvalidOperationException(string.Join("\n", protocol.Diagnostics));
+        var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false };
+        var clock = Stopwatch.StartNew();
+        var result = Screener.Screen(protocol, study, options);
+        clock.Stop();
+        var c = result.Counts;
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine();
+        Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects on {Environment.ProcessorCount} cores, evidence off:");
+        Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F2} s after loading, {result.SubjectCount / clock.Elapsed.TotalSeconds:N0} subjects/s; peak working set {process.PeakWorkingSet64 / 1e6:N0} MB");
+        Console.WriteLine($"  eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
+        Console.WriteLine($"  attrition: " + string.Join(", ", result.Attrition.Where(a => a.ExcludedHere > 0).Select(a => $"{a.CriterionId} -{a.ExcludedHere:N0}")));
+        return 0;
+    }
+
+    private static List<double> Time(int runs, Action action)
+    {
+        var times = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return times;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static void Row(string engine, double ms, int n, double reference) =>
+        Console.WriteLine($"| {engine} | {ms:N0} | {ms * 1e6 / n:N0} | {ms * 1e6 / n / 8:N0} | {ms / reference:F2} |");
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
