@@ -58,5 +58,15 @@ internal static class CommandRegistry
                 .WithDescription("Verify every instance's journal hash chain; name the first edited, missing or reordered entry.");
         });
         // Checks (issue 8): validate.
+        config.AddCommand<Commands.Checks.ValidateCommand>("validate")
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--format", "json")
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--out", "report.html")
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--db", "queries.db");
+        config.AddBranch("queries", queries =>
+        {
+            queries.SetDescription("Data queries that protocol validate routed to roles.");
+            queries.AddCommand<Commands.Checks.QueriesListCommand>("list")
+                .WithExample("queries", "list", "--db", "queries.db");
+        });
     }
 }

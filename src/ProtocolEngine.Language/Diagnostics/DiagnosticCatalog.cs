@@ -356,4 +356,8 @@ public static class DiagnosticCatalog
     /// <summary>A rule read a domain the study does not have.</summary>
     public static Diagnostic MissingDomain(TextSpan span, string rule, string domain) =>
         Error(span, "PE9005", $"Rule {rule} reads domain {domain}, which the study data do not contain.");
+
+    /// <summary>A rule divided by zero (CQL gives null, which a data check must not mistake for missing data).</summary>
+    public static Diagnostic DivisionByZero(TextSpan span, string rule, string where) =>
+        Error(span, "PE9006", $"Rule {rule} divided by zero ({where}). Exclude zero divisors, for example in the check's where condition.");
 }

@@ -95,6 +95,12 @@ public sealed class EvaluationContext
     /// <summary>Domains the current rule read that the study does not contain.</summary>
     public HashSet<string> MissingDomainsRead { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many times the current rule divided by zero (CQL gives null; data checks report it as an error).</summary>
+    public int DivisionsByZero { get; private set; }
+
+    /// <summary>Notes a division by zero in the current rule.</summary>
+    public void NoteDivisionByZero() => DivisionsByZero++;
+
     /// <summary>
     /// Variables (DOMAIN.VARIABLE) the current rule read, directly or through definitions, that the study's
     /// dataset does not have: their values are missing for every record, which screening reports as a data gap.
@@ -164,6 +170,7 @@ public sealed class EvaluationContext
         Steps = 0;
         _deadline = 0;
         if (MissingDomainsRead.Count > 0) MissingDomainsRead.Clear();
+        DivisionsByZero = 0;
         if (MissingVariablesRead.Count > 0) MissingVariablesRead.Clear();
         _domainsRead = 0;
     }
