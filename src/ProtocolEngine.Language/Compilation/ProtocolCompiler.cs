@@ -53,41 +53,48 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
     /// <summary>Compiles a protocol or library file.</summary>
     public CompiledProtocol Compile(SourceText source)
     {
-        var sources = new List<SourceText>();
+        var sources = new List<(SourceText Source, string Name)>();
         var parsed = new Dictionary<string, ParseResult<ProtocolFileSyntax>>(StringComparer.Ordinal);
-        CollectSources(source, sources, parsed, new HashSet<string>(StringComparer.Ordinal));
+        CollectSources(source, "", sources, parsed, new HashSet<string>(StringComparer.Ordinal));
         var hash = ContentHash(sources);
-        return _cache.GetOrAdd(hash, _ => CompileUncached(source, parsed, hash));
+        // The hash names the content wherever the files are; the cache also keys on where they are, since
+        // diagnostics name the files.
+        var cacheKey = hash + "|" + string.Join("|", sources.Select(s => s.Source.Path));
+        return _cache.GetOrAdd(cacheKey, _ => CompileUncached(source, parsed, hash));
     }
 
     /// <summary>Compiles without consulting or filling the cache (for benchmarks that measure a full recompile).</summary>
     public CompiledProtocol CompileFresh(SourceText source)
     {
-        var sources = new List<SourceText>();
+        var sources = new List<(SourceText Source, string Name)>();
         var parsed = new Dictionary<string, ParseResult<ProtocolFileSyntax>>(StringComparer.Ordinal);
-        CollectSources(source, sources, parsed, new HashSet<string>(StringComparer.Ordinal));
+        CollectSources(source, "", sources, parsed, new HashSet<string>(StringComparer.Ordinal));
         return CompileUncached(source, parsed, ContentHash(sources));
     }
 
-    private void CollectSources(SourceText source, List<SourceText> sources, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, HashSet<string> visiting)
+    private void CollectSources(SourceText source, string name, List<(SourceText Source, string Name)> sources, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, HashSet<string> visiting)
     {
         if (parsed.ContainsKey(source.Path)) return;
         var result = ProtocolParser.ParseFile(source);
         parsed[source.Path] = result;
-        sources.Add(source);
+        sources.Add((source, name));
         foreach (var import in result.Root.Declarations.OfType<ImportSyntax>())
         {
-            var name = import.Library.Text;
-            if (!visiting.Add(name)) continue;
-            if (resolver.Resolve(name, source) is { } library) CollectSources(library, sources, parsed, visiting);
+            var library = import.Library.Text;
+            if (!visiting.Add(library)) continue;
+            if (resolver.Resolve(library, source) is { } resolved) CollectSources(resolved, library, sources, parsed, visiting);
         }
     }
 
-    private static string ContentHash(IEnumerable<SourceText> sources)
+    /// <summary>
+    /// SHA-256 of the protocol's text and each imported library's name and text (line endings normalised), never
+    /// of where the files are: the same protocol hashes the same on a laptop, in CI and in a regulator's copy.
+    /// </summary>
+    private static string ContentHash(IEnumerable<(SourceText Source, string Name)> sources)
     {
         var sb = new StringBuilder();
-        foreach (var s in sources.OrderBy(s => s.Path, StringComparer.Ordinal))
-            sb.Append(s.Path.Replace('\\', '/')).Append('\n').Append(s.Text.Replace("\r\n", "\n", StringComparison.Ordinal)).Append('\n');
+        foreach (var (source, name) in sources.OrderBy(s => s.Name, StringComparer.Ordinal))
+            sb.Append(name).Append('\n').Append(source.Text.Replace("\r\n", "\n", StringComparison.Ordinal)).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
