@@ -245,7 +245,10 @@ internal sealed class ExpressionCompiler
             case var key when key.StartsWith("Coalesce(T,", StringComparison.Ordinal):
                 return LazyCoalesce(c, f);
             case "In(T,Interval<T>,String)" when NumericRange(c) is { } range:
-                return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.InRange))!, Coerce(Compile(c.Arguments[0], f), typeof(decimal?)),
+                return E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.InRange))!,
+                    c.Arguments[0].Type == ProtocolType.Integer
+                        ? E.Convert(Coerce(Compile(c.Arguments[0], f), typeof(int?)), typeof(decimal?))
+                        : Coerce(Compile(c.Arguments[0], f), typeof(decimal?)),
                     E.Constant(range.Low), E.Constant(range.LowClosed), E.Constant(range.High), E.Constant(range.HighClosed));
             case "Upper(String)":
                 return UpperOf(c.Arguments[0], f);
