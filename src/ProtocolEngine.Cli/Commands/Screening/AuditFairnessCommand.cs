@@ -10,28 +10,12 @@ namespace ProtocolEngine.Cli.Commands.Screening;
 [Description("Audit eligibility criteria for fairness: per criterion and subgroup the exclusion rate, its ratio to the overall rate with a 95% confidence interval, a flag at 1.25 times or more with the interval above 1, and the composition of eligible vs screened. Exit code 1 when a subgroup is flagged.")]
 internal sealed class AuditFairnessCommand(IAnsiConsole console) : Command<AuditFairnessCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ProtocolDataSettings
     {
-        [CommandArgument(0, "<protocol>")]
-        [Description("The .protocol file.")]
-        public string Protocol { get; init; } = "";
-
-        [CommandOption("--data <PATH>")]
-        [Description("The population: an SDTM folder or a FHIR R4 bundle.")]
-        public string? Data { get; init; }
-
         [CommandOption("--by <VARIABLES>")]
         [Description("Comma-separated DM variables (AGEGROUP is derived from AGE). Default: SEX,RACE,ETHNIC,AGEGROUP.")]
         [DefaultValue("SEX,RACE,ETHNIC,AGEGROUP")]
         public string By { get; init; } = "SEX,RACE,ETHNIC,AGEGROUP";
-
-        [CommandOption("--as-of <DATE>")]
-        [Description("The date every rule takes as today (YYYY-MM-DD). Default: today.")]
-        public string? AsOf { get; init; }
-
-        [CommandOption("--phase <NAME>")]
-        [Description("Audit only the criteria of this phase.")]
-        public string? Phase { get; init; }
 
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
@@ -44,7 +28,7 @@ internal sealed class AuditFairnessCommand(IAnsiConsole console) : Command<Audit
 
         public override ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data <PATH> is required.");
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(By)) return ValidationResult.Error("--by needs at least one variable.");
             return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"Unknown format '{Format}'; use table or json.");
         }
@@ -52,9 +36,7 @@ internal sealed class AuditFairnessCommand(IAnsiConsole console) : Command<Audit
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var protocol = ScreeningCommandSupport.Compile(settings.Protocol);
-        var asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
-        var study = ScreeningCommandSupport.Load(settings.Data!);
+        var (protocol, asOf, study) = ScreeningCommandSupport.Prepare(settings);
         var options = new ScreeningOptions { AsOf = asOf, Phase = settings.Phase, RecordEvidence = false };
         var result = ScreeningCommandSupport.Screen(protocol, study, options, cancellationToken);
         var variables = settings.By.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

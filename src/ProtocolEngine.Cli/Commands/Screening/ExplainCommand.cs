@@ -10,27 +10,11 @@ namespace ProtocolEngine.Cli.Commands.Screening;
 [Description("Explain one subject's screening: for every criterion the rule text and hash, the outcome, the values the rule read, and for Unknown what is missing.")]
 internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ProtocolDataSettings
     {
-        [CommandArgument(0, "<protocol>")]
-        [Description("The .protocol file.")]
-        public string Protocol { get; init; } = "";
-
-        [CommandOption("--data <PATH>")]
-        [Description("The study: an SDTM folder or a FHIR R4 bundle.")]
-        public string? Data { get; init; }
-
         [CommandOption("--subject <USUBJID>")]
         [Description("The subject to explain.")]
         public string? Subject { get; init; }
-
-        [CommandOption("--as-of <DATE>")]
-        [Description("The date every rule takes as today (YYYY-MM-DD). Default: today.")]
-        public string? AsOf { get; init; }
-
-        [CommandOption("--phase <NAME>")]
-        [Description("Explain only the criteria of this phase.")]
-        public string? Phase { get; init; }
 
         [CommandOption("--format <FORMAT>")]
         [Description("text (default) or json.")]
@@ -39,7 +23,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data <PATH> is required.");
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(Subject)) return ValidationResult.Error("--subject <USUBJID> is required.");
             return Format is "text" or "json" ? ValidationResult.Success() : ValidationResult.Error($"Unknown format '{Format}'; use text or json.");
         }
@@ -47,9 +31,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var protocol = ScreeningCommandSupport.Compile(settings.Protocol);
-        var asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
-        var study = ScreeningCommandSupport.Load(settings.Data!);
+        var (protocol, asOf, study) = ScreeningCommandSupport.Prepare(settings);
         var options = new ScreeningOptions { AsOf = asOf, Phase = settings.Phase, Subjects = [settings.Subject!], RecordEvidence = true };
         var result = ScreeningCommandSupport.Screen(protocol, study, options, cancellationToken);
         if (settings.Format == "json")

@@ -10,24 +10,8 @@ namespace ProtocolEngine.Cli.Commands.Screening;
 [Description("Screen a population against a protocol's eligibility criteria: every criterion of every subject is Met, NotMet, Unknown or Attested, with the evidence; each subject is Eligible, Ineligible or NeedsReview.")]
 internal sealed class ScreenCommand(IAnsiConsole console) : Command<ScreenCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ProtocolDataSettings
     {
-        [CommandArgument(0, "<protocol>")]
-        [Description("The .protocol file.")]
-        public string Protocol { get; init; } = "";
-
-        [CommandOption("--data <PATH>")]
-        [Description("The population: an SDTM folder (XPT, Dataset-JSON, NDJSON or CSV) or a FHIR R4 bundle.")]
-        public string? Data { get; init; }
-
-        [CommandOption("--as-of <DATE>")]
-        [Description("The date every rule takes as today (YYYY-MM-DD), for reproducible results. Default: today.")]
-        public string? AsOf { get; init; }
-
-        [CommandOption("--phase <NAME>")]
-        [Description("Screen only the criteria of this phase (for example prescreen).")]
-        public string? Phase { get; init; }
-
         [CommandOption("--format <FORMAT>")]
         [Description("table (default), json or csv.")]
         [DefaultValue("table")]
@@ -52,7 +36,7 @@ internal sealed class ScreenCommand(IAnsiConsole console) : Command<ScreenComman
 
         public override ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data <PATH> is required.");
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (Format is not ("table" or "json" or "csv")) return ValidationResult.Error($"Unknown format '{Format}'; use table, json or csv.");
             if (Evidence is not ("auto" or "full" or "none")) return ValidationResult.Error($"Unknown evidence mode '{Evidence}'; use auto, full or none.");
             return Threads is <= 0 ? ValidationResult.Error("--threads must be positive.") : ValidationResult.Success();
@@ -61,9 +45,7 @@ internal sealed class ScreenCommand(IAnsiConsole console) : Command<ScreenComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var protocol = ScreeningCommandSupport.Compile(settings.Protocol);
-        var asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
-        var study = ScreeningCommandSupport.Load(settings.Data!);
+        var (protocol, asOf, study) = ScreeningCommandSupport.Prepare(settings);
         var options = new ScreeningOptions
         {
             AsOf = asOf,

@@ -26,6 +26,10 @@ internal static class ScreeningCommandSupport
         throw new UserFacingException($"{path} has {compiled.Diagnostics.Count(d => d.IsError)} error(s) and cannot run; `protocol check {path}` lists them.");
     }
 
+    /// <summary>What every screening command starts with: the compiled protocol, "today" and the loaded study.</summary>
+    public static (CompiledProtocol Protocol, CqlDateTime AsOf, LoadedStudy Study) Prepare(ProtocolDataSettings settings) =>
+        (Compile(settings.Protocol), AsOf(settings.AsOf), Load(settings.Data!));
+
     /// <summary>Loads a study folder, file or FHIR bundle, with a progress bar on standard error.</summary>
     public static LoadedStudy Load(string path)
     {
