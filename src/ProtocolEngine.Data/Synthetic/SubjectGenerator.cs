@@ -125,6 +125,9 @@ internal sealed class SubjectGenerator
         WriteMedications(ref rng, usubjid, screening);
         if (!screenFail) WriteExposure(usubjid, arm, baseline!.Value, lastDose!.Value);
         WriteLabs(ref rng, usubjid, female, age, arm, baseline);
+        // Screening-only labs draw from their own stream, so adding them left every other value of a seed unchanged.
+        var screeningRng = new SynthRandom(_seed ^ 0x5C2EE1AB5UL, (ulong)index);
+        WriteScreeningLabs(ref screeningRng, usubjid, baseline);
         WriteVitals(ref rng, usubjid, female, age, baseline);
         WriteEcg(ref rng, usubjid, baseline);
         WriteQuestionnaires(ref rng, usubjid, arm, baseline);
@@ -469,6 +472,59 @@ internal sealed class SubjectGenerator
                 b.Text(r, 19, dtc);
                 b.Number(r, 20, StudyDay(date, baseline));
             }
+        }
+    }
+
+    /// <summary>
+    /// Tests the pilot's protocol reads at screening only (EXCL28, EXCL29): folate, vitamin B12 and TSH against
+    /// their reference ranges (below range: folate about 4%, B12 about 3%; TSH outside about 1%) and the RPR syphilis
+    /// screen (0.5% reactive).
+    /// </summary>
+    private void WriteScreeningLabs(ref SynthRandom rng, string usubjid, DateOnly? baseline)
+    {
+        if (_visitDate[0] is not { } date) return;
+        var b = _batches[LB];
+        int seq = 100;
+        var dtc = SynthText.Date(date);
+        foreach (var lab in ScreeningLabs)
+        {
+            int r = b.NewRow();
+            Common(b, _ds[LB], r, "LB", usubjid);
+            b.Number(r, 3, ++seq);
+            b.Text(r, 4, lab.Code);
+            b.Text(r, 5, lab.Name);
+            b.Text(r, 6, lab.Category);
+            if (rng.Chance(0.015))
+            {
+                b.Text(r, 15, "NOT DONE");
+            }
+            else if (lab.Code == "RPR")
+            {
+                var result = rng.Chance(0.005) ? "REACTIVE" : "NON-REACTIVE";
+                b.Text(r, 7, result);
+                b.Text(r, 9, result);
+                b.Text(r, 14, result == "REACTIVE" ? "ABNORMAL" : "NORMAL");
+            }
+            else
+            {
+                double center = Math.Sqrt(lab.LowF * lab.HighF);
+                double spread = lab.Code == "TSH" ? 0.55 : 0.4;
+                double value = Math.Round(rng.LogNormal(center, spread) * Math.Pow(10, lab.Decimals)) / Math.Pow(10, lab.Decimals);
+                var text = _text.Number(value, lab.Decimals);
+                b.Text(r, 7, text);
+                b.Text(r, 8, lab.Unit);
+                b.Text(r, 9, text);
+                b.Number(r, 10, value);
+                b.Text(r, 11, lab.Unit);
+                b.Number(r, 12, lab.LowF);
+                b.Number(r, 13, lab.HighF);
+                b.Text(r, 14, value < lab.LowF ? "LOW" : value > lab.HighF ? "HIGH" : "NORMAL");
+            }
+            b.Text(r, 16, "Y");
+            b.Number(r, 17, Visits[0].Num);
+            b.Text(r, 18, Visits[0].Name);
+            b.Text(r, 19, dtc);
+            b.Number(r, 20, StudyDay(date, baseline));
         }
     }
 

@@ -150,6 +150,15 @@ internal static class SynthCatalog
 
     public static int LabIndex(string code) => Array.FindIndex(Labs, l => l.Code == code);
 
+    /// <summary>Tests done at screening only (the pilot protocol's EXCL28 and EXCL29); ranges are not sex-specific.</summary>
+    public static readonly LabTest[] ScreeningLabs =
+    [
+        new("FOLATE", "Folate", "CHEMISTRY", "nmol/L", 10.4, 42.4, 10.4, 42.4, 1),
+        new("VITB12", "Vitamin B12", "CHEMISTRY", "pmol/L", 148, 664, 148, 664, 0),
+        new("TSH", "Thyrotropin", "CHEMISTRY", "mIU/L", 0.32, 5.0, 0.32, 5.0, 2),
+        new("RPR", "Rapid Plasma Reagin", "SEROLOGY", "", 0, 0, 0, 0, 0),
+    ];
+
     // ---- Vital signs ----
     public sealed record VitalTest(string Code, string Name, string Unit, string? Position, int Decimals);
 

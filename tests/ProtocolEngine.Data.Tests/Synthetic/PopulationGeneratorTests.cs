@@ -66,8 +66,9 @@ public class PopulationGeneratorTests
             Assert.Equal("INFORMED CONSENT OBTAINED", decod.GetString(start));
             var (ls, lc) = lb.RowsOf(s);
             var baselineTests = Enumerable.Range(ls, lc).Where(r => blfl.GetString(r) == "Y").Select(testcd.GetString).ToList();
-            Assert.Equal(14, baselineTests.Count);
-            Assert.Equal(14, baselineTests.Distinct().Count());
+            // 14 tests at every lab visit and 4 at screening only (folate, B12, TSH, RPR).
+            Assert.Equal(18, baselineTests.Count);
+            Assert.Equal(18, baselineTests.Distinct().Count());
         }
         Assert.Contains("HBA1C", testcd.Dictionary);
         Assert.Contains("EGFR", testcd.Dictionary);

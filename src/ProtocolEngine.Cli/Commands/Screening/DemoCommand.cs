@@ -59,8 +59,8 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         console.MarkupLine($"Population: [bold]{study.Data.SubjectCount:N0}[/] synthetic subjects in {Markup.Escape(population)} (seed {settings.Seed}); as of {asOf.ToIsoString()}.");
 
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Protocol", "Version", "Criteria", "Eligible", "Ineligible", "Needs review", "Most exclusive criterion", "Fairness flags", "ms", "Report");
-        foreach (var column in table.Columns.Skip(2).Take(4)) column.RightAligned();
+            .AddColumns("Protocol", "Version", "Criteria", "Eligible", "Ineligible", "Needs review", "of which only attestations", "Most exclusive criterion", "Fairness flags", "ms", "Report");
+        foreach (var column in table.Columns.Skip(2).Take(5)) column.RightAligned();
         foreach (var file in files)
         {
             var protocol = ScreeningCommandSupport.Compile(file);
@@ -72,12 +72,13 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
             var top = result.Attrition.MaxBy(a => a.ExcludedIndependently);
             var c = result.Counts;
             table.AddRow(Markup.Escape(protocol.Name), Markup.Escape(protocol.Version ?? "-"), result.Criteria.Count.ToString(),
-                $"[green]{c.Eligible:N0}[/]", $"[red]{c.Ineligible:N0}[/]", $"[yellow]{c.NeedsReview:N0}[/]",
+                $"[green]{c.Eligible:N0}[/]", $"[red]{c.Ineligible:N0}[/]", $"[yellow]{c.NeedsReview:N0}[/]", c.AwaitingAttestationOnly.ToString("N0"),
                 top is null ? "-" : $"{Markup.Escape(top.CriterionId)} ({top.ExcludedIndependently:N0})",
-                fairness is null ? "-" : fairness.Flagged.Count().ToString(), result.Elapsed.TotalMilliseconds.ToString("N0"), Markup.Escape(report));
+                fairness is null ? "-" : fairness.Flagged.Count().ToString(), result.Elapsed.TotalMilliseconds.ToString("N0"), Markup.Escape(Path.GetFileName(report)));
         }
         console.Write(table);
-        console.MarkupLine("Open a report in a browser (it needs no network); [bold]protocol explain[/] tells one subject's story, [bold]protocol audit fairness[/] details the subgroups.");
+        console.MarkupLine("\"Only attestations\": eligible on the data, waiting for the investigator to attest the criteria only a person can decide.");
+        console.MarkupLine($"The reports are in [bold]{Markup.Escape(settings.Out)}[/]: open one in a browser (it needs no network); [bold]protocol explain[/] tells one subject's story, [bold]protocol audit fairness[/] details the subgroups.");
         return CliApp.Success;
     }
 
