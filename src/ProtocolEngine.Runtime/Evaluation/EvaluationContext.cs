@@ -45,6 +45,7 @@ public sealed class EvaluationContext
     private readonly RecordList?[] _recordLists;
     private readonly string[]?[] _defineMissingVariables;
     private ulong _domainsRead;
+    private readonly ulong _missingDomains;
     private long _deadline;
 
     internal EvaluationContext(ExecutableProtocol protocol, StudyBinding? binding, CqlDateTime now, EvaluationLimits limits)
@@ -61,6 +62,9 @@ public sealed class EvaluationContext
         _singleRecords = new DomainRecord?[domains];
         _recordsReady = new bool[domains];
         _defineDomains = new ulong[protocol.DefineCount];
+        // The domain slots the study lacks (all of them without a study), so cached definitions re-report them cheaply.
+        for (int slot = 0; slot < domains; slot++)
+            if (binding?.Domains[slot] is null) _missingDomains |= 1UL << Math.Min(slot, 63);
         _recordLists = new RecordList?[domains];
         _defineMissingVariables = new string[]?[protocol.DefineCount];
     }
@@ -207,8 +211,9 @@ public sealed class EvaluationContext
                 if (Evidence is { } recorder && _defineEvidence[slot] is { } items) recorder.Replay(items);
                 _domainsRead |= _defineDomains[slot];
                 if (_defineMissingVariables[slot] is { } variables) MissingVariablesRead.UnionWith(variables);
-                foreach (var missing in DomainSlots(_defineDomains[slot]))
-                    if (Binding?.Domains[missing] is null) MissingDomainsRead.Add(Protocol.DomainName(missing));
+                if ((_defineDomains[slot] & _missingDomains) != 0)
+                    foreach (var missing in DomainSlots(_defineDomains[slot] & _missingDomains))
+                        MissingDomainsRead.Add(Protocol.DomainName(missing));
                 return _defineValues[slot];
             case 1:
                 throw new CqlRuntimeException($"Definition {Protocol.DefineName(slot)} refers to itself.");

@@ -25,6 +25,7 @@ internal sealed class ExpressionCompiler
 {
     private readonly SlotAllocator _slots;
     private readonly Dictionary<FunctionSymbol, LE.LambdaExpression> _functions = [];
+    private readonly Dictionary<BoundQuery, List<BoundExpression>> _hoistedByQuery = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<TableSymbol, LE.LambdaExpression> _tables = [];
     private readonly Func<ParameterSymbol, object?> _parameterValue;
 
@@ -39,6 +40,9 @@ internal sealed class ExpressionCompiler
     {
         public LE.ParameterExpression Ctx { get; } = ctx;
         public Dictionary<LocalSymbol, LE.ParameterExpression> Locals { get; } = [];
+
+        /// <summary>Parts of a query filter that do not depend on the record (see <see cref="Hoist"/>), with the variables caching them.</summary>
+        public Dictionary<BoundExpression, (LE.ParameterExpression Has, LE.ParameterExpression Value)> Hoisted { get; } = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>Function parameters known to be literals (the body of a memoised call): calls made with them can be memoised too.</summary>
         public Dictionary<LocalSymbol, BoundLiteral> Constants { get; } = [];
@@ -131,6 +135,20 @@ internal sealed class ExpressionCompiler
 
     private LE.Expression Compile(BoundExpression node, Frame f)
     {
+        if (f.Hoisted.Count > 0 && f.Hoisted.TryGetValue(node, out var hoisted))
+        {
+            // Computed at first use in this query and reused for the other records; with evidence on, computed
+            // each time so every record's evidence holds the values it was decided on.
+            f.Hoisted.Remove(node);
+            var type = Clr(node.Type);
+            var direct = Coerce(Compile(node, f), type);
+            var again = Coerce(Compile(node, f), type);
+            f.Hoisted[node] = hoisted;
+            var evidenceOn = E.NotEqual(E.Property(f.Ctx, nameof(EvaluationContext.Evidence)), E.Constant(null, typeof(EvidenceRecorder)));
+            return E.Condition(evidenceOn, direct,
+                E.Condition(hoisted.Has, hoisted.Value,
+                    E.Block(E.Assign(hoisted.Value, again), E.Assign(hoisted.Has, E.Constant(true)), hoisted.Value)));
+        }
         var result = node switch
         {
             BoundLiteral l => Literal(l),
@@ -535,10 +553,13 @@ internal sealed class ExpressionCompiler
         var variables = new List<LE.ParameterExpression> { elements, uncertain, found };
         variables.AddRange(aliasVars);
         variables.AddRange(letVars);
+        var hoisted = Hoist(q, f);
+        foreach (var (has, value) in hoisted) variables.AddRange([has, value]);
         var body = new List<LE.Expression>
         {
             mode == QueryMode.Collect ? E.Assign(elements, E.New(typeof(QueryResultList))) : E.Assign(found, E.Constant(null)),
         };
+        foreach (var (has, _) in hoisted) body.Add(E.Assign(has, E.Constant(false)));
 
         // The innermost loop body: lets, inclusions, where, then collect the element (or the return value).
         bool aggregating = q.Aggregate is not null;
@@ -615,6 +636,7 @@ internal sealed class ExpressionCompiler
                 : E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.ExistsOutcome))!, f.Ctx, E.NotEqual(found, E.Constant(null)), uncertain));
             foreach (var s in q.Sources) f.Locals.Remove(s.Alias);
             foreach (var l in q.Lets) f.Locals.Remove(l.Local);
+            Unhoist(q, f);
             return E.Block(resultType, variables, body);
         }
 
@@ -633,8 +655,58 @@ internal sealed class ExpressionCompiler
 
         foreach (var s in q.Sources) f.Locals.Remove(s.Alias);
         foreach (var l in q.Lets) f.Locals.Remove(l.Local);
+        Unhoist(q, f);
         return E.Block(resultType, variables, body);
     }
+
+    /// <summary>
+    /// Finds the parts of a query's filter that do not depend on its records (<c>Interval[ScreeningDate - period,
+    /// ScreeningDate]</c> inside <c>MH M where ...</c>) so they are computed once per query instead of once per
+    /// record. They are computed lazily, at first use, so a part the filter never reaches is never computed.
+    /// </summary>
+    private List<(LE.ParameterExpression Has, LE.ParameterExpression Value)> Hoist(BoundQuery q, Frame f)
+    {
+        var result = new List<(LE.ParameterExpression, LE.ParameterExpression)>();
+        if (q.Where is null) return result;
+        var variant = new HashSet<LocalSymbol>(q.Sources.Select(s => s.Alias).Concat(q.Lets.Select(l => l.Local)));
+        var found = new List<BoundExpression>();
+        void Visit(BoundExpression node)
+        {
+            if (f.Hoisted.ContainsKey(node)) return;
+            bool invariant = !BoundTreeWalker.DescendantsAndSelf(node).OfType<BoundLocal>().Any(l => variant.Contains(l.Local));
+            if (invariant)
+            {
+                if (WorthHoisting(node)) found.Add(node);
+                return;
+            }
+            // Only into nodes that bind no names of their own: a nested query's filter depends on its own records.
+            if (node is BoundCall or BoundConversion or BoundIf or BoundInterval or BoundFunctionCall or BoundMemberAccess)
+                foreach (var child in BoundTreeWalker.Children(node)) Visit(child);
+        }
+        Visit(q.Where);
+        foreach (var node in found)
+        {
+            var has = E.Variable(typeof(bool), "hoisted");
+            var value = E.Variable(Clr(node.Type), "hoistedValue");
+            f.Hoisted[node] = (has, value);
+            result.Add((has, value));
+        }
+        _hoistedByQuery[q] = found;
+        return result;
+    }
+
+    private void Unhoist(BoundQuery q, Frame f)
+    {
+        if (_hoistedByQuery.Remove(q, out var nodes))
+            foreach (var node in nodes) f.Hoisted.Remove(node);
+    }
+
+    private static bool WorthHoisting(BoundExpression node) => node switch
+    {
+        BoundLiteral or BoundQuantityLiteral or BoundLocal or BoundParameterReference or BoundCodeListReference or BoundDefineReference or BoundVisitReference or BoundTypeExtent => false,
+        BoundConversion c => WorthHoisting(c.Operand),
+        _ => true,
+    };
 
     /// <summary>
     /// A conjunct <c>Alias.VAR = key</c> or <c>Alias.VAR in {'A', 'B'}</c> of a filter, with VAR a text variable and
