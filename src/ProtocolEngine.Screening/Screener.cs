@@ -239,12 +239,11 @@ public static class Screener
 
             // Say which data were missing when the rule could not decide: a domain or variable the study lacks, or a
             // domain in which this subject has no records. (A rule that decided despite them decided on other data.)
-            if (cause == OutcomeCause.NullResult && FindGaps(subject) is { } gaps)
+            // Which ones exactly is kept with the evidence; without it only the kind of gap, so large runs stay lean.
+            if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, _recorder is not null, out var gaps) is { } gapCause)
             {
-                _run.DataGaps[cell] = gaps;
-                cause = gaps.Any(g => g.Kind == DataGapKind.DomainMissing) ? OutcomeCause.DomainMissing
-                    : gaps.Any(g => g.Kind == DataGapKind.NoSubjectRecords) ? OutcomeCause.NoSubjectRecords
-                    : OutcomeCause.VariableMissing;
+                cause = gapCause;
+                if (gaps is not null) _run.DataGaps[cell] = gaps;
             }
 
             if (_recorder is not null)
@@ -255,10 +254,12 @@ public static class Screener
             return (rule, cause);
         }
 
-        private DataGap[]? FindGaps(int subject)
+        private OutcomeCause? ClassifyGaps(int subject, bool materialize, out DataGap[]? gaps)
         {
-            // Only the bits of the domains read, without iterators: this runs for every Unknown of every subject.
-            List<DataGap>? gaps = null;
+            // Only the bits of the domains read, without iterators or allocation unless the gaps are kept: this runs
+            // for every Unknown of every subject.
+            List<DataGap>? list = null;
+            bool domainMissing = false, noRecords = false;
             ulong read = _ctx.DomainsReadByRule;
             var domains = _binding.Domains;
             for (int slot = 0; read != 0 && slot < domains.Length; slot++)
@@ -267,15 +268,26 @@ public static class Screener
                 if ((read & bit) == 0) continue;
                 var table = domains[slot];
                 if (table is null)
-                    (gaps ??= []).Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
+                {
+                    domainMissing = true;
+                    if (materialize) (list ??= []).Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
+                }
                 else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0)
-                    (gaps ??= []).Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
+                {
+                    noRecords = true;
+                    if (materialize) (list ??= []).Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
+                }
                 if (slot < 63) read &= ~bit;
             }
-            if (_ctx.MissingVariablesRead.Count > 0)
+            bool variableMissing = _ctx.MissingVariableCount > 0;
+            if (variableMissing && materialize)
                 foreach (var variable in _ctx.MissingVariablesRead.Order(StringComparer.Ordinal))
-                    (gaps ??= []).Add(new DataGap(DataGapKind.VariableMissing, variable));
-            return gaps?.ToArray();
+                    (list ??= []).Add(new DataGap(DataGapKind.VariableMissing, variable));
+            gaps = list?.ToArray();
+            return domainMissing ? OutcomeCause.DomainMissing
+                : noRecords ? OutcomeCause.NoSubjectRecords
+                : variableMissing ? OutcomeCause.VariableMissing
+                : null;
         }
     }
 }

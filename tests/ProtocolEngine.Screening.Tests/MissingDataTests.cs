@@ -96,6 +96,37 @@ public class MissingDataTests
     }
 
     [Fact]
+    public void AVariableTheStudyLacks_IsNamed_EvenWhenReadThroughADefinitionCachedByAnEarlierCriterion()
+    {
+        // FIRST reads DM.RACE itself and then through Race; SECOND reads it only through the cached Race. Both must
+        // name the variable the study lacks, not only the criterion that happened to evaluate the definition.
+        const string source = """
+            protocol Gaps version "1"
+              data SDTM "3.4"
+            define Race: DM.RACE
+            criteria
+              inclusion FIRST "Reads the variable, then the definition."
+                DM.RACE = 'ASIAN' or Race = 'WHITE'
+              inclusion SECOND "Reads the definition only."
+                Race = 'WHITE'
+            """;
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(source, "gaps.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        var study = new TestStudy().Table("DM", Row(("USUBJID", "S1"), ("AGE", 40))).Build();
+        foreach (var evidence in new[] { true, false })
+        {
+            var subject = Screener.Screen(compiled, study, new ScreeningOptions { RecordEvidence = evidence }).Subject(0);
+            foreach (var id in new[] { "FIRST", "SECOND" })
+            {
+                var criterion = subject.Criteria.Single(c => c.Id == id);
+                Assert.Equal(CriterionOutcome.Unknown, criterion.Outcome);
+                Assert.Equal(OutcomeCause.VariableMissing, criterion.Cause);
+                if (evidence) Assert.Contains("the study's data have no variable DM.RACE", criterion.MissingData);
+            }
+        }
+    }
+
+    [Fact]
     public void AnUncodedRecord_MakesANegativeSearchUnknown_AndIsShownAsEvidence()
     {
         var study = new TestStudy()

@@ -43,7 +43,9 @@ public sealed class EvaluationContext
     private readonly bool[] _recordsReady;
     private readonly ulong[] _defineDomains;
     private readonly RecordList?[] _recordLists;
-    private readonly string[]?[] _defineMissingVariables;
+    private readonly (string Domain, string Variable)[]?[] _defineMissingVariables;
+    private readonly List<(string Domain, string Variable)> _missingVariables = [];
+    private int _missingVariablesScope;
     private ulong _domainsRead;
     private readonly ulong _missingDomains;
     private long _deadline;
@@ -66,7 +68,7 @@ public sealed class EvaluationContext
         for (int slot = 0; slot < domains; slot++)
             if (binding?.Domains[slot] is null) _missingDomains |= 1UL << Math.Min(slot, 63);
         _recordLists = new RecordList?[domains];
-        _defineMissingVariables = new string[]?[protocol.DefineCount];
+        _defineMissingVariables = new (string, string)[]?[protocol.DefineCount];
     }
 
     /// <summary>The protocol whose rules run.</summary>
@@ -109,10 +111,20 @@ public sealed class EvaluationContext
     /// Variables (DOMAIN.VARIABLE) the current rule read, directly or through definitions, that the study's
     /// dataset does not have: their values are missing for every record, which screening reports as a data gap.
     /// </summary>
-    public HashSet<string> MissingVariablesRead { get; } = new(StringComparer.Ordinal);
+    public IEnumerable<string> MissingVariablesRead => _missingVariables.Select(v => v.Domain + "." + v.Variable).Distinct(StringComparer.Ordinal);
+
+    /// <summary>How many variables the current rule read that the study lacks (cheaper than enumerating <see cref="MissingVariablesRead"/>).</summary>
+    public int MissingVariableCount => _missingVariables.Count;
 
     /// <summary>Notes a read of a variable the record's dataset lacks.</summary>
-    public void NoteMissingVariable(string domain, string variable) => MissingVariablesRead.Add(domain + "." + variable);
+    public void NoteMissingVariable(string domain, string variable)
+    {
+        // A handful at most per rule, so a list beats a set; nothing is allocated for a variable already noted. Only
+        // the notes of the definition being evaluated count, so that its cached list is complete on its own.
+        for (int i = _missingVariablesScope; i < _missingVariables.Count; i++)
+            if (_missingVariables[i].Variable == variable && _missingVariables[i].Domain == domain) return;
+        _missingVariables.Add((domain, variable));
+    }
 
     /// <summary>
     /// When true (screening), exists and Count over records that may be missing for want of data (a domain in
@@ -175,7 +187,7 @@ public sealed class EvaluationContext
         _deadline = 0;
         if (MissingDomainsRead.Count > 0) MissingDomainsRead.Clear();
         DivisionsByZero = 0;
-        if (MissingVariablesRead.Count > 0) MissingVariablesRead.Clear();
+        if (_missingVariables.Count > 0) _missingVariables.Clear();
         _domainsRead = 0;
     }
 
@@ -210,7 +222,8 @@ public sealed class EvaluationContext
             case 2:
                 if (Evidence is { } recorder && _defineEvidence[slot] is { } items) recorder.Replay(items);
                 _domainsRead |= _defineDomains[slot];
-                if (_defineMissingVariables[slot] is { } variables) MissingVariablesRead.UnionWith(variables);
+                if (_defineMissingVariables[slot] is { } variables)
+                    foreach (var (domain, variable) in variables) NoteMissingVariable(domain, variable);
                 if ((_defineDomains[slot] & _missingDomains) != 0)
                     foreach (var missing in DomainSlots(_defineDomains[slot] & _missingDomains))
                         MissingDomainsRead.Add(Protocol.DomainName(missing));
@@ -223,18 +236,16 @@ public sealed class EvaluationContext
         int mark = recorder2?.Mark() ?? 0;
         var readBefore = _domainsRead;
         _domainsRead = 0;
-        HashSet<string>? missingBefore = null;
-        if (MissingVariablesRead.Count > 0)
-        {
-            missingBefore = new HashSet<string>(MissingVariablesRead, StringComparer.Ordinal);
-            MissingVariablesRead.Clear();
-        }
+        int missingMark = _missingVariables.Count, scopeBefore = _missingVariablesScope;
+        _missingVariablesScope = missingMark;
         try
         {
             var value = Protocol.Defines[slot](this);
             _defineValues[slot] = value;
             _defineDomains[slot] = _domainsRead;
-            _defineMissingVariables[slot] = MissingVariablesRead.Count > 0 ? [.. MissingVariablesRead] : null;
+            // What the definition read that the study lacks: the variables noted since it started (notes are scoped to
+            // it, so one the rule noted earlier is noted again here and the cached list stands alone).
+            _defineMissingVariables[slot] = _missingVariables.Count > missingMark ? [.. _missingVariables.Skip(missingMark)] : null;
             if (recorder2 is not null) _defineEvidence[slot] = recorder2.Since(mark);
             _defineState[slot] = 2;
             return value;
@@ -247,7 +258,7 @@ public sealed class EvaluationContext
         finally
         {
             _domainsRead |= readBefore;
-            if (missingBefore is not null) MissingVariablesRead.UnionWith(missingBefore);
+            _missingVariablesScope = scopeBefore;
         }
     }
 

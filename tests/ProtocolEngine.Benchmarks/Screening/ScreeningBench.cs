@@ -170,14 +170,19 @@ public static class ScreeningBench
         Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)] });
         Console.WriteLine($"compile and warm-up on 5,000 subjects: {warmUp.Elapsed.TotalSeconds:F2} s");
         Thread.Sleep(200);
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var result = Screener.Screen(protocol, study, options);
         clock.Stop();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         var c = result.Counts;
-        using var process = Process.GetCurrentProcess();
         Console.WriteLine();
         Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects on {Environment.ProcessorCount} cores, evidence off:");
         Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F2} s after loading, {result.SubjectCount / clock.Elapsed.TotalSeconds:N0} subjects/s; peak working set {process.PeakWorkingSet64 / 1e6:N0} MB");
+        // CPU time is what the screening cost whatever else the machine was doing; on idle cores wall time is about CPU time / cores.
+        Console.WriteLine($"  CPU time {cpu.TotalSeconds:F2} s ({cpu.TotalSeconds / Environment.ProcessorCount:F2} s per core); load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine($"  eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
         Console.WriteLine($"  attrition: " + string.Join(", ", result.Attrition.Where(a => a.ExcludedHere > 0).Select(a => $"{a.CriterionId} -{a.ExcludedHere:N0}")));
         return 0;
