@@ -335,6 +335,14 @@ public static class DiagnosticCatalog
     public static Diagnostic StartClocksWithoutSafetyRules(TextSpan span, string workflow, string domain) =>
         Error(span, "PE2019", $"Workflow {workflow} starts clocks, but no safety rule applies to {domain} records.");
 
+    /// <summary>A workflow of an imported library evaluates a criteria phase the importing protocol does not declare.</summary>
+    public static Diagnostic ImportedWorkflowUnknownPhase(TextSpan span, string library, string workflow, string phase) =>
+        Error(span, "PE2020", $"Workflow {workflow} of {library} evaluates criteria phase \"{phase}\", but no criterion of this protocol is in that phase.");
+
+    /// <summary>A workflow of an imported library randomises, but the importing protocol declares no arms.</summary>
+    public static Diagnostic ImportedWorkflowWithoutArms(TextSpan span, string library, string workflow) =>
+        Error(span, "PE2021", $"Workflow {workflow} of {library} randomizes, but this protocol has no `arms` declaration with a `randomize` line.");
+
     // ----- PE9xxx: runtime -----
 
     /// <summary>A rule took more evaluation steps than allowed.</summary>
