@@ -255,6 +255,10 @@ public static class DiagnosticCatalog
     public static Diagnostic OperatorNotApplicable(TextSpan span, string op, string types) =>
         Error(span, "PE1037", $"Operator {op} cannot be applied to {types}.");
 
+    /// <summary>A permuted block size that cannot hold the arms' allocation ratio a whole number of times.</summary>
+    public static Diagnostic InvalidBlockSize(TextSpan span, int size, int ratioTotal) =>
+        Error(span, "PE1038", $"A block of {size} cannot hold the allocation ratio (which adds up to {ratioTotal}) a whole number of times: use a multiple of {ratioTotal}.");
+
     // ----- PE2xxx: workflows and safety rules -----
 
     /// <summary>A transition or deadline to a state the workflow does not declare.</summary>
