@@ -178,6 +178,7 @@ public static class ScenarioRunner
         string? what = j.Action switch
         {
             "instance-started" => $"started in {j.NewValue}",
+            "start-condition" => $"proposed by the rules: {j.Detail} is {j.NewValue}",
             "transition" => $"{j.OldValue} -> {j.NewValue} ({j.Detail})",
             "deadline-passed" => $"{j.OldValue} -> {j.NewValue} (deadline: {j.Detail})",
             "criteria-evaluated" => $"criteria {j.OldValue}: {j.NewValue}",
@@ -196,6 +197,7 @@ public static class ScenarioRunner
             "clock-reminder" => $"clock {j.NewValue} reminder, {j.Detail}",
             "clock-missed" => $"clock {Field(j.Detail, "clock")} deadline MISSED (due {Field(j.Detail, "dueAt")})",
             "clock-stopped" => $"clock {Field(j.Detail, "clock")} stopped: {j.NewValue} (due {Field(j.Detail, "dueAt")})",
+            "clock-withdrawn" => $"clock {Field(j.Detail, "clock")} withdrawn: {Field(j.Detail, "reason")}",
             "deviation-recorded" => $"deviation recorded: {j.NewValue}",
             "randomized" => $"randomized to {j.NewValue}",
             "notified" => $"notified {j.NewValue}{(j.Detail is null ? "" : ": " + j.Detail)}",
