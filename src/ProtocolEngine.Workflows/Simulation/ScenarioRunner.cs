@@ -172,7 +172,7 @@ public static class ScenarioRunner
         return null;
     }
 
-    private static TimelineLine? Describe(JournalEntry j, Dictionary<string, InstanceRecord> instances, Instant t0)
+    internal static TimelineLine? Describe(JournalEntry j, Dictionary<string, InstanceRecord> instances, Instant t0)
     {
         if (!instances.TryGetValue(j.InstanceId, out var inst)) return null;
         string? what = j.Action switch
