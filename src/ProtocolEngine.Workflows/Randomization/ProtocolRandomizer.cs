@@ -98,9 +98,9 @@ public sealed class ProtocolRandomizer : ISubjectRandomizer
 
     /// <summary>The stratum named in a journal entry written by <see cref="Randomize"/>, or null when the text is not one.</summary>
     public static string? StratumFromMethod(string? method) =>
-        method is not null && method.StartsWith(MethodPrefix, StringComparison.Ordinal) && method.EndsWith(')') ? method[MethodPrefix.Length..^1] : null;
+        method is not null && method.StartsWith(MethodPrefix, StringComparison.Ordinal) ? method[MethodPrefix.Length..] : null;
 
-    private const string MethodPrefix = "permuted blocks (stratum ";
+    private const string MethodPrefix = "permuted blocks, stratum ";
 
-    private static string Describe(string stratum) => $"{MethodPrefix}{stratum})";
+    private static string Describe(string stratum) => MethodPrefix + stratum;
 }

@@ -199,7 +199,7 @@ public static class ScenarioRunner
             "clock-stopped" => $"clock {Field(j.Detail, "clock")} stopped: {j.NewValue} (due {Field(j.Detail, "dueAt")})",
             "clock-withdrawn" => $"clock {Field(j.Detail, "clock")} withdrawn: {Field(j.Detail, "reason")}",
             "deviation-recorded" => $"deviation recorded: {j.NewValue}",
-            "randomized" => $"randomized to {j.NewValue}",
+            "randomized" => $"randomized to {j.NewValue}{(j.Detail is null ? "" : $" ({j.Detail})")}",
             "notified" => $"notified {j.NewValue}{(j.Detail is null ? "" : ": " + j.Detail)}",
             "emitted" => $"emitted {j.NewValue}",
             "migrated" => $"migrated {j.OldValue} -> {j.NewValue}",

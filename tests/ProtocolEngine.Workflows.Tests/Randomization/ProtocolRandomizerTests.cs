@@ -97,7 +97,7 @@ public sealed class ProtocolRandomizerTests : IDisposable
         var done = await _db.Store.GetInstanceAsync(id);
         Assert.Equal("Randomized", done!.State);
         var entry = (await _db.Store.GetJournalAsync(id)).Single(j => j.Action == "randomized");
-        Assert.Equal("permuted blocks (stratum DM.SITEID=701)", entry.Detail);
+        Assert.Equal("permuted blocks, stratum DM.SITEID=701", entry.Detail);
         Assert.Contains(entry.NewValue, new[] { "Placebo", "XanoLow", "XanoHigh" });
         Assert.False(string.IsNullOrEmpty(entry.RuleHashes));
 

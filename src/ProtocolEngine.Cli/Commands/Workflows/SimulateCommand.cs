@@ -5,6 +5,7 @@ using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
+using ProtocolEngine.Workflows.Randomization;
 using ProtocolEngine.Workflows.Simulation;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -31,6 +32,11 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         [CommandOption("--data <PATH>")]
         [Description("Study data (a folder of XPT, Dataset-JSON or CSV datasets): the .protocol's own criteria, conditions and safety rules decide on it.")]
         public string? Data { get; init; }
+
+        /// <summary>The randomisation seed when the protocol states none.</summary>
+        [CommandOption("--seed <N>")]
+        [Description("With --data: the seed of the protocol's permuted-block randomisation when the protocol states none (a live trial keeps it secret). Without one, a fresh secret seed is drawn and the allocations differ between runs.")]
+        public long? Seed { get; init; }
 
         /// <summary>Replay a domain of the study data instead of a scenario.</summary>
         [CommandOption("--replay <DOMAIN>")]
@@ -99,7 +105,17 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         if (settings.Data is not null && protocol is not null)
         {
             var study = Data.DataCommandSupport.Load(settings.Data, new StudyLoadOptions(), quiet: false).Data;
-            ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
+            if (protocol.Randomization is { } scheme)
+            {
+                // The protocol's own scheme assigns arms (permuted blocks, its strata read from the data).
+                byte[] seed = settings.Seed is { } n ? PermutedBlockRandomizer.SeedFrom(n)
+                    : scheme.Seed is { } p ? PermutedBlockRandomizer.SeedFrom(p)
+                    : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+                if (settings.Seed is null && scheme.Seed is null) console.MarkupLine("[yellow]The protocol states no randomisation seed and --seed is not given: a fresh secret seed is used.[/]");
+                var randomizer = new ProtocolRandomizer(protocol, study, seed);
+                ruleHost = (clock, _) => new ProtocolRuleHost(protocol, study, clock, randomizer);
+            }
+            else ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
         }
         string? temp = settings.Db is null ? Path.Combine(Path.GetTempPath(), $"protocol-simulate-{Guid.NewGuid():N}") : null;
         if (temp is not null) Directory.CreateDirectory(temp);

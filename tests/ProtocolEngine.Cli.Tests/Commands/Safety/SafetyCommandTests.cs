@@ -55,6 +55,23 @@ public sealed class SafetyCommandTests : IDisposable
     }
 
     [Fact]
+    public void Recruitment_OnThePilotsSubjects_IsRandomisedByTheProtocolsScheme_TheSameSeedGivingTheSameArms()
+    {
+        var scenario = Path.Combine(CliRunner.Root, "tests", "ProtocolEngine.Workflows.Tests", "Scenarios", "pilot-randomisation.json");
+        string[] Allocations()
+        {
+            var (code, output, error) = CliRunner.Run("simulate", PilotProtocol, "--scenario", scenario, "--data", Shared("cdiscpilot01"), "--seed", "42");
+            Assert.True(code == 0, error + output);
+            Assert.Contains("Every expectation met.", output, StringComparison.Ordinal);
+            var lines = output.Split('\n').Where(l => l.Contains("randomized to", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(2, lines.Length);
+            Assert.All(lines, l => Assert.Contains("permuted blocks, stratum DM.SITEID=701", l, StringComparison.Ordinal));
+            return lines;
+        }
+        Assert.Equal(Allocations(), Allocations());
+    }
+
+    [Fact]
     public void Replay_WithABadAssumptionsFile_NamesTheProblem()
     {
         var file = Path.Combine(_dir, "a.json");
