@@ -259,7 +259,7 @@ guard
     | 'criteria' ('phase' identifier)? criteriaOutcome ('or' criteriaOutcome)*    #criteriaGuard
     | identifier taskOutcome                                             #taskGuard
     | 'event' identifier                                                 #eventGuard
-    | 'clock' identifier clockOutcome=('met' | 'missed')                 #clockGuard
+    | 'clock' qualifiedName clockOutcome=('met' | 'missed')              #clockGuard
     | expression                                                         #expressionGuard
     ;
 
@@ -286,7 +286,8 @@ action
     | 'randomize'                                                        #randomizeAction
     | 'notify' identifier STRING?                                        #notifyAction
     | 'start' 'clocks'                                                   #startClocksAction
-    | 'stop' 'clock' identifier                                          #stopClockAction
+    | 'stop' 'clock' qualifiedName                                       #stopClockAction
+    | 'withdraw' 'clock' qualifiedName ('reason' STRING)?                #withdrawClockAction
     | 'record' 'deviation' STRING                                        #deviationAction
     | 'emit' identifier                                                  #emitAction
     ;
@@ -603,7 +604,7 @@ softKeyword
     | 'otherwise' | 'output' | 'overlaps' | 'permuted' | 'ratio' | 'reason' | 'record' | 'region' | 'rejected' | 'remind'
     | 'report' | 'requires' | 'returns' | 'same' | 'second' | 'seed' | 'severity' | 'signature' | 'sponsor' | 'start'
     | 'starts' | 'ends' | 'stop' | 'stratified' | 'study' | 'subject' | 'system' | 'task' | 'time' | 'timezoneoffset'
-    | 'title' | 'unique' | 'unknown' | 'up' | 'version' | 'warning' | 'week' | 'window' | 'within' | 'year'
+    | 'title' | 'unique' | 'unknown' | 'up' | 'version' | 'warning' | 'week' | 'window' | 'within' | 'withdraw' | 'year'
     | 'Code' | 'Concept' | 'List' | 'Interval' | 'Tuple' | 'Choice' | 'query' | 'per' | 'classify'
     ;
 

@@ -57,6 +57,10 @@ internal static class CommandRegistry
             journal.AddCommand<Commands.Workflows.JournalVerifyCommand>("verify")
                 .WithDescription("Verify every instance's journal hash chain; name the first edited, missing or reordered entry.");
         });
+        // Safety (issue 7): grade.
+        config.AddCommand<Commands.Safety.GradeCommand>("grade")
+            .WithExample("grade", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse")
+            .WithExample("grade", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse", "--records", "grades.csv");
         // Checks (issue 8): validate.
         config.AddCommand<Commands.Checks.ValidateCommand>("validate")
             .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--format", "json")

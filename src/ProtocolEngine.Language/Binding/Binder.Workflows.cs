@@ -80,6 +80,10 @@ internal sealed partial class Binder
         return new BoundWorkflow(w, _source, domain, alias, startWhen, states.ToImmutable(), transitions.ToImmutable(), Hash("workflow", w, roots));
     }
 
+    // A library's workflows run with the importing protocol's criteria and arms: the compiler checks their phases and
+    // `randomize` against each protocol that imports them (PE2020, PE2021).
+    private bool IsLibrary => LibraryName is not null || _file.Header?.IsLibrary == true;
+
     private void CheckState(IdentifierSyntax state, string workflow, Dictionary<string, StateSyntax> states)
     {
         if (state.IsMissing || states.ContainsKey(state.Name)) return;
@@ -151,7 +155,7 @@ internal sealed partial class Binder
                 return new BoundBinaryGuard(b, b.IsAnd, BindGuard(b.Left, w, scope, tasks), BindGuard(b.Right, w, scope, tasks));
             case CriteriaGuardSyntax c:
                 if (w.Scope is not SubjectWorkflowScopeSyntax) Report(DiagnosticCatalog.GuardNeedsSubjectScope(c.Span, w.Name.Name));
-                if (c.Phase is { IsMissing: false } phase && !_phases.Contains(phase.Name))
+                if (c.Phase is { IsMissing: false } phase && !IsLibrary && !_phases.Contains(phase.Name))
                     Report(DiagnosticCatalog.UnknownPhase(phase.Span, phase.Name, NameSuggester.Suggest(phase.Name, _phases)));
                 return new BoundCriteriaGuard(c, c.Phase?.Name, c.Outcomes);
             case TaskGuardSyntax t:
@@ -175,14 +179,37 @@ internal sealed partial class Binder
             case EventGuardSyntax e:
                 return new BoundEventGuard(e, e.Event.Name);
             case ClockGuardSyntax k:
-                if (!k.Clock.IsMissing && !AllSafetyRuleIds().Contains(k.Clock.Name))
-                    Report(DiagnosticCatalog.UnknownClock(k.Clock.Span, k.Clock.Name, NameSuggester.Suggest(k.Clock.Name, AllSafetyRuleIds())));
+                CheckClock(k.Clock);
                 return new BoundClockGuard(k, k.Clock.Name, k.Missed);
             case ExpressionGuardSyntax x:
                 return new BoundExpressionGuard(x, Convert(BindExpression(x.Condition, scope), ProtocolType.Boolean, "A transition condition"));
             default:
                 return new BoundEventGuard(g, "");
         }
+    }
+
+    private void CheckClock(IdentifierSyntax clock)
+    {
+        if (clock.IsMissing) return;
+        var names = AllClockNames();
+        if (!names.Contains(clock.Name)) Report(DiagnosticCatalog.UnknownClock(clock.Span, clock.Name, NameSuggester.Suggest(clock.Name, names)));
+    }
+
+    /// <summary>
+    /// The clocks safety rules define: a rule's first obligation is the clock named after the rule; a
+    /// <c>complete report</c> obligation is <c>Rule.complete</c>, a <c>follow up</c> obligation <c>Rule.followUp</c>
+    /// (the names the workflow runtime gives them).
+    /// </summary>
+    private HashSet<string> AllClockNames()
+    {
+        var names = AllSafetyRuleIds();
+        foreach (var rule in AllSafetyRules())
+            foreach (var o in rule.Obligations.Skip(1))
+            {
+                if (o.Kind == ObligationKind.Complete) names.Add(rule.Id + ".complete");
+                else if (o.Kind == ObligationKind.FollowUp) names.Add(rule.Id + ".followUp");
+            }
+        return names;
     }
 
     private HashSet<string> AllSafetyRuleIds() =>
@@ -208,11 +235,11 @@ internal sealed partial class Binder
         {
             case EvaluateCriteriaActionSyntax e:
                 if (w.Scope is not SubjectWorkflowScopeSyntax) Report(DiagnosticCatalog.GuardNeedsSubjectScope(e.Span, w.Name.Name));
-                if (e.Phase is { IsMissing: false } phase && !_phases.Contains(phase.Name))
+                if (e.Phase is { IsMissing: false } phase && !IsLibrary && !_phases.Contains(phase.Name))
                     Report(DiagnosticCatalog.UnknownPhase(phase.Span, phase.Name, NameSuggester.Suggest(phase.Name, _phases)));
                 return new BoundEvaluateCriteriaAction(e, e.Phase?.Name);
             case RandomizeActionSyntax r:
-                if (_arms.Count == 0 && !_file.Declarations.OfType<ArmsSyntax>().Any()) Report(DiagnosticCatalog.RandomizeWithoutArms(r.Span));
+                if (!IsLibrary && _arms.Count == 0 && !_file.Declarations.OfType<ArmsSyntax>().Any()) Report(DiagnosticCatalog.RandomizeWithoutArms(r.Span));
                 return new BoundRandomizeAction(r);
             case NotifyActionSyntax n:
                 return ResolveRole(n.Role) is { } role ? new BoundNotifyAction(n, role, n.Message?.Value) : new BoundEmitAction(n, "");
@@ -223,9 +250,11 @@ internal sealed partial class Binder
                 return new BoundStartClocksAction(s, rules);
             }
             case StopClockActionSyntax sc:
-                if (!sc.Clock.IsMissing && !AllSafetyRuleIds().Contains(sc.Clock.Name))
-                    Report(DiagnosticCatalog.UnknownClock(sc.Clock.Span, sc.Clock.Name, NameSuggester.Suggest(sc.Clock.Name, AllSafetyRuleIds())));
+                CheckClock(sc.Clock);
                 return new BoundStopClockAction(sc, sc.Clock.Name);
+            case WithdrawClockActionSyntax wc:
+                CheckClock(wc.Clock);
+                return new BoundWithdrawClockAction(wc, wc.Clock.Name, wc.Reason?.Value);
             case RecordDeviationActionSyntax d:
                 return new BoundRecordDeviationAction(d, d.Text.Value);
             case EmitActionSyntax em:

@@ -223,6 +223,10 @@ internal sealed partial class Binder
                         Report(DiagnosticCatalog.InvalidStratificationFactor(factor.Span, bound.Type.Name));
                     strata.Add(bound);
                 }
+                // Every block holds each arm its ratio's share a whole number of times, or the blocks cannot balance.
+                int total = arms.Arms.Where(a => !a.Name.IsMissing).Sum(a => Math.Max(1, a.Ratio ?? 1));
+                foreach (var size in r.BlockSizes.Distinct())
+                    if (total > 0 && (size <= 0 || size % total != 0)) Report(DiagnosticCatalog.InvalidBlockSize(r.Span, size, total));
                 Randomization = new BoundRandomization(r.BlockSizes, strata.ToImmutable(), r.Seed);
             }
         }

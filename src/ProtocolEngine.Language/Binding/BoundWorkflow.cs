@@ -117,6 +117,9 @@ public sealed record BoundStartClocksAction(ActionSyntax Syntax, ImmutableArray<
 /// <summary>Stop a clock: its obligation is met.</summary>
 public sealed record BoundStopClockAction(ActionSyntax Syntax, string Clock) : BoundAction(Syntax);
 
+/// <summary>Withdraw a clock: a person decided its obligation does not apply (the reason is journaled).</summary>
+public sealed record BoundWithdrawClockAction(ActionSyntax Syntax, string Clock, string? Reason) : BoundAction(Syntax);
+
 /// <summary>Record a protocol deviation.</summary>
 public sealed record BoundRecordDeviationAction(ActionSyntax Syntax, string Text) : BoundAction(Syntax);
 

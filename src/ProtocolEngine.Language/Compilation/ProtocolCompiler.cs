@@ -112,6 +112,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
 
         var binder = new Binder(source, file.Root, diagnostics, model, imports, null);
         binder.BindFile();
+        if (file.Root.Header?.IsLibrary != true) CheckImportedWorkflows(file.Root, source, binder, imports, diagnostics);
 
         var allLibraries = libraries.Values.ToImmutableArray();
         return new CompiledProtocol
@@ -140,6 +141,47 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             Libraries = allLibraries,
         };
     }
+
+    /// <summary>
+    /// A library's workflows run with the importer's criteria and arms, so their phases and <c>randomize</c> are checked
+    /// here, against each protocol that imports them, and reported on the import.
+    /// </summary>
+    private static void CheckImportedWorkflows(ProtocolFileSyntax file, SourceText source, Binder binder, ImmutableArray<LibraryExports> imports, List<Diagnostic> diagnostics)
+    {
+        var phases = binder.Criteria.Select(c => c.Phase).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        bool hasArms = binder.Arms.Count > 0;
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var import in file.Declarations.OfType<ImportSyntax>())
+        {
+            if (imports.FirstOrDefault(l => l.Name == import.Library.Text) is not { } library) continue;
+            foreach (var (owner, workflow) in WorkflowsOf(library))
+            {
+                if (binder.Workflows.Any(w => w.Name == workflow.Name) || !reported.Add(owner + "/" + workflow.Name)) continue;
+                var actions = workflow.States.SelectMany(st => st.EntryActions).Concat(workflow.Transitions.SelectMany(t => t.Actions)).ToList();
+                var used = actions.OfType<BoundEvaluateCriteriaAction>().Select(a => a.Phase)
+                    .Concat(workflow.Transitions.SelectMany(t => CriteriaGuards(t.Guard)).Select(g => g.Phase))
+                    .OfType<string>().Distinct(StringComparer.Ordinal);
+                foreach (var phase in used.Where(p => !phases.Contains(p)))
+                    diagnostics.Add(DiagnosticCatalog.ImportedWorkflowUnknownPhase(import.Library.Span, owner, workflow.Name, phase) with { Source = source });
+                if (!hasArms && actions.OfType<BoundRandomizeAction>().Any())
+                    diagnostics.Add(DiagnosticCatalog.ImportedWorkflowWithoutArms(import.Library.Span, owner, workflow.Name) with { Source = source });
+            }
+        }
+    }
+
+    private static IEnumerable<(string Library, BoundWorkflow Workflow)> WorkflowsOf(LibraryExports library)
+    {
+        foreach (var w in library.Workflows) yield return (library.Name, w);
+        foreach (var inner in library.Imports)
+            foreach (var x in WorkflowsOf(inner)) yield return x;
+    }
+
+    private static IEnumerable<BoundCriteriaGuard> CriteriaGuards(BoundGuard? guard) => guard switch
+    {
+        BoundCriteriaGuard c => [c],
+        BoundBinaryGuard b => CriteriaGuards(b.Left).Concat(CriteriaGuards(b.Right)),
+        _ => [],
+    };
 
     private IDataModel? ResolveDataModel(ProtocolFileSyntax file, SourceText source, List<Diagnostic> diagnostics, IDataModel? inherited)
     {

@@ -255,6 +255,10 @@ public static class DiagnosticCatalog
     public static Diagnostic OperatorNotApplicable(TextSpan span, string op, string types) =>
         Error(span, "PE1037", $"Operator {op} cannot be applied to {types}.");
 
+    /// <summary>A permuted block size that cannot hold the arms' allocation ratio a whole number of times.</summary>
+    public static Diagnostic InvalidBlockSize(TextSpan span, int size, int ratioTotal) =>
+        Error(span, "PE1038", $"A block of {size} cannot hold the allocation ratio (which adds up to {ratioTotal}) a whole number of times: use a multiple of {ratioTotal}.");
+
     // ----- PE2xxx: workflows and safety rules -----
 
     /// <summary>A transition or deadline to a state the workflow does not declare.</summary>
@@ -334,6 +338,14 @@ public static class DiagnosticCatalog
     /// <summary>`start clocks` in a workflow that does not run per record of a domain with safety rules.</summary>
     public static Diagnostic StartClocksWithoutSafetyRules(TextSpan span, string workflow, string domain) =>
         Error(span, "PE2019", $"Workflow {workflow} starts clocks, but no safety rule applies to {domain} records.");
+
+    /// <summary>A workflow of an imported library evaluates a criteria phase the importing protocol does not declare.</summary>
+    public static Diagnostic ImportedWorkflowUnknownPhase(TextSpan span, string library, string workflow, string phase) =>
+        Error(span, "PE2020", $"Workflow {workflow} of {library} evaluates criteria phase \"{phase}\", but no criterion of this protocol is in that phase.");
+
+    /// <summary>A workflow of an imported library randomises, but the importing protocol declares no arms.</summary>
+    public static Diagnostic ImportedWorkflowWithoutArms(TextSpan span, string library, string workflow) =>
+        Error(span, "PE2021", $"Workflow {workflow} of {library} randomizes, but this protocol has no `arms` declaration with a `randomize` line.");
 
     // ----- PE9xxx: runtime -----
 

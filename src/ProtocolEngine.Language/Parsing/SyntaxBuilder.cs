@@ -559,8 +559,8 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
         P.TaskGuardContext t => TaskGuard(t),
         // 'event' identifier  #eventGuard
         P.EventGuardContext e => new EventGuardSyntax(Span(e), Ident(e.identifier(), e)),
-        // 'clock' identifier clockOutcome=('met' | 'missed')  #clockGuard
-        P.ClockGuardContext k => new ClockGuardSyntax(Span(k), Ident(k.identifier(), k), k.clockOutcome?.Text == "missed"),
+        // 'clock' qualifiedName clockOutcome=('met' | 'missed')  #clockGuard
+        P.ClockGuardContext k => new ClockGuardSyntax(Span(k), ClockName(k.qualifiedName(), k), k.clockOutcome?.Text == "missed"),
         // expression  #expressionGuard
         P.ExpressionGuardContext x => new ExpressionGuardSyntax(Span(x), Expr(x.expression(), "as the condition")),
         _ => new ExpressionGuardSyntax(Span(ctx), new MissingExpressionSyntax(Span(ctx))),
@@ -592,8 +592,10 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
         P.NotifyActionContext n => new NotifyActionSyntax(Span(n), Ident(n.identifier(), n), n.STRING() is { } m ? Str(m) : null),
         // 'start' 'clocks'  #startClocksAction
         P.StartClocksActionContext s => new StartClocksActionSyntax(Span(s)),
-        // 'stop' 'clock' identifier  #stopClockAction
-        P.StopClockActionContext sc => new StopClockActionSyntax(Span(sc), Ident(sc.identifier(), sc)),
+        // 'stop' 'clock' qualifiedName  #stopClockAction
+        P.StopClockActionContext sc => new StopClockActionSyntax(Span(sc), ClockName(sc.qualifiedName(), sc)),
+        // 'withdraw' 'clock' qualifiedName ('reason' STRING)?  #withdrawClockAction
+        P.WithdrawClockActionContext wc => new WithdrawClockActionSyntax(Span(wc), ClockName(wc.qualifiedName(), wc), wc.STRING() is { } r ? Str(r) : null),
         // 'record' 'deviation' STRING  #deviationAction
         P.DeviationActionContext d => new RecordDeviationActionSyntax(Span(d), Str(d.STRING())),
         // 'emit' identifier  #emitAction
@@ -1133,6 +1135,13 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
     {
         if (ctx is null) return new QualifiedNameSyntax(new TextSpan(Span(owner).End, 0), [Missing(owner)]);
         return new QualifiedNameSyntax(Span(ctx), [.. ctx.identifier().Select(i => Ident(i, ctx))]);
+    }
+
+    // A clock is named by its rule, or by the rule and the obligation (FatalSUSAR.complete): one name with its dots.
+    private IdentifierSyntax ClockName(P.QualifiedNameContext? ctx, ParserRuleContext owner)
+    {
+        var name = QualifiedName(ctx, owner);
+        return name.Parts.Any(p => p.IsMissing) ? Missing(owner) : new IdentifierSyntax(name.Span, name.Text);
     }
 
     private IdentifierSyntax Ident(P.IdentifierContext? ctx, ParserRuleContext owner)

@@ -97,7 +97,7 @@ public sealed record TaskGuardSyntax(TextSpan Span, IdentifierSyntax Task, TaskO
 /// <summary><c>event Name</c>: an event of that name arrived for the instance.</summary>
 public sealed record EventGuardSyntax(TextSpan Span, IdentifierSyntax Event) : GuardSyntax(Span);
 
-/// <summary><c>clock Name met|missed</c>.</summary>
+/// <summary><c>clock Name met|missed</c>; the name is a rule id or <c>Rule.complete</c> / <c>Rule.followUp</c>.</summary>
 public sealed record ClockGuardSyntax(TextSpan Span, IdentifierSyntax Clock, bool Missed) : GuardSyntax(Span);
 
 /// <summary>A Boolean expression over the data (for example <c>A.AESER = 'Y'</c>).</summary>
@@ -120,6 +120,9 @@ public sealed record StartClocksActionSyntax(TextSpan Span) : ActionSyntax(Span)
 
 /// <summary><c>stop clock Name</c>: the obligation is met.</summary>
 public sealed record StopClockActionSyntax(TextSpan Span, IdentifierSyntax Clock) : ActionSyntax(Span);
+
+/// <summary><c>withdraw clock Name [reason "text"]</c>: a person decided the obligation does not apply.</summary>
+public sealed record WithdrawClockActionSyntax(TextSpan Span, IdentifierSyntax Clock, StringSyntax? Reason) : ActionSyntax(Span);
 
 /// <summary><c>record deviation "text"</c>.</summary>
 public sealed record RecordDeviationActionSyntax(TextSpan Span, StringSyntax Text) : ActionSyntax(Span);

@@ -9,6 +9,7 @@ namespace ProtocolEngine.Workflows.Definitions;
 [JsonDerivedType(typeof(NotifyAction), "notify")]
 [JsonDerivedType(typeof(StartClocksAction), "startClocks")]
 [JsonDerivedType(typeof(StopClockAction), "stopClock")]
+[JsonDerivedType(typeof(WithdrawClockAction), "withdrawClock")]
 [JsonDerivedType(typeof(RecordDeviationAction), "deviation")]
 [JsonDerivedType(typeof(EmitAction), "emit")]
 public abstract record ActionDefinition;
@@ -31,6 +32,14 @@ public sealed record StartClocksAction : ActionDefinition;
 /// <summary><c>stop clock Name</c>: the obligation was met.</summary>
 /// <param name="Clock">The clock name.</param>
 public sealed record StopClockAction(string Clock) : ActionDefinition;
+
+/// <summary>
+/// <c>withdraw clock Name [reason "text"]</c>: a person decided the obligation does not apply (for example a medical
+/// review found the event is not a SUSAR); the clock is neither met nor missed, and its reminders and deadline are cancelled.
+/// </summary>
+/// <param name="Clock">The clock name.</param>
+/// <param name="Reason">Why, as the protocol states it (journaled with the actor whose decision led here).</param>
+public sealed record WithdrawClockAction(string Clock, string? Reason) : ActionDefinition;
 
 /// <summary><c>record deviation "text"</c>: a protocol deviation.</summary>
 /// <param name="Text">The deviation text.</param>

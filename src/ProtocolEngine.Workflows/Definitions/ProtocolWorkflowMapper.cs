@@ -82,6 +82,7 @@ public static class ProtocolWorkflowMapper
                     list.Add(new StartClocksAction());
                     break;
                 case BoundStopClockAction s: list.Add(new StopClockAction(s.Clock)); break;
+                case BoundWithdrawClockAction wc: list.Add(new WithdrawClockAction(wc.Clock, wc.Reason)); break;
                 case BoundRecordDeviationAction d: list.Add(new RecordDeviationAction(d.Text)); break;
                 case BoundEmitAction e: list.Add(new EmitAction(e.Event)); break;
                 default: problems.Add($"Workflow {w.Name}: action {a.GetType().Name} is not supported by the runtime."); break;

@@ -78,10 +78,10 @@ public sealed record SignatureInput(string Meaning, string Secret);
 /// <param name="Day0">When the sponsor became aware.</param>
 /// <param name="DueAt">The deadline.</param>
 /// <param name="TimeZone">The zone calendar days count in.</param>
-/// <param name="Status">running, met or missed.</param>
+/// <param name="Status">running, met, missed, or withdrawn (a person decided the obligation does not apply).</param>
 /// <param name="Remaining">Time left (negative when overdue); zero once stopped.</param>
 /// <param name="Day">Today's calendar day number (Day 0 = awareness).</param>
-/// <param name="MetAt">When it was stopped.</param>
+/// <param name="MetAt">When it was stopped or withdrawn.</param>
 public sealed record ClockView(string Name, string? Party, Instant Day0, Instant DueAt, string TimeZone, string Status, Duration Remaining, int Day, Instant? MetAt);
 
 /// <summary>Engine settings.</summary>

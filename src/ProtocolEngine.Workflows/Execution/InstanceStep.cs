@@ -88,11 +88,15 @@ internal sealed class InstanceStep
     // Stimuli
     // ---------------------------------------------------------------------------------------------
 
-    public async Task StartAsync(IReadOnlyDictionary<string, string>? values)
+    public async Task StartAsync(IReadOnlyDictionary<string, string>? values, (ConditionGuard Guard, ConditionEvaluation Result)? startCondition = null)
     {
         foreach (var (k, v) in values ?? new Dictionary<string, string>()) _data.Values[k] = v;
         await JournalAsync("instance-started", null, _inst.State, null,
             Json.Write(new { definition = _inst.DefinitionId, key = _inst.CorrelationKey, subject = _inst.SubjectId }));
+        // The rules' proposal that opened this instance (a lab graded 3, a serious AE), with the hashes of the rules that made it.
+        if (startCondition is { } sc)
+            await JournalAsync("start-condition", null, sc.Result.Value is null ? "unknown" : sc.Result.Value.Value ? "true" : "false",
+                Hashes([sc.Guard.RuleHash, .. sc.Result.RuleHashes]), sc.Guard.Text);
         // Stateless does not enter the initial state on construction; enter it as any other state.
         await EnterStateAsync(_def.GetState(_inst.State));
         await AdvanceAsync();
@@ -258,7 +262,7 @@ internal sealed class InstanceStep
     {
         if (!_data.Clocks.TryGetValue(clock, out var c))
             return new CommandResult(false, $"Instance {_inst.Id} has no started clock named {clock}.", _inst.Id, _inst.State);
-        if (c.MetAt is not null) return new CommandResult(true, $"Clock {clock} was already stopped.", _inst.Id, _inst.State);
+        if (c.MetAt is not null) return new CommandResult(true, $"Clock {clock} was already {(c.Status == "withdrawn" ? "withdrawn" : "stopped")}.", _inst.Id, _inst.State);
         await StopClockCoreAsync(c, actor);
         await AdvanceAsync();
         return new CommandResult(true, $"Clock {clock} stopped: {c.Status}.", _inst.Id, _inst.State);
@@ -602,7 +606,10 @@ internal sealed class InstanceStep
                 await StartClocksAsync();
                 break;
             case StopClockAction s:
-                if (_data.Clocks.TryGetValue(s.Clock, out var c) && c.MetAt is null) await StopClockCoreAsync(c, _actor);
+                if (_data.Clocks.TryGetValue(s.Clock, out var c) && c.MetAt is null && c.Status != "withdrawn") await StopClockCoreAsync(c, _actor);
+                break;
+            case WithdrawClockAction w:
+                if (_data.Clocks.TryGetValue(w.Clock, out var wc) && wc.Status == "running") await WithdrawClockAsync(wc, w.Reason);
                 break;
             case RecordDeviationAction d:
                 await RecordDeviationAsync(d.Text);
@@ -658,6 +665,16 @@ internal sealed class InstanceStep
         if (c.Status == "running") c.Status = _now.ToUnixTimeMilliseconds() <= c.DueAt ? "met" : "missed";
         await _tx.CancelTaskWaitsAsync(ClockOwner(c.Name), _now);
         await JournalAsync("clock-stopped", old, c.Status, null, Json.Write(new { clock = c.Name, dueAt = Iso(c.DueAt) }), actor);
+    }
+
+    // A withdrawn clock was never due: a person's decision (journaled just before, with its signature) removed the
+    // obligation. Its deadline and reminders are cancelled so it can be neither met nor missed later.
+    private async Task WithdrawClockAsync(ClockState c, string? reason)
+    {
+        c.Status = "withdrawn";
+        c.MetAt = _now.ToUnixTimeMilliseconds();
+        await _tx.CancelTaskWaitsAsync(ClockOwner(c.Name), _now);
+        await JournalAsync("clock-withdrawn", "running", "withdrawn", null, Json.Write(new { clock = c.Name, dueAt = Iso(c.DueAt), reason }));
     }
 
     private async Task MissClockAsync(ClockState c)

@@ -6,6 +6,7 @@ using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Workflows.Randomization;
 using NodaTime;
 using CriteriaOutcome = ProtocolEngine.Workflows.Definitions.CriteriaOutcome;
 
@@ -22,14 +23,30 @@ namespace ProtocolEngine.Workflows.Execution;
 /// <item>safety rules: a rule applies when its condition is true <em>or unknown</em> for the record, so missing data
 /// starts a clock rather than silently not starting it.</item>
 /// </list>
-/// Randomisation goes to <paramref name="randomizer"/>.
+/// Randomisation goes to <paramref name="randomizer"/>: the protocol's own scheme (<see cref="ProtocolRandomizer"/>) or
+/// another host.
 /// </summary>
 /// <param name="protocol">The compiled protocol (without errors).</param>
 /// <param name="study">The study data the rules read.</param>
 /// <param name="clock">"Now" for the rules (Today, ages).</param>
-/// <param name="randomizer">The host that assigns arms.</param>
-public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study, IClock clock, IWorkflowRuleHost randomizer) : IWorkflowRuleHost
+/// <param name="randomizer">What assigns arms.</param>
+public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study, IClock clock, ISubjectRandomizer randomizer) : IWorkflowRuleHost
 {
+    /// <summary>A host whose randomisation goes to another rule host (for example a simulation's).</summary>
+    /// <param name="protocol">The compiled protocol (without errors).</param>
+    /// <param name="study">The study data the rules read.</param>
+    /// <param name="clock">"Now" for the rules.</param>
+    /// <param name="randomizer">The host that assigns arms.</param>
+    public ProtocolRuleHost(CompiledProtocol protocol, StudyData study, IClock clock, IWorkflowRuleHost randomizer)
+        : this(protocol, study, clock, new HostRandomizer(randomizer))
+    {
+    }
+
+    private sealed class HostRandomizer(IWorkflowRuleHost host) : ISubjectRandomizer
+    {
+        public RandomizationResult Randomize(WorkflowSubject subject) => host.Randomize(subject);
+    }
+
     private readonly ExecutableProtocol _executable = ExecutableProtocol.For(protocol);
     private readonly Dictionary<string, (BoundWorkflow Workflow, BoundExpression Condition)> _conditions = Conditions(protocol);
 

@@ -112,7 +112,7 @@ public sealed class WorkflowEngine
         }, ct);
 
     private async Task<InstanceRecord> StartInstanceAsync(IWorkflowTransaction tx, DefinitionRecord def, string subjectId, string key,
-        IReadOnlyDictionary<string, string>? values, Instant now, string actor)
+        IReadOnlyDictionary<string, string>? values, Instant now, string actor, (ConditionGuard Guard, ConditionEvaluation Result)? startCondition = null)
     {
         var inst = new InstanceRecord
         {
@@ -120,7 +120,7 @@ public sealed class WorkflowEngine
             State = def.Definition.Initial.Name, Status = InstanceStatus.Running, Data = "", CreatedAt = now, UpdatedAt = now, StateEnteredAt = now,
         };
         var step = new InstanceStep(this, tx, def.Definition, inst, now, actor, isNew: true);
-        await step.StartAsync(values);
+        await step.StartAsync(values, startCondition);
         await step.SaveAsync();
         return inst;
     }
@@ -189,14 +189,16 @@ public sealed class WorkflowEngine
                     if (await tx.FindInstanceAsync(def.Name, key) is not null) continue;
                     var values = new Dictionary<string, string>(data, StringComparer.Ordinal);
                     values.TryAdd("awarenessAt", NodaTime.Text.InstantPattern.ExtendedIso.Format(now));
+                    (ConditionGuard, ConditionEvaluation)? proposal = null;
                     if (def.Definition.Scope.StartCondition is { } cond)
                     {
                         var r = Host.EvaluateCondition(new WorkflowSubject("", def.Name, ev.CorrelationKey, key, values), cond);
                         // Unknown starts the workflow too: missing data goes to a person, it never silently drops a record.
                         if (r.Value == false) continue;
                         if (r.Value is null) values["startConditionUnknown"] = "true";
+                        proposal = (cond, r);
                     }
-                    started.Add((await StartInstanceAsync(tx, def, ev.CorrelationKey, key, values, now, ev.Actor)).Id);
+                    started.Add((await StartInstanceAsync(tx, def, ev.CorrelationKey, key, values, now, ev.Actor, proposal)).Id);
                 }
             }
             var waits = new List<WaitRecord>(await tx.FindEventWaitsAsync(ev.Name, ev.CorrelationKey));

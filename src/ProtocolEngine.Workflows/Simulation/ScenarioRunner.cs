@@ -172,12 +172,13 @@ public static class ScenarioRunner
         return null;
     }
 
-    private static TimelineLine? Describe(JournalEntry j, Dictionary<string, InstanceRecord> instances, Instant t0)
+    internal static TimelineLine? Describe(JournalEntry j, Dictionary<string, InstanceRecord> instances, Instant t0)
     {
         if (!instances.TryGetValue(j.InstanceId, out var inst)) return null;
         string? what = j.Action switch
         {
             "instance-started" => $"started in {j.NewValue}",
+            "start-condition" => $"proposed by the rules: {j.Detail} is {j.NewValue}",
             "transition" => $"{j.OldValue} -> {j.NewValue} ({j.Detail})",
             "deadline-passed" => $"{j.OldValue} -> {j.NewValue} (deadline: {j.Detail})",
             "criteria-evaluated" => $"criteria {j.OldValue}: {j.NewValue}",
@@ -196,8 +197,9 @@ public static class ScenarioRunner
             "clock-reminder" => $"clock {j.NewValue} reminder, {j.Detail}",
             "clock-missed" => $"clock {Field(j.Detail, "clock")} deadline MISSED (due {Field(j.Detail, "dueAt")})",
             "clock-stopped" => $"clock {Field(j.Detail, "clock")} stopped: {j.NewValue} (due {Field(j.Detail, "dueAt")})",
+            "clock-withdrawn" => $"clock {Field(j.Detail, "clock")} withdrawn: {Field(j.Detail, "reason")}",
             "deviation-recorded" => $"deviation recorded: {j.NewValue}",
-            "randomized" => $"randomized to {j.NewValue}",
+            "randomized" => $"randomized to {j.NewValue}{(j.Detail is null ? "" : $" ({j.Detail})")}",
             "notified" => $"notified {j.NewValue}{(j.Detail is null ? "" : ": " + j.Detail)}",
             "emitted" => $"emitted {j.NewValue}",
             "migrated" => $"migrated {j.OldValue} -> {j.NewValue}",

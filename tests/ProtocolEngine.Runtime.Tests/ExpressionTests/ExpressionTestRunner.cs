@@ -3,6 +3,7 @@ using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Conformance;
 using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Runtime.Tests.ExpressionTests;
@@ -10,11 +11,13 @@ namespace ProtocolEngine.Runtime.Tests.ExpressionTests;
 /// <summary>
 /// Expression tests in the Power Fx style: each .txt file under ExpressionTests/ holds cases of the form
 /// <c>&gt;&gt; expression</c> followed by the expected value (a CQL literal), <c>null</c>, or
-/// <c>Errors: PE1234</c> (compile error) / <c>Runtime: PE9004</c> (runtime error). <c>#SETUP: Now=...</c> fixes "now".
+/// <c>Errors: PE1234</c> (compile error) / <c>Runtime: PE9004</c> (runtime error). <c>#SETUP: Now=...</c> fixes "now";
+/// <c>#DECLARE:</c> lines are declarations of a protocol the cases run in, and <c>#IMPORT: std.x</c> imports a library of
+/// the repository's protocols/ folder into it (the standard library's tables and functions are tested this way).
 /// </summary>
 public sealed class ExpressionTestRunner
 {
-    public sealed record Case(string File, int Line, string Expression, string Expected, CqlDateTime Now, string Declarations, EvaluationLimits Limits)
+    public sealed record Case(string File, int Line, string Expression, string Expected, CqlDateTime Now, string Declarations, EvaluationLimits Limits, string Imports = "")
     {
         public override string ToString() => $"{File}:{Line} {Expression}";
     }
@@ -28,6 +31,7 @@ public sealed class ExpressionTestRunner
             var lines = File.ReadAllLines(file);
             var now = CqlDateTime.ParseIso("2025-01-15T12:00:00.000+00:00");
             var declarations = new System.Text.StringBuilder();
+            var imports = new System.Text.StringBuilder();
             var limits = EvaluationLimits.Default;
             for (int i = 0; i < lines.Length; i++)
             {
@@ -45,9 +49,14 @@ public sealed class ExpressionTestRunner
                     declarations.Append(line["#DECLARE:".Length..].Trim()).Append('\n');
                     continue;
                 }
+                if (line.StartsWith("#IMPORT:", StringComparison.Ordinal))
+                {
+                    imports.Append("import ").Append(line["#IMPORT:".Length..].Trim()).Append('\n');
+                    continue;
+                }
                 if (!line.StartsWith(">>", StringComparison.Ordinal)) continue;
                 var expected = i + 1 < lines.Length ? lines[i + 1].Trim() : "";
-                data.Add(new Case(Path.GetFileName(file), i + 1, line[2..].Trim(), expected, now, declarations.ToString(), limits));
+                data.Add(new Case(Path.GetFileName(file), i + 1, line[2..].Trim(), expected, now, declarations.ToString(), limits, imports.ToString()));
             }
         }
         return data;
@@ -57,7 +66,7 @@ public sealed class ExpressionTestRunner
     [MemberData(nameof(Cases))]
     public void Expression_evaluates_to_the_expected_value(Case c)
     {
-        if (c.Declarations.Length > 0)
+        if (c.Declarations.Length > 0 || c.Imports.Length > 0)
         {
             EvaluateInProtocol(c);
             return;
@@ -91,8 +100,9 @@ public sealed class ExpressionTestRunner
     /// <summary>Cases after #DECLARE lines run inside a protocol holding those declarations (code lists, tables, functions).</summary>
     private static void EvaluateInProtocol(Case c)
     {
-        var text = $"protocol ExpressionTest version \"1\"\n  data SDTM \"3.4\"\n\n{c.Declarations}\ndefine Result__: {c.Expression}\n\ncriteria\n  inclusion I \"uses the result\" Result__ is null or true\n";
-        var compiled = ProtocolCompiler.Standalone.CompileFresh(new SourceText(text, c.File));
+        var text = $"protocol ExpressionTest version \"1\"\n  data SDTM \"3.4\"\n\n{c.Imports}{c.Declarations}\ndefine Result__: {c.Expression}\n\ncriteria\n  inclusion I \"uses the result\" Result__ is null or true\n";
+        var compiler = c.Imports.Length == 0 ? ProtocolCompiler.Standalone : new ProtocolCompiler(new FileSourceResolver(Path.Combine(RepositoryRoot(), "protocols")));
+        var compiled = compiler.CompileFresh(new SourceText(text, c.File));
         if (c.Expected.StartsWith("Errors:", StringComparison.Ordinal))
         {
             var codes = c.Expected["Errors:".Length..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -114,6 +124,13 @@ public sealed class ExpressionTestRunner
         var (p2, expectedRun) = ExecutableProtocol.ForExpression(expectedCompiled);
         var expected = expectedRun(p2.CreateContext(null, c.Now));
         Assert.True(ConformanceComparer.Same(result.Value, expected), $"{c}: expected {CqlFormatter.Format(expected)} but got {CqlFormatter.Format(result.Value)}.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ProtocolEngine.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException($"No ProtocolEngine.sln above {AppContext.BaseDirectory}.");
     }
 
     [Fact]

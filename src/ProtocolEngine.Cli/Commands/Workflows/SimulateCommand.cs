@@ -5,6 +5,7 @@ using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
+using ProtocolEngine.Workflows.Randomization;
 using ProtocolEngine.Workflows.Simulation;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -32,6 +33,26 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         [Description("Study data (a folder of XPT, Dataset-JSON or CSV datasets): the .protocol's own criteria, conditions and safety rules decide on it.")]
         public string? Data { get; init; }
 
+        /// <summary>The randomisation seed when the protocol states none.</summary>
+        [CommandOption("--seed <N>")]
+        [Description("With --data: the seed of the protocol's permuted-block randomisation when the protocol states none (a live trial keeps it secret). Without one, a fresh secret seed is drawn and the allocations differ between runs.")]
+        public long? Seed { get; init; }
+
+        /// <summary>Replay a domain of the study data instead of a scenario.</summary>
+        [CommandOption("--replay <DOMAIN>")]
+        [Description("Replay every record of a domain of --data (AE) through the protocol's per-record workflows, each arriving at its start date (Day 0 = awareness), people acting as --assumptions say; prints the clocks started, met and missed.")]
+        public string? Replay { get; init; }
+
+        /// <summary>How people behave in a replay.</summary>
+        [CommandOption("--assumptions <NAME|FILE>")]
+        [Description("For --replay: prompt (default), working-days, or a JSON file of review times and decisions (see docs/safety.md).")]
+        public string? Assumptions { get; init; }
+
+        /// <summary>Where to write the replay report.</summary>
+        [CommandOption("--out <FILE>")]
+        [Description("For --replay: also write the report (assumptions, clock tally, every clock, timeline) as Markdown.")]
+        public string? Out { get; init; }
+
         /// <summary>The database to run on.</summary>
         [CommandOption("--db <PATH>")]
         [Description("A SQLite file to run on and keep (default: a temporary file, deleted afterwards).")]
@@ -39,7 +60,11 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
 
         /// <inheritdoc />
         public override ValidationResult Validate() =>
-            Scenario is null ? ValidationResult.Error("--scenario <FILE> is required.")
+            Replay is not null ? (Data is null || !Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase)
+                    ? ValidationResult.Error("--replay needs a .protocol file and --data: the protocol's rules and workflows run on the study's records.")
+                    : Scenario is not null ? ValidationResult.Error("Give either --scenario or --replay, not both.") : ValidationResult.Success())
+            : Assumptions is not null || Out is not null ? ValidationResult.Error("--assumptions and --out go with --replay.")
+            : Scenario is null ? ValidationResult.Error("--scenario <FILE> is required (or --replay <DOMAIN> with --data).")
             : Data is not null && !Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase) ? ValidationResult.Error("--data needs a .protocol file: its rules read the data.")
             : ValidationResult.Success();
     }
@@ -47,6 +72,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Replay is not null) return await new ReplayRunner(console).RunAsync(settings, cancellationToken);
         IReadOnlyList<WorkflowDefinition> defs;
         Scenario scenario;
         CompiledProtocol? protocol = null;
@@ -79,7 +105,17 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         if (settings.Data is not null && protocol is not null)
         {
             var study = Data.DataCommandSupport.Load(settings.Data, new StudyLoadOptions(), quiet: false).Data;
-            ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
+            if (protocol.Randomization is { } scheme)
+            {
+                // The protocol's own scheme assigns arms (permuted blocks, its strata read from the data).
+                byte[] seed = settings.Seed is { } n ? PermutedBlockRandomizer.SeedFrom(n)
+                    : scheme.Seed is { } p ? PermutedBlockRandomizer.SeedFrom(p)
+                    : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+                if (settings.Seed is null && scheme.Seed is null) console.MarkupLine("[yellow]The protocol states no randomisation seed and --seed is not given: a fresh secret seed is used.[/]");
+                var randomizer = new ProtocolRandomizer(protocol, study, seed);
+                ruleHost = (clock, _) => new ProtocolRuleHost(protocol, study, clock, randomizer);
+            }
+            else ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
         }
         string? temp = settings.Db is null ? Path.Combine(Path.GetTempPath(), $"protocol-simulate-{Guid.NewGuid():N}") : null;
         if (temp is not null) Directory.CreateDirectory(temp);
