@@ -32,12 +32,14 @@ public sealed record ExecutableSafetyRule(BoundSafetyRule Rule, Func<EvaluationC
 
 /// <summary>
 /// A compiled protocol with every rule compiled to a delegate by the native backend. Compiled once per
-/// protocol content hash and shared: it is immutable and safe to use from many threads, each with its own
+/// <see cref="CompiledProtocol"/> and shared: it is immutable and safe to use from many threads, each with its own
 /// <see cref="EvaluationContext"/>.
 /// </summary>
 public sealed class ExecutableProtocol
 {
-    private static readonly ConcurrentDictionary<string, Lazy<ExecutableProtocol>> Cache = new(StringComparer.Ordinal);
+    // Per compilation, not per content hash: workflow conditions are looked up by their bound expression, so two
+    // compilations of the same text must not share one executable (the second's expressions would be unknown to it).
+    private static readonly ConditionalWeakTable<CompiledProtocol, Lazy<ExecutableProtocol>> Cache = new();
     private readonly ConditionalWeakTable<StudyData, StudyBinding> _bindings = new();
     private readonly SlotAllocator _slots;
     private readonly ExpressionCompiler _compiler;
@@ -55,12 +57,12 @@ public sealed class ExecutableProtocol
     /// <summary>The compiled protocol this was built from (null for a lone expression).</summary>
     public CompiledProtocol? Source { get; }
 
-    /// <summary>The executable form of a compiled protocol, compiled once per content hash.</summary>
+    /// <summary>The executable form of a compiled protocol, compiled once per compilation.</summary>
     /// <exception cref="ArgumentException">The protocol has errors.</exception>
     public static ExecutableProtocol For(CompiledProtocol protocol)
     {
         if (protocol.HasErrors) throw new ArgumentException($"Protocol {protocol.Name} has errors and cannot run.", nameof(protocol));
-        return Cache.GetOrAdd(protocol.ContentHash, _ => new Lazy<ExecutableProtocol>(() => Build(protocol))).Value;
+        return Cache.GetValue(protocol, p => new Lazy<ExecutableProtocol>(() => Build(p))).Value;
     }
 
     /// <summary>Compiles a lone expression (the conformance runner's and the expression tests' entry).</summary>

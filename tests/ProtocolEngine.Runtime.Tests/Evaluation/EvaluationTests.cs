@@ -124,4 +124,34 @@ public sealed class EvaluationTests
         Assert.NotEqual(a.FindCriterion("I2")!.Hash, b.FindCriterion("I2")!.Hash);
         Assert.Equal(a.FindCriterion("I1")!.Hash, b.FindCriterion("I1")!.Hash);
     }
+
+    [Fact]
+    public void TwoCompilationsOfTheSameText_EachRunTheirOwnWorkflowConditions()
+    {
+        // Same text, same content hash, different bound trees: a condition of the second compilation must be found in
+        // the executable of the second compilation (it once came from a cache keyed by hash and was unknown).
+        const string source = """
+            protocol Twice version "1"
+              data SDTM "3.4"
+            roles
+              Investigator "Investigator"
+            workflow Triage per AE A
+              state Reported initial
+              state Serious final
+              state Routine final
+              Reported -> Serious when A.AESER = 'Y'
+              Reported -> Routine when A.AESER = 'N'
+            """;
+        var first = ProtocolCompiler.Standalone.Compile(new SourceText(source, "twice.protocol"));
+        var second = ProtocolCompiler.Standalone.Compile(new SourceText(source, "twice.protocol"));
+        Assert.False(second.HasErrors, string.Join("\n", second.Diagnostics));
+        Assert.Equal(first.ContentHash, second.ContentHash);
+        foreach (var compiled in new[] { first, second })
+        {
+            var executable = ExecutableProtocol.For(compiled);
+            var guards = compiled.Workflows.Single().Transitions.Select(t => t.Guard).OfType<ProtocolEngine.Language.Binding.BoundExpressionGuard>().ToList();
+            Assert.Equal(2, guards.Count);
+            Assert.All(guards, g => Assert.NotNull(executable.RecordRule(g.Condition)));
+        }
+    }
 }
