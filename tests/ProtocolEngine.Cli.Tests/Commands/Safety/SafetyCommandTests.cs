@@ -69,6 +69,10 @@ public sealed class SafetyCommandTests : IDisposable
             return lines;
         }
         Assert.Equal(Allocations(), Allocations());
+        // A seed with nothing to seed is a usage error, not silently ignored.
+        var (code, _, error) = CliRunner.Run("simulate", PilotProtocol, "--scenario", scenario, "--seed", "42");
+        Assert.Equal(2, code);
+        Assert.Contains("--seed goes with --scenario and --data", error, StringComparison.Ordinal);
     }
 
     [Fact]
