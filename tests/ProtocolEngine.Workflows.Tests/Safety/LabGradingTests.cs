@@ -21,11 +21,11 @@ public sealed class LabGradingTests
         Assert.StartsWith("std.ctcae5 5.", result.Library, StringComparison.Ordinal);
         var alt = result.Tests.Single(t => t.TestCode == "ALT");
         // Counted separately from lb.csv (a short Python script applying the CTCAE v5.0 wording, the baseline the
-        // record flagged LBBLFL, and the baseline-abnormal table when that baseline is above its ULN).
+        // record flagged LBBLFL, and the baseline-abnormal table for results after that baseline when it is above its ULN).
         Assert.Equal(1_814, alt.Records);
-        Assert.Equal([1_771, 41, 2, 0, 0], alt.ByGrade);
+        Assert.Equal([1_760, 52, 2, 0, 0], alt.ByGrade);
         Assert.Equal(0, alt.Unknown);
-        Assert.Equal(81, alt.BaselineAbnormal);
+        Assert.Equal(70, alt.BaselineAbnormal);
         Assert.Equal(["Alanine aminotransferase increased"], alt.Terms);
     }
 
@@ -44,8 +44,17 @@ public sealed class LabGradingTests
         Assert.True(abnormal.BaselineAbnormal);
         Assert.Equal(50m, abnormal.Baseline);
         Assert.Equal(1, abnormal.Grade);
-        // The abnormal baseline itself: 50 / 50 = 1.0 x baseline, under 1.5: grade 0.
-        Assert.Equal(0, Record("01-705-1186", 3).Grade);
+        // The abnormal baseline itself is graded against the ULN, not against itself: 50 / 32 = 1.56 x ULN: grade 1.
+        var baseline = Record("01-705-1186", 3);
+        Assert.False(baseline.BaselineAbnormal);
+        Assert.Equal(1, baseline.Grade);
+        // Glucose 2.66 mmol/L under the LLN 2.8 and under 3.0, not under 2.2: grade 2 hypoglycemia.
+        var hypo = Record("01-701-1115", 114);
+        Assert.Equal((2, "Hypoglycemia"), (hypo.Grade, hypo.Term));
+        // Glucose 2.94 mmol/L is under CTCAE's 3.0 but within this laboratory's range (LLN 2.8): grade 0.
+        Assert.Equal(0, Record("01-708-1272", 87).Grade);
+        // Glucose reported only as text ("<2.2204"): no value to grade, so Unknown, never 0.
+        Assert.Null(Record("01-701-1115", 87).Grade);
         // Hemoglobin 6.08188 mmol/L x 16.1145 = 98.0 g/L, below 100 g/L (and the LLN 7.14 mmol/L = 115 g/L): grade 2 anemia.
         var hgb = Record("01-705-1292", 90);
         Assert.Equal((2, "Anemia"), (hgb.Grade, hgb.Term));

@@ -104,29 +104,33 @@ public sealed class SafetyReplayTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task EveryLabResultGradedThreeOrHigher_OpensOneSignal_TheRulesProposeAndAPersonDecides_BothJournaled()
+    public async Task EveryLabResultGradedThreeOrHigher_OrWhoseGradeCannotBeRead_OpensOneSignal_TheRulesProposeAndAPersonDecides_BothJournaled()
     {
         var study = PilotData.CsvStudy;
         var report = await SafetyReplay.RunAsync(PilotData.PilotProtocol, study, "LB", ReplayAssumptions.Prompt(), _db.Store);
         Assert.Equal(59_580, report.Records);
-        // ALP 1, BILI 4, GLUC 24 results graded 3 (protocol grade gives the same): 29 signals, the rest start nothing.
-        Assert.Equal(29, report.FinalStates["LabSignal/Confirmed"]);
-        Assert.Equal(59_580 - 29, report.StartedNothing);
+        // ALP 1, BILI 4, GLUC 24 results graded 3 (protocol grade gives the same), and 6 results reported only as text
+        // (BILI "<3.42" x5, GLUC "<2.2204"), whose grade is Unknown and go to a person too: 35 signals.
+        Assert.Equal(35, report.FinalStates["LabSignal/Confirmed"]);
+        Assert.Equal(59_580 - 35, report.StartedNothing);
         Assert.Empty(report.Problems);
         var instances = await _db.Store.ListInstancesAsync("LabSignal");
-        Assert.Equal(29, instances.Count);
+        Assert.Equal(35, instances.Count);
+        var proposals = new List<string?>();
         foreach (var inst in instances)
         {
             var journal = await _db.Store.GetJournalAsync(inst.Id);
             // The engine's proposal, with the hashes of the rule text that made it...
             var proposal = Assert.Single(journal, j => j.Action == "start-condition");
-            Assert.Equal("true", proposal.NewValue);
+            proposals.Add(proposal.NewValue);
             Assert.Contains("Grade(L) >= SignalGrade", proposal.Detail);
             Assert.False(string.IsNullOrEmpty(proposal.RuleHashes));
             // ...and the investigator's decision, signed.
             Assert.Contains(journal, j => j.Action == "task-completed" && j.NewValue == "confirmed");
             Assert.Contains(journal, j => j.Action == "task-signed" && j.NewValue == "responsibility");
         }
+        Assert.Equal(29, proposals.Count(p => p == "true"));
+        Assert.Equal(6, proposals.Count(p => p == "unknown"));
         Assert.Contains(report.Timeline, l => l.What.StartsWith("proposed by the rules", StringComparison.Ordinal));
     }
 }

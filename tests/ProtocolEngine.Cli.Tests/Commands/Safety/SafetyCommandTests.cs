@@ -26,7 +26,7 @@ public sealed class SafetyCommandTests : IDisposable
         Assert.True(code == 0, error + output);
         using var doc = JsonDocument.Parse(output);
         var alt = doc.RootElement.GetProperty("tests").EnumerateArray().Single(t => t.GetProperty("testCode").GetString() == "ALT");
-        Assert.Equal([1771, 41, 2, 0, 0], alt.GetProperty("byGrade").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([1760, 52, 2, 0, 0], alt.GetProperty("byGrade").EnumerateArray().Select(e => e.GetInt32()));
         var lines = File.ReadAllLines(records);
         Assert.Equal(1 + doc.RootElement.GetProperty("graded").GetInt32(), lines.Length);
         Assert.StartsWith("USUBJID,LBSEQ,LBTESTCD,", lines[0], StringComparison.Ordinal);
