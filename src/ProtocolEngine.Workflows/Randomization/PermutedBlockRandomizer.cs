@@ -81,24 +81,35 @@ public sealed class PermutedBlockRandomizer
     /// <summary>
     /// Replays allocations made before (from the journal, in the order they were made) so that randomisation continues
     /// where it stopped after a restart. Each must be the arm this seed gives at that place of its stratum's sequence.
+    /// All or nothing: when one does not match, the randomiser is left as it was, with no allocation.
     /// </summary>
-    /// <exception cref="InvalidOperationException">An allocation does not match the sequence: the seed, the arms or the block sizes changed.</exception>
+    /// <exception cref="InvalidOperationException">The randomiser has already assigned arms, or an allocation does not match the sequence: the seed, the arms or the block sizes changed.</exception>
     public void Restore(IEnumerable<Allocation> previous)
     {
         lock (_lock)
         {
-            foreach (var a in previous)
+            if (_bySubject.Count > 0) throw new InvalidOperationException("Restore the journal's allocations before assigning any arm.");
+            try
             {
-                if (_bySubject.TryGetValue(a.SubjectId, out var known))
+                foreach (var a in previous)
                 {
-                    if (known.Arm != a.Arm || known.Stratum != a.Stratum)
-                        throw new InvalidOperationException($"Subject {a.SubjectId} is recorded twice with different allocations ({known.Stratum}: {known.Arm}; {a.Stratum}: {a.Arm}).");
-                    continue;
+                    if (_bySubject.TryGetValue(a.SubjectId, out var known))
+                    {
+                        if (known.Arm != a.Arm || known.Stratum != a.Stratum)
+                            throw new InvalidOperationException($"Subject {a.SubjectId} is recorded twice with different allocations ({known.Stratum}: {known.Arm}; {a.Stratum}: {a.Arm}).");
+                        continue;
+                    }
+                    // The message does not say which arm the sequence holds there: that would reveal the sequence.
+                    if (NextArm(a.Stratum) != a.Arm)
+                        throw new InvalidOperationException($"Subject {a.SubjectId} was allocated {a.Arm} in stratum {a.Stratum}, but this scheme and seed give another arm at that place: the seed, the arms or the block sizes differ from the ones used, or the record was altered.");
+                    _bySubject[a.SubjectId] = a;
                 }
-                var arm = NextArm(a.Stratum);
-                if (arm != a.Arm)
-                    throw new InvalidOperationException($"Subject {a.SubjectId} was allocated {a.Arm} in stratum {a.Stratum}, but this scheme and seed give {arm} at that place: the seed, the arms or the block sizes differ from the ones used.");
-                _bySubject[a.SubjectId] = a;
+            }
+            catch
+            {
+                _bySubject.Clear();
+                _strata.Clear();
+                throw;
             }
         }
     }

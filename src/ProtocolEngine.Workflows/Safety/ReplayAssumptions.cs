@@ -94,8 +94,16 @@ public sealed class ReplayAssumptions
         {
             throw new FormatException($"{source}: line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", ex);
         }
-        a.Tasks = new Dictionary<string, TaskAssumption>(a.Tasks, StringComparer.Ordinal);
-        try { a.Validate(); }
+        try
+        {
+            // JSON null is allowed by the serialiser for any member; here every member has a meaning, so null is a mistake.
+            if (a.Tasks is null) throw new FormatException("tasks is null; leave it out or give an object of task names.");
+            if (a.Default is null) throw new FormatException("default is null; leave it out or give { \"after\": \"1 day\" }.");
+            foreach (var (name, value) in a.Tasks)
+                if (value is null) throw new FormatException($"tasks.{name} is null; give an object such as {{ \"after\": \"1 day\" }}.");
+            a.Tasks = new Dictionary<string, TaskAssumption>(a.Tasks, StringComparer.Ordinal);
+            a.Validate();
+        }
         catch (FormatException ex) { throw new FormatException($"{source}: {ex.Message}", ex); }
         return a;
     }
@@ -106,6 +114,10 @@ public sealed class ReplayAssumptions
     /// <summary>Checks every value; throws <see cref="FormatException"/> with the first problem.</summary>
     public void Validate()
     {
+        foreach (var (value, what) in new[] { (TimeZone, "timeZone"), (AwarenessTime, "awarenessTime"), (WorkdayStart, "workdayStart"), (WorkdayEnd, "workdayEnd"), (RunOn, "runOn") })
+            if (value is null) throw new FormatException($"{what} is null; leave it out for the default or give a value.");
+        foreach (var (name, t) in Tasks.Append(new("default", Default)))
+            if (t.After is null) throw new FormatException($"tasks.{name}.after is null; give a duration such as 1 day.");
         _ = Zone;
         _ = Time(AwarenessTime, "awarenessTime");
         if (Time(WorkdayStart, "workdayStart") >= Time(WorkdayEnd, "workdayEnd")) throw new FormatException("workdayStart must come before workdayEnd.");

@@ -197,7 +197,8 @@ public static class SafetyReplay
         var table = study.GetDomain(domain) ?? throw new InvalidOperationException($"The study data have no {domain} dataset to replay.");
         var seq = table.GetColumn(domain + "SEQ") ?? throw new InvalidOperationException($"{domain} has no {domain}SEQ: records cannot be told apart.");
         // Events have a start date (AESTDTC); findings such as LB have a collection date (LBDTC).
-        var start = table.GetColumn(domain + "STDTC") ?? table.GetColumn(domain + "DTC");
+        var startName = table.GetColumn(domain + "STDTC") is not null ? domain + "STDTC" : domain + "DTC";
+        var start = table.GetColumn(startName);
         var term = table.GetColumn(domain + "DECOD");
         var verbatim = table.GetColumn(domain + "TERM");
         var dm = study.GetDomain("DM");
@@ -228,7 +229,7 @@ public static class SafetyReplay
                 };
                 var text2 = start?.GetObject(row) as string;
                 if (id is null) { skipped.Add($"{subject} row {row + 1}: no {domain}SEQ"); continue; }
-                if (StartOfDay(text2) is not { } date) { skipped.Add($"{subject}/{id}: {domain}STDTC \"{text2}\" is not a date"); continue; }
+                if (StartOfDay(text2) is not { } date) { skipped.Add($"{subject}/{id}: {startName} \"{text2}\" is not a date"); continue; }
                 var awareness = date.At(time).InZoneLeniently(zone).ToInstant();
                 records.Add(new ReplayRecord(subject, id, $"{subject}/{id}", term?.GetObject(row) as string ?? verbatim?.GetObject(row) as string ?? "", awareness, region));
             }

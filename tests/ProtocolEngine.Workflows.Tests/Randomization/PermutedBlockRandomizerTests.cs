@@ -118,8 +118,12 @@ public sealed class PermutedBlockRandomizerTests
 
         var tampered = all.Take(10).ToList();
         tampered[7] = tampered[7] with { Arm = tampered[7].Arm == "Placebo" ? "Active" : "Placebo" };
-        var ex = Assert.Throws<InvalidOperationException>(() => Randomizer(99).Restore(tampered));
+        var refused = Randomizer(99);
+        var ex = Assert.Throws<InvalidOperationException>(() => refused.Restore(tampered));
         Assert.Contains(tampered[7].SubjectId, ex.Message);
+        // Nothing of the refused journal stays: the randomiser starts the sequence from its beginning.
+        Assert.Equal(all.Take(10), subjects.Take(10).Select(s => refused.Assign(s.Subject, s.Stratum)));
+        Assert.Throws<InvalidOperationException>(() => refused.Restore(all.Take(10)));
         Assert.Throws<InvalidOperationException>(() => Randomizer(100).Restore(all.Take(200)));
     }
 

@@ -61,6 +61,33 @@ public sealed class ProtocolRandomizerTests : IDisposable
     }
 
     [Fact]
+    public void StrataAreReadOnTheEnginesClock_AndAFactorThatFails_IsRandomisedAsMissing_WithTheFailureJournaled()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pe-strata-{Guid.NewGuid():N}.protocol");
+        File.WriteAllText(path, """
+            protocol Strata version "1"
+              data SDTM "3.4"
+            define Era: if Today() < @2030-01-01 then 'before 2030' else 'from 2030'
+            // An interval whose low end is above its high end: a runtime error (PE9004) for every subject over 3.
+            define Broken: if DM.AGE in Interval[DM.AGE, 3] then 'x' else 'y'
+            arms
+              A "A" ratio 1
+              B "B" ratio 1
+              randomize permuted blocks of 2 stratified by Era, Broken
+            """);
+        try
+        {
+            var protocol = PilotData.Compile(path);
+            var clock = new VirtualClock(NodaTime.Instant.FromUtc(2031, 6, 1, 0, 0));
+            var randomizer = new ProtocolRandomizer(protocol, PilotData.XptStudy, Secret, clock);
+            var r = randomizer.Randomize(Subject("01-701-1015"));
+            Assert.Equal($"Era=from 2030; Broken={ProtocolRandomizer.MissingValue}", ProtocolRandomizer.StratumFromMethod(r.Method));
+            Assert.Contains("| note: Broken could not be evaluated (PE9004", r.Method, StringComparison.Ordinal);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void AProtocolWithoutASeed_NeedsTheServicesSecret()
     {
         // The pilot protocol states no seed: the randomisation service must give one.

@@ -35,7 +35,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
 
         /// <summary>The randomisation seed when the protocol states none.</summary>
         [CommandOption("--seed <N>")]
-        [Description("With --data: the seed of the protocol's permuted-block randomisation when the protocol states none (a live trial keeps it secret). Without one, a fresh secret seed is drawn and the allocations differ between runs.")]
+        [Description("With --data: the seed of the protocol's permuted-block randomisation, used instead of any seed the protocol states (a live trial keeps its seed secret). Without either, a fresh secret seed is drawn and the allocations differ between runs.")]
         public long? Seed { get; init; }
 
         /// <summary>Replay a domain of the study data instead of a scenario.</summary>
@@ -114,8 +114,8 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
                     : scheme.Seed is { } p ? PermutedBlockRandomizer.SeedFrom(p)
                     : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
                 if (settings.Seed is null && scheme.Seed is null) console.MarkupLine("[yellow]The protocol states no randomisation seed and --seed is not given: a fresh secret seed is used.[/]");
-                var randomizer = new ProtocolRandomizer(protocol, study, seed);
-                ruleHost = (clock, _) => new ProtocolRuleHost(protocol, study, clock, randomizer);
+                // One randomiser per run, on the run's (virtual) clock.
+                ruleHost = (clock, _) => new ProtocolRuleHost(protocol, study, clock, new ProtocolRandomizer(protocol, study, seed, clock));
             }
             else ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
         }
