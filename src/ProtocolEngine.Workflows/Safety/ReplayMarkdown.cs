@@ -20,7 +20,7 @@ public static class ReplayMarkdown
         w.WriteLine($"# {title}");
         w.WriteLine();
         if (command is not null) { w.WriteLine("```"); w.WriteLine(command); w.WriteLine("```"); w.WriteLine(); }
-        w.WriteLine(Inv($"{report.Records:N0} {report.Domain} records, {report.Replayed:N0} replayed ({report.StartedNothing:N0} of them started no workflow: every start condition false; awareness from {(report.First is { } f ? Local(f) : "-")} to {(report.Last is { } l ? Local(l) : "-")}, {zone.Id}); {report.TasksDone:N0} tasks done by the replay's people; {report.Deviations:N0} deviations recorded."));
+        w.WriteLine(Inv($"{report.Records:N0} {report.Domain} records, {report.Replayed:N0} replayed (awareness from {(report.First is { } f ? Local(f) : "-")} to {(report.Last is { } l ? Local(l) : "-")}, {zone.Id}{(report.StartedNothing > 0 ? $"; {report.StartedNothing:N0} started no workflow, every start condition false" : "")}); {report.TasksDone:N0} tasks done by the replay's people; {report.Deviations:N0} deviations recorded."));
         foreach (var n in report.NotReplayed) w.WriteLine($"- not replayed: {n}");
         foreach (var p in report.Problems) w.WriteLine($"- refused by the engine: {p}");
         w.WriteLine();
