@@ -23,6 +23,7 @@ public sealed class PermutedBlockRandomizer
     private readonly IReadOnlyList<int> _blockSizes;
     private readonly int _ratioTotal;
     private readonly byte[] _seed;
+    private readonly string _scope;
     private readonly Dictionary<string, StratumState> _strata = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Allocation> _bySubject = new(StringComparer.Ordinal);
 
@@ -37,9 +38,11 @@ public sealed class PermutedBlockRandomizer
     /// <param name="arms">The arms with their ratios (at least one, each ratio at least 1).</param>
     /// <param name="blockSizes">Allowed block sizes, each a multiple of the ratio total.</param>
     /// <param name="seed">The secret seed (at least 8 bytes).</param>
+    /// <param name="scope">What the sequences belong to (the protocol): one service seed used for two trials still gives each its own sequences.</param>
     /// <exception cref="ArgumentException">The arms, block sizes or seed cannot make a valid scheme.</exception>
-    public PermutedBlockRandomizer(IReadOnlyList<ArmRatio> arms, IReadOnlyList<int> blockSizes, ReadOnlySpan<byte> seed)
+    public PermutedBlockRandomizer(IReadOnlyList<ArmRatio> arms, IReadOnlyList<int> blockSizes, ReadOnlySpan<byte> seed, string scope = "")
     {
+        _scope = scope ?? "";
         if (arms.Count == 0) throw new ArgumentException("Randomisation needs at least one arm.", nameof(arms));
         if (arms.FirstOrDefault(a => a.Ratio < 1) is { } bad) throw new ArgumentException($"Arm {bad.Name} has ratio {bad.Ratio}; a ratio is at least 1.", nameof(arms));
         if (arms.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() != arms.Count) throw new ArgumentException("Arm names must be unique.", nameof(arms));
@@ -127,7 +130,7 @@ public sealed class PermutedBlockRandomizer
 
     private string[] NewBlock(string stratum, int number)
     {
-        var stream = new DeterministicStream(_seed, $"permuted-block\n{stratum}\n{number}");
+        var stream = new DeterministicStream(_seed, $"permuted-block\n{_scope}\n{stratum}\n{number}");
         int size = _blockSizes.Count == 1 ? _blockSizes[0] : _blockSizes[stream.Next(_blockSizes.Count)];
         int copies = size / _ratioTotal;
         var block = new List<string>(size);

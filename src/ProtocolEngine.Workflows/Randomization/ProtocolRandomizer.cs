@@ -53,7 +53,7 @@ public sealed class ProtocolRandomizer : ISubjectRandomizer
         seed ??= scheme.Seed is { } s ? PermutedBlockRandomizer.SeedFrom(s) : throw new ArgumentException($"Protocol {protocol.Name} states no seed: give the randomisation service's secret seed.", nameof(seed));
         _executable = ExecutableProtocol.For(protocol);
         _study = study;
-        _allocator = new PermutedBlockRandomizer([.. protocol.Arms.Values.Select(a => new ArmRatio(a.Name, a.Ratio))], [.. scheme.BlockSizes], seed);
+        _allocator = new PermutedBlockRandomizer([.. protocol.Arms.Values.Select(a => new ArmRatio(a.Name, a.Ratio))], [.. scheme.BlockSizes], seed, protocol.Name);
         var arms = protocol.Syntax.Declarations.OfType<ArmsSyntax>().FirstOrDefault(a => a.Randomization is not null);
         _factors = arms?.Randomization is { } r ? [.. r.Strata.Select(f => protocol.Source.Slice(f.Span).Trim())] : [];
         // The rule behind every allocation: the arms declaration as written (ratios, blocks, factors).

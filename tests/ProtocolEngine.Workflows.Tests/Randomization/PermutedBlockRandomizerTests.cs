@@ -89,6 +89,10 @@ public sealed class PermutedBlockRandomizerTests
         Assert.Equal(again, third);
         Assert.NotEqual(again, different);
         Assert.True(again.Zip(different).Count(p => p.First != p.Second) > 500, "Two seeds should give largely different sequences.");
+        // One service seed, two trials: each has its own sequences.
+        var otherTrial = new PermutedBlockRandomizer(TwoToOneToOne, [4, 8], PermutedBlockRandomizer.SeedFrom(42), "ANOTHER-TRIAL");
+        var otherTrialArms = subjects.Select(s => otherTrial.Assign(s.Subject, s.Stratum).Arm).ToList();
+        Assert.True(again.Zip(otherTrialArms).Count(p => p.First != p.Second) > 500, "Two trials sharing a seed should get largely different sequences.");
     }
 
     [Fact]
