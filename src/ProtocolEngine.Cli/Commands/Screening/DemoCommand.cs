@@ -59,8 +59,11 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         console.MarkupLine($"Population: [bold]{study.Data.SubjectCount:N0}[/] synthetic subjects in {Markup.Escape(population)} (seed {settings.Seed}); as of {asOf.ToIsoString()}.");
 
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Protocol", "Version", "Criteria", "Eligible", "Ineligible", "Needs review", "of which only attestations", "Most exclusive criterion", "Fairness flags", "ms", "Report");
+            .AddColumns("Protocol", "Version", "Criteria", "Eligible", "Ineligible", "Needs review", "Only attestations", "Most exclusive", "Fairness flags", "ms", "Report");
         foreach (var column in table.Columns.Skip(2).Take(5)) column.RightAligned();
+        // A file name broken over two lines cannot be copied, nor a criterion read apart from its count.
+        table.Columns[^1].NoWrap();
+        table.Columns[7].NoWrap();
         foreach (var file in files)
         {
             var protocol = ScreeningCommandSupport.Compile(file);
