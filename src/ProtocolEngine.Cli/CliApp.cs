@@ -17,6 +17,19 @@ public static class CliApp
     /// <summary>Exit code: wrong usage, a missing or unreadable file, or another failure to run.</summary>
     public const int Failure = 2;
 
+    /// <summary>
+    /// The error for an output file whose folder does not exist (null when it does, or no file is asked for), checked
+    /// before the work starts so that a long run does not fail only when it writes.
+    /// </summary>
+    /// <param name="path">The output file, or null.</param>
+    /// <param name="option">The option that named it, for the message.</param>
+    public static string? MissingOutputFolder(string? path, string option)
+    {
+        if (path is null) return null;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is null || Directory.Exists(folder) ? null : $"{option} {path}: the folder {folder} does not exist.";
+    }
+
     /// <summary>The product version.</summary>
     public static string Version => typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 

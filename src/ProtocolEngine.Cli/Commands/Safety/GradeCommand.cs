@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Hosting;
@@ -12,29 +13,36 @@ namespace ProtocolEngine.Cli.Commands.Safety;
 [Description("Grade a study's laboratory results (SDTM LB) with the CTCAE v5.0 tables of std.ctcae5 and print the grade distribution per test. Exit code 0 when every subject was graded, 1 when a rule failed for some, 2 on usage or I/O failure.")]
 internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.Settings>
 {
+    /// <summary>The command's arguments and options.</summary>
     public sealed class Settings : CommandSettings
     {
+        /// <summary>The protocol whose grading library is used.</summary>
         [CommandArgument(0, "[protocol]")]
         [Description("A protocol whose std.ctcae5 grades (resolved as its import is); default: the shipped standard library.")]
         public string? Protocol { get; init; }
 
+        /// <summary>The study data.</summary>
         [CommandOption("--data <PATH>")]
         [Description("Study data with an LB dataset (a folder of XPT, Dataset-JSON or CSV datasets).")]
         public string? Data { get; init; }
 
+        /// <summary>Where to write every graded result as CSV.</summary>
         [CommandOption("--records <FILE>")]
         [Description("Also write every graded result to this CSV file (subject, LBSEQ, values, limits, baseline, term, grade).")]
         public string? Records { get; init; }
 
+        /// <summary>table or json.</summary>
         [CommandOption("--format <FORMAT>")]
         [Description("table (default) or json.")]
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
+        /// <inheritdoc />
         public override ValidationResult Validate() =>
             Data is null ? ValidationResult.Error("--data <PATH> is required.")
             : Format is not ("table" or "json") ? ValidationResult.Error($"Unknown format '{Format}'; use table or json.")
             : Protocol is not null && !File.Exists(Protocol) ? ValidationResult.Error($"No such protocol file: {Protocol}")
+            : CliApp.MissingOutputFolder(Records, "--records") is { } error ? ValidationResult.Error(error)
             : ValidationResult.Success();
     }
 
@@ -56,12 +64,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.
             });
         }
         catch (InvalidOperationException ex) { throw new UserFacingException(ex.Message); }
-        if (settings.Records is { } path)
-        {
-            var temp = path + ".tmp";
-            using (var writer = new StreamWriter(temp)) LabGrading.WriteCsv(result, writer);
-            File.Move(temp, path, overwrite: true);
-        }
+        if (settings.Records is { } path) ReportFiles.WriteAtomically(path, writer => LabGrading.WriteCsv(result, writer));
         if (json) DataCommandSupport.WriteJson(new { result.Library, result.LibraryHash, result.Subjects, result.LabRecords, Graded = result.Grades.Count, result.Tests, result.Errors });
         else Print(result, settings.Records);
         return result.Errors.Count == 0 ? CliApp.Success : CliApp.Findings;

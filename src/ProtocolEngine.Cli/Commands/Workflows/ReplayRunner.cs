@@ -1,3 +1,4 @@
+using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Hosting;
@@ -37,11 +38,8 @@ internal sealed class ReplayRunner(IAnsiConsole console)
             Print(report);
             if (settings.Out is { } path)
             {
-                var tmp = path + ".tmp";
-                using (var writer = new StreamWriter(tmp))
-                    ReplayMarkdown.Write(report, writer, $"Replay of {protocol.Name} {report.Domain} ({assumptions.Name})",
-                        $"protocol simulate {settings.Workflows} --data {settings.Data} --replay {settings.Replay} --assumptions {settings.Assumptions ?? "prompt"}");
-                File.Move(tmp, path, overwrite: true);
+                ReportFiles.WriteAtomically(path, writer => ReplayMarkdown.Write(report, writer, $"Replay of {protocol.Name} {report.Domain} ({assumptions.Name})",
+                    $"protocol simulate {settings.Workflows} --data {settings.Data} --replay {settings.Replay} --assumptions {settings.Assumptions ?? "prompt"}"));
                 console.MarkupLineInterpolated($"Report written to {path}");
             }
             return report.Problems.Count == 0 ? CliApp.Success : CliApp.Findings;

@@ -60,7 +60,8 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
 
         /// <inheritdoc />
         public override ValidationResult Validate() =>
-            Seed is not null && (Data is null || Replay is not null)
+            CliApp.MissingOutputFolder(Out, "--out") is { } missingFolder ? ValidationResult.Error(missingFolder)
+            : Seed is not null && (Data is null || Replay is not null)
                 ? ValidationResult.Error("--seed goes with --scenario and --data: it seeds the protocol's randomisation of the scenario's subjects.")
             : Replay is not null ? (Data is null || !Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase)
                     ? ValidationResult.Error("--replay needs a .protocol file and --data: the protocol's rules and workflows run on the study's records.")

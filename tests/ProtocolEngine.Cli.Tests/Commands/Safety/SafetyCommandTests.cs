@@ -34,6 +34,19 @@ public sealed class SafetyCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnOutputFileInAFolderThatDoesNotExist_IsRefusedBeforeAnyWork()
+    {
+        var missing = Path.Combine(_dir, "no-such-folder", "out.csv");
+        var (code, _, error) = CliRunner.Run("grade", PilotProtocol, "--data", Shared("cdiscpilot01-pharmaverse"), "--records", missing);
+        Assert.Equal(2, code);
+        Assert.Contains("--records " + missing + ": the folder", error, StringComparison.Ordinal);
+        var (code2, _, error2) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--replay", "AE", "--out", missing);
+        Assert.Equal(2, code2);
+        Assert.Contains("does not exist", error2, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(missing)));
+    }
+
+    [Fact]
     public void Grade_WithoutLabData_IsAUsageError()
     {
         var (code, _, error) = CliRunner.Run("grade", "--data", Shared("cdiscpilot01"));
