@@ -70,7 +70,7 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             if (new[] { Db, Pg, SqlServer }.Count(x => x is not null) > 1) return ValidationResult.Error("Name at most one query database: --db PATH, --pg CONNSTR or --sqlserver CONNSTR.");
             if (MaxDetails > 0 && (Db ?? Pg ?? SqlServer) is not null) return ValidationResult.Error("Data queries need every finding: --max-details cannot be used with a query database.");
             if (AsOf is not null && !CqlDateTime.TryParseIso(AsOf, out _)) return ValidationResult.Error($"--as-of '{AsOf}' is not an ISO 8601 date.");
-            return ValidationResult.Success();
+            return CliApp.MissingOutputFolder(Out, "--out") is { } missing ? ValidationResult.Error(missing) : ValidationResult.Success();
         }
     }
 
