@@ -186,7 +186,12 @@ internal sealed class ExpressionCompiler
 
     // ---------------------------------------------------------------- coercion
 
-    internal static LE.Expression Box(LE.Expression e) => e.Type == typeof(object) ? e : E.Convert(e, typeof(object));
+    internal static LE.Expression Box(LE.Expression e) =>
+        e.Type == typeof(object) ? e
+        : Nullable.GetUnderlyingType(e.Type) is { } underlying ? E.Call(BoxNullableMethod.MakeGenericMethod(underlying), e)
+        : E.Convert(e, typeof(object));
+
+    private static readonly MethodInfo BoxNullableMethod = typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.BoxNullable))!;
 
     internal static LE.Expression Coerce(LE.Expression e, Type target)
     {

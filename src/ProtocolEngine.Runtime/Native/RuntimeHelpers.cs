@@ -8,6 +8,12 @@ namespace ProtocolEngine.Runtime.Native;
 /// <summary>Small runtime helpers the compiled code calls: evidence hooks, list building, decision-table resolution.</summary>
 public static class RuntimeHelpers
 {
+    /// <summary>
+    /// Boxes a nullable value (null stays null). Boxing the value itself takes the JIT's inline allocation, where boxing
+    /// the Nullable goes through a slower runtime helper: in screening that helper was a fifth of the time.
+    /// </summary>
+    public static object? BoxNullable<T>(T? value) where T : struct => value.HasValue ? value.GetValueOrDefault() : null;
+
     /// <summary>Starts holding the evidence of a query's current record.</summary>
     public static void BeginRow(EvaluationContext ctx) => ctx.Evidence?.BeginRow();
 
