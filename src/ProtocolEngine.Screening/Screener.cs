@@ -141,6 +141,7 @@ public static class Screener
         private readonly EvaluationContext _ctx;
         private readonly EvidenceRecorder? _recorder;
         private readonly StudyBinding _binding;
+        private readonly Dictionary<(ulong DomainsMissing, ulong NoRecords, string Variables), DataGap[]> _gapLists = [];
 
         public Worker(Run run)
         {
@@ -239,11 +240,10 @@ public static class Screener
 
             // Say which data were missing when the rule could not decide: a domain or variable the study lacks, or a
             // domain in which this subject has no records. (A rule that decided despite them decided on other data.)
-            // Which ones exactly is kept with the evidence; without it only the kind of gap, so large runs stay lean.
-            if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, _recorder is not null, out var gaps) is { } gapCause)
+            if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, out var gaps) is { } gapCause)
             {
                 cause = gapCause;
-                if (gaps is not null) _run.DataGaps[cell] = gaps;
+                _run.DataGaps[cell] = gaps!;
             }
 
             if (_recorder is not null)
@@ -254,40 +254,43 @@ public static class Screener
             return (rule, cause);
         }
 
-        private OutcomeCause? ClassifyGaps(int subject, bool materialize, out DataGap[]? gaps)
+        private OutcomeCause? ClassifyGaps(int subject, out DataGap[]? gaps)
         {
-            // Only the bits of the domains read, without iterators or allocation unless the gaps are kept: this runs
-            // for every Unknown of every subject.
-            List<DataGap>? list = null;
-            bool domainMissing = false, noRecords = false;
-            ulong read = _ctx.DomainsReadByRule;
+            // This runs for every Unknown of every subject, so it reads only the bits of the domains read and shares one
+            // gap list among all the cells with the same gaps (a handful of combinations in a study): no allocation
+            // per Unknown, and every Unknown still names what was missing, with evidence or without.
+            ulong read = _ctx.DomainsReadByRule, domainMissing = 0, noRecords = 0;
             var domains = _binding.Domains;
             for (int slot = 0; read != 0 && slot < domains.Length; slot++)
             {
                 ulong bit = 1UL << Math.Min(slot, 63);
                 if ((read & bit) == 0) continue;
                 var table = domains[slot];
-                if (table is null)
-                {
-                    domainMissing = true;
-                    if (materialize) (list ??= []).Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
-                }
-                else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0)
-                {
-                    noRecords = true;
-                    if (materialize) (list ??= []).Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
-                }
+                if (table is null) domainMissing |= bit;
+                else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0) noRecords |= bit;
                 if (slot < 63) read &= ~bit;
             }
-            bool variableMissing = _ctx.MissingVariableCount > 0;
-            if (variableMissing && materialize)
-                foreach (var variable in _ctx.MissingVariablesRead.Order(StringComparer.Ordinal))
-                    (list ??= []).Add(new DataGap(DataGapKind.VariableMissing, variable));
-            gaps = list?.ToArray();
-            return domainMissing ? OutcomeCause.DomainMissing
-                : noRecords ? OutcomeCause.NoSubjectRecords
-                : variableMissing ? OutcomeCause.VariableMissing
-                : null;
+            bool variableMissing = _ctx.HasMissingVariables;
+            gaps = null;
+            if (domainMissing == 0 && noRecords == 0 && !variableMissing) return null;
+            var variables = variableMissing ? string.Join(",", _ctx.MissingVariablesRead.Order(StringComparer.Ordinal)) : "";
+            if (!_gapLists.TryGetValue((domainMissing, noRecords, variables), out gaps))
+            {
+                var list = new List<DataGap>();
+                for (int slot = 0; slot < domains.Length; slot++)
+                {
+                    ulong bit = 1UL << Math.Min(slot, 63);
+                    if ((domainMissing & bit) != 0 && domains[slot] is null) list.Add(new DataGap(DataGapKind.DomainMissing, _run.Executable.DomainsRead[slot]));
+                    else if ((noRecords & bit) != 0 && domains[slot] is { } table) list.Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
+                }
+                if (variableMissing)
+                    foreach (var variable in variables.Split(','))
+                        list.Add(new DataGap(DataGapKind.VariableMissing, variable));
+                _gapLists[(domainMissing, noRecords, variables)] = gaps = [.. list];
+            }
+            return domainMissing != 0 ? OutcomeCause.DomainMissing
+                : noRecords != 0 ? OutcomeCause.NoSubjectRecords
+                : OutcomeCause.VariableMissing;
         }
     }
 }

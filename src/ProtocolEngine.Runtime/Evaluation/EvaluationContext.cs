@@ -113,8 +113,8 @@ public sealed class EvaluationContext
     /// </summary>
     public IEnumerable<string> MissingVariablesRead => _missingVariables.Select(v => v.Domain + "." + v.Variable).Distinct(StringComparer.Ordinal);
 
-    /// <summary>How many variables the current rule read that the study lacks (cheaper than enumerating <see cref="MissingVariablesRead"/>).</summary>
-    public int MissingVariableCount => _missingVariables.Count;
+    /// <summary>True when the current rule read a variable the study lacks (cheaper than enumerating <see cref="MissingVariablesRead"/>).</summary>
+    public bool HasMissingVariables => _missingVariables.Count > 0;
 
     /// <summary>Notes a read of a variable the record's dataset lacks.</summary>
     public void NoteMissingVariable(string domain, string variable)

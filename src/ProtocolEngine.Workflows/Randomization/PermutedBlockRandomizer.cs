@@ -24,6 +24,7 @@ public sealed class PermutedBlockRandomizer
     private readonly int _ratioTotal;
     private readonly byte[] _seed;
     private readonly string _scope;
+    private string? _refusedJournal;
     private readonly Dictionary<string, StratumState> _strata = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Allocation> _bySubject = new(StringComparer.Ordinal);
 
@@ -74,6 +75,7 @@ public sealed class PermutedBlockRandomizer
         ArgumentNullException.ThrowIfNull(stratum);
         lock (_lock)
         {
+            ThrowIfRefused();
             if (_bySubject.TryGetValue(subjectId, out var existing)) return existing;
             var allocation = new Allocation(subjectId, stratum, NextArm(stratum));
             _bySubject[subjectId] = allocation;
@@ -84,13 +86,16 @@ public sealed class PermutedBlockRandomizer
     /// <summary>
     /// Replays allocations made before (from the journal, in the order they were made) so that randomisation continues
     /// where it stopped after a restart. Each must be the arm this seed gives at that place of its stratum's sequence.
-    /// All or nothing: when one does not match, the randomiser is left as it was, with no allocation.
+    /// When one does not match, the randomiser refuses to assign any arm from then on: a journal that does not match
+    /// its sequence is an incident for a person to resolve, not something to randomise past (and retrying other
+    /// journals would let a caller probe the sequence).
     /// </summary>
     /// <exception cref="InvalidOperationException">The randomiser has already assigned arms, or an allocation does not match the sequence: the seed, the arms or the block sizes changed.</exception>
     public void Restore(IEnumerable<Allocation> previous)
     {
         lock (_lock)
         {
+            ThrowIfRefused();
             if (_bySubject.Count > 0) throw new InvalidOperationException("Restore the journal's allocations before assigning any arm.");
             try
             {
@@ -108,13 +113,20 @@ public sealed class PermutedBlockRandomizer
                     _bySubject[a.SubjectId] = a;
                 }
             }
-            catch
+            catch (InvalidOperationException ex)
             {
                 _bySubject.Clear();
                 _strata.Clear();
+                _refusedJournal = ex.Message;
                 throw;
             }
         }
+    }
+
+    private void ThrowIfRefused()
+    {
+        if (_refusedJournal is not null)
+            throw new InvalidOperationException($"This randomiser refused the allocation journal and assigns no arm until a person resolves it: {_refusedJournal}");
     }
 
     private string NextArm(string stratum)

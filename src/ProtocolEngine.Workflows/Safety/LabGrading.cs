@@ -79,7 +79,7 @@ public static class LabGrading
             var byGrade = new int[5];
             foreach (var x in g) if (x.Grade is { } v && v is >= 0 and <= 4) byGrade[v]++;
             return new TestGrades(g.Key, [.. g.Select(x => x.Term).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-                g.Count(), byGrade, g.Count(x => x.Grade is null), g.Count(x => x.BaselineAbnormal));
+                g.Count(), byGrade, g.Count(x => x.Grade is null), g.Count(x => x.BaselineAbnormal == true));
         }).ToList();
         return new LabGradingResult(name, hash, study.SubjectCount, labRecords, grades, tests, errors);
     }
@@ -93,7 +93,7 @@ public static class LabGrading
             string[] cells =
             [
                 g.SubjectId, Str(g.Sequence), g.TestCode, g.Visit ?? "", g.Date ?? "", Str(g.Value), g.Unit ?? "", Str(g.Low), Str(g.High), Str(g.Baseline),
-                g.BaselineAbnormal ? "Y" : "N", g.Term ?? "", Str(g.Grade),
+                g.BaselineAbnormal switch { true => "Y", false => "N", null => "" }, g.Term ?? "", Str(g.Grade),
             ];
             writer.Write(string.Join(',', cells.Select(Quote)));
             writer.Write('\n');
@@ -115,7 +115,7 @@ public static class LabGrading
         Number(t.Get("low")),
         Number(t.Get("high")),
         Number(t.Get("baseline")),
-        t.Get("abnormal") as bool? == true,
+        t.Get("abnormal") as bool?,
         t.Get("visit") as string,
         t.Get("date") switch { null => null, string s => s, var d => CqlFormatter.Format(d).TrimStart('@') });
 

@@ -11,11 +11,11 @@ namespace ProtocolEngine.Workflows.Safety;
 /// <param name="Low">LBSTNRLO.</param>
 /// <param name="High">LBSTNRHI.</param>
 /// <param name="Baseline">The baseline result of the test (LBBLFL = 'Y'), when there is one.</param>
-/// <param name="BaselineAbnormal">True when the baseline was above the ULN, so the baseline-abnormal table graded it.</param>
+/// <param name="BaselineAbnormal">True when the baseline was above the ULN, so the baseline-abnormal table graded it; null when that depends on a baseline whose value is missing.</param>
 /// <param name="Visit">VISIT.</param>
 /// <param name="Date">LBDTC as recorded.</param>
 public sealed record LabGrade(string SubjectId, int? Sequence, string TestCode, string? Term, int? Grade, decimal? Value, string? Unit,
-    decimal? Low, decimal? High, decimal? Baseline, bool BaselineAbnormal, string? Visit, string? Date);
+    decimal? Low, decimal? High, decimal? Baseline, bool? BaselineAbnormal, string? Visit, string? Date);
 
 /// <summary>The grade distribution of one test.</summary>
 /// <param name="TestCode">LBTESTCD.</param>
@@ -27,7 +27,7 @@ public sealed record LabGrade(string SubjectId, int? Sequence, string TestCode, 
 public sealed record TestGrades(string TestCode, IReadOnlyList<string> Terms, int Records, IReadOnlyList<int> ByGrade, int Unknown, int BaselineAbnormal);
 
 /// <summary>Every graded laboratory result of a study and the distribution per test.</summary>
-/// <param name="Library">The grading library (its name and version, for example <c>std.ctcae5 5.0.2</c>).</param>
+/// <param name="Library">The grading library (its name and version, for example <c>std.ctcae5 5.0.3</c>).</param>
 /// <param name="LibraryHash">SHA-256 of the library's text: the exact tables that graded.</param>
 /// <param name="Subjects">Subjects in the study data.</param>
 /// <param name="LabRecords">All LB records (graded tests and others).</param>

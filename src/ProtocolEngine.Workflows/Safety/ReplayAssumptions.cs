@@ -96,13 +96,8 @@ public sealed class ReplayAssumptions
         }
         try
         {
-            // JSON null is allowed by the serialiser for any member; here every member has a meaning, so null is a mistake.
-            if (a.Tasks is null) throw new FormatException("tasks is null; leave it out or give an object of task names.");
-            if (a.Default is null) throw new FormatException("default is null; leave it out or give { \"after\": \"1 day\" }.");
-            foreach (var (name, value) in a.Tasks)
-                if (value is null) throw new FormatException($"tasks.{name} is null; give an object such as {{ \"after\": \"1 day\" }}.");
-            a.Tasks = new Dictionary<string, TaskAssumption>(a.Tasks, StringComparer.Ordinal);
             a.Validate();
+            a.Tasks = new Dictionary<string, TaskAssumption>(a.Tasks, StringComparer.Ordinal);
         }
         catch (FormatException ex) { throw new FormatException($"{source}: {ex.Message}", ex); }
         return a;
@@ -114,15 +109,20 @@ public sealed class ReplayAssumptions
     /// <summary>Checks every value; throws <see cref="FormatException"/> with the first problem.</summary>
     public void Validate()
     {
+        // JSON null is allowed by the serialiser for any member; here every member has a meaning, so null is a mistake.
         foreach (var (value, what) in new[] { (TimeZone, "timeZone"), (AwarenessTime, "awarenessTime"), (WorkdayStart, "workdayStart"), (WorkdayEnd, "workdayEnd"), (RunOn, "runOn") })
             if (value is null) throw new FormatException($"{what} is null; leave it out for the default or give a value.");
-        foreach (var (name, t) in Tasks.Append(new("default", Default)))
-            if (t.After is null) throw new FormatException($"tasks.{name}.after is null; give a duration such as 1 day.");
+        if (Tasks is null) throw new FormatException("tasks is null; leave it out or give an object of task names.");
+        if (Default is null) throw new FormatException("default is null; leave it out or give { \"after\": \"1 day\" }.");
+        foreach (var (name, t) in Tasks)
+            if (t is null) throw new FormatException($"tasks.{name} is null; give an object such as {{ \"after\": \"1 day\" }}.");
+        foreach (var (field, t) in Tasks.Select(p => ($"tasks.{p.Key}", p.Value)).Append(("default", Default)))
+            if (t.After is null) throw new FormatException($"{field}.after is null; give a duration such as 1 day.");
         _ = Zone;
         _ = Time(AwarenessTime, "awarenessTime");
         if (Time(WorkdayStart, "workdayStart") >= Time(WorkdayEnd, "workdayEnd")) throw new FormatException("workdayStart must come before workdayEnd.");
         _ = Length(RunOn, "runOn");
-        foreach (var (name, t) in Tasks.Append(new("default", Default))) _ = Length(t.After, $"tasks.{name}.after");
+        foreach (var (field, t) in Tasks.Select(p => ($"tasks.{p.Key}", p.Value)).Append(("default", Default))) _ = Length(t.After, $"{field}.after");
     }
 
     internal DateTimeZone Zone => DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone) ?? throw new FormatException($"timeZone \"{TimeZone}\" is not an IANA time zone such as America/New_York.");

@@ -48,7 +48,7 @@ public static class ReplayMarkdown
         w.WriteLine("| record | term | clock | to | Day 0 | due | stopped | status |");
         w.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var c in report.Clocks)
-            w.WriteLine($"| {c.Key} | {c.Term} | {c.Clock} | {c.Party} | {Local(c.Day0)} | {Local(c.DueAt)} | {(c.StoppedAt is { } s ? Local(s) : "")} | {(c.Status == "missed" ? "**missed**" : c.Status)} |");
+            w.WriteLine($"| {Cell(c.Key)} | {Cell(c.Term)} | {c.Clock} | {c.Party} | {Local(c.Day0)} | {Local(c.DueAt)} | {(c.StoppedAt is { } s ? Local(s) : "")} | {(c.Status == "missed" ? "**missed**" : c.Status)} |");
         w.WriteLine();
         w.WriteLine("## Timeline");
         w.WriteLine();
@@ -56,8 +56,11 @@ public static class ReplayMarkdown
         w.WriteLine();
         w.WriteLine("| when | record | what |");
         w.WriteLine("|---|---|---|");
-        foreach (var line in report.Timeline) w.WriteLine($"| {Local(line.At)} | {line.Key} | {line.What.Replace("|", "\\|", StringComparison.Ordinal)} |");
+        foreach (var line in report.Timeline) w.WriteLine($"| {Local(line.At)} | {Cell(line.Key)} | {Cell(line.What)} |");
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    // A record key or term with a '|' would split a Markdown table cell.
+    private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -45,7 +45,7 @@ public static class SafetyReplay
         var (records, notReplayed, total) = ReadRecords(study, domain, assumptions);
         var t0 = records.Count > 0 ? records[0].Awareness : SystemClock.Instance.GetCurrentInstant();
         var clock = new VirtualClock(t0);
-        ISubjectRandomizer randomizer = protocol.Randomization is { Seed: not null } ? new ProtocolRandomizer(protocol, study) : new NoRandomization();
+        ISubjectRandomizer randomizer = protocol.Randomization is { Seed: not null } ? new ProtocolRandomizer(protocol, study, clock: clock) : new NoRandomization();
         var host = new ProtocolRuleHost(protocol, study, clock, randomizer);
         // Signing passwords of a replay are test data: fewer PBKDF2 rounds keep it fast.
         var signers = new Pbkdf2SignerDirectory(iterations: 1_000);

@@ -125,8 +125,10 @@ public sealed class PermutedBlockRandomizerTests
         var refused = Randomizer(99);
         var ex = Assert.Throws<InvalidOperationException>(() => refused.Restore(tampered));
         Assert.Contains(tampered[7].SubjectId, ex.Message);
-        // Nothing of the refused journal stays: the randomiser starts the sequence from its beginning.
-        Assert.Equal(all.Take(10), subjects.Take(10).Select(s => refused.Assign(s.Subject, s.Stratum)));
+        // The message does not say which arm the sequence holds at that place.
+        Assert.DoesNotContain(all[7].Arm, ex.Message.Replace(tampered[7].Arm, "", StringComparison.Ordinal));
+        // A randomiser that refused its journal assigns nothing more and takes no other journal (no probing).
+        Assert.Contains("assigns no arm", Assert.Throws<InvalidOperationException>(() => refused.Assign(subjects[0].Subject, subjects[0].Stratum)).Message);
         Assert.Throws<InvalidOperationException>(() => refused.Restore(all.Take(10)));
         Assert.Throws<InvalidOperationException>(() => Randomizer(100).Restore(all.Take(200)));
     }

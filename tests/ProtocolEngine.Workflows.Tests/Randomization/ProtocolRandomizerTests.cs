@@ -67,7 +67,7 @@ public sealed class ProtocolRandomizerTests : IDisposable
         File.WriteAllText(path, """
             protocol Strata version "1"
               data SDTM "3.4"
-            define Era: if Today() < @2030-01-01 then 'before 2030' else 'from 2030'
+            define Era: if Today() < @2010-01-01 then 'before 2010' else 'from 2010'
             // An interval whose low end is above its high end: a runtime error (PE9004) for every subject over 3.
             define Broken: if DM.AGE in Interval[DM.AGE, 3] then 'x' else 'y'
             arms
@@ -78,10 +78,11 @@ public sealed class ProtocolRandomizerTests : IDisposable
         try
         {
             var protocol = PilotData.Compile(path);
-            var clock = new VirtualClock(NodaTime.Instant.FromUtc(2031, 6, 1, 0, 0));
+            // A virtual date the system clock can never give again: the stratum must come from the engine's clock.
+            var clock = new VirtualClock(NodaTime.Instant.FromUtc(2001, 6, 1, 0, 0));
             var randomizer = new ProtocolRandomizer(protocol, PilotData.XptStudy, Secret, clock);
             var r = randomizer.Randomize(Subject("01-701-1015"));
-            Assert.Equal($"Era=from 2030; Broken={ProtocolRandomizer.MissingValue}", ProtocolRandomizer.StratumFromMethod(r.Method));
+            Assert.Equal($"Era=before 2010; Broken={ProtocolRandomizer.MissingValue}", ProtocolRandomizer.StratumFromMethod(r.Method));
             Assert.Contains("| note: Broken could not be evaluated (PE9004", r.Method, StringComparison.Ordinal);
         }
         finally { File.Delete(path); }

@@ -1,3 +1,4 @@
+using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Workflows.Safety;
 using ProtocolEngine.Workflows.Tests.Support;
@@ -73,5 +74,58 @@ public sealed class LabGradingTests
         Assert.Equal(["ALP", "ALT", "AST", "BILI", "CREAT", "GLUC", "HGB", "K", "PLAT", "SODIUM"], tests);
         foreach (var t in Graded.Value.Tests)
             Assert.Equal(t.Records, t.ByGrade.Sum() + t.Unknown);
+    }
+}
+
+/// <summary>The grading rules on small made-up records, where the pilot has no example: units, baselines, dates.</summary>
+public sealed class LabGradingRuleTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pe-grading-" + Guid.NewGuid().ToString("N"));
+
+    public LabGradingRuleTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public void UnitsBaselinesAndDates_GradeAsCtcaeSays_OrUnknown_NeverZeroByDefault()
+    {
+        File.WriteAllText(Path.Combine(_dir, "dm.csv"), "STUDYID,DOMAIN,USUBJID,AGE\nT,DM,S-1,50\nT,DM,S-2,50\nT,DM,S-3,50\n");
+        File.WriteAllText(Path.Combine(_dir, "lb.csv"), """
+            STUDYID,DOMAIN,USUBJID,LBSEQ,LBTESTCD,LBSTRESC,LBSTRESN,LBSTRESU,LBSTNRLO,LBSTNRHI,LBBLFL,LBDTC
+            T,LB,S-1,1,GLUC,30.3,30.3,mg/dL,70,110,,2020-01-10
+            T,LB,S-1,2,GLUC,5.0,5.0,g/L,0.7,1.1,,2020-01-10
+            T,LB,S-1,3,CREAT,50,50,umol/L,40,100,Y,2020-01-10
+            T,LB,S-1,4,CREAT,90,90,umol/L,40,100,,2020-01-01
+            T,LB,S-1,5,CREAT,90,90,umol/L,40,100,,2020-02-10
+            T,LB,S-2,1,ALT,<5,,U/L,0,40,Y,2020-01-10
+            T,LB,S-2,2,ALT,200,200,U/L,0,40,,2020-02-10
+            T,LB,S-3,1,ALT,80,80,U/L,0,40,Y,2020-01-10
+            T,LB,S-3,2,ALT,200,200,U/L,0,40,,
+            T,LB,S-3,3,ALT,200,200,U/L,0,40,,2020-02-10
+            """);
+        var study = StudyLoader.Load(_dir).Data;
+        var result = LabGrading.Grade(new FileSourceResolver(), Path.Combine(RepoPaths.Root, "protocols", "cdiscpilot01.protocol"), study);
+        Assert.Empty(result.Errors);
+        LabGrade G(string subject, int seq) => result.Grades.Single(g => g.SubjectId == subject && g.Sequence == seq);
+
+        // 30.3 mg/dL against CTCAE's mg/dL thresholds: grade 3 (< 40 - 30), not 4 (1.68 mmol/L is under the rounded 1.7).
+        Assert.Equal((3, "Hypoglycemia"), (G("S-1", 1).Grade, G("S-1", 1).Term));
+        // A unit the tables do not know is not read as one they know.
+        Assert.Null(G("S-1", 2).Grade);
+        // Creatinine before the baseline: against the ULN only (0.9 x ULN: 0), not 1.8 x a later baseline.
+        Assert.Equal(0, G("S-1", 4).Grade);
+        // After the baseline: the worse of 0.9 x ULN (0) and 1.8 x baseline (grade 2).
+        Assert.Equal(2, G("S-1", 5).Grade);
+        // A baseline reported only as text ("<5"): whether it was abnormal is unknown, so is the grade of what follows.
+        Assert.Null(G("S-2", 2).Grade);
+        Assert.Null(G("S-2", 2).BaselineAbnormal);
+        // An abnormal baseline (80, ULN 40) and a later result without a date: before or after it is unknown.
+        Assert.Null(G("S-3", 2).Grade);
+        // The same result dated after it: 200 / 80 = 2.5 x baseline, grade 1.
+        Assert.Equal(1, G("S-3", 3).Grade);
+        Assert.True(G("S-3", 3).BaselineAbnormal);
     }
 }

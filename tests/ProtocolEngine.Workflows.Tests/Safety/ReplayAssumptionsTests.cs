@@ -30,7 +30,7 @@ public sealed class ReplayAssumptionsTests
     [InlineData("""{ "timeZone": null }""", "timeZone is null")]
     [InlineData("""{ "timeZone": "Mars/Olympus" }""", "timeZone \"Mars/Olympus\" is not an IANA time zone")]
     [InlineData("""{ "workdayStart": "17:00", "workdayEnd": "09:00" }""", "workdayStart must come before workdayEnd")]
-    [InlineData("""{ "default": { "after": "soon" } }""", "default.after \"soon\" is not a duration")]
+    [InlineData("""{ "default": { "after": "soon" } }""", ": default.after \"soon\" is not a duration")]
     [InlineData("""{ "runOn": 3 }""", "line 1")]
     public void AMistake_NamesTheFileAndTheField(string json, string expected)
     {

@@ -42,7 +42,7 @@ public sealed class SafetyCommandTests : IDisposable
         Assert.Contains("--records " + missing + ": the folder", error, StringComparison.Ordinal);
         var (code2, _, error2) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--replay", "AE", "--out", missing);
         Assert.Equal(2, code2);
-        Assert.Contains("does not exist", error2, StringComparison.Ordinal);
+        Assert.Contains("--out " + missing + ": the folder", error2, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.GetDirectoryName(missing)));
     }
 
