@@ -110,6 +110,7 @@ public static class Screener
             Outcomes = new byte[cells];
             RuleOutcomes = new byte[cells];
             Causes = new byte[cells];
+            DataGaps = new DataGapStore(cells);
             Statuses = new byte[subjects.Length];
             Evidence = options.RecordEvidence ? new EvidenceItem[]?[cells] : null;
         }
@@ -127,11 +128,11 @@ public static class Screener
         public byte[] Statuses { get; }
         public EvidenceItem[]?[]? Evidence { get; }
         public ConcurrentDictionary<int, Diagnostic> Errors { get; } = new();
-        public ConcurrentDictionary<int, DataGap[]> DataGaps { get; } = new();
+        public DataGapStore DataGaps { get; }
 
         public ScreeningResult Finish(CompiledProtocol protocol, TimeSpan elapsed) =>
             new(protocol, Study, Subjects, [.. Criteria.Select(c => c.Criterion)], AsOf, Options.Phase, Outcomes, RuleOutcomes, Causes, Statuses,
-                Evidence, new Dictionary<int, Diagnostic>(Errors), new Dictionary<int, DataGap[]>(DataGaps), Determinations, elapsed);
+                Evidence, new Dictionary<int, Diagnostic>(Errors), DataGaps, Determinations, elapsed);
     }
 
     /// <summary>One thread's evaluation context and evidence recorder.</summary>
@@ -141,7 +142,7 @@ public static class Screener
         private readonly EvaluationContext _ctx;
         private readonly EvidenceRecorder? _recorder;
         private readonly StudyBinding _binding;
-        private readonly Dictionary<(ulong DomainsMissing, ulong NoRecords, string Variables), DataGap[]> _gapLists = [];
+        private readonly Dictionary<(ulong DomainsMissing, ulong NoRecords, string Variables), int> _gapLists = [];
 
         public Worker(Run run)
         {
@@ -240,10 +241,10 @@ public static class Screener
 
             // Say which data were missing when the rule could not decide: a domain or variable the study lacks, or a
             // domain in which this subject has no records. (A rule that decided despite them decided on other data.)
-            if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, out var gaps) is { } gapCause)
+            if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, out int gaps) is { } gapCause)
             {
                 cause = gapCause;
-                _run.DataGaps[cell] = gaps!;
+                _run.DataGaps.Set(cell, gaps);
             }
 
             if (_recorder is not null)
@@ -254,7 +255,7 @@ public static class Screener
             return (rule, cause);
         }
 
-        private OutcomeCause? ClassifyGaps(int subject, out DataGap[]? gaps)
+        private OutcomeCause? ClassifyGaps(int subject, out int gaps)
         {
             // This runs for every Unknown of every subject, so it reads only the bits of the domains read and shares one
             // gap list among all the cells with the same gaps (a handful of combinations in a study): no allocation
@@ -271,7 +272,7 @@ public static class Screener
                 if (slot < 63) read &= ~bit;
             }
             bool variableMissing = _ctx.HasMissingVariables;
-            gaps = null;
+            gaps = 0;
             if (domainMissing == 0 && noRecords == 0 && !variableMissing) return null;
             var variables = variableMissing ? string.Join(",", _ctx.MissingVariablesRead.Order(StringComparer.Ordinal)) : "";
             if (!_gapLists.TryGetValue((domainMissing, noRecords, variables), out gaps))
@@ -286,7 +287,7 @@ public static class Screener
                 if (variableMissing)
                     foreach (var variable in variables.Split(','))
                         list.Add(new DataGap(DataGapKind.VariableMissing, variable));
-                _gapLists[(domainMissing, noRecords, variables)] = gaps = [.. list];
+                _gapLists[(domainMissing, noRecords, variables)] = gaps = _run.DataGaps.Register([.. list]);
             }
             return domainMissing != 0 ? OutcomeCause.DomainMissing
                 : noRecords != 0 ? OutcomeCause.NoSubjectRecords

@@ -22,14 +22,14 @@ public sealed class ScreeningResult
     private readonly byte[] _statuses;
     private readonly EvidenceItem[]?[]? _evidence;
     private readonly IReadOnlyDictionary<int, Diagnostic> _errors;
-    private readonly IReadOnlyDictionary<int, DataGap[]> _gaps;
+    private readonly DataGapStore _gaps;
     private readonly Lazy<IReadOnlyList<AttritionStep>> _attrition;
     private readonly Lazy<IReadOnlyList<CriterionSummary>> _summaries;
     private readonly Lazy<ScreeningCounts> _counts;
 
     internal ScreeningResult(CompiledProtocol protocol, StudyData study, int[] subjects, IReadOnlyList<BoundCriterion> criteria, CqlDateTime asOf, string? phase,
         byte[] outcomes, byte[] ruleOutcomes, byte[] causes, byte[] statuses, EvidenceItem[]?[]? evidence,
-        IReadOnlyDictionary<int, Diagnostic> errors, IReadOnlyDictionary<int, DataGap[]> gaps, RecordedDeterminations determinations,
+        IReadOnlyDictionary<int, Diagnostic> errors, DataGapStore gaps, RecordedDeterminations determinations,
         TimeSpan elapsed)
     {
         Protocol = protocol;
@@ -124,7 +124,7 @@ public sealed class ScreeningResult
         {
             int cell = subject * Criteria.Count + j;
             var criterion = Criteria[j];
-            IReadOnlyList<DataGap> gaps = _gaps.TryGetValue(cell, out var g) ? g : [];
+            IReadOnlyList<DataGap> gaps = _gaps.Get(cell) ?? [];
             var result = new CriterionResult(
                 criterion,
                 (CriterionOutcome)_outcomes[cell],
