@@ -143,6 +143,8 @@ public static class Screener
         private readonly EvidenceRecorder? _recorder;
         private readonly StudyBinding _binding;
         private readonly Dictionary<(ulong DomainsMissing, ulong NoRecords, string Variables), int> _gapLists = [];
+        private ulong _lastDomainsMissing, _lastNoRecords;
+        private int _lastGaps;
 
         public Worker(Run run)
         {
@@ -274,6 +276,12 @@ public static class Screener
             bool variableMissing = _ctx.HasMissingVariables;
             gaps = 0;
             if (domainMissing == 0 && noRecords == 0 && !variableMissing) return null;
+            // Most Unknowns of a run have the same gaps as the one before (the same criterion, the same missing domain).
+            if (!variableMissing && domainMissing == _lastDomainsMissing && noRecords == _lastNoRecords && _lastGaps != 0)
+            {
+                gaps = _lastGaps;
+                return Cause(domainMissing, noRecords);
+            }
             var variables = variableMissing ? string.Join(",", _ctx.MissingVariablesRead.Order(StringComparer.Ordinal)) : "";
             if (!_gapLists.TryGetValue((domainMissing, noRecords, variables), out gaps))
             {
@@ -289,9 +297,13 @@ public static class Screener
                         list.Add(new DataGap(DataGapKind.VariableMissing, variable));
                 _gapLists[(domainMissing, noRecords, variables)] = gaps = _run.DataGaps.Register([.. list]);
             }
-            return domainMissing != 0 ? OutcomeCause.DomainMissing
-                : noRecords != 0 ? OutcomeCause.NoSubjectRecords
-                : OutcomeCause.VariableMissing;
+            if (!variableMissing) (_lastDomainsMissing, _lastNoRecords, _lastGaps) = (domainMissing, noRecords, gaps);
+            return Cause(domainMissing, noRecords);
         }
+
+        private static OutcomeCause Cause(ulong domainMissing, ulong noRecords) =>
+            domainMissing != 0 ? OutcomeCause.DomainMissing
+            : noRecords != 0 ? OutcomeCause.NoSubjectRecords
+            : OutcomeCause.VariableMissing;
     }
 }
