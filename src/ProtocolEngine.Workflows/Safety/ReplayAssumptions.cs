@@ -1,8 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
 using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Workflows.Simulation;
 
 namespace ProtocolEngine.Workflows.Safety;
 
@@ -72,28 +71,10 @@ public sealed class ReplayAssumptions
         return a;
     }
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        WriteIndented = true,
-    };
-
     /// <summary>Reads assumptions; throws <see cref="FormatException"/> naming the file, line and problem.</summary>
     public static ReplayAssumptions Parse(string json, string source)
     {
-        ReplayAssumptions a;
-        try
-        {
-            a = JsonSerializer.Deserialize<ReplayAssumptions>(json, Options) ?? throw new FormatException($"{source}: the assumptions are empty.");
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{source}: line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", ex);
-        }
+        var a = UserJson.Read<ReplayAssumptions>(json, source, "the assumptions file");
         try
         {
             a.Validate();
@@ -102,9 +83,6 @@ public sealed class ReplayAssumptions
         catch (FormatException ex) { throw new FormatException($"{source}: {ex.Message}", ex); }
         return a;
     }
-
-    /// <summary>The assumptions as JSON (as a report states them).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
 
     /// <summary>Checks every value; throws <see cref="FormatException"/> with the first problem.</summary>
     public void Validate()

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Text;
@@ -36,27 +35,10 @@ public sealed class Scenario
     /// <summary>Expected final states: subject or key, then workflow to state.</summary>
     public Dictionary<string, Dictionary<string, string>> Expect { get; set; } = [];
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <summary>Reads a scenario; throws <see cref="FormatException"/> naming the file, line and problem.</summary>
     public static Scenario Parse(string json, string source)
     {
-        Scenario s;
-        try
-        {
-            s = JsonSerializer.Deserialize<Scenario>(json, Options) ?? throw new FormatException($"{source}: the scenario is empty.");
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{source}: line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message}", ex);
-        }
+        var s = UserJson.Read<Scenario>(json, source, "the scenario");
         var t0 = s.StartInstant(source);
         for (int i = 0; i < s.Events.Count; i++)
         {

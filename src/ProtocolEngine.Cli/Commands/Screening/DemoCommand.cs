@@ -58,12 +58,12 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         var study = ScreeningCommandSupport.Load(population);
         console.MarkupLine($"Population: [bold]{study.Data.SubjectCount:N0}[/] synthetic subjects in {Markup.Escape(population)} (seed {settings.Seed}); as of {asOf.ToIsoString()}.");
 
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Protocol", "Version", "Criteria", "Eligible", "Ineligible", "Needs review", "Only attestations", "Most exclusive", "Fairness flags", "ms", "Report");
-        foreach (var column in table.Columns.Skip(2).Take(5)) column.RightAligned();
-        // A file name broken over two lines cannot be copied, nor a criterion read apart from its count.
-        table.Columns[^1].NoWrap();
-        table.Columns[7].NoWrap();
+        // Numbers right-aligned; a criterion and its count, and a file name, kept on one line so they can be read and copied.
+        var table = new Table().Border(TableBorder.Rounded).AddColumns(
+            new TableColumn("Protocol"), new TableColumn("Version"),
+            new TableColumn("Criteria").RightAligned(), new TableColumn("Eligible").RightAligned(), new TableColumn("Ineligible").RightAligned(),
+            new TableColumn("Needs review").RightAligned(), new TableColumn("Only attestations").RightAligned(),
+            new TableColumn("Most exclusive").NoWrap(), new TableColumn("Fairness flags"), new TableColumn("ms"), new TableColumn("Report").NoWrap());
         foreach (var file in files)
         {
             var protocol = ScreeningCommandSupport.Compile(file);

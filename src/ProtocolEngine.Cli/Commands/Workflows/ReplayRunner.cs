@@ -17,41 +17,28 @@ internal sealed class ReplayRunner(IAnsiConsole console)
         var protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
         if (protocol.HasErrors) throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
         var study = Data.DataCommandSupport.Load(settings.Data!, new StudyLoadOptions(), quiet: false).Data;
-        string? temp = settings.Db is null ? Path.Combine(Path.GetTempPath(), $"protocol-replay-{Guid.NewGuid():N}") : null;
-        if (temp is not null) Directory.CreateDirectory(temp);
-        try
+        using var database = await SimulationDatabase.OpenAsync(settings.Db, "replay", ct);
+        var store = database.Store;
+        ReplayReport report = null!;
+        await console.Progress().StartAsync(async p =>
         {
-            var store = new SqliteWorkflowStore(settings.Db ?? Path.Combine(temp!, "replay.db"));
-            await store.MigrateAsync(ct);
-            ReplayReport report = null!;
-            await console.Progress().StartAsync(async p =>
+            var task = p.AddTask($"Replaying {settings.Replay}", maxValue: 1);
+            try
             {
-                var task = p.AddTask($"Replaying {settings.Replay}", maxValue: 1);
-                try
-                {
-                    report = await SafetyReplay.RunAsync(protocol, study, settings.Replay!.ToUpperInvariant(), assumptions, store,
-                        (done, total) => { task.MaxValue = total; task.Value = done; }, ct);
-                }
-                catch (InvalidOperationException ex) { throw new UserFacingException(ex.Message); }
-                task.Value = task.MaxValue;
-            });
-            Print(report);
-            if (settings.Out is { } path)
-            {
-                ReportFiles.WriteAtomically(path, writer => ReplayMarkdown.Write(report, writer, $"Replay of {protocol.Name} {report.Domain} ({assumptions.Name})",
-                    $"protocol simulate {settings.Workflows} --data {settings.Data} --replay {settings.Replay} --assumptions {settings.Assumptions ?? "prompt"}"));
-                console.MarkupLineInterpolated($"Report written to {path}");
+                report = await SafetyReplay.RunAsync(protocol, study, settings.Replay!.ToUpperInvariant(), assumptions, store,
+                    (done, total) => { task.MaxValue = total; task.Value = done; }, ct);
             }
-            return report.Problems.Count == 0 ? CliApp.Success : CliApp.Findings;
-        }
-        finally
+            catch (InvalidOperationException ex) { throw new UserFacingException(ex.Message); }
+            task.Value = task.MaxValue;
+        });
+        Print(report);
+        if (settings.Out is { } path)
         {
-            if (temp is not null)
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                try { Directory.Delete(temp, true); } catch (IOException) { }
-            }
+            ReportFiles.WriteAtomically(path, writer => ReplayMarkdown.Write(report, writer, $"Replay of {protocol.Name} {report.Domain} ({assumptions.Name})",
+                $"protocol simulate {settings.Workflows} --data {settings.Data} --replay {settings.Replay} --assumptions {settings.Assumptions ?? "prompt"}"));
+            console.MarkupLineInterpolated($"Report written to {path}");
         }
+        return report.Problems.Count == 0 ? CliApp.Success : CliApp.Findings;
     }
 
     private static ReplayAssumptions Assumptions(string? option)

@@ -120,31 +120,18 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
             }
             else ruleHost = (clock, scenarioHost) => new ProtocolRuleHost(protocol, study, clock, scenarioHost);
         }
-        string? temp = settings.Db is null ? Path.Combine(Path.GetTempPath(), $"protocol-simulate-{Guid.NewGuid():N}") : null;
-        if (temp is not null) Directory.CreateDirectory(temp);
-        try
+        using var database = await SimulationDatabase.OpenAsync(settings.Db, "simulate", cancellationToken);
+        var store = database.Store;
+        SimulationReport report = null!;
+        await console.Progress().StartAsync(async ctx =>
         {
-            var store = new SqliteWorkflowStore(settings.Db ?? Path.Combine(temp!, "simulation.db"));
-            await store.MigrateAsync(cancellationToken);
-            SimulationReport report = null!;
-            await console.Progress().StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask("Simulating", maxValue: Math.Max(1, scenario.Events.Count));
-                try { report = await ScenarioRunner.RunAsync(defs, scenario, store, (done, _) => task.Value = done, ruleHost, cancellationToken); }
-                catch (FormatException ex) { throw new UserFacingException($"{settings.Scenario}: {ex.Message}"); }
-                task.Value = task.MaxValue;
-            });
-            Print(report);
-            return report.Problems.Count == 0 ? CliApp.Success : CliApp.Findings;
-        }
-        finally
-        {
-            if (temp is not null)
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                try { Directory.Delete(temp, true); } catch (IOException) { }
-            }
-        }
+            var task = ctx.AddTask("Simulating", maxValue: Math.Max(1, scenario.Events.Count));
+            try { report = await ScenarioRunner.RunAsync(defs, scenario, store, (done, _) => task.Value = done, ruleHost, cancellationToken); }
+            catch (FormatException ex) { throw new UserFacingException($"{settings.Scenario}: {ex.Message}"); }
+            task.Value = task.MaxValue;
+        });
+        Print(report);
+        return report.Problems.Count == 0 ? CliApp.Success : CliApp.Findings;
     }
 
     private void Print(SimulationReport report)

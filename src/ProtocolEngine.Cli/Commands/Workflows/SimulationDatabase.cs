@@ -1,0 +1,48 @@
+using ProtocolEngine.Storage.Workflows;
+
+namespace ProtocolEngine.Cli.Commands.Workflows;
+
+/// <summary>
+/// The SQLite store a simulation or a replay runs on: the file given with <c>--db</c>, which is kept for
+/// <c>protocol journal</c>, or a temporary one that is deleted afterwards.
+/// </summary>
+internal sealed class SimulationDatabase : IDisposable
+{
+    private readonly string? _temporaryFolder;
+
+    private SimulationDatabase(SqliteWorkflowStore store, string? temporaryFolder)
+    {
+        Store = store;
+        _temporaryFolder = temporaryFolder;
+    }
+
+    /// <summary>The migrated store.</summary>
+    public SqliteWorkflowStore Store { get; }
+
+    /// <summary>Opens (and migrates) the <c>--db</c> file, or a temporary database named after <paramref name="purpose"/>.</summary>
+    public static async Task<SimulationDatabase> OpenAsync(string? db, string purpose, CancellationToken ct)
+    {
+        string? temporary = db is null ? Path.Combine(Path.GetTempPath(), $"protocol-{purpose}-{Guid.NewGuid():N}") : null;
+        if (temporary is not null) Directory.CreateDirectory(temporary);
+        var database = new SimulationDatabase(new SqliteWorkflowStore(db ?? Path.Combine(temporary!, purpose + ".db")), temporary);
+        try
+        {
+            await database.Store.MigrateAsync(ct);
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Deletes the temporary database (a <c>--db</c> file stays).</summary>
+    public void Dispose()
+    {
+        if (_temporaryFolder is null) return;
+        // Pooled connections keep the file open; without clearing them the folder cannot be deleted.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_temporaryFolder, true); } catch (IOException) { }
+    }
+}
