@@ -456,15 +456,8 @@ internal sealed class SubjectGenerator
                 }
                 else
                 {
-                    var text = _text.Number(value, lab.Decimals);
-                    b.Text(r, 7, text);
-                    b.Text(r, 8, lab.Unit);
-                    b.Text(r, 9, text);
-                    b.Number(r, 10, value);
-                    b.Text(r, 11, lab.Unit);
-                    b.Number(r, 12, lo);
-                    b.Number(r, 13, hi);
-                    b.Text(r, 14, value < lo ? "LOW" : value > hi ? "HIGH" : "NORMAL");
+                    NumericResult(b, r, value, lab.Decimals, lab.Unit);
+                    LabRange(b, r, value, lo, hi);
                 }
                 if (v == 0) b.Text(r, 16, "Y");
                 b.Number(r, 17, Visits[v].Num);
@@ -510,15 +503,8 @@ internal sealed class SubjectGenerator
                 double center = Math.Sqrt(lab.LowF * lab.HighF);
                 double spread = lab.Code == "TSH" ? 0.55 : 0.4;
                 double value = Math.Round(rng.LogNormal(center, spread) * Math.Pow(10, lab.Decimals)) / Math.Pow(10, lab.Decimals);
-                var text = _text.Number(value, lab.Decimals);
-                b.Text(r, 7, text);
-                b.Text(r, 8, lab.Unit);
-                b.Text(r, 9, text);
-                b.Number(r, 10, value);
-                b.Text(r, 11, lab.Unit);
-                b.Number(r, 12, lab.LowF);
-                b.Number(r, 13, lab.HighF);
-                b.Text(r, 14, value < lab.LowF ? "LOW" : value > lab.HighF ? "HIGH" : "NORMAL");
+                NumericResult(b, r, value, lab.Decimals, lab.Unit);
+                LabRange(b, r, value, lab.LowF, lab.HighF);
             }
             b.Text(r, 16, "Y");
             b.Number(r, 17, Visits[0].Num);
@@ -585,15 +571,7 @@ internal sealed class SubjectGenerator
                 b.Text(r, 5, test.Name);
                 b.Text(r, 6, test.Position);
                 if (rng.Chance(0.01)) b.Text(r, 12, "NOT DONE");
-                else
-                {
-                    var text = _text.Number(value, test.Decimals);
-                    b.Text(r, 7, text);
-                    b.Text(r, 8, test.Unit);
-                    b.Text(r, 9, text);
-                    b.Number(r, 10, value);
-                    b.Text(r, 11, test.Unit);
-                }
+                else NumericResult(b, r, value, test.Decimals, test.Unit);
                 if (v == baselineVisit) b.Text(r, 13, "Y");
                 b.Number(r, 14, Visits[v].Num);
                 b.Text(r, 15, Visits[v].Name);
@@ -675,5 +653,24 @@ internal sealed class SubjectGenerator
             double change = dementia ? (arm == 0 ? -1.6 : arm == 1 ? -1.1 : -0.9) : 0;
             Add("MMSETOT", "MMSE Total Score", "MINI-MENTAL STATE EXAMINATION", Math.Clamp(Math.Round(mmse + change + rng.Normal(0, 1.5)), 0, 30), 4, week24);
         }
+    }
+
+    // LB and VS lay out a numeric result alike: --ORRES, --ORRESU, --STRESC, --STRESN, --STRESU in columns 7 to 11.
+    private void NumericResult(RowBatch b, int r, double value, int decimals, string unit)
+    {
+        var text = _text.Number(value, decimals);
+        b.Text(r, 7, text);
+        b.Text(r, 8, unit);
+        b.Text(r, 9, text);
+        b.Number(r, 10, value);
+        b.Text(r, 11, unit);
+    }
+
+    // LB's reference range and normal-range indicator: LBSTNRLO, LBSTNRHI, LBNRIND.
+    private static void LabRange(RowBatch b, int r, double value, double lo, double hi)
+    {
+        b.Number(r, 12, lo);
+        b.Number(r, 13, hi);
+        b.Text(r, 14, value < lo ? "LOW" : value > hi ? "HIGH" : "NORMAL");
     }
 }
