@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Parsing;
@@ -32,7 +32,7 @@ internal sealed partial class Binder
                 }
             }
         }
-        return new BoundCriterion(c, _source, rule, attestedBy, Hash("criterion", c, rule is null ? [] : [rule]));
+        return new BoundCriterion(c, _source, rule, attestedBy, Identify(RuleKind.Criterion, RuleIdentity.CriterionId(c.Name.Name), c, rule is null ? [] : [rule]));
     }
 
     private RoleSymbol? ResolveRole(IdentifierSyntax role)
@@ -76,7 +76,7 @@ internal sealed partial class Binder
         var roots = new List<BoundExpression> { expect };
         if (where is not null) roots.Add(where);
         roots.AddRange(message.Where(p => p.Value is not null).Select(p => p.Value!));
-        return new BoundCheck(c, _source, kind, domain, alias, where, expect, message, queryTo, Hash("check", c, roots));
+        return new BoundCheck(c, _source, kind, domain, alias, where, expect, message, queryTo, Identify(RuleKind.Check, RuleIdentity.CheckId(LibraryName, c.Name.Name), c, roots));
     }
 
     private DomainSchema? ResolveDomain(IdentifierSyntax name)
@@ -158,7 +158,11 @@ internal sealed partial class Binder
                 if (BindClock(region.Duration) is { } rl) regions[region.Region.Value] = rl;
             if (length is not null) obligations.Add(new BoundObligation(o.Kind, recipient, length, regions.ToImmutable(), o));
         }
-        return new BoundSafetyRule(rule, _source, domain, alias, when, obligations.ToImmutable(), Hash("safety", rule, when is null ? [] : [when]));
+        // Clock lengths given by a parameter are part of what the rule says.
+        var clockParameters = rule.Obligations.SelectMany(o => o.RegionOverrides.Select(r => r.Duration).Prepend(o.Duration))
+            .Select(d => d.Parameter is { IsMissing: false } p ? FindParameter(p.Name) : null).OfType<ParameterSymbol>();
+        return new BoundSafetyRule(rule, _source, domain, alias, when, obligations.ToImmutable(),
+            Identify(RuleKind.SafetyRule, RuleIdentity.SafetyRuleId(LibraryName, rule.Name.Name), rule, when is null ? [] : [when], symbols: clockParameters));
     }
 
     /// <summary>Resolves a clock length: a literal duration, or a Quantity parameter such as <c>SeriousAENotification</c>.</summary>
@@ -167,7 +171,7 @@ internal sealed partial class Binder
         if (syntax.Parameter is { } name)
         {
             if (name.IsMissing) return null;
-            ParameterSymbol? parameter = _parameters.GetValueOrDefault(name.Name) ?? _imports.Select(i => i.Parameters.GetValueOrDefault(name.Name)).FirstOrDefault(p => p is not null);
+            ParameterSymbol? parameter = FindParameter(name.Name);
             if (parameter is null)
             {
                 Report(DiagnosticCatalog.UnknownName(name.Span, name.Name, NameSuggester.Suggest(name.Name, _parameters.Keys.Concat(_imports.SelectMany(i => i.Parameters.Keys)))));
@@ -188,46 +192,49 @@ internal sealed partial class Binder
         return new ClockLength(value, SingularPrecision(syntax.Unit), syntax.Calendar || syntax.Unit.StartsWith("day", StringComparison.Ordinal));
     }
 
-    // ---------------------------------------------------------------- hashing
+    // ---------------------------------------------------------------- rule identity
+
+    private ParameterSymbol? FindParameter(string name) =>
+        _parameters.GetValueOrDefault(name) ?? _imports.Select(i => i.Parameters.GetValueOrDefault(name)).FirstOrDefault(p => p is not null);
 
     /// <summary>
-    /// The content hash of a rule: SHA-256 over its exact text and the exact text of every definition,
-    /// function, table, code list and parameter it depends on (transitively), so changing anything the rule
-    /// reads changes its hash.
+    /// The identity of a rule: its stable id and its rule hash over its text and the text of every definition,
+    /// function, table, code list, parameter and visit it reads, transitively (<see cref="RuleHasher"/>).
     /// </summary>
-    private string Hash(string kind, SyntaxNode declaration, IEnumerable<BoundExpression> roots) =>
-        HashOf(kind, declaration, roots, _source);
+    private RuleIdentity Identify(RuleKind kind, string id, SyntaxNode declaration, IEnumerable<BoundExpression> roots,
+        IEnumerable<KeyValuePair<string, string>>? context = null, IEnumerable<Symbol>? symbols = null) =>
+        IdentityOf(kind, id, _source, declaration.Span, roots, context, symbols);
 
-    internal static string HashOf(string kind, SyntaxNode declaration, IEnumerable<BoundExpression> roots, SourceText? source)
+    internal static RuleIdentity IdentityOf(RuleKind kind, string id, SourceText source, TextSpan span, IEnumerable<BoundExpression?> roots,
+        IEnumerable<KeyValuePair<string, string>>? context = null, IEnumerable<Symbol>? symbols = null)
     {
         var dependencies = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var visited = new HashSet<Symbol>();
+        foreach (var symbol in symbols ?? []) AddDependency(symbol, [], dependencies, visited);
         foreach (var root in roots) CollectDependencies(root, dependencies, visited);
-        var sb = new StringBuilder();
-        sb.Append(kind).Append('\n');
-        sb.Append(source is null ? "" : Normalize(source.Slice(declaration.Span))).Append('\n');
-        foreach (var (name, text) in dependencies) sb.Append(name).Append('\n').Append(Normalize(text)).Append('\n');
-        return System.Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        return new RuleIdentity(id, kind, RuleHasher.Hash(kind, source.Slice(span), context ?? [], dependencies), source, span);
     }
 
-    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
+    private static void AddDependency(Symbol s, IEnumerable<BoundExpression?> bodies, SortedDictionary<string, string> into, HashSet<Symbol> visited)
+    {
+        if (!visited.Add(s)) return;
+        // An import's override is part of what the parameter says: `with Window = 7 days` changes the rules that read it.
+        into[s.GetType().Name + ":" + s.QualifiedName] = s is ParameterSymbol { OverrideText: { } o } ? s.DeclarationText + "\n= " + o : s.DeclarationText;
+        foreach (var b in bodies) CollectDependencies(b, into, visited);
+        if (s is ParameterSymbol { Value: { } value }) CollectDependencies(value, into, visited);
+    }
 
     private static void CollectDependencies(BoundExpression? e, SortedDictionary<string, string> into, HashSet<Symbol> visited)
     {
         if (e is null) return;
-        void Add(Symbol s, IEnumerable<BoundExpression?> bodies)
-        {
-            if (!visited.Add(s)) return;
-            into[s.GetType().Name + ":" + s.QualifiedName] = s.DeclarationText;
-            foreach (var b in bodies) CollectDependencies(b, into, visited);
-        }
+        void Add(Symbol s, IEnumerable<BoundExpression?> bodies) => AddDependency(s, bodies, into, visited);
         switch (e)
         {
             case BoundDefineReference d: Add(d.Define, [d.Define.Body]); break;
             case BoundFunctionCall f: Add(f.Function, [f.Function.Body]); break;
             case BoundTableCall t: Add(t.Table, t.Table.Rows.SelectMany(r => r.Conditions.Append(r.Result))); break;
             case BoundCodeListReference c: Add(c.CodeList, []); break;
-            case BoundParameterReference p: Add(p.Parameter, [p.Parameter.Value]); break;
+            case BoundParameterReference p: Add(p.Parameter, []); break;
             case BoundVisitReference v: Add(v.Visit, []); break;
         }
         foreach (var child in BoundTreeWalker.Children(e)) CollectDependencies(child, into, visited);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
@@ -16,13 +17,20 @@ internal sealed partial class Binder
         DomainSchema? domain = null;
         LocalSymbol? alias = null;
         BoundExpression? startWhen = null;
+        RuleIdentity? startIdentity = null;
         var scope = new Scope(null);
+        // What a workflow condition reads: the subject, or one record of a domain under an alias.
+        KeyValuePair<string, string>[] record = [new("record", w.Scope is RecordWorkflowScopeSyntax r0 ? r0.Domain.Name + " " + r0.Alias.Name : "subject")];
         if (w.Scope is RecordWorkflowScopeSyntax rs)
         {
             domain = ResolveDomain(rs.Domain);
             alias = new LocalSymbol(rs.Alias.Name, domain is null ? ProtocolType.Any : new RecordType(domain), LocalKind.Alias, rs.Alias);
             scope.Add(alias);
-            if (rs.When is { } when) startWhen = Convert(BindExpression(when, scope), ProtocolType.Boolean, $"The start condition of workflow {name}");
+            if (rs.When is { } when)
+            {
+                startWhen = Convert(BindExpression(when, scope), ProtocolType.Boolean, $"The start condition of workflow {name}");
+                startIdentity = Identify(RuleKind.WorkflowStart, RuleIdentity.StartConditionId(LibraryName, name), when, [startWhen], record);
+            }
         }
 
         // States, each once.
@@ -60,15 +68,20 @@ internal sealed partial class Binder
         // Transitions.
         var transitions = ImmutableArray.CreateBuilder<BoundTransition>();
         var unguardedFrom = new HashSet<string>(StringComparer.Ordinal);
+        var pairs = new Dictionary<(string, string), int>();
         foreach (var t in w.Transitions)
         {
+            int pair = pairs[(t.From.Name, t.To.Name)] = pairs.GetValueOrDefault((t.From.Name, t.To.Name)) + 1;
+            int condition = 0;
+            RuleIdentity IdentifyGuard(ExpressionGuardSyntax x, BoundExpression bound) =>
+                Identify(RuleKind.WorkflowGuard, RuleIdentity.GuardId(LibraryName, name, t.From.Name, t.To.Name, pair, ++condition), x, [bound], record);
             CheckState(t.From, name, stateNames);
             CheckState(t.To, name, stateNames);
             if (stateNames.TryGetValue(t.From.Name, out var fromState) && fromState.IsFinal)
                 Report(DiagnosticCatalog.TransitionFromFinalState(t.Span, t.From.Name));
             if (unguardedFrom.Contains(t.From.Name)) Report(DiagnosticCatalog.ShadowedTransition(t.Span, t.From.Name, t.To.Name));
             if (t.Guard is null) unguardedFrom.Add(t.From.Name);
-            var guard = t.Guard is { } g ? BindGuard(g, w, scope, tasks) : null;
+            var guard = t.Guard is { } g ? BindGuard(g, w, scope, tasks, IdentifyGuard) : null;
             var actions = t.Actions.Select(a => BindAction(a, w, domain)).ToImmutableArray();
             transitions.Add(new BoundTransition(t, t.From.Name, t.To.Name, guard, actions));
         }
@@ -77,7 +90,8 @@ internal sealed partial class Binder
         var roots = new List<BoundExpression>();
         if (startWhen is not null) roots.Add(startWhen);
         roots.AddRange(transitions.Select(t => t.Guard).OfType<BoundExpressionGuard>().Select(g => g.Condition));
-        return new BoundWorkflow(w, _source, domain, alias, startWhen, states.ToImmutable(), transitions.ToImmutable(), Hash("workflow", w, roots));
+        return new BoundWorkflow(w, _source, domain, alias, startWhen, startIdentity, states.ToImmutable(), transitions.ToImmutable(),
+            Identify(RuleKind.Workflow, RuleIdentity.WorkflowId(LibraryName, name), w, roots));
     }
 
     // A library's workflows run with the importing protocol's criteria and arms: the compiler checks their phases and
@@ -147,12 +161,15 @@ internal sealed partial class Binder
         return new BoundTask(t, roles, due, reminders.ToImmutable(), escalations.ToImmutable(), meaning, decisions);
     }
 
-    private BoundGuard BindGuard(GuardSyntax g, WorkflowSyntax w, Scope scope, Dictionary<string, BoundTask> tasks)
+    private BoundGuard BindGuard(GuardSyntax g, WorkflowSyntax w, Scope scope, Dictionary<string, BoundTask> tasks, Func<ExpressionGuardSyntax, BoundExpression, RuleIdentity> identify)
     {
         switch (g)
         {
             case BinaryGuardSyntax b:
-                return new BoundBinaryGuard(b, b.IsAnd, BindGuard(b.Left, w, scope, tasks), BindGuard(b.Right, w, scope, tasks));
+            {
+                var left = BindGuard(b.Left, w, scope, tasks, identify);
+                return new BoundBinaryGuard(b, b.IsAnd, left, BindGuard(b.Right, w, scope, tasks, identify));
+            }
             case CriteriaGuardSyntax c:
                 if (w.Scope is not SubjectWorkflowScopeSyntax) Report(DiagnosticCatalog.GuardNeedsSubjectScope(c.Span, w.Name.Name));
                 if (c.Phase is { IsMissing: false } phase && !IsLibrary && !_phases.Contains(phase.Name))
@@ -182,7 +199,10 @@ internal sealed partial class Binder
                 CheckClock(k.Clock);
                 return new BoundClockGuard(k, k.Clock.Name, k.Missed);
             case ExpressionGuardSyntax x:
-                return new BoundExpressionGuard(x, Convert(BindExpression(x.Condition, scope), ProtocolType.Boolean, "A transition condition"));
+            {
+                var condition = Convert(BindExpression(x.Condition, scope), ProtocolType.Boolean, "A transition condition");
+                return new BoundExpressionGuard(x, condition, identify(x, condition));
+            }
             default:
                 return new BoundEventGuard(g, "");
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
@@ -68,18 +69,18 @@ internal sealed partial class Binder
     private readonly HashSet<Symbol> _used = [];
 
     public Binder(SourceText source, ProtocolFileSyntax file, List<Diagnostic> diagnostics, IDataModel? dataModel,
-        IReadOnlyList<LibraryExports> imports, IReadOnlyDictionary<string, BoundExpression>? parameterOverrides)
+        IReadOnlyList<LibraryExports> imports, IReadOnlyDictionary<string, ParameterOverride>? parameterOverrides)
     {
         _source = source;
         _file = file;
         _diagnostics = diagnostics;
         _dataModel = dataModel;
         _imports = imports;
-        _parameterOverrides = parameterOverrides ?? ImmutableDictionary<string, BoundExpression>.Empty;
+        _parameterOverrides = parameterOverrides ?? ImmutableDictionary<string, ParameterOverride>.Empty;
         foreach (var (name, title) in RoleSymbol.Standard) _roles[name] = new RoleSymbol(name, null, title);
     }
 
-    private readonly IReadOnlyDictionary<string, BoundExpression> _parameterOverrides;
+    private readonly IReadOnlyDictionary<string, ParameterOverride> _parameterOverrides;
 
     public string? LibraryName { get; init; }
 
@@ -108,6 +109,7 @@ internal sealed partial class Binder
         foreach (var t in _tables.Values) BindTable(t);
         foreach (var f in _functions.Values) BindFunction(f);
         foreach (var d in _defines.Values) BindDefine(d);
+        IdentifySymbols();
         BindArmsAndRandomization();
         Criteria = [.. _file.Declarations.OfType<CriteriaSyntax>().SelectMany(c => c.Criteria).Select(BindCriterion)];
         Checks = [.. _file.Declarations.OfType<CheckSyntax>().Select(BindCheck).OfType<BoundCheck>()];
@@ -227,9 +229,24 @@ internal sealed partial class Binder
                 int total = arms.Arms.Where(a => !a.Name.IsMissing).Sum(a => Math.Max(1, a.Ratio ?? 1));
                 foreach (var size in r.BlockSizes.Distinct())
                     if (total > 0 && (size <= 0 || size % total != 0)) Report(DiagnosticCatalog.InvalidBlockSize(r.Span, size, total));
-                Randomization = new BoundRandomization(r.BlockSizes, strata.ToImmutable(), r.Seed);
+                Randomization = new BoundRandomization(r.BlockSizes, strata.ToImmutable(), r.Seed,
+                    Identify(RuleKind.Randomization, RuleIdentity.RandomizationId, arms, strata));
             }
         }
+    }
+
+    // Definitions, functions and tables are rules too; their hashes are computed when first asked for, since most
+    // compilations (a library's many definitions) never need them.
+    private void IdentifySymbols()
+    {
+        var source = _source;
+        foreach (var d in _defines.Values)
+            d.SetIdentity(() => IdentityOf(RuleKind.Definition, RuleIdentity.SymbolId(RuleKind.Definition, d.QualifiedName), source, d.Syntax.Span, [d.Body]));
+        foreach (var f in _functions.Values)
+            f.SetIdentity(() => IdentityOf(RuleKind.Function, RuleIdentity.SymbolId(RuleKind.Function, f.QualifiedName), source, f.Syntax.Span, [f.Body]));
+        foreach (var t in _tables.Values)
+            t.SetIdentity(() => IdentityOf(RuleKind.Table, RuleIdentity.SymbolId(RuleKind.Table, t.QualifiedName), source, t.Syntax.Span,
+                t.Rows.SelectMany(r => r.Conditions.Append(r.Result))));
     }
 
     private void ReportUnusedDefinitions()
@@ -245,8 +262,9 @@ internal sealed partial class Binder
     private void BindParameter(ParameterSymbol p)
     {
         var declared = p.Syntax.Type is { } t ? BindType(t) : null;
-        BoundExpression? value = _parameterOverrides.TryGetValue(p.Name, out var overridden) ? overridden
+        BoundExpression? value = _parameterOverrides.TryGetValue(p.Name, out var overridden) ? overridden.Value
             : p.Syntax.Default is { } d ? BindExpression(d, Scope.Empty) : null;
+        p.OverrideText = overridden?.Text;
         if (declared is not null && value is not null) value = Convert(value, declared, "The parameter's value");
         p.Value = value;
         p.Type = declared ?? value?.Type ?? ProtocolType.Any;

@@ -1,18 +1,25 @@
 using System.Collections.Immutable;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
 
 namespace ProtocolEngine.Language.Binding;
 
-/// <summary>A criterion, bound: its rule (or the role that attests it) and the hash of its exact text.</summary>
+/// <summary>A criterion, bound: its rule (or the role that attests it) and its rule identity.</summary>
 /// <param name="Syntax">The criterion as written.</param>
 /// <param name="Source">The file it is in.</param>
 /// <param name="Rule">The rule, for executable criteria.</param>
 /// <param name="AttestedBy">The role that decides, for attested criteria.</param>
-/// <param name="Hash">SHA-256 of the criterion's text and everything it depends on.</param>
-public sealed record BoundCriterion(CriterionSyntax Syntax, SourceText Source, BoundExpression? Rule, RoleSymbol? AttestedBy, string Hash)
+/// <param name="Identity">Its rule id and rule hash (the criterion's text and everything it reads).</param>
+public sealed record BoundCriterion(CriterionSyntax Syntax, SourceText Source, BoundExpression? Rule, RoleSymbol? AttestedBy, RuleIdentity Identity)
 {
+    /// <summary>The rule hash: SHA-256 of the criterion's normalised text and everything it reads.</summary>
+    public string Hash => Identity.Hash;
+
+    /// <summary>The stable rule id (<c>criterion:INCL01</c>).</summary>
+    public string RuleId => Identity.Id;
+
     /// <summary>The criterion id, for example INCL01.</summary>
     public string Id => Syntax.Name.Name;
 
@@ -56,8 +63,14 @@ public sealed record BoundCheck(
     BoundExpression Expect,
     ImmutableArray<MessagePart> Message,
     RoleSymbol? QueryTo,
-    string Hash)
+    RuleIdentity Identity)
 {
+    /// <summary>The rule hash: SHA-256 of the check's normalised text and everything it reads.</summary>
+    public string Hash => Identity.Hash;
+
+    /// <summary>The stable rule id (<c>check:AE01</c>, library-qualified for imported checks).</summary>
+    public string RuleId => Identity.Id;
+
     /// <summary>The check id.</summary>
     public string Id => Syntax.Name.Name;
 
@@ -110,8 +123,14 @@ public sealed record BoundSafetyRule(
     LocalSymbol Alias,
     BoundExpression? When,
     ImmutableArray<BoundObligation> Obligations,
-    string Hash)
+    RuleIdentity Identity)
 {
+    /// <summary>The rule hash: SHA-256 of the rule's normalised text and everything it reads (clock-length parameters too).</summary>
+    public string Hash => Identity.Hash;
+
+    /// <summary>The stable rule id (<c>safety:SeriousAE</c>).</summary>
+    public string RuleId => Identity.Id;
+
     /// <summary>The rule id.</summary>
     public string Id => Syntax.Name.Name;
 
@@ -135,4 +154,5 @@ public sealed record BoundArm(string Name, string Title, int Ratio);
 /// <param name="BlockSizes">Permuted block sizes (each a multiple of the ratio total).</param>
 /// <param name="Strata">Stratification factors: one value per subject each.</param>
 /// <param name="Seed">The seed, when the protocol fixes it.</param>
-public sealed record BoundRandomization(ImmutableArray<int> BlockSizes, ImmutableArray<BoundExpression> Strata, long? Seed);
+/// <param name="Identity">The rule behind every allocation: the arms declaration as written (arms, ratios, blocks, strata) and what the strata read.</param>
+public sealed record BoundRandomization(ImmutableArray<int> BlockSizes, ImmutableArray<BoundExpression> Strata, long? Seed, RuleIdentity Identity);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
@@ -12,10 +13,14 @@ public sealed record BoundWorkflow(
     DomainSchema? Domain,
     LocalSymbol? Alias,
     BoundExpression? StartWhen,
+    RuleIdentity? StartIdentity,
     ImmutableArray<BoundState> States,
     ImmutableArray<BoundTransition> Transitions,
-    string Hash)
+    RuleIdentity Identity)
 {
+    /// <summary>The hash of the whole workflow's text and everything its conditions read.</summary>
+    public string Hash => Identity.Hash;
+
     /// <summary>The workflow name.</summary>
     public string Name => Syntax.Name.Name;
 
@@ -96,8 +101,8 @@ public sealed record BoundEventGuard(GuardSyntax Syntax, string Event) : BoundGu
 /// <summary>A reporting clock was met or missed.</summary>
 public sealed record BoundClockGuard(GuardSyntax Syntax, string Clock, bool Missed) : BoundGuard(Syntax);
 
-/// <summary>A data condition.</summary>
-public sealed record BoundExpressionGuard(GuardSyntax Syntax, BoundExpression Condition) : BoundGuard(Syntax);
+/// <summary>A data condition, a rule of its own: its id names the workflow and the transition, its hash its text.</summary>
+public sealed record BoundExpressionGuard(GuardSyntax Syntax, BoundExpression Condition, RuleIdentity Identity) : BoundGuard(Syntax);
 
 /// <summary>An action.</summary>
 public abstract record BoundAction(ActionSyntax Syntax);

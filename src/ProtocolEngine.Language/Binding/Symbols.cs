@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Types;
 
@@ -29,6 +30,17 @@ public abstract class Symbol(string name, SyntaxNode? declaration)
     public override string ToString() => QualifiedName;
 }
 
+/// <summary>A definition, function or table: a named rule other rules call, with a rule identity of its own.</summary>
+public abstract class RuleSymbol(string name, SyntaxNode declaration) : Symbol(name, declaration)
+{
+    private Lazy<RuleIdentity>? _identity;
+
+    /// <summary>Its rule id and rule hash (its text and everything it reads); null when it was not bound.</summary>
+    public RuleIdentity? Identity => _identity?.Value;
+
+    internal void SetIdentity(Func<RuleIdentity> identity) => _identity = new Lazy<RuleIdentity>(identity);
+}
+
 /// <summary>The kinds of local.</summary>
 public enum LocalKind
 {
@@ -57,7 +69,7 @@ public sealed class LocalSymbol(string name, ProtocolType type, LocalKind kind, 
 }
 
 /// <summary>A named definition (<c>define X: ...</c>): evaluated once per subject.</summary>
-public sealed class DefineSymbol(string name, DefineSyntax syntax) : Symbol(name, syntax)
+public sealed class DefineSymbol(string name, DefineSyntax syntax) : RuleSymbol(name, syntax)
 {
     /// <summary>The definition's syntax.</summary>
     public DefineSyntax Syntax { get; } = syntax;
@@ -70,7 +82,7 @@ public sealed class DefineSymbol(string name, DefineSyntax syntax) : Symbol(name
 }
 
 /// <summary>A user-defined function (<c>define function F(p T): ...</c>).</summary>
-public sealed class FunctionSymbol(string name, DefineSyntax syntax, ImmutableArray<LocalSymbol> parameters) : Symbol(name, syntax)
+public sealed class FunctionSymbol(string name, DefineSyntax syntax, ImmutableArray<LocalSymbol> parameters) : RuleSymbol(name, syntax)
 {
     /// <summary>The function's syntax.</summary>
     public DefineSyntax Syntax { get; } = syntax;
@@ -96,7 +108,7 @@ public sealed class FunctionSymbol(string name, DefineSyntax syntax, ImmutableAr
 public sealed record BoundTableRow(ImmutableArray<BoundExpression?> Conditions, bool IsOtherwise, BoundExpression Result, TableRowSyntax Syntax);
 
 /// <summary>A decision table.</summary>
-public sealed class TableSymbol(string name, TableSyntax syntax, ImmutableArray<LocalSymbol> inputs) : Symbol(name, syntax)
+public sealed class TableSymbol(string name, TableSyntax syntax, ImmutableArray<LocalSymbol> inputs) : RuleSymbol(name, syntax)
 {
     /// <summary>The table's syntax.</summary>
     public TableSyntax Syntax { get; } = syntax;
@@ -125,6 +137,9 @@ public sealed class ParameterSymbol(string name, ParameterSyntax syntax) : Symbo
 
     /// <summary>The value used: the import's override or the default (null when neither).</summary>
     public BoundExpression? Value { get; internal set; }
+
+    /// <summary>The importer's value as written, when an import overrides the default.</summary>
+    public string? OverrideText { get; internal set; }
 
     /// <summary>The declared or inferred type.</summary>
     public ProtocolType Type { get; internal set; } = ProtocolType.Any;

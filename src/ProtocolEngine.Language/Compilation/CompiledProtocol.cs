@@ -14,7 +14,9 @@ namespace ProtocolEngine.Language.Compilation;
 /// </summary>
 public sealed class CompiledProtocol
 {
-    internal CompiledProtocol() { }
+    private readonly Lazy<IReadOnlyDictionary<string, RuleIdentity>> _rules;
+
+    internal CompiledProtocol() => _rules = new(CollectRules);
 
     /// <summary>The protocol's source.</summary>
     public required SourceText Source { get; init; }
@@ -99,4 +101,38 @@ public sealed class CompiledProtocol
 
     /// <summary>Finds a criterion by id.</summary>
     public BoundCriterion? FindCriterion(string id) => Criteria.FirstOrDefault(c => c.Id == id);
+
+    /// <summary>
+    /// Every rule of the protocol and of the libraries it imports, by rule id: criteria, definitions, functions,
+    /// decision tables, checks, safety rules, workflows with their start conditions and data guards, and the
+    /// randomisation scheme. When one library is bound twice (once per set of overrides) the first binding's rules are listed.
+    /// </summary>
+    public IReadOnlyDictionary<string, RuleIdentity> Rules => _rules.Value;
+
+    private IReadOnlyDictionary<string, RuleIdentity> CollectRules()
+    {
+        var rules = new Dictionary<string, RuleIdentity>(StringComparer.Ordinal);
+        void Add(RuleIdentity? identity)
+        {
+            if (identity is not null) rules.TryAdd(identity.Id, identity);
+        }
+        foreach (var c in Criteria) Add(c.Identity);
+        foreach (var c in Checks) Add(c.Identity);
+        foreach (var r in SafetyRules) Add(r.Identity);
+        foreach (var w in Workflows)
+        {
+            Add(w.Identity);
+            Add(w.StartIdentity);
+            foreach (var t in w.Transitions)
+                foreach (var g in BoundGuards.Conditions(t.Guard)) Add(g.Identity);
+        }
+        Add(Randomization?.Identity);
+        foreach (var symbols in Libraries.Select(l => (l.Defines, l.Functions, l.Tables)).Prepend((Defines, Functions, Tables)))
+        {
+            foreach (var d in symbols.Defines.Values) Add(d.Identity);
+            foreach (var f in symbols.Functions.Values) Add(f.Identity);
+            foreach (var t in symbols.Tables.Values) Add(t.Identity);
+        }
+        return rules;
+    }
 }

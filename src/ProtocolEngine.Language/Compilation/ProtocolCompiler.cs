@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text;
 using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.DataModel;
@@ -95,7 +94,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         var sb = new StringBuilder();
         foreach (var (source, name) in sources.OrderBy(s => s.Name, StringComparer.Ordinal))
             sb.Append(name).Append('\n').Append(source.Text.Replace("\r\n", "\n", StringComparison.Ordinal)).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        return Sha256Hex.Of(sb.ToString());
     }
 
     private CompiledProtocol CompileUncached(SourceText source, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, string hash)
@@ -159,7 +158,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
                 if (binder.Workflows.Any(w => w.Name == workflow.Name) || !reported.Add(owner + "/" + workflow.Name)) continue;
                 var actions = workflow.States.SelectMany(st => st.EntryActions).Concat(workflow.Transitions.SelectMany(t => t.Actions)).ToList();
                 var used = actions.OfType<BoundEvaluateCriteriaAction>().Select(a => a.Phase)
-                    .Concat(workflow.Transitions.SelectMany(t => CriteriaGuards(t.Guard)).Select(g => g.Phase))
+                    .Concat(workflow.Transitions.SelectMany(t => BoundGuards.Criteria(t.Guard)).Select(g => g.Phase))
                     .OfType<string>().Distinct(StringComparer.Ordinal);
                 foreach (var phase in used.Where(p => !phases.Contains(p)))
                     diagnostics.Add(DiagnosticCatalog.ImportedWorkflowUnknownPhase(import.Library.Span, owner, workflow.Name, phase) with { Source = source });
@@ -175,13 +174,6 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         foreach (var inner in library.Imports)
             foreach (var x in WorkflowsOf(inner)) yield return x;
     }
-
-    private static IEnumerable<BoundCriteriaGuard> CriteriaGuards(BoundGuard? guard) => guard switch
-    {
-        BoundCriteriaGuard c => [c],
-        BoundBinaryGuard b => CriteriaGuards(b.Left).Concat(CriteriaGuards(b.Right)),
-        _ => [],
-    };
 
     private IDataModel? ResolveDataModel(ProtocolFileSyntax file, SourceText source, List<Diagnostic> diagnostics, IDataModel? inherited)
     {
@@ -262,12 +254,12 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             }
             : exports;
 
-    private static IReadOnlyDictionary<string, BoundExpression>? BindOverrides(ImportSyntax import, SourceText source, ProtocolFileSyntax library,
+    private static IReadOnlyDictionary<string, ParameterOverride>? BindOverrides(ImportSyntax import, SourceText source, ProtocolFileSyntax library,
         List<Diagnostic> diagnostics, IDataModel? model)
     {
         if (import.Overrides.IsEmpty) return null;
         var declared = library.Declarations.OfType<ParameterSyntax>().Select(p => p.Name.Name).ToHashSet(StringComparer.Ordinal);
-        var result = new Dictionary<string, BoundExpression>(StringComparer.Ordinal);
+        var result = new Dictionary<string, ParameterOverride>(StringComparer.Ordinal);
         // Overrides are constant expressions (durations, numbers, strings), bound without the importer's own names.
         var binder = new Binder(source, new ProtocolFileSyntax(default, null, []), diagnostics, model, [], null);
         foreach (var o in import.Overrides)
@@ -277,7 +269,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
                 diagnostics.Add(DiagnosticCatalog.UnknownParameter(o.Name.Span, import.Library.Text, o.Name.Name, NameSuggester.Suggest(o.Name.Name, declared)) with { Source = source });
                 continue;
             }
-            result[o.Name.Name] = binder.BindExpression(o.Value, Scope.Empty);
+            result[o.Name.Name] = new ParameterOverride(binder.BindExpression(o.Value, Scope.Empty), source.Slice(o.Value.Span));
         }
         return result;
     }

@@ -31,21 +31,29 @@ public sealed record ExecutableCheck(
 public sealed record ExecutableSafetyRule(BoundSafetyRule Rule, Func<EvaluationContext, DomainRecord?, bool?>? When);
 
 /// <summary>
-/// A compiled protocol with every rule compiled to a delegate by the native backend. Compiled once per
-/// <see cref="CompiledProtocol"/> and shared: it is immutable and safe to use from many threads, each with its own
+/// A compiled protocol with every rule compiled to a delegate by the native backend, indexed by rule id. Built once
+/// per content (the protocol's and its libraries' text, where the files are, the data model) and shared by every
+/// compilation of that content: it is immutable and safe to use from many threads, each with its own
 /// <see cref="EvaluationContext"/>.
 /// </summary>
 public sealed class ExecutableProtocol
 {
-    // Per compilation, not per content hash: workflow conditions are looked up by their bound expression, so two
-    // compilations of the same text must not share one executable (the second's expressions would be unknown to it).
-    private static readonly ConditionalWeakTable<CompiledProtocol, Lazy<ExecutableProtocol>> Cache = new();
+    // By content, not by compilation: rules are found by their rule id, which two compilations of one text share, so
+    // recompiling unchanged text reuses the delegates. Weak: an executable nobody holds is built again when asked for.
+    private static readonly ConcurrentDictionary<string, WeakReference<ExecutableProtocol>> ByContent = new(StringComparer.Ordinal);
+    private static readonly ConditionalWeakTable<CompiledProtocol, ExecutableProtocol> ByCompilation = new();
+    private static readonly ConditionalWeakTable<object, string> ModelKeys = new();
+    private static readonly Lock BuildLock = new();
+    private static long _modelCount;
     private readonly ConditionalWeakTable<StudyData, StudyBinding> _bindings = new();
     private readonly SlotAllocator _slots;
     private readonly ExpressionCompiler _compiler;
     private readonly List<Func<EvaluationContext, object?>> _defines = [];
     private readonly Dictionary<ParameterSymbol, object?> _parameterValues = [];
-    private readonly ConcurrentDictionary<BoundExpression, Func<EvaluationContext, DomainRecord?, bool?>> _recordRules = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, Func<EvaluationContext, DomainRecord?, bool?>> _recordRules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExecutableCriterion> _criteriaById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExecutableCheck> _checksById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExecutableSafetyRule> _safetyRulesById = new(StringComparer.Ordinal);
 
     private ExecutableProtocol(CompiledProtocol? source)
     {
@@ -54,15 +62,37 @@ public sealed class ExecutableProtocol
         _compiler = new ExpressionCompiler(_slots, ParameterValue);
     }
 
-    /// <summary>The compiled protocol this was built from (null for a lone expression).</summary>
+    /// <summary>
+    /// The compiled protocol this was built from (null for a lone expression): the first compilation of its content;
+    /// later compilations of the same content share this executable.
+    /// </summary>
     public CompiledProtocol? Source { get; }
 
-    /// <summary>The executable form of a compiled protocol, compiled once per compilation.</summary>
+    /// <summary>The executable form of a compiled protocol, built once per content and shared.</summary>
     /// <exception cref="ArgumentException">The protocol has errors.</exception>
     public static ExecutableProtocol For(CompiledProtocol protocol)
     {
         if (protocol.HasErrors) throw new ArgumentException($"Protocol {protocol.Name} has errors and cannot run.", nameof(protocol));
-        return Cache.GetValue(protocol, p => new Lazy<ExecutableProtocol>(() => Build(p))).Value;
+        if (ByCompilation.TryGetValue(protocol, out var known)) return known;
+        var key = ContentKey(protocol);
+        lock (BuildLock)
+        {
+            if (!ByContent.TryGetValue(key, out var weak) || !weak.TryGetTarget(out var executable))
+            {
+                executable = Build(protocol);
+                ByContent[key] = new WeakReference<ExecutableProtocol>(executable);
+            }
+            ByCompilation.AddOrUpdate(protocol, executable);
+            return executable;
+        }
+    }
+
+    // The content hash names the text; the paths name the files runtime errors point at; the data model decides the
+    // types the rules were bound against (a study's define.xml refines SDTMIG), so each model object keys its own.
+    private static string ContentKey(CompiledProtocol protocol)
+    {
+        var model = protocol.DataModel is null ? "-" : ModelKeys.GetValue(protocol.DataModel, _ => Interlocked.Increment(ref _modelCount).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return string.Join("|", protocol.Libraries.Select(l => l.Source.Path).Order(StringComparer.Ordinal).Prepend(protocol.Source.Path).Prepend(model).Prepend(protocol.ContentHash));
     }
 
     /// <summary>Compiles a lone expression (the conformance runner's and the expression tests' entry).</summary>
@@ -81,18 +111,21 @@ public sealed class ExecutableProtocol
     {
         var p = new ExecutableProtocol(protocol);
         p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c, c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule)))];
+        foreach (var c in p.Criteria) p._criteriaById.TryAdd(c.Criterion.RuleId, c);
         p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(
             c,
             c.Where is null ? null : p._compiler.CompileBooleanForRecord(c.Where, c.Alias),
             p._compiler.CompileBooleanForRecord(c.Expect, c.Alias),
             [.. c.Message.Select(part => part.Value is null ? null : p._compiler.CompileForRecord(part.Value, c.Alias))]))];
         p.SafetyRules = [.. protocol.SafetyRules.Select(r => new ExecutableSafetyRule(r, r.When is null ? null : p._compiler.CompileBooleanForRecord(r.When, r.Alias)))];
+        foreach (var c in p.Checks) p._checksById.TryAdd(c.Check.RuleId, c);
+        foreach (var rule in p.SafetyRules) p._safetyRulesById.TryAdd(rule.Rule.RuleId, rule);
         foreach (var workflow in protocol.Workflows)
         {
-            if (workflow.StartWhen is { } start) p._recordRules[start] = p._compiler.CompileBooleanForRecord(start, workflow.Alias);
+            if (workflow is { StartWhen: { } start, StartIdentity: { } id }) p._recordRules.TryAdd(id.Id, p._compiler.CompileBooleanForRecord(start, workflow.Alias));
             foreach (var t in workflow.Transitions)
-                foreach (var guard in Guards(t.Guard))
-                    p._recordRules[guard.Condition] = p._compiler.CompileBooleanForRecord(guard.Condition, workflow.Alias);
+                foreach (var guard in BoundGuards.Conditions(t.Guard))
+                    p._recordRules.TryAdd(guard.Identity.Id, p._compiler.CompileBooleanForRecord(guard.Condition, workflow.Alias));
         }
         p.Strata = protocol.Randomization is { } r ? [.. r.Strata.Select(s => p._compiler.CompileBoxed(s))] : [];
         // Every definition of the protocol runs (reports and `explain` show them), not only those rules reach.
@@ -101,13 +134,6 @@ public sealed class ExecutableProtocol
         p.Freeze();
         return p;
     }
-
-    private static IEnumerable<BoundExpressionGuard> Guards(BoundGuard? guard) => guard switch
-    {
-        BoundExpressionGuard e => [e],
-        BoundBinaryGuard b => Guards(b.Left).Concat(Guards(b.Right)),
-        _ => [],
-    };
 
     // Definitions referenced while compiling others are compiled until none are left.
     private void CompletePending()
@@ -152,9 +178,23 @@ public sealed class ExecutableProtocol
     /// <summary>The compiled stratification factors of the randomisation.</summary>
     public ImmutableArray<Func<EvaluationContext, object?>> Strata { get; private set; } = [];
 
-    /// <summary>A compiled workflow condition (a start condition or an expression guard), over the instance's record.</summary>
-    public Func<EvaluationContext, DomainRecord?, bool?> RecordRule(BoundExpression condition) =>
-        _recordRules.TryGetValue(condition, out var rule) ? rule : throw new ArgumentException("That expression is not a compiled workflow condition of this protocol.", nameof(condition));
+    /// <summary>A compiled workflow condition (a start condition or a data guard) by rule id, over the instance's record.</summary>
+    /// <exception cref="ArgumentException">The protocol has no workflow condition of that id.</exception>
+    public Func<EvaluationContext, DomainRecord?, bool?> RecordRule(string ruleId) =>
+        TryGetRecordRule(ruleId, out var rule) ? rule : throw new ArgumentException($"The protocol has no workflow condition {ruleId}.", nameof(ruleId));
+
+    /// <summary>Finds a compiled workflow condition by rule id.</summary>
+    public bool TryGetRecordRule(string ruleId, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Func<EvaluationContext, DomainRecord?, bool?> rule) =>
+        _recordRules.TryGetValue(ruleId, out rule);
+
+    /// <summary>A criterion by rule id (<c>criterion:INCL01</c>), or null.</summary>
+    public ExecutableCriterion? FindCriterion(string ruleId) => _criteriaById.GetValueOrDefault(ruleId);
+
+    /// <summary>A check by rule id (<c>check:AE01</c>), or null.</summary>
+    public ExecutableCheck? FindCheck(string ruleId) => _checksById.GetValueOrDefault(ruleId);
+
+    /// <summary>A safety rule by rule id (<c>safety:SeriousAE</c>), or null.</summary>
+    public ExecutableSafetyRule? FindSafetyRule(string ruleId) => _safetyRulesById.GetValueOrDefault(ruleId);
 
     internal Func<EvaluationContext, object?>[] Defines { get; private set; } = [];
 

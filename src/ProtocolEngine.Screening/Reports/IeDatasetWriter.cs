@@ -9,10 +9,12 @@ namespace ProtocolEngine.Screening.Reports;
 /// <summary>
 /// Turns a screening back into SDTM: the IE domain (Inclusion/Exclusion Criteria Not Met) with one record per
 /// criterion the rules found not met, after the study's own IE records, so the results flow back into the study.
+/// IESPID (the sponsor-defined identifier) of each new record is the rule hash of the criterion that decided, the same
+/// string the screening reports, <c>explain</c> and the workflow journal print.
 /// </summary>
 public static class IeDatasetWriter
 {
-    private static readonly string[] Columns = ["STUDYID", "DOMAIN", "USUBJID", "IESEQ", "IETESTCD", "IETEST", "IECAT", "IEORRES", "IESTRESC", "IEDTC"];
+    private static readonly string[] Columns = ["STUDYID", "DOMAIN", "USUBJID", "IESEQ", "IESPID", "IETESTCD", "IETEST", "IECAT", "IEORRES", "IESTRESC", "IEDTC"];
 
     /// <summary>The IE dataset: the study's IE records followed by one record per criterion the rules decided not met (IEDTC is the as-of date).</summary>
     public static DomainTable Build(ScreeningResult result)
@@ -61,6 +63,7 @@ public static class IeDatasetWriter
                 Add(builders["DOMAIN"], "DOMAIN", "IE");
                 Add(builders["USUBJID"], "USUBJID", subject);
                 Add(builders["IESEQ"], "IESEQ", seq);
+                Add(builders["IESPID"], "IESPID", criterion.Hash);
                 Add(builders["IETESTCD"], "IETESTCD", criterion.Id.Length <= 8 ? criterion.Id : criterion.Id[..8]);
                 Add(builders["IETEST"], "IETEST", criterion.Title.Length <= 200 ? criterion.Title : criterion.Title[..200]);
                 Add(builders["IECAT"], "IECAT", criterion.Kind == CriterionKind.Inclusion ? "INCLUSION" : "EXCLUSION");
@@ -116,6 +119,7 @@ public static class IeDatasetWriter
         ["DOMAIN"] = "Domain Abbreviation",
         ["USUBJID"] = "Unique Subject Identifier",
         ["IESEQ"] = "Sequence Number",
+        ["IESPID"] = "Sponsor-Defined Identifier",
         ["IETESTCD"] = "Inclusion/Exclusion Criterion Short Name",
         ["IETEST"] = "Inclusion/Exclusion Criterion",
         ["IECAT"] = "Inclusion/Exclusion Category",

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Text;
 
 namespace ProtocolEngine.Screening.Reports;
 
@@ -208,7 +208,7 @@ public static class ScreeningHtml
         b.Append("</tbody>\n</table>\n");
         SourceBlock(b, p.Source.Path, p.Source.Text, $"protocol hash {p.ContentHash}");
         foreach (var library in p.Libraries.Where(l => l.Source is not null).DistinctBy(l => l.Name))
-            SourceBlock(b, library.Source!.Path, library.Source.Text, $"imported as {library.Name}; SHA-256 of the file {Sha256(library.Source.Text)}");
+            SourceBlock(b, library.Source!.Path, library.Source.Text, $"imported as {library.Name}; SHA-256 of the file {Sha256Hex.Of(library.Source.Text)}");
         b.Append("</section>\n");
     }
 
@@ -232,8 +232,6 @@ public static class ScreeningHtml
     }
 
     private static void Fact(StringBuilder b, string term, string html) => b.Append("<div><dt>").Append(term).Append("</dt><dd>").Append(html).Append("</dd></div>");
-
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using NodaTime;
+using ProtocolEngine.Language.Text;
 using ProtocolEngine.Storage.Schema;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Journal;
@@ -89,7 +90,7 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     public async Task<DefinitionRecord> SaveDefinitionAsync(WorkflowDefinition definition, DefinitionStatus status, Instant now, CancellationToken ct = default)
     {
         var body = DefinitionSerializer.ToJson(definition);
-        var hash = DefinitionSerializer.Sha256Hex(body);
+        var hash = Sha256Hex.Of(body);
         for (int attempt = 1; ; attempt++)
         {
             await using var conn = await OpenAsync(ct);

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ProtocolEngine.Language.Text;
 
 namespace ProtocolEngine.Workflows.Definitions;
 
@@ -61,8 +60,5 @@ public static class DefinitionSerializer
     }
 
     /// <summary>SHA-256 (lower-case hex) of the canonical JSON.</summary>
-    public static string ContentHash(WorkflowDefinition definition) => Sha256Hex(ToJson(definition));
-
-    /// <summary>SHA-256 of the UTF-8 text, lower-case hex.</summary>
-    public static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    public static string ContentHash(WorkflowDefinition definition) => Sha256Hex.Of(ToJson(definition));
 }

@@ -33,8 +33,8 @@ public static class ProtocolWorkflowMapper
     {
         var clocks = new List<ClockDefinition>();
         ConditionGuard? start = null;
-        if (w.Syntax.Scope is RecordWorkflowScopeSyntax { When: { } when })
-            start = Condition(w, when.Span, StartConditionId(w));
+        if (w.StartIdentity is { } startRule)
+            start = Condition(startRule);
         var scope = w.IsPerSubject ? new WorkflowScope() : new WorkflowScope(w.Domain?.Name, w.Alias?.Name, start);
         var states = w.States.Select(s =>
         {
@@ -127,22 +127,12 @@ public static class ProtocolWorkflowMapper
         }, t.Decision),
         BoundEventGuard e => new EventGuard(e.Event),
         BoundClockGuard k => new ClockGuard(k.Clock, k.Missed),
-        BoundExpressionGuard x => Condition(w, x.Syntax.Span, GuardConditionId(w, x)),
+        BoundExpressionGuard x => Condition(x.Identity),
         _ => throw new NotSupportedException($"Guard {g.GetType().Name} has no runtime mapping."),
     };
 
-    private static ConditionGuard Condition(BoundWorkflow w, ProtocolEngine.Language.Text.TextSpan span, string ruleId)
-    {
-        var text = w.Source.Slice(span).Trim();
-        // The rule hash names the exact condition text inside the exact workflow text it came from.
-        return new ConditionGuard(ruleId, text, DefinitionSerializer.Sha256Hex($"{w.Hash}\n{ruleId}\n{text}"));
-    }
-
-    /// <summary>The rule id of a workflow's start condition (<c>per AE A when ...</c>).</summary>
-    public static string StartConditionId(BoundWorkflow workflow) => $"{workflow.Name}.when";
-
-    /// <summary>The rule id of a data-condition guard: the workflow and the guard's position in the protocol text.</summary>
-    public static string GuardConditionId(BoundWorkflow workflow, BoundExpressionGuard guard) => $"{workflow.Name}@{guard.Syntax.Span.Start}";
+    // The guard carries the rule's id and hash: the host runs it by id, the journal names the hash.
+    private static ConditionGuard Condition(RuleIdentity rule) => new(rule.Id, rule.Text.Trim(), rule.Hash);
 
     private static CriteriaOutcome Outcome(LanguageCriteriaOutcome o) => o switch
     {

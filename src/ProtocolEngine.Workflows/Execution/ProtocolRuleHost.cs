@@ -48,26 +48,33 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
     }
 
     private readonly ExecutableProtocol _executable = ExecutableProtocol.For(protocol);
-    private readonly Dictionary<string, (BoundWorkflow Workflow, BoundExpression Condition)> _conditions = Conditions(protocol);
+    private readonly Dictionary<string, (BoundWorkflow Workflow, RuleIdentity Rule)> _conditions = Conditions(protocol);
 
-    private static Dictionary<string, (BoundWorkflow, BoundExpression)> Conditions(CompiledProtocol protocol)
+    // Workflow conditions by rule id: each start condition and data guard is a rule of the compiled protocol.
+    private static Dictionary<string, (BoundWorkflow, RuleIdentity)> Conditions(CompiledProtocol protocol)
     {
-        var map = new Dictionary<string, (BoundWorkflow, BoundExpression)>(StringComparer.Ordinal);
+        var map = new Dictionary<string, (BoundWorkflow, RuleIdentity)>(StringComparer.Ordinal);
         foreach (var w in protocol.Workflows)
         {
-            if (w.StartWhen is { } start) map[ProtocolWorkflowMapper.StartConditionId(w)] = (w, start);
+            if (w.StartIdentity is { } start) map.TryAdd(start.Id, (w, start));
             foreach (var t in w.Transitions)
-                foreach (var g in Expressions(t.Guard)) map[ProtocolWorkflowMapper.GuardConditionId(w, g)] = (w, g.Condition);
+                foreach (var g in BoundGuards.Conditions(t.Guard)) map.TryAdd(g.Identity.Id, (w, g.Identity));
         }
         return map;
     }
 
-    private static IEnumerable<BoundExpressionGuard> Expressions(BoundGuard? g) => g switch
+    /// <summary>
+    /// The condition a guard names: by rule id; a definition stored before rule ids (<c>Workflow@offset</c>) names its
+    /// conditions by position, so those are found by their text within the instance's workflow.
+    /// </summary>
+    private (BoundWorkflow Workflow, RuleIdentity Rule)? FindCondition(WorkflowSubject subject, ConditionGuard condition)
     {
-        BoundExpressionGuard e => [e],
-        BoundBinaryGuard b => Expressions(b.Left).Concat(Expressions(b.Right)),
-        _ => [],
-    };
+        if (_conditions.TryGetValue(condition.RuleId, out var c)) return c;
+        var text = RuleHasher.Normalize(condition.Text);
+        foreach (var candidate in _conditions.Values)
+            if (candidate.Workflow.Name == subject.Workflow && RuleHasher.Normalize(candidate.Rule.Text) == text) return candidate;
+        return null;
+    }
 
     private EvaluationContext? Context(string subjectId)
     {
@@ -115,13 +122,14 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
     /// <inheritdoc />
     public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition)
     {
-        if (!_conditions.TryGetValue(condition.RuleId, out var c)) return new ConditionEvaluation(null, []);
+        if (FindCondition(subject, condition) is not { } c) return new ConditionEvaluation(null, []);
+        // The hash of the rule that runs, which is the guard's own unless the definition was stored from older text.
         var ctx = Context(subject.SubjectId);
         var record = ctx is null || c.Workflow.Domain is null ? null : FindRecord(c.Workflow.Domain.Name, subject);
-        if (ctx is null || (c.Workflow.Domain is not null && record is null)) return new ConditionEvaluation(null, [c.Workflow.Hash]);
-        var rule = _executable.RecordRule(c.Condition);
-        var r = RuleRunner.Run(ctx, x => rule(x, record), condition.RuleId, c.Workflow.Syntax.Span, c.Workflow.Source);
-        return new ConditionEvaluation(r.Succeeded ? r.Value as bool? : null, [c.Workflow.Hash]);
+        if (ctx is null || (c.Workflow.Domain is not null && record is null)) return new ConditionEvaluation(null, [c.Rule.Hash]);
+        var rule = _executable.RecordRule(c.Rule.Id);
+        var r = RuleRunner.Run(ctx, x => rule(x, record), c.Rule.Id, c.Rule.Span, c.Rule.Source);
+        return new ConditionEvaluation(r.Succeeded ? r.Value as bool? : null, [c.Rule.Hash]);
     }
 
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using NodaTime;
+using ProtocolEngine.Language.Text;
 
 namespace ProtocolEngine.Workflows.Journal;
 
@@ -49,5 +49,5 @@ public static class JournalHasher
     public static string Recompute(JournalEntry e) =>
         Sha256(Canonical(e.InstanceId, e.Sequence, e.At, e.Actor, e.Action, e.OldValue, e.NewValue, e.RuleHashes, e.Detail, e.PreviousHash));
 
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Sha256(string text) => Sha256Hex.Of(text);
 }

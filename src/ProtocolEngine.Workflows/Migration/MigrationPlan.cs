@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProtocolEngine.Language.Text;
 using ProtocolEngine.Workflows.Definitions;
 
 namespace ProtocolEngine.Workflows.Migration;
@@ -10,7 +11,7 @@ namespace ProtocolEngine.Workflows.Migration;
 public sealed record MigrationPlan(string FromDefinitionId, string ToDefinitionId, IReadOnlyDictionary<string, string> StateMap)
 {
     /// <summary>SHA-256 of the plan, journaled with every move.</summary>
-    public string ComputeHash() => DefinitionSerializer.Sha256Hex(string.Join('\n',
+    public string ComputeHash() => Sha256Hex.Of(string.Join('\n',
         new[] { FromDefinitionId, ToDefinitionId }.Concat(StateMap.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}->{p.Value}")))));
 }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Data;
@@ -56,9 +54,8 @@ public sealed class ProtocolRandomizer : ISubjectRandomizer
         _allocator = new PermutedBlockRandomizer([.. protocol.Arms.Values.Select(a => new ArmRatio(a.Name, a.Ratio))], [.. scheme.BlockSizes], seed, protocol.Name);
         var arms = protocol.Syntax.Declarations.OfType<ArmsSyntax>().FirstOrDefault(a => a.Randomization is not null);
         _factors = arms?.Randomization is { } r ? [.. r.Strata.Select(f => protocol.Source.Slice(f.Span).Trim())] : [];
-        // The rule behind every allocation: the arms declaration as written (ratios, blocks, factors).
-        var text = arms is null ? "" : protocol.Source.Slice(arms.Span);
-        _ruleHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim())));
+        // The rule behind every allocation: the arms declaration as written (ratios, blocks, factors) and what the factors read.
+        _ruleHash = scheme.Identity.Hash;
     }
 
     /// <summary>The names of the stratification factors, as the protocol writes them.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Data;
@@ -46,7 +44,8 @@ public static class LabGrading
         var lib = compiled.Libraries.First(l => l.Name == library);
         var header = ProtocolEngine.Language.Parsing.ProtocolParser.ParseFile(lib.Source).Root.Header;
         var name = $"{library} {header?.Version?.Value}".Trim();
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lib.Source.Text.Replace("\r\n", "\n", StringComparison.Ordinal))));
+        // The rule that grades: Grades with every function and table of the library it reads.
+        var hash = compiled.Defines["Grades"].Identity!.Hash;
 
         var executable = ExecutableProtocol.For(compiled);
         var now = CqlDateTime.FromDateTime(DateTime.UtcNow, DateTimePrecision.Millisecond, 0);

@@ -28,7 +28,7 @@ public sealed record TestGrades(string TestCode, IReadOnlyList<string> Terms, in
 
 /// <summary>Every graded laboratory result of a study and the distribution per test.</summary>
 /// <param name="Library">The grading library (its name and version, for example <c>std.ctcae5 5.0.3</c>).</param>
-/// <param name="LibraryHash">SHA-256 of the library's text: the exact tables that graded.</param>
+/// <param name="LibraryHash">The rule hash of the grading: the grading rule with the text of every library function and table it reads.</param>
 /// <param name="Subjects">Subjects in the study data.</param>
 /// <param name="LabRecords">All LB records (graded tests and others).</param>
 /// <param name="Grades">Every result of a graded test, in subject and record order.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using NodaTime;
+using ProtocolEngine.Language.Text;
 using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Persistence;
 
@@ -41,5 +41,5 @@ public static class SignatureHashing
         return null;
     }
 
-    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    private static string Sha256(string text) => Sha256Hex.Of(text);
 }

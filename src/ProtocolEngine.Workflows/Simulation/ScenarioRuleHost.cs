@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
 
@@ -80,19 +81,19 @@ public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
         {
             outcome = _criteria.TryGetValue(subject.SubjectId, out var map) && map.TryGetValue(key, out var o) ? o : CriteriaOutcome.Unknown;
         }
-        return new CriteriaEvaluation(outcome, [Hash($"criteria {key}")], outcome == CriteriaOutcome.Unknown ? "outcome not stated: unknown" : null);
+        return new CriteriaEvaluation(outcome, [Hash(RuleKind.Criterion, $"criteria {key}")], outcome == CriteriaOutcome.Unknown ? "outcome not stated: unknown" : null);
     }
 
     /// <inheritdoc />
     public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition) =>
-        new(Condition(condition.Text, subject.Values), [Hash(condition.Text)]);
+        new(Condition(condition.Text, subject.Values), [condition.RuleHash]);
 
     /// <inheritdoc />
     public RandomizationResult Randomize(WorkflowSubject subject)
     {
         var h = SHA256.HashData(Encoding.UTF8.GetBytes(subject.SubjectId));
         var arm = _arms[(int)(BitConverter.ToUInt32(h, 0) % (uint)_arms.Count)];
-        return new RandomizationResult(arm, "simulation: SHA-256 of the subject id modulo the number of arms", [Hash("randomize " + string.Join(",", _arms))]);
+        return new RandomizationResult(arm, "simulation: SHA-256 of the subject id modulo the number of arms", [Hash(RuleKind.Randomization, "randomize " + string.Join(",", _arms))]);
     }
 
     /// <inheritdoc />
@@ -121,7 +122,8 @@ public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
         return any;
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    // What the scenario states is the rule here: its text is hashed as a rule's is, in full.
+    private static string Hash(RuleKind kind, string text) => RuleHasher.Hash(kind, text, [], []);
 
     [GeneratedRegex(@"\s+or\s+", RegexOptions.IgnoreCase)]
     private static partial Regex OrSplit();

@@ -108,10 +108,18 @@ public sealed class EvaluationTests
     }
 
     [Fact]
-    public void A_compilation_is_made_executable_once()
+    public void Executables_are_cached_by_content()
     {
         var a = ProtocolCompiler.Standalone.CompileFresh(new SourceText(Protocol, "t.protocol"));
+        var b = ProtocolCompiler.Standalone.CompileFresh(new SourceText(Protocol, "t.protocol"));
+        var elsewhere = ProtocolCompiler.Standalone.CompileFresh(new SourceText(Protocol, "other/t.protocol"));
+        var edited = ProtocolCompiler.Standalone.CompileFresh(new SourceText(Protocol + "\n", "t.protocol"));
+        Assert.NotSame(a, b);
         Assert.Same(ExecutableProtocol.For(a), ExecutableProtocol.For(a));
+        Assert.Same(ExecutableProtocol.For(a), ExecutableProtocol.For(b));
+        // Runtime errors name the file, so the same text at another path runs its own executable; other text too.
+        Assert.NotSame(ExecutableProtocol.For(a), ExecutableProtocol.For(elsewhere));
+        Assert.NotSame(ExecutableProtocol.For(a), ExecutableProtocol.For(edited));
     }
 
     [Fact]
@@ -150,7 +158,8 @@ public sealed class EvaluationTests
             var executable = ExecutableProtocol.For(compiled);
             var guards = compiled.Workflows.Single().Transitions.Select(t => t.Guard).OfType<ProtocolEngine.Language.Binding.BoundExpressionGuard>().ToList();
             Assert.Equal(2, guards.Count);
-            Assert.All(guards, g => Assert.NotNull(executable.RecordRule(g.Condition)));
+            Assert.All(guards, g => Assert.NotNull(executable.RecordRule(g.Identity.Id)));
+            Assert.Equal(["guard:Triage.Reported->Serious", "guard:Triage.Reported->Routine"], guards.Select(g => g.Identity.Id));
         }
     }
 }

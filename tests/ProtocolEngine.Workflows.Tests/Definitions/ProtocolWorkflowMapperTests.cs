@@ -21,7 +21,7 @@ public sealed class ProtocolWorkflowMapperTests
     {
         var mapped = ExampleWorkflows.SaeReporting();
         var when = mapped.Scope.StartCondition!;
-        Assert.Equal(("SaeReporting.when", "A.AESER = 'Y'"), (when.RuleId, when.Text));
+        Assert.Equal(("start:SaeReporting", "A.AESER = 'Y'"), (when.RuleId, when.Text));
         Assert.Equal(64, when.RuleHash.Length);
         var expected = HandBuiltExamples.SaeReporting() with { ProtocolHash = mapped.ProtocolHash, Scope = mapped.Scope };
         Assert.Equal(DefinitionSerializer.ToJson(expected), DefinitionSerializer.ToJson(mapped));

@@ -72,7 +72,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.
 
     private void Print(LabGradingResult r, string? records)
     {
-        console.MarkupLineInterpolated($"{r.LabRecords:N0} LB records of {r.Subjects:N0} subjects; {r.Grades.Count:N0} results of graded tests, graded by {r.Library} (sha256 {r.LibraryHash[..16]}).");
+        console.MarkupLineInterpolated($"{r.LabRecords:N0} LB records of {r.Subjects:N0} subjects; {r.Grades.Count:N0} results of graded tests, graded by {r.Library} (rule hash {r.LibraryHash}).");
         var table = new Table().AddColumns("Test", "CTCAE term", "Results", "Grade 0", "1", "2", "3", "4", "Unknown", "Baseline abnormal");
         foreach (var t in r.Tests)
             table.AddRow([t.TestCode, Markup.Escape(string.Join(" / ", t.Terms)), N(t.Records), .. t.ByGrade.Select(N), N(t.Unknown), N(t.BaselineAbnormal)]);
