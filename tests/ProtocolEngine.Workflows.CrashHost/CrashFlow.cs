@@ -1,4 +1,6 @@
 using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Language.Workflows;
+using ProtocolEngine.Language.Syntax;
 
 namespace ProtocolEngine.Workflows.CrashHost;
 
@@ -12,13 +14,13 @@ public static class CrashFlow
         [
             new StateDefinition("Created", IsInitial: true),
             new StateDefinition("Waiting", Deadline: new DeadlineDefinition(ClockDuration.Parse("2 seconds"), "Review", "first timer")),
-            new StateDefinition("Review", Task: new TaskDefinition("Approve", "Approve", TaskKind.Task, ["Reviewer"], Due: ClockDuration.Parse("1 hour"),
-                Reminders: [new ReminderDefinition(ClockDuration.Parse("1 second"))])),
+            new StateDefinition("Review", Tasks: [new TaskDefinition("Approve", "Approve", TaskKind.Task, ["Reviewer"], Due: ClockDuration.Parse("1 hour"),
+                Reminders: [new ReminderDefinition(ClockDuration.Parse("1 second"))])]),
             new StateDefinition("Cooling", Deadline: new DeadlineDefinition(ClockDuration.Parse("1 second"), "Done", "second timer")),
-            new StateDefinition("Done", IsFinal: true, EntryActions: [new NotifyAction("Sponsor", "done")]),
+            new StateDefinition("Done", IsFinal: true, EntryActions: [new NotifyAction(Recipient.Role("Sponsor"), "done")]),
         ],
         [
             new TransitionDefinition("Created", "Waiting"),
-            new TransitionDefinition("Review", "Cooling", new TaskGuard("Approve", TaskOutcomeKind.Completed)),
+            new TransitionDefinition("Review", "Cooling", new TaskGuard("Approve", TaskOutcome.Completed)),
         ]);
 }

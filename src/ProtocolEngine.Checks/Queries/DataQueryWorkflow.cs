@@ -1,4 +1,5 @@
-using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Checks.Queries;
 
@@ -45,13 +46,13 @@ public static class DataQueryWorkflow
         new WorkflowScope(Domain: "DATAQUERY"),
         [
             new StateDefinition("Open", IsInitial: true,
-                Task: new TaskDefinition(Task, "Answer the data query", TaskKind.Task, [role], Decisions: Decisions)),
+                Tasks: [new TaskDefinition(Task, "Answer the data query", TaskKind.Task, [role], Decisions: Decisions)]),
             new StateDefinition("Answered"),
             new StateDefinition("Closed", IsFinal: true),
         ],
         [
             new TransitionDefinition("Open", "Closed", new EventGuard(Resolved)),
-            new TransitionDefinition("Open", "Answered", new TaskGuard(Task, TaskOutcomeKind.Completed)),
+            new TransitionDefinition("Open", "Answered", new TaskGuard(Task, TaskOutcome.Completed)),
             new TransitionDefinition("Answered", "Closed", new EventGuard(Resolved)),
             new TransitionDefinition("Answered", "Open", new EventGuard(Persists)),
         ]);

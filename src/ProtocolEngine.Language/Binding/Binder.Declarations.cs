@@ -7,6 +7,7 @@ using ProtocolEngine.Language.Parsing;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Language.Types;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Language.Binding;
 
@@ -153,7 +154,7 @@ internal sealed partial class Binder
         {
             var recipient = o.Recipient is { } r ? ResolveRole(r) : null;
             var length = BindClock(o.Duration);
-            var regions = ImmutableDictionary.CreateBuilder<string, ClockLength>(StringComparer.Ordinal);
+            var regions = ImmutableDictionary.CreateBuilder<string, ClockDuration>(StringComparer.Ordinal);
             foreach (var region in o.RegionOverrides)
                 if (BindClock(region.Duration) is { } rl) regions[region.Region.Value] = rl;
             if (length is not null) obligations.Add(new BoundObligation(o.Kind, recipient, length, regions.ToImmutable(), o));
@@ -165,8 +166,11 @@ internal sealed partial class Binder
             Identify(RuleKind.SafetyRule, RuleIdentity.SafetyRuleId(LibraryName, rule.Name.Name), rule, when is null ? [] : [when], symbols: clockParameters));
     }
 
-    /// <summary>Resolves a clock length: a literal duration, or a Quantity parameter such as <c>SeriousAENotification</c>.</summary>
-    private ClockLength? BindClock(ClockDurationSyntax syntax)
+    /// <summary>
+    /// Resolves a clock length: a literal duration, or a Quantity parameter such as <c>SeriousAENotification</c>. Months,
+    /// years and milliseconds are refused (PE2024): the workflow runtime counts clocks exactly.
+    /// </summary>
+    private ClockDuration? BindClock(ClockDurationSyntax syntax)
     {
         if (syntax.Parameter is { } name)
         {
@@ -179,7 +183,11 @@ internal sealed partial class Binder
             }
             _used.Add(parameter);
             if (parameter.Value is BoundQuantityLiteral q && UnitDimensions.IsCalendarUnit(q.Unit) && q.Value > 0 && q.Value == decimal.Truncate(q.Value))
-                return new ClockLength((int)q.Value, SingularPrecision(q.Unit), true);
+            {
+                if (ClockDuration.UnitOf(SingularPrecision(q.Unit)) is { } unit) return new ClockDuration((int)q.Value, unit, true);
+                Report(DiagnosticCatalog.InexactClock(name.Span, $"{q.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} {q.Unit}"));
+                return null;
+            }
             Report(DiagnosticCatalog.DurationParameterType(name.Span, name.Name, parameter.Value?.Type.Name ?? parameter.Type.Name));
             return null;
         }
@@ -189,7 +197,12 @@ internal sealed partial class Binder
             Report(DiagnosticCatalog.InvalidDuration(syntax.Span));
             return null;
         }
-        return new ClockLength(value, SingularPrecision(syntax.Unit), syntax.Calendar || syntax.Unit.StartsWith("day", StringComparison.Ordinal));
+        if (ClockDuration.UnitOf(SingularPrecision(syntax.Unit)) is not { } literalUnit)
+        {
+            Report(DiagnosticCatalog.InexactClock(syntax.Span, _source.Slice(syntax.Span)));
+            return null;
+        }
+        return new ClockDuration(value, literalUnit, syntax.Calendar || syntax.Unit.StartsWith("day", StringComparison.Ordinal));
     }
 
     // ---------------------------------------------------------------- rule identity

@@ -4,6 +4,7 @@ using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Types;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Language.Binding;
 
@@ -82,11 +83,16 @@ internal sealed partial class Binder
             if (unguardedFrom.Contains(t.From.Name)) Report(DiagnosticCatalog.ShadowedTransition(t.Span, t.From.Name, t.To.Name));
             if (t.Guard is null) unguardedFrom.Add(t.From.Name);
             var guard = t.Guard is { } g ? BindGuard(g, w, scope, tasks, IdentifyGuard) : null;
+            // A task's decision is kept only while its own state is current, so a guard on another state's task never holds.
+            foreach (var tg in TaskGuards(guard))
+                if (tasks.ContainsKey(tg.Task) && stateNames.TryGetValue(t.From.Name, out var source) && source.Tasks.All(x => x.Name.Name != tg.Task))
+                    Report(DiagnosticCatalog.TaskNotInState(((TaskGuardSyntax)tg.Syntax).Task.Span, t.From.Name, t.To.Name, tg.Task));
             var actions = t.Actions.Select(a => BindAction(a, w, domain)).ToImmutableArray();
             transitions.Add(new BoundTransition(t, t.From.Name, t.To.Name, guard, actions));
         }
 
         CheckGraph(w, stateNames, transitions.ToImmutable(), states.ToImmutable());
+        CheckClocksStarted(w, states, transitions);
         var roots = new List<BoundExpression>();
         if (startWhen is not null) roots.Add(startWhen);
         roots.AddRange(transitions.Select(t => t.Guard).OfType<BoundExpressionGuard>().Select(g => g.Condition));
@@ -113,8 +119,9 @@ internal sealed partial class Binder
             list.Add(to);
         }
         foreach (var t in transitions) Edge(t.From, t.To);
+        // From the syntax: a deadline whose length is refused still leads to its target.
         foreach (var s in states)
-            if (s.Deadline is { } d) Edge(s.Name, d.Target);
+            if (s.Syntax.Deadline is { Target.IsMissing: false } d) Edge(s.Name, d.Target.Name);
 
         if (w.States.FirstOrDefault(s => s.IsInitial) is { } initial)
         {
@@ -134,6 +141,48 @@ internal sealed partial class Binder
         foreach (var s in w.States)
             if (!s.IsFinal && !s.Name.IsMissing && !edges.ContainsKey(s.Name.Name))
                 Report(DiagnosticCatalog.DeadEndState(s.Name.Span, w.Name.Name, s.Name.Name));
+
+        // Entering a final state ends the instance, so only transitions between running states can loop.
+        var automatic = w.Transitions.Where(t => t.Guard is null && !t.From.IsMissing && !t.To.IsMissing
+            && stateNames.TryGetValue(t.From.Name, out var from) && !from.IsFinal).ToList();
+        if (WorkflowValidator.AutomaticCycle(automatic.Select(t => (t.From.Name, t.To.Name))) is { } cycle)
+        {
+            var first = cycle.Split(" -> ");
+            var at = automatic.First(t => t.From.Name == first[0] && t.To.Name == first[1]);
+            Report(DiagnosticCatalog.AutomaticLoop(at.Span, w.Name.Name, cycle));
+        }
+    }
+
+    private static IEnumerable<BoundTaskGuard> TaskGuards(BoundGuard? g) => g switch
+    {
+        BoundTaskGuard t => [t],
+        BoundBinaryGuard b => TaskGuards(b.Left).Concat(TaskGuards(b.Right)),
+        _ => [],
+    };
+
+    private static IEnumerable<BoundClockGuard> ClockGuards(BoundGuard? g) => g switch
+    {
+        BoundClockGuard c => [c],
+        BoundBinaryGuard b => ClockGuards(b.Left).Concat(ClockGuards(b.Right)),
+        _ => [],
+    };
+
+    /// <summary>
+    /// Clocks are started per instance, by the instance's own <c>start clocks</c>: a guard or action on a clock the
+    /// workflow never starts would wait for ever or do nothing (the runtime refuses such a definition).
+    /// </summary>
+    private void CheckClocksStarted(WorkflowSyntax w, IEnumerable<BoundState> states, IEnumerable<BoundTransition> transitions)
+    {
+        var actions = states.SelectMany(s => s.EntryActions).Concat(transitions.SelectMany(t => t.Actions)).ToList();
+        var started = actions.OfType<BoundStartClocksAction>().SelectMany(a => a.Rules).SelectMany(r => WorkflowLowering.Clocks(r)).Select(c => c.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var known = AllClockNames();
+        var named = transitions.SelectMany(t => ClockGuards(t.Guard)).Select(g => (((ClockGuardSyntax)g.Syntax).Clock, g.Clock))
+            .Concat(actions.OfType<BoundStopClockAction>().Select(a => (((StopClockActionSyntax)a.Syntax).Clock, a.Clock)))
+            .Concat(actions.OfType<BoundWithdrawClockAction>().Select(a => (((WithdrawClockActionSyntax)a.Syntax).Clock, a.Clock)));
+        foreach (var (syntax, clock) in named)
+            if (!syntax.IsMissing && known.Contains(clock) && !started.Contains(clock))
+                Report(DiagnosticCatalog.ClockNotStarted(syntax.Span, w.Name.Name, clock));
     }
 
     private BoundTask BindTask(TaskSyntax t)
@@ -224,11 +273,7 @@ internal sealed partial class Binder
     {
         var names = AllSafetyRuleIds();
         foreach (var rule in AllSafetyRules())
-            foreach (var o in rule.Obligations.Skip(1))
-            {
-                if (o.Kind == ObligationKind.Complete) names.Add(rule.Id + ".complete");
-                else if (o.Kind == ObligationKind.FollowUp) names.Add(rule.Id + ".followUp");
-            }
+            foreach (var clock in WorkflowLowering.Clocks(rule)) names.Add(clock.Name);
         return names;
     }
 

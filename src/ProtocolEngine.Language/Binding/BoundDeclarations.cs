@@ -3,6 +3,7 @@ using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Language.Binding;
 
@@ -90,30 +91,7 @@ public sealed record BoundCheck(
 /// <param name="Duration">The clock length.</param>
 /// <param name="RegionDurations">Per-region clock lengths.</param>
 /// <param name="Syntax">The obligation as written.</param>
-public sealed record BoundObligation(ObligationKind Kind, RoleSymbol? Recipient, ClockLength Duration, ImmutableDictionary<string, ClockLength> RegionDurations, ObligationSyntax Syntax);
-
-/// <summary>A clock length: an amount of a calendar unit.</summary>
-/// <param name="Amount">How many units.</param>
-/// <param name="Unit">The unit: year, month, week, day, hour, minute, second.</param>
-/// <param name="Calendar">True when stated in calendar days (counted in the protocol's time zone).</param>
-public sealed record ClockLength(int Amount, string Unit, bool Calendar)
-{
-    /// <summary>The length as a TimeSpan (months and years counted as 30 and 365 days).</summary>
-    public TimeSpan ToTimeSpan() => Unit switch
-    {
-        "year" => TimeSpan.FromDays(365 * Amount),
-        "month" => TimeSpan.FromDays(30 * Amount),
-        "week" => TimeSpan.FromDays(7 * Amount),
-        "day" => TimeSpan.FromDays(Amount),
-        "hour" => TimeSpan.FromHours(Amount),
-        "minute" => TimeSpan.FromMinutes(Amount),
-        "second" => TimeSpan.FromSeconds(Amount),
-        _ => TimeSpan.FromMilliseconds(Amount),
-    };
-
-    /// <inheritdoc />
-    public override string ToString() => $"{Amount}{(Calendar ? " calendar" : "")} {Unit}{(Amount == 1 ? "" : "s")}";
-}
+public sealed record BoundObligation(ObligationKind Kind, RoleSymbol? Recipient, ClockDuration Duration, ImmutableDictionary<string, ClockDuration> RegionDurations, ObligationSyntax Syntax);
 
 /// <summary>A safety rule, bound.</summary>
 public sealed record BoundSafetyRule(

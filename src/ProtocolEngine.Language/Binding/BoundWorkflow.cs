@@ -3,6 +3,7 @@ using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Language.Binding;
 
@@ -55,7 +56,7 @@ public sealed record BoundState(
 public sealed record BoundTask(
     TaskSyntax Syntax,
     ImmutableArray<RoleSymbol> Roles,
-    ClockLength? Due,
+    ClockDuration? Due,
     ImmutableArray<BoundReminder> Reminders,
     ImmutableArray<BoundEscalation> Escalations,
     string? SignatureMeaning,
@@ -72,13 +73,13 @@ public sealed record BoundTask(
 }
 
 /// <summary>A reminder: after the task opens, or before it is due; optionally repeating.</summary>
-public sealed record BoundReminder(bool BeforeDue, ClockLength Offset, ClockLength? Every);
+public sealed record BoundReminder(bool BeforeDue, ClockDuration Offset, ClockDuration? Every);
 
 /// <summary>An escalation to a role: after a time, or when the task is overdue.</summary>
-public sealed record BoundEscalation(RoleSymbol Role, ClockLength? After);
+public sealed record BoundEscalation(RoleSymbol Role, ClockDuration? After);
 
 /// <summary>A state deadline: after the given time in the state, move to the target.</summary>
-public sealed record BoundDeadline(ClockLength Length, string Target, string? Reason);
+public sealed record BoundDeadline(ClockDuration Length, string Target, string? Reason);
 
 /// <summary>A transition.</summary>
 public sealed record BoundTransition(TransitionSyntax Syntax, string From, string To, BoundGuard? Guard, ImmutableArray<BoundAction> Actions);

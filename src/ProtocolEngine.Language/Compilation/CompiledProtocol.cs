@@ -4,6 +4,7 @@ using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Language.Compilation;
 
@@ -65,6 +66,12 @@ public sealed class CompiledProtocol
 
     /// <summary>The workflows: the protocol's own, then those of imported libraries.</summary>
     public required ImmutableArray<BoundWorkflow> Workflows { get; init; }
+
+    /// <summary>
+    /// The workflows lowered to the IR the workflow runtime executes, in the order of <see cref="Workflows"/>; empty when
+    /// the protocol has errors. Their time zone is UTC: a host sets its own with <c>definition with { TimeZone = ... }</c>.
+    /// </summary>
+    public ImmutableArray<WorkflowDefinition> WorkflowDefinitions { get; init; } = [];
 
     /// <summary>Named definitions of this file.</summary>
     public required IReadOnlyDictionary<string, DefineSymbol> Defines { get; init; }

@@ -8,6 +8,7 @@ using ProtocolEngine.Language.Parsing;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Language.Types;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Language.Compilation;
 
@@ -114,6 +115,9 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         if (file.Root.Header?.IsLibrary != true) CheckImportedWorkflows(file.Root, source, binder, imports, diagnostics);
 
         var allLibraries = libraries.Values.ToImmutableArray();
+        // A protocol's own check, rule or workflow replaces an imported one of the same name.
+        ImmutableArray<BoundWorkflow> workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows).Where(w => binder.Workflows.All(o => o.Name != w.Name))];
+        var lowered = Lower(workflows, hash, diagnostics);
         return new CompiledProtocol
         {
             Source = source,
@@ -127,7 +131,8 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             // A protocol's own check, rule or workflow replaces an imported one of the same name.
             Checks = [.. binder.Checks, .. allLibraries.SelectMany(l => l.Checks).Where(c => binder.Checks.All(o => o.Id != c.Id))],
             SafetyRules = [.. binder.SafetyRules, .. allLibraries.SelectMany(l => l.SafetyRules).Where(r => binder.SafetyRules.All(o => o.Id != r.Id))],
-            Workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows).Where(w => binder.Workflows.All(o => o.Name != w.Name))],
+            Workflows = workflows,
+            WorkflowDefinitions = lowered,
             Defines = binder.Defines,
             Functions = binder.Functions,
             Tables = binder.Tables,
@@ -139,6 +144,20 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             Randomization = binder.Randomization,
             Libraries = allLibraries,
         };
+    }
+
+    /// <summary>
+    /// Lowers the workflows to the IR the runtime executes, when the protocol has no errors, and checks the result as the
+    /// runtime will: the binder reports everything first, so anything found here is reported on the workflow's name.
+    /// </summary>
+    private static ImmutableArray<WorkflowDefinition> Lower(ImmutableArray<BoundWorkflow> workflows, string hash, List<Diagnostic> diagnostics)
+    {
+        if (diagnostics.Any(d => d.IsError)) return [];
+        var lowered = workflows.Select(w => WorkflowLowering.Lower(w, hash)).ToImmutableArray();
+        for (int i = 0; i < workflows.Length; i++)
+            foreach (var d in WorkflowValidator.Validate(lowered[i]))
+                diagnostics.Add(d with { Span = workflows[i].Syntax.Name.Span, Source = workflows[i].Source });
+        return diagnostics.Any(d => d.IsError) ? [] : lowered;
     }
 
     /// <summary>

@@ -311,9 +311,9 @@ public static class DiagnosticCatalog
     public static Diagnostic GateWithoutSignature(TextSpan span, string gate) =>
         Warning(span, "PE2012", $"Gate {gate} records a decision without an electronic signature; add `requires signature meaning \"approval\"` if it approves anything clinical.");
 
-    /// <summary>A signature meaning outside 21 CFR 11.50's examples.</summary>
+    /// <summary>A signature meaning outside 21 CFR 11.50's examples (an error: the workflow runtime records only these four).</summary>
     public static Diagnostic UnknownSignatureMeaning(TextSpan span, string meaning) =>
-        Warning(span, "PE2013", $"Signature meaning \"{meaning}\" is not one of review, approval, responsibility, authorship.");
+        Error(span, "PE2013", $"Signature meaning \"{meaning}\" is not one of review, approval, responsibility, authorship.");
 
     /// <summary>A duration that is zero or negative.</summary>
     public static Diagnostic InvalidDuration(TextSpan span) =>
@@ -347,6 +347,22 @@ public static class DiagnosticCatalog
     public static Diagnostic ImportedWorkflowWithoutArms(TextSpan span, string library, string workflow) =>
         Error(span, "PE2021", $"Workflow {workflow} of {library} randomizes, but this protocol has no `arms` declaration with a `randomize` line.");
 
+    /// <summary>A task guard on a task the transition's source state does not hold: a decision counts only in its own state.</summary>
+    public static Diagnostic TaskNotInState(TextSpan span, string from, string to, string task) =>
+        Error(span, "PE2022", $"The transition {from} -> {to} waits for task {task}, but state {from} does not hold it: a task's decision counts only while its own state is current.");
+
+    /// <summary>A clock guard or clock action on a clock this workflow never starts.</summary>
+    public static Diagnostic ClockNotStarted(TextSpan span, string workflow, string clock) =>
+        Error(span, "PE2023", $"Workflow {workflow} names clock {clock}, but never starts it: add `start clocks` in a workflow per record of the safety rule's domain, or name a clock it starts.");
+
+    /// <summary>A clock length in months, years or milliseconds, which a workflow clock cannot count exactly.</summary>
+    public static Diagnostic InexactClock(TextSpan span, string duration) =>
+        Error(span, "PE2024", $"A clock of {duration} cannot be counted exactly (months and years have no fixed length): state it in days, weeks, hours, minutes or seconds.");
+
+    /// <summary>Transitions without conditions that lead round in a circle: an instance would never stop moving.</summary>
+    public static Diagnostic AutomaticLoop(TextSpan span, string workflow, string cycle) =>
+        Error(span, "PE2025", $"Workflow {workflow} loops without waiting: {cycle} have no conditions, so an instance would move round them forever. Give one of them a condition.");
+
     // ----- PE9xxx: runtime -----
 
     /// <summary>A rule took more evaluation steps than allowed.</summary>
@@ -372,4 +388,32 @@ public static class DiagnosticCatalog
     /// <summary>A rule divided by zero (CQL gives null, which a data check must not mistake for missing data).</summary>
     public static Diagnostic DivisionByZero(TextSpan span, string rule, string where) =>
         Error(span, "PE9006", $"Rule {rule} divided by zero ({where}). Exclude zero divisors, for example in the check's where condition.");
+
+    /// <summary>An instance moved more often than allowed after one stimulus and was stopped (faulted).</summary>
+    public static Diagnostic WorkflowLoopFault(TextSpan span, string workflow, int limit, string state) =>
+        Error(span, "PE9007", $"Workflow {workflow} made more than {limit:N0} transitions after one stimulus and was stopped in state {state}: its transitions loop without waiting.");
+
+    /// <summary>A workflow definition's clock continues a clock the definition does not have.</summary>
+    public static Diagnostic ClockFollowsUnknownClock(TextSpan span, string workflow, string clock, string follows) =>
+        Error(span, "PE9008", $"Workflow {workflow}: clock {clock} continues clock {follows}, which the definition does not have.");
+
+    /// <summary>A workflow definition or instance names a time zone the tz database does not know.</summary>
+    public static Diagnostic UnknownTimeZone(TextSpan span, string workflow, string zone) =>
+        Error(span, "PE9009", $"Workflow {workflow} counts calendar days in time zone \"{zone}\", which the tz database does not know; use an IANA name such as Europe/Berlin.");
+
+    /// <summary>A timer whose step failed was set aside so it does not block the others.</summary>
+    public static Diagnostic TimerFailed(TextSpan span, string purpose, string instance, string message) =>
+        Error(span, "PE9010", $"The {purpose} timer of instance {instance} failed and was set aside for a person to look at: {message.TrimEnd('.')}.");
+
+    /// <summary>A migration plan names a definition version that is not stored.</summary>
+    public static Diagnostic MigrationUnknownDefinition(TextSpan span, string definition) =>
+        Error(span, "PE9011", $"There is no stored workflow definition {definition}.");
+
+    /// <summary>A migration plan moves instances between two different workflows.</summary>
+    public static Diagnostic MigrationOtherWorkflow(TextSpan span, string from, string to) =>
+        Error(span, "PE9012", $"Instances of workflow {from} cannot migrate to workflow {to}; a migration moves instances between versions of one workflow.");
+
+    /// <summary>A running instance's state has no counterpart in the migration's target version.</summary>
+    public static Diagnostic MigrationStateUnmapped(TextSpan span, string instance, string state, string target) =>
+        Error(span, "PE9013", $"Instance {instance} is in state {state}, which {target} does not have: add it to the plan's state map.");
 }

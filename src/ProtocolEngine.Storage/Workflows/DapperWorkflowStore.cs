@@ -2,10 +2,12 @@ using System.Data.Common;
 using Dapper;
 using NodaTime;
 using ProtocolEngine.Language.Text;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Storage.Schema;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Persistence;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
 namespace ProtocolEngine.Storage.Workflows;
 
@@ -160,14 +162,14 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<TaskRecord>> ListTasksAsync(string? instanceId = null, string? status = null, int limit = 10_000, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TaskRecord>> ListTasksAsync(string? instanceId = null, TaskStatus? status = null, int limit = 10_000, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
         var where = new List<string>();
         if (instanceId is not null) where.Add("instance_id = @instanceId");
         if (status is not null) where.Add("status = @status");
         var sql = "SELECT * FROM wf_tasks" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at, id";
-        return (await conn.QueryAsync<TaskRow>(sql, new { instanceId, status })).Take(limit).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<TaskRow>(sql, new { instanceId, status = status is { } s ? StoredText.Of(s) : null })).Take(limit).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />

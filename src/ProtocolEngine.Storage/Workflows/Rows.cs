@@ -104,19 +104,19 @@ internal sealed class TaskRow
 
     public TaskRecord ToRecord() => new()
     {
-        Id = Id, InstanceId = InstanceId, Name = Name, Kind = Kind, Title = Title, State = State,
+        Id = Id, InstanceId = InstanceId, Name = Name, Kind = StoredText.TaskKind(Kind), Title = Title, State = State,
         CandidateRoles = JsonSerializer.Deserialize<List<string>>(CandidateRoles) ?? [], CandidateUsers = JsonSerializer.Deserialize<List<string>>(CandidateUsers) ?? [],
-        Assignee = Assignee, Status = Status, Decision = Decision, Reason = Reason, DueAt = DueAt is { } d ? Rows.At(d) : null,
-        SignatureMeaning = SignatureMeaning, RowVersion = RowVersion, CreatedAt = Rows.At(CreatedAt),
+        Assignee = Assignee, Status = StoredText.TaskStatus(Status), Decision = Decision, Reason = Reason, DueAt = DueAt is { } d ? Rows.At(d) : null,
+        SignatureMeaning = StoredText.SignatureMeaning(SignatureMeaning), RowVersion = RowVersion, CreatedAt = Rows.At(CreatedAt),
         CompletedAt = CompletedAt is { } c ? Rows.At(c) : null, CompletedBy = CompletedBy,
     };
 
     public static object Params(TaskRecord t, long expected = 0) => new
     {
-        id = t.Id, instance_id = t.InstanceId, name = t.Name, kind = t.Kind, title = t.Title, state = t.State,
+        id = t.Id, instance_id = t.InstanceId, name = t.Name, kind = StoredText.Of(t.Kind), title = t.Title, state = t.State,
         candidate_roles = JsonSerializer.Serialize(t.CandidateRoles), candidate_users = JsonSerializer.Serialize(t.CandidateUsers),
-        assignee = t.Assignee, status = t.Status, decision = t.Decision, reason = t.Reason, due_at = t.DueAt is { } d ? Rows.Ms(d) : (long?)null,
-        signature_meaning = t.SignatureMeaning, row_version = t.RowVersion, created_at = Rows.Ms(t.CreatedAt),
+        assignee = t.Assignee, status = StoredText.Of(t.Status), decision = t.Decision, reason = t.Reason, due_at = t.DueAt is { } d ? Rows.Ms(d) : (long?)null,
+        signature_meaning = t.SignatureMeaning is { } m ? StoredText.Of(m) : null, row_version = t.RowVersion, created_at = Rows.Ms(t.CreatedAt),
         completed_at = t.CompletedAt is { } c ? Rows.Ms(c) : (long?)null, completed_by = t.CompletedBy, expected,
     };
 }
@@ -148,7 +148,7 @@ internal sealed class OutboxRow
     public string Payload { get; set; } = "";
     public long CreatedAt { get; set; }
 
-    public OutboxMessage ToRecord() => new(Id, InstanceId, Kind, DedupeKey, Recipient, Payload, Rows.At(CreatedAt));
+    public OutboxMessage ToRecord() => new(Id, InstanceId, Kind, DedupeKey, StoredText.Recipients(Recipient), Payload, Rows.At(CreatedAt));
 }
 
 internal sealed class SignatureRow

@@ -1,14 +1,19 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ProtocolEngine.Language.Text;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Definitions;
 
-/// <summary>Reads and writes definitions as JSON (the stored body and the <c>.workflow.json</c> file format) and hashes their canonical form.</summary>
+/// <summary>
+/// Reads and writes the workflow IR as JSON (the stored body of a definition version and the <c>.workflow.json</c> file
+/// format) and hashes its canonical form. JSON is only the IR's serialisation: definitions are lowered by the compiler.
+/// </summary>
 public static class DefinitionSerializer
 {
-    /// <summary>The options used for every definition body: camelCase, no indentation, nulls omitted, declaration order.</summary>
+    /// <summary>The options used for every definition body: camelCase, no indentation, nulls omitted, declaration order, enums by name.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -18,18 +23,26 @@ public static class DefinitionSerializer
         RespectNullableAnnotations = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // Guard outcomes are the language's own enums (criteria met, task approved); they are written by name like the rest.
+        Converters = { new JsonStringEnumConverter() },
     };
 
     /// <summary>The canonical JSON: properties in declaration order, no whitespace, nulls omitted.</summary>
     public static string ToJson(WorkflowDefinition definition) => JsonSerializer.Serialize(definition, Options);
 
-    /// <summary>Reads a definition; throws <see cref="FormatException"/> naming the path and position when the JSON is not a valid definition.</summary>
+    /// <summary>
+    /// Reads a definition; throws <see cref="FormatException"/> naming the path and position when the JSON is not a valid
+    /// definition. Bodies stored before a state could hold several tasks (<c>"task": {...}</c>) are read as a state
+    /// holding that one task (<c>"tasks": [{...}]</c>).
+    /// </summary>
     public static WorkflowDefinition FromJson(string json, string source = "definition")
     {
         try
         {
-            return JsonSerializer.Deserialize<WorkflowDefinition>(json, Options)
-                ?? throw new FormatException($"{source}: expected a workflow definition object, found null.");
+            // Read straight from the text when the shape is current, so errors name their line.
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var definition = node is not null && Upgrade(node) ? node.Deserialize<WorkflowDefinition>(Options) : JsonSerializer.Deserialize<WorkflowDefinition>(json, Options);
+            return definition ?? throw new FormatException($"{source}: expected a workflow definition object, found null.");
         }
         catch (JsonException ex)
         {
@@ -61,4 +74,19 @@ public static class DefinitionSerializer
 
     /// <summary>SHA-256 (lower-case hex) of the canonical JSON.</summary>
     public static string ContentHash(WorkflowDefinition definition) => Sha256Hex.Of(ToJson(definition));
+
+    // The one change of shape so far: a state's single "task" became the list "tasks". True when anything changed.
+    private static bool Upgrade(JsonNode definition)
+    {
+        bool changed = false;
+        if (definition is JsonObject { } root && root["states"] is JsonArray states)
+            foreach (var state in states.OfType<JsonObject>())
+                if (state["task"] is { } task && !state.ContainsKey("tasks"))
+                {
+                    state.Remove("task");
+                    state["tasks"] = new JsonArray(task);
+                    changed = true;
+                }
+        return changed;
+    }
 }

@@ -1,4 +1,5 @@
-using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Execution;
 

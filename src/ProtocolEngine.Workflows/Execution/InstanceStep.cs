@@ -1,6 +1,9 @@
 using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Persistence;
@@ -96,7 +99,7 @@ internal sealed class InstanceStep
         // The rules' proposal that opened this instance (a lab graded 3, a serious AE), with the hashes of the rules that made it.
         if (startCondition is { } sc)
             await JournalAsync("start-condition", null, sc.Result.Value is null ? "unknown" : sc.Result.Value.Value ? "true" : "false",
-                Hashes([sc.Guard.RuleHash, .. sc.Result.RuleHashes]), sc.Guard.Text);
+                Hashes([.. sc.Result.RuleHashes.Prepend(sc.Guard.RuleHash).Distinct(StringComparer.Ordinal)]), sc.Guard.Text);
         // Stateless does not enter the initial state on construction; enter it as any other state.
         await EnterStateAsync(_def.GetState(_inst.State));
         await AdvanceAsync();
@@ -125,7 +128,7 @@ internal sealed class InstanceStep
                 if (_data.Clocks.TryGetValue(payload["clock"], out var rc) && rc.Status == "running")
                 {
                     await JournalAsync("clock-reminder", null, rc.Name, null, $"due {Iso(rc.DueAt)}");
-                    await OutboxAsync("reminder", rc.Party ?? "Sponsor", new { clock = rc.Name, dueAt = Iso(rc.DueAt), remaining = payload.GetValueOrDefault("before") });
+                    await OutboxAsync("reminder", [Recipient.Role(rc.Party ?? "Sponsor")], new { clock = rc.Name, dueAt = Iso(rc.DueAt), remaining = payload.GetValueOrDefault("before") });
                 }
                 break;
             case "clock-deadline":
@@ -155,7 +158,7 @@ internal sealed class InstanceStep
         if (task.Status == TaskStatus.Claimed && task.Assignee == actor.UserId && expectedVersion is null)
             return Result(true, $"Task {task.Name} is already claimed by {actor.UserId}.", task);
         if (task.Status != TaskStatus.Open)
-            return Result(false, task.Status == TaskStatus.Claimed ? $"Task {task.Name} was already claimed by {task.Assignee}." : $"Task {task.Name} is {task.Status}.", task);
+            return Result(false, task.Status == TaskStatus.Claimed ? $"Task {task.Name} was already claimed by {task.Assignee}." : $"Task {task.Name} is {StoredText.Of(task.Status)}.", task);
         if (expectedVersion is { } ev && ev != task.RowVersion)
             return Result(false, $"Task {task.Name} changed since you saw it (version {ev}, now {task.RowVersion}); reload it.", task);
         if (!IsCandidate(task, actor))
@@ -166,14 +169,14 @@ internal sealed class InstanceStep
         task.RowVersion = version + 1;
         if (!await _tx.UpdateTaskAsync(task, version))
             return Result(false, $"Task {task.Name} was claimed by someone else first.", task);
-        await JournalAsync("task-claimed", TaskStatus.Open, actor.UserId, null, task.Id, actor.UserId);
+        await JournalAsync("task-claimed", StoredText.Of(TaskStatus.Open), actor.UserId, null, task.Id, actor.UserId);
         return Result(true, $"Task {task.Name} claimed by {actor.UserId}.", task);
     }
 
     public async Task<CommandResult> ReassignAsync(TaskRecord task, WorkflowActor actor, string toUser, string reason)
     {
         if (task.Status is not (TaskStatus.Open or TaskStatus.Claimed))
-            return Result(false, $"Task {task.Name} is {task.Status}; only open or claimed tasks can be reassigned.", task);
+            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}; only open or claimed tasks can be reassigned.", task);
         if (!IsCandidate(task, actor) && task.Assignee != actor.UserId)
             return Result(false, $"{actor.UserId} may not reassign task {task.Name}.", task);
         if (string.IsNullOrWhiteSpace(reason)) return Result(false, "A reason is required to reassign a task.", task);
@@ -185,7 +188,7 @@ internal sealed class InstanceStep
         task.RowVersion = version + 1;
         if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
         await JournalAsync("task-reassigned", old, toUser, null, Json.Write(new { task = task.Id, reason }), actor.UserId);
-        await OutboxAsync("notification", toUser, new { task = task.Id, name = task.Name, message = $"Task {task.Title ?? task.Name} was reassigned to you: {reason}" });
+        await OutboxAsync("notification", [Recipient.User(toUser)], new { task = task.Id, name = task.Name, message = $"Task {task.Title ?? task.Name} was reassigned to you: {reason}" });
         return Result(true, $"Task {task.Name} reassigned from {old ?? "nobody"} to {toUser}.", task);
     }
 
@@ -193,14 +196,14 @@ internal sealed class InstanceStep
     {
         var actor = req.Actor;
         if (task.Status is not (TaskStatus.Open or TaskStatus.Claimed))
-            return Result(false, $"Task {task.Name} is {task.Status}.", task);
+            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}.", task);
         if (req.ExpectedVersion is { } ev && ev != task.RowVersion)
             return Result(false, $"Task {task.Name} changed since you saw it (version {ev}, now {task.RowVersion}); reload it.", task);
         if (task.Status == TaskStatus.Claimed && task.Assignee != actor.UserId)
             return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can complete it.", task);
         if (task.Status == TaskStatus.Open && !IsCandidate(task, actor))
             return Result(false, $"{actor.UserId} is not a candidate for task {task.Name}.", task);
-        var taskDef = _def.States.FirstOrDefault(s => s.Name == task.State)?.Task;
+        var taskDef = _def.States.FirstOrDefault(s => s.Name == task.State)?.FindTask(task.Name);
         var allowed = taskDef?.AllowedDecisions() ?? ["completed"];
         if (!allowed.Contains(req.Decision, StringComparer.Ordinal))
             return Result(false, $"\"{req.Decision}\" is not a decision of task {task.Name}; expected one of: {string.Join(", ", allowed)}.", task);
@@ -208,8 +211,9 @@ internal sealed class InstanceStep
             return Result(false, $"A reason is required to complete task {task.Name}.", task);
 
         SignatureRecord? signature = null;
-        if (task.SignatureMeaning is { } meaning)
+        if (task.SignatureMeaning is { } required)
         {
+            var meaning = StoredText.Of(required);
             if (req.Signature is null)
                 return Result(false, $"Task {task.Name} requires an electronic signature meaning \"{meaning}\".", task);
             if (!string.Equals(req.Signature.Meaning, meaning, StringComparison.OrdinalIgnoreCase))
@@ -235,7 +239,7 @@ internal sealed class InstanceStep
         task.RowVersion = version + 1;
         if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
         await _tx.CancelTaskWaitsAsync(task.Id, _now);
-        await JournalAsync("task-completed", oldStatus, req.Decision, null, Json.Write(new { task = task.Id, name = task.Name, reason = req.Reason }), actor.UserId);
+        await JournalAsync("task-completed", StoredText.Of(oldStatus), req.Decision, null, Json.Write(new { task = task.Id, name = task.Name, reason = req.Reason }), actor.UserId);
         if (signature is not null)
         {
             await _tx.InsertSignatureAsync(signature);
@@ -291,13 +295,13 @@ internal sealed class InstanceStep
         // Timers and event waits of the old version are re-armed from the new version, anchored at the original
         // state entry so deadlines do not restart; an open task of the same name carries on.
         await _tx.CancelStateWaitsAsync(_inst.Id, oldState, _now);
-        bool keepTask = false;
+        var kept = new HashSet<string>(StringComparer.Ordinal);
         foreach (var task in await _tx.OpenTasksAsync(_inst.Id, oldState))
         {
-            if (newState == oldState && state.Task?.Name == task.Name) { keepTask = true; continue; }
+            if (newState == oldState && state.FindTask(task.Name) is not null) { kept.Add(task.Name); continue; }
             await CancelTaskAsync(task);
         }
-        await ArmStateAsync(state, _inst.StateEnteredAt, createTask: !keepTask);
+        await ArmStateAsync(state, _inst.StateEnteredAt, createTask: t => !kept.Contains(t.Name));
         if (state.IsFinal) _inst.Status = InstanceStatus.Completed;
         await AdvanceAsync();
         await SaveAsync();
@@ -321,7 +325,7 @@ internal sealed class InstanceStep
             if (fired < 0) return;
             if (++_transitions > _engine.Options.MaxTransitionsPerStimulus)
             {
-                await FaultAsync($"More than {_engine.Options.MaxTransitionsPerStimulus} transitions from one stimulus: the workflow loops without waiting (last state {_inst.State}).");
+                await FaultAsync(DiagnosticCatalog.WorkflowLoopFault(default, _def.Name, _engine.Options.MaxTransitionsPerStimulus, _inst.State));
                 return;
             }
             await _machine.FireAsync(fired);
@@ -370,9 +374,9 @@ internal sealed class InstanceStep
                 bool done = _data.TaskOutcomes.TryGetValue(t.Task, out var d);
                 bool holds = done && t.Outcome switch
                 {
-                    TaskOutcomeKind.Completed => true,
-                    TaskOutcomeKind.Approved => d == "approved",
-                    TaskOutcomeKind.Rejected => d == "rejected",
+                    TaskOutcome.Completed => true,
+                    TaskOutcome.Approved => d == "approved",
+                    TaskOutcome.Rejected => d == "rejected",
                     _ => d == t.Decision,
                 };
                 if (done) notes.Add($"{t.Task}: {d}");
@@ -422,7 +426,7 @@ internal sealed class InstanceStep
         _data.TaskOutcomes.Clear();
         _inst.StateEnteredAt = _now;
         foreach (var a in state.EntryActions ?? []) await RunActionAsync(a);
-        await ArmStateAsync(state, _now, createTask: true);
+        await ArmStateAsync(state, _now, createTask: _ => true);
         if (state.IsFinal)
         {
             _inst.Status = InstanceStatus.Completed;
@@ -433,9 +437,9 @@ internal sealed class InstanceStep
     private async Task ExitStateAsync(StateDefinition state)
     {
         // Only states that armed something have something to cancel (a round trip saved on every other exit).
-        if (state.Deadline is not null || state.Task is not null || ArmsEventWaits(state))
+        if (state.Deadline is not null || state.HasTasks || ArmsEventWaits(state))
             await _tx.CancelStateWaitsAsync(_inst.Id, state.Name, _now);
-        if (state.Task is not null)
+        if (state.HasTasks)
             foreach (var task in await _tx.OpenTasksAsync(_inst.Id, state.Name)) await CancelTaskAsync(task);
     }
 
@@ -456,14 +460,16 @@ internal sealed class InstanceStep
         task.RowVersion = version + 1;
         if (!await _tx.UpdateTaskAsync(task, version)) throw new ConcurrencyException($"Task {task.Id} changed during the step.");
         await _tx.CancelTaskWaitsAsync(task.Id, _now);
-        await JournalAsync("task-cancelled", old, TaskStatus.Cancelled, null, task.Id);
+        await JournalAsync("task-cancelled", StoredText.Of(old), StoredText.Of(TaskStatus.Cancelled), null, task.Id);
     }
 
-    private async Task ArmStateAsync(StateDefinition state, Instant anchor, bool createTask)
+    private async Task ArmStateAsync(StateDefinition state, Instant anchor, Func<TaskDefinition, bool> createTask)
     {
         if (state.Deadline is { } d)
             await TimerAsync("deadline", d.After.After(anchor, Zone), state.Name, null, new Dictionary<string, string> { ["target"] = d.Target, ["reason"] = d.Reason ?? "" });
-        if (state.Task is { } td && createTask) await CreateTaskAsync(state, td, anchor);
+        // Every task of the state opens on entry; each is decided on its own.
+        foreach (var td in state.Tasks ?? [])
+            if (createTask(td)) await CreateTaskAsync(state, td, anchor);
         bool waitsForData = false;
         var events = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var t in _def.Transitions)
@@ -495,20 +501,20 @@ internal sealed class InstanceStep
             Id = NewId(),
             InstanceId = _inst.Id,
             Name = td.Name,
-            Kind = td.Kind == TaskKind.Gate ? "gate" : "task",
+            Kind = td.Kind,
             Title = td.Title,
             State = state.Name,
             CandidateRoles = [.. td.CandidateRoles],
             Status = TaskStatus.Open,
             DueAt = td.Due?.After(anchor, Zone),
-            SignatureMeaning = td.Signature?.ToString().ToLowerInvariant(),
+            SignatureMeaning = td.Signature,
             RowVersion = 1,
             CreatedAt = _now,
         };
         await _tx.InsertTaskAsync(task);
-        await JournalAsync(task.Kind + "-created", null, task.Name, null,
-            Json.Write(new { task = task.Id, roles = task.CandidateRoles, dueAt = task.DueAt is { } due ? Iso(due) : null, signature = task.SignatureMeaning }));
-        await OutboxAsync("task-assigned", string.Join(",", task.CandidateRoles), new { task = task.Id, name = task.Name, title = task.Title, dueAt = task.DueAt is { } due2 ? Iso(due2) : null });
+        await JournalAsync(StoredText.Of(task.Kind) + "-created", null, task.Name, null,
+            Json.Write(new { task = task.Id, roles = task.CandidateRoles, dueAt = task.DueAt is { } due ? Iso(due) : null, signature = task.SignatureMeaning is { } m ? StoredText.Of(m) : null }));
+        await OutboxAsync("task-assigned", [.. task.CandidateRoles.Select(Recipient.Role)], new { task = task.Id, name = task.Name, title = task.Title, dueAt = task.DueAt is { } due2 ? Iso(due2) : null });
         if (task.DueAt is { } dueAt) await TimerAsync("task-due", dueAt, state.Name, task.Id, []);
         var reminders = td.Reminders ?? [];
         for (int i = 0; i < reminders.Count; i++)
@@ -532,7 +538,8 @@ internal sealed class InstanceStep
     {
         var task = wait.TaskId is null ? null : await _tx.GetTaskAsync(wait.TaskId);
         if (task is null || task.Status is not (TaskStatus.Open or TaskStatus.Claimed)) return;
-        string to = task.Assignee ?? string.Join(",", task.CandidateRoles.Concat(task.CandidateUsers));
+        IReadOnlyList<Recipient> to = task.Assignee is { } assignee ? [Recipient.User(assignee)]
+            : [.. task.CandidateRoles.Select(Recipient.Role), .. task.CandidateUsers.Select(Recipient.User)];
         switch (wait.Purpose)
         {
             case "task-due":
@@ -544,7 +551,7 @@ internal sealed class InstanceStep
                 int n = int.Parse(payload.GetValueOrDefault("n", "1"), CultureInfo.InvariantCulture);
                 await JournalAsync("task-reminder", null, task.Name, null, Json.Write(new { task = task.Id, n }));
                 await OutboxAsync("reminder", to, new { task = task.Id, name = task.Name, n });
-                var def = _def.States.FirstOrDefault(s => s.Name == task.State)?.Task?.Reminders;
+                var def = _def.States.FirstOrDefault(s => s.Name == task.State)?.FindTask(task.Name)?.Reminders;
                 int index = int.Parse(payload.GetValueOrDefault("index", "0"), CultureInfo.InvariantCulture);
                 if (def is not null && index < def.Count && def[index].Every is { } every && n < _engine.Options.MaxReminderRepeats)
                 {
@@ -567,7 +574,7 @@ internal sealed class InstanceStep
                     if (!await _tx.UpdateTaskAsync(task, version)) throw new ConcurrencyException($"Task {task.Id} changed during the step.");
                 }
                 await JournalAsync("task-escalated", oldRoles, string.Join(",", task.CandidateRoles), null, Json.Write(new { task = task.Id, to = role, rung = payload.GetValueOrDefault("rung") }));
-                await OutboxAsync("escalation", role, new { task = task.Id, name = task.Name, assignee = task.Assignee, rung = payload.GetValueOrDefault("rung") });
+                await OutboxAsync("escalation", [Recipient.Role(role)], new { task = task.Id, name = task.Name, assignee = task.Assignee, rung = payload.GetValueOrDefault("rung") });
                 break;
             }
         }
@@ -595,12 +602,12 @@ internal sealed class InstanceStep
                 _data.Arm = r.Arm;
                 _data.Values["arm"] = r.Arm;
                 await JournalAsync("randomized", old, r.Arm, Hashes(r.RuleHashes), r.Method);
-                await OutboxAsync("randomized", "Pharmacy", new { subject = _inst.SubjectId, arm = r.Arm, method = r.Method });
+                await OutboxAsync("randomized", [Recipient.System("Pharmacy")], new { subject = _inst.SubjectId, arm = r.Arm, method = r.Method });
                 break;
             }
             case NotifyAction n:
-                await JournalAsync("notified", null, n.Recipient, null, n.Message);
-                await OutboxAsync("notification", n.Recipient, new { subject = _inst.SubjectId, message = n.Message, state = _inst.State });
+                await JournalAsync("notified", null, n.Recipient.ToString(), null, n.Message);
+                await OutboxAsync("notification", [n.Recipient], new { subject = _inst.SubjectId, message = n.Message, state = _inst.State });
                 break;
             case StartClocksAction:
                 await StartClocksAsync();
@@ -616,7 +623,7 @@ internal sealed class InstanceStep
                 break;
             case EmitAction e:
                 await JournalAsync("emitted", null, e.Event, null, null);
-                await OutboxAsync("event", e.Event, new { name = e.Event, key = _inst.CorrelationKey, subject = _inst.SubjectId });
+                await OutboxAsync("event", [Recipient.Event(e.Event)], new { name = e.Event, key = _inst.CorrelationKey, subject = _inst.SubjectId });
                 break;
         }
     }
@@ -681,7 +688,7 @@ internal sealed class InstanceStep
     {
         c.Status = "missed";
         await JournalAsync("clock-missed", "running", "missed", null, Json.Write(new { clock = c.Name, party = c.Party, dueAt = Iso(c.DueAt) }));
-        await OutboxAsync("incident", _engine.Options.IncidentRecipient,
+        await OutboxAsync("incident", [Recipient.Role(_engine.Options.IncidentRecipient)],
             new { subject = _inst.SubjectId, clock = c.Name, party = c.Party, dueAt = Iso(c.DueAt), message = $"Regulatory deadline missed: {c.Name} ({c.Within})" });
         await RecordDeviationAsync($"Missed regulatory deadline {c.Name} ({c.Within}{(c.Party is null ? "" : " to " + c.Party)}), due {Iso(c.DueAt)}");
     }
@@ -690,14 +697,15 @@ internal sealed class InstanceStep
     {
         _data.Deviations.Add(text);
         await JournalAsync("deviation-recorded", null, text, null, null);
-        await OutboxAsync("deviation", "DataManager", new { subject = _inst.SubjectId, text });
+        await OutboxAsync("deviation", [Recipient.Role("DataManager")], new { subject = _inst.SubjectId, text });
     }
 
-    private async Task FaultAsync(string message)
+    private async Task FaultAsync(Diagnostic problem)
     {
         _inst.Status = InstanceStatus.Faulted;
+        var message = problem.Code + ": " + problem.Message;
         await JournalAsync("faulted", InstanceStatus.Running, InstanceStatus.Faulted, null, message);
-        await OutboxAsync("incident", _engine.Options.IncidentRecipient, new { instance = _inst.Id, message });
+        await OutboxAsync("incident", [Recipient.Role(_engine.Options.IncidentRecipient)], new { instance = _inst.Id, code = problem.Code, message });
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -729,8 +737,8 @@ internal sealed class InstanceStep
         _outboxIndex = 0;
     }
 
-    private Task OutboxAsync(string kind, string? recipient, object payload) =>
-        _tx.InsertOutboxAsync(new OutboxMessage(NewId(), _inst.Id, kind, $"{_inst.Id}:{_inst.JournalSeq}:{++_outboxIndex}", recipient, Json.Write(payload), _now));
+    private Task OutboxAsync(string kind, IReadOnlyList<Recipient> recipients, object payload) =>
+        _tx.InsertOutboxAsync(new OutboxMessage(NewId(), _inst.Id, kind, $"{_inst.Id}:{_inst.JournalSeq}:{++_outboxIndex}", recipients, Json.Write(payload), _now));
 
     private Task TimerAsync(string purpose, Instant due, string? state, string? owner, Dictionary<string, string> payload) =>
         _tx.InsertWaitAsync(new WaitRecord(NewId(), _inst.Id, WaitKind.Timer, purpose, due, null, null, owner, state, Json.Write(payload), WaitStatus.Pending, _now));

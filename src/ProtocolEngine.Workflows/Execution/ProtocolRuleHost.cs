@@ -5,10 +5,9 @@ using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
-using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Workflows.Randomization;
 using NodaTime;
-using CriteriaOutcome = ProtocolEngine.Workflows.Definitions.CriteriaOutcome;
 
 namespace ProtocolEngine.Workflows.Execution;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using NodaTime;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Persistence;
 using ProtocolEngine.Workflows.Signatures;
@@ -47,7 +49,10 @@ public sealed class WorkflowEngine
     // Definitions
     // ---------------------------------------------------------------------------------------------
 
-    /// <summary>Saves a definition as a draft version; throws <see cref="WorkflowDefinitionException"/> when it is not valid.</summary>
+    /// <summary>
+    /// Saves a definition as a draft version; throws <see cref="WorkflowDefinitionException"/> with the problems' diagnostics
+    /// when it is not valid (definitions the compiler lowered are valid whenever the protocol has no errors).
+    /// </summary>
     public Task<DefinitionRecord> SaveDraftAsync(WorkflowDefinition definition, CancellationToken ct = default)
     {
         ThrowIfInvalid(definition);
@@ -70,7 +75,7 @@ public sealed class WorkflowEngine
 
     private static void ThrowIfInvalid(WorkflowDefinition definition)
     {
-        var problems = definition.Validate();
+        var problems = definition.Validate().Where(d => d.IsError).ToList();
         if (problems.Count > 0) throw new WorkflowDefinitionException(definition.Name, problems);
     }
 
@@ -269,8 +274,9 @@ public sealed class WorkflowEngine
     {
         await using var tx = await Store.BeginAsync(ct);
         await tx.CloseWaitAsync(wait.Id, "failed", now);
-        await tx.InsertOutboxAsync(new OutboxMessage(InstanceStep.NewId(), wait.InstanceId, "incident", $"failed-wait:{wait.Id}", Options.IncidentRecipient,
-            Json.Write(new { wait = wait.Id, purpose = wait.Purpose, error = ex.Message }), now));
+        var problem = DiagnosticCatalog.TimerFailed(default, wait.Purpose, wait.InstanceId, ex.Message);
+        await tx.InsertOutboxAsync(new OutboxMessage(InstanceStep.NewId(), wait.InstanceId, "incident", $"failed-wait:{wait.Id}", [Recipient.Role(Options.IncidentRecipient)],
+            Json.Write(new { wait = wait.Id, purpose = wait.Purpose, code = problem.Code, error = problem.Message }), now));
         await tx.CommitAsync(ct);
     }
 
@@ -300,22 +306,22 @@ public sealed class WorkflowEngine
     {
         var target = await Store.GetDefinitionAsync(plan.ToDefinitionId, ct);
         var source = await Store.GetDefinitionAsync(plan.FromDefinitionId, ct);
-        var problems = new List<string>();
-        if (source is null) problems.Add($"No definition {plan.FromDefinitionId}.");
-        if (target is null) problems.Add($"No definition {plan.ToDefinitionId}.");
-        if (source is not null && target is not null && source.Name != target.Name) problems.Add($"Cannot migrate {source.Name} instances to workflow {target.Name}.");
+        var problems = new List<Diagnostic>();
+        if (source is null) problems.Add(DiagnosticCatalog.MigrationUnknownDefinition(default, plan.FromDefinitionId));
+        if (target is null) problems.Add(DiagnosticCatalog.MigrationUnknownDefinition(default, plan.ToDefinitionId));
+        if (source is not null && target is not null && source.Name != target.Name) problems.Add(DiagnosticCatalog.MigrationOtherWorkflow(default, source.Name, target.Name));
         var moves = new List<Migration.MigrationMove>();
         if (problems.Count > 0 || target is null) return new Migration.MigrationPreview(moves, problems);
         foreach (var inst in await Store.ListInstancesAsync(target.Name, ct))
         {
             if (inst.DefinitionId != plan.FromDefinitionId || inst.Status != InstanceStatus.Running) continue;
             var to = plan.StateMap.TryGetValue(inst.State, out var mapped) ? mapped : inst.State;
-            string? problem = target.Definition.States.Any(s => s.Name == to) ? null
-                : $"State {inst.State} has no counterpart in {target.Id}: add it to the state map.";
-            if (problem is not null) problems.Add($"Instance {inst.Id} ({inst.CorrelationKey}): {problem}");
+            var problem = target.Definition.States.Any(s => s.Name == to) ? null
+                : DiagnosticCatalog.MigrationStateUnmapped(default, $"{inst.Id} ({inst.CorrelationKey})", inst.State, target.Id);
+            if (problem is not null) problems.Add(problem);
             moves.Add(new Migration.MigrationMove(inst.Id, inst.CorrelationKey, inst.State, to, problem));
         }
-        return new Migration.MigrationPreview(moves, problems.Distinct().ToList());
+        return new Migration.MigrationPreview(moves, problems);
     }
 
     /// <summary>Applies a migration plan (all or nothing): each instance is re-pinned, journaled and re-armed from the new version.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
+using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Text;
-using ProtocolEngine.Workflows.Definitions;
 
 namespace ProtocolEngine.Workflows.Migration;
 
@@ -20,11 +20,11 @@ public sealed record MigrationPlan(string FromDefinitionId, string ToDefinitionI
 /// <param name="CorrelationKey">Its key (subject).</param>
 /// <param name="FromState">Its state now.</param>
 /// <param name="ToState">Its state in the new version.</param>
-/// <param name="Problem">Why it cannot move, if it cannot.</param>
-public sealed record MigrationMove(string InstanceId, string CorrelationKey, string FromState, string ToState, string? Problem);
+/// <param name="Problem">Why it cannot move, if it cannot (PE9013).</param>
+public sealed record MigrationMove(string InstanceId, string CorrelationKey, string FromState, string ToState, Diagnostic? Problem);
 
 /// <summary>What a plan moves (dry run) or moved (applied).</summary>
 /// <param name="Moves">The instances.</param>
-/// <param name="Problems">What stops the plan; nothing is applied while any remain.</param>
+/// <param name="Problems">What stops the plan, with their codes (PE9011-PE9013); nothing is applied while any remain.</param>
 /// <param name="Applied">True once applied.</param>
-public sealed record MigrationPreview(IReadOnlyList<MigrationMove> Moves, IReadOnlyList<string> Problems, bool Applied = false);
+public sealed record MigrationPreview(IReadOnlyList<MigrationMove> Moves, IReadOnlyList<Diagnostic> Problems, bool Applied = false);

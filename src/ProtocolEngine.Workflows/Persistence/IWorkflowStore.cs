@@ -1,6 +1,7 @@
 using NodaTime;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Journal;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Persistence;
 
@@ -44,7 +45,7 @@ public interface IWorkflowStore
     Task<IReadOnlyList<string>> ListInstanceIdsAsync(string? afterId, int limit, CancellationToken ct = default);
 
     /// <summary>Tasks of an instance, or all tasks with a status.</summary>
-    Task<IReadOnlyList<TaskRecord>> ListTasksAsync(string? instanceId = null, string? status = null, int limit = 10_000, CancellationToken ct = default);
+    Task<IReadOnlyList<TaskRecord>> ListTasksAsync(string? instanceId = null, TaskStatus? status = null, int limit = 10_000, CancellationToken ct = default);
 
     /// <summary>A task by id.</summary>
     Task<TaskRecord?> GetTaskAsync(string taskId, CancellationToken ct = default);

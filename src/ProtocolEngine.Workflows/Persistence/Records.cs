@@ -1,4 +1,5 @@
 using NodaTime;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 
 namespace ProtocolEngine.Workflows.Persistence;
@@ -97,17 +98,17 @@ public sealed record WaitRecord(
     string Id, string InstanceId, string Kind, string Purpose, Instant? DueAt, string? EventName, string? CorrelationKey,
     string? TaskId, string? State, string Payload, string Status, Instant CreatedAt);
 
-/// <summary>Status of a human task.</summary>
-public static class TaskStatus
+/// <summary>Status of a human task (stored as its lower-case name).</summary>
+public enum TaskStatus
 {
     /// <summary>Open: any candidate may claim it.</summary>
-    public const string Open = "open";
+    Open,
     /// <summary>Claimed by one person.</summary>
-    public const string Claimed = "claimed";
+    Claimed,
     /// <summary>Completed with a decision.</summary>
-    public const string Completed = "completed";
+    Completed,
     /// <summary>Cancelled because the instance left the state.</summary>
-    public const string Cancelled = "cancelled";
+    Cancelled,
 }
 
 /// <summary>A human task or gate row.</summary>
@@ -119,8 +120,8 @@ public sealed class TaskRecord
     public required string InstanceId { get; init; }
     /// <summary>The task name from the definition.</summary>
     public required string Name { get; init; }
-    /// <summary>"task" or "gate".</summary>
-    public required string Kind { get; init; }
+    /// <summary>Task or gate.</summary>
+    public required TaskKind Kind { get; init; }
     /// <summary>The human title.</summary>
     public string? Title { get; init; }
     /// <summary>The state that holds it.</summary>
@@ -131,8 +132,8 @@ public sealed class TaskRecord
     public List<string> CandidateUsers { get; set; } = [];
     /// <summary>Who holds it.</summary>
     public string? Assignee { get; set; }
-    /// <summary><see cref="TaskStatus"/>.</summary>
-    public required string Status { get; set; }
+    /// <summary>Open, claimed, completed or cancelled.</summary>
+    public required TaskStatus Status { get; set; }
     /// <summary>The decision recorded.</summary>
     public string? Decision { get; set; }
     /// <summary>The reason given with the decision.</summary>
@@ -140,7 +141,7 @@ public sealed class TaskRecord
     /// <summary>When it is due.</summary>
     public Instant? DueAt { get; init; }
     /// <summary>The signature meaning required, if any.</summary>
-    public string? SignatureMeaning { get; init; }
+    public SignatureMeaning? SignatureMeaning { get; init; }
     /// <summary>The optimistic concurrency version: claim and complete check it.</summary>
     public long RowVersion { get; set; }
     /// <summary>When it was created.</summary>
@@ -166,12 +167,12 @@ public sealed record SignatureRecord(string Id, string TaskId, string InstanceId
 /// <summary>A message for other systems, written in the same transaction as the step that produced it.</summary>
 /// <param name="Id">The message id.</param>
 /// <param name="InstanceId">The instance.</param>
-/// <param name="Kind">notification, reminder, escalation, incident, deviation, randomized, event, overdue.</param>
+/// <param name="Kind">notification, reminder, escalation, incident, deviation, randomized, event, overdue, task-assigned.</param>
 /// <param name="DedupeKey">Unique: instance, journal sequence and index, so a step cannot emit twice.</param>
-/// <param name="Recipient">The role, user or system addressed.</param>
+/// <param name="Recipients">The roles, users, systems or event subscribers addressed (stored as their text forms, comma-separated).</param>
 /// <param name="Payload">JSON.</param>
 /// <param name="CreatedAt">When it was written.</param>
-public sealed record OutboxMessage(string Id, string InstanceId, string Kind, string DedupeKey, string? Recipient, string Payload, Instant CreatedAt);
+public sealed record OutboxMessage(string Id, string InstanceId, string Kind, string DedupeKey, IReadOnlyList<Recipient> Recipients, string Payload, Instant CreatedAt);
 
 /// <summary>An idempotent command's stored answer.</summary>
 /// <param name="IdempotencyKey">The key the caller chose.</param>

@@ -2,6 +2,7 @@ using NodaTime;
 using NodaTime.Text;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Simulation;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Safety;
 

@@ -10,6 +10,7 @@ using ProtocolEngine.Workflows.Randomization;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Safety;
 
@@ -37,9 +38,8 @@ public static class SafetyReplay
     {
         assumptions.Validate();
         var zone = assumptions.Zone;
-        var mapped = ProtocolWorkflowMapper.Map(protocol, zone.Id);
-        if (mapped.Problems.Count > 0) throw new InvalidOperationException(string.Join(" ", mapped.Problems));
-        var definitions = mapped.Workflows.Where(w => string.Equals(w.Scope.Domain, domain, StringComparison.OrdinalIgnoreCase)).ToList();
+        var definitions = protocol.WorkflowDefinitions.Where(w => string.Equals(w.Scope.Domain, domain, StringComparison.OrdinalIgnoreCase))
+            .Select(w => w with { TimeZone = zone.Id }).ToList();
         if (definitions.Count == 0) throw new InvalidOperationException($"Protocol {protocol.Name} has no workflow per {domain} record to replay.");
 
         var (records, notReplayed, total) = ReadRecords(study, domain, assumptions);
@@ -49,7 +49,7 @@ public static class SafetyReplay
         var host = new ProtocolRuleHost(protocol, study, clock, randomizer);
         // Signing passwords of a replay are test data: fewer PBKDF2 rounds keep it fast.
         var signers = new Pbkdf2SignerDirectory(iterations: 1_000);
-        var roles = definitions.SelectMany(d => d.States).Select(s => s.Task).OfType<TaskDefinition>().SelectMany(t => t.CandidateRoles).Distinct(StringComparer.Ordinal).ToList();
+        var roles = definitions.SelectMany(d => d.States).SelectMany(s => s.Tasks ?? []).SelectMany(t => t.CandidateRoles).Distinct(StringComparer.Ordinal).ToList();
         foreach (var role in roles) signers.Register(UserOf(role), $"{role} (replay)", Password);
         var engine = new WorkflowEngine(store, host, clock, new WorkflowEngineOptions(), signers);
         foreach (var d in definitions) await engine.PublishAsync(d, ct);
@@ -166,14 +166,14 @@ public static class SafetyReplay
         var actor = new WorkflowActor(UserOf(role), [role]);
         var chosen = decision.Length > 0 ? decision : await FirstDecisionAsync(engine, current, ct);
         return await engine.CompleteTaskAsync(new CompleteTaskRequest(current.Id, actor, chosen, "Replay: done as the stated assumptions say",
-            current.SignatureMeaning is { } m ? new SignatureInput(m, Password) : null), ct);
+            current.SignatureMeaning is { } m ? new SignatureInput(StoredText.Of(m), Password) : null), ct);
     }
 
     private static async Task<string> FirstDecisionAsync(WorkflowEngine engine, TaskRecord task, CancellationToken ct)
     {
         var inst = await engine.Store.GetInstanceAsync(task.InstanceId, ct);
         var definition = inst is null ? null : (await engine.Store.GetDefinitionAsync(inst.DefinitionId, ct))?.Definition;
-        return definition?.States.FirstOrDefault(s => s.Name == task.State)?.Task?.AllowedDecisions().FirstOrDefault() ?? "completed";
+        return definition?.States.FirstOrDefault(s => s.Name == task.State)?.FindTask(task.Name)?.AllowedDecisions().FirstOrDefault() ?? "completed";
     }
 
     private static async Task RunTimersUntilAsync(WorkflowEngine engine, VirtualClock clock, Instant until, CancellationToken ct, bool inclusive = true)

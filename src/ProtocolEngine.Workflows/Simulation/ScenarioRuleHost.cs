@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using ProtocolEngine.Language.Compilation;
-using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Workflows.Execution;
 
 namespace ProtocolEngine.Workflows.Simulation;

@@ -6,6 +6,7 @@ using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Persistence;
 using ProtocolEngine.Workflows.Signatures;
 using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Simulation;
 
@@ -151,8 +152,8 @@ public static class ScenarioRunner
                     "claimTask" => await engine.ClaimTaskAsync(task.Id, actor, ct: ct),
                     "reassignTask" => await engine.ReassignTaskAsync(task.Id, actor, e.To ?? throw new FormatException("reassignTask needs to"), e.Reason ?? "", ct: ct),
                     _ => await engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, actor,
-                        e.Decision ?? (task.Kind == "gate" ? "approved" : "completed"), e.Reason ?? "",
-                        task.SignatureMeaning is { } m ? new SignatureInput(m, e.Password ?? user.Password) : null), ct),
+                        e.Decision ?? (task.Kind == TaskKind.Gate ? "approved" : "completed"), e.Reason ?? "",
+                        task.SignatureMeaning is { } m ? new SignatureInput(StoredText.Of(m), e.Password ?? user.Password) : null), ct),
                 };
                 return r.Accepted ? null : r.Message;
             }

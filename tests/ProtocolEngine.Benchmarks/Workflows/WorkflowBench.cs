@@ -8,6 +8,7 @@ using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Persistence;
 using ProtocolEngine.Workflows.Simulation;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Benchmarks.Workflows;
 

@@ -4,6 +4,7 @@ using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Persistence;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
 namespace ProtocolEngine.Workflows.Tests.Crash;
 
@@ -85,7 +86,7 @@ internal static class CrashInvariants
         var tasks = await store.ListTasksAsync(limit: int.MaxValue);
         Assert.Equal(count, tasks.Count);
         Assert.Equal(count, tasks.Select(t => t.InstanceId).Distinct().Count());
-        Assert.All(tasks, t => Assert.Equal("completed", t.Status));
+        Assert.All(tasks, t => Assert.Equal(TaskStatus.Completed, t.Status));
 
         var outbox = await store.ListOutboxAsync();
         Assert.Equal(outbox.Count, outbox.Select(m => m.DedupeKey).Distinct().Count());

@@ -1,10 +1,12 @@
 using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Language.Workflows;
+using ProtocolEngine.Language.Syntax;
 
 namespace ProtocolEngine.Workflows.Tests.Definitions;
 
 /// <summary>
 /// The example workflows of Scenarios/language-examples.protocol built by hand, construct by construct (each
-/// comment is the protocol line it comes from): what the mapper must produce from the compiled protocol. The language
+/// comment is the protocol line it comes from): what the compiler must lower the compiled protocol to. The language
 /// counts durations in days as calendar days (a deadline ends when its last day ends in the workflow's zone).
 /// </summary>
 public static class HandBuiltExamples
@@ -21,13 +23,13 @@ public static class HandBuiltExamples
             new StateDefinition("Prescreening", EntryActions: [new EvaluateCriteriaAction("prescreen")]),
             // state ConsentPending task ObtainConsent "Obtain signed informed consent" for Investigator
             //   due 14 days remind after 7 days escalate to SiteManager requires signature meaning "authorship"
-            new StateDefinition("ConsentPending", Task: new TaskDefinition("ObtainConsent", "Obtain signed informed consent", TaskKind.Task, ["Investigator"],
+            new StateDefinition("ConsentPending", Tasks: [new TaskDefinition("ObtainConsent", "Obtain signed informed consent", TaskKind.Task, ["Investigator"],
                 Due: D("14 calendar days"), Reminders: [new ReminderDefinition(D("7 calendar days"))], Escalations: [new EscalationDefinition("SiteManager")],
-                Signature: SignatureMeaning.Authorship)),
+                Signature: SignatureMeaning.Authorship)]),
             // state Screening deadline 28 days -> ScreenFailed reason "Screening window expired"
             new StateDefinition("Screening", Deadline: new DeadlineDefinition(D("28 calendar days"), "ScreenFailed", "Screening window expired")),
             // state Review gate InvestigatorApproval for Investigator requires signature meaning "approval"
-            new StateDefinition("Review", Task: new TaskDefinition("InvestigatorApproval", null, TaskKind.Gate, ["Investigator"], Signature: SignatureMeaning.Approval)),
+            new StateDefinition("Review", Tasks: [new TaskDefinition("InvestigatorApproval", null, TaskKind.Gate, ["Investigator"], Signature: SignatureMeaning.Approval)]),
             new StateDefinition("Enrolled", IsFinal: true),
             new StateDefinition("ScreenFailed", IsFinal: true),
         ],
@@ -36,10 +38,10 @@ public static class HandBuiltExamples
             new TransitionDefinition("Prescreening", "ConsentPending", new CriteriaGuard("prescreen", [CriteriaOutcome.Met])),
             new TransitionDefinition("Prescreening", "ScreenFailed", new CriteriaGuard("prescreen", [CriteriaOutcome.NotMet])),
             new TransitionDefinition("Prescreening", "Review", new CriteriaGuard("prescreen", [CriteriaOutcome.Unknown])),
-            new TransitionDefinition("Review", "ConsentPending", new TaskGuard("InvestigatorApproval", TaskOutcomeKind.Approved)),
+            new TransitionDefinition("Review", "ConsentPending", new TaskGuard("InvestigatorApproval", TaskOutcome.Approved)),
             // Not in LANGUAGE.md: without it a rejected gate would leave the subject in Review with nothing to do.
-            new TransitionDefinition("Review", "ScreenFailed", new TaskGuard("InvestigatorApproval", TaskOutcomeKind.Rejected)),
-            new TransitionDefinition("ConsentPending", "Screening", new TaskGuard("ObtainConsent", TaskOutcomeKind.Completed)),
+            new TransitionDefinition("Review", "ScreenFailed", new TaskGuard("InvestigatorApproval", TaskOutcome.Rejected)),
+            new TransitionDefinition("ConsentPending", "Screening", new TaskGuard("ObtainConsent", TaskOutcome.Completed)),
             new TransitionDefinition("Screening", "Enrolled", new CriteriaGuard(null, [CriteriaOutcome.Met]), [new RandomizeAction()]),
             new TransitionDefinition("Screening", "Review", new CriteriaGuard(null, [CriteriaOutcome.Unknown, CriteriaOutcome.Attested])),
             new TransitionDefinition("Screening", "ScreenFailed", new CriteriaGuard(null, [CriteriaOutcome.NotMet])),
@@ -56,24 +58,24 @@ public static class HandBuiltExamples
         new WorkflowScope("AE", "A", new ConditionGuard("SaeReporting.when", "A.AESER = 'Y'", "set by the test")),
         [
             // state Reported initial on entry start clocks, notify Sponsor "Serious adverse event"
-            new StateDefinition("Reported", IsInitial: true, EntryActions: [new StartClocksAction(), new NotifyAction("SafetyPhysician", "Serious adverse event reported")]),
+            new StateDefinition("Reported", IsInitial: true, EntryActions: [new StartClocksAction(), new NotifyAction(Recipient.Role("SafetyPhysician"), "Serious adverse event reported")]),
             // state Assessment task AssessCausality "..." for Investigator due 24 hours escalate to SafetyPhysician after 12 hours
-            new StateDefinition("Assessment", Task: new TaskDefinition("AssessCausality", "Assess seriousness, expectedness and causality", TaskKind.Task, ["Investigator"],
-                Due: D("24 hours"), Escalations: [new EscalationDefinition("SafetyPhysician", D("12 hours"))])),
+            new StateDefinition("Assessment", Tasks: [new TaskDefinition("AssessCausality", "Assess seriousness, expectedness and causality", TaskKind.Task, ["Investigator"],
+                Due: D("24 hours"), Escalations: [new EscalationDefinition("SafetyPhysician", D("12 hours"))])]),
             // state Reporting task SubmitReport "..." for SafetyPhysician requires signature meaning "responsibility"
-            new StateDefinition("Reporting", Task: new TaskDefinition("SubmitReport", "Submit the expedited report", TaskKind.Task, ["SafetyPhysician"],
-                Reminders: [new ReminderDefinition(D("2 calendar days"), Every: D("2 calendar days"))], Signature: SignatureMeaning.Responsibility)),
+            new StateDefinition("Reporting", Tasks: [new TaskDefinition("SubmitReport", "Submit the expedited report", TaskKind.Task, ["SafetyPhysician"],
+                Reminders: [new ReminderDefinition(D("2 calendar days"), Every: D("2 calendar days"))], Signature: SignatureMeaning.Responsibility)]),
             new StateDefinition("Closed", IsFinal: true),
             // state DeadlineMissed final on entry notify QualityAssurance
-            new StateDefinition("DeadlineMissed", IsFinal: true, EntryActions: [new NotifyAction("QualityAssurance", "Expedited reporting deadline missed")]),
+            new StateDefinition("DeadlineMissed", IsFinal: true, EntryActions: [new NotifyAction(Recipient.Role("QualityAssurance"), "Expedited reporting deadline missed")]),
         ],
         [
             new TransitionDefinition("Reported", "Assessment"),
             // Assessment -> Reporting when AssessCausality completed, then stop clock NotifySponsor
-            new TransitionDefinition("Assessment", "Reporting", new TaskGuard("AssessCausality", TaskOutcomeKind.Completed), [new StopClockAction("SeriousAE")]),
+            new TransitionDefinition("Assessment", "Reporting", new TaskGuard("AssessCausality", TaskOutcome.Completed), [new StopClockAction("SeriousAE")]),
             new TransitionDefinition("Assessment", "DeadlineMissed", new ClockGuard("FatalSUSAR", true)),
             // Reporting -> Closed when SubmitReport completed, then stop clock ReportRegulator
-            new TransitionDefinition("Reporting", "Closed", new TaskGuard("SubmitReport", TaskOutcomeKind.Completed), [new StopClockAction("FatalSUSAR")]),
+            new TransitionDefinition("Reporting", "Closed", new TaskGuard("SubmitReport", TaskOutcome.Completed), [new StopClockAction("FatalSUSAR")]),
             new TransitionDefinition("Reporting", "DeadlineMissed", new ClockGuard("FatalSUSAR", true)),
         ],
         Clocks:

@@ -2,6 +2,9 @@ using NodaTime;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Tests.Support;
+using ProtocolEngine.Language.Workflows;
+using ProtocolEngine.Language.Syntax;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
 namespace ProtocolEngine.Workflows.Tests.Execution;
 
@@ -24,8 +27,8 @@ public sealed class EventAndConditionTests : IDisposable
     /// </summary>
     private static WorkflowDefinition FollowUp() => new("FollowUp", null, new WorkflowScope(),
         [
-            new StateDefinition("Waiting", IsInitial: true, Task: new TaskDefinition("CallSubject", null, TaskKind.Task, ["Nurse"], Due: ClockDuration.Parse("3 days"),
-                Reminders: [new ReminderDefinition(ClockDuration.Parse("1 day"), BeforeDue: true)], Decisions: ["reached", "unreachable"])),
+            new StateDefinition("Waiting", IsInitial: true, Tasks: [new TaskDefinition("CallSubject", null, TaskKind.Task, ["Nurse"], Due: ClockDuration.Parse("3 days"),
+                Reminders: [new ReminderDefinition(ClockDuration.Parse("1 day"), BeforeDue: true)], Decisions: ["reached", "unreachable"])]),
             new StateDefinition("Flagged", EntryActions: [new RecordDeviationAction("Lab out of range"), new EmitAction("LabFlagged")]),
             new StateDefinition("Withdrawn", IsFinal: true),
             new StateDefinition("Done", IsFinal: true),
@@ -33,7 +36,7 @@ public sealed class EventAndConditionTests : IDisposable
         [
             new TransitionDefinition("Waiting", "Withdrawn", new EventGuard("ConsentWithdrawn")),
             new TransitionDefinition("Waiting", "Flagged", new OrGuard(new ConditionGuard("c1", "A.LBNRIND = 'HIGH'", "h1"), new ConditionGuard("c2", "A.LBNRIND = 'LOW'", "h2"))),
-            new TransitionDefinition("Waiting", "Done", new TaskGuard("CallSubject", TaskOutcomeKind.Decided, "reached")),
+            new TransitionDefinition("Waiting", "Done", new TaskGuard("CallSubject", TaskOutcome.Decided, "reached")),
             new TransitionDefinition("Flagged", "Done", new EventGuard("Reviewed")),
         ]);
 
@@ -46,7 +49,7 @@ public sealed class EventAndConditionTests : IDisposable
         var r = await _h.Engine.PublishEventAsync(new WorkflowEvent("ConsentWithdrawn", "S1"));
         Assert.Equal([id], r.Delivered);
         Assert.Equal("Withdrawn", (await _h.Store.GetInstanceAsync(id))!.State);
-        Assert.Equal("cancelled", (await _h.Store.ListTasksAsync(id)).Single().Status);
+        Assert.Equal(TaskStatus.Cancelled, (await _h.Store.ListTasksAsync(id)).Single().Status);
         Assert.Equal("Waiting", (await _h.InstanceAsync("FollowUp", "S2")).State);
         // The same event again finds nobody waiting: kept, not lost.
         Assert.True((await _h.Engine.PublishEventAsync(new WorkflowEvent("ConsentWithdrawn", "S1"))).Unmatched);
@@ -71,7 +74,7 @@ public sealed class EventAndConditionTests : IDisposable
         Assert.Contains("A.LBNRIND = 'LOW': true", t.Detail);
         var outbox = await _h.Store.ListOutboxAsync(id);
         Assert.Contains(outbox, m => m.Kind == "deviation" && m.Payload.Contains("Lab out of range"));
-        Assert.Contains(outbox, m => m.Kind == "event" && m.Recipient == "LabFlagged");
+        Assert.Contains(outbox, m => m.Kind == "event" && m.Recipients.SequenceEqual([Recipient.Event("LabFlagged")]));
         var reviewed = await _h.Engine.PublishEventAsync(new WorkflowEvent("Reviewed", "S1"));
         Assert.Equal([id], reviewed.Delivered);
         Assert.Equal("Done", (await _h.Store.GetInstanceAsync(id))!.State);
@@ -95,15 +98,22 @@ public sealed class EventAndConditionTests : IDisposable
     }
 
     [Fact]
-    public async Task ALoopWithoutWaiting_FaultsTheInstance_AndRaisesAnIncident()
+    public async Task ALoopWithoutWaiting_IsRefused_AndOneTheDataKeepsGoing_FaultsTheInstanceWithItsCode()
     {
+        // Transitions without conditions in a circle are refused before anything runs (the compiler's PE2025).
         var loop = new WorkflowDefinition("Loop", null, new WorkflowScope(),
             [new StateDefinition("A", IsInitial: true), new StateDefinition("B")],
             [new TransitionDefinition("A", "B"), new TransitionDefinition("B", "A")]);
-        await _h.PublishAsync(loop);
+        var refused = await Assert.ThrowsAsync<WorkflowDefinitionException>(() => _h.PublishAsync(loop));
+        Assert.Equal("PE2025", Assert.Single(refused.Diagnostics).Code);
+
+        // With conditions the loop depends on the data: the subject's unknown age keeps both true, so the runtime stops it.
+        var unknown = new CriteriaGuard("prescreen", [CriteriaOutcome.Unknown]);
+        await _h.PublishAsync(loop with { Transitions = [new TransitionDefinition("A", "B", unknown), new TransitionDefinition("B", "A", unknown)] });
         var id = await _h.StartSubjectAsync("S1");
         var inst = await _h.Store.GetInstanceAsync(id);
         Assert.Equal("faulted", inst!.Status);
-        Assert.Contains(await _h.Store.ListOutboxAsync(id), m => m.Kind == "incident");
+        Assert.StartsWith("PE9007: Workflow Loop made more than 50 transitions", (await _h.Store.GetJournalAsync(id)).Single(j => j.Action == "faulted").Detail);
+        Assert.Contains(await _h.Store.ListOutboxAsync(id), m => m.Kind == "incident" && m.Payload.Contains("\"code\":\"PE9007\"", StringComparison.Ordinal));
     }
 }

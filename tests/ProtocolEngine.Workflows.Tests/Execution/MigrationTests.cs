@@ -2,6 +2,7 @@ using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Migration;
 using ProtocolEngine.Workflows.Tests.Support;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Tests.Execution;
 
@@ -23,7 +24,7 @@ public sealed class MigrationTests : IDisposable
         var old = ExampleWorkflows.Recruitment();
         var v2def = old with
         {
-            States = old.States.Select(s => s.Name == "ConsentPending" ? s with { Name = "Consent", Task = s.Task! with { Due = ClockDuration.Parse("10 days") } } : s).ToList(),
+            States = old.States.Select(s => s.Name == "ConsentPending" ? s with { Name = "Consent", Tasks = [s.Tasks![0] with { Due = ClockDuration.Parse("10 days") }] } : s).ToList(),
             Transitions = old.Transitions.Select(t => t with { From = t.From == "ConsentPending" ? "Consent" : t.From, To = t.To == "ConsentPending" ? "Consent" : t.To }).ToList(),
         };
         var v2 = await _h.Engine.PublishAsync(v2def);
@@ -32,7 +33,7 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(v1.Id, (await _h.Store.GetInstanceAsync(id))!.DefinitionId);
 
         var noMap = await _h.Engine.DryRunMigrationAsync(new MigrationPlan(v1.Id, v2.Id, new Dictionary<string, string>()));
-        Assert.Contains(noMap.Problems, p => p.Contains("ConsentPending", StringComparison.Ordinal));
+        Assert.Contains(noMap.Problems, p => p.Code == "PE9013" && p.Message.Contains("ConsentPending", StringComparison.Ordinal));
         var refused = await _h.Engine.ApplyMigrationAsync(new MigrationPlan(v1.Id, v2.Id, new Dictionary<string, string>()), "admin");
         Assert.False(refused.Applied);
         Assert.Equal(v1.Id, (await _h.Store.GetInstanceAsync(id))!.DefinitionId);

@@ -3,6 +3,7 @@ using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;
+using ProtocolEngine.Language.Syntax;
 
 namespace ProtocolEngine.Workflows.Tests.Execution;
 
@@ -67,7 +68,7 @@ public sealed class ProtocolRuleHostTests : IDisposable
 
         // Screening asks all criteria: INCL07 is attested by the investigator, so an eligible subject goes to review.
         var all = host.EvaluateCriteria(new WorkflowSubject("", "Recruitment", "01", "01", new Dictionary<string, string>()), null);
-        Assert.Equal(ProtocolEngine.Workflows.Definitions.CriteriaOutcome.Attested, all.Outcome);
+        Assert.Equal(ProtocolEngine.Language.Syntax.CriteriaOutcome.Attested, all.Outcome);
         Assert.Equal(2, all.RuleHashes.Count);
     }
 

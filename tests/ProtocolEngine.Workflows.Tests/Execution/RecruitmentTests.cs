@@ -2,6 +2,8 @@ using NodaTime;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Tests.Support;
+using ProtocolEngine.Language.Workflows;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
 namespace ProtocolEngine.Workflows.Tests.Execution;
 
@@ -27,7 +29,7 @@ public sealed class RecruitmentTests : IDisposable
         var inst = await _h.Store.GetInstanceAsync(id);
         Assert.Equal("ConsentPending", inst!.State);
         var task = await _h.OpenTaskAsync(id, "ObtainConsent");
-        Assert.Equal("authorship", task.SignatureMeaning);
+        Assert.Equal(SignatureMeaning.Authorship, task.SignatureMeaning);
         // 14 calendar days: t0 is 3 March 09:00 in Berlin; the task is due when 17 March ends there.
         Assert.Equal(Instant.FromUtc(2025, 3, 17, 23, 0), task.DueAt);
 
@@ -65,7 +67,7 @@ public sealed class RecruitmentTests : IDisposable
         Assert.Contains("INCL01 Unknown", prescreen.Detail);
 
         var gate = await _h.OpenTaskAsync(id, "InvestigatorApproval");
-        Assert.Equal("gate", gate.Kind);
+        Assert.Equal(TaskKind.Gate, gate.Kind);
         var r = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(gate.Id, Harness.Investigator, "approved", "Age confirmed from the source document: 67",
             new SignatureInput("approval", "inv1-secret")));
         Assert.True(r.Accepted, r.Message);
@@ -84,14 +86,14 @@ public sealed class RecruitmentTests : IDisposable
         var outbox = await _h.Store.ListOutboxAsync(id);
         var reminder = Assert.Single(outbox, m => m.Kind == "reminder");
         Assert.Equal(Instant.FromUtc(2025, 3, 10, 23, 0), reminder.CreatedAt);
-        Assert.Equal("inv1", reminder.Recipient);
+        Assert.Equal([Recipient.User("inv1")], reminder.Recipients);
         var escalation = Assert.Single(outbox, m => m.Kind == "escalation");
-        Assert.Equal("SiteManager", escalation.Recipient);
+        Assert.Equal([Recipient.Role("SiteManager")], escalation.Recipients);
         Assert.Equal(Instant.FromUtc(2025, 3, 17, 23, 0), escalation.CreatedAt);
         Assert.Single(outbox, m => m.Kind == "overdue");
 
         var after = await _h.Store.GetTaskAsync(task.Id);
-        Assert.Equal("claimed", after!.Status);
+        Assert.Equal(TaskStatus.Claimed, after!.Status);
         Assert.Equal("inv1", after.Assignee);
         Assert.Contains("SiteManager", after.CandidateRoles);
         Assert.Equal("ConsentPending", (await _h.Store.GetInstanceAsync(id))!.State);
@@ -159,7 +161,7 @@ public sealed class RecruitmentTests : IDisposable
         Assert.False(unsigned.Accepted);
         var noReason = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", " ", new SignatureInput("authorship", "inv1-secret")));
         Assert.False(noReason.Accepted);
-        Assert.Equal("open", (await _h.Store.GetTaskAsync(task.Id))!.Status);
+        Assert.Equal(TaskStatus.Open, (await _h.Store.GetTaskAsync(task.Id))!.Status);
 
         _h.Clock.Advance(Duration.FromMinutes(5));
         var ok = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", "Consent signed", new SignatureInput("Authorship", "inv1-secret")));

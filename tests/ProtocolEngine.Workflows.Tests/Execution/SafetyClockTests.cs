@@ -1,6 +1,7 @@
 using NodaTime;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Tests.Support;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Tests.Execution;
 
@@ -99,7 +100,7 @@ public sealed class SafetyClockTests : IDisposable
         await _h.AdvanceAsync(Duration.FromHours(30));
         // The investigator assessed late: the sponsor clock was missed and the escalation went out, the task carried on.
         var outbox = await _h.Store.ListOutboxAsync(id);
-        Assert.Contains(outbox, m => m.Kind == "escalation" && m.Recipient == "SafetyPhysician");
+        Assert.Contains(outbox, m => m.Kind == "escalation" && m.Recipients.SequenceEqual([Recipient.Role("SafetyPhysician")]));
         Assert.Contains(outbox, m => m.Kind == "incident" && m.Payload.Contains("SeriousAE"));
         Assert.True((await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(assess.Id, Harness.Investigator, "completed", "done"))).Accepted);
         var submit = await _h.OpenTaskAsync(id, "SubmitReport");

@@ -4,6 +4,7 @@ using ProtocolEngine.Workflows.Randomization;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
 namespace ProtocolEngine.Workflows.Tests.Randomization;
 
@@ -107,9 +108,7 @@ public sealed class ProtocolRandomizerTests : IDisposable
         var signers = new Pbkdf2SignerDirectory(iterations: 1_000);
         signers.Register("inv1", "Dr. Ada Lovelace", "pw");
         var engine = new WorkflowEngine(_db.Store, host, clock, signers: signers);
-        var mapped = ProtocolWorkflowMapper.Map(protocol, "America/New_York");
-        Assert.Empty(mapped.Problems);
-        await engine.PublishAsync(mapped.Workflows.Single(w => w.Name == "Recruitment"));
+        await engine.PublishAsync(protocol.WorkflowDefinitions.Single(w => w.Name == "Recruitment") with { TimeZone = "America/New_York" });
         var id = (await engine.PublishEventAsync(new WorkflowEvent(StandardEvents.SubjectCreated, "01-701-1023"))).Started.Single();
         var actor = new WorkflowActor("inv1", ["Investigator"]);
         // The pilot has no QS dataset, so INCL03 (MMSE) is Unknown: people decide at both gates.
@@ -131,7 +130,7 @@ public sealed class ProtocolRandomizerTests : IDisposable
 
         async Task Complete(string name, string decision, string meaning)
         {
-            var t = (await _db.Store.ListTasksAsync(id)).Single(x => x.Name == name && x.Status == "open");
+            var t = (await _db.Store.ListTasksAsync(id)).Single(x => x.Name == name && x.Status == TaskStatus.Open);
             var r = await engine.CompleteTaskAsync(new CompleteTaskRequest(t.Id, actor, decision, "Checked at the site", new SignatureInput(meaning, "pw")));
             Assert.True(r.Accepted, r.Message);
         }

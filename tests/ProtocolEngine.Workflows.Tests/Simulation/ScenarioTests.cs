@@ -3,6 +3,7 @@ using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
 namespace ProtocolEngine.Workflows.Tests.Simulation;
 
@@ -16,8 +17,8 @@ public sealed class ScenarioTests
     private static async Task<(SimulationReport Report, TempSqlite Db)> RunAsync(string scenario)
     {
         var db = new TempSqlite();
-        // The workflows as `protocol simulate` gets them from the .protocol: compiled by the language, then mapped.
-        var defs = ExampleWorkflows.Mapped().Workflows;
+        // The workflows as `protocol simulate` gets them from the .protocol: compiled and lowered by the language.
+        var defs = ExampleWorkflows.Lowered();
         var s = Scenario.Parse(await File.ReadAllTextAsync(ScenarioPath(scenario)), scenario);
         var report = await ScenarioRunner.RunAsync(defs, s, db.Store);
         Assert.Empty(report.Problems);
@@ -74,7 +75,7 @@ public sealed class ScenarioTests
         Assert.Contains("t0+14d 15:00 01-701-1028 Recruitment task ObtainConsent overdue", text);
         Assert.Contains("t0+14d 15:00 01-701-1028 Recruitment task escalated: candidates Investigator -> Investigator,SiteManager", text);
         var task = Assert.Single(await db.Store.ListTasksAsync());
-        Assert.Equal("open", task.Status);
+        Assert.Equal(TaskStatus.Open, task.Status);
     }
 
     [Fact]

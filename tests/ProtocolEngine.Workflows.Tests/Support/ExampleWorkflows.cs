@@ -1,10 +1,10 @@
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Hosting;
-using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Tests.Support;
 
-/// <summary>The workflows of Scenarios/language-examples.protocol, compiled by the language and mapped to definitions.</summary>
+/// <summary>The workflows of Scenarios/language-examples.protocol, compiled and lowered by the language.</summary>
 public static class ExampleWorkflows
 {
     public static readonly string ProtocolPath = Path.Combine(RepoPaths.Root, "tests", "ProtocolEngine.Workflows.Tests", "Scenarios", "language-examples.protocol");
@@ -18,11 +18,12 @@ public static class ExampleWorkflows
 
     public static CompiledProtocol Protocol => Compiled.Value;
 
-    public static ProtocolWorkflows Mapped(string timeZone = "Europe/Berlin") => ProtocolWorkflowMapper.Map(Protocol, timeZone);
+    /// <summary>The workflows as the compiler lowered them, counting calendar days in <paramref name="timeZone"/>.</summary>
+    public static IReadOnlyList<WorkflowDefinition> Lowered(string timeZone = "Europe/Berlin") => [.. Protocol.WorkflowDefinitions.Select(w => w with { TimeZone = timeZone })];
 
-    public static WorkflowDefinition Recruitment(string timeZone = "Europe/Berlin") => Mapped(timeZone).Workflows.Single(w => w.Name == "Recruitment");
+    public static WorkflowDefinition Recruitment(string timeZone = "Europe/Berlin") => Lowered(timeZone).Single(w => w.Name == "Recruitment");
 
-    public static WorkflowDefinition SaeReporting(string timeZone = "Europe/Berlin") => Mapped(timeZone).Workflows.Single(w => w.Name == "SaeReporting");
+    public static WorkflowDefinition SaeReporting(string timeZone = "Europe/Berlin") => Lowered(timeZone).Single(w => w.Name == "SaeReporting");
 
     /// <summary>The safety rules' conditions as the simple rule hosts evaluate them (the protocol's own text).</summary>
     public static Dictionary<string, string> SafetyRules() => new()

@@ -4,6 +4,8 @@ using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Persistence;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
+using ProtocolEngine.Language.Workflows;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
 namespace ProtocolEngine.Workflows.Tests.Support;
 
@@ -56,7 +58,7 @@ public sealed class Harness : IDisposable
         (await Store.ListInstancesAsync(workflow)).Single(i => i.CorrelationKey == key);
 
     public async Task<TaskRecord> OpenTaskAsync(string instanceId, string name) =>
-        (await Store.ListTasksAsync(instanceId)).Single(t => t.Name == name && t.Status is "open" or "claimed");
+        (await Store.ListTasksAsync(instanceId)).Single(t => t.Name == name && t.Status is TaskStatus.Open or TaskStatus.Claimed);
 
     public async Task<string> StartSubjectAsync(string subject)
     {

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
+using ProtocolEngine.Language.Workflows;
+using ProtocolEngine.Language.Syntax;
 
 namespace ProtocolEngine.Workflows.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Definitions;
@@ -90,10 +91,8 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
                     foreach (var d in compiled.Diagnostics.Where(d => d.IsError).Take(10)) console.WriteLine(d.ToString());
                     throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
                 }
-                var mapped = ProtocolWorkflowMapper.Map(compiled, scenario.TimeZone ?? "UTC");
-                if (mapped.Problems.Count > 0) throw new UserFacingException($"{settings.Workflows}: {string.Join(" ", mapped.Problems)}");
-                if (mapped.Workflows.Count == 0) throw new UserFacingException($"{settings.Workflows} declares no workflow.");
-                defs = mapped.Workflows;
+                if (compiled.WorkflowDefinitions.IsEmpty) throw new UserFacingException($"{settings.Workflows} declares no workflow.");
+                defs = [.. compiled.WorkflowDefinitions.Select(d => d with { TimeZone = scenario.TimeZone ?? "UTC" })];
             }
             else
             {
@@ -101,8 +100,10 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
             }
         }
         catch (FormatException ex) { throw new UserFacingException(ex.Message); }
+        // The checks the compiler runs on protocol text, for a .workflow.json file (and the scenario's time zone).
         foreach (var d in defs)
-            if (d.Validate() is { Count: > 0 } problems) throw new UserFacingException($"{settings.Workflows}: workflow {d.Name}: {string.Join(" ", problems)}");
+            if (d.Validate().Where(p => p.IsError).ToList() is { Count: > 0 } problems)
+                throw new UserFacingException($"{settings.Workflows}: workflow {d.Name}: {string.Join(" ", problems.Select(p => $"{p.Code}: {p.Message}"))}");
 
         Func<NodaTime.IClock, ScenarioRuleHost, IWorkflowRuleHost>? ruleHost = null;
         if (settings.Data is not null && protocol is not null)

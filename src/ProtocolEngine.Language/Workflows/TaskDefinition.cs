@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ProtocolEngine.Workflows.Definitions;
+namespace ProtocolEngine.Language.Workflows;
 
 /// <summary>Whether a human step is a task (work to do) or a gate (a decision: approved or rejected).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TaskKind>))]

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ProtocolEngine.Workflows.Definitions;
+namespace ProtocolEngine.Language.Workflows;
 
 /// <summary>An action run on entry to a state or after a transition (grammar: action).</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
@@ -22,9 +22,9 @@ public sealed record EvaluateCriteriaAction(string? Phase) : ActionDefinition;
 public sealed record RandomizeAction : ActionDefinition;
 
 /// <summary><c>notify Role "message"</c>: an outbox notification.</summary>
-/// <param name="Recipient">The role notified.</param>
+/// <param name="Recipient">Who is notified (the protocol names a role).</param>
 /// <param name="Message">The message, if any.</param>
-public sealed record NotifyAction(string Recipient, string? Message) : ActionDefinition;
+public sealed record NotifyAction(Recipient Recipient, string? Message) : ActionDefinition;
 
 /// <summary><c>start clocks</c>: starts the regulatory clocks that apply to the instance (Day 0 = awareness).</summary>
 public sealed record StartClocksAction : ActionDefinition;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ProtocolEngine.Workflows.Definitions;
+namespace ProtocolEngine.Language.Workflows;
 
 /// <summary>Writes a <see cref="ClockDuration"/> as its protocol text (<c>"7 calendar days"</c>) and reads it back.</summary>
 public sealed class ClockDurationJsonConverter : JsonConverter<ClockDuration>

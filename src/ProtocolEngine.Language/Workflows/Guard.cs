@@ -1,34 +1,7 @@
 using System.Text.Json.Serialization;
+using ProtocolEngine.Language.Syntax;
 
-namespace ProtocolEngine.Workflows.Definitions;
-
-/// <summary>A criteria outcome as a guard names it (grammar: criteriaOutcome).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CriteriaOutcome>))]
-public enum CriteriaOutcome
-{
-    /// <summary>All criteria met.</summary>
-    Met,
-    /// <summary>At least one criterion not met.</summary>
-    NotMet,
-    /// <summary>Data missing or uncertain: a person must look.</summary>
-    Unknown,
-    /// <summary>Only a person can decide (attested criteria pending).</summary>
-    Attested,
-}
-
-/// <summary>A task outcome as a guard names it (grammar: taskOutcome).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TaskOutcomeKind>))]
-public enum TaskOutcomeKind
-{
-    /// <summary>The task was completed, whatever the decision.</summary>
-    Completed,
-    /// <summary>The decision was "approved".</summary>
-    Approved,
-    /// <summary>The decision was "rejected".</summary>
-    Rejected,
-    /// <summary>The decision was the named one.</summary>
-    Decided,
-}
+namespace ProtocolEngine.Language.Workflows;
 
 /// <summary>A transition guard (grammar: guard), a small tree evaluated when the instance is stepped.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
@@ -49,8 +22,8 @@ public sealed record CriteriaGuard(string? Phase, IReadOnlyList<CriteriaOutcome>
 /// <summary><c>Task completed | approved | rejected | decided X</c>.</summary>
 /// <param name="Task">The task or gate name.</param>
 /// <param name="Outcome">The outcome required.</param>
-/// <param name="Decision">For <see cref="TaskOutcomeKind.Decided"/>, the decision name.</param>
-public sealed record TaskGuard(string Task, TaskOutcomeKind Outcome, string? Decision = null) : Guard;
+/// <param name="Decision">For <see cref="TaskOutcome.Decided"/>, the decision name.</param>
+public sealed record TaskGuard(string Task, TaskOutcome Outcome, string? Decision = null) : Guard;
 
 /// <summary><c>event Name</c>: the named event arrived while the instance was in the transition's source state.</summary>
 /// <param name="Event">The event name.</param>
@@ -61,10 +34,10 @@ public sealed record EventGuard(string Event) : Guard;
 /// <param name="Missed">True for <c>missed</c>, false for <c>met</c>.</param>
 public sealed record ClockGuard(string Clock, bool Missed) : Guard;
 
-/// <summary>A data condition (grammar: expressionGuard), compiled by the language and evaluated by the host.</summary>
-/// <param name="RuleId">A stable identifier of the compiled expression.</param>
+/// <summary>A data condition (grammar: expressionGuard), a rule of the compiled protocol the host runs by its id.</summary>
+/// <param name="RuleId">The rule id (<c>guard:Workflow.From->To</c>, <c>start:Workflow</c>), stable when other text moves.</param>
 /// <param name="Text">The expression text, for the journal and for reviewers.</param>
-/// <param name="RuleHash">The content hash of the compiled expression.</param>
+/// <param name="RuleHash">The rule hash (its text and everything it reads), journaled with every evaluation.</param>
 public sealed record ConditionGuard(string RuleId, string Text, string RuleHash) : Guard;
 
 /// <summary>Both guards hold.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ProtocolEngine.Workflows.Definitions;
+namespace ProtocolEngine.Language.Workflows;
 
 /// <summary>The kind of safety obligation a clock measures (grammar: obligation).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ClockKind>))]
