@@ -4,6 +4,7 @@ using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;
 using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Tests.Execution;
 
@@ -91,5 +92,22 @@ public sealed class ProtocolRuleHostTests : IDisposable
         // A record the study data does not hold: its start condition is unknown, so the workflow starts for a person to look.
         var missing = Assert.Single(await Arrive("9"));
         Assert.Contains("\"startConditionUnknown\":\"true\"", (await _db.Store.GetInstanceAsync(missing))!.Data);
+    }
+
+    [Fact]
+    public async Task AConditionStoredWithAPositionId_IsFoundByItsText_AndTheJournalNamesTheHashOfTheRuleThatRan()
+    {
+        var clock = new VirtualClock(Harness.T0);
+        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost([], new Dictionary<string, string>()));
+        var engine = new WorkflowEngine(_db.Store, host, clock);
+        // Definitions stored before rule ids named a condition by the workflow and its offset in the file, with another hash.
+        var current = ExampleWorkflows.SaeReporting();
+        var legacy = current with { Scope = current.Scope with { StartCondition = new ConditionGuard("SaeReporting@2841", "A.AESER = 'Y'", new string('0', 64)) } };
+        await engine.PublishAsync(legacy);
+        var started = (await engine.PublishEventAsync(new WorkflowEvent(StandardEvents.DataArrived, "01", new Dictionary<string, string>(), "AE", "1"))).Started;
+        var entry = (await _db.Store.GetJournalAsync(Assert.Single(started))).Single(j => j.Action == "start-condition");
+        Assert.Equal("true", entry.NewValue);
+        Assert.Equal(new string('0', 64) + "," + ExampleWorkflows.Protocol.Rules["start:SaeReporting"].Hash, entry.RuleHashes);
+        Assert.Empty((await engine.PublishEventAsync(new WorkflowEvent(StandardEvents.DataArrived, "01", new Dictionary<string, string>(), "AE", "2"))).Started);
     }
 }
