@@ -28,26 +28,54 @@ public static class RuleHasher
     /// </summary>
     public static string Normalize(string text)
     {
-        var all = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
-        int first = 0, last = all.Length - 1;
-        while (first <= last && all[first].Trim().Length == 0) first++;
-        while (last >= first && all[last].Trim().Length == 0) last--;
-        var lines = all[first..(last + 1)];
-        for (int i = 0; i < lines.Length; i++) lines[i] = lines[i].TrimEnd();
+        // One pass over line ranges, no intermediate strings: this runs for every rule and everything it reads.
+        var lines = new List<(int Start, int Length)>();
+        for (int i = 0; i <= text.Length;)
+        {
+            int end = text.IndexOfAny(LineBreaks, i);
+            if (end < 0) end = text.Length;
+            int length = end - i;
+            while (length > 0 && char.IsWhiteSpace(text[i + length - 1])) length--;
+            lines.Add((i, length));
+            if (end == text.Length) break;
+            i = end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
+        }
+        int first = 0, last = lines.Count - 1;
+        while (first <= last && lines[first].Length == 0) first++;
+        while (last >= first && lines[last].Length == 0) last--;
+        if (first > last) return "";
         int indent = int.MaxValue;
-        for (int i = 1; i < lines.Length; i++)
-            if (lines[i].Length > 0) indent = Math.Min(indent, lines[i].Length - lines[i].TrimStart().Length);
-        if (indent is > 0 and < int.MaxValue)
-            for (int i = 1; i < lines.Length; i++)
-                if (lines[i].Length > 0) lines[i] = lines[i][indent..];
-        return lines.Length == 0 ? "" : lines[0].TrimStart() + (lines.Length > 1 ? "\n" + string.Join('\n', lines[1..]) : "");
+        for (int i = first + 1; i <= last; i++)
+        {
+            var (start, length) = lines[i];
+            if (length == 0) continue;
+            int lead = 0;
+            while (lead < length && char.IsWhiteSpace(text[start + lead])) lead++;
+            indent = Math.Min(indent, lead);
+        }
+        if (indent == int.MaxValue) indent = 0;
+        var sb = new StringBuilder(text.Length);
+        var (firstStart, firstLength) = lines[first];
+        int skip = 0;
+        while (skip < firstLength && char.IsWhiteSpace(text[firstStart + skip])) skip++;
+        sb.Append(text, firstStart + skip, firstLength - skip);
+        for (int i = first + 1; i <= last; i++)
+        {
+            var (start, length) = lines[i];
+            sb.Append('\n');
+            if (length > indent) sb.Append(text, start + indent, length - indent);
+        }
+        return sb.ToString();
     }
+
+    private static readonly char[] LineBreaks = ['\r', '\n'];
 
     /// <summary>The rule hash.</summary>
     /// <param name="kind">The kind of rule.</param>
     /// <param name="text">The rule's text as written.</param>
     /// <param name="context">Facts around the rule that change its meaning (name and value), or none.</param>
-    /// <param name="dependencies">What the rule reads: qualified name to declaration text.</param>
+    /// <param name="dependencies">What the rule reads: qualified name to declaration text, already normalised with
+    /// <see cref="Normalize"/> (the binder normalises each declaration once, however many rules read it).</param>
     public static string Hash(RuleKind kind, string text, IEnumerable<KeyValuePair<string, string>> context, IEnumerable<KeyValuePair<string, string>> dependencies)
     {
         var sb = new StringBuilder();
@@ -62,7 +90,7 @@ public static class RuleHasher
         foreach (var (name, value) in dependencies.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             Part(sb, name);
-            Part(sb, Normalize(value));
+            Part(sb, value);
         }
         return Sha256Hex.Of(sb.ToString());
     }

@@ -43,7 +43,8 @@ public sealed class ExecutableProtocol
     private static readonly ConcurrentDictionary<string, WeakReference<ExecutableProtocol>> ByContent = new(StringComparer.Ordinal);
     private static readonly ConditionalWeakTable<CompiledProtocol, ExecutableProtocol> ByCompilation = new();
     private static readonly ConditionalWeakTable<object, string> ModelKeys = new();
-    private static readonly Lock BuildLock = new();
+    // One build per content at a time; different protocols build in parallel.
+    private static readonly ConcurrentDictionary<string, Lock> BuildLocks = new(StringComparer.Ordinal);
     private static long _modelCount;
     private readonly ConditionalWeakTable<StudyData, StudyBinding> _bindings = new();
     private readonly SlotAllocator _slots;
@@ -75,7 +76,7 @@ public sealed class ExecutableProtocol
         if (protocol.HasErrors) throw new ArgumentException($"Protocol {protocol.Name} has errors and cannot run.", nameof(protocol));
         if (ByCompilation.TryGetValue(protocol, out var known)) return known;
         var key = ContentKey(protocol);
-        lock (BuildLock)
+        lock (BuildLocks.GetOrAdd(key, _ => new Lock()))
         {
             if (!ByContent.TryGetValue(key, out var weak) || !weak.TryGetTarget(out var executable))
             {
