@@ -4,7 +4,7 @@ using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Evaluation;
 
-namespace ProtocolEngine.Screening;
+namespace ProtocolEngine.Runtime.Eligibility;
 
 /// <summary>One criterion of one subject: its outcome, what the rule alone said, why, and what it read.</summary>
 /// <param name="Criterion">The criterion (id, kind, text, rule text, content hash).</param>
