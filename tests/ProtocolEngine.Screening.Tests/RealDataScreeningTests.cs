@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening.Reports;

@@ -155,18 +155,14 @@ public class FhirImporterTests
             """, "fhir.protocol");
         var compiled = ProtocolEngine.Language.Compilation.ProtocolCompiler.Standalone.Compile(source);
         Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-        var protocol = ProtocolEngine.Runtime.Evaluation.ExecutableProtocol.For(compiled);
         var r = Import();
-        var ctx = protocol.CreateContext(r.Data, ProtocolEngine.Runtime.Values.CqlDateTime.ParseIso("2025-01-15"));
-        var rule = protocol.Criteria.Single().Rule!;
-        bool? Meets(string id)
-        {
-            ctx.BeginSubject(r.Data.IndexOfSubject(id));
-            return rule(ctx);
-        }
-        Assert.True(Meets("7a1e3c4d-0001-4a5b-9c8d-000000000001"));
-        Assert.False(Meets("p2"));
-        Assert.Null(Meets("p3")); // HbA1c 7.46 but age unknown (birth year only): a person decides
+        var evaluator = ProtocolEngine.Runtime.Eligibility.EligibilityEvaluator.Create(compiled, r.Data);
+        var asOf = ProtocolEngine.Runtime.Values.CqlDateTime.ParseIso("2025-01-15");
+        ProtocolEngine.Runtime.Eligibility.CriterionOutcome Meets(string id) => evaluator.Evaluate(r.Data.IndexOfSubject(id), asOf).Criteria.Single().Outcome;
+        Assert.Equal(ProtocolEngine.Runtime.Eligibility.CriterionOutcome.Met, Meets("7a1e3c4d-0001-4a5b-9c8d-000000000001"));
+        Assert.Equal(ProtocolEngine.Runtime.Eligibility.CriterionOutcome.NotMet, Meets("p2"));
+        // HbA1c 7.46 but age unknown (birth year only): a person decides.
+        Assert.Equal(ProtocolEngine.Runtime.Eligibility.CriterionOutcome.Unknown, Meets("p3"));
     }
 
     [Theory]
