@@ -104,9 +104,9 @@ public sealed class EligibilityGateTests : IDisposable
 
         // Screening asks every criterion: MMSE is Unknown (no QS records), so a person reviews; nobody is screen-failed on absent data.
         Assert.Equal("EligibilityReview", done.State);
-        var evaluated = (await _db.Store.GetJournalAsync(id)).Last(j => j.Action == "criteria-evaluated");
-        Assert.Equal("Unknown", evaluated.NewValue);
-        Assert.Contains("MMSE Unknown (no QS records for this subject)", evaluated.Detail);
+        var review = (await _db.Store.GetJournalAsync(id)).Single(j => j.Action == "transition" && j.NewValue == "EligibilityReview");
+        Assert.Contains("criteria: Unknown", review.Detail);
+        Assert.Contains("MMSE Unknown (no QS records for this subject)", review.Detail);
         Assert.Equal(CriteriaOutcome.Unknown, host.EvaluateCriteria(Subject("S1"), null).Outcome);
         Assert.Equal(CriteriaOutcome.Met, host.EvaluateCriteria(Subject("S2"), null).Outcome);
     }
