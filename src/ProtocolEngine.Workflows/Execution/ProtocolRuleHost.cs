@@ -55,7 +55,8 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
     private readonly ConcurrentDictionary<string, Lazy<EligibilityEvaluator?>> _evaluators = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (BoundWorkflow Workflow, BoundExpression Condition)> _conditions = Conditions(protocol);
 
-    private static Dictionary<string, (BoundWorkflow, BoundExpression)> Conditions(CompiledProtocol protocol)
+    /// <summary>The protocol's workflow conditions (start conditions, expression guards) by the rule id the mapper gives them.</summary>
+    internal static Dictionary<string, (BoundWorkflow Workflow, BoundExpression Condition)> Conditions(CompiledProtocol protocol)
     {
         var map = new Dictionary<string, (BoundWorkflow, BoundExpression)>(StringComparer.Ordinal);
         foreach (var w in protocol.Workflows)
