@@ -195,4 +195,60 @@ public class FhirImporterTests
         Assert.Contains(study.Notes, n => n.Message.StartsWith("FHIR mapped:", StringComparison.Ordinal) && n.Message.Contains("1 Immunization", StringComparison.Ordinal));
         Assert.Equal(8.2, ((NumberColumn)study.Data.GetDomain("LB")!.GetColumn("LBSTRESN")!).GetDouble(study.Data.GetDomain("LB")!.RowsOf(0).Start));
     }
+
+    private const string PatientEntry = """
+        {"fullUrl":"urn:uuid:7a1e3c4d-0009-4a5b-9c8d-000000000009","resource":{"resourceType":"Patient","id":"teen","gender":"female","birthDate":"2000-06-15"}}
+        """;
+
+    private static string Bundle(params string[] entries) =>
+        """{"resourceType":"Bundle","type":"collection","entry":[""" + string.Join(",", entries) + "]}";
+
+    private static string Lab(string id, string loinc, string value, string unit) => """
+        {"resource":{"resourceType":"Observation","id":"ID","status":"final",
+         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory"}]}],
+         "code":{"coding":[{"system":"http://loinc.org","code":"LOINC"}]},"subject":{"reference":"Patient/teen"},"effectiveDateTime":"2014-01-01",
+         "valueQuantity":{"value":VALUE,"unit":"UNIT","system":"http://unitsofmeasure.org","code":"UNIT"}}}
+        """.Replace("ID", id).Replace("LOINC", loinc).Replace("VALUE", value).Replace("UNIT", unit);
+
+    [Theory]
+    [InlineData("6.87654321098", "mmol/L", 6.87654321098, "6.87654321098")]        // no conversion
+    [InlineData("123.456789012", "mg/dL", 6.851851790166, "6.851851790166")]       // by the table (x 0.0555)
+    [InlineData("0.000123456789", "mmol/L", 0.000123456789, "0.000123456789")]     // small values keep their digits too
+    public void NumericResults_KeepEveryDigit_ThroughUnitConversion(string value, string unit, double expected, string expectedText)
+    {
+        var r = FhirImporter.Import([("b.json", Bundle(PatientEntry, Lab("o1", "2345-7", value, unit)))], _options);
+        int row = RowOf(r, "LB", "teen", "LBTESTCD", "GLUC");
+        Assert.Equal(expected, Num(r, "LB", row, "LBSTRESN"));
+        Assert.Equal(expectedText, Text(r, "LB", row, "LBSTRESC"));
+        Assert.Equal(value, Text(r, "LB", row, "LBORRES"));
+    }
+
+    [Fact]
+    public void Age_IsTheAgeOnTheReferenceDate_TheScreeningDate_WhenLoadedAsAStudy()
+    {
+        var folder = TestData.NewTempFolder();
+        File.WriteAllText(Path.Combine(folder, "bundle.json"), Bundle(PatientEntry));
+        int Age(DateOnly? asOf)
+        {
+            var study = ProtocolEngine.Data.Loading.StudyLoader.Load(folder, new ProtocolEngine.Data.Loading.StudyLoadOptions { ReferenceDate = asOf }).Data;
+            return (int)((NumberColumn)study.GetDomain("DM")!.GetColumn("AGE")!).GetDouble(0)!.Value;
+        }
+        // Born 2000-06-15: a minor when screened as of 2014, an adult today.
+        Assert.Equal(13, Age(new DateOnly(2014, 3, 1)));
+        Assert.Equal(14, Age(new DateOnly(2014, 6, 15)));
+        Assert.True(Age(null) >= 25);
+    }
+
+    [Fact]
+    public void EveryImportIssue_IsListed_HoweverMany()
+    {
+        var folder = TestData.NewTempFolder();
+        // 80 results in a unit nothing converts: 80 issues, each one a note of the loaded study.
+        var labs = Enumerable.Range(1, 80).Select(i => Lab($"o{i}", "2345-7", "5", "furlongs")).ToArray();
+        File.WriteAllText(Path.Combine(folder, "bundle.json"), Bundle([PatientEntry, .. labs]));
+        var study = ProtocolEngine.Data.Loading.StudyLoader.Load(folder);
+        var issues = study.Notes.Where(n => n.Message.Contains("'furlongs' cannot be converted", StringComparison.Ordinal)).ToList();
+        Assert.Equal(80, issues.Count);
+        Assert.DoesNotContain(study.Notes, n => n.Message.Contains("not listed", StringComparison.Ordinal));
+    }
 }
