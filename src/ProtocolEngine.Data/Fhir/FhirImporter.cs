@@ -1,7 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
-using ProtocolEngine.Data.Synthetic;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Runtime.Data;
 
@@ -23,7 +22,6 @@ public static class FhirImporter
     private static readonly string[] _cmColumns = ["STUDYID", "DOMAIN", "USUBJID", "CMSEQ", "CMTRT", "CMDECOD", "CMCAT", "CMINDC", "CMCLAS", "CMCLASCD", "CMDOSE", "CMDOSU", "CMROUTE", "CMSTDTC", "CMENDTC", "CMENRTPT"];
     private static readonly string[] _aeColumns = ["STUDYID", "DOMAIN", "USUBJID", "AESEQ", "AETERM", "AEDECOD", "AESEV", "AESER", "AEREL", "AEOUT", "AESDTH", "AESTDTC"];
     private static readonly string[] _prColumns = ["STUDYID", "DOMAIN", "USUBJID", "PRSEQ", "PRTRT", "PRDECOD", "PRLOC", "PRSTDTC", "PRENDTC", "PROCCUR"];
-    private static readonly Dictionary<string, SynthCatalog.Drug> _drugsByName = SynthCatalog.Drugs.GroupBy(d => d.Decod).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> _supportTypes = ["Organization", "Practitioner", "PractitionerRole", "Location", "Medication", "Encounter", "Provenance", "OperationOutcome"];
 
     /// <summary>Maps a bundle file, or every .json file of a folder, onto SDTM.</summary>
@@ -505,7 +503,7 @@ public static class FhirImporter
             }
             var atc = concept?.Coding.FirstOrDefault(c => c.System is "http://www.whocc.no/atc" or "urn:oid:2.16.840.1.113883.6.73");
             var decod = (Display(concept) ?? name).ToUpperInvariant();
-            var known = _drugsByName.GetValueOrDefault(decod) ?? _drugsByName.Values.FirstOrDefault(d => decod.StartsWith(d.Decod + " ", StringComparison.Ordinal));
+            var known = DrugMap.Find(decod);
             if (known is not null) decod = known.Decod;
             cm.Set("STUDYID", options.StudyId);
             cm.Set("DOMAIN", "CM");

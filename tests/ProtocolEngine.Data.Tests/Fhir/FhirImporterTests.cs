@@ -251,4 +251,18 @@ public class FhirImporterTests
         Assert.Equal(80, issues.Count);
         Assert.DoesNotContain(study.Notes, n => n.Message.Contains("not listed", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void TheDrugTable_CoversEveryDrugTheSyntheticGeneratorWrites_WithTheSameCodes()
+    {
+        // The importer has its own table (drug-map.tsv) instead of reading the generator's catalog; synthetic
+        // populations exported to FHIR still map back to the same CMDECOD, CMCLASCD and CMCLAS.
+        foreach (var drug in ProtocolEngine.Data.Synthetic.SynthCatalog.Drugs)
+        {
+            var mapped = DrugMap.Find(drug.Decod);
+            Assert.NotNull(mapped);
+            Assert.Equal((drug.Atc, drug.Class), (mapped.Atc, mapped.Class));
+        }
+        Assert.Equal("METFORMIN", DrugMap.Find("METFORMIN 500 MG ORAL TABLET")?.Decod);
+    }
 }
