@@ -1,5 +1,6 @@
 using System.Globalization;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
 
 namespace ProtocolEngine.Screening;
 
@@ -51,7 +52,7 @@ public static class FairnessAudit
             int c = j;
             var kind = result.Criteria[c].Kind;
             targets.Add((result.Criteria[c].Id,
-                i => ScreeningResult.IsFailing(kind, result.Outcome(i, c)),
+                i => EligibilityEvaluator.IsFailing(kind, result.Outcome(i, c)),
                 i => result.Outcome(i, c) is CriterionOutcome.Unknown));
         }
         targets.Add((FairnessReport.AnyCriterion, i => result.Status(i) == EligibilityStatus.Ineligible, i => result.Status(i) == EligibilityStatus.NeedsReview));

@@ -3,7 +3,10 @@ using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Screening;
 
-/// <summary>How a population is screened.</summary>
+/// <summary>
+/// How a population is screened: which subjects, phase and date, and what to keep. How criteria are decided (missing
+/// data Unknown, recorded determinations) is not an option: it is the <see cref="ProtocolEngine.Runtime.Eligibility.EligibilityEvaluator"/>'s.
+/// </summary>
 public sealed record ScreeningOptions
 {
     /// <summary>"Today" for every rule (Today(), Now(), durations up to now), fixed so results are reproducible. Default: the current UTC date.</summary>
@@ -20,9 +23,6 @@ public sealed record ScreeningOptions
 
     /// <summary>The most evidence items kept per criterion and subject.</summary>
     public int EvidenceCapacity { get; init; } = 100;
-
-    /// <summary>Let the study's IE records (recorded determinations) decide criteria the rules cannot, and flag contradictions.</summary>
-    public bool UseRecordedDeterminations { get; init; } = true;
 
     /// <summary>Worker threads; the default is one per core.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;

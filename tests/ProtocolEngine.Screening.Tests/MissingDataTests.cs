@@ -1,6 +1,7 @@
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Tests.Evaluation;
 using ProtocolEngine.Runtime.Values;
 using static ProtocolEngine.Runtime.Tests.Evaluation.TestStudy;

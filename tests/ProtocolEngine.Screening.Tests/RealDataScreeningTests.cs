@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening.Reports;
@@ -139,5 +140,27 @@ public class RealDataScreeningTests
         // Criteria both versions share run the same rule text, so they hash the same.
         foreach (var c in original.Criteria.Where(c => amended.Criteria.Any(a => a.Id == c.Id)))
             Assert.Equal(c.Hash, amended.Criteria.Single(a => a.Id == c.Id).Hash);
+    }
+
+    [Theory]
+    [InlineData("nsclc-recist.protocol")]
+    [InlineData("t2d-sglt2.protocol")]
+    [InlineData("cdiscpilot01.protocol")]
+    public void AnUnknownsReason_NeverSaysAVariableIsAbsentAndARecordsValueOfItIsMissing(string protocol)
+    {
+        // The pilot's MH has no MHENRTPT: an Unknown names that gap once, not also "MH.MHENRTPT is missing (MHSEQ 16)".
+        var result = Screener.Screen(Paths.Compile(protocol), Paths.Study(Paths.PilotXpt).Data, new ScreeningOptions { AsOf = AsOf, RecordEvidence = true });
+        int gaps = 0;
+        foreach (var subject in result.Subjects())
+            foreach (var c in subject.Criteria)
+                foreach (var gap in c.DataGaps.Where(g => g.Kind == DataGapKind.VariableMissing))
+                {
+                    gaps++;
+                    Assert.Contains($"the study's data have no variable {gap.Name}", c.Reason);
+                    Assert.DoesNotContain(c.MissingData, m => m.StartsWith(gap.Name + " is missing", StringComparison.Ordinal));
+                    // The evidence still shows each record read, with the variable's value missing.
+                    Assert.Contains(c.Evidence, e => e.Kind == EvidenceKind.Value && $"{e.Domain}.{e.Variable}" == gap.Name && e.Value is null);
+                }
+        if (protocol == "nsclc-recist.protocol") Assert.True(gaps > 0, "the pilot lacks variables nsclc-recist reads (MH.MHENRTPT)");
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening.Reports;
 
@@ -26,7 +27,7 @@ public class ReportTests
         int failing = 0;
         for (int i = 0; i < msg.SubjectCount; i++)
             for (int j = 0; j < msg.Criteria.Count; j++)
-                if (msg.Cause(i, j) == OutcomeCause.Rule && ScreeningResult.IsFailing(msg.Criteria[j].Kind, msg.Outcome(i, j))) failing++;
+                if (msg.Cause(i, j) == OutcomeCause.Rule && EligibilityEvaluator.IsFailing(msg.Criteria[j].Kind, msg.Outcome(i, j))) failing++;
         Assert.True(failing > 0);
         Assert.Equal(failing, added);
         Assert.Equal(1 + failing, records);

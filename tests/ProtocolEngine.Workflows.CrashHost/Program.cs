@@ -22,7 +22,7 @@ IWorkflowStore store = args[0] switch
     _ => throw new ArgumentException($"unknown provider {args[0]}"),
 };
 await store.MigrateAsync();
-var engine = new WorkflowEngine(store, new ScenarioRuleHost([], new Dictionary<string, string>()), SystemClock.Instance);
+var engine = new WorkflowEngine(store, new ScenarioRuleHost([]), SystemClock.Instance);
 var reviewer = new WorkflowActor("reviewer", ["Reviewer"]);
 
 if (args[2] == "seed")

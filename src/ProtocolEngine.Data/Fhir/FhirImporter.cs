@@ -1,7 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
-using ProtocolEngine.Data.Synthetic;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Runtime.Data;
 
@@ -23,7 +22,6 @@ public static class FhirImporter
     private static readonly string[] _cmColumns = ["STUDYID", "DOMAIN", "USUBJID", "CMSEQ", "CMTRT", "CMDECOD", "CMCAT", "CMINDC", "CMCLAS", "CMCLASCD", "CMDOSE", "CMDOSU", "CMROUTE", "CMSTDTC", "CMENDTC", "CMENRTPT"];
     private static readonly string[] _aeColumns = ["STUDYID", "DOMAIN", "USUBJID", "AESEQ", "AETERM", "AEDECOD", "AESEV", "AESER", "AEREL", "AEOUT", "AESDTH", "AESTDTC"];
     private static readonly string[] _prColumns = ["STUDYID", "DOMAIN", "USUBJID", "PRSEQ", "PRTRT", "PRDECOD", "PRLOC", "PRSTDTC", "PRENDTC", "PROCCUR"];
-    private static readonly Dictionary<string, SynthCatalog.Drug> _drugsByName = SynthCatalog.Drugs.GroupBy(d => d.Decod).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> _supportTypes = ["Organization", "Practitioner", "PractitionerRole", "Location", "Medication", "Encounter", "Provenance", "OperationOutcome"];
 
     /// <summary>Maps a bundle file, or every .json file of a folder, onto SDTM.</summary>
@@ -56,7 +54,7 @@ public static class FhirImporter
         catch (DeserializationFailedException ex) when (ex.PartialResult is Resource partial && ModelInfo.IsKnownResource(partial.TypeName))
         {
             // Unknown or malformed elements: keep what parsed and report the rest.
-            foreach (var e in ex.Exceptions.Take(20)) issues.Add(new(source, "Bundle", $"parsed with a problem: {e.Message}"));
+            foreach (var e in ex.Exceptions) issues.Add(new(source, "Bundle", $"parsed with a problem: {e.Message}"));
             return AsBundle(source, partial);
         }
         catch (Exception ex) when (ex is DeserializationFailedException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
@@ -400,15 +398,16 @@ public static class FhirImporter
                     var orig = (q.Comparator is { } cmp ? Comparator(cmp) : "") + v.ToString(CultureInfo.InvariantCulture);
                     t.Set(p + "ORRES", orig);
                     t.Set(p + "ORRESU", q.Unit ?? q.Code);
-                    double? std = Convert((double)v, unit, test, out var problem);
+                    // Decimal all the way from the FHIR value to the stored number: no rounding, so a result keeps every
+                    // digit it was reported with (a double then holds it to about 16 significant digits).
+                    decimal? std = Convert(v, unit, test, out var problem);
                     if (problem is not null) Issues.Add(new(source, key, $"{test.TestCode}: {problem}; the standard result is left missing"));
                     t.Set(p + "STRESU", test.StandardUnit);
-                    if (std is double s)
+                    if (std is decimal s)
                     {
-                        var text = Math.Round(s, 6).ToString("R", CultureInfo.InvariantCulture);
-                        t.Set(p + "STRESC", (q.Comparator is { } c2 ? Comparator(c2) : "") + text);
+                        t.Set(p + "STRESC", (q.Comparator is { } c2 ? Comparator(c2) : "") + Text(s));
                         // A result given as "<0.2" is not a number a rule may compare: only STRESC keeps it.
-                        if (q.Comparator is null) t.Set(p + "STRESN", Math.Round(s, 6));
+                        if (q.Comparator is null) t.Set(p + "STRESN", (double)s);
                     }
                     if (lbDomain)
                     {
@@ -416,12 +415,12 @@ public static class FhirImporter
                         if (range?.Low?.Value is decimal lo)
                         {
                             t.Set("LBORNRLO", lo.ToString(CultureInfo.InvariantCulture));
-                            if (Convert((double)lo, range.Low.Code ?? range.Low.Unit ?? unit, test, out _) is double slo) t.Set("LBSTNRLO", Math.Round(slo, 6));
+                            if (Convert(lo, range.Low.Code ?? range.Low.Unit ?? unit, test, out _) is decimal slo) t.Set("LBSTNRLO", (double)slo);
                         }
                         if (range?.High?.Value is decimal hi)
                         {
                             t.Set("LBORNRHI", hi.ToString(CultureInfo.InvariantCulture));
-                            if (Convert((double)hi, range.High.Code ?? range.High.Unit ?? unit, test, out _) is double shi) t.Set("LBSTNRHI", Math.Round(shi, 6));
+                            if (Convert(hi, range.High.Code ?? range.High.Unit ?? unit, test, out _) is decimal shi) t.Set("LBSTNRHI", (double)shi);
                         }
                         t.Set("LBNRIND", Interpretation(interpretation));
                     }
@@ -465,19 +464,22 @@ public static class FhirImporter
                 _ => null,
             };
 
-        /// <summary>Converts a value to the test's standard unit: unchanged, by the table, or by UCUM.</summary>
-        private static double? Convert(double value, string? unit, LoincMap.Entry test, out string? problem)
+        /// <summary>Converts a value to the test's standard unit: unchanged, by the table, or by UCUM (in decimal, exactly).</summary>
+        private static decimal? Convert(decimal value, string? unit, LoincMap.Entry test, out string? problem)
         {
             problem = null;
             if (unit is null) { problem = "the quantity has no unit"; return null; }
             if (string.Equals(unit, test.StandardUnit, StringComparison.Ordinal) || string.Equals(unit, test.StandardUcum, StringComparison.Ordinal)) return value;
             if (test.Conversions.TryGetValue(unit, out var conversion)) return value * conversion.Factor + conversion.Offset;
             if (global::Fhir.Metrics.MetricServiceExtensions.TryConvertTo(global::Fhir.Metrics.FhirMetricService.Instance.Value,
-                    ((decimal)value, unit, "http://unitsofmeasure.org"), test.StandardUcum, out var converted) && converted is { } c)
-                return (double)c.Item1;
+                    (value, unit, "http://unitsofmeasure.org"), test.StandardUcum, out var converted) && converted is { } c)
+                return c.Item1;
             problem = $"'{unit}' cannot be converted to {test.StandardUnit}";
             return null;
         }
+
+        /// <summary>A decimal as text without the trailing zeros its scale carries (6.85185179016600 is 6.851851790166).</summary>
+        private static string Text(decimal value) => (value / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 
         private void MapMedication(TableBuilder cm, string source, string key, string subject, int seq, DataType? medication, string category,
             DataType? effective, string? status, Dosage? dosage, string? indication, bool enteredInError)
@@ -501,7 +503,7 @@ public static class FhirImporter
             }
             var atc = concept?.Coding.FirstOrDefault(c => c.System is "http://www.whocc.no/atc" or "urn:oid:2.16.840.1.113883.6.73");
             var decod = (Display(concept) ?? name).ToUpperInvariant();
-            var known = _drugsByName.GetValueOrDefault(decod) ?? _drugsByName.Values.FirstOrDefault(d => decod.StartsWith(d.Decod + " ", StringComparison.Ordinal));
+            var known = DrugMap.Find(decod);
             if (known is not null) decod = known.Decod;
             cm.Set("STUDYID", options.StudyId);
             cm.Set("DOMAIN", "CM");

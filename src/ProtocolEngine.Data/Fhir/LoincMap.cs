@@ -10,7 +10,7 @@ namespace ProtocolEngine.Data.Fhir;
 internal sealed class LoincMap
 {
     public sealed record Entry(string Domain, string Loinc, string TestCode, string Test, string Category, string StandardUnit, string StandardUcum,
-        IReadOnlyDictionary<string, (double Factor, double Offset)> Conversions);
+        IReadOnlyDictionary<string, (decimal Factor, decimal Offset)> Conversions);
 
     private readonly Dictionary<string, Entry> _byLoinc;
 
@@ -28,15 +28,15 @@ internal sealed class LoincMap
         foreach (var line in ReadResource(resource))
         {
             var f = line.Split('\t');
-            var conversions = new Dictionary<string, (double, double)>(StringComparer.OrdinalIgnoreCase);
+            var conversions = new Dictionary<string, (decimal, decimal)>(StringComparer.OrdinalIgnoreCase);
             if (f.Length > 7)
                 foreach (var pair in f[7].Split(';', StringSplitOptions.RemoveEmptyEntries))
                 {
                     var eq = pair.LastIndexOf('=');
                     var spec = pair[(eq + 1)..];
                     int sign = spec.IndexOfAny(['+', '-'], 1);
-                    double factor = double.Parse(sign < 0 ? spec : spec[..sign], CultureInfo.InvariantCulture);
-                    double offset = sign < 0 ? 0 : double.Parse(spec[sign..], CultureInfo.InvariantCulture);
+                    decimal factor = decimal.Parse(sign < 0 ? spec : spec[..sign], NumberStyles.Float, CultureInfo.InvariantCulture);
+                    decimal offset = sign < 0 ? 0 : decimal.Parse(spec[sign..], NumberStyles.Float, CultureInfo.InvariantCulture);
                     conversions[pair[..eq]] = (factor, offset);
                 }
             map[f[1]] = new Entry(f[0], f[1], f[2], f[3], f[4], f[5], f[6], conversions);

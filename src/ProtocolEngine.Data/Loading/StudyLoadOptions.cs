@@ -17,6 +17,12 @@ public sealed class StudyLoadOptions
     /// <summary>Keep --DTC values that are not ISO 8601 (they read as unknown) instead of failing. Off by default.</summary>
     public bool AllowMalformedDates { get; init; }
 
+    /// <summary>
+    /// The date values derived while loading are computed at (DM.AGE of FHIR patients, in completed years): the
+    /// screening date, so a candidate screened as of a past date has the age they had then. Today (UTC) when not given.
+    /// </summary>
+    public DateOnly? ReferenceDate { get; init; }
+
     /// <summary>How many files to read at once (the number of processors by default).</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 

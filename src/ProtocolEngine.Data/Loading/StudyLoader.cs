@@ -111,7 +111,7 @@ public static class StudyLoader
         var datasetFiles = new Dictionary<string, (string File, DataFileFormat Format)>(StringComparer.OrdinalIgnoreCase);
         if (fhirFiles.Count > 0)
         {
-            var fhir = Fhir.FhirImporter.Import(fhirFiles.Select(f => (f, File.ReadAllText(f))));
+            var fhir = Fhir.FhirImporter.Import(fhirFiles.Select(f => (f, File.ReadAllText(f))), new Fhir.FhirImportOptions { ReferenceDate = options.ReferenceDate });
             var label = fhirFiles.Count == 1 ? fhirFiles[0] : $"{fhirFiles.Count} FHIR bundles in {Path.GetDirectoryName(fhirFiles[0])}";
             foreach (var t in fhir.Tables.Where(t => t.RowCount > 0))
             {
@@ -120,8 +120,8 @@ public static class StudyLoader
             }
             notes.Add(new(null, $"FHIR mapped: {string.Join(", ", fhir.Mapped.Where(m => m.Value > 0).Select(m => $"{m.Key} {m.Value}"))}" +
                 (fhir.Unmapped.Count > 0 ? $"; not mapped: {string.Join(", ", fhir.Unmapped.Select(u => $"{u.Value} {u.Key}"))}" : "") + "."));
-            foreach (var issue in fhir.Issues.Take(50)) notes.Add(new(null, $"{Path.GetFileName(issue.File)} {issue.Resource}: {issue.Message}."));
-            if (fhir.Issues.Count > 50) notes.Add(new(null, $"{fhir.Issues.Count - 50} more FHIR issues not listed."));
+            // Every issue, however many: what was not mapped is part of the data a person must be able to check.
+            foreach (var issue in fhir.Issues) notes.Add(new(null, $"{Path.GetFileName(issue.File)} {issue.Resource}: {issue.Message}."));
         }
         foreach (var (index, read) in results.OrderBy(r => r.Index))
         {

@@ -11,8 +11,14 @@ namespace ProtocolEngine.Runtime.Evaluation;
 
 /// <summary>A criterion ready to run.</summary>
 /// <param name="Criterion">The bound criterion (id, text, hash).</param>
-/// <param name="Rule">The compiled rule; null for attested criteria.</param>
-public sealed record ExecutableCriterion(BoundCriterion Criterion, Func<EvaluationContext, bool?>? Rule);
+public sealed record ExecutableCriterion(BoundCriterion Criterion)
+{
+    /// <summary>
+    /// The compiled rule; null for attested criteria. Internal on purpose: criteria are evaluated only by
+    /// <see cref="Eligibility.EligibilityEvaluator"/>, which applies the missing-data policy and the recorded determinations.
+    /// </summary>
+    internal Func<EvaluationContext, bool?>? Rule { get; init; }
+}
 
 /// <summary>A data check ready to run.</summary>
 /// <param name="Check">The bound check.</param>
@@ -111,7 +117,7 @@ public sealed class ExecutableProtocol
     private static ExecutableProtocol Build(CompiledProtocol protocol)
     {
         var p = new ExecutableProtocol(protocol);
-        p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c, c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule)))];
+        p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c) { Rule = c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule) })];
         foreach (var c in p.Criteria) p._criteriaById.TryAdd(c.Criterion.RuleId, c);
         p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(
             c,

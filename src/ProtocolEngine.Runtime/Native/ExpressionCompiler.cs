@@ -560,9 +560,13 @@ internal sealed class ExpressionCompiler
         variables.AddRange(letVars);
         var hoisted = Hoist(q, f);
         foreach (var (has, value) in hoisted) variables.AddRange([has, value]);
+        // Every variable is set at the start: a block's variables are not zeroed when it is entered, and the expression
+        // compiler reuses the slot of an earlier block's variable, so the second of `exists A and exists B` would
+        // otherwise start with the first's uncertainty.
         var body = new List<LE.Expression>
         {
             mode == QueryMode.Collect ? E.Assign(elements, E.New(typeof(QueryResultList))) : E.Assign(found, E.Constant(null)),
+            E.Assign(uncertain, E.Constant(false)),
         };
         foreach (var (has, _) in hoisted) body.Add(E.Assign(has, E.Constant(false)));
 

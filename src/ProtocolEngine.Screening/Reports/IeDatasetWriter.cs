@@ -3,6 +3,7 @@ using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Data.Writing;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
 
 namespace ProtocolEngine.Screening.Reports;
 
@@ -55,7 +56,7 @@ public static class IeDatasetWriter
             {
                 var criterion = result.Criteria[j];
                 // Only what the engine decided from data: recorded determinations are already in IE.
-                if (result.Cause(i, j) != OutcomeCause.Rule || !ScreeningResult.IsFailing(criterion.Kind, result.Outcome(i, j))) continue;
+                if (result.Cause(i, j) != OutcomeCause.Rule || !EligibilityEvaluator.IsFailing(criterion.Kind, result.Outcome(i, j))) continue;
                 double seq = lastSequence.GetValueOrDefault(subject) + 1;
                 lastSequence[subject] = seq;
                 string res = criterion.Kind == CriterionKind.Inclusion ? "N" : "Y";

@@ -1,4 +1,5 @@
 using System.Text;
+using ProtocolEngine.Runtime.Eligibility;
 
 namespace ProtocolEngine.Screening.Reports;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
+using ProtocolEngine.Runtime.Eligibility;
 
 namespace ProtocolEngine.Screening.Reports;
 
@@ -144,7 +145,7 @@ public static class ScreeningHtml
             shown++;
             var subject = result.Subject(i);
             b.Append("<tr><td><code>").Append(E(subject.SubjectId)).Append("</code></td><td><ul>");
-            foreach (var c in subject.Criteria.Where(c => !ScreeningResult.IsPassing(c.Kind, c.Outcome)))
+            foreach (var c in subject.Criteria.Where(c => !EligibilityEvaluator.IsPassing(c.Kind, c.Outcome)))
                 b.Append("<li class=\"").Append(c.Cause == OutcomeCause.Discrepancy ? "bad" : c.Outcome == CriterionOutcome.Attested ? "att" : "unk").Append("\">").Append(E(c.Reason)).Append("</li>");
             b.Append("</ul></td></tr>\n");
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 
@@ -137,7 +138,7 @@ public static class ScreeningJson
             w.WriteString("message", e.Message);
             w.WriteEndObject();
         }
-        if (!ScreeningResult.IsPassing(c.Kind, c.Outcome)) w.WriteString("reason", c.Reason);
+        if (!EligibilityEvaluator.IsPassing(c.Kind, c.Outcome)) w.WriteString("reason", c.Reason);
         var missing = c.MissingData;
         if (missing.Count > 0)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
 
 namespace ProtocolEngine.Screening.Reports;
@@ -11,7 +12,7 @@ namespace ProtocolEngine.Screening.Reports;
 public static class SubjectExplanation
 {
     /// <summary>Writes the account as plain text.</summary>
-    public static string Text(ScreeningResult result, SubjectScreening subject)
+    public static string Text(ScreeningResult result, SubjectEligibility subject)
     {
         var b = new StringBuilder();
         b.AppendLine($"Subject {subject.SubjectId}: {subject.Status}");
@@ -28,7 +29,7 @@ public static class SubjectExplanation
             b.AppendLine($"  \"{c.Criterion.Title}\"");
             b.AppendLine($"  rule hash {c.Criterion.Hash}:");
             foreach (var line in c.Criterion.Text.Split('\n')) b.AppendLine("    | " + line.TrimEnd('\r'));
-            if (!ScreeningResult.IsPassing(c.Kind, c.Outcome)) b.AppendLine("  " + c.Reason);
+            if (!EligibilityEvaluator.IsPassing(c.Kind, c.Outcome)) b.AppendLine("  " + c.Reason);
             if (c.Recorded is { } r)
                 b.AppendLine($"  recorded determination: IE IESEQ {r.Sequence?.ToString(CultureInfo.InvariantCulture) ?? "?"}, IETESTCD {r.CriterionId}, IEORRES {r.Result}, IEDTC {r.Date ?? "missing"} (means {r.Outcome})");
             var values = c.Evidence.Where(e => e.Kind == EvidenceKind.Value).ToList();

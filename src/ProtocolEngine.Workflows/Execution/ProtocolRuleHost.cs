@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Language.Workflows;
@@ -14,9 +16,11 @@ namespace ProtocolEngine.Workflows.Execution;
 /// <summary>
 /// A rule host that answers with the protocol's own rules, compiled by the native backend and run over the study data:
 /// <list type="bullet">
-/// <item>criteria: an inclusion that is true (an exclusion that is false) is Met, the opposite NotMet, null (missing or
-/// uncertain data) or a rule error Unknown, an attested criterion Attested; overall any NotMet, else any Unknown, else
-/// any Attested, else Met; the rule hashes are the criteria's content hashes;</item>
+/// <item>criteria: decided by the protocol's one <see cref="EligibilityEvaluator"/>, exactly as <c>protocol screen</c>
+/// decides them (missing data Unknown, never NotMet; the study's IE records decide what the rules cannot, and a
+/// contradiction is Unknown); the subject's status maps to the workflow's outcome (Eligible Met, Ineligible NotMet,
+/// needing review Attested when only attestations are outstanding, else Unknown); the rule hashes are the criteria's
+/// content hashes;</item>
 /// <item>workflow conditions (a <c>per AE A when ...</c> start condition, an expression guard) over the instance's
 /// record, found by its --SEQ in the subject's rows (the record id of the DataArrived event);</item>
 /// <item>safety rules: a rule applies when its condition is true <em>or unknown</em> for the record, so missing data
@@ -47,10 +51,11 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
     }
 
     private readonly ExecutableProtocol _executable = ExecutableProtocol.For(protocol);
+    private readonly ConcurrentDictionary<string, Lazy<EligibilityEvaluator?>> _evaluators = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (BoundWorkflow Workflow, RuleIdentity Rule)> _conditions = Conditions(protocol);
 
-    // Workflow conditions by rule id: each start condition and data guard is a rule of the compiled protocol.
-    private static Dictionary<string, (BoundWorkflow, RuleIdentity)> Conditions(CompiledProtocol protocol)
+    /// <summary>The protocol's workflow conditions (start conditions, data guards) by rule id: each is a rule of the compiled protocol.</summary>
+    internal static Dictionary<string, (BoundWorkflow Workflow, RuleIdentity Rule)> Conditions(CompiledProtocol protocol)
     {
         var map = new Dictionary<string, (BoundWorkflow, RuleIdentity)>(StringComparer.Ordinal);
         foreach (var w in protocol.Workflows)
@@ -66,12 +71,13 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
     /// The condition a guard names: by rule id; a definition stored before rule ids (<c>Workflow@offset</c>) names its
     /// conditions by position, so those are found by their text within the instance's workflow.
     /// </summary>
-    private (BoundWorkflow Workflow, RuleIdentity Rule)? FindCondition(WorkflowSubject subject, ConditionGuard condition)
+    internal static (BoundWorkflow Workflow, RuleIdentity Rule)? FindCondition(IReadOnlyDictionary<string, (BoundWorkflow Workflow, RuleIdentity Rule)> conditions,
+        string workflow, ConditionGuard condition)
     {
-        if (_conditions.TryGetValue(condition.RuleId, out var c)) return c;
+        if (conditions.TryGetValue(condition.RuleId, out var c)) return c;
         var text = RuleHasher.Normalize(condition.Text);
-        foreach (var candidate in _conditions.Values)
-            if (candidate.Workflow.Name == subject.Workflow && RuleHasher.Normalize(candidate.Rule.Text) == text) return candidate;
+        foreach (var candidate in conditions.Values)
+            if (candidate.Workflow.Name == workflow && RuleHasher.Normalize(candidate.Rule.Text) == text) return candidate;
         return null;
     }
 
@@ -84,44 +90,72 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
         return ctx;
     }
 
+    /// <summary>
+    /// The subject's eligibility over the criteria of a phase (null: all), decided by the protocol's one
+    /// <see cref="EligibilityEvaluator"/> as screening decides it, as of the clock's date (UTC); null when the subject
+    /// is not in the study data or no criterion has the phase.
+    /// </summary>
+    public SubjectEligibility? Eligibility(string subjectId, string? phase)
+    {
+        int index = study.IndexOfSubject(subjectId);
+        if (index < 0 || Evaluator(phase) is not { } evaluator) return null;
+        return evaluator.Evaluate(index, EligibilityEvaluator.AsOfDate(clock.GetCurrentInstant().ToDateTimeUtc()));
+    }
+
+    private EligibilityEvaluator? Evaluator(string? phase) =>
+        _evaluators.GetOrAdd(phase ?? "", _ => new Lazy<EligibilityEvaluator?>(() =>
+        {
+            try { return EligibilityEvaluator.Create(_executable, study, phase); }
+            catch (ArgumentException) { return null; }
+        })).Value;
+
+    /// <summary>
+    /// The workflow's reading of a subject's eligibility, the same as screening's status: Eligible is Met, Ineligible
+    /// NotMet, and a subject needing review Attested when only attestations are outstanding, otherwise Unknown.
+    /// </summary>
+    public static CriteriaOutcome Outcome(SubjectEligibility eligibility) => eligibility.Status switch
+    {
+        EligibilityStatus.Eligible => CriteriaOutcome.Met,
+        EligibilityStatus.Ineligible => CriteriaOutcome.NotMet,
+        _ => eligibility.AwaitsAttestationOnly ? CriteriaOutcome.Attested : CriteriaOutcome.Unknown,
+    };
+
+    /// <summary>A criterion's outcome as a workflow reads it: passing is Met, failing NotMet (for an exclusion, Met means it does not apply).</summary>
+    public static CriteriaOutcome Outcome(CriterionResult criterion) =>
+        EligibilityEvaluator.IsPassing(criterion.Kind, criterion.Outcome) ? CriteriaOutcome.Met
+        : EligibilityEvaluator.IsFailing(criterion.Kind, criterion.Outcome) ? CriteriaOutcome.NotMet
+        : criterion.Outcome == CriterionOutcome.Attested ? CriteriaOutcome.Attested
+        : CriteriaOutcome.Unknown;
+
     /// <inheritdoc />
     public CriteriaEvaluation EvaluateCriteria(WorkflowSubject subject, string? phase)
     {
-        var criteria = _executable.Criteria.Where(c => phase is null || c.Criterion.Phase == phase).ToList();
-        var hashes = criteria.Select(c => c.Criterion.Hash).ToList();
-        if (criteria.Count == 0) return new CriteriaEvaluation(CriteriaOutcome.Unknown, hashes, $"no criteria{(phase is null ? "" : " in phase " + phase)}");
-        if (Context(subject.SubjectId) is not { } ctx) return new CriteriaEvaluation(CriteriaOutcome.Unknown, hashes, $"subject {subject.SubjectId} is not in the study data");
-        var outcomes = new List<CriteriaOutcome>();
+        var evaluator = Evaluator(phase);
+        var hashes = evaluator?.Criteria.Select(c => c.Hash).ToList() ?? [];
+        if (evaluator is null) return new CriteriaEvaluation(CriteriaOutcome.Unknown, hashes, $"no criteria{(phase is null ? "" : " in phase " + phase)}");
+        if (Eligibility(subject.SubjectId, phase) is not { } eligibility)
+            return new CriteriaEvaluation(CriteriaOutcome.Unknown, hashes, $"subject {subject.SubjectId} is not in the study data");
         var notes = new List<string>();
-        foreach (var c in criteria)
+        foreach (var c in eligibility.Criteria)
         {
-            CriteriaOutcome o;
-            if (c.Rule is null)
-            {
-                o = CriteriaOutcome.Attested;
-            }
-            else
-            {
-                var r = RuleRunner.Run(ctx, c.Rule, c.Criterion.Id, c.Criterion.Syntax.Span, c.Criterion.Source);
-                bool? value = r.Succeeded ? r.Value : null;
-                o = value is null ? CriteriaOutcome.Unknown
-                    : value.Value == (c.Criterion.Kind == CriterionKind.Inclusion) ? CriteriaOutcome.Met : CriteriaOutcome.NotMet;
-                if (!r.Succeeded) notes.Add($"{c.Criterion.Id}: {r.Error!.Message}");
-            }
-            if (o != CriteriaOutcome.Met) notes.Add($"{c.Criterion.Id} {o}");
-            outcomes.Add(o);
+            var o = Outcome(c);
+            if (o != CriteriaOutcome.Met) notes.Add($"{c.Id} {o}{Detail(c)}");
         }
-        var overall = outcomes.Contains(CriteriaOutcome.NotMet) ? CriteriaOutcome.NotMet
-            : outcomes.Contains(CriteriaOutcome.Unknown) ? CriteriaOutcome.Unknown
-            : outcomes.Contains(CriteriaOutcome.Attested) ? CriteriaOutcome.Attested
-            : CriteriaOutcome.Met;
-        return new CriteriaEvaluation(overall, hashes, notes.Count == 0 ? null : string.Join(", ", notes));
+        return new CriteriaEvaluation(Outcome(eligibility), hashes, notes.Count == 0 ? null : string.Join(", ", notes));
+    }
+
+    private static string Detail(CriterionResult c)
+    {
+        if (c.Error is { } e) return $" ({e.Code}: {e.Message})";
+        if (c.Cause is OutcomeCause.Discrepancy or OutcomeCause.RecordedDetermination) return $" ({c.Reason})";
+        var missing = c.MissingData;
+        return missing.Count == 0 ? "" : $" ({string.Join("; ", missing.Take(3))}{(missing.Count > 3 ? $"; and {missing.Count - 3} more" : "")})";
     }
 
     /// <inheritdoc />
     public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition)
     {
-        if (FindCondition(subject, condition) is not { } c) return new ConditionEvaluation(null, []);
+        if (FindCondition(_conditions, subject.Workflow, condition) is not { } c) return new ConditionEvaluation(null, []);
         // The hash of the rule that runs, which is the guard's own unless the definition was stored from older text.
         var ctx = Context(subject.SubjectId);
         var record = ctx is null || c.Workflow.Domain is null ? null : FindRecord(c.Workflow.Domain.Name, subject);

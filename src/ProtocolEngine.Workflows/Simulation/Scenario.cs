@@ -19,11 +19,14 @@ public sealed class Scenario
     public string? Until { get; set; }
     /// <summary>Arms for randomisation.</summary>
     public List<string> Arms { get; set; } = ["A", "B"];
-    /// <summary>Safety rule name to condition (<c>A.AESER = 'Y' and A.AESDTH = 'Y'</c>), evaluated on the instance's record.</summary>
+    /// <summary>
+    /// Safety rule name to condition (<c>A.AESER = 'Y' and A.AESDTH = 'Y'</c>), compiled in the scope of the instance's
+    /// record, for workflows without a protocol (a protocol's own safety rules take their place).
+    /// </summary>
     public Dictionary<string, string> SafetyRules { get; set; } = [];
     /// <summary>
-    /// Values of conditions the simulator cannot evaluate itself (it understands <c>A.FIELD = 'value'</c> joined by
-    /// and/or), by their exact text: "true", "false" or "unknown". Others are unknown (and reported).
+    /// Values stated for conditions, by their exact text: "true", "false" or "unknown". They take precedence over
+    /// evaluating the compiled condition over the instance's record values.
     /// </summary>
     public Dictionary<string, string> Conditions { get; set; } = [];
     /// <summary>Per subject: the criteria outcome per phase ("all" for all criteria) at t0.</summary>

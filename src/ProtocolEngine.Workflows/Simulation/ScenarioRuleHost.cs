@@ -1,57 +1,47 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
+using NodaTime;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Workflows;
+using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Workflows.Execution;
 
 namespace ProtocolEngine.Workflows.Simulation;
 
 /// <summary>
-/// The rule host of a simulation: criteria outcomes as the scenario states them (changing over time with
-/// <c>criteria</c> events; unstated outcomes are Unknown, never NotMet), record conditions of the form
-/// <c>A.FIELD = 'V'</c> joined by <c>and</c>/<c>or</c> over the instance's record, and randomisation by a hash of the
-/// subject id. Rule hashes are SHA-256 of the rule text, so the journal names what decided.
+/// The rule host of a simulation without study data: criteria outcomes as the scenario states them (changing over
+/// time with <c>criteria</c> events; unstated outcomes are Unknown, never NotMet); data conditions and safety rules
+/// compiled by the real compiler and evaluated over the instance's record values (<see cref="ScenarioConditions"/>),
+/// unless the scenario states a condition's value by its exact text; randomisation by a hash of the subject id.
 /// </summary>
-public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
+public sealed class ScenarioRuleHost : IWorkflowRuleHost
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, CriteriaOutcome>> _criteria = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<string> _arms;
-    private readonly IReadOnlyDictionary<string, string> _safetyRules;
+    private readonly ScenarioConditions? _conditions;
+    private readonly IReadOnlyDictionary<string, string> _stated;
+    private readonly IClock _clock;
+    private readonly HashSet<string> _unevaluated = new(StringComparer.Ordinal);
 
     /// <summary>Creates the host.</summary>
     /// <param name="arms">Arms for randomisation.</param>
-    /// <param name="safetyRules">Safety rule name to record condition.</param>
-    /// <param name="conditions">Values of conditions the simulator cannot evaluate, by exact text: true, false or unknown.</param>
-    public ScenarioRuleHost(IReadOnlyList<string> arms, IReadOnlyDictionary<string, string> safetyRules, IReadOnlyDictionary<string, string>? conditions = null)
+    /// <param name="conditions">The simulation's compiled conditions and safety rules (null: every condition is unknown and no safety rule applies).</param>
+    /// <param name="stated">Values of conditions the scenario states, by exact text: true, false or unknown. They take precedence over evaluation.</param>
+    /// <param name="clock">"Now" for the conditions (the simulation's virtual clock; the system clock by default).</param>
+    public ScenarioRuleHost(IReadOnlyList<string> arms, ScenarioConditions? conditions = null, IReadOnlyDictionary<string, string>? stated = null, IClock? clock = null)
     {
         _arms = arms.Count == 0 ? ["A", "B"] : arms;
-        _safetyRules = safetyRules;
-        _conditions = conditions ?? new Dictionary<string, string>();
+        _conditions = conditions;
+        _stated = stated ?? new Dictionary<string, string>();
+        _clock = clock ?? SystemClock.Instance;
     }
 
-    private readonly IReadOnlyDictionary<string, string> _conditions;
-    private readonly HashSet<string> _unevaluated = new(StringComparer.Ordinal);
-
-    /// <summary>Conditions met during the run that the simulator could not evaluate and the scenario gave no value for (treated as unknown).</summary>
+    /// <summary>Conditions met during the run that could not be evaluated (they do not compile) and the scenario gave no value for (treated as unknown).</summary>
     public IReadOnlyList<string> Unevaluated { get { lock (_lock) return [.. _unevaluated.Order(StringComparer.Ordinal)]; } }
 
-    private bool? Condition(string text, IReadOnlyDictionary<string, string> values)
-    {
-        if (_conditions.TryGetValue(text, out var stated))
-            return stated.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null };
-        try
-        {
-            return Evaluate(text, values);
-        }
-        catch (FormatException)
-        {
-            lock (_lock) _unevaluated.Add(text);
-            return null;
-        }
-    }
+    private CqlDateTime Now => CqlDateTime.FromDateTime(_clock.GetCurrentInstant().ToDateTimeUtc(), DateTimePrecision.Millisecond, 0);
 
     /// <summary>Sets a subject's criteria outcome for a phase ("all" or null for all criteria).</summary>
     public void SetCriteria(string subject, string? phase, CriteriaOutcome outcome)
@@ -86,8 +76,20 @@ public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
     }
 
     /// <inheritdoc />
-    public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition) =>
-        new(Condition(condition.Text, subject.Values), [condition.RuleHash]);
+    public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition)
+    {
+        if (_stated.TryGetValue(condition.Text, out var stated))
+            return new ConditionEvaluation(stated.Trim().ToLowerInvariant() switch { "true" => true, "false" => false, _ => null }, []);
+        if (_conditions is null)
+        {
+            lock (_lock) _unevaluated.Add(condition.Text);
+            return new ConditionEvaluation(null, []);
+        }
+        var (value, hashes) = _conditions.Evaluate(condition, subject, Now);
+        if (_conditions.Problems.FirstOrDefault(p => p.StartsWith(condition.Text + " (", StringComparison.Ordinal)) is { } problem)
+            lock (_lock) _unevaluated.Add(problem);
+        return new ConditionEvaluation(value, hashes);
+    }
 
     /// <inheritdoc />
     public RandomizationResult Randomize(WorkflowSubject subject)
@@ -98,40 +100,14 @@ public sealed partial class ScenarioRuleHost : IWorkflowRuleHost
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> ApplicableSafetyRules(WorkflowSubject subject) =>
-        _safetyRules.Where(r => Condition(r.Value, subject.Values) == true).Select(r => r.Key).ToList();
-
-    /// <summary>Evaluates <c>A.F = 'V' and B.G != 'W' or ...</c> (and binds tighter) over record values, three-valued: a missing field is unknown.</summary>
-    public static bool? Evaluate(string text, IReadOnlyDictionary<string, string> values)
+    public IReadOnlyList<string> ApplicableSafetyRules(WorkflowSubject subject)
     {
-        bool? any = false;
-        foreach (var disjunct in OrSplit().Split(text))
-        {
-            bool? all = true;
-            foreach (var term in AndSplit().Split(disjunct))
-            {
-                var m = Comparison().Match(term.Trim());
-                if (!m.Success) throw new FormatException($"The simulator cannot evaluate \"{term.Trim()}\": it understands Alias.FIELD = 'value' joined by and/or.");
-                var field = m.Groups["field"].Value;
-                bool? v = values.TryGetValue(field, out var actual) && actual.Length > 0
-                    ? (m.Groups["op"].Value == "=") == (actual == m.Groups["value"].Value)
-                    : null;
-                all = all == false || v == false ? false : all is null || v is null ? null : true;
-            }
-            any = any == true || all == true ? true : any is null || all is null ? null : false;
-        }
-        return any;
+        if (_conditions is null) return [];
+        var applicable = _conditions.ApplicableSafetyRules(subject, Now);
+        foreach (var problem in _conditions.Problems) lock (_lock) _unevaluated.Add(problem);
+        return applicable;
     }
 
     // What the scenario states is the rule here: its text is hashed as a rule's is, in full.
     private static string Hash(RuleKind kind, string text) => RuleHasher.Hash(kind, text, [], []);
-
-    [GeneratedRegex(@"\s+or\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex OrSplit();
-
-    [GeneratedRegex(@"\s+and\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex AndSplit();
-
-    [GeneratedRegex(@"^\(?\s*(?:[A-Za-z_][A-Za-z0-9_]*\.)?(?<field>[A-Za-z_][A-Za-z0-9_]*)\s*(?<op>=|!=)\s*'(?<value>[^']*)'\s*\)?$")]
-    private static partial Regex Comparison();
 }

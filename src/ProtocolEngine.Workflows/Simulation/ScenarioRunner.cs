@@ -1,5 +1,6 @@
 using System.Globalization;
 using NodaTime;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Journal;
@@ -31,7 +32,7 @@ public sealed record FinalState(string Key, string Workflow, string State, strin
 /// <param name="Finals">Every instance's final state.</param>
 /// <param name="Problems">Expectations not met and events that could not be applied.</param>
 /// <param name="Unmatched">Events no instance waited for.</param>
-/// <param name="Unevaluated">Conditions the simulator could not evaluate (treated as unknown): give them values in the scenario's "conditions".</param>
+/// <param name="Unevaluated">Conditions the compiler could not compile (treated as unknown), with its error: correct them or give them values in the scenario's "conditions".</param>
 public sealed record SimulationReport(IReadOnlyList<TimelineLine> Timeline, IReadOnlyList<FinalState> Finals, IReadOnlyList<string> Problems,
     IReadOnlyList<UnmatchedEvent> Unmatched, IReadOnlyList<string> Unevaluated);
 
@@ -50,13 +51,18 @@ public static class ScenarioRunner
     /// Builds the rule host from the virtual clock and the scenario's own host (for example a <see cref="ProtocolRuleHost"/>
     /// over real study data that passes randomisation to the scenario host); null runs on the scenario's host alone.
     /// </param>
+    /// <param name="protocol">
+    /// The compiled protocol the definitions come from, if any: its own conditions and safety rules decide over the
+    /// scenario's record values. Without one, the definitions' condition texts and the scenario's safety rules are
+    /// compiled by the compiler.
+    /// </param>
     /// <param name="ct">Cancellation.</param>
     public static async Task<SimulationReport> RunAsync(IReadOnlyList<WorkflowDefinition> definitions, Scenario scenario, IWorkflowStore store,
-        Action<int, int>? progress = null, Func<IClock, ScenarioRuleHost, IWorkflowRuleHost>? ruleHost = null, CancellationToken ct = default)
+        Action<int, int>? progress = null, Func<IClock, ScenarioRuleHost, IWorkflowRuleHost>? ruleHost = null, CompiledProtocol? protocol = null, CancellationToken ct = default)
     {
         var t0 = scenario.StartInstant("scenario");
         var clock = new VirtualClock(t0);
-        var host = new ScenarioRuleHost(scenario.Arms, scenario.SafetyRules, scenario.Conditions);
+        var host = new ScenarioRuleHost(scenario.Arms, new ScenarioConditions(protocol, definitions, scenario.SafetyRules), scenario.Conditions, clock);
         // Signing passwords in a simulation are test data: fewer PBKDF2 rounds keep the run fast.
         var signers = new Pbkdf2SignerDirectory(iterations: 1_000);
         foreach (var u in scenario.Users) signers.Register(u.Id, u.Name, u.Password);

@@ -80,7 +80,7 @@ public static class WorkflowBench
     {
         var store = open();
         await store.MigrateAsync();
-        var host = new ScenarioRuleHost([], new Dictionary<string, string>());
+        var host = new ScenarioRuleHost([]);
         var engine = new WorkflowEngine(store, host, SystemClock.Instance);
         await engine.PublishAsync(Steps(0));
 

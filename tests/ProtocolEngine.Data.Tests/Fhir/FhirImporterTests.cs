@@ -155,18 +155,14 @@ public class FhirImporterTests
             """, "fhir.protocol");
         var compiled = ProtocolEngine.Language.Compilation.ProtocolCompiler.Standalone.Compile(source);
         Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-        var protocol = ProtocolEngine.Runtime.Evaluation.ExecutableProtocol.For(compiled);
         var r = Import();
-        var ctx = protocol.CreateContext(r.Data, ProtocolEngine.Runtime.Values.CqlDateTime.ParseIso("2025-01-15"));
-        var rule = protocol.Criteria.Single().Rule!;
-        bool? Meets(string id)
-        {
-            ctx.BeginSubject(r.Data.IndexOfSubject(id));
-            return rule(ctx);
-        }
-        Assert.True(Meets("7a1e3c4d-0001-4a5b-9c8d-000000000001"));
-        Assert.False(Meets("p2"));
-        Assert.Null(Meets("p3")); // HbA1c 7.46 but age unknown (birth year only): a person decides
+        var evaluator = ProtocolEngine.Runtime.Eligibility.EligibilityEvaluator.Create(compiled, r.Data);
+        var asOf = ProtocolEngine.Runtime.Values.CqlDateTime.ParseIso("2025-01-15");
+        ProtocolEngine.Runtime.Eligibility.CriterionOutcome Meets(string id) => evaluator.Evaluate(r.Data.IndexOfSubject(id), asOf).Criteria.Single().Outcome;
+        Assert.Equal(ProtocolEngine.Runtime.Eligibility.CriterionOutcome.Met, Meets("7a1e3c4d-0001-4a5b-9c8d-000000000001"));
+        Assert.Equal(ProtocolEngine.Runtime.Eligibility.CriterionOutcome.NotMet, Meets("p2"));
+        // HbA1c 7.46 but age unknown (birth year only): a person decides.
+        Assert.Equal(ProtocolEngine.Runtime.Eligibility.CriterionOutcome.Unknown, Meets("p3"));
     }
 
     [Theory]
@@ -198,5 +194,75 @@ public class FhirImporterTests
         Assert.All(study.Sources, s => Assert.Equal(ProtocolEngine.Data.Loading.DataFileFormat.Fhir, s.Format));
         Assert.Contains(study.Notes, n => n.Message.StartsWith("FHIR mapped:", StringComparison.Ordinal) && n.Message.Contains("1 Immunization", StringComparison.Ordinal));
         Assert.Equal(8.2, ((NumberColumn)study.Data.GetDomain("LB")!.GetColumn("LBSTRESN")!).GetDouble(study.Data.GetDomain("LB")!.RowsOf(0).Start));
+    }
+
+    private const string PatientEntry = """
+        {"fullUrl":"urn:uuid:7a1e3c4d-0009-4a5b-9c8d-000000000009","resource":{"resourceType":"Patient","id":"teen","gender":"female","birthDate":"2000-06-15"}}
+        """;
+
+    private static string Bundle(params string[] entries) =>
+        """{"resourceType":"Bundle","type":"collection","entry":[""" + string.Join(",", entries) + "]}";
+
+    private static string Lab(string id, string loinc, string value, string unit) => """
+        {"resource":{"resourceType":"Observation","id":"ID","status":"final",
+         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"laboratory"}]}],
+         "code":{"coding":[{"system":"http://loinc.org","code":"LOINC"}]},"subject":{"reference":"Patient/teen"},"effectiveDateTime":"2014-01-01",
+         "valueQuantity":{"value":VALUE,"unit":"UNIT","system":"http://unitsofmeasure.org","code":"UNIT"}}}
+        """.Replace("ID", id).Replace("LOINC", loinc).Replace("VALUE", value).Replace("UNIT", unit);
+
+    [Theory]
+    [InlineData("6.87654321098", "mmol/L", 6.87654321098, "6.87654321098")]        // no conversion
+    [InlineData("123.456789012", "mg/dL", 6.851851790166, "6.851851790166")]       // by the table (x 0.0555)
+    [InlineData("0.000123456789", "mmol/L", 0.000123456789, "0.000123456789")]     // small values keep their digits too
+    public void NumericResults_KeepEveryDigit_ThroughUnitConversion(string value, string unit, double expected, string expectedText)
+    {
+        var r = FhirImporter.Import([("b.json", Bundle(PatientEntry, Lab("o1", "2345-7", value, unit)))], _options);
+        int row = RowOf(r, "LB", "teen", "LBTESTCD", "GLUC");
+        Assert.Equal(expected, Num(r, "LB", row, "LBSTRESN"));
+        Assert.Equal(expectedText, Text(r, "LB", row, "LBSTRESC"));
+        Assert.Equal(value, Text(r, "LB", row, "LBORRES"));
+    }
+
+    [Fact]
+    public void Age_IsTheAgeOnTheReferenceDate_TheScreeningDate_WhenLoadedAsAStudy()
+    {
+        var folder = TestData.NewTempFolder();
+        File.WriteAllText(Path.Combine(folder, "bundle.json"), Bundle(PatientEntry));
+        int Age(DateOnly? asOf)
+        {
+            var study = ProtocolEngine.Data.Loading.StudyLoader.Load(folder, new ProtocolEngine.Data.Loading.StudyLoadOptions { ReferenceDate = asOf }).Data;
+            return (int)((NumberColumn)study.GetDomain("DM")!.GetColumn("AGE")!).GetDouble(0)!.Value;
+        }
+        // Born 2000-06-15: a minor when screened as of 2014, an adult today.
+        Assert.Equal(13, Age(new DateOnly(2014, 3, 1)));
+        Assert.Equal(14, Age(new DateOnly(2014, 6, 15)));
+        Assert.True(Age(null) >= 25);
+    }
+
+    [Fact]
+    public void EveryImportIssue_IsListed_HoweverMany()
+    {
+        var folder = TestData.NewTempFolder();
+        // 80 results in a unit nothing converts: 80 issues, each one a note of the loaded study.
+        var labs = Enumerable.Range(1, 80).Select(i => Lab($"o{i}", "2345-7", "5", "furlongs")).ToArray();
+        File.WriteAllText(Path.Combine(folder, "bundle.json"), Bundle([PatientEntry, .. labs]));
+        var study = ProtocolEngine.Data.Loading.StudyLoader.Load(folder);
+        var issues = study.Notes.Where(n => n.Message.Contains("'furlongs' cannot be converted", StringComparison.Ordinal)).ToList();
+        Assert.Equal(80, issues.Count);
+        Assert.DoesNotContain(study.Notes, n => n.Message.Contains("not listed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheDrugTable_CoversEveryDrugTheSyntheticGeneratorWrites_WithTheSameCodes()
+    {
+        // The importer has its own table (drug-map.tsv) instead of reading the generator's catalog; synthetic
+        // populations exported to FHIR still map back to the same CMDECOD, CMCLASCD and CMCLAS.
+        foreach (var drug in ProtocolEngine.Data.Synthetic.SynthCatalog.Drugs)
+        {
+            var mapped = DrugMap.Find(drug.Decod);
+            Assert.NotNull(mapped);
+            Assert.Equal((drug.Atc, drug.Class), (mapped.Atc, mapped.Class));
+        }
+        Assert.Equal("METFORMIN", DrugMap.Find("METFORMIN 500 MG ORAL TABLET")?.Decod);
     }
 }

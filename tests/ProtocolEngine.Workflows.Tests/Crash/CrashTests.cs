@@ -119,7 +119,7 @@ internal static class CrashInvariants
         Assert.All(timerEntries, e => Assert.Equal(1, e.Value));
 
         // Retrying every completion with its key is answered from the store, not run again.
-        var engine = new WorkflowEngine(store, new ScenarioRuleHost([], new Dictionary<string, string>()), NodaTime.SystemClock.Instance);
+        var engine = new WorkflowEngine(store, new ScenarioRuleHost([]), NodaTime.SystemClock.Instance);
         foreach (var t in tasks.Take(100))
         {
             var r = await engine.CompleteTaskAsync(new CompleteTaskRequest(t.Id, new WorkflowActor("reviewer", ["Reviewer"]), "completed", "retry", IdempotencyKey: $"complete:{t.Id}"));

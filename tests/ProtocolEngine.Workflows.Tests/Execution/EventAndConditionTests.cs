@@ -59,6 +59,9 @@ public sealed class EventAndConditionTests : IDisposable
     public async Task NewData_ReevaluatesAWaitingCondition_UnknownNeverFires()
     {
         await _h.PublishAsync(FollowUp());
+        // The guard reads the arriving lab values as the record A (a per-subject workflow has no record of its own):
+        // the rule host compiles it in that scope.
+        _h.Host.Use(FollowUp() with { Scope = new WorkflowScope("LB", "A") });
         var id = await _h.StartSubjectAsync("S1");
         var unknown = await _h.Engine.PublishEventAsync(new WorkflowEvent(StandardEvents.DataArrived, "S1", new Dictionary<string, string> { ["LBTESTCD"] = "ALT" }, "LB", "7"));
         Assert.Equal([id], unknown.Delivered);

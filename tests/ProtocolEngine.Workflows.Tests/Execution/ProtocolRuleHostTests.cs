@@ -46,7 +46,7 @@ public sealed class ProtocolRuleHostTests : IDisposable
     public async Task TheProtocolsCriteria_DecideThePrescreen_AndMissingDataGoesToReview()
     {
         var clock = new VirtualClock(Harness.T0);
-        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost(["Placebo", "XanoHigh"], new Dictionary<string, string>()));
+        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost(["Placebo", "XanoHigh"]));
         var engine = new WorkflowEngine(_db.Store, host, clock, signers: new Pbkdf2SignerDirectory(1_000));
         await engine.PublishAsync(ExampleWorkflows.Recruitment());
         var states = new Dictionary<string, string>();
@@ -77,7 +77,7 @@ public sealed class ProtocolRuleHostTests : IDisposable
     public async Task TheProtocolsConditions_StartTheSaeWorkflow_AndItsSafetyRulesStartTheClocks()
     {
         var clock = new VirtualClock(Harness.T0);
-        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost([], new Dictionary<string, string>()));
+        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost([]));
         var engine = new WorkflowEngine(_db.Store, host, clock);
         await engine.PublishAsync(ExampleWorkflows.SaeReporting());
         async Task<IReadOnlyList<string>> Arrive(string seq) =>
@@ -98,7 +98,7 @@ public sealed class ProtocolRuleHostTests : IDisposable
     public async Task AConditionStoredWithAPositionId_IsFoundByItsText_AndTheJournalNamesTheHashOfTheRuleThatRan()
     {
         var clock = new VirtualClock(Harness.T0);
-        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost([], new Dictionary<string, string>()));
+        var host = new ProtocolRuleHost(ExampleWorkflows.Protocol, Study(), clock, new ScenarioRuleHost([]));
         var engine = new WorkflowEngine(_db.Store, host, clock);
         // Definitions stored before rule ids named a condition by the workflow and its offset in the file, with another hash.
         var current = ExampleWorkflows.SaeReporting();

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;
 using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
+using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Tests.Simulation;
 
@@ -20,8 +22,9 @@ public sealed class ScenarioTests
         // The workflows as `protocol simulate` gets them from the .protocol: compiled and lowered by the language.
         var defs = ExampleWorkflows.Lowered();
         var s = Scenario.Parse(await File.ReadAllTextAsync(ScenarioPath(scenario)), scenario);
-        var report = await ScenarioRunner.RunAsync(defs, s, db.Store);
+        var report = await ScenarioRunner.RunAsync(defs, s, db.Store, protocol: ExampleWorkflows.Protocol);
         Assert.Empty(report.Problems);
+        Assert.Empty(report.Unevaluated);
         Assert.Null((await JournalAudit.VerifyAsync(db.Store)).Problems.FirstOrDefault());
         return (report, db);
     }
@@ -116,4 +119,33 @@ public sealed class ScenarioTests
     [InlineData("{ \"timeZone\": \"Mars/Base\" }", "unknown time zone")]
     public void ABadScenario_SaysWhereAndWhat(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<FormatException>(() => Scenario.Parse(json, "s.json")).Message);
+
+    [Fact]
+    public void Conditions_AreCompiledByTheCompiler_OverARecordTypedByTheModel()
+    {
+        // What the old pattern matcher could not read: arithmetic, parentheses, numbers typed as numbers.
+        var labWatch = new WorkflowDefinition("LabWatch", null, new WorkflowScope("LB", "L"), [new StateDefinition("Open", IsInitial: true)], []);
+        var conditions = new ScenarioConditions(null, [labWatch], new Dictionary<string, string>
+        {
+            ["HighLiverEnzyme"] = "L.LBSTRESN > 3 * L.LBSTNRHI and (L.LBTESTCD = 'ALT' or L.LBTESTCD = 'AST')",
+        });
+        var now = ProtocolEngine.Runtime.Values.CqlDateTime.ParseIso("2025-03-03");
+        WorkflowSubject Record(params (string Key, string Value)[] values) =>
+            new("i1", "LabWatch", "S1", "S1/1", values.ToDictionary(v => v.Key, v => v.Value));
+
+        Assert.Equal(["HighLiverEnzyme"], conditions.ApplicableSafetyRules(Record(("LBTESTCD", "ALT"), ("LBSTRESN", "130"), ("LBSTNRHI", "40")), now));
+        Assert.Empty(conditions.ApplicableSafetyRules(Record(("LBTESTCD", "ALT"), ("LBSTRESN", "99"), ("LBSTNRHI", "40")), now));
+        Assert.Empty(conditions.ApplicableSafetyRules(Record(("LBTESTCD", "GLUC"), ("LBSTRESN", "130"), ("LBSTNRHI", "40")), now));
+
+        // Numbers compare as numbers ("1000" is above "200"), a missing value is unknown, never false.
+        var guard = new ConditionGuard("LabWatch@1", "L.LBSTRESN >= 200", "h");
+        Assert.True(conditions.Evaluate(guard, Record(("LBSTRESN", "1000")), now).Value);
+        Assert.False(conditions.Evaluate(guard, Record(("LBSTRESN", "99.5")), now).Value);
+        Assert.Null(conditions.Evaluate(guard, Record(("LBTESTCD", "ALT")), now).Value);
+
+        // A condition the compiler rejects is unknown, and says why.
+        var wrong = new ConditionGuard("LabWatch@2", "L.NOSUCHVARIABLE = 'Y'", "h");
+        Assert.Null(conditions.Evaluate(wrong, Record(("LBSTRESN", "1")), now).Value);
+        Assert.Contains(conditions.Problems, p => p.StartsWith("L.NOSUCHVARIABLE = 'Y' (PE1", StringComparison.Ordinal));
+    }
 }

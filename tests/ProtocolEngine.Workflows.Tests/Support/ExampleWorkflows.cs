@@ -24,11 +24,4 @@ public static class ExampleWorkflows
     public static WorkflowDefinition Recruitment(string timeZone = "Europe/Berlin") => Lowered(timeZone).Single(w => w.Name == "Recruitment");
 
     public static WorkflowDefinition SaeReporting(string timeZone = "Europe/Berlin") => Lowered(timeZone).Single(w => w.Name == "SaeReporting");
-
-    /// <summary>The safety rules' conditions as the simple rule hosts evaluate them (the protocol's own text).</summary>
-    public static Dictionary<string, string> SafetyRules() => new()
-    {
-        ["SeriousAE"] = "A.AESER = 'Y'",
-        ["FatalSUSAR"] = "A.AESER = 'Y' and A.AESDTH = 'Y' or A.AESER = 'Y' and A.AESLIFE = 'Y'",
-    };
 }

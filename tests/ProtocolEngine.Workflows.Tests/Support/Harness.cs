@@ -39,7 +39,11 @@ public sealed class Harness : IDisposable
 
     public async Task PublishAsync(params WorkflowDefinition[] defs)
     {
-        foreach (var d in defs) await Engine.PublishAsync(d);
+        foreach (var d in defs)
+        {
+            await Engine.PublishAsync(d);
+            Host.Use(d);
+        }
     }
 
     /// <summary>Moves the virtual clock, firing every timer due on the way at its due time.</summary>

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ProtocolEngine.Workflows.Definitions;
+using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Workflows.Execution;
+using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Language.Syntax;
 
@@ -61,8 +63,38 @@ public sealed class SubjectRuleHost : IWorkflowRuleHost
         return new CriteriaEvaluation(overall, hashes, why.Length == 0 ? null : why);
     }
 
-    public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition) =>
-        new(ProtocolEngine.Workflows.Simulation.ScenarioRuleHost.Evaluate(condition.Text, subject.Values), []);
+    // Data conditions and safety rules: the example protocol's own, compiled, over a record built from the instance's
+    // values; conditions of other definitions are compiled from their text in the scope the tests give them.
+    private readonly Dictionary<string, WorkflowDefinition> _definitions = new(StringComparer.Ordinal)
+    {
+        ["Recruitment"] = ExampleWorkflows.Recruitment(),
+        ["SaeReporting"] = ExampleWorkflows.SaeReporting(),
+    };
+
+    private ScenarioConditions? _conditions;
+
+    private static readonly CqlDateTime Now = CqlDateTime.FromDateTime(Harness.T0.ToDateTimeUtc(), DateTimePrecision.Millisecond, 0);
+
+    /// <summary>Evaluates the conditions of this definition in its scope from now on.</summary>
+    public void Use(WorkflowDefinition definition)
+    {
+        lock (_lock)
+        {
+            _definitions[definition.Name] = definition;
+            _conditions = null;
+        }
+    }
+
+    private ScenarioConditions Conditions
+    {
+        get { lock (_lock) return _conditions ??= new ScenarioConditions(ExampleWorkflows.Protocol, [.. _definitions.Values]); }
+    }
+
+    public ConditionEvaluation EvaluateCondition(WorkflowSubject subject, ConditionGuard condition)
+    {
+        var (value, hashes) = Conditions.Evaluate(condition, subject, Now);
+        return new ConditionEvaluation(value, hashes);
+    }
 
     public RandomizationResult Randomize(WorkflowSubject subject)
     {
@@ -76,8 +108,7 @@ public sealed class SubjectRuleHost : IWorkflowRuleHost
         return new RandomizationResult(arm, $"permuted blocks of 2, position {n % 2 + 1} of block {n / 2 + 1}", [Hash("randomize permuted blocks of 2")]);
     }
 
-    public IReadOnlyList<string> ApplicableSafetyRules(WorkflowSubject subject) =>
-        ExampleWorkflows.SafetyRules().Where(r => ProtocolEngine.Workflows.Simulation.ScenarioRuleHost.Evaluate(r.Value, subject.Values) == true).Select(r => r.Key).ToList();
+    public IReadOnlyList<string> ApplicableSafetyRules(WorkflowSubject subject) => Conditions.ApplicableSafetyRules(subject, Now);
 
     private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
 }

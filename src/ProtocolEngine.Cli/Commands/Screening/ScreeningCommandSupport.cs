@@ -27,11 +27,17 @@ internal static class ScreeningCommandSupport
     }
 
     /// <summary>What every screening command starts with: the compiled protocol, "today" and the loaded study.</summary>
-    public static (CompiledProtocol Protocol, CqlDateTime AsOf, LoadedStudy Study) Prepare(ProtocolDataSettings settings) =>
-        (Compile(settings.Protocol), AsOf(settings.AsOf), Load(settings.Data!));
+    public static (CompiledProtocol Protocol, CqlDateTime AsOf, LoadedStudy Study) Prepare(ProtocolDataSettings settings)
+    {
+        var asOf = AsOf(settings.AsOf);
+        // Ages derived while loading (FHIR DM.AGE) are the ages on the screening date.
+        return (Compile(settings.Protocol), asOf, Load(settings.Data!, new DateOnly(asOf.Year, asOf.Month, asOf.Day)));
+    }
 
     /// <summary>Loads a study folder, file or FHIR bundle, with a progress bar on standard error.</summary>
-    public static LoadedStudy Load(string path)
+    /// <param name="path">The folder or file.</param>
+    /// <param name="referenceDate">The date derived ages are computed at (today when null).</param>
+    public static LoadedStudy Load(string path, DateOnly? referenceDate = null)
     {
         if (!File.Exists(path) && !Directory.Exists(path)) throw new UserFacingException($"No such data file or folder: {path}");
         LoadedStudy? study = null;
@@ -40,6 +46,7 @@ internal static class ScreeningCommandSupport
             var task = ctx.AddTask($"Reading {Markup.Escape(path)}");
             var options = new StudyLoadOptions
             {
+                ReferenceDate = referenceDate,
                 Progress = new Progress<(int Done, int Total, string File)>(p =>
                 {
                     task.MaxValue = p.Total;

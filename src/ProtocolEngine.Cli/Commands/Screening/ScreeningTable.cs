@@ -1,3 +1,4 @@
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Screening;
 using ProtocolEngine.Screening.Reports;
 using Spectre.Console;

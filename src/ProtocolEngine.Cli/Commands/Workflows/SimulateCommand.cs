@@ -127,7 +127,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         await console.Progress().StartAsync(async ctx =>
         {
             var task = ctx.AddTask("Simulating", maxValue: Math.Max(1, scenario.Events.Count));
-            try { report = await ScenarioRunner.RunAsync(defs, scenario, store, (done, _) => task.Value = done, ruleHost, cancellationToken); }
+            try { report = await ScenarioRunner.RunAsync(defs, scenario, store, (done, _) => task.Value = done, ruleHost, protocol, cancellationToken); }
             catch (FormatException ex) { throw new UserFacingException($"{settings.Scenario}: {ex.Message}"); }
             task.Value = task.MaxValue;
         });
@@ -146,7 +146,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         foreach (var f in report.Finals) finals.AddRow(Markup.Escape(f.Key), f.Workflow, f.State, f.Status);
         console.Write(finals);
         foreach (var u in report.Unmatched) console.MarkupLineInterpolated($"[yellow]Unmatched event kept:[/] {u.Name} for {u.CorrelationKey}");
-        foreach (var c in report.Unevaluated) console.MarkupLineInterpolated($"[yellow]Not evaluated (treated as unknown):[/] {c} (give it a value under \"conditions\" in the scenario)");
+        foreach (var c in report.Unevaluated) console.MarkupLineInterpolated($"[yellow]Not evaluated (treated as unknown):[/] {c} (correct it, or give it a value under \"conditions\" in the scenario)");
         foreach (var p in report.Problems) console.MarkupLineInterpolated($"[red]Problem:[/] {p}");
         if (report.Problems.Count == 0) console.MarkupLine("[green]Every expectation met.[/]");
     }

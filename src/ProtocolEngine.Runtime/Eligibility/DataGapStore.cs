@@ -1,4 +1,4 @@
-namespace ProtocolEngine.Screening;
+namespace ProtocolEngine.Runtime.Eligibility;
 
 /// <summary>
 /// The data gaps of every cell (subject x criterion) of a screening run, compactly: each distinct gap list is kept once

@@ -1,4 +1,4 @@
-namespace ProtocolEngine.Screening;
+namespace ProtocolEngine.Runtime.Eligibility;
 
 /// <summary>What one criterion says about one subject.</summary>
 public enum CriterionOutcome : byte

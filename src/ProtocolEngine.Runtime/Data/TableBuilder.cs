@@ -1,13 +1,12 @@
 using ProtocolEngine.Language.DataModel;
-using ProtocolEngine.Runtime.Data;
 
-namespace ProtocolEngine.Data;
+namespace ProtocolEngine.Runtime.Data;
 
 /// <summary>
 /// Builds a dataset row by row by variable name, typing each variable from the SDTM model (numbers for Num
 /// and Integer, ISO dates for DateTime, text otherwise) and labelling it. Unset cells are missing.
 /// </summary>
-internal sealed class TableBuilder
+public sealed class TableBuilder
 {
     private readonly string _name;
     private readonly string[] _columns;
@@ -18,6 +17,11 @@ internal sealed class TableBuilder
     private readonly object?[] _row;
     private readonly Dictionary<string, int> _index;
 
+    /// <summary>A builder of dataset <paramref name="name"/> with these variables, typed by <paramref name="model"/>.</summary>
+    /// <param name="name">The dataset (domain) name.</param>
+    /// <param name="model">The data model that types and labels the variables.</param>
+    /// <param name="pool">Interns text values (null: none).</param>
+    /// <param name="columns">The variables, in order.</param>
     public TableBuilder(string name, IDataModel model, StringPool? pool, params string[] columns)
     {
         _name = name;
@@ -40,12 +44,16 @@ internal sealed class TableBuilder
         }
     }
 
+    /// <summary>Rows ended so far.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Sets a cell of the current row from text (parsed as a number for a numeric variable; unparsable text is missing).</summary>
     public void Set(string column, string? value) => _row[_index[column]] = value;
 
+    /// <summary>Sets a cell of the current row from a number.</summary>
     public void Set(string column, double? value) => _row[_index[column]] = value;
 
+    /// <summary>Ends the current row; unset cells are missing.</summary>
     public void EndRow()
     {
         for (int c = 0; c < _columns.Length; c++)
@@ -63,6 +71,7 @@ internal sealed class TableBuilder
         Count++;
     }
 
+    /// <summary>The dataset, not yet grouped by subject (give it to a <see cref="StudyDataBuilder"/>).</summary>
     public DomainTable Build(string? label)
     {
         var columns = new Column[_columns.Length];

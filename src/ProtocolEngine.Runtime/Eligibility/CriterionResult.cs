@@ -4,7 +4,7 @@ using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Evaluation;
 
-namespace ProtocolEngine.Screening;
+namespace ProtocolEngine.Runtime.Eligibility;
 
 /// <summary>One criterion of one subject: its outcome, what the rule alone said, why, and what it read.</summary>
 /// <param name="Criterion">The criterion (id, kind, text, rule text, content hash).</param>
@@ -45,7 +45,9 @@ public sealed record CriterionResult(
                     case EvidenceKind.DomainMissing:
                         missing.Add($"the study has no {item.Domain} domain");
                         break;
-                    case EvidenceKind.Value when item.Value is null:
+                    // A variable the study's data lack is one gap, already named: listing it again as a missing value of
+                    // each record would say both that the variable does not exist and that a record's value of it is missing.
+                    case EvidenceKind.Value when item.Value is null && !LacksVariable(item.Domain, item.Variable):
                         missing.Add($"{item.Domain}.{item.Variable} is missing{(item.Sequence is double s ? $" ({item.Domain}SEQ {Format(s)})" : "")}");
                         break;
                     case EvidenceKind.Searched when item.Value is > 0 && Cause == OutcomeCause.NullResult && !Evidence.Any(e => e.Kind == EvidenceKind.Value && e.Domain == item.Domain):
@@ -56,6 +58,9 @@ public sealed record CriterionResult(
             return missing.Distinct().ToList();
         }
     }
+
+    private bool LacksVariable(string domain, string? variable) =>
+        DataGaps.Any(g => g.Kind == DataGapKind.VariableMissing && g.Name == $"{domain}.{variable}");
 
     /// <summary>One sentence saying why this criterion is not passing (or how it passed).</summary>
     public string Reason

@@ -1,7 +1,7 @@
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Data;
 
-namespace ProtocolEngine.Screening;
+namespace ProtocolEngine.Runtime.Eligibility;
 
 /// <summary>
 /// A person's recorded finding about one criterion of one subject: an SDTM IE record. IE holds the criteria a

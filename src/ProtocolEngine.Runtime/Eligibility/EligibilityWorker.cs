@@ -1,0 +1,185 @@
+using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Runtime.Eligibility;
+
+/// <summary>
+/// One thread's evaluation of subjects' criteria: its evaluation context and evidence recorder, reused from subject to
+/// subject. Screening a million subjects and answering a workflow's question about one go through
+/// <see cref="Evaluate(int)"/> alike.
+/// </summary>
+public sealed class EligibilityWorker
+{
+    private readonly EligibilityEvaluator _evaluator;
+    private readonly EligibilityResults _results;
+    private readonly ExecutableCriterion[] _criteria;
+    private readonly EvaluationContext _ctx;
+    private readonly EvidenceRecorder? _recorder;
+    private readonly StudyBinding _binding;
+    private readonly bool _hasDeterminations;
+    private readonly Dictionary<(ulong DomainsMissing, ulong NoRecords, string Variables), int> _gapLists = [];
+    private ulong _lastDomainsMissing, _lastNoRecords;
+    private int _lastGaps;
+
+    internal EligibilityWorker(EligibilityEvaluator evaluator, EligibilityResults results, CqlDateTime asOf, EvaluationLimits? limits, int evidenceCapacity)
+    {
+        _evaluator = evaluator;
+        _results = results;
+        _criteria = [.. evaluator.ExecutableCriteria];
+        _hasDeterminations = evaluator.Determinations.Count > 0;
+        _ctx = evaluator.Executable.CreateContext(evaluator.Study, asOf, limits);
+        // exists and Count over records absent for want of data are Unknown, never a silent false.
+        _ctx.MissingDataIsUnknown = true;
+        // Results keep values and evidence, never record objects, so records can be reused from subject to subject.
+        _ctx.ReuseRecords = true;
+        _binding = _ctx.Binding!;
+        if (results.HasEvidence) _recorder = new EvidenceRecorder { Capacity = evidenceCapacity };
+    }
+
+    /// <summary>Evaluates every criterion of the <paramref name="row"/>-th subject of the results and sets its status.</summary>
+    public void Evaluate(int row)
+    {
+        var criteria = _criteria;
+        int k = criteria.Length;
+        int subject = _results.SubjectOf(row);
+        _ctx.BeginSubject(subject);
+        bool failing = false, discrepancy = false, undecided = false;
+        for (int j = 0; j < k; j++)
+        {
+            var criterion = criteria[j];
+            int cell = row * k + j;
+            CriterionOutcome rule;
+            OutcomeCause cause;
+            if (criterion.Rule is null)
+            {
+                rule = CriterionOutcome.Attested;
+                cause = OutcomeCause.AwaitingAttestation;
+            }
+            else
+            {
+                (rule, cause) = EvaluateRule(criterion, subject, cell);
+            }
+
+            var outcome = rule;
+            if (_hasDeterminations && _evaluator.Determinations.Find(_evaluator.Study.SubjectIds[subject], criterion.Criterion.Id) is { } recorded)
+            {
+                if (rule is CriterionOutcome.Unknown or CriterionOutcome.Attested)
+                {
+                    outcome = recorded.Outcome;
+                    cause = OutcomeCause.RecordedDetermination;
+                }
+                else if (rule == recorded.Outcome)
+                {
+                    cause = OutcomeCause.RuleAndRecordAgree;
+                }
+                else
+                {
+                    outcome = CriterionOutcome.Unknown;
+                    cause = OutcomeCause.Discrepancy;
+                    discrepancy = true;
+                }
+            }
+
+            _results.SetCell(cell, rule, outcome, cause);
+            if (EligibilityEvaluator.IsFailing(criterion.Criterion.Kind, outcome)) failing = true;
+            else if (!EligibilityEvaluator.IsPassing(criterion.Criterion.Kind, outcome)) undecided = true;
+        }
+        _results.SetStatus(row, discrepancy ? EligibilityStatus.NeedsReview
+            : failing ? EligibilityStatus.Ineligible
+            : undecided ? EligibilityStatus.NeedsReview
+            : EligibilityStatus.Eligible);
+    }
+
+    private (CriterionOutcome, OutcomeCause) EvaluateRule(ExecutableCriterion criterion, int subject, int cell)
+    {
+        if (_recorder is not null)
+        {
+            _recorder.Reset();
+            _ctx.Evidence = _recorder;
+        }
+        var bound = criterion.Criterion;
+        var result = RuleRunner.Run(_ctx, criterion.Rule!, bound.Id, bound.Syntax.Span, bound.Source);
+        CriterionOutcome rule;
+        OutcomeCause cause;
+        if (!result.Succeeded)
+        {
+            _results.SetError(cell, result.Error!);
+            rule = CriterionOutcome.Unknown;
+            cause = OutcomeCause.RuntimeError;
+        }
+        else if (result.Value is bool value)
+        {
+            rule = value ? CriterionOutcome.Met : CriterionOutcome.NotMet;
+            cause = OutcomeCause.Rule;
+        }
+        else
+        {
+            rule = CriterionOutcome.Unknown;
+            cause = OutcomeCause.NullResult;
+        }
+
+        // Say which data were missing when the rule could not decide: a domain or variable the study lacks, or a
+        // domain in which this subject has no records. (A rule that decided despite them decided on other data.)
+        if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, out int gaps) is { } gapCause)
+        {
+            cause = gapCause;
+            _results.DataGaps.Set(cell, gaps);
+        }
+
+        if (_recorder is not null)
+        {
+            _results.SetEvidence(cell, [.. _recorder.Items]);
+            _ctx.Evidence = null;
+        }
+        return (rule, cause);
+    }
+
+    private OutcomeCause? ClassifyGaps(int subject, out int gaps)
+    {
+        // This runs for every Unknown of every subject, so it reads only the bits of the domains read and shares one
+        // gap list among all the cells with the same gaps (a handful of combinations in a study): no allocation
+        // per Unknown, and every Unknown still names what was missing, with evidence or without.
+        ulong read = _ctx.DomainsReadByRule, domainMissing = 0, noRecords = 0;
+        var domains = _binding.Domains;
+        for (int slot = 0; read != 0 && slot < domains.Length; slot++)
+        {
+            ulong bit = 1UL << Math.Min(slot, 63);
+            if ((read & bit) == 0) continue;
+            var table = domains[slot];
+            if (table is null) domainMissing |= bit;
+            else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0) noRecords |= bit;
+            if (slot < 63) read &= ~bit;
+        }
+        bool variableMissing = _ctx.HasMissingVariables;
+        gaps = 0;
+        if (domainMissing == 0 && noRecords == 0 && !variableMissing) return null;
+        // Most Unknowns of a run have the same gaps as the one before (the same criterion, the same missing domain).
+        if (!variableMissing && domainMissing == _lastDomainsMissing && noRecords == _lastNoRecords && _lastGaps != 0)
+        {
+            gaps = _lastGaps;
+            return Cause(domainMissing, noRecords);
+        }
+        var variables = variableMissing ? string.Join(",", _ctx.MissingVariablesRead.Order(StringComparer.Ordinal)) : "";
+        if (!_gapLists.TryGetValue((domainMissing, noRecords, variables), out gaps))
+        {
+            var list = new List<DataGap>();
+            for (int slot = 0; slot < domains.Length; slot++)
+            {
+                ulong bit = 1UL << Math.Min(slot, 63);
+                if ((domainMissing & bit) != 0 && domains[slot] is null) list.Add(new DataGap(DataGapKind.DomainMissing, _evaluator.Executable.DomainsRead[slot]));
+                else if ((noRecords & bit) != 0 && domains[slot] is { } table) list.Add(new DataGap(DataGapKind.NoSubjectRecords, table.Name));
+            }
+            if (variableMissing)
+                foreach (var variable in variables.Split(','))
+                    list.Add(new DataGap(DataGapKind.VariableMissing, variable));
+            _gapLists[(domainMissing, noRecords, variables)] = gaps = _results.DataGaps.Register([.. list]);
+        }
+        if (!variableMissing) (_lastDomainsMissing, _lastNoRecords, _lastGaps) = (domainMissing, noRecords, gaps);
+        return Cause(domainMissing, noRecords);
+    }
+
+    private static OutcomeCause Cause(ulong domainMissing, ulong noRecords) =>
+        domainMissing != 0 ? OutcomeCause.DomainMissing
+        : noRecords != 0 ? OutcomeCause.NoSubjectRecords
+        : OutcomeCause.VariableMissing;
+}
