@@ -17,9 +17,10 @@ public sealed class DataFormatException : Exception
     /// <param name="byteOffset">The byte offset in the file, for binary formats.</param>
     /// <param name="variable">The variable concerned, when known.</param>
     /// <param name="inner">The underlying exception, if any.</param>
+    /// <param name="column">The 1-based character column on line <paramref name="record"/>, for text read as lines (the message then says "line L, column C").</param>
     public DataFormatException(string file, string problem, string? expected = null, long? record = null,
-        long? byteOffset = null, string? variable = null, Exception? inner = null)
-        : base(Compose(file, problem, expected, record, byteOffset, variable), inner)
+        long? byteOffset = null, string? variable = null, Exception? inner = null, long? column = null)
+        : base(Compose(file, problem, expected, record, byteOffset, variable, column), inner)
     {
         File = file;
         Problem = problem;
@@ -27,6 +28,7 @@ public sealed class DataFormatException : Exception
         Record = record;
         ByteOffset = byteOffset;
         Variable = variable;
+        Column = column;
     }
 
     /// <summary>The file being read.</summary>
@@ -47,10 +49,14 @@ public sealed class DataFormatException : Exception
     /// <summary>The variable concerned, when known.</summary>
     public string? Variable { get; }
 
-    private static string Compose(string file, string problem, string? expected, long? record, long? byteOffset, string? variable)
+    /// <summary>The 1-based character column on line <see cref="Record"/>, when the problem is in the text itself.</summary>
+    public long? Column { get; }
+
+    private static string Compose(string file, string problem, string? expected, long? record, long? byteOffset, string? variable, long? column)
     {
         var sb = new StringBuilder(file);
-        if (record is long r) sb.Append(", record ").Append(r);
+        if (record is long r && column is long c) sb.Append(", line ").Append(r).Append(", column ").Append(c);
+        else if (record is long r2) sb.Append(", record ").Append(r2);
         if (byteOffset is long o) sb.Append(", byte offset ").Append(o);
         if (variable is not null) sb.Append(", variable ").Append(variable);
         sb.Append(": ").Append(problem);

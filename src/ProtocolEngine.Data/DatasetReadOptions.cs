@@ -19,6 +19,12 @@ public sealed class DatasetReadOptions
     /// <summary>A pool shared by every column read, so repeated identifiers are held once.</summary>
     public StringPool? Pool { get; init; }
 
+    /// <summary>
+    /// The encoding the user declared for the files (CSV, Dataset-JSON and NDJSON text, XPT character values), or
+    /// null for UTF-8. Either way a byte the encoding does not define, or a control character, is an error.
+    /// </summary>
+    public System.Text.Encoding? Encoding { get; init; }
+
     /// <summary>Default options.</summary>
     public static DatasetReadOptions Default { get; } = new();
 

@@ -19,6 +19,20 @@ internal static class TestData
     public static string Msg => Path.Combine(Root, "datasetjson", "msg", "sdtm");
     public static string MsgAdam => Path.Combine(Root, "datasetjson", "msg", "adam");
 
+    /// <summary>
+    /// The pilot's TS holds windows-1252 text (a curly apostrophe in "Alzheimer's", byte 0x92) in both its XPT and
+    /// CSV forms: its encoding is declared, as a user must declare it.
+    /// </summary>
+    public static System.Text.Encoding PilotEncoding => ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252");
+
+    /// <summary>Load options for a shared folder: the pilot's with its declared encoding.</summary>
+    public static ProtocolEngine.Data.Loading.StudyLoadOptions Options(string folder) =>
+        folder == Pilot || folder == PilotCsv ? new() { Encoding = PilotEncoding } : new();
+
+    /// <summary>Read options for one shared file (the pilot's with its declared encoding).</summary>
+    public static DatasetReadOptions ReadOptions(string file) =>
+        file.Contains("cdiscpilot01", StringComparison.Ordinal) ? new() { Encoding = PilotEncoding } : DatasetReadOptions.Default;
+
     // One folder per test run, removed when the run ends: conversions and generated populations add up to a GB.
     private static readonly Lazy<string> _runFolder = new(() =>
     {

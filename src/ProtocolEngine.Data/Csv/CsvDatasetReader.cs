@@ -1,5 +1,6 @@
 using System.Globalization;
 using nietras.SeparatedValues;
+using ProtocolEngine.Data.Text;
 using ProtocolEngine.Runtime.Data;
 
 namespace ProtocolEngine.Data.Csv;
@@ -8,7 +9,9 @@ namespace ProtocolEngine.Data.Csv;
 /// Reads a dataset from CSV with a header row (RFC 4180 quoting). The dataset is named after the file. CSV
 /// carries no types, so they come from define.xml or the SDTM model (<see cref="DatasetReadOptions"/>):
 /// numeric variables are parsed as numbers, everything else is text. An unquoted <c>NA</c> is a missing value
-/// (R's convention) and an empty field is an empty, missing, string.
+/// (R's convention) and an empty field is an empty, missing, string. The text must be UTF-8 (or the declared
+/// <see cref="DatasetReadOptions.Encoding"/>) without control characters; the first offending byte fails the
+/// read with its line and column.
 /// </summary>
 public static class CsvDatasetReader
 {
@@ -16,7 +19,7 @@ public static class CsvDatasetReader
     /// <exception cref="DataFormatException">A value does not fit its variable's type, or the file is malformed.</exception>
     public static DomainTable Read(string path, DatasetReadOptions? options = null)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return Read(stream, path, Path.GetFileNameWithoutExtension(path).ToUpperInvariant(), options);
     }
 
@@ -25,6 +28,8 @@ public static class CsvDatasetReader
     public static DomainTable Read(Stream stream, string source, string dataset, DatasetReadOptions? options = null)
     {
         options ??= DatasetReadOptions.Default;
+        // Invalid UTF-8 (or bytes the declared encoding lacks) and control characters fail with their line and column.
+        stream = CheckedTextStream.Wrap(stream, source, options.Encoding);
         SepReader reader;
         try
         {

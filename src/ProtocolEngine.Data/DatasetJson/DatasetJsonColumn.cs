@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ProtocolEngine.Data.Text;
 using ProtocolEngine.Runtime.Data;
 
 namespace ProtocolEngine.Data.DatasetJson;
@@ -70,6 +71,9 @@ internal sealed class DatasetJsonColumn
         if (_chars.Length < max) _chars = new char[Math.Max(max, _chars.Length * 2)];
         int n = reader.CopyString(_chars);
         var text = _chars.AsSpan(0, n);
+        // An escaped control character (\u0000) is valid JSON but not a value a rule can compare.
+        if (TextValues.FindControl(text) is int control and >= 0)
+            throw Wrong(record, $"a control character {TextValues.Describe(text[control])} at character {control + 1} of the value", TextValues.ControlExpected);
         if (_text is not null)
         {
             _text.Add(text);

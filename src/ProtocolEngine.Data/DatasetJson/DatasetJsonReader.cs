@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProtocolEngine.Data.Text;
 using ProtocolEngine.Runtime.Data;
 
 namespace ProtocolEngine.Data.DatasetJson;
@@ -16,7 +17,7 @@ public static class DatasetJsonReader
     /// <exception cref="DataFormatException">The file is not valid Dataset-JSON; the message names the record.</exception>
     public static DomainTable Read(string path, DatasetReadOptions? options = null)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
             ? ReadNdjson(stream, path, options)
             : ReadJson(stream, path, options);
@@ -27,6 +28,7 @@ public static class DatasetJsonReader
     public static DomainTable ReadJson(Stream stream, string source, DatasetReadOptions? options = null)
     {
         options ??= DatasetReadOptions.Default;
+        stream = CheckedTextStream.Wrap(stream, source, options.Encoding);
         var state = new JsonStreamState(source, options);
         var buffer = new byte[1 << 16];
         int filled = 0;
@@ -77,6 +79,7 @@ public static class DatasetJsonReader
     public static DomainTable ReadNdjson(Stream stream, string source, DatasetReadOptions? options = null)
     {
         options ??= DatasetReadOptions.Default;
+        stream = CheckedTextStream.Wrap(stream, source, options.Encoding);
         var lines = new LineReader(stream);
         long lineNumber = 0;
         if (!lines.TryReadLine(out var first))

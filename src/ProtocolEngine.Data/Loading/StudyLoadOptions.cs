@@ -14,6 +14,13 @@ public sealed class StudyLoadOptions
     /// <summary>Fail on a dataset that neither the model nor define.xml knows. Off by default: SDTM allows custom domains and ADaM datasets load too.</summary>
     public bool RequireKnownDomains { get; init; }
 
+    /// <summary>
+    /// Fail when the study has no list of subjects: no DM (or ADSL) dataset, or one with no records. On by default:
+    /// everything that screens, checks or grades needs it. <c>protocol data inspect</c> turns it off to show what a
+    /// folder holds; the loaded study then has a note instead.
+    /// </summary>
+    public bool RequireSubjects { get; init; } = true;
+
     /// <summary>Keep --DTC values that are not ISO 8601 (they read as unknown) instead of failing. Off by default.</summary>
     public bool AllowMalformedDates { get; init; }
 
@@ -22,6 +29,9 @@ public sealed class StudyLoadOptions
     /// screening date, so a candidate screened as of a past date has the age they had then. Today (UTC) when not given.
     /// </summary>
     public DateOnly? ReferenceDate { get; init; }
+
+    /// <summary>The encoding the files were written in when it is not UTF-8 (see <see cref="Text.TextEncodings.Parse"/>); null for UTF-8.</summary>
+    public System.Text.Encoding? Encoding { get; init; }
 
     /// <summary>How many files to read at once (the number of processors by default).</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;

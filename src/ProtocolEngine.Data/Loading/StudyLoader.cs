@@ -24,7 +24,11 @@ public sealed record RawStudy(IReadOnlyList<DomainTable> Tables, SdtmModel Model
 /// </summary>
 public static class StudyLoader
 {
-    /// <summary>Loads a study: reads, validates, merges SUPP-- datasets and builds the per-subject view.</summary>
+    /// <summary>
+    /// Loads a study: reads, validates, checks what rules need to give right answers (a DM with one record per
+    /// subject, USUBJID and the key variables on every subject-level dataset), merges SUPP-- datasets and builds
+    /// the per-subject view.
+    /// </summary>
     /// <exception cref="DataFormatException">A file is unreadable or holds bad data; nothing is loaded.</exception>
     /// <exception cref="FileNotFoundException">The path does not exist.</exception>
     public static LoadedStudy Load(string path, StudyLoadOptions? options = null)
@@ -32,6 +36,7 @@ public static class StudyLoader
         options ??= new StudyLoadOptions();
         var raw = ReadRaw(path, options);
         var notes = raw.Notes.ToList();
+        SubjectRequirements.Check(raw, path, options, notes);
         var tables = raw.Tables.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
         var model = raw.Model;
 
@@ -86,7 +91,7 @@ public static class StudyLoader
         DefineDocument? define = definePath is null ? null : DefineXmlReader.Read(definePath);
         var model = define is null ? options.Model : options.Model.Refine(define.ToDomainSchemas());
         if (define is not null) notes.Add(new(null, $"define.xml read: {define.Datasets.Count} dataset(s) describe the study's variables and types."));
-        var readOptions = new DatasetReadOptions { Model = model, Define = define, Pool = new StringPool() };
+        var readOptions = new DatasetReadOptions { Model = model, Define = define, Pool = new StringPool(), Encoding = options.Encoding };
 
         // FHIR bundles are mapped together onto SDTM datasets (one patient may span several bundles).
         var fhirFiles = files.Where(f => f.Format == DataFileFormat.Fhir).Select(f => f.Path).ToList();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using ProtocolEngine.Data.Text;
 using ProtocolEngine.Runtime.Data;
 
 namespace ProtocolEngine.Data.Xpt;
@@ -8,7 +9,9 @@ namespace ProtocolEngine.Data.Xpt;
 /// Reads SAS XPORT version 5 transport files (SAS technical note TS-140), the format regulators receive:
 /// 80-byte header records, 140-byte (or 136-byte VAX/VMS) NAMESTR variable descriptors, IBM 370 floating
 /// point numbers of 2 to 8 bytes with the 28 SAS missing values, blank-padded character values, and any
-/// number of members (datasets) per file. Streams the observations: memory holds the columns being built,
+/// number of members (datasets) per file. XPT declares no encoding: character values and labels are read as
+/// UTF-8 unless <see cref="DatasetReadOptions.Encoding"/> names another; a value that does not decode, or that
+/// holds a control character, fails the read with its record, variable and byte offset. Streams the observations: memory holds the columns being built,
 /// never the file.
 /// </summary>
 public static class XptReader
@@ -79,7 +82,7 @@ public static class XptReader
         if (name.Length == 0)
             throw new DataFormatException(source, "the dataset has no name", "an 8-character dataset name", byteOffset: at + 8);
         var data2 = ReadRecord(input, source, "the second member header data record");
-        var label = Text(data2.AsSpan(32, 40));
+        var label = Text(data2.AsSpan(32, 40), options.Encoding, source, at + 80 + 32, "the dataset label");
 
         at = input.Position;
         var namestrHeader = ReadRecord(input, source, "the NAMESTR header");
@@ -104,7 +107,7 @@ public static class XptReader
             short type = BinaryPrimitives.ReadInt16BigEndian(ns);
             short length = BinaryPrimitives.ReadInt16BigEndian(ns[4..]);
             var varName = Ascii(ns.Slice(8, 8)).ToUpperInvariant();
-            var varLabel = Text(ns.Slice(16, 40));
+            var varLabel = Text(ns.Slice(16, 40), options.Encoding, source, nsOffset + 16, $"the label of variable {v + 1} of {name}");
             var format = Format(ns.Slice(56, 8), BinaryPrimitives.ReadInt16BigEndian(ns[64..]), BinaryPrimitives.ReadInt16BigEndian(ns[66..]));
             int position = BinaryPrimitives.ReadInt32BigEndian(ns[84..]);
             if (type is not (1 or 2))
@@ -169,7 +172,8 @@ public static class XptReader
                     int end = bytes.Length;
                     while (end > 0 && (bytes[end - 1] == (byte)' ' || bytes[end - 1] == 0)) end--;
                     if (end == 0) text[v]!.AddMissing();
-                    else text[v]!.Add(Decode(bytes[..end], chars));
+                    else if (Decode(bytes[..end], chars, options.Encoding, out var error) is { } value) text[v]!.Add(value);
+                    else throw new DataFormatException(source, $"{error.Problem} in dataset {name}", error.Expected, record: record, byteOffset: position + variable.Position, variable: variable.Name);
                 }
             }
             input.Advance(observationLength);
@@ -213,23 +217,42 @@ public static class XptReader
         return false;
     }
 
-    private static string Decode(ReadOnlySpan<byte> bytes, Span<char> buffer)
+    // XPT carries no encoding: character values are UTF-8 (ASCII is a subset) unless the user declares one.
+    // A value that does not decode, or holds a control character, is an error rather than a guess.
+    private static string? Decode(ReadOnlySpan<byte> bytes, Span<char> buffer, Encoding? encoding, out (string Problem, string Expected) error)
     {
-        bool ascii = System.Text.Ascii.IsValid(bytes);
-        if (ascii)
+        error = default;
+        string text;
+        if (System.Text.Ascii.IsValid(bytes) && bytes.Length <= buffer.Length)
         {
             System.Text.Ascii.ToUtf16(bytes, buffer, out int written);
-            return new string(buffer[..written]);
+            var chars = buffer[..written];
+            if (TextValues.FindControl(chars) < 0) return new string(chars);
+            text = new string(chars);
         }
-        // Non-ASCII text: UTF-8 when it decodes as UTF-8, else Latin-1 (what older SAS sessions wrote).
-        try
+        else
         {
-            return new UTF8Encoding(false, true).GetString(bytes);
+            try
+            {
+                text = (encoding ?? TextEncodings.StrictUtf8).GetString(bytes);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                var bad = ex.BytesUnknown is { Length: > 0 } unknown ? string.Join(" ", unknown.Select(b => $"0x{b:X2}")) : "a byte";
+                error = encoding is null
+                    ? ($"{bad} at byte {ex.Index + 1} of the value is not valid UTF-8",
+                        "UTF-8 character values; if the file was written in another encoding (SAS sessions often write Latin-1 or windows-1252), declare it (--encoding windows-1252, for example)")
+                    : ($"{bad} at byte {ex.Index + 1} of the value is not defined in the declared encoding {TextEncodings.Describe(encoding)}", "character values in the declared encoding");
+                return null;
+            }
         }
-        catch (DecoderFallbackException)
+        if (TextValues.FindControl(text) is int control and >= 0)
         {
-            return Encoding.Latin1.GetString(bytes);
+            error = ($"a control character {TextValues.Describe(text[control])} is at character {control + 1} of the value",
+                TextValues.ControlExpected + (encoding?.CodePage == 28591 && text[control] >= '\u0080' ? "; in Latin-1 bytes 0x80 to 0x9F are control characters: the file is probably windows-1252" : ""));
+            return null;
         }
+        return text;
     }
 
     private static byte[] ReadRecord(XptInput input, string source, string what)
@@ -253,12 +276,13 @@ public static class XptReader
 
     private static string Ascii(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes).Trim(' ', '\0');
 
-    private static string? Text(ReadOnlySpan<byte> bytes)
+    private static string? Text(ReadOnlySpan<byte> bytes, Encoding? encoding, string source, long offset, string what)
     {
         int end = bytes.Length;
         while (end > 0 && (bytes[end - 1] == (byte)' ' || bytes[end - 1] == 0)) end--;
         if (end == 0) return null;
-        return Decode(bytes[..end], stackalloc char[256]);
+        return Decode(bytes[..end], stackalloc char[256], encoding, out var error)
+            ?? throw new DataFormatException(source, $"{error.Problem} in {what}", error.Expected, byteOffset: offset);
     }
 
     private static string? Format(ReadOnlySpan<byte> nameBytes, short width, short decimals)

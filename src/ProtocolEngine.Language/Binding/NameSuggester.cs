@@ -1,7 +1,7 @@
 namespace ProtocolEngine.Language.Binding;
 
 /// <summary>Finds the likeliest intended name for a misspelt one ("did you mean").</summary>
-internal static class NameSuggester
+public static class NameSuggester
 {
     /// <summary>The closest candidate within a small edit distance, or null.</summary>
     public static string? Suggest(string name, IEnumerable<string> candidates)

@@ -1,8 +1,8 @@
 namespace ProtocolEngine.Runtime.Data;
 
 /// <summary>
-/// Collects datasets as read (rows in file order) and builds a <see cref="StudyData"/>: subjects from DM
-/// (or from every USUBJID seen when DM is absent), and every dataset regrouped by subject.
+/// Collects datasets as read (rows in file order) and builds a <see cref="StudyData"/>: subjects from DM (ADSL
+/// for ADaM data; every USUBJID seen when both are absent), and every dataset regrouped by subject.
 /// </summary>
 public sealed class StudyDataBuilder
 {
@@ -40,7 +40,9 @@ public sealed class StudyDataBuilder
 
     private string[] CollectSubjects()
     {
-        var dm = _tables.FirstOrDefault(t => string.Equals(t.Name, "DM", StringComparison.OrdinalIgnoreCase));
+        // ADaM data has ADSL where SDTM has DM: one record per subject.
+        var dm = _tables.FirstOrDefault(t => string.Equals(t.Name, "DM", StringComparison.OrdinalIgnoreCase))
+            ?? _tables.FirstOrDefault(t => string.Equals(t.Name, "ADSL", StringComparison.OrdinalIgnoreCase));
         if (dm?.GetColumn("USUBJID") is TextColumn dmIds)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);

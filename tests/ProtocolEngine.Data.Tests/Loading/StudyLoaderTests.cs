@@ -10,7 +10,7 @@ public class StudyLoaderTests
     [Fact]
     public void Pilot_Loads306SubjectsAnd1191AdverseEvents()
     {
-        var study = StudyLoader.Load(TestData.Pilot);
+        var study = StudyLoader.Load(TestData.Pilot, TestData.Options(TestData.Pilot));
         Assert.Equal(306, study.Data.SubjectCount);
         Assert.Equal(1191, study.Data.GetDomain("AE")!.RowCount);
         var report = StudyInspector.Inspect(study);
@@ -23,7 +23,7 @@ public class StudyLoaderTests
     [Fact]
     public void Pilot_SubjectView_IndexesRecordsBySubject_OrderedBySequence()
     {
-        var study = StudyLoader.Load(TestData.Pilot);
+        var study = StudyLoader.Load(TestData.Pilot, TestData.Options(TestData.Pilot));
         var data = study.Data;
         int s = data.IndexOfSubject("01-701-1015");
         Assert.Equal(0, s);
@@ -49,7 +49,7 @@ public class StudyLoaderTests
     [Fact]
     public void SuppQualifiers_BecomeVariablesOfTheirParent()
     {
-        var study = StudyLoader.Load(TestData.Pilot);
+        var study = StudyLoader.Load(TestData.Pilot, TestData.Options(TestData.Pilot));
         var dm = study.Data.GetDomain("DM")!;
         // SUPPDM in the pilot carries population flags such as COMPLT16 and ITT.
         var itt = dm.GetColumn("ITT") as TextColumn;
@@ -81,7 +81,7 @@ public class StudyLoaderTests
     [Fact]
     public void PharmaverseCsv_IsTypedBySdtm_WithNaMissing()
     {
-        var study = StudyLoader.Load(TestData.PilotCsv);
+        var study = StudyLoader.Load(TestData.PilotCsv, TestData.Options(TestData.PilotCsv));
         var lb = study.Data.GetDomain("LB")!;
         Assert.Equal(59580, lb.RowCount);
         Assert.IsType<NumberColumn>(lb.GetColumn("LBSTRESN"));
@@ -137,7 +137,7 @@ public class StudyLoaderTests
     {
         foreach (var folder in new[] { TestData.Pilot, TestData.PilotCsv, TestData.Msg, TestData.MsgAdam })
         {
-            var study = StudyLoader.Load(folder);
+            var study = StudyLoader.Load(folder, TestData.Options(folder));
             Assert.True(study.Data.SubjectCount > 0, folder);
         }
     }

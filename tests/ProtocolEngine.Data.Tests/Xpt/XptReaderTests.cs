@@ -17,7 +17,7 @@ public class XptReaderTests
     [MemberData(nameof(AllXptFiles))]
     public void EverySharedXptFile_Loads(string relative)
     {
-        var tables = XptReader.Read(Path.Combine(TestData.Root, relative));
+        var tables = XptReader.Read(Path.Combine(TestData.Root, relative), TestData.ReadOptions(relative));
         var table = Assert.Single(tables);
         Assert.Equal(Path.GetFileNameWithoutExtension(relative).ToUpperInvariant(), table.Name);
         Assert.True(table.RowCount > 0);
