@@ -22,7 +22,9 @@ internal static class Paths
     {
         lock (Studies)
         {
-            if (!Studies.TryGetValue(path, out var study)) Studies[path] = study = StudyLoader.Load(path);
+            // The pilot's TS holds windows-1252 text (byte 0x92) in both forms: its encoding is declared, as a user declares it.
+            var options = path.Contains("cdiscpilot01", StringComparison.Ordinal) ? new StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") } : new StudyLoadOptions();
+            if (!Studies.TryGetValue(path, out var study)) Studies[path] = study = StudyLoader.Load(path, options);
             return study;
         }
     }

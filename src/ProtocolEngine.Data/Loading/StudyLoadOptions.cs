@@ -3,7 +3,7 @@ using ProtocolEngine.Language.DataModel;
 namespace ProtocolEngine.Data.Loading;
 
 /// <summary>How <see cref="StudyLoader"/> loads a study.</summary>
-public sealed class StudyLoadOptions
+public sealed record StudyLoadOptions
 {
     /// <summary>The model to start from; define.xml refines it. SDTMIG 3.4 by default.</summary>
     public SdtmModel Model { get; init; } = SdtmModel.Sdtmig34;

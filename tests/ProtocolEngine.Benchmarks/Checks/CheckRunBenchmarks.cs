@@ -31,7 +31,7 @@ public class CheckRunBenchmarks
         var compiler = new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols));
         _protocol = compiler.Compile(ProtocolFiles.Read(Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol")));
         if (_protocol.HasErrors) throw new InvalidOperationException(string.Join("\n", _protocol.Diagnostics));
-        _pilot = StudyLoader.Load(Path.Combine(BenchmarkPaths.SharedData, "sdtm", "cdiscpilot01"));
+        _pilot = StudyLoader.Load(Path.Combine(BenchmarkPaths.SharedData, "sdtm", "cdiscpilot01"), new StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") });
         _folder = Path.Combine(Path.GetTempPath(), "pe-check-bench-" + Guid.NewGuid().ToString("N")[..8]);
         PopulationGenerator.Generate(_folder, new SynthOptions { Subjects = 5000, Seed = 7, Timestamp = new DateTime(2025, 1, 1) });
         _synthetic = StudyLoader.Load(_folder);

@@ -39,5 +39,5 @@ public class DataReadBenchmarks
 
     /// <summary>The whole pilot study: 18 XPT files, define.xml, SUPP-- merge, subject index.</summary>
     [Benchmark]
-    public int StudyLoad_Pilot() => StudyLoader.Load(Path.Combine(_data, "sdtm", "cdiscpilot01")).Data.SubjectCount;
+    public int StudyLoad_Pilot() => StudyLoader.Load(Path.Combine(_data, "sdtm", "cdiscpilot01"), new StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") }).Data.SubjectCount;
 }

@@ -11,7 +11,7 @@ namespace ProtocolEngine.Checks.Tests.Execution;
 public sealed class PilotAndScaleTests
 {
     private static readonly Lazy<ValidationReport> PilotReport = new(() =>
-        CheckRunner.Run(Protocols.File(Path.Combine(Paths.Protocols, "cdiscpilot01.protocol")), StudyLoader.Load(Paths.Pilot),
+        CheckRunner.Run(Protocols.File(Path.Combine(Paths.Protocols, "cdiscpilot01.protocol")), StudyLoader.Load(Paths.Pilot, new StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") }),
             new CheckRunOptions { AsOf = CqlDateTime.ParseIso("2015-01-01") }));
 
     private static CheckResult Pilot(string id) => PilotReport.Value.Checks.Single(c => c.Id == id);

@@ -74,7 +74,7 @@ public sealed class WorkflowCommandsTests : IDisposable
     public void Simulate_WithStudyData_DecidesByTheProtocolsOwnCriteria()
     {
         var data = Path.Combine(FindRoot(), "..", "shared", "data", "sdtm", "cdiscpilot01");
-        var (exit, output) = Run("simulate", Path.Combine(FindRoot(), "protocols", "example.protocol"), "--scenario", Path.Combine(Scenarios, "pilot-data.json"), "--data", data);
+        var (exit, output) = Run("simulate", Path.Combine(FindRoot(), "protocols", "example.protocol"), "--scenario", Path.Combine(Scenarios, "pilot-data.json"), "--data", data, "--encoding", "windows-1252");
         Assert.True(exit == 0, output);
         var text = output.Replace("│", " ", StringComparison.Ordinal);
         // Each decision names the criterion behind it; a subject the data does not hold goes to a person.

@@ -14,9 +14,12 @@ public static class PilotData
 
     public static string CsvFolder { get; } = Path.Combine(SharedData, "sdtm", "cdiscpilot01-pharmaverse");
 
-    private static readonly Lazy<StudyData> Xpt = new(() => StudyLoader.Load(XptFolder).Data);
+    /// <summary>The pilot's TS holds windows-1252 text (byte 0x92), in both forms: the encoding is declared, as a user declares it.</summary>
+    public static StudyLoadOptions Options { get; } = new StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") };
 
-    private static readonly Lazy<StudyData> Csv = new(() => StudyLoader.Load(CsvFolder).Data);
+    private static readonly Lazy<StudyData> Xpt = new(() => StudyLoader.Load(XptFolder, Options).Data);
+
+    private static readonly Lazy<StudyData> Csv = new(() => StudyLoader.Load(CsvFolder, Options).Data);
 
     /// <summary>The SDTM XPT datasets (DM, AE, ... without LB).</summary>
     public static StudyData XptStudy => Xpt.Value;

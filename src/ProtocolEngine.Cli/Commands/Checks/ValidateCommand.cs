@@ -28,6 +28,10 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
         [Description("The study: a folder of datasets (.xpt, .json, .ndjson, .csv, with define.xml).")]
         public string? Data { get; init; }
 
+        [CommandOption("--encoding <NAME>")]
+        [Description(DataCommandSupport.EncodingDescription)]
+        public string? Encoding { get; init; }
+
         [CommandOption("--format <FORMAT>")]
         [Description("Output on stdout: text (default), json (CDISC CORE report shape) or csv (one row per finding).")]
         [DefaultValue("text")]
@@ -70,6 +74,7 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             if (new[] { Db, Pg, SqlServer }.Count(x => x is not null) > 1) return ValidationResult.Error("Name at most one query database: --db PATH, --pg CONNSTR or --sqlserver CONNSTR.");
             if (MaxDetails > 0 && (Db ?? Pg ?? SqlServer) is not null) return ValidationResult.Error("Data queries need every finding: --max-details cannot be used with a query database.");
             if (AsOf is not null && !CqlDateTime.TryParseIso(AsOf, out _)) return ValidationResult.Error($"--as-of '{AsOf}' is not an ISO 8601 date.");
+            if (DataCommandSupport.ValidateEncoding(Encoding) is { Successful: false } badEncoding) return badEncoding;
             return CliApp.MissingOutputFolder(Out, "--out") is { } missing ? ValidationResult.Error(missing) : ValidationResult.Success();
         }
     }
@@ -85,7 +90,7 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
         }
         // Progress bars only on an interactive terminal: piped text and machine-readable output stay clean.
         bool quiet = settings.Format != "text" || !AnsiConsole.Profile.Capabilities.Interactive;
-        var study = DataCommandSupport.Load(settings.Data!, new StudyLoadOptions(), quiet);
+        var study = DataCommandSupport.Load(settings.Data!, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }, quiet);
         var options = new CheckRunOptions
         {
             AsOf = settings.AsOf is null ? null : CqlDateTime.ParseIso(settings.AsOf),

@@ -39,12 +39,8 @@ internal static class DataCommandSupport
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
             var task = ctx.AddTask($"Reading {Markup.Escape(path)}");
-            var withProgress = new StudyLoadOptions
+            var withProgress = options with
             {
-                Model = options.Model,
-                MergeSupplementalQualifiers = options.MergeSupplementalQualifiers,
-                RequireKnownDomains = options.RequireKnownDomains,
-                AllowMalformedDates = options.AllowMalformedDates,
                 Progress = new Progress<(int Done, int Total, string File)>(p =>
                 {
                     task.MaxValue = p.Total;
@@ -55,6 +51,37 @@ internal static class DataCommandSupport
             task.Value = task.MaxValue;
         });
         return result!;
+    }
+
+    /// <summary>The description every --encoding option shows.</summary>
+    public const string EncodingDescription = "The encoding of the data files when it is not UTF-8: latin1, windows-1252, ... (an XPT's character values too). Without it, a byte that is not UTF-8 is an error.";
+
+    /// <summary>The encoding an --encoding option names (null for UTF-8); an unknown name is a usage error listing the known ones.</summary>
+    public static System.Text.Encoding? ParseEncoding(string? name)
+    {
+        if (name is null) return null;
+        try
+        {
+            return ProtocolEngine.Data.Text.TextEncodings.Parse(name);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserFacingException($"--encoding: {ex.Message}");
+        }
+    }
+
+    /// <summary>The validation of an --encoding option, for a command's settings.</summary>
+    public static Spectre.Console.ValidationResult ValidateEncoding(string? name)
+    {
+        try
+        {
+            ParseEncoding(name);
+            return Spectre.Console.ValidationResult.Success();
+        }
+        catch (UserFacingException ex)
+        {
+            return Spectre.Console.ValidationResult.Error(ex.Message);
+        }
     }
 
     public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));

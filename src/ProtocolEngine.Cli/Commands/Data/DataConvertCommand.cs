@@ -28,6 +28,10 @@ internal sealed class DataConvertCommand : Command<DataConvertCommand.Settings>
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
+        [CommandOption("--encoding <NAME>")]
+        [Description(DataCommandSupport.EncodingDescription)]
+        public string? Encoding { get; init; }
+
         [CommandOption("--allow-malformed-dates")]
         [Description("Convert --DTC values that are not ISO 8601 as they are instead of failing.")]
         public bool AllowMalformedDates { get; init; }
@@ -36,7 +40,7 @@ internal sealed class DataConvertCommand : Command<DataConvertCommand.Settings>
         {
             if (!DataFileFormats.TryParse(To, out _)) return ValidationResult.Error("--to must be xpt, json, ndjson or csv.");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out <FOLDER> is required.");
-            return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error("--format must be table or json.");
+            return Format is "table" or "json" ? DataCommandSupport.ValidateEncoding(Encoding) : ValidationResult.Error("--format must be table or json.");
         }
     }
 
@@ -44,7 +48,7 @@ internal sealed class DataConvertCommand : Command<DataConvertCommand.Settings>
     {
         DataFileFormats.TryParse(settings.To, out var format);
         if (!File.Exists(settings.Input) && !Directory.Exists(settings.Input)) throw new UserFacingException($"No such file or folder: {settings.Input}");
-        var options = new StudyLoadOptions { AllowMalformedDates = settings.AllowMalformedDates, MergeSupplementalQualifiers = false };
+        var options = new StudyLoadOptions { AllowMalformedDates = settings.AllowMalformedDates, MergeSupplementalQualifiers = false, Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) };
         ConversionResult result;
         try
         {

@@ -20,6 +20,10 @@ internal sealed class DataInspectCommand : Command<DataInspectCommand.Settings>
         [DefaultValue("table")]
         public string Format { get; init; } = "table";
 
+        [CommandOption("--encoding <NAME>")]
+        [Description(DataCommandSupport.EncodingDescription)]
+        public string? Encoding { get; init; }
+
         [CommandOption("--variables")]
         [Description("Also list every variable with its missing-value count.")]
         public bool Variables { get; init; }
@@ -33,13 +37,20 @@ internal sealed class DataInspectCommand : Command<DataInspectCommand.Settings>
         public bool AllowMalformedDates { get; init; }
 
         public override ValidationResult Validate() =>
-            Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error("--format must be table or json.");
+            Format is "table" or "json" ? DataCommandSupport.ValidateEncoding(Encoding) : ValidationResult.Error("--format must be table or json.");
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         bool json = settings.Format == "json";
-        var study = DataCommandSupport.Load(settings.Path, new StudyLoadOptions { RequireKnownDomains = settings.Strict, AllowMalformedDates = settings.AllowMalformedDates }, quiet: json);
+        var study = DataCommandSupport.Load(settings.Path, new StudyLoadOptions
+        {
+            RequireKnownDomains = settings.Strict,
+            AllowMalformedDates = settings.AllowMalformedDates,
+            Encoding = DataCommandSupport.ParseEncoding(settings.Encoding),
+            // Inspecting shows what a folder holds, DM or not; the missing DM is a note.
+            RequireSubjects = false,
+        }, quiet: json);
         var report = StudyInspector.Inspect(study);
         if (json)
         {

@@ -26,6 +26,11 @@ internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.
         [Description("Study data with an LB dataset (a folder of XPT, Dataset-JSON or CSV datasets).")]
         public string? Data { get; init; }
 
+        /// <summary>The encoding of the data files.</summary>
+        [CommandOption("--encoding <NAME>")]
+        [Description(DataCommandSupport.EncodingDescription)]
+        public string? Encoding { get; init; }
+
         /// <summary>Where to write every graded result as CSV.</summary>
         [CommandOption("--records <FILE>")]
         [Description("Also write every graded result to this CSV file (subject, LBSEQ, values, limits, baseline, term, grade).")]
@@ -43,13 +48,13 @@ internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.
             : Format is not ("table" or "json") ? ValidationResult.Error($"Unknown format '{Format}'; use table or json.")
             : Protocol is not null && !File.Exists(Protocol) ? ValidationResult.Error($"No such protocol file: {Protocol}")
             : CliApp.MissingOutputFolder(Records, "--records") is { } error ? ValidationResult.Error(error)
-            : ValidationResult.Success();
+            : DataCommandSupport.ValidateEncoding(Encoding);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         bool json = settings.Format == "json";
-        var study = DataCommandSupport.Load(settings.Data!, new StudyLoadOptions(), quiet: json).Data;
+        var study = DataCommandSupport.Load(settings.Data!, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }, quiet: json).Data;
         if (!study.HasDomain("LB")) throw new UserFacingException($"{settings.Data} has no LB dataset to grade.");
         var importer = settings.Protocol ?? Path.Combine(FileSourceResolver.ShippedLibraryRoot, "grade.protocol");
         LabGradingResult result = null!;

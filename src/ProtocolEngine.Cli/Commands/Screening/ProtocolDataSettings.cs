@@ -15,6 +15,10 @@ internal class ProtocolDataSettings : CommandSettings
     [Description("The population: an SDTM folder (XPT, Dataset-JSON, NDJSON or CSV) or a FHIR R4 bundle.")]
     public string? Data { get; init; }
 
+    [CommandOption("--encoding <NAME>")]
+    [Description(Commands.Data.DataCommandSupport.EncodingDescription)]
+    public string? Encoding { get; init; }
+
     [CommandOption("--as-of <DATE>")]
     [Description("The date every rule takes as today (YYYY-MM-DD), for reproducible results. Default: today.")]
     public string? AsOf { get; init; }
@@ -24,5 +28,5 @@ internal class ProtocolDataSettings : CommandSettings
     public string? Phase { get; init; }
 
     public override ValidationResult Validate() =>
-        string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("--data <PATH> is required.") : ValidationResult.Success();
+        string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("--data <PATH> is required.") : Commands.Data.DataCommandSupport.ValidateEncoding(Encoding);
 }

@@ -31,13 +31,14 @@ internal static class ScreeningCommandSupport
     {
         var asOf = AsOf(settings.AsOf);
         // Ages derived while loading (FHIR DM.AGE) are the ages on the screening date.
-        return (Compile(settings.Protocol), asOf, Load(settings.Data!, new DateOnly(asOf.Year, asOf.Month, asOf.Day)));
+        return (Compile(settings.Protocol), asOf, Load(settings.Data!, new DateOnly(asOf.Year, asOf.Month, asOf.Day), DataCommandSupport.ParseEncoding(settings.Encoding)));
     }
 
     /// <summary>Loads a study folder, file or FHIR bundle, with a progress bar on standard error.</summary>
     /// <param name="path">The folder or file.</param>
     /// <param name="referenceDate">The date derived ages are computed at (today when null).</param>
-    public static LoadedStudy Load(string path, DateOnly? referenceDate = null)
+    /// <param name="encoding">The encoding of the files when it is not UTF-8.</param>
+    public static LoadedStudy Load(string path, DateOnly? referenceDate = null, System.Text.Encoding? encoding = null)
     {
         if (!File.Exists(path) && !Directory.Exists(path)) throw new UserFacingException($"No such data file or folder: {path}");
         LoadedStudy? study = null;
@@ -47,6 +48,7 @@ internal static class ScreeningCommandSupport
             var options = new StudyLoadOptions
             {
                 ReferenceDate = referenceDate,
+                Encoding = encoding,
                 Progress = new Progress<(int Done, int Total, string File)>(p =>
                 {
                     task.MaxValue = p.Total;

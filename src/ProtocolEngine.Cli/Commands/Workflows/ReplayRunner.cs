@@ -16,7 +16,7 @@ internal sealed class ReplayRunner(IAnsiConsole console)
         var assumptions = Assumptions(settings.Assumptions);
         var protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
         if (protocol.HasErrors) throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
-        var study = Data.DataCommandSupport.Load(settings.Data!, new StudyLoadOptions(), quiet: false).Data;
+        var study = Data.DataCommandSupport.Load(settings.Data!, new StudyLoadOptions { Encoding = Data.DataCommandSupport.ParseEncoding(settings.Encoding) }, quiet: false).Data;
         using var database = await SimulationDatabase.OpenAsync(settings.Db, "replay", ct);
         var store = database.Store;
         ReplayReport report = null!;

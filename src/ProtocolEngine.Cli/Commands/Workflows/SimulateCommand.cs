@@ -34,6 +34,11 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         [Description("Study data (a folder of XPT, Dataset-JSON or CSV datasets): the .protocol's own criteria, conditions and safety rules decide on it.")]
         public string? Data { get; init; }
 
+        /// <summary>The encoding of the data files.</summary>
+        [CommandOption("--encoding <NAME>")]
+        [Description(Commands.Data.DataCommandSupport.EncodingDescription)]
+        public string? Encoding { get; init; }
+
         /// <summary>The randomisation seed when the protocol states none.</summary>
         [CommandOption("--seed <N>")]
         [Description("With --data: the seed of the protocol's permuted-block randomisation, used instead of any seed the protocol states (a live trial keeps its seed secret). Without either, a fresh secret seed is drawn and the allocations differ between runs.")]
@@ -108,7 +113,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
         Func<NodaTime.IClock, ScenarioRuleHost, IWorkflowRuleHost>? ruleHost = null;
         if (settings.Data is not null && protocol is not null)
         {
-            var study = Data.DataCommandSupport.Load(settings.Data, new StudyLoadOptions(), quiet: false).Data;
+            var study = Data.DataCommandSupport.Load(settings.Data, new StudyLoadOptions { Encoding = Data.DataCommandSupport.ParseEncoding(settings.Encoding) }, quiet: false).Data;
             if (protocol.Randomization is { } scheme)
             {
                 // The protocol's own scheme assigns arms (permuted blocks, its strata read from the data).

@@ -18,7 +18,7 @@ public sealed class ValidateCommandTests
     [Fact]
     public void The_pilot_protocol_on_the_pilot_data_gives_a_CORE_shaped_json_report_and_exit_code_1()
     {
-        var (code, output, error) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--format", "json", "--as-of", "2015-01-01");
+        var (code, output, error) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--encoding", "windows-1252", "--format", "json", "--as-of", "2015-01-01");
         Assert.True(code == 1, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -36,7 +36,7 @@ public sealed class ValidateCommandTests
         var html = Path.Combine(Path.GetTempPath(), $"validate-{Guid.NewGuid():N}.html");
         try
         {
-            var (code, output, _) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--format", "csv", "--check", "CG0041", "--out", html);
+            var (code, output, _) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--encoding", "windows-1252", "--format", "csv", "--check", "CG0041", "--out", html);
             Assert.Equal(1, code);
             var lines = output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(1 + 36, lines.Length);
@@ -55,7 +55,7 @@ public sealed class ValidateCommandTests
         var protocol = TempProtocol("protocol T version \"1\"\n  data SDTM \"3.4\"\n\ncheck W \"Warning only\" severity warning for each AE A expect A.AESER = 'Y'\ncheck E \"Error\" for each DM D expect D.USUBJID is not null\n");
         try
         {
-            var (code, output, _) = CliRunner.Run("validate", protocol, "--data", Pilot);
+            var (code, output, _) = CliRunner.Run("validate", protocol, "--data", Pilot, "--encoding", "windows-1252");
             Assert.Equal(0, code);
             Assert.Contains("No finding at error severity or above.", output, StringComparison.Ordinal);
         }
@@ -69,13 +69,13 @@ public sealed class ValidateCommandTests
     public void Usage_and_input_problems_exit_with_2()
     {
         Assert.Equal(2, CliRunner.Run("validate", PilotProtocol).ExitCode);
-        Assert.Equal(2, CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--format", "xml").ExitCode);
+        Assert.Equal(2, CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--encoding", "windows-1252", "--format", "xml").ExitCode);
         Assert.Equal(2, CliRunner.Run("validate", PilotProtocol, "--data", "/no/such/folder").ExitCode);
-        Assert.Equal(2, CliRunner.Run("validate", "/no/such.protocol", "--data", Pilot).ExitCode);
+        Assert.Equal(2, CliRunner.Run("validate", "/no/such.protocol", "--data", Pilot, "--encoding", "windows-1252").ExitCode);
         var broken = TempProtocol("protocol T version \"1\"\n  data SDTM \"3.4\"\n\ncheck B \"x\" for each AE A expect A.AESERR = 'Y'\n");
         try
         {
-            var (code, _, error) = CliRunner.Run("validate", broken, "--data", Pilot);
+            var (code, _, error) = CliRunner.Run("validate", broken, "--data", Pilot, "--encoding", "windows-1252");
             Assert.Equal(2, code);
             Assert.Contains("PE1004", error, StringComparison.Ordinal);
         }
@@ -93,17 +93,17 @@ public sealed class ValidateCommandTests
         var db = Path.Combine(folder, "queries.db");
         try
         {
-            var (code, _, error) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--check", "CG0041", "--db", db, "--format", "json", "--as-of", "2015-01-01");
+            var (code, _, error) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--encoding", "windows-1252", "--check", "CG0041", "--db", db, "--format", "json", "--as-of", "2015-01-01");
             Assert.Equal(1, code);
             Assert.Contains("Data queries: 36 opened", error, StringComparison.Ordinal);
-            var (again, _, error2) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--check", "CG0041", "--db", db, "--format", "json", "--as-of", "2015-01-01");
+            var (again, _, error2) = CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--encoding", "windows-1252", "--check", "CG0041", "--db", db, "--format", "json", "--as-of", "2015-01-01");
             Assert.Equal(1, again);
             Assert.Contains("0 opened, 0 closed, 0 sent back, 36 still open", error2, StringComparison.Ordinal);
             var (listCode, list, _) = CliRunner.Run("queries", "list", "--db", db);
             Assert.Equal(0, listCode);
             Assert.Contains("36 open, 0 closed.", list, StringComparison.Ordinal);
             Assert.Contains("DataManager", list, StringComparison.Ordinal);
-            Assert.Equal(2, CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--db", db, "--max-details", "5").ExitCode);
+            Assert.Equal(2, CliRunner.Run("validate", PilotProtocol, "--data", Pilot, "--encoding", "windows-1252", "--db", db, "--max-details", "5").ExitCode);
         }
         finally
         {

@@ -37,7 +37,7 @@ public class DataCommandTests
     [Fact]
     public void Inspect_Pilot_AsJson_Reports306SubjectsAnd1191AdverseEvents()
     {
-        var (exit, output, _) = Run("data", "inspect", Path.Combine(_shared, "sdtm", "cdiscpilot01"), "--format", "json");
+        var (exit, output, _) = Run("data", "inspect", Path.Combine(_shared, "sdtm", "cdiscpilot01"), "--encoding", "windows-1252", "--format", "json");
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(output);
         Assert.Equal(306, doc.RootElement.GetProperty("subjects").GetInt32());

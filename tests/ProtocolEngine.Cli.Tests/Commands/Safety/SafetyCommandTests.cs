@@ -22,7 +22,7 @@ public sealed class SafetyCommandTests : IDisposable
     public void Grade_PrintsTheDistributionPerTest_AsJson_AndWritesEveryResult()
     {
         var records = Path.Combine(_dir, "grades.csv");
-        var (code, output, error) = CliRunner.Run("grade", PilotProtocol, "--data", Shared("cdiscpilot01-pharmaverse"), "--format", "json", "--records", records);
+        var (code, output, error) = CliRunner.Run("grade", PilotProtocol, "--data", Shared("cdiscpilot01-pharmaverse"), "--encoding", "windows-1252", "--format", "json", "--records", records);
         Assert.True(code == 0, error + output);
         using var doc = JsonDocument.Parse(output);
         var alt = doc.RootElement.GetProperty("tests").EnumerateArray().Single(t => t.GetProperty("testCode").GetString() == "ALT");
@@ -37,10 +37,10 @@ public sealed class SafetyCommandTests : IDisposable
     public void AnOutputFileInAFolderThatDoesNotExist_IsRefusedBeforeAnyWork()
     {
         var missing = Path.Combine(_dir, "no-such-folder", "out.csv");
-        var (code, _, error) = CliRunner.Run("grade", PilotProtocol, "--data", Shared("cdiscpilot01-pharmaverse"), "--records", missing);
+        var (code, _, error) = CliRunner.Run("grade", PilotProtocol, "--data", Shared("cdiscpilot01-pharmaverse"), "--encoding", "windows-1252", "--records", missing);
         Assert.Equal(2, code);
         Assert.Contains("--records " + missing + ": the folder", error, StringComparison.Ordinal);
-        var (code2, _, error2) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--replay", "AE", "--out", missing);
+        var (code2, _, error2) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--encoding", "windows-1252", "--replay", "AE", "--out", missing);
         Assert.Equal(2, code2);
         Assert.Contains("--out " + missing + ": the folder", error2, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.GetDirectoryName(missing)));
@@ -49,7 +49,7 @@ public sealed class SafetyCommandTests : IDisposable
     [Fact]
     public void Grade_WithoutLabData_IsAUsageError()
     {
-        var (code, _, error) = CliRunner.Run("grade", "--data", Shared("cdiscpilot01"));
+        var (code, _, error) = CliRunner.Run("grade", "--data", Shared("cdiscpilot01"), "--encoding", "windows-1252");
         Assert.Equal(2, code);
         Assert.Contains("has no LB dataset", error, StringComparison.Ordinal);
     }
@@ -58,7 +58,7 @@ public sealed class SafetyCommandTests : IDisposable
     public void ReplayOfThePilotsAdverseEvents_PrintsTheClocks_AndWritesTheReport()
     {
         var report = Path.Combine(_dir, "replay.md");
-        var (code, output, error) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--replay", "AE", "--assumptions", "working-days", "--out", report);
+        var (code, output, error) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--encoding", "windows-1252", "--replay", "AE", "--assumptions", "working-days", "--out", report);
         Assert.True(code == 0, error + output);
         Assert.Contains("1,191 AE records, 1,191 replayed", output, StringComparison.Ordinal);
         var md = File.ReadAllText(report);
@@ -73,7 +73,7 @@ public sealed class SafetyCommandTests : IDisposable
         var scenario = Path.Combine(CliRunner.Root, "tests", "ProtocolEngine.Workflows.Tests", "Scenarios", "pilot-randomisation.json");
         string[] Allocations()
         {
-            var (code, output, error) = CliRunner.Run("simulate", PilotProtocol, "--scenario", scenario, "--data", Shared("cdiscpilot01"), "--seed", "42");
+            var (code, output, error) = CliRunner.Run("simulate", PilotProtocol, "--scenario", scenario, "--data", Shared("cdiscpilot01"), "--encoding", "windows-1252", "--seed", "42");
             Assert.True(code == 0, error + output);
             Assert.Contains("Every expectation met.", output, StringComparison.Ordinal);
             var lines = output.Split('\n').Where(l => l.Contains("randomized to", StringComparison.Ordinal)).ToArray();
@@ -93,7 +93,7 @@ public sealed class SafetyCommandTests : IDisposable
     {
         var file = Path.Combine(_dir, "a.json");
         File.WriteAllText(file, "{ \"timeZone\": \"Mars/Olympus\" }");
-        var (code, _, error) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--replay", "AE", "--assumptions", file);
+        var (code, _, error) = CliRunner.Run("simulate", PilotProtocol, "--data", Shared("cdiscpilot01"), "--encoding", "windows-1252", "--replay", "AE", "--assumptions", file);
         Assert.Equal(2, code);
         Assert.Contains("Mars/Olympus", error, StringComparison.Ordinal);
         var (code2, _, error2) = CliRunner.Run("simulate", PilotProtocol, "--replay", "AE");

@@ -51,7 +51,7 @@ public class ScreeningCommandTests
     [Fact]
     public void Screen_Csv_ListsEverySubject()
     {
-        var (code, output, _) = CliRunner.Run("screen", Protocol, "--data", Data("sdtm", "cdiscpilot01"), "--format", "csv", "--as-of", "2014-09-01");
+        var (code, output, _) = CliRunner.Run("screen", Protocol, "--data", Data("sdtm", "cdiscpilot01"), "--encoding", "windows-1252", "--format", "csv", "--as-of", "2014-09-01");
         Assert.Equal(0, code);
         var lines = output.TrimEnd().Split('\n');
         Assert.Equal(307, lines.Length);
@@ -74,11 +74,11 @@ public class ScreeningCommandTests
     [Fact]
     public void AuditFairness_PrintsRatiosAndComposition()
     {
-        var (code, output, error) = CliRunner.Run("audit", "fairness", Protocol, "--data", Data("sdtm", "cdiscpilot01-pharmaverse"), "--by", "SEX,AGEGROUP", "--as-of", "2014-09-01");
+        var (code, output, error) = CliRunner.Run("audit", "fairness", Protocol, "--data", Data("sdtm", "cdiscpilot01-pharmaverse"), "--encoding", "windows-1252", "--by", "SEX,AGEGROUP", "--as-of", "2014-09-01");
         Assert.True(code is 0 or 1, error);
         Assert.Contains("Composition", output);
         Assert.Contains("AGEGROUP", output);
-        var (jsonCode, json, _) = CliRunner.Run("audit", "fairness", Protocol, "--data", Data("sdtm", "cdiscpilot01-pharmaverse"), "--format", "json", "--as-of", "2014-09-01");
+        var (jsonCode, json, _) = CliRunner.Run("audit", "fairness", Protocol, "--data", Data("sdtm", "cdiscpilot01-pharmaverse"), "--encoding", "windows-1252", "--format", "json", "--as-of", "2014-09-01");
         Assert.Equal(code, jsonCode);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(code == 1, doc.RootElement.GetProperty("flagged").GetInt32() > 0);
