@@ -7,6 +7,7 @@ using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Checks;
@@ -47,7 +48,7 @@ public static class CheckRunner
     /// <param name="options">How to run; defaults when null.</param>
     /// <param name="datasets">Dataset details for the report (derived from the study when null).</param>
     /// <param name="cancellationToken">Stops the run between blocks of subjects.</param>
-    /// <exception cref="ArgumentException">The protocol has errors.</exception>
+    /// <exception cref="ArgumentException">The protocol has errors, or <see cref="CheckRunOptions.Only"/> names a check it does not have.</exception>
     public static ValidationReport Run(CompiledProtocol protocol, StudyData study, CheckRunOptions? options = null,
         IReadOnlyList<DatasetDetail>? datasets = null, CancellationToken cancellationToken = default)
     {
@@ -55,6 +56,7 @@ public static class CheckRunner
         var generatedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var executable = ExecutableProtocol.For(protocol);
+        RequireChecks(protocol, options.Only);
         var compileElapsed = clock.Elapsed;
         clock.Restart();
         var now = options.AsOf ?? CqlDateTime.FromDateTime(DateTime.UtcNow, DateTimePrecision.Millisecond, 0);
@@ -138,6 +140,17 @@ public static class CheckRunner
             Evaluations = results.Sum(r => r.Evaluated + r.Excluded),
             DetailLimit = options.DetailLimit,
         };
+    }
+
+    /// <summary>
+    /// Fails when a selected check id is not one of the protocol's checks (with the libraries it imports): such an id
+    /// would run nothing and report success. Hosts call it before loading data; <see cref="Run(CompiledProtocol, StudyData, CheckRunOptions?, IReadOnlyList{DatasetDetail}?, CancellationToken)"/> calls it too.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id is unknown; the message names it, the closest id and the valid ones.</exception>
+    public static void RequireChecks(CompiledProtocol protocol, IReadOnlyCollection<string>? only)
+    {
+        if (only is null) return;
+        Selection.Require("check", only, $"in {protocol.Name} or the libraries it imports", [.. ExecutableProtocol.For(protocol).Checks.Select(c => c.Check.Id)]);
     }
 
     private sealed record TableGroup(DomainTable Table, CheckPlan[] Plans);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using ProtocolEngine.Runtime.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -16,18 +18,24 @@ public static class CliApp
     public const int Findings = 1;
     /// <summary>Exit code: wrong usage, a missing or unreadable file, or another failure to run.</summary>
     public const int Failure = 2;
+    /// <summary>Exit code: stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it); nothing half-written is left.</summary>
+    public const int Cancelled = 130;
 
     /// <summary>
-    /// The error for an output file whose folder does not exist (null when it does, or no file is asked for), checked
-    /// before the work starts so that a long run does not fail only when it writes.
+    /// The error for an output file that cannot be written safely (a device, pipe, folder or link, or a missing folder;
+    /// null when it can, or no file is asked for), checked before the work starts so that a long run does not fail
+    /// only when it writes.
     /// </summary>
     /// <param name="path">The output file, or null.</param>
     /// <param name="option">The option that named it, for the message.</param>
-    public static string? MissingOutputFolder(string? path, string option)
+    public static string? OutputFileProblem(string? path, string option) => path is null ? null : OutputFiles.FileProblem(path, option);
+
+    /// <summary>The same for an output folder (created when missing); <paramref name="files"/> are the names written into it.</summary>
+    public static string? OutputFolderProblem(string? path, string option, params string[] files)
     {
         if (path is null) return null;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        return folder is null || Directory.Exists(folder) ? null : $"{option} {path}: the folder {folder} does not exist.";
+        if (OutputFiles.FolderProblem(path, option) is { } problem) return problem;
+        return Directory.Exists(path) ? files.Select(f => OutputFiles.FileProblem(Path.Combine(path, f), option)).FirstOrDefault(p => p is not null) : null;
     }
 
     /// <summary>The product version.</summary>
@@ -49,9 +57,13 @@ public static class CliApp
             config.Settings.StrictParsing = true;
             CommandRegistry.Register(config);
         });
+        // Ctrl-C and SIGTERM cancel the command, which then removes what it had half-written; a second Ctrl-C ends the process at once.
+        using var cancellation = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Cancel(c, cancellation));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Cancel(c, cancellation));
         try
         {
-            return app.Run(args);
+            return app.Run(args, cancellation.Token);
         }
         catch (Exception ex)
         {
@@ -59,9 +71,21 @@ public static class CliApp
         }
     }
 
+    private static void Cancel(PosixSignalContext context, CancellationTokenSource cancellation)
+    {
+        if (cancellation.IsCancellationRequested) return;
+        context.Cancel = true;
+        cancellation.Cancel();
+    }
+
     private static int ReportFailure(Exception ex, IAnsiConsole console)
     {
         // Usage mistakes and I/O failures are the user's to fix: say what went wrong, never a stack trace.
+        if (ex is OperationCanceledException || ex.InnerException is OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled; nothing half-written was left behind.");
+            return Cancelled;
+        }
         var message = ex switch
         {
             CommandParseException or CommandRuntimeException => ex.Message,

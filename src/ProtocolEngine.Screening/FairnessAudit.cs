@@ -1,6 +1,7 @@
 using System.Globalization;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Runtime.Hosting;
 
 namespace ProtocolEngine.Screening;
 
@@ -142,7 +143,7 @@ public static class FairnessAudit
         bool derivedAge = column is null && variable == "AGEGROUP";
         if (derivedAge) column = dm.GetColumn("AGE");
         if (column is null)
-            throw new ArgumentException($"DM has no variable {variable}; subgroups come from DM variables ({string.Join(", ", dm.Columns.Select(c => c.Name).Take(30))}) or AGEGROUP (derived from AGE).");
+            throw Selection.Unknown("DM variable", variable, "to group by (AGEGROUP is derived from AGE)", [.. dm.Columns.Select(c => c.Name), "AGEGROUP"], listed: 40);
         for (int i = 0; i < labels.Length; i++)
         {
             var (start, count) = dm.RowsOf(result.StudyIndex(i));

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Runtime.Hosting;
 
 namespace ProtocolEngine.Screening;
 
@@ -67,8 +68,7 @@ public static class Screener
         for (int i = 0; i < wanted.Count; i++)
         {
             indexes[i] = study.IndexOfSubject(wanted[i]);
-            if (indexes[i] < 0)
-                throw new ArgumentException($"No subject {wanted[i]} in the study ({study.SubjectCount:N0} subjects in DM{(study.SubjectCount > 0 ? $", for example {study.SubjectIds[0]}" : "")}).");
+            if (indexes[i] < 0) throw Selection.Unknown("subject", wanted[i], "in the study's DM", study.SubjectIds);
         }
         return indexes;
     }

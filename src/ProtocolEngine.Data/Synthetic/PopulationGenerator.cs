@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ProtocolEngine.Data.Define;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Data.Writing;
+using ProtocolEngine.Runtime.Hosting;
 
 namespace ProtocolEngine.Data.Synthetic;
 
@@ -10,61 +11,64 @@ namespace ProtocolEngine.Data.Synthetic;
 /// file per dataset. Subjects are generated in blocks by several threads, each subject from its own seeded
 /// random stream, and written in subject order by one thread, so the output depends only on the seed and
 /// memory stays flat however many subjects are generated. Files are written under temporary names and moved
-/// into place when complete.
+/// into place when all are complete; a failure or cancellation leaves no temporary file behind.
 /// </summary>
 public static class PopulationGenerator
 {
+    /// <summary>The names of the files a population is written to in a format (define.xml too for CSV).</summary>
+    public static string[] FileNames(DataFileFormat format) =>
+        [.. SynthSchemas.All.Select(d => d.Name.ToLowerInvariant() + DataFileFormats.Extension(format)), .. format == DataFileFormat.Csv ? ["define.xml"] : Array.Empty<string>()];
+
     /// <summary>Generates the population into <paramref name="outputFolder"/>; <paramref name="progress"/> hears the subjects written so far.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The number of subjects is not positive.</exception>
     public static SynthResult Generate(string outputFolder, SynthOptions options, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         if (options.Subjects <= 0) throw new ArgumentOutOfRangeException(nameof(options), "The number of subjects must be positive.");
+        OutputFiles.RequireFolder(outputFolder, "output folder");
         Directory.CreateDirectory(outputFolder);
+        // Every target is checked before any subject is generated (a device or link there is refused, not replaced).
+        foreach (var name in FileNames(options.Format)) OutputFiles.RequireFile(Path.Combine(outputFolder, name), "output");
         var datasets = SynthSchemas.All;
         var timestamp = options.Timestamp ?? DateTime.Now;
         var finals = datasets.Select(d => Path.Combine(outputFolder, d.Name.ToLowerInvariant() + DataFileFormats.Extension(options.Format))).ToArray();
-        var temps = finals.Select(f => f + "." + Guid.NewGuid().ToString("N")[..8] + ".partial").ToList();
-        var streams = new List<FileStream>();
+        // Every file goes to a temporary name and all move into place at the end; a failure, a full disk or
+        // cancellation deletes them, so the folder holds the previous files or the new ones, never a mixture.
+        using var files = new AtomicFileSet();
         var writers = new List<DatasetStreamWriter>();
         try
         {
             for (int d = 0; d < datasets.Length; d++)
             {
-                var stream = new FileStream(temps[d], FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20);
-                streams.Add(stream);
+                var stream = files.Create(finals[d], 1 << 20);
                 writers.Add(DatasetStreamWriter.Create(options.Format, stream, datasets[d].Name, datasets[d].Label, datasets[d].Columns, null, timestamp));
             }
             Run(options, writers, progress, cancellationToken);
             foreach (var w in writers) w.Complete();
             var records = datasets.Select((d, i) => (d.Name, writers[i].RowsWritten)).ToDictionary(x => x.Name, x => x.RowsWritten);
             foreach (var w in writers) w.Dispose();
-            foreach (var s in streams) s.Dispose();
             writers.Clear();
-            streams.Clear();
 
-            var files = finals.ToList();
+            var written = finals.ToList();
             if (options.Format == DataFileFormat.Csv)
             {
                 // CSV carries no types: a define.xml describes them.
                 var define = Path.Combine(outputFolder, "define.xml");
-                var temp = define + "." + Guid.NewGuid().ToString("N")[..8] + ".partial";
-                temps.Add(temp);
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                using (var stream = files.Create(define))
                     DefineXmlWriter.Write(stream, SynthCatalog.StudyId,
                         datasets.Select((d, i) => DefineXmlWriter.Describe(d.Name, d.Label, d.Columns, Path.GetFileName(finals[i]))), timestamp);
-                finals = [.. finals, define];
-                files.Add(define);
+                written.Add(define);
             }
-            for (int i = 0; i < finals.Length; i++) File.Move(temps[i], finals[i], overwrite: true);
-            return new SynthResult(options.Subjects, files, records);
+            cancellationToken.ThrowIfCancellationRequested();
+            files.Commit();
+            return new SynthResult(options.Subjects, written, records);
         }
-        catch
+        finally
         {
-            foreach (var w in writers) w.Dispose();
-            foreach (var s in streams) s.Dispose();
-            foreach (var t in temps)
-                if (File.Exists(t)) File.Delete(t);
-            throw;
+            foreach (var w in writers)
+            {
+                try { w.Dispose(); }
+                catch (IOException) { } // a full disk fails the last flush as well; the temporary files are deleted anyway
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Data.Xpt;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Hosting;
 
 namespace ProtocolEngine.Data.Writing;
 
@@ -13,7 +14,7 @@ public static class DatasetWriter
     /// </summary>
     /// <exception cref="ArgumentException">The dataset does not fit the format (an XPT name longer than 8 characters, a value over 200 bytes).</exception>
     public static void Write(DomainTable table, string path, DataFileFormat format, DateTime? timestamp = null) =>
-        WriteAtomically(path, stream => Write(table, stream, format, timestamp));
+        OutputFiles.Write(path, stream => Write(table, stream, format, timestamp));
 
     /// <summary>Writes a dataset to a stream (seekable for Dataset-JSON).</summary>
     /// <exception cref="ArgumentException">The dataset does not fit the format.</exception>
@@ -27,7 +28,7 @@ public static class DatasetWriter
     /// <summary>Writes several datasets as the members of one XPT file.</summary>
     /// <exception cref="ArgumentException">A dataset does not fit XPT v5.</exception>
     public static void WriteXptLibrary(IReadOnlyList<DomainTable> tables, string path, DateTime? timestamp = null) =>
-        WriteAtomically(path, stream =>
+        OutputFiles.Write(path, stream =>
         {
             for (int i = 0; i < tables.Count; i++)
             {
@@ -61,24 +62,6 @@ public static class DatasetWriter
                 }
             }
             writer.EndRow();
-        }
-    }
-
-    /// <summary>Runs <paramref name="write"/> into a temporary file beside <paramref name="path"/> and moves it into place when it succeeds.</summary>
-    public static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".partial";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
-                write(stream);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
         }
     }
 

@@ -1,6 +1,7 @@
 using ProtocolEngine.Data.Define;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Hosting;
 
 namespace ProtocolEngine.Data.Writing;
 
@@ -26,43 +27,33 @@ public static class StudyConverter
         IProgress<(int Done, int Total, string Dataset)>? progress = null)
     {
         var raw = StudyLoader.ReadRaw(input, options);
+        OutputFiles.RequireFolder(outputFolder, "output folder");
         Directory.CreateDirectory(outputFolder);
-        var pending = new List<(string Temp, string Final)>();
-        try
+        using var files = new AtomicFileSet();
+        var written = new List<string>();
+        int done = 0;
+        foreach (var table in raw.Tables)
         {
-            int done = 0;
-            foreach (var table in raw.Tables)
-            {
-                var final = Path.Combine(outputFolder, FileName(table, format));
-                var temp = final + "." + Guid.NewGuid().ToString("N")[..8] + ".partial";
-                pending.Add((temp, final));
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
-                    DatasetWriter.Write(table, stream, format);
-                progress?.Report((++done, raw.Tables.Count, table.Name));
-            }
-            string? define = null;
-            if (format == DataFileFormat.Csv || raw.Define is not null)
-            {
-                define = Path.Combine(outputFolder, "define.xml");
-                var temp = define + "." + Guid.NewGuid().ToString("N")[..8] + ".partial";
-                pending.Add((temp, define));
-                if (format == DataFileFormat.Csv)
-                {
-                    using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
-                    var study = raw.Define?.StudyName ?? StudyIdOf(raw.Tables) ?? "STUDY";
-                    DefineXmlWriter.Write(stream, study, raw.Tables, t => FileName(t, format));
-                }
-                else File.Copy(raw.Define!.Source, temp);
-            }
-            foreach (var (temp, final) in pending) File.Move(temp, final, overwrite: true);
-            return new ConversionResult([.. pending.Where(p => !p.Final.EndsWith("define.xml", StringComparison.Ordinal)).Select(p => p.Final)], define, raw.Notes);
+            var final = Path.Combine(outputFolder, FileName(table, format));
+            using (var stream = files.Create(final))
+                DatasetWriter.Write(table, stream, format);
+            written.Add(final);
+            progress?.Report((++done, raw.Tables.Count, table.Name));
         }
-        catch
+        string? define = null;
+        if (format == DataFileFormat.Csv || raw.Define is not null)
         {
-            foreach (var (temp, _) in pending)
-                if (File.Exists(temp)) File.Delete(temp);
-            throw;
+            define = Path.Combine(outputFolder, "define.xml");
+            if (format == DataFileFormat.Csv)
+            {
+                using var stream = files.Create(define);
+                var study = raw.Define?.StudyName ?? StudyIdOf(raw.Tables) ?? "STUDY";
+                DefineXmlWriter.Write(stream, study, raw.Tables, t => FileName(t, format));
+            }
+            else File.Copy(raw.Define!.Source, files.Reserve(define));
         }
+        files.Commit();
+        return new ConversionResult(written, define, raw.Notes);
     }
 
     /// <summary>The file name a dataset is written under: its lower-case name and the format's extension.</summary>

@@ -69,9 +69,8 @@ public sealed class EligibilityEvaluator
         if (selected.Length == 0)
         {
             var phases = executable.Criteria.Select(c => c.Criterion.Phase).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            throw new ArgumentException(phases.Count == 0
-                ? $"No criterion has phase '{phase}': the protocol's criteria declare no phases."
-                : $"No criterion has phase '{phase}'; the protocol's phases are {string.Join(", ", phases)}.");
+            if (phases.Count == 0) throw new ArgumentException($"No criterion has phase '{phase}': the protocol's criteria declare no phases.");
+            throw Hosting.Selection.Unknown("phase", phase, "among the protocol's criteria", phases);
         }
         return selected;
     }

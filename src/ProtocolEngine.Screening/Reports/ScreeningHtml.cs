@@ -4,6 +4,7 @@ using System.Text;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Runtime.Hosting;
 
 namespace ProtocolEngine.Screening.Reports;
 
@@ -29,21 +30,12 @@ public static class ScreeningHtml
     }
 
     /// <summary>Writes the report to a file, whole or not at all.</summary>
+    /// <exception cref="OutputPathException">The path is not a regular file or a new path.</exception>
     public static void Write(ScreeningResult result, string path, FairnessReport? fairness)
     {
         var html = Render(result, fairness);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".partial";
-        try
-        {
-            File.WriteAllText(temp, html, new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        OutputFiles.WriteText(path, w => w.Write(html));
     }
 
     /// <summary>The report as HTML text.</summary>

@@ -1,7 +1,8 @@
 using System.Globalization;
-using NodaTime;
 using NodaTime.Text;
+using NodaTime;
 using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
@@ -10,7 +11,6 @@ using ProtocolEngine.Workflows.Randomization;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
-using ProtocolEngine.Language.Workflows;
 
 namespace ProtocolEngine.Workflows.Safety;
 
@@ -40,7 +40,11 @@ public static class SafetyReplay
         var zone = assumptions.Zone;
         var definitions = protocol.WorkflowDefinitions.Where(w => string.Equals(w.Scope.Domain, domain, StringComparison.OrdinalIgnoreCase))
             .Select(w => w with { TimeZone = zone.Id }).ToList();
-        if (definitions.Count == 0) throw new InvalidOperationException($"Protocol {protocol.Name} has no workflow per {domain} record to replay.");
+        if (definitions.Count == 0)
+        {
+            var domains = protocol.WorkflowDefinitions.Select(w => w.Scope.Domain).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+            throw new InvalidOperationException(Runtime.Hosting.Selection.Unknown("workflow per record of", domain, $"in protocol {protocol.Name}", domains, plural: "domains with a per-record workflow").Message);
+        }
 
         var (records, notReplayed, total) = ReadRecords(study, domain, assumptions);
         var t0 = records.Count > 0 ? records[0].Awareness : SystemClock.Instance.GetCurrentInstant();

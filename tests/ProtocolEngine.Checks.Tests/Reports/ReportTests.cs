@@ -2,6 +2,7 @@ using System.Text.Json;
 using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Checks.Results;
 using ProtocolEngine.Checks.Tests.Infrastructure;
+using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Checks.Tests.Reports;
@@ -121,9 +122,9 @@ public sealed class ReportTests
         try
         {
             var path = Path.Combine(folder, "report.html");
-            ReportFiles.WriteAtomically(path, w => HtmlReport.Write(Report.Value, w));
+            OutputFiles.WriteText(path, w => HtmlReport.Write(Report.Value, w));
             Assert.Contains("</html>", File.ReadAllText(path), StringComparison.Ordinal);
-            Assert.Throws<InvalidOperationException>(() => ReportFiles.WriteAtomically(path, w =>
+            Assert.Throws<InvalidOperationException>(() => OutputFiles.WriteText(path, w =>
             {
                 w.Write("partial");
                 throw new InvalidOperationException("disk full");

@@ -75,7 +75,8 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             if (MaxDetails > 0 && (Db ?? Pg ?? SqlServer) is not null) return ValidationResult.Error("Data queries need every finding: --max-details cannot be used with a query database.");
             if (AsOf is not null && !CqlDateTime.TryParseIso(AsOf, out _)) return ValidationResult.Error($"--as-of '{AsOf}' is not an ISO 8601 date.");
             if (DataCommandSupport.ValidateEncoding(Encoding) is { Successful: false } badEncoding) return badEncoding;
-            return CliApp.MissingOutputFolder(Out, "--out") is { } missing ? ValidationResult.Error(missing) : ValidationResult.Success();
+            if (CliApp.OutputFileProblem(Db, "--db") is { } badDb) return ValidationResult.Error(badDb);
+            return CliApp.OutputFileProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut) : ValidationResult.Success();
         }
     }
 
@@ -88,6 +89,8 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) Console.Error.Write(DiagnosticRenderer.ToText(d));
             throw new UserFacingException($"{settings.Protocol} has errors; its checks cannot run.");
         }
+        try { CheckRunner.RequireChecks(compiled, settings.Checks is { Length: > 0 } selected ? selected : null); }
+        catch (ArgumentException ex) { throw new UserFacingException($"--check: {ex.Message}"); }
         // Progress bars only on an interactive terminal: piped text and machine-readable output stay clean.
         bool quiet = settings.Format != "text" || !AnsiConsole.Profile.Capabilities.Interactive;
         var study = DataCommandSupport.Load(settings.Data!, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }, quiet);
@@ -106,7 +109,7 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             case "csv": CsvReport.Write(report, Console.Out); break;
             default: TextReport.Write(report, Console.Out); break;
         }
-        if (settings.Out is { } path) ReportFiles.WriteAtomically(path, w => HtmlReport.Write(report, w));
+        if (settings.Out is { } path) OutputFiles.WriteText(path, w => HtmlReport.Write(report, w));
         if ((settings.Db ?? settings.Pg ?? settings.SqlServer) is not null)
         {
             var store = await QueryStores.OpenAsync(settings.Db, settings.Pg, settings.SqlServer, cancellationToken);

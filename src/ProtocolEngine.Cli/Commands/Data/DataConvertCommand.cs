@@ -40,6 +40,7 @@ internal sealed class DataConvertCommand : Command<DataConvertCommand.Settings>
         {
             if (!DataFileFormats.TryParse(To, out _)) return ValidationResult.Error("--to must be xpt, json, ndjson or csv.");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out <FOLDER> is required.");
+            if (CliApp.OutputFolderProblem(Out, "--out") is { } badOut) return ValidationResult.Error(badOut);
             return Format is "table" or "json" ? DataCommandSupport.ValidateEncoding(Encoding) : ValidationResult.Error("--format must be table or json.");
         }
     }

@@ -39,6 +39,7 @@ internal sealed class SynthCommand : Command<SynthCommand.Settings>
         {
             if (Subjects <= 0) return ValidationResult.Error("--subjects must be positive.");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out <FOLDER> is required.");
+            if (CliApp.OutputFolderProblem(Out, "--out", PopulationGenerator.FileNames(DataFileFormats.TryParse(Format, out var f) ? f : DataFileFormat.Xpt)) is { } badOut) return ValidationResult.Error(badOut);
             return DataFileFormats.TryParse(Format, out _) ? ValidationResult.Success() : ValidationResult.Error("--format must be xpt, json, ndjson or csv.");
         }
     }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Hosting;
@@ -47,7 +46,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.
             Data is null ? ValidationResult.Error("--data <PATH> is required.")
             : Format is not ("table" or "json") ? ValidationResult.Error($"Unknown format '{Format}'; use table or json.")
             : Protocol is not null && !File.Exists(Protocol) ? ValidationResult.Error($"No such protocol file: {Protocol}")
-            : CliApp.MissingOutputFolder(Records, "--records") is { } error ? ValidationResult.Error(error)
+            : CliApp.OutputFileProblem(Records, "--records") is { } error ? ValidationResult.Error(error)
             : DataCommandSupport.ValidateEncoding(Encoding);
     }
 
@@ -69,7 +68,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.
             });
         }
         catch (InvalidOperationException ex) { throw new UserFacingException(ex.Message); }
-        if (settings.Records is { } path) ReportFiles.WriteAtomically(path, writer => LabGrading.WriteCsv(result, writer));
+        if (settings.Records is { } path) OutputFiles.WriteText(path, writer => LabGrading.WriteCsv(result, writer));
         if (json) DataCommandSupport.WriteJson(new { result.Library, result.LibraryHash, result.Subjects, result.LabRecords, Graded = result.Grades.Count, result.Tests, result.Errors });
         else Print(result, settings.Records);
         return result.Errors.Count == 0 ? CliApp.Success : CliApp.Findings;

@@ -30,6 +30,7 @@ internal sealed class AuditFairnessCommand(IAnsiConsole console) : Command<Audit
         {
             if (base.Validate() is { Successful: false } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(By)) return ValidationResult.Error("--by needs at least one variable.");
+            if (CliApp.OutputFileProblem(Out, "--out") is { } badOut) return ValidationResult.Error(badOut);
             return Format is "table" or "json" ? ValidationResult.Success() : ValidationResult.Error($"Unknown format '{Format}'; use table or json.");
         }
     }

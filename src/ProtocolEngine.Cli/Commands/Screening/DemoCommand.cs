@@ -43,7 +43,9 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         public string AsOf { get; init; } = "2025-06-01";
 
         public override ValidationResult Validate() =>
-            Subjects is > 0 and <= 10_000_000 ? ValidationResult.Success() : ValidationResult.Error("--subjects must be between 1 and 10,000,000.");
+            Subjects is not (> 0 and <= 10_000_000) ? ValidationResult.Error("--subjects must be between 1 and 10,000,000.")
+            : CliApp.OutputFolderProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut)
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -52,6 +54,9 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         var files = Directory.EnumerateFiles(settings.Protocols, "*" + ProtocolFiles.Extension, SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new UserFacingException($"No .protocol files in {settings.Protocols}.");
         var asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
+        // Every report path is checked before the population is generated: a device or link there is refused, not replaced.
+        if (CliApp.OutputFolderProblem(settings.Out, "--out", [.. files.Select(f => Path.GetFileNameWithoutExtension(f) + ".html")]) is { } badReport)
+            throw new UserFacingException(badReport);
 
         var population = Path.Combine(settings.Out, $"population-{settings.Subjects}-seed{settings.Seed}");
         EnsurePopulation(population, settings, cancellationToken);
@@ -85,20 +90,22 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         return CliApp.Success;
     }
 
+    // The population is reused only when every file matches the manifest written with it; otherwise it is generated again, and the user is told why.
     private static void EnsurePopulation(string folder, Settings settings, CancellationToken cancellationToken)
     {
-        var marker = Path.Combine(folder, "dm.xpt");
-        if (File.Exists(marker)) return;
         var options = new SynthOptions { Subjects = settings.Subjects, Seed = settings.Seed, Format = DataFileFormat.Xpt };
         var watch = Stopwatch.StartNew();
-        ScreeningCommandSupport.Status.Progress().AutoClear(true)
+        PopulationCacheResult result = null!;
+        if (PopulationCache.Verify(folder, options) is null) result = PopulationCache.Ensure(folder, options, null, cancellationToken);
+        else ScreeningCommandSupport.Status.Progress().AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"Generating {settings.Subjects:N0} synthetic subjects", maxValue: settings.Subjects);
-                PopulationGenerator.Generate(folder, options, new Progress<long>(n => task.Value = n), cancellationToken);
+                result = PopulationCache.Ensure(folder, options, new Progress<long>(n => task.Value = n), cancellationToken);
                 task.Value = task.MaxValue;
             });
-        ScreeningCommandSupport.Status.MarkupLine($"Generated {settings.Subjects:N0} subjects in {watch.Elapsed.TotalSeconds:F1} s.");
+        // One line, never wrapped: a reused or regenerated population must be noticed.
+        Console.Error.WriteLine(result.Message + (result.Action == PopulationCacheAction.Reused ? "" : $" ({watch.Elapsed.TotalSeconds:F1} s)"));
     }
 }

@@ -39,6 +39,8 @@ internal sealed class ScreenCommand(IAnsiConsole console) : Command<ScreenComman
             if (base.Validate() is { Successful: false } invalid) return invalid;
             if (Format is not ("table" or "json" or "csv")) return ValidationResult.Error($"Unknown format '{Format}'; use table, json or csv.");
             if (Evidence is not ("auto" or "full" or "none")) return ValidationResult.Error($"Unknown evidence mode '{Evidence}'; use auto, full or none.");
+            if (CliApp.OutputFileProblem(Out, "--out") is { } badOut) return ValidationResult.Error(badOut);
+            if (CliApp.OutputFolderProblem(Ie, "--ie", "ie.xpt", "ie.json", "ie.ndjson", "ie.csv") is { } badIe) return ValidationResult.Error(badIe);
             return Threads is <= 0 ? ValidationResult.Error("--threads must be positive.") : ValidationResult.Success();
         }
     }

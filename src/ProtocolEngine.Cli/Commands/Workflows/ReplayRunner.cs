@@ -1,4 +1,3 @@
-using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Hosting;
@@ -34,7 +33,7 @@ internal sealed class ReplayRunner(IAnsiConsole console)
         Print(report);
         if (settings.Out is { } path)
         {
-            ReportFiles.WriteAtomically(path, writer => ReplayMarkdown.Write(report, writer, $"Replay of {protocol.Name} {report.Domain} ({assumptions.Name})",
+            OutputFiles.WriteText(path, writer => ReplayMarkdown.Write(report, writer, $"Replay of {protocol.Name} {report.Domain} ({assumptions.Name})",
                 $"protocol simulate {settings.Workflows} --data {settings.Data} --replay {settings.Replay} --assumptions {settings.Assumptions ?? "prompt"}"));
             console.MarkupLineInterpolated($"Report written to {path}");
         }

@@ -66,7 +66,8 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
 
         /// <inheritdoc />
         public override ValidationResult Validate() =>
-            CliApp.MissingOutputFolder(Out, "--out") is { } missingFolder ? ValidationResult.Error(missingFolder)
+            CliApp.OutputFileProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut)
+            : CliApp.OutputFileProblem(Db, "--db") is { } badDb ? ValidationResult.Error(badDb)
             : Seed is not null && (Data is null || Replay is not null)
                 ? ValidationResult.Error("--seed goes with --scenario and --data: it seeds the protocol's randomisation of the scenario's subjects.")
             : Replay is not null ? (Data is null || !Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase)
