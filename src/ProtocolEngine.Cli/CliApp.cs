@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ProtocolEngine.Runtime.Hosting;
+using ProtocolEngine.Storage.Connections;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -96,8 +97,9 @@ public static class CliApp
             IOException io => io.Message,
             _ => $"Internal error ({ex.GetType().Name}): {ex.Message}. This is a bug in ProtocolEngine; please report it with the command you ran.",
         };
-        Console.Error.WriteLine($"error: {message}");
-        if (Environment.GetEnvironmentVariable("PROTOCOLENGINE_DEBUG") == "1") Console.Error.WriteLine(ex);
+        // A password read from --pg-env or --pg-file never reaches the screen, whatever echoed it.
+        Console.Error.WriteLine(ConnectionSettings.MaskSecrets($"error: {message}"));
+        if (Environment.GetEnvironmentVariable("PROTOCOLENGINE_DEBUG") == "1") Console.Error.WriteLine(ConnectionSettings.MaskSecrets(ex.ToString()));
         return Failure;
     }
 }

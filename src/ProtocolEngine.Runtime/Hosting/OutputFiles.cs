@@ -64,7 +64,7 @@ public static class OutputFiles
         if (string.IsNullOrWhiteSpace(path)) return $"{option} needs a file name.";
         var kind = KindOf(path);
         if (kind is not (PathKind.File or PathKind.Missing))
-            return $"{option} {path}: {Describe(kind)}, not a regular file. Output is written to a new file that then replaces the target, " +
+            return $"{option} {path}: it is {Describe(kind)}, not a regular file. Output is written to a new file that then replaces the target, " +
                    $"which would replace the {Noun(kind)} itself; name a regular file or a new path.";
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is null) return null;
@@ -84,7 +84,7 @@ public static class OutputFiles
         if (string.IsNullOrWhiteSpace(path)) return $"{option} needs a folder name.";
         var kind = KindOf(path);
         if (kind is PathKind.Directory or PathKind.Missing || (kind == PathKind.SymbolicLink && System.IO.Directory.Exists(path))) return null;
-        return $"{option} {path}: {Describe(kind)}, not a folder; name a folder (it is created when missing).";
+        return $"{option} {path}: it is {Describe(kind)}, not a folder; name a folder (it is created when missing).";
     }
 
     /// <summary>Throws when <paramref name="path"/> cannot be written as an output file (see <see cref="FileProblem"/>).</summary>
@@ -122,17 +122,25 @@ public static class OutputFiles
             write(writer);
         }, cancellationToken);
 
-    private static string Describe(PathKind kind) => kind switch
+    /// <summary>A kind of path in words, with its article ("a named pipe (FIFO)").</summary>
+    public static string Describe(PathKind kind) => kind switch
     {
-        PathKind.Directory => "it is a folder",
-        PathKind.SymbolicLink => "it is a symbolic link",
-        PathKind.Fifo => "it is a named pipe (FIFO)",
-        PathKind.CharacterDevice => "it is a character device",
-        PathKind.BlockDevice => "it is a block device",
-        PathKind.Socket => "it is a socket",
-        PathKind.File => "it is a file",
-        _ => "it does not exist",
+        PathKind.Directory => "a folder",
+        PathKind.SymbolicLink => "a symbolic link",
+        PathKind.Fifo => "a named pipe (FIFO)",
+        PathKind.CharacterDevice => "a character device",
+        PathKind.BlockDevice => "a block device",
+        PathKind.Socket => "a socket",
+        PathKind.File => "a file",
+        _ => "nothing (it does not exist)",
     };
+
+    /// <summary>What a path is after following symbolic links (for inputs, which may be links).</summary>
+    public static PathKind KindOfTarget(string path)
+    {
+        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        return KindOf(target);
+    }
 
     private static string Noun(PathKind kind) => kind switch
     {

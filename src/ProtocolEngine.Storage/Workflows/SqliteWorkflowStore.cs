@@ -17,15 +17,35 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore
     /// <summary>Opens (or creates) the database file at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="fullSync">True (default) for <c>synchronous=FULL</c>: a commit survives power loss; false for NORMAL (survives a process crash only).</param>
-    public SqliteWorkflowStore(string path, bool fullSync = true) : base(new SqliteDialect())
+    /// <param name="readOnly">
+    /// True to open an existing file read-only (SQLite <c>Mode=ReadOnly</c>, no journal-mode change): every write
+    /// fails and the file's bytes and modification time stay as they were. For commands that only read.
+    /// </param>
+    public SqliteWorkflowStore(string path, bool fullSync = true, bool readOnly = false) : base(new SqliteDialect())
     {
         Path = System.IO.Path.GetFullPath(path);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        ReadOnly = readOnly;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = readOnly ? ReadOnlySource(Path) : Path,
+            Pooling = !readOnly,
+            DefaultTimeout = 30,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+        }.ToString();
         _fullSync = fullSync;
     }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    // A read-only connection to a WAL database creates -wal and -shm files beside it and cannot remove them. When
+    // there is no -wal file nobody has the database open, and "immutable" reads the file alone, creating nothing;
+    // with one (a live database) the connection shares the existing files.
+    private static string ReadOnlySource(string path) =>
+        File.Exists(path + "-wal") ? path : "file:" + Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
+
+    /// <summary>True when the file is open read-only.</summary>
+    public bool ReadOnly { get; }
 
     /// <inheritdoc />
     protected internal override async Task<DbConnection> OpenAsync(CancellationToken ct)
@@ -33,9 +53,10 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore
         var conn = new SqliteConnection(_connectionString);
         await conn.OpenAsync(ct);
         using var cmd = conn.CreateCommand();
-        // WAL is a property of the file (set once); synchronous and busy_timeout are per connection.
-        cmd.CommandText = (Interlocked.Exchange(ref _walSet, 1) == 0 ? "PRAGMA journal_mode=WAL;" : "") +
-                          $"PRAGMA synchronous={(_fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000;";
+        // WAL is a property of the file (set once, which writes it); synchronous and busy_timeout are per connection.
+        cmd.CommandText = ReadOnly ? "PRAGMA query_only=ON; PRAGMA busy_timeout=30000;"
+            : (Interlocked.Exchange(ref _walSet, 1) == 0 ? "PRAGMA journal_mode=WAL;" : "") +
+              $"PRAGMA synchronous={(_fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000;";
         await cmd.ExecuteNonQueryAsync(ct);
         return conn;
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using ProtocolEngine.Checks.Queries;
+using ProtocolEngine.Storage.Connections;
 using ProtocolEngine.Storage.Workflows;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,25 +18,42 @@ internal sealed class QueriesListCommand(IAnsiConsole console) : AsyncCommand<Qu
         public string? Db { get; init; }
 
         [CommandOption("--pg <CONNSTR>")]
-        [Description("A PostgreSQL connection string.")]
+        [Description(Databases.PgDescription)]
         public string? Pg { get; init; }
 
+        [CommandOption("--pg-env <NAME>")]
+        [Description(Databases.PgEnvDescription)]
+        public string? PgEnv { get; init; }
+
+        [CommandOption("--pg-file <PATH>")]
+        [Description(Databases.PgFileDescription)]
+        public string? PgFile { get; init; }
+
         [CommandOption("--sqlserver <CONNSTR>")]
-        [Description("A SQL Server connection string.")]
+        [Description(Databases.SqlServerDescription)]
         public string? SqlServer { get; init; }
+
+        [CommandOption("--sqlserver-env <NAME>")]
+        [Description(Databases.SqlServerEnvDescription)]
+        public string? SqlServerEnv { get; init; }
+
+        [CommandOption("--sqlserver-file <PATH>")]
+        [Description(Databases.SqlServerFileDescription)]
+        public string? SqlServerFile { get; init; }
+
+        public DatabaseOptions Database => new(Db, Pg, PgEnv, PgFile, SqlServer, SqlServerEnv, SqlServerFile);
 
         [CommandOption("--all")]
         [Description("Include closed queries.")]
         public bool All { get; init; }
 
-        public override ValidationResult Validate() =>
-            new[] { Db, Pg, SqlServer }.Count(x => x is not null) == 1 ? ValidationResult.Success() : ValidationResult.Error("Name exactly one database: --db PATH, --pg CONNSTR or --sqlserver CONNSTR.");
+        public override ValidationResult Validate() => Databases.Validate(Database, required: true);
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         DapperWorkflowStore store;
-        try { store = await WorkflowStores.OpenExistingAsync(settings.Db, settings.Pg, settings.SqlServer, cancellationToken); }
+        try { store = await WorkflowStores.OpenExistingAsync(Databases.Resolve(settings.Database)!, cancellationToken); }
         catch (InvalidDataException ex) { throw new UserFacingException(ex.Message); }
         var queries = await new DataQueryService(DataQueryService.CreateEngine(store)).ListAsync(settings.All, cancellationToken);
         var table = new Table().AddColumns("Query", "Role", "State", "Check", "Subject", "Record", "Opened", "Message", "Task");

@@ -1,16 +1,18 @@
 using System.ComponentModel;
-using ProtocolEngine.Checks;
 using ProtocolEngine.Checks.Queries;
 using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Checks.Results;
+using ProtocolEngine.Checks;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Rendering;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Runtime.Values;
-using Spectre.Console;
+using ProtocolEngine.Storage.Connections;
+using ProtocolEngine.Storage.Workflows;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace ProtocolEngine.Cli.Commands.Checks;
 
@@ -55,12 +57,30 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
         public string? Db { get; init; }
 
         [CommandOption("--pg <CONNSTR>")]
-        [Description("The same, in a PostgreSQL workflow database.")]
+        [Description("The same, in a PostgreSQL workflow database: a connection string without a password (see --pg-env, --pg-file).")]
         public string? Pg { get; init; }
 
+        [CommandOption("--pg-env <NAME>")]
+        [Description(Databases.PgEnvDescription)]
+        public string? PgEnv { get; init; }
+
+        [CommandOption("--pg-file <PATH>")]
+        [Description(Databases.PgFileDescription)]
+        public string? PgFile { get; init; }
+
         [CommandOption("--sqlserver <CONNSTR>")]
-        [Description("The same, in a SQL Server workflow database.")]
+        [Description(Databases.SqlServerDescription)]
         public string? SqlServer { get; init; }
+
+        [CommandOption("--sqlserver-env <NAME>")]
+        [Description(Databases.SqlServerEnvDescription)]
+        public string? SqlServerEnv { get; init; }
+
+        [CommandOption("--sqlserver-file <PATH>")]
+        [Description(Databases.SqlServerFileDescription)]
+        public string? SqlServerFile { get; init; }
+
+        public DatabaseOptions Database => new(Db, Pg, PgEnv, PgFile, SqlServer, SqlServerEnv, SqlServerFile);
 
         [CommandOption("--as-of <DATE>")]
         [Description("The date rules see as today (ISO 8601); now by default.")]
@@ -71,8 +91,8 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             if (Format is not ("text" or "json" or "csv")) return ValidationResult.Error($"Unknown format '{Format}'; use text, json or csv.");
             if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data <FOLDER> is required.");
             if (MaxDetails < 0) return ValidationResult.Error("--max-details must be 0 or more.");
-            if (new[] { Db, Pg, SqlServer }.Count(x => x is not null) > 1) return ValidationResult.Error("Name at most one query database: --db PATH, --pg CONNSTR or --sqlserver CONNSTR.");
-            if (MaxDetails > 0 && (Db ?? Pg ?? SqlServer) is not null) return ValidationResult.Error("Data queries need every finding: --max-details cannot be used with a query database.");
+            if (Databases.Validate(Database, required: false) is { Successful: false } badDatabase) return badDatabase;
+            if (MaxDetails > 0 && Database.Count > 0) return ValidationResult.Error("Data queries need every finding: --max-details cannot be used with a query database.");
             if (AsOf is not null && !CqlDateTime.TryParseIso(AsOf, out _)) return ValidationResult.Error($"--as-of '{AsOf}' is not an ISO 8601 date.");
             if (DataCommandSupport.ValidateEncoding(Encoding) is { Successful: false } badEncoding) return badEncoding;
             if (CliApp.OutputFileProblem(Db, "--db") is { } badDb) return ValidationResult.Error(badDb);
@@ -110,9 +130,11 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             default: TextReport.Write(report, Console.Out); break;
         }
         if (settings.Out is { } path) OutputFiles.WriteText(path, w => HtmlReport.Write(report, w));
-        if ((settings.Db ?? settings.Pg ?? settings.SqlServer) is not null)
+        if (Databases.Resolve(settings.Database) is { } database)
         {
-            var store = await QueryStores.OpenAsync(settings.Db, settings.Pg, settings.SqlServer, cancellationToken);
+            DapperWorkflowStore store;
+            try { store = await WorkflowStores.OpenAsync(database, cancellationToken); }
+            catch (InvalidDataException ex) { throw new UserFacingException(ex.Message); }
             QuerySyncResult sync;
             try
             {
@@ -120,7 +142,7 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
             }
             catch (System.Data.Common.DbException ex)
             {
-                throw new UserFacingException($"The query database failed while routing queries: {ex.Message}");
+                throw new UserFacingException(ConnectionSettings.MaskSecrets($"{database.Description} failed while routing queries: {ex.Message}"));
             }
             // Machine-readable output stays alone on stdout.
             var summary = settings.Format == "text" ? Console.Out : Console.Error;

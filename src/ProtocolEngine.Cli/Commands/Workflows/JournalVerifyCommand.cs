@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using ProtocolEngine.Storage.Connections;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Journal;
 using Spectre.Console;
@@ -17,26 +18,48 @@ internal sealed class JournalVerifyCommand(IAnsiConsole console) : AsyncCommand<
         [Description("The SQLite workflow database file.")]
         public string? Db { get; init; }
 
-        /// <summary>A PostgreSQL connection string.</summary>
+        /// <summary>A database option.</summary>
         [CommandOption("--pg <CONNSTR>")]
-        [Description("A PostgreSQL connection string (Host=...;Database=...).")]
+        [Description(Databases.PgDescription)]
         public string? Pg { get; init; }
 
-        /// <summary>A SQL Server connection string.</summary>
+        /// <summary>A database option.</summary>
+        [CommandOption("--pg-env <NAME>")]
+        [Description(Databases.PgEnvDescription)]
+        public string? PgEnv { get; init; }
+
+        /// <summary>A database option.</summary>
+        [CommandOption("--pg-file <PATH>")]
+        [Description(Databases.PgFileDescription)]
+        public string? PgFile { get; init; }
+
+        /// <summary>A database option.</summary>
         [CommandOption("--sqlserver <CONNSTR>")]
-        [Description("A SQL Server connection string.")]
+        [Description(Databases.SqlServerDescription)]
         public string? SqlServer { get; init; }
 
+        /// <summary>A database option.</summary>
+        [CommandOption("--sqlserver-env <NAME>")]
+        [Description(Databases.SqlServerEnvDescription)]
+        public string? SqlServerEnv { get; init; }
+
+        /// <summary>A database option.</summary>
+        [CommandOption("--sqlserver-file <PATH>")]
+        [Description(Databases.SqlServerFileDescription)]
+        public string? SqlServerFile { get; init; }
+
+        /// <summary>The database named.</summary>
+        public DatabaseOptions Database => new(Db, Pg, PgEnv, PgFile, SqlServer, SqlServerEnv, SqlServerFile);
+
         /// <inheritdoc />
-        public override ValidationResult Validate() =>
-            new[] { Db, Pg, SqlServer }.Count(x => x is not null) == 1 ? ValidationResult.Success() : ValidationResult.Error("Name exactly one database: --db PATH, --pg CONNSTR or --sqlserver CONNSTR.");
+        public override ValidationResult Validate() => Databases.Validate(Database, required: true);
     }
 
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         DapperWorkflowStore store;
-        try { store = await WorkflowStores.OpenExistingAsync(settings.Db, settings.Pg, settings.SqlServer, cancellationToken); }
+        try { store = await WorkflowStores.OpenExistingAsync(Databases.Resolve(settings.Database)!, cancellationToken); }
         catch (InvalidDataException ex) { throw new UserFacingException(ex.Message); }
         JournalAuditResult result = null!;
         await console.Status().StartAsync("Verifying journals...", async ctx =>
