@@ -5,8 +5,10 @@ using ProtocolEngine.Storage.Workflows;
 namespace ProtocolEngine.Workflows.Tests.Support;
 
 /// <summary>
-/// The PostgreSQL the tests use: PROTOCOLENGINE_PG when set, otherwise the throwaway cluster .ci/start-postgres.sh
-/// starts (so these tests never silently skip). Each test gets its own database.
+/// The PostgreSQL the tests use: PROTOCOLENGINE_PG when set (tests/run sets it), otherwise a throwaway cluster that
+/// .ci/start-postgres.sh starts for this run and .ci/stop-postgres.sh removes when the run ends (so these tests never
+/// silently skip). Logins use a random password in a mode-600 file the connection string names. Each test gets its
+/// own database.
 /// </summary>
 public static class PostgresServer
 {
@@ -25,7 +27,27 @@ public static class PostgresServer
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(5))) throw new InvalidOperationException("start-postgres.sh did not finish in 5 minutes.");
         if (p.ExitCode != 0) throw new InvalidOperationException($"start-postgres.sh failed ({p.ExitCode}): {stderr.Result}");
-        return stdout.Result.Trim().Split('\n').Last().Trim();
+        var connectionString = stdout.Result.Trim().Split('\n').Last().Trim();
+        // The cluster is this test run's own: a watcher outside this process stops and deletes it once the process has
+        // ended (normally, killed or crashed), unless PROTOCOLENGINE_KEEP_PG=1.
+        var folder = Path.GetDirectoryName(new NpgsqlConnectionStringBuilder(connectionString).Passfile);
+        if (folder is not null && Environment.GetEnvironmentVariable("PROTOCOLENGINE_KEEP_PG") != "1")
+            StopWhenThisProcessEnds(folder);
+        return connectionString;
+    }
+
+    private static void StopWhenThisProcessEnds(string folder)
+    {
+        var stop = Path.Combine(RepoPaths.Root, ".ci", "stop-postgres.sh");
+        var watch = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; bash '{stop}' '{folder}'";
+        var psi = new ProcessStartInfo("setsid", ["bash", "-c", watch])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        Process.Start(psi)?.Dispose();
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
