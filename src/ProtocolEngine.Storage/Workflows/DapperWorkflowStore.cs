@@ -155,6 +155,14 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<InstanceRecord?> FindInstanceAsync(string workflow, string correlationKey, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return (await conn.QuerySingleOrDefaultAsync<InstanceRow>("SELECT * FROM wf_instances WHERE workflow = @workflow AND correlation_key = @key",
+            new { workflow, key = correlationKey }))?.ToRecord();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListInstanceIdsAsync(string? afterId, int limit, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);

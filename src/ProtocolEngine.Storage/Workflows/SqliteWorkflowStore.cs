@@ -11,7 +11,8 @@ namespace ProtocolEngine.Storage.Workflows;
 public sealed class SqliteWorkflowStore : DapperWorkflowStore
 {
     private readonly string _connectionString;
-    private readonly bool _fullSync;
+    private readonly string _synchronous;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _prepared = [];
     private int _walSet;
 
     /// <summary>Opens (or creates) the database file at <paramref name="path"/>.</summary>
@@ -21,7 +22,11 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore
     /// True to open an existing file read-only (SQLite <c>Mode=ReadOnly</c>, no journal-mode change): every write
     /// fails and the file's bytes and modification time stay as they were. For commands that only read.
     /// </param>
-    public SqliteWorkflowStore(string path, bool fullSync = true, bool readOnly = false) : base(new SqliteDialect())
+    /// <param name="scratch">
+    /// True for a database nobody keeps (a simulation's): <c>synchronous=OFF</c>, so no commit waits for the disk. A
+    /// crash loses it, which is what a temporary database is for.
+    /// </param>
+    public SqliteWorkflowStore(string path, bool fullSync = true, bool readOnly = false, bool scratch = false) : base(new SqliteDialect())
     {
         Path = System.IO.Path.GetFullPath(path);
         ReadOnly = readOnly;
@@ -32,7 +37,7 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore
             DefaultTimeout = 30,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
         }.ToString();
-        _fullSync = fullSync;
+        _synchronous = scratch ? "OFF" : fullSync ? "FULL" : "NORMAL";
     }
 
     /// <summary>The database file.</summary>
@@ -52,12 +57,15 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore
     {
         var conn = new SqliteConnection(_connectionString);
         await conn.OpenAsync(ct);
+        // WAL is a property of the file (set once, which writes it); synchronous and busy_timeout are per connection,
+        // and a pooled connection keeps them: set once per SQLite handle, not on every open (one statement per store call).
+        if (_prepared.TryGetValue(conn.Handle!, out _)) return conn;
         using var cmd = conn.CreateCommand();
-        // WAL is a property of the file (set once, which writes it); synchronous and busy_timeout are per connection.
         cmd.CommandText = ReadOnly ? "PRAGMA query_only=ON; PRAGMA busy_timeout=30000;"
             : (Interlocked.Exchange(ref _walSet, 1) == 0 ? "PRAGMA journal_mode=WAL;" : "") +
-              $"PRAGMA synchronous={(_fullSync ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=30000;";
+              $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000;";
         await cmd.ExecuteNonQueryAsync(ct);
+        _prepared.AddOrUpdate(conn.Handle!, this);
         return conn;
     }
 

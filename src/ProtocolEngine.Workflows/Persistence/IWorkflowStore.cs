@@ -41,6 +41,9 @@ public interface IWorkflowStore
     /// <summary>Instances, optionally of one workflow.</summary>
     Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string? workflow = null, CancellationToken ct = default);
 
+    /// <summary>The instance of a workflow for a correlation key (subject, or subject/record), or null; an index lookup.</summary>
+    Task<InstanceRecord?> FindInstanceAsync(string workflow, string correlationKey, CancellationToken ct = default);
+
     /// <summary>Instance ids in order (for journal verification in pages).</summary>
     Task<IReadOnlyList<string>> ListInstanceIdsAsync(string? afterId, int limit, CancellationToken ct = default);
 

@@ -39,21 +39,33 @@ public sealed class Scenario
     public Dictionary<string, Dictionary<string, string>> Expect { get; set; } = [];
 
     /// <summary>Reads a scenario; throws <see cref="FormatException"/> naming the file, line and problem.</summary>
-    public static Scenario Parse(string json, string source)
+    /// <param name="json">The scenario text.</param>
+    /// <param name="source">The file, for messages.</param>
+    /// <param name="limits">How big a scenario may be (<see cref="ScenarioLimits.Default"/> when null).</param>
+    public static Scenario Parse(string json, string source, ScenarioLimits? limits = null)
     {
+        limits ??= ScenarioLimits.Default;
         var s = UserJson.Read<Scenario>(json, source, "the scenario");
+        if (s.Events.Count > limits.MaxEvents)
+            throw new FormatException($"{source}: the scenario has {s.Events.Count:N0} events; at most {limits.MaxEvents:N0} are simulated in one run (split the scenario).");
         var t0 = s.StartInstant(source);
         for (int i = 0; i < s.Events.Count; i++)
         {
             var e = s.Events[i];
-            try { e.Time = ParseTime(e.At, t0); }
+            e.Number = i + 1;
+            try { e.Time = ParseTime(e.At, t0, limits); }
             catch (FormatException ex) { throw new FormatException($"{source}: event {i + 1}: {ex.Message}", ex); }
             if (!ScenarioEvent.Types.Contains(e.Type))
                 throw new FormatException($"{source}: event {i + 1}: unknown type \"{e.Type}\"; expected one of {string.Join(", ", ScenarioEvent.Types)}.");
         }
         if (s.TimeZone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(s.TimeZone) is null)
             throw new FormatException($"{source}: unknown time zone \"{s.TimeZone}\" (expected an IANA name such as Europe/Berlin).");
-        if (s.Until is not null) s.UntilInstant = ParseTime(s.Until, t0);
+        if (s.Until is not null)
+        {
+            try { s.UntilInstant = ParseTime(s.Until, t0, limits); }
+            catch (FormatException ex) { throw new FormatException($"{source}: until: {ex.Message}", ex); }
+            if (s.UntilInstant < t0) throw new FormatException($"{source}: until \"{s.Until}\" is before the start (t0).");
+        }
         return s;
     }
 
@@ -66,15 +78,19 @@ public sealed class Scenario
         return r.Value;
     }
 
-    /// <summary>Parses <c>t0</c>, <c>t0+3d</c>, <c>t0+1d12h30m</c> or an ISO instant.</summary>
-    public static Instant ParseTime(string text, Instant t0)
+    /// <summary>Parses <c>t0</c>, <c>t0+3d</c>, <c>t0+1d12h30m</c> or an ISO instant, within <see cref="ScenarioLimits.MaxSpan"/> of t0.</summary>
+    /// <exception cref="FormatException">The text is not a time, or too far from t0.</exception>
+    public static Instant ParseTime(string text, Instant t0, ScenarioLimits? limits = null)
     {
+        limits ??= ScenarioLimits.Default;
         var t = text.Trim();
         if (!t.StartsWith("t0", StringComparison.Ordinal))
         {
             var iso = InstantPattern.ExtendedIso.Parse(t);
-            if (iso.Success) return iso.Value;
-            throw new FormatException($"time \"{text}\" is neither t0+... nor an ISO instant.");
+            if (!iso.Success) throw new FormatException($"time \"{text}\" is neither t0+... nor an ISO instant.");
+            var offset = iso.Value - t0;
+            if (offset > limits.MaxSpan || -offset > limits.MaxSpan) throw TooFar(text, limits);
+            return iso.Value;
         }
         var rest = t[2..];
         if (rest.Length == 0) return t0;
@@ -86,19 +102,26 @@ public sealed class Scenario
             int j = i;
             while (j < rest.Length && char.IsDigit(rest[j])) j++;
             if (j == i || j >= rest.Length) throw new FormatException($"time \"{text}\": expected t0+<n>d<n>h<n>m<n>s.");
-            long n = long.Parse(rest[i..j], CultureInfo.InvariantCulture);
-            total += rest[j] switch
+            // Seconds in the limit fit a long many times over; more digits than that are too far whatever the unit.
+            if (j - i > 12 || !long.TryParse(rest[i..j], NumberStyles.None, CultureInfo.InvariantCulture, out long n)) throw TooFar(text, limits);
+            long seconds = rest[j] switch
             {
-                'd' => Duration.FromDays(n),
-                'h' => Duration.FromHours(n),
-                'm' => Duration.FromMinutes(n),
-                's' => Duration.FromSeconds(n),
+                'd' => n * 86_400,
+                'h' => n * 3_600,
+                'm' => n * 60,
+                's' => n,
                 _ => throw new FormatException($"time \"{text}\": unit '{rest[j]}' is not d, h, m or s."),
             };
+            if (seconds > (long)limits.MaxSpan.TotalSeconds) throw TooFar(text, limits);
+            total += Duration.FromSeconds(seconds);
+            if (total > limits.MaxSpan) throw TooFar(text, limits);
             i = j + 1;
         }
         return t0 + total;
     }
+
+    private static FormatException TooFar(string text, ScenarioLimits limits) =>
+        new($"time \"{text}\" is more than {limits.MaxSpan.Days:N0} days from t0 (the limit of a scenario).");
 }
 
 /// <summary>A subject's starting facts.</summary>
@@ -166,4 +189,20 @@ public sealed class ScenarioEvent
 
     [JsonIgnore]
     internal Instant Time { get; set; }
+
+    // The event's 1-based position in the file, for messages.
+    [JsonIgnore]
+    internal int Number { get; set; }
+}
+
+/// <summary>
+/// How big a scenario may be: the number of events and how far from t0 its times (and <c>until</c>) may lie. The
+/// limits keep a mistyped scenario from running for hours or overflowing the calendar; docs/workflows.md lists them.
+/// </summary>
+/// <param name="MaxEvents">Events in one scenario.</param>
+/// <param name="MaxSpan">How far from t0 an event or <c>until</c> may be.</param>
+public sealed record ScenarioLimits(int MaxEvents, Duration MaxSpan)
+{
+    /// <summary>1,000,000 events within 100 years (36,525 days) of t0.</summary>
+    public static ScenarioLimits Default { get; } = new(1_000_000, Duration.FromDays(36_525));
 }

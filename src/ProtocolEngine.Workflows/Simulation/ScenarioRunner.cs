@@ -63,8 +63,8 @@ public static class ScenarioRunner
         var t0 = scenario.StartInstant("scenario");
         var clock = new VirtualClock(t0);
         var host = new ScenarioRuleHost(scenario.Arms, new ScenarioConditions(protocol, definitions, scenario.SafetyRules), scenario.Conditions, clock);
-        // Signing passwords in a simulation are test data: fewer PBKDF2 rounds keep the run fast.
-        var signers = new Pbkdf2SignerDirectory(iterations: 1_000);
+        // Signing passwords in a simulation are test data: a few PBKDF2 rounds keep a long run fast (one signature per task).
+        var signers = new Pbkdf2SignerDirectory(iterations: 16);
         foreach (var u in scenario.Users) signers.Register(u.Id, u.Name, u.Password);
         foreach (var (subject, s) in scenario.Subjects)
             foreach (var (phase, outcome) in s.Criteria) host.SetCriteria(subject, phase, ScenarioRuleHost.ParseOutcome(outcome));
@@ -74,6 +74,7 @@ public static class ScenarioRunner
             var def = scenario.TimeZone is null ? d : d with { TimeZone = scenario.TimeZone };
             await engine.PublishAsync(def, ct);
         }
+        var workflows = definitions.Select(d => d.Name).Distinct(StringComparer.Ordinal).ToList();
         var problems = new List<string>();
         var events = scenario.Events.OrderBy(e => e.Time).ToList();
         for (int i = 0; i < events.Count; i++)
@@ -81,8 +82,8 @@ public static class ScenarioRunner
             var e = events[i];
             await RunTimersUntilAsync(engine, clock, e.Time, ct);
             clock.AdvanceTo(e.Time);
-            var problem = await ApplyAsync(engine, host, scenario, e, ct);
-            if (problem is not null) problems.Add($"event {scenario.Events.IndexOf(e) + 1} ({e.Type} at {e.At}): {problem}");
+            var problem = await ApplyAsync(engine, host, scenario, workflows, e, ct);
+            if (problem is not null) problems.Add($"event {e.Number} ({e.Type} at {e.At}): {problem}");
             progress?.Invoke(i + 1, events.Count);
         }
         var until = scenario.UntilInstant ?? (events.Count > 0 ? events[^1].Time : t0) + Duration.FromDays(60);
@@ -95,6 +96,12 @@ public static class ScenarioRunner
             .Select(j => Describe(j, byId, t0)).Where(l => l is not null).Select(l => l!).ToList();
         var finals = instances.OrderBy(i => i.CorrelationKey, StringComparer.Ordinal).ThenBy(i => i.Workflow, StringComparer.Ordinal)
             .Select(i => new FinalState(i.CorrelationKey, i.Workflow, i.State, i.Status, i.Id)).ToList();
+        // A faulted instance (a loop, a step that failed) means the simulation did not do what the workflows say: never a pass.
+        foreach (var f in finals.Where(f => f.Status == InstanceStatus.Faulted))
+        {
+            var fault = timeline.LastOrDefault(l => l.Key == f.Key && l.Workflow == f.Workflow && l.What.StartsWith("FAULTED", StringComparison.Ordinal));
+            problems.Add($"{f.Workflow} for {f.Key} faulted in state {f.State}{(fault is null ? "" : ": " + fault.What["FAULTED: ".Length..])}");
+        }
         foreach (var (key, expected) in scenario.Expect)
             foreach (var (workflow, state) in expected)
             {
@@ -114,7 +121,7 @@ public static class ScenarioRunner
         }
     }
 
-    private static async Task<string?> ApplyAsync(WorkflowEngine engine, ScenarioRuleHost host, Scenario scenario, ScenarioEvent e, CancellationToken ct)
+    private static async Task<string?> ApplyAsync(WorkflowEngine engine, ScenarioRuleHost host, Scenario scenario, IReadOnlyList<string> workflows, ScenarioEvent e, CancellationToken ct)
     {
         string key = e.Record is null ? e.Subject : $"{e.Subject}/{e.Record}";
         switch (e.Type)
@@ -142,14 +149,14 @@ public static class ScenarioRunner
                 return null;
             case "stopClock":
             {
-                var inst = await FindInstanceAsync(engine, key, e.Workflow, ct);
+                var inst = await FindInstanceAsync(engine, workflows, key, e.Workflow, ct);
                 if (inst is null) return $"no instance for {key}";
                 var r = await engine.StopClockAsync(inst.Id, e.Clock ?? throw new FormatException("stopClock needs a clock"), e.User ?? "scenario", ct: ct);
                 return r.Accepted ? null : r.Message;
             }
             default:
             {
-                var task = await FindTaskAsync(engine, key, e.Workflow, e.Task ?? throw new FormatException($"{e.Type} needs a task"), ct);
+                var task = await FindTaskAsync(engine, workflows, key, e.Workflow, e.Task ?? throw new FormatException($"{e.Type} needs a task"), ct);
                 if (task is null) return $"no open task {e.Task} for {key}";
                 var user = scenario.Users.FirstOrDefault(u => u.Id == e.User) ?? throw new FormatException($"user \"{e.User}\" is not in the scenario's users");
                 var actor = new WorkflowActor(user.Id, user.Roles);
@@ -166,12 +173,21 @@ public static class ScenarioRunner
         }
     }
 
-    private static async Task<InstanceRecord?> FindInstanceAsync(WorkflowEngine engine, string key, string? workflow, CancellationToken ct) =>
-        (await engine.Store.ListInstancesAsync(workflow, ct)).FirstOrDefault(i => i.CorrelationKey == key);
-
-    private static async Task<TaskRecord?> FindTaskAsync(WorkflowEngine engine, string key, string? workflow, string task, CancellationToken ct)
+    // One index lookup per workflow: listing every instance per event made a long scenario quadratic.
+    private static async Task<List<InstanceRecord>> InstancesOfAsync(WorkflowEngine engine, IReadOnlyList<string> workflows, string key, string? workflow, CancellationToken ct)
     {
-        foreach (var inst in (await engine.Store.ListInstancesAsync(workflow, ct)).Where(i => i.CorrelationKey == key))
+        var found = new List<InstanceRecord>();
+        foreach (var name in workflow is null ? workflows : [workflow])
+            if (await engine.Store.FindInstanceAsync(name, key, ct) is { } inst) found.Add(inst);
+        return found;
+    }
+
+    private static async Task<InstanceRecord?> FindInstanceAsync(WorkflowEngine engine, IReadOnlyList<string> workflows, string key, string? workflow, CancellationToken ct) =>
+        (await InstancesOfAsync(engine, workflows, key, workflow, ct)).FirstOrDefault();
+
+    private static async Task<TaskRecord?> FindTaskAsync(WorkflowEngine engine, IReadOnlyList<string> workflows, string key, string? workflow, string task, CancellationToken ct)
+    {
+        foreach (var inst in await InstancesOfAsync(engine, workflows, key, workflow, ct))
         {
             var t = (await engine.Store.ListTasksAsync(inst.Id, ct: ct)).LastOrDefault(t => t.Name == task && t.Status is TaskStatus.Open or TaskStatus.Claimed);
             if (t is not null) return t;
