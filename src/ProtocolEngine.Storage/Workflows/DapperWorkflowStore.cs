@@ -32,6 +32,14 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     protected internal virtual async Task<DbTransaction> BeginTransactionAsync(DbConnection connection, CancellationToken ct) =>
         await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
 
+    /// <summary>Runs a statement that returns no rows; a provider may keep its compiled form (SQLite does).</summary>
+    protected internal virtual Task<int> ExecuteStatementAsync(DbConnection connection, DbTransaction? transaction, string sql, object? args) =>
+        connection.ExecuteAsync(new CommandDefinition(sql, args, transaction));
+
+    /// <summary>Runs a query mapped to <typeparamref name="T"/> (snake_case columns to properties); a provider may keep its compiled form.</summary>
+    protected internal virtual async Task<IReadOnlyList<T>> QueryStatementAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, object? args) =>
+        (await connection.QueryAsync<T>(new CommandDefinition(sql, args, transaction))).AsList();
+
     /// <summary>True for a unique-constraint violation.</summary>
     protected internal abstract bool IsUniqueViolation(Exception exception);
 
@@ -158,8 +166,8 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     public async Task<InstanceRecord?> FindInstanceAsync(string workflow, string correlationKey, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QuerySingleOrDefaultAsync<InstanceRow>("SELECT * FROM wf_instances WHERE workflow = @workflow AND correlation_key = @key",
-            new { workflow, key = correlationKey }))?.ToRecord();
+        return (await QueryStatementAsync<InstanceRow>(conn, null, "SELECT * FROM wf_instances WHERE workflow = @workflow AND correlation_key = @key",
+            new { workflow, key = correlationKey })).SingleOrDefault()?.ToRecord();
     }
 
     /// <inheritdoc />
@@ -177,7 +185,7 @@ public abstract class DapperWorkflowStore : IWorkflowStore
         if (instanceId is not null) where.Add("instance_id = @instanceId");
         if (status is not null) where.Add("status = @status");
         var sql = "SELECT * FROM wf_tasks" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at, id";
-        return (await conn.QueryAsync<TaskRow>(sql, new { instanceId, status = status is { } s ? StoredText.Of(s) : null })).Take(limit).Select(r => r.ToRecord()).ToList();
+        return (await QueryStatementAsync<TaskRow>(conn, null, sql, new { instanceId, status = status is { } s ? StoredText.Of(s) : null })).Take(limit).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
@@ -244,7 +252,7 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     public async Task<Instant?> NextDueAtAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        var ms = await conn.ExecuteScalarAsync<long?>(Dialect.NextDueAt);
+        var ms = (await QueryStatementAsync<long?>(conn, null, Dialect.NextDueAt, null)).FirstOrDefault();
         return ms is { } v ? Rows.At(v) : null;
     }
 

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
-using System.Reflection;
 using Dapper;
 using NodaTime;
 using ProtocolEngine.Workflows.Journal;
@@ -16,7 +14,6 @@ namespace ProtocolEngine.Storage.Workflows;
 /// </summary>
 internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbConnection connection, DbTransaction transaction) : IWorkflowTransaction
 {
-    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesOf = new();
     private readonly List<(string Sql, object Args)> _pending = [];
     private readonly Dictionary<string, InstanceRow> _claimed = new(StringComparer.Ordinal);
     private readonly bool _batching = connection.CanCreateBatch;
@@ -52,7 +49,7 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     /// <summary>An insert whose result nobody needs: batched where possible.</summary>
     private Task BufferAsync(string sql, object args)
     {
-        if (!_batching) return connection.ExecuteAsync(Cmd(sql, args));
+        if (!_batching) return store.ExecuteStatementAsync(connection, transaction, sql, args);
         _pending.Add((sql, args));
         return Task.CompletedTask;
     }
@@ -60,9 +57,26 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     /// <summary>A statement whose row count matters, sent together with the waiting inserts.</summary>
     private async Task<int> ExecuteAsync(string sql, object args)
     {
-        if (_pending.Count == 0) return await connection.ExecuteAsync(Cmd(sql, args));
+        if (_pending.Count == 0) return await store.ExecuteStatementAsync(connection, transaction, sql, args);
         _pending.Add((sql, args));
         return await SendBatchAsync();
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAllAsync<T>(string sql, object args)
+    {
+        await FlushAsync();
+        return await store.QueryStatementAsync<T>(connection, transaction, sql, args);
+    }
+
+    private async Task<T?> QueryOneAsync<T>(string sql, object args) where T : class
+    {
+        var rows = await QueryAllAsync<T>(sql, args);
+        return rows.Count switch
+        {
+            0 => null,
+            1 => rows[0],
+            _ => throw new InvalidOperationException($"More than one row for a single-row query: {sql}"),
+        };
     }
 
     private async Task FlushAsync()
@@ -93,31 +107,20 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
         return batch.BatchCommands[^1].RecordsAffected;
     }
 
-    private static IEnumerable<(string Name, object? Value, DbType Type)> Arguments(object args)
-    {
-        if (args is IReadOnlyDictionary<string, object?> map)
-        {
-            foreach (var (k, v) in map) yield return (k, v, v is long ? DbType.Int64 : DbType.String);
-            yield break;
-        }
-        foreach (var p in PropertiesOf.GetOrAdd(args.GetType(), t => t.GetProperties()))
-        {
-            var t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
-            yield return (p.Name, p.GetValue(args), t == typeof(long) ? DbType.Int64 : DbType.String);
-        }
-    }
+    private static IEnumerable<(string Name, object? Value, DbType Type)> Arguments(object args) =>
+        StatementArguments.Of(args).Select(a => (a.Name, a.Value, a.Integer ? DbType.Int64 : DbType.String));
 
     private static Dictionary<string, object?> With(object args, string name, object? value)
     {
         var d = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var p in PropertiesOf.GetOrAdd(args.GetType(), t => t.GetProperties())) d[p.Name] = p.GetValue(args);
+        foreach (var (n, v, _) in StatementArguments.Of(args)) d[n] = v;
         d[name] = value;
         return d;
     }
 
     public async Task<CommandRecord?> FindCommandAsync(string idempotencyKey)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<CommandRow>(await ReadAsync(SqlText.FindCommand, new { key = idempotencyKey }));
+        var row = await QueryOneAsync<CommandRow>(SqlText.FindCommand, new { key = idempotencyKey });
         return row is null ? null : new CommandRecord(row.IdempotencyKey, row.InstanceId, row.Kind, row.Result, Rows.At(row.CreatedAt));
     }
 
@@ -137,11 +140,11 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     {
         // A timer claim already read and locked the instance row with the timer.
         if (_claimed.Remove(instanceId, out var row)) return row.ToRecord();
-        return (await connection.QuerySingleOrDefaultAsync<InstanceRow>(await ReadAsync(store.Dialect.LockInstance, new { id = instanceId })))?.ToRecord();
+        return (await QueryOneAsync<InstanceRow>(store.Dialect.LockInstance, new { id = instanceId }))?.ToRecord();
     }
 
     public async Task<InstanceRecord?> FindInstanceAsync(string workflow, string correlationKey) =>
-        (await connection.QuerySingleOrDefaultAsync<InstanceRow>(await ReadAsync(store.Dialect.FindInstance, new { workflow, key = correlationKey })))?.ToRecord();
+        (await QueryOneAsync<InstanceRow>(store.Dialect.FindInstance, new { workflow, key = correlationKey }))?.ToRecord();
 
     public async Task InsertInstanceAsync(InstanceRecord instance)
     {
@@ -192,18 +195,18 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     }
 
     public async Task<IReadOnlyList<WaitRecord>> FindEventWaitsAsync(string eventName, string correlationKey) =>
-        (await connection.QueryAsync<WaitRow>(await ReadAsync(SqlText.FindEventWaits, new { name = eventName, key = correlationKey }))).Select(r => r.ToRecord()).ToList();
+        (await QueryAllAsync<WaitRow>(SqlText.FindEventWaits, new { name = eventName, key = correlationKey })).Select(r => r.ToRecord()).ToList();
 
     public Task InsertTaskAsync(TaskRecord task) => BufferAsync(SqlText.InsertTask, TaskRow.Params(task));
 
     public async Task<TaskRecord?> GetTaskAsync(string taskId) =>
-        (await connection.QuerySingleOrDefaultAsync<TaskRow>(await ReadAsync(store.Dialect.GetTaskForUpdate, new { id = taskId })))?.ToRecord();
+        (await QueryOneAsync<TaskRow>(store.Dialect.GetTaskForUpdate, new { id = taskId }))?.ToRecord();
 
     public async Task<bool> UpdateTaskAsync(TaskRecord task, long expectedVersion) =>
         await ExecuteAsync(SqlText.UpdateTask, TaskRow.Params(task, expectedVersion)) == 1;
 
     public async Task<IReadOnlyList<TaskRecord>> OpenTasksAsync(string instanceId, string state) =>
-        (await connection.QueryAsync<TaskRow>(await ReadAsync(SqlText.OpenTasks, new { instance = instanceId, state }))).Select(r => r.ToRecord()).ToList();
+        (await QueryAllAsync<TaskRow>(SqlText.OpenTasks, new { instance = instanceId, state })).Select(r => r.ToRecord()).ToList();
 
     public Task InsertSignatureAsync(SignatureRecord s) =>
         BufferAsync(SqlText.InsertSignature, new { s.Id, s.TaskId, s.InstanceId, s.SignerId, s.PrintedName, s.Meaning, at = Rows.Ms(s.SignedAt), s.RecordHash, s.SignatureHash });

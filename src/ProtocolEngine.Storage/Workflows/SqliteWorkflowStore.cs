@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using ProtocolEngine.Storage.Schema;
 
@@ -8,11 +10,13 @@ namespace ProtocolEngine.Storage.Workflows;
 /// The embedded default: one SQLite file in WAL mode, nothing to install. Writers take the database write lock at
 /// BEGIN (BEGIN IMMEDIATE), so steps are serialised; <c>synchronous=FULL</c> makes every commit durable on disk.
 /// </summary>
-public sealed class SqliteWorkflowStore : DapperWorkflowStore
+public sealed class SqliteWorkflowStore : DapperWorkflowStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _prepared = [];
+    // Open connections with their compiled statements, reused by every store call and transaction (see SqlitePooledConnection).
+    private readonly ConcurrentBag<SqlitePooledConnection> _pool = [];
+    private readonly SqliteConnection? _anchor;
     private int _walSet;
 
     /// <summary>Opens (or creates) the database file at <paramref name="path"/>.</summary>
@@ -23,22 +27,34 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore
     /// fails and the file's bytes and modification time stay as they were. For commands that only read.
     /// </param>
     /// <param name="scratch">
-    /// True for a database nobody keeps (a simulation's): <c>synchronous=OFF</c>, so no commit waits for the disk. A
-    /// crash loses it, which is what a temporary database is for.
+    /// True for a database nobody keeps (a simulation's): it lives in memory, shared by the store's connections, and
+    /// goes with the store (<see cref="Dispose"/>); <paramref name="path"/> only names it. Commits then write no file,
+    /// which was a large share of a long simulation.
     /// </param>
     public SqliteWorkflowStore(string path, bool fullSync = true, bool readOnly = false, bool scratch = false) : base(new SqliteDialect())
     {
         Path = System.IO.Path.GetFullPath(path);
         ReadOnly = readOnly;
+        Scratch = scratch;
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = readOnly ? ReadOnlySource(Path) : Path,
-            Pooling = !readOnly,
+            DataSource = scratch ? $"file:pe-scratch-{Guid.NewGuid():N}?mode=memory&cache=shared" : readOnly ? ReadOnlySource(Path) : Path,
+            // The store keeps its own open connections (with their compiled statements); the driver's pool would close them.
+            Pooling = false,
             DefaultTimeout = 30,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
         }.ToString();
         _synchronous = scratch ? "OFF" : fullSync ? "FULL" : "NORMAL";
+        if (scratch)
+        {
+            // An in-memory database lives while a connection to it is open: this one holds it for the store's lifetime.
+            _anchor = new SqliteConnection(_connectionString);
+            _anchor.Open();
+        }
     }
+
+    /// <summary>True for an in-memory database that goes with the store.</summary>
+    public bool Scratch { get; }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -55,24 +71,95 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore
     /// <inheritdoc />
     protected internal override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
+        while (_pool.TryTake(out var idle))
+        {
+            if (idle.IsIdle) return new SqliteLease(idle, _pool);
+            idle.Dispose();
+        }
         var conn = new SqliteConnection(_connectionString);
         await conn.OpenAsync(ct);
         // WAL is a property of the file (set once, which writes it); synchronous and busy_timeout are per connection,
-        // and a pooled connection keeps them: set once per SQLite handle, not on every open (one statement per store call).
-        if (_prepared.TryGetValue(conn.Handle!, out _)) return conn;
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = ReadOnly ? "PRAGMA query_only=ON; PRAGMA busy_timeout=30000;"
-            : (Interlocked.Exchange(ref _walSet, 1) == 0 ? "PRAGMA journal_mode=WAL;" : "") +
-              $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000;";
-        await cmd.ExecuteNonQueryAsync(ct);
-        _prepared.AddOrUpdate(conn.Handle!, this);
-        return conn;
+        // set once when it opens: a pooled connection keeps them.
+        using (var cmd = conn.CreateCommand())
+        {
+            // Connections to one shared in-memory database lock tables, not the file: a read during another connection's
+            // transaction reads without waiting for it (read_uncommitted), as WAL readers do on a file.
+            cmd.CommandText = ReadOnly ? "PRAGMA query_only=ON; PRAGMA busy_timeout=30000;"
+                : Scratch ? "PRAGMA read_uncommitted=ON; PRAGMA busy_timeout=30000;"
+                : (Interlocked.Exchange(ref _walSet, 1) == 0 ? "PRAGMA journal_mode=WAL;" : "") +
+                  $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout=30000;";
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return new SqliteLease(new SqlitePooledConnection(conn), _pool);
     }
 
     /// <inheritdoc />
     protected internal override Task<DbTransaction> BeginTransactionAsync(DbConnection connection, CancellationToken ct) =>
         // BEGIN IMMEDIATE: take the write lock now, so two writers never deadlock upgrading a read lock.
-        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+        Task.FromResult<DbTransaction>(Unwrap(connection).BeginTransaction(deferred: false));
+
+    /// <inheritdoc />
+    protected internal override Task<int> ExecuteStatementAsync(DbConnection connection, DbTransaction? transaction, string sql, object? args)
+    {
+        if (connection is not SqliteLease lease) return base.ExecuteStatementAsync(connection, transaction, sql, args);
+        try
+        {
+            return Task.FromResult(lease.Pooled.Bind(sql, (SqliteTransaction?)transaction, args).ExecuteNonQuery());
+        }
+        catch (Exception ex)
+        {
+            lease.Pooled.Forget(sql, Broken(ex));
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected internal override Task<IReadOnlyList<T>> QueryStatementAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, object? args)
+    {
+        if (connection is not SqliteLease lease) return base.QueryStatementAsync<T>(connection, transaction, sql, args);
+        try
+        {
+            using var reader = lease.Pooled.Bind(sql, (SqliteTransaction?)transaction, args).ExecuteReader();
+            var rows = new List<T>();
+            if (typeof(T).IsClass && typeof(T) != typeof(string))
+            {
+                var parse = reader.GetRowParser<T>();
+                while (reader.Read()) rows.Add(parse(reader));
+            }
+            else
+            {
+                while (reader.Read()) rows.Add(reader.IsDBNull(0) ? default! : (T)Convert.ChangeType(reader.GetValue(0), Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture));
+            }
+            return Task.FromResult<IReadOnlyList<T>>(rows);
+        }
+        catch (Exception ex)
+        {
+            lease.Pooled.Forget(sql, Broken(ex));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Closes the idle connections the store keeps open, so the next call opens the file afresh (after it was
+    /// replaced or restored, for example). The store stays usable.
+    /// </summary>
+    public void ClearPool()
+    {
+        while (_pool.TryTake(out var idle)) idle.Dispose();
+    }
+
+    /// <summary>Closes the connections the store keeps open (the file can then be deleted or moved); a scratch database goes with them.</summary>
+    public void Dispose()
+    {
+        ClearPool();
+        _anchor?.Dispose();
+    }
+
+    // A constraint violation or a lock leaves the connection sound; anything else (a file that is no database, an I/O
+    // error) may not, and such a connection is not kept.
+    private static bool Broken(Exception ex) => ex is not SqliteException { SqliteErrorCode: 19 or 5 or 6 };
+
+    private static SqliteConnection Unwrap(DbConnection connection) => connection is SqliteLease lease ? lease.Pooled.Connection : (SqliteConnection)connection;
 
     /// <inheritdoc />
     protected internal override bool IsUniqueViolation(Exception exception) =>

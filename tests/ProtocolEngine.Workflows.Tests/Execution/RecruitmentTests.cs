@@ -246,7 +246,7 @@ public sealed class OutboxAndWorkerTests : IDisposable
         await _h.StartSubjectAsync("S1");
         // Make the database unreadable under the worker, then give it back: the timers must still fire.
         var db = _h.Db!.DbPath;
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _h.Db.Store.ClearPool();
         File.Move(db, db + ".away");
         File.WriteAllText(db, "not a database");
         var worker = new WorkflowWorker(_h.Engine) { ErrorBackoff = TimeSpan.FromMilliseconds(20), PollInterval = TimeSpan.FromMilliseconds(20) };
@@ -255,7 +255,7 @@ public sealed class OutboxAndWorkerTests : IDisposable
         var sw = System.Diagnostics.Stopwatch.StartNew();
         while (worker.Errors < 2 && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
         Assert.True(worker.Errors >= 2);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _h.Db.Store.ClearPool();
         File.Delete(db);
         File.Move(db + ".away", db);
         _h.Clock.Advance(NodaTime.Duration.FromDays(15));

@@ -42,9 +42,9 @@ internal sealed class SimulationDatabase : IDisposable
     /// <summary>Deletes the temporary database (a <c>--db</c> file stays).</summary>
     public void Dispose()
     {
+        // The store keeps connections open; they close before the temporary folder goes.
+        Store.Dispose();
         if (_temporaryFolder is null) return;
-        // Pooled connections keep the file open; without clearing them the folder cannot be deleted.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_temporaryFolder, true); } catch (IOException) { }
     }
 }
