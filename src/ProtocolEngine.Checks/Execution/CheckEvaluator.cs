@@ -181,7 +181,7 @@ internal sealed class CheckEvaluator
                 case EvidenceKind.Value when item.Variable is not null:
                     bool own = record is not null && item.Row == record.Row && string.Equals(item.Domain, record.Domain, StringComparison.Ordinal);
                     name = own ? item.Variable : item.Domain + "." + item.Variable;
-                    value = CqlFormatter.Display(item.Value);
+                    value = DisplayText.Shorten(CqlFormatter.Display(item.Value));
                     break;
                 case EvidenceKind.Searched:
                     name = item.Domain + " (records searched)";
@@ -212,7 +212,7 @@ internal sealed class CheckEvaluator
             try
             {
                 _ctx.BeginRule();
-                sb.Append(Display(value(_ctx, record)));
+                sb.Append(DisplayText.Shorten(Display(value(_ctx, record))));
             }
             catch (Exception e) when (e is EvaluationLimitException || IsRuleFailure(e))
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Screening.Reports;
 
@@ -35,7 +36,7 @@ public static class FairnessJson
             w.WriteStartObject();
             w.WriteString("criterion", r.CriterionId);
             w.WriteString("variable", r.Variable);
-            w.WriteString("level", r.Level);
+            w.WriteString("level", DisplayText.Shorten(r.Level));
             w.WriteNumber("subjects", r.Subjects);
             w.WriteNumber("excluded", r.Excluded);
             w.WriteNumber("unknown", r.Unknown);
@@ -53,7 +54,7 @@ public static class FairnessJson
         {
             w.WriteStartObject();
             w.WriteString("variable", c.Variable);
-            w.WriteString("level", c.Level);
+            w.WriteString("level", DisplayText.Shorten(c.Level));
             w.WriteNumber("screened", c.Screened);
             w.WriteNumber("screenedShare", Math.Round(c.ScreenedShare, 6));
             w.WriteNumber("notExcluded", c.NotExcluded);

@@ -5,6 +5,7 @@ using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Hosting;
+using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Screening.Reports;
 
@@ -158,7 +159,7 @@ public static class ScreeningHtml
         FairnessTable(b, [.. fairness.Rows.Where(r => r.CriterionId == FairnessReport.AnyCriterion)]);
         b.Append("<h3>Composition: screened, not excluded, eligible</h3>\n<table>\n<thead><tr><th>Variable</th><th>Subgroup</th><th>Screened</th><th>Not excluded</th><th>Eligible</th></tr></thead>\n<tbody>\n");
         foreach (var c in fairness.Composition)
-            b.Append("<tr><td>").Append(E(c.Variable)).Append("</td><td>").Append(E(c.Level)).Append("</td><td>").Append(N(c.Screened)).Append(" (").Append(Pct(c.ScreenedShare))
+            b.Append("<tr><td>").Append(E(c.Variable)).Append("</td><td>").Append(E(DisplayText.Shorten(c.Level))).Append("</td><td>").Append(N(c.Screened)).Append(" (").Append(Pct(c.ScreenedShare))
              .Append(")</td><td>").Append(N(c.NotExcluded)).Append(" (").Append(Pct(c.NotExcludedShare)).Append(")</td><td>").Append(N(c.Eligible)).Append(" (").Append(Pct(c.EligibleShare)).Append(")</td></tr>\n");
         b.Append("</tbody>\n</table>\n<details><summary>Every criterion by subgroup</summary>\n");
         FairnessTable(b, [.. fairness.Rows.Where(r => r.CriterionId != FairnessReport.AnyCriterion && r.Excluded + r.Unknown > 0)]);
@@ -170,7 +171,7 @@ public static class ScreeningHtml
         b.Append("<table class=\"fair\">\n<thead><tr><th>Criterion</th><th>Variable</th><th>Subgroup</th><th>Subjects</th><th>Excluded</th><th>Rate</th><th>Overall</th><th>Ratio (95% CI)</th><th>Unknown</th></tr></thead>\n<tbody>\n");
         foreach (var r in rows)
         {
-            b.Append(r.Flagged ? "<tr class=\"flag\">" : "<tr>").Append("<td>").Append(E(r.CriterionId)).Append("</td><td>").Append(E(r.Variable)).Append("</td><td>").Append(E(r.Level))
+            b.Append(r.Flagged ? "<tr class=\"flag\">" : "<tr>").Append("<td>").Append(E(r.CriterionId)).Append("</td><td>").Append(E(r.Variable)).Append("</td><td>").Append(E(DisplayText.Shorten(r.Level)))
              .Append("</td><td>").Append(N(r.Subjects)).Append("</td><td>").Append(N(r.Excluded)).Append("</td><td>").Append(Pct(r.Rate)).Append("</td><td>").Append(Pct(r.OverallRate)).Append("</td><td>")
              .Append(r.Ratio is double ratio ? $"{ratio:0.00} ({r.Low:0.00}–{r.High:0.00})" : "–").Append(r.Flagged ? " ⚑" : "").Append("</td><td>").Append(N(r.Unknown)).Append("</td></tr>\n");
         }

@@ -188,8 +188,8 @@ public static class ScreeningJson
             case decimal m: w.WriteNumberValue(m); break;
             case int i: w.WriteNumberValue(i); break;
             case long l: w.WriteNumberValue(l); break;
-            case string s: w.WriteStringValue(s); break;
-            default: w.WriteStringValue(ValueText.Of(value)); break;
+            case string s: w.WriteStringValue(DisplayText.Shorten(s)); break;
+            default: w.WriteStringValue(ValueText.Display(value)); break;
         }
     }
 

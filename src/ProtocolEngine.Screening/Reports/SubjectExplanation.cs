@@ -37,7 +37,7 @@ public static class SubjectExplanation
             {
                 b.AppendLine("  values read:");
                 foreach (var e in values)
-                    b.AppendLine($"    {e.Domain}.{e.Variable} = {ValueText.Of(e.Value)}{(e.Sequence is double s ? $"   ({e.Domain}SEQ {s.ToString(CultureInfo.InvariantCulture)})" : "")}");
+                    b.AppendLine($"    {e.Domain}.{e.Variable} = {ValueText.Display(e.Value)}{(e.Sequence is double s ? $"   ({e.Domain}SEQ {s.ToString(CultureInfo.InvariantCulture)})" : "")}");
             }
             foreach (var e in c.Evidence.Where(e => e.Kind == EvidenceKind.Searched))
                 b.AppendLine($"  searched {e.Domain}: {e.Value} record{(Equals(e.Value, 1) ? "" : "s")} of this subject");

@@ -62,5 +62,5 @@ public static class ReplayMarkdown
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     // A record key or term with a '|' would split a Markdown table cell.
-    private static string Cell(string? text) => (text ?? "").Replace("|", "\\|", StringComparison.Ordinal);
+    private static string Cell(string? text) => Runtime.Values.DisplayText.Shorten(text ?? "").Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -1,8 +1,9 @@
 using System.ComponentModel;
-using ProtocolEngine.Screening;
+using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening.Reports;
-using Spectre.Console;
+using ProtocolEngine.Screening;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace ProtocolEngine.Cli.Commands.Screening;
 
@@ -74,12 +75,12 @@ internal sealed class AuditFairnessCommand(IAnsiConsole console) : Command<Audit
         console.MarkupLine(flagged.Count > 0 ? $"[red]{flagged.Count} subgroup exclusion(s) flagged:[/]" : "[green]No subgroup is flagged.[/] Ineligibility by subgroup:");
         var table = new Table().Border(TableBorder.Simple).AddColumns("Criterion", "Variable", "Subgroup", "Subjects", "Excluded", "Rate", "Overall", "Ratio (95% CI)", "Unknown");
         foreach (var r in rows)
-            table.AddRow(Markup.Escape(r.CriterionId), r.Variable, Markup.Escape(r.Level), r.Subjects.ToString("N0"), r.Excluded.ToString("N0"), $"{r.Rate:P1}", $"{r.OverallRate:P1}",
+            table.AddRow(Markup.Escape(r.CriterionId), r.Variable, Markup.Escape(DisplayText.Shorten(r.Level)), r.Subjects.ToString("N0"), r.Excluded.ToString("N0"), $"{r.Rate:P1}", $"{r.OverallRate:P1}",
                 r.Ratio is double ratio ? $"{ratio:0.00} ({r.Low:0.00}-{r.High:0.00})" : "-", r.Unknown.ToString("N0"));
         console.Write(table);
         var composition = new Table().Border(TableBorder.Simple).AddColumns("Variable", "Subgroup", "Screened", "Not excluded", "Eligible");
         foreach (var c in audit.Composition)
-            composition.AddRow(c.Variable, Markup.Escape(c.Level), $"{c.Screened:N0} ({c.ScreenedShare:P1})", $"{c.NotExcluded:N0} ({c.NotExcludedShare:P1})", $"{c.Eligible:N0} ({c.EligibleShare:P1})");
+            composition.AddRow(c.Variable, Markup.Escape(DisplayText.Shorten(c.Level)), $"{c.Screened:N0} ({c.ScreenedShare:P1})", $"{c.NotExcluded:N0} ({c.NotExcludedShare:P1})", $"{c.Eligible:N0} ({c.EligibleShare:P1})");
         console.MarkupLine("Composition:");
         console.Write(composition);
     }

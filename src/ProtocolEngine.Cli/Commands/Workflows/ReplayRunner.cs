@@ -65,7 +65,7 @@ internal sealed class ReplayRunner(IAnsiConsole console)
         console.Write(states);
         var missed = new Table().AddColumns("Record", "Term", "Clock", "Due", "Stopped");
         foreach (var c in r.Clocks.Where(c => c.Status == "missed"))
-            missed.AddRow(Markup.Escape(c.Key), Markup.Escape(c.Term), c.Clock, c.DueAt.ToString(), c.StoppedAt?.ToString() ?? "");
+            missed.AddRow(Markup.Escape(c.Key), Markup.Escape(ProtocolEngine.Runtime.Values.DisplayText.Shorten(c.Term)), c.Clock, c.DueAt.ToString(), c.StoppedAt?.ToString() ?? "");
         if (missed.Rows.Count > 0) { console.Write(new Rule("Missed")); console.Write(missed); }
         foreach (var p in r.Problems) console.MarkupLineInterpolated($"[red]Refused:[/] {p}");
     }
