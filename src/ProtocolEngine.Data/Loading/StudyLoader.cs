@@ -165,6 +165,7 @@ public static class StudyLoader
         var ignored = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (File.Exists(path))
         {
+            RequireRegularFile(path);
             var format = DataFileFormats.FromPath(path)
                 ?? throw new DataFormatException(path, "the file extension is not a dataset format", ".xpt, .json, .ndjson or .csv");
             if (DataFileFormats.IsFhirJson(path)) format = DataFileFormat.Fhir;
@@ -176,6 +177,7 @@ public static class StudyLoader
         var candidates = Directory.EnumerateFiles(path)
             .Select(f => (Path: f, Format: DataFileFormats.FromPath(f)))
             .Where(f => f.Format is not null)
+            .Select(f => { RequireRegularFile(f.Path); return f; })
             .Select(f => (f.Path, Format: f.Format == DataFileFormat.Json && DataFileFormats.IsFhirJson(f.Path) ? DataFileFormat.Fhir : f.Format!.Value))
             .ToList();
         if (candidates.Count == 0)
@@ -190,6 +192,14 @@ public static class StudyLoader
         }
         var define = Directory.EnumerateFiles(path).FirstOrDefault(f => string.Equals(Path.GetFileName(f), "define.xml", StringComparison.OrdinalIgnoreCase));
         return (files, define, ignored, notes);
+    }
+
+    // A named pipe or device would block the read forever or stream without end; a dangling link reads as nothing.
+    private static void RequireRegularFile(string path)
+    {
+        var kind = Runtime.Hosting.OutputFiles.KindOfTarget(path);
+        if (kind != Runtime.Hosting.PathKind.File)
+            throw new DataFormatException(path, $"it is {Runtime.Hosting.OutputFiles.Describe(kind)}, not a file that can be read", "a regular dataset file");
     }
 
     private static void Validate(DomainTable table, (string File, DataFileFormat Format) source, SdtmModel model, StudyLoadOptions options, List<LoadNote> notes)

@@ -10,9 +10,12 @@ public static class ProtocolFiles
 
     /// <summary>Reads a protocol file; the path shown in diagnostics is the one given (relative paths stay relative).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a folder, a named pipe or a device (reading a pipe would wait forever).</exception>
     public static SourceText Read(string path)
     {
+        if (Directory.Exists(path)) throw new IOException($"{path} is a folder, not a protocol file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Protocol file not found: {path}", path);
+        if (OutputFiles.KindOfTarget(path) is var kind && kind != PathKind.File) throw new IOException($"{path} is {OutputFiles.Describe(kind)}, not a protocol file.");
         return new SourceText(File.ReadAllText(path), path);
     }
 

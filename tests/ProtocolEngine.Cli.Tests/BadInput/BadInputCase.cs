@@ -18,11 +18,14 @@ namespace ProtocolEngine.Cli.Tests.BadInput;
 /// <c>locate: place</c> (default: the error names a file of the run and a line, record, offset, column or
 /// variable), <c>locate: file</c> (a file or folder only), <c>locate: none</c> (usage errors);
 /// <c>mkfifo: PATH</c> and <c>symlink: PATH -&gt; TARGET</c> (repeatable, made in the copy before the run, as git
-/// cannot hold FIFOs); <c>env: NAME=VALUE</c> (repeatable; <c>NAME=</c> unsets).
+/// cannot hold FIFOs); <c>env: NAME=VALUE</c> (repeatable; <c>NAME=</c> unsets); <c>absent: REGEX</c> (repeatable:
+/// must match nowhere in the output, a password for example); <c>max-size: PATH BYTES</c> (repeatable: the file
+/// the run wrote, usually under <c>{tmp}</c>, exists and holds at most BYTES).
 /// </summary>
 public sealed record BadInputCase(
     string Name, string Folder, string Description, IReadOnlyList<string> Args, int Exit, Regex? Error, TimeSpan Timeout,
-    string Locate, IReadOnlyList<string> Fifos, IReadOnlyList<(string Path, string Target)> Symlinks, IReadOnlyDictionary<string, string?> Environment)
+    string Locate, IReadOnlyList<string> Fifos, IReadOnlyList<(string Path, string Target)> Symlinks, IReadOnlyDictionary<string, string?> Environment,
+    IReadOnlyList<Regex> Absent, IReadOnlyList<(string Path, long Bytes)> MaxSizes)
 {
     /// <summary>Where the cases are, in the source tree (the harness reads them from there, never from bin).</summary>
     public static string Root => Path.Combine(CliRunner.Root, "tests", "ProtocolEngine.Cli.Tests", "BadInput", "Cases");
@@ -48,6 +51,8 @@ public sealed record BadInputCase(
         var fifos = new List<string>();
         var links = new List<(string, string)>();
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var absent = new List<Regex>();
+        var sizes = new List<(string, long)>();
         foreach (var (line, number) in lines.Skip(1).Select((l, i) => (l, i + 2)))
         {
             if (string.IsNullOrWhiteSpace(line) || line.TrimStart().StartsWith('#')) continue;
@@ -63,6 +68,12 @@ public sealed record BadInputCase(
                 case "timeout": timeout = value; break;
                 case "locate": locate = value; break;
                 case "mkfifo": fifos.Add(value); break;
+                case "absent": absent.Add(new Regex(value, RegexOptions.CultureInvariant)); break;
+                case "max-size":
+                    var sized = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (sized.Length != 2 || !long.TryParse(sized[1], out long bytes)) throw new FormatException($"{file}({number}): max-size: PATH BYTES");
+                    sizes.Add((sized[0], bytes));
+                    break;
                 case "symlink":
                     var parts = value.Split("->", 2, StringSplitOptions.TrimEntries);
                     if (parts.Length != 2) throw new FormatException($"{file}({number}): symlink: PATH -> TARGET");
@@ -82,7 +93,7 @@ public sealed record BadInputCase(
         return new BadInputCase(name, folder, lines[0].TrimStart('#').Trim(), Split(args), code,
             error is null ? null : new Regex(error, RegexOptions.CultureInvariant),
             TimeSpan.FromSeconds(timeout is null ? 60 : double.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture)),
-            locate ?? "place", fifos, links, env);
+            locate ?? "place", fifos, links, env, absent, sizes);
     }
 
     // Arguments split on spaces; double quotes group (a path with spaces, an empty argument "").

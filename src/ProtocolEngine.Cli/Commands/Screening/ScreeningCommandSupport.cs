@@ -18,6 +18,7 @@ internal static class ScreeningCommandSupport
     /// <summary>Compiles a protocol file with the shipped standard library; errors are printed and stop the command.</summary>
     public static CompiledProtocol Compile(string path)
     {
+        if (Directory.Exists(path)) throw new UserFacingException($"{path} is a folder; name a .protocol file (protocol check {path} checks every protocol in it).");
         if (!File.Exists(path)) throw new UserFacingException($"No such protocol file: {path}");
         var compiler = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot));
         var compiled = compiler.Compile(ProtocolFiles.Read(path));
