@@ -35,7 +35,7 @@ internal static class CommandRegistry
             .WithExample("synth", "--subjects", "10000", "--seed", "42", "--out", "/tmp/synth", "--format", "xpt");
         // Screening (issue 5): screen, explain, audit fairness.
         config.AddCommand<Commands.Screening.ScreenCommand>("screen")
-            .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--out", "report.html")
+            .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--out", "report.html")
             .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--format", "json");
         config.AddCommand<Commands.Screening.DemoCommand>("demo")
             .WithExample("demo")
@@ -46,7 +46,7 @@ internal static class CommandRegistry
         {
             audit.SetDescription("Audit a protocol's criteria.");
             audit.AddCommand<Commands.Screening.AuditFairnessCommand>("fairness")
-                .WithExample("audit", "fairness", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse", "--by", "SEX,RACE,AGEGROUP");
+                .WithExample("audit", "fairness", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse", "--encoding", "windows-1252", "--by", "SEX,RACE,AGEGROUP");
         });
         // Workflows (issue 6): simulate, journal.
         config.AddCommand<Commands.Workflows.SimulateCommand>("simulate")
@@ -59,13 +59,13 @@ internal static class CommandRegistry
         });
         // Safety (issue 7): grade.
         config.AddCommand<Commands.Safety.GradeCommand>("grade")
-            .WithExample("grade", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse")
-            .WithExample("grade", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse", "--records", "grades.csv");
+            .WithExample("grade", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse", "--encoding", "windows-1252")
+            .WithExample("grade", "--data", "../shared/data/sdtm/cdiscpilot01-pharmaverse", "--encoding", "windows-1252", "--records", "grades.csv");
         // Checks (issue 8): validate.
         config.AddCommand<Commands.Checks.ValidateCommand>("validate")
-            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--format", "json")
-            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--out", "report.html")
-            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--db", "queries.db");
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--format", "json")
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--out", "report.html")
+            .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--db", "queries.db");
         config.AddBranch("queries", queries =>
         {
             queries.SetDescription("Data queries that protocol validate routed to roles.");
