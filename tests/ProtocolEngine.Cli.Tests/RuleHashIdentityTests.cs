@@ -70,7 +70,7 @@ public sealed class RuleHashIdentityTests : IDisposable
 
     private static (string Protocol, string Subject) JsonHashes(string protocol)
     {
-        var (code, output, error) = CliRunner.Run("screen", protocol, "--data", Data, "--as-of", "2025-03-03", "--format", "json");
+        var (code, output, error) = CliRunner.Run("screen", protocol, "--data", Data, "--encoding", "windows-1252", "--as-of", "2025-03-03", "--format", "json");
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         var declared = json.RootElement.GetProperty("criteria").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "INCL01").GetProperty("hash").GetString()!;
@@ -87,14 +87,14 @@ public sealed class RuleHashIdentityTests : IDisposable
         Assert.Matches("^[0-9a-f]{64}$", hash);
         Assert.Equal(declared, hash);
 
-        var (code, output, error) = CliRunner.Run("explain", protocol, "--data", Data, "--subject", Subject, "--as-of", "2025-03-03");
+        var (code, output, error) = CliRunner.Run("explain", protocol, "--data", Data, "--encoding", "windows-1252", "--subject", Subject, "--as-of", "2025-03-03");
         Assert.True(code == 0, error);
         Assert.Contains("INCL01 (inclusion): NotMet", output);
         Assert.Contains("rule hash " + hash + ":", output);
 
         var html = Path.Combine(_dir, "report.html");
         var ie = Path.Combine(_dir, "ie");
-        (code, _, error) = CliRunner.Run("screen", protocol, "--data", Data, "--as-of", "2025-03-03", "--out", html, "--ie", ie);
+        (code, _, error) = CliRunner.Run("screen", protocol, "--data", Data, "--encoding", "windows-1252", "--as-of", "2025-03-03", "--out", html, "--ie", ie);
         Assert.True(code == 0, error);
         Assert.Contains("<code>" + hash + "</code>", File.ReadAllText(html));
         var table = StudyLoader.ReadFile(Path.Combine(ie, "ie.xpt"), DataFileFormat.Xpt).Single();
@@ -105,7 +105,7 @@ public sealed class RuleHashIdentityTests : IDisposable
         Assert.Equal(hash, ids.GetString(row));
 
         var db = Path.Combine(_dir, "sim.db");
-        (code, output, error) = CliRunner.Run("simulate", protocol, "--scenario", Write("scenario.json", Scenario), "--data", Data, "--db", db);
+        (code, output, error) = CliRunner.Run("simulate", protocol, "--scenario", Write("scenario.json", Scenario), "--data", Data, "--encoding", "windows-1252", "--db", db);
         Assert.True(code == 0, output + error);
         var journaled = JournalHashes(db, Subject);
         Assert.Contains(hash, journaled["criteria-evaluated"]);

@@ -1,3 +1,4 @@
+using ProtocolEngine.Language.Workflows;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Simulation;
@@ -11,24 +12,28 @@ namespace ProtocolEngine.Workflows.Tests.Simulation;
 /// </summary>
 public sealed class ScenarioLimitTests
 {
+    // Both transitions hold when the criteria are met: the definition is valid, the run loops and faults.
     private static readonly WorkflowDefinition Loop = DefinitionSerializer.ReadFile("""
         { "workflows": [ { "name": "Loop", "scope": {}, "states": [
           { "name": "A", "isInitial": true, "isFinal": false }, { "name": "B", "isInitial": false, "isFinal": false },
           { "name": "Done", "isInitial": false, "isFinal": true } ],
-          "transitions": [ { "from": "A", "to": "B" }, { "from": "B", "to": "A" } ] } ] }
+          "transitions": [
+            { "from": "A", "to": "B", "guard": { "kind": "criteria", "phase": "all", "outcomes": ["Met"] } },
+            { "from": "B", "to": "A", "guard": { "kind": "criteria", "phase": "all", "outcomes": ["Met"] } },
+            { "from": "B", "to": "Done", "guard": { "kind": "criteria", "phase": "all", "outcomes": ["NotMet"] } } ] } ] }
         """, "loop.workflow.json")[0];
 
     [Fact]
     public async Task AFaultedWorkflow_IsAProblem_NeverEveryExpectationMet()
     {
         using var db = new TempSqlite();
-        var scenario = Scenario.Parse("""{ "events": [ { "at": "t0", "type": "subjectCreated", "subject": "S1" } ] }""", "loop.json");
+        var scenario = Scenario.Parse("""{ "subjects": { "S1": { "criteria": { "all": "met" } } }, "events": [ { "at": "t0", "type": "subjectCreated", "subject": "S1" } ] }""", "loop.json");
         var report = await ScenarioRunner.RunAsync([Loop], scenario, db.Store);
         var final = Assert.Single(report.Finals);
         Assert.Equal("faulted", final.Status);
         var problem = Assert.Single(report.Problems);
         Assert.Contains("Loop for S1 faulted in state", problem);
-        Assert.Contains("transitions from one stimulus", problem);
+        Assert.Contains("PE9007", problem);
     }
 
     [Theory]
@@ -78,7 +83,7 @@ public sealed class ScenarioLimitTests
         var scenario = Scenario.Parse("""{"users":[{"id":"inv1","name":"Dr. A","roles":["Investigator"],"password":"pw"}],"subjects":{""" + subjects + """},"events":[""" + events + "]}", "many.json");
         using var store = new SqliteWorkflowStore(Path.Combine(Path.GetTempPath(), "unused.db"), scratch: true);
         await store.MigrateAsync();
-        var report = await ScenarioRunner.RunAsync(ExampleWorkflows.Mapped().Workflows, scenario, store);
+        var report = await ScenarioRunner.RunAsync(ExampleWorkflows.Lowered(), scenario, store);
         Assert.Empty(report.Problems);
         Assert.Equal(200, report.Finals.Count(f => f.Workflow == "Recruitment"));
         Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "unused.db")));

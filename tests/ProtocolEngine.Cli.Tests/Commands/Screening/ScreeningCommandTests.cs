@@ -85,9 +85,9 @@ public class ScreeningCommandTests
     }
 
     [Theory]
-    [InlineData("--subject", "NOBODY", "No subject NOBODY in the study")]
+    [InlineData("--subject", "NOBODY", "No subject 'NOBODY' in the study's DM. Valid subjects: CDISC001")]
     [InlineData("--as-of", "17/03/2014", "--as-of '17/03/2014' is not a date")]
-    [InlineData("--phase", "baseline", "No criterion has phase 'baseline'")]
+    [InlineData("--phase", "baseline", "No phase 'baseline' among the protocol's criteria. Valid phases: prescreen.")]
     public void Mistakes_AreClearErrors_WithExitCode2(string option, string value, string message)
     {
         var args = new List<string> { "explain", Protocol, "--data", Msg };
