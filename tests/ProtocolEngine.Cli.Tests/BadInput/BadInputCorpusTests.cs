@@ -44,8 +44,9 @@ public sealed class BadInputCorpusTests
         try
         {
             Copy(c.Folder, copy);
-            foreach (var fifo in c.Fifos) Run("mkfifo", Path.Combine(copy, fifo));
-            foreach (var (link, target) in c.Symlinks) File.CreateSymbolicLink(Path.Combine(copy, link), Expand(target, copy, tmp));
+            // Git keeps no empty folders, so the folder a link or pipe sits in is made here.
+            foreach (var fifo in c.Fifos) Run("mkfifo", InFolder(Path.Combine(copy, fifo)));
+            foreach (var (link, target) in c.Symlinks) File.CreateSymbolicLink(InFolder(Path.Combine(copy, link)), Expand(target, copy, tmp));
             var args = c.Args.Select(a => Expand(a, copy, tmp)).ToList();
             var environment = c.Environment.ToDictionary(kv => kv.Key, kv => kv.Value is null ? null : Expand(kv.Value, copy, tmp));
             var outside = args.Where(a => Path.IsPathRooted(a) && !a.StartsWith(copy, StringComparison.Ordinal) && !a.StartsWith(tmp, StringComparison.Ordinal) && Exists(a)).ToList();
@@ -111,6 +112,12 @@ public sealed class BadInputCorpusTests
         .Replace("{shared}", Shared, StringComparison.Ordinal)
         .Replace("{repo}", CliRunner.Root, StringComparison.Ordinal)
         .Replace("{tmp}", tmp, StringComparison.Ordinal);
+
+    private static string InFolder(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
 
     private static bool Exists(string path) => File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
