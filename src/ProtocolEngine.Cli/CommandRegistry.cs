@@ -66,6 +66,11 @@ internal static class CommandRegistry
             .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--format", "json")
             .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--out", "report.html")
             .WithExample("validate", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--db", "queries.db");
+        // Server (issue 14): serve.
+        config.AddCommand<Commands.Server.ServeCommand>("serve")
+            .WithExample("serve")
+            .WithExample("serve", "--data-dir", "/var/lib/protocol", "--urls", "http://127.0.0.1:8080")
+            .WithExample("serve", "--pg-env", "PROTOCOL_PG");
         config.AddBranch("queries", queries =>
         {
             queries.SetDescription("Data queries that protocol validate routed to roles.");

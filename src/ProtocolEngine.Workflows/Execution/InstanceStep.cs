@@ -173,6 +173,21 @@ internal sealed class InstanceStep
         return Result(true, $"Task {task.Name} claimed by {actor.UserId}.", task);
     }
 
+    public async Task<CommandResult> ReleaseAsync(TaskRecord task, WorkflowActor actor)
+    {
+        if (task.Status != TaskStatus.Claimed)
+            return Result(false, $"Task {task.Name} is {task.Status}; only a claimed task can be released.", task);
+        if (task.Assignee != actor.UserId)
+            return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can release it.", task);
+        long version = task.RowVersion;
+        task.Status = TaskStatus.Open;
+        task.Assignee = null;
+        task.RowVersion = version + 1;
+        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
+        await JournalAsync("task-released", actor.UserId, TaskStatus.Open, null, task.Id, actor.UserId);
+        return Result(true, $"Task {task.Name} released by {actor.UserId}: any candidate may claim it.", task);
+    }
+
     public async Task<CommandResult> ReassignAsync(TaskRecord task, WorkflowActor actor, string toUser, string reason)
     {
         if (task.Status is not (TaskStatus.Open or TaskStatus.Claimed))
@@ -730,7 +745,7 @@ internal sealed class InstanceStep
 
     private async Task JournalAsync(string action, string? oldValue, string? newValue, string? ruleHashes, string? detail, string? actor = null)
     {
-        var entry = JournalHasher.Create(_inst.Id, _inst.JournalSeq + 1, _now, actor ?? _actor, action, oldValue, newValue, ruleHashes, detail, _inst.JournalHead);
+        var entry = JournalHasher.Create(_inst.Id, _inst.JournalSeq + 1, _now, actor ?? _actor, action, oldValue, newValue, ruleHashes, detail, _inst.JournalHead, WorkflowCorrelation.Current);
         await _tx.AppendJournalAsync(entry);
         _inst.JournalSeq = entry.Sequence;
         _inst.JournalHead = entry.Hash;
