@@ -42,7 +42,7 @@ public static class ServerApp
     /// <summary>Builds the application for <paramref name="options"/> (or the options the command line and configuration give).</summary>
     public static WebApplication Build(string[] args, ServerOptions? options = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
+        var builder = WebApplication.CreateBuilder(args);
         var initial = options ?? FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(initial);
         if (options is not null) builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

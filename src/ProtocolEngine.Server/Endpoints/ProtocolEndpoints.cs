@@ -56,13 +56,13 @@ internal static class ProtocolEndpoints
                 list.Add(ProtocolService.Summary(v, v.SignatureId is { } id ? await store.GetSignatureAsync(id, ctx.RequestAborted) : null));
             return list.Count > 0 ? Results.Ok(list) : throw new ApiException(ApiErrors.NotFound, $"No published protocol {name}.");
         }).WithSummary("The published versions of a protocol, with their signatures.");
-        g.MapGet("/{name}/versions/{number:long}", async (HttpContext ctx, string name, long number, ProtocolService protocols, ServerStore store) =>
+        g.MapGet("/{name}/versions/{number}", async (HttpContext ctx, string name, long number, ProtocolService protocols, ServerStore store) =>
         {
             var (v, bundle) = await protocols.GetAsync(name, number, ctx.RequestAborted);
             var sig = v.SignatureId is { } id ? await store.GetSignatureAsync(id, ctx.RequestAborted) : null;
             return TypedResults.Ok(new { protocol = ProtocolService.Summary(v, sig), text = bundle.Main, libraries = bundle.Libraries.Keys.Order(StringComparer.Ordinal) });
         }).WithSummary("A published version: its text, the libraries it imports, hash, author and signature.");
-        g.MapGet("/{name}/versions/{number:long}/render", async (HttpContext ctx, string name, long number, ProtocolService protocols, ServerStore store) =>
+        g.MapGet("/{name}/versions/{number}/render", async (HttpContext ctx, string name, long number, ProtocolService protocols, ServerStore store) =>
         {
             var (v, bundle) = await protocols.GetAsync(name, number, ctx.RequestAborted);
             var sig = v.SignatureId is { } id ? await store.GetSignatureAsync(id, ctx.RequestAborted) : null;

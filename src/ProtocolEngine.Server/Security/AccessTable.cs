@@ -32,6 +32,9 @@ internal static class AccessTable
         ["GET /health/ready"] = AccessRule.Public,
         ["GET /openapi/{documentName}.json"] = AccessRule.Public,
         ["GET /scalar/{documentName?}"] = AccessRule.Public,
+        ["GET /scalar/scalar.js"] = AccessRule.Public,
+        ["GET /scalar/scalar.aspnetcore.js"] = AccessRule.Public,
+        ["GET /scalar/favicon.svg"] = AccessRule.Public,
         // Sign-in, session, tokens
         ["POST /api/auth/login"] = AccessRule.Public,
         ["POST /api/auth/logout"] = AccessRule.SignedIn(null),
@@ -97,7 +100,7 @@ internal static class AccessTable
         ["GET /api/studies/{studyId}/validation-runs"] = AccessRule.For(Scopes.Read, Overseers),
         ["GET /api/studies/{studyId}/validation-runs/{runId}"] = AccessRule.For(Scopes.Read, Overseers),
         ["GET /api/studies/{studyId}/queries"] = AccessRule.For(Scopes.Read, Everyone),
-        ["POST /api/studies/{studyId}/queries/{queryId}/answer"] = AccessRule.For(Scopes.QueriesWrite, A, I, M),
+        ["POST /api/studies/{studyId}/queries/{queryId}/answer"] = AccessRule.For(Scopes.QueriesWrite, A, I, M, O),
         ["POST /api/studies/{studyId}/queries/{queryId}/close"] = AccessRule.For(Scopes.QueriesWrite, A, M),
         ["POST /api/studies/{studyId}/queries/{queryId}/recheck"] = AccessRule.For(Scopes.QueriesWrite, A, M),
     };

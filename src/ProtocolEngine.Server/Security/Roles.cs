@@ -13,7 +13,7 @@ public static class Roles
     public const string SafetyPhysician = "SafetyPhysician";
     /// <summary>Runs validation, answers and closes data queries, registers data and events.</summary>
     public const string DataManager = "DataManager";
-    /// <summary>Follows the study: reads everything of its studies, changes nothing but their own tokens.</summary>
+    /// <summary>Follows the study: reads everything of its studies, answers the data queries routed to monitors, changes nothing else.</summary>
     public const string Monitor = "Monitor";
     /// <summary>Reads everything, including the journal; every change is refused.</summary>
     public const string Regulator = "Regulator";
