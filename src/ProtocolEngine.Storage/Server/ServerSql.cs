@@ -20,6 +20,10 @@ internal static class ServerSql
         _ => "SELECT seq, hash FROM srv_audit_head WHERE id = 'server'",
     };
 
+    /// <summary>"column is one of the list @name": Dapper expands IN lists, but hands PostgreSQL an array, which needs ANY.</summary>
+    public static string InList(string dialect, string column, string parameter) =>
+        dialect == "postgresql" ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
     /// <summary>A page: @offset rows skipped, at most @limit returned (the statement must end with ORDER BY).</summary>
     public static string Page(string dialect) => dialect == "sqlserver" ? " OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY" : " LIMIT @limit OFFSET @offset";
 

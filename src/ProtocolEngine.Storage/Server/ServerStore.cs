@@ -439,8 +439,8 @@ public sealed class ServerStore
         int offset, int limit, bool withResults, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        var where = "run_id = @runId" + (status is null ? "" : " AND status = @status") + (sites is null ? "" : " AND site_id IN @sites");
-        var args = new { runId, status, sites, offset = (long)offset, limit = (long)limit };
+        var where = "run_id = @runId" + (status is null ? "" : " AND status = @status") + (sites is null ? "" : " AND " + ServerSql.InList(Provider, "site_id", "sites"));
+        var args = new { runId, status, sites = sites?.ToArray(), offset = (long)offset, limit = (long)limit };
         long total = await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM srv_screening_subjects WHERE " + where, args);
         var columns = withResults ? "*" : "run_id, subject_id, site_id, status, '' AS result";
         var page = Rows(await conn.QueryAsync($"SELECT {columns} FROM srv_screening_subjects WHERE {where} ORDER BY subject_id" + ServerSql.Page(Provider), args))
