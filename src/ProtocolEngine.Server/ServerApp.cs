@@ -174,7 +174,8 @@ public static class ServerApp
         });
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => new ConfigureOptions<KestrelServerOptions>(o =>
         {
-            o.Limits.MaxRequestBodySize = sp.GetRequiredService<ServerOptions>().JsonBodyLimit;
+            // The per-request limit is set by the BodyLimit middleware (uploads take more than JSON).
+            o.Limits.MaxRequestBodySize = sp.GetRequiredService<ServerOptions>().UploadLimit;
             o.AddServerHeader = false;
         }));
         services.AddHealthChecks();
@@ -186,6 +187,7 @@ public static class ServerApp
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ProblemResults.HandleAsync, SuppressDiagnosticsCallback = _ => true });
         app.UseStatusCodePages();
         app.UseMiddleware<Correlation>();
+        app.UseMiddleware<BodyLimit>();
         if (options.StaticRoot is { } root && Directory.Exists(root))
         {
             // The web app (designer/dist, built by the next issue's workbench) is served at / when it exists.
@@ -213,7 +215,7 @@ public static class ServerApp
         var api = app.MapGroup("/api");
         AuthEndpoints.Map(api);
         ProtocolEndpoints.Map(api);
-        StudyEndpoints.Map(api, options);
+        StudyEndpoints.Map(api);
         WorkEndpoints.Map(api);
         RunEndpoints.Map(api);
     }

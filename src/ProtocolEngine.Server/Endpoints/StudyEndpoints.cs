@@ -8,7 +8,7 @@ namespace ProtocolEngine.Server.Endpoints;
 /// <summary>Studies, their subjects and attestations.</summary>
 internal static class StudyEndpoints
 {
-    public static void Map(IEndpointRouteBuilder api, ServerOptions options)
+    public static void Map(IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/studies").WithTags("Studies");
         g.MapPost("", async (HttpContext ctx, RegisterStudyBody? body, StudyService studies, ServerStore store) =>
@@ -26,7 +26,7 @@ internal static class StudyEndpoints
             var s = await studies.UploadAsync(Api.User(ctx), body, form.Files, ctx.RequestAborted);
             return TypedResults.Created($"/api/studies/{s.Id}", StudyService.View(s, await store.GetProtocolAsync(s.ProtocolId, ctx.RequestAborted)));
         }).WithSummary("Registers a study from uploaded datasets (XPT, Dataset-JSON, NDJSON, CSV, define.xml) or a zip of them.")
-            .DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(options.UploadLimit));
+            .DisableAntiforgery();
         g.MapGet("", async (HttpContext ctx, ServerStore store) =>
         {
             var user = Api.User(ctx);
