@@ -53,15 +53,20 @@ public static class ServerApp
         return app;
     }
 
+    // The server executable's settings (ProtocolEngine__X environment variables or --ProtocolEngine:X=...); people use `protocol serve`.
     private static ServerOptions FromConfiguration(IConfiguration c)
     {
         var o = new ServerOptions();
+        static int? Int(string? text) => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
         return o with
         {
             DataDir = c["ProtocolEngine:DataDir"] ?? o.DataDir,
             Postgres = c["ProtocolEngine:Postgres"],
             RunWorkers = !string.Equals(c["ProtocolEngine:RunWorkers"], "false", StringComparison.OrdinalIgnoreCase),
             LogFormat = c["ProtocolEngine:LogFormat"] ?? o.LogFormat,
+            InstanceName = c["ProtocolEngine:InstanceName"] ?? o.InstanceName,
+            EventLease = Int(c["ProtocolEngine:EventLeaseSeconds"]) is { } lease ? TimeSpan.FromSeconds(lease) : o.EventLease,
+            IdleTimeout = Int(c["ProtocolEngine:IdleTimeoutMinutes"]) is { } idle ? TimeSpan.FromMinutes(idle) : o.IdleTimeout,
         };
     }
 
@@ -103,12 +108,27 @@ public static class ServerApp
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
             o.SerializerOptions.Converters.Add(new InstantJsonConverter());
         });
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi("v1", o =>
         {
-            doc.Info = new() { Title = "ProtocolEngine", Version = "v1", Description = "The API people and systems work through: protocols, studies, screening, events, tasks and signatures, the journal, data queries. docs/server.md explains it." };
-            doc.Servers?.Clear();
-            return Task.CompletedTask;
-        }));
+            // Answers built as anonymous objects are described in place rather than under generated type names.
+            o.CreateSchemaReferenceId = t => t.Type.Name.Contains("AnonymousType", StringComparison.Ordinal) ? null : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(t);
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(Instant) || context.JsonTypeInfo.Type == typeof(Instant?))
+                {
+                    schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+                    schema.Format = "date-time";
+                    schema.Properties?.Clear();
+                }
+                return Task.CompletedTask;
+            });
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info = new() { Title = "ProtocolEngine", Version = "v1", Description = "The API people and systems work through: protocols, studies, screening, events, tasks and signatures, the journal, data queries. docs/server.md explains it." };
+                doc.Servers?.Clear();
+                return Task.CompletedTask;
+            });
+        });
 
         services.AddDataProtection().SetApplicationName("ProtocolEngine");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>

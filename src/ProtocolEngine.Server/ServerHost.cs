@@ -34,8 +34,11 @@ public static class ServerHost
             try
             {
                 DemoInfo? demo = options.Demo ? await app.Services.GetRequiredService<DemoSeeder>().SeedAsync(stop) : null;
+                var firstAdmin = demo is null ? await BootstrapAdminAsync(app, stop) : null;
                 await app.StartAsync(stop);
                 Banner(app, options, demo, output);
+                if (firstAdmin is not null)
+                    output.WriteLine($"First start: an administrator \"admin\" was created with the password {firstAdmin} (printed once; change it, create the other users, then sign in as them).");
             }
             catch (ServerStartupException ex)
             {
@@ -64,6 +67,28 @@ public static class ServerHost
         {
             throw StartupChecks.Database(db, ex);
         }
+    }
+
+    /// <summary>
+    /// A server with no user gets an administrator, so someone can sign in and create the others: the password comes
+    /// from PROTOCOLENGINE_ADMIN_PASSWORD when set (automated installs), else it is made up and printed once.
+    /// </summary>
+    private static async Task<string?> BootstrapAdminAsync(WebApplication app, CancellationToken ct)
+    {
+        var store = app.Services.GetRequiredService<Storage.Server.ServerStore>();
+        if ((await store.ListUsersAsync(ct)).Count > 0) return null;
+        var given = Environment.GetEnvironmentVariable("PROTOCOLENGINE_ADMIN_PASSWORD");
+        var password = string.IsNullOrEmpty(given) ? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) : given;
+        try
+        {
+            await app.Services.GetRequiredService<Security.IdentityService>().CreateUserAsync("server", "admin", "Administrator", password, "person",
+                [new Storage.Server.MembershipRecord("", Storage.Server.MembershipRecord.AllStudies, Security.Roles.Admin, [])], ct);
+        }
+        catch (Problems.ApiException ex)
+        {
+            throw new ServerStartupException($"PROTOCOLENGINE_ADMIN_PASSWORD: {ex.Message}");
+        }
+        return string.IsNullOrEmpty(given) ? password : "(from PROTOCOLENGINE_ADMIN_PASSWORD)";
     }
 
     private static void Banner(WebApplication app, ServerOptions options, DemoInfo? demo, TextWriter output)

@@ -526,11 +526,12 @@ public sealed class ServerStore
         return rows;
     }
 
-    /// <summary>Records what an event did; false when another worker's lease took it over meanwhile.</summary>
+    /// <summary>Records what an event did (the worker stays named in lease_owner); false when another worker's lease took it over meanwhile.</summary>
     public async Task<bool> CompleteEventAsync(string id, string owner, string status, string? result, string? error, Instant at, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteAsync("UPDATE srv_events SET status = @status, result = @result, error = @error, processed_at = @at, lease_owner = NULL, lease_until = NULL " +
+        // The lease owner stays: it names the process that took the event (operations, and the two-process test).
+        return await conn.ExecuteAsync("UPDATE srv_events SET status = @status, result = @result, error = @error, processed_at = @at, lease_until = NULL " +
             "WHERE id = @id AND lease_owner = @owner AND status = 'processing'", new { id, owner, status, result, error, at = Ms(at) }) == 1;
     }
 
@@ -539,6 +540,14 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         return Rows(await conn.QueryAsync("SELECT * FROM srv_events WHERE id = @id", new { id })).Select(Event).FirstOrDefault();
+    }
+
+    /// <summary>How many events each worker processed (lease_owner of processed events).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountEventsByWorkerAsync(string studyId, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        return Rows(await conn.QueryAsync("SELECT lease_owner AS owner, COUNT(*) AS n FROM srv_events WHERE study_id = @studyId AND status = 'processed' GROUP BY lease_owner", new { studyId }))
+            .ToDictionary(r => SN(r, "owner") ?? "", r => L(r, "n"), StringComparer.Ordinal);
     }
 
     /// <summary>How many events of a study (or all studies) are in each status.</summary>
