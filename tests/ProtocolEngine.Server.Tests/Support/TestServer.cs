@@ -13,7 +13,7 @@ namespace ProtocolEngine.Server.Tests.Support;
 /// The server in-process (WebApplicationFactory over its real entry point) on a fresh SQLite folder or a fresh
 /// PostgreSQL database; options (clock, iterations, workers) as the test needs them.
 /// </summary>
-public sealed class TestServer : WebApplicationFactory<Program>
+public sealed class TestServer : WebApplicationFactory<ProtocolEngine.Server.Program>
 {
     private TestServer(ServerOptions options) => Options = options;
 
