@@ -107,7 +107,7 @@ public static class ScreeningJson
     }
 
     /// <summary>Writes one subject: {usubjid, status, reasons, criteria:[...]} with each criterion's outcome, cause, hash and evidence.</summary>
-    public static void WriteSubject(Utf8JsonWriter w, SubjectScreening subject)
+    public static void WriteSubject(Utf8JsonWriter w, SubjectEligibility subject)
     {
         w.WriteStartObject();
         w.WriteString("usubjid", subject.SubjectId);
