@@ -53,11 +53,13 @@ internal static class WorkEndpoints
         }).WithSummary("One event: its status and what it started or advanced.");
 
         var tasks = api.MapGroup("/studies/{studyId}/tasks").WithTags("Tasks");
-        tasks.MapGet("", async (HttpContext ctx, string studyId, string? view, string? status, int? offset, int? limit, TaskService service) =>
+        tasks.MapGet("", async (HttpContext ctx, string studyId, string? view, string? status, int? offset, int? limit, TaskService service,
+            Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) =>
         {
             var (o, l) = Api.Page(offset, limit);
-            return TypedResults.Ok(await service.InboxAsync(Api.User(ctx), await Api.StudyAsync(ctx, studyId), view ?? "mine", status, o, l, ctx.RequestAborted));
-        }).WithSummary("The inbox: tasks you can act on (view=mine, default) or every active task you may see (view=all), due first; an investigator sees their sites only.");
+            var page = await service.InboxJsonAsync(Api.User(ctx), await Api.StudyAsync(ctx, studyId), view ?? "mine", status, o, l, json.Value.SerializerOptions, ctx.RequestAborted);
+            return Results.Bytes(page, "application/json");
+        }).Produces(StatusCodes.Status200OK, contentType: "application/json").WithSummary("The inbox: tasks you can act on (view=mine, default) or every active task you may see (view=all), due first; an investigator sees their sites only.");
         tasks.MapGet("/{taskId}", async (HttpContext ctx, string studyId, string taskId, TaskService service) =>
             TypedResults.Ok(await service.GetAsync(Api.User(ctx), await Api.StudyAsync(ctx, studyId), taskId, ctx.RequestAborted)))
             .WithSummary("A task: its decisions, signature meaning, instance and signatures.");

@@ -12,7 +12,9 @@ internal sealed class TaskInbox(DapperWorkflowStore store)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(250);
 
-    private sealed record Snapshot(IReadOnlyList<ActiveTask> Tasks, (long, long) Stamp, DateTime CheckedAt);
+    private sealed record Snapshot(IReadOnlyList<ActiveTask> Tasks, (long, long) Stamp, DateTime CheckedAt, long Version);
+
+    private long _versions;
 
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile Snapshot? _snapshot;
@@ -21,7 +23,10 @@ internal sealed class TaskInbox(DapperWorkflowStore store)
     /// <summary>Marks the list stale: the next read reloads it.</summary>
     public void Invalidate() => Interlocked.Exchange(ref _dirty, 1);
 
-    public async Task<IReadOnlyList<ActiveTask>> GetAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<ActiveTask>> GetAsync(CancellationToken ct) => (await GetVersionedAsync(ct)).Tasks;
+
+    /// <summary>The tasks and the version of the list they come from (a new version whenever the list was read again with changes).</summary>
+    public async Task<(IReadOnlyList<ActiveTask> Tasks, long Version)> GetVersionedAsync(CancellationToken ct)
     {
         var s = _snapshot;
         if (s is not null && Volatile.Read(ref _dirty) == 0)
@@ -34,7 +39,7 @@ internal sealed class TaskInbox(DapperWorkflowStore store)
                     catch (Exception) { /* The next read tries again; a read never fails because a background look did. */ }
                     finally { _refresh.Release(); }
                 }, CancellationToken.None);
-            return s.Tasks;
+            return (s.Tasks, s.Version);
         }
         await _refresh.WaitAsync(ct);
         try
@@ -47,7 +52,7 @@ internal sealed class TaskInbox(DapperWorkflowStore store)
         }
     }
 
-    private async Task<IReadOnlyList<ActiveTask>> RefreshAsync(CancellationToken ct)
+    private async Task<(IReadOnlyList<ActiveTask>, long)> RefreshAsync(CancellationToken ct)
     {
         bool dirty = Interlocked.Exchange(ref _dirty, 0) == 1;
         var s = _snapshot;
@@ -55,10 +60,11 @@ internal sealed class TaskInbox(DapperWorkflowStore store)
         if (s is not null && !dirty && stamp == s.Stamp)
         {
             _snapshot = s with { CheckedAt = DateTime.UtcNow };
-            return s.Tasks;
+            return (s.Tasks, s.Version);
         }
         var tasks = await WorkflowQueries.ListActiveTasksAsync(store, ct);
-        _snapshot = new Snapshot(tasks, stamp, DateTime.UtcNow);
-        return tasks;
+        var next = new Snapshot(tasks, stamp, DateTime.UtcNow, Interlocked.Increment(ref _versions));
+        _snapshot = next;
+        return (tasks, next.Version);
     }
 }

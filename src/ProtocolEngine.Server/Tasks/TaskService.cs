@@ -27,15 +27,31 @@ public sealed record ClaimTaskBody(long? ExpectedVersion = null);
 /// </summary>
 internal sealed class TaskService(IdentityService identity, IClock clock)
 {
-    /// <summary>A page of the inbox: "mine" (what the person can act on) or "all" (every active task they may see).</summary>
-    public async Task<object> InboxAsync(CurrentUser user, StudyRuntime study, string view, string? status, int offset, int limit, CancellationToken ct)
+    /// <summary>
+    /// A page of the inbox as JSON: "mine" (what the person can act on) or "all" (every active task they may see). The
+    /// most frequent request of all: a page is computed once per version of the task list, person, query and second.
+    /// </summary>
+    public async Task<byte[]> InboxJsonAsync(CurrentUser user, StudyRuntime study, string view, string? status, int offset, int limit, System.Text.Json.JsonSerializerOptions json, CancellationToken ct)
     {
         if (view is not ("mine" or "all")) throw new ApiException(ApiErrors.BadRequest, "view is mine or all.");
         if (status is not (null or TaskStatus.Open or TaskStatus.Claimed)) throw new ApiException(ApiErrors.BadRequest, "status is open or claimed.");
+        var (tasks, version) = await study.Inbox.GetVersionedAsync(ct);
+        var now = clock.GetCurrentInstant();
+        // "Overdue" depends on the time: a cached page lives within one second.
+        var key = (study.Id, version, user.Id, string.Join(',', user.Memberships.Select(m => $"{m.StudyId}:{m.Role}:{string.Join(' ', m.Sites)}")), view, status, offset, limit, now.ToUnixTimeSeconds());
+        if (_pages.TryGetValue(key, out var cached)) return cached;
+        var page = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Inbox(user, study, tasks, view, status, offset, limit, now), json);
+        if (_pages.Count > 10_000) _pages.Clear();
+        _pages[key] = page;
+        return page;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, long, string, string, string, string?, int, int, long), byte[]> _pages = new();
+
+    private static object Inbox(CurrentUser user, StudyRuntime study, IReadOnlyList<ActiveTask> all, string view, string? status, int offset, int limit, Instant now)
+    {
         var actor = user.ActorIn(study.Id);
         var sites = user.SitesIn(study.Id);
-        var now = clock.GetCurrentInstant();
-        var all = await study.Inbox.GetAsync(ct);
         var matching = new List<ActiveTask>();
         foreach (var t in all)
         {

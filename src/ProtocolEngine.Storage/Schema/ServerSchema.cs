@@ -21,8 +21,8 @@ public static class ServerSchema
         [
             new Table("srv_users", [K("id"), K("user_name"), T("display_name"), T("password_hash"), K("kind"), L("created_at"), L("disabled_at", true)], ["id"],
                 [new Index("ux_srv_users_name", ["user_name"], true)]),
-            new Table("srv_memberships", [K("user_id"), K("study_id"), K("role"), T("sites")], ["user_id", "study_id", "role"],
-                [new Index("ix_srv_memberships_study", ["study_id"])]),
+            new Table("srv_memberships", [K("id"), K("user_id"), K("study_id"), K("role"), T("sites")], ["id"],
+                [new Index("ux_srv_memberships_role", ["user_id", "study_id", "role"], true), new Index("ix_srv_memberships_study", ["study_id"])]),
             new Table("srv_tokens",
                 [K("id"), K("user_id"), T("name"), K("token_hash"), T("scopes"), K("study_id", true), L("created_at"), L("expires_at", true), L("revoked_at", true)], ["id"],
                 [new Index("ux_srv_tokens_hash", ["token_hash"], true), new Index("ix_srv_tokens_user", ["user_id"])]),

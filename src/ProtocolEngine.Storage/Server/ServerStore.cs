@@ -130,8 +130,8 @@ public sealed class ServerStore
     }
 
     private static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, MembershipRecord m) =>
-        conn.ExecuteAsync("INSERT INTO srv_memberships (user_id, study_id, role, sites) VALUES (@user, @study, @role, @sites)",
-            new { user = m.UserId, study = m.StudyId, role = m.Role, sites = string.Join(',', m.Sites) }, tx);
+        conn.ExecuteAsync("INSERT INTO srv_memberships (id, user_id, study_id, role, sites) VALUES (@id, @user, @study, @role, @sites)",
+            new { id = Guid.CreateVersion7().ToString("N"), user = m.UserId, study = m.StudyId, role = m.Role, sites = string.Join(',', m.Sites) }, tx);
 
     /// <summary>A user by login name.</summary>
     public async Task<UserRecord?> FindUserByNameAsync(string userName, CancellationToken ct = default)
