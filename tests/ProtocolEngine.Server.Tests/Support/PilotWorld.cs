@@ -74,13 +74,13 @@ public sealed class PilotWorld : IAsyncDisposable
     }
 
     /// <summary>Waits until every event in the inbox was taken by the workflows (and none failed).</summary>
-    public async Task WaitForEventsAsync(TimeSpan? timeout = null)
+    public async Task WaitForEventsAsync(TimeSpan? timeout = null, string study = Study)
     {
         var store = Server.Service<ServerStore>();
         var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            var counts = await store.CountEventsAsync(Study);
+            var counts = await store.CountEventsAsync(study);
             Assert.False(counts.ContainsKey("failed"), "an event failed");
             if (!counts.ContainsKey("pending") && !counts.ContainsKey("processing")) return;
             if (DateTime.UtcNow > until) throw new TimeoutException("Events still pending: " + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")));
