@@ -189,8 +189,10 @@ public static class ServerApp
         {
             o.RejectionStatusCode = 429;
             o.OnRejected = async (ctx, ct) => await ProblemResults.Of(ApiErrors.TooManyAttempts, "Too many sign-in attempts from this address; wait a minute.").ExecuteAsync(ctx.HttpContext);
-            o.AddPolicy(LoginRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Per client address; a request without one (an in-process host) is limited by the per-user count only.
+            o.AddPolicy(LoginRateLimit, ctx => ctx.Connection.RemoteIpAddress is { } ip
+                ? RateLimitPartition.GetFixedWindowLimiter(ip.ToString(), _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter("in-process"));
         });
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => new ConfigureOptions<KestrelServerOptions>(o =>
         {

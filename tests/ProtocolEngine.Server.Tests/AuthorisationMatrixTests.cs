@@ -32,6 +32,7 @@ public sealed class AuthorisationMatrixTests
         ["POST /api/auth/logout"] = "signed-in",
         ["GET /api/auth/me"] = "signed-in",
         ["GET /api/auth/csrf"] = "signed-in",
+        ["POST /api/auth/password"] = "signed-in",
         ["GET /api/auth/tokens"] = "signed-in",
         ["POST /api/auth/tokens"] = "signed-in",
         ["DELETE /api/auth/tokens/{tokenId}"] = "signed-in",
@@ -142,7 +143,7 @@ public sealed class AuthorisationMatrixTests
         string readToken = await TokenAsync(admin, [Scopes.Read]);
         string eventsToken = await TokenAsync(admin, [Scopes.EventsWrite]);
         // What only a browser session may do: the antiforgery token, and issuing or revoking tokens.
-        string[] sessionOnly = ["GET /api/auth/csrf", "POST /api/auth/tokens", "DELETE /api/auth/tokens/{tokenId}"];
+        string[] sessionOnly = ["GET /api/auth/csrf", "POST /api/auth/password", "POST /api/auth/tokens", "DELETE /api/auth/tokens/{tokenId}"];
         var failures = new List<string>();
         foreach (var endpoint in Expected.Keys.Where(k => Expected[k] != "public" && k != "POST /api/auth/logout"))
         {

@@ -131,6 +131,22 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task APerson_ChangesTheirPassword_OnlyWithTheCurrentOne()
+    {
+        await using var world = await PilotWorld.CreateAsync("sqlite", identify: false, screen: false);
+        using var monitor = await world.SignInAsync(Roles.Monitor);
+        var wrong = await monitor.PostAsJsonAsync("/api/auth/password", new { current = "not it at all", @new = "a brand new password" });
+        Assert.Equal("PE8012", await CodeOf(wrong));
+        Assert.Equal(HttpStatusCode.NoContent, (await monitor.PostAsJsonAsync("/api/auth/password", new { current = PilotWorld.Password, @new = "a brand new password" })).StatusCode);
+        using var client = world.Server.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/login", new { userName = "monitor", password = PilotWorld.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/auth/login", new { userName = "monitor", password = "a brand new password" })).StatusCode);
+        var audit = await world.Server.Service<ServerStore>().ListAuditAsync(0, 1000);
+        Assert.Contains(audit, e => e.Action == "password-changed" && e.InstanceId == "user:monitor");
+        Assert.Contains(audit, e => e.Action == "password-change-failed" && e.InstanceId == "user:monitor");
+    }
+
+    [Fact]
     public void PasswordHashes_UsePbkdf2Sha256WithAtLeast600000IterationsByDefault()
     {
         Assert.True(new ServerOptions().PasswordIterations >= 600_000);

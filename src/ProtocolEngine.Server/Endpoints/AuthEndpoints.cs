@@ -14,6 +14,11 @@ namespace ProtocolEngine.Server.Endpoints;
 /// <param name="Password">The password.</param>
 public sealed record LoginBody(string UserName, string Password);
 
+/// <summary>Changes the signed-in person's password.</summary>
+/// <param name="Current">The password now.</param>
+/// <param name="New">The new password (at least 10 characters).</param>
+public sealed record PasswordBody(string Current, string New);
+
 /// <summary>Asks for an API token.</summary>
 /// <param name="Name">What it is for.</param>
 /// <param name="Scopes">What it may do.</param>
@@ -64,6 +69,12 @@ internal static class AuthEndpoints
         auth.MapGet("/csrf", (HttpContext ctx, IAntiforgery antiforgery) =>
             TypedResults.Ok(new { csrfToken = antiforgery.GetAndStoreTokens(ctx).RequestToken, header = ServerApp.CsrfHeader }))
             .WithSummary("A fresh antiforgery token for the browser session (send it as X-CSRF-TOKEN with every change).");
+        auth.MapPost("/password", async (HttpContext ctx, PasswordBody? body, IdentityService identity) =>
+        {
+            body = Api.Required(body, "the current and the new password");
+            await identity.ChangePasswordAsync(Api.User(ctx), body.Current ?? "", body.New ?? "", ctx.RequestAborted);
+            return TypedResults.NoContent();
+        }).WithSummary("Changes your password (the current one again, then the new one); journaled.");
         auth.MapGet("/tokens", async (HttpContext ctx, ServerStore store) =>
         {
             var u = Api.User(ctx);

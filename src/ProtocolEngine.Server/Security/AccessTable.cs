@@ -40,6 +40,7 @@ internal static class AccessTable
         ["POST /api/auth/logout"] = AccessRule.SignedIn(null),
         ["GET /api/auth/me"] = AccessRule.SignedIn(Scopes.Read),
         ["GET /api/auth/csrf"] = AccessRule.SignedIn(null),
+        ["POST /api/auth/password"] = AccessRule.SignedIn(null),
         ["GET /api/auth/tokens"] = AccessRule.SignedIn(Scopes.Read),
         ["POST /api/auth/tokens"] = AccessRule.SignedIn(null),
         ["DELETE /api/auth/tokens/{tokenId}"] = AccessRule.SignedIn(null),

@@ -100,6 +100,21 @@ internal sealed class IdentityService(ServerStore store, ServerOptions options, 
         return user;
     }
 
+    /// <summary>Changes a person's password after checking the current one; journaled (never the passwords).</summary>
+    public async Task ChangePasswordAsync(CurrentUser user, string current, string next, CancellationToken ct)
+    {
+        var stored = await store.GetUserAsync(user.Id, ct) ?? throw new ApiException(ApiErrors.NotFound, "Your account is gone.");
+        if (!PasswordHashing.Verify(current, stored.PasswordHash))
+        {
+            await audit.WriteAsync(user.UserName, "password-change-failed", "user:" + user.UserName, ct: ct);
+            throw new ApiException(ApiErrors.SignatureFailed, "The current password is not right: nothing was changed.");
+        }
+        if (next.Length < MinimumPasswordLength) throw new ApiException(ApiErrors.BadRequest, $"A password has at least {MinimumPasswordLength} characters.");
+        await store.SetPasswordAsync(user.Id, HashPassword(next), ct);
+        Forget(user.Id, user.UserName);
+        await audit.WriteAsync(user.UserName, "password-changed", "user:" + user.UserName, ct: ct);
+    }
+
     public static string Describe(MembershipRecord m) => $"{m.Role}@{m.StudyId}{(m.Sites.Count == 0 ? "" : "[" + string.Join(' ', m.Sites) + "]")}";
 
     /// <summary>Issues a token: its text is returned once, only its hash is kept.</summary>
