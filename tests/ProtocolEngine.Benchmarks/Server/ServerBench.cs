@@ -109,11 +109,9 @@ public static partial class ServerBench
 
     private static async Task<(double P50, double P99, double Rps)> InboxAsync(string url, string token, int seconds)
     {
-        var psi = new ProcessStartInfo("/usr/bin/wrk", ["-t2", "-c200", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {token}", $"{url}/api/studies/pilot/tasks"])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var wrk = Process.Start(psi)!;
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
+        // A warm-up run first (discarded): the first requests pay for compiling the code paths they take.
+        await WrkAsync(url, token, 3);
+        var output = await WrkAsync(url, token, seconds);
         if (output.Contains("Non-2xx", StringComparison.Ordinal)) throw new InvalidOperationException("The inbox answered errors under load:\n" + output);
         double Ms(string label)
         {
@@ -124,6 +122,16 @@ public static partial class ServerBench
         }
         var rps = double.Parse(Regex.Match(output, @"Requests/sec:\s+([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
         return (Ms("50%"), Ms("99%"), rps);
+    }
+
+    private static async Task<string> WrkAsync(string url, string token, int seconds)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/wrk", ["-t2", "-c200", $"-d{seconds}s", "--latency", "-H", $"Authorization: Bearer {token}", $"{url}/api/studies/pilot/tasks"])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var wrk = Process.Start(psi)!;
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        return output;
     }
 
     private static async Task<(double Accepted, double Processed)> IngestAsync(WebApplication app, HttpClient http, string token, int count)
