@@ -19,10 +19,12 @@ public sealed class SecurityTests
     private static async Task<string> CodeOf(HttpResponseMessage r) =>
         JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString()!;
 
-    [Fact]
-    public async Task AChangeWithTheSessionCookieButWithoutTheAntiforgeryToken_IsRefused()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AChangeWithTheSessionCookieButWithoutTheAntiforgeryToken_IsRefused(string provider)
     {
-        await using var world = await PilotWorld.CreateAsync("sqlite", identify: false, screen: false);
+        await using var world = await PilotWorld.CreateAsync(provider, identify: false, screen: false);
         using var dm = await world.SignInAsync(Roles.DataManager);
         var body = new { type = "Custom", name = "Probe", subject = "01-701-1015" };
         // The same session, the token header removed: what a forged cross-site form or script would send.
@@ -55,10 +57,12 @@ public sealed class SecurityTests
         Assert.True(options.SlidingExpiration);
     }
 
-    [Fact]
-    public async Task ARegulator_ReadsEverything_AndEveryChangeIsRefused()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ARegulator_ReadsEverything_AndEveryChangeIsRefused(string provider)
     {
-        await using var world = await PilotWorld.CreateAsync("sqlite", identify: false, screen: false);
+        await using var world = await PilotWorld.CreateAsync(provider, identify: false, screen: false);
         using var regulator = await world.SignInAsync(Roles.Regulator);
         Assert.Equal(HttpStatusCode.OK, (await regulator.GetAsync("/api/studies/pilot/journal/verify")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await regulator.GetAsync("/api/audit")).StatusCode);
@@ -76,10 +80,12 @@ public sealed class SecurityTests
         }
     }
 
-    [Fact]
-    public async Task AToken_CannotActOutsideItsScopeOrStudy_AndStopsWhenRevoked()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AToken_CannotActOutsideItsScopeOrStudy_AndStopsWhenRevoked(string provider)
     {
-        await using var world = await PilotWorld.CreateAsync("sqlite", identify: false, screen: false);
+        await using var world = await PilotWorld.CreateAsync(provider, identify: false, screen: false);
         using var dm = await world.SignInAsync(Roles.DataManager);
         async Task<(string Id, string Token)> Issue(object body)
         {
