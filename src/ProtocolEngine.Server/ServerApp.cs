@@ -107,6 +107,8 @@ public static class ServerApp
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
             o.SerializerOptions.Converters.Add(new InstantJsonConverter());
+            // Task statuses, kinds and signature meanings read as their stored words (open, gate, approval).
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         services.AddOpenApi("v1", o =>
         {

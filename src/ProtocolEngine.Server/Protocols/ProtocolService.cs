@@ -147,7 +147,7 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
     public static object Render(ProtocolVersionRecord v, CompiledProtocol p, ServerSignatureRecord? signature)
     {
         var header = p.Syntax.Header;
-        var workflows = Workflows.Definitions.ProtocolWorkflowMapper.Map(p);
+
         return new
         {
             protocol = Summary(v, signature),
@@ -171,14 +171,20 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
             }).ToList(),
             checks = p.Checks.Select(c => new { id = c.Id, text = c.Source.Slice(c.Syntax.Span), queryTo = c.QueryTo?.Name, hash = c.Hash }).ToList(),
             safetyRules = p.SafetyRules.Select(s => new { id = s.Id, title = s.Title, classification = s.Classification, text = s.Text, hash = s.Hash }).ToList(),
-            workflows = workflows.Workflows.Select(w => new
+            workflows = p.WorkflowDefinitions.Select(w => new
             {
                 name = w.Name,
                 title = w.Title,
                 perSubject = w.Scope.PerSubject,
                 domain = w.Scope.Domain,
-                states = w.States.Select(s => new { name = s.Name, initial = s.IsInitial, final = s.IsFinal, task = s.Task?.Name, taskTitle = s.Task?.Title, roles = s.Task?.CandidateRoles, signature = s.Task?.Signature?.ToString().ToLowerInvariant() }).ToList(),
-                transitions = w.Transitions.Select(t => new { from = t.From, to = t.To, guard = t.Guard?.ToString() }).ToList(),
+                states = w.States.Select(s => new
+                {
+                    name = s.Name,
+                    initial = s.IsInitial,
+                    final = s.IsFinal,
+                    tasks = (s.Tasks ?? []).Select(t => new { name = t.Name, title = t.Title, kind = t.Kind, roles = t.CandidateRoles, signature = t.Signature, decisions = t.AllowedDecisions() }).ToList(),
+                }).ToList(),
+                transitions = w.Transitions.Select(t => new { from = t.From, to = t.To, guard = Workflows.Definitions.WorkflowDefinitionExtensions.Describe(t.Guard) }).ToList(),
             }).ToList(),
             parameters = p.Parameters.Values.Select(x => new { name = x.Name, text = p.Source.Slice(x.Syntax.Span) }).ToList(),
             arms = p.Arms.Values.Select(a => new { name = a.Name, title = a.Title, ratio = a.Ratio }).ToList(),

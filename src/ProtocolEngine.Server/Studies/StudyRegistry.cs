@@ -65,9 +65,9 @@ internal sealed class StudyRegistry(ServerDatabase db, ProtocolService protocols
             protocol.Randomization?.Seed is { } s ? PermutedBlockRandomizer.SeedFrom(s) : Convert.FromHexString(study.RandomizationSeed), clock);
         var host = new ProtocolRuleHost(protocol, data.Data, clock, randomizer);
         var engine = new WorkflowEngine(store, host, clock, new WorkflowEngineOptions(), signers);
-        var mapped = ProtocolWorkflowMapper.Map(protocol);
-        foreach (var problem in mapped.Problems) logger.LogWarning("Study {Study}: {Problem}", studyId, problem);
-        foreach (var definition in mapped.Workflows)
+        // The compiler lowered and checked the workflows (a protocol with errors is never published).
+        var workflows = protocol.WorkflowDefinitions;
+        foreach (var definition in workflows)
         {
             try
             {
@@ -81,7 +81,7 @@ internal sealed class StudyRegistry(ServerDatabase db, ProtocolService protocols
         var sites = (await db.Store.ListSubjectsAsync(studyId)).ToDictionary(x => x.SubjectId, x => x.SiteId, StringComparer.Ordinal);
         var runtime = new StudyRuntime(study, version, bundle, data, store, engine, sites);
         logger.LogInformation("Study {Study} ready: protocol {Protocol} ({Hash}), {Subjects} subjects, {Workflows} workflows", studyId, version.Id, version.ContentHash[..12],
-            data.Data.SubjectCount, mapped.Workflows.Count);
+            data.Data.SubjectCount, workflows.Length);
         StudyLoaded?.Invoke(runtime);
         return runtime;
     }

@@ -34,7 +34,7 @@ internal sealed class TaskService(IdentityService identity, IClock clock)
     public async Task<byte[]> InboxJsonAsync(CurrentUser user, StudyRuntime study, string view, string? status, int offset, int limit, System.Text.Json.JsonSerializerOptions json, CancellationToken ct)
     {
         if (view is not ("mine" or "all")) throw new ApiException(ApiErrors.BadRequest, "view is mine or all.");
-        if (status is not (null or TaskStatus.Open or TaskStatus.Claimed)) throw new ApiException(ApiErrors.BadRequest, "status is open or claimed.");
+        if (status is not (null or "open" or "claimed")) throw new ApiException(ApiErrors.BadRequest, "status is open or claimed.");
         var (tasks, version) = await study.Inbox.GetVersionedAsync(ct);
         var now = clock.GetCurrentInstant();
         // "Overdue" depends on the time: a cached page lives within one second.
@@ -55,7 +55,7 @@ internal sealed class TaskService(IdentityService identity, IClock clock)
         var matching = new List<ActiveTask>();
         foreach (var t in all)
         {
-            if (status is not null && t.Task.Status != status) continue;
+            if (status is not null && StoredText.Of(t.Task.Status) != status) continue;
             if (sites is not null && (study.SiteOf(t.SubjectId) is not { } site || !sites.Contains(site))) continue;
             if (view == "mine" && !(t.Task.Assignee == actor.UserId || t.Task.CandidateUsers.Contains(actor.UserId)
                 || (t.Task.Status == TaskStatus.Open && t.Task.CandidateRoles.Any(actor.Roles.Contains)))) continue;
@@ -92,7 +92,7 @@ internal sealed class TaskService(IdentityService identity, IClock clock)
     {
         var (task, inst) = await LoadAsync(user, study, taskId, ct);
         var def = (await study.Store.GetDefinitionAsync(inst.DefinitionId, ct))?.Definition;
-        var decisions = def?.States.FirstOrDefault(s => s.Name == task.State)?.Task?.AllowedDecisions() ?? ["completed"];
+        var decisions = def?.States.FirstOrDefault(s => s.Name == task.State)?.FindTask(task.Name)?.AllowedDecisions() ?? ["completed"];
         var signatures = await study.Store.ListSignaturesAsync(task.Id, ct);
         return new
         {
@@ -153,7 +153,7 @@ internal sealed class TaskService(IdentityService identity, IClock clock)
     {
         var (task, _) = await LoadAsync(user, study, taskId, ct);
         if (task.SignatureMeaning is not null && body.Signature is null)
-            throw new ApiException(ApiErrors.BadRequest, $"Task {task.Name} requires an electronic signature meaning \"{task.SignatureMeaning}\": give the meaning and your password again.");
+            throw new ApiException(ApiErrors.BadRequest, $"Task {task.Name} requires an electronic signature meaning \"{StoredText.Of(task.SignatureMeaning.Value)}\": give the meaning and your password again.");
         // The signer is looked up inside the engine's step: load them now so the step does not wait on the database.
         await identity.WarmAsync(user.UserName, ct);
         var r = await study.Engine.CompleteTaskAsync(new CompleteTaskRequest(taskId, user.ActorIn(study.Id), body.Decision ?? "", body.Reason ?? "",

@@ -176,7 +176,7 @@ internal sealed class InstanceStep
     public async Task<CommandResult> ReleaseAsync(TaskRecord task, WorkflowActor actor)
     {
         if (task.Status != TaskStatus.Claimed)
-            return Result(false, $"Task {task.Name} is {task.Status}; only a claimed task can be released.", task);
+            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}; only a claimed task can be released.", task);
         if (task.Assignee != actor.UserId)
             return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can release it.", task);
         long version = task.RowVersion;
@@ -184,7 +184,7 @@ internal sealed class InstanceStep
         task.Assignee = null;
         task.RowVersion = version + 1;
         if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
-        await JournalAsync("task-released", actor.UserId, TaskStatus.Open, null, task.Id, actor.UserId);
+        await JournalAsync("task-released", actor.UserId, StoredText.Of(TaskStatus.Open), null, task.Id, actor.UserId);
         return Result(true, $"Task {task.Name} released by {actor.UserId}: any candidate may claim it.", task);
     }
 
@@ -773,18 +773,7 @@ internal sealed class InstanceStep
 
     private static string? Hashes(IReadOnlyList<string> hashes) => hashes.Count == 0 ? null : string.Join(',', hashes);
 
-    private static string Describe(Guard? g) => g switch
-    {
-        null => "automatic",
-        CriteriaGuard c => $"criteria{(c.Phase is null ? "" : " phase " + c.Phase)} {string.Join(" or ", c.Outcomes)}",
-        TaskGuard t => $"{t.Task} {t.Outcome}{(t.Decision is null ? "" : " " + t.Decision)}",
-        EventGuard e => $"event {e.Event}",
-        ClockGuard k => $"clock {k.Clock} {(k.Missed ? "missed" : "met")}",
-        ConditionGuard c => c.Text,
-        AndGuard a => $"({Describe(a.Left)}) and ({Describe(a.Right)})",
-        OrGuard o => $"({Describe(o.Left)}) or ({Describe(o.Right)})",
-        _ => g.GetType().Name,
-    };
+    private static string Describe(Guard? g) => g.Describe();
 
     internal static string NewId() => Guid.CreateVersion7().ToString("N");
 
