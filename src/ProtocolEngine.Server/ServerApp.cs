@@ -76,10 +76,10 @@ public static class ServerApp
         if (options.LogFormat == "json") builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
         else builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
+        // Framework warnings and errors only (the banner says where the server listens; the host's start lines would repeat it).
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         // Keys are kept in the server's database, whose access is the boundary: the unencrypted-key warning says nothing new.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
     }
 
     private static void ConfigureServices(IServiceCollection services)

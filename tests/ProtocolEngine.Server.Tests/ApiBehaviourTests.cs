@@ -210,4 +210,23 @@ public sealed class ApiBehaviourTests
         Assert.Equal("Closed", after.Single(q => q.GetProperty("id").GetString() == other).GetProperty("state").GetString());
         Assert.Equal("Open", after.Single(q => q.GetProperty("id").GetString() == invQuery.GetProperty("id").GetString()).GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task TheWebAppsBuiltFiles_AreServedAtTheRoot_WhenTheyExist()
+    {
+        var web = Path.Combine(Path.GetTempPath(), "pe-web-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(web);
+        File.WriteAllText(Path.Combine(web, "index.html"), "<!doctype html><title>ProtocolEngine workbench</title>");
+        try
+        {
+            await using var server = await TestServer.StartAsync("sqlite", runWorkers: false, configure: o => o with { StaticRoot = web });
+            using var client = server.Anonymous();
+            Assert.Contains("ProtocolEngine workbench", await client.GetStringAsync("/"));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/studies")).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(web, true);
+        }
+    }
 }
