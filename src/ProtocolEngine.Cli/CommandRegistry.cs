@@ -39,7 +39,8 @@ internal static class CommandRegistry
             .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--format", "json");
         config.AddCommand<Commands.Screening.DemoCommand>("demo")
             .WithExample("demo")
-            .WithExample("demo", "--subjects", "100000", "--seed", "42");
+            .WithExample("demo", "--subjects", "100000", "--seed", "42")
+            .WithExample("demo", "--no-serve");
         config.AddCommand<Commands.Screening.ExplainCommand>("explain")
             .WithExample("explain", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--subject", "CDISC015");
         config.AddBranch("audit", audit =>
@@ -72,5 +73,10 @@ internal static class CommandRegistry
             queries.AddCommand<Commands.Checks.QueriesListCommand>("list")
                 .WithExample("queries", "list", "--db", "queries.db");
         });
+        // Server (issue 14): serve.
+        config.AddCommand<Commands.Server.ServeCommand>("serve")
+            .WithExample("serve")
+            .WithExample("serve", "--data-dir", "/var/lib/protocol", "--urls", "http://127.0.0.1:8080")
+            .WithExample("serve", "--pg-env", "PROTOCOL_PG");
     }
 }

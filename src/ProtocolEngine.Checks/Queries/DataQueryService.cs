@@ -162,6 +162,73 @@ public sealed class DataQueryService
         return new QuerySyncResult(opened, reopened, closed, plan.Persisting.Count - reopened, plan.Unchanged);
     }
 
+    /// <summary>
+    /// Evaluates one query's check again for the record its finding named (a person asked for it, after a fix): the
+    /// query closes with the evidence of the fix when the finding no longer holds, and an answered query whose finding
+    /// still holds goes back to its role. Returns what the check says now.
+    /// </summary>
+    /// <param name="protocol">The compiled protocol.</param>
+    /// <param name="study">The study as it is now.</param>
+    /// <param name="queryId">The query (its workflow instance id).</param>
+    /// <param name="options">"Now" and limits.</param>
+    /// <param name="actor">Who asked, for the journal.</param>
+    /// <param name="ct">Cancels.</param>
+    /// <exception cref="ArgumentException">There is no such query.</exception>
+    public async Task<RecheckResult> RecheckAsync(CompiledProtocol protocol, StudyData study, string queryId, CheckRunOptions? options = null,
+        string actor = "checks", CancellationToken ct = default)
+    {
+        var inst = await _engine.Store.GetInstanceAsync(queryId, ct);
+        if (inst is null || !inst.Workflow.StartsWith(DataQueryWorkflow.Prefix, StringComparison.Ordinal)) throw new ArgumentException($"There is no data query {queryId}.", nameof(queryId));
+        var (checkId, dataset, subject, recordKey) = ParseKey(inst.CorrelationKey);
+        var result = Rechecker.Recheck(protocol, study, checkId, dataset, subject, recordKey, options);
+        if (inst.Status != InstanceStatus.Running) return result;
+        var runAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
+        var checkHash = protocol.Checks.FirstOrDefault(c => c.Id == checkId)?.Hash ?? "";
+        if (result.Resolved)
+        {
+            await _engine.PublishEventAsync(new WorkflowEvent(DataQueryWorkflow.Resolved, inst.CorrelationKey, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["outcome"] = result.Outcome.ToString(),
+                ["explanation"] = result.Explanation,
+                ["message"] = result.Message ?? "",
+                ["values"] = string.Join("; ", result.Values.Select(v => $"{v.Variable} = {v.Value}")),
+                ["evidence"] = EvidenceJson(result.Evidence),
+                ["checkHash"] = checkHash,
+                ["protocolHash"] = protocol.ContentHash,
+                ["checkedAt"] = runAt,
+            }, Actor: actor), ct);
+        }
+        else if (result.Outcome == RecheckOutcome.Fails && inst.State == "Answered")
+        {
+            await _engine.PublishEventAsync(new WorkflowEvent(DataQueryWorkflow.Persists, inst.CorrelationKey, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["message"] = result.Message ?? "",
+                ["values"] = string.Join("; ", result.Values.Select(v => $"{v.Variable} = {v.Value}")),
+                ["checkHash"] = checkHash,
+                ["protocolHash"] = protocol.ContentHash,
+                ["checkedAt"] = runAt,
+            }, Actor: actor), ct);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Closes a query by a person's decision (the finding is accepted as it is, or was settled outside the data), with
+    /// the reason; journaled like a close by a re-run. False when the query is not open.
+    /// </summary>
+    public async Task<bool> CloseAsync(string queryId, string reason, string actor, CancellationToken ct = default)
+    {
+        var inst = await _engine.Store.GetInstanceAsync(queryId, ct);
+        if (inst is null || !inst.Workflow.StartsWith(DataQueryWorkflow.Prefix, StringComparison.Ordinal) || inst.Status != InstanceStatus.Running) return false;
+        var result = await _engine.PublishEventAsync(new WorkflowEvent(DataQueryWorkflow.Resolved, inst.CorrelationKey, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["outcome"] = "ClosedByPerson",
+            ["explanation"] = reason,
+            ["closedBy"] = actor,
+        }, Actor: actor), ct);
+        return result.Delivered.Count > 0;
+    }
+
     private async Task<List<InstanceRecord>> QueryInstancesAsync(CancellationToken ct) =>
         [.. (await _engine.Store.ListInstancesAsync(null, ct)).Where(i => i.Workflow.StartsWith(DataQueryWorkflow.Prefix, StringComparison.Ordinal))];
 

@@ -15,7 +15,12 @@ namespace ProtocolEngine.Screening.Reports;
 public static class ScreeningJson
 {
     /// <summary>Writes the screening (and the fairness audit, when given) to a stream as UTF-8 JSON.</summary>
-    public static void Write(ScreeningResult result, Stream stream, FairnessReport? fairness = null, bool indented = true)
+    /// <param name="result">The screening.</param>
+    /// <param name="stream">Where to write.</param>
+    /// <param name="fairness">The fairness audit, when computed.</param>
+    /// <param name="indented">Indent for people.</param>
+    /// <param name="includeSubjects">False writes the summary only (criteria, attrition, counts): a server keeps each subject apart.</param>
+    public static void Write(ScreeningResult result, Stream stream, FairnessReport? fairness = null, bool indented = true, bool includeSubjects = true)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -46,21 +51,12 @@ public static class ScreeningJson
         }
         w.WriteEndArray();
 
-        w.WriteStartArray("subjects");
-        foreach (var subject in result.Subjects())
+        if (includeSubjects)
         {
-            w.WriteStartObject();
-            w.WriteString("usubjid", subject.SubjectId);
-            w.WriteString("status", subject.Status.ToString());
-            w.WriteStartArray("reasons");
-            foreach (var reason in subject.Reasons) w.WriteStringValue(reason);
+            w.WriteStartArray("subjects");
+            foreach (var subject in result.Subjects()) WriteSubject(w, subject);
             w.WriteEndArray();
-            w.WriteStartArray("criteria");
-            foreach (var c in subject.Criteria) WriteCriterion(w, c);
-            w.WriteEndArray();
-            w.WriteEndObject();
         }
-        w.WriteEndArray();
 
         w.WriteStartArray("attrition");
         foreach (var step in result.Attrition)
@@ -106,6 +102,21 @@ public static class ScreeningJson
 
         w.WriteStartArray("notes");
         foreach (var note in result.Determinations.Notes) w.WriteStringValue(note);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes one subject: {usubjid, status, reasons, criteria:[...]} with each criterion's outcome, cause, hash and evidence.</summary>
+    public static void WriteSubject(Utf8JsonWriter w, SubjectEligibility subject)
+    {
+        w.WriteStartObject();
+        w.WriteString("usubjid", subject.SubjectId);
+        w.WriteString("status", subject.Status.ToString());
+        w.WriteStartArray("reasons");
+        foreach (var reason in subject.Reasons) w.WriteStringValue(reason);
+        w.WriteEndArray();
+        w.WriteStartArray("criteria");
+        foreach (var c in subject.Criteria) WriteCriterion(w, c);
         w.WriteEndArray();
         w.WriteEndObject();
     }

@@ -10,6 +10,10 @@ public sealed class PostgresDialect : SqlDialect
     public override string TypeOf(ColumnType type) => type == ColumnType.Long ? "BIGINT" : "TEXT";
 
     /// <inheritdoc />
+    public override string AddColumn(string table, Column column) =>
+        $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column.Name} {TypeOf(column.Type)} NULL";
+
+    /// <inheritdoc />
     public override IEnumerable<string> JournalAppendOnly() =>
     [
         """

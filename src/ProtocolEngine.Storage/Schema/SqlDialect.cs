@@ -33,12 +33,16 @@ public abstract class SqlDialect
     protected virtual string CreateIndex(string table, Index i) =>
         $"CREATE {(i.Unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {i.Name} ON {table} ({string.Join(", ", i.Columns)})";
 
+    /// <summary>ALTER TABLE adding a nullable column.</summary>
+    public virtual string AddColumn(string table, Column column) =>
+        $"ALTER TABLE {table} ADD COLUMN {column.Name} {TypeOf(column.Type)} NULL";
+
     /// <summary>Statements that make wf_journal append-only (updates and deletes fail).</summary>
     public abstract IEnumerable<string> JournalAppendOnly();
 
-    /// <summary>The schema-version table.</summary>
-    public virtual string CreateVersionTable() =>
-        $"{CreateTablePrefix("wf_schema_version")} (version {TypeOf(ColumnType.Long)} NOT NULL PRIMARY KEY, description {TypeOf(ColumnType.Text)} NOT NULL, applied_at {TypeOf(ColumnType.Long)} NOT NULL)";
+    /// <summary>The schema-version table (<c>wf_schema_version</c> unless another schema names its own).</summary>
+    public virtual string CreateVersionTable(string name = "wf_schema_version") =>
+        $"{CreateTablePrefix(name)} (version {TypeOf(ColumnType.Long)} NOT NULL PRIMARY KEY, description {TypeOf(ColumnType.Text)} NOT NULL, applied_at {TypeOf(ColumnType.Long)} NOT NULL)";
 
     /// <summary>Takes a lock that serialises migrations across processes for the rest of the transaction (empty if the transaction itself does).</summary>
     public abstract string MigrationLock { get; }

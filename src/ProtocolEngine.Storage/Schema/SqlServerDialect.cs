@@ -22,6 +22,10 @@ public sealed class SqlServerDialect : SqlDialect
         $"IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'{i.Name}') CREATE {(i.Unique ? "UNIQUE " : "")}INDEX {i.Name} ON {table} ({string.Join(", ", i.Columns)})";
 
     /// <inheritdoc />
+    public override string AddColumn(string table, Column column) =>
+        $"IF COL_LENGTH(N'{table}', N'{column.Name}') IS NULL ALTER TABLE {table} ADD {column.Name} {TypeOf(column.Type)} NULL";
+
+    /// <inheritdoc />
     public override IEnumerable<string> JournalAppendOnly() =>
     [
         """

@@ -30,11 +30,17 @@ public sealed record Index(string Name, IReadOnlyList<string> Columns, bool Uniq
 /// <param name="Indexes">Its indexes.</param>
 public sealed record Table(string Name, IReadOnlyList<Column> Columns, IReadOnlyList<string> PrimaryKey, IReadOnlyList<Index> Indexes);
 
-/// <summary>A versioned schema migration: the tables it creates and any extra statements per dialect.</summary>
+/// <summary>A column added to an existing table.</summary>
+/// <param name="Table">The table.</param>
+/// <param name="Column">The column (nullable: rows written before have none).</param>
+public sealed record AddedColumn(string Table, Column Column);
+
+/// <summary>A versioned schema migration: the tables it creates and the columns it adds.</summary>
 /// <param name="Version">The version, 1 upwards.</param>
 /// <param name="Description">What it does.</param>
 /// <param name="Tables">Tables it creates.</param>
-public sealed record SchemaMigration(int Version, string Description, IReadOnlyList<Table> Tables);
+/// <param name="Columns">Columns it adds to existing tables.</param>
+public sealed record SchemaMigration(int Version, string Description, IReadOnlyList<Table> Tables, IReadOnlyList<AddedColumn>? Columns = null);
 
 /// <summary>
 /// The workflow schema, one definition for every database, so SQLite, PostgreSQL and SQL Server hold the same tables.
@@ -81,6 +87,8 @@ public static class WorkflowSchema
             new Table("wf_unmatched_events", [K("id"), K("name"), K("correlation_key"), T("payload"), L("received_at")], ["id"],
                 [new Index("ix_wf_unmatched_key", ["correlation_key"])]),
         ]),
+        new SchemaMigration(2, "journal entries name the request that caused them (correlation_id)", [],
+            [new AddedColumn("wf_journal", K("correlation_id", true))]),
     ];
 
     /// <summary>The newest schema version.</summary>

@@ -55,19 +55,8 @@ public abstract class DapperWorkflowStore : IWorkflowStore
         await using var conn = await OpenAsync(ct);
         await using (var tx = await BeginTransactionAsync(conn, ct))
         {
-            if (Dialect.MigrationLock.Length > 0) await conn.ExecuteAsync(Dialect.MigrationLock, transaction: tx);
-            await conn.ExecuteAsync(Dialect.CreateVersionTable(), transaction: tx);
-            var applied = (await conn.QueryAsync<long>("SELECT version FROM wf_schema_version", transaction: tx)).ToHashSet();
-            foreach (var m in WorkflowSchema.Migrations)
-            {
-                if (applied.Contains(m.Version)) continue;
-                foreach (var table in m.Tables)
-                    foreach (var sql in Dialect.CreateTable(table)) await conn.ExecuteAsync(sql, transaction: tx);
-                if (m.Version == 1)
-                    foreach (var sql in Dialect.JournalAppendOnly()) await conn.ExecuteAsync(sql, transaction: tx);
-                await conn.ExecuteAsync("INSERT INTO wf_schema_version (version, description, applied_at) VALUES (@v, @d, @at)",
-                    new { v = (long)m.Version, d = m.Description, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx);
-            }
+            await SchemaMigrator.ApplyAsync(conn, tx, Dialect, "wf_schema_version", WorkflowSchema.Migrations,
+                version => version == 1 ? Dialect.JournalAppendOnly() : []);
             await tx.CommitAsync(ct);
         }
         foreach (var sql in AfterMigration()) await conn.ExecuteAsync(sql);

@@ -165,7 +165,7 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     }
 
     public Task AppendJournalAsync(JournalEntry e) =>
-        BufferAsync(SqlText.InsertJournal, new { e.InstanceId, e.Sequence, at = Rows.Ms(e.At), e.Actor, e.Action, e.OldValue, e.NewValue, e.RuleHashes, e.Detail, e.PreviousHash, e.Hash });
+        BufferAsync(SqlText.InsertJournal, new { e.InstanceId, e.Sequence, at = Rows.Ms(e.At), e.Actor, e.Action, e.OldValue, e.NewValue, e.RuleHashes, e.Detail, e.PreviousHash, e.Hash, e.CorrelationId });
 
     public Task InsertOutboxAsync(OutboxMessage m) =>
         BufferAsync(SqlText.InsertOutbox, new { m.Id, m.InstanceId, m.Kind, m.DedupeKey, Recipient = StoredText.Of(m.Recipients), m.Payload, at = Rows.Ms(m.CreatedAt) });

@@ -134,8 +134,9 @@ internal sealed class JournalRow
     public string? Detail { get; set; }
     public string PrevHash { get; set; } = "";
     public string Hash { get; set; } = "";
+    public string? CorrelationId { get; set; }
 
-    public JournalEntry ToRecord() => new(InstanceId, Seq, Rows.At(At), Actor, Action, OldValue, NewValue, RuleHashes, Detail, PrevHash, Hash);
+    public JournalEntry ToRecord() => new(InstanceId, Seq, Rows.At(At), Actor, Action, OldValue, NewValue, RuleHashes, Detail, PrevHash, Hash, CorrelationId);
 }
 
 internal sealed class OutboxRow

@@ -13,8 +13,8 @@ internal static class SqlText
         "WHERE id = @id AND row_version = @expected";
 
     public const string InsertJournal =
-        "INSERT INTO wf_journal (instance_id, seq, at, actor, action, old_value, new_value, rule_hashes, detail, prev_hash, hash) " +
-        "VALUES (@InstanceId, @Sequence, @at, @Actor, @Action, @OldValue, @NewValue, @RuleHashes, @Detail, @PreviousHash, @Hash)";
+        "INSERT INTO wf_journal (instance_id, seq, at, actor, action, old_value, new_value, rule_hashes, detail, prev_hash, hash, correlation_id) " +
+        "VALUES (@InstanceId, @Sequence, @at, @Actor, @Action, @OldValue, @NewValue, @RuleHashes, @Detail, @PreviousHash, @Hash, @CorrelationId)";
 
     public const string InsertOutbox =
         "INSERT INTO wf_outbox (id, instance_id, kind, dedupe_key, recipient, payload, created_at) VALUES (@Id, @InstanceId, @Kind, @DedupeKey, @Recipient, @Payload, @at)";

@@ -29,4 +29,18 @@ public static class WorkflowDefinitionExtensions
         var lastDay = start.InZone(zone).Date.PlusDays(days);
         return lastDay.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
     }
+
+    /// <summary>A guard in words, as the protocol says it ("criteria phase prescreen met", "ObtainConsent completed", ...; "automatic" for none).</summary>
+    public static string Describe(this Guard? guard) => guard switch
+    {
+        null => "automatic",
+        CriteriaGuard c => $"criteria{(c.Phase is null ? "" : " phase " + c.Phase)} {string.Join(" or ", c.Outcomes)}",
+        TaskGuard t => $"{t.Task} {t.Outcome}{(t.Decision is null ? "" : " " + t.Decision)}",
+        EventGuard e => $"event {e.Event}",
+        ClockGuard k => $"clock {k.Clock} {(k.Missed ? "missed" : "met")}",
+        ConditionGuard c => c.Text,
+        AndGuard a => $"({a.Left.Describe()}) and ({a.Right.Describe()})",
+        OrGuard o => $"({o.Left.Describe()}) or ({o.Right.Describe()})",
+        _ => guard.GetType().Name,
+    };
 }

@@ -173,6 +173,21 @@ internal sealed class InstanceStep
         return Result(true, $"Task {task.Name} claimed by {actor.UserId}.", task);
     }
 
+    public async Task<CommandResult> ReleaseAsync(TaskRecord task, WorkflowActor actor)
+    {
+        if (task.Status != TaskStatus.Claimed)
+            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}; only a claimed task can be released.", task);
+        if (task.Assignee != actor.UserId)
+            return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can release it.", task);
+        long version = task.RowVersion;
+        task.Status = TaskStatus.Open;
+        task.Assignee = null;
+        task.RowVersion = version + 1;
+        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
+        await JournalAsync("task-released", actor.UserId, StoredText.Of(TaskStatus.Open), null, task.Id, actor.UserId);
+        return Result(true, $"Task {task.Name} released by {actor.UserId}: any candidate may claim it.", task);
+    }
+
     public async Task<CommandResult> ReassignAsync(TaskRecord task, WorkflowActor actor, string toUser, string reason)
     {
         if (task.Status is not (TaskStatus.Open or TaskStatus.Claimed))
@@ -730,7 +745,7 @@ internal sealed class InstanceStep
 
     private async Task JournalAsync(string action, string? oldValue, string? newValue, string? ruleHashes, string? detail, string? actor = null)
     {
-        var entry = JournalHasher.Create(_inst.Id, _inst.JournalSeq + 1, _now, actor ?? _actor, action, oldValue, newValue, ruleHashes, detail, _inst.JournalHead);
+        var entry = JournalHasher.Create(_inst.Id, _inst.JournalSeq + 1, _now, actor ?? _actor, action, oldValue, newValue, ruleHashes, detail, _inst.JournalHead, WorkflowCorrelation.Current);
         await _tx.AppendJournalAsync(entry);
         _inst.JournalSeq = entry.Sequence;
         _inst.JournalHead = entry.Hash;
@@ -758,18 +773,7 @@ internal sealed class InstanceStep
 
     private static string? Hashes(IReadOnlyList<string> hashes) => hashes.Count == 0 ? null : string.Join(',', hashes);
 
-    private static string Describe(Guard? g) => g switch
-    {
-        null => "automatic",
-        CriteriaGuard c => $"criteria{(c.Phase is null ? "" : " phase " + c.Phase)} {string.Join(" or ", c.Outcomes)}",
-        TaskGuard t => $"{t.Task} {t.Outcome}{(t.Decision is null ? "" : " " + t.Decision)}",
-        EventGuard e => $"event {e.Event}",
-        ClockGuard k => $"clock {k.Clock} {(k.Missed ? "missed" : "met")}",
-        ConditionGuard c => c.Text,
-        AndGuard a => $"({Describe(a.Left)}) and ({Describe(a.Right)})",
-        OrGuard o => $"({Describe(o.Left)}) or ({Describe(o.Right)})",
-        _ => g.GetType().Name,
-    };
+    private static string Describe(Guard? g) => g.Describe();
 
     internal static string NewId() => Guid.CreateVersion7().ToString("N");
 

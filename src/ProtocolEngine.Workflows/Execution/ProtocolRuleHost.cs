@@ -202,7 +202,8 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
         var id = subject.CorrelationKey[(slash + 1)..];
         var table = study.GetDomain(domain);
         int index = study.IndexOfSubject(subject.SubjectId);
-        if (table is null || index < 0) return null;
+        if (index < 0) return null;
+        if (table is null) return RecordFromValues.Build(domain, subject.SubjectId, id, subject.Values, protocol.DataModel);
         var seq = table.GetColumn(domain + "SEQ");
         var (start, count) = table.RowsOf(index);
         for (int row = start; row < start + count; row++)
@@ -215,6 +216,7 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
             };
             if (match) return table.Record(row);
         }
-        return null;
+        // Not in the loaded data (a record a system reported since): the rules read the values the event carried.
+        return RecordFromValues.Build(domain, subject.SubjectId, id, subject.Values, protocol.DataModel);
     }
 }

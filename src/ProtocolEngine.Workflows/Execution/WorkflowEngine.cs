@@ -135,6 +135,10 @@ public sealed class WorkflowEngine
     public Task<CommandResult> ClaimTaskAsync(string taskId, WorkflowActor actor, long? expectedVersion = null, string? idempotencyKey = null, CancellationToken ct = default) =>
         TaskCommandAsync("claim", taskId, actor.UserId, idempotencyKey, (step, task) => step.ClaimAsync(task, actor, expectedVersion), ct);
 
+    /// <summary>Gives a claimed task back to its candidates (only its assignee can).</summary>
+    public Task<CommandResult> ReleaseTaskAsync(string taskId, WorkflowActor actor, string? idempotencyKey = null, CancellationToken ct = default) =>
+        TaskCommandAsync("release", taskId, actor.UserId, idempotencyKey, (step, task) => step.ReleaseAsync(task, actor), ct);
+
     /// <summary>Completes a task or gate with a decision, a reason and, when required, an electronic signature.</summary>
     public Task<CommandResult> CompleteTaskAsync(CompleteTaskRequest request, CancellationToken ct = default) =>
         TaskCommandAsync("complete", request.TaskId, request.Actor.UserId, request.IdempotencyKey, (step, task) => step.CompleteAsync(task, request, Signers), ct);

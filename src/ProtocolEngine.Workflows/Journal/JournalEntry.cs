@@ -17,6 +17,7 @@ namespace ProtocolEngine.Workflows.Journal;
 /// <param name="Detail">More detail (JSON or text).</param>
 /// <param name="PreviousHash">The previous entry's hash; empty for the first.</param>
 /// <param name="Hash">This entry's hash.</param>
+/// <param name="CorrelationId">The request that caused it (a server's correlation id), when a request did; part of the hash when present.</param>
 public sealed record JournalEntry(
     string InstanceId, long Sequence, Instant At, string Actor, string Action, string? OldValue, string? NewValue,
-    string? RuleHashes, string? Detail, string PreviousHash, string Hash);
+    string? RuleHashes, string? Detail, string PreviousHash, string Hash, string? CorrelationId = null);

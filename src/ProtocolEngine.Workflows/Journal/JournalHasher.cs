@@ -10,10 +10,11 @@ public static class JournalHasher
 {
     /// <summary>
     /// The canonical form: each field as its length, a colon and its text, in a fixed order, so no two different
-    /// entries serialise alike (a null is written as "-"). Times are Unix milliseconds.
+    /// entries serialise alike (a null is written as "-"). Times are Unix milliseconds. A correlation id, when
+    /// present, is one more field at the end, so entries written without one hash as they always did.
     /// </summary>
     public static string Canonical(string instanceId, long sequence, Instant at, string actor, string action,
-        string? oldValue, string? newValue, string? ruleHashes, string? detail, string previousHash)
+        string? oldValue, string? newValue, string? ruleHashes, string? detail, string previousHash, string? correlationId = null)
     {
         var sb = new StringBuilder(256);
         void Field(string? v)
@@ -32,22 +33,23 @@ public static class JournalHasher
         Field(ruleHashes);
         Field(detail);
         Field(previousHash);
+        if (correlationId is not null) Field(correlationId);
         return sb.ToString();
     }
 
     /// <summary>Builds the entry with its hash.</summary>
     public static JournalEntry Create(string instanceId, long sequence, Instant at, string actor, string action,
-        string? oldValue, string? newValue, string? ruleHashes, string? detail, string previousHash)
+        string? oldValue, string? newValue, string? ruleHashes, string? detail, string previousHash, string? correlationId = null)
     {
         // Stored times have millisecond precision; hash what is stored so verification recomputes the same text.
         at = Instant.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
-        var hash = Sha256(Canonical(instanceId, sequence, at, actor, action, oldValue, newValue, ruleHashes, detail, previousHash));
-        return new JournalEntry(instanceId, sequence, at, actor, action, oldValue, newValue, ruleHashes, detail, previousHash, hash);
+        var hash = Sha256(Canonical(instanceId, sequence, at, actor, action, oldValue, newValue, ruleHashes, detail, previousHash, correlationId));
+        return new JournalEntry(instanceId, sequence, at, actor, action, oldValue, newValue, ruleHashes, detail, previousHash, hash, correlationId);
     }
 
     /// <summary>Recomputes an entry's hash from its fields.</summary>
     public static string Recompute(JournalEntry e) =>
-        Sha256(Canonical(e.InstanceId, e.Sequence, e.At, e.Actor, e.Action, e.OldValue, e.NewValue, e.RuleHashes, e.Detail, e.PreviousHash));
+        Sha256(Canonical(e.InstanceId, e.Sequence, e.At, e.Actor, e.Action, e.OldValue, e.NewValue, e.RuleHashes, e.Detail, e.PreviousHash, e.CorrelationId));
 
     private static string Sha256(string text) => Sha256Hex.Of(text);
 }

@@ -18,7 +18,20 @@ public sealed partial class SqlServerSqlTests
     [
         d.LockInstance, d.FindInstance, d.ClaimDueTimers, d.GetTaskForUpdate, d.NextDueAt, d.ListInstanceIds, d.InsertDefinition, d.MigrationLock, d.CreateVersionTable(),
         .. WorkflowSchema.Migrations.SelectMany(m => m.Tables).SelectMany(d.CreateTable), .. d.JournalAppendOnly(),
+        .. WorkflowSchema.Migrations.SelectMany(m => m.Columns ?? []).Select(c => d.AddColumn(c.Table, c.Column)),
     ];
+
+    [Fact]
+    public void AddedColumns_AreNullable_AndIdempotentWhereTheDatabaseAllows()
+    {
+        var added = WorkflowSchema.Migrations.SelectMany(m => m.Columns ?? []).ToList();
+        Assert.Contains(added, c => c.Table == "wf_journal" && c.Column.Name == "correlation_id");
+        Assert.All(added, c => Assert.True(c.Column.Nullable, $"{c.Table}.{c.Column.Name}: a column added to rows that exist must be nullable"));
+        Assert.Equal("IF COL_LENGTH(N'wf_journal', N'correlation_id') IS NULL ALTER TABLE wf_journal ADD correlation_id NVARCHAR(200) NULL",
+            SqlServer.AddColumn("wf_journal", new Column("correlation_id", ColumnType.Key, true)));
+        Assert.Equal("ALTER TABLE wf_journal ADD COLUMN IF NOT EXISTS correlation_id TEXT NULL", new PostgresDialect().AddColumn("wf_journal", new Column("correlation_id", ColumnType.Key, true)));
+        Assert.Equal("ALTER TABLE wf_journal ADD COLUMN correlation_id TEXT NULL", new SqliteDialect().AddColumn("wf_journal", new Column("correlation_id", ColumnType.Key, true)));
+    }
 
     [Fact]
     public void EveryStatementForSqlServer_IsTsql()
@@ -91,7 +104,7 @@ public sealed partial class SqlServerSqlTests
             "RuleHashes", "Detail", "PreviousHash", "Hash", "Id", "Kind", "DedupeKey", "Recipient", "Payload", "instance_id", "kind", "purpose",
             "due_at", "event_name", "task_id", "payload", "instance", "task", "name", "key", "title", "candidate_roles", "candidate_users",
             "assignee", "decision", "reason", "signature_meaning", "completed_at", "completed_by", "TaskId", "SignerId", "PrintedName", "Meaning",
-            "RecordHash", "SignatureHash", "IdempotencyKey", "Result", "CorrelationKey", "Name",
+            "RecordHash", "SignatureHash", "IdempotencyKey", "Result", "CorrelationKey", "Name", "CorrelationId",
         };
         foreach (var sql in SharedStatements())
             foreach (Match m in Parameter().Matches(sql))

@@ -7,13 +7,18 @@ using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening;
 using ProtocolEngine.Screening.Reports;
 using Spectre.Console;
+using ProtocolEngine.Server;
 using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Screening;
 
-/// <summary><c>protocol demo</c>: a synthetic population screened with every shipped protocol, with a summary and HTML reports.</summary>
-[Description("The screening demo: generate (or reuse) a synthetic SDTM population, screen it with every shipped protocol, print the summary and write an HTML report per protocol.")]
-internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Settings>
+/// <summary>
+/// <c>protocol demo</c>: a synthetic population screened with every shipped protocol, with a summary and HTML reports;
+/// then the server, seeded for a newcomer (until Ctrl-C), unless --no-serve.
+/// </summary>
+[Description("The demo: generate (or reuse) a synthetic SDTM population, screen it with every shipped protocol, print the summary and write an HTML report per protocol; "
+    + "then start the server seeded with the shipped protocols, the pilot study, the population and one user per role (printed throwaway passwords) until Ctrl-C. --no-serve stops after the reports.")]
+internal sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -42,13 +47,27 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         [DefaultValue("2025-06-01")]
         public string AsOf { get; init; } = "2025-06-01";
 
+        [CommandOption("--no-serve")]
+        [Description("Stop after the summary and the reports (tests and CI); without it the server starts and serves until Ctrl-C.")]
+        public bool NoServe { get; init; }
+
+        [CommandOption("--urls <URLS>")]
+        [Description("Where the demo server listens.")]
+        [DefaultValue("http://127.0.0.1:5080")]
+        public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+        [CommandOption("--pilot-data <DIR>")]
+        [Description("The pilot study's SDTM folder the demo server registers (skipped with a note when missing).")]
+        [DefaultValue("../shared/data/sdtm/cdiscpilot01")]
+        public string PilotData { get; init; } = "../shared/data/sdtm/cdiscpilot01";
+
         public override ValidationResult Validate() =>
             Subjects is not (> 0 and <= 10_000_000) ? ValidationResult.Error("--subjects must be between 1 and 10,000,000.")
             : CliApp.OutputFolderProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut)
             : ValidationResult.Success();
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(settings.Protocols)) throw new UserFacingException($"No protocols folder at {settings.Protocols}; run the demo from the repository root or pass --protocols.");
         var files = Directory.EnumerateFiles(settings.Protocols, "*" + ProtocolFiles.Extension, SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();
@@ -87,7 +106,21 @@ internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Se
         console.Write(table);
         console.MarkupLine("\"Only attestations\": eligible on the data, waiting for the investigator to attest the criteria only a person can decide.");
         console.MarkupLine($"The reports are in [bold]{Markup.Escape(settings.Out)}[/]: open one in a browser (it needs no network); [bold]protocol explain[/] tells one subject's story, [bold]protocol audit fairness[/] details the subgroups.");
-        return CliApp.Success;
+        if (settings.NoServe) return CliApp.Success;
+        // A fresh server every run: new throwaway passwords, nothing left from an earlier demo.
+        var serverDir = Path.Combine(settings.Out, "server");
+        if (Directory.Exists(serverDir)) Directory.Delete(serverDir, recursive: true);
+        console.MarkupLine("");
+        console.MarkupLine("Starting the server with the demo seeded (the shipped protocols, the pilot study, this population, one user per role)...");
+        return await ServerHost.RunAsync(new ServerOptions
+        {
+            DataDir = serverDir,
+            Urls = settings.Urls,
+            Demo = true,
+            DemoProtocols = settings.Protocols,
+            DemoPilotData = settings.PilotData,
+            DemoSyntheticData = population,
+        }, Console.Out, cancellationToken);
     }
 
     // The population is reused only when every file matches the manifest written with it; otherwise it is generated again, and the user is told why.

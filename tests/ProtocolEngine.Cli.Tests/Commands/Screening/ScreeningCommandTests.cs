@@ -118,7 +118,7 @@ public class ScreeningCommandTests
     public void Demo_GeneratesAPopulation_ScreensEveryProtocol_AndWritesReports()
     {
         var folder = Temp();
-        var (code, output, error) = CliRunner.Run("demo", "--subjects", "300", "--out", folder, "--protocols", Path.Combine(CliRunner.Root, "protocols"));
+        var (code, output, error) = CliRunner.Run("demo", "--subjects", "300", "--out", folder, "--protocols", Path.Combine(CliRunner.Root, "protocols"), "--no-serve");
         Assert.True(code == 0, error);
         Assert.Contains("300", output);
         foreach (var name in new[] { "cdiscpilot01", "cdiscpilot01-amendment1", "t2d-sglt2", "nsclc-recist", "example" })

@@ -1,0 +1,24 @@
+namespace ProtocolEngine.Server.Tests.Support;
+
+/// <summary>Paths of the repository and the shared data the tests read (never write).</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Protocols => Path.Combine(Root, "protocols");
+
+    public static string PilotProtocol => Path.Combine(Protocols, "cdiscpilot01.protocol");
+
+    public static string AmendmentProtocol => Path.Combine(Protocols, "cdiscpilot01-amendment1.protocol");
+
+    public static string PilotData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "sdtm", "cdiscpilot01"));
+
+    public static string TestProtocol(string name) => Path.Combine(AppContext.BaseDirectory, "Protocols", name);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ProtocolEngine.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Cannot find the repository root.");
+    }
+}
