@@ -5,8 +5,10 @@ using BenchmarkDotNet.Running;
 // Each area keeps its benchmark classes in its own folder (Language/, Runtime/, Data/, Screening/, Workflows/).
 // Database workloads run as commands: `-- workflows [--pg CONNSTR]` (see Workflows/WorkflowBench.cs); screening
 // runs as `-- screening-rules` (eight rules vs RulesEngine vs hand-written C#) and `-- screening-pilot` (1M subjects);
-// simulation as `-- simulate [--events 100000]` (see Workflows/SimulationBench.cs).
+// simulation as `-- simulate [--events 100000]` (see Workflows/SimulationBench.cs); `-- lsp` times keystroke to
+// diagnostics through `protocol lsp` over stdio (see Language/LspRoundTripBench.cs).
 if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
+if (args.Length > 0 && args[0] == "lsp") return await ProtocolEngine.Benchmarks.Language.LspRoundTripBench.RunAsync();
 if (args.Length > 0 && args[0] == "workflows") return await ProtocolEngine.Benchmarks.Workflows.WorkflowBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "simulate") return await ProtocolEngine.Benchmarks.Workflows.SimulationBench.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

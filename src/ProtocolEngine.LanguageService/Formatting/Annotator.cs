@@ -111,6 +111,13 @@ internal sealed class Annotator(Layout layout)
                 Keep(overrides);
                 Set(First(overrides), Gap.Keep);
                 Region(overrides, RegionKind.Expression);
+                // `Name = value`: the name and its value stay together.
+                foreach (var o in import.Overrides)
+                {
+                    int equals = First(o.Name.Span) + 1;
+                    layout.NoBreak[equals] = true;
+                    if (equals + 1 < layout.Tokens.Length) layout.NoBreak[equals + 1] = true;
+                }
                 break;
             case ParameterSyntax parameter:
                 Keep(TextSpan.FromBounds(parameter.Name.Span.Start, parameter.Span.End));

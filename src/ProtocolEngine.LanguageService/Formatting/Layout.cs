@@ -379,6 +379,10 @@ internal sealed class Layout
         "and", "or", "xor", "implies", "where", "return", "sort", "with", "without", "let", "then", "else", "union", "intersect", "except",
     };
 
+    private static readonly HashSet<string> Comparisons = new(StringComparer.Ordinal) { "=", "!=", "~", "!~", "<", "<=", ">", ">=", "in", "contains" };
+
+    private static readonly HashSet<string> Arithmetic = new(StringComparer.Ordinal) { "+", "-", "*", "/", "&", "div", "mod" };
+
     /// <summary>Breaks the first line that is too long and can be broken; false when there is none.</summary>
     private bool BreakLongLine(List<Line> lines)
     {
@@ -387,21 +391,24 @@ internal sealed class Layout
             int width = line.Indent + line.Content.Length + (line.Comment is { } c ? 2 + Tokens[c].Text.Length : 0);
             if (width <= ProtocolFormatter.MaxWidth) continue;
             int end = line.Comment is { } cm ? cm - 1 : line.Last;
-            int best = -1, bestDepth = int.MaxValue, bestRank = int.MaxValue;
+            int best = -1, bestCost = int.MaxValue;
             bool bestFits = false;
             int depth = 0;
             for (int i = line.First; i <= end; i++)
             {
                 if (i > line.First && CanBreak(i))
                 {
-                    int rank = PreferredBreaks.Contains(Tokens[i].Text) && Tokens[i].Kind == SyntaxTokenKind.Keyword ? 0 : Tokens[i - 1].Text == "," ? 1 : 2;
+                    // Outermost first; at one depth and/or, query clauses and commas before comparisons, comparisons before
+                    // arithmetic; then the last break that leaves the line short enough.
+                    int kind = PreferredBreaks.Contains(Tokens[i].Text) && Tokens[i].Kind == SyntaxTokenKind.Keyword || Tokens[i - 1].Text == "," ? 0
+                        : Comparisons.Contains(Tokens[i].Text) ? 1
+                        : Arithmetic.Contains(Tokens[i].Text) ? 3 : -1;
                     bool fits = line.Indent + line.Offsets[i - line.First] <= ProtocolFormatter.MaxWidth;
-                    // Outermost first, then the kind of break, then the last one that still leaves the line short enough.
-                    if (rank < 2 && (depth < bestDepth || depth == bestDepth && (rank < bestRank || rank == bestRank && (fits || !bestFits))))
+                    int cost = 2 * depth + kind;
+                    if (kind >= 0 && (cost < bestCost || cost == bestCost && (fits || !bestFits)))
                     {
                         best = i;
-                        bestDepth = depth;
-                        bestRank = rank;
+                        bestCost = cost;
                         bestFits = fits;
                     }
                 }

@@ -52,6 +52,8 @@ public static class ProtocolFormatter
         // Formatting moves whitespace only: anything else would be a bug, and a changed rule must never be written.
         if (!ProtocolTokenizer.Tokenize(formatted).Select(t => t.Text).SequenceEqual(tokens.Select(t => t.Text), StringComparer.Ordinal))
             throw new InvalidOperationException("The formatter changed a token; the text was left as it was. This is a bug in ProtocolEngine.");
+        // A file written with CRLF line ends keeps them.
+        if (text.Contains("\r\n", StringComparison.Ordinal)) formatted = formatted.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
         return new FormatResult(formatted, []);
     }
 }
