@@ -21,7 +21,7 @@ public sealed record LanguageServerOptions(IReadOnlyList<string> LibraryRoots);
 /// quick fixes, completion, hover, definition, references, rename across imports, document symbols, formatting and
 /// semantic tokens. Messages are handled one at a time in arrival order, so an edit is always applied before the
 /// request that follows it. A linked study (initialization option <c>studyData</c>, or the setting
-/// <c>protocolEngine.studyData</c>) feeds completion with the codes it holds.
+/// <c>protocolEngine.studyData</c>, with <c>studyEncoding</c> when its files are not UTF-8) feeds completion with the codes it holds.
 /// </summary>
 public sealed class LspServer
 {
@@ -100,7 +100,8 @@ public sealed class LspServer
                 _shutdown = true;
                 return null;
             case "workspace/didChangeConfiguration":
-                if (p?["settings"]?["protocolEngine"]?["studyData"]?.GetValue<string>() is { Length: > 0 } study) LinkStudy(study);
+                if (p?["settings"]?["protocolEngine"]?["studyData"]?.GetValue<string>() is { Length: > 0 } study)
+                    LinkStudy(study, p["settings"]!["protocolEngine"]!["studyEncoding"]?.GetValue<string>());
                 return null;
             case "textDocument/didOpen":
             {
@@ -227,10 +228,11 @@ public sealed class LspServer
                 // A file that cannot be read is simply not part of the workspace.
             }
         }
-        if (p?["initializationOptions"]?["studyData"]?.GetValue<string>() is { Length: > 0 } study) LinkStudy(study);
+        if (p?["initializationOptions"]?["studyData"]?.GetValue<string>() is { Length: > 0 } study)
+            LinkStudy(study, p["initializationOptions"]!["studyEncoding"]?.GetValue<string>());
     }
 
-    private void LinkStudy(string path)
+    private void LinkStudy(string path, string? encoding)
     {
         if (path == _study) return;
         _study = path;
@@ -239,11 +241,11 @@ public sealed class LspServer
         {
             try
             {
-                var loaded = StudyLoader.Load(path);
+                var loaded = StudyLoader.Load(path, new StudyLoadOptions { Encoding = encoding is { Length: > 0 } ? ProtocolEngine.Data.Text.TextEncodings.Parse(encoding) : null });
                 _workspace.Study = new StudyVocabulary(loaded.Data, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)));
                 await _connection.NotifyAsync("window/logMessage", new { type = 3, message = $"Linked study {path}: {loaded.Data.SubjectCount} subjects." });
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ProtocolEngine.Data.DataFormatException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ProtocolEngine.Data.DataFormatException or ArgumentException)
             {
                 await _connection.NotifyAsync("window/showMessage", new { type = 1, message = $"The study {path} could not be loaded: {e.Message}" });
             }

@@ -12,7 +12,7 @@ function activate(context) {
   const serverOptions = { command, args: ['lsp'], transport: TransportKind.stdio };
   const clientOptions = {
     documentSelector: [{ scheme: 'file', language: 'protocol' }],
-    initializationOptions: { studyData: settings.get('studyData') || '' },
+    initializationOptions: { studyData: settings.get('studyData') || '', studyEncoding: settings.get('studyEncoding') || '' },
     synchronize: { configurationSection: 'protocolEngine' },
   };
   client = new LanguageClient('protocolEngine', 'ProtocolEngine', serverOptions, clientOptions);

@@ -213,7 +213,8 @@ public sealed class LanguageServiceTests
     [Fact]
     public void A_study_vocabulary_reads_test_codes_with_their_names()
     {
-        var loaded = ProtocolEngine.Data.Loading.StudyLoader.Load(Path.Combine(Repo.Shared, "data", "sdtm", "cdiscpilot01-pharmaverse"));
+        var loaded = ProtocolEngine.Data.Loading.StudyLoader.Load(Path.Combine(Repo.Shared, "data", "sdtm", "cdiscpilot01-pharmaverse"),
+            new ProtocolEngine.Data.Loading.StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") });
         var study = new StudyVocabulary(loaded.Data, "pilot");
         var alt = Assert.Single(study.ValuesOf("LB", "LBTESTCD"), v => v.Value == "ALT");
         Assert.Equal("Alanine Aminotransferase", alt.Label);

@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Text;
-using ProtocolEngine.Data.Writing;
 using ProtocolEngine.Language.Rendering;
 using ProtocolEngine.LanguageService.Formatting;
 using ProtocolEngine.Runtime.Hosting;
@@ -43,7 +41,7 @@ internal sealed class FormatCommand : Command<FormatCommand.Settings>
             if (result.Text == source.Text) continue;
             changed++;
             if (settings.Check) Console.Out.WriteLine(file);
-            else DatasetWriter.WriteAtomically(file, s => s.Write(new UTF8Encoding(false).GetBytes(result.Text!)));
+            else OutputFiles.WriteText(file, w => w.Write(result.Text), cancellationToken);
         }
         var verb = settings.Check ? "would change" : "formatted";
         Console.Out.WriteLine($"{files.Count} file{(files.Count == 1 ? "" : "s")}: {changed} {verb}{(failed > 0 ? $", {failed} not formatted (syntax errors)" : "")}.");
