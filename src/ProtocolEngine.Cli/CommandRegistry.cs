@@ -12,6 +12,12 @@ internal static class CommandRegistry
         config.AddCommand<Commands.Language.CheckCommand>("check")
             .WithExample("check", "protocols")
             .WithExample("check", "trial.protocol", "--format", "sarif");
+        // Authoring (issue 21): format, lsp.
+        config.AddCommand<Commands.Language.FormatCommand>("format")
+            .WithExample("format", "protocols")
+            .WithExample("format", "--check", "protocols");
+        config.AddCommand<Commands.Language.LspCommand>("lsp")
+            .WithExample("lsp");
         // Runtime (issue 3): conformance.
         config.AddBranch("conformance", conformance =>
         {

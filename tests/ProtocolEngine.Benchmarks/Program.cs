@@ -6,12 +6,14 @@ using BenchmarkDotNet.Running;
 // Database workloads run as commands: `-- workflows [--pg CONNSTR]` (see Workflows/WorkflowBench.cs); screening
 // runs as `-- screening-rules` (eight rules vs RulesEngine vs hand-written C#) and `-- screening-pilot` (1M subjects);
 // simulation as `-- simulate [--events 100000]` (see Workflows/SimulationBench.cs); the server as `-- server [--pg CONNSTR]`
-// (inbox reads under wrk, durable event ingestion, screening through the API; see Server/ServerBench.cs).
+// (inbox reads under wrk, durable event ingestion, screening through the API; see Server/ServerBench.cs); `-- lsp` times
+// keystroke to diagnostics through `protocol lsp` over stdio (see Language/LspRoundTripBench.cs).
 if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
+if (args.Length > 0 && args[0] == "lsp") return await ProtocolEngine.Benchmarks.Language.LspRoundTripBench.RunAsync();
 if (args.Length > 0 && args[0] == "workflows") return await ProtocolEngine.Benchmarks.Workflows.WorkflowBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "simulate") return await ProtocolEngine.Benchmarks.Workflows.SimulationBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "server") return await ProtocolEngine.Benchmarks.Server.ServerBench.RunAsync(args[1..]);
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(ProtocolEngine.Benchmarks.BenchmarkPaths).Assembly).Run(args);
 return 0;
 
 /// <summary>The entry point type, named so BenchmarkDotNet can find this assembly.</summary>

@@ -232,7 +232,7 @@ internal sealed partial class Binder
     {
         if (!visited.Add(s)) return;
         // An import's override is part of what the parameter says: `with Window = 7 days` changes the rules that read it.
-        into[s.GetType().Name + ":" + s.QualifiedName] = s is ParameterSymbol { OverrideText: { } o } ? s.NormalizedText + "\n= " + RuleHasher.Normalize(o) : s.NormalizedText;
+        into[s.GetType().Name + ":" + s.QualifiedName] = s is ParameterSymbol { OverrideText: { } o } ? s.CanonicalText + "\n= " + RuleHasher.Canonical(o) : s.CanonicalText;
         foreach (var b in bodies) CollectDependencies(b, into, visited);
         if (s is ParameterSymbol { Value: { } value }) CollectDependencies(value, into, visited);
     }

@@ -23,10 +23,10 @@ public abstract class Symbol(string name, SyntaxNode? declaration)
     /// <summary>The declaration's exact text (empty for built-in symbols).</summary>
     public string DeclarationText => Declaration is null || Source is null ? "" : Source.Slice(Declaration.Span);
 
-    private string? _normalizedText;
+    private string? _canonicalText;
 
-    // Every rule that reads this symbol hashes its text: normalise it once.
-    internal string NormalizedText => _normalizedText ??= Compilation.RuleHasher.Normalize(DeclarationText);
+    // Every rule that reads this symbol hashes its text: put it in canonical form once.
+    internal string CanonicalText => _canonicalText ??= Compilation.RuleHasher.Canonical(DeclarationText);
 
     /// <summary>The name as a reader sees it: <c>Library.Name</c> for imported symbols.</summary>
     public string QualifiedName => Library is null ? Name : Library + "." + Name;

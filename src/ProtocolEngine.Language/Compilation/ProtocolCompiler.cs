@@ -72,17 +72,52 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         return CompileUncached(source, parsed, ContentHash(sources));
     }
 
-    private void CollectSources(SourceText source, string name, List<(SourceText Source, string Name)> sources, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, HashSet<string> visiting)
+    /// <summary>
+    /// Compiles for an editor, where every keystroke is new text: like <see cref="CompileFresh"/> it neither consults nor
+    /// fills the whole-protocol cache, but it reuses what did not change since an earlier call on this compiler: the parse
+    /// of every file whose text is the same, and the binding of every library the protocol imports without overrides
+    /// while no imported library's text changed. Diagnostics and rules are those <see cref="Compile"/> gives.
+    /// </summary>
+    public CompiledProtocol CompileIncremental(SourceText source)
+    {
+        var sources = new List<(SourceText Source, string Name)>();
+        var parsed = new Dictionary<string, ParseResult<ProtocolFileSyntax>>(StringComparer.Ordinal);
+        CollectSources(source, "", sources, parsed, new HashSet<string>(StringComparer.Ordinal), reuse: true);
+        var libraries = new StringBuilder();
+        foreach (var (library, name) in sources.Where(s => s.Name.Length > 0).OrderBy(s => s.Name, StringComparer.Ordinal))
+            libraries.Append(name).Append('\n').Append(library.Path).Append('\n').Append(library.Text).Append('\n');
+        return CompileUncached(source, parsed, ContentHash(sources), Sha256Hex.Of(libraries.ToString()));
+    }
+
+    // What CompileIncremental keeps between calls: the last parse of each file, and libraries bound without overrides
+    // keyed by their name, the data model and the text of every library of the compilation.
+    private readonly ConcurrentDictionary<string, ParseResult<ProtocolFileSyntax>> _parses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, string Libraries, IDataModel? Model), BoundLibrary> _boundLibraries = new();
+    private const int BoundLibraryLimit = 64;
+
+    /// <summary>A library bound on its own: its exports, every library bound with it (itself included) and their diagnostics.</summary>
+    private sealed record BoundLibrary(LibraryExports Exports, IReadOnlyDictionary<string, LibraryExports> All, IReadOnlyList<Diagnostic> Diagnostics);
+
+    private ParseResult<ProtocolFileSyntax> ParseReusing(SourceText source)
+    {
+        if (_parses.TryGetValue(source.Path, out var last) && string.Equals(last.Source.Text, source.Text, StringComparison.Ordinal)) return last;
+        var result = ProtocolParser.ParseFile(source);
+        _parses[source.Path] = result;
+        return result;
+    }
+
+    private void CollectSources(SourceText source, string name, List<(SourceText Source, string Name)> sources, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, HashSet<string> visiting,
+        bool reuse = false)
     {
         if (parsed.ContainsKey(source.Path)) return;
-        var result = ProtocolParser.ParseFile(source);
+        var result = reuse && name.Length > 0 ? ParseReusing(source) : ProtocolParser.ParseFile(source);
         parsed[source.Path] = result;
         sources.Add((source, name));
         foreach (var import in result.Root.Declarations.OfType<ImportSyntax>())
         {
             var library = import.Library.Text;
             if (!visiting.Add(library)) continue;
-            if (resolver.Resolve(library, source) is { } resolved) CollectSources(resolved, library, sources, parsed, visiting);
+            if (resolver.Resolve(library, source) is { } resolved) CollectSources(resolved, library, sources, parsed, visiting, reuse);
         }
     }
 
@@ -98,7 +133,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         return Sha256Hex.Of(sb.ToString());
     }
 
-    private CompiledProtocol CompileUncached(SourceText source, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, string hash)
+    private CompiledProtocol CompileUncached(SourceText source, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed, string hash, string? librariesHash = null)
     {
         var diagnostics = new List<Diagnostic>();
         var file = parsed[source.Path];
@@ -108,7 +143,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
 
         var model = ResolveDataModel(file.Root, source, diagnostics, inherited: null);
         var libraries = new Dictionary<string, LibraryExports>(StringComparer.Ordinal);
-        var imports = BindImports(file.Root, source, parsed, model, diagnostics, libraries, new Stack<string>());
+        var imports = BindImports(file.Root, source, parsed, model, diagnostics, libraries, new Stack<string>(), librariesHash);
 
         var binder = new Binder(source, file.Root, diagnostics, model, imports, null);
         binder.BindFile();
@@ -206,7 +241,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
     }
 
     private ImmutableArray<LibraryExports> BindImports(ProtocolFileSyntax file, SourceText source, Dictionary<string, ParseResult<ProtocolFileSyntax>> parsed,
-        IDataModel? model, List<Diagnostic> diagnostics, Dictionary<string, LibraryExports> all, Stack<string> chain)
+        IDataModel? model, List<Diagnostic> diagnostics, Dictionary<string, LibraryExports> all, Stack<string> chain, string? reuseKey = null)
     {
         var result = ImmutableArray.CreateBuilder<LibraryExports>();
         foreach (var import in file.Declarations.OfType<ImportSyntax>())
@@ -228,6 +263,23 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             if (import.Overrides.IsEmpty && all.TryGetValue(name, out var shared))
             {
                 result.Add(WithAlias(shared, import));
+                continue;
+            }
+            if (reuseKey is not null && import.Overrides.IsEmpty)
+            {
+                var bound = ReuseLibrary((name, reuseKey, model), () =>
+                {
+                    var alone = new Dictionary<string, LibraryExports>(StringComparer.Ordinal);
+                    var found = new List<Diagnostic>();
+                    var single = new ProtocolFileSyntax(file.Span, null, [import]);
+                    var exports = BindImports(single, source, parsed, model, found, alone, chain)[0];
+                    return new BoundLibrary(exports, alone, found);
+                });
+                // As a shared binding does: each library's diagnostics once, with the library that first brings it in.
+                foreach (var (libraryName, libraryExports) in bound.All)
+                    if (all.TryAdd(libraryName, libraryExports))
+                        diagnostics.AddRange(bound.Diagnostics.Where(d => d.Source?.Path == libraryExports.Source.Path));
+                result.Add(WithAlias(bound.Exports, import));
                 continue;
             }
             if (!all.ContainsKey(name)) diagnostics.AddRange(libraryParse.Diagnostics);
@@ -261,6 +313,13 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             result.Add(WithAlias(exports, import));
         }
         return result.ToImmutable();
+    }
+
+    private BoundLibrary ReuseLibrary((string Name, string Libraries, IDataModel? Model) key, Func<BoundLibrary> bind)
+    {
+        if (_boundLibraries.TryGetValue(key, out var bound)) return bound;
+        if (_boundLibraries.Count >= BoundLibraryLimit) _boundLibraries.Clear();
+        return _boundLibraries.GetOrAdd(key, bind());
     }
 
     private static LibraryExports WithAlias(LibraryExports exports, ImportSyntax import) =>

@@ -7,22 +7,22 @@ namespace ProtocolEngine.Language.Compilation;
 /// The one place rule hashes are computed, with one normalisation of rule text. A rule hash is SHA-256 over:
 /// <list type="number">
 /// <item>a format tag and the rule's kind;</item>
-/// <item>the rule's own text, normalised (<see cref="Normalize"/>);</item>
+/// <item>the rule's own text in canonical form (<see cref="Canonical"/>);</item>
 /// <item>its context: facts from around the rule that change what it means, such as the record a workflow condition
 /// reads (<c>AE A</c>);</item>
-/// <item>the normalised text of every definition, function, table, code list, parameter (with an import's override)
+/// <item>the canonical text of every definition, function, table, code list, parameter (with an import's override)
 /// and visit it reads, transitively, each under its qualified name.</item>
 /// </list>
 /// So the hash changes when the rule's text or anything it reads changes, and only then: editing another rule, a
-/// comment between rules, or the layout around a rule (blank lines, trailing spaces, line endings, indenting a whole
-/// block) leaves it alone. Every part is length-prefixed, so no two different inputs can run together.
+/// comment between rules, or the layout of a rule (line breaks, indentation, spacing between tokens, alignment: what
+/// <c>protocol format</c> changes) leaves it alone. Every part is length-prefixed, so no two different inputs can run together.
 /// </summary>
 public static class RuleHasher
 {
-    private const string Format = "protocolengine-rule/1";
+    private const string Format = "protocolengine-rule/2";
 
     /// <summary>
-    /// The normalisation of rule text: line endings become <c>\n</c>, trailing whitespace of every line goes, the
+    /// A light normalisation of rule text, for comparing texts stored before rule ids (hashes use <see cref="Canonical"/>): line endings become <c>\n</c>, trailing whitespace of every line goes, the
     /// indentation the lines after the first share goes (a rule indented as a whole reads the same), and leading and
     /// trailing blank lines go. Everything else (words, comments inside the rule, relative indentation) counts.
     /// </summary>
@@ -70,18 +70,54 @@ public static class RuleHasher
 
     private static readonly char[] LineBreaks = ['\r', '\n'];
 
+    /// <summary>
+    /// The canonical form of rule text that rule hashes are computed over: its tokens, as the compiler's lexer reads them,
+    /// separated by one space (a line break after a <c>//</c> comment, which ends there), with every run of whitespace
+    /// inside a comment read as one space. Words, names, numbers, the exact content of texts and strings, operators and
+    /// comments count; layout does not, so formatting a protocol never changes a rule hash.
+    /// </summary>
+    public static string Canonical(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var lineComment = false;
+        foreach (var token in Parsing.ProtocolTokenizer.Tokenize(text))
+        {
+            if (sb.Length > 0) sb.Append(lineComment ? '\n' : ' ');
+            lineComment = token.Kind == Parsing.SyntaxTokenKind.LineComment;
+            if (token.IsComment) AppendCollapsed(sb, token.Text);
+            else sb.Append(token.Text);
+        }
+        return sb.ToString();
+    }
+
+    private static void AppendCollapsed(StringBuilder sb, string comment)
+    {
+        bool space = false;
+        foreach (var c in comment.AsSpan().Trim())
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
+            if (space) sb.Append(' ');
+            space = false;
+            sb.Append(c);
+        }
+    }
+
     /// <summary>The rule hash.</summary>
     /// <param name="kind">The kind of rule.</param>
     /// <param name="text">The rule's text as written.</param>
     /// <param name="context">Facts around the rule that change its meaning (name and value), or none.</param>
-    /// <param name="dependencies">What the rule reads: qualified name to declaration text, already normalised with
-    /// <see cref="Normalize"/> (the binder normalises each declaration once, however many rules read it).</param>
+    /// <param name="dependencies">What the rule reads: qualified name to declaration text, already in canonical form
+    /// (<see cref="Canonical"/>: the binder puts each declaration in it once, however many rules read it).</param>
     public static string Hash(RuleKind kind, string text, IEnumerable<KeyValuePair<string, string>> context, IEnumerable<KeyValuePair<string, string>> dependencies)
     {
         var sb = new StringBuilder();
         Part(sb, Format);
         Part(sb, kind.ToString());
-        Part(sb, Normalize(text));
+        Part(sb, Canonical(text));
         foreach (var (name, value) in context.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             Part(sb, "context " + name);

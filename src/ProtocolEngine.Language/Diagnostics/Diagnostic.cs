@@ -23,6 +23,12 @@ public sealed record Diagnostic(TextSpan Span, DiagnosticSeverity Severity, stri
     /// <summary>The source file the span refers to (set by the compilation; null for a lone expression).</summary>
     public SourceText? Source { get; init; }
 
+    /// <summary>
+    /// The name that was probably meant, for a misspelt one ("did you mean"): an editor's quick fix replaces the text at
+    /// <see cref="Span"/> with it. Null when the catalog has no suggestion.
+    /// </summary>
+    public string? Suggestion { get; init; }
+
     /// <summary>True for errors.</summary>
     public bool IsError => Severity == DiagnosticSeverity.Error;
 

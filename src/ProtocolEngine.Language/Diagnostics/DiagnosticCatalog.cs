@@ -109,27 +109,27 @@ public static class DiagnosticCatalog
 
     /// <summary>A name that nothing in scope declares.</summary>
     public static Diagnostic UnknownName(TextSpan span, string name, string? suggestion) =>
-        Error(span, "PE1001", $"\"{name}\" is not defined here: declare it with `define`, or check the spelling.{Hint(suggestion)}");
+        Error(span, "PE1001", $"\"{name}\" is not defined here: declare it with `define`, or check the spelling.{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A domain that the data model does not have.</summary>
     public static Diagnostic UnknownDomain(TextSpan span, string name, string model, string? suggestion) =>
-        Error(span, "PE1002", $"Domain \"{name}\" is not part of {model}.{Hint(suggestion)}");
+        Error(span, "PE1002", $"Domain \"{name}\" is not part of {model}.{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A visit the protocol does not declare.</summary>
     public static Diagnostic UnknownVisit(TextSpan span, string name, string? suggestion) =>
-        Error(span, "PE1003", $"Visit \"{name}\" is not declared in this protocol.{Hint(suggestion)}");
+        Error(span, "PE1003", $"Visit \"{name}\" is not declared in this protocol.{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A variable that the domain does not have.</summary>
     public static Diagnostic UnknownVariable(TextSpan span, string domain, string variable, string? suggestion) =>
-        Error(span, "PE1004", $"Domain {domain} has no variable \"{variable}\".{Hint(suggestion)}");
+        Error(span, "PE1004", $"Domain {domain} has no variable \"{variable}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A code list the protocol does not declare.</summary>
     public static Diagnostic UnknownCodeList(TextSpan span, string name, string? suggestion) =>
-        Error(span, "PE1005", $"Code list \"{name}\" is not declared in this protocol.{Hint(suggestion)}");
+        Error(span, "PE1005", $"Code list \"{name}\" is not declared in this protocol.{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A function that does not exist.</summary>
     public static Diagnostic UnknownFunction(TextSpan span, string name, string? suggestion) =>
-        Error(span, "PE1006", $"There is no function \"{name}\".{Hint(suggestion)}");
+        Error(span, "PE1006", $"There is no function \"{name}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>No overload of a function or operator accepts these argument types.</summary>
     public static Diagnostic NoMatchingOverload(TextSpan span, string name, string argumentTypes, string candidates) =>
@@ -157,7 +157,7 @@ public static class DiagnosticCatalog
 
     /// <summary>A role the protocol does not declare.</summary>
     public static Diagnostic UnknownRole(TextSpan span, string name, string? suggestion) =>
-        Error(span, "PE1013", $"Role \"{name}\" is not declared: add it to a `roles` block or use a standard role.{Hint(suggestion)}");
+        Error(span, "PE1013", $"Role \"{name}\" is not declared: add it to a `roles` block or use a standard role.{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>An import that cannot be found.</summary>
     public static Diagnostic UnknownImport(TextSpan span, string name) =>
@@ -169,15 +169,15 @@ public static class DiagnosticCatalog
 
     /// <summary>A member that a tuple, record or value does not have.</summary>
     public static Diagnostic UnknownMember(TextSpan span, string type, string member, string? suggestion) =>
-        Error(span, "PE1016", $"{type} has no member \"{member}\".{Hint(suggestion)}");
+        Error(span, "PE1016", $"{type} has no member \"{member}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A type name that does not exist.</summary>
     public static Diagnostic UnknownType(TextSpan span, string name, string? suggestion) =>
-        Error(span, "PE1017", $"There is no type \"{name}\".{Hint(suggestion)}");
+        Error(span, "PE1017", $"There is no type \"{name}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A phase that no criterion declares.</summary>
     public static Diagnostic UnknownPhase(TextSpan span, string name, string? suggestion) =>
-        Error(span, "PE1018", $"No criterion is in phase \"{name}\".{Hint(suggestion)}");
+        Error(span, "PE1018", $"No criterion is in phase \"{name}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A decision table cell that is not a Boolean condition.</summary>
     public static Diagnostic TableConditionNotBoolean(TextSpan span, string actual) =>
@@ -213,7 +213,7 @@ public static class DiagnosticCatalog
 
     /// <summary>An import override of a parameter the library does not declare.</summary>
     public static Diagnostic UnknownParameter(TextSpan span, string library, string name, string? suggestion) =>
-        Error(span, "PE1027", $"Library {library} has no parameter \"{name}\".{Hint(suggestion)}");
+        Error(span, "PE1027", $"Library {library} has no parameter \"{name}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>Rules read data but the protocol names no data model.</summary>
     public static Diagnostic MissingDataModel(TextSpan span, string domain) =>
@@ -263,7 +263,7 @@ public static class DiagnosticCatalog
 
     /// <summary>A transition or deadline to a state the workflow does not declare.</summary>
     public static Diagnostic UndeclaredState(TextSpan span, string workflow, string state, string? suggestion) =>
-        Error(span, "PE2001", $"Workflow {workflow} has no state \"{state}\".{Hint(suggestion)}");
+        Error(span, "PE2001", $"Workflow {workflow} has no state \"{state}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A state no path from the initial state reaches.</summary>
     public static Diagnostic UnreachableState(TextSpan span, string workflow, string state) =>
@@ -289,7 +289,7 @@ public static class DiagnosticCatalog
 
     /// <summary>A guard that names a task no state of the workflow declares.</summary>
     public static Diagnostic UnknownTask(TextSpan span, string workflow, string task, string? suggestion) =>
-        Error(span, "PE2007", $"Workflow {workflow} has no task or gate \"{task}\".{Hint(suggestion)}");
+        Error(span, "PE2007", $"Workflow {workflow} has no task or gate \"{task}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A final state with transitions out of it.</summary>
     public static Diagnostic TransitionFromFinalState(TextSpan span, string state) =>
@@ -297,7 +297,7 @@ public static class DiagnosticCatalog
 
     /// <summary>A guard on a clock that no safety rule defines.</summary>
     public static Diagnostic UnknownClock(TextSpan span, string clock, string? suggestion) =>
-        Error(span, "PE2009", $"No safety rule defines a clock \"{clock}\".{Hint(suggestion)}");
+        Error(span, "PE2009", $"No safety rule defines a clock \"{clock}\".{Hint(suggestion)}") with { Suggestion = suggestion };
 
     /// <summary>A decision the task does not offer.</summary>
     public static Diagnostic UnknownDecision(TextSpan span, string task, string decision, string decisions) =>
