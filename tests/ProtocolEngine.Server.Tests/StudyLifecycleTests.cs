@@ -18,6 +18,28 @@ public sealed class StudyLifecycleTests
     }
 
     [Fact]
+    public async Task AStudyInAnUndeclaredEncoding_IsRefusedWithTheFileAndRecord_AndRegistersWithItsEncoding()
+    {
+        await using var world = await PilotWorld.CreateAsync("sqlite", identify: false, screen: false);
+        using var admin = await world.SignInAsync(Roles.Admin);
+
+        // The pilot's TS holds a windows-1252 byte: read as UTF-8 it is a problem naming the file and record, never a 500.
+        var refused = await admin.PostAsJsonAsync("/api/studies", new { id = "undeclared", title = "Pilot", protocolId = world.ProtocolId, dataPath = RepoPaths.PilotData });
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Equal((HttpStatusCode)422, refused.StatusCode);
+        Assert.Contains("PE8015", problem);
+        Assert.Contains("ts.xpt, record 9", problem);
+        var unknown = await admin.PostAsJsonAsync("/api/studies", new { id = "unknown", title = "Pilot", protocolId = world.ProtocolId, dataPath = RepoPaths.PilotData, encoding = "windows-1253x" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("Unknown encoding", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/studies/undeclared")).StatusCode);
+
+        // The pilot world registered it with windows-1252; its data loads again with that encoding (inspecting the study reads its datasets).
+        var subjects = await admin.GetAsync($"/api/studies/{PilotWorld.Study}");
+        Assert.True(subjects.IsSuccessStatusCode, await subjects.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task AnUploadedStudy_MovesToTheAmendment_AndItsInstancesMigrate()
     {
         await using var world = await PilotWorld.CreateAsync("sqlite", identify: false, screen: false);
@@ -39,6 +61,7 @@ public sealed class StudyLifecycleTests
             { new StringContent("The pilot, uploaded"), "title" },
             { new StringContent(world.ProtocolId), "protocolId" },
             { new StringContent("true"), "identifySubjects" },
+            { new StringContent("windows-1252"), "encoding" },
             { new ByteArrayContent(zipped.ToArray()), "files", "pilot.zip" },
         };
         var study = await Body(await admin.PostAsync("/api/studies/upload", form));

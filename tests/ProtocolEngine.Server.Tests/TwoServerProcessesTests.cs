@@ -36,7 +36,7 @@ public sealed class TwoServerProcessesTests
             var published = await designer.PostAsJsonAsync("/api/protocols", new { text = File.ReadAllText(RepoPaths.TestProtocol("timers.protocol")), signature = new { meaning = "authorship", password = PilotWorld.Password } });
             Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
             using var admin = await seed.SignInAsync("admin", PilotWorld.Password);
-            var registered = await admin.PostAsJsonAsync("/api/studies", new { id = "pilot", title = "Pilot", protocolId = "SRVTIMERS@1", dataPath = RepoPaths.PilotData });
+            var registered = await admin.PostAsJsonAsync("/api/studies", new { id = "pilot", title = "Pilot", protocolId = "SRVTIMERS@1", dataPath = RepoPaths.PilotData, encoding = "windows-1252" });
             Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
             using var edc = await seed.SignInAsync("edc", PilotWorld.Password);
             var issued = await edc.PostAsJsonAsync("/api/auth/tokens", new { name = "feed", scopes = new[] { Scopes.EventsWrite } });

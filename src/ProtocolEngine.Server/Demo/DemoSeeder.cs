@@ -75,7 +75,7 @@ internal sealed class DemoSeeder(ServerStore store, IdentityService identity, Pr
         var registered = new List<string>();
         if (pilotProtocol is not null && options.DemoPilotData is { } pilot && Directory.Exists(pilot))
         {
-            await studies.RegisterAsync(admin, new RegisterStudyBody("pilot", "CDISC pilot study (CDISCPILOT01 SDTM)", pilotProtocol.Id, pilot, IdentifySubjects: true), "folder " + pilot, ct);
+            await studies.RegisterAsync(admin, new RegisterStudyBody("pilot", "CDISC pilot study (CDISCPILOT01 SDTM)", pilotProtocol.Id, pilot, IdentifySubjects: true, Encoding: "windows-1252"), "folder " + pilot, ct);
             registered.Add(await ScreenAsync(admin, "pilot", ct));
         }
         else logger.LogWarning("The pilot study is not registered: no folder at {Path}", options.DemoPilotData ?? "(none)");

@@ -22,7 +22,8 @@ internal static class StudyEndpoints
             if (!ctx.Request.HasFormContentType) throw new ApiException(ApiErrors.UnsupportedMediaType, "Upload as multipart/form-data: fields id, title, protocolId, identifySubjects, and the files.");
             var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
             var body = new RegisterStudyBody(form["id"].ToString(), form["title"].ToString(), form["protocolId"].ToString(), null,
-                string.Equals(form["identifySubjects"].ToString(), "true", StringComparison.OrdinalIgnoreCase));
+                string.Equals(form["identifySubjects"].ToString(), "true", StringComparison.OrdinalIgnoreCase),
+                form.TryGetValue("encoding", out var encoding) ? encoding.ToString() : null);
             var s = await studies.UploadAsync(Api.User(ctx), body, form.Files, ctx.RequestAborted);
             return TypedResults.Created($"/api/studies/{s.Id}", StudyService.View(s, await store.GetProtocolAsync(s.ProtocolId, ctx.RequestAborted)));
         }).WithSummary("Registers a study from uploaded datasets (XPT, Dataset-JSON, NDJSON, CSV, define.xml) or a zip of them.")

@@ -50,15 +50,7 @@ internal sealed class StudyRegistry(ServerDatabase db, ProtocolService protocols
     {
         var study = await db.Store.GetStudyAsync(studyId) ?? throw new ApiException(ApiErrors.NotFound, $"No study {studyId}.");
         var (version, bundle) = await protocols.GetAsync(study.ProtocolId, CancellationToken.None);
-        LoadedStudy data;
-        try
-        {
-            data = await Task.Run(() => StudyLoader.Load(study.DataPath));
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or FormatException)
-        {
-            throw new ApiException(ApiErrors.DataUnreadable, $"The data of study {studyId} ({study.DataPath}) cannot be read: {ex.Message}");
-        }
+        var data = await StudyDataReader.LoadAsync(study.DataPath, StudyDataReader.ParseEncoding(study.Encoding), CancellationToken.None);
         var store = await db.OpenStudyStoreAsync(studyId, CancellationToken.None);
         var protocol = bundle.Protocol;
         ISubjectRandomizer randomizer = new StudyRandomizer(db.Store, studyId, protocol, data.Data,

@@ -21,7 +21,9 @@ namespace ProtocolEngine.Server.Studies;
 /// <param name="ProtocolId">The published protocol version it runs (name@number).</param>
 /// <param name="DataPath">The folder of datasets (XPT, Dataset-JSON, CSV, with define.xml) on the server.</param>
 /// <param name="IdentifySubjects">Start every per-subject workflow (recruitment) for every subject of DM.</param>
-public sealed record RegisterStudyBody(string Id, string Title, string ProtocolId, string? DataPath = null, bool IdentifySubjects = false);
+/// <param name="Encoding">The text encoding of the datasets when it is not UTF-8 (windows-1252, latin1, ...); the pilot's SAS files
+/// need windows-1252. Text that is not valid in it is refused, never guessed.</param>
+public sealed record RegisterStudyBody(string Id, string Title, string ProtocolId, string? DataPath = null, bool IdentifySubjects = false, string? Encoding = null);
 
 /// <summary>Moves a study to another published protocol version.</summary>
 /// <param name="ProtocolId">The version (name@number).</param>
@@ -51,20 +53,13 @@ internal sealed class StudyService(ServerStore store, ServerOptions options, Stu
             throw new ApiException(ApiErrors.BadRequest, $"No data folder or file at {body.DataPath ?? "(none given)"} on the server.");
         if (await store.GetStudyAsync(body.Id, ct) is not null) throw new ApiException(ApiErrors.Conflict, $"Study {body.Id} exists.");
         var (version, _) = await protocols.GetAsync(body.ProtocolId ?? "", ct);
-        LoadedStudy data;
-        try
-        {
-            data = await Task.Run(() => StudyLoader.Load(body.DataPath), ct);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or FormatException or ArgumentException)
-        {
-            throw new ApiException(ApiErrors.DataUnreadable, $"The data at {body.DataPath} cannot be read: {ex.Message}");
-        }
+        var encoding = StudyDataReader.ParseEncoding(body.Encoding);
+        var data = await StudyDataReader.LoadAsync(body.DataPath, encoding, ct);
         if (data.Data.SubjectCount == 0) throw new ApiException(ApiErrors.DataUnreadable, $"The data at {body.DataPath} has no subjects (DM is missing or empty).");
         var subjects = SitesOf(data);
         var sites = subjects.Select(s => s.SiteId).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var study = new StudyRecord(body.Id, body.Title.Trim(), version.Id, Path.GetFullPath(body.DataPath), source, user.UserName, clock.GetCurrentInstant(),
-            data.Data.SubjectCount, sites, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
+            data.Data.SubjectCount, sites, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), encoding?.WebName);
         if (!await store.CreateStudyAsync(study, subjects, ct)) throw new ApiException(ApiErrors.Conflict, $"Study {body.Id} exists.");
         await audit.WriteAsync(user.UserName, "study-registered", "study:" + study.Id, null, version.Id,
             $"{study.Subjects} subjects, {sites.Count} sites; data {source}; protocol {version.ContentHash}", ct: ct);

@@ -33,7 +33,7 @@ public static class ServerSchema
                 [K("id"), K("record_kind"), K("record_id"), K("record_hash"), K("signer_id"), T("printed_name"), K("meaning"), L("signed_at"), K("signature_hash")], ["id"],
                 [new Index("ix_srv_signatures_record", ["record_kind", "record_id"])]),
             new Table("srv_studies",
-                [K("id"), T("title"), K("protocol_id"), T("data_path"), T("data_source"), K("created_by"), L("created_at"), L("subjects"), T("sites"), K("randomization_seed")], ["id"], []),
+                [K("id"), T("title"), K("protocol_id"), T("data_path"), T("data_source"), K("created_by"), L("created_at"), L("subjects"), T("sites"), K("randomization_seed"), K("encoding", true)], ["id"], []),
             new Table("srv_subjects", [K("study_id"), K("subject_id"), K("site_id", true)], ["study_id", "subject_id"],
                 [new Index("ix_srv_subjects_site", ["study_id", "site_id"])]),
             new Table("srv_screening_runs",

@@ -74,8 +74,10 @@ public sealed record ServerSignatureRecord(string Id, string RecordKind, string 
 /// <param name="Subjects">How many subjects DM holds.</param>
 /// <param name="Sites">The sites (DM.SITEID values).</param>
 /// <param name="RandomizationSeed">The secret seed of its randomisation when the protocol states none (hex).</param>
+/// <param name="Encoding">The text encoding its datasets were written in when it is not UTF-8 (windows-1252, for example); null for UTF-8.
+/// Kept with the study so that every later read of its data decodes it the same way.</param>
 public sealed record StudyRecord(string Id, string Title, string ProtocolId, string DataPath, string DataSource, string CreatedBy, Instant CreatedAt,
-    long Subjects, IReadOnlyList<string> Sites, string RandomizationSeed);
+    long Subjects, IReadOnlyList<string> Sites, string RandomizationSeed, string? Encoding = null);
 
 /// <summary>A subject of a study and its site.</summary>
 /// <param name="SubjectId">USUBJID.</param>

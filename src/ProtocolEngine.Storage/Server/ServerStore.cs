@@ -319,7 +319,7 @@ public sealed class ServerStore
 
     private static StudyRecord Study(IDictionary<string, object> r) =>
         new(S(r, "id"), S(r, "title"), S(r, "protocol_id"), S(r, "data_path"), S(r, "data_source"), S(r, "created_by"), At(r["created_at"]),
-            L(r, "subjects"), Split(S(r, "sites")), S(r, "randomization_seed"));
+            L(r, "subjects"), Split(S(r, "sites")), S(r, "randomization_seed"), SN(r, "encoding"));
 
     /// <summary>Registers a study with its subjects and their sites; false when the id is taken.</summary>
     public async Task<bool> CreateStudyAsync(StudyRecord study, IReadOnlyList<SubjectSite> subjects, CancellationToken ct = default)
@@ -328,10 +328,10 @@ public sealed class ServerStore
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
         try
         {
-            await conn.ExecuteAsync("INSERT INTO srv_studies (id, title, protocol_id, data_path, data_source, created_by, created_at, subjects, sites, randomization_seed) " +
-                "VALUES (@id, @title, @protocol, @path, @source, @by, @at, @subjects, @sites, @seed)",
+            await conn.ExecuteAsync("INSERT INTO srv_studies (id, title, protocol_id, data_path, data_source, created_by, created_at, subjects, sites, randomization_seed, encoding) " +
+                "VALUES (@id, @title, @protocol, @path, @source, @by, @at, @subjects, @sites, @seed, @encoding)",
                 new { id = study.Id, title = study.Title, protocol = study.ProtocolId, path = study.DataPath, source = study.DataSource, by = study.CreatedBy,
-                    at = Ms(study.CreatedAt), subjects = study.Subjects, sites = string.Join(',', study.Sites), seed = study.RandomizationSeed }, tx);
+                    at = Ms(study.CreatedAt), subjects = study.Subjects, sites = string.Join(',', study.Sites), seed = study.RandomizationSeed, encoding = study.Encoding }, tx);
             await conn.ExecuteAsync("INSERT INTO srv_subjects (study_id, subject_id, site_id) VALUES (@study, @subject, @site)",
                 subjects.Select(s => new { study = study.Id, subject = s.SubjectId, site = s.SiteId }), tx);
             await tx.CommitAsync(ct);

@@ -84,7 +84,7 @@ public static partial class ServerBench
         var designer = await SignInAsync(http, "designer");
         await Ok(designer.PostAsJsonAsync("/api/protocols", new { text = File.ReadAllText(Path.Combine(BenchmarkPaths.Root, "protocols", "cdiscpilot01.protocol")), signature = new { meaning = "authorship", password = Password } }));
         var admin = await SignInAsync(http, "admin");
-        await Ok(admin.PostAsJsonAsync("/api/studies", new { id = "pilot", title = "Pilot", protocolId = "CDISCPILOT01@1", dataPath = pilot, identifySubjects = true }));
+        await Ok(admin.PostAsJsonAsync("/api/studies", new { id = "pilot", title = "Pilot", protocolId = "CDISCPILOT01@1", dataPath = pilot, identifySubjects = true, encoding = "windows-1252" }));
         var store = app.Services.GetRequiredService<ServerStore>();
         while ((await store.CountEventsAsync("pilot")).Keys.Any(k => k is "pending" or "processing")) await Task.Delay(100);
         return (await TokenAsync(await SignInAsync(http, "inv"), [Scopes.Read]), await TokenAsync(await SignInAsync(http, "edc"), [Scopes.EventsWrite, Scopes.RunsWrite, Scopes.Read]));

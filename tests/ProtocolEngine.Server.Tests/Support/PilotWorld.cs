@@ -60,7 +60,7 @@ public sealed class PilotWorld : IAsyncDisposable
         Assert.True(published.IsSuccessStatusCode, body);
         world.ProtocolId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
         using var admin = await world.Server.SignInAsync("admin", Password);
-        var registered = await admin.PostAsJsonAsync("/api/studies", new { id = Study, title = "CDISC pilot", protocolId = world.ProtocolId, dataPath = RepoPaths.PilotData, identifySubjects = identify });
+        var registered = await admin.PostAsJsonAsync("/api/studies", new { id = Study, title = "CDISC pilot", protocolId = world.ProtocolId, dataPath = RepoPaths.PilotData, identifySubjects = identify, encoding = "windows-1252" });
         Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
         if (identify) await world.WaitForEventsAsync();
         if (screen)
