@@ -65,7 +65,7 @@ public sealed class InterruptedOutputTests
     public void Demo_CtrlC_RemovesWhatItWasWriting()
     {
         var output = Path.Combine(Temp(), "demo");
-        var (code, error) = Interrupt(["demo", "--subjects", "5000000", "--out", output, "--protocols", Path.Combine(CliRunner.Root, "protocols")], output, Temp());
+        var (code, error) = Interrupt(["demo", "--no-serve", "--subjects", "5000000", "--out", output, "--protocols", Path.Combine(CliRunner.Root, "protocols")], output, Temp());
         Assert.True(code == 130, $"exit {code}: {error}");
         Assert.Empty(Partial(output));
         Assert.Empty(Directory.GetFiles(output, "*", SearchOption.AllDirectories));
@@ -96,7 +96,7 @@ public sealed class InterruptedOutputTests
         var mount = SmallDisk();
         try
         {
-            var result = CliProcess.Run(["demo", "--subjects", "20000", "--out", mount, "--protocols", Path.Combine(CliRunner.Root, "protocols")], Temp(), TimeSpan.FromMinutes(2));
+            var result = CliProcess.Run(["demo", "--no-serve", "--subjects", "20000", "--out", mount, "--protocols", Path.Combine(CliRunner.Root, "protocols")], Temp(), TimeSpan.FromMinutes(2));
             Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}");
             Assert.Contains("No space left on device", result.Error);
             Assert.Empty(Directory.GetFiles(mount, "*", SearchOption.AllDirectories));

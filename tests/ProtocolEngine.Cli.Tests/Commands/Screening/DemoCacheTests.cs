@@ -11,7 +11,7 @@ public sealed class DemoCacheTests
     public void ADeletedOrEditedDataset_RegeneratesThePopulation_AndSaysWhy()
     {
         var output = Directory.CreateTempSubdirectory("pe-demo-cache-").FullName;
-        string[] Demo() => ["demo", "--subjects", "60", "--out", output, "--protocols", Path.Combine(CliRunner.Root, "protocols")];
+        string[] Demo() => ["demo", "--no-serve", "--subjects", "60", "--out", output, "--protocols", Path.Combine(CliRunner.Root, "protocols")];
         var population = Path.Combine(output, "population-60-seed1");
 
         var (code, _, error) = CliRunner.Run(Demo());
