@@ -3,7 +3,7 @@ using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Storage.Server;
 using ProtocolEngine.Workflows.Execution;
-using ProtocolEngine.Workflows.Randomization;
+using ProtocolEngine.Safety.Randomization;
 
 namespace ProtocolEngine.Server.Studies;
 

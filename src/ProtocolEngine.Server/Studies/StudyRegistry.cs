@@ -8,7 +8,7 @@ using ProtocolEngine.Server.Security;
 using ProtocolEngine.Storage.Server;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
-using ProtocolEngine.Workflows.Randomization;
+using ProtocolEngine.Safety.Randomization;
 
 namespace ProtocolEngine.Server.Studies;
 

@@ -8,7 +8,6 @@ using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Language.Workflows;
-using ProtocolEngine.Workflows.Randomization;
 using NodaTime;
 
 namespace ProtocolEngine.Workflows.Execution;
@@ -26,7 +25,7 @@ namespace ProtocolEngine.Workflows.Execution;
 /// <item>safety rules: a rule applies when its condition is true <em>or unknown</em> for the record, so missing data
 /// starts a clock rather than silently not starting it.</item>
 /// </list>
-/// Randomisation goes to <paramref name="randomizer"/>: the protocol's own scheme (<see cref="ProtocolRandomizer"/>) or
+/// Randomisation goes to <paramref name="randomizer"/>: the protocol's own scheme (ProtocolEngine.Safety's <c>ProtocolRandomizer</c>) or
 /// another host.
 /// </summary>
 /// <param name="protocol">The compiled protocol (without errors).</param>

@@ -195,7 +195,11 @@ public static class ScenarioRunner
         return null;
     }
 
-    internal static TimelineLine? Describe(JournalEntry j, Dictionary<string, InstanceRecord> instances, Instant t0)
+    /// <summary>A journal entry as a line of a timeline (simulations and safety replays), or null when it is not one people read.</summary>
+    /// <param name="j">The entry.</param>
+    /// <param name="instances">The instances by id (the entry's instance gives the key and workflow).</param>
+    /// <param name="t0">The start of the run, for the offset.</param>
+    public static TimelineLine? Describe(JournalEntry j, IReadOnlyDictionary<string, InstanceRecord> instances, Instant t0)
     {
         if (!instances.TryGetValue(j.InstanceId, out var inst)) return null;
         string? what = j.Action switch

@@ -8,7 +8,7 @@ namespace ProtocolEngine.Workflows.Simulation;
 /// unknown members refused (a misspelt field must not be silently ignored), and every error a
 /// <see cref="FormatException"/> naming the file and line.
 /// </summary>
-internal static class UserJson
+public static class UserJson
 {
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -10,7 +10,7 @@ using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
-using ProtocolEngine.Workflows.Randomization;
+using ProtocolEngine.Safety.Randomization;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;

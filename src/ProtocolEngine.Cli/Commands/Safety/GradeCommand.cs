@@ -2,7 +2,7 @@ using System.ComponentModel;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Hosting;
-using ProtocolEngine.Workflows.Safety;
+using ProtocolEngine.Safety.Grading;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -2,7 +2,7 @@ using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Workflows;
-using ProtocolEngine.Workflows.Safety;
+using ProtocolEngine.Safety.Replays;
 using Spectre.Console;
 
 namespace ProtocolEngine.Cli.Commands.Workflows;

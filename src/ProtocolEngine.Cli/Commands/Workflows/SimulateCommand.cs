@@ -6,7 +6,7 @@ using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
-using ProtocolEngine.Workflows.Randomization;
+using ProtocolEngine.Safety.Randomization;
 using ProtocolEngine.Workflows.Simulation;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,12 +1,12 @@
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
-using ProtocolEngine.Workflows.Randomization;
+using ProtocolEngine.Safety.Randomization;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Workflows.Tests.Support;
 using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
-namespace ProtocolEngine.Workflows.Tests.Randomization;
+namespace ProtocolEngine.Safety.Tests.Randomization;
 
 /// <summary>The pilot protocol's own scheme (three arms 1:1:1, blocks of 6, stratified by DM.SITEID) on the pilot's real subjects.</summary>
 public sealed class ProtocolRandomizerTests : IDisposable
@@ -102,7 +102,7 @@ public sealed class ProtocolRandomizerTests : IDisposable
     [Fact]
     public async Task TheShippedRecruitmentWorkflow_EndsInRandomisation_JournaledWithTheStratumAndTheSchemesHash()
     {
-        var clock = new VirtualClock(Harness.T0);
+        var clock = new VirtualClock(NodaTime.Instant.FromUtc(2025, 3, 3, 8, 0));
         var protocol = PilotData.PilotProtocol;
         var host = new ProtocolRuleHost(protocol, PilotData.XptStudy, clock, new ProtocolRandomizer(protocol, PilotData.XptStudy, Secret));
         var signers = new Pbkdf2SignerDirectory(iterations: 1_000);

@@ -1,9 +1,9 @@
 using ProtocolEngine.Runtime.Data;
-using ProtocolEngine.Workflows.Safety;
+using ProtocolEngine.Safety.Replays;
 using ProtocolEngine.Workflows.Tests.Support;
 using Xunit.Abstractions;
 
-namespace ProtocolEngine.Workflows.Tests.Safety;
+namespace ProtocolEngine.Safety.Tests.Replays;
 
 /// <summary>The pilot's 1,191 adverse events (ae.xpt) replayed through std.expedited's escalation workflow.</summary>
 public sealed class SafetyReplayTests(ITestOutputHelper output) : IDisposable

@@ -1,7 +1,7 @@
 using NodaTime;
 using ProtocolEngine.Workflows.Simulation;
 
-namespace ProtocolEngine.Workflows.Safety;
+namespace ProtocolEngine.Safety.Replays;
 
 /// <summary>One regulatory clock of one replayed record.</summary>
 /// <param name="Key">The instance key (subject/record).</param>

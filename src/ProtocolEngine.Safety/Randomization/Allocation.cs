@@ -1,4 +1,4 @@
-namespace ProtocolEngine.Workflows.Randomization;
+namespace ProtocolEngine.Safety.Randomization;
 
 /// <summary>An arm assigned to a subject.</summary>
 /// <param name="SubjectId">The subject.</param>

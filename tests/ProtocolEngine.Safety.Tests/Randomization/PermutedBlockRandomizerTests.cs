@@ -1,7 +1,7 @@
 using System.Reflection;
-using ProtocolEngine.Workflows.Randomization;
+using ProtocolEngine.Safety.Randomization;
 
-namespace ProtocolEngine.Workflows.Tests.Randomization;
+namespace ProtocolEngine.Safety.Tests.Randomization;
 
 public sealed class PermutedBlockRandomizerTests
 {

@@ -1,4 +1,4 @@
-namespace ProtocolEngine.Workflows.Safety;
+namespace ProtocolEngine.Safety.Grading;
 
 /// <summary>The CTCAE grade of one laboratory result.</summary>
 /// <param name="SubjectId">USUBJID.</param>

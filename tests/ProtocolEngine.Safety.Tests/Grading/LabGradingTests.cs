@@ -1,9 +1,9 @@
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Hosting;
-using ProtocolEngine.Workflows.Safety;
+using ProtocolEngine.Safety.Grading;
 using ProtocolEngine.Workflows.Tests.Support;
 
-namespace ProtocolEngine.Workflows.Tests.Safety;
+namespace ProtocolEngine.Safety.Tests.Grading;
 
 /// <summary>The pilot's 59,580 LB records (pharmaverse CSV) graded with protocols/std/ctcae5.protocol.</summary>
 public sealed class LabGradingTests

@@ -2,7 +2,7 @@ using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 
-namespace ProtocolEngine.Workflows.Safety;
+namespace ProtocolEngine.Safety.Replays;
 
 /// <summary>Writes a replay report as Markdown: the assumptions, the clock tally, every clock of every record, and the timeline.</summary>
 public static class ReplayMarkdown

@@ -4,7 +4,7 @@ using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Simulation;
 using ProtocolEngine.Language.Workflows;
 
-namespace ProtocolEngine.Workflows.Safety;
+namespace ProtocolEngine.Safety.Replays;
 
 /// <summary>
 /// How the people of a replay behave: when each task is done after it opens, what they decide, and when they work.

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ProtocolEngine.Workflows.Randomization;
+namespace ProtocolEngine.Safety.Randomization;
 
 /// <summary>
 /// Stratified permuted-block randomisation. Each stratum has its own sequence of blocks; a block holds every arm its

@@ -1,6 +1,6 @@
-using ProtocolEngine.Workflows.Safety;
+using ProtocolEngine.Safety.Replays;
 
-namespace ProtocolEngine.Workflows.Tests.Safety;
+namespace ProtocolEngine.Safety.Tests.Replays;
 
 /// <summary>A replay's assumptions file: every mistake is a <see cref="FormatException"/> naming the file and the field.</summary>
 public sealed class ReplayAssumptionsTests

@@ -4,7 +4,7 @@ using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 
-namespace ProtocolEngine.Workflows.Safety;
+namespace ProtocolEngine.Safety.Grading;
 
 /// <summary>
 /// Grades a study's laboratory results with the standard library's CTCAE tables (<c>std.ctcae5</c>): the library's own

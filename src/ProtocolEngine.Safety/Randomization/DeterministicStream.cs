@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ProtocolEngine.Workflows.Randomization;
+namespace ProtocolEngine.Safety.Randomization;
 
 /// <summary>
 /// A reproducible stream of random numbers: HMAC-SHA256 keyed with the secret seed over a label and a counter

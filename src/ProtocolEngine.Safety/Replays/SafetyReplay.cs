@@ -7,12 +7,12 @@ using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Workflows.Persistence;
-using ProtocolEngine.Workflows.Randomization;
+using ProtocolEngine.Safety.Randomization;
 using ProtocolEngine.Workflows.Signatures;
 using ProtocolEngine.Workflows.Simulation;
 using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
 
-namespace ProtocolEngine.Workflows.Safety;
+namespace ProtocolEngine.Safety.Replays;
 
 /// <summary>
 /// Replays a study's real records (the adverse events of AE) through the protocol's per-record workflows on a virtual

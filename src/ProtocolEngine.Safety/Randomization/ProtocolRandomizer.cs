@@ -5,14 +5,7 @@ using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Workflows.Execution;
 
-namespace ProtocolEngine.Workflows.Randomization;
-
-/// <summary>Assigns arms to subjects for the workflow runtime's <c>randomize</c> action.</summary>
-public interface ISubjectRandomizer
-{
-    /// <summary>Assigns (or returns the already assigned) arm of the subject.</summary>
-    RandomizationResult Randomize(WorkflowSubject subject);
-}
+namespace ProtocolEngine.Safety.Randomization;
 
 /// <summary>
 /// The randomisation a protocol declares (<c>arms ... randomize permuted blocks of 6 stratified by DM.SITEID</c>): the
