@@ -229,8 +229,16 @@ public sealed class DataQueryService
         return result.Delivered.Count > 0;
     }
 
-    private async Task<List<InstanceRecord>> QueryInstancesAsync(CancellationToken ct) =>
-        [.. (await _engine.Store.ListInstancesAsync(null, ct)).Where(i => i.Workflow.StartsWith(DataQueryWorkflow.Prefix, StringComparison.Ordinal))];
+    private async Task<List<InstanceRecord>> QueryInstancesAsync(CancellationToken ct)
+    {
+        // The data-query workflows (one per role) are few; the store reads only their instances, not every subject's.
+        var names = (await _engine.Store.ListDefinitionsAsync(ct)).Select(d => d.Name)
+            .Where(n => n.StartsWith(DataQueryWorkflow.Prefix, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var result = new List<InstanceRecord>();
+        foreach (var name in names) result.AddRange(await _engine.Store.ListInstancesAsync(name, ct));
+        result.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return result;
+    }
 
     private static string BaseKey(string correlationKey)
     {

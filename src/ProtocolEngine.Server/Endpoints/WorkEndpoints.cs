@@ -144,8 +144,7 @@ internal static class WorkEndpoints
         {
             var (_, l) = Api.Page(0, limit);
             var study = await Api.StudyAsync(ctx, studyId);
-            var entries = await study.Store.GetJournalSinceAsync(NodaTime.Instant.FromUnixTimeMilliseconds(since ?? 0), ctx.RequestAborted);
-            var page = entries.Where(e => correlationId is null || e.CorrelationId == correlationId).Take(l).ToList();
+            var page = await study.Store.GetJournalPageAsync(NodaTime.Instant.FromUnixTimeMilliseconds(since ?? 0), l, correlationId, ctx.RequestAborted);
             return TypedResults.Ok(new { entries = page.Select(e => StudyService.JournalView(e)), next = page.Count == l ? page[^1].At.ToUnixTimeMilliseconds() : (long?)null });
         }).WithSummary("Pages through the study's journal in time order (since a Unix-millisecond time); correlationId picks the entries one request caused.");
         journal.MapGet("/verify", async (HttpContext ctx, string studyId, ServerStore store) =>

@@ -62,6 +62,9 @@ public abstract class SqlDialect
     /// <summary>The earliest pending timer.</summary>
     public virtual string NextDueAt => "SELECT MIN(due_at) FROM wf_waits WHERE status = 'pending' AND kind = 'timer'";
 
+    /// <summary>Appended to an ordered SELECT: at most @limit rows, counted by the database (not read and dropped here).</summary>
+    public virtual string FirstRows => " LIMIT @limit";
+
     /// <summary>A page of instance ids after @after (parameters @after, @limit).</summary>
     public abstract string ListInstanceIds { get; }
 

@@ -52,6 +52,9 @@ public sealed class SqlServerDialect : SqlDialect
     public override string GetTaskForUpdate => "SELECT * FROM wf_tasks WITH (UPDLOCK, ROWLOCK) WHERE id = @id";
 
     /// <inheritdoc />
+    public override string FirstRows => " OFFSET 0 ROWS FETCH NEXT @limit ROWS ONLY";
+
+    /// <inheritdoc />
     public override string ListInstanceIds => "SELECT TOP (@limit) id FROM wf_instances WHERE id > @after ORDER BY id";
 
     /// <inheritdoc />

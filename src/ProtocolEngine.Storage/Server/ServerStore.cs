@@ -5,6 +5,7 @@ using NodaTime;
 using ProtocolEngine.Storage.Schema;
 using ProtocolEngine.Storage.Workflows;
 using ProtocolEngine.Workflows.Journal;
+using ProtocolEngine.Storage.Connections;
 
 namespace ProtocolEngine.Storage.Server;
 
@@ -55,12 +56,12 @@ public sealed class ServerStore
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
         var applied = await SchemaMigrator.ApplyAsync(conn, tx, _db.Dialect, ServerSchema.VersionTable, ServerSchema.Migrations,
-            version => version == 1 ? ServerSql.AuditAppendOnly(Provider) : []);
+            version => version == 1 ? ServerSql.AuditAppendOnly(Provider) : [], ct);
         if (applied.Contains(1))
         {
-            await conn.ExecuteAsync("INSERT INTO srv_audit_head (id, seq, hash) VALUES ('server', 0, '')", transaction: tx);
+            await conn.ExecuteAsync(ct, "INSERT INTO srv_audit_head (id, seq, hash) VALUES ('server', 0, '')", transaction: tx);
             foreach (var name in new[] { "randomization", "protocols" })
-                await conn.ExecuteAsync("INSERT INTO srv_locks (name, at) VALUES (@name, 0)", new { name }, tx);
+                await conn.ExecuteAsync(ct, "INSERT INTO srv_locks (name, at) VALUES (@name, 0)", new { name }, tx);
         }
         await tx.CommitAsync(ct);
     }
@@ -71,7 +72,7 @@ public sealed class ServerStore
         await using var conn = await OpenAsync(ct);
         try
         {
-            return (await conn.QueryAsync<long>($"SELECT version FROM {ServerSchema.VersionTable} ORDER BY version")).ToList();
+            return (await conn.QueryAsync<long>(ct, $"SELECT version FROM {ServerSchema.VersionTable} ORDER BY version")).ToList();
         }
         catch (DbException)
         {
@@ -94,12 +95,12 @@ public sealed class ServerStore
         await using var conn = await OpenAsync(ct);
         try
         {
-            await conn.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {schema}");
+            await conn.ExecuteAsync(ct, $"CREATE SCHEMA IF NOT EXISTS {schema}");
         }
         catch (DbException)
         {
             // Two processes creating the same schema at once: the loser's unique violation means it exists.
-            if (await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pg_namespace WHERE nspname = @schema", new { schema }) != 1) throw;
+            if (await conn.ExecuteScalarAsync<long>(ct, "SELECT COUNT(*) FROM pg_namespace WHERE nspname = @schema", new { schema }) != 1) throw;
         }
     }
 
@@ -117,9 +118,9 @@ public sealed class ServerStore
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
         try
         {
-            await conn.ExecuteAsync("INSERT INTO srv_users (id, user_name, display_name, password_hash, kind, created_at, disabled_at) VALUES (@id, @name, @display, @hash, @kind, @at, NULL)",
+            await conn.ExecuteAsync(ct, "INSERT INTO srv_users (id, user_name, display_name, password_hash, kind, created_at, disabled_at) VALUES (@id, @name, @display, @hash, @kind, @at, NULL)",
                 new { id = user.Id, name = user.UserName, display = user.DisplayName, hash = user.PasswordHash, kind = user.Kind, at = Ms(user.CreatedAt) }, tx);
-            foreach (var m in memberships) await InsertMembershipAsync(conn, tx, m);
+            foreach (var m in memberships) await InsertMembershipAsync(conn, tx, m, ct);
             await tx.CommitAsync(ct);
             return true;
         }
@@ -129,50 +130,50 @@ public sealed class ServerStore
         }
     }
 
-    private static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, MembershipRecord m) =>
-        conn.ExecuteAsync("INSERT INTO srv_memberships (id, user_id, study_id, role, sites) VALUES (@id, @user, @study, @role, @sites)",
+    private static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, MembershipRecord m, CancellationToken ct) =>
+        conn.ExecuteAsync(ct, "INSERT INTO srv_memberships (id, user_id, study_id, role, sites) VALUES (@id, @user, @study, @role, @sites)",
             new { id = Guid.CreateVersion7().ToString("N"), user = m.UserId, study = m.StudyId, role = m.Role, sites = string.Join(',', m.Sites) }, tx);
 
     /// <summary>A user by login name.</summary>
     public async Task<UserRecord?> FindUserByNameAsync(string userName, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_users WHERE user_name = @name", new { name = userName })).Select(User).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_users WHERE user_name = @name", new { name = userName })).Select(User).FirstOrDefault();
     }
 
     /// <summary>A user by id.</summary>
     public async Task<UserRecord?> GetUserAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_users WHERE id = @id", new { id })).Select(User).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_users WHERE id = @id", new { id })).Select(User).FirstOrDefault();
     }
 
     /// <summary>Every user, by login name.</summary>
     public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_users ORDER BY user_name")).Select(User).ToList();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_users ORDER BY user_name")).Select(User).ToList();
     }
 
     /// <summary>Disables a user (they can neither sign in nor sign); false when there is no such user.</summary>
     public async Task<bool> DisableUserAsync(string id, Instant at, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteAsync("UPDATE srv_users SET disabled_at = @at WHERE id = @id AND disabled_at IS NULL", new { id, at = Ms(at) }) == 1;
+        return await conn.ExecuteAsync(ct, "UPDATE srv_users SET disabled_at = @at WHERE id = @id AND disabled_at IS NULL", new { id, at = Ms(at) }) == 1;
     }
 
     /// <summary>Replaces a user's password hash.</summary>
     public async Task<bool> SetPasswordAsync(string id, string passwordHash, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteAsync("UPDATE srv_users SET password_hash = @hash WHERE id = @id", new { id, hash = passwordHash }) == 1;
+        return await conn.ExecuteAsync(ct, "UPDATE srv_users SET password_hash = @hash WHERE id = @id", new { id, hash = passwordHash }) == 1;
     }
 
     /// <summary>A user's roles in every study.</summary>
     public async Task<IReadOnlyList<MembershipRecord>> ListMembershipsAsync(string userId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_memberships WHERE user_id = @userId ORDER BY study_id, role", new { userId }))
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_memberships WHERE user_id = @userId ORDER BY study_id, role", new { userId }))
             .Select(r => new MembershipRecord(S(r, "user_id"), S(r, "study_id"), S(r, "role"), Split(S(r, "sites")))).ToList();
     }
 
@@ -181,8 +182,8 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
-        await conn.ExecuteAsync("DELETE FROM srv_memberships WHERE user_id = @userId AND study_id = @studyId", new { userId, studyId }, tx);
-        foreach (var m in memberships) await InsertMembershipAsync(conn, tx, m);
+        await conn.ExecuteAsync(ct, "DELETE FROM srv_memberships WHERE user_id = @userId AND study_id = @studyId", new { userId, studyId }, tx);
+        foreach (var m in memberships) await InsertMembershipAsync(conn, tx, m, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -194,7 +195,7 @@ public sealed class ServerStore
     public async Task CreateTokenAsync(TokenRecord token, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("INSERT INTO srv_tokens (id, user_id, name, token_hash, scopes, study_id, created_at, expires_at, revoked_at) " +
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_tokens (id, user_id, name, token_hash, scopes, study_id, created_at, expires_at, revoked_at) " +
             "VALUES (@id, @user, @name, @hash, @scopes, @study, @at, @expires, NULL)",
             new { id = token.Id, user = token.UserId, name = token.Name, hash = token.TokenHash, scopes = string.Join(' ', token.Scopes), study = token.StudyId,
                 at = Ms(token.CreatedAt), expires = token.ExpiresAt is { } e ? Ms(e) : (long?)null });
@@ -204,28 +205,28 @@ public sealed class ServerStore
     public async Task<TokenRecord?> FindTokenAsync(string tokenHash, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_tokens WHERE token_hash = @tokenHash", new { tokenHash })).Select(Token).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_tokens WHERE token_hash = @tokenHash", new { tokenHash })).Select(Token).FirstOrDefault();
     }
 
     /// <summary>A user's tokens (never their text).</summary>
     public async Task<IReadOnlyList<TokenRecord>> ListTokensAsync(string userId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_tokens WHERE user_id = @userId ORDER BY created_at, id", new { userId })).Select(Token).ToList();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_tokens WHERE user_id = @userId ORDER BY created_at, id", new { userId })).Select(Token).ToList();
     }
 
     /// <summary>A token by id.</summary>
     public async Task<TokenRecord?> GetTokenAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_tokens WHERE id = @id", new { id })).Select(Token).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_tokens WHERE id = @id", new { id })).Select(Token).FirstOrDefault();
     }
 
     /// <summary>Revokes a token; false when it was already revoked or does not exist.</summary>
     public async Task<bool> RevokeTokenAsync(string id, Instant at, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteAsync("UPDATE srv_tokens SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", new { id, at = Ms(at) }) == 1;
+        return await conn.ExecuteAsync(ct, "UPDATE srv_tokens SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", new { id, at = Ms(at) }) == 1;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -250,14 +251,14 @@ public sealed class ServerStore
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
         // Numbers are given out under a lock, so two publications at once get 1 and 2, never both 1.
-        await conn.ExecuteAsync(ServerSql.LockRow(Provider), new { name = "protocols" }, tx);
-        var existing = Rows(await conn.QueryAsync("SELECT * FROM srv_protocols WHERE name = @name AND content_hash = @contentHash", new { name, contentHash }, tx))
+        await conn.ExecuteAsync(ct, ServerSql.LockRow(Provider), new { name = "protocols" }, tx);
+        var existing = Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_protocols WHERE name = @name AND content_hash = @contentHash", new { name, contentHash }, tx))
             .Select(Protocol).FirstOrDefault();
         if (existing is not null) return (existing, false);
-        long number = await conn.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(number), 0) + 1 FROM srv_protocols WHERE name = @name", new { name }, tx);
+        long number = await conn.ExecuteScalarAsync<long>(ct, "SELECT COALESCE(MAX(number), 0) + 1 FROM srv_protocols WHERE name = @name", new { name }, tx);
         var (v, sig) = build($"{name}@{number.ToString(CultureInfo.InvariantCulture)}", number);
-        if (sig is not null) await InsertSignatureAsync(conn, tx, sig);
-        await conn.ExecuteAsync("INSERT INTO srv_protocols (id, name, number, label, content_hash, title, sources, author, published_at, signature_id) " +
+        if (sig is not null) await InsertSignatureAsync(conn, tx, sig, ct);
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_protocols (id, name, number, label, content_hash, title, sources, author, published_at, signature_id) " +
             "VALUES (@id, @name, @number, @label, @hash, @title, @sources, @author, @at, @sig)",
             new { id = v.Id, name = v.Name, number = v.Number, label = v.Label, hash = v.ContentHash, title = v.Title, sources = v.Sources, author = v.Author,
                 at = Ms(v.PublishedAt), sig = v.SignatureId }, tx);
@@ -269,7 +270,7 @@ public sealed class ServerStore
     public async Task<ProtocolVersionRecord?> GetProtocolAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_protocols WHERE id = @id", new { id })).Select(Protocol).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_protocols WHERE id = @id", new { id })).Select(Protocol).FirstOrDefault();
     }
 
     /// <summary>Published versions, of one protocol or all, in name and number order (without their texts when <paramref name="withSources"/> is false).</summary>
@@ -278,11 +279,11 @@ public sealed class ServerStore
         await using var conn = await OpenAsync(ct);
         var columns = withSources ? "*" : "id, name, number, label, content_hash, title, '' AS sources, author, published_at, signature_id";
         var sql = $"SELECT {columns} FROM srv_protocols" + (name is null ? "" : " WHERE name = @name") + " ORDER BY name, number";
-        return Rows(await conn.QueryAsync(sql, new { name })).Select(Protocol).ToList();
+        return Rows(await conn.QueryAsync(ct, sql, new { name })).Select(Protocol).ToList();
     }
 
-    private static Task InsertSignatureAsync(DbConnection conn, DbTransaction tx, ServerSignatureRecord s) =>
-        conn.ExecuteAsync("INSERT INTO srv_signatures (id, record_kind, record_id, record_hash, signer_id, printed_name, meaning, signed_at, signature_hash) " +
+    private static Task InsertSignatureAsync(DbConnection conn, DbTransaction tx, ServerSignatureRecord s, CancellationToken ct) =>
+        conn.ExecuteAsync(ct, "INSERT INTO srv_signatures (id, record_kind, record_id, record_hash, signer_id, printed_name, meaning, signed_at, signature_hash) " +
             "VALUES (@id, @kind, @record, @recordHash, @signer, @name, @meaning, @at, @hash)",
             new { id = s.Id, kind = s.RecordKind, record = s.RecordId, recordHash = s.RecordHash, signer = s.SignerId, name = s.PrintedName, meaning = s.Meaning,
                 at = Ms(s.SignedAt), hash = s.SignatureHash }, tx);
@@ -295,7 +296,7 @@ public sealed class ServerStore
     public async Task<IReadOnlyList<ServerSignatureRecord>> ListSignaturesAsync(string recordKind, string recordId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_signatures WHERE record_kind = @recordKind AND record_id = @recordId ORDER BY signed_at",
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_signatures WHERE record_kind = @recordKind AND record_id = @recordId ORDER BY signed_at",
             new { recordKind, recordId })).Select(Signature).ToList();
     }
 
@@ -303,14 +304,14 @@ public sealed class ServerStore
     public async Task<IReadOnlyList<ServerSignatureRecord>> ListAllSignaturesAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_signatures ORDER BY signed_at, id")).Select(Signature).ToList();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_signatures ORDER BY signed_at, id")).Select(Signature).ToList();
     }
 
     /// <summary>A server signature by id.</summary>
     public async Task<ServerSignatureRecord?> GetSignatureAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_signatures WHERE id = @id", new { id })).Select(Signature).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_signatures WHERE id = @id", new { id })).Select(Signature).FirstOrDefault();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -328,11 +329,11 @@ public sealed class ServerStore
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
         try
         {
-            await conn.ExecuteAsync("INSERT INTO srv_studies (id, title, protocol_id, data_path, data_source, created_by, created_at, subjects, sites, randomization_seed, encoding) " +
+            await conn.ExecuteAsync(ct, "INSERT INTO srv_studies (id, title, protocol_id, data_path, data_source, created_by, created_at, subjects, sites, randomization_seed, encoding) " +
                 "VALUES (@id, @title, @protocol, @path, @source, @by, @at, @subjects, @sites, @seed, @encoding)",
                 new { id = study.Id, title = study.Title, protocol = study.ProtocolId, path = study.DataPath, source = study.DataSource, by = study.CreatedBy,
                     at = Ms(study.CreatedAt), subjects = study.Subjects, sites = string.Join(',', study.Sites), seed = study.RandomizationSeed, encoding = study.Encoding }, tx);
-            await conn.ExecuteAsync("INSERT INTO srv_subjects (study_id, subject_id, site_id) VALUES (@study, @subject, @site)",
+            await conn.ExecuteAsync(ct, "INSERT INTO srv_subjects (study_id, subject_id, site_id) VALUES (@study, @subject, @site)",
                 subjects.Select(s => new { study = study.Id, subject = s.SubjectId, site = s.SiteId }), tx);
             await tx.CommitAsync(ct);
             return true;
@@ -347,28 +348,28 @@ public sealed class ServerStore
     public async Task<StudyRecord?> GetStudyAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_studies WHERE id = @id", new { id })).Select(Study).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_studies WHERE id = @id", new { id })).Select(Study).FirstOrDefault();
     }
 
     /// <summary>Every study.</summary>
     public async Task<IReadOnlyList<StudyRecord>> ListStudiesAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_studies ORDER BY id")).Select(Study).ToList();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_studies ORDER BY id")).Select(Study).ToList();
     }
 
     /// <summary>Moves a study to another protocol version.</summary>
     public async Task<bool> SetStudyProtocolAsync(string studyId, string protocolId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteAsync("UPDATE srv_studies SET protocol_id = @protocolId WHERE id = @studyId", new { studyId, protocolId }) == 1;
+        return await conn.ExecuteAsync(ct, "UPDATE srv_studies SET protocol_id = @protocolId WHERE id = @studyId", new { studyId, protocolId }) == 1;
     }
 
     /// <summary>The subjects of a study and their sites.</summary>
     public async Task<IReadOnlyList<SubjectSite>> ListSubjectsAsync(string studyId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT subject_id, site_id FROM srv_subjects WHERE study_id = @studyId ORDER BY subject_id", new { studyId }))
+        return Rows(await conn.QueryAsync(ct, "SELECT subject_id, site_id FROM srv_subjects WHERE study_id = @studyId ORDER BY subject_id", new { studyId }))
             .Select(r => new SubjectSite(S(r, "subject_id"), SN(r, "site_id"))).ToList();
     }
 
@@ -384,7 +385,7 @@ public sealed class ServerStore
     public async Task InsertScreeningRunAsync(ScreeningRunRecord run, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("INSERT INTO srv_screening_runs (id, study_id, protocol_id, status, as_of, phase, started_by, started_at, finished_at, done, total, summary, error) " +
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_screening_runs (id, study_id, protocol_id, status, as_of, phase, started_by, started_at, finished_at, done, total, summary, error) " +
             "VALUES (@id, @study, @protocol, @status, @asOf, @phase, @by, @at, NULL, 0, @total, NULL, NULL)",
             new { id = run.Id, study = run.StudyId, protocol = run.ProtocolId, status = run.Status, asOf = run.AsOf, phase = run.Phase, by = run.StartedBy,
                 at = Ms(run.StartedAt), total = run.Total });
@@ -394,7 +395,7 @@ public sealed class ServerStore
     public async Task SetScreeningProgressAsync(string runId, long done, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("UPDATE srv_screening_runs SET done = @done WHERE id = @runId AND status = 'running'", new { runId, done });
+        await conn.ExecuteAsync(ct, "UPDATE srv_screening_runs SET done = @done WHERE id = @runId AND status = 'running'", new { runId, done });
     }
 
     /// <summary>Completes a run: its summary and every subject's result in one transaction.</summary>
@@ -402,9 +403,9 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
-        await conn.ExecuteAsync("INSERT INTO srv_screening_subjects (run_id, subject_id, site_id, status, result) VALUES (@run, @subject, @site, @status, @result)",
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_screening_subjects (run_id, subject_id, site_id, status, result) VALUES (@run, @subject, @site, @status, @result)",
             subjects.Select(s => new { run = runId, subject = s.SubjectId, site = s.SiteId, status = s.Status, result = s.Result }), tx);
-        await conn.ExecuteAsync("UPDATE srv_screening_runs SET status = 'completed', summary = @summary, finished_at = @at, done = total WHERE id = @runId",
+        await conn.ExecuteAsync(ct, "UPDATE srv_screening_runs SET status = 'completed', summary = @summary, finished_at = @at, done = total WHERE id = @runId",
             new { runId, summary, at = Ms(at) }, tx);
         await tx.CommitAsync(ct);
     }
@@ -413,21 +414,21 @@ public sealed class ServerStore
     public async Task FailScreeningRunAsync(string runId, string error, Instant at, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("UPDATE srv_screening_runs SET status = 'failed', error = @error, finished_at = @at WHERE id = @runId", new { runId, error, at = Ms(at) });
+        await conn.ExecuteAsync(ct, "UPDATE srv_screening_runs SET status = 'failed', error = @error, finished_at = @at WHERE id = @runId", new { runId, error, at = Ms(at) });
     }
 
     /// <summary>A run by id.</summary>
     public async Task<ScreeningRunRecord?> GetScreeningRunAsync(string runId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_screening_runs WHERE id = @runId", new { runId })).Select(Run).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_screening_runs WHERE id = @runId", new { runId })).Select(Run).FirstOrDefault();
     }
 
     /// <summary>A study's runs, newest first (without their summaries).</summary>
     public async Task<IReadOnlyList<ScreeningRunRecord>> ListScreeningRunsAsync(string studyId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT id, study_id, protocol_id, status, as_of, phase, started_by, started_at, finished_at, done, total, NULL AS summary, error " +
+        return Rows(await conn.QueryAsync(ct, "SELECT id, study_id, protocol_id, status, as_of, phase, started_by, started_at, finished_at, done, total, NULL AS summary, error " +
             "FROM srv_screening_runs WHERE study_id = @studyId ORDER BY started_at DESC, id DESC", new { studyId })).Select(Run).ToList();
     }
 
@@ -441,9 +442,9 @@ public sealed class ServerStore
         await using var conn = await OpenAsync(ct);
         var where = "run_id = @runId" + (status is null ? "" : " AND status = @status") + (sites is null ? "" : " AND " + ServerSql.InList(Provider, "site_id", "sites"));
         var args = new { runId, status, sites = sites?.ToArray(), offset = (long)offset, limit = (long)limit };
-        long total = await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM srv_screening_subjects WHERE " + where, args);
+        long total = await conn.ExecuteScalarAsync<long>(ct, "SELECT COUNT(*) FROM srv_screening_subjects WHERE " + where, args);
         var columns = withResults ? "*" : "run_id, subject_id, site_id, status, '' AS result";
-        var page = Rows(await conn.QueryAsync($"SELECT {columns} FROM srv_screening_subjects WHERE {where} ORDER BY subject_id" + ServerSql.Page(Provider), args))
+        var page = Rows(await conn.QueryAsync(ct, $"SELECT {columns} FROM srv_screening_subjects WHERE {where} ORDER BY subject_id" + ServerSql.Page(Provider), args))
             .Select(r => new ScreeningSubjectRecord(S(r, "subject_id"), SN(r, "site_id"), S(r, "status"), S(r, "result"))).ToList();
         return (page, total);
     }
@@ -452,7 +453,7 @@ public sealed class ServerStore
     public async Task<ScreeningSubjectRecord?> GetScreeningSubjectAsync(string runId, string subjectId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_screening_subjects WHERE run_id = @runId AND subject_id = @subjectId", new { runId, subjectId }))
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_screening_subjects WHERE run_id = @runId AND subject_id = @subjectId", new { runId, subjectId }))
             .Select(r => new ScreeningSubjectRecord(S(r, "subject_id"), SN(r, "site_id"), S(r, "status"), S(r, "result"))).FirstOrDefault();
     }
 
@@ -465,8 +466,8 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
-        await InsertSignatureAsync(conn, tx, signature);
-        await conn.ExecuteAsync("INSERT INTO srv_attestations (id, study_id, subject_id, criterion_id, criterion_hash, outcome, reason, signature_id, created_at) " +
+        await InsertSignatureAsync(conn, tx, signature, ct);
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_attestations (id, study_id, subject_id, criterion_id, criterion_hash, outcome, reason, signature_id, created_at) " +
             "VALUES (@id, @study, @subject, @criterion, @hash, @outcome, @reason, @sig, @at)",
             new { id = attestation.Id, study = attestation.StudyId, subject = attestation.SubjectId, criterion = attestation.CriterionId, hash = attestation.CriterionHash,
                 outcome = attestation.Outcome, reason = attestation.Reason, sig = attestation.SignatureId, at = Ms(attestation.CreatedAt) }, tx);
@@ -478,7 +479,7 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         var sql = "SELECT * FROM srv_attestations WHERE study_id = @studyId" + (subjectId is null ? "" : " AND subject_id = @subjectId") + " ORDER BY created_at, id";
-        return Rows(await conn.QueryAsync(sql, new { studyId, subjectId })).Select(r => new AttestationRecord(S(r, "id"), S(r, "study_id"), S(r, "subject_id"),
+        return Rows(await conn.QueryAsync(ct, sql, new { studyId, subjectId })).Select(r => new AttestationRecord(S(r, "id"), S(r, "study_id"), S(r, "subject_id"),
             S(r, "criterion_id"), S(r, "criterion_hash"), S(r, "outcome"), S(r, "reason"), S(r, "signature_id"), At(r["created_at"]))).ToList();
     }
 
@@ -509,7 +510,7 @@ public sealed class ServerStore
         }
         catch (Exception ex) when (_db.IsUniqueViolation(ex))
         {
-            var stored = Rows(await conn.QueryAsync("SELECT * FROM srv_events WHERE study_id = @study AND idempotency_key = @key", new { study = ev.StudyId, key = ev.IdempotencyKey }))
+            var stored = Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_events WHERE study_id = @study AND idempotency_key = @key", new { study = ev.StudyId, key = ev.IdempotencyKey }))
                 .Select(Event).First();
             return (stored, false);
         }
@@ -520,7 +521,7 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
-        var rows = Rows(await conn.QueryAsync(ServerSql.ClaimEvents(Provider), new { owner, now = Ms(now), until = Ms(now + lease), max = (long)max }, tx))
+        var rows = Rows(await conn.QueryAsync(ct, ServerSql.ClaimEvents(Provider), new { owner, now = Ms(now), until = Ms(now + lease), max = (long)max }, tx))
             .Select(Event).OrderBy(e => e.Seq).ToList();
         await tx.CommitAsync(ct);
         return rows;
@@ -531,7 +532,7 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         // The lease owner stays: it names the process that took the event (operations, and the two-process test).
-        return await conn.ExecuteAsync("UPDATE srv_events SET status = @status, result = @result, error = @error, processed_at = @at, lease_until = NULL " +
+        return await conn.ExecuteAsync(ct, "UPDATE srv_events SET status = @status, result = @result, error = @error, processed_at = @at, lease_until = NULL " +
             "WHERE id = @id AND lease_owner = @owner AND status = 'processing'", new { id, owner, status, result, error, at = Ms(at) }) == 1;
     }
 
@@ -539,14 +540,14 @@ public sealed class ServerStore
     public async Task<EventRecord?> GetEventAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_events WHERE id = @id", new { id })).Select(Event).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_events WHERE id = @id", new { id })).Select(Event).FirstOrDefault();
     }
 
     /// <summary>How many events each worker processed (lease_owner of processed events).</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountEventsByWorkerAsync(string studyId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT lease_owner AS owner, COUNT(*) AS n FROM srv_events WHERE study_id = @studyId AND status = 'processed' GROUP BY lease_owner", new { studyId }))
+        return Rows(await conn.QueryAsync(ct, "SELECT lease_owner AS owner, COUNT(*) AS n FROM srv_events WHERE study_id = @studyId AND status = 'processed' GROUP BY lease_owner", new { studyId }))
             .ToDictionary(r => SN(r, "owner") ?? "", r => L(r, "n"), StringComparer.Ordinal);
     }
 
@@ -555,7 +556,7 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         var sql = "SELECT status, COUNT(*) AS n FROM srv_events" + (studyId is null ? "" : " WHERE study_id = @studyId") + " GROUP BY status";
-        return Rows(await conn.QueryAsync(sql, new { studyId })).ToDictionary(r => S(r, "status"), r => L(r, "n"), StringComparer.Ordinal);
+        return Rows(await conn.QueryAsync(ct, sql, new { studyId })).ToDictionary(r => S(r, "status"), r => L(r, "n"), StringComparer.Ordinal);
     }
 
     /// <summary>A page of a study's events, newest first.</summary>
@@ -563,7 +564,7 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         var sql = "SELECT * FROM srv_events WHERE study_id = @studyId" + (subjectId is null ? "" : " AND subject_id = @subjectId") + " ORDER BY seq DESC" + ServerSql.Page(Provider);
-        return Rows(await conn.QueryAsync(sql, new { studyId, subjectId, offset = (long)offset, limit = (long)limit })).Select(Event).ToList();
+        return Rows(await conn.QueryAsync(ct, sql, new { studyId, subjectId, offset = (long)offset, limit = (long)limit })).Select(Event).ToList();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -580,13 +581,13 @@ public sealed class ServerStore
     {
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
-        await conn.ExecuteAsync(ServerSql.LockRow(Provider), new { name = "randomization" }, tx);
-        var previous = Rows(await conn.QueryAsync("SELECT seq, subject_id, stratum, arm FROM srv_allocations WHERE study_id = @studyId ORDER BY seq", new { studyId }, tx))
+        await conn.ExecuteAsync(ct, ServerSql.LockRow(Provider), new { name = "randomization" }, tx);
+        var previous = Rows(await conn.QueryAsync(ct, "SELECT seq, subject_id, stratum, arm FROM srv_allocations WHERE study_id = @studyId ORDER BY seq", new { studyId }, tx))
             .Select(r => new AllocationRecord(L(r, "seq"), S(r, "subject_id"), S(r, "stratum"), S(r, "arm"))).ToList();
         var (stratum, arm) = allocate(previous);
         if (previous.FirstOrDefault(a => a.SubjectId == subjectId) is { } done) return done;
         var record = new AllocationRecord(previous.Count + 1, subjectId, stratum, arm);
-        await conn.ExecuteAsync("INSERT INTO srv_allocations (study_id, seq, subject_id, stratum, arm, at) VALUES (@studyId, @seq, @subjectId, @stratum, @arm, @at)",
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_allocations (study_id, seq, subject_id, stratum, arm, at) VALUES (@studyId, @seq, @subjectId, @stratum, @arm, @at)",
             new { studyId, seq = record.Seq, subjectId, stratum, arm, at = Ms(at) }, tx);
         await tx.CommitAsync(ct);
         return record;
@@ -600,7 +601,7 @@ public sealed class ServerStore
     public async Task<IdempotentResponse?> FindIdempotentAsync(string userId, string key, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_idempotency WHERE user_id = @userId AND idempotency_key = @key", new { userId, key }))
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_idempotency WHERE user_id = @userId AND idempotency_key = @key", new { userId, key }))
             .Select(r => new IdempotentResponse((int)L(r, "status"), S(r, "body"), S(r, "method"), S(r, "path"))).FirstOrDefault();
     }
 
@@ -610,7 +611,7 @@ public sealed class ServerStore
         await using var conn = await OpenAsync(ct);
         try
         {
-            await conn.ExecuteAsync("INSERT INTO srv_idempotency (user_id, idempotency_key, method, path, status, body, created_at) VALUES (@userId, @key, @method, @path, @status, @body, @at)",
+            await conn.ExecuteAsync(ct, "INSERT INTO srv_idempotency (user_id, idempotency_key, method, path, status, body, created_at) VALUES (@userId, @key, @method, @path, @status, @body, @at)",
                 new { userId, key, method = response.Method, path = response.Path, status = (long)response.Status, body = response.Body, at = Ms(at) });
             return true;
         }
@@ -638,13 +639,13 @@ public sealed class ServerStore
             {
                 await using var conn = await OpenAsync(ct);
                 await using var tx = await _db.BeginTransactionAsync(conn, ct);
-                var head = Rows(await conn.QueryAsync(ServerSql.LockAuditHead(Provider), transaction: tx)).Single();
+                var head = Rows(await conn.QueryAsync(ct, ServerSql.LockAuditHead(Provider), transaction: tx)).Single();
                 var entry = JournalHasher.Create(target, L(head, "seq") + 1, at, actor, action, oldValue, newValue, null, detail, S(head, "hash"), correlationId);
-                await conn.ExecuteAsync("INSERT INTO srv_audit (seq, at, actor, action, target, old_value, new_value, detail, correlation_id, prev_hash, hash) " +
+                await conn.ExecuteAsync(ct, "INSERT INTO srv_audit (seq, at, actor, action, target, old_value, new_value, detail, correlation_id, prev_hash, hash) " +
                     "VALUES (@Sequence, @at, @Actor, @Action, @InstanceId, @OldValue, @NewValue, @Detail, @CorrelationId, @PreviousHash, @Hash)",
                     new { entry.Sequence, at = Ms(entry.At), entry.Actor, entry.Action, entry.InstanceId, entry.OldValue, entry.NewValue, entry.Detail, entry.CorrelationId,
                         entry.PreviousHash, entry.Hash }, tx);
-                await conn.ExecuteAsync("UPDATE srv_audit_head SET seq = @seq, hash = @hash WHERE id = 'server'", new { seq = entry.Sequence, hash = entry.Hash }, tx);
+                await conn.ExecuteAsync(ct, "UPDATE srv_audit_head SET seq = @seq, hash = @hash WHERE id = 'server'", new { seq = entry.Sequence, hash = entry.Hash }, tx);
                 await tx.CommitAsync(ct);
                 return entry;
             }
@@ -663,7 +664,7 @@ public sealed class ServerStore
     public async Task<IReadOnlyList<JournalEntry>> ListAuditAsync(long afterSeq, int limit, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_audit WHERE seq > @afterSeq ORDER BY seq" + ServerSql.Page(Provider),
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_audit WHERE seq > @afterSeq ORDER BY seq" + ServerSql.Page(Provider),
             new { afterSeq, offset = 0L, limit = (long)limit })).Select(Audit).ToList();
     }
 
@@ -671,14 +672,14 @@ public sealed class ServerStore
     public async Task<IReadOnlyList<JournalEntry>> ListAuditByCorrelationAsync(string correlationId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_audit WHERE correlation_id = @correlationId ORDER BY seq", new { correlationId })).Select(Audit).ToList();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_audit WHERE correlation_id = @correlationId ORDER BY seq", new { correlationId })).Select(Audit).ToList();
     }
 
     /// <summary>How many entries of an action on a target were written since a time (failed sign-ins, for the rate limit).</summary>
     public async Task<long> CountAuditAsync(string action, string target, Instant since, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM srv_audit WHERE action = @action AND target = @target AND at >= @since",
+        return await conn.ExecuteScalarAsync<long>(ct, "SELECT COUNT(*) FROM srv_audit WHERE action = @action AND target = @target AND at >= @since",
             new { action, target, since = Ms(since) });
     }
 
@@ -686,8 +687,8 @@ public sealed class ServerStore
     public async Task<(long Entries, JournalProblem? Problem)> VerifyAuditAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        var head = Rows(await conn.QueryAsync("SELECT seq, hash FROM srv_audit_head WHERE id = 'server'")).Single();
-        var entries = Rows(await conn.QueryAsync("SELECT * FROM srv_audit ORDER BY seq")).Select(Audit).ToList();
+        var head = Rows(await conn.QueryAsync(ct, "SELECT seq, hash FROM srv_audit_head WHERE id = 'server'")).Single();
+        var entries = Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_audit ORDER BY seq")).Select(Audit).ToList();
         // The verifier names the chain in its messages; the entries keep their own targets.
         var problem = JournalVerifier.Verify("server audit", entries, L(head, "seq"), S(head, "hash"));
         return (entries.Count, problem);
@@ -701,14 +702,14 @@ public sealed class ServerStore
     public async Task<IReadOnlyList<string>> ListKeysAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<string>("SELECT xml FROM srv_keys ORDER BY created_at, id")).ToList();
+        return (await conn.QueryAsync<string>(ct, "SELECT xml FROM srv_keys ORDER BY created_at, id")).ToList();
     }
 
     /// <summary>Stores a key.</summary>
     public async Task InsertKeyAsync(string id, string xml, Instant at, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("INSERT INTO srv_keys (id, xml, created_at) VALUES (@id, @xml, @at)", new { id, xml, at = Ms(at) });
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_keys (id, xml, created_at) VALUES (@id, @xml, @at)", new { id, xml, at = Ms(at) });
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -723,7 +724,7 @@ public sealed class ServerStore
     public async Task InsertValidationRunAsync(ValidationRunRecord run, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("INSERT INTO srv_validation_runs (id, study_id, protocol_id, status, started_by, started_at, finished_at, summary, report, error) " +
+        await conn.ExecuteAsync(ct, "INSERT INTO srv_validation_runs (id, study_id, protocol_id, status, started_by, started_at, finished_at, summary, report, error) " +
             "VALUES (@id, @study, @protocol, 'running', @by, @at, NULL, NULL, NULL, NULL)",
             new { id = run.Id, study = run.StudyId, protocol = run.ProtocolId, by = run.StartedBy, at = Ms(run.StartedAt) });
     }
@@ -732,7 +733,7 @@ public sealed class ServerStore
     public async Task FinishValidationRunAsync(string id, string status, string? summary, string? report, string? error, Instant at, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("UPDATE srv_validation_runs SET status = @status, summary = @summary, report = @report, error = @error, finished_at = @at WHERE id = @id",
+        await conn.ExecuteAsync(ct, "UPDATE srv_validation_runs SET status = @status, summary = @summary, report = @report, error = @error, finished_at = @at WHERE id = @id",
             new { id, status, summary, report, error, at = Ms(at) });
     }
 
@@ -740,14 +741,14 @@ public sealed class ServerStore
     public async Task<ValidationRunRecord?> GetValidationRunAsync(string id, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT * FROM srv_validation_runs WHERE id = @id", new { id })).Select(Validation).FirstOrDefault();
+        return Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_validation_runs WHERE id = @id", new { id })).Select(Validation).FirstOrDefault();
     }
 
     /// <summary>A study's validation runs, newest first (without their reports).</summary>
     public async Task<IReadOnlyList<ValidationRunRecord>> ListValidationRunsAsync(string studyId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return Rows(await conn.QueryAsync("SELECT id, study_id, protocol_id, status, started_by, started_at, finished_at, summary, NULL AS report, error " +
+        return Rows(await conn.QueryAsync(ct, "SELECT id, study_id, protocol_id, status, started_by, started_at, finished_at, summary, NULL AS report, error " +
             "FROM srv_validation_runs WHERE study_id = @studyId ORDER BY started_at DESC, id DESC", new { studyId })).Select(Validation).ToList();
     }
 }

@@ -8,13 +8,14 @@ using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Journal;
 using ProtocolEngine.Workflows.Persistence;
 using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
+using ProtocolEngine.Storage.Connections;
 
 namespace ProtocolEngine.Storage.Workflows;
 
 /// <summary>The workflow store on Dapper: one implementation, a <see cref="SqlDialect"/> for what differs.</summary>
 public abstract class DapperWorkflowStore : IWorkflowStore
 {
-    static DapperWorkflowStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    static DapperWorkflowStore() => Rows.MapSnakeCaseColumns();
 
     /// <summary>Creates a store for a dialect.</summary>
     protected DapperWorkflowStore(SqlDialect dialect) => Dialect = dialect;
@@ -33,12 +34,12 @@ public abstract class DapperWorkflowStore : IWorkflowStore
         await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
 
     /// <summary>Runs a statement that returns no rows; a provider may keep its compiled form (SQLite does).</summary>
-    protected internal virtual Task<int> ExecuteStatementAsync(DbConnection connection, DbTransaction? transaction, string sql, object? args) =>
-        connection.ExecuteAsync(new CommandDefinition(sql, args, transaction));
+    protected internal virtual Task<int> ExecuteStatementAsync(DbConnection connection, DbTransaction? transaction, string sql, object? args, CancellationToken ct) =>
+        connection.ExecuteAsync(ct, sql, args, transaction);
 
     /// <summary>Runs a query mapped to <typeparamref name="T"/> (snake_case columns to properties); a provider may keep its compiled form.</summary>
-    protected internal virtual async Task<IReadOnlyList<T>> QueryStatementAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, object? args) =>
-        (await connection.QueryAsync<T>(new CommandDefinition(sql, args, transaction))).AsList();
+    protected internal virtual async Task<IReadOnlyList<T>> QueryStatementAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, object? args, CancellationToken ct) =>
+        (await connection.QueryAsync<T>(ct, sql, args, transaction)).AsList();
 
     /// <summary>True for a unique-constraint violation.</summary>
     protected internal abstract bool IsUniqueViolation(Exception exception);
@@ -56,17 +57,17 @@ public abstract class DapperWorkflowStore : IWorkflowStore
         await using (var tx = await BeginTransactionAsync(conn, ct))
         {
             await SchemaMigrator.ApplyAsync(conn, tx, Dialect, "wf_schema_version", WorkflowSchema.Migrations,
-                version => version == 1 ? Dialect.JournalAppendOnly() : []);
+                version => version == 1 ? Dialect.JournalAppendOnly() : [], ct);
             await tx.CommitAsync(ct);
         }
-        foreach (var sql in AfterMigration()) await conn.ExecuteAsync(sql);
+        foreach (var sql in AfterMigration()) await conn.ExecuteAsync(ct, sql);
     }
 
     /// <summary>The schema versions applied.</summary>
     public async Task<IReadOnlyList<long>> AppliedVersionsAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<long>("SELECT version FROM wf_schema_version ORDER BY version")).ToList();
+        return (await conn.QueryAsync<long>(ct, "SELECT version FROM wf_schema_version ORDER BY version")).ToList();
     }
 
     /// <inheritdoc />
@@ -76,7 +77,7 @@ public abstract class DapperWorkflowStore : IWorkflowStore
         try
         {
             var tx = await BeginTransactionAsync(conn, ct);
-            return new DapperWorkflowTransaction(this, conn, tx);
+            return new DapperWorkflowTransaction(this, conn, tx, ct);
         }
         catch
         {
@@ -96,13 +97,13 @@ public abstract class DapperWorkflowStore : IWorkflowStore
             await using var tx = await BeginTransactionAsync(conn, ct);
             try
             {
-                var existing = await conn.QuerySingleOrDefaultAsync<DefinitionRow>(
+                var existing = await conn.QuerySingleOrDefaultAsync<DefinitionRow>(ct, 
                     "SELECT * FROM wf_definitions WHERE name = @name AND content_hash = @hash", new { name = definition.Name, hash }, tx);
                 if (existing is null)
                 {
-                    await conn.ExecuteAsync(Dialect.InsertDefinition,
+                    await conn.ExecuteAsync(ct, Dialect.InsertDefinition,
                         new { name = definition.Name, hash, status = status == DefinitionStatus.Published ? "published" : "draft", body, now = Rows.Ms(now) }, tx);
-                    existing = await conn.QuerySingleAsync<DefinitionRow>(
+                    existing = await conn.QuerySingleAsync<DefinitionRow>(ct, 
                         "SELECT * FROM wf_definitions WHERE name = @name AND content_hash = @hash", new { name = definition.Name, hash }, tx);
                 }
                 await tx.CommitAsync(ct);
@@ -119,28 +120,28 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     public async Task PublishDefinitionAsync(string definitionId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        await conn.ExecuteAsync("UPDATE wf_definitions SET status = 'published' WHERE id = @id", new { id = definitionId });
+        await conn.ExecuteAsync(ct, "UPDATE wf_definitions SET status = 'published' WHERE id = @id", new { id = definitionId });
     }
 
     /// <inheritdoc />
     public async Task<DefinitionRecord?> GetDefinitionAsync(string definitionId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QuerySingleOrDefaultAsync<DefinitionRow>("SELECT * FROM wf_definitions WHERE id = @id", new { id = definitionId }))?.ToRecord();
+        return (await conn.QuerySingleOrDefaultAsync<DefinitionRow>(ct, "SELECT * FROM wf_definitions WHERE id = @id", new { id = definitionId }))?.ToRecord();
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<DefinitionRecord>> ListDefinitionsAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<DefinitionRow>("SELECT * FROM wf_definitions ORDER BY name, version")).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<DefinitionRow>(ct, "SELECT * FROM wf_definitions ORDER BY name, version")).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
     public async Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QuerySingleOrDefaultAsync<InstanceRow>("SELECT * FROM wf_instances WHERE id = @id", new { id = instanceId }))?.ToRecord();
+        return (await conn.QuerySingleOrDefaultAsync<InstanceRow>(ct, "SELECT * FROM wf_instances WHERE id = @id", new { id = instanceId }))?.ToRecord();
     }
 
     /// <inheritdoc />
@@ -148,7 +149,7 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     {
         await using var conn = await OpenAsync(ct);
         var sql = workflow is null ? "SELECT * FROM wf_instances ORDER BY id" : "SELECT * FROM wf_instances WHERE workflow = @workflow ORDER BY id";
-        return (await conn.QueryAsync<InstanceRow>(sql, new { workflow })).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<InstanceRow>(ct, sql, new { workflow })).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
@@ -156,14 +157,14 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     {
         await using var conn = await OpenAsync(ct);
         return (await QueryStatementAsync<InstanceRow>(conn, null, "SELECT * FROM wf_instances WHERE workflow = @workflow AND correlation_key = @key",
-            new { workflow, key = correlationKey })).SingleOrDefault()?.ToRecord();
+            new { workflow, key = correlationKey }, ct)).SingleOrDefault()?.ToRecord();
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListInstanceIdsAsync(string? afterId, int limit, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<string>(Dialect.ListInstanceIds, new { after = afterId ?? "", limit = (long)limit })).ToList();
+        return (await conn.QueryAsync<string>(ct, Dialect.ListInstanceIds, new { after = afterId ?? "", limit = (long)limit })).ToList();
     }
 
     /// <inheritdoc />
@@ -173,30 +174,40 @@ public abstract class DapperWorkflowStore : IWorkflowStore
         var where = new List<string>();
         if (instanceId is not null) where.Add("instance_id = @instanceId");
         if (status is not null) where.Add("status = @status");
-        var sql = "SELECT * FROM wf_tasks" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at, id";
-        return (await QueryStatementAsync<TaskRow>(conn, null, sql, new { instanceId, status = status is { } s ? StoredText.Of(s) : null })).Take(limit).Select(r => r.ToRecord()).ToList();
+        var sql = "SELECT * FROM wf_tasks" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at, id" + Dialect.FirstRows;
+        var args = new { instanceId, status = status is { } s ? StoredText.Of(s) : null, limit = (long)limit };
+        return (await QueryStatementAsync<TaskRow>(conn, null, sql, args, ct)).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
     public async Task<TaskRecord?> GetTaskAsync(string taskId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QuerySingleOrDefaultAsync<TaskRow>("SELECT * FROM wf_tasks WHERE id = @id", new { id = taskId }))?.ToRecord();
+        return (await conn.QuerySingleOrDefaultAsync<TaskRow>(ct, "SELECT * FROM wf_tasks WHERE id = @id", new { id = taskId }))?.ToRecord();
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<JournalRow>("SELECT * FROM wf_journal WHERE instance_id = @id ORDER BY seq", new { id = instanceId })).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<JournalRow>(ct, "SELECT * FROM wf_journal WHERE instance_id = @id ORDER BY seq", new { id = instanceId })).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetJournalSinceAsync(Instant since, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<JournalRow>("SELECT * FROM wf_journal WHERE at >= @since ORDER BY at, instance_id, seq", new { since = Rows.Ms(since) }))
+        return (await conn.QueryAsync<JournalRow>(ct, "SELECT * FROM wf_journal WHERE at >= @since ORDER BY at, instance_id, seq", new { since = Rows.Ms(since) }))
             .Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalPageAsync(Instant since, int limit, string? correlationId = null, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        var sql = "SELECT * FROM wf_journal WHERE at >= @since" + (correlationId is null ? "" : " AND correlation_id = @correlationId") +
+            " ORDER BY at, instance_id, seq" + Dialect.FirstRows;
+        return (await conn.QueryAsync<JournalRow>(ct, sql, new { since = Rows.Ms(since), correlationId, limit = (long)limit })).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
@@ -204,29 +215,29 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     {
         await using var conn = await OpenAsync(ct);
         var sql = instanceId is null ? "SELECT * FROM wf_outbox ORDER BY created_at, dedupe_key" : "SELECT * FROM wf_outbox WHERE instance_id = @instanceId ORDER BY created_at, dedupe_key";
-        return (await conn.QueryAsync<OutboxRow>(sql, new { instanceId })).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<OutboxRow>(ct, sql, new { instanceId })).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<OutboxMessage>> ListUndispatchedOutboxAsync(int limit, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<OutboxRow>("SELECT * FROM wf_outbox WHERE dispatched_at IS NULL ORDER BY created_at, dedupe_key"))
-            .Take(limit).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<OutboxRow>(ct, "SELECT * FROM wf_outbox WHERE dispatched_at IS NULL ORDER BY created_at, dedupe_key" + Dialect.FirstRows,
+            new { limit = (long)limit })).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
     public async Task<bool> MarkOutboxDispatchedAsync(string messageId, Instant at, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteAsync("UPDATE wf_outbox SET dispatched_at = @at WHERE id = @id AND dispatched_at IS NULL", new { id = messageId, at = Rows.Ms(at) }) == 1;
+        return await conn.ExecuteAsync(ct, "UPDATE wf_outbox SET dispatched_at = @at WHERE id = @id AND dispatched_at IS NULL", new { id = messageId, at = Rows.Ms(at) }) == 1;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SignatureRecord>> ListSignaturesAsync(string taskId, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<SignatureRow>("SELECT * FROM wf_signatures WHERE task_id = @taskId ORDER BY signed_at", new { taskId })).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<SignatureRow>(ct, "SELECT * FROM wf_signatures WHERE task_id = @taskId ORDER BY signed_at", new { taskId })).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
@@ -234,14 +245,14 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     {
         await using var conn = await OpenAsync(ct);
         var sql = instanceId is null ? "SELECT * FROM wf_waits ORDER BY created_at, id" : "SELECT * FROM wf_waits WHERE instance_id = @instanceId ORDER BY created_at, id";
-        return (await conn.QueryAsync<WaitRow>(sql, new { instanceId })).Select(r => r.ToRecord()).ToList();
+        return (await conn.QueryAsync<WaitRow>(ct, sql, new { instanceId })).Select(r => r.ToRecord()).ToList();
     }
 
     /// <inheritdoc />
     public async Task<Instant?> NextDueAtAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        var ms = (await QueryStatementAsync<long?>(conn, null, Dialect.NextDueAt, null)).FirstOrDefault();
+        var ms = (await QueryStatementAsync<long?>(conn, null, Dialect.NextDueAt, null, ct)).FirstOrDefault();
         return ms is { } v ? Rows.At(v) : null;
     }
 
@@ -249,14 +260,14 @@ public abstract class DapperWorkflowStore : IWorkflowStore
     public async Task<long> CountJournalEntriesAsync(string action, CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM wf_journal WHERE action = @action", new { action });
+        return await conn.ExecuteScalarAsync<long>(ct, "SELECT COUNT(*) FROM wf_journal WHERE action = @action", new { action });
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<UnmatchedEvent>> ListUnmatchedEventsAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenAsync(ct);
-        return (await conn.QueryAsync<UnmatchedRow>("SELECT * FROM wf_unmatched_events ORDER BY received_at, id"))
+        return (await conn.QueryAsync<UnmatchedRow>(ct, "SELECT * FROM wf_unmatched_events ORDER BY received_at, id"))
             .Select(r => new UnmatchedEvent(r.Id, r.Name, r.CorrelationKey, r.Payload, Rows.At(r.ReceivedAt))).ToList();
     }
 }

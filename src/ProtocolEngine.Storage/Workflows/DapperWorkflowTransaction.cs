@@ -12,7 +12,11 @@ namespace ProtocolEngine.Storage.Workflows;
 /// (PostgreSQL, SQL Server), inserts wait and travel with the next statement in one round trip; reads see them because
 /// every read sends what waits first.
 /// </summary>
-internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbConnection connection, DbTransaction transaction) : IWorkflowTransaction
+/// <param name="store">The store whose statements run.</param>
+/// <param name="connection">The open connection.</param>
+/// <param name="transaction">The transaction on it.</param>
+/// <param name="statementToken">The token the transaction was begun with: every statement of the transaction runs under it.</param>
+internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbConnection connection, DbTransaction transaction, CancellationToken statementToken) : IWorkflowTransaction
 {
     private readonly List<(string Sql, object Args)> _pending = [];
     private readonly Dictionary<string, InstanceRow> _claimed = new(StringComparer.Ordinal);
@@ -38,7 +42,7 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
         await connection.DisposeAsync();
     }
 
-    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, transaction);
+    private CommandDefinition Cmd(string sql, object? args = null) => new(sql, args, transaction, cancellationToken: statementToken);
 
     private async Task<CommandDefinition> ReadAsync(string sql, object? args = null)
     {
@@ -49,7 +53,7 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     /// <summary>An insert whose result nobody needs: batched where possible.</summary>
     private Task BufferAsync(string sql, object args)
     {
-        if (!_batching) return store.ExecuteStatementAsync(connection, transaction, sql, args);
+        if (!_batching) return store.ExecuteStatementAsync(connection, transaction, sql, args, statementToken);
         _pending.Add((sql, args));
         return Task.CompletedTask;
     }
@@ -57,7 +61,7 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     /// <summary>A statement whose row count matters, sent together with the waiting inserts.</summary>
     private async Task<int> ExecuteAsync(string sql, object args)
     {
-        if (_pending.Count == 0) return await store.ExecuteStatementAsync(connection, transaction, sql, args);
+        if (_pending.Count == 0) return await store.ExecuteStatementAsync(connection, transaction, sql, args, statementToken);
         _pending.Add((sql, args));
         return await SendBatchAsync();
     }
@@ -65,7 +69,7 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
     private async Task<IReadOnlyList<T>> QueryAllAsync<T>(string sql, object args)
     {
         await FlushAsync();
-        return await store.QueryStatementAsync<T>(connection, transaction, sql, args);
+        return await store.QueryStatementAsync<T>(connection, transaction, sql, args, statementToken);
     }
 
     private async Task<T?> QueryOneAsync<T>(string sql, object args) where T : class
@@ -103,7 +107,7 @@ internal sealed class DapperWorkflowTransaction(DapperWorkflowStore store, DbCon
             batch.BatchCommands.Add(cmd);
         }
         _pending.Clear();
-        await batch.ExecuteNonQueryAsync();
+        await batch.ExecuteNonQueryAsync(statementToken);
         return batch.BatchCommands[^1].RecordsAffected;
     }
 

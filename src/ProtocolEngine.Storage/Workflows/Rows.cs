@@ -187,6 +187,14 @@ internal sealed class UnmatchedRow
 
 internal static class Rows
 {
+    /// <summary>
+    /// Tells Dapper how the row types above read snake_case columns (created_at to CreatedAt). Only these types: the
+    /// process-wide <c>DefaultTypeMap.MatchNamesWithUnderscores</c> would change how every other Dapper user in the
+    /// process maps its columns. Safe to call from any thread and any number of times (the static constructor of
+    /// <see cref="RowTypeMaps"/> runs once, and <c>SqlMapper.SetTypeMap</c> takes its own lock).
+    /// </summary>
+    public static void MapSnakeCaseColumns() => RowTypeMaps.Ensure();
+
     public static Instant At(long ms) => Instant.FromUnixTimeMilliseconds(ms);
 
     public static long Ms(Instant i) => i.ToUnixTimeMilliseconds();

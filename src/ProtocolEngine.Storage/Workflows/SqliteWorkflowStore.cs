@@ -99,9 +99,11 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore, IDisposable
         Task.FromResult<DbTransaction>(Unwrap(connection).BeginTransaction(deferred: false));
 
     /// <inheritdoc />
-    protected internal override Task<int> ExecuteStatementAsync(DbConnection connection, DbTransaction? transaction, string sql, object? args)
+    protected internal override Task<int> ExecuteStatementAsync(DbConnection connection, DbTransaction? transaction, string sql, object? args, CancellationToken ct)
     {
-        if (connection is not SqliteLease lease) return base.ExecuteStatementAsync(connection, transaction, sql, args);
+        if (connection is not SqliteLease lease) return base.ExecuteStatementAsync(connection, transaction, sql, args, ct);
+        // The kept statement runs synchronously (SQLite answers in-process): the token is honoured before it starts.
+        ct.ThrowIfCancellationRequested();
         try
         {
             return Task.FromResult(lease.Pooled.Bind(sql, (SqliteTransaction?)transaction, args).ExecuteNonQuery());
@@ -114,9 +116,10 @@ public sealed class SqliteWorkflowStore : DapperWorkflowStore, IDisposable
     }
 
     /// <inheritdoc />
-    protected internal override Task<IReadOnlyList<T>> QueryStatementAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, object? args)
+    protected internal override Task<IReadOnlyList<T>> QueryStatementAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, object? args, CancellationToken ct)
     {
-        if (connection is not SqliteLease lease) return base.QueryStatementAsync<T>(connection, transaction, sql, args);
+        if (connection is not SqliteLease lease) return base.QueryStatementAsync<T>(connection, transaction, sql, args, ct);
+        ct.ThrowIfCancellationRequested();
         try
         {
             using var reader = lease.Pooled.Bind(sql, (SqliteTransaction?)transaction, args).ExecuteReader();

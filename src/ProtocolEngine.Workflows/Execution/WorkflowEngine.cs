@@ -17,7 +17,13 @@ namespace ProtocolEngine.Workflows.Execution;
 public sealed class WorkflowEngine
 {
     private readonly ConcurrentDictionary<string, WorkflowDefinition> _definitions = new(StringComparer.Ordinal);
-    private (long ReadAtMs, IReadOnlyList<DefinitionRecord> List)? _published;
+    // The newest published versions, re-read now and then (see LatestPublishedAsync). Requests on many threads read it:
+    // one immutable snapshot behind a reference (read and written whole), and a generation that PublishAsync bumps so that
+    // a read which started before a publish never serves its older list afterwards.
+    private PublishedSnapshot? _published;
+    private long _publishedGeneration;
+
+    private sealed record PublishedSnapshot(long ReadAtMs, long Generation, IReadOnlyList<DefinitionRecord> List);
 
     /// <summary>Creates an engine.</summary>
     /// <param name="store">Where everything is kept.</param>
@@ -69,7 +75,7 @@ public sealed class WorkflowEngine
             await Store.PublishDefinitionAsync(rec.Id, ct);
             rec = rec with { Status = DefinitionStatus.Published };
         }
-        _published = null;
+        Interlocked.Increment(ref _publishedGeneration);
         return rec;
     }
 
@@ -79,24 +85,25 @@ public sealed class WorkflowEngine
         if (problems.Count > 0) throw new WorkflowDefinitionException(definition.Name, problems);
     }
 
-    internal async Task<WorkflowDefinition> DefinitionAsync(string id)
+    internal async Task<WorkflowDefinition> DefinitionAsync(string id, CancellationToken ct = default)
     {
         if (_definitions.TryGetValue(id, out var d)) return d;
-        var rec = await Store.GetDefinitionAsync(id) ?? throw new InvalidOperationException($"Definition {id} is not in the store.");
+        var rec = await Store.GetDefinitionAsync(id, ct) ?? throw new InvalidOperationException($"Definition {id} is not in the store.");
         _definitions[id] = rec.Definition;
         return rec.Definition;
     }
 
-    private async Task<IReadOnlyList<DefinitionRecord>> LatestPublishedAsync()
+    private async Task<IReadOnlyList<DefinitionRecord>> LatestPublishedAsync(CancellationToken ct)
     {
         // Another process may publish: the list is re-read after two seconds of real time. Not of the engine's clock: a
         // simulation's virtual clock jumps days between events, which re-read (and re-parsed) every definition per event.
         long nowMs = Environment.TickCount64;
-        if (_published is { } p && nowMs - p.ReadAtMs < 2_000) return p.List;
-        var all = await Store.ListDefinitionsAsync();
+        long generation = Interlocked.Read(ref _publishedGeneration);
+        if (Volatile.Read(ref _published) is { } p && p.Generation == generation && nowMs - p.ReadAtMs < 2_000) return p.List;
+        var all = await Store.ListDefinitionsAsync(ct);
         var latest = all.Where(r => r.Status == DefinitionStatus.Published).GroupBy(r => r.Name).Select(g => g.MaxBy(r => r.Version)!).ToList();
         foreach (var r in latest) _definitions.TryAdd(r.Id, r.Definition);
-        _published = (nowMs, latest);
+        Volatile.Write(ref _published, new PublishedSnapshot(nowMs, generation, latest));
         return latest;
     }
 
@@ -108,7 +115,7 @@ public sealed class WorkflowEngine
     public Task<CommandResult> StartAsync(StartRequest request, string actor = "system", CancellationToken ct = default) =>
         RunAsync("start", request.IdempotencyKey, r => r with { Replayed = true }, async (tx, now) =>
         {
-            var def = (await LatestPublishedAsync()).FirstOrDefault(d => d.Name == request.Workflow);
+            var def = (await LatestPublishedAsync(ct)).FirstOrDefault(d => d.Name == request.Workflow);
             if (def is null) return new CommandResult(false, $"No published workflow named {request.Workflow}.");
             var key = request.CorrelationKey ?? request.SubjectId;
             var existing = await tx.FindInstanceAsync(def.Name, key);
@@ -185,7 +192,7 @@ public sealed class WorkflowEngine
             var data = ev.Data ?? new Dictionary<string, string>();
             if (ev.Name == StandardEvents.SubjectCreated)
             {
-                foreach (var def in (await LatestPublishedAsync()).Where(d => d.Definition.Scope.PerSubject))
+                foreach (var def in (await LatestPublishedAsync(ct)).Where(d => d.Definition.Scope.PerSubject))
                 {
                     if (await tx.FindInstanceAsync(def.Name, ev.CorrelationKey) is not null) continue;
                     started.Add((await StartInstanceAsync(tx, def, ev.CorrelationKey, ev.CorrelationKey, data, now, ev.Actor)).Id);
@@ -193,7 +200,7 @@ public sealed class WorkflowEngine
             }
             else if (ev.Name == StandardEvents.DataArrived && ev.Domain is not null)
             {
-                foreach (var def in (await LatestPublishedAsync()).Where(d => string.Equals(d.Definition.Scope.Domain, ev.Domain, StringComparison.OrdinalIgnoreCase)))
+                foreach (var def in (await LatestPublishedAsync(ct)).Where(d => string.Equals(d.Definition.Scope.Domain, ev.Domain, StringComparison.OrdinalIgnoreCase)))
                 {
                     var key = $"{ev.CorrelationKey}/{ev.RecordId ?? "?"}";
                     if (await tx.FindInstanceAsync(def.Name, key) is not null) continue;

@@ -59,6 +59,12 @@ public interface IWorkflowStore
     /// <summary>Journal entries of all instances at or after a time, in time order (timelines).</summary>
     Task<IReadOnlyList<JournalEntry>> GetJournalSinceAsync(Instant since, CancellationToken ct = default);
 
+    /// <summary>
+    /// At most <paramref name="limit"/> journal entries at or after a time, in time order, optionally only those one
+    /// request caused (<paramref name="correlationId"/>); the database picks them, so a page costs its own rows.
+    /// </summary>
+    Task<IReadOnlyList<JournalEntry>> GetJournalPageAsync(Instant since, int limit, string? correlationId = null, CancellationToken ct = default);
+
     /// <summary>Outbox messages, optionally of one instance.</summary>
     Task<IReadOnlyList<OutboxMessage>> ListOutboxAsync(string? instanceId = null, CancellationToken ct = default);
 
