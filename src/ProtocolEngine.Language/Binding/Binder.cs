@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Diagnostics;
@@ -11,24 +12,36 @@ namespace ProtocolEngine.Language.Binding;
 /// <summary>
 /// The names a library or protocol makes available to files that import it.
 /// </summary>
-public sealed class LibraryExports
+public sealed class LibraryExports : DeclaredSymbols
 {
+    [SetsRequiredMembers]
+    internal LibraryExports(Binder binder, string name, string alias, ImmutableArray<LibraryExports> imports, SourceText source) : base(binder, declaredRolesOnly: true)
+    {
+        Name = name;
+        Alias = alias;
+        Checks = binder.Checks;
+        SafetyRules = binder.SafetyRules;
+        Workflows = binder.Workflows;
+        Imports = imports;
+        Source = source;
+    }
+
+    [SetsRequiredMembers]
+    private LibraryExports(LibraryExports other, string alias) : base(other)
+    {
+        Name = other.Name;
+        Alias = alias;
+        Checks = other.Checks;
+        SafetyRules = other.SafetyRules;
+        Workflows = other.Workflows;
+        Imports = other.Imports;
+        Source = other.Source;
+    }
+
     /// <summary>The library's qualified name (std.ctcae5).</summary>
     public required string Name { get; init; }
     /// <summary>The alias used by the importer (the last part of the name unless `as` says otherwise).</summary>
     public required string Alias { get; init; }
-    /// <summary>Named definitions.</summary>
-    public required IReadOnlyDictionary<string, DefineSymbol> Defines { get; init; }
-    /// <summary>Functions, by name (one overload per name).</summary>
-    public required IReadOnlyDictionary<string, FunctionSymbol> Functions { get; init; }
-    /// <summary>Decision tables.</summary>
-    public required IReadOnlyDictionary<string, TableSymbol> Tables { get; init; }
-    /// <summary>Code lists.</summary>
-    public required IReadOnlyDictionary<string, CodeListSymbol> CodeLists { get; init; }
-    /// <summary>Parameters with the importer's overrides applied.</summary>
-    public required IReadOnlyDictionary<string, ParameterSymbol> Parameters { get; init; }
-    /// <summary>Roles the library declares.</summary>
-    public required IReadOnlyDictionary<string, RoleSymbol> Roles { get; init; }
     /// <summary>Checks the library declares (they run as part of the importing protocol).</summary>
     public required ImmutableArray<BoundCheck> Checks { get; init; }
     /// <summary>Safety rules the library declares.</summary>
@@ -39,6 +52,9 @@ public sealed class LibraryExports
     public required ImmutableArray<LibraryExports> Imports { get; init; }
     /// <summary>The library's source, for hashing and display.</summary>
     public required SourceText Source { get; init; }
+
+    /// <summary>The same library under another alias (<c>import std.ctcae5 as ctcae</c>).</summary>
+    internal LibraryExports WithAlias(string alias) => alias == Alias ? this : new LibraryExports(this, alias);
 }
 
 /// <summary>

@@ -13,11 +13,11 @@ namespace ProtocolEngine.Language.Compilation;
 /// all diagnostics of the protocol and the libraries it imports. Immutable and safe to share; backends
 /// (the native evaluator, renderers) work from it. Check <see cref="HasErrors"/> before running it.
 /// </summary>
-public sealed class CompiledProtocol
+public sealed class CompiledProtocol : DeclaredSymbols
 {
     private readonly Lazy<IReadOnlyDictionary<string, RuleIdentity>> _rules;
 
-    internal CompiledProtocol() => _rules = new(CollectRules);
+    internal CompiledProtocol(Binder binder) : base(binder, declaredRolesOnly: false) => _rules = new(CollectRules);
 
     /// <summary>The protocol's source.</summary>
     public required SourceText Source { get; init; }
@@ -73,26 +73,8 @@ public sealed class CompiledProtocol
     /// </summary>
     public ImmutableArray<WorkflowDefinition> WorkflowDefinitions { get; init; } = [];
 
-    /// <summary>Named definitions of this file.</summary>
-    public required IReadOnlyDictionary<string, DefineSymbol> Defines { get; init; }
-
-    /// <summary>Functions of this file.</summary>
-    public required IReadOnlyDictionary<string, FunctionSymbol> Functions { get; init; }
-
-    /// <summary>Decision tables of this file.</summary>
-    public required IReadOnlyDictionary<string, TableSymbol> Tables { get; init; }
-
-    /// <summary>Code lists of this file.</summary>
-    public required IReadOnlyDictionary<string, CodeListSymbol> CodeLists { get; init; }
-
-    /// <summary>Parameters of this file.</summary>
-    public required IReadOnlyDictionary<string, ParameterSymbol> Parameters { get; init; }
-
     /// <summary>The visit schedule.</summary>
     public required IReadOnlyDictionary<string, VisitSymbol> Visits { get; init; }
-
-    /// <summary>Roles known to the protocol (standard and declared).</summary>
-    public required IReadOnlyDictionary<string, RoleSymbol> Roles { get; init; }
 
     /// <summary>The arms with their allocation ratios.</summary>
     public required IReadOnlyDictionary<string, BoundArm> Arms { get; init; }

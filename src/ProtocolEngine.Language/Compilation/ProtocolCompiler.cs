@@ -153,7 +153,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         // A protocol's own check, rule or workflow replaces an imported one of the same name.
         ImmutableArray<BoundWorkflow> workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows).Where(w => binder.Workflows.All(o => o.Name != w.Name))];
         var lowered = Lower(workflows, hash, diagnostics);
-        return new CompiledProtocol
+        return new CompiledProtocol(binder)
         {
             Source = source,
             Syntax = file.Root,
@@ -168,13 +168,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             SafetyRules = [.. binder.SafetyRules, .. allLibraries.SelectMany(l => l.SafetyRules).Where(r => binder.SafetyRules.All(o => o.Id != r.Id))],
             Workflows = workflows,
             WorkflowDefinitions = lowered,
-            Defines = binder.Defines,
-            Functions = binder.Functions,
-            Tables = binder.Tables,
-            CodeLists = binder.CodeLists,
-            Parameters = binder.Parameters,
             Visits = binder.Visits,
-            Roles = binder.Roles,
             Arms = binder.Arms,
             Randomization = binder.Randomization,
             Libraries = allLibraries,
@@ -293,22 +287,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             var binder = new Binder(librarySource, libraryParse.Root, libraryDiagnostics, libraryModel, nested, overrides) { LibraryName = name };
             binder.BindFile();
             if (!all.ContainsKey(name)) diagnostics.AddRange(libraryDiagnostics);
-            var exports = new LibraryExports
-            {
-                Name = name,
-                Alias = import.Library.Parts[^1].Name,
-                Defines = binder.Defines,
-                Functions = binder.Functions,
-                Tables = binder.Tables,
-                CodeLists = binder.CodeLists,
-                Parameters = binder.Parameters,
-                Roles = binder.Roles.Where(r => r.Value.Declaration is not null).ToDictionary(),
-                Checks = binder.Checks,
-                SafetyRules = binder.SafetyRules,
-                Workflows = binder.Workflows,
-                Imports = nested,
-                Source = librarySource,
-            };
+            var exports = new LibraryExports(binder, name, import.Library.Parts[^1].Name, nested, librarySource);
             all.TryAdd(name, exports);
             result.Add(WithAlias(exports, import));
         }
@@ -323,14 +302,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
     }
 
     private static LibraryExports WithAlias(LibraryExports exports, ImportSyntax import) =>
-        import.Alias is { IsMissing: false } alias
-            ? new LibraryExports
-            {
-                Name = exports.Name, Alias = alias.Name, Defines = exports.Defines, Functions = exports.Functions, Tables = exports.Tables,
-                CodeLists = exports.CodeLists, Parameters = exports.Parameters, Roles = exports.Roles, Checks = exports.Checks,
-                SafetyRules = exports.SafetyRules, Workflows = exports.Workflows, Imports = exports.Imports, Source = exports.Source,
-            }
-            : exports;
+        import.Alias is { IsMissing: false } alias ? exports.WithAlias(alias.Name) : exports;
 
     private static IReadOnlyDictionary<string, ParameterOverride>? BindOverrides(ImportSyntax import, SourceText source, ProtocolFileSyntax library,
         List<Diagnostic> diagnostics, IDataModel? model)

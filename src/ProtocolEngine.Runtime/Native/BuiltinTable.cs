@@ -15,18 +15,37 @@ namespace ProtocolEngine.Runtime.Native;
 /// </summary>
 public static class BuiltinTable
 {
-    private static readonly FrozenDictionary<string, Delegate> Table = Build().ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, Delegate> Table;
+    private static readonly FrozenSet<string> Divisions;
+
+    static BuiltinTable()
+    {
+        var divisions = new HashSet<string>(StringComparer.Ordinal);
+        Table = Build(divisions).ToFrozenDictionary(StringComparer.Ordinal);
+        Divisions = divisions.ToFrozenSet(StringComparer.Ordinal);
+    }
 
     /// <summary>The implementation of a signature key, or null when there is none.</summary>
     public static Delegate? Find(string key) => Table.TryGetValue(key, out var d) ? d : null;
 
+    /// <summary>
+    /// True for a builtin that divides by its last argument (/, div, mod): the backend notes a zero divisor on the
+    /// context (<see cref="CheckedDivision"/>) before calling it.
+    /// </summary>
+    public static bool DividesByLastArgument(string key) => Divisions.Contains(key);
+
     /// <summary>Every key with an implementation.</summary>
     public static IEnumerable<string> Keys => Table.Keys;
 
-    private static Dictionary<string, Delegate> Build()
+    private static Dictionary<string, Delegate> Build(HashSet<string> divisions)
     {
         var t = new Dictionary<string, Delegate>(StringComparer.Ordinal);
         void R(string key, Delegate d) => t.Add(key, d);
+        void D(string key, Delegate d)
+        {
+            R(key, d);
+            divisions.Add(key);
+        }
 
         // Logic and nulls.
         R("And(Boolean,Boolean)", (Func<bool?, bool?, bool?>)Logic.And);
@@ -86,22 +105,22 @@ public static class BuiltinTable
         R("Multiply(Long,Long)", (Func<long?, long?, long?>)Arithmetic.Multiply);
         R("Multiply(Decimal,Decimal)", (Func<decimal?, decimal?, decimal?>)Arithmetic.Multiply);
         R("Multiply(Quantity,Quantity)", (Func<CqlQuantity?, CqlQuantity?, CqlQuantity?>)Arithmetic.Multiply);
-        R("TruncatedDivide(Integer,Integer)", (Func<EvaluationContext, int?, int?, int?>)CheckedDivision.TruncatedDivide);
-        R("TruncatedDivide(Long,Long)", (Func<EvaluationContext, long?, long?, long?>)CheckedDivision.TruncatedDivide);
-        R("TruncatedDivide(Decimal,Decimal)", (Func<EvaluationContext, decimal?, decimal?, decimal?>)CheckedDivision.TruncatedDivide);
-        R("TruncatedDivide(Quantity,Quantity)", (Func<EvaluationContext, CqlQuantity?, CqlQuantity?, CqlQuantity?>)CheckedDivision.TruncatedDivide);
-        R("Modulo(Integer,Integer)", (Func<EvaluationContext, int?, int?, int?>)CheckedDivision.Modulo);
-        R("Modulo(Long,Long)", (Func<EvaluationContext, long?, long?, long?>)CheckedDivision.Modulo);
-        R("Modulo(Decimal,Decimal)", (Func<EvaluationContext, decimal?, decimal?, decimal?>)CheckedDivision.Modulo);
-        R("Modulo(Quantity,Quantity)", (Func<EvaluationContext, CqlQuantity?, CqlQuantity?, CqlQuantity?>)CheckedDivision.Modulo);
+        D("TruncatedDivide(Integer,Integer)", (Func<int?, int?, int?>)Arithmetic.TruncatedDivide);
+        D("TruncatedDivide(Long,Long)", (Func<long?, long?, long?>)Arithmetic.TruncatedDivide);
+        D("TruncatedDivide(Decimal,Decimal)", (Func<decimal?, decimal?, decimal?>)Arithmetic.TruncatedDivide);
+        D("TruncatedDivide(Quantity,Quantity)", (Func<CqlQuantity?, CqlQuantity?, CqlQuantity?>)Arithmetic.TruncatedDivide);
+        D("Modulo(Integer,Integer)", (Func<int?, int?, int?>)Arithmetic.Modulo);
+        D("Modulo(Long,Long)", (Func<long?, long?, long?>)Arithmetic.Modulo);
+        D("Modulo(Decimal,Decimal)", (Func<decimal?, decimal?, decimal?>)Arithmetic.Modulo);
+        D("Modulo(Quantity,Quantity)", (Func<CqlQuantity?, CqlQuantity?, CqlQuantity?>)Arithmetic.Modulo);
         R("Add(Date,Quantity)", (Func<CqlDate?, CqlQuantity?, CqlDate?>)Arithmetic.Add);
         R("Subtract(Date,Quantity)", (Func<CqlDate?, CqlQuantity?, CqlDate?>)Arithmetic.Subtract);
         R("Add(DateTime,Quantity)", (Func<CqlDateTime?, CqlQuantity?, CqlDateTime?>)Arithmetic.Add);
         R("Subtract(DateTime,Quantity)", (Func<CqlDateTime?, CqlQuantity?, CqlDateTime?>)Arithmetic.Subtract);
         R("Add(Time,Quantity)", (Func<CqlTime?, CqlQuantity?, CqlTime?>)Arithmetic.Add);
         R("Subtract(Time,Quantity)", (Func<CqlTime?, CqlQuantity?, CqlTime?>)Arithmetic.Subtract);
-        R("Divide(Decimal,Decimal)", (Func<EvaluationContext, decimal?, decimal?, decimal?>)CheckedDivision.Divide);
-        R("Divide(Quantity,Quantity)", (Func<EvaluationContext, CqlQuantity?, CqlQuantity?, CqlQuantity?>)CheckedDivision.Divide);
+        D("Divide(Decimal,Decimal)", (Func<decimal?, decimal?, decimal?>)Arithmetic.Divide);
+        D("Divide(Quantity,Quantity)", (Func<CqlQuantity?, CqlQuantity?, CqlQuantity?>)Arithmetic.Divide);
         R("Power(Integer,Integer)", (Func<int?, int?, int?>)Arithmetic.Power);
         R("Power(Long,Long)", (Func<long?, long?, long?>)Arithmetic.Power);
         R("Power(Decimal,Decimal)", (Func<decimal?, decimal?, decimal?>)Arithmetic.Power);

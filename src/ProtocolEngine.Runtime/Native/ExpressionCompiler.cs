@@ -192,6 +192,7 @@ internal sealed class ExpressionCompiler
         : E.Convert(e, typeof(object));
 
     private static readonly MethodInfo BoxNullableMethod = typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.BoxNullable))!;
+    private static readonly MethodInfo NotingZero = typeof(CheckedDivision).GetMethod(nameof(CheckedDivision.NotingZero))!;
 
     internal static LE.Expression Coerce(LE.Expression e, Type target)
     {
@@ -297,6 +298,8 @@ internal sealed class ExpressionCompiler
         }
         for (int i = 0; i < c.Arguments.Length; i++)
             args.Add(Coerce(Compile(c.Arguments[i], f), parameters[i + offset].ParameterType));
+        if (BuiltinTable.DividesByLastArgument(c.Overload.Key))
+            args[^1] = E.Call(NotingZero.MakeGenericMethod(args[^1].Type), f.Ctx, args[^1]);
         LE.Expression call = method.IsStatic && implementation.Target is null
             ? E.Call(method, args)
             : E.Invoke(E.Constant(implementation), args);
