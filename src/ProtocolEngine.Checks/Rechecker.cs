@@ -12,7 +12,7 @@ namespace ProtocolEngine.Checks;
 /// Evaluates one check again for the record a finding named (found by its record key, not its row, since rows
 /// move when data are reloaded), with evidence: what closes a data query, with the values that show the fix.
 /// </summary>
-public static class Rechecker
+internal static class Rechecker
 {
     /// <summary>Evaluates check <paramref name="checkId"/> for the record (or subject, or study) a finding named.</summary>
     /// <param name="protocol">The compiled protocol (without errors).</param>

@@ -29,7 +29,7 @@ namespace ProtocolEngine.Server;
 /// check, problem details, the OpenAPI document and its page, health, the web app's static files, and every endpoint.
 /// Services read <see cref="ServerOptions"/> from the container, so tests can replace it.
 /// </summary>
-public static class ServerApp
+internal static class ServerApp
 {
     /// <summary>The rate-limit policy of the sign-in endpoint.</summary>
     public const string LoginRateLimit = "login";

@@ -19,7 +19,7 @@ namespace ProtocolEngine.Checks.Queries;
 /// query whose finding is still there back to its role (FindingPersists). Its scope names no SDTM domain, so
 /// no subject or data event ever starts one: only a finding does.
 /// </summary>
-public static class DataQueryWorkflow
+internal static class DataQueryWorkflow
 {
     /// <summary>The prefix of the workflow names.</summary>
     public const string Prefix = "DataQuery.";

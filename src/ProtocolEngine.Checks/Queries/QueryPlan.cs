@@ -23,19 +23,19 @@ public sealed record UnchangedQuery(OpenQuery Query, string Reason);
 /// <summary>An open query whose finding is still there.</summary>
 /// <param name="Query">The query.</param>
 /// <param name="Finding">Today's finding.</param>
-public sealed record PersistingQuery(OpenQuery Query, Finding Finding);
+internal sealed record PersistingQuery(OpenQuery Query, Finding Finding);
 
 /// <summary>An open query whose finding no longer holds, with the evidence of the fix.</summary>
 /// <param name="Query">The query.</param>
 /// <param name="Fix">What the check says now and the values it read.</param>
-public sealed record ResolvedQuery(OpenQuery Query, RecheckResult Fix);
+internal sealed record ResolvedQuery(OpenQuery Query, RecheckResult Fix);
 
 /// <summary>What a run of the checks means for data queries: which to open, which persist, which close with evidence, which stay as they are.</summary>
 /// <param name="ToOpen">Findings of checks routed with <c>query to</c> that have no open query (one per finding key).</param>
 /// <param name="Persisting">Open queries whose finding is still there (an answered one goes back to its role).</param>
 /// <param name="ToClose">Open queries whose finding no longer holds.</param>
 /// <param name="Unchanged">Open queries the run cannot decide (their check did not run to the end, the record cannot be evaluated).</param>
-public sealed record QueryPlan(
+internal sealed record QueryPlan(
     IReadOnlyList<Finding> ToOpen,
     IReadOnlyList<PersistingQuery> Persisting,
     IReadOnlyList<ResolvedQuery> ToClose,

@@ -11,7 +11,7 @@ namespace ProtocolEngine.Checks.Queries;
 /// evidence of that evaluation goes with the closing. A query whose check did not run (skipped, execution error)
 /// or whose record cannot be evaluated stays open: a data query is never closed on data nobody verified.
 /// </summary>
-public static class QueryPlanner
+internal static class QueryPlanner
 {
     /// <summary>Plans the queries for a run.</summary>
     /// <param name="protocol">The compiled protocol the run used.</param>

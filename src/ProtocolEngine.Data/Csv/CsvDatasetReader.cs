@@ -13,7 +13,7 @@ namespace ProtocolEngine.Data.Csv;
 /// <see cref="DatasetReadOptions.Encoding"/>) without control characters; the first offending byte fails the
 /// read with its line and column.
 /// </summary>
-public static class CsvDatasetReader
+internal static class CsvDatasetReader
 {
     /// <summary>Reads a CSV file.</summary>
     /// <exception cref="DataFormatException">A value does not fit its variable's type, or the file is malformed.</exception>

@@ -11,7 +11,7 @@ namespace ProtocolEngine.Data.DatasetJson;
 /// an empty (missing) string; decimals carried as strings become numbers; dates with targetDataType integer
 /// become SAS numbers.
 /// </summary>
-public static class DatasetJsonReader
+internal static class DatasetJsonReader
 {
     /// <summary>Reads a .json or .ndjson file, by its extension.</summary>
     /// <exception cref="DataFormatException">The file is not valid Dataset-JSON; the message names the record.</exception>

@@ -8,7 +8,7 @@ namespace ProtocolEngine.Data.Define;
 /// Reads a define.xml (CDISC Define-XML 1.0, 2.0 or 2.1; ODM 1.2 or 1.3). Elements are matched by local name,
 /// so the namespace versions do not matter. Value-level metadata is not needed for binding and is skipped.
 /// </summary>
-public static class DefineXmlReader
+internal static class DefineXmlReader
 {
     /// <summary>Reads a define.xml file.</summary>
     /// <exception cref="DataFormatException">The file is not well-formed XML or not a define.xml.</exception>

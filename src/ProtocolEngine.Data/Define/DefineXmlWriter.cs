@@ -10,7 +10,7 @@ namespace ProtocolEngine.Data.Define;
 /// and lengths, and the file of each dataset. It is what makes a CSV export typed when read back.
 /// Code lists, methods and value-level metadata are not produced.
 /// </summary>
-public static class DefineXmlWriter
+internal static class DefineXmlWriter
 {
     private const string Odm = "http://www.cdisc.org/ns/odm/v1.3";
     private const string Def = "http://www.cdisc.org/ns/def/v2.1";

@@ -6,7 +6,7 @@ namespace ProtocolEngine.Data.Fhir;
 /// <param name="File">The bundle file.</param>
 /// <param name="Resource">The resource, as Type/id (or its fullUrl).</param>
 /// <param name="Message">What was not mapped and why.</param>
-public sealed record FhirIssue(string File, string Resource, string Message);
+internal sealed record FhirIssue(string File, string Resource, string Message);
 
 /// <summary>The result of mapping FHIR bundles onto SDTM: the datasets, the subject view and everything not mapped.</summary>
 /// <param name="Tables">DM, MH, LB, VS, CM, AE, PR as built (rows in bundle order).</param>
@@ -14,11 +14,11 @@ public sealed record FhirIssue(string File, string Resource, string Message);
 /// <param name="Mapped">Records mapped, per dataset.</param>
 /// <param name="Unmapped">Resources not mapped, per resource type.</param>
 /// <param name="Issues">Each resource or value not mapped, or mapped with a caveat, and why.</param>
-public sealed record FhirImportResult(IReadOnlyList<DomainTable> Tables, StudyData Data, IReadOnlyDictionary<string, int> Mapped,
+internal sealed record FhirImportResult(IReadOnlyList<DomainTable> Tables, StudyData Data, IReadOnlyDictionary<string, int> Mapped,
     IReadOnlyDictionary<string, int> Unmapped, IReadOnlyList<FhirIssue> Issues);
 
 /// <summary>How FHIR resources are mapped.</summary>
-public sealed class FhirImportOptions
+internal sealed class FhirImportOptions
 {
     /// <summary>The STUDYID written on every record.</summary>
     public string StudyId { get; init; } = "FHIR";

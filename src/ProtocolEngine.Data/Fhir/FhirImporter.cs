@@ -13,7 +13,7 @@ namespace ProtocolEngine.Data.Fhir;
 /// MedicationStatement and MedicationRequest to CM, AdverseEvent to AE, Procedure to PR. References resolve by
 /// urn:uuid fullUrl and by Type/id. Whatever cannot be mapped is listed in the result's issues, never dropped silently.
 /// </summary>
-public static class FhirImporter
+internal static class FhirImporter
 {
     private static readonly string[] _dmColumns = ["STUDYID", "DOMAIN", "USUBJID", "SUBJID", "RFICDTC", "DTHDTC", "DTHFL", "SITEID", "BRTHDTC", "AGE", "AGEU", "SEX", "RACE", "ETHNIC", "COUNTRY"];
     private static readonly string[] _mhColumns = ["STUDYID", "DOMAIN", "USUBJID", "MHSEQ", "MHTERM", "MHDECOD", "MHCAT", "MHBODSYS", "MHSTDTC", "MHENDTC", "MHENRTPT"];

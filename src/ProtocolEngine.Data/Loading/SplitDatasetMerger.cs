@@ -7,7 +7,7 @@ namespace ProtocolEngine.Data.Loading;
 /// rules that read QS see every questionnaire. Rows keep their file order; variables missing from one part
 /// are missing in its rows.
 /// </summary>
-public static class SplitDatasetMerger
+internal static class SplitDatasetMerger
 {
     /// <summary>The domain a dataset's rows belong to when it is a split of another domain (QSPH to QS), or null.</summary>
     public static string? SplitOf(DomainTable table)

@@ -14,7 +14,7 @@ namespace ProtocolEngine.Data.Loading;
 /// <param name="Define">The define.xml found, if any.</param>
 /// <param name="Sources">Which file each dataset came from.</param>
 /// <param name="Notes">What the loader chose or noticed.</param>
-public sealed record RawStudy(IReadOnlyList<DomainTable> Tables, SdtmModel Model, DefineDocument? Define, IReadOnlyList<DatasetSource> Sources, IReadOnlyList<LoadNote> Notes);
+internal sealed record RawStudy(IReadOnlyList<DomainTable> Tables, SdtmModel Model, DefineDocument? Define, IReadOnlyList<DatasetSource> Sources, IReadOnlyList<LoadNote> Notes);
 
 /// <summary>
 /// Loads a study from a folder or a file: .xpt, .json, .ndjson and .csv datasets (by extension), with the
@@ -84,7 +84,7 @@ public static class StudyLoader
     /// <summary>Reads and validates every dataset of a folder or file, without merging or indexing (what conversion needs).</summary>
     /// <exception cref="DataFormatException">A file is unreadable or holds bad data.</exception>
     /// <exception cref="FileNotFoundException">The path does not exist.</exception>
-    public static RawStudy ReadRaw(string path, StudyLoadOptions? options = null)
+    internal static RawStudy ReadRaw(string path, StudyLoadOptions? options = null)
     {
         options ??= new StudyLoadOptions();
         var (files, definePath, sources, notes) = Plan(path);

@@ -10,4 +10,4 @@ namespace ProtocolEngine.Data.Writing;
 /// <param name="Name">The variable name.</param>
 /// <param name="IsNumeric">True for numeric variables.</param>
 /// <param name="Metadata">Label, length, display format, data types and OIDs.</param>
-public sealed record ColumnSpec(string Name, bool IsNumeric, ColumnMetadata Metadata);
+internal sealed record ColumnSpec(string Name, bool IsNumeric, ColumnMetadata Metadata);

@@ -8,7 +8,7 @@ namespace ProtocolEngine.Data.Writing;
 /// order; unset cells are missing), call <see cref="EndRow"/>, and <see cref="Complete"/> at the end. A writer
 /// that is disposed without <see cref="Complete"/> leaves an unfinished file, which callers delete.
 /// </summary>
-public abstract class DatasetStreamWriter : IDisposable
+internal abstract class DatasetStreamWriter : IDisposable
 {
     private readonly string?[] _text;
     private readonly bool[] _empty;

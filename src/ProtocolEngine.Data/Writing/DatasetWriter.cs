@@ -40,11 +40,11 @@ public static class DatasetWriter
         });
 
     /// <summary>The column specifications a dataset is written with in a format: widths from the data, types inferred where the source gave none.</summary>
-    public static IReadOnlyList<ColumnSpec> SpecsOf(DomainTable table, DataFileFormat format) =>
+    internal static IReadOnlyList<ColumnSpec> SpecsOf(DomainTable table, DataFileFormat format) =>
         [.. table.Columns.Select(c => c is NumberColumn n ? NumberSpec(n) : TextSpec((TextColumn)c, format))];
 
     /// <summary>Copies every row of a table into a stream writer with the same columns.</summary>
-    public static void CopyRows(DomainTable table, DatasetStreamWriter writer)
+    internal static void CopyRows(DomainTable table, DatasetStreamWriter writer)
     {
         var columns = table.Columns;
         for (int r = 0; r < table.RowCount; r++)

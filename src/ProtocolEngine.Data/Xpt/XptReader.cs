@@ -14,7 +14,7 @@ namespace ProtocolEngine.Data.Xpt;
 /// holds a control character, fails the read with its record, variable and byte offset. Streams the observations: memory holds the columns being built,
 /// never the file.
 /// </summary>
-public static class XptReader
+internal static class XptReader
 {
     private const int RecordLength = 80;
     private const string LibraryHeader = "HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!";

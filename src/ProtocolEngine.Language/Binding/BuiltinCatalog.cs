@@ -31,7 +31,7 @@ public sealed record BuiltinOverload(string Name, ImmutableArray<ProtocolType> P
 /// registered under the same <see cref="BuiltinOverload.Key"/>. Specific overloads come before generic ones
 /// because overload resolution prefers the earlier of two equally good matches.
 /// </summary>
-public static class BuiltinCatalog
+internal static class BuiltinCatalog
 {
     private static readonly string[] Ordered = ["Integer", "Long", "Decimal", "Quantity", "String", "Date", "DateTime", "Time"];
     private static readonly string[] Numeric = ["Integer", "Long", "Decimal"];

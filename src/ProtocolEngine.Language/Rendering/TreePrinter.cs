@@ -16,7 +16,7 @@ namespace ProtocolEngine.Language.Rendering;
 /// Prints syntax and bound trees as indented text, one node per line with its properties, so compiler
 /// baselines read as diffs. Syntax nodes show their span as <c>[start..end)</c>.
 /// </summary>
-public static class TreePrinter
+internal static class TreePrinter
 {
     /// <summary>The syntax tree of a file.</summary>
     public static string PrintSyntax(SyntaxNode root)

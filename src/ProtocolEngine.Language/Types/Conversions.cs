@@ -43,7 +43,7 @@ public sealed record Conversion(ConversionKind Kind, ProtocolType From, Protocol
 }
 
 /// <summary>Finds implicit conversions and common types.</summary>
-public static class Conversions
+internal static class Conversions
 {
     /// <summary>The implicit conversion from <paramref name="from"/> to <paramref name="to"/>, or null when there is none.</summary>
     public static Conversion? Find(ProtocolType from, ProtocolType to)

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace ProtocolEngine.Language.Workflows;
 
 /// <summary>Writes a <see cref="ClockDuration"/> as its protocol text (<c>"7 calendar days"</c>) and reads it back.</summary>
-public sealed class ClockDurationJsonConverter : JsonConverter<ClockDuration>
+internal sealed class ClockDurationJsonConverter : JsonConverter<ClockDuration>
 {
     /// <inheritdoc />
     public override ClockDuration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace ProtocolEngine.Language.Workflows;
 
 /// <summary>Writes a <see cref="Recipient"/> as its text form and reads it back.</summary>
-public sealed class RecipientJsonConverter : JsonConverter<Recipient>
+internal sealed class RecipientJsonConverter : JsonConverter<Recipient>
 {
     /// <inheritdoc />
     public override Recipient Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

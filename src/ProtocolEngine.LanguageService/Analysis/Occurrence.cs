@@ -18,7 +18,7 @@ public abstract record Target(string Key)
 
 /// <summary>A declared symbol: a definition, function, table, parameter, code list, visit, role or a local.</summary>
 /// <param name="Symbol">The symbol.</param>
-public sealed record SymbolTarget(Symbol Symbol) : Target(KeyOf(Symbol))
+internal sealed record SymbolTarget(Symbol Symbol) : Target(KeyOf(Symbol))
 {
     /// <inheritdoc />
     public override string Name => Symbol.Name;
@@ -31,7 +31,7 @@ public sealed record SymbolTarget(Symbol Symbol) : Target(KeyOf(Symbol))
 
 /// <summary>A domain of the data model.</summary>
 /// <param name="Domain">The domain.</param>
-public sealed record DomainTarget(DomainSchema Domain) : Target("domain:" + Domain.Name)
+internal sealed record DomainTarget(DomainSchema Domain) : Target("domain:" + Domain.Name)
 {
     /// <inheritdoc />
     public override string Name => Domain.Name;
@@ -40,7 +40,7 @@ public sealed record DomainTarget(DomainSchema Domain) : Target("domain:" + Doma
 /// <summary>A variable of a domain.</summary>
 /// <param name="Domain">The domain.</param>
 /// <param name="Variable">The variable.</param>
-public sealed record VariableTarget(DomainSchema Domain, VariableSchema Variable) : Target("variable:" + Domain.Name + "." + Variable.Name)
+internal sealed record VariableTarget(DomainSchema Domain, VariableSchema Variable) : Target("variable:" + Domain.Name + "." + Variable.Name)
 {
     /// <inheritdoc />
     public override string Name => Variable.Name;
@@ -49,7 +49,7 @@ public sealed record VariableTarget(DomainSchema Domain, VariableSchema Variable
 /// <summary>An imported library.</summary>
 /// <param name="LibraryName">Its qualified name.</param>
 /// <param name="Library">Its exports, when it was found.</param>
-public sealed record LibraryTarget(string LibraryName, LibraryExports? Library) : Target("library:" + LibraryName)
+internal sealed record LibraryTarget(string LibraryName, LibraryExports? Library) : Target("library:" + LibraryName)
 {
     /// <inheritdoc />
     public override string Name => LibraryName;
@@ -60,7 +60,7 @@ public sealed record LibraryTarget(string LibraryName, LibraryExports? Library) 
 /// <param name="Workflow">The workflow name.</param>
 /// <param name="State">The state name.</param>
 /// <param name="Declaration">Where the state's name is declared, when it is.</param>
-public sealed record StateTarget(string Path, string Workflow, string State, TextSpan? Declaration) : Target("state:" + Path + ":" + Workflow + "." + State)
+internal sealed record StateTarget(string Path, string Workflow, string State, TextSpan? Declaration) : Target("state:" + Path + ":" + Workflow + "." + State)
 {
     /// <inheritdoc />
     public override string Name => State;
@@ -72,7 +72,7 @@ public sealed record StateTarget(string Path, string Workflow, string State, Tex
 /// <param name="Task">The task name.</param>
 /// <param name="Declaration">Where the task's name is declared, when it is.</param>
 /// <param name="Title">The task's description, when given.</param>
-public sealed record TaskTarget(string Path, string Workflow, string Task, TextSpan? Declaration, string? Title) : Target("task:" + Path + ":" + Workflow + "." + Task)
+internal sealed record TaskTarget(string Path, string Workflow, string Task, TextSpan? Declaration, string? Title) : Target("task:" + Path + ":" + Workflow + "." + Task)
 {
     /// <inheritdoc />
     public override string Name => Task;
@@ -82,7 +82,7 @@ public sealed record TaskTarget(string Path, string Workflow, string Task, TextS
 /// <param name="RuleName">The rule's name as written.</param>
 /// <param name="Identity">Its rule id and hash.</param>
 /// <param name="Title">Its title.</param>
-public sealed record RuleTarget(string RuleName, RuleIdentity Identity, string? Title) : Target("rule:" + Identity.Id)
+internal sealed record RuleTarget(string RuleName, RuleIdentity Identity, string? Title) : Target("rule:" + Identity.Id)
 {
     /// <inheritdoc />
     public override string Name => RuleName;
@@ -90,7 +90,7 @@ public sealed record RuleTarget(string RuleName, RuleIdentity Identity, string? 
 
 /// <summary>A criteria phase.</summary>
 /// <param name="Phase">The phase name.</param>
-public sealed record PhaseTarget(string Phase) : Target("phase:" + Phase)
+internal sealed record PhaseTarget(string Phase) : Target("phase:" + Phase)
 {
     /// <inheritdoc />
     public override string Name => Phase;
@@ -98,7 +98,7 @@ public sealed record PhaseTarget(string Phase) : Target("phase:" + Phase)
 
 /// <summary>A built-in function.</summary>
 /// <param name="Function">The function name.</param>
-public sealed record BuiltinTarget(string Function) : Target("builtin-function:" + Function)
+internal sealed record BuiltinTarget(string Function) : Target("builtin-function:" + Function)
 {
     /// <inheritdoc />
     public override string Name => Function;

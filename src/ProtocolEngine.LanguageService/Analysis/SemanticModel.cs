@@ -12,7 +12,7 @@ namespace ProtocolEngine.LanguageService.Analysis;
 /// variables of the data model, libraries, workflow states and tasks, and rules. Built once per compilation from the
 /// bound trees (what the binder resolved) and, for names outside expressions (states, roles, clocks), from the syntax.
 /// </summary>
-public sealed class SemanticModel
+internal sealed class SemanticModel
 {
     private readonly Dictionary<string, Occurrence[]> _byFile;
 

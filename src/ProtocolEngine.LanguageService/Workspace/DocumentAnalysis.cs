@@ -32,7 +32,7 @@ public sealed class DocumentAnalysis
     public LanguageWorkspace Workspace { get; }
 
     /// <summary>Every name and what it stands for.</summary>
-    public SemanticModel Model => _model.Value;
+    internal SemanticModel Model => _model.Value;
 
     /// <summary>The document's tokens, comments included.</summary>
     public ImmutableArray<SyntaxToken> Tokens => _tokens.Value;

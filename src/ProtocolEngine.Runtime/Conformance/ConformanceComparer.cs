@@ -8,7 +8,7 @@ namespace ProtocolEngine.Runtime.Conformance;
 /// (numbers numerically, dates and times at the same precision, quantities in compatible units, lists and
 /// tuples element by element).
 /// </summary>
-public static class ConformanceComparer
+internal static class ConformanceComparer
 {
     /// <summary>True when <paramref name="actual"/> is the value <paramref name="expected"/> denotes.</summary>
     public static bool Same(object? actual, object? expected)

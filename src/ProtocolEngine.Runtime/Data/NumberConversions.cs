@@ -1,7 +1,7 @@
 namespace ProtocolEngine.Runtime.Data;
 
 /// <summary>Conversions between the doubles data files carry and the decimals CQL computes with.</summary>
-public static class NumberConversions
+internal static class NumberConversions
 {
     /// <summary>
     /// Converts a double to the decimal with the same shortest round-trip digits, so 0.1 stays 0.1 and

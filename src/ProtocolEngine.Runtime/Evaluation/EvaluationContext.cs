@@ -75,7 +75,7 @@ public sealed class EvaluationContext
     public ExecutableProtocol Protocol { get; }
 
     /// <summary>The study data bound to the protocol's columns (null when evaluating without data).</summary>
-    public StudyBinding? Binding { get; }
+    internal StudyBinding? Binding { get; }
 
     /// <summary>The study (null without data).</summary>
     public StudyData? Study => Binding?.Study;

@@ -9,7 +9,7 @@ namespace ProtocolEngine.Runtime.Evaluation;
 /// whose stored kind differs from the model (a number held as text in a CSV) are converted; values that do
 /// not convert are missing.
 /// </summary>
-public static class RecordAccess
+internal static class RecordAccess
 {
     private static Column? ColumnOf(EvaluationContext ctx, DomainRecord record, int slot, string variable)
     {

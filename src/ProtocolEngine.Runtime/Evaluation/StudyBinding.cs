@@ -6,7 +6,7 @@ namespace ProtocolEngine.Runtime.Evaluation;
 /// A protocol's data slots resolved against one study: for each domain and variable the compiled rules
 /// read, the study's table and column (null when the study lacks it). Built once per protocol and study.
 /// </summary>
-public sealed class StudyBinding
+internal sealed class StudyBinding
 {
     internal StudyBinding(StudyData study, IReadOnlyList<string> domains, IReadOnlyList<(int DomainSlot, string Variable)> columns)
     {

@@ -8,21 +8,21 @@ namespace ProtocolEngine.Runtime.Evaluation;
 /// <see cref="EvaluationContext.MissingDataIsUnknown"/>, exists and Count over such a list are null rather than
 /// false and a count: absence of records is not evidence of absence.
 /// </summary>
-public interface IUncertainList
+internal interface IUncertainList
 {
     /// <summary>True when elements may be missing for want of data.</summary>
     bool Uncertain { get; }
 }
 
 /// <summary>The elements a query collected, and whether any record was dropped for want of data (its filter was null) or a source had no records.</summary>
-public sealed class QueryResultList : List<object?>, IUncertainList
+internal sealed class QueryResultList : List<object?>, IUncertainList
 {
     /// <inheritdoc />
     public bool Uncertain { get; set; }
 }
 
 /// <summary>A list of a subject's records that are consecutive rows of one table (lets queries test columns before making records).</summary>
-public interface IRecordRange
+internal interface IRecordRange
 {
     /// <summary>The table the records are rows of.</summary>
     DomainTable Table { get; }

@@ -13,7 +13,7 @@ namespace ProtocolEngine.Runtime.Native;
 /// the boxing and unboxing. An implementation whose first parameter is an <see cref="EvaluationContext"/> gets the
 /// current context.
 /// </summary>
-public static class BuiltinTable
+internal static class BuiltinTable
 {
     private static readonly FrozenDictionary<string, Delegate> Table;
     private static readonly FrozenSet<string> Divisions;

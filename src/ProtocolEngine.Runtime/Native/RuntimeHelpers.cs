@@ -6,7 +6,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Native;
 
 /// <summary>Small runtime helpers the compiled code calls: evidence hooks, list building, decision-table resolution.</summary>
-public static class RuntimeHelpers
+internal static class RuntimeHelpers
 {
     /// <summary>
     /// Boxes a nullable value (null stays null). Boxing the value itself takes the JIT's inline allocation, where boxing

@@ -6,7 +6,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Native;
 
 /// <summary>How the language's types are represented at run time, and the type operators (is, as, cast).</summary>
-public static class RuntimeTypes
+internal static class RuntimeTypes
 {
     /// <summary>The CLR type that carries values of a protocol type in compiled code.</summary>
     public static Type ClrType(ProtocolType type) => type switch

@@ -10,7 +10,7 @@ namespace ProtocolEngine.Runtime.Native;
 /// result (and its three-valued uncertainty) is exactly the unfiltered one; only the work changes.
 /// </summary>
 /// <remarks>One instance per query in a compiled rule, shared by threads: the cached lookup is an immutable object swapped atomically.</remarks>
-public sealed class TextPrefilter(int columnSlot)
+internal sealed class TextPrefilter(int columnSlot)
 {
     private sealed record Lookup(TextColumn Column, string Key, int Code);
 

@@ -3,7 +3,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>Aggregate functions of CQL 1.5: nulls are ignored; an empty (or all-null) list gives null, except Count, AllTrue and AnyTrue.</summary>
-public static class Aggregates
+internal static class Aggregates
 {
     private static List<object> Values(IReadOnlyList<object?>? list) => list is null ? [] : list.Where(x => x is not null).Cast<object>().ToList();
 

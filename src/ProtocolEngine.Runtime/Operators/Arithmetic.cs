@@ -6,7 +6,7 @@ namespace ProtocolEngine.Runtime.Operators;
 /// Arithmetic. Results that do not fit the type are null (CQL 1.5: overflow yields null), division by
 /// zero is null, and quantities convert units where they must agree.
 /// </summary>
-public static class Arithmetic
+internal static class Arithmetic
 {
     private static T? Safe<T>(Func<T> f) where T : struct
     {

@@ -6,7 +6,7 @@ namespace ProtocolEngine.Runtime.Operators;
 /// Comparison operators: typed fast forms for the common scalar types (no boxing on the hot path) and
 /// general forms over any value.
 /// </summary>
-public static class Comparison
+internal static class Comparison
 {
     /// <summary>Boolean equality.</summary>
     public static bool? Equal(bool? a, bool? b) => a is null || b is null ? null : a.Value == b.Value;

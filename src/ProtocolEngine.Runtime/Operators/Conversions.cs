@@ -6,7 +6,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>Type conversion functions (ToX, ConvertsToX, ConvertQuantity) and Message.</summary>
-public static partial class Conversions
+internal static partial class Conversions
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -8,7 +8,7 @@ namespace ProtocolEngine.Runtime.Operators;
 /// The type-general semantics every operator builds on: CQL equality (three-valued), equivalence (never
 /// null) and ordering (null when uncertain or incomparable), over any runtime value.
 /// </summary>
-public static class Cql
+internal static class Cql
 {
     // ---------------------------------------------------------------- equality
 

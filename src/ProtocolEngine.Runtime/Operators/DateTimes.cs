@@ -4,7 +4,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>Date and time constructors, component extraction, durations and the clock functions.</summary>
-public static class DateTimes
+internal static class DateTimes
 {
     private static CqlRuntimeException Invalid(string what, Exception inner) => new($"{what} is not a valid date or time: {inner.Message}");
 

@@ -3,7 +3,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>Interval operators where one operand is a point: the point acts as the interval holding only itself.</summary>
-public static class IntervalPointOps
+internal static class IntervalPointOps
 {
     /// <summary>expand of a list of intervals, bounded by the list size limit.</summary>
     public static IReadOnlyList<object?>? Expand(Evaluation.EvaluationContext ctx, IReadOnlyList<object?>? list, CqlQuantity? per) => Intervals.Expand(list, per, ctx.Limits.MaxListSize);

@@ -7,7 +7,7 @@ namespace ProtocolEngine.Runtime.Operators;
 /// predecessor at the point type's step); a null open bound is unbounded (the type's minimum or maximum);
 /// a null closed bound is unknown, which makes comparisons that depend on it null.
 /// </summary>
-public static class Intervals
+internal static class Intervals
 {
     /// <summary>The first point of the interval (null when unknown).</summary>
     public static object? ClosedLow(CqlInterval i)

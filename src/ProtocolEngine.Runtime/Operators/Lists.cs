@@ -3,7 +3,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>List operators of CQL 1.5. Lists are <c>IReadOnlyList&lt;object?&gt;</c>; a null list is null.</summary>
-public static class Lists
+internal static class Lists
 {
     /// <summary>True when the list has a non-null element.</summary>
     public static bool? Exists(IReadOnlyList<object?>? list)

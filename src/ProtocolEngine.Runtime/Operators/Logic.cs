@@ -1,7 +1,7 @@
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>Three-valued logic and nullological operators.</summary>
-public static class Logic
+internal static class Logic
 {
     /// <summary>false if either is false; null if either is null; else true.</summary>
     public static bool? And(bool? a, bool? b) => a == false || b == false ? false : a is null || b is null ? null : true;

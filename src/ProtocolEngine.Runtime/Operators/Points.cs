@@ -3,7 +3,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>Steps between interval points of each type: successor, predecessor, extremes, differences.</summary>
-public static class Points
+internal static class Points
 {
     /// <summary>The smallest step of a Decimal or Quantity (CQL keeps 8 decimal places).</summary>
     public const decimal DecimalStep = 0.00000001m;

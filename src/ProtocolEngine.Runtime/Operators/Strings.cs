@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace ProtocolEngine.Runtime.Operators;
 
 /// <summary>String operators of CQL 1.5 (positions are 0-based).</summary>
-public static class Strings
+internal static class Strings
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 

@@ -6,7 +6,7 @@ namespace ProtocolEngine.Runtime.Operators;
 /// Date, DateTime and Time semantics of CQL 1.5: precision-aware comparison (uncertain results are null),
 /// calendar arithmetic, durations and differences, boundaries.
 /// </summary>
-public static class Temporal
+internal static class Temporal
 {
     private const int MillisecondIndex = 6;
 

@@ -4,7 +4,7 @@ using ProtocolEngine.Runtime.Values;
 namespace ProtocolEngine.Screening.Reports;
 
 /// <summary>How a value a rule read is shown to people: dates in ISO 8601, numbers without trailing noise.</summary>
-public static class ValueText
+internal static class ValueText
 {
     /// <summary>The value as people read it in a report: <see cref="Of"/>, shortened visibly when long (<see cref="DisplayText"/>).</summary>
     public static string Display(object? value) => DisplayText.Shorten(Of(value));

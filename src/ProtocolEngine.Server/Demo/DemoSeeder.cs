@@ -13,14 +13,14 @@ namespace ProtocolEngine.Server.Demo;
 /// <param name="UserName">The login name.</param>
 /// <param name="Role">What it does.</param>
 /// <param name="Password">Its throwaway password.</param>
-public sealed record DemoUser(string UserName, string Role, string Password);
+internal sealed record DemoUser(string UserName, string Role, string Password);
 
 /// <summary>What the demo seeded, for the banner.</summary>
 /// <param name="Users">One account per role.</param>
 /// <param name="SystemToken">An API token of the EDC system account (events and reads).</param>
 /// <param name="Protocols">The versions published.</param>
 /// <param name="Studies">The studies registered, with their screening counts.</param>
-public sealed record DemoInfo(IReadOnlyList<DemoUser> Users, string SystemToken, IReadOnlyList<string> Protocols, IReadOnlyList<string> Studies);
+internal sealed record DemoInfo(IReadOnlyList<DemoUser> Users, string SystemToken, IReadOnlyList<string> Protocols, IReadOnlyList<string> Studies);
 
 /// <summary>
 /// Seeds an empty server for the demo: one user per role with a throwaway password, the shipped protocols published

@@ -12,25 +12,25 @@ namespace ProtocolEngine.Server.Endpoints;
 /// <summary>Signs a person in.</summary>
 /// <param name="UserName">The login name.</param>
 /// <param name="Password">The password.</param>
-public sealed record LoginBody(string UserName, string Password);
+internal sealed record LoginBody(string UserName, string Password);
 
 /// <summary>Changes the signed-in person's password.</summary>
 /// <param name="Current">The password now.</param>
 /// <param name="New">The new password (at least 10 characters).</param>
-public sealed record PasswordBody(string Current, string New);
+internal sealed record PasswordBody(string Current, string New);
 
 /// <summary>Asks for an API token.</summary>
 /// <param name="Name">What it is for.</param>
 /// <param name="Scopes">What it may do.</param>
 /// <param name="StudyId">The one study it is limited to (optional).</param>
 /// <param name="Days">How many days it lives (optional; no expiry otherwise).</param>
-public sealed record TokenBody(string Name, string[] Scopes, string? StudyId = null, int? Days = null);
+internal sealed record TokenBody(string Name, string[] Scopes, string? StudyId = null, int? Days = null);
 
 /// <summary>A role in a study.</summary>
 /// <param name="StudyId">The study, or * for every study.</param>
 /// <param name="Role">The role.</param>
 /// <param name="Sites">For investigators, the sites (DM.SITEID) they see; empty for every site.</param>
-public sealed record MembershipBody(string StudyId, string Role, string[]? Sites = null);
+internal sealed record MembershipBody(string StudyId, string Role, string[]? Sites = null);
 
 /// <summary>Creates a user.</summary>
 /// <param name="UserName">The login name.</param>
@@ -38,11 +38,11 @@ public sealed record MembershipBody(string StudyId, string Role, string[]? Sites
 /// <param name="Password">The initial password (at least 10 characters).</param>
 /// <param name="Kind">person or system.</param>
 /// <param name="Memberships">Roles per study.</param>
-public sealed record CreateUserBody(string UserName, string DisplayName, string Password, string Kind = "person", MembershipBody[]? Memberships = null);
+internal sealed record CreateUserBody(string UserName, string DisplayName, string Password, string Kind = "person", MembershipBody[]? Memberships = null);
 
 /// <summary>Replaces a user's roles in one study.</summary>
 /// <param name="Roles">The roles (empty removes the user from the study).</param>
-public sealed record MembershipsBody(MembershipBody[] Roles);
+internal sealed record MembershipsBody(MembershipBody[] Roles);
 
 /// <summary>Sign-in, session, API tokens, users and the server's audit chain.</summary>
 internal static class AuthEndpoints

@@ -8,12 +8,12 @@ namespace ProtocolEngine.Server.Endpoints;
 
 /// <summary>A protocol text to compile.</summary>
 /// <param name="Text">The .protocol text (it may import the standard library: import std.x).</param>
-public sealed record CompileBody(string Text);
+internal sealed record CompileBody(string Text);
 
 /// <summary>A protocol text to publish, with its author's signature.</summary>
 /// <param name="Text">The .protocol text.</param>
 /// <param name="Signature">authorship or approval, with the password again.</param>
-public sealed record PublishBody(string Text, SignatureRequest? Signature = null);
+internal sealed record PublishBody(string Text, SignatureRequest? Signature = null);
 
 /// <summary>Compile, publish, list, compare and render protocols.</summary>
 internal static class ProtocolEndpoints

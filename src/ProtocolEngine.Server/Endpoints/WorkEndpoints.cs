@@ -12,7 +12,7 @@ namespace ProtocolEngine.Server.Endpoints;
 /// <param name="From">The definition id instances run on (Name@version).</param>
 /// <param name="To">The definition id they move to.</param>
 /// <param name="StateMap">States of the old version renamed in the new one (unmapped states keep their name).</param>
-public sealed record MigrationBody(string From, string To, Dictionary<string, string>? StateMap = null);
+internal sealed record MigrationBody(string From, string To, Dictionary<string, string>? StateMap = null);
 
 /// <summary>Events, tasks, workflow instances and migrations, and the journal.</summary>
 internal static class WorkEndpoints

@@ -18,7 +18,7 @@ namespace ProtocolEngine.Server.Events;
 /// <param name="Name">For Custom events, the event name a workflow waits for.</param>
 /// <param name="Values">Instance values (region, awarenessAt, timeZone, ...).</param>
 /// <param name="IdempotencyKey">The sender's key (or the Idempotency-Key header): the same key is the same event.</param>
-public sealed record EventRequest(string Type, string Subject, Dictionary<string, JsonElement>? Record = null, string? Name = null,
+internal sealed record EventRequest(string Type, string Subject, Dictionary<string, JsonElement>? Record = null, string? Name = null,
     Dictionary<string, string>? Values = null, string? IdempotencyKey = null);
 
 /// <summary>

@@ -4,13 +4,13 @@ namespace ProtocolEngine.Server.Problems;
 /// <param name="Code">The code; never reused or renumbered.</param>
 /// <param name="Status">The HTTP status.</param>
 /// <param name="Title">A short title (the problem's <c>title</c>).</param>
-public sealed record ApiError(string Code, int Status, string Title);
+internal sealed record ApiError(string Code, int Status, string Title);
 
 /// <summary>
 /// Every error the API returns, in one catalog (docs/server.md lists them; a test checks both agree). PE8xxx are API
 /// problems; a protocol's own diagnostics keep their PE0xxx to PE9xxx codes in the problem's <c>diagnostics</c>.
 /// </summary>
-public static class ApiErrors
+internal static class ApiErrors
 {
     /// <summary>The request is malformed or a value is invalid.</summary>
     public static readonly ApiError BadRequest = new("PE8001", 400, "The request is not valid");
@@ -66,7 +66,7 @@ public static class ApiErrors
 /// <param name="error">The error.</param>
 /// <param name="detail">What went wrong, for the user.</param>
 /// <param name="extensions">More members of the problem (diagnostics, the winner of a claim, ...).</param>
-public sealed class ApiException(ApiError error, string detail, IReadOnlyDictionary<string, object?>? extensions = null) : Exception(detail)
+internal sealed class ApiException(ApiError error, string detail, IReadOnlyDictionary<string, object?>? extensions = null) : Exception(detail)
 {
     /// <summary>The error.</summary>
     public ApiError Error { get; } = error;

@@ -15,7 +15,7 @@ namespace ProtocolEngine.Server.Screening;
 /// <summary>Starts a screening run.</summary>
 /// <param name="AsOf">The date every rule takes as today (YYYY-MM-DD); today when not given.</param>
 /// <param name="Phase">Screen only the criteria of this phase.</param>
-public sealed record ScreeningRunBody(string? AsOf = null, string? Phase = null);
+internal sealed record ScreeningRunBody(string? AsOf = null, string? Phase = null);
 
 /// <summary>
 /// Screening runs: the study's data screened with its protocol version in the background (progress readable while it

@@ -9,7 +9,7 @@ namespace ProtocolEngine.Server.Security;
 /// (<c>pbkdf2-sha256$600000$salt$hash</c>) so the count can rise without invalidating older hashes; compared in
 /// constant time.
 /// </summary>
-public static class PasswordHashing
+internal static class PasswordHashing
 {
     private const string Prefix = "pbkdf2-sha256";
 

@@ -11,7 +11,7 @@ namespace ProtocolEngine.Server.Security;
 /// <summary>What a person gives to sign: the meaning they affirm and their password again.</summary>
 /// <param name="Meaning">review, approval, responsibility or authorship (21 CFR 11.50(a)(3)).</param>
 /// <param name="Password">The signer's password, re-entered at signing (21 CFR 11.200(a)).</param>
-public sealed record SignatureRequest(string Meaning, string Password);
+internal sealed record SignatureRequest(string Meaning, string Password);
 
 /// <summary>
 /// Electronic signatures the server applies itself (protocol publications, attestations), made like the workflow's:

@@ -23,18 +23,18 @@ namespace ProtocolEngine.Server.Studies;
 /// <param name="IdentifySubjects">Start every per-subject workflow (recruitment) for every subject of DM.</param>
 /// <param name="Encoding">The text encoding of the datasets when it is not UTF-8 (windows-1252, latin1, ...); the pilot's SAS files
 /// need windows-1252. Text that is not valid in it is refused, never guessed.</param>
-public sealed record RegisterStudyBody(string Id, string Title, string ProtocolId, string? DataPath = null, bool IdentifySubjects = false, string? Encoding = null);
+internal sealed record RegisterStudyBody(string Id, string Title, string ProtocolId, string? DataPath = null, bool IdentifySubjects = false, string? Encoding = null);
 
 /// <summary>Moves a study to another published protocol version.</summary>
 /// <param name="ProtocolId">The version (name@number).</param>
-public sealed record StudyProtocolBody(string ProtocolId);
+internal sealed record StudyProtocolBody(string ProtocolId);
 
 /// <summary>A person's signed decision on a criterion only a person can decide.</summary>
 /// <param name="Criterion">The criterion id (INCL07).</param>
 /// <param name="Outcome">met or notMet.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="Signature">The meaning and the password again.</param>
-public sealed record AttestationBody(string Criterion, string Outcome, string Reason, SignatureRequest? Signature = null);
+internal sealed record AttestationBody(string Criterion, string Outcome, string Reason, SignatureRequest? Signature = null);
 
 /// <summary>
 /// Studies: registered over a folder or uploaded datasets, read once to check they load and to learn each subject's site;

@@ -14,11 +14,11 @@ namespace ProtocolEngine.Server.Tasks;
 /// <param name="Reason">Why (required).</param>
 /// <param name="Signature">The meaning and the password again, when the task requires a signature.</param>
 /// <param name="ExpectedVersion">The task version the person saw (a stale page is refused).</param>
-public sealed record CompleteTaskBody(string Decision, string Reason, SignatureRequest? Signature = null, long? ExpectedVersion = null);
+internal sealed record CompleteTaskBody(string Decision, string Reason, SignatureRequest? Signature = null, long? ExpectedVersion = null);
 
 /// <summary>Claims a task.</summary>
 /// <param name="ExpectedVersion">The task version the person saw.</param>
-public sealed record ClaimTaskBody(long? ExpectedVersion = null);
+internal sealed record ClaimTaskBody(long? ExpectedVersion = null);
 
 /// <summary>
 /// Human tasks over HTTP: the inbox of a person (tasks their workflow roles or name make them a candidate for, their

@@ -14,16 +14,16 @@ namespace ProtocolEngine.Server.Validation;
 
 /// <summary>Starts a validation run.</summary>
 /// <param name="AsOf">The date rules take as today (YYYY-MM-DD); today when not given.</param>
-public sealed record ValidationRunBody(string? AsOf = null);
+internal sealed record ValidationRunBody(string? AsOf = null);
 
 /// <summary>Answers a data query.</summary>
 /// <param name="Decision">corrected (the data were fixed) or explained (the value is right).</param>
 /// <param name="Reason">What was done or why.</param>
-public sealed record AnswerQueryBody(string Decision, string Reason);
+internal sealed record AnswerQueryBody(string Decision, string Reason);
 
 /// <summary>Closes a data query by a person's decision.</summary>
 /// <param name="Reason">Why it can close.</param>
-public sealed record CloseQueryBody(string Reason);
+internal sealed record CloseQueryBody(string Reason);
 
 /// <summary>
 /// Validation runs and data queries: the protocol's checks run over the study in the background (a CORE-shaped report),

@@ -8,7 +8,7 @@ namespace ProtocolEngine.Storage.Schema;
 /// Applies the versioned migrations of one schema (the workflow runtime's, the server's) inside a transaction the
 /// caller holds, under the dialect's migration lock, and records each version in the schema's version table.
 /// </summary>
-public static class SchemaMigrator
+internal static class SchemaMigrator
 {
     /// <summary>Applies every migration not yet recorded in <paramref name="versionTable"/>.</summary>
     /// <param name="connection">An open connection.</param>

@@ -5,7 +5,7 @@ namespace ProtocolEngine.Storage.Schema;
 /// beside the workflow tables in the server's database and rendered by the same dialects. Versioned in
 /// <c>srv_schema_version</c>, never edited once shipped.
 /// </summary>
-public static class ServerSchema
+internal static class ServerSchema
 {
     /// <summary>The table recording applied versions.</summary>
     public const string VersionTable = "srv_schema_version";

@@ -46,7 +46,7 @@ public sealed record SchemaMigration(int Version, string Description, IReadOnlyL
 /// The workflow schema, one definition for every database, so SQLite, PostgreSQL and SQL Server hold the same tables.
 /// All times are Unix milliseconds (BIGINT), all ids text.
 /// </summary>
-public static class WorkflowSchema
+internal static class WorkflowSchema
 {
     private static Column K(string n, bool nullable = false) => new(n, ColumnType.Key, nullable);
     private static Column T(string n, bool nullable = false) => new(n, ColumnType.Text, nullable);
