@@ -150,7 +150,7 @@ public sealed class ScenarioUser
 public sealed class ScenarioEvent
 {
     /// <summary>The event types.</summary>
-    public static readonly string[] Types = ["subjectCreated", "criteria", "data", "event", "claimTask", "completeTask", "reassignTask", "stopClock"];
+    public static readonly IReadOnlyList<string> Types = ["subjectCreated", "criteria", "data", "event", "claimTask", "completeTask", "reassignTask", "stopClock"];
 
     /// <summary>When: t0+3d or an ISO instant.</summary>
     public string At { get; set; } = "t0";
