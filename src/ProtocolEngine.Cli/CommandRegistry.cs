@@ -24,6 +24,9 @@ internal static class CommandRegistry
             conformance.SetDescription("Run conformance suites against the engine.");
             conformance.AddCommand<Commands.Runtime.ConformanceCqlCommand>("cql")
                 .WithExample("conformance", "cql", "../shared/conformance/cql", "--min-pass", "90");
+            // Issue 17: CDISC CORE rules on their own test cases.
+            conformance.AddCommand<Commands.Runtime.ConformanceCoreCommand>("core")
+                .WithExample("conformance", "core", "../shared/conformance/core", "--family", "CG,FB,SEND");
         });
         // Data (issue 4): data convert, data inspect, synth.
         config.AddBranch("data", data =>

@@ -1,0 +1,203 @@
+using System.Globalization;
+
+namespace ProtocolEngine.Checks.Core;
+
+/// <summary>An issue a CORE rule raised: the dataset, the record (its row in the file; null for a dataset or variable issue) and the message.</summary>
+/// <param name="Dataset">The dataset name.</param>
+/// <param name="Record">The 1-based record number as in the file, or null.</param>
+/// <param name="Variables">The variables and values the issue shows.</param>
+/// <param name="Message">The rule's message.</param>
+public sealed record CoreIssue(string Dataset, int? Record, IReadOnlyList<KeyValuePair<string, string?>> Variables, string Message);
+
+/// <summary>What a CORE rule found in a study: its issues, and the datasets it could not evaluate with the reason.</summary>
+/// <param name="Issues">The issues.</param>
+/// <param name="NotEvaluable">Datasets in scope that the rule could not evaluate (a variable it needs is absent), with the reason.</param>
+/// <param name="DatasetsChecked">The datasets in the rule's scope.</param>
+public sealed record CoreRunResult(IReadOnlyList<CoreIssue> Issues, IReadOnlyList<string> NotEvaluable, IReadOnlyList<string> DatasetsChecked);
+
+/// <summary>
+/// Runs CDISC CORE rules natively, from the rule's own YAML: the scope picks datasets, operations add computed
+/// columns, matched datasets are joined by their keys, and the check is evaluated on every record (or on the
+/// dataset's metadata). A dataset lacking a variable the check reads is not evaluable, never a pass and never an issue.
+/// </summary>
+public static class CoreRuleEngine
+{
+    /// <summary>Runs a rule over a study.</summary>
+    /// <exception cref="CoreNotEvaluableException">The rule uses a construct this engine does not evaluate.</exception>
+    public static CoreRunResult Run(CoreRule rule, CoreStudy study)
+    {
+        if (rule.Unsupported.Count > 0) throw new CoreNotEvaluableException(string.Join("; ", rule.Unsupported));
+        var issues = new List<CoreIssue>();
+        var notEvaluable = new List<string>();
+        var inScope = study.Datasets.Where(d => InScope(rule.Scope, d)).ToList();
+        switch (rule.RuleType)
+        {
+            case "Record Data":
+            case "Dataset Metadata Check":
+            case "Variable Metadata Check":
+                break;
+            case "Domain Presence Check":
+                return DomainPresence(rule, study);
+            default:
+                throw new CoreNotEvaluableException($"rule type {rule.RuleType}");
+        }
+        foreach (var dataset in inScope)
+        {
+            try
+            {
+                var frame = rule.RuleType switch
+                {
+                    "Dataset Metadata Check" => DatasetMetadata(dataset),
+                    "Variable Metadata Check" => VariableMetadata(dataset),
+                    _ => CoreFrame.OfRecords(dataset),
+                };
+                foreach (var match in rule.Matches) Join(frame, match, study);
+                foreach (var op in rule.Operations) CoreOperations.Apply(op, frame, study);
+                var hits = CoreConditions.Evaluate(rule.Check, frame);
+                var seen = new HashSet<int>();
+                for (int r = 0; r < hits.Length; r++)
+                {
+                    if (!hits[r]) continue;
+                    var record = frame.Records[r];
+                    if (record is int n && !seen.Add(n)) continue;
+                    var shown = rule.OutputVariables.Select(v => dataset.Resolve(v))
+                        .Select(v => new KeyValuePair<string, string?>(v, frame.IndexOf(v) is var i and >= 0 ? CoreValues.Text(frame.Get(r, i)) : null)).ToList();
+                    issues.Add(new CoreIssue(dataset.Name, record, shown, rule.Message));
+                }
+            }
+            catch (CoreMissingVariableException e)
+            {
+                notEvaluable.Add($"{dataset.Name}: {e.Message}");
+            }
+        }
+        return new CoreRunResult(issues, notEvaluable, [.. inScope.Select(d => d.Name)]);
+    }
+
+    /// <summary>True when the rule's scope selects the dataset.</summary>
+    public static bool InScope(CoreScope scope, CoreDataset dataset)
+    {
+        var cls = CoreClasses.ClassOf(dataset);
+        bool DomainMatches(string pattern) =>
+            pattern.Equals("ALL", StringComparison.OrdinalIgnoreCase)
+            || pattern.Equals(dataset.Name, StringComparison.OrdinalIgnoreCase)
+            || pattern.Equals(dataset.Domain, StringComparison.OrdinalIgnoreCase)
+            || (pattern.EndsWith("--", StringComparison.Ordinal) && pattern.Length > 2
+                && (dataset.Name.StartsWith(pattern[..^2], StringComparison.OrdinalIgnoreCase) && dataset.Name.Length > pattern.Length - 2));
+        bool ClassMatches(string pattern) =>
+            pattern.Equals("ALL", StringComparison.OrdinalIgnoreCase) || (cls is not null && pattern.Equals(cls, StringComparison.OrdinalIgnoreCase));
+        if (scope.ExcludeDomains.Any(DomainMatches)) return false;
+        if (scope.ExcludeClasses.Any(ClassMatches)) return false;
+        if (scope.IncludeDomains.Count > 0 && !scope.IncludeDomains.Any(DomainMatches)) return false;
+        if (scope.IncludeClasses.Count > 0 && !scope.IncludeClasses.Any(ClassMatches)) return false;
+        return true;
+    }
+
+    // One row naming each dataset of the study as a column: `name: TS, operator: not_exists` asks whether the study has TS.
+    private static CoreRunResult DomainPresence(CoreRule rule, CoreStudy study)
+    {
+        var pseudo = new CoreDataset("STUDY", "STUDY", null, [.. study.Datasets.Select(d => d.Domain).Concat(study.Datasets.Select(d => d.Name)).Distinct(StringComparer.OrdinalIgnoreCase)], [], []);
+        var frame = new CoreFrame(pseudo, pseudo.Columns, [new object?[pseudo.Columns.Count]], [null]);
+        for (int i = 0; i < pseudo.Columns.Count; i++) frame.Rows[0][i] = pseudo.Columns[i];
+        var issues = new List<CoreIssue>();
+        try
+        {
+            foreach (var op in rule.Operations) CoreOperations.Apply(op, frame, study);
+            if (CoreConditions.Evaluate(rule.Check, frame)[0])
+                issues.Add(new CoreIssue(study.Datasets.FirstOrDefault()?.Name ?? "STUDY", null, [], rule.Message));
+        }
+        catch (CoreMissingVariableException e)
+        {
+            return new CoreRunResult([], [e.Message], ["STUDY"]);
+        }
+        return new CoreRunResult(issues, [], ["STUDY"]);
+    }
+
+    // One row: dataset_name, dataset_label, dataset_size (records).
+    private static CoreFrame DatasetMetadata(CoreDataset dataset) =>
+        new(dataset, ["dataset_name", "dataset_label", "dataset_size", "dataset_location", "dataset_domain"],
+            [[dataset.Name, dataset.Label, (double)dataset.Rows.Count, dataset.Name.ToLowerInvariant() + ".xpt", dataset.Domain]], [null]);
+
+    // One row per variable of the data: name, label, type, length (from the metadata), order, and whether any value is present.
+    private static CoreFrame VariableMetadata(CoreDataset dataset)
+    {
+        var rows = new List<object?[]>();
+        for (int c = 0; c < dataset.Columns.Count; c++)
+        {
+            var name = dataset.Columns[c];
+            var meta = dataset.Variables.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+            var type = meta?.Type;
+            rows.Add([name, meta?.Label, meta?.Length is int len ? (double)len : null,
+                type is null ? null : type.StartsWith("N", StringComparison.OrdinalIgnoreCase) ? "Num" : "Char", (double)(c + 1),
+                dataset.Rows.Any(r => !CoreValues.IsEmpty(r[c])) ? "Y" : "N", dataset.Name, dataset.Domain]);
+        }
+        return new CoreFrame(dataset, ["variable_name", "variable_label", "variable_size", "variable_data_type", "variable_order_number", "variable_has_values", "dataset_name", "dataset_domain"],
+            rows, [.. rows.Select(_ => (int?)null)]);
+    }
+
+    // A left join: each record with every matching record of the other dataset (its variables added, those the record
+    // already has kept as the record's and also available as NAME.VAR), or with none.
+    private static void Join(CoreFrame frame, CoreMatch match, CoreStudy study)
+    {
+        CoreDataset? other = match.Name.EndsWith("--", StringComparison.Ordinal)
+            ? study.Find(match.Name[..^2] + frame.Dataset.Name)
+            : study.Find(match.Name);
+        if (other is null) throw new CoreMissingVariableException($"the study has no {match.Name.Replace("--", frame.Dataset.Name, StringComparison.Ordinal)} dataset to match");
+        var keys = match.Keys.Select(k => frame.Dataset.Resolve(k)).ToList();
+        var leftKeys = keys.Select(k => frame.IndexOf(k)).ToList();
+        if (leftKeys.Any(i => i < 0) && !match.Child) throw new CoreMissingVariableException($"a key of the match with {other.Name} is absent");
+        var added = new List<(string Name, int Source)>();
+        for (int c = 0; c < other.Columns.Count; c++)
+        {
+            var name = other.Columns[c];
+            added.Add((frame.IndexOf(name) >= 0 ? $"{other.Name}.{name}" : name, c));
+            if (frame.IndexOf(name) >= 0 && !string.Equals(other.Name, other.Domain, StringComparison.OrdinalIgnoreCase)) added.Add(($"{other.Domain}.{name}", c));
+        }
+        var width = frame.Columns.Count();
+        var rows = new List<object?[]>();
+        var records = new List<int?>();
+        Dictionary<string, List<string?[]>> index;
+        if (match.Child)
+        {
+            // SUPP-- records name their parent by USUBJID and IDVAR = IDVARVAL.
+            int u = other.IndexOf("USUBJID"), iv = other.IndexOf("IDVAR"), ivv = other.IndexOf("IDVARVAL");
+            if (u < 0 || iv < 0 || ivv < 0) throw new CoreMissingVariableException($"{other.Name} lacks USUBJID, IDVAR or IDVARVAL");
+            int lu = frame.IndexOf("USUBJID");
+            if (lu < 0) throw new CoreMissingVariableException("USUBJID is absent");
+            for (int r = 0; r < frame.Rows.Count; r++)
+            {
+                var matched = other.Rows.Where(o => Same(o[u], frame.Get(r, lu))
+                    && (o[iv] is null || (frame.IndexOf(o[iv]!) is var pi and >= 0 && CoreValues.Equal(frame.Get(r, pi), o[ivv], false)))).ToList();
+                Emit(r, matched);
+            }
+        }
+        else
+        {
+            var rightKeys = keys.Select(k => other.IndexOf(k)).ToList();
+            if (rightKeys.Any(i => i < 0)) throw new CoreMissingVariableException($"{other.Name} lacks a key of the match ({string.Join(", ", keys)})");
+            index = other.Rows.GroupBy(o => Key(rightKeys.Select(i => o[i])), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            for (int r = 0; r < frame.Rows.Count; r++)
+                Emit(r, index.GetValueOrDefault(Key(leftKeys.Select(i => frame.Get(r, i)))) ?? []);
+        }
+        frame.Replace(rows, records, added.Select(a => a.Name));
+        return;
+
+        void Emit(int r, List<string?[]> matched)
+        {
+            var left = frame.Rows[r];
+            foreach (var m in matched.Count == 0 ? [null] : matched.Cast<string?[]?>())
+            {
+                var row = new object?[width + added.Count];
+                Array.Copy(left, row, Math.Min(left.Length, width));
+                for (int a = 0; a < added.Count; a++) row[width + a] = m?[added[a].Source];
+                rows.Add(row);
+                records.Add(frame.Records[r]);
+            }
+        }
+    }
+
+    private static bool Same(object? a, object? b) => a is not null && b is not null && string.Equals(CoreValues.Text(a), CoreValues.Text(b), StringComparison.Ordinal);
+
+    private static string Key(IEnumerable<object?> values) => string.Join("\u001f", values.Select(v => CoreValues.Text(v) ?? "\u0000"));
+
+    internal static string Number(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+}
