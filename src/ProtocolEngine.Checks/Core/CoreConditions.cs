@@ -262,10 +262,6 @@ internal static class CoreConditions
         _ => [],
     };
 
-    private static int Column(CoreFrame frame, string name)
-    {
-        int c = frame.IndexOf(name);
-        if (c < 0) throw new CoreMissingVariableException($"{name} is absent");
-        return c;
-    }
+    // A variable the dataset lacks reads as missing on every record, as CORE reads it ("Not in dataset").
+    private static int Column(CoreFrame frame, string name) => frame.IndexOf(name);
 }

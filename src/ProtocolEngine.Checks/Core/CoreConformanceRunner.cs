@@ -7,7 +7,7 @@ namespace ProtocolEngine.Checks.Core;
 /// <param name="Case">The case: positive/01 (CORE reports nothing) or negative/01 (CORE reports issues).</param>
 /// <param name="Families">The rule's families (CG, FB, SEND, TIG, DDF).</param>
 /// <param name="Outcome">Passed when the same records (and the same number of dataset-level issues) are reported.</param>
-/// <param name="ExpectedIssues">Issues CORE reports: distinct records, plus dataset-level rows.</param>
+/// <param name="ExpectedIssues">Issues CORE reports: distinct records, plus one for each dataset it reports without a record.</param>
 /// <param name="ActualIssues">Issues this engine reports, counted the same way.</param>
 /// <param name="Detail">Why the case was skipped, or how the issues differ; empty when passed.</param>
 public sealed record CoreCaseResult(string Rule, string Case, IReadOnlyList<string> Families, ConformanceOutcome Outcome, int ExpectedIssues, int ActualIssues, string Detail);
@@ -58,13 +58,13 @@ public static class CoreConformanceRunner
             return new CoreCaseResult(rule.Id, caseName, rule.Families, ConformanceOutcome.Skipped, expected, 0, e.Message);
         }
         var actualRecords = run.Issues.Where(i => i.Record is not null).Select(i => (i.Dataset.ToUpperInvariant(), i.Record!.Value)).ToHashSet();
-        var actualDataset = run.Issues.Where(i => i.Record is null).GroupBy(i => i.Dataset.ToUpperInvariant()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var actualDataset = run.Issues.Where(i => i.Record is null).GroupBy(i => i.Dataset.ToUpperInvariant()).ToDictionary(g => g.Key, _ => 1, StringComparer.Ordinal);
         int actual = actualRecords.Count + actualDataset.Values.Sum();
         var missing = records.Except(actualRecords).ToList();
         var extra = actualRecords.Except(records).ToList();
         var datasetDiff = datasetLevel.Keys.Union(actualDataset.Keys)
             .Where(k => datasetLevel.GetValueOrDefault(k) != actualDataset.GetValueOrDefault(k))
-            .Select(k => $"{k}: {datasetLevel.GetValueOrDefault(k)} dataset issues expected, {actualDataset.GetValueOrDefault(k)} reported").ToList();
+            .Select(k => datasetLevel.ContainsKey(k) ? $"{k}: a dataset issue expected, none reported" : $"{k}: a dataset issue reported, none expected").ToList();
         if (missing.Count == 0 && extra.Count == 0 && datasetDiff.Count == 0)
             return new CoreCaseResult(rule.Id, caseName, rule.Families, ConformanceOutcome.Passed, expected, actual, "");
         var detail = new List<string>();
@@ -75,19 +75,19 @@ public static class CoreConformanceRunner
         return new CoreCaseResult(rule.Id, caseName, rule.Families, ConformanceOutcome.Failed, expected, actual, string.Join("; ", detail));
     }
 
-    // results.csv: one row per variable shown; an issue is a (dataset, record), or a row when CORE names no record.
+    // results.csv: one row per variable shown; an issue is a (dataset, record), or the dataset when CORE names no record
+    // (dataset-sensitive rules and metadata checks), counted once per dataset.
     private static (HashSet<(string, int)> Records, Dictionary<string, int> DatasetLevel) Expected(string file)
     {
         var (cols, rows) = CoreCaseReader.ReadCsv(file);
         int d = Array.IndexOf(cols, "Dataset"), r = Array.IndexOf(cols, "Record");
         var records = new HashSet<(string, int)>();
-        var datasetRows = new HashSet<string>(StringComparer.Ordinal);
         var datasetLevel = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var dataset = (d >= 0 ? row[d] : null)?.ToUpperInvariant() ?? "";
             if (r >= 0 && int.TryParse(row[r], out var n)) records.Add((dataset, n));
-            else if (datasetRows.Add(string.Join("\u001f", row))) datasetLevel[dataset] = datasetLevel.GetValueOrDefault(dataset) + 1;
+            else datasetLevel[dataset] = 1;
         }
         return (records, datasetLevel);
     }

@@ -46,7 +46,7 @@ internal sealed class CoreFrame
     }
 
     /// <summary>A value, or null when the column is absent.</summary>
-    public object? Get(int row, int column) => column < Rows[row].Length ? Rows[row][column] : null;
+    public object? Get(int row, int column) => column >= 0 && column < Rows[row].Length ? Rows[row][column] : null;
 
     /// <summary>Replaces the rows (after a join).</summary>
     public void Replace(List<object?[]> rows, List<int?> records, IEnumerable<string> added)

@@ -17,7 +17,6 @@ internal static class CoreOperations
             case "dy":
             {
                 int dtc = frame.IndexOf(dataset.Resolve(op.Name ?? "--DTC")), rf = frame.IndexOf("RFSTDTC");
-                if (dtc < 0 || rf < 0) throw new CoreMissingVariableException($"{(dtc < 0 ? dataset.Resolve(op.Name ?? "--DTC") : "RFSTDTC")} is absent");
                 frame.AddColumn(op.Id, r =>
                 {
                     if (!CoreValues.IsCompleteDate(frame.Get(r, dtc)) || !CoreValues.IsCompleteDate(frame.Get(r, rf))) return null;
@@ -92,11 +91,10 @@ internal static class CoreOperations
         var source = op.Domain is { } d ? study.Find(d) ?? throw new CoreMissingVariableException($"the study has no {d} dataset") : frame.Dataset;
         var sourceFrame = source == frame.Dataset ? frame : CoreFrame.OfRecords(source);
         int value = op.Name is { } name ? Column(sourceFrame, source.Resolve(name)) : -1;
-        if (value < 0 && op.Operator != "record_count") throw new CoreNotEvaluableException($"{op.Operator} without a variable");
+        if (op.Name is null && op.Operator != "record_count") throw new CoreNotEvaluableException($"{op.Operator} without a variable");
         var filters = op.Filter.Select(kv => (Column: Column(sourceFrame, source.Resolve(kv.Key)), kv.Value)).ToList();
         var groupSource = op.Group.Select(g => Column(sourceFrame, source.Resolve(g))).ToList();
         var groupTarget = op.Group.Select(g => frame.IndexOf(frame.Dataset.Resolve(g)) is var i and >= 0 ? i : frame.IndexOf(source.Resolve(g))).ToList();
-        if (groupTarget.Any(i => i < 0)) throw new CoreMissingVariableException($"a grouping variable of {op.Id} is absent");
 
         var groups = new Dictionary<string, List<object?>>(StringComparer.Ordinal);
         for (int r = 0; r < sourceFrame.Rows.Count; r++)
@@ -104,7 +102,7 @@ internal static class CoreOperations
             if (filters.Any(f => !string.Equals(CoreValues.Text(sourceFrame.Get(r, f.Column)), f.Value, StringComparison.Ordinal))) continue;
             var key = Key(groupSource.Select(c => sourceFrame.Get(r, c)));
             if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
-            list.Add(value >= 0 ? sourceFrame.Get(r, value) : null);
+            list.Add(sourceFrame.Get(r, value));
         }
         object? Reduce(List<object?>? values)
         {
@@ -141,10 +139,6 @@ internal static class CoreOperations
 
     private static string Key(IEnumerable<object?> values) => string.Join("\u001f", values.Select(v => CoreValues.Text(v) ?? "\u0000"));
 
-    private static int Column(CoreFrame frame, string name)
-    {
-        int c = frame.IndexOf(name);
-        if (c < 0) throw new CoreMissingVariableException($"{name} is absent");
-        return c;
-    }
+    // A variable the dataset lacks reads as missing, as in the check.
+    private static int Column(CoreFrame frame, string name) => frame.IndexOf(name);
 }

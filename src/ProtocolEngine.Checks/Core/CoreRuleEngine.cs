@@ -54,6 +54,12 @@ public static class CoreRuleEngine
                 foreach (var match in rule.Matches) Join(frame, match, study);
                 foreach (var op in rule.Operations) CoreOperations.Apply(op, frame, study);
                 var hits = CoreConditions.Evaluate(rule.Check, frame);
+                // A dataset-sensitive rule raises one issue for the dataset, however many records fail.
+                if (string.Equals(rule.Sensitivity, "Dataset", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (hits.Any(h => h)) issues.Add(new CoreIssue(dataset.Name, null, [], rule.Message));
+                    continue;
+                }
                 var seen = new HashSet<int>();
                 for (int r = 0; r < hits.Length; r++)
                 {
