@@ -26,12 +26,27 @@ internal static class CoreConditions
             }
             case CoreAny any:
             {
+                // An alternative that reads an absent variable is false, as in CORE (rules spell out `not_exists`
+                // alternatives for that reason); only when every alternative is unreadable is the whole unreadable.
                 var result = new bool[n];
+                CoreMissingVariableException? missing = null;
+                int evaluated = 0;
                 foreach (var c in any.Conditions)
                 {
-                    var v = Evaluate(c, frame);
+                    bool[] v;
+                    try
+                    {
+                        v = Evaluate(c, frame);
+                    }
+                    catch (CoreMissingVariableException e)
+                    {
+                        missing ??= e;
+                        continue;
+                    }
+                    evaluated++;
                     for (int i = 0; i < n; i++) result[i] |= v[i];
                 }
+                if (evaluated == 0 && missing is not null) throw missing;
                 return result;
             }
             case CoreNot not:
@@ -262,6 +277,17 @@ internal static class CoreConditions
         _ => [],
     };
 
-    // A variable the dataset lacks reads as missing on every record, as CORE reads it ("Not in dataset").
+    // A variable the dataset lacks reads as missing on every record, as CORE reads it ("Not in dataset"); a check
+    // none of whose variables the dataset has is not evaluable there (see CoreRuleEngine).
     private static int Column(CoreFrame frame, string name) => frame.IndexOf(name);
+
+    /// <summary>The variables a check reads values of (not those it only asks about with exists or not_exists).</summary>
+    public static IEnumerable<string> ValueVariables(CoreCondition condition) => condition switch
+    {
+        CoreAll a => a.Conditions.SelectMany(ValueVariables),
+        CoreAny a => a.Conditions.SelectMany(ValueVariables),
+        CoreNot n => ValueVariables(n.Condition),
+        CoreLeaf l when l.Operator is not ("exists" or "not_exists") && !l.Name.StartsWith('$') && l.Name.Length > 0 => [l.Name],
+        _ => [],
+    };
 }

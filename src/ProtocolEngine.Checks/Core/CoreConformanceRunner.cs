@@ -58,7 +58,13 @@ public static class CoreConformanceRunner
             return new CoreCaseResult(rule.Id, caseName, rule.Families, ConformanceOutcome.Skipped, expected, 0, e.Message);
         }
         var actualRecords = run.Issues.Where(i => i.Record is not null).Select(i => (i.Dataset.ToUpperInvariant(), i.Record!.Value)).ToHashSet();
-        var actualDataset = run.Issues.Where(i => i.Record is null).GroupBy(i => i.Dataset.ToUpperInvariant()).ToDictionary(g => g.Key, _ => 1, StringComparer.Ordinal);
+        // CORE reports some datasets it could not evaluate as a row with neither record nor variable: our "not
+        // evaluable" for the same dataset agrees with it (a dataset we find not evaluable where CORE is silent is
+        // not an issue either way).
+        var notEvaluable = run.NotEvaluable.Select(n => n.Split(':')[0].ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        var actualDataset = run.Issues.Where(i => i.Record is null).Select(i => i.Dataset.ToUpperInvariant())
+            .Concat(notEvaluable.Where(datasetLevel.ContainsKey))
+            .Distinct(StringComparer.Ordinal).ToDictionary(d => d, _ => 1, StringComparer.Ordinal);
         int actual = actualRecords.Count + actualDataset.Values.Sum();
         var missing = records.Except(actualRecords).ToList();
         var extra = actualRecords.Except(records).ToList();

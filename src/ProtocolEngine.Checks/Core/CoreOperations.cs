@@ -46,7 +46,8 @@ internal static class CoreOperations
             }
             case "variable_exists":
             {
-                bool has = dataset.Has(dataset.Resolve(op.Name ?? ""));
+                // For a whole-study check (domain presence) the variable may be in any dataset.
+                bool has = dataset.Name == "STUDY" ? study.Datasets.Any(d => d.Has(d.Resolve(op.Name ?? ""))) : dataset.Has(dataset.Resolve(op.Name ?? ""));
                 frame.AddColumn(op.Id, _ => has);
                 return;
             }

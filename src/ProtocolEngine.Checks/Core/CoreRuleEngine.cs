@@ -53,6 +53,9 @@ public static class CoreRuleEngine
                 };
                 foreach (var match in rule.Matches) Join(frame, match, study);
                 foreach (var op in rule.Operations) CoreOperations.Apply(op, frame, study);
+                var read = CoreConditions.ValueVariables(rule.Check).Select(dataset.Resolve).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (read.Count > 0 && read.All(v => frame.IndexOf(v) < 0))
+                    throw new CoreMissingVariableException($"none of the variables the check reads ({string.Join(", ", read)}) is in the dataset");
                 var hits = CoreConditions.Evaluate(rule.Check, frame);
                 // A dataset-sensitive rule raises one issue for the dataset, however many records fail.
                 if (string.Equals(rule.Sensitivity, "Dataset", StringComparison.OrdinalIgnoreCase))
@@ -109,11 +112,11 @@ public static class CoreRuleEngine
         {
             foreach (var op in rule.Operations) CoreOperations.Apply(op, frame, study);
             if (CoreConditions.Evaluate(rule.Check, frame)[0])
-                issues.Add(new CoreIssue(study.Datasets.FirstOrDefault()?.Name ?? "STUDY", null, [], rule.Message));
+                issues.Add(new CoreIssue("STUDY", null, [], rule.Message));
         }
         catch (CoreMissingVariableException e)
         {
-            return new CoreRunResult([], [e.Message], ["STUDY"]);
+            return new CoreRunResult([], [$"STUDY: {e.Message}"], ["STUDY"]);
         }
         return new CoreRunResult(issues, [], ["STUDY"]);
     }
