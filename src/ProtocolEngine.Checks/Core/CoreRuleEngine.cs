@@ -92,8 +92,10 @@ public static class CoreRuleEngine
             || pattern.Equals(dataset.Domain, StringComparison.OrdinalIgnoreCase)
             || (pattern.EndsWith("--", StringComparison.Ordinal) && pattern.Length > 2
                 && (dataset.Name.StartsWith(pattern[..^2], StringComparison.OrdinalIgnoreCase) && dataset.Name.Length > pattern.Length - 2));
+        // Findings About is a kind of Findings: a FINDINGS scope includes FA and SR.
         bool ClassMatches(string pattern) =>
-            pattern.Equals("ALL", StringComparison.OrdinalIgnoreCase) || (cls is not null && pattern.Equals(cls, StringComparison.OrdinalIgnoreCase));
+            pattern.Equals("ALL", StringComparison.OrdinalIgnoreCase) || (cls is not null && pattern.Equals(cls, StringComparison.OrdinalIgnoreCase))
+            || (pattern.Equals("FINDINGS", StringComparison.OrdinalIgnoreCase) && cls == "FINDINGS ABOUT");
         if (scope.ExcludeDomains.Any(DomainMatches)) return false;
         if (scope.ExcludeClasses.Any(ClassMatches)) return false;
         if (scope.IncludeDomains.Count > 0 && !scope.IncludeDomains.Any(DomainMatches)) return false;

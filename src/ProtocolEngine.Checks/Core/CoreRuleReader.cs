@@ -127,6 +127,8 @@ public static class CoreRuleReader
         if (!KnownOperators.Contains(op)) unsupported.Add($"operator {op}");
         var options = map.Where(kv => kv.Key is not ("name" or "operator" or "value" or "value_is_literal"))
             .ToDictionary(kv => kv.Key, kv => Text(kv.Value) ?? "", StringComparer.Ordinal);
+        if (map.GetValueOrDefault("value") is string rel && rel.Contains("**", StringComparison.Ordinal))
+            unsupported.Add("values of related records through RELREC (" + rel + ")");
         var name = map.GetValueOrDefault("name") switch { string s => s, Dictionary<string, object?> => "", var other => Text(other) ?? "" };
         if (name.Length == 0) unsupported.Add($"operator {op} without a variable name");
         return new CoreLeaf(name, op, map.GetValueOrDefault("value"),
