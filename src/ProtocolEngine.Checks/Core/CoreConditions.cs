@@ -111,6 +111,45 @@ internal static class CoreConditions
                 }
                 return result;
             }
+            case "is_inconsistent_across_dataset":
+            {
+                // Records alike in the comparator variables must agree on the target.
+                var cols = Names(leaf.Value).Select(v => Column(frame, frame.Dataset.Resolve(v))).ToList();
+                var keys = new string[n];
+                var values = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                for (int r = 0; r < n; r++)
+                {
+                    keys[r] = string.Join("\u001f", cols.Select(c => CoreValues.Text(frame.Get(r, c)) ?? "\u0000"));
+                    if (!values.TryGetValue(keys[r], out var set)) values[keys[r]] = set = new(StringComparer.Ordinal);
+                    set.Add(CoreValues.Text(frame.Get(r, col)) ?? "\u0000");
+                }
+                for (int r = 0; r < n; r++) result[r] = values[keys[r]].Count > 1;
+                return result;
+            }
+            case "target_is_not_sorted_by":
+            {
+                // Within each group, the target (--SEQ) must rise in the order of the comparator (--STDTC, missing last):
+                // a record whose target is not the one that order puts in its place is flagged.
+                var spec = (leaf.Value as List<object?>)?.OfType<Dictionary<string, object?>>().FirstOrDefault();
+                if (spec?.GetValueOrDefault("name") is not string by) throw new CoreNotEvaluableException("target_is_not_sorted_by without a sort variable");
+                int byCol = Column(frame, frame.Dataset.Resolve(by));
+                bool descending = string.Equals(spec.GetValueOrDefault("sort_order") as string, "desc", StringComparison.OrdinalIgnoreCase);
+                bool nullsFirst = string.Equals(spec.GetValueOrDefault("null_position") as string, "first", StringComparison.OrdinalIgnoreCase);
+                int within = Opt("within") is { } w2 ? Column(frame, frame.Dataset.Resolve(w2)) : -1;
+                foreach (var group in Enumerable.Range(0, n).GroupBy(r => CoreValues.Text(frame.Get(r, within)) ?? "\u0000", StringComparer.Ordinal))
+                {
+                    var rows = group.ToList();
+                    var ordered = rows.OrderBy(r => CoreValues.IsEmpty(frame.Get(r, byCol)) ? (nullsFirst ? 0 : 2) : 1)
+                        .ThenBy(r => descending ? 0 : CoreValues.ToDateTime(frame.Get(r, byCol))?.Ticks ?? 0)
+                        .ThenByDescending(r => descending ? CoreValues.ToDateTime(frame.Get(r, byCol))?.Ticks ?? 0 : 0).ToList();
+                    // Records without a number in the target take no place in the order and are not flagged.
+                    ordered = [.. ordered.Where(r => CoreValues.TryNumber(frame.Get(r, col), out _))];
+                    var targets = ordered.Select(r => CoreValues.TryNumber(frame.Get(r, col), out var t) ? t : 0).Order().ToList();
+                    for (int i = 0; i < ordered.Count; i++)
+                        result[ordered[i]] = CoreValues.TryNumber(frame.Get(ordered[i], col), out var t) && t != targets[i];
+                }
+                return result;
+            }
             case "present_on_multiple_rows_within":
             {
                 var within = Opt("within") is { } w ? Column(frame, frame.Dataset.Resolve(w)) : -1;
