@@ -37,7 +37,7 @@ public sealed class PilotAndScaleTests
         Assert.Equal(52, Pilot("DM_ARMCD_TA").Failed);
         Assert.All(Pilot("DM_ARMCD_TA").Failures, f => Assert.Contains(new FindingValue("ARMCD", "Scrnfail"), f.Values));
         // One AESTDY of 366 for an AE starting on the reference start date.
-        var day = Assert.Single(Pilot("CG0006_AESTDY").Failures);
+        var day = Assert.Single(Pilot("CG0220_AESTDY").Failures);
         Assert.Equal(("01-716-1063", "AESEQ=1"), (day.SubjectId, day.RecordKey));
         // No informed consent date anywhere in the pilot: consent before the first visit cannot be evaluated for anyone.
         Assert.Equal((0L, 306L), (Pilot("PILOT_CONSENT").Failed, Pilot("PILOT_CONSENT").NotEvaluable));
