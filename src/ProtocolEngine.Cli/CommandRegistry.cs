@@ -28,6 +28,13 @@ internal static class CommandRegistry
             conformance.AddCommand<Commands.Runtime.ConformanceCoreCommand>("core")
                 .WithExample("conformance", "core", "../shared/conformance/core", "--family", "CG,FB,SEND");
         });
+        // Issue 17: CDISC CORE rules run natively over a study.
+        config.AddBranch("core", core =>
+        {
+            core.SetDescription("Run CDISC CORE rules natively.");
+            core.AddCommand<Commands.Core.CoreRunCommand>("run")
+                .WithExample("core", "run", "../shared/data/sdtm/cdiscpilot01", "--rules", "../shared/conformance/core");
+        });
         // Data (issue 4): data convert, data inspect, synth.
         config.AddBranch("data", data =>
         {

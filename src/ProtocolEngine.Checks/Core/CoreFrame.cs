@@ -12,7 +12,9 @@ internal sealed class CoreFrame
     public CoreFrame(CoreDataset dataset, IEnumerable<string> columns, List<object?[]> rows, List<int?> records)
     {
         Dataset = dataset;
-        foreach (var c in columns) _columns.TryAdd(c, _columns.Count);
+        // A repeated name keeps its first position; positions follow the rows' layout either way.
+        int i = 0;
+        foreach (var c in columns) _columns.TryAdd(c, i++);
         Rows = rows;
         Records = records;
     }
@@ -35,7 +37,7 @@ internal sealed class CoreFrame
     /// <summary>Adds a column computed for each row.</summary>
     public void AddColumn(string name, Func<int, object?> value)
     {
-        int at = _columns.TryGetValue(name, out var existing) ? existing : _columns.Count;
+        int at = _columns.TryGetValue(name, out var existing) ? existing : Math.Max(Width, Rows.Count > 0 ? Rows.Max(r => r.Length) : 0);
         _columns[name] = at;
         for (int r = 0; r < Rows.Count; r++)
         {
@@ -48,10 +50,14 @@ internal sealed class CoreFrame
     /// <summary>A value, or null when the column is absent.</summary>
     public object? Get(int row, int column) => column >= 0 && column < Rows[row].Length ? Rows[row][column] : null;
 
-    /// <summary>Replaces the rows (after a join).</summary>
-    public void Replace(List<object?[]> rows, List<int?> records, IEnumerable<string> added)
+    /// <summary>The number of positions a row has (at least one past every column's position).</summary>
+    public int Width => _columns.Count == 0 ? 0 : _columns.Values.Max() + 1;
+
+    /// <summary>Replaces the rows (after a join); the added columns take the positions from <paramref name="start"/> on.</summary>
+    public void Replace(List<object?[]> rows, List<int?> records, IEnumerable<string> added, int start)
     {
-        foreach (var c in added) _columns.TryAdd(c, _columns.Count);
+        int i = start;
+        foreach (var c in added) _columns.TryAdd(c, i++);
         Rows = rows;
         Records = records;
     }

@@ -123,10 +123,14 @@ public static class CoreRuleEngine
         return new CoreRunResult(issues, [], ["STUDY"]);
     }
 
-    // One row: dataset_name, dataset_label, dataset_size (records).
-    private static CoreFrame DatasetMetadata(CoreDataset dataset) =>
-        new(dataset, ["dataset_name", "dataset_label", "dataset_size", "dataset_location", "dataset_domain"],
-            [[dataset.Name, dataset.Label, (double)dataset.Rows.Count, dataset.Name.ToLowerInvariant() + ".xpt", dataset.Domain]], [null]);
+    // One row: dataset_name, dataset_label, dataset_size (records), and the first record's values (DOMAIN, ...).
+    private static CoreFrame DatasetMetadata(CoreDataset dataset)
+    {
+        string[] meta = ["dataset_name", "dataset_label", "dataset_size", "dataset_location", "dataset_domain"];
+        var first = dataset.Rows.Count > 0 ? dataset.Rows[0] : new string?[dataset.Columns.Count];
+        object?[] row = [dataset.Name, dataset.Label, (double)dataset.Rows.Count, dataset.Name.ToLowerInvariant() + ".xpt", dataset.Domain, .. first];
+        return new(dataset, [.. meta, .. dataset.Columns], [row], [null]);
+    }
 
     // One row per variable of the data: name, label, type, length (from the metadata), order, and whether any value is present.
     private static CoreFrame VariableMetadata(CoreDataset dataset)
@@ -163,7 +167,7 @@ public static class CoreRuleEngine
             added.Add((frame.IndexOf(name) >= 0 ? $"{other.Name}.{name}" : name, c));
             if (frame.IndexOf(name) >= 0 && !string.Equals(other.Name, other.Domain, StringComparison.OrdinalIgnoreCase)) added.Add(($"{other.Domain}.{name}", c));
         }
-        var width = frame.Columns.Count();
+        var width = Math.Max(frame.Width, frame.Rows.Count > 0 ? frame.Rows.Max(r => r.Length) : 0);
         var rows = new List<object?[]>();
         var records = new List<int?>();
         Dictionary<string, List<string?[]>> index;
@@ -189,7 +193,7 @@ public static class CoreRuleEngine
             for (int r = 0; r < frame.Rows.Count; r++)
                 Emit(r, index.GetValueOrDefault(Key(leftKeys.Select(i => frame.Get(r, i)))) ?? []);
         }
-        frame.Replace(rows, records, added.Select(a => a.Name));
+        frame.Replace(rows, records, added.Select(a => a.Name), width);
         return;
 
         void Emit(int r, List<string?[]> matched)

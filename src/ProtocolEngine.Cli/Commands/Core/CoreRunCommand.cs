@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ProtocolEngine.Checks.Core;
+using ProtocolEngine.Cli.Commands.Data;
+using ProtocolEngine.Data.Loading;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ProtocolEngine.Cli.Commands.Core;
+
+/// <summary><c>protocol core run</c>: runs CDISC CORE rules natively over a study.</summary>
+[Description("Run CDISC CORE rules (a folder of CORE-nnnnnn/rule.yml) natively over a study. Exit code 0 when no rule raises an issue, 1 when one does, 2 on usage or I/O failure.")]
+internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<data>")]
+        [Description("The study: a folder of datasets (.xpt, .json, .ndjson, .csv, with define.xml).")]
+        public string Data { get; init; } = "";
+
+        [CommandOption("--rules <FOLDER>")]
+        [Description("The CORE rules: a folder of CORE-nnnnnn/ folders, each with rule.yml.")]
+        public string Rules { get; init; } = "";
+
+        [CommandOption("--family <FAMILIES>")]
+        [Description("Only rules citing these families, comma-separated (CG: SDTMIG, FB: FDA business rules, SEND, TIG).")]
+        [DefaultValue("CG,FB")]
+        public string Family { get; init; } = "CG,FB";
+
+        [CommandOption("--standard <NAME>")]
+        [Description("Only rules for this standard: SDTMIG (default) or SENDIG.")]
+        [DefaultValue("SDTMIG")]
+        public string Standard { get; init; } = "SDTMIG";
+
+        [CommandOption("--encoding <NAME>")]
+        [Description(DataCommandSupport.EncodingDescription)]
+        public string? Encoding { get; init; }
+
+        [CommandOption("--format <FORMAT>")]
+        [Description("text (default: issues per rule, rules not run with the reason, speed) or json (every issue).")]
+        [DefaultValue("text")]
+        public string Format { get; init; } = "text";
+
+        public override ValidationResult Validate()
+        {
+            if (Format is not ("text" or "json")) return ValidationResult.Error($"Unknown format '{Format}'; use text or json.");
+            if (string.IsNullOrWhiteSpace(Rules)) return ValidationResult.Error("--rules names the folder of CORE rules.");
+            if (DataCommandSupport.ValidateEncoding(Encoding) is { Successful: false } badEncoding) return badEncoding;
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(settings.Rules)) throw new UserFacingException($"No such folder: {settings.Rules}");
+        var families = settings.Family.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => f.ToUpperInvariant()).ToHashSet();
+        CoreRuleSet rules;
+        try
+        {
+            rules = CoreRuleSet.Read(settings.Rules, families, settings.Standard);
+        }
+        catch (CoreRuleFormatException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+        if (rules.Rules.Count == 0) throw new UserFacingException($"No CORE rules of {settings.Family} for {settings.Standard} in {settings.Rules}");
+
+        if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data)) throw new UserFacingException($"No such file or folder: {settings.Data}");
+        var raw = DataCommandSupport.Guard(() => StudyLoader.ReadRaw(settings.Data, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }));
+        var study = CoreStudy.FromTables(raw.Tables, raw.Define, settings.Standard);
+        var clock = Stopwatch.StartNew();
+        var outcomes = rules.Run(study, cancellationToken);
+        clock.Stop();
+
+        var ran = outcomes.Where(o => o.Result is not null).ToList();
+        int issues = ran.Sum(o => o.Result!.Issues.Count);
+        long records = study.Datasets.Sum(d => (long)d.Rows.Count);
+        long evaluated = ran.Sum(o => o.RecordsEvaluated);
+        double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
+        if (settings.Format == "json")
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                rules = outcomes.Select(o => new
+                {
+                    core_id = o.Rule.Id, cdisc_ids = o.Rule.RuleIds, message = o.Rule.Message,
+                    status = o.Result is null ? "not run" : o.Result.Issues.Count > 0 ? "issues" : "success",
+                    reason = o.NotRun,
+                    not_evaluable = o.Result?.NotEvaluable ?? [],
+                    issues = (o.Result?.Issues ?? []).Select(i => new { dataset = i.Dataset, record = i.Record, variables = i.Variables.ToDictionary(v => v.Key, v => v.Value) }),
+                }),
+                records, seconds = clock.Elapsed.TotalSeconds,
+            }, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        }
+        else
+        {
+            foreach (var o in ran.Where(o => o.Result!.Issues.Count > 0))
+                Console.Out.WriteLine($"{o.Rule.Id} ({string.Join(", ", o.Rule.RuleIds.Distinct())}): {o.Result!.Issues.Count} issue(s) in {string.Join(", ", o.Result.Issues.Select(i => i.Dataset).Distinct())}: {o.Rule.Message}");
+            foreach (var o in outcomes.Where(o => o.Result is null))
+                Console.Out.WriteLine($"{o.Rule.Id}: not run: {o.NotRun}");
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{rules.Rules.Count} rules: {ran.Count(o => o.Result!.Issues.Count > 0)} with issues ({issues} issues), {ran.Count(o => o.Result!.Issues.Count == 0)} without, {outcomes.Count - ran.Count} not run; " +
+                $"{records:N0} records in {study.Datasets.Count} datasets, {evaluated:N0} record evaluations in {clock.Elapsed.TotalMilliseconds:F0} ms ({evaluated / seconds:N0} per second)"));
+        }
+        return issues > 0 ? CliApp.Findings : CliApp.Success;
+    }
+}
