@@ -162,6 +162,10 @@ internal static class CoreConditions
             }
         }
 
+        // Comparing an absent variable with a value says nothing about the records: the comparison is false for
+        // each (MHSTDY absent is not "MHSTDY differs from the study day"). Emptiness and date-form tests read it as missing.
+        if (col < 0 && op is not ("empty" or "non_empty" or "is_complete_date" or "is_incomplete_date" or "invalid_date" or "invalid_duration"))
+            return result;
         for (int r = 0; r < n; r++)
         {
             var value = frame.Get(r, col);
@@ -233,7 +237,8 @@ internal static class CoreConditions
                 return op.StartsWith("not_", StringComparison.Ordinal) ? !m : m;
             }
             case "is_complete_date": return CoreValues.IsCompleteDate(value);
-            case "is_incomplete_date": return !CoreValues.IsEmpty(value) && !CoreValues.IsCompleteDate(value);
+            // A missing date is not a complete one (CG0007: --DY populated while --DTC is empty).
+            case "is_incomplete_date": return !CoreValues.IsCompleteDate(value);
             case "invalid_date": return !CoreValues.IsEmpty(value) && !CoreValues.ParseIso(CoreValues.Text(value)).Valid;
             case "invalid_duration": return !CoreValues.IsEmpty(value) && !CoreValues.IsValidDuration(CoreValues.Text(value)!);
             case "date_equal_to" or "date_not_equal_to" or "date_greater_than" or "date_greater_than_or_equal_to" or "date_less_than" or "date_less_than_or_equal_to":

@@ -1,0 +1,172 @@
+using ProtocolEngine.Checks.Core;
+using ProtocolEngine.Checks.Tests.Infrastructure;
+
+namespace ProtocolEngine.Checks.Tests.Core;
+
+/// <summary>CORE rules read from their YAML and evaluated on small studies written for the test.</summary>
+public sealed class CoreRuleEngineTests
+{
+    private const string IeRule = """
+        Authorities:
+          - Organization: CDISC
+            Standards:
+              - Name: SDTMIG
+                Version: "3.4"
+                References:
+                  - Rule Identifier:
+                      Id: CG0176
+        Check:
+          all:
+            - name: IECAT
+              operator: equal_to
+              value: INCLUSION
+            - name: --ORRES
+              operator: not_equal_to
+              value: N
+        Core:
+          Id: CORE-TEST01
+        Outcome:
+          Message: IEORRES is not N for an inclusion criterion.
+          Output Variables:
+            - IEORRES
+        Rule Type: Record Data
+        Scope:
+          Classes:
+            Include:
+              - FINDINGS
+          Domains:
+            Include:
+              - IE
+        Sensitivity: Record
+        """;
+
+    private static CoreRule Rule(string yaml) => CoreRuleReader.Read(new StringReader(yaml), "test.yml");
+
+    private static CoreStudy Study(params (string Name, string Csv)[] datasets)
+    {
+        var folder = Paths.NewTempFolder();
+        try
+        {
+            foreach (var (name, csv) in datasets) File.WriteAllText(Path.Combine(folder, name.ToLowerInvariant() + ".csv"), csv);
+            return CoreCaseReader.Read(folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void A_rule_file_gives_its_ids_scope_and_check()
+    {
+        var rule = Rule(IeRule);
+        Assert.Equal("CORE-TEST01", rule.Id);
+        Assert.Equal(["CG0176"], rule.RuleIds);
+        Assert.Equal(["CG"], rule.Families);
+        Assert.Equal(["SDTMIG 3.4"], rule.Standards);
+        Assert.Equal(["IE"], rule.Scope.IncludeDomains);
+        var all = Assert.IsType<CoreAll>(rule.Check);
+        Assert.Equal(2, all.Conditions.Count);
+        var leaf = Assert.IsType<CoreLeaf>(all.Conditions[1]);
+        Assert.Equal(("--ORRES", "not_equal_to", (object?)"N", false), (leaf.Name, leaf.Operator, leaf.Value, leaf.ValueIsLiteral));
+        Assert.Empty(rule.Unsupported);
+    }
+
+    [Fact]
+    public void A_record_rule_names_the_failing_records_by_their_row_in_the_file_and_resolves_prefixed_names()
+    {
+        var study = Study(("IE", "STUDYID,DOMAIN,USUBJID,IECAT,IEORRES\nS,IE,1,INCLUSION,N\nS,IE,2,INCLUSION,Y\nS,IE,3,EXCLUSION,Y\nS,IE,4,INCLUSION,\n"));
+        var result = CoreRuleEngine.Run(Rule(IeRule), study);
+        // Row 4 has no IEORRES: not_equal_to a populated value is true for a missing one, as in CORE.
+        Assert.Equal([2, 4], result.Issues.Select(i => i.Record!.Value));
+        Assert.Equal(new KeyValuePair<string, string?>("IEORRES", "Y"), Assert.Single(result.Issues[0].Variables));
+    }
+
+    [Fact]
+    public void Datasets_outside_the_scope_are_not_checked()
+    {
+        var study = Study(("IE", "DOMAIN,IECAT,IEORRES\nIE,INCLUSION,Y\n"), ("LB", "DOMAIN,LBCAT,LBORRES\nLB,INCLUSION,Y\n"));
+        var result = CoreRuleEngine.Run(Rule(IeRule), study);
+        Assert.Equal(["IE"], result.DatasetsChecked);
+        Assert.All(result.Issues, i => Assert.Equal("IE", i.Dataset));
+    }
+
+    [Fact]
+    public void A_dataset_without_any_variable_the_check_reads_is_not_evaluable_and_raises_no_issue()
+    {
+        var study = Study(("IE", "DOMAIN,USUBJID\nIE,1\n"));
+        var result = CoreRuleEngine.Run(Rule(IeRule), study);
+        Assert.Empty(result.Issues);
+        Assert.Contains(result.NotEvaluable, n => n.StartsWith("IE:", StringComparison.Ordinal) && n.Contains("IECAT", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dataset_sensitive_rule_raises_one_issue_for_the_dataset()
+    {
+        var yaml = IeRule.Replace("Sensitivity: Record", "Sensitivity: Dataset", StringComparison.Ordinal);
+        var study = Study(("IE", "DOMAIN,IECAT,IEORRES\nIE,INCLUSION,Y\nIE,INCLUSION,Y\n"));
+        var issue = Assert.Single(CoreRuleEngine.Run(Rule(yaml), study).Issues);
+        Assert.Null(issue.Record);
+    }
+
+    [Fact]
+    public void Uniqueness_matched_datasets_and_operations_are_evaluated()
+    {
+        var unique = Rule("""
+            Core: { Id: CORE-TEST02 }
+            Rule Type: Record Data
+            Sensitivity: Record
+            Scope: { Classes: { Include: [ALL] }, Domains: { Include: [AE] } }
+            Check:
+              all:
+                - name: --SEQ
+                  operator: is_not_unique_set
+                  value: USUBJID
+            Outcome: { Message: duplicate }
+            """);
+        var study = Study(("AE", "DOMAIN,USUBJID,AESEQ,AESTDTC,AESTDY\nAE,1,1,2020-01-05,5\nAE,1,1,2020-01-01,1\nAE,2,1,2020-01-03,2\n"),
+            ("DM", "DOMAIN,USUBJID,RFSTDTC\nDM,1,2020-01-01\nDM,2,2020-01-03\n"));
+        Assert.Equal([1, 2], CoreRuleEngine.Run(unique, study).Issues.Select(i => i.Record!.Value));
+
+        var studyDay = Rule("""
+            Core: { Id: CORE-TEST03 }
+            Rule Type: Record Data
+            Sensitivity: Record
+            Scope: { Classes: { Include: [ALL] }, Domains: { Include: [AE] } }
+            Match Datasets:
+              - Name: DM
+                Keys: [USUBJID]
+            Operations:
+              - id: $val_stdy
+                name: --STDTC
+                operator: dy
+            Check:
+              all:
+                - name: --STDTC
+                  operator: is_complete_date
+                - name: --STDY
+                  operator: not_equal_to
+                  value: $val_stdy
+            Outcome: { Message: study day }
+            """);
+        // 2020-01-05 from 2020-01-01 is day 5; 2020-01-03 from 2020-01-03 is day 1, not 2.
+        Assert.Equal([3], CoreRuleEngine.Run(studyDay, study).Issues.Select(i => i.Record!.Value));
+    }
+
+    [Fact]
+    public void A_construct_not_evaluated_yet_is_named_never_dropped()
+    {
+        var rule = Rule(IeRule.Replace("operator: equal_to", "operator: no_such_operator", StringComparison.Ordinal));
+        Assert.Contains("operator no_such_operator", rule.Unsupported);
+        var e = Assert.Throws<CoreNotEvaluableException>(() => CoreRuleEngine.Run(rule, Study(("IE", "DOMAIN\nIE\n"))));
+        Assert.Contains("no_such_operator", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_rule_file_is_refused_with_its_name()
+    {
+        var e = Assert.Throws<CoreRuleFormatException>(() => Rule("Check: [unclosed"));
+        Assert.Contains("test.yml", e.Message, StringComparison.Ordinal);
+        Assert.Throws<CoreRuleFormatException>(() => Rule("Check: {}\n"));
+    }
+}
