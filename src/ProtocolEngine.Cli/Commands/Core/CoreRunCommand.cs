@@ -103,7 +103,8 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
                 Console.Out.WriteLine($"{o.Rule.Id}: not run: {o.NotRun}");
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{rules.Rules.Count} rules: {ran.Count(o => o.Result!.Issues.Count > 0)} with issues ({issues} issues), {ran.Count(o => o.Result!.Issues.Count == 0)} without, {outcomes.Count - ran.Count} not run; " +
-                $"{records:N0} records in {study.Datasets.Count} datasets, {evaluated:N0} record evaluations in {clock.Elapsed.TotalMilliseconds:F0} ms ({evaluated / seconds:N0} per second)"));
+                $"{records:N0} records in {study.Datasets.Count} datasets checked in {clock.Elapsed.TotalMilliseconds:F0} ms ({records / seconds:N0} records per second; " +
+                $"{evaluated:N0} record evaluations, one per rule per record in its scope: {evaluated / seconds:N0} per second)"));
         }
         return issues > 0 ? CliApp.Findings : CliApp.Success;
     }
