@@ -1,4 +1,5 @@
 using ProtocolEngine.Data.Define;
+using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Data;
 
 namespace ProtocolEngine.Checks.Core;
@@ -13,6 +14,17 @@ public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Stan
     public CoreDataset? Find(string name) =>
         Datasets.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? Datasets.FirstOrDefault(d => string.Equals(d.Domain, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Reads a study (a folder or file of XPT, Dataset-JSON or CSV datasets, with define.xml) as CORE reads it: each
+    /// dataset in file order, SUPP-- datasets kept apart.
+    /// </summary>
+    /// <exception cref="ProtocolEngine.Data.DataFormatException">A file is unreadable or holds bad data.</exception>
+    public static CoreStudy Load(string path, StudyLoadOptions? options = null, string standard = "SDTMIG")
+    {
+        var raw = StudyLoader.ReadRaw(path, options);
+        return FromTables(raw.Tables, raw.Define, standard);
+    }
 
     /// <summary>
     /// A study loaded by the data layer (XPT, Dataset-JSON, CSV) as CORE reads it: datasets in file order (record N

@@ -44,8 +44,7 @@ public sealed class CoreConformanceTests
     [Fact]
     public void CORE_rules_run_natively_on_the_pilot_XPT_data()
     {
-        var raw = StudyLoader.ReadRaw(Paths.Pilot, new StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") });
-        var study = CoreStudy.FromTables(raw.Tables, raw.Define);
+        var study = CoreStudy.Load(Paths.Pilot, new StudyLoadOptions { Encoding = ProtocolEngine.Data.Text.TextEncodings.Parse("windows-1252") });
         var rules = CoreRuleSet.Read(CoreRules, new HashSet<string> { "CG", "FB" }, "SDTMIG");
         Assert.DoesNotContain(rules.Rules, r => r.Standards.All(s => !s.StartsWith("SDTMIG", StringComparison.Ordinal)));
         var outcomes = rules.Run(study);

@@ -69,8 +69,7 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
         if (rules.Rules.Count == 0) throw new UserFacingException($"No CORE rules of {settings.Family} for {settings.Standard} in {settings.Rules}");
 
         if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data)) throw new UserFacingException($"No such file or folder: {settings.Data}");
-        var raw = DataCommandSupport.Guard(() => StudyLoader.ReadRaw(settings.Data, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }));
-        var study = CoreStudy.FromTables(raw.Tables, raw.Define, settings.Standard);
+        var study = DataCommandSupport.Guard(() => CoreStudy.Load(settings.Data, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }, settings.Standard));
         var clock = Stopwatch.StartNew();
         var outcomes = rules.Run(study, cancellationToken);
         clock.Stop();
