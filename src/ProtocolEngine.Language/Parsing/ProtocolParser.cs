@@ -1,6 +1,7 @@
 using Antlr4.Runtime;
 using Antlr4.Runtime.Atn;
 using Antlr4.Runtime.Misc;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
@@ -23,21 +24,36 @@ public sealed record ParseResult<T>(T Root, SourceText Source, IReadOnlyList<Dia
 public static class ProtocolParser
 {
     /// <summary>Parses a whole .protocol file.</summary>
-    public static ParseResult<ProtocolFileSyntax> ParseFile(SourceText source)
+    /// <param name="source">The text.</param>
+    /// <param name="limits">The limits to keep to (the defaults when null): text nested deeper than
+    /// <see cref="CompilerLimits.MaxNestingDepth"/> becomes a diagnostic.</param>
+    public static ParseResult<ProtocolFileSyntax> ParseFile(SourceText source, CompilerLimits? limits = null)
     {
+        int maxDepth = (limits ?? CompilerLimits.Default).MaxNestingDepth;
         var diagnostics = new List<Diagnostic>();
-        var tree = Parse(source, diagnostics, p => p.protocolFile());
-        var root = new SyntaxBuilder(source, diagnostics).BuildFile(tree);
+        var tree = Parse(new AntlrInputStream(source.Text), diagnostics, p => p.protocolFile(), () => new G.ProtocolParser.ProtocolFileContext(null, -1), maxDepth);
+        var root = new SyntaxBuilder(source, diagnostics, maxDepth).BuildFile(tree);
         return new ParseResult<ProtocolFileSyntax>(root, source, Sorted(diagnostics, source));
     }
 
     /// <summary>Parses a lone expression (the CQL conformance runner and expression tests use this).</summary>
-    public static ParseResult<ExpressionSyntax> ParseExpression(SourceText source)
+    /// <param name="source">The text.</param>
+    /// <param name="limits">The limits to keep to (the defaults when null).</param>
+    public static ParseResult<ExpressionSyntax> ParseExpression(SourceText source, CompilerLimits? limits = null) =>
+        ParseExpression(source, source.Text, 0, limits);
+
+    /// <summary>
+    /// Parses an expression that is a piece of <paramref name="file"/> (a message placeholder): <paramref name="text"/>
+    /// starts at <paramref name="offset"/>, and every span and diagnostic points into the file.
+    /// </summary>
+    internal static ParseResult<ExpressionSyntax> ParseExpression(SourceText file, string text, int offset, CompilerLimits? limits)
     {
+        int maxDepth = (limits ?? CompilerLimits.Default).MaxNestingDepth;
         var diagnostics = new List<Diagnostic>();
-        var tree = Parse(source, diagnostics, p => p.expressionFile());
-        var root = new SyntaxBuilder(source, diagnostics).BuildExpressionFile(tree);
-        return new ParseResult<ExpressionSyntax>(root, source, Sorted(diagnostics, source));
+        ICharStream input = offset == 0 ? new AntlrInputStream(text) : new OffsetCharStream(text, offset, file.Path);
+        var tree = Parse(input, diagnostics, p => p.expressionFile(), () => new G.ProtocolParser.ExpressionFileContext(null, -1), maxDepth);
+        var root = new SyntaxBuilder(file, diagnostics, maxDepth).BuildExpressionFile(tree);
+        return new ParseResult<ExpressionSyntax>(root, file, Sorted(diagnostics, file));
     }
 
     private static IReadOnlyList<Diagnostic> Sorted(List<Diagnostic> diagnostics, SourceText source) =>
@@ -48,10 +64,14 @@ public static class ProtocolParser
             .DistinctBy(d => (d.Span.Start, d.Code))
             .ToList();
 
-    private static TContext Parse<TContext>(SourceText source, List<Diagnostic> diagnostics, Func<G.ProtocolParser, TContext> entry)
+    // The parser needs a handful of rule invocations per level of nesting (expression, cell expression, term, ...):
+    // this bound lets through everything the syntax builder accepts and stops the parse long before the stack runs out.
+    private static int ParserDepth(int maxNesting) => maxNesting > (int.MaxValue - 64) / 8 ? int.MaxValue : 8 * maxNesting + 64;
+
+    private static TContext Parse<TContext>(ICharStream input, List<Diagnostic> diagnostics, Func<G.ProtocolParser, TContext> entry, Func<TContext> empty, int maxNesting)
         where TContext : ParserRuleContext
     {
-        var lexer = new G.ProtocolLexer(new AntlrInputStream(source.Text));
+        var lexer = new G.ProtocolLexer(input);
         lexer.RemoveErrorListeners();
         var tokens = new CommonTokenStream(lexer);
         tokens.Fill();
@@ -79,22 +99,31 @@ public static class ProtocolParser
             }
         }
 
-        var parser = new G.ProtocolParser(tokens);
+        var parser = new G.ProtocolParser(tokens) { MaxRuleDepth = ParserDepth(maxNesting) };
         parser.RemoveErrorListeners();
         parser.Interpreter.PredictionMode = PredictionMode.SLL;
         parser.ErrorHandler = new BailErrorStrategy();
         try
         {
-            return entry(parser);
+            try
+            {
+                return entry(parser);
+            }
+            catch (ParseCanceledException)
+            {
+                // SLL could not decide or the text has errors: re-parse with full LL and recovery to report them all.
+                tokens.Seek(0);
+                parser.Reset();
+                parser.Interpreter.PredictionMode = PredictionMode.LL;
+                parser.ErrorHandler = new ReportingErrorStrategy(diagnostics);
+                return entry(parser);
+            }
         }
-        catch (ParseCanceledException)
+        catch (NestingTooDeepException e)
         {
-            // SLL could not decide or the text has errors: re-parse with full LL and recovery to report them all.
-            tokens.Seek(0);
-            parser.Reset();
-            parser.Interpreter.PredictionMode = PredictionMode.LL;
-            parser.ErrorHandler = new ReportingErrorStrategy(diagnostics);
-            return entry(parser);
+            // The parser would run out of stack: the text is reported once and not parsed further.
+            diagnostics.Add(DiagnosticCatalog.NestingTooDeep(e.Span, maxNesting));
+            return empty();
         }
     }
 

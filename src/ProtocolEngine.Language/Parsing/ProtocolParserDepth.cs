@@ -1,0 +1,61 @@
+using Antlr4.Runtime;
+using ProtocolEngine.Language.Text;
+
+namespace ProtocolEngine.Language.Parsing.Generated;
+
+/// <summary>
+/// Counts how deep the generated recursive-descent parser is: nesting it cannot follow without exhausting the
+/// thread's stack stops the parse with one diagnostic instead of crashing the process.
+/// </summary>
+public partial class ProtocolParser
+{
+    private int _ruleDepth;
+
+    /// <summary>The most rule invocations the parser may have open at once (unlimited unless set).</summary>
+    public int MaxRuleDepth { get; set; } = int.MaxValue;
+
+    /// <inheritdoc />
+    public override void EnterRule(ParserRuleContext localctx, int state, int ruleIndex)
+    {
+        Deeper();
+        base.EnterRule(localctx, state, ruleIndex);
+    }
+
+    /// <inheritdoc />
+    public override void EnterRecursionRule(ParserRuleContext localctx, int state, int ruleIndex, int precedence)
+    {
+        Deeper();
+        base.EnterRecursionRule(localctx, state, ruleIndex, precedence);
+    }
+
+    /// <inheritdoc />
+    public override void ExitRule()
+    {
+        _ruleDepth--;
+        base.ExitRule();
+    }
+
+    /// <inheritdoc />
+    public override void UnrollRecursionContexts(ParserRuleContext _parentctx)
+    {
+        _ruleDepth--;
+        base.UnrollRecursionContexts(_parentctx);
+    }
+
+    /// <inheritdoc />
+    public override void Reset()
+    {
+        _ruleDepth = 0;
+        base.Reset();
+    }
+
+    private void Deeper()
+    {
+        if (++_ruleDepth <= MaxRuleDepth) return;
+        var token = CurrentToken;
+        var span = token is null || token.Type == TokenConstants.EOF || token.StartIndex < 0
+            ? new TextSpan(Math.Max(0, token?.StartIndex ?? 0), 0)
+            : TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
+        throw new NestingTooDeepException(span);
+    }
+}
