@@ -6,6 +6,12 @@
 // Reference: docs/language.md. The build regenerates the C# parser from this file (grammar/README.md).
 grammar Protocol;
 
+// The opening parenthesis of a parenthesized query source, `(expression) Alias`. The lexer reads every `(` as '(';
+// ProtocolParser retypes the ones whose matching `)` is followed by an alias (in one pass over the tokens), so the
+// parser tells a query from a parenthesized term by one token instead of looking ahead over the whole parenthesis,
+// which cost time growing with the square of its length.
+tokens { QUERY_OPEN }
+
 // ---------------------------------------------------------------------------------------------
 // Files
 // ---------------------------------------------------------------------------------------------
@@ -514,7 +520,7 @@ alias
 
 querySource
     : qualifiedIdentifierExpression
-    | '(' expression ')'
+    | QUERY_OPEN expression ')'
     ;
 
 qualifiedIdentifierExpression

@@ -318,9 +318,10 @@ internal sealed partial class Binder
     private bool ChainTooDeep(Symbol symbol)
     {
         if (_bindingStack.Count < Limits.MaxDefinitionDepth) return false;
-        _chainReported = true;
         var syntax = symbol is DefineSymbol d ? d.Syntax : ((FunctionSymbol)symbol).Syntax;
-        Report(DiagnosticCatalog.DefinitionChainTooDeep(syntax.Name.Span, symbol.Name, Limits.MaxDefinitionDepth));
+        // Reported once: the rest of a very long chain is cut the same way, for the same reason.
+        if (!_chainReported) Report(DiagnosticCatalog.DefinitionChainTooDeep(syntax.Name.Span, symbol.Name, Limits.MaxDefinitionDepth));
+        _chainReported = true;
         if (symbol is DefineSymbol define) define.Body = new BoundError(syntax.Body);
         else ((FunctionSymbol)symbol).Body = new BoundError(syntax.Body);
         return true;

@@ -30,10 +30,13 @@ public static class ProtocolParser
     public static ParseResult<ProtocolFileSyntax> ParseFile(SourceText source, CompilerLimits? limits = null)
     {
         int maxDepth = (limits ?? CompilerLimits.Default).MaxNestingDepth;
-        var diagnostics = new List<Diagnostic>();
-        var tree = Parse(new AntlrInputStream(source.Text), diagnostics, p => p.protocolFile(), () => new G.ProtocolParser.ProtocolFileContext(null, -1), maxDepth);
-        var root = new SyntaxBuilder(source, diagnostics, maxDepth).BuildFile(tree);
-        return new ParseResult<ProtocolFileSyntax>(root, source, Sorted(diagnostics, source));
+        return WithEnoughStack(maxDepth, stackBound =>
+        {
+            var diagnostics = new List<Diagnostic>();
+            var tree = Parse(new AntlrInputStream(source.Text), diagnostics, p => p.protocolFile(), () => new G.ProtocolParser.ProtocolFileContext(null, -1), maxDepth, stackBound);
+            var root = new SyntaxBuilder(source, diagnostics, maxDepth).BuildFile(tree);
+            return new ParseResult<ProtocolFileSyntax>(root, source, Sorted(diagnostics, source));
+        });
     }
 
     /// <summary>Parses a lone expression (the CQL conformance runner and expression tests use this).</summary>
@@ -49,12 +52,60 @@ public static class ProtocolParser
     internal static ParseResult<ExpressionSyntax> ParseExpression(SourceText file, string text, int offset, CompilerLimits? limits)
     {
         int maxDepth = (limits ?? CompilerLimits.Default).MaxNestingDepth;
-        var diagnostics = new List<Diagnostic>();
-        ICharStream input = offset == 0 ? new AntlrInputStream(text) : new OffsetCharStream(text, offset, file.Path);
-        var tree = Parse(input, diagnostics, p => p.expressionFile(), () => new G.ProtocolParser.ExpressionFileContext(null, -1), maxDepth);
-        var root = new SyntaxBuilder(file, diagnostics, maxDepth).BuildExpressionFile(tree);
-        return new ParseResult<ExpressionSyntax>(root, file, Sorted(diagnostics, file));
+        return WithEnoughStack(maxDepth, stackBound =>
+        {
+            var diagnostics = new List<Diagnostic>();
+            ICharStream input = offset == 0 ? new AntlrInputStream(text) : new OffsetCharStream(text, offset, file.Path);
+            var tree = Parse(input, diagnostics, p => p.expressionFile(), () => new G.ProtocolParser.ExpressionFileContext(null, -1), maxDepth, stackBound);
+            var root = new SyntaxBuilder(file, diagnostics, maxDepth).BuildExpressionFile(tree);
+            return new ParseResult<ExpressionSyntax>(root, file, Sorted(diagnostics, file));
+        });
     }
+
+    // The generated parser takes about 2 KB of stack for each rule it is inside of, and needs a handful of rules per
+    // level of nesting. Text that nests a few levels (all protocols written by hand) is parsed on the caller's thread;
+    // deeper text is parsed again on a thread of its own whose stack is sized for the nesting limit, so a thread-pool
+    // thread (1.5 MB) never runs out of stack, and the limit means the same wherever the compiler runs.
+    private const int CallerRuleDepth = 160;
+
+    private static T WithEnoughStack<T>(int maxNesting, Func<int?, T> parse)
+    {
+        if (ParserDepth(maxNesting) > CallerRuleDepth)
+        {
+            try
+            {
+                return parse(CallerRuleDepth);
+            }
+            catch (NeedsLargerStackException)
+            {
+                // Deep text: parsed again below, on a larger stack.
+            }
+        }
+        else
+        {
+            return parse(null);
+        }
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = parse(null);
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }, StackSize(maxNesting));
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    // 8 KB per rule the parser may be inside of: four times what it needs, for the syntax builder and some margin.
+    private static int StackSize(int maxNesting) => (int)Math.Clamp(ParserDepth(maxNesting) * 8L * 1024, 16L << 20, 1L << 30);
 
     private static IReadOnlyList<Diagnostic> Sorted(List<Diagnostic> diagnostics, SourceText source) =>
         diagnostics
@@ -68,7 +119,8 @@ public static class ProtocolParser
     // this bound lets through everything the syntax builder accepts and stops the parse long before the stack runs out.
     private static int ParserDepth(int maxNesting) => maxNesting > (int.MaxValue - 64) / 8 ? int.MaxValue : 8 * maxNesting + 64;
 
-    private static TContext Parse<TContext>(ICharStream input, List<Diagnostic> diagnostics, Func<G.ProtocolParser, TContext> entry, Func<TContext> empty, int maxNesting)
+    private static TContext Parse<TContext>(ICharStream input, List<Diagnostic> diagnostics, Func<G.ProtocolParser, TContext> entry, Func<TContext> empty,
+        int maxNesting, int? stackBound)
         where TContext : ParserRuleContext
     {
         var lexer = new G.ProtocolLexer(input);
@@ -99,7 +151,22 @@ public static class ProtocolParser
             }
         }
 
-        var parser = new G.ProtocolParser(tokens) { MaxRuleDepth = ParserDepth(maxNesting) };
+        // Brackets nested deeper than the limit are too deep whatever they hold (each opens at least one level). They are
+        // found here, in one pass over the tokens, because the parser would first look ahead across all of them at every
+        // level to choose between a parenthesized expression and a query source: time that grows with the square.
+        if (TooDeepBracket(tokens, maxNesting) is { } deepest)
+        {
+            diagnostics.Add(DiagnosticCatalog.NestingTooDeep(deepest, maxNesting));
+            return empty();
+        }
+        MarkQueryParentheses(tokens);
+
+        var parser = new G.ProtocolParser(tokens)
+        {
+            MaxRuleDepth = stackBound ?? ParserDepth(maxNesting),
+            MaxRuleDepthIsStackBound = stackBound is not null,
+        };
+        parser.UseChainPrediction();
         parser.RemoveErrorListeners();
         parser.Interpreter.PredictionMode = PredictionMode.SLL;
         parser.ErrorHandler = new BailErrorStrategy();
@@ -125,6 +192,69 @@ public static class ProtocolParser
             diagnostics.Add(DiagnosticCatalog.NestingTooDeep(e.Span, maxNesting));
             return empty();
         }
+    }
+
+    // +1 for the token types of ( [ {, -1 for ) ] }: found by their literal names, so the grammar may renumber them.
+    private static readonly int[] BracketDelta = BracketDeltas();
+
+    private static int[] BracketDeltas()
+    {
+        var vocabulary = G.ProtocolLexer.DefaultVocabulary;
+        var deltas = new int[Math.Max(G.ProtocolLexer.UNEXPECTED_CHARACTER, 1023) + 1];
+        for (int type = 0; type < deltas.Length; type++)
+            deltas[type] = vocabulary.GetLiteralName(type) switch { "'('" or "'['" or "'{'" => 1, "')'" or "']'" or "'}'" => -1, _ => 0 };
+        deltas[G.ProtocolParser.QUERY_OPEN] = 1;
+        return deltas;
+    }
+
+    /// <summary>
+    /// Retypes the `(` of each parenthesized query source, `(expression) Alias ...`, as QUERY_OPEN (see the grammar).
+    /// A `(` is one when its matching `)` is followed by an alias: a plain or `delimited` name that does not start a
+    /// workflow transition (`From -> To`), the only place a name may follow a parenthesized expression otherwise.
+    /// </summary>
+    private static void MarkQueryParentheses(CommonTokenStream tokens)
+    {
+        var visible = tokens.GetTokens().Where(t => t.Channel == TokenConstants.DefaultChannel).ToList();
+        var open = new Stack<int>();
+        for (int i = 0; i < visible.Count; i++)
+        {
+            int delta = visible[i].Type >= 0 && visible[i].Type < BracketDelta.Length ? BracketDelta[visible[i].Type] : 0;
+            if (delta > 0)
+            {
+                open.Push(i);
+                continue;
+            }
+            if (delta == 0 || open.Count == 0) continue;
+            int start = open.Pop();
+            if (visible[start].Type != OpenParenthesis || visible[i].Type != CloseParenthesis) continue;
+            bool alias = i + 1 < visible.Count && visible[i + 1].Type is G.ProtocolLexer.IDENTIFIER or G.ProtocolLexer.DELIMITED_IDENTIFIER;
+            bool transition = i + 2 < visible.Count && visible[i + 2].Type == Arrow;
+            if (alias && !transition && visible[start] is CommonToken token) token.Type = G.ProtocolParser.QUERY_OPEN;
+        }
+    }
+
+    private static readonly int OpenParenthesis = TokenType("'('");
+    private static readonly int CloseParenthesis = TokenType("')'");
+    private static readonly int Arrow = TokenType("'->'");
+
+    private static int TokenType(string literal)
+    {
+        var vocabulary = G.ProtocolLexer.DefaultVocabulary;
+        for (int type = 1; type < BracketDelta.Length; type++)
+            if (vocabulary.GetLiteralName(type) == literal) return type;
+        throw new InvalidOperationException($"The grammar has no token {literal}.");
+    }
+
+    private static TextSpan? TooDeepBracket(CommonTokenStream tokens, int maxNesting)
+    {
+        int depth = 0;
+        foreach (var token in tokens.GetTokens())
+        {
+            if (token.Channel != TokenConstants.DefaultChannel || token.Type < 0 || token.Type >= BracketDelta.Length) continue;
+            depth = Math.Max(0, depth + BracketDelta[token.Type]);
+            if (depth > maxNesting) return new TextSpan(token.StartIndex, 1);
+        }
+        return null;
     }
 
     /// <summary>Turns ANTLR's recovery reports into catalog diagnostics with plain-language expectations.</summary>
@@ -221,6 +351,7 @@ public static class ProtocolParser
             "LONG" => "a long number",
             "DATE" or "DATETIME" or "TIME" => "a date or time",
             "DELIMITED_IDENTIFIER" => "a `name`",
+            "QUERY_OPEN" => "'('",
             _ => tokenName,
         };
     }

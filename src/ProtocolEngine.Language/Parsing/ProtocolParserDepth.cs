@@ -11,8 +11,26 @@ public partial class ProtocolParser
 {
     private int _ruleDepth;
 
+    /// <summary>Replaces the prediction with <see cref="ProtocolPrediction"/> (keeping the shared DFA cache).</summary>
+    internal void UseChainPrediction() =>
+        Interpreter = new ProtocolPrediction(this, _ATN, decisionToDFA, sharedContextCache, Chain.Decisions, Chain.Operators);
+
+    // A class of its own so that it is initialised after the generated parser's ATN (partial classes initialise their
+    // static fields in no defined order).
+    private static class Chain
+    {
+        public static readonly bool[] Decisions = ProtocolPrediction.LoopDecisions(_ATN, RULE_cellExpression);
+        public static readonly bool[] Operators = ProtocolPrediction.TokenTypes(ProtocolLexer.DefaultVocabulary, "'and'", "'or'", "'xor'", "'implies'");
+    }
+
     /// <summary>The most rule invocations the parser may have open at once (unlimited unless set).</summary>
     public int MaxRuleDepth { get; set; } = int.MaxValue;
+
+    /// <summary>
+    /// True when <see cref="MaxRuleDepth"/> is only how deep this thread's stack may go, not the nesting limit: going
+    /// deeper then asks for the parse to be repeated on a thread with a larger stack.
+    /// </summary>
+    public bool MaxRuleDepthIsStackBound { get; set; }
 
     /// <inheritdoc />
     public override void EnterRule(ParserRuleContext localctx, int state, int ruleIndex)
@@ -51,7 +69,8 @@ public partial class ProtocolParser
 
     private void Deeper()
     {
-        if (++_ruleDepth <= MaxRuleDepth) return;
+        if (++_ruleDepth <= MaxRuleDepth && System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack()) return;
+        if (MaxRuleDepthIsStackBound) throw new NeedsLargerStackException();
         var token = CurrentToken;
         var span = token is null || token.Type == TokenConstants.EOF || token.StartIndex < 0
             ? new TextSpan(Math.Max(0, token?.StartIndex ?? 0), 0)
