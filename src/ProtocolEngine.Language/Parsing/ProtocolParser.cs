@@ -160,6 +160,7 @@ public static class ProtocolParser
             return empty();
         }
         MarkQueryParentheses(tokens);
+        MarkOutcomeLists(tokens);
 
         var parser = new G.ProtocolParser(tokens)
         {
@@ -232,6 +233,46 @@ public static class ProtocolParser
             if (alias && !transition && visible[start] is CommonToken token) token.Type = G.ProtocolParser.QUERY_OPEN;
         }
     }
+
+    /// <summary>
+    /// Retypes each `or` between the outcomes of a criteria guard (`when criteria met or not met or unknown`) as OUTCOME_OR
+    /// (see the grammar). As a plain `or` each could also join two guards (an outcome word may be a name), so the parser
+    /// looked ahead over the rest of the list at every `or`. The list is read greedily, as the parser resolved that
+    /// ambiguity, wherever the outcome word is plainly no expression: the list, the guard or the line ends after it.
+    /// </summary>
+    private static void MarkOutcomeLists(CommonTokenStream tokens)
+    {
+        var visible = tokens.GetTokens().Where(t => t.Channel == TokenConstants.DefaultChannel).ToList();
+        int Outcome(int k) => k >= visible.Count ? 0
+            : visible[k].Type == Met || visible[k].Type == UnknownWord || visible[k].Type == Attested ? 1
+            : visible[k].Type == Not && k + 1 < visible.Count && visible[k + 1].Type == Met ? 2
+            : 0;
+        bool Ends(int k) => k >= visible.Count || visible[k].Type is TokenConstants.EOF || visible[k].Type == Or || visible[k].Type == And
+            || visible[k].Type == Comma || visible[k].Type == CloseParenthesis || visible[k].Line > visible[k - 1].Line;
+        for (int i = 0; i < visible.Count; i++)
+        {
+            if (visible[i].Type != CriteriaWord) continue;
+            int k = i + 1;
+            if (k < visible.Count && visible[k].Type == Phase) k += 2;
+            if (Outcome(k) is not (> 0 and var first)) continue;
+            k += first;
+            while (k < visible.Count && visible[k].Type == Or && Outcome(k + 1) is > 0 and var next && Ends(k + 1 + next))
+            {
+                if (visible[k] is CommonToken or) or.Type = G.ProtocolParser.OUTCOME_OR;
+                k += 1 + next;
+            }
+        }
+    }
+
+    private static readonly int CriteriaWord = TokenType("'criteria'");
+    private static readonly int Phase = TokenType("'phase'");
+    private static readonly int Met = TokenType("'met'");
+    private static readonly int Not = TokenType("'not'");
+    private static readonly int UnknownWord = TokenType("'unknown'");
+    private static readonly int Attested = TokenType("'attested'");
+    private static readonly int Or = TokenType("'or'");
+    private static readonly int And = TokenType("'and'");
+    private static readonly int Comma = TokenType("','");
 
     private static readonly int OpenParenthesis = TokenType("'('");
     private static readonly int CloseParenthesis = TokenType("')'");

@@ -571,7 +571,7 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
         P.OrGuardContext o => new BinaryGuardSyntax(Span(o), false, Guard(o.guard(0)), GuardOrMissing(o.guard(1), o)),
         // '(' guard ')'  #parenthesizedGuard
         P.ParenthesizedGuardContext p => GuardOrMissing(p.guard(), p),
-        // 'criteria' ('phase' identifier)? criteriaOutcome ('or' criteriaOutcome)*  #criteriaGuard
+        // 'criteria' ('phase' identifier)? criteriaOutcome (OUTCOME_OR criteriaOutcome)*  #criteriaGuard
         P.CriteriaGuardContext c => new CriteriaGuardSyntax(Span(c), c.identifier() is { } ph ? Ident(ph, c) : null,
             [.. c.criteriaOutcome().Select(o => o.GetText() switch
             {

@@ -123,6 +123,28 @@ public sealed class DeepNestingTests
         Assert.Contains(guardCompiled.Diagnostics, d => d.Code == "PE0014");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" or event Reviewed")]
+    [InlineData(", then notify Investigator")]
+    public void DeepNesting_ALongListOfCriteriaOutcomes_IsOneGuardReadInLinearTime(string after)
+    {
+        // Each `or` of `criteria met or unknown or ...` could also join two guards: the parser looked ahead over the rest of
+        // the list at every one (400 outcomes took seconds, 3,000 minutes; the fuzz test found it).
+        string Workflow(int outcomes) => Header + "roles Investigator\n\ncriteria\n  inclusion I1 \"x\"\n    DM.AGE > 1\n\nworkflow W per subject\n  state S initial\n  state F final\n"
+            + "  S -> F when criteria " + string.Join(" or ", Enumerable.Range(0, outcomes).Select(i => (i % 4) switch { 0 => "met", 1 => "not met", 2 => "unknown", _ => "attested" }))
+            + after + "\n";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var compiled = OnStack(PoolStack, () => Compile(Workflow(3_000)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed}");
+        Assert.False(compiled.HasErrors, string.Join("; ", compiled.Diagnostics));
+        var guard = compiled.Syntax.Declarations.OfType<ProtocolEngine.Language.Syntax.WorkflowSyntax>().Single().Transitions.Single().Guard;
+        var criteria = guard as ProtocolEngine.Language.Syntax.CriteriaGuardSyntax ?? Assert.IsType<ProtocolEngine.Language.Syntax.CriteriaGuardSyntax>(
+            Assert.IsType<ProtocolEngine.Language.Syntax.BinaryGuardSyntax>(guard).Left);
+        Assert.Equal(3_000, criteria.Outcomes.Length);
+        Assert.Equal(ProtocolEngine.Language.Syntax.CriteriaOutcome.NotMet, criteria.Outcomes[1]);
+    }
+
     [Fact]
     public void DeepNesting_InAMessagePlaceholder_IsAnInvalidPlaceholder()
     {
