@@ -49,6 +49,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
 {
     private readonly CompilerOptions _options = options ?? new CompilerOptions();
     private readonly ConcurrentDictionary<string, CompiledProtocol> _cache = new(StringComparer.Ordinal);
+    private const int CacheLimit = 256;
 
     /// <summary>A compiler that resolves no imports.</summary>
     public static ProtocolCompiler Standalone { get; } = new(new InMemorySourceResolver(new Dictionary<string, string>()));
@@ -63,6 +64,10 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         // The hash names the content wherever the files are; the cache also keys on where they are, since
         // diagnostics name the files.
         var cacheKey = hash + "|" + string.Join("|", sources.Select(s => s.Source.Path));
+        if (_cache.TryGetValue(cacheKey, out var cached)) return cached;
+        // A long-lived compiler (a command line run in-process, a host) sees ever new texts: the cache starts over
+        // rather than keep every compilation it ever made.
+        if (_cache.Count >= CacheLimit) _cache.Clear();
         return _cache.GetOrAdd(cacheKey, _ => CompileUncached(source, parsed, hash));
     }
 
