@@ -177,7 +177,7 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
     // 'codelist' identifier STRING? ('system' STRING)? ('version' STRING)? codeEntry (',' codeEntry)*
     private CodeListSyntax CodeList(P.CodelistDeclarationContext ctx)
     {
-        var codes = ctx.codeEntry().Select(c => new CodeEntrySyntax(Span(c), StrToken(c.code), c.display is { } d ? StrToken(d) : null)).ToImmutableArray();
+        var codes = ctx.codeEntry().Select(c => new CodeEntrySyntax(Span(c), StrToken(c.code, c), c.display is { } d ? StrToken(d) : null)).ToImmutableArray();
         return new CodeListSyntax(Span(ctx), Ident(ctx.identifier(), ctx),
             ctx.title is { } t ? StrToken(t) : null,
             ctx.system is { } s ? StrToken(s) : null,
@@ -1373,8 +1373,10 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
     private StringSyntax Str(ITerminalNode? node) =>
         node is null || node.Symbol.StartIndex < 0 ? new StringSyntax(new TextSpan(0, 0), "") : StrToken(node.Symbol);
 
-    private StringSyntax StrToken(IToken token)
+    // A token error recovery left out (null, or conjured without a place) is an empty text where its owner starts.
+    private StringSyntax StrToken(IToken? token, ParserRuleContext? owner = null)
     {
+        if (token is null || token.StartIndex < 0 || token.Text is null) return new StringSyntax(new TextSpan(owner is null ? 0 : Span(owner).Start, 0), "");
         var span = TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
         return new StringSyntax(span, Unescape(token.Text.Length >= 2 ? token.Text[1..^1] : "", span));
     }
