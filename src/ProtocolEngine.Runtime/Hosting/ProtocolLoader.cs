@@ -30,13 +30,18 @@ public sealed class ProtocolLoader
     /// <summary>How imports are found (for hosts that compile text of their own against the same libraries).</summary>
     public FileSourceResolver Resolver { get; }
 
-    /// <summary>The compiler, which caches compilations by content.</summary>
+    /// <summary>The compiler, which keeps the parses and bindings of unchanged libraries.</summary>
     public ProtocolCompiler Compiler { get; }
 
     /// <summary>Reads and compiles a protocol or library file; problems in its text are diagnostics of the result.</summary>
+    /// <remarks>
+    /// Libraries are parsed and bound once while their text does not change (<see cref="ProtocolCompiler.CompileIncremental"/>):
+    /// checking a folder of protocols that import the same libraries, or one process loading many protocols, does not
+    /// redo them for every file.
+    /// </remarks>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public CompiledProtocol Load(string path) => Compiler.Compile(ProtocolFiles.Read(path, Options.Limits.MaxSourceLength));
+    public CompiledProtocol Load(string path) => Compiler.CompileIncremental(ProtocolFiles.Read(path, Options.Limits.MaxSourceLength));
 
     /// <summary>
     /// Compiles each file and returns what <c>protocol check</c> reports: every diagnostic of the files and of the
