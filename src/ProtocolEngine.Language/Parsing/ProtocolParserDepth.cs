@@ -7,7 +7,7 @@ namespace ProtocolEngine.Language.Parsing.Generated;
 /// Counts how deep the generated recursive-descent parser is: nesting it cannot follow without exhausting the
 /// thread's stack stops the parse with one diagnostic instead of crashing the process.
 /// </summary>
-public partial class ProtocolParser
+internal partial class ProtocolParser
 {
     private int _ruleDepth;
 
