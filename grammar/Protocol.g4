@@ -6,6 +6,14 @@
 // Reference: docs/language.md. The build regenerates the C# parser from this file (grammar/README.md).
 grammar Protocol;
 
+// The opening parenthesis of a parenthesized query source, `(expression) Alias`. The lexer reads every `(` as '(';
+// ProtocolParser retypes the ones whose matching `)` is followed by an alias (in one pass over the tokens), so the
+// parser tells a query from a parenthesized term by one token instead of looking ahead over the whole parenthesis,
+// which cost time growing with the square of its length.
+// OUTCOME_OR: the `or` between the outcomes of a criteria guard (`when criteria met or unknown`), retyped the same way:
+// read as a plain `or` it could also join two guards, and the parser looked ahead across the whole list at each one.
+tokens { QUERY_OPEN, OUTCOME_OR }
+
 // ---------------------------------------------------------------------------------------------
 // Files
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +264,7 @@ guard
     : guard 'and' guard                                                  #andGuard
     | guard 'or' guard                                                   #orGuard
     | '(' guard ')'                                                      #parenthesizedGuard
-    | 'criteria' ('phase' identifier)? criteriaOutcome ('or' criteriaOutcome)*    #criteriaGuard
+    | 'criteria' ('phase' identifier)? criteriaOutcome (OUTCOME_OR criteriaOutcome)*    #criteriaGuard
     | identifier taskOutcome                                             #taskGuard
     | 'event' identifier                                                 #eventGuard
     | 'clock' qualifiedName clockOutcome=('met' | 'missed')              #clockGuard
@@ -514,7 +522,7 @@ alias
 
 querySource
     : qualifiedIdentifierExpression
-    | '(' expression ')'
+    | QUERY_OPEN expression ')'
     ;
 
 qualifiedIdentifierExpression

@@ -7,8 +7,10 @@ using BenchmarkDotNet.Running;
 // runs as `-- screening-rules` (eight rules vs RulesEngine vs hand-written C#) and `-- screening-pilot` (1M subjects);
 // simulation as `-- simulate [--events 100000]` (see Workflows/SimulationBench.cs); the server as `-- server [--pg CONNSTR]`
 // (inbox reads under wrk, durable event ingestion, screening through the API; see Server/ServerBench.cs); `-- lsp` times
-// keystroke to diagnostics through `protocol lsp` over stdio (see Language/LspRoundTripBench.cs).
+// keystroke to diagnostics through `protocol lsp` over stdio (see Language/LspRoundTripBench.cs); `-- protocol-size` times
+// compiling generated protocols of 1, 5 and 10 MB (see Language/ProtocolSizeBench.cs).
 if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
+if (args.Length > 0 && args[0] == "protocol-size") return ProtocolEngine.Benchmarks.Language.ProtocolSizeBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "lsp") return await ProtocolEngine.Benchmarks.Language.LspRoundTripBench.RunAsync();
 if (args.Length > 0 && args[0] == "workflows") return await ProtocolEngine.Benchmarks.Workflows.WorkflowBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "simulate") return await ProtocolEngine.Benchmarks.Workflows.SimulationBench.RunAsync(args[1..]);

@@ -111,7 +111,7 @@ internal sealed partial class Binder
                 var inner = text[(i + 1)..close];
                 // Offsets inside the quoted text: 1 for the opening quote (escapes aside, close enough for a span).
                 int offset = message.Span.Start + 1 + i + 1;
-                var parsed = ProtocolParser.ParseExpression(new SourceText(new string(' ', offset) + inner, _source.Path));
+                var parsed = ProtocolParser.ParseExpression(_source, inner, offset, Limits);
                 if (parsed.Diagnostics.Count > 0 || inner.Trim().Length == 0)
                 {
                     Report(DiagnosticCatalog.InvalidPlaceholder(new TextSpan(offset, inner.Length), inner));
@@ -223,33 +223,42 @@ internal sealed partial class Binder
     {
         var dependencies = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var visited = new HashSet<Symbol>();
-        foreach (var symbol in symbols ?? []) AddDependency(symbol, [], dependencies, visited);
-        foreach (var root in roots) CollectDependencies(root, dependencies, visited);
+        // An explicit stack: rules and the chains of definitions they use can be longer than any thread's stack is deep.
+        var pending = new Stack<BoundExpression>();
+        foreach (var symbol in symbols ?? []) AddDependency(symbol, [], dependencies, visited, pending);
+        foreach (var root in roots)
+            if (root is not null) pending.Push(root);
+        CollectDependencies(pending, dependencies, visited);
         return new RuleIdentity(id, kind, RuleHasher.Hash(kind, source.Slice(span), context ?? [], dependencies), source, span);
     }
 
-    private static void AddDependency(Symbol s, IEnumerable<BoundExpression?> bodies, SortedDictionary<string, string> into, HashSet<Symbol> visited)
+    private static void AddDependency(Symbol s, IEnumerable<BoundExpression?> bodies, SortedDictionary<string, string> into, HashSet<Symbol> visited,
+        Stack<BoundExpression> pending)
     {
         if (!visited.Add(s)) return;
         // An import's override is part of what the parameter says: `with Window = 7 days` changes the rules that read it.
         into[s.GetType().Name + ":" + s.QualifiedName] = s is ParameterSymbol { OverrideText: { } o } ? s.CanonicalText + "\n= " + RuleHasher.Canonical(o) : s.CanonicalText;
-        foreach (var b in bodies) CollectDependencies(b, into, visited);
-        if (s is ParameterSymbol { Value: { } value }) CollectDependencies(value, into, visited);
+        foreach (var b in bodies)
+            if (b is not null) pending.Push(b);
+        if (s is ParameterSymbol { Value: { } value }) pending.Push(value);
     }
 
-    private static void CollectDependencies(BoundExpression? e, SortedDictionary<string, string> into, HashSet<Symbol> visited)
+    private static void CollectDependencies(Stack<BoundExpression> pending, SortedDictionary<string, string> into, HashSet<Symbol> visited)
     {
-        if (e is null) return;
-        void Add(Symbol s, IEnumerable<BoundExpression?> bodies) => AddDependency(s, bodies, into, visited);
-        switch (e)
+        void Add(Symbol s, IEnumerable<BoundExpression?> bodies) => AddDependency(s, bodies, into, visited, pending);
+        while (pending.Count > 0)
         {
-            case BoundDefineReference d: Add(d.Define, [d.Define.Body]); break;
-            case BoundFunctionCall f: Add(f.Function, [f.Function.Body]); break;
-            case BoundTableCall t: Add(t.Table, t.Table.Rows.SelectMany(r => r.Conditions.Append(r.Result))); break;
-            case BoundCodeListReference c: Add(c.CodeList, []); break;
-            case BoundParameterReference p: Add(p.Parameter, []); break;
-            case BoundVisitReference v: Add(v.Visit, []); break;
+            var e = pending.Pop();
+            switch (e)
+            {
+                case BoundDefineReference d: Add(d.Define, [d.Define.Body]); break;
+                case BoundFunctionCall f: Add(f.Function, [f.Function.Body]); break;
+                case BoundTableCall t: Add(t.Table, t.Table.Rows.SelectMany(r => r.Conditions.Append(r.Result))); break;
+                case BoundCodeListReference c: Add(c.CodeList, []); break;
+                case BoundParameterReference p: Add(p.Parameter, []); break;
+                case BoundVisitReference v: Add(v.Visit, []); break;
+            }
+            foreach (var child in BoundTreeWalker.Children(e)) pending.Push(child);
         }
-        foreach (var child in BoundTreeWalker.Children(e)) CollectDependencies(child, into, visited);
     }
 }

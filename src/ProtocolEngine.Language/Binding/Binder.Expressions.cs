@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
@@ -9,8 +10,32 @@ namespace ProtocolEngine.Language.Binding;
 
 internal sealed partial class Binder
 {
+    private int _expressionDepth;
+
     /// <summary>Binds an expression in a scope of locals.</summary>
     public BoundExpression BindExpression(ExpressionSyntax syntax, Scope scope)
+    {
+        // The parser bounds nesting, so this recursion stays shallow; should a thread's stack still run short (a
+        // caller with a tiny stack), the outermost expression becomes a diagnostic rather than the process dying.
+        bool outermost = _expressionDepth == 0;
+        _expressionDepth++;
+        try
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+            return BindExpressionCore(syntax, scope);
+        }
+        catch (InsufficientExecutionStackException) when (outermost)
+        {
+            Report(DiagnosticCatalog.NestingTooDeep(syntax.Span, Limits.MaxNestingDepth));
+            return new BoundError(syntax);
+        }
+        finally
+        {
+            _expressionDepth--;
+        }
+    }
+
+    private BoundExpression BindExpressionCore(ExpressionSyntax syntax, Scope scope)
     {
         switch (syntax)
         {

@@ -61,6 +61,7 @@ internal sealed partial class Binder
         }
         var arguments = converted.MoveToImmutable();
         CheckUnits(syntax, name, arguments);
+        CheckConstantDivisor(name, arguments);
         return new BoundCall(syntax, Substitute(best.ReturnType, bestT), best, arguments);
     }
 
@@ -130,17 +131,42 @@ internal sealed partial class Binder
         Report(DiagnosticCatalog.IncompatibleUnits(syntax.Span, left, UnitDimensions.Describe(ld), right, UnitDimensions.Describe(rd)));
     }
 
+    // Units found so far: in a chain `q1 + q2 + q3 ...` each sum asks for the unit of the sum before it, which is then
+    // one lookup instead of a walk down the whole chain.
+    private readonly Dictionary<BoundExpression, string?> _staticUnits = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The unit of a quantity expression when it is known at compile time.</summary>
-    private static string? StaticUnit(BoundExpression e) => e switch
+    private string? StaticUnit(BoundExpression e)
     {
-        BoundQuantityLiteral q => q.Unit,
-        BoundConversion { Conversion.Kind: ConversionKind.IntegerToQuantity or ConversionKind.DecimalToQuantity } => "1",
-        BoundCall { Overload.Name: "Negate" or "Abs" or "Add" or "Subtract" or "Successor" or "Predecessor" } c => StaticUnit(c.Arguments[0]),
-        BoundCall { Overload.Name: "ConvertQuantity", Arguments: [_, BoundLiteral { Value: string unit }] } => unit,
-        BoundDefineReference d when d.Define.Body is { } body => StaticUnit(body),
-        BoundParameterReference p when p.Parameter.Value is { } value => StaticUnit(value),
-        _ => null,
-    };
+        var start = e;
+        string? unit = null;
+        // Follows the operand that carries the unit, in a loop; definitions and parameters lead on to their values.
+        for (int steps = 0; steps < 100_000; steps++)
+        {
+            if (_staticUnits.TryGetValue(e, out unit)) break;
+            BoundExpression? next = e switch
+            {
+                BoundCall { Overload.Name: "Negate" or "Abs" or "Add" or "Subtract" or "Successor" or "Predecessor" } c => c.Arguments[0],
+                BoundDefineReference d => d.Define.Body,
+                BoundParameterReference p => p.Parameter.Value,
+                _ => null,
+            };
+            if (next is null)
+            {
+                unit = e switch
+                {
+                    BoundQuantityLiteral q => q.Unit,
+                    BoundConversion { Conversion.Kind: ConversionKind.IntegerToQuantity or ConversionKind.DecimalToQuantity } => "1",
+                    BoundCall { Overload.Name: "ConvertQuantity", Arguments: [_, BoundLiteral { Value: string u }] } => u,
+                    _ => null,
+                };
+                break;
+            }
+            e = next;
+        }
+        _staticUnits[start] = unit;
+        return unit;
+    }
 
     // ---------------------------------------------------------------- unary and binary operators
 
@@ -182,8 +208,23 @@ internal sealed partial class Binder
 
     private BoundExpression BindBinary(BinaryExpressionSyntax b, Scope scope)
     {
-        var left = BindExpression(b.Left, scope);
-        var right = BindExpression(b.Right, scope);
+        if (b.Left is not BinaryExpressionSyntax) return BindBinary(b, BindExpression(b.Left, scope), BindExpression(b.Right, scope));
+        // A chain of infix operators is left-deep (`a or b or c` is (a or b) or c): bind it in a loop from its
+        // innermost left operand outwards, so its length never becomes recursion depth.
+        var chain = new List<BinaryExpressionSyntax>();
+        ExpressionSyntax current = b;
+        while (current is BinaryExpressionSyntax link)
+        {
+            chain.Add(link);
+            current = link.Left;
+        }
+        var result = BindExpression(current, scope);
+        for (int i = chain.Count - 1; i >= 0; i--) result = BindBinary(chain[i], result, BindExpression(chain[i].Right, scope));
+        return result;
+    }
+
+    private BoundExpression BindBinary(BinaryExpressionSyntax b, BoundExpression left, BoundExpression right)
+    {
         switch (b.Operator)
         {
             case BinaryOperator.And: return Call(b, "And", [left, right]);

@@ -100,6 +100,9 @@ internal sealed partial class Binder
 
     public string? LibraryName { get; init; }
 
+    /// <summary>The compiler's limits (message placeholders are parsed with them; definition chains are checked against them).</summary>
+    public CompilerLimits Limits { get; init; } = CompilerLimits.Default;
+
     public IReadOnlyDictionary<string, DefineSymbol> Defines => _defines;
     public IReadOnlyDictionary<string, FunctionSymbol> Functions => _functions;
     public IReadOnlyDictionary<string, TableSymbol> Tables => _tables;
@@ -132,6 +135,7 @@ internal sealed partial class Binder
         SafetyRules = [.. _file.Declarations.OfType<SafetySyntax>().SelectMany(s => s.Rules).Select(BindSafetyRule).OfType<BoundSafetyRule>()];
         Workflows = [.. _file.Declarations.OfType<WorkflowSyntax>().Select(BindWorkflow)];
         ReportUnusedDefinitions();
+        CheckDefinitionChains();
     }
 
     // ---------------------------------------------------------------- declarations of names
@@ -295,11 +299,35 @@ internal sealed partial class Binder
             define.Body = new BoundError(define.Syntax.Body);
             return;
         }
+        if (ChainTooDeep(define)) return;
         _bindingStack.Add(define);
-        var body = BindExpression(define.Syntax.Body, Scope.Empty);
-        _bindingStack.Remove(define);
+        BoundExpression body;
+        try
+        {
+            body = BindExpression(define.Syntax.Body, Scope.Empty);
+        }
+        finally
+        {
+            _bindingStack.Remove(define);
+        }
         define.Body ??= body;
     }
+
+    // Binding a definition binds the ones it uses first, one inside the other: a chain longer than the limit is
+    // reported where it gets too long (and would also be too deep to evaluate).
+    private bool ChainTooDeep(Symbol symbol)
+    {
+        if (_bindingStack.Count < Limits.MaxDefinitionDepth) return false;
+        var syntax = symbol is DefineSymbol d ? d.Syntax : ((FunctionSymbol)symbol).Syntax;
+        // Reported once: the rest of a very long chain is cut the same way, for the same reason.
+        if (!_chainReported) Report(DiagnosticCatalog.DefinitionChainTooDeep(syntax.Name.Span, symbol.Name, Limits.MaxDefinitionDepth));
+        _chainReported = true;
+        if (symbol is DefineSymbol define) define.Body = new BoundError(syntax.Body);
+        else ((FunctionSymbol)symbol).Body = new BoundError(syntax.Body);
+        return true;
+    }
+
+    private bool _chainReported;
 
     private void BindFunction(FunctionSymbol function)
     {
@@ -311,12 +339,20 @@ internal sealed partial class Binder
             return;
         }
         if (function.Syntax.ReturnType is { } rt) function.DeclaredReturnType = BindType(rt);
+        if (ChainTooDeep(function)) return;
         _bindingStack.Add(function);
         var scope = new Scope(null);
         foreach (var p in function.Parameters) scope.Add(p);
-        var body = BindExpression(function.Syntax.Body, scope);
-        if (function.DeclaredReturnType is { } declared) body = Convert(body, declared, $"The result of {function.Name}");
-        _bindingStack.Remove(function);
+        BoundExpression body;
+        try
+        {
+            body = BindExpression(function.Syntax.Body, scope);
+            if (function.DeclaredReturnType is { } declared) body = Convert(body, declared, $"The result of {function.Name}");
+        }
+        finally
+        {
+            _bindingStack.Remove(function);
+        }
         function.Body ??= body;
     }
 

@@ -35,6 +35,9 @@ public sealed record CompilerOptions
     /// study's define.xml.
     /// </summary>
     public IDataModel? DataModel { get; init; }
+
+    /// <summary>The sizes the compiler accepts (file length, nesting, criteria, chains of definitions).</summary>
+    public CompilerLimits Limits { get; init; } = CompilerLimits.Default;
 }
 
 /// <summary>
@@ -46,6 +49,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
 {
     private readonly CompilerOptions _options = options ?? new CompilerOptions();
     private readonly ConcurrentDictionary<string, CompiledProtocol> _cache = new(StringComparer.Ordinal);
+    private const int CacheLimit = 256;
 
     /// <summary>A compiler that resolves no imports.</summary>
     public static ProtocolCompiler Standalone { get; } = new(new InMemorySourceResolver(new Dictionary<string, string>()));
@@ -60,6 +64,10 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         // The hash names the content wherever the files are; the cache also keys on where they are, since
         // diagnostics name the files.
         var cacheKey = hash + "|" + string.Join("|", sources.Select(s => s.Source.Path));
+        if (_cache.TryGetValue(cacheKey, out var cached)) return cached;
+        // A long-lived compiler (a command line run in-process, a host) sees ever new texts: the cache starts over
+        // rather than keep every compilation it ever made.
+        if (_cache.Count >= CacheLimit) _cache.Clear();
         return _cache.GetOrAdd(cacheKey, _ => CompileUncached(source, parsed, hash));
     }
 
@@ -101,7 +109,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
     private ParseResult<ProtocolFileSyntax> ParseReusing(SourceText source)
     {
         if (_parses.TryGetValue(source.Path, out var last) && string.Equals(last.Source.Text, source.Text, StringComparison.Ordinal)) return last;
-        var result = ProtocolParser.ParseFile(source);
+        var result = Parse(source);
         _parses[source.Path] = result;
         return result;
     }
@@ -110,7 +118,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         bool reuse = false)
     {
         if (parsed.ContainsKey(source.Path)) return;
-        var result = reuse && name.Length > 0 ? ParseReusing(source) : ProtocolParser.ParseFile(source);
+        var result = reuse && name.Length > 0 ? ParseReusing(source) : Parse(source);
         parsed[source.Path] = result;
         sources.Add((source, name));
         foreach (var import in result.Root.Declarations.OfType<ImportSyntax>())
@@ -119,6 +127,15 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             if (!visiting.Add(library)) continue;
             if (resolver.Resolve(library, source) is { } resolved) CollectSources(resolved, library, sources, parsed, visiting, reuse);
         }
+    }
+
+    /// <summary>Parses a file, or reports it too large to parse (its text is then not read at all).</summary>
+    private ParseResult<ProtocolFileSyntax> Parse(SourceText source)
+    {
+        var limits = _options.Limits;
+        if (source.Text.Length <= limits.MaxSourceLength) return ProtocolParser.ParseFile(source, limits);
+        return new ParseResult<ProtocolFileSyntax>(new ProtocolFileSyntax(new TextSpan(0, 0), null, []), source,
+            [DiagnosticCatalog.SourceTooLarge(new TextSpan(0, 0), limits.MaxSourceLength) with { Source = source }]);
     }
 
     /// <summary>
@@ -145,13 +162,20 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
         var libraries = new Dictionary<string, LibraryExports>(StringComparer.Ordinal);
         var imports = BindImports(file.Root, source, parsed, model, diagnostics, libraries, new Stack<string>(), librariesHash);
 
-        var binder = new Binder(source, file.Root, diagnostics, model, imports, null);
+        var binder = new Binder(source, file.Root, diagnostics, model, imports, null) { Limits = _options.Limits };
         binder.BindFile();
-        if (file.Root.Header?.IsLibrary != true) CheckImportedWorkflows(file.Root, source, binder, imports, diagnostics);
+        if (file.Root.Header?.IsLibrary != true)
+        {
+            CheckImportedWorkflows(file.Root, source, binder, imports, diagnostics);
+            CheckCriteriaCount(file.Root, source, binder, diagnostics);
+        }
 
         var allLibraries = libraries.Values.ToImmutableArray();
         // A protocol's own check, rule or workflow replaces an imported one of the same name.
-        ImmutableArray<BoundWorkflow> workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows).Where(w => binder.Workflows.All(o => o.Name != w.Name))];
+        var ownChecks = binder.Checks.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var ownRules = binder.SafetyRules.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var ownWorkflows = binder.Workflows.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        ImmutableArray<BoundWorkflow> workflows = [.. binder.Workflows, .. allLibraries.SelectMany(l => l.Workflows).Where(w => !ownWorkflows.Contains(w.Name))];
         var lowered = Lower(workflows, hash, diagnostics);
         return new CompiledProtocol(binder)
         {
@@ -164,8 +188,8 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
             ContentHash = hash,
             Criteria = binder.Criteria,
             // A protocol's own check, rule or workflow replaces an imported one of the same name.
-            Checks = [.. binder.Checks, .. allLibraries.SelectMany(l => l.Checks).Where(c => binder.Checks.All(o => o.Id != c.Id))],
-            SafetyRules = [.. binder.SafetyRules, .. allLibraries.SelectMany(l => l.SafetyRules).Where(r => binder.SafetyRules.All(o => o.Id != r.Id))],
+            Checks = [.. binder.Checks, .. allLibraries.SelectMany(l => l.Checks).Where(c => !ownChecks.Contains(c.Id))],
+            SafetyRules = [.. binder.SafetyRules, .. allLibraries.SelectMany(l => l.SafetyRules).Where(r => !ownRules.Contains(r.Id))],
             Workflows = workflows,
             WorkflowDefinitions = lowered,
             Visits = binder.Visits,
@@ -214,6 +238,24 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
                     diagnostics.Add(DiagnosticCatalog.ImportedWorkflowWithoutArms(import.Library.Span, owner, workflow.Name) with { Source = source });
             }
         }
+    }
+
+    /// <summary>
+    /// A protocol decides eligibility with its criteria: without any it would find every subject eligible (so the
+    /// commands that screen refuse it), and beyond the limit a screening run's outcome table grows out of bounds.
+    /// </summary>
+    private void CheckCriteriaCount(ProtocolFileSyntax file, SourceText source, Binder binder, List<Diagnostic> diagnostics)
+    {
+        int limit = _options.Limits.MaxCriteria;
+        if (binder.Criteria.Length > limit)
+        {
+            diagnostics.Add(DiagnosticCatalog.TooManyCriteria(binder.Criteria[limit].Syntax.Name.Span, binder.Criteria.Length, limit) with { Source = source });
+            return;
+        }
+        // A file that does not compile is reported for that; an empty criteria list is then no news.
+        if (binder.Criteria.Length > 0 || diagnostics.Any(d => d.IsError && d.Source == source)) return;
+        var name = file.Header?.Name.Text is { Length: > 0 } n ? n : Path.GetFileNameWithoutExtension(source.Path);
+        diagnostics.Add(DiagnosticCatalog.NoCriteria(file.Header?.Name.Span ?? new TextSpan(0, 0), name) with { Source = source });
     }
 
     private static IEnumerable<(string Library, BoundWorkflow Workflow)> WorkflowsOf(LibraryExports library)
@@ -284,7 +326,7 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
 
             var overrides = BindOverrides(import, source, libraryParse.Root, diagnostics, model);
             var libraryDiagnostics = new List<Diagnostic>();
-            var binder = new Binder(librarySource, libraryParse.Root, libraryDiagnostics, libraryModel, nested, overrides) { LibraryName = name };
+            var binder = new Binder(librarySource, libraryParse.Root, libraryDiagnostics, libraryModel, nested, overrides) { LibraryName = name, Limits = _options.Limits };
             binder.BindFile();
             if (!all.ContainsKey(name)) diagnostics.AddRange(libraryDiagnostics);
             var exports = new LibraryExports(binder, name, import.Library.Parts[^1].Name, nested, librarySource);
@@ -304,14 +346,14 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
     private static LibraryExports WithAlias(LibraryExports exports, ImportSyntax import) =>
         import.Alias is { IsMissing: false } alias ? exports.WithAlias(alias.Name) : exports;
 
-    private static IReadOnlyDictionary<string, ParameterOverride>? BindOverrides(ImportSyntax import, SourceText source, ProtocolFileSyntax library,
+    private IReadOnlyDictionary<string, ParameterOverride>? BindOverrides(ImportSyntax import, SourceText source, ProtocolFileSyntax library,
         List<Diagnostic> diagnostics, IDataModel? model)
     {
         if (import.Overrides.IsEmpty) return null;
         var declared = library.Declarations.OfType<ParameterSyntax>().Select(p => p.Name.Name).ToHashSet(StringComparer.Ordinal);
         var result = new Dictionary<string, ParameterOverride>(StringComparer.Ordinal);
         // Overrides are constant expressions (durations, numbers, strings), bound without the importer's own names.
-        var binder = new Binder(source, new ProtocolFileSyntax(default, null, []), diagnostics, model, [], null);
+        var binder = new Binder(source, new ProtocolFileSyntax(default, null, []), diagnostics, model, [], null) { Limits = _options.Limits };
         foreach (var o in import.Overrides)
         {
             if (!declared.Contains(o.Name.Name))
@@ -326,13 +368,25 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
 
     /// <summary>
     /// Compiles a lone expression (no protocol around it), as the CQL conformance runner and the
-    /// expression tests do. Data names bind against <paramref name="dataModel"/> when given.
+    /// expression tests do. Data names bind against <paramref name="dataModel"/> when given. A lone expression
+    /// follows CQL to the letter: <c>1 / 0</c> is null, not an error as it is in a protocol's rule.
     /// </summary>
-    public static CompiledExpression CompileExpression(SourceText source, IDataModel? dataModel = null)
+    public static CompiledExpression CompileExpression(SourceText source, IDataModel? dataModel = null, CompilerLimits? limits = null)
     {
-        var parse = ProtocolParser.ParseExpression(source);
+        limits ??= CompilerLimits.Default;
+        if (source.Text.Length > limits.MaxSourceLength)
+        {
+            var tooLarge = DiagnosticCatalog.SourceTooLarge(new TextSpan(0, 0), limits.MaxSourceLength) with { Source = source };
+            var missing = new MissingExpressionSyntax(new TextSpan(0, 0));
+            return new CompiledExpression(source, missing, new BoundError(missing), [tooLarge]);
+        }
+        var parse = ProtocolParser.ParseExpression(source, limits);
         var diagnostics = new List<Diagnostic>(parse.Diagnostics);
-        var binder = new Binder(source, new ProtocolFileSyntax(new TextSpan(0, source.Text.Length), null, []), diagnostics, dataModel, [], null);
+        var binder = new Binder(source, new ProtocolFileSyntax(new TextSpan(0, source.Text.Length), null, []), diagnostics, dataModel, [], null)
+        {
+            Limits = limits,
+            ReportConstantDivisionByZero = false,
+        };
         var bound = binder.BindExpression(parse.Root, Scope.Empty);
         return new CompiledExpression(source, parse.Root, bound, diagnostics.Select(d => d with { Source = source }).OrderBy(d => d.Span.Start).ToList());
     }

@@ -105,6 +105,14 @@ public static class DiagnosticCatalog
     public static Diagnostic UnterminatedText(TextSpan span, string quote) =>
         Error(span, "PE0013", $"This text has no closing quote: add {quote} at its end (texts cannot span lines).");
 
+    /// <summary>An expression nested deeper than the compiler's limit (it would exhaust the stack of any program that walks it).</summary>
+    public static Diagnostic NestingTooDeep(TextSpan span, int limit) =>
+        Error(span, "PE0014", $"This expression nests more than {limit} levels deep (parentheses, calls, prefix operators, member accesses or selectors inside one another). Name inner parts with `define` to flatten it.");
+
+    /// <summary>A source file longer than the compiler's limit.</summary>
+    public static Diagnostic SourceTooLarge(TextSpan span, int limit) =>
+        Error(span, "PE0015", $"This file has more than {limit:N0} characters, the limit for one protocol or library file. Split it into libraries with `import`.");
+
     // ----- PE1xxx: names and types -----
 
     /// <summary>A name that nothing in scope declares.</summary>
@@ -258,6 +266,26 @@ public static class DiagnosticCatalog
     /// <summary>A permuted block size that cannot hold the arms' allocation ratio a whole number of times.</summary>
     public static Diagnostic InvalidBlockSize(TextSpan span, int size, int ratioTotal) =>
         Error(span, "PE1038", $"A block of {size} cannot hold the allocation ratio (which adds up to {ratioTotal}) a whole number of times: use a multiple of {ratioTotal}.");
+
+    /// <summary>A division, div or mod whose divisor is zero whatever the data (CQL gives null, so the rule is Unknown for everyone).</summary>
+    public static Diagnostic ConstantDivisionByZero(TextSpan span, string divisor) =>
+        Error(span, "PE1039", $"The divisor {divisor} is always zero, so this is null (Unknown) for every subject and the rule can never decide. Fix the divisor.");
+
+    /// <summary>A protocol without criteria (it would find every subject eligible).</summary>
+    public static Diagnostic NoCriteria(TextSpan span, string protocol) =>
+        Warning(span, "PE1040", $"Protocol {protocol} declares no criteria, so it cannot decide eligibility and `screen` refuses it. Add a `criteria` block.");
+
+    /// <summary>Two files of one folder declaring the same protocol name and version.</summary>
+    public static Diagnostic DuplicateProtocolId(TextSpan span, string name, string version, string otherFile) =>
+        Warning(span, "PE1041", $"{name} {version} is also declared by {otherFile}: give each protocol its own name, and each amendment its own version.");
+
+    /// <summary>More criteria than the compiler's limit.</summary>
+    public static Diagnostic TooManyCriteria(TextSpan span, int count, int limit) =>
+        Error(span, "PE1042", $"This protocol declares {count:N0} criteria, more than the limit of {limit:N0}. Split the protocol, or combine criteria with `define`.");
+
+    /// <summary>Definitions that depend on one another in a chain longer than the compiler's limit.</summary>
+    public static Diagnostic DefinitionChainTooDeep(TextSpan span, string name, int limit) =>
+        Error(span, "PE1043", $"Definition {name} depends on a chain of more than {limit} definitions or functions, each using the next. Shorten the chain.");
 
     // ----- PE2xxx: workflows and safety rules -----
 

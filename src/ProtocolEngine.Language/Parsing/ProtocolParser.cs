@@ -1,6 +1,7 @@
 using Antlr4.Runtime;
 using Antlr4.Runtime.Atn;
 using Antlr4.Runtime.Misc;
+using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Language.Text;
@@ -23,22 +24,88 @@ public sealed record ParseResult<T>(T Root, SourceText Source, IReadOnlyList<Dia
 public static class ProtocolParser
 {
     /// <summary>Parses a whole .protocol file.</summary>
-    public static ParseResult<ProtocolFileSyntax> ParseFile(SourceText source)
+    /// <param name="source">The text.</param>
+    /// <param name="limits">The limits to keep to (the defaults when null): text nested deeper than
+    /// <see cref="CompilerLimits.MaxNestingDepth"/> becomes a diagnostic.</param>
+    public static ParseResult<ProtocolFileSyntax> ParseFile(SourceText source, CompilerLimits? limits = null)
     {
-        var diagnostics = new List<Diagnostic>();
-        var tree = Parse(source, diagnostics, p => p.protocolFile());
-        var root = new SyntaxBuilder(source, diagnostics).BuildFile(tree);
-        return new ParseResult<ProtocolFileSyntax>(root, source, Sorted(diagnostics, source));
+        int maxDepth = (limits ?? CompilerLimits.Default).MaxNestingDepth;
+        return WithEnoughStack(maxDepth, stackBound =>
+        {
+            var diagnostics = new List<Diagnostic>();
+            var tree = Parse(new AntlrInputStream(source.Text), diagnostics, p => p.protocolFile(), () => new G.ProtocolParser.ProtocolFileContext(null, -1), maxDepth, stackBound);
+            var root = new SyntaxBuilder(source, diagnostics, maxDepth).BuildFile(tree);
+            return new ParseResult<ProtocolFileSyntax>(root, source, Sorted(diagnostics, source));
+        });
     }
 
     /// <summary>Parses a lone expression (the CQL conformance runner and expression tests use this).</summary>
-    public static ParseResult<ExpressionSyntax> ParseExpression(SourceText source)
+    /// <param name="source">The text.</param>
+    /// <param name="limits">The limits to keep to (the defaults when null).</param>
+    public static ParseResult<ExpressionSyntax> ParseExpression(SourceText source, CompilerLimits? limits = null) =>
+        ParseExpression(source, source.Text, 0, limits);
+
+    /// <summary>
+    /// Parses an expression that is a piece of <paramref name="file"/> (a message placeholder): <paramref name="text"/>
+    /// starts at <paramref name="offset"/>, and every span and diagnostic points into the file.
+    /// </summary>
+    internal static ParseResult<ExpressionSyntax> ParseExpression(SourceText file, string text, int offset, CompilerLimits? limits)
     {
-        var diagnostics = new List<Diagnostic>();
-        var tree = Parse(source, diagnostics, p => p.expressionFile());
-        var root = new SyntaxBuilder(source, diagnostics).BuildExpressionFile(tree);
-        return new ParseResult<ExpressionSyntax>(root, source, Sorted(diagnostics, source));
+        int maxDepth = (limits ?? CompilerLimits.Default).MaxNestingDepth;
+        return WithEnoughStack(maxDepth, stackBound =>
+        {
+            var diagnostics = new List<Diagnostic>();
+            ICharStream input = offset == 0 ? new AntlrInputStream(text) : new OffsetCharStream(text, offset, file.Path);
+            var tree = Parse(input, diagnostics, p => p.expressionFile(), () => new G.ProtocolParser.ExpressionFileContext(null, -1), maxDepth, stackBound);
+            var root = new SyntaxBuilder(file, diagnostics, maxDepth).BuildExpressionFile(tree);
+            return new ParseResult<ExpressionSyntax>(root, file, Sorted(diagnostics, file));
+        });
     }
+
+    // The generated parser takes about 2 KB of stack for each rule it is inside of, and needs a handful of rules per
+    // level of nesting. Text that nests a few levels (all protocols written by hand) is parsed on the caller's thread;
+    // deeper text is parsed again on a thread of its own whose stack is sized for the nesting limit, so a thread-pool
+    // thread (1.5 MB) never runs out of stack, and the limit means the same wherever the compiler runs.
+    private const int CallerRuleDepth = 160;
+
+    private static T WithEnoughStack<T>(int maxNesting, Func<int?, T> parse)
+    {
+        if (ParserDepth(maxNesting) > CallerRuleDepth)
+        {
+            try
+            {
+                return parse(CallerRuleDepth);
+            }
+            catch (NeedsLargerStackException)
+            {
+                // Deep text: parsed again below, on a larger stack.
+            }
+        }
+        else
+        {
+            return parse(null);
+        }
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = parse(null);
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }, StackSize(maxNesting));
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    // 8 KB per rule the parser may be inside of: four times what it needs, for the syntax builder and some margin.
+    private static int StackSize(int maxNesting) => (int)Math.Clamp(ParserDepth(maxNesting) * 8L * 1024, 16L << 20, 1L << 30);
 
     private static IReadOnlyList<Diagnostic> Sorted(List<Diagnostic> diagnostics, SourceText source) =>
         diagnostics
@@ -48,10 +115,15 @@ public static class ProtocolParser
             .DistinctBy(d => (d.Span.Start, d.Code))
             .ToList();
 
-    private static TContext Parse<TContext>(SourceText source, List<Diagnostic> diagnostics, Func<G.ProtocolParser, TContext> entry)
+    // The parser needs a handful of rule invocations per level of nesting (expression, cell expression, term, ...):
+    // this bound lets through everything the syntax builder accepts and stops the parse long before the stack runs out.
+    private static int ParserDepth(int maxNesting) => maxNesting > (int.MaxValue - 64) / 8 ? int.MaxValue : 8 * maxNesting + 64;
+
+    private static TContext Parse<TContext>(ICharStream input, List<Diagnostic> diagnostics, Func<G.ProtocolParser, TContext> entry, Func<TContext> empty,
+        int maxNesting, int? stackBound)
         where TContext : ParserRuleContext
     {
-        var lexer = new G.ProtocolLexer(new AntlrInputStream(source.Text));
+        var lexer = new G.ProtocolLexer(input);
         lexer.RemoveErrorListeners();
         var tokens = new CommonTokenStream(lexer);
         tokens.Fill();
@@ -79,23 +151,151 @@ public static class ProtocolParser
             }
         }
 
-        var parser = new G.ProtocolParser(tokens);
+        // Brackets nested deeper than the limit are too deep whatever they hold (each opens at least one level). They are
+        // found here, in one pass over the tokens, because the parser would first look ahead across all of them at every
+        // level to choose between a parenthesized expression and a query source: time that grows with the square.
+        if (TooDeepBracket(tokens, maxNesting) is { } deepest)
+        {
+            diagnostics.Add(DiagnosticCatalog.NestingTooDeep(deepest, maxNesting));
+            return empty();
+        }
+        MarkQueryParentheses(tokens);
+        MarkOutcomeLists(tokens);
+
+        var parser = new G.ProtocolParser(tokens)
+        {
+            MaxRuleDepth = stackBound ?? ParserDepth(maxNesting),
+            MaxRuleDepthIsStackBound = stackBound is not null,
+        };
+        parser.UseChainPrediction();
         parser.RemoveErrorListeners();
         parser.Interpreter.PredictionMode = PredictionMode.SLL;
         parser.ErrorHandler = new BailErrorStrategy();
         try
         {
-            return entry(parser);
+            try
+            {
+                return entry(parser);
+            }
+            catch (ParseCanceledException)
+            {
+                // SLL could not decide or the text has errors: re-parse with full LL and recovery to report them all.
+                tokens.Seek(0);
+                parser.Reset();
+                parser.Interpreter.PredictionMode = PredictionMode.LL;
+                parser.ErrorHandler = new ReportingErrorStrategy(diagnostics);
+                return entry(parser);
+            }
         }
-        catch (ParseCanceledException)
+        catch (NestingTooDeepException e)
         {
-            // SLL could not decide or the text has errors: re-parse with full LL and recovery to report them all.
-            tokens.Seek(0);
-            parser.Reset();
-            parser.Interpreter.PredictionMode = PredictionMode.LL;
-            parser.ErrorHandler = new ReportingErrorStrategy(diagnostics);
-            return entry(parser);
+            // The parser would run out of stack: the text is reported once and not parsed further.
+            diagnostics.Add(DiagnosticCatalog.NestingTooDeep(e.Span, maxNesting));
+            return empty();
         }
+    }
+
+    // +1 for the token types of ( [ {, -1 for ) ] }: found by their literal names, so the grammar may renumber them.
+    private static readonly int[] BracketDelta = BracketDeltas();
+
+    private static int[] BracketDeltas()
+    {
+        var vocabulary = G.ProtocolLexer.DefaultVocabulary;
+        var deltas = new int[Math.Max(G.ProtocolLexer.UNEXPECTED_CHARACTER, 1023) + 1];
+        for (int type = 0; type < deltas.Length; type++)
+            deltas[type] = vocabulary.GetLiteralName(type) switch { "'('" or "'['" or "'{'" => 1, "')'" or "']'" or "'}'" => -1, _ => 0 };
+        deltas[G.ProtocolParser.QUERY_OPEN] = 1;
+        return deltas;
+    }
+
+    /// <summary>
+    /// Retypes the `(` of each parenthesized query source, `(expression) Alias ...`, as QUERY_OPEN (see the grammar).
+    /// A `(` is one when its matching `)` is followed by an alias: a plain or `delimited` name that does not start a
+    /// workflow transition (`From -> To`), the only place a name may follow a parenthesized expression otherwise.
+    /// </summary>
+    private static void MarkQueryParentheses(CommonTokenStream tokens)
+    {
+        var visible = tokens.GetTokens().Where(t => t.Channel == TokenConstants.DefaultChannel).ToList();
+        var open = new Stack<int>();
+        for (int i = 0; i < visible.Count; i++)
+        {
+            int delta = visible[i].Type >= 0 && visible[i].Type < BracketDelta.Length ? BracketDelta[visible[i].Type] : 0;
+            if (delta > 0)
+            {
+                open.Push(i);
+                continue;
+            }
+            if (delta == 0 || open.Count == 0) continue;
+            int start = open.Pop();
+            if (visible[start].Type != OpenParenthesis || visible[i].Type != CloseParenthesis) continue;
+            bool alias = i + 1 < visible.Count && visible[i + 1].Type is G.ProtocolLexer.IDENTIFIER or G.ProtocolLexer.DELIMITED_IDENTIFIER;
+            bool transition = i + 2 < visible.Count && visible[i + 2].Type == Arrow;
+            if (alias && !transition && visible[start] is CommonToken token) token.Type = G.ProtocolParser.QUERY_OPEN;
+        }
+    }
+
+    /// <summary>
+    /// Retypes each `or` between the outcomes of a criteria guard (`when criteria met or not met or unknown`) as OUTCOME_OR
+    /// (see the grammar). As a plain `or` each could also join two guards (an outcome word may be a name), so the parser
+    /// looked ahead over the rest of the list at every `or`. The list is read greedily, as the parser resolved that
+    /// ambiguity, wherever the outcome word is plainly no expression: the list, the guard or the line ends after it.
+    /// </summary>
+    private static void MarkOutcomeLists(CommonTokenStream tokens)
+    {
+        var visible = tokens.GetTokens().Where(t => t.Channel == TokenConstants.DefaultChannel).ToList();
+        int Outcome(int k) => k >= visible.Count ? 0
+            : visible[k].Type == Met || visible[k].Type == UnknownWord || visible[k].Type == Attested ? 1
+            : visible[k].Type == Not && k + 1 < visible.Count && visible[k + 1].Type == Met ? 2
+            : 0;
+        bool Ends(int k) => k >= visible.Count || visible[k].Type is TokenConstants.EOF || visible[k].Type == Or || visible[k].Type == And
+            || visible[k].Type == Comma || visible[k].Type == CloseParenthesis || visible[k].Line > visible[k - 1].Line;
+        for (int i = 0; i < visible.Count; i++)
+        {
+            if (visible[i].Type != CriteriaWord) continue;
+            int k = i + 1;
+            if (k < visible.Count && visible[k].Type == Phase) k += 2;
+            if (Outcome(k) is not (> 0 and var first)) continue;
+            k += first;
+            while (k < visible.Count && visible[k].Type == Or && Outcome(k + 1) is > 0 and var next && Ends(k + 1 + next))
+            {
+                if (visible[k] is CommonToken or) or.Type = G.ProtocolParser.OUTCOME_OR;
+                k += 1 + next;
+            }
+        }
+    }
+
+    private static readonly int CriteriaWord = TokenType("'criteria'");
+    private static readonly int Phase = TokenType("'phase'");
+    private static readonly int Met = TokenType("'met'");
+    private static readonly int Not = TokenType("'not'");
+    private static readonly int UnknownWord = TokenType("'unknown'");
+    private static readonly int Attested = TokenType("'attested'");
+    private static readonly int Or = TokenType("'or'");
+    private static readonly int And = TokenType("'and'");
+    private static readonly int Comma = TokenType("','");
+
+    private static readonly int OpenParenthesis = TokenType("'('");
+    private static readonly int CloseParenthesis = TokenType("')'");
+    private static readonly int Arrow = TokenType("'->'");
+
+    private static int TokenType(string literal)
+    {
+        var vocabulary = G.ProtocolLexer.DefaultVocabulary;
+        for (int type = 1; type < BracketDelta.Length; type++)
+            if (vocabulary.GetLiteralName(type) == literal) return type;
+        throw new InvalidOperationException($"The grammar has no token {literal}.");
+    }
+
+    private static TextSpan? TooDeepBracket(CommonTokenStream tokens, int maxNesting)
+    {
+        int depth = 0;
+        foreach (var token in tokens.GetTokens())
+        {
+            if (token.Channel != TokenConstants.DefaultChannel || token.Type < 0 || token.Type >= BracketDelta.Length) continue;
+            depth = Math.Max(0, depth + BracketDelta[token.Type]);
+            if (depth > maxNesting) return new TextSpan(token.StartIndex, 1);
+        }
+        return null;
     }
 
     /// <summary>Turns ANTLR's recovery reports into catalog diagnostics with plain-language expectations.</summary>
@@ -192,6 +392,7 @@ public static class ProtocolParser
             "LONG" => "a long number",
             "DATE" or "DATETIME" or "TIME" => "a date or time",
             "DELIMITED_IDENTIFIER" => "a `name`",
+            "QUERY_OPEN" => "'('",
             _ => tokenName,
         };
     }

@@ -15,8 +15,10 @@ namespace ProtocolEngine.Language.Parsing;
 /// alternative written above it. After a syntax error the tree has holes; every hole becomes a placeholder
 /// (<see cref="MissingExpressionSyntax"/>, an empty identifier) so binding can still report the other errors.
 /// </summary>
-internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnostics)
+internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnostics, int maxDepth)
 {
+    private int _depth;
+
     // ---------------------------------------------------------------- files and header
 
     public ProtocolFileSyntax BuildFile(P.ProtocolFileContext ctx)
@@ -175,7 +177,7 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
     // 'codelist' identifier STRING? ('system' STRING)? ('version' STRING)? codeEntry (',' codeEntry)*
     private CodeListSyntax CodeList(P.CodelistDeclarationContext ctx)
     {
-        var codes = ctx.codeEntry().Select(c => new CodeEntrySyntax(Span(c), StrToken(c.code), c.display is { } d ? StrToken(d) : null)).ToImmutableArray();
+        var codes = ctx.codeEntry().Select(c => new CodeEntrySyntax(Span(c), StrToken(c.code, c), c.display is { } d ? StrToken(d) : null)).ToImmutableArray();
         return new CodeListSyntax(Span(ctx), Ident(ctx.identifier(), ctx),
             ctx.title is { } t ? StrToken(t) : null,
             ctx.system is { } s ? StrToken(s) : null,
@@ -538,7 +540,30 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
             reminders.ToImmutable(), escalations.ToImmutable(), meaning, decisions.ToImmutable());
     }
 
-    private GuardSyntax Guard(P.GuardContext ctx) => ctx switch
+    // Guards nest like expressions, and each `and` or `or` between guards adds a level too: workflows walk guards recursively.
+    private GuardSyntax Guard(P.GuardContext ctx)
+    {
+        bool outermost = _depth == 0;
+        try
+        {
+            Enter(ctx);
+            try
+            {
+                return GuardBody(ctx);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+        catch (NestingTooDeepException e) when (outermost)
+        {
+            ReportTooDeep(e);
+            return new ExpressionGuardSyntax(Span(ctx), new MissingExpressionSyntax(Span(ctx)));
+        }
+    }
+
+    private GuardSyntax GuardBody(P.GuardContext ctx) => ctx switch
     {
         // guard 'and' guard  #andGuard
         P.AndGuardContext a => new BinaryGuardSyntax(Span(a), true, Guard(a.guard(0)), GuardOrMissing(a.guard(1), a)),
@@ -546,7 +571,7 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
         P.OrGuardContext o => new BinaryGuardSyntax(Span(o), false, Guard(o.guard(0)), GuardOrMissing(o.guard(1), o)),
         // '(' guard ')'  #parenthesizedGuard
         P.ParenthesizedGuardContext p => GuardOrMissing(p.guard(), p),
-        // 'criteria' ('phase' identifier)? criteriaOutcome ('or' criteriaOutcome)*  #criteriaGuard
+        // 'criteria' ('phase' identifier)? criteriaOutcome (OUTCOME_OR criteriaOutcome)*  #criteriaGuard
         P.CriteriaGuardContext c => new CriteriaGuardSyntax(Span(c), c.identifier() is { } ph ? Ident(ph, c) : null,
             [.. c.criteriaOutcome().Select(o => o.GetText() switch
             {
@@ -607,6 +632,28 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
 
     private TypeSyntax Type(P.TypeSpecifierContext ctx)
     {
+        bool outermost = _depth == 0;
+        try
+        {
+            Enter(ctx);
+            try
+            {
+                return TypeBody(ctx);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+        catch (NestingTooDeepException e) when (outermost)
+        {
+            ReportTooDeep(e);
+            return MissingType(ctx);
+        }
+    }
+
+    private TypeSyntax TypeBody(P.TypeSpecifierContext ctx)
+    {
         if (ctx.namedTypeSpecifier() is { } named) return Named(named);
         string first = ctx.GetChild(0)?.GetText() ?? "";
         var inner = ctx.typeSpecifier();
@@ -627,6 +674,23 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
     private NamedTypeSyntax MissingType(ParserRuleContext ctx) =>
         new(new TextSpan(Span(ctx).End, 0), new QualifiedNameSyntax(new TextSpan(Span(ctx).End, 0), [Missing(ctx)]));
 
+    // ---------------------------------------------------------------- nesting
+
+    // Each nested expression, operand, type or guard adds one level; the left operands of an infix chain do not (they
+    // are built in a loop), so `a or b or c ...` may be as long as the file allows while `((((...))))` is limited.
+    // Beyond the limit the outermost expression becomes one diagnostic and a placeholder, so nothing downstream ever
+    // walks a tree deeper than the limit.
+    private void Enter(ParserRuleContext ctx)
+    {
+        if (_depth >= maxDepth) throw new NestingTooDeepException(FirstToken(ctx));
+        _depth++;
+    }
+
+    private static TextSpan FirstToken(ParserRuleContext ctx) =>
+        ctx.Start is { } t && t.Type != TokenConstants.EOF && t.StartIndex >= 0 ? TextSpan.FromBounds(t.StartIndex, t.StopIndex + 1) : Span(ctx);
+
+    private void ReportTooDeep(NestingTooDeepException e) => diagnostics.Add(DiagnosticCatalog.NestingTooDeep(e.Span, maxDepth));
+
     // ---------------------------------------------------------------- expressions
 
     private ExpressionSyntax Expr(P.ExpressionContext? ctx, string context)
@@ -636,30 +700,156 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
             var at = ctx is null ? new TextSpan(0, 0) : Span(ctx);
             return new MissingExpressionSyntax(at);
         }
-        return ctx switch
+        bool outermost = _depth == 0;
+        try
         {
-            // expression ('|' | 'union' | 'intersect' | 'except') expression  #setExpression
-            P.SetExpressionContext s => new BinaryExpressionSyntax(Span(s), s.GetChild(1).GetText() switch
+            Enter(ctx);
+            try
+            {
+                return ExprBody(ctx);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+        catch (NestingTooDeepException e) when (outermost)
+        {
+            ReportTooDeep(e);
+            return new MissingExpressionSyntax(Span(ctx));
+        }
+    }
+
+    private ExpressionSyntax ExprBody(P.ExpressionContext ctx)
+    {
+        // expression ('|' | 'union' | 'intersect' | 'except') expression  #setExpression
+        // A chain of set operators is left-deep: walk down its left operands in a loop, then build upwards.
+        List<P.SetExpressionContext>? chain = null;
+        P.ExpressionContext? current = ctx;
+        while (current is P.SetExpressionContext s)
+        {
+            (chain ??= []).Add(s);
+            current = s.expression(0);
+        }
+        var result = current switch
+        {
+            null => new MissingExpressionSyntax(new TextSpan(0, 0)),
+            { exception: not null, ChildCount: 0 } => new MissingExpressionSyntax(Span(current)),
+            // cellExpression  #coreExpression
+            P.CoreExpressionContext c => CellExprBody(c.cellExpression()),
+            _ => new MissingExpressionSyntax(Span(current)),
+        };
+        if (chain is null) return result;
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            var s = chain[i];
+            result = new BinaryExpressionSyntax(Span(s), s.GetChild(1).GetText() switch
             {
                 "intersect" => BinaryOperator.Intersect,
                 "except" => BinaryOperator.Except,
                 _ => BinaryOperator.Union,
-            }, Expr(s.expression(0), context), Expr(s.expression(1), context)),
-            // cellExpression  #coreExpression
-            P.CoreExpressionContext c => CellExpr(c.cellExpression()),
-            _ => new MissingExpressionSyntax(Span(ctx)),
-        };
+            }, result, Expr(s.expression(1), "here"));
+        }
+        return result;
     }
 
+    /// <summary>A cell expression nested inside another construct (one level deeper).</summary>
     private ExpressionSyntax CellExpr(P.CellExpressionContext? ctx)
     {
         if (ctx is null) return new MissingExpressionSyntax(new TextSpan(0, 0));
+        bool outermost = _depth == 0;
+        try
+        {
+            Enter(ctx);
+            try
+            {
+                return CellExprBody(ctx);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+        catch (NestingTooDeepException e) when (outermost)
+        {
+            ReportTooDeep(e);
+            return new MissingExpressionSyntax(Span(ctx));
+        }
+    }
+
+    private static bool IsInfix(P.CellExpressionContext ctx) =>
+        ctx is P.InequalityExpressionContext or P.TimingExpressionContext or P.EqualityExpressionContext or P.MembershipExpressionContext
+            or P.AndExpressionContext or P.OrExpressionContext or P.ImpliesExpressionContext;
+
+    private ExpressionSyntax CellExprBody(P.CellExpressionContext? ctx)
+    {
+        if (ctx is null) return new MissingExpressionSyntax(new TextSpan(0, 0));
+        // An infix chain is left-deep (`a or b or c` is (a or b) or c): its left operands are built in a loop.
+        List<P.CellExpressionContext>? chain = null;
+        var current = ctx;
+        while (IsInfix(current) && current.GetRuleContext<P.CellExpressionContext>(0) is { } left)
+        {
+            (chain ??= []).Add(current);
+            current = left;
+        }
+        var result = CellExprSingle(current);
+        if (chain is null) return result;
+        for (int i = chain.Count - 1; i >= 0; i--) result = Infix(chain[i], result);
+        return result;
+    }
+
+    /// <summary>Builds one infix node of a chain whose left operand is already built.</summary>
+    private ExpressionSyntax Infix(P.CellExpressionContext ctx, ExpressionSyntax left)
+    {
+        var span = Span(ctx);
+        var right = ctx.GetRuleContext<P.CellExpressionContext>(1);
+        switch (ctx)
+        {
+            // cellExpression op=('<=' | '<' | '>' | '>=') cellExpression  #inequalityExpression
+            case P.InequalityExpressionContext i:
+                return Binary(span, i.op?.Text switch
+                {
+                    "<=" => BinaryOperator.LessOrEqual,
+                    "<" => BinaryOperator.Less,
+                    ">" => BinaryOperator.Greater,
+                    _ => BinaryOperator.GreaterOrEqual,
+                }, left, right);
+            // cellExpression intervalOperatorPhrase cellExpression  #timingExpression
+            case P.TimingExpressionContext tm:
+                return new TimingExpressionSyntax(span, left, Phrase(tm.intervalOperatorPhrase()), CellExpr(right));
+            // cellExpression op=('=' | '!=' | '~' | '!~') cellExpression  #equalityExpression
+            case P.EqualityExpressionContext eq:
+                return Binary(span, eq.op?.Text switch
+                {
+                    "!=" => BinaryOperator.NotEqual,
+                    "~" => BinaryOperator.Equivalent,
+                    "!~" => BinaryOperator.NotEquivalent,
+                    _ => BinaryOperator.Equal,
+                }, left, right);
+            // cellExpression op=('in' | 'contains') dateTimePrecisionSpecifier? cellExpression  #membershipExpression
+            case P.MembershipExpressionContext m:
+                return new BinaryExpressionSyntax(span, m.op?.Text == "contains" ? BinaryOperator.Contains : BinaryOperator.In,
+                    left, CellExpr(right), m.dateTimePrecisionSpecifier()?.dateTimePrecision()?.GetText());
+            // cellExpression 'and' cellExpression  #andExpression
+            case P.AndExpressionContext:
+                return Binary(span, BinaryOperator.And, left, right);
+            // cellExpression op=('or' | 'xor') cellExpression  #orExpression
+            case P.OrExpressionContext o:
+                return Binary(span, o.op?.Text == "xor" ? BinaryOperator.Xor : BinaryOperator.Or, left, right);
+            // cellExpression 'implies' cellExpression  #impliesExpression
+            default:
+                return Binary(span, BinaryOperator.Implies, left, right);
+        }
+    }
+
+    private ExpressionSyntax CellExprSingle(P.CellExpressionContext ctx)
+    {
         var span = Span(ctx);
         switch (ctx)
         {
             // expressionTerm  #termExpression
             case P.TermExpressionContext t:
-                return ExprTerm(t.expressionTerm());
+                return ExprTermBody(t.expressionTerm());
             // query  #queryExpression
             case P.QueryExpressionContext q:
                 return Query(q.query());
@@ -693,54 +883,16 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
             // 'difference' 'in' pluralDateTimePrecision 'between' expressionTerm 'and' expressionTerm  #differenceBetweenExpression
             case P.DifferenceBetweenExpressionContext df:
                 return new DurationBetweenSyntax(span, df.pluralDateTimePrecision().GetText(), ExprTerm(df.expressionTerm(0)), ExprTerm(df.expressionTerm(1)), true);
-            // cellExpression op=('<=' | '<' | '>' | '>=') cellExpression  #inequalityExpression
-            case P.InequalityExpressionContext i:
-                return Binary(span, i.op?.Text switch
-                {
-                    "<=" => BinaryOperator.LessOrEqual,
-                    "<" => BinaryOperator.Less,
-                    ">" => BinaryOperator.Greater,
-                    _ => BinaryOperator.GreaterOrEqual,
-                }, i.cellExpression());
-            // cellExpression intervalOperatorPhrase cellExpression  #timingExpression
-            case P.TimingExpressionContext tm:
-                return new TimingExpressionSyntax(span, CellExpr(tm.cellExpression(0)), Phrase(tm.intervalOperatorPhrase()), CellExpr(tm.cellExpression(1)));
-            // cellExpression op=('=' | '!=' | '~' | '!~') cellExpression  #equalityExpression
-            case P.EqualityExpressionContext eq:
-                return Binary(span, eq.op?.Text switch
-                {
-                    "!=" => BinaryOperator.NotEqual,
-                    "~" => BinaryOperator.Equivalent,
-                    "!~" => BinaryOperator.NotEquivalent,
-                    _ => BinaryOperator.Equal,
-                }, eq.cellExpression());
-            // cellExpression op=('in' | 'contains') dateTimePrecisionSpecifier? cellExpression  #membershipExpression
-            case P.MembershipExpressionContext m:
-            {
-                var operands = m.cellExpression();
-                return new BinaryExpressionSyntax(span, m.op?.Text == "contains" ? BinaryOperator.Contains : BinaryOperator.In,
-                    CellExpr(operands.ElementAtOrDefault(0)), CellExpr(operands.ElementAtOrDefault(1)),
-                    m.dateTimePrecisionSpecifier()?.dateTimePrecision()?.GetText());
-            }
-            // cellExpression 'and' cellExpression  #andExpression
-            case P.AndExpressionContext a:
-                return Binary(span, BinaryOperator.And, a.cellExpression());
-            // cellExpression op=('or' | 'xor') cellExpression  #orExpression
-            case P.OrExpressionContext o:
-                return Binary(span, o.op?.Text == "xor" ? BinaryOperator.Xor : BinaryOperator.Or, o.cellExpression());
-            // cellExpression 'implies' cellExpression  #impliesExpression
-            case P.ImpliesExpressionContext im:
-                return Binary(span, BinaryOperator.Implies, im.cellExpression());
+            // An infix expression whose left operand is missing (after a syntax error).
+            case var infix when IsInfix(infix):
+                return Infix(infix, new MissingExpressionSyntax(new TextSpan(0, 0)));
             default:
                 return new MissingExpressionSyntax(span);
         }
     }
 
-    private BinaryExpressionSyntax Binary(TextSpan span, BinaryOperator op, P.CellExpressionContext[] operands) =>
-        new(span, op, CellExpr(operands.ElementAtOrDefault(0)), CellExprOrMissing(operands.ElementAtOrDefault(1), span));
-
-    private ExpressionSyntax CellExprOrMissing(P.CellExpressionContext? ctx, TextSpan owner) =>
-        ctx is null ? new MissingExpressionSyntax(new TextSpan(owner.End, 0)) : CellExpr(ctx);
+    private BinaryExpressionSyntax Binary(TextSpan span, BinaryOperator op, ExpressionSyntax left, P.CellExpressionContext? right) =>
+        new(span, op, left, right is null ? new MissingExpressionSyntax(new TextSpan(span.End, 0)) : CellExpr(right));
 
     private TypeSyntax TypeOrMissing(P.TypeSpecifierContext? ctx, ParserRuleContext owner) => ctx is null ? MissingType(owner) : Type(ctx);
 
@@ -814,9 +966,74 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
         }
     }
 
+    /// <summary>An expression term nested inside another construct (one level deeper).</summary>
     private ExpressionSyntax ExprTerm(P.ExpressionTermContext? ctx)
     {
         if (ctx is null) return new MissingExpressionSyntax(new TextSpan(0, 0));
+        bool outermost = _depth == 0;
+        try
+        {
+            Enter(ctx);
+            try
+            {
+                return ExprTermBody(ctx);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+        catch (NestingTooDeepException e) when (outermost)
+        {
+            ReportTooDeep(e);
+            return new MissingExpressionSyntax(Span(ctx));
+        }
+    }
+
+    private ExpressionSyntax ExprTermBody(P.ExpressionTermContext? ctx)
+    {
+        if (ctx is null) return new MissingExpressionSyntax(new TextSpan(0, 0));
+        // `x + y - z ...` and `x * y / z ...` are left-deep chains: their left operands are built in a loop.
+        List<P.ExpressionTermContext>? chain = null;
+        var current = ctx;
+        while (current is P.MultiplicationExpressionTermContext or P.AdditionExpressionTermContext
+               && current.GetRuleContext<P.ExpressionTermContext>(0) is { } left)
+        {
+            (chain ??= []).Add(current);
+            current = left;
+        }
+        var result = ExprTermSingle(current);
+        if (chain is null) return result;
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            var link = chain[i];
+            var span = Span(link);
+            var op = link switch
+            {
+                // expressionTerm op=('*' | '/' | 'div' | 'mod') expressionTerm  #multiplicationExpressionTerm
+                P.MultiplicationExpressionTermContext m => m.op?.Text switch
+                {
+                    "/" => BinaryOperator.Divide,
+                    "div" => BinaryOperator.TruncatedDivide,
+                    "mod" => BinaryOperator.Modulo,
+                    _ => BinaryOperator.Multiply,
+                },
+                // expressionTerm op=('+' | '-' | '&') expressionTerm  #additionExpressionTerm
+                P.AdditionExpressionTermContext a => a.op?.Text switch
+                {
+                    "-" => BinaryOperator.Subtract,
+                    "&" => BinaryOperator.Concatenate,
+                    _ => BinaryOperator.Add,
+                },
+                _ => BinaryOperator.Add,
+            };
+            result = new BinaryExpressionSyntax(span, op, result, ExprTermOrMissing(link.GetRuleContext<P.ExpressionTermContext>(1), span));
+        }
+        return result;
+    }
+
+    private ExpressionSyntax ExprTermSingle(P.ExpressionTermContext ctx)
+    {
         var span = Span(ctx);
         switch (ctx)
         {
@@ -881,22 +1098,10 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
             case P.PowerExpressionTermContext pw:
                 return new BinaryExpressionSyntax(span, BinaryOperator.Power, ExprTerm(pw.expressionTerm(0)), ExprTermOrMissing(pw.expressionTerm(1), span));
             // expressionTerm op=('*' | '/' | 'div' | 'mod') expressionTerm  #multiplicationExpressionTerm
-            case P.MultiplicationExpressionTermContext m:
-                return new BinaryExpressionSyntax(span, m.op?.Text switch
-                {
-                    "/" => BinaryOperator.Divide,
-                    "div" => BinaryOperator.TruncatedDivide,
-                    "mod" => BinaryOperator.Modulo,
-                    _ => BinaryOperator.Multiply,
-                }, ExprTerm(m.expressionTerm(0)), ExprTermOrMissing(m.expressionTerm(1), span));
             // expressionTerm op=('+' | '-' | '&') expressionTerm  #additionExpressionTerm
-            case P.AdditionExpressionTermContext a:
-                return new BinaryExpressionSyntax(span, a.op?.Text switch
-                {
-                    "-" => BinaryOperator.Subtract,
-                    "&" => BinaryOperator.Concatenate,
-                    _ => BinaryOperator.Add,
-                }, ExprTerm(a.expressionTerm(0)), ExprTermOrMissing(a.expressionTerm(1), span));
+            // (built by ExprTermBody; here only when the left operand is missing after a syntax error)
+            case P.MultiplicationExpressionTermContext or P.AdditionExpressionTermContext:
+                return new MissingExpressionSyntax(span);
             // 'if' expression 'then' expression 'else' expression  #ifThenElseExpressionTerm
             case P.IfThenElseExpressionTermContext f:
                 return new IfSyntax(span, Expr(f.expression(0), "after if"), Expr(f.expression(1), "after then"), Expr(f.expression(2), "after else"));
@@ -1168,8 +1373,10 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
     private StringSyntax Str(ITerminalNode? node) =>
         node is null || node.Symbol.StartIndex < 0 ? new StringSyntax(new TextSpan(0, 0), "") : StrToken(node.Symbol);
 
-    private StringSyntax StrToken(IToken token)
+    // A token error recovery left out (null, or conjured without a place) is an empty text where its owner starts.
+    private StringSyntax StrToken(IToken? token, ParserRuleContext? owner = null)
     {
+        if (token is null || token.StartIndex < 0 || token.Text is null) return new StringSyntax(new TextSpan(owner is null ? 0 : Span(owner).Start, 0), "");
         var span = TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
         return new StringSyntax(span, Unescape(token.Text.Length >= 2 ? token.Text[1..^1] : "", span));
     }

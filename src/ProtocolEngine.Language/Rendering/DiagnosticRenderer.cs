@@ -19,11 +19,38 @@ public static class DiagnosticRenderer
         if (diagnostic.Source is not { } source) return sb.ToString();
         var (line, column) = source.GetLinePosition(diagnostic.Span.Start);
         var text = source.GetLine(line);
-        sb.Append("    ").Append(text.Replace('\t', ' ')).Append('\n');
         var (endLine, endColumn) = source.GetLinePosition(diagnostic.Span.End);
         int width = endLine == line ? Math.Max(1, endColumn - column) : Math.Max(1, text.Length - column + 1);
-        sb.Append("    ").Append(' ', Math.Max(0, column - 1)).Append('^').Append('~', Math.Max(0, width - 1)).Append('\n');
+        // A long line (generated text, a whole expression on one line) is shown as a window around the caret.
+        int from = 0;
+        string prefix = "", suffix = "";
+        if (text.Length > MaxShownLine)
+        {
+            from = Math.Clamp(column - 1 - MaxShownLine / 3, 0, text.Length - MaxShownLine);
+            if (from > 0) prefix = "...";
+            if (from + MaxShownLine < text.Length) suffix = "...";
+            text = text.Substring(from, MaxShownLine);
+        }
+        sb.Append("    ").Append(prefix).Append(Printable(text)).Append(suffix).Append('\n');
+        int caret = prefix.Length + column - 1 - from;
+        width = Math.Min(width, Math.Max(1, prefix.Length + text.Length - caret));
+        sb.Append("    ").Append(' ', Math.Max(0, caret)).Append('^').Append('~', Math.Max(0, width - 1)).Append('\n');
         return sb.ToString();
+    }
+
+    /// <summary>The most characters of a source line shown under a diagnostic.</summary>
+    private const int MaxShownLine = 120;
+
+    // Tabs become spaces so the caret lines up; other control characters (a stray NUL or escape sequence in a broken
+    // file) become one visible character each, so they cannot disturb the terminal.
+    private static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var chars = text.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+            if (chars[i] == '\t') chars[i] = ' ';
+            else if (char.IsControl(chars[i])) chars[i] = '\uFFFD';
+        return new string(chars);
     }
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

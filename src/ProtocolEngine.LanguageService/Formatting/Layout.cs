@@ -185,6 +185,7 @@ internal sealed class Layout
         for (int l = 0; l < lines.Count; l++)
             for (int i = lines[l].First; i <= lines[l].Last; i++) lineOf[i] = l;
         var opener = Openers();
+        var scans = new Dictionary<Region, BracketScan>(ReferenceEqualityComparer.Instance);
         var known = new bool[lines.Count];
         // Structural lines first: aligned rows need their indentation, and state continuations their rows' columns.
         for (int l = 0; l < lines.Count; l++)
@@ -221,7 +222,7 @@ internal sealed class Layout
                 else
                 {
                     // A bracket left open on the region's first line is what the first continuation indent stands for.
-                    int open = OpenLines(anchor, region, lineOf, l, regionLine);
+                    int open = OpenLines(anchor, region, lineOf, l, regionLine, scans);
                     line.Indent = lines[regionLine].Indent + (region.Kind == RegionKind.List ? 0 : 2) + 2 * open;
                 }
             }
@@ -257,18 +258,36 @@ internal sealed class Layout
     }
 
     /// <summary>How many earlier lines of a region hold a bracket still open at a token.</summary>
-    private int OpenLines(int token, Region region, int[] lineOf, int currentLine, int firstLine)
+    /// <remarks>
+    /// Lines come in order, so each region's brackets are scanned once per layout, from where the last line of the region
+    /// left off: rescanning from the region's start for every line made a rule of thousands of lines take minutes.
+    /// </remarks>
+    private int OpenLines(int token, Region region, int[] lineOf, int currentLine, int firstLine, Dictionary<Region, BracketScan> scans)
     {
-        var open = new HashSet<int>();
-        var stack = new Stack<int>();
-        for (int i = region.First; i < token; i++)
+        if (!scans.TryGetValue(region, out var scan) || scan.Next > token) scans[region] = scan = new BracketScan { Next = region.First };
+        for (; scan.Next < token; scan.Next++)
         {
-            if (IsOpener(i)) stack.Push(i);
-            else if (IsCloser(i) && stack.Count > 0) stack.Pop();
+            int i = scan.Next;
+            if (IsOpener(i)) scan.Open.Push(i);
+            else if (IsCloser(i) && scan.Open.Count > 0) scan.Open.Pop();
         }
-        foreach (var o in stack)
-            if (lineOf[o] < currentLine && lineOf[o] != firstLine) open.Add(lineOf[o]);
-        return open.Count;
+        // The stack holds brackets from the innermost (latest) out, so their lines come in descending order: count the distinct ones.
+        int count = 0, last = -1;
+        foreach (var o in scan.Open)
+        {
+            int line = lineOf[o];
+            if (line == last || line >= currentLine || line == firstLine) continue;
+            last = line;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>The brackets open before <see cref="Next"/>, scanning a region from its first token.</summary>
+    private sealed class BracketScan
+    {
+        public int Next;
+        public readonly Stack<int> Open = new();
     }
 
     private bool IsOpener(int i) => Tokens[i].Text is "(" or "[" or "{" || Tokens[i].Text == "case" && Tokens[i].Kind == SyntaxTokenKind.Keyword;
@@ -384,6 +403,12 @@ internal sealed class Layout
     private static readonly HashSet<string> Arithmetic = new(StringComparer.Ordinal) { "+", "-", "*", "/", "&", "div", "mod" };
 
     /// <summary>Breaks the first line that is too long and can be broken; false when there is none.</summary>
+    /// <remarks>
+    /// A continuation line of thousands of terms (a 20,000-term sum) would take one pass over the whole text per break:
+    /// where the next line is certain to get this line's indentation (it starts in the same region, at bracket depth 0
+    /// of this line, after no bracket of an earlier line closed) and the piece before the break fits, the rest of the line
+    /// is broken in the same pass, exactly where a pass of its own would break it.
+    /// </remarks>
     private bool BreakLongLine(List<Line> lines)
     {
         foreach (var line in lines)
@@ -391,35 +416,90 @@ internal sealed class Layout
             int width = line.Indent + line.Content.Length + (line.Comment is { } c ? 2 + Tokens[c].Text.Length : 0);
             if (width <= ProtocolFormatter.MaxWidth) continue;
             int end = line.Comment is { } cm ? cm - 1 : line.Last;
-            int best = -1, bestCost = int.MaxValue;
-            bool bestFits = false;
-            int depth = 0;
-            for (int i = line.First; i <= end; i++)
+            var (costs, flat, cheapest) = Costs(line, end);
+            if (cheapest[0] == int.MaxValue) continue;
+            var region = ContinuationRegion(line);
+            for (int from = line.First; ;)
             {
-                if (i > line.First && CanBreak(i))
-                {
-                    // Outermost first; at one depth and/or, query clauses and commas before comparisons, comparisons before
-                    // arithmetic; then the last break that leaves the line short enough.
-                    int kind = PreferredBreaks.Contains(Tokens[i].Text) && Tokens[i].Kind == SyntaxTokenKind.Keyword || Tokens[i - 1].Text == "," ? 0
-                        : Comparisons.Contains(Tokens[i].Text) ? 1
-                        : Arithmetic.Contains(Tokens[i].Text) ? 3 : -1;
-                    bool fits = line.Indent + line.Offsets[i - line.First] <= ProtocolFormatter.MaxWidth;
-                    int cost = 2 * depth + kind;
-                    if (kind >= 0 && (cost < bestCost || cost == bestCost && (fits || !bestFits)))
-                    {
-                        best = i;
-                        bestCost = cost;
-                        bestFits = fits;
-                    }
-                }
-                if (IsOpener(i)) depth++;
-                else if (IsCloser(i)) depth = Math.Max(0, depth - 1);
+                var (best, fits) = BestBreak(line, from, end, costs, cheapest);
+                Breaks[best] = true;
+                if (!fits || !flat[best - line.First] || region is null || line.Comment is not null || IsCloser(best) || _newlines[best] >= 2
+                    || !ReferenceEquals(Enclosing(best), region)) break;
+                if (line.Indent + line.Content.Length - line.Offsets[best - line.First] <= ProtocolFormatter.MaxWidth) break;
+                if (cheapest[best - line.First] == int.MaxValue) break;
+                from = best;
             }
-            if (best < 0) continue;
-            Breaks[best] = true;
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// What breaking a line before each of its tokens costs (int.MaxValue where it cannot break): outermost first; at one
+    /// depth and/or, query clauses and commas before comparisons, comparisons before arithmetic. Also whether each token
+    /// is at depth 0 with no bracket of an earlier line closed before it, and the cheapest cost after each token.
+    /// </summary>
+    private (int[] Costs, bool[] Flat, int[] Cheapest) Costs(Line line, int end)
+    {
+        int count = end - line.First + 1;
+        var costs = new int[count];
+        var flat = new bool[count];
+        var cheapest = new int[count + 1];
+        int depth = 0;
+        bool closedEarlier = false;
+        for (int i = line.First; i <= end; i++)
+        {
+            int k = i - line.First;
+            costs[k] = int.MaxValue;
+            flat[k] = depth == 0 && !closedEarlier;
+            if (i > line.First && CanBreak(i))
+            {
+                int kind = PreferredBreaks.Contains(Tokens[i].Text) && Tokens[i].Kind == SyntaxTokenKind.Keyword || Tokens[i - 1].Text == "," ? 0
+                    : Comparisons.Contains(Tokens[i].Text) ? 1
+                    : Arithmetic.Contains(Tokens[i].Text) ? 3 : -1;
+                if (kind >= 0) costs[k] = 2 * depth + kind;
+            }
+            if (IsOpener(i)) depth++;
+            else if (IsCloser(i))
+            {
+                closedEarlier |= depth == 0;
+                depth = Math.Max(0, depth - 1);
+            }
+        }
+        // cheapest[k]: the least cost at a token after the k-th (cheapest[0] covers the whole line after its first token).
+        cheapest[count] = int.MaxValue;
+        for (int k = count - 1; k >= 0; k--) cheapest[k] = Math.Min(cheapest[k + 1], k + 1 < count ? costs[k + 1] : int.MaxValue);
+        return (costs, flat, cheapest);
+    }
+
+    /// <summary>
+    /// Where the part of a line from a token breaks: at the cheapest cost, the last such break that leaves the part short
+    /// enough, else the last one. Only the tokens up to that point are looked at, so peeling a long line stays linear.
+    /// </summary>
+    private (int Best, bool Fits) BestBreak(Line line, int from, int end, int[] costs, int[] cheapest)
+    {
+        int least = cheapest[from - line.First];
+        int origin = line.Offsets[from - line.First];
+        int best = -1;
+        bool bestFits = false;
+        for (int i = from + 1; i <= end; i++)
+        {
+            bool fits = line.Indent + line.Offsets[i - line.First] - origin <= ProtocolFormatter.MaxWidth;
+            if (!fits && bestFits) break;
+            if (costs[i - line.First] == least)
+            {
+                best = i;
+                bestFits = fits;
+            }
+        }
+        return (best, bestFits);
+    }
+
+    /// <summary>The region whose continuation indentation a line has (as <see cref="Indent"/> gives it), or null for any other line.</summary>
+    private Region? ContinuationRegion(Line line)
+    {
+        if (Anchor(line) is not { } anchor || Gaps[anchor] == Gap.Required || IsCloser(anchor)) return null;
+        return Enclosing(anchor) is { Kind: not RegionKind.Clauses } region && region.First < line.First ? region : null;
     }
 
     // Rules and lists break; a state's clauses (a role list, a task's title) stay as the author wrote them.

@@ -54,12 +54,26 @@ public sealed class EligibilityEvaluator
         Create(ExecutableProtocol.For(protocol), study, phase);
 
     /// <summary>An evaluator of an executable protocol's criteria (of one phase, or all) over a study.</summary>
-    /// <exception cref="ArgumentException">The phase asked for has no criteria.</exception>
+    /// <exception cref="ArgumentException">The protocol declares no criteria, or the phase asked for has none.</exception>
     public static EligibilityEvaluator Create(ExecutableProtocol executable, StudyData study, string? phase = null)
     {
         var protocol = executable.Source ?? throw new ArgumentException("A lone expression has no criteria.", nameof(executable));
+        EnsureCriteria(protocol);
         var determinations = RecordedDeterminations.FromStudy(study, protocol.Criteria.ToDictionary(c => c.Id, c => c.Kind, StringComparer.Ordinal));
         return new EligibilityEvaluator(executable, study, phase, SelectCriteria(executable, phase), determinations);
+    }
+
+    /// <summary>
+    /// Refuses a protocol without criteria: with nothing to decide on, every subject would come out Eligible, a wrong
+    /// answer that looks like a right one. Every evaluator calls this; hosts call it before loading data to fail early.
+    /// </summary>
+    /// <exception cref="ArgumentException">The protocol declares no criteria.</exception>
+    public static void EnsureCriteria(CompiledProtocol protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        if (protocol.Criteria.IsEmpty)
+            throw new ArgumentException($"{protocol.Source.Path}: protocol {protocol.Name} declares no criteria, so it cannot decide eligibility " +
+                                        "(every subject would come out Eligible). Add a `criteria` block.");
     }
 
     private static ImmutableArray<ExecutableCriterion> SelectCriteria(ExecutableProtocol executable, string? phase)

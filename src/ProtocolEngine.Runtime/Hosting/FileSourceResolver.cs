@@ -15,6 +15,9 @@ public sealed class FileSourceResolver : ISourceResolver
     /// <summary>Creates a resolver with extra library roots searched after the importer's folders.</summary>
     public FileSourceResolver(params IEnumerable<string> libraryRoots) => _roots = [.. libraryRoots];
 
+    /// <summary>The most characters read of a library file (the compiler reports a longer file as too large).</summary>
+    public int MaxSourceLength { get; init; } = int.MaxValue;
+
     /// <summary>The standard library shipped next to the running program (the <c>std</c> folder's parent), if present.</summary>
     public static string ShippedLibraryRoot => AppContext.BaseDirectory;
 
@@ -25,7 +28,7 @@ public sealed class FileSourceResolver : ISourceResolver
         foreach (var folder in Candidates(importer.Path))
         {
             var path = Path.Combine(folder, relative);
-            if (File.Exists(path)) return ProtocolFiles.Read(path);
+            if (File.Exists(path)) return ProtocolFiles.Read(path, MaxSourceLength);
         }
         return null;
     }

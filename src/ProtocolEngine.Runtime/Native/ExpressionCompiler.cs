@@ -46,6 +46,9 @@ internal sealed class ExpressionCompiler
 
         /// <summary>Function parameters known to be literals (the body of a memoised call): calls made with them can be memoised too.</summary>
         public Dictionary<LocalSymbol, BoundLiteral> Constants { get; } = [];
+
+        /// <summary>Operands of a long chain already computed into a variable (see <see cref="CompileChain"/>).</summary>
+        public Dictionary<BoundExpression, LE.ParameterExpression> Precompiled { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
     private static LE.ParameterExpression NewContext() => E.Parameter(typeof(EvaluationContext), "ctx");
@@ -133,8 +136,13 @@ internal sealed class ExpressionCompiler
 
     // ---------------------------------------------------------------- dispatch
 
-    private LE.Expression Compile(BoundExpression node, Frame f)
+    private LE.Expression Compile(BoundExpression node, Frame f) => Compile(node, f, chains: true);
+
+    private LE.Expression Compile(BoundExpression node, Frame f, bool chains)
     {
+        if (f.Precompiled.Count > 0 && f.Precompiled.TryGetValue(node, out var precompiled)) return precompiled;
+        // Nesting is bounded by the compiler; this only turns a caller's unexpectedly small stack into an exception.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (f.Hoisted.Count > 0 && f.Hoisted.TryGetValue(node, out var hoisted))
         {
             // Computed at first use in this query and reused for the other records; with evidence on, computed
@@ -149,6 +157,7 @@ internal sealed class ExpressionCompiler
                 E.Condition(hoisted.Has, hoisted.Value,
                     E.Block(E.Assign(hoisted.Value, again), E.Assign(hoisted.Has, E.Constant(true)), hoisted.Value)));
         }
+        if (chains && IsLongChain(node)) return CompileChain(node, f);
         var result = node switch
         {
             BoundLiteral l => Literal(l),
@@ -183,6 +192,57 @@ internal sealed class ExpressionCompiler
     }
 
     private static Type Clr(ProtocolType type) => RuntimeTypes.ClrType(type);
+
+    // ---------------------------------------------------------------- long chains
+
+    /// <summary>Chains at least this long are compiled as a sequence of steps rather than as one nested expression.</summary>
+    private const int ChainThreshold = 64;
+
+    /// <summary>
+    /// The operand a node evaluates first, always and exactly once, as a plain value: the first argument of a call
+    /// (except the calls whose first argument is compiled in a special way) or the operand of a conversion.
+    /// <c>a or b or c ...</c> and <c>x + y + z ...</c> are chains along these operands.
+    /// </summary>
+    private static BoundExpression? FirstOperand(BoundExpression node) => node switch
+    {
+        BoundCall { Arguments.Length: > 0, Overload.Key: not ("Upper(String)" or "Exists(List<T>)" or "First(List<T>)") } c => c.Arguments[0],
+        BoundConversion c => c.Operand,
+        _ => null,
+    };
+
+    private static bool IsLongChain(BoundExpression node)
+    {
+        int length = 0;
+        for (var n = FirstOperand(node); n is not null && length < ChainThreshold; n = FirstOperand(n)) length++;
+        return length >= ChainThreshold;
+    }
+
+    /// <summary>
+    /// Compiles a long chain from its innermost operand outwards, each step computed into a variable that the next
+    /// step reads: <c>t = a; t = t or b; t = t or c; ...</c>. The result evaluates the same operands in the same order
+    /// (the first operand of each step is always evaluated first), but its expression tree is flat, so neither this
+    /// compiler nor Expression.Compile recurses along the chain's length.
+    /// </summary>
+    private LE.Expression CompileChain(BoundExpression top, Frame f)
+    {
+        var spine = new List<BoundExpression>();
+        for (BoundExpression? n = top; n is not null; n = FirstOperand(n)) spine.Add(n);
+        var temps = new Dictionary<Type, LE.ParameterExpression>();
+        var steps = new List<LE.Expression>();
+        for (int i = spine.Count - 1; i >= 1; i--)
+        {
+            var compiled = Compile(spine[i], f, chains: false);
+            if (i + 1 < spine.Count) f.Precompiled.Remove(spine[i + 1]);
+            if (!temps.TryGetValue(compiled.Type, out var temp)) temps[compiled.Type] = temp = E.Variable(compiled.Type, "step");
+            steps.Add(E.Assign(temp, compiled));
+            // Read only by the node above, which is compiled next; then forgotten, so the variable can be reused.
+            f.Precompiled[spine[i]] = temp;
+        }
+        var result = Compile(top, f, chains: false);
+        f.Precompiled.Remove(spine[1]);
+        steps.Add(result);
+        return E.Block(result.Type, temps.Values, steps);
+    }
 
     // ---------------------------------------------------------------- coercion
 
@@ -312,6 +372,21 @@ internal sealed class ExpressionCompiler
     /// </summary>
     private LE.Expression LazyCoalesce(BoundCall c, Frame f)
     {
+        if (c.Arguments.Length > ChainThreshold)
+        {
+            // Many arguments: one after another (value = a; if (value != null) goto end; ...), not nested.
+            var value = E.Variable(typeof(object), "coalesced");
+            var end = E.Label("coalesceEnd");
+            var steps = new List<LE.Expression>();
+            foreach (var argument in c.Arguments)
+            {
+                steps.Add(E.Assign(value, Coerce(Compile(argument, f), typeof(object))));
+                steps.Add(E.IfThen(E.NotEqual(value, E.Constant(null)), E.Goto(end)));
+            }
+            steps.Add(E.Label(end));
+            steps.Add(value);
+            return Coerce(E.Block(typeof(object), [value], steps), Clr(c.Type));
+        }
         LE.Expression result = Coerce(Compile(c.Arguments[^1], f), typeof(object));
         for (int i = c.Arguments.Length - 2; i >= 0; i--)
             result = E.Coalesce(Coerce(Compile(c.Arguments[i], f), typeof(object)), result);
@@ -327,7 +402,8 @@ internal sealed class ExpressionCompiler
         if (argument is BoundVariableAccess v && v.Variable.Type is not (VariableType.Num or VariableType.Integer or VariableType.DateTime))
             return E.Call(typeof(RecordAccess).GetMethod(nameof(RecordAccess.UpperString))!, f.Ctx, Coerce(Compile(v.Record, f), typeof(DomainRecord)),
                 E.Constant(_slots.Column(v.Domain.Name, v.Variable.Name)), E.Constant(v.Variable.Name));
-        if (argument is BoundCall { Overload.Key: var key } coalesce && key.StartsWith("Coalesce(T,", StringComparison.Ordinal) && coalesce.Arguments.All(a => a.Type == ProtocolType.String))
+        if (argument is BoundCall { Overload.Key: var key } coalesce && key.StartsWith("Coalesce(T,", StringComparison.Ordinal) && coalesce.Arguments.All(a => a.Type == ProtocolType.String)
+            && coalesce.Arguments.Length <= ChainThreshold)
         {
             LE.Expression result = UpperOf(coalesce.Arguments[^1], f);
             for (int i = coalesce.Arguments.Length - 2; i >= 0; i--) result = E.Coalesce(UpperOf(coalesce.Arguments[i], f), result);
@@ -470,23 +546,29 @@ internal sealed class ExpressionCompiler
 
     // ---------------------------------------------------------------- selectors
 
+    /// <summary>
+    /// The branches one after another (<c>if (when) { result = then; goto end; } ... result = else; end:</c>) rather
+    /// than nested conditionals, so a case of any number of branches compiles without recursing along them.
+    /// </summary>
     private LE.Expression Case(BoundCase c, Frame f)
     {
         var type = Clr(c.Type);
-        LE.Expression result = Coerce(Compile(c.Else, f), type);
-        if (c.Comparand is null)
-        {
-            foreach (var item in c.Items.Reverse())
-                result = E.Condition(IsTrue(Compile(item.When, f)), Coerce(Compile(item.Then, f), type), result, type);
-            return result;
-        }
+        var result = E.Variable(type, "caseResult");
+        var end = E.Label("caseEnd");
         var comparand = E.Variable(typeof(object), "comparand");
-        foreach (var item in c.Items.Reverse())
+        var steps = new List<LE.Expression>();
+        if (c.Comparand is not null) steps.Add(E.Assign(comparand, Box(Compile(c.Comparand, f))));
+        foreach (var item in c.Items)
         {
-            var equal = E.Call(typeof(Cql).GetMethod(nameof(Cql.Equal))!, comparand, Box(Compile(item.When, f)));
-            result = E.Condition(E.Equal(equal, E.Constant(true, typeof(bool?))), Coerce(Compile(item.Then, f), type), result, type);
+            var matches = c.Comparand is null
+                ? IsTrue(Compile(item.When, f))
+                : E.Equal(E.Call(typeof(Cql).GetMethod(nameof(Cql.Equal))!, comparand, Box(Compile(item.When, f))), E.Constant(true, typeof(bool?)));
+            steps.Add(E.IfThen(matches, E.Block(E.Assign(result, Coerce(Compile(item.Then, f), type)), E.Goto(end))));
         }
-        return E.Block(type, [comparand], E.Assign(comparand, Box(Compile(c.Comparand, f))), result);
+        steps.Add(E.Assign(result, Coerce(Compile(c.Else, f), type)));
+        steps.Add(E.Label(end));
+        steps.Add(result);
+        return c.Comparand is null ? E.Block(type, [result], steps) : E.Block(type, [result, comparand], steps);
     }
 
     private LE.Expression ListSelector(BoundList l, Frame f) =>
@@ -681,21 +763,24 @@ internal sealed class ExpressionCompiler
         var result = new List<(LE.ParameterExpression, LE.ParameterExpression)>();
         if (q.Where is null) return result;
         var variant = new HashSet<LocalSymbol>(q.Sources.Select(s => s.Alias).Concat(q.Lets.Select(l => l.Local)));
+        var varies = VariesWith(q.Where, variant);
         var found = new List<BoundExpression>();
-        void Visit(BoundExpression node)
+        // Top-down in the filter's order, with an explicit stack (a filter may be a chain of any length).
+        var pending = new Stack<BoundExpression>();
+        pending.Push(q.Where);
+        while (pending.Count > 0)
         {
-            if (f.Hoisted.ContainsKey(node)) return;
-            bool invariant = !BoundTreeWalker.DescendantsAndSelf(node).OfType<BoundLocal>().Any(l => variant.Contains(l.Local));
-            if (invariant)
+            var node = pending.Pop();
+            if (f.Hoisted.ContainsKey(node)) continue;
+            if (!varies.Contains(node))
             {
                 if (WorthHoisting(node)) found.Add(node);
-                return;
+                continue;
             }
             // Only into nodes that bind no names of their own: a nested query's filter depends on its own records.
             if (node is BoundCall or BoundConversion or BoundIf or BoundInterval or BoundFunctionCall or BoundMemberAccess)
-                foreach (var child in BoundTreeWalker.Children(node)) Visit(child);
+                foreach (var child in BoundTreeWalker.Children(node).Reverse()) pending.Push(child);
         }
-        Visit(q.Where);
         foreach (var node in found)
         {
             var has = E.Variable(typeof(bool), "hoisted");
@@ -705,6 +790,29 @@ internal sealed class ExpressionCompiler
         }
         _hoistedByQuery[q] = found;
         return result;
+    }
+
+    /// <summary>The nodes of a tree that read one of <paramref name="variant"/>'s locals, found in one pass from the leaves up.</summary>
+    private static HashSet<BoundExpression> VariesWith(BoundExpression root, HashSet<LocalSymbol> variant)
+    {
+        var varies = new HashSet<BoundExpression>(ReferenceEqualityComparer.Instance);
+        var done = new HashSet<BoundExpression>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(BoundExpression Node, bool Expanded)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (node, expanded) = stack.Pop();
+            if (!expanded)
+            {
+                if (done.Contains(node)) continue;
+                stack.Push((node, true));
+                foreach (var child in BoundTreeWalker.Children(node)) stack.Push((child, false));
+                continue;
+            }
+            if (!done.Add(node)) continue;
+            if (node is BoundLocal l && variant.Contains(l.Local) || BoundTreeWalker.Children(node).Any(varies.Contains)) varies.Add(node);
+        }
+        return varies;
     }
 
     private void Unhoist(BoundQuery q, Frame f)
@@ -727,9 +835,27 @@ internal sealed class ExpressionCompiler
     /// </summary>
     private (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys)? TextKey(BoundExpression? where, LocalSymbol alias)
     {
+        if (where is null) return null;
+        // The conjuncts of a chain of `and`, left to right, with an explicit stack (the chain may be of any length).
+        var pending = new Stack<BoundExpression>();
+        pending.Push(where);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (node is BoundCall { Overload.Key: "And(Boolean,Boolean)" } and)
+            {
+                pending.Push(and.Arguments[1]);
+                pending.Push(and.Arguments[0]);
+                continue;
+            }
+            if (ConjunctTextKey(node, alias) is { } key) return key;
+        }
+        return null;
+    }
+
+    private static (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys)? ConjunctTextKey(BoundExpression where, LocalSymbol alias)
+    {
         if (where is not BoundCall call) return null;
-        if (call.Overload.Key == "And(Boolean,Boolean)")
-            return TextKey(call.Arguments[0], alias) ?? TextKey(call.Arguments[1], alias);
         static bool IsAliasColumn(BoundExpression e, LocalSymbol alias, out BoundVariableAccess access)
         {
             access = null!;
@@ -909,24 +1035,30 @@ internal sealed class ExpressionCompiler
         LE.Expression body;
         if (table.HitPolicy == HitPolicy.First)
         {
-            // Build from the last row backwards: each row either answers, says "unknown" (null) or defers to the next.
-            LE.Expression next = E.Constant(null, rowType);
-            foreach (var row in table.Rows.Reverse())
+            // Row after row: each either answers, says "unknown" (null) or lets the next row try. The rows follow one
+            // another rather than nest, so a table of any length compiles without recursing along its rows.
+            var answer = E.Variable(rowType, "answer");
+            var c = E.Variable(typeof(bool?), "c");
+            var done = E.Label("answered");
+            var steps = new List<LE.Expression>();
+            bool answered = false;
+            foreach (var row in table.Rows)
             {
                 var result = Coerce(Compile(row.Result, frame), rowType);
                 if (row.IsOtherwise)
                 {
-                    next = result;
-                    continue;
+                    steps.Add(E.Assign(answer, result));
+                    answered = true;
+                    break;
                 }
-                var condition = RowCondition(row, frame);
-                var c = E.Variable(typeof(bool?), "c");
-                next = E.Block(rowType, [c],
-                    E.Assign(c, condition),
-                    E.Condition(E.Equal(c, E.Constant(true, typeof(bool?))), result,
-                        E.Condition(E.Equal(c, E.Constant(null, typeof(bool?))), E.Constant(null, rowType), next, rowType), rowType));
+                steps.Add(E.Assign(c, RowCondition(row, frame)));
+                steps.Add(E.IfThen(E.Equal(c, E.Constant(true, typeof(bool?))), E.Block(E.Assign(answer, result), E.Goto(done))));
+                steps.Add(E.IfThen(E.Equal(c, E.Constant(null, typeof(bool?))), E.Block(E.Assign(answer, E.Constant(null, rowType)), E.Goto(done))));
             }
-            body = next;
+            if (!answered) steps.Add(E.Assign(answer, E.Constant(null, rowType)));
+            steps.Add(E.Label(done));
+            steps.Add(answer);
+            body = E.Block(rowType, [answer, c], steps);
         }
         else
         {

@@ -20,12 +20,14 @@ namespace ProtocolEngine.Cli.Tests.BadInput;
 /// <c>mkfifo: PATH</c> and <c>symlink: PATH -&gt; TARGET</c> (repeatable, made in the copy before the run, as git
 /// cannot hold FIFOs); <c>env: NAME=VALUE</c> (repeatable; <c>NAME=</c> unsets); <c>absent: REGEX</c> (repeatable:
 /// must match nowhere in the output, a password for example); <c>max-size: PATH BYTES</c> (repeatable: the file
-/// the run wrote, usually under <c>{tmp}</c>, exists and holds at most BYTES).
+/// the run wrote, usually under <c>{tmp}</c>, exists and holds at most BYTES); <c>grow: PATH BYTES</c> (repeatable: the
+/// file's last line is a template, replaced before the run by copies of it numbered 1, 2, ... in place of <c>{n}</c>
+/// until the file holds at least BYTES bytes: a huge input without a huge file in git).
 /// </summary>
 public sealed record BadInputCase(
     string Name, string Folder, string Description, IReadOnlyList<string> Args, int Exit, Regex? Error, TimeSpan Timeout,
     string Locate, IReadOnlyList<string> Fifos, IReadOnlyList<(string Path, string Target)> Symlinks, IReadOnlyDictionary<string, string?> Environment,
-    IReadOnlyList<Regex> Absent, IReadOnlyList<(string Path, long Bytes)> MaxSizes)
+    IReadOnlyList<Regex> Absent, IReadOnlyList<(string Path, long Bytes)> MaxSizes, IReadOnlyList<(string Path, long Bytes)> Grows)
 {
     /// <summary>Where the cases are, in the source tree (the harness reads them from there, never from bin).</summary>
     public static string Root => Path.Combine(CliRunner.Root, "tests", "ProtocolEngine.Cli.Tests", "BadInput", "Cases");
@@ -53,6 +55,7 @@ public sealed record BadInputCase(
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
         var absent = new List<Regex>();
         var sizes = new List<(string, long)>();
+        var grows = new List<(string, long)>();
         foreach (var (line, number) in lines.Skip(1).Select((l, i) => (l, i + 2)))
         {
             if (string.IsNullOrWhiteSpace(line) || line.TrimStart().StartsWith('#')) continue;
@@ -74,6 +77,11 @@ public sealed record BadInputCase(
                     if (sized.Length != 2 || !long.TryParse(sized[1], out long bytes)) throw new FormatException($"{file}({number}): max-size: PATH BYTES");
                     sizes.Add((sized[0], bytes));
                     break;
+                case "grow":
+                    var grown = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (grown.Length != 2 || !long.TryParse(grown[1], out long target)) throw new FormatException($"{file}({number}): grow: PATH BYTES");
+                    grows.Add((grown[0], target));
+                    break;
                 case "symlink":
                     var parts = value.Split("->", 2, StringSplitOptions.TrimEntries);
                     if (parts.Length != 2) throw new FormatException($"{file}({number}): symlink: PATH -> TARGET");
@@ -93,7 +101,7 @@ public sealed record BadInputCase(
         return new BadInputCase(name, folder, lines[0].TrimStart('#').Trim(), Split(args), code,
             error is null ? null : new Regex(error, RegexOptions.CultureInvariant),
             TimeSpan.FromSeconds(timeout is null ? 60 : double.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture)),
-            locate ?? "place", fifos, links, env, absent, sizes);
+            locate ?? "place", fifos, links, env, absent, sizes, grows);
     }
 
     // Arguments split on spaces; double quotes group (a path with spaces, an empty argument "").

@@ -44,6 +44,7 @@ public sealed class BadInputCorpusTests
         try
         {
             Copy(c.Folder, copy);
+            foreach (var (grown, bytes) in c.Grows) Grow(Path.Combine(copy, grown), bytes);
             // Git keeps no empty folders, so the folder a link or pipe sits in is made here.
             foreach (var fifo in c.Fifos) Run("mkfifo", InFolder(Path.Combine(copy, fifo)));
             foreach (var (link, target) in c.Symlinks) File.CreateSymbolicLink(InFolder(Path.Combine(copy, link)), Expand(target, copy, tmp));
@@ -112,6 +113,21 @@ public sealed class BadInputCorpusTests
         .Replace("{shared}", Shared, StringComparison.Ordinal)
         .Replace("{repo}", CliRunner.Root, StringComparison.Ordinal)
         .Replace("{tmp}", tmp, StringComparison.Ordinal);
+
+    // Replaces a file's last line (a template) with copies of it numbered 1, 2, ... in place of {n}, up to a size.
+    private static void Grow(string path, long bytes)
+    {
+        var lines = File.ReadAllLines(path);
+        File.WriteAllLines(path, lines[..^1]);
+        using var writer = new StreamWriter(path, append: true);
+        long size = new FileInfo(path).Length;
+        for (long n = 1; size < bytes; n++)
+        {
+            var line = lines[^1].Replace("{n}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + "\n";
+            writer.Write(line);
+            size += System.Text.Encoding.UTF8.GetByteCount(line);
+        }
+    }
 
     private static string InFolder(string path)
     {

@@ -103,7 +103,7 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (!File.Exists(settings.Protocol)) throw new UserFacingException($"No such protocol file: {settings.Protocol}");
-        var compiled = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Protocol));
+        var compiled = ProtocolLoader.Shipped.Load(settings.Protocol);
         if (compiled.HasErrors)
         {
             foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) Console.Error.Write(DiagnosticRenderer.ToText(d));

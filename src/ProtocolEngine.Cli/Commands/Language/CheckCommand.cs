@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Language.Rendering;
 using ProtocolEngine.Runtime.Hosting;
@@ -38,14 +37,7 @@ internal sealed class CheckCommand : Command<CheckCommand.Settings>
             return CliApp.Failure;
         }
 
-        var compiler = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot));
-        var diagnostics = new List<Diagnostic>();
-        foreach (var file in files)
-        {
-            var compiled = compiler.Compile(ProtocolFiles.Read(file));
-            // Diagnostics of an imported library are reported once, under the library's own file.
-            diagnostics.AddRange(compiled.Diagnostics.Where(d => d.Source is null || d.Source.Path == file));
-        }
+        var diagnostics = ProtocolLoader.Shipped.Check(files);
 
         switch (settings.Format)
         {

@@ -59,7 +59,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : Command<GradeCommand.
         LabGradingResult result = null!;
         try
         {
-            var resolver = new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot);
+            var resolver = ProtocolLoader.Shipped.Resolver;
             if (json) result = LabGrading.Grade(resolver, importer, study);
             else console.Progress().AutoClear(true).Start(ctx =>
             {

@@ -2,6 +2,7 @@ using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Rendering;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening;
@@ -20,11 +21,21 @@ internal static class ScreeningCommandSupport
     {
         if (Directory.Exists(path)) throw new UserFacingException($"{path} is a folder; name a .protocol file (protocol check {path} checks every protocol in it).");
         if (!File.Exists(path)) throw new UserFacingException($"No such protocol file: {path}");
-        var compiler = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot));
-        var compiled = compiler.Compile(ProtocolFiles.Read(path));
-        if (!compiled.HasErrors) return compiled;
-        foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) Console.Error.Write(DiagnosticRenderer.ToText(d));
-        throw new UserFacingException($"{path} has {compiled.Diagnostics.Count(d => d.IsError)} error(s) and cannot run; `protocol check {path}` lists them.");
+        var compiled = ProtocolLoader.Shipped.Load(path);
+        if (compiled.HasErrors)
+        {
+            foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) Console.Error.Write(DiagnosticRenderer.ToText(d));
+            throw new UserFacingException($"{path} has {compiled.Diagnostics.Count(d => d.IsError)} error(s) and cannot run; `protocol check {path}` lists them.");
+        }
+        try
+        {
+            EligibilityEvaluator.EnsureCriteria(compiled);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+        return compiled;
     }
 
     /// <summary>What every screening command starts with: the compiled protocol, "today" and the loaded study.</summary>

@@ -13,7 +13,7 @@ internal sealed class ReplayRunner(IAnsiConsole console)
     public async Task<int> RunAsync(SimulateCommand.Settings settings, CancellationToken ct)
     {
         var assumptions = Assumptions(settings.Assumptions);
-        var protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
+        var protocol = ProtocolLoader.Shipped.Load(settings.Workflows);
         if (protocol.HasErrors) throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
         var study = Data.DataCommandSupport.Load(settings.Data!, new StudyLoadOptions { Encoding = Data.DataCommandSupport.ParseEncoding(settings.Encoding) }, quiet: false).Data;
         using var database = await SimulationDatabase.OpenAsync(settings.Db, "replay", ct);

@@ -91,7 +91,7 @@ internal sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simul
             scenario = ProtocolEngine.Workflows.Simulation.Scenario.Parse(await File.ReadAllTextAsync(settings.Scenario!, cancellationToken), settings.Scenario!);
             if (settings.Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase))
             {
-                var compiled = protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
+                var compiled = protocol = ProtocolLoader.Shipped.Load(settings.Workflows);
                 if (compiled.HasErrors)
                 {
                     foreach (var d in compiled.Diagnostics.Where(d => d.IsError).Take(10)) console.WriteLine(d.ToString());
