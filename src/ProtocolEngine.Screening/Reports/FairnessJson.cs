@@ -6,6 +6,13 @@ namespace ProtocolEngine.Screening.Reports;
 /// <summary>Writes a fairness audit as JSON: {variables, flagged, rows, composition}.</summary>
 public static class FairnessJson
 {
+    /// <summary>Writes the audit as an indented JSON document and a line end to a text writer (a host's standard output).</summary>
+    public static void Write(FairnessReport report, TextWriter writer)
+    {
+        using (var stream = new TextWriterStream(writer)) Write(report, stream);
+        writer.WriteLine();
+    }
+
     /// <summary>Writes the audit as a standalone JSON document.</summary>
     public static void Write(FairnessReport report, Stream stream)
     {

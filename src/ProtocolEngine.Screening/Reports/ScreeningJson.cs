@@ -14,6 +14,13 @@ namespace ProtocolEngine.Screening.Reports;
 /// </summary>
 public static class ScreeningJson
 {
+    /// <summary>Writes the screening as an indented JSON document and a line end to a text writer (a host's standard output), streamed.</summary>
+    public static void Write(ScreeningResult result, TextWriter writer)
+    {
+        using (var stream = new TextWriterStream(writer)) Write(result, stream);
+        writer.WriteLine();
+    }
+
     /// <summary>Writes the screening (and the fairness audit, when given) to a stream as UTF-8 JSON.</summary>
     /// <param name="result">The screening.</param>
     /// <param name="stream">Where to write.</param>

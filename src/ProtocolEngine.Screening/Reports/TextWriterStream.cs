@@ -1,10 +1,10 @@
 using System.Text;
 
-namespace ProtocolEngine.Cli;
+namespace ProtocolEngine.Screening.Reports;
 
 /// <summary>
 /// A write-only stream that decodes UTF-8 into a TextWriter, so streaming JSON writers can write to
-/// <see cref="Console.Out"/> (which tests and hosts may redirect) without holding the whole document in memory.
+/// a host's standard output (or any TextWriter) without holding the whole document in memory.
 /// </summary>
 internal sealed class TextWriterStream(TextWriter writer) : Stream
 {
