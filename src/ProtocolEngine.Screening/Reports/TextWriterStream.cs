@@ -11,6 +11,13 @@ internal sealed class TextWriterStream(TextWriter writer) : Stream
     private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
     private char[] _chars = new char[4096];
 
+    /// <summary>Writes a JSON document through <paramref name="write"/> to <paramref name="writer"/>, then a line end.</summary>
+    public static void WriteDocument(TextWriter writer, Action<Stream> write)
+    {
+        using (var stream = new TextWriterStream(writer)) write(stream);
+        writer.WriteLine();
+    }
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
