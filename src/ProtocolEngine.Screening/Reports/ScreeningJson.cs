@@ -54,9 +54,7 @@ public static class ScreeningJson
         Serialize(w, "counts", result.Counts);
         if (fairness is not null) FairnessJson.Write(w, fairness);
 
-        w.WriteStartArray("notes");
-        foreach (var note in result.Determinations.Notes) w.WriteStringValue(note);
-        w.WriteEndArray();
+        WriteStrings(w, "notes", result.Determinations.Notes);
         w.WriteEndObject();
     }
 
@@ -66,9 +64,7 @@ public static class ScreeningJson
         w.WriteStartObject();
         w.WriteString("usubjid", subject.SubjectId);
         w.WriteString("status", subject.Status.ToString());
-        w.WriteStartArray("reasons");
-        foreach (var reason in subject.Reasons) w.WriteStringValue(reason);
-        w.WriteEndArray();
+        WriteStrings(w, "reasons", subject.Reasons);
         w.WriteStartArray("criteria");
         foreach (var c in subject.Criteria) WriteCriterion(w, c);
         w.WriteEndArray();
@@ -104,13 +100,7 @@ public static class ScreeningJson
             w.WriteEndObject();
         }
         if (!EligibilityEvaluator.IsPassing(c.Kind, c.Outcome)) w.WriteString("reason", c.Reason);
-        var missing = c.MissingData;
-        if (missing.Count > 0)
-        {
-            w.WriteStartArray("missing");
-            foreach (var m in missing) w.WriteStringValue(m);
-            w.WriteEndArray();
-        }
+        if (c.MissingData is { Count: > 0 } missing) WriteStrings(w, "missing", missing);
         w.WriteStartArray("evidence");
         foreach (var item in c.Evidence) WriteEvidence(w, item);
         w.WriteEndArray();
@@ -156,6 +146,14 @@ public static class ScreeningJson
             case string s: w.WriteStringValue(DisplayText.Shorten(s)); break;
             default: w.WriteStringValue(ValueText.Display(value)); break;
         }
+    }
+
+    // Arrays of text on the per-subject path are written directly: serializing a million subjects' lists would allocate for each.
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values) w.WriteStringValue(value);
+        w.WriteEndArray();
     }
 
     /// <summary>Writes <paramref name="value"/> as the property <paramref name="name"/> of the object being written (camelCase names).</summary>

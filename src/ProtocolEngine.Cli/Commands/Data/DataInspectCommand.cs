@@ -5,40 +5,9 @@ namespace ProtocolEngine.Cli.Commands.Data;
 
 /// <summary>`protocol data inspect PATH`: the datasets of a study with records, subjects, variables and missing values.</summary>
 [ExitCode(CliApp.Success, "the datasets were read and listed")]
-internal sealed class DataInspectCommand(CliConsole console) : Command<DataInspectCommand.Settings>
+internal sealed class DataInspectCommand(CliConsole console) : Command<DataInspectSettings>
 {
-    public sealed class Settings : CommandSettings
-    {
-        [CommandArgument(0, "<path>")]
-        [Description("A folder of datasets (.xpt, .json, .ndjson, .csv, with define.xml) or one dataset file.")]
-        public string Path { get; init; } = "";
-
-        [CommandOption("--format <FORMAT>")]
-        [Description(OutputFormats.TextOrJson)]
-        [DefaultValue("text")]
-        public string Format { get; init; } = "text";
-
-        [CommandOption("--encoding <NAME>")]
-        [Description(DataCommandSupport.EncodingDescription)]
-        public string? Encoding { get; init; }
-
-        [CommandOption("--variables")]
-        [Description("Also list every variable with its missing-value count.")]
-        public bool Variables { get; init; }
-
-        [CommandOption("--strict")]
-        [Description("Fail on datasets that neither SDTMIG 3.4 nor define.xml describes.")]
-        public bool Strict { get; init; }
-
-        [CommandOption("--allow-malformed-dates")]
-        [Description("Report --DTC values that are not ISO 8601 instead of failing.")]
-        public bool AllowMalformedDates { get; init; }
-
-        public override ValidationResult Validate() =>
-            OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json) is { Successful: false } bad ? bad : DataCommandSupport.ValidateEncoding(Encoding);
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, DataInspectSettings settings, CancellationToken cancellationToken)
     {
         // Inspecting shows what a folder holds, DM or not; the missing DM is a note.
         var options = new StudyLoadOptions { RequireKnownDomains = settings.Strict, AllowMalformedDates = settings.AllowMalformedDates, Encoding = DataCommandSupport.ParseEncoding(settings.Encoding), RequireSubjects = false };

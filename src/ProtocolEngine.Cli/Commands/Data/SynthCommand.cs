@@ -6,44 +6,9 @@ namespace ProtocolEngine.Cli.Commands.Data;
 
 /// <summary>`protocol synth --subjects N --seed S --out FOLDER [--to F]`: writes a synthetic SDTM population.</summary>
 [ExitCode(CliApp.Success, "the population was written")]
-internal sealed class SynthCommand(CliConsole console) : Command<SynthCommand.Settings>
+internal sealed class SynthCommand(CliConsole console) : Command<SynthSettings>
 {
-    public sealed class Settings : CommandSettings
-    {
-        [CommandOption("--subjects <N>")]
-        [Description("How many subjects to generate (screen failures included).")]
-        [DefaultValue(1000)]
-        public int Subjects { get; init; } = 1000;
-
-        [CommandOption("--seed <S>")]
-        [Description("The seed; the same seed always gives the same population.")]
-        [DefaultValue(1UL)]
-        public ulong Seed { get; init; } = 1;
-
-        [CommandOption("--out <FOLDER>")]
-        [Description("The folder to write to (created when missing).")]
-        public string? Out { get; init; }
-
-        [CommandOption("--to <FORMAT>")]
-        [Description("The datasets' format: xpt (default), json, ndjson or csv.")]
-        [DefaultValue("xpt")]
-        public string To { get; init; } = "xpt";
-
-        [CommandOption("--format <FORMAT>")]
-        [Description("What this command prints: text (default: the datasets and their records, for people) or json (a summary for programs).")]
-        [DefaultValue("text")]
-        public string Format { get; init; } = "text";
-
-        public override ValidationResult Validate() =>
-            Subjects <= 0 ? ValidationResult.Error("--subjects must be positive.")
-            : !DataFileFormats.TryParse(To, out var to) ? ValidationResult.Error("--to must be xpt, json, ndjson or csv.")
-            : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out <FOLDER> is required.")
-            : CliApp.OutputFolderProblem(Out, "--out", PopulationGenerator.FileNames(to)) is { } badOut ? ValidationResult.Error(badOut)
-            : DataFileFormats.TryParse(Format, out _) && Format != OutputFormats.Json ? ValidationResult.Error($"--format is what this command prints (text or json); the datasets' format is --to {Format}.")
-            : OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json);
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, SynthSettings settings, CancellationToken cancellationToken)
     {
         DataFileFormats.TryParse(settings.To, out var format);
         var options = new SynthOptions { Subjects = settings.Subjects, Seed = settings.Seed, Format = format };

@@ -11,12 +11,8 @@ namespace ProtocolEngine.Cli.Commands.Language;
 [ExitCode(CliApp.Findings, "a protocol has errors")]
 internal sealed class CheckCommand(CliConsole console) : Command<CheckCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ProtocolFilesSettings
     {
-        [CommandArgument(0, "<paths>")]
-        [Description("Protocol files or folders (folders are searched for *.protocol files).")]
-        public string[] Paths { get; init; } = [];
-
         [CommandOption("--format <FORMAT>")]
         [Description("text (default: each problem with its line, for people), json (for programs) or sarif (SARIF 2.1.0, for CI annotations).")]
         [DefaultValue("text")]
@@ -27,15 +23,7 @@ internal sealed class CheckCommand(CliConsole console) : Command<CheckCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (files, missing) = ProtocolFiles.Expand(settings.Paths);
-        foreach (var m in missing) console.Error.WriteLine($"error: no such file or folder: {m}");
-        if (missing.Count > 0) return CliApp.Failure;
-        if (files.Count == 0)
-        {
-            console.Error.WriteLine($"error: no .protocol files found in {string.Join(", ", settings.Paths)}");
-            return CliApp.Failure;
-        }
-
+        var files = settings.Files();
         var compiler = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot));
         var diagnostics = new List<Diagnostic>();
         foreach (var file in files)

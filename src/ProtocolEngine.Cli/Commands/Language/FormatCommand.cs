@@ -10,12 +10,8 @@ namespace ProtocolEngine.Cli.Commands.Language;
 [ExitCode(CliApp.Findings, "with --check, a file would change; or a file has syntax errors and was left as it is")]
 internal sealed class FormatCommand(CliConsole console) : Command<FormatCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ProtocolFilesSettings
     {
-        [CommandArgument(0, "<paths>")]
-        [Description("Protocol files or folders (folders are searched for *.protocol files).")]
-        public string[] Paths { get; init; } = [];
-
         [CommandOption("--check")]
         [Description("Write nothing; list the files that are not formatted and exit 1 if there are any (for CI).")]
         public bool Check { get; init; }
@@ -23,9 +19,7 @@ internal sealed class FormatCommand(CliConsole console) : Command<FormatCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (files, missing) = ProtocolFiles.Expand(settings.Paths);
-        foreach (var m in missing) console.Error.WriteLine($"error: no such file or folder: {m}");
-        if (missing.Count > 0) return CliApp.Failure;
+        var files = settings.Files();
         int changed = 0, failed = 0;
         foreach (var file in files)
         {

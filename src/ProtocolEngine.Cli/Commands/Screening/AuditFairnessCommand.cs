@@ -8,31 +8,9 @@ namespace ProtocolEngine.Cli.Commands.Screening;
 [Description("Audit eligibility criteria for fairness: per criterion and subgroup the exclusion rate, its ratio to the overall rate with a 95% confidence interval, a flag at 1.25 times or more with the interval above 1, and the composition of eligible vs screened.")]
 [ExitCode(CliApp.Success, "no subgroup is flagged")]
 [ExitCode(CliApp.Findings, "a subgroup is excluded at 1.25 times the overall rate or more, its 95% interval above 1")]
-internal sealed class AuditFairnessCommand(CliConsole console) : Command<AuditFairnessCommand.Settings>
+internal sealed class AuditFairnessCommand(CliConsole console) : Command<AuditFairnessSettings>
 {
-    public sealed class Settings : ProtocolDataSettings
-    {
-        [CommandOption("--by <VARIABLES>")]
-        [Description("Comma-separated DM variables (AGEGROUP is derived from AGE). Default: SEX,RACE,ETHNIC,AGEGROUP.")]
-        [DefaultValue("SEX,RACE,ETHNIC,AGEGROUP")]
-        public string By { get; init; } = "SEX,RACE,ETHNIC,AGEGROUP";
-
-        [CommandOption("--format <FORMAT>")]
-        [Description(OutputFormats.TextOrJson)]
-        [DefaultValue("text")]
-        public string Format { get; init; } = "text";
-
-        [CommandOption("--out <FILE>")]
-        [Description("Also write the HTML screening report with the audit to this file.")]
-        public string? Out { get; init; }
-
-        public override ValidationResult Validate() =>
-            Validate(Format, OutputFormats.Text, OutputFormats.Json) is { Successful: false } invalid ? invalid
-            : string.IsNullOrWhiteSpace(By) ? ValidationResult.Error("--by needs at least one variable.")
-            : CliApp.OutputFileProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut) : ValidationResult.Success();
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, AuditFairnessSettings settings, CancellationToken cancellationToken)
     {
         var (protocol, asOf, study) = ScreeningCommandSupport.Prepare(settings, console);
         var result = ScreeningCommandSupport.Screen(protocol, study, new ScreeningOptions { AsOf = asOf, Phase = settings.Phase, RecordEvidence = false }, console, cancellationToken);
