@@ -3,8 +3,6 @@ using ProtocolEngine.Checks.Queries;
 using ProtocolEngine.Checks.Reports;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
-using ProtocolEngine.Language.Compilation;
-using ProtocolEngine.Language.Rendering;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Storage.Connections;
@@ -19,13 +17,7 @@ internal sealed class ValidateCommand(CliConsole console) : AsyncCommand<Validat
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
     {
-        if (!File.Exists(settings.Protocol)) throw new UserFacingException($"No such protocol file: {settings.Protocol}");
-        var compiled = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Protocol));
-        if (compiled.HasErrors)
-        {
-            foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) console.Error.Write(DiagnosticRenderer.ToText(d));
-            throw new UserFacingException($"{settings.Protocol} has errors; its checks cannot run.");
-        }
+        var compiled = ProtocolCommandSupport.CompileOrReport(settings.Protocol, console);
         try { CheckRunner.RequireChecks(compiled, settings.Checks is { Length: > 0 } selected ? selected : null); }
         catch (ArgumentException ex) { throw new UserFacingException($"--check: {ex.Message}"); }
         var study = DataCommandSupport.Load(settings.Data!, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }, console);

@@ -1,8 +1,6 @@
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
-using ProtocolEngine.Language.Rendering;
-using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Screening;
 
@@ -11,17 +9,8 @@ namespace ProtocolEngine.Cli.Commands.Screening;
 /// <summary>What the screening commands share: compiling the protocol, loading the data, running with a progress bar.</summary>
 internal static class ScreeningCommandSupport
 {
-    /// <summary>Compiles a protocol file with the shipped standard library; errors are printed and stop the command.</summary>
-    public static CompiledProtocol Compile(string path, CliConsole console)
-    {
-        if (Directory.Exists(path)) throw new UserFacingException($"{path} is a folder; name a .protocol file (protocol check {path} checks every protocol in it).");
-        if (!File.Exists(path)) throw new UserFacingException($"No such protocol file: {path}");
-        var compiler = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot));
-        var compiled = compiler.Compile(ProtocolFiles.Read(path));
-        if (!compiled.HasErrors) return compiled;
-        foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) console.Error.Write(DiagnosticRenderer.ToText(d));
-        throw new UserFacingException($"{path} has {compiled.Diagnostics.Count(d => d.IsError)} error(s) and cannot run; `protocol check {path}` lists them.");
-    }
+    /// <summary>Compiles a protocol file to screen with; errors are printed and stop the command.</summary>
+    public static CompiledProtocol Compile(string path, CliConsole console) => ProtocolCommandSupport.CompileOrReport(path, console);
 
     /// <summary>What every screening command starts with: the compiled protocol, "today" and the loaded study.</summary>
     public static (CompiledProtocol Protocol, CqlDateTime AsOf, LoadedStudy Study) Prepare(ProtocolDataSettings settings, CliConsole console)

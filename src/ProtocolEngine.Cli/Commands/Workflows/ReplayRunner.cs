@@ -12,8 +12,7 @@ internal sealed class ReplayRunner(CliConsole console)
     public async Task<int> RunAsync(SimulateSettings settings, CancellationToken ct)
     {
         var assumptions = Assumptions(settings.Assumptions);
-        var protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
-        if (protocol.HasErrors) throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
+        var protocol = ProtocolCommandSupport.CompileOrReport(settings.Workflows, console);
         var study = Commands.Data.DataCommandSupport.Load(settings.Data!, new StudyLoadOptions { Encoding = Commands.Data.DataCommandSupport.ParseEncoding(settings.Encoding) }, console).Data;
         using var database = await SimulationDatabase.OpenAsync(settings.Db, "replay", ct);
         var store = database.Store;

@@ -1,7 +1,6 @@
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Workflows;
-using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Workflows.Definitions;
 using ProtocolEngine.Workflows.Execution;
 using ProtocolEngine.Safety.Randomization;
@@ -22,12 +21,7 @@ internal sealed record ScenarioInputs(IReadOnlyList<WorkflowDefinition> Definiti
             scenario = Scenario.Parse(await File.ReadAllTextAsync(settings.Scenario!, ct), settings.Scenario!);
             if (settings.Workflows.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase))
             {
-                var compiled = protocol = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Workflows));
-                if (compiled.HasErrors)
-                {
-                    foreach (var d in compiled.Diagnostics.Where(d => d.IsError).Take(10)) console.Error.WriteLine(d.ToString());
-                    throw new UserFacingException($"{settings.Workflows} has errors; `protocol check {settings.Workflows}` lists them all.");
-                }
+                var compiled = protocol = ProtocolCommandSupport.CompileOrReport(settings.Workflows, console);
                 if (compiled.WorkflowDefinitions.IsEmpty) throw new UserFacingException($"{settings.Workflows} declares no workflow.");
                 defs = [.. compiled.WorkflowDefinitions.Select(d => d with { TimeZone = scenario.TimeZone ?? "UTC" })];
             }
