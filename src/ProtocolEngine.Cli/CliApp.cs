@@ -1,15 +1,13 @@
 using System.Runtime.InteropServices;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Storage.Connections;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli;
 
 /// <summary>
-/// The `protocol` command line. Each command is a short host: it calls the libraries, writes the output and
-/// returns an exit code. Exit codes: 0 success, 1 findings (errors in a protocol, ineligible checks failed,
-/// a pass rate below its minimum), 2 usage or I/O failure.
+/// The `protocol` command line. Each command is a short host: it parses its options, calls a library and renders
+/// the result on the <see cref="CliConsole"/> it is given. Exit codes: 0 success, 1 findings (each command's
+/// <see cref="ExitCodeAttribute"/>s say which), 2 usage or I/O failure, 130 cancelled.
 /// </summary>
 public static class CliApp
 {
@@ -42,21 +40,33 @@ public static class CliApp
     /// <summary>The product version.</summary>
     public static string Version => typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 
-    /// <summary>Runs the command line and returns its exit code. Never throws.</summary>
-    public static int Run(string[] args, IAnsiConsole? console = null)
+    /// <summary>Every command as registered, for the help's exit codes and docs/cli.md.</summary>
+    public static CommandCatalog Catalog()
     {
-        // Output to a file or pipe gets lines wide enough for tables rather than Spectre's 80-column default.
-        var effective = console ?? AnsiConsole.Console;
-        if (!effective.Profile.Out.IsTerminal) effective.Profile.Width = Math.Max(effective.Profile.Width, 160);
+        var catalog = new CommandCatalog();
+        new CommandApp().Configure(config => CommandRegistry.Register(new RecordingConfigurator(config, catalog)));
+        return catalog;
+    }
+
+    /// <summary>Runs the command line and returns its exit code. Never throws.</summary>
+    /// <param name="args">The arguments after <c>protocol</c>.</param>
+    /// <param name="console">Where to write (default: the process's standard output and error).</param>
+    public static int Run(string[] args, CliConsole? console = null)
+    {
+        console ??= CliConsole.FromProcess();
         var app = new CommandApp();
         app.Configure(config =>
         {
+            var catalog = new CommandCatalog();
             config.SetApplicationName("protocol");
             config.SetApplicationVersion(Version);
-            if (console is not null) config.ConfigureConsole(console);
-            config.SetExceptionHandler((ex, _) => ReportFailure(ex, console ?? AnsiConsole.Console));
+            // With no arguments the help is the answer to a usage mistake: it goes to standard error.
+            config.ConfigureConsole(args.Length == 0 ? console.Status : console.Out);
+            config.Settings.Registrar.RegisterInstance(console);
+            config.SetHelpProvider(new CliHelpProvider(config.Settings, catalog));
+            config.SetExceptionHandler((ex, _) => ReportFailure(ex, console));
             config.Settings.StrictParsing = true;
-            CommandRegistry.Register(config);
+            CommandRegistry.Register(new RecordingConfigurator(config, catalog));
         });
         // Ctrl-C and SIGTERM cancel the command, which then removes what it had half-written; a second Ctrl-C ends the process at once.
         using var cancellation = new CancellationTokenSource();
@@ -64,11 +74,16 @@ public static class CliApp
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Cancel(c, cancellation));
         try
         {
+            if (args.Length == 0)
+            {
+                app.Run(["--help"], cancellation.Token);
+                return Failure;
+            }
             return app.Run(args, cancellation.Token);
         }
         catch (Exception ex)
         {
-            return ReportFailure(ex, console ?? AnsiConsole.Console);
+            return ReportFailure(ex, console);
         }
     }
 
@@ -79,12 +94,12 @@ public static class CliApp
         cancellation.Cancel();
     }
 
-    private static int ReportFailure(Exception ex, IAnsiConsole console)
+    private static int ReportFailure(Exception ex, CliConsole console)
     {
         // Usage mistakes and I/O failures are the user's to fix: say what went wrong, never a stack trace.
         if (ex is OperationCanceledException || ex.InnerException is OperationCanceledException)
         {
-            Console.Error.WriteLine("error: cancelled; nothing half-written was left behind.");
+            console.Error.WriteLine("error: cancelled; nothing half-written was left behind.");
             return Cancelled;
         }
         var message = ex switch
@@ -98,8 +113,8 @@ public static class CliApp
             _ => $"Internal error ({ex.GetType().Name}): {ex.Message}. This is a bug in ProtocolEngine; please report it with the command you ran.",
         };
         // A password read from --pg-env or --pg-file never reaches the screen, whatever echoed it.
-        Console.Error.WriteLine(ConnectionSettings.MaskSecrets($"error: {message}"));
-        if (Environment.GetEnvironmentVariable("PROTOCOLENGINE_DEBUG") == "1") Console.Error.WriteLine(ConnectionSettings.MaskSecrets(ex.ToString()));
+        console.Error.WriteLine(ConnectionSettings.MaskSecrets($"error: {message}"));
+        if (Environment.GetEnvironmentVariable("PROTOCOLENGINE_DEBUG") == "1") console.Error.WriteLine(ConnectionSettings.MaskSecrets(ex.ToString()));
         return Failure;
     }
 }

@@ -48,7 +48,7 @@ internal static class CommandRegistry
         });
         config.AddCommand<SynthCommand>("synth")
             .WithDescription("Generate a synthetic SDTM population (deterministic for a seed).")
-            .WithExample("synth", "--subjects", "10000", "--seed", "42", "--out", "/tmp/synth", "--format", "xpt");
+            .WithExample("synth", "--subjects", "10000", "--seed", "42", "--out", "/tmp/synth", "--to", "xpt");
         // Screening (issue 5): screen, explain, audit fairness.
         config.AddCommand<Commands.Screening.ScreenCommand>("screen")
             .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--out", "report.html")

@@ -14,8 +14,10 @@ public static class ServerHost
     /// <param name="options">The settings (from <c>protocol serve</c>).</param>
     /// <param name="output">Where the banner goes (standard output).</param>
     /// <param name="stop">Stops the server.</param>
-    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, CancellationToken stop = default)
+    /// <param name="errors">Where a failure to start is told (standard error when null).</param>
+    public static async Task<int> RunAsync(ServerOptions options, TextWriter output, CancellationToken stop = default, TextWriter? errors = null)
     {
+        errors ??= Console.Error;
         WebApplication app;
         try
         {
@@ -26,7 +28,7 @@ public static class ServerHost
         }
         catch (ServerStartupException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await errors.WriteLineAsync($"error: {ex.Message}");
             return 2;
         }
         await using (app)
@@ -42,12 +44,12 @@ public static class ServerHost
             }
             catch (ServerStartupException ex)
             {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                await errors.WriteLineAsync($"error: {ex.Message}");
                 return 2;
             }
             catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.GetType().Name == "AddressInUseException")
             {
-                await Console.Error.WriteLineAsync($"error: cannot listen on {options.Urls}: {ex.Message}");
+                await errors.WriteLineAsync($"error: cannot listen on {options.Urls}: {ex.Message}");
                 return 2;
             }
             await app.WaitForShutdownAsync(stop);

@@ -1,36 +1,21 @@
 namespace ProtocolEngine.Cli.Tests;
 
-/// <summary>Runs the command line in-process and captures what it prints. Console is process-wide, so CLI tests never run in parallel.</summary>
+/// <summary>
+/// Runs the command line in-process and captures what it prints. Each run has its own writers (commands write to the
+/// <see cref="CliConsole"/> they are given, never to the process-wide Console), so tests run in parallel.
+/// </summary>
 public static class CliRunner
 {
-    private static readonly object Gate = new();
+    /// <summary>Runs with a console 160 columns wide (what a file or pipe gets).</summary>
+    public static (int ExitCode, string Out, string Error) Run(params string[] args) => RunAt(160, args);
 
-    public static (int ExitCode, string Out, string Error) Run(params string[] args)
+    /// <summary>Runs with a console of <paramref name="width"/> columns.</summary>
+    public static (int ExitCode, string Out, string Error) RunAt(int width, params string[] args)
     {
-        lock (Gate)
-        {
-            var originalOut = Console.Out;
-            var originalError = Console.Error;
-            var output = new StringWriter();
-            var error = new StringWriter();
-            Console.SetOut(output);
-            Console.SetError(error);
-            try
-            {
-                int code = CliApp.Run(args, Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-                {
-                    Out = new Spectre.Console.AnsiConsoleOutput(output),
-                    Ansi = Spectre.Console.AnsiSupport.No,
-                    ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
-                }));
-                return (code, output.ToString(), error.ToString());
-            }
-            finally
-            {
-                Console.SetOut(originalOut);
-                Console.SetError(originalError);
-            }
-        }
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, new CliConsole(output, error, width));
+        return (code, output.ToString(), error.ToString());
     }
 
     public static string Root

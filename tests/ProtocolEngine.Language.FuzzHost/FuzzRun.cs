@@ -101,12 +101,7 @@ internal static partial class FuzzRun
         Console.SetError(writer);
         try
         {
-            int code = CliApp.Run(args, AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(writer),
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
-            }));
+            int code = CliApp.Run(args, new CliConsole(writer, writer));
             return (code, writer.ToString());
         }
         finally

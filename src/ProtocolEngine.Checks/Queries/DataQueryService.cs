@@ -31,7 +31,15 @@ public sealed record DataQuery(string Id, string Role, string CheckId, string? D
 /// <param name="Closed">Queries closed because the finding no longer holds (with the evidence of the fix).</param>
 /// <param name="StillOpen">Open queries whose finding is still there and that wait for their role.</param>
 /// <param name="Unchanged">Open queries the run could not decide, with why.</param>
-public sealed record QuerySyncResult(int Opened, int Reopened, int Closed, int StillOpen, IReadOnlyList<UnchangedQuery> Unchanged);
+public sealed record QuerySyncResult(int Opened, int Reopened, int Closed, int StillOpen, IReadOnlyList<UnchangedQuery> Unchanged)
+{
+    /// <summary>Writes what the run did to the queries, a line, then up to <paramref name="listed"/> queries it could not decide, with why.</summary>
+    public void WriteSummary(TextWriter writer, int listed = 20)
+    {
+        writer.WriteLine($"Data queries: {Opened} opened, {Closed} closed, {Reopened} sent back, {StillOpen} still open, {Unchanged.Count} not decided by this run.");
+        foreach (var u in Unchanged.Take(listed)) writer.WriteLine($"  {u.Query.CheckId} {u.Query.SubjectId} {u.Query.RecordKey}: {u.Reason}");
+    }
+}
 
 /// <summary>
 /// Data queries on the workflow runtime: a finding of a check routed with <c>query to Role</c> opens an instance

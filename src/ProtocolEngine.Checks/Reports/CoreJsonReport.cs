@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ProtocolEngine.Checks.Results;
 
 namespace ProtocolEngine.Checks.Reports;
@@ -11,112 +12,29 @@ namespace ProtocolEngine.Checks.Reports;
 /// </summary>
 public static class CoreJsonReport
 {
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     /// <summary>Writes the report to a stream (UTF-8, indented).</summary>
     public static void Write(ValidationReport report, Stream stream)
     {
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        w.WriteStartObject();
-
-        w.WriteStartObject("Conformance_Details");
         var engine = report.Engine.Split(' ', 2);
-        w.WriteString("Engine", engine[0]);
-        w.WriteString("Engine_Version", engine.Length > 1 ? engine[1] : "");
-        w.WriteString("Report_Generation", report.GeneratedAt.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));
-        w.WriteString("Total_Runtime", $"{(report.Elapsed + report.CompileElapsed).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} seconds");
-        w.WriteString("Evaluation_Runtime", $"{report.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} seconds");
         var standard = report.Standard?.Split(' ', 2);
-        w.WriteString("Standard", standard is null ? null : standard[0] == "SDTM" ? "SDTMIG" : standard[0]);
-        w.WriteString("Version", standard is { Length: 2 } ? "V" + standard[1] : null);
-        w.WriteString("Protocol", report.Protocol);
-        w.WriteString("Protocol_Version", report.ProtocolVersion);
-        w.WriteString("Protocol_Hash", report.ProtocolHash);
-        w.WriteString("Data_Source", report.DataSource);
-        w.WriteNumber("Subjects", report.Subjects);
-        w.WriteNumber("Records_Visited", report.RecordsVisited);
-        w.WriteNumber("Check_Evaluations", report.Evaluations);
-        w.WriteNumber("Records_Per_Second", Math.Round(report.RecordsPerSecond));
-        w.WriteNumber("Detail_Limit", report.DetailLimit);
-        w.WriteEndObject();
-
-        w.WriteStartArray("Dataset_Details");
-        foreach (var d in report.Datasets)
-        {
-            w.WriteStartObject();
-            w.WriteString("filename", d.File is null ? d.Name.ToLowerInvariant() : Path.GetFileName(d.File));
-            w.WriteString("label", d.Label);
-            w.WriteString("path", d.File is null ? null : Path.GetDirectoryName(Path.GetFullPath(d.File)));
-            w.WriteString("modification_date", d.Modified?.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));
-            if (d.SizeBytes is long size) w.WriteNumber("size_kb", size / 1000.0);
-            else w.WriteNull("size_kb");
-            w.WriteNumber("length", d.Records);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-
-        w.WriteStartArray("Issue_Summary");
-        foreach (var c in report.Checks.Where(c => c.Status == CheckStatus.IssueReported || c.NotEvaluable > 0)
-                     .OrderBy(c => c.Dataset ?? "", StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal))
-        {
-            w.WriteStartObject();
-            w.WriteString("dataset", c.Dataset);
-            w.WriteString("core_id", c.Id);
-            w.WriteString("message", c.Title);
-            w.WriteString("severity", ReportText.Severity(c.Severity));
-            w.WriteNumber("issues", c.Failed);
-            w.WriteNumber("not_evaluable", c.NotEvaluable);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-
-        w.WriteStartArray("Issue_Details");
-        foreach (var f in report.Checks.SelectMany(c => c.Failures)) WriteFinding(w, f);
-        w.WriteEndArray();
-
-        w.WriteStartArray("Not_Evaluable_Details");
-        foreach (var f in report.Checks.SelectMany(c => c.NotEvaluated)) WriteFinding(w, f);
-        w.WriteEndArray();
-
-        w.WriteStartArray("Rules_Report");
-        foreach (var c in report.Checks)
-        {
-            w.WriteStartObject();
-            w.WriteString("core_id", c.Id);
-            w.WriteString("version", "1");
-            w.WriteString("cdisc_rule_id", c.CdiscRuleId);
-            w.WriteNull("fda_rule_id");
-            w.WriteNull("pmda_rule_id");
-            w.WriteString("message", c.Title);
-            w.WriteString("status", c.StatusText);
-            w.WriteString("severity", ReportText.Severity(c.Severity));
-            w.WriteString("dataset", c.Dataset);
-            w.WriteString("library", c.Library);
-            w.WriteString("check_hash", c.Hash);
-            w.WriteStartArray("citations");
-            foreach (var cite in c.Check.Syntax.Citations) w.WriteStringValue(cite.Value);
-            w.WriteEndArray();
-            w.WriteString("query_to", c.QueryTo);
-            w.WriteNumber("records_evaluated", c.Evaluated);
-            w.WriteNumber("passed", c.Passed);
-            w.WriteNumber("failed", c.Failed);
-            w.WriteNumber("not_evaluable", c.NotEvaluable);
-            w.WriteNumber("excluded_by_where", c.Excluded);
-            if (c.Error is { } e)
-            {
-                w.WriteStartObject("error");
-                w.WriteString("code", e.Code);
-                w.WriteString("message", e.Message);
-                w.WriteEndObject();
-            }
-            else w.WriteNull("error");
-            w.WriteString("skip_reason", c.SkipReason);
-            w.WriteStartArray("absent_variables");
-            foreach (var v in c.AbsentVariables) w.WriteStringValue(v);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-
-        w.WriteEndObject();
+        var details = new ConformanceDetails(engine[0], engine.Length > 1 ? engine[1] : "", Timestamp(report.GeneratedAt),
+            Seconds(report.Elapsed + report.CompileElapsed), Seconds(report.Elapsed),
+            standard is null ? null : standard[0] == "SDTM" ? "SDTMIG" : standard[0], standard is { Length: 2 } ? "V" + standard[1] : null,
+            report.Protocol, report.ProtocolVersion, report.ProtocolHash, report.DataSource, report.Subjects, report.RecordsVisited, report.Evaluations,
+            Math.Round(report.RecordsPerSecond), report.DetailLimit);
+        var datasets = report.Datasets.Select(d => new DatasetJson(d.File is null ? d.Name.ToLowerInvariant() : Path.GetFileName(d.File), d.Label,
+            d.File is null ? null : Path.GetDirectoryName(Path.GetFullPath(d.File)), d.Modified is { } m ? Timestamp(m) : null, d.SizeBytes / 1000.0, d.Records));
+        var summary = report.Checks.Where(c => c.Status == CheckStatus.IssueReported || c.NotEvaluable > 0)
+            .OrderBy(c => c.Dataset ?? "", StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal)
+            .Select(c => new IssueSummaryJson(c.Dataset, c.Id, c.Title, ReportText.Severity(c.Severity), c.Failed, c.NotEvaluable));
+        var rules = report.Checks.Select(c => new RuleJson(c.Id, "1", c.CdiscRuleId, null, null, c.Title, c.StatusText, ReportText.Severity(c.Severity), c.Dataset, c.Library, c.Hash,
+            [.. c.Check.Syntax.Citations.Select(cite => cite.Value)], c.QueryTo, c.Evaluated, c.Passed, c.Failed, c.NotEvaluable, c.Excluded,
+            c.Error is { } e ? new ErrorJson(e.Code, e.Message) : null, c.SkipReason, c.AbsentVariables));
+        JsonSerializer.Serialize(w, new DocumentJson(details, datasets, summary, report.Checks.SelectMany(c => c.Failures).Select(FindingOf),
+            report.Checks.SelectMany(c => c.NotEvaluated).Select(FindingOf), rules), Options);
     }
 
     /// <summary>The report as a JSON string.</summary>
@@ -127,28 +45,51 @@ public static class CoreJsonReport
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static void WriteFinding(Utf8JsonWriter w, Finding f)
-    {
-        w.WriteStartObject();
-        w.WriteString("core_id", f.CheckId);
-        w.WriteString("message", f.Message);
-        w.WriteString("executability", "fully executable");
-        w.WriteString("severity", ReportText.Severity(f.Severity));
-        w.WriteString("outcome", ReportText.Outcome(f.Outcome));
-        w.WriteString("dataset", f.Dataset);
-        w.WriteString("USUBJID", f.SubjectId);
-        if (f.Record is int row) w.WriteNumber("row", row);
-        else w.WriteNull("row");
-        if (f.Sequence is double seq) w.WriteNumber("SEQ", seq);
-        else w.WriteNull("SEQ");
-        w.WriteString("record_key", f.RecordKey);
-        w.WriteStartArray("variables");
-        foreach (var v in f.Values) w.WriteStringValue(v.Variable);
-        w.WriteEndArray();
-        w.WriteStartArray("values");
-        foreach (var v in f.Values) w.WriteStringValue(v.Value);
-        w.WriteEndArray();
-        w.WriteString("check_hash", f.CheckHash);
-        w.WriteEndObject();
-    }
+    private static FindingJson FindingOf(Finding f) => new(f.CheckId, f.Message, "fully executable", ReportText.Severity(f.Severity), ReportText.Outcome(f.Outcome),
+        f.Dataset, f.SubjectId, f.Record, f.Sequence, f.RecordKey, [.. f.Values.Select(v => v.Variable)], [.. f.Values.Select(v => v.Value)], f.CheckHash);
+
+    private static string Timestamp(DateTimeOffset time) => time.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} seconds";
+
+    // The CORE report's own names: capitalised sections, snake_case fields (the naming policy), a few upper-case SDTM names.
+    private sealed record DocumentJson(
+        [property: JsonPropertyName("Conformance_Details")] ConformanceDetails ConformanceDetails,
+        [property: JsonPropertyName("Dataset_Details")] IEnumerable<DatasetJson> DatasetDetails,
+        [property: JsonPropertyName("Issue_Summary")] IEnumerable<IssueSummaryJson> IssueSummary,
+        [property: JsonPropertyName("Issue_Details")] IEnumerable<FindingJson> IssueDetails,
+        [property: JsonPropertyName("Not_Evaluable_Details")] IEnumerable<FindingJson> NotEvaluableDetails,
+        [property: JsonPropertyName("Rules_Report")] IEnumerable<RuleJson> RulesReport);
+
+    private sealed record ConformanceDetails(
+        [property: JsonPropertyName("Engine")] string Engine,
+        [property: JsonPropertyName("Engine_Version")] string EngineVersion,
+        [property: JsonPropertyName("Report_Generation")] string ReportGeneration,
+        [property: JsonPropertyName("Total_Runtime")] string TotalRuntime,
+        [property: JsonPropertyName("Evaluation_Runtime")] string EvaluationRuntime,
+        [property: JsonPropertyName("Standard")] string? Standard,
+        [property: JsonPropertyName("Version")] string? Version,
+        [property: JsonPropertyName("Protocol")] string? Protocol,
+        [property: JsonPropertyName("Protocol_Version")] string? ProtocolVersion,
+        [property: JsonPropertyName("Protocol_Hash")] string? ProtocolHash,
+        [property: JsonPropertyName("Data_Source")] string? DataSource,
+        [property: JsonPropertyName("Subjects")] int Subjects,
+        [property: JsonPropertyName("Records_Visited")] long RecordsVisited,
+        [property: JsonPropertyName("Check_Evaluations")] long CheckEvaluations,
+        [property: JsonPropertyName("Records_Per_Second")] double RecordsPerSecond,
+        [property: JsonPropertyName("Detail_Limit")] int DetailLimit);
+
+    private sealed record DatasetJson(string Filename, string? Label, string? Path, string? ModificationDate, double? SizeKb, int Length);
+
+    private sealed record IssueSummaryJson(string? Dataset, string CoreId, string Message, string Severity, long Issues, long NotEvaluable);
+
+    private sealed record ErrorJson(string Code, string Message);
+
+    private sealed record RuleJson(string CoreId, string Version, string? CdiscRuleId, string? FdaRuleId, string? PmdaRuleId, string Message, string Status, string Severity,
+        string? Dataset, string? Library, string CheckHash, IReadOnlyList<string> Citations, string? QueryTo, long RecordsEvaluated, long Passed, long Failed, long NotEvaluable,
+        long ExcludedByWhere, ErrorJson? Error, string? SkipReason, IReadOnlyList<string> AbsentVariables);
+
+    private sealed record FindingJson(string CoreId, string Message, string Executability, string Severity, string Outcome, string? Dataset,
+        [property: JsonPropertyName("USUBJID")] string? Usubjid, int? Row, [property: JsonPropertyName("SEQ")] double? Seq, string? RecordKey,
+        IReadOnlyList<string> Variables, IReadOnlyList<string> Values, string CheckHash);
 }

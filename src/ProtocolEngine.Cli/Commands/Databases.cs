@@ -1,23 +1,17 @@
 using ProtocolEngine.Storage.Connections;
+using ProtocolEngine.Storage.Workflows;
 
 namespace ProtocolEngine.Cli.Commands;
 
-/// <summary>The database options the commands share (--db, --pg, --pg-env, --pg-file, --sqlserver, ...), resolved by <see cref="ConnectionSettings"/>.</summary>
+/// <summary>The database options' resolution and the workflow stores they open, for the commands that take a <see cref="WorkflowDatabaseSettings"/>.</summary>
 internal static class Databases
 {
-    public const string PgDescription = "A PostgreSQL connection string without a password (Host=...;Database=...;Username=...); the password comes from PGPASSWORD or ~/.pgpass, or use --pg-env / --pg-file.";
-    public const string PgEnvDescription = "The environment variable holding the PostgreSQL connection string (with its password).";
-    public const string PgFileDescription = "A file (chmod 600) holding the PostgreSQL connection string (with its password).";
-    public const string SqlServerDescription = "A SQL Server connection string without a password (integrated security); or use --sqlserver-env / --sqlserver-file.";
-    public const string SqlServerEnvDescription = "The environment variable holding the SQL Server connection string.";
-    public const string SqlServerFileDescription = "A file (chmod 600) holding the SQL Server connection string.";
-
-    /// <summary>The database the options name (null for none); a bad setting is a usage error, a readable secrets file a warning.</summary>
-    public static DatabaseConnection? Resolve(DatabaseOptions options)
+    /// <summary>The database the options name (null for none); a bad setting is a usage error, a readable secrets file a warning on standard error.</summary>
+    public static DatabaseConnection? Resolve(DatabaseOptions options, CliConsole console)
     {
         try
         {
-            return ConnectionSettings.Resolve(options, warning => Console.Error.WriteLine($"warning: {warning}"));
+            return ConnectionSettings.Resolve(options, warning => console.Error.WriteLine($"warning: {warning}"));
         }
         catch (ArgumentException ex)
         {
@@ -25,19 +19,32 @@ internal static class Databases
         }
     }
 
+    /// <summary>Opens the workflow store the options name: an existing one (read-only commands), or one created and migrated when missing.</summary>
+    public static async Task<DapperWorkflowStore> OpenStoreAsync(DatabaseConnection database, bool existing, CancellationToken ct)
+    {
+        try
+        {
+            return existing ? await WorkflowStores.OpenExistingAsync(database, ct) : await WorkflowStores.OpenAsync(database, ct);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UserFacingException(ex.Message);
+        }
+    }
+
     /// <summary>The settings check of a command whose database is required (<paramref name="required"/>) or optional.</summary>
-    public static Spectre.Console.ValidationResult Validate(DatabaseOptions options, bool required)
+    public static ValidationResult Validate(DatabaseOptions options, bool required)
     {
         if (options.Count == 0)
-            return required ? Spectre.Console.ValidationResult.Error("Name a database: --db PATH, --pg-env NAME, --pg-file PATH or --pg CONNSTR (or the --sqlserver equivalents).") : Spectre.Console.ValidationResult.Success();
+            return required ? ValidationResult.Error("Name a database: --db PATH, --pg-env NAME, --pg-file PATH or --pg CONNSTR (or the --sqlserver equivalents).") : ValidationResult.Success();
         try
         {
             ConnectionSettings.Resolve(options);
-            return Spectre.Console.ValidationResult.Success();
+            return ValidationResult.Success();
         }
         catch (ArgumentException ex)
         {
-            return Spectre.Console.ValidationResult.Error(ex.Message);
+            return ValidationResult.Error(ex.Message);
         }
     }
 }

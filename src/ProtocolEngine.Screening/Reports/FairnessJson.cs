@@ -6,6 +6,9 @@ namespace ProtocolEngine.Screening.Reports;
 /// <summary>Writes a fairness audit as JSON: {variables, flagged, rows, composition}.</summary>
 public static class FairnessJson
 {
+    /// <summary>Writes the audit as an indented JSON document and a line end to a text writer (a host's standard output).</summary>
+    public static void Write(FairnessReport report, TextWriter writer) => TextWriterStream.WriteDocument(writer, stream => Write(report, stream));
+
     /// <summary>Writes the audit as a standalone JSON document.</summary>
     public static void Write(FairnessReport report, Stream stream)
     {
@@ -25,50 +28,19 @@ public static class FairnessJson
 
     private static void WriteBody(Utf8JsonWriter w, FairnessReport report)
     {
-        w.WriteStartArray("variables");
-        foreach (var v in report.Variables) w.WriteStringValue(v);
-        w.WriteEndArray();
+        ScreeningJson.Serialize(w, "variables", report.Variables);
         w.WriteNumber("flagRatio", FairnessAudit.FlagRatio);
         w.WriteNumber("flagged", report.Flagged.Count());
-        w.WriteStartArray("rows");
-        foreach (var r in report.Rows)
-        {
-            w.WriteStartObject();
-            w.WriteString("criterion", r.CriterionId);
-            w.WriteString("variable", r.Variable);
-            w.WriteString("level", DisplayText.Shorten(r.Level));
-            w.WriteNumber("subjects", r.Subjects);
-            w.WriteNumber("excluded", r.Excluded);
-            w.WriteNumber("unknown", r.Unknown);
-            w.WriteNumber("rate", Math.Round(r.Rate, 6));
-            w.WriteNumber("overallRate", Math.Round(r.OverallRate, 6));
-            Nullable(w, "ratio", r.Ratio);
-            Nullable(w, "ciLow", r.Low);
-            Nullable(w, "ciHigh", r.High);
-            w.WriteBoolean("flagged", r.Flagged);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("composition");
-        foreach (var c in report.Composition)
-        {
-            w.WriteStartObject();
-            w.WriteString("variable", c.Variable);
-            w.WriteString("level", DisplayText.Shorten(c.Level));
-            w.WriteNumber("screened", c.Screened);
-            w.WriteNumber("screenedShare", Math.Round(c.ScreenedShare, 6));
-            w.WriteNumber("notExcluded", c.NotExcluded);
-            w.WriteNumber("notExcludedShare", Math.Round(c.NotExcludedShare, 6));
-            w.WriteNumber("eligible", c.Eligible);
-            w.WriteNumber("eligibleShare", Math.Round(c.EligibleShare, 6));
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        ScreeningJson.Serialize(w, "rows", report.Rows.Select(r => new RowJson(r.CriterionId, r.Variable, DisplayText.Shorten(r.Level), r.Subjects, r.Excluded, r.Unknown,
+            Math.Round(r.Rate, 6), Math.Round(r.OverallRate, 6), Rounded(r.Ratio), Rounded(r.Low), Rounded(r.High), r.Flagged)));
+        ScreeningJson.Serialize(w, "composition", report.Composition.Select(c => new CompositionJson(c.Variable, DisplayText.Shorten(c.Level), c.Screened, Math.Round(c.ScreenedShare, 6),
+            c.NotExcluded, Math.Round(c.NotExcludedShare, 6), c.Eligible, Math.Round(c.EligibleShare, 6))));
     }
 
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is double d && double.IsFinite(d)) w.WriteNumber(name, Math.Round(d, 4));
-        else w.WriteNull(name);
-    }
+    private static double? Rounded(double? value) => value is double d && double.IsFinite(d) ? Math.Round(d, 4) : null;
+
+    private sealed record RowJson(string Criterion, string Variable, string Level, int Subjects, int Excluded, int Unknown, double Rate, double OverallRate,
+        double? Ratio, double? CiLow, double? CiHigh, bool Flagged);
+
+    private sealed record CompositionJson(string Variable, string Level, int Screened, double ScreenedShare, int NotExcluded, double NotExcludedShare, int Eligible, double EligibleShare);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
@@ -14,6 +15,9 @@ namespace ProtocolEngine.Screening.Reports;
 /// </summary>
 public static class ScreeningJson
 {
+    /// <summary>Writes the screening as an indented JSON document and a line end to a text writer (a host's standard output), streamed.</summary>
+    public static void Write(ScreeningResult result, TextWriter writer) => TextWriterStream.WriteDocument(writer, stream => Write(result, stream));
+
     /// <summary>Writes the screening (and the fairness audit, when given) to a stream as UTF-8 JSON.</summary>
     /// <param name="result">The screening.</param>
     /// <param name="stream">Where to write.</param>
@@ -36,20 +40,7 @@ public static class ScreeningJson
         w.WriteBoolean("evidence", result.HasEvidence);
         w.WriteEndObject();
 
-        w.WriteStartArray("criteria");
-        foreach (var c in result.Criteria)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", c.Id);
-            w.WriteString("kind", Kind(c.Kind));
-            w.WriteString("text", c.Title);
-            if (c.Phase is { } phase) w.WriteString("phase", phase);
-            if (c.AttestedBy is { } role) w.WriteString("attestedBy", role.Name);
-            w.WriteString("hash", c.Hash);
-            w.WriteString("rule", c.Text);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        Serialize(w, "criteria", result.Criteria.Select(c => new CriterionJson(c.Id, Kind(c.Kind), c.Title, c.Phase, c.AttestedBy?.Name, c.Hash, c.Text)));
 
         if (includeSubjects)
         {
@@ -58,51 +49,12 @@ public static class ScreeningJson
             w.WriteEndArray();
         }
 
-        w.WriteStartArray("attrition");
-        foreach (var step in result.Attrition)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", step.CriterionId);
-            w.WriteString("kind", Kind(step.Kind));
-            w.WriteNumber("remaining", step.Remaining);
-            w.WriteNumber("excludedHere", step.ExcludedHere);
-            w.WriteNumber("excludedIndependently", step.ExcludedIndependently);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-
-        w.WriteStartArray("criteriaCounts");
-        foreach (var s in result.CriterionSummaries)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", s.Criterion.Id);
-            w.WriteNumber("met", s.Met);
-            w.WriteNumber("notMet", s.NotMet);
-            w.WriteNumber("unknown", s.Unknown);
-            w.WriteNumber("attested", s.Attested);
-            w.WriteNumber("recorded", s.Recorded);
-            w.WriteNumber("discrepancies", s.Discrepancies);
-            w.WriteNumber("errors", s.Errors);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-
-        var counts = result.Counts;
-        w.WriteStartObject("counts");
-        w.WriteNumber("subjects", counts.Subjects);
-        w.WriteNumber("eligible", counts.Eligible);
-        w.WriteNumber("ineligible", counts.Ineligible);
-        w.WriteNumber("needsReview", counts.NeedsReview);
-        w.WriteNumber("awaitingAttestationOnly", counts.AwaitingAttestationOnly);
-        w.WriteNumber("withDiscrepancy", counts.WithDiscrepancy);
-        w.WriteNumber("withError", counts.WithError);
-        w.WriteEndObject();
-
+        Serialize(w, "attrition", result.Attrition.Select(a => new AttritionJson(a.CriterionId, Kind(a.Kind), a.Remaining, a.ExcludedHere, a.ExcludedIndependently)));
+        Serialize(w, "criteriaCounts", result.CriterionSummaries.Select(c => new CriterionCountsJson(c.Criterion.Id, c.Met, c.NotMet, c.Unknown, c.Attested, c.Recorded, c.Discrepancies, c.Errors)));
+        Serialize(w, "counts", result.Counts);
         if (fairness is not null) FairnessJson.Write(w, fairness);
 
-        w.WriteStartArray("notes");
-        foreach (var note in result.Determinations.Notes) w.WriteStringValue(note);
-        w.WriteEndArray();
+        WriteStrings(w, "notes", result.Determinations.Notes);
         w.WriteEndObject();
     }
 
@@ -112,9 +64,7 @@ public static class ScreeningJson
         w.WriteStartObject();
         w.WriteString("usubjid", subject.SubjectId);
         w.WriteString("status", subject.Status.ToString());
-        w.WriteStartArray("reasons");
-        foreach (var reason in subject.Reasons) w.WriteStringValue(reason);
-        w.WriteEndArray();
+        WriteStrings(w, "reasons", subject.Reasons);
         w.WriteStartArray("criteria");
         foreach (var c in subject.Criteria) WriteCriterion(w, c);
         w.WriteEndArray();
@@ -150,13 +100,7 @@ public static class ScreeningJson
             w.WriteEndObject();
         }
         if (!EligibilityEvaluator.IsPassing(c.Kind, c.Outcome)) w.WriteString("reason", c.Reason);
-        var missing = c.MissingData;
-        if (missing.Count > 0)
-        {
-            w.WriteStartArray("missing");
-            foreach (var m in missing) w.WriteStringValue(m);
-            w.WriteEndArray();
-        }
+        if (c.MissingData is { Count: > 0 } missing) WriteStrings(w, "missing", missing);
         w.WriteStartArray("evidence");
         foreach (var item in c.Evidence) WriteEvidence(w, item);
         w.WriteEndArray();
@@ -203,6 +147,31 @@ public static class ScreeningJson
             default: w.WriteStringValue(ValueText.Display(value)); break;
         }
     }
+
+    // Arrays of text on the per-subject path are written directly: serializing a million subjects' lists would allocate for each.
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values) w.WriteStringValue(value);
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes <paramref name="value"/> as the property <paramref name="name"/> of the object being written (camelCase names).</summary>
+    internal static void Serialize<T>(Utf8JsonWriter w, string name, T value)
+    {
+        w.WritePropertyName(name);
+        JsonSerializer.Serialize(w, value, Options);
+    }
+
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private sealed record CriterionJson(string Id, string Kind, string Text,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Phase,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AttestedBy, string Hash, string Rule);
+
+    private sealed record AttritionJson(string Id, string Kind, int Remaining, int ExcludedHere, int ExcludedIndependently);
+
+    private sealed record CriterionCountsJson(string Id, int Met, int NotMet, int Unknown, int Attested, int Recorded, int Discrepancies, int Errors);
 
     /// <summary>"inclusion" or "exclusion".</summary>
     public static string Kind(CriterionKind kind) => kind == CriterionKind.Inclusion ? "inclusion" : "exclusion";

@@ -27,11 +27,8 @@ public sealed class WorkflowCommandsTests : IDisposable
 
     private static (int Exit, string Output) Run(params string[] args)
     {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
-        console.Profile.Width = 240;
-        int exit = CliApp.Run(args, console);
-        return (exit, writer.ToString());
+        var (exit, output, error) = CliRunner.RunAt(240, args);
+        return (exit, output + error);
     }
 
     [Fact]

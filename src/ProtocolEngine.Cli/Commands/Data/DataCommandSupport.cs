@@ -2,11 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ProtocolEngine.Data;
 using ProtocolEngine.Data.Loading;
-using Spectre.Console;
 
 namespace ProtocolEngine.Cli.Commands.Data;
 
-/// <summary>What the data commands share: loading with progress, turning data errors into user messages, JSON output.</summary>
+/// <summary>What the commands that read data share: loading with progress, turning data errors into user messages, JSON output, --encoding.</summary>
 internal static class DataCommandSupport
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -30,27 +29,14 @@ internal static class DataCommandSupport
         }
     }
 
-    /// <summary>Loads a study, with a progress bar on the console unless the output must stay machine-readable.</summary>
-    public static LoadedStudy Load(string path, StudyLoadOptions options, bool quiet)
+    /// <summary>Loads a study folder, file or FHIR bundle, with a progress bar on standard error.</summary>
+    public static LoadedStudy Load(string path, StudyLoadOptions options, CliConsole console)
     {
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new UserFacingException($"No such file or folder: {path}");
-        if (quiet) return Guard(() => StudyLoader.Load(path, options));
-        LoadedStudy? result = null;
-        AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new UserFacingException($"No such data file or folder: {path}");
+        return console.Progress($"Reading {path}", report => Guard(() => StudyLoader.Load(path, options with
         {
-            var task = ctx.AddTask($"Reading {Markup.Escape(path)}");
-            var withProgress = options with
-            {
-                Progress = new Progress<(int Done, int Total, string File)>(p =>
-                {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Done;
-                }),
-            };
-            result = Guard(() => StudyLoader.Load(path, withProgress));
-            task.Value = task.MaxValue;
-        });
-        return result!;
+            Progress = new Progress<(int Done, int Total, string File)>(p => report(p.Done, p.Total)),
+        })));
     }
 
     /// <summary>The description every --encoding option shows.</summary>
@@ -71,18 +57,19 @@ internal static class DataCommandSupport
     }
 
     /// <summary>The validation of an --encoding option, for a command's settings.</summary>
-    public static Spectre.Console.ValidationResult ValidateEncoding(string? name)
+    public static ValidationResult ValidateEncoding(string? name)
     {
         try
         {
             ParseEncoding(name);
-            return Spectre.Console.ValidationResult.Success();
+            return ValidationResult.Success();
         }
         catch (UserFacingException ex)
         {
-            return Spectre.Console.ValidationResult.Error(ex.Message);
+            return ValidationResult.Error(ex.Message);
         }
     }
 
-    public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+    /// <summary>Writes a result as indented camelCase JSON on standard output.</summary>
+    public static void WriteJson<T>(CliConsole console, T value) => console.Text.WriteLine(JsonSerializer.Serialize(value, Json));
 }

@@ -1,12 +1,11 @@
-using System.ComponentModel;
 using ProtocolEngine.LanguageServer;
 using ProtocolEngine.Runtime.Hosting;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Language;
 
 /// <summary><c>protocol lsp</c>: the Language Server Protocol over stdio, for editors (docs/editors.md).</summary>
 [Description("Run the language server over stdin/stdout for editors (VS Code, Neovim, ...): diagnostics as you type, completion, hover, go to definition, references, rename, formatting, semantic tokens. See docs/editors.md.")]
+[ExitCode(CliApp.Success, "the editor asked the server to exit")]
 internal sealed class LspCommand : AsyncCommand<LspCommand.Settings>
 {
     public sealed class Settings : CommandSettings

@@ -1,16 +1,13 @@
-using System.ComponentModel;
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using ProtocolEngine.Runtime.Conformance;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Runtime;
 
 /// <summary><c>protocol conformance cql</c>: runs HL7 CQL conformance test files through the compiler and runtime.</summary>
 [Description("Run CQL conformance tests (HL7 XML format) through the real compiler and runtime and report the pass rate.")]
-internal sealed class ConformanceCqlCommand : Command<ConformanceCqlCommand.Settings>
+[ExitCode(CliApp.Success, "the tests ran (and the pass rate reached --min-pass)")]
+[ExitCode(CliApp.Findings, "the pass rate is below --min-pass")]
+internal sealed class ConformanceCqlCommand(CliConsole console) : Command<ConformanceCqlCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -31,63 +28,19 @@ internal sealed class ConformanceCqlCommand : Command<ConformanceCqlCommand.Sett
         [Description("In text format, also list each failed test with its expected and actual result.")]
         public bool ShowFailures { get; init; }
 
-        public override ValidationResult Validate()
-        {
-            if (Format is not ("text" or "json")) return ValidationResult.Error($"Unknown format '{Format}'; use text or json.");
-            if (MinPass is < 0 or > 100) return ValidationResult.Error("--min-pass is a percentage from 0 to 100.");
-            return ValidationResult.Success();
-        }
+        public override ValidationResult Validate() =>
+            MinPass is < 0 or > 100 ? ValidationResult.Error("--min-pass is a percentage from 0 to 100.") : OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(settings.Folder)) throw new UserFacingException($"No such folder: {settings.Folder}");
-        var files = CqlConformanceRunner.FindFiles(settings.Folder);
-        if (files.Count == 0) throw new UserFacingException($"No conformance test files (*.xml) in {settings.Folder}");
-
-        var runner = new CqlConformanceRunner();
-        var results = new List<ConformanceTestResult>();
-        foreach (var file in files)
-        {
-            try
-            {
-                results.AddRange(runner.RunFile(file));
-            }
-            catch (System.Xml.XmlException e)
-            {
-                throw new UserFacingException($"{file}: not a readable conformance file: {e.Message}");
-            }
-        }
-
-        int passed = results.Count(r => r.Outcome == ConformanceOutcome.Passed);
-        double rate = results.Count == 0 ? 0 : 100.0 * passed / results.Count;
-        if (settings.Format == "json")
-        {
-            var json = JsonSerializer.Serialize(results.Select(r => new
-            {
-                file = r.File, group = r.Group, name = r.Name, outcome = r.Outcome.ToString().ToLowerInvariant(), expression = r.Expression, expected = r.Expected, actual = r.Actual,
-            }), new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            Console.Out.WriteLine(json);
-        }
-        else
-        {
-            foreach (var group in results.GroupBy(r => r.File))
-            {
-                if (settings.ShowFailures)
-                    foreach (var f in group.Where(r => r.Outcome != ConformanceOutcome.Passed))
-                        Console.Out.WriteLine($"  {f.Outcome.ToString().ToUpperInvariant()} {f.Group}/{f.Name}: {f.Expression.ReplaceLineEndings(" ")}\n      expected {f.Expected.ReplaceLineEndings(" ")}\n      actual   {f.Actual.ReplaceLineEndings(" ")}");
-                Console.Out.WriteLine($"{group.Key}: {Line(group.ToList())}");
-            }
-            Console.Out.WriteLine($"Total: {Line(results)} ({rate.ToString("F1", CultureInfo.InvariantCulture)}% passed)");
-        }
-        if (settings.MinPass is double min && rate < min)
-        {
-            Console.Error.WriteLine($"Pass rate {rate.ToString("F1", CultureInfo.InvariantCulture)}% is below the minimum {min.ToString(CultureInfo.InvariantCulture)}%.");
-            return CliApp.Findings;
-        }
-        return CliApp.Success;
+        ConformanceReport report;
+        try { report = ConformanceReport.RunFolder(settings.Folder, new CqlConformanceRunner()); }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or FormatException) { throw new UserFacingException(e.Message); }
+        if (settings.Format == OutputFormats.Json) report.WriteJson(console.Text);
+        else report.WriteText(console.Text, settings.ShowFailures);
+        if (settings.MinPass is not double min || report.PassRate >= min) return CliApp.Success;
+        console.Error.WriteLine($"Pass rate {report.PassRate.ToString("F1", CultureInfo.InvariantCulture)}% is below the minimum {min.ToString(CultureInfo.InvariantCulture)}%.");
+        return CliApp.Findings;
     }
-
-    private static string Line(IReadOnlyCollection<ConformanceTestResult> r) =>
-        $"{r.Count(x => x.Outcome == ConformanceOutcome.Passed)} passed, {r.Count(x => x.Outcome == ConformanceOutcome.Failed)} failed, {r.Count(x => x.Outcome == ConformanceOutcome.Skipped)} skipped";
 }

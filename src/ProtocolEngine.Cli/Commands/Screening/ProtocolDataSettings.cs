@@ -1,7 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ProtocolEngine.Cli.Commands.Screening;
 
 /// <summary>The options every screening command takes: the protocol, the population, "today" and the phase.</summary>
@@ -27,6 +23,9 @@ internal class ProtocolDataSettings : CommandSettings
     [Description("Only the criteria of this phase (for example prescreen).")]
     public string? Phase { get; init; }
 
-    public override ValidationResult Validate() =>
-        string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("--data <PATH> is required.") : Commands.Data.DataCommandSupport.ValidateEncoding(Encoding);
+    /// <summary>The --format of the command, validated against the formats it offers.</summary>
+    protected ValidationResult Validate(string format, params string[] formats) =>
+        string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("--data <PATH> is required.")
+        : OutputFormats.Check(format, formats) is { Successful: false } bad ? bad
+        : Commands.Data.DataCommandSupport.ValidateEncoding(Encoding);
 }

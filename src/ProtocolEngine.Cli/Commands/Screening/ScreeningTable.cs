@@ -1,7 +1,6 @@
 using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Screening;
 using ProtocolEngine.Screening.Reports;
-using Spectre.Console;
 
 namespace ProtocolEngine.Cli.Commands.Screening;
 
@@ -13,19 +12,17 @@ internal static class ScreeningTable
         console.MarkupLine($"[bold]{Markup.Escape(result.Protocol.Name)}[/] version {Markup.Escape(result.Protocol.Version ?? "-")} " +
                            $"(hash {result.Protocol.ContentHash[..12]}), as of {result.AsOf.ToIsoString()}{(result.Phase is { } p ? $", phase {Markup.Escape(p)}" : "")}: " +
                            $"{result.SubjectCount:N0} subjects from {Markup.Escape(result.Study.Source ?? "memory")} in {result.Elapsed.TotalMilliseconds:N0} ms");
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("Criterion", "Kind", "Met", "NotMet", "Unknown", "Attested", "Recorded", "Excluded here", "Remaining");
-        foreach (var column in table.Columns.Skip(2)) column.RightAligned();
-        table.AddRow("", "", "", "", "", "", "", "", result.SubjectCount.ToString("N0"));
+        var table = new AdaptiveTable().Columns("Criterion", "Kind").NumberColumns("Met", "NotMet", "Unknown", "Attested", "Recorded", "Excluded here", "Remaining");
+        table.Row("[grey]screened[/]", "", "", "", "", "", "", "", result.SubjectCount.ToString("N0"));
         for (int j = 0; j < result.Criteria.Count; j++)
         {
             var s = result.CriterionSummaries[j];
             var step = result.Attrition[j];
-            table.AddRow(Markup.Escape(s.Criterion.Id), ScreeningJson.Kind(s.Criterion.Kind),
+            table.Row(Markup.Escape(s.Criterion.Id), ScreeningJson.Kind(s.Criterion.Kind),
                 N(s.Met), N(s.NotMet), N(s.Unknown), N(s.Attested), N(s.Recorded) + (s.Discrepancies > 0 ? $" [red]({s.Discrepancies} contradicted)[/]" : ""),
                 N(step.ExcludedHere), N(step.Remaining));
         }
-        console.Write(table);
+        table.Write(console);
 
         var counts = result.Counts;
         console.MarkupLine($"[green]Eligible {counts.Eligible:N0}[/] · [red]Ineligible {counts.Ineligible:N0}[/] · [yellow]Needs review {counts.NeedsReview:N0}[/]" +
@@ -34,15 +31,15 @@ internal static class ScreeningTable
         if (!subjects) return;
 
         console.WriteLine();
-        var list = new Table().Border(TableBorder.Simple).AddColumns("USUBJID", "Status", "Why");
+        var list = new AdaptiveTable().Columns("USUBJID", "Status", "Why");
         for (int i = 0; i < result.SubjectCount; i++)
         {
             var status = result.Status(i);
             var reasons = status == EligibilityStatus.Eligible ? [] : result.Subject(i).Reasons;
             var why = string.Join("; ", reasons.Take(3)) + (reasons.Count > 3 ? $"; +{reasons.Count - 3} more" : "");
-            list.AddRow(Markup.Escape(result.SubjectId(i)), Colour(status), Markup.Escape(why));
+            list.Row(Markup.Escape(result.SubjectId(i)), Colour(status), Markup.Escape(why));
         }
-        console.Write(list);
+        list.Write(console);
     }
 
     private static string N(int value) => value == 0 ? "[grey]0[/]" : value.ToString("N0");

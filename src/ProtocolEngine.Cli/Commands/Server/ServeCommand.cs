@@ -1,14 +1,13 @@
-using System.ComponentModel;
 using ProtocolEngine.Server;
 using ProtocolEngine.Server.Hosting;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Server;
 
 /// <summary><c>protocol serve</c>: the API that people and systems work through, until Ctrl-C.</summary>
 [Description("Run the server: the REST API (OpenAPI page at /scalar), sign-in, roles per study, electronic signatures, the workflow and event workers. "
-    + "Data go to a SQLite file in --data-dir, or to PostgreSQL (--pg-env / --pg-file; never a password on the command line). Exit code 2 when it cannot start.")]
-internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
+    + "Data go to a SQLite file in --data-dir, or to PostgreSQL (--pg-env / --pg-file; never a password on the command line).")]
+[ExitCode(CliApp.Success, "the server was stopped by Ctrl-C or SIGTERM after serving")]
+internal sealed class ServeCommand(CliConsole console) : AsyncCommand<ServeCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -71,14 +70,14 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string Static { get; init; } = "designer/dist";
 
         [CommandOption("--log-format <FORMAT>")]
-        [Description("Console logs: simple (people) or json (log collectors); every line carries the request's correlation id.")]
-        [DefaultValue("simple")]
-        public string LogFormat { get; init; } = "simple";
+        [Description("Console logs: text (default: for people) or json (for log collectors); every line carries the request's correlation id.")]
+        [DefaultValue("text")]
+        public string LogFormat { get; init; } = "text";
 
         public override Spectre.Console.ValidationResult Validate()
         {
             if (IdleTimeout is < 1 or > 24 * 60) return Spectre.Console.ValidationResult.Error("--idle-timeout is 1 to 1,440 minutes.");
-            if (LogFormat is not ("simple" or "json")) return Spectre.Console.ValidationResult.Error("--log-format is simple or json.");
+            if (OutputFormats.Check(LogFormat, OutputFormats.Text, OutputFormats.Json) is { Successful: false } badFormat) return badFormat;
             int jwt = new[] { JwtIssuer, JwtAudience, JwtKeyFile }.Count(x => x is not null);
             if (jwt is not (0 or 3)) return Spectre.Console.ValidationResult.Error("JWT validation needs all of --jwt-issuer, --jwt-audience and --jwt-key-file.");
             return Spectre.Console.ValidationResult.Success();
@@ -96,7 +95,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         {
             throw new UserFacingException(ex.Message);
         }
-        return await ServerHost.RunAsync(options, Console.Out, cancellationToken);
+        return await ServerHost.RunAsync(options, console.Text, cancellationToken, console.Error);
     }
 
     /// <summary>The server's settings from the command's options (the connection string from its variable or file).</summary>
@@ -122,7 +121,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             IdleTimeout = TimeSpan.FromMinutes(s.IdleTimeout),
             Jwt = jwt,
             StaticRoot = s.Static,
-            LogFormat = s.LogFormat,
+            LogFormat = s.LogFormat == OutputFormats.Json ? "json" : "simple",
         };
     }
 }

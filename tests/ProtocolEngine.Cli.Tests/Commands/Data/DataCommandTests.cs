@@ -3,7 +3,7 @@ using ProtocolEngine.Cli;
 
 namespace ProtocolEngine.Cli.Tests.Commands.Data;
 
-/// <summary>The data commands end to end through CliApp.Run, on the real shared data. One class: they redirect Console.Out.</summary>
+/// <summary>The data commands end to end through CliApp.Run, on the real shared data. </summary>
 public class DataCommandTests
 {
     private static readonly string _shared = FindShared();
@@ -15,24 +15,7 @@ public class DataCommandTests
         return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "data"));
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            int exit = CliApp.Run(args, Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stderr) }));
-            return (exit, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Inspect_Pilot_AsJson_Reports306SubjectsAnd1191AdverseEvents()
@@ -65,7 +48,7 @@ public class DataCommandTests
         Assert.Equal(2, Run("data", "convert", Path.Combine(_shared, "datasetjson", "msg", "sdtm", "dm.json"), "--to", "parquet", "--out", output).Exit);
 
         var synth = Path.Combine(output, "synth");
-        (exit, json, _) = Run("synth", "--subjects", "50", "--seed", "3", "--out", synth, "--format", "csv", "--quiet");
+        (exit, json, _) = Run("synth", "--subjects", "50", "--seed", "3", "--out", synth, "--to", "csv", "--format", "json");
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(50, doc.RootElement.GetProperty("records").GetProperty("DM").GetInt32());

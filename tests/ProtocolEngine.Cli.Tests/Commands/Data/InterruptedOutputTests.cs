@@ -54,7 +54,7 @@ public sealed class InterruptedOutputTests
     public void Synth_CtrlC_RemovesWhatItWasWriting()
     {
         var folder = Path.Combine(Temp(), "population");
-        var (code, error) = Interrupt(["synth", "--subjects", "5000000", "--out", folder, "--quiet"], folder, Temp());
+        var (code, error) = Interrupt(["synth", "--subjects", "5000000", "--out", folder, "--format", "json"], folder, Temp());
         Assert.True(code == 130, $"exit {code}: {error}");
         Assert.Contains("cancelled", error);
         Assert.Empty(Partial(folder));
@@ -78,7 +78,7 @@ public sealed class InterruptedOutputTests
         try
         {
             var folder = Path.Combine(mount, "population");
-            var result = CliProcess.Run(["synth", "--subjects", "20000", "--out", folder, "--quiet"], Temp(), TimeSpan.FromMinutes(2));
+            var result = CliProcess.Run(["synth", "--subjects", "20000", "--out", folder, "--format", "json"], Temp(), TimeSpan.FromMinutes(2));
             Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.Error}");
             Assert.Contains("No space left on device", result.Error);
             Assert.DoesNotContain("Exception", result.Error);

@@ -1,15 +1,22 @@
 using System.Text;
 
-namespace ProtocolEngine.Cli;
+namespace ProtocolEngine.Screening.Reports;
 
 /// <summary>
 /// A write-only stream that decodes UTF-8 into a TextWriter, so streaming JSON writers can write to
-/// <see cref="Console.Out"/> (which tests and hosts may redirect) without holding the whole document in memory.
+/// a host's standard output (or any TextWriter) without holding the whole document in memory.
 /// </summary>
 internal sealed class TextWriterStream(TextWriter writer) : Stream
 {
     private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
     private char[] _chars = new char[4096];
+
+    /// <summary>Writes a JSON document through <paramref name="write"/> to <paramref name="writer"/>, then a line end.</summary>
+    public static void WriteDocument(TextWriter writer, Action<Stream> write)
+    {
+        using (var stream = new TextWriterStream(writer)) write(stream);
+        writer.WriteLine();
+    }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
