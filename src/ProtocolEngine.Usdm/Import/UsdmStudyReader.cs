@@ -23,17 +23,21 @@ internal sealed partial class UsdmStudyReader
     public static (UsdmStudy? Study, IReadOnlyList<UsdmProblem> Problems) Read(string json)
     {
         JsonNode? root;
+        JsonLineIndex lines;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 256 });
+            lines = JsonLineIndex.Build(JsonLineIndex.Utf8(json));
+            if (lines.Duplicate is var (path, line))
+                return (null, [new UsdmProblem(path, line, $"\"{path[(path.LastIndexOf('.') + 1)..]}\" appears twice in one object; a value is named once")]);
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
-            return (null, [new UsdmProblem(ex.Path ?? "$", ex.LineNumber is long l ? (int)l + 1 : null, "the file is not valid JSON: " + JsonMessage(ex.Message))]);
+            return (null, [new UsdmProblem(ex.Path is { Length: > 0 } p ? p : "$", ex.LineNumber is long l ? (int)l + 1 : null, "the file is not valid JSON: " + JsonMessage(ex.Message))]);
         }
-        var reader = new UsdmStudyReader(JsonLineIndex.Build(JsonLineIndex.Utf8(json)));
+        var reader = new UsdmStudyReader(lines);
         var study = reader.ReadWrapper(root);
-        return reader._problems.Count > 0 ? (null, reader._problems) : (study, []);
+        return reader._problems.Count > 0 ? (null, [.. reader._problems.OrderBy(p => p.Line ?? int.MaxValue).ThenBy(p => p.Path, StringComparer.Ordinal)]) : (study, []);
     }
 
     private UsdmStudy? ReadWrapper(JsonNode? root)

@@ -13,13 +13,17 @@ internal sealed class JsonLineIndex
 
     private JsonLineIndex() { }
 
-    /// <summary>Indexes <paramref name="utf8"/>, which must be valid JSON (it was parsed before).</summary>
+    /// <summary>The first member name that appears twice in one object (its path and the line of the second), if any.</summary>
+    public (string Path, int Line)? Duplicate { get; private set; }
+
+    /// <summary>Indexes <paramref name="utf8"/>.</summary>
+    /// <exception cref="JsonException">The text is not JSON (with the line and position).</exception>
     public static JsonLineIndex Build(ReadOnlySpan<byte> utf8)
     {
         var index = new JsonLineIndex();
         var newlines = new List<long>();
         for (int i = 0; i < utf8.Length; i++) if (utf8[i] == (byte)'\n') newlines.Add(i);
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 256 });
         // Each open container: its path, and for an array the index of the next element.
         var stack = new Stack<(string Path, int NextIndex, bool IsArray)>();
         string? pendingProperty = null;
@@ -45,7 +49,7 @@ internal sealed class JsonLineIndex
                 path = $"{parent}[{next}]";
             }
             else path = Member(stack.Peek().Path, pendingProperty ?? "");
-            index._lines.TryAdd(path, line);
+            if (!index._lines.TryAdd(path, line) && stack.Count > 0 && !stack.Peek().IsArray) index.Duplicate ??= (path, line);
             if (reader.TokenType == JsonTokenType.StartObject) stack.Push((path, 0, false));
             else if (reader.TokenType == JsonTokenType.StartArray) stack.Push((path, 0, true));
         }
