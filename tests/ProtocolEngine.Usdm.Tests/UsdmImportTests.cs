@@ -162,6 +162,23 @@ public class UsdmImportTests
     }
 
     [Fact]
+    public void TheStudysOwnWords_WithLineBreaksAndQuotes_StayInsideTheirCommentsAndTexts()
+    {
+        var study = JsonNode.Parse(File.ReadAllText(UsdmPaths.Fixture("Acme_Study.json")))!;
+        var version = study["study"]!["versions"]![0]!;
+        version["studyDesigns"]![0]!["encounters"]![0]!["description"] = "Screening\nvisit = day -28 \"before\"";
+        version["studyDesigns"]![0]!["activities"]![0]!["label"] = "RECIST\n1.1 \\ 'tumour' \"assessment\"";
+        version["eligibilityCriterionItems"]![3]!["text"] = "<p>Say \"no\" \\ <b>twice</b></p>";
+        var result = UsdmImporter.Import(study.ToJsonString(), "words.json");
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        var compiled = Compile(result.ProtocolText!);
+        Assert.DoesNotContain(compiled.Diagnostics, d => d.IsError);
+        Assert.Equal("Say \"no\" \\ twice", compiled.FindCriterion("EX02")!.Title);
+        Assert.Equal("RECIST\n1.1 \\ 'tumour' \"assessment\"", ((LiteralSyntax)compiled.Parameters["Assessment"].Syntax.Default!).Value);
+        Assert.Contains("\"Screening visit = day -28 \"before\"\", epoch Screening", result.ProtocolText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMalformedStudy_GetsEveryProblem_WithItsJsonPathAndLine_AndNoProtocol()
     {
         var json = File.ReadAllText(UsdmPaths.Fixture("Malformed_Study.json"));

@@ -2,16 +2,18 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace ProtocolEngine.Usdm.Import;
 
 /// <summary>Writes the protocol skeleton of a <see cref="UsdmStudy"/> (the layout <c>protocol format</c> gives it after).</summary>
-internal static class ProtocolWriter
+internal static partial class ProtocolWriter
 {
     public static (string Text, int Visits) Write(UsdmStudy study, string sourceName)
     {
         var w = new StringBuilder();
-        void Line(string text = "") => w.Append(text).Append('\n');
+        // A comment holds the study's own words (descriptions, labels, values): a line break in them would end it early.
+        void Line(string text = "") => w.Append(text.TrimStart().StartsWith("//", StringComparison.Ordinal) ? LineBreak().Replace(text, " ") : text).Append('\n');
 
         Line($"// Imported by `protocol usdm import` from {sourceName}, a USDM {study.UsdmVersion} study definition" +
              (study.SystemName is null ? "." : $" written by {study.SystemName} {study.SystemVersion}.".Replace("  ", " ", StringComparison.Ordinal)));
@@ -140,4 +142,7 @@ internal static class ProtocolWriter
         JsonValueKind.Number => Number(value).Text,
         _ => value.ToJsonString(),
     };
+
+    [GeneratedRegex(@"\s*[\r\n\u0085\u2028\u2029]+\s*")]
+    private static partial Regex LineBreak();
 }
