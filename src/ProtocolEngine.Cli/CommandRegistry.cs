@@ -18,6 +18,7 @@ internal static class CommandRegistry
             .WithExample("format", "--check", "protocols");
         config.AddCommand<Commands.Language.LspCommand>("lsp")
             .WithExample("lsp");
+        config.AddCommand<Commands.Authoring.UsdmCommand>("usdm").WithExample("usdm", "import", "../shared/data/usdm/CDISC_Pilot_Study.json", "--out", "/tmp/usdm").WithExample("usdm", "export", "/tmp/usdm/H2Q_MC_LZZT.protocol");
         // Runtime (issue 3): conformance.
         config.AddBranch("conformance", conformance =>
         {
