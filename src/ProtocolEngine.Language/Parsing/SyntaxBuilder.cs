@@ -879,10 +879,10 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
                     be.GetChild(1).GetText() == "properly");
             // ('duration' 'in')? pluralDateTimePrecision 'between' expressionTerm 'and' expressionTerm  #durationBetweenExpression
             case P.DurationBetweenExpressionContext d:
-                return new DurationBetweenSyntax(span, d.pluralDateTimePrecision().GetText(), ExprTerm(d.expressionTerm(0)), ExprTerm(d.expressionTerm(1)), false);
+                return new DurationBetweenSyntax(span, d.pluralDateTimePrecision()?.GetText() ?? "", ExprTerm(d.expressionTerm(0)), ExprTerm(d.expressionTerm(1)), false);
             // 'difference' 'in' pluralDateTimePrecision 'between' expressionTerm 'and' expressionTerm  #differenceBetweenExpression
             case P.DifferenceBetweenExpressionContext df:
-                return new DurationBetweenSyntax(span, df.pluralDateTimePrecision().GetText(), ExprTerm(df.expressionTerm(0)), ExprTerm(df.expressionTerm(1)), true);
+                return new DurationBetweenSyntax(span, df.pluralDateTimePrecision()?.GetText() ?? "", ExprTerm(df.expressionTerm(0)), ExprTerm(df.expressionTerm(1)), true);
             // An infix expression whose left operand is missing (after a syntax error).
             case var infix when IsInfix(infix):
                 return Infix(infix, new MissingExpressionSyntax(new TextSpan(0, 0)));
@@ -1069,13 +1069,14 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
                 return new UnaryExpressionSyntax(span, tb.boundary?.Text == "end" ? UnaryOperator.End : UnaryOperator.Start, ExprTerm(tb.expressionTerm()));
             // dateTimeComponent 'from' expressionTerm  #timeUnitExpressionTerm
             case P.TimeUnitExpressionTermContext tu:
-                return new ComponentFromSyntax(span, tu.dateTimeComponent().GetText(), ExprTerm(tu.expressionTerm()));
+                return new ComponentFromSyntax(span, tu.dateTimeComponent()?.GetText() ?? "", ExprTerm(tu.expressionTerm()));
             // 'duration' 'in' pluralDateTimePrecision 'of' expressionTerm  #durationExpressionTerm
             case P.DurationExpressionTermContext d:
-                return new DurationOfSyntax(span, d.pluralDateTimePrecision().GetText(), ExprTerm(d.expressionTerm()), false);
+                return new DurationOfSyntax(span, d.pluralDateTimePrecision()?.GetText() ?? "", ExprTerm(d.expressionTerm()), false);
+            // After a syntax error the parser may leave the precision out; the error is already reported, so an empty name.
             // 'difference' 'in' pluralDateTimePrecision 'of' expressionTerm  #differenceExpressionTerm
             case P.DifferenceExpressionTermContext df:
-                return new DurationOfSyntax(span, df.pluralDateTimePrecision().GetText(), ExprTerm(df.expressionTerm()), true);
+                return new DurationOfSyntax(span, df.pluralDateTimePrecision()?.GetText() ?? "", ExprTerm(df.expressionTerm()), true);
             // 'width' 'of' expressionTerm  #widthExpressionTerm
             case P.WidthExpressionTermContext w:
                 return new UnaryExpressionSyntax(span, UnaryOperator.Width, ExprTerm(w.expressionTerm()));

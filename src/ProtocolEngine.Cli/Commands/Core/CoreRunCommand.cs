@@ -12,8 +12,10 @@ using Spectre.Console.Cli;
 namespace ProtocolEngine.Cli.Commands.Core;
 
 /// <summary><c>protocol core run</c>: runs CDISC CORE rules natively over a study.</summary>
-[Description("Run CDISC CORE rules (a folder of CORE-nnnnnn/rule.yml) natively over a study. Exit code 0 when no rule raises an issue, 1 when one does, 2 on usage or I/O failure.")]
-internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
+[Description("Run CDISC CORE rules (a folder of CORE-nnnnnn/rule.yml) natively over a study.")]
+[ExitCode(CliApp.Success, "no rule raised an issue")]
+[ExitCode(CliApp.Findings, "a rule raised an issue")]
+internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -81,7 +83,7 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
         if (settings.Format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            console.Text.WriteLine(JsonSerializer.Serialize(new
             {
                 rules = outcomes.Select(o => new
                 {
@@ -97,10 +99,10 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
         else
         {
             foreach (var o in ran.Where(o => o.Result!.Issues.Count > 0))
-                Console.Out.WriteLine($"{o.Rule.Id} ({string.Join(", ", o.Rule.RuleIds.Distinct())}): {o.Result!.Issues.Count} issue(s) in {string.Join(", ", o.Result.Issues.Select(i => i.Dataset).Distinct())}: {o.Rule.Message}");
+                console.Text.WriteLine($"{o.Rule.Id} ({string.Join(", ", o.Rule.RuleIds.Distinct())}): {o.Result!.Issues.Count} issue(s) in {string.Join(", ", o.Result.Issues.Select(i => i.Dataset).Distinct())}: {o.Rule.Message}");
             foreach (var o in outcomes.Where(o => o.Result is null))
-                Console.Out.WriteLine($"{o.Rule.Id}: not run: {o.NotRun}");
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                console.Text.WriteLine($"{o.Rule.Id}: not run: {o.NotRun}");
+            console.Text.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{rules.Rules.Count} rules: {ran.Count(o => o.Result!.Issues.Count > 0)} with issues ({issues} issues), {ran.Count(o => o.Result!.Issues.Count == 0)} without, {outcomes.Count - ran.Count} not run; " +
                 $"{records:N0} records in {study.Datasets.Count} datasets checked in {clock.Elapsed.TotalMilliseconds:F0} ms ({records / seconds:N0} records per second; " +
                 $"{evaluated:N0} record evaluations, one per rule per record in its scope: {evaluated / seconds:N0} per second)"));

@@ -11,7 +11,9 @@ namespace ProtocolEngine.Cli.Commands.Runtime;
 
 /// <summary><c>protocol conformance core</c>: runs CDISC CORE rules natively on their positive and negative test cases.</summary>
 [Description("Run CDISC CORE rules (rule.yml) natively on their test cases and compare with the results CORE published.")]
-internal sealed class ConformanceCoreCommand : Command<ConformanceCoreCommand.Settings>
+[ExitCode(CliApp.Success, "the cases ran (and the agreement reached --min-pass)")]
+[ExitCode(CliApp.Findings, "the agreement with CORE is below --min-pass")]
+internal sealed class ConformanceCoreCommand(CliConsole console) : Command<ConformanceCoreCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -78,7 +80,7 @@ internal sealed class ConformanceCoreCommand : Command<ConformanceCoreCommand.Se
         double rate = results.Count == 0 ? 0 : 100.0 * passed / results.Count;
         if (settings.Format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(results.Select(r => new
+            console.Text.WriteLine(JsonSerializer.Serialize(results.Select(r => new
             {
                 rule = r.Rule, @case = r.Case, families = r.Families, outcome = r.Outcome.ToString().ToLowerInvariant(),
                 expected = r.ExpectedIssues, actual = r.ActualIssues, detail = r.Detail,
@@ -88,14 +90,14 @@ internal sealed class ConformanceCoreCommand : Command<ConformanceCoreCommand.Se
         {
             if (settings.ShowFailures)
                 foreach (var f in results.Where(r => r.Outcome != ConformanceOutcome.Passed))
-                    Console.Out.WriteLine($"  {f.Outcome.ToString().ToUpperInvariant()} {f.Rule} {f.Case} ({string.Join(",", f.Families)}): expected {f.ExpectedIssues}, actual {f.ActualIssues}: {f.Detail}");
+                    console.Text.WriteLine($"  {f.Outcome.ToString().ToUpperInvariant()} {f.Rule} {f.Case} ({string.Join(",", f.Families)}): expected {f.ExpectedIssues}, actual {f.ActualIssues}: {f.Detail}");
             foreach (var family in results.SelectMany(r => r.Families).Distinct().Order(StringComparer.Ordinal))
-                Console.Out.WriteLine($"{family}: {Line([.. results.Where(r => r.Families.Contains(family))])}");
-            Console.Out.WriteLine($"Total: {Line(results)} ({rate.ToString("F1", CultureInfo.InvariantCulture)}% agree with CORE; {results.Select(r => r.Rule).Distinct().Count()} rules)");
+                console.Text.WriteLine($"{family}: {Line([.. results.Where(r => r.Families.Contains(family))])}");
+            console.Text.WriteLine($"Total: {Line(results)} ({rate.ToString("F1", CultureInfo.InvariantCulture)}% agree with CORE; {results.Select(r => r.Rule).Distinct().Count()} rules)");
         }
         if (settings.MinPass is double min && rate < min)
         {
-            Console.Error.WriteLine($"Agreement {rate.ToString("F1", CultureInfo.InvariantCulture)}% is below the minimum {min.ToString(CultureInfo.InvariantCulture)}%.");
+            console.Error.WriteLine($"Agreement {rate.ToString("F1", CultureInfo.InvariantCulture)}% is below the minimum {min.ToString(CultureInfo.InvariantCulture)}%.");
             return CliApp.Findings;
         }
         return CliApp.Success;
