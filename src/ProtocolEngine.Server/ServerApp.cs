@@ -100,6 +100,9 @@ internal static class ServerApp
         services.AddSingleton<ScreeningService>();
         services.AddSingleton<ValidationService>();
         services.AddSingleton<Demo.DemoSeeder>();
+        services.AddSingleton<Workbench.AdverseEventQueue>();
+        services.AddSingleton<Workbench.AmendmentImpactService>();
+        services.AddSingleton<Workbench.EvidenceService>();
         services.AddHostedService<WorkflowHostedService>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
@@ -242,5 +245,6 @@ internal static class ServerApp
         StudyEndpoints.Map(api);
         WorkEndpoints.Map(api);
         RunEndpoints.Map(api);
+        WorkbenchEndpoints.Map(api);
     }
 }

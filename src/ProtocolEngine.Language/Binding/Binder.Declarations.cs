@@ -33,7 +33,15 @@ internal sealed partial class Binder
                 }
             }
         }
-        return new BoundCriterion(c, _source, rule, attestedBy, Identify(RuleKind.Criterion, RuleIdentity.CriterionId(c.Name.Name), c, rule is null ? [] : [rule]));
+        BoundExpression[] roots = rule is null ? [] : [rule];
+        var id = RuleIdentity.CriterionId(c.Name.Name);
+        // The decisive part alone (the rule and what it reads, or who attests), without the wording: an amendment that
+        // keeps it keeps every subject's outcome (ProtocolDiff compares these).
+        SyntaxNode decisive = (SyntaxNode?)c.Rule ?? (SyntaxNode?)c.AttestedBy ?? c;
+        return new BoundCriterion(c, _source, rule, attestedBy, Identify(RuleKind.Criterion, id, c, roots))
+        {
+            DecisionHash = Identify(RuleKind.Criterion, id, decisive, roots).Hash,
+        };
     }
 
     private RoleSymbol? ResolveRole(IdentifierSyntax role)

@@ -35,6 +35,13 @@ public sealed record BoundCriterion(CriterionSyntax Syntax, SourceText Source, B
 
     /// <summary>The exact rule text, as written.</summary>
     public string Text => Source.Slice(Syntax.Span);
+
+    /// <summary>
+    /// SHA-256 of what decides the outcome: the formal rule and everything it depends on (definitions, code lists,
+    /// parameters, visits), or the role that attests it; not the criterion's wording. Equal rule hashes decide every
+    /// subject alike.
+    /// </summary>
+    public string DecisionHash { get; init; } = "";
 }
 
 /// <summary>What a check iterates over.</summary>

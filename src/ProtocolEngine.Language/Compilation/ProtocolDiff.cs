@@ -19,7 +19,7 @@ public enum CriterionChangeKind
 /// <param name="Id">The criterion id.</param>
 /// <param name="Change">What changed.</param>
 /// <param name="TitleChanged">The criterion's text (its title) differs.</param>
-/// <param name="RuleChanged">The formal rule differs: outcomes can change.</param>
+/// <param name="RuleChanged">The formal rule or something it depends on differs (the compiler's decision hashes differ): outcomes can change.</param>
 /// <param name="KindChanged">Inclusion became exclusion or the reverse.</param>
 /// <param name="AttestationChanged">Who attests it (or whether a person does) differs.</param>
 /// <param name="PhaseChanged">Its phase differs.</param>
@@ -42,7 +42,10 @@ public sealed record ProtocolDiffResult(CompiledProtocol Before, CompiledProtoco
     public IEnumerable<CriterionChange> Changed => Criteria.Where(c => c.Change != CriterionChangeKind.Unchanged);
 }
 
-/// <summary>Compares two compiled protocols criterion by criterion, by criterion id.</summary>
+/// <summary>
+/// Compares two compiled protocols criterion by criterion, by criterion id, with the compiler's hashes as identity: a
+/// criterion is unchanged when its hash (text and dependencies) is the same, and its rule changed when its decision hash (the rule and what it reads, without the wording) is not.
+/// </summary>
 public static class ProtocolDiff
 {
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
@@ -57,12 +60,15 @@ public static class ProtocolDiff
                 list.Add(new CriterionChange(a.Id, CriterionChangeKind.Added, false, false, false, false, false, null, a));
                 continue;
             }
+            // The compiler's hashes are the identity: the criterion hash covers its text and everything it depends on,
+            // the decision hash the rule and its dependencies alone (a changed code list changes a rule whose text did not).
+            bool same = b.Hash == a.Hash;
             bool title = b.Title != a.Title;
-            bool rule = RuleText(b) != RuleText(a);
+            bool rule = !same && b.DecisionHash != a.DecisionHash && b.AttestedBy is null && a.AttestedBy is null;
             bool kind = b.Kind != a.Kind;
             bool attested = b.AttestedBy?.Name != a.AttestedBy?.Name;
             bool phase = b.Phase != a.Phase;
-            var change = title || rule || kind || attested || phase ? CriterionChangeKind.Changed : CriterionChangeKind.Unchanged;
+            var change = same ? CriterionChangeKind.Unchanged : CriterionChangeKind.Changed;
             list.Add(new CriterionChange(a.Id, change, title, rule, kind, attested, phase, b, a));
         }
         foreach (var b in before.Criteria.Where(c => old.ContainsKey(c.Id)))

@@ -61,6 +61,7 @@ public sealed class ExecutableProtocol
     private readonly Dictionary<string, ExecutableCriterion> _criteriaById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExecutableCheck> _checksById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExecutableSafetyRule> _safetyRulesById = new(StringComparer.Ordinal);
+    private readonly Dictionary<FunctionSymbol, Func<EvaluationContext, DomainRecord?, object?>> _recordFunctions = [];
 
     private ExecutableProtocol(CompiledProtocol? source)
     {
@@ -134,6 +135,19 @@ public sealed class ExecutableProtocol
                 foreach (var guard in BoundGuards.Conditions(t.Guard))
                     p._recordRules.TryAdd(guard.Identity.Id, p._compiler.CompileBooleanForRecord(guard.Condition, workflow.Alias));
         }
+        // The Boolean functions of one record of a workflow's domain (Serious(A), Expected(A), Susar(A), ...): what the
+        // rules propose about the record, shown to the person who decides. Compiled here, before the slots are fixed.
+        foreach (var workflow in protocol.Workflows)
+        {
+            if (workflow.Alias is not { } alias) continue;
+            foreach (var f in protocol.Functions.Values.Concat(protocol.Libraries.SelectMany(l => l.Functions.Values)))
+            {
+                if (f.Parameters.Length != 1 || !f.Parameters[0].Type.Equals(alias.Type) || !f.ReturnType.Equals(Language.Types.ProtocolType.Boolean) || f.Body is null) continue;
+                if (p._recordFunctions.ContainsKey(f)) continue;
+                var call = new BoundFunctionCall(f.Syntax, f, [new BoundLocal(f.Syntax, f.Parameters[0])]);
+                p._recordFunctions[f] = p._compiler.CompileForRecord(call, f.Parameters[0]);
+            }
+        }
         p.Strata = protocol.Randomization is { } r ? [.. r.Strata.Select(s => p._compiler.CompileBoxed(s))] : [];
         // Every definition of the protocol runs (reports and `explain` show them), not only those rules reach.
         foreach (var define in protocol.Defines.Values) p._slots.Define(define);
@@ -202,6 +216,12 @@ public sealed class ExecutableProtocol
 
     /// <summary>A safety rule by rule id (<c>safety:SeriousAE</c>), or null.</summary>
     public ExecutableSafetyRule? FindSafetyRule(string ruleId) => _safetyRulesById.GetValueOrDefault(ruleId);
+
+    /// <summary>
+    /// The Boolean functions of one record of a workflow's domain (for example <c>Serious(A AE)</c>), compiled over the
+    /// record: what the rules propose about a record for a person to confirm.
+    /// </summary>
+    public IReadOnlyDictionary<FunctionSymbol, Func<EvaluationContext, DomainRecord?, object?>> RecordFunctions => _recordFunctions;
 
     internal Func<EvaluationContext, object?>[] Defines { get; private set; } = [];
 

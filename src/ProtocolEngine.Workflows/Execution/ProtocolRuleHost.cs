@@ -193,6 +193,34 @@ public sealed class ProtocolRuleHost(CompiledProtocol protocol, StudyData study,
         return applicable;
     }
 
+    /// <summary>
+    /// What the rules propose about the instance's record, for the person who decides: every Boolean function of one
+    /// record of the workflow's domain (<c>Serious(A)</c>, <c>Expected(A)</c>, <c>Related(A)</c>, <c>Susar(A)</c>, ...)
+    /// evaluated over it; null where the data do not decide.
+    /// </summary>
+    public IReadOnlyList<RecordProposal> ProposeForRecord(WorkflowSubject subject)
+    {
+        var workflow = protocol.Workflows.FirstOrDefault(w => w.Name == subject.Workflow);
+        if (workflow?.Alias is not { } alias || workflow.Domain is null) return [];
+        var ctx = Context(subject.SubjectId);
+        var record = ctx is null ? null : FindRecord(workflow.Domain.Name, subject);
+        var list = new List<RecordProposal>();
+        foreach (var (function, rule) in _executable.RecordFunctions)
+        {
+            if (!function.Parameters[0].Type.Equals(alias.Type)) continue;
+            bool? value = null;
+            string? error = null;
+            if (ctx is not null && record is not null)
+            {
+                var r = RuleRunner.Run(ctx, x => rule(x, record) as bool?, function.Name, function.Syntax.Span, function.Source);
+                value = r.Succeeded ? r.Value : null;
+                error = r.Error?.Message;
+            }
+            list.Add(new RecordProposal(function.Name, value, function.DeclarationText, error ?? (record is null ? "the record is not in the data" : null)));
+        }
+        return list;
+    }
+
     /// <summary>The instance's record: the row of the subject whose --SEQ is the record id (the key after the '/').</summary>
     private DomainRecord? FindRecord(string domain, WorkflowSubject subject)
     {

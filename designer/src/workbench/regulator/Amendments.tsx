@@ -6,7 +6,7 @@ import { useLoad } from "../../shared/useLoad";
 import { useStudy } from "../../app/Layout";
 
 interface Version { id: string; number: number; version: string; title: string; contentHash: string }
-interface Side { text: string; rule: string; hash: string; ruleHash: string }
+interface Side { text: string; rule: string; hash: string; decisionHash: string }
 interface Impact {
   from: { id: string; version: string; contentHash: string }; to: { id: string; version: string; contentHash: string };
   changed: number;

@@ -13,7 +13,7 @@ const ClockTimeline = lazy(() => import("../../charts/Charts").then((m) => ({ de
 interface Proposal { name: string; value: boolean | null; text: string }
 interface AdverseEvent {
   instanceId: string; subject: string; site: string | null; key: string; record: Record<string, string>; state: string; status: string; startedAt: string;
-  proposals: Proposal[]; ruleHashes: string[]; clocks: ClockView[];
+  proposals: Proposal[]; clocks: ClockView[];
   openTasks: { id: string; name: string; title: string; dueAt: string | null; overdue: boolean; signatureMeaning: string | null; candidateRoles: string[]; status: string; assignee: string | null }[];
   escalations: { at: string; action: string; detail: string | null }[];
 }
