@@ -86,6 +86,11 @@ public sealed class AuthorisationMatrixTests
         ["POST /api/studies/{studyId}/queries/{queryId}/answer"] = "A I M O site",
         ["POST /api/studies/{studyId}/queries/{queryId}/close"] = "A M",
         ["POST /api/studies/{studyId}/queries/{queryId}/recheck"] = "A M",
+        ["GET /api/studies/{studyId}/adverse-events"] = "A I S M O R",
+        ["GET /api/studies/{studyId}/validation-runs/{runId}/findings"] = "A M O R",
+        ["GET /api/studies/{studyId}/signatures"] = "A O R",
+        ["GET /api/studies/{studyId}/amendment-impact"] = "A D M O R",
+        ["GET /api/studies/{studyId}/evidence-pack"] = "A O R",
     };
 
     private static readonly Dictionary<char, string> RoleOf = new()

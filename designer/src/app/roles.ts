@@ -31,3 +31,9 @@ export function landingFor(roles: string[]): string {
 export const roleLabel: Record<string, string> = {
   Investigator: "Investigator", SafetyPhysician: "Safety physician", DataManager: "Data manager", Monitor: "Monitor", Regulator: "Regulator", Admin: "Administrator", Designer: "Designer",
 };
+
+/** The workflow roles a person's study roles act as (the server's Roles.WorkflowRoles): who may take a task. */
+export function workflowRoles(roles: string[]): Set<string> {
+  const map: Record<string, string[]> = { Investigator: ["Investigator", "SubInvestigator"], SafetyPhysician: ["SafetyPhysician", "MedicalMonitor"], Admin: ["Admin", "SiteManager"] };
+  return new Set(roles.flatMap((r) => map[r] ?? [r]));
+}

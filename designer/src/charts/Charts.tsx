@@ -26,7 +26,7 @@ export function AttritionFunnel({ steps, screened }: { steps: AttritionStep[]; s
       <table><thead><tr><th scope="col">Step</th><th scope="col">Remaining</th><th scope="col">Excluded here</th></tr></thead>
         <tbody>{data.map((d) => <tr key={d.id}><th scope="row">{d.id}</th><td>{d.remaining}</td><td>{d.excludedHere}</td></tr>)}</tbody></table>}>
       <ResponsiveContainer width="100%" height={Math.max(220, data.length * 16)}>
-        <BarChart data={data} layout="vertical" margin={{ left: 30, right: 20 }}>
+        <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ left: 30, right: 20 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" />
           <YAxis type="category" dataKey="id" width={80} interval={0} tick={{ fontSize: 11 }} />
@@ -46,7 +46,7 @@ export function CriterionOutcomes({ counts }: { counts: CriterionCount[] }) {
       <table><thead><tr><th scope="col">Criterion</th><th scope="col">Met</th><th scope="col">Not met</th><th scope="col">Unknown</th><th scope="col">Attested</th></tr></thead>
         <tbody>{counts.map((c) => <tr key={c.id}><th scope="row">{c.id}</th><td>{c.met}</td><td>{c.notMet}</td><td>{c.unknown}</td><td>{c.attested}</td></tr>)}</tbody></table>}>
       <ResponsiveContainer width="100%" height={Math.max(220, counts.length * 16)}>
-        <BarChart data={counts} layout="vertical" margin={{ left: 30, right: 20 }}>
+        <BarChart accessibilityLayer={false} data={counts} layout="vertical" margin={{ left: 30, right: 20 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" />
           <YAxis type="category" dataKey="id" width={80} interval={0} tick={{ fontSize: 11 }} />
@@ -74,7 +74,7 @@ export function FairnessRatios({ rows }: { rows: FairnessRow[] }) {
         <tbody>{rows.map((r) => <tr key={`${r.criterion}-${r.variable}-${r.level}`}><th scope="row">{r.criterion}</th><td>{r.variable} = {r.level}</td><td>{r.subjects}</td><td>{r.excluded}</td>
           <td>{r.ratio?.toFixed(2) ?? "—"}</td><td>{r.ciLow !== null && r.ciHigh !== null ? `${r.ciLow.toFixed(2)} – ${r.ciHigh.toFixed(2)}` : "—"}</td><td>{r.flagged ? "yes" : "no"}</td></tr>)}</tbody></table>}>
       <ResponsiveContainer width="100%" height={Math.max(220, data.length * 14)}>
-        <ScatterChart margin={{ left: 30, right: 20 }}>
+        <ScatterChart accessibilityLayer={false} margin={{ left: 30, right: 20 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" dataKey="ratio" name="Ratio" domain={[0, "auto"]} />
           <YAxis type="category" dataKey="label" width={180} interval={0} tick={{ fontSize: 10 }} />
@@ -105,7 +105,7 @@ export function ClockTimeline({ clocks, now }: { clocks: (ClockView & { ae: stri
       <table><thead><tr><th scope="col">Clock</th><th scope="col">Day 0</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
         <tbody>{clocks.map((c) => <tr key={`${c.ae}-${c.name}`}><th scope="row">{c.ae} {c.name}</th><td>{dateTime(c.day0)}</td><td>{dateTime(c.dueAt)}</td><td>{c.status}</td></tr>)}</tbody></table>}>
       <ResponsiveContainer width="100%" height={Math.max(160, data.length * 22)}>
-        <BarChart data={data} layout="vertical" margin={{ left: 30, right: 20 }}>
+        <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ left: 30, right: 20 }}>
           <XAxis type="number" domain={[0, (max: number) => Math.max(max, hours(now))]} tickFormatter={(v: number) => new Date(base + v * 3_600_000).toISOString().slice(5, 13).replace("T", " ") + "h"} />
           <YAxis type="category" dataKey="label" width={200} interval={0} tick={{ fontSize: 10 }} />
           <ReferenceLine x={hours(now)} stroke="#000" />

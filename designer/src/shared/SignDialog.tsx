@@ -31,9 +31,14 @@ export function SignDialog({ title, decisions, meanings, signerName, onSign, onC
   const [error, setError] = useState<unknown>();
 
   useEffect(() => {
+    // Focus goes back where it was when the dialog closes, so a keyboard user carries on from the button that opened it.
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const d = ref.current;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    return () => {
+      d?.close();
+      if (previous?.isConnected) previous.focus();
+    };
   }, []);
 
   async function submit(e: FormEvent) {

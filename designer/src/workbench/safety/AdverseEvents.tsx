@@ -6,6 +6,7 @@ import { dateTime, duration } from "../../shared/format";
 import type { ClockView } from "../../shared/types";
 import { useLoad } from "../../shared/useLoad";
 import { useStudy } from "../../app/Layout";
+import { workflowRoles } from "../../app/roles";
 import { TaskDecision } from "../TaskDecision";
 
 const ClockTimeline = lazy(() => import("../../charts/Charts").then((m) => ({ default: m.ClockTimeline })));
@@ -25,7 +26,8 @@ function proposalText(v: boolean | null) {
 
 /** The adverse-event queue: what the engine proposes, the reporting clocks counting down, the tasks to review and sign, escalations and misses. */
 export function AdverseEvents() {
-  const { study, readOnly } = useStudy();
+  const { study, roles, readOnly } = useStudy();
+  const actsAs = workflowRoles(roles);
   const queue = useLoad(() => get<Queue>(`/api/studies/${enc(study.id)}/adverse-events`), [study.id]);
   const q = queue.data;
   const now = q ? Date.parse(q.now) : Date.now();
@@ -68,7 +70,7 @@ export function AdverseEvents() {
                       {e.openTasks.map((t) => (
                         <li key={t.id}>
                           {t.title} ({t.candidateRoles.join(" or ")}){t.dueAt ? `, due ${dateTime(t.dueAt)}` : ""}{t.overdue ? <strong className="bad"> overdue</strong> : null}
-                          {readOnly ? null : <> <TaskDecision studyId={study.id} taskId={t.id} label={`Review and sign ${t.name} for ${e.subject}`} onDone={queue.reload} /></>}
+                          {readOnly || !t.candidateRoles.some((r) => actsAs.has(r)) ? null : <> <TaskDecision studyId={study.id} taskId={t.id} label={`Review and sign ${t.name} for ${e.subject}`} onDone={queue.reload} /></>}
                         </li>
                       ))}
                     </ul>

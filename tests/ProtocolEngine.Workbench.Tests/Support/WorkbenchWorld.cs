@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using NodaTime;
+using ProtocolEngine.Server;
+using ProtocolEngine.Server.Security;
+using ProtocolEngine.Server.Studies;
+using ProtocolEngine.Storage.Server;
+using ProtocolEngine.Workflows.Persistence;
+using TaskStatus = ProtocolEngine.Workflows.Persistence.TaskStatus;
+
+namespace ProtocolEngine.Workbench.Tests.Support;
+
+/// <summary>
+/// The server on a real port serving the built web app (designer/dist), with one user per role, the pilot protocol and
+/// its Amendment 1 published, the CDISC pilot study registered (every subject's recruitment started), screened and
+/// validated, a serious adverse event from the EDC system, and 10,000 more open tasks for the administrator (about
+/// subjects of no site, so the investigator's inbox and subject pages stay as the study made them) for the paging test;
+/// and one chromium for every test of the class.
+/// </summary>
+public sealed class WorkbenchWorld : IAsyncLifetime
+{
+    public const string Password = "correct horse battery staple";
+    public const string Study = "pilot";
+    public const string Site = "701";
+    public const int LoadTasks = 10_000;
+
+    public static IReadOnlyDictionary<string, string> Users { get; } = new Dictionary<string, string>
+    {
+        [Roles.Admin] = "admin", [Roles.Designer] = "designer", [Roles.Investigator] = "inv701", [Roles.SafetyPhysician] = "safety",
+        [Roles.DataManager] = "dm", [Roles.Monitor] = "monitor", [Roles.Regulator] = "regulator", ["System"] = "edc",
+    };
+
+    private Factory? _factory;
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string PilotVersion { get; private set; } = "";
+
+    public string AmendmentVersion { get; private set; } = "";
+
+    /// <summary>The adverse event's workflow instance (the SAE the safety physician reviews).</summary>
+    public string SaeInstance { get; private set; } = "";
+
+    public string SaeSubject { get; private set; } = "";
+
+    /// <summary>Where the tests put their screenshots (copied to docs/images when PROTOCOLENGINE_UPDATE_SCREENSHOTS=1).</summary>
+    public string ScreenshotDir { get; } = Path.Combine(Path.GetTempPath(), "pe-workbench-shots-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public IServiceProvider Services => _factory!.Services;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Path.Combine(RepoPaths.WebApp, "index.html")))
+            throw new InvalidOperationException($"The web app is not built ({RepoPaths.WebApp}): building the server builds it (npm ci, vite build).");
+        Directory.CreateDirectory(ScreenshotDir);
+        var dir = Path.Combine(Path.GetTempPath(), "pe-workbench-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        _factory = new Factory(new ServerOptions
+        {
+            DataDir = dir,
+            PasswordIterations = 1_000,
+            WorkerPollInterval = TimeSpan.FromMilliseconds(20),
+            StaticRoot = RepoPaths.WebApp,
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+
+        var identity = Services.GetRequiredService<IdentityService>();
+        foreach (var (role, name) in Users)
+        {
+            var membership = role switch
+            {
+                Roles.Investigator => new MembershipRecord("", Study, Roles.Investigator, [Site]),
+                "System" => new MembershipRecord("", MembershipRecord.AllStudies, Roles.DataManager, []),
+                _ => new MembershipRecord("", MembershipRecord.AllStudies, role, []),
+            };
+            await identity.CreateUserAsync("test", name, "Dr. " + name, Password, role == "System" ? "system" : "person", [membership], CancellationToken.None);
+        }
+        using var designer = await ApiAsync(Roles.Designer);
+        PilotVersion = await PublishAsync(designer, RepoPaths.PilotProtocol);
+        AmendmentVersion = await PublishAsync(designer, RepoPaths.AmendmentProtocol);
+        using var admin = await ApiAsync(Roles.Admin);
+        await Ok(await admin.PostAsJsonAsync("/api/studies", new { id = Study, title = "CDISC pilot", protocolId = PilotVersion, dataPath = RepoPaths.PilotData, identifySubjects = true }));
+        await WaitForEventsAsync();
+        await Ok(await admin.PostAsJsonAsync("/api/studies/pilot/screening-runs?wait=true", new { asOf = "2025-06-01" }));
+        await Ok(await admin.PostAsJsonAsync("/api/studies/pilot/validation-runs?wait=true", new { asOf = "2025-06-01" }));
+
+        // A serious adverse event from the EDC system's token: its clocks start now.
+        var token = JsonDocument.Parse(await Ok(await (await ApiAsync("System")).PostAsJsonAsync("/api/auth/tokens", new { name = "EDC", scopes = new[] { Scopes.EventsWrite, Scopes.Read } })))
+            .RootElement.GetProperty("token").GetString()!;
+        using var edc = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        edc.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        SaeSubject = "01-701-1015";
+        var ev = JsonDocument.Parse(await Ok(await edc.PostAsJsonAsync("/api/studies/pilot/events?wait=true", new
+        {
+            type = "AdverseEventReported",
+            subject = SaeSubject,
+            record = new Dictionary<string, object> { ["AESEQ"] = 9001, ["AETERM"] = "MYOCARDIAL INFARCTION", ["AEDECOD"] = "MYOCARDIAL INFARCTION", ["AESER"] = "Y", ["AESHOSP"] = "Y", ["AEREL"] = "PROBABLE", ["AESTDTC"] = "2014-01-14" },
+        }))).RootElement;
+        SaeInstance = ev.GetProperty("result").GetProperty("started").EnumerateArray().Single().GetString()!;
+
+        await AddLoadTasksAsync();
+        // CI has two cores for everything: generous waits, so a busy machine is slow rather than failing.
+        Assertions.SetDefaultExpectTimeout(20_000);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(ProtocolEngine.Screening.Tests.Browser.Options);
+    }
+
+    /// <summary>10,000 open tasks for the administrator, written straight to the study's store (one instance each).</summary>
+    private async Task AddLoadTasksAsync()
+    {
+        var study = await Services.GetRequiredService<StudyRegistry>().GetAsync(Study, CancellationToken.None);
+        var due = Instant.FromUtc(2099, 1, 1, 0, 0);
+        var now = SystemClock.Instance.GetCurrentInstant();
+        await using (var tx = await study.Store.BeginAsync())
+        {
+            for (int i = 0; i < LoadTasks; i++)
+            {
+                var subject = "LOAD-" + (i % 100).ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+                var instanceId = "load-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+                await tx.InsertInstanceAsync(new InstanceRecord
+                {
+                    Id = instanceId, DefinitionId = "InboxLoad@1", Workflow = "InboxLoad", CorrelationKey = $"{subject}/load{i}", SubjectId = subject,
+                    State = "Review", Status = InstanceStatus.Running, Data = "{}", CreatedAt = now, UpdatedAt = now, StateEnteredAt = now,
+                });
+                await tx.InsertTaskAsync(new TaskRecord
+                {
+                    Id = "load-task-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), InstanceId = instanceId, Name = "LoadReview", Kind = "task",
+                    Title = $"Load test task {i}", State = "Review", CandidateRoles = [Roles.Admin], Status = TaskStatus.Open, DueAt = due + Duration.FromMinutes(i), CreatedAt = now,
+                });
+            }
+            await tx.CommitAsync();
+        }
+        study.Inbox.Invalidate();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_factory is not null)
+        {
+            var dir = _factory.Options.DataDir;
+            await _factory.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        if (Environment.GetEnvironmentVariable("PROTOCOLENGINE_UPDATE_SCREENSHOTS") == "1")
+            foreach (var f in Directory.EnumerateFiles(ScreenshotDir, "*.png")) File.Copy(f, Path.Combine(RepoPaths.Root, "docs", "images", Path.GetFileName(f)), overwrite: true);
+        try { Directory.Delete(ScreenshotDir, true); } catch (IOException) { }
+    }
+
+    /// <summary>An API client signed in as a role (cookie session with the antiforgery header).</summary>
+    public async Task<HttpClient> ApiAsync(string role)
+    {
+        var client = new HttpClient(new HttpClientHandler { UseCookies = true, CookieContainer = new() }) { BaseAddress = new Uri(BaseUrl) };
+        var body = await Ok(await client.PostAsJsonAsync("/api/auth/login", new { userName = Users[role], password = Password }));
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", JsonDocument.Parse(body).RootElement.GetProperty("csrfToken").GetString());
+        return client;
+    }
+
+    /// <summary>A fresh browser page signed in through the sign-in page as a role; returns it on the role's main page.</summary>
+    public async Task<IPage> SignInAsync(string role, IBrowserContext? context = null)
+    {
+        context ??= await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
+        context.SetDefaultTimeout(60_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/#/signin");
+        await page.GetByLabel("User name").FillAsync(Users[role]);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // The landing page is a route of the app (a hash change, no load event): wait for the address and the page's heading.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/s/pilot/"), new() { Timeout = 60_000 });
+        await page.Locator("main h1").WaitForAsync(new() { Timeout = 60_000 });
+        return page;
+    }
+
+    public async Task<JsonElement> GetAsync(HttpClient client, string path) => JsonDocument.Parse(await Ok(await client.GetAsync(path))).RootElement;
+
+    public static async Task<string> Ok(HttpResponseMessage r)
+    {
+        var body = await r.Content.ReadAsStringAsync();
+        if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"{r.RequestMessage?.Method} {r.RequestMessage?.RequestUri}: {(int)r.StatusCode} {body}");
+        return body;
+    }
+
+    private static async Task<string> PublishAsync(HttpClient designer, string path)
+    {
+        var body = await Ok(await designer.PostAsJsonAsync("/api/protocols", new { text = File.ReadAllText(path), signature = new { meaning = "authorship", password = Password } }));
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task WaitForEventsAsync()
+    {
+        var store = Services.GetRequiredService<ServerStore>();
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var counts = await store.CountEventsAsync(Study);
+            if (counts.ContainsKey("failed")) throw new InvalidOperationException("an event failed");
+            if (!counts.ContainsKey("pending") && !counts.ContainsKey("processing")) return;
+            if (watch.Elapsed > TimeSpan.FromSeconds(120)) throw new TimeoutException("events still pending");
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class Factory(ServerOptions options) : WebApplicationFactory<Program>
+    {
+        public ServerOptions Options { get; } = options;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            builder.ConfigureServices(s =>
+            {
+                s.RemoveAll<ServerOptions>();
+                s.AddSingleton(Options);
+            });
+        }
+    }
+}
