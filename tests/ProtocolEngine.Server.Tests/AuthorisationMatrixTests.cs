@@ -87,6 +87,7 @@ public sealed class AuthorisationMatrixTests
         ["POST /api/studies/{studyId}/queries/{queryId}/close"] = "A M",
         ["POST /api/studies/{studyId}/queries/{queryId}/recheck"] = "A M",
         ["GET /api/studies/{studyId}/adverse-events"] = "A I S M O R",
+        ["GET /api/studies/{studyId}/subjects/{subjectId}/record-dates"] = "A D I S M O R site",
         ["GET /api/studies/{studyId}/validation-runs/{runId}/findings"] = "A M O R",
         ["GET /api/studies/{studyId}/signatures"] = "A O R",
         ["GET /api/studies/{studyId}/amendment-impact"] = "A D M O R",

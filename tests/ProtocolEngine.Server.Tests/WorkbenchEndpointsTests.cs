@@ -73,6 +73,11 @@ public sealed class WorkbenchEndpointsTests
         Assert.Equal(byCheck.GetProperty("total").GetInt32(), bySubject.GetProperty("groups").EnumerateArray().Sum(g => g.GetProperty("count").GetInt32()));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/studies/pilot/validation-runs/{runId}/findings?by=site")).StatusCode);
 
+        // Each record's date by domain and sequence (the subject page shows it beside the values read).
+        var dates = (await Json(regulator, "/api/studies/pilot/subjects/01-701-1015/record-dates")).GetProperty("dates");
+        Assert.Contains(dates.EnumerateObject(), d => d.Name == "CM");
+        Assert.All(dates.EnumerateObject().SelectMany(d => d.Value.EnumerateObject()), r => Assert.Matches(@"^\d{4}(-\d{2})?", r.Value.GetString()));
+
         // Every signature: the protocol's publication at least, each valid.
         var signatures = await Json(regulator, "/api/studies/pilot/signatures");
         Assert.Contains(signatures.GetProperty("signatures").EnumerateArray(), s => s.GetProperty("kind").GetString() == "protocol");

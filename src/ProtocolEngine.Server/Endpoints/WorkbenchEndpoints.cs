@@ -13,6 +13,12 @@ internal static class WorkbenchEndpoints
         g.MapGet("/adverse-events", async (HttpContext ctx, string studyId, AdverseEventQueue queue) =>
             TypedResults.Ok(await queue.ListAsync(Api.User(ctx), await Api.StudyAsync(ctx, studyId), ctx.RequestAborted)))
             .WithSummary("The adverse events in escalation: the record, what the rules propose (serious, expected, related, SUSAR), the reporting clocks with the time left, open tasks, escalations and missed deadlines; running clocks first.");
+        g.MapGet("/subjects/{subjectId}/record-dates", async (HttpContext ctx, string studyId, string subjectId) =>
+        {
+            var study = await Api.StudyAsync(ctx, studyId);
+            Studies.StudyService.EnsureVisible(Api.User(ctx), study, subjectId);
+            return TypedResults.Ok(SubjectRecordDates.Of(study, subjectId));
+        }).WithSummary("The date of each of the subject's records by domain and sequence (--DTC, else --STDTC), shown beside the values the criteria read.");
         g.MapGet("/validation-runs/{runId}/findings", async (HttpContext ctx, string studyId, string runId, string? by, int? perGroup, ServerStore store) =>
         {
             var study = await Api.StudyAsync(ctx, studyId);

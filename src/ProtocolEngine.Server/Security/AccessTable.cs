@@ -106,6 +106,7 @@ internal static class AccessTable
         ["POST /api/studies/{studyId}/queries/{queryId}/recheck"] = AccessRule.For(Scopes.QueriesWrite, A, M),
         // The workbench's views (issue 15)
         ["GET /api/studies/{studyId}/adverse-events"] = AccessRule.For(Scopes.Read, A, I, S, M, O, R),
+        ["GET /api/studies/{studyId}/subjects/{subjectId}/record-dates"] = AccessRule.For(Scopes.Read, Everyone),
         ["GET /api/studies/{studyId}/validation-runs/{runId}/findings"] = AccessRule.For(Scopes.Read, Overseers),
         ["GET /api/studies/{studyId}/signatures"] = AccessRule.For(Scopes.Read, A, O, R),
         ["GET /api/studies/{studyId}/amendment-impact"] = AccessRule.For(Scopes.Read, A, D, M, O, R),

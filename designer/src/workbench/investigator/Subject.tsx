@@ -18,6 +18,7 @@ export function Subject() {
   const page = useLoad(() => get<SubjectPage>(`/api/studies/${enc(study.id)}/subjects/${enc(subjectId)}`), [study.id, subjectId]);
   const runId = page.data?.screening?.run;
   const run = useLoad(() => (runId ? get<ScreeningRun>(`/api/studies/${enc(study.id)}/screening-runs/${enc(runId)}`) : Promise.resolve(null)), [study.id, runId]);
+  const dates = useLoad(() => get<{ dates: Record<string, Record<string, string>> }>(`/api/studies/${enc(study.id)}/subjects/${enc(subjectId)}/record-dates`), [study.id, subjectId]);
   const [attesting, setAttesting] = useState<CriterionInfo | null>(null);
   const criteria = new Map((run.data?.summary?.criteria ?? []).map((c) => [c.id, c]));
   const canAttest = !readOnly && roles.includes("Investigator");
@@ -37,7 +38,7 @@ export function Subject() {
               {p.screening.result.reasons.length > 0 ? <ul>{p.screening.result.reasons.map((r) => <li key={r}>{r}</li>)}</ul> : null}
               <ol className="criteria">
                 {p.screening.result.criteria.map((c) => (
-                  <CriterionCard key={c.id} c={c} info={criteria.get(c.id)} attestations={p.attestations.filter((a) => a.criterion === c.id)}
+                  <CriterionCard key={c.id} c={c} info={criteria.get(c.id)} dates={dates.data?.dates ?? {}} attestations={p.attestations.filter((a) => a.criterion === c.id)}
                     onAttest={canAttest && criteria.get(c.id)?.attestedBy ? () => setAttesting(criteria.get(c.id)!) : undefined} />
                 ))}
               </ol>
@@ -98,8 +99,8 @@ export function Subject() {
   );
 }
 
-function CriterionCard({ c, info, attestations, onAttest }: {
-  c: CriterionResult; info: CriterionInfo | undefined; attestations: SubjectPage["attestations"]; onAttest?: () => void;
+function CriterionCard({ c, info, dates, attestations, onAttest }: {
+  c: CriterionResult; info: CriterionInfo | undefined; dates: Record<string, Record<string, string>>; attestations: SubjectPage["attestations"]; onAttest?: () => void;
 }) {
   const values = c.evidence.filter((e) => e.variable);
   const searches = c.evidence.filter((e) => e.searched !== undefined || e.domainMissing);
@@ -116,8 +117,10 @@ function CriterionCard({ c, info, attestations, onAttest }: {
       {c.error ? <p className="bad">Rule error {c.error.code}: {c.error.message}</p> : null}
       {values.length > 0 ? (
         <table className="grid values" aria-label={`Values ${c.id} read`}>
-          <thead><tr><th scope="col">Domain</th><th scope="col">Sequence</th><th scope="col">Variable</th><th scope="col">Value</th></tr></thead>
-          <tbody>{values.map((e, i) => <tr key={i}><td>{e.domain}</td><td>{e.seq ?? "—"}</td><td>{e.variable}</td><td>{value(e.value)}</td></tr>)}</tbody>
+          <thead><tr><th scope="col">Domain</th><th scope="col">Sequence</th><th scope="col">Date</th><th scope="col">Variable</th><th scope="col">Value</th></tr></thead>
+          <tbody>{values.map((e, i) => (
+            <tr key={i}><td>{e.domain}</td><td>{e.seq ?? "—"}</td><td>{e.seq !== null && e.seq !== undefined ? dates[e.domain]?.[String(e.seq)] ?? "—" : "—"}</td><td>{e.variable}</td><td>{value(e.value)}</td></tr>
+          ))}</tbody>
         </table>
       ) : null}
       {searches.length > 0 ? (
