@@ -1,5 +1,6 @@
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Screening;

@@ -217,7 +217,7 @@ public sealed class WorkbenchWorld : IAsyncLifetime
         }
     }
 
-    private sealed class Factory(ServerOptions options) : WebApplicationFactory<Program>
+    private sealed class Factory(ServerOptions options) : WebApplicationFactory<ProtocolEngine.Server.Program>
     {
         public ServerOptions Options { get; } = options;
 
