@@ -100,6 +100,8 @@ public static class ServerHost
         output.WriteLine();
         output.WriteLine($"ProtocolEngine server listening on {options.Urls}");
         output.WriteLine($"  database:  {db.Describe()}");
+        if (options.StaticRoot is { } web && File.Exists(Path.Combine(web, "index.html")))
+            output.WriteLine($"  workbench: {url}/   (sign in as a person below; docs/workbench.md)");
         output.WriteLine($"  API page:  {url}/scalar   (OpenAPI document: {url}/openapi/v1.json)");
         output.WriteLine($"  health:    {url}/health/ready");
         if (demo is not null)
