@@ -138,7 +138,7 @@ public sealed class WorkbenchWorld : IAsyncLifetime
                 });
                 await tx.InsertTaskAsync(new TaskRecord
                 {
-                    Id = "load-task-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), InstanceId = instanceId, Name = "LoadReview", Kind = "task",
+                    Id = "load-task-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), InstanceId = instanceId, Name = "LoadReview", Kind = ProtocolEngine.Language.Workflows.TaskKind.Task,
                     Title = $"Load test task {i}", State = "Review", CandidateRoles = [Roles.Admin], Status = TaskStatus.Open, DueAt = due + Duration.FromMinutes(i), CreatedAt = now,
                 });
             }
