@@ -25,7 +25,8 @@ export function StudyLayout() {
   if (!me) return <Navigate to="/signin" replace />;
   const roles = rolesIn(studyId);
   const study = studies.data?.find((s) => s.id === studyId);
-  const readOnly = roles.length > 0 && roles.every((r) => r === "Regulator" || r === "Monitor");
+  // A regulator changes nothing (the server refuses it too); a monitor answers the data queries routed to monitors.
+  const readOnly = roles.length > 0 && roles.every((r) => r === "Regulator");
   return (
     <>
       <a href="#main" className="skip">Skip to content</a>

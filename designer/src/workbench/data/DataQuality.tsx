@@ -7,6 +7,7 @@ import { SignDialog } from "../../shared/SignDialog";
 import type { DataQuery } from "../../shared/types";
 import { useLoad } from "../../shared/useLoad";
 import { useStudy } from "../../app/Layout";
+import { workflowRoles } from "../../app/roles";
 import { useSession } from "../../app/session";
 
 interface Run { id: string; status: string; startedAt: string; finishedAt: string | null; summary: { checks: number; failedChecks: number; findings: number } | null }
@@ -20,6 +21,7 @@ export function DataQuality() {
   const { study, roles, readOnly } = useStudy();
   const { me } = useSession();
   const canRun = !readOnly && (roles.includes("DataManager") || roles.includes("Admin"));
+  const actsAs = workflowRoles(roles);
   const runs = useLoad(() => get<Run[]>(`/api/studies/${enc(study.id)}/validation-runs`), [study.id]);
   const run = runs.data?.find((r) => r.status === "completed");
   const [by, setBy] = useState<"check" | "subject">("check");
@@ -87,7 +89,7 @@ export function DataQuality() {
                   <td>
                     {readOnly || q.state === "Closed" ? null : (
                       <div className="actions">
-                        {q.taskId ? <button type="button" onClick={() => setAnswering(q)}>Answer</button> : null}
+                        {q.taskId && (actsAs.has(q.role) || roles.includes("Admin")) ? <button type="button" onClick={() => setAnswering(q)}>Answer</button> : null}
                         {canRun ? <button type="button" className="secondary" onClick={() => setClosing(q)}>Close</button> : null}
                         {canRun ? <button type="button" className="secondary" disabled={busy} onClick={() => act(() => post(`/api/studies/${enc(study.id)}/queries/${enc(q.id)}/recheck`), `Query ${q.check} checked again.`)}>Re-check</button> : null}
                       </div>
