@@ -93,7 +93,7 @@ public sealed class WorkbenchWorld : IAsyncLifetime
         PilotVersion = await PublishAsync(designer, RepoPaths.PilotProtocol);
         AmendmentVersion = await PublishAsync(designer, RepoPaths.AmendmentProtocol);
         using var admin = await ApiAsync(Roles.Admin);
-        await Ok(await admin.PostAsJsonAsync("/api/studies", new { id = Study, title = "CDISC pilot", protocolId = PilotVersion, dataPath = RepoPaths.PilotData, identifySubjects = true }));
+        await Ok(await admin.PostAsJsonAsync("/api/studies", new { id = Study, title = "CDISC pilot", protocolId = PilotVersion, dataPath = RepoPaths.PilotData, identifySubjects = true, encoding = "windows-1252" }));
         await WaitForEventsAsync();
         await Ok(await admin.PostAsJsonAsync("/api/studies/pilot/screening-runs?wait=true", new { asOf = "2025-06-01" }));
         await Ok(await admin.PostAsJsonAsync("/api/studies/pilot/validation-runs?wait=true", new { asOf = "2025-06-01" }));

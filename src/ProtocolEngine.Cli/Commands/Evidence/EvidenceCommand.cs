@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using ProtocolEngine.Cli.Commands.Screening;
-using ProtocolEngine.Data.Writing;
 using ProtocolEngine.Evidence;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Rendering;
@@ -25,13 +24,17 @@ internal sealed class EvidenceCommand : AsyncCommand<EvidenceCommand.Settings>
         [Description("The study: an SDTM folder (XPT, Dataset-JSON, NDJSON or CSV) or a FHIR R4 bundle.")]
         public string? Data { get; init; }
 
-        [CommandOption("--out <PACK.zip>")]
-        [Description("The zip to write (replaced only once it is complete).")]
-        public string? Out { get; init; }
+        [CommandOption("--encoding <NAME>")]
+        [Description(Commands.Data.DataCommandSupport.EncodingDescription)]
+        public string? Encoding { get; init; }
 
         [CommandOption("--as-of <DATE>")]
         [Description("The date every rule takes as today (YYYY-MM-DD). Default: today.")]
         public string? AsOf { get; init; }
+
+        [CommandOption("--out <PACK.zip>")]
+        [Description("The zip to write (replaced only once it is complete).")]
+        public string? Out { get; init; }
 
         [CommandOption("--conformance <FOLDER>")]
         [Description("A folder of HL7 CQL conformance test files to run into the pack (for example ../shared/conformance/cql).")]
@@ -44,16 +47,15 @@ internal sealed class EvidenceCommand : AsyncCommand<EvidenceCommand.Settings>
         public override ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data <PATH> is required.");
+            if (Commands.Data.DataCommandSupport.ValidateEncoding(Encoding) is { Successful: false } badEncoding) return badEncoding;
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out <PACK.zip> is required.");
-            return ValidationResult.Success();
+            return CliApp.OutputFileProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut) : ValidationResult.Success();
         }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (!File.Exists(settings.Protocol)) throw new UserFacingException($"No such protocol file: {settings.Protocol}");
-        if (Path.GetDirectoryName(Path.GetFullPath(settings.Out!)) is { } folder && !Directory.Exists(folder))
-            throw new UserFacingException($"--out {settings.Out}: the folder {folder} does not exist.");
         if (settings.Conformance is { } suite && !Directory.Exists(suite)) throw new UserFacingException($"--conformance {suite}: no such folder.");
         if (settings.Db is { } db && !File.Exists(db)) throw new UserFacingException($"--db {db}: no such database.");
         var recorder = new RecordingSourceResolver(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot));
@@ -65,7 +67,7 @@ internal sealed class EvidenceCommand : AsyncCommand<EvidenceCommand.Settings>
             throw new UserFacingException($"{settings.Protocol} has {protocol.Diagnostics.Count(d => d.IsError)} error(s); `protocol check {settings.Protocol}` lists them.");
         }
         var asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
-        var study = ScreeningCommandSupport.Load(settings.Data!);
+        var study = ScreeningCommandSupport.Load(settings.Data!, encoding: Data.DataCommandSupport.ParseEncoding(settings.Encoding));
         JournalEvidence? journal = null;
         if (settings.Db is { } path)
         {
@@ -94,7 +96,7 @@ internal sealed class EvidenceCommand : AsyncCommand<EvidenceCommand.Settings>
         EvidenceManifest manifest = null!;
         await ScreeningCommandSupport.Status.Status().StartAsync("Screening, validating and packing...", _ =>
         {
-            DatasetWriter.WriteAtomically(settings.Out!, stream => manifest = EvidencePack.Write(request, stream, cancellationToken));
+            OutputFiles.Write(settings.Out!, stream => manifest = EvidencePack.Write(request, stream, cancellationToken), cancellationToken);
             return Task.CompletedTask;
         });
         Console.Out.WriteLine($"Wrote {settings.Out}: {manifest.Files.Count} files of {manifest.Protocol} version {manifest.Version} ({manifest.ContentHash[..12]}), each with its SHA-256 in manifest.json.");

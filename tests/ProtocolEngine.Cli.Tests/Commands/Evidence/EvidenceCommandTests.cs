@@ -16,7 +16,7 @@ public sealed class EvidenceCommandTests
     {
         var folder = Directory.CreateTempSubdirectory("pe-evidence-").FullName;
         var pack = Path.Combine(folder, "pack.zip");
-        var (code, output, error) = CliRunner.Run("evidence", PilotProtocol, "--data", Shared("data", "sdtm", "cdiscpilot01"), "--as-of", "2014-01-01",
+        var (code, output, error) = CliRunner.Run("evidence", PilotProtocol, "--data", Shared("data", "sdtm", "cdiscpilot01"), "--encoding", "windows-1252", "--as-of", "2014-01-01",
             "--conformance", Shared("conformance", "cql"), "--out", pack);
         Assert.True(code == 0, error);
         Assert.Contains("manifest.json", output);
@@ -40,6 +40,19 @@ public sealed class EvidenceCommandTests
         Assert.Equal(hashes.RootElement.GetProperty("contentHash").GetString(), results.RootElement.GetProperty("hash").GetString());
         using var journal = JsonDocument.Parse(zip.GetEntry("journal/verification.json")!.Open());
         Assert.False(journal.RootElement.GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
+    public void Undeclared_windows_1252_data_is_refused_naming_the_file_and_nothing_is_written()
+    {
+        var folder = Directory.CreateTempSubdirectory("pe-evidence-").FullName;
+        var pack = Path.Combine(folder, "pack.zip");
+        var (code, _, error) = CliRunner.Run("evidence", PilotProtocol, "--data", Shared("data", "sdtm", "cdiscpilot01"), "--out", pack);
+        Assert.NotEqual(0, code);
+        Assert.Contains("ts.xpt", error);
+        Assert.Contains("--encoding windows-1252", error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
     }
 
     [Fact]
