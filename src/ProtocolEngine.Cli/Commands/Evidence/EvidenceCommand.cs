@@ -4,6 +4,7 @@ using ProtocolEngine.Evidence;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Rendering;
 using ProtocolEngine.Runtime.Hosting;
+using ProtocolEngine.Storage.Connections;
 using ProtocolEngine.Storage.Workflows;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -73,7 +74,7 @@ internal sealed class EvidenceCommand : AsyncCommand<EvidenceCommand.Settings>
         {
             try
             {
-                var store = await WorkflowStores.OpenExistingAsync(path, null, null, cancellationToken);
+                var store = await WorkflowStores.OpenExistingAsync(Databases.Resolve(new DatabaseOptions(Sqlite: path))!, cancellationToken);
                 journal = await JournalEvidenceReader.ReadAsync(store, $"workflow database {Path.GetFileName(path)}", cancellationToken);
             }
             catch (InvalidDataException ex)
