@@ -51,7 +51,7 @@ public static class EvidencePack
             version = p.Version,
             contentHash = p.ContentHash,
             libraries = request.Libraries.Keys.Order(StringComparer.Ordinal),
-            criteria = p.Criteria.Select(c => new { id = c.Id, kind = c.Kind.ToString().ToLowerInvariant(), text = c.Title, hash = c.Hash, decisionHash = c.DecisionHash }),
+            criteria = p.Criteria.Select(c => new { id = c.Id, kind = c.Kind.ToString().ToLowerInvariant(), text = c.Title, hash = c.Hash }),
             checks = p.Checks.Select(c => new { id = c.Id, hash = c.Hash }),
             safetyRules = p.SafetyRules.Select(s => new { id = s.Id, hash = s.Hash }),
             workflows = p.Workflows.Select(w => new { name = w.Name, hash = w.Hash }),
@@ -175,7 +175,7 @@ public static class EvidencePack
         Protocol {r.Protocol.Name} version {r.Protocol.Version}, content hash {r.Protocol.ContentHash}
         Study {r.StudyName}, rules run as of {r.AsOf.ToIsoString()}
 
-        protocol/            the protocol text and every library it imports; hashes.json: content hash, each criterion's hash and decision hash
+        protocol/            the protocol text and every library it imports; hashes.json: content hash, each criterion's rule hash
         compiler.json        the compiler's version and runtime
         conformance.json     HL7 CQL conformance results of this compiler (or why none were run)
         screening/           every subject, every criterion, its outcome and the values it read

@@ -26,7 +26,10 @@ public sealed class WorkbenchEndpointsTests
 
         // Amendment impact: the four changed criteria, and the subjects whose status differs, each naming the criteria that decide it.
         var impact = await Json(regulator, $"/api/studies/pilot/amendment-impact?from={world.ProtocolId}&to={amendmentId}");
-        var changed = impact.GetProperty("criteria").EnumerateArray().Where(c => c.GetProperty("change").GetString() != "unchanged").ToList();
+        var changed = impact.GetProperty("diff").GetProperty("criteria").EnumerateArray().Where(c => c.GetProperty("change").GetString() != "unchanged").ToList();
+        // One diff: the study's impact starts with exactly what the protocol diff answers.
+        var diff = await Json(regulator, $"/api/protocols/diff?from={world.ProtocolId}&to={amendmentId}");
+        Assert.Equal(diff.GetRawText(), impact.GetProperty("diff").GetRawText());
         Assert.Equal(["EXCL12", "EXCL12A", "EXCL31", "EXCL31A"], changed.Select(c => c.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
         Assert.All(changed, c => Assert.True(c.GetProperty("canAlterOutcome").GetBoolean()));
         var subjects = impact.GetProperty("impact").GetProperty("subjects").EnumerateArray().ToList();

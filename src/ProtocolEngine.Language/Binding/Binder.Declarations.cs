@@ -34,13 +34,12 @@ internal sealed partial class Binder
             }
         }
         BoundExpression[] roots = rule is null ? [] : [rule];
-        var id = RuleIdentity.CriterionId(c.Name.Name);
-        // The decisive part alone (the rule and what it reads, or who attests), without the wording: an amendment that
-        // keeps it keeps every subject's outcome (ProtocolDiff compares these).
+        var dependencies = Dependencies(roots);
+        // What decides the outcome (the rule, or who attests), over the same dependencies as the rule hash (RuleHasher.DecisionHash).
         SyntaxNode decisive = (SyntaxNode?)c.Rule ?? (SyntaxNode?)c.AttestedBy ?? c;
-        return new BoundCriterion(c, _source, rule, attestedBy, Identify(RuleKind.Criterion, id, c, roots))
+        return new BoundCriterion(c, _source, rule, attestedBy, IdentityWith(RuleKind.Criterion, RuleIdentity.CriterionId(c.Name.Name), _source, c.Span, dependencies))
         {
-            DecisionHash = Identify(RuleKind.Criterion, id, decisive, roots).Hash,
+            DecisionHash = RuleHasher.DecisionHash(_source.Slice(decisive.Span), dependencies),
         };
     }
 
@@ -228,6 +227,14 @@ internal sealed partial class Binder
 
     internal static RuleIdentity IdentityOf(RuleKind kind, string id, SourceText source, TextSpan span, IEnumerable<BoundExpression?> roots,
         IEnumerable<KeyValuePair<string, string>>? context = null, IEnumerable<Symbol>? symbols = null)
+        => IdentityWith(kind, id, source, span, Dependencies(roots, symbols), context);
+
+    private static RuleIdentity IdentityWith(RuleKind kind, string id, SourceText source, TextSpan span, SortedDictionary<string, string> dependencies,
+        IEnumerable<KeyValuePair<string, string>>? context = null) =>
+        new(id, kind, RuleHasher.Hash(kind, source.Slice(span), context ?? [], dependencies), source, span);
+
+    /// <summary>Qualified name to canonical text of everything <paramref name="roots"/> and <paramref name="symbols"/> read, transitively.</summary>
+    private static SortedDictionary<string, string> Dependencies(IEnumerable<BoundExpression?> roots, IEnumerable<Symbol>? symbols = null)
     {
         var dependencies = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var visited = new HashSet<Symbol>();
@@ -237,7 +244,7 @@ internal sealed partial class Binder
         foreach (var root in roots)
             if (root is not null) pending.Push(root);
         CollectDependencies(pending, dependencies, visited);
-        return new RuleIdentity(id, kind, RuleHasher.Hash(kind, source.Slice(span), context ?? [], dependencies), source, span);
+        return dependencies;
     }
 
     private static void AddDependency(Symbol s, IEnumerable<BoundExpression?> bodies, SortedDictionary<string, string> into, HashSet<Symbol> visited,

@@ -37,9 +37,9 @@ public sealed record BoundCriterion(CriterionSyntax Syntax, SourceText Source, B
     public string Text => Source.Slice(Syntax.Span);
 
     /// <summary>
-    /// SHA-256 of what decides the outcome: the formal rule and everything it depends on (definitions, code lists,
-    /// parameters, visits), or the role that attests it; not the criterion's wording. Equal rule hashes decide every
-    /// subject alike.
+    /// The decision hash (<see cref="RuleHasher.DecisionHash"/>): what decides the outcome alone (the formal rule and
+    /// everything it reads, or the attestation), without the criterion's wording. Not the criterion's identity, which is
+    /// its rule hash (<see cref="Hash"/>); two versions with equal decision hashes decide every subject alike.
     /// </summary>
     public string DecisionHash { get; init; } = "";
 }

@@ -43,8 +43,9 @@ public sealed record ProtocolDiffResult(CompiledProtocol Before, CompiledProtoco
 }
 
 /// <summary>
-/// Compares two compiled protocols criterion by criterion, by criterion id, with the compiler's hashes as identity: a
-/// criterion is unchanged when its hash (text and dependencies) is the same, and its rule changed when its decision hash (the rule and what it reads, without the wording) is not.
+/// Compares two compiled protocols criterion by criterion, by criterion id. A criterion is unchanged when its rule hash
+/// (its identity: text and everything it reads) is the same; its rule changed when its decision hash
+/// (<see cref="RuleHasher.DecisionHash"/>: the rule and everything it reads, without the wording) is not.
 /// </summary>
 public static class ProtocolDiff
 {
@@ -60,8 +61,7 @@ public static class ProtocolDiff
                 list.Add(new CriterionChange(a.Id, CriterionChangeKind.Added, false, false, false, false, false, null, a));
                 continue;
             }
-            // The compiler's hashes are the identity: the criterion hash covers its text and everything it depends on,
-            // the decision hash the rule and its dependencies alone (a changed code list changes a rule whose text did not).
+            // A changed code list changes the decision hash of a rule whose text did not change; a reworded title does not.
             bool same = b.Hash == a.Hash;
             bool title = b.Title != a.Title;
             bool rule = !same && b.DecisionHash != a.DecisionHash && b.AttestedBy is null && a.AttestedBy is null;

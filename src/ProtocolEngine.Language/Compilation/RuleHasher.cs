@@ -21,6 +21,9 @@ public static class RuleHasher
 {
     private const string Format = "protocolengine-rule/2";
 
+    // A decision hash is never equal to a rule hash: it answers another question (see DecisionHash).
+    private const string DecisionFormat = "protocolengine-decision/1";
+
     /// <summary>
     /// A light normalisation of rule text, for comparing texts stored before rule ids (hashes use <see cref="Canonical"/>): line endings become <c>\n</c>, trailing whitespace of every line goes, the
     /// indentation the lines after the first share goes (a rule indented as a whole reads the same), and leading and
@@ -123,6 +126,29 @@ public static class RuleHasher
             Part(sb, "context " + name);
             Part(sb, value);
         }
+        foreach (var (name, value) in dependencies.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            Part(sb, name);
+            Part(sb, value);
+        }
+        return Sha256Hex.Of(sb.ToString());
+    }
+
+    /// <summary>
+    /// A criterion's decision hash: not an identity of the criterion (that is its rule hash, <see cref="Hash"/>, which
+    /// also covers the criterion's wording, kind and phase), but of what decides its outcome alone: the formal rule's
+    /// canonical text, or the attestation when a person decides, and the same dependencies the rule hash reads. Two
+    /// versions of a criterion with equal decision hashes decide every subject alike, so an amendment that only rewords a
+    /// criterion cannot alter an outcome, and one that changes a code list the rule reads can, though the rule's text did
+    /// not change. Amendment comparison (<see cref="ProtocolDiff"/>) is its one use; results and journals name rule hashes.
+    /// </summary>
+    /// <param name="decisiveText">The formal rule as written (or the <c>attested by</c> clause).</param>
+    /// <param name="dependencies">What the rule reads, exactly as passed to <see cref="Hash"/>.</param>
+    public static string DecisionHash(string decisiveText, IEnumerable<KeyValuePair<string, string>> dependencies)
+    {
+        var sb = new StringBuilder();
+        Part(sb, DecisionFormat);
+        Part(sb, Canonical(decisiveText));
         foreach (var (name, value) in dependencies.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             Part(sb, name);

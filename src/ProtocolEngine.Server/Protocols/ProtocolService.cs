@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using NodaTime;
+using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Hosting;
@@ -192,7 +193,7 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
         };
     }
 
-    /// <summary>Two versions compared criterion by criterion.</summary>
+    /// <summary>Two versions compared criterion by criterion (the protocol diff, and the first part of a study's amendment impact).</summary>
     public static object Diff(ProtocolVersionRecord a, ProtocolVersionRecord b, ProtocolDiffResult diff) => new
     {
         from = new { id = a.Id, version = a.Label, contentHash = a.ContentHash },
@@ -208,9 +209,20 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
             attestationChanged = c.AttestationChanged,
             phaseChanged = c.PhaseChanged,
             canAlterOutcome = c.CanAlterOutcome,
-            before = c.Before is null ? null : new { text = c.Before.Title, rule = ProtocolDiff.RuleText(c.Before), hash = c.Before.Hash },
-            after = c.After is null ? null : new { text = c.After.Title, rule = ProtocolDiff.RuleText(c.After), hash = c.After.Hash },
+            before = DiffSide(c.Before),
+            after = DiffSide(c.After),
         }).ToList(),
+    };
+
+    // The rule hash is the criterion's identity; the decision hash is why ruleChanged is true or false.
+    private static object? DiffSide(BoundCriterion? c) => c is null ? null : new
+    {
+        text = c.Title,
+        kind = c.Kind.ToString().ToLowerInvariant(),
+        rule = ProtocolDiff.RuleText(c),
+        attestedBy = c.AttestedBy?.Name,
+        hash = c.Hash,
+        decisionHash = c.DecisionHash,
     };
 
     private sealed class RecordingResolver(ISourceResolver inner) : ISourceResolver

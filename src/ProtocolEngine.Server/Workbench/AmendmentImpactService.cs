@@ -42,22 +42,7 @@ internal sealed class AmendmentImpactService(ProtocolService protocols, ServerSt
         var visible = result.Changed.Where(s => sites is null || (study.SiteOf(s.SubjectId) is { } site && sites.Contains(site))).ToList();
         return new
         {
-            from = new { id = a.Id, version = a.Label, contentHash = a.ContentHash },
-            to = new { id = b.Id, version = b.Label, contentHash = b.ContentHash },
-            changed = result.Diff.Changed.Count(),
-            criteria = result.Diff.Criteria.Select(c => new
-            {
-                id = c.Id,
-                change = c.Change.ToString().ToLowerInvariant(),
-                titleChanged = c.TitleChanged,
-                ruleChanged = c.RuleChanged,
-                kindChanged = c.KindChanged,
-                attestationChanged = c.AttestationChanged,
-                phaseChanged = c.PhaseChanged,
-                canAlterOutcome = c.CanAlterOutcome,
-                before = c.Before is null ? null : new { text = c.Before.Title, kind = c.Before.Kind.ToString().ToLowerInvariant(), rule = Language.Compilation.ProtocolDiff.RuleText(c.Before), attestedBy = c.Before.AttestedBy?.Name, hash = c.Before.Hash, decisionHash = c.Before.DecisionHash },
-                after = c.After is null ? null : new { text = c.After.Title, kind = c.After.Kind.ToString().ToLowerInvariant(), rule = Language.Compilation.ProtocolDiff.RuleText(c.After), attestedBy = c.After.AttestedBy?.Name, hash = c.After.Hash, decisionHash = c.After.DecisionHash },
-            }),
+            diff = ProtocolService.Diff(a, b, result.Diff),
             impact = new
             {
                 study = study.Id,

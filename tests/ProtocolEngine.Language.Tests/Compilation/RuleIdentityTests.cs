@@ -130,6 +130,26 @@ public sealed class RuleIdentityTests
     }
 
     [Fact]
+    public void A_criterions_decision_hash_is_RuleHashers_and_follows_the_rule_and_what_it_reads_but_not_the_wording()
+    {
+        var before = Compile(Protocol);
+        string Decision(CompiledProtocol p, string id) => p.FindCriterion(id)!.DecisionHash;
+        // Computed in one place: for a rule that reads nothing, exactly RuleHasher.DecisionHash of the rule's text; never a rule hash.
+        Assert.Equal(RuleHasher.DecisionHash("DM.AGE < 90", []), Decision(before, "INCL02"));
+        Assert.DoesNotContain(before.Rules.Values, r => before.Criteria.Any(c => c.DecisionHash == r.Hash));
+        // The wording, the kind and the layout: the identity changes (the first two), the decision hash does not.
+        var reworded = Compile(Protocol.Replace("\"Young enough.\"", "\"Younger than 90 years.\"", StringComparison.Ordinal)
+            .Replace("inclusion INCL02", "exclusion INCL02", StringComparison.Ordinal).Replace("DM.AGE < 90", "DM.AGE<90", StringComparison.Ordinal));
+        Assert.NotEqual(Hash(before, "criterion:INCL02"), Hash(reworded, "criterion:INCL02"));
+        Assert.Equal(Decision(before, "INCL02"), Decision(reworded, "INCL02"));
+        // The rule, or what it reads (a parameter two steps away): both change.
+        Assert.NotEqual(Decision(before, "INCL02"), Decision(Compile(Protocol.Replace("DM.AGE < 90", "DM.AGE < 85", StringComparison.Ordinal)), "INCL02"));
+        var parameter = Compile(Protocol.Replace("default 18", "default 21", StringComparison.Ordinal));
+        Assert.NotEqual(Decision(before, "INCL01"), Decision(parameter, "INCL01"));
+        Assert.Equal(Decision(before, "INCL02"), Decision(parameter, "INCL02"));
+    }
+
+    [Fact]
     public void An_imports_override_is_part_of_the_hash_of_the_library_rules_that_read_it()
     {
         var resolver = new InMemorySourceResolver(new Dictionary<string, string>

@@ -7,10 +7,13 @@ import { useStudy } from "../../app/Layout";
 
 interface Version { id: string; number: number; version: string; title: string; contentHash: string }
 interface Side { text: string; rule: string; hash: string; decisionHash: string }
-interface Impact {
+interface Diff {
   from: { id: string; version: string; contentHash: string }; to: { id: string; version: string; contentHash: string };
   changed: number;
   criteria: { id: string; change: string; titleChanged: boolean; ruleChanged: boolean; kindChanged: boolean; attestationChanged: boolean; phaseChanged: boolean; canAlterOutcome: boolean; before: Side | null; after: Side | null }[];
+}
+interface Impact {
+  diff: Diff;
   impact: { asOf: string; screened: number; changed: number; subjects: { subject: string; site: string | null; before: string; after: string; criteria: { id: string; before: string | null; after: string | null }[] }[] };
 }
 
@@ -45,12 +48,12 @@ export function Amendments() {
       {impact.loading ? <Loading what="the comparison (both versions screen the study)" /> : null}
       {d ? (
         <>
-          <p>{d.from.id} (version {d.from.version}, <Hash value={d.from.contentHash} />) → {d.to.id} (version {d.to.version}, <Hash value={d.to.contentHash} />): {d.changed} criteria differ.</p>
+          <p>{d.diff.from.id} (version {d.diff.from.version}, <Hash value={d.diff.from.contentHash} />) → {d.diff.to.id} (version {d.diff.to.version}, <Hash value={d.diff.to.contentHash} />): {d.diff.changed} criteria differ.</p>
           <Section title="Changed criteria">
             <table className="grid" aria-label="Changed criteria">
               <thead><tr><th scope="col">Criterion</th><th scope="col">Change</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Can alter an outcome</th></tr></thead>
               <tbody>
-                {d.criteria.filter((c) => c.change !== "unchanged").map((c) => (
+                {d.diff.criteria.filter((c) => c.change !== "unchanged").map((c) => (
                   <tr key={c.id}>
                     <th scope="row">{c.id}</th>
                     <td>{c.change}{c.change === "changed" ? <div className="muted">{[c.titleChanged && "text", c.ruleChanged && "rule", c.kindChanged && "kind", c.attestationChanged && "attestation", c.phaseChanged && "phase"].filter(Boolean).join(", ")} changed</div> : null}</td>
