@@ -1,31 +1,26 @@
-// What each role sees: its pages and where it lands after sign-in. The designer section (issue 16) adds its own
-// entries here beside the workbench's.
+// Study roles: what each sees (from the areas' navigation), where it lands after sign-in, and how it is named.
+import type { NavItem } from "./area";
+import { areas } from "./areas";
 
-export interface NavItem { to: string; label: string }
-
-const pages: Record<string, NavItem[]> = {
-  Investigator: [{ to: "inbox", label: "Inbox" }],
-  SafetyPhysician: [{ to: "safety", label: "Adverse events" }, { to: "inbox", label: "Inbox" }],
-  DataManager: [{ to: "data", label: "Data quality" }, { to: "inbox", label: "Inbox" }],
-  Monitor: [{ to: "data", label: "Data quality" }, { to: "protocol", label: "Protocol" }, { to: "journal", label: "Journal" }],
-  Regulator: [{ to: "protocol", label: "Protocol" }, { to: "amendments", label: "Amendment diff" }, { to: "journal", label: "Journal and signatures" }, { to: "evidence", label: "Evidence pack" }],
-  Admin: [{ to: "inbox", label: "Inbox" }, { to: "safety", label: "Adverse events" }, { to: "data", label: "Data quality" }, { to: "protocol", label: "Protocol" }, { to: "amendments", label: "Amendment diff" }, { to: "journal", label: "Journal and signatures" }, { to: "evidence", label: "Evidence pack" }],
-  Designer: [{ to: "protocol", label: "Protocol" }, { to: "amendments", label: "Amendment diff" }],
-};
-
-/** The pages of a person's roles, in order, without repeats; the study overview first. */
+/** The pages of a person's roles across every area, in order, without repeats; the study overview first. */
 export function navFor(roles: string[]): NavItem[] {
   const seen = new Set<string>();
   const items: NavItem[] = [{ to: "", label: "Overview" }];
-  for (const role of roles) for (const item of pages[role] ?? []) if (!seen.has(item.to)) { seen.add(item.to); items.push(item); }
+  for (const area of areas)
+    for (const role of roles)
+      for (const item of area.nav[role] ?? []) if (!seen.has(item.to)) { seen.add(item.to); items.push(item); }
   return items;
 }
 
-/** Where a person lands: the main page of their first role. */
+/** Where a person lands: the main page of their first role (in this order), or the study overview. */
 export function landingFor(roles: string[]): string {
   const order = ["Investigator", "SafetyPhysician", "DataManager", "Regulator", "Monitor", "Admin", "Designer"];
-  const role = order.find((r) => roles.includes(r));
-  return role ? pages[role][0].to : "";
+  for (const role of order.filter((r) => roles.includes(r)))
+    for (const area of areas) {
+      const first = area.nav[role]?.[0];
+      if (first) return first.to;
+    }
+  return "";
 }
 
 export const roleLabel: Record<string, string> = {

@@ -48,12 +48,13 @@ export interface ScreeningRun { id: string; study: string; protocol: string; sta
 
 export interface ClockView { name: string; party: string; day0: string; dueAt: string; status: string; remainingSeconds: number; day: number | null; metAt: string | null }
 export interface InstanceTask {
-  id: string; name: string; title?: string; status: string; assignee: string | null; dueAt: string | null; decision: string | null; reason: string | null;
+  id: string; name: string; title?: string; status: string; assignee: string | null; candidateRoles: string[]; dueAt: string | null; decision: string | null; reason: string | null;
   completedBy?: string | null; completedAt?: string | null; signatures: SignatureView[];
 }
 export interface JournalEntry {
   kind: "journal"; instance: string; workflow?: string | null; seq: number; at: string; actor: string; action: string; oldValue: string | null; newValue: string | null;
-  ruleHashes: string[] | null; detail: string | null; correlationId: string | null; hash: string;
+  /** The rule hashes behind an automated decision, comma-separated (as journaled and hashed). */
+  ruleHashes: string | null; detail: string | null; correlationId: string | null; hash: string;
 }
 export interface AttestationView {
   kind: "attestation"; id: string; criterion: string; criterionHash: string; outcome: string; reason: string; at: string; signature: SignatureView | null;

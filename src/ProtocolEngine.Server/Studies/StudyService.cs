@@ -233,7 +233,7 @@ internal sealed class StudyService(ServerStore store, ServerOptions options, Stu
             foreach (var t in tasks)
             {
                 var sigs = await study.Store.ListSignaturesAsync(t.Id, ct);
-                taskViews.Add(new { id = t.Id, name = t.Name, title = t.Title, status = t.Status, assignee = t.Assignee, dueAt = t.DueAt, decision = t.Decision, reason = t.Reason,
+                taskViews.Add(new { id = t.Id, name = t.Name, title = t.Title, status = t.Status, assignee = t.Assignee, candidateRoles = t.CandidateRoles, dueAt = t.DueAt, decision = t.Decision, reason = t.Reason,
                     completedBy = t.CompletedBy, completedAt = t.CompletedAt, signatures = sigs.Select(Tasks.TaskService.SignatureView).ToList() });
             }
             var clocks = await study.Engine.GetClocksAsync(inst.Id, ct);

@@ -13,8 +13,6 @@ public static class RepoPaths
 
     public static string PilotData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "sdtm", "cdiscpilot01"));
 
-    public static string Axe => Path.Combine(Root, "designer", "node_modules", "axe-core", "axe.min.js");
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

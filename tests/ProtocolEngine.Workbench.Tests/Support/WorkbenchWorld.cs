@@ -22,9 +22,10 @@ namespace ProtocolEngine.Workbench.Tests.Support;
 /// <summary>
 /// The server on a real port serving the built web app (designer/dist), with one user per role, the pilot protocol and
 /// its Amendment 1 published, the CDISC pilot study registered (every subject's recruitment started), screened and
-/// validated, a serious adverse event from the EDC system, and 10,000 more open tasks for the administrator (about
-/// subjects of no site, so the investigator's inbox and subject pages stay as the study made them) for the paging test;
-/// and one chromium for every test of the class.
+/// validated, a serious adverse event from the EDC system, a second one the site became aware of 30 hours ago (its
+/// 24-hour clock is missed at once), one overdue task at site 701, and 10,000 more open tasks for the administrator
+/// (about subjects of no site, so the investigator's inbox and subject pages stay as the study made them) for the paging
+/// test; and one chromium for every test of the class.
 /// </summary>
 public sealed class WorkbenchWorld : IAsyncLifetime
 {
@@ -54,6 +55,19 @@ public sealed class WorkbenchWorld : IAsyncLifetime
     public string SaeInstance { get; private set; } = "";
 
     public string SaeSubject { get; private set; } = "";
+
+    /// <summary>
+    /// The adverse event whose site became aware of it 30 hours ago: its 24-hour sponsor clock is missed; the sponsor
+    /// was notified since, so its medical review waits for the safety physician.
+    /// </summary>
+    public string LateAeInstance { get; private set; } = "";
+
+    public string LateAeSubject { get; private set; } = "";
+
+    /// <summary>A site-701 subject with one task due two hours ago in the investigator's inbox.</summary>
+    public string OverdueSubject { get; private set; } = "";
+
+    public const string OverdueTitle = "Call the subject back about the missed visit";
 
     /// <summary>Where the tests put their screenshots (copied to docs/images when PROTOCOLENGINE_UPDATE_SCREENSHOTS=1).</summary>
     public string ScreenshotDir { get; } = Path.Combine(Path.GetTempPath(), "pe-workbench-shots-" + Guid.NewGuid().ToString("N")[..8]);
@@ -112,11 +126,68 @@ public sealed class WorkbenchWorld : IAsyncLifetime
         }))).RootElement;
         SaeInstance = ev.GetProperty("result").GetProperty("started").EnumerateArray().Single().GetString()!;
 
+        // Two more subjects of site 701 (never the SAE's): one reported late, one with an overdue task.
+        var runtime = await Services.GetRequiredService<StudyRegistry>().GetAsync(Study, CancellationToken.None);
+        var others = runtime.Sites.Where(s => s.Value == Site && s.Key != SaeSubject).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
+        LateAeSubject = others[0];
+        OverdueSubject = others[1];
+        var late = JsonDocument.Parse(await Ok(await edc.PostAsJsonAsync("/api/studies/pilot/events?wait=true", new
+        {
+            type = "AdverseEventReported",
+            subject = LateAeSubject,
+            record = new Dictionary<string, object> { ["AESEQ"] = 9002, ["AETERM"] = "SYNCOPE", ["AEDECOD"] = "SYNCOPE", ["AESER"] = "Y", ["AESHOSP"] = "Y", ["AEREL"] = "POSSIBLE", ["AESTDTC"] = "2014-02-02" },
+            values = new Dictionary<string, string> { ["awarenessAt"] = NodaTime.Text.InstantPattern.ExtendedIso.Format(SystemClock.Instance.GetCurrentInstant() - Duration.FromHours(30)) },
+        }))).RootElement;
+        LateAeInstance = late.GetProperty("result").GetProperty("started").EnumerateArray().Single().GetString()!;
+        await WaitForClockAsync(admin, LateAeInstance, "SeriousAE", "missed");
+        // The investigator notified the sponsor after all: the late event waits for the medical review (the safety physician's).
+        using (var investigator = await ApiAsync(Roles.Investigator))
+        {
+            var tasks = (await GetAsync(investigator, $"/api/studies/pilot/instances/{LateAeInstance}")).GetProperty("tasks").EnumerateArray();
+            var notify = tasks.Single(t => t.GetProperty("name").GetString() == "NotifySponsor").GetProperty("id").GetString();
+            await Ok(await investigator.PostAsJsonAsync($"/api/studies/pilot/tasks/{notify}/complete",
+                new { decision = "completed", reason = "Initial SAE report sent, late", signature = new { meaning = "authorship", password = Password } }));
+        }
+        await AddOverdueTaskAsync(runtime);
+
         await AddLoadTasksAsync();
         // CI has two cores for everything: generous waits, so a busy machine is slow rather than failing.
         Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(ProtocolEngine.Screening.Tests.Browser.Options);
+    }
+
+    /// <summary>One task of the investigator's, due two hours ago, written straight to the study's store.</summary>
+    private async Task AddOverdueTaskAsync(StudyRuntime study)
+    {
+        var now = SystemClock.Instance.GetCurrentInstant();
+        await using (var tx = await study.Store.BeginAsync())
+        {
+            await tx.InsertInstanceAsync(new InstanceRecord
+            {
+                Id = "overdue-1", DefinitionId = "SiteFollowUp@1", Workflow = "SiteFollowUp", CorrelationKey = $"{OverdueSubject}/follow-up", SubjectId = OverdueSubject,
+                State = "CallBack", Status = InstanceStatus.Running, Data = "{}", CreatedAt = now - Duration.FromDays(3), UpdatedAt = now, StateEnteredAt = now - Duration.FromDays(3),
+            });
+            await tx.InsertTaskAsync(new TaskRecord
+            {
+                Id = "overdue-task-1", InstanceId = "overdue-1", Name = "CallBack", Kind = ProtocolEngine.Language.Workflows.TaskKind.Task, Title = OverdueTitle, State = "CallBack",
+                CandidateRoles = [Roles.Investigator], Status = TaskStatus.Open, DueAt = now - Duration.FromHours(2), CreatedAt = now - Duration.FromDays(3),
+            });
+            await tx.CommitAsync();
+        }
+        study.Inbox.Invalidate();
+    }
+
+    private async Task WaitForClockAsync(HttpClient client, string instance, string clock, string status)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var i = await GetAsync(client, $"/api/studies/pilot/instances/{instance}");
+            if (i.GetProperty("clocks").EnumerateArray().Any(c => c.GetProperty("name").GetString() == clock && c.GetProperty("status").GetString() == status)) return;
+            if (watch.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"clock {clock} of {instance} is not {status}: {i}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>10,000 open tasks for the administrator, written straight to the study's store (one instance each).</summary>

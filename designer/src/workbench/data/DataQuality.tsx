@@ -16,6 +16,11 @@ interface Findings {
   groups: { key: string; label: string; severity: string | null; count: number; findings: { check: string; subject: string | null; dataset: string | null; record: string | null; message: string; values: { variable: string; value: string | null }[] }[] }[];
 }
 
+/** A query in words, for its buttons' names: its check, subject and record. */
+function what(q: DataQuery): string {
+  return `query ${q.check} of ${q.subject ?? "the study"}${q.dataset ? ` (${q.dataset}${q.recordKey ? " " + q.recordKey : ""})` : ""}`;
+}
+
 /** Validation findings by check and by subject, and the data queries to answer, close or check again. */
 export function DataQuality() {
   const { study, roles, readOnly } = useStudy();
@@ -34,9 +39,9 @@ export function DataQuality() {
   const [closing, setClosing] = useState<DataQuery | null>(null);
   const [note, setNote] = useState("");
 
-  async function act(f: () => Promise<unknown>, done: string) {
+  async function act<T>(f: () => Promise<T>, done: (result: T) => string) {
     setBusy(true); setError(undefined); setNote("");
-    try { await f(); setNote(done); queries.reload(); } catch (e) { setError(e); } finally { setBusy(false); }
+    try { setNote(done(await f())); queries.reload(); } catch (e) { setError(e); } finally { setBusy(false); }
   }
 
   return (
@@ -48,7 +53,7 @@ export function DataQuality() {
         <Problem error={runs.error} />
         {run ? <p>Latest run {dateTime(run.finishedAt)}: {run.summary?.checks} checks, {run.summary?.failedChecks} with findings, {run.summary?.findings} findings.</p> : <p>No completed validation run yet.</p>}
         {canRun ? (
-          <button type="button" disabled={busy} onClick={() => act(async () => { await post(`/api/studies/${enc(study.id)}/validation-runs?wait=true`, {}); runs.reload(); }, "Validation finished; the queries are reconciled.")}>Run the data checks</button>
+          <button type="button" disabled={busy} onClick={() => act(async () => { await post(`/api/studies/${enc(study.id)}/validation-runs?wait=true`, {}); runs.reload(); }, () => "Validation finished; the queries are reconciled.")}>Run the data checks</button>
         ) : null}
         {run ? (
           <>
@@ -83,15 +88,16 @@ export function DataQuality() {
             <thead><tr><th scope="col">Query</th><th scope="col">Subject</th><th scope="col">State</th><th scope="col">To</th><th scope="col">Opened</th><th scope="col">Actions</th></tr></thead>
             <tbody>
               {queries.data.map((q) => (
-                <tr key={q.id}>
+                <tr key={q.id} data-query={q.id}>
                   <td>{q.check}{q.dataset ? ` (${q.dataset}${q.recordKey ? " " + q.recordKey : ""})` : ""}<div>{q.message}</div></td>
                   <td>{q.subject ?? "—"}</td><td>{q.state}</td><td>{q.role}</td><td>{dateTime(q.openedAt)}</td>
                   <td>
                     {readOnly || q.state === "Closed" ? null : (
                       <div className="actions">
-                        {q.taskId && (actsAs.has(q.role) || roles.includes("Admin")) ? <button type="button" onClick={() => setAnswering(q)}>Answer</button> : null}
-                        {canRun ? <button type="button" className="secondary" onClick={() => setClosing(q)}>Close</button> : null}
-                        {canRun ? <button type="button" className="secondary" disabled={busy} onClick={() => act(() => post(`/api/studies/${enc(study.id)}/queries/${enc(q.id)}/recheck`), `Query ${q.check} checked again.`)}>Re-check</button> : null}
+                        {q.taskId && (actsAs.has(q.role) || roles.includes("Admin")) ? <button type="button" aria-label={`Answer ${what(q)}`} onClick={() => setAnswering(q)}>Answer</button> : null}
+                        {canRun ? <button type="button" className="secondary" aria-label={`Close ${what(q)}`} onClick={() => setClosing(q)}>Close</button> : null}
+                        {canRun ? <button type="button" className="secondary" aria-label={`Re-check ${what(q)}`} disabled={busy} onClick={() => act(() => post<{ resolved: boolean; explanation: string }>(`/api/studies/${enc(study.id)}/queries/${enc(q.id)}/recheck`),
+                          (r) => `Query ${q.check}${q.subject ? ` (${q.subject})` : ""} checked again: ${r.explanation}${r.resolved ? " It is closed." : " It stays open."}`)}>Re-check</button> : null}
                       </div>
                     )}
                   </td>

@@ -7,6 +7,7 @@ import { SignDialog } from "../../shared/SignDialog";
 import type { CriterionInfo, CriterionResult, ScreeningRun, SubjectPage } from "../../shared/types";
 import { useLoad } from "../../shared/useLoad";
 import { useStudy } from "../../app/Layout";
+import { workflowRoles } from "../../app/roles";
 import { useSession } from "../../app/session";
 import { TaskDecision } from "../TaskDecision";
 
@@ -22,6 +23,7 @@ export function Subject() {
   const [attesting, setAttesting] = useState<CriterionInfo | null>(null);
   const criteria = new Map((run.data?.summary?.criteria ?? []).map((c) => [c.id, c]));
   const canAttest = !readOnly && roles.includes("Investigator");
+  const actsAs = workflowRoles(roles);
   const p = page.data;
   return (
     <>
@@ -56,7 +58,7 @@ export function Subject() {
                       {t.title ?? t.name}: {t.status}{t.dueAt ? `, due ${dateTime(t.dueAt)}` : ""}
                       {t.decision ? <> — decided <strong>{t.decision}</strong>{t.reason ? ` (“${t.reason}”)` : ""}{t.completedBy ? ` by ${t.completedBy}` : ""}</> : null}
                       {t.signatures.map((s) => <div key={s.signatureHash}><Signature s={s} /></div>)}
-                      {(t.status === "open" || t.status === "claimed") && !readOnly ? (
+                      {(t.status === "open" || t.status === "claimed") && !readOnly && t.candidateRoles.some((r) => actsAs.has(r)) ? (
                         <div><TaskDecision studyId={study.id} taskId={t.id} label={`Decide ${t.name}`} onDone={page.reload} /></div>
                       ) : null}
                     </li>

@@ -17,6 +17,17 @@ interface Impact {
   impact: { asOf: string; screened: number; changed: number; subjects: { subject: string; site: string | null; before: string; after: string; criteria: { id: string; before: string | null; after: string | null }[] }[] };
 }
 
+/** One side of a changed criterion: its text, its rule, its rule hash (its identity) and its decision hash (what the outcome depends on). */
+function Version({ side }: { side: Side }) {
+  return (
+    <>
+      <div>{side.text}</div>
+      <pre className="rule">{side.rule || "(attested)"}</pre>
+      <div className="muted">rule hash <Hash value={side.hash} /> · decision hash <Hash value={side.decisionHash} /></div>
+    </>
+  );
+}
+
 /** Two published versions compared criterion by criterion, and the subjects of this study whose eligibility changes between them. */
 export function Amendments() {
   const { study } = useStudy();
@@ -57,8 +68,8 @@ export function Amendments() {
                   <tr key={c.id}>
                     <th scope="row">{c.id}</th>
                     <td>{c.change}{c.change === "changed" ? <div className="muted">{[c.titleChanged && "text", c.ruleChanged && "rule", c.kindChanged && "kind", c.attestationChanged && "attestation", c.phaseChanged && "phase"].filter(Boolean).join(", ")} changed</div> : null}</td>
-                    <td>{c.before ? <><div>{c.before.text}</div><pre className="rule">{c.before.rule || "(attested)"}</pre><Hash value={c.before.hash} /></> : "—"}</td>
-                    <td>{c.after ? <><div>{c.after.text}</div><pre className="rule">{c.after.rule || "(attested)"}</pre><Hash value={c.after.hash} /></> : "—"}</td>
+                    <td>{c.before ? <Version side={c.before} /> : "—"}</td>
+                    <td>{c.after ? <Version side={c.after} /> : "—"}</td>
                     <td>{c.canAlterOutcome ? <strong>yes</strong> : "no"}</td>
                   </tr>
                 ))}

@@ -54,7 +54,7 @@ export function Journal() {
                   <tr key={`${e.instance}-${e.seq}`}>
                     <td>{dateTime(e.at)}</td><td><code>{e.instance.slice(0, 8)}</code> #{e.seq}</td><td>{e.action}</td><td>{e.actor}</td>
                     <td>{e.oldValue ?? ""}{e.newValue ? ` → ${e.newValue}` : ""}{e.detail ? <div className="muted">{e.detail}</div> : null}</td>
-                    <td>{(e.ruleHashes ?? []).map((h) => <Hash key={h} value={h} />)}</td><td><Hash value={e.hash} /></td>
+                    <td>{(e.ruleHashes ?? "").split(",").filter(Boolean).map((h) => <Hash key={h} value={h} />)}</td><td><Hash value={e.hash} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -20,6 +20,17 @@ interface AdverseEvent {
 }
 interface Queue { now: string; total: number; events: AdverseEvent[] }
 
+/** An escalation's detail in words: a missed clock's JSON (clock, party, due) as a sentence, anything else as written. */
+function describe(detail: string): string {
+  try {
+    const d = JSON.parse(detail) as { clock?: string; party?: string; dueAt?: string };
+    if (d && typeof d === "object" && d.clock) return `clock ${d.clock}${d.party ? ` (to ${d.party})` : ""}${d.dueAt ? `, due ${dateTime(d.dueAt)}` : ""}`;
+  } catch {
+    // Not JSON: the words the engine journaled.
+  }
+  return detail;
+}
+
 function proposalText(v: boolean | null) {
   return v === null ? "unknown (a person decides)" : v ? "yes" : "no";
 }
@@ -79,7 +90,7 @@ export function AdverseEvents() {
                 {e.escalations.length > 0 ? (
                   <>
                     <h3>Escalations and missed deadlines</h3>
-                    <ul>{e.escalations.map((x, i) => <li key={i} className="bad">{dateTime(x.at)} — {x.action}{x.detail ? `: ${x.detail}` : ""}</li>)}</ul>
+                    <ul>{e.escalations.map((x, i) => <li key={i} className="bad">{dateTime(x.at)} — {x.action}{x.detail ? `: ${describe(x.detail)}` : ""}</li>)}</ul>
                   </>
                 ) : null}
               </section>

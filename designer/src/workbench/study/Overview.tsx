@@ -15,8 +15,13 @@ const FairnessRatios = lazy(() => import("../../charts/Charts").then((m) => ({ d
 /** The study's home for every role: the latest screening in numbers and pictures. */
 export function Overview() {
   const { study, roles } = useStudy();
-  const runs = useLoad(() => get<ScreeningRun[]>(`/api/studies/${enc(study.id)}/screening-runs`), [study.id]);
-  const run = runs.data?.find((r) => r.status === "completed");
+  // The list names the runs; the latest completed one is read whole (its summary: counts, attrition, fairness).
+  const runs = useLoad(async () => {
+    const list = await get<ScreeningRun[]>(`/api/studies/${enc(study.id)}/screening-runs`);
+    const latest = list.find((r) => r.status === "completed");
+    return { list, run: latest ? await get<ScreeningRun>(`/api/studies/${enc(study.id)}/screening-runs/${enc(latest.id)}`) : undefined };
+  }, [study.id]);
+  const run = runs.data?.run;
   const s = run?.summary;
   const fairness = (s?.fairness as { rows?: FairnessRow[] } | undefined)?.rows ?? [];
   return (
