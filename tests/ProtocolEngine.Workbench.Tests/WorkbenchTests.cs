@@ -546,6 +546,7 @@ public sealed class WorkbenchTests(WorkbenchWorld world, ITestOutputHelper outpu
         await Expect(version).ToContainTextAsync($"{rendered.GetProperty("protocol").GetProperty("version").GetString()} (published as {world.PilotVersion})");
         await Expect(version).ToContainTextAsync("Signed by Dr. designer");
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Parameters" })).ToContainTextAsync("ReferenceRangeIIIFactor");
+        await Screenshot(page, "workbench-regulator-protocol.png", rows.First);
 
         // The study's pictures: the attrition funnel, outcomes per criterion, fairness ratios with their intervals.
         await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();

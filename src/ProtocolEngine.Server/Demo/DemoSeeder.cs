@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Server.Hosting;
+using ProtocolEngine.Server.Problems;
 using ProtocolEngine.Server.Protocols;
 using ProtocolEngine.Server.Screening;
 using ProtocolEngine.Server.Security;
@@ -75,7 +76,15 @@ internal sealed class DemoSeeder(ServerStore store, IdentityService identity, Pr
         var registered = new List<string>();
         if (pilotProtocol is not null && options.DemoPilotData is { } pilot && Directory.Exists(pilot))
         {
-            await studies.RegisterAsync(admin, new RegisterStudyBody("pilot", "CDISC pilot study (CDISCPILOT01 SDTM)", pilotProtocol.Id, pilot, IdentifySubjects: true, Encoding: "windows-1252"), "folder " + pilot, ct);
+            try
+            {
+                await studies.RegisterAsync(admin, new RegisterStudyBody("pilot", "CDISC pilot study (CDISCPILOT01 SDTM)", pilotProtocol.Id, pilot, IdentifySubjects: true, Encoding: "windows-1252"), "folder " + pilot, ct);
+            }
+            catch (ApiException ex)
+            {
+                // The user's folder, not a fault of the server: one sentence naming the option.
+                throw new ServerStartupException($"The demo cannot register the pilot study from --pilot-data {pilot} (read as windows-1252, as the CDISC pilot's files are): {ex.Message}");
+            }
             registered.Add(await ScreenAsync(admin, "pilot", ct));
         }
         else logger.LogWarning("The pilot study is not registered: no folder at {Path}", options.DemoPilotData ?? "(none)");

@@ -45,7 +45,7 @@ export function ProtocolView() {
           </Section>
           <Section title="Eligibility criteria">
             <table className="grid protocol">
-              <thead><tr><th scope="col">#</th><th scope="col">Criterion</th><th scope="col">Protocol text</th><th scope="col">Formal rule</th><th scope="col">Hash</th></tr></thead>
+              <thead><tr><th scope="col">#</th><th scope="col">Criterion</th><th scope="col">Protocol text</th><th scope="col">Formal rule</th><th scope="col">Rule hash</th></tr></thead>
               <tbody>
                 {r.criteria.map((c) => (
                   <tr key={c.id}>

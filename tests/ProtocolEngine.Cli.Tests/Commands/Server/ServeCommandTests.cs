@@ -111,6 +111,64 @@ public sealed class ServeCommandTests
         }
     }
 
+    [Fact]
+    public async Task TheDemo_SeedsThePilot_InItsDeclaredEncoding_AndStopsOnCtrlC()
+    {
+        // The pilot's XPT values are windows-1252 (the demo declares it): the demo registers, identifies and screens its 306
+        // subjects, prints the banner, serves, and stops cleanly on Ctrl-C.
+        var dir = Path.Combine(Path.GetTempPath(), "pe-serve-demo-" + Guid.NewGuid().ToString("N"));
+        var pilot = Path.GetFullPath(Path.Combine(CliRunner.Root, "..", "shared", "data", "sdtm", "cdiscpilot01"));
+        using var process = CliProcess.Start(["serve", "--demo", "--data-dir", dir, "--urls", "http://127.0.0.1:" + FreePort(),
+            "--protocols", Path.Combine(CliRunner.Root, "protocols"), "--pilot-data", pilot], CliRunner.Root);
+        var error = process.StandardError.ReadToEndAsync();
+        var banner = new System.Text.StringBuilder();
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+            while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+            {
+                banner.AppendLine(line);
+                if (line.StartsWith("Press Ctrl-C", StringComparison.Ordinal)) break;
+            }
+            var text = banner.ToString();
+            Assert.True(text.Contains("Press Ctrl-C", StringComparison.Ordinal), $"no banner: {text}\n{(process.HasExited ? await error : "")}");
+            Assert.Matches(@"pilot: 306 subjects, protocol CDISCPILOT01@\d+; screened as of 2025-06-01: \d+ eligible", text);
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the server did not stop within 60 s of Ctrl-C");
+            Assert.DoesNotContain("   at ", await error);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void TheDemo_WithAPilotFolderItCannotRead_SaysWhichFolderAndWhy_AndDoesNotStart()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pe-serve-demo-" + Guid.NewGuid().ToString("N"));
+        var pilot = Directory.CreateTempSubdirectory("pe-not-a-pilot-").FullName;
+        try
+        {
+            // Adverse events without a list of subjects (no DM): not a study.
+            File.Copy(Path.GetFullPath(Path.Combine(CliRunner.Root, "..", "shared", "data", "sdtm", "cdiscpilot01", "ae.xpt")), Path.Combine(pilot, "ae.xpt"));
+            var run = CliProcess.Run(["serve", "--demo", "--data-dir", dir, "--urls", "http://127.0.0.1:" + FreePort(), "--protocols", Path.Combine(CliRunner.Root, "protocols"),
+                "--pilot-data", pilot], CliRunner.Root, TimeSpan.FromMinutes(3));
+            Assert.False(run.TimedOut, run.Out + run.Error);
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains($"--pilot-data {pilot}", run.Error);
+            Assert.Contains("DM", run.Error);
+            Assert.DoesNotContain("bug", run.Error);
+            Assert.DoesNotContain("Press Ctrl-C", run.Out);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+            Directory.Delete(pilot, true);
+        }
+    }
+
     private static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
