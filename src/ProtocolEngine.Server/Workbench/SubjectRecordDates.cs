@@ -1,5 +1,4 @@
 using ProtocolEngine.Runtime.Data;
-using ProtocolEngine.Screening.Reports;
 using ProtocolEngine.Server.Studies;
 
 namespace ProtocolEngine.Server.Workbench;
@@ -26,8 +25,9 @@ internal static class SubjectRecordDates
                 var dates = new SortedDictionary<string, string>(StringComparer.Ordinal);
                 for (int row = start; row < start + count; row++)
                 {
-                    var key = seq.GetObject(row) is { } s ? ValueText.Of(s) : null;
-                    var value = date.GetObject(row) is { } d ? ValueText.Of(d) : null;
+                    // Keys as the screening's evidence writes a sequence (a JSON number: 3, not 3.0); SDTM dates are ISO 8601 text.
+                    var key = seq.GetObject(row) is IFormattable s ? s.ToString(null, System.Globalization.CultureInfo.InvariantCulture) : null;
+                    var value = date.GetObject(row)?.ToString();
                     if (key is not null && value is not null) dates[key] = value;
                 }
                 if (dates.Count > 0) domains[table.Name] = dates;
