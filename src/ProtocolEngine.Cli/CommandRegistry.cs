@@ -92,8 +92,8 @@ internal static class CommandRegistry
         });
         // Evidence (issue 15): evidence.
         config.AddCommand<Commands.Evidence.EvidenceCommand>("evidence")
-            .WithExample("evidence", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--as-of", "2014-01-01", "--out", "pilot-evidence.zip")
-            .WithExample("evidence", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--conformance", "../shared/conformance/cql", "--out", "pack.zip");
+            .WithExample("evidence", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--as-of", "2014-01-01", "--out", "pilot-evidence.zip")
+            .WithExample("evidence", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--conformance", "../shared/conformance/cql", "--out", "pack.zip");
         // Server (issue 14): serve.
         config.AddCommand<Commands.Server.ServeCommand>("serve")
             .WithExample("serve")

@@ -31,14 +31,8 @@ public sealed record JournalEvidence(string Source, bool Intact, int Instances, 
 /// <summary>What an evidence pack is made of.</summary>
 public sealed record EvidenceRequest
 {
-    /// <summary>The protocol, compiled without errors.</summary>
+    /// <summary>The protocol, compiled without errors: the pack holds its text and every library's as compiled.</summary>
     public required CompiledProtocol Protocol { get; init; }
-
-    /// <summary>The protocol's text, exactly as compiled.</summary>
-    public required string ProtocolText { get; init; }
-
-    /// <summary>The text of every library it imports, by qualified name.</summary>
-    public required IReadOnlyDictionary<string, string> Libraries { get; init; }
 
     /// <summary>The study data screened and validated.</summary>
     public required LoadedStudy Study { get; init; }

@@ -7,6 +7,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ProtocolEngine.Checks;
 using ProtocolEngine.Checks.Reports;
+using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Runtime.Conformance;
 using ProtocolEngine.Screening;
@@ -32,6 +33,20 @@ public static class EvidencePack
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // The texts the content hash covers: every library the protocol imports, directly or through another, by qualified
+    // name (a library imported under two aliases is one text).
+    private static SortedDictionary<string, string> LibrariesOf(CompiledProtocol protocol)
+    {
+        var texts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var pending = new Stack<LibraryExports>(protocol.Libraries);
+        while (pending.TryPop(out var library))
+        {
+            if (!texts.TryAdd(library.Name, library.Source.Text)) continue;
+            foreach (var import in library.Imports) pending.Push(import);
+        }
+        return texts;
+    }
+
     /// <summary>Screens and validates the study, gathers the rest, and writes the pack to <paramref name="output"/>.</summary>
     /// <returns>The manifest written into the pack.</returns>
     public static EvidenceManifest Write(EvidenceRequest request, Stream output, CancellationToken cancellationToken = default)
@@ -43,14 +58,15 @@ public static class EvidencePack
         void AddJson(string path, object value) => files.Add((path, JsonSerializer.SerializeToUtf8Bytes(value, Json)));
 
         Add("README.txt", Readme(request));
-        Add($"protocol/{Safe(p.Name)}.protocol", request.ProtocolText);
-        foreach (var (name, text) in request.Libraries.OrderBy(l => l.Key, StringComparer.Ordinal)) Add($"protocol/libraries/{Safe(name)}.protocol", text);
+        var libraries = LibrariesOf(p);
+        Add($"protocol/{Safe(p.Name)}.protocol", p.Source.Text);
+        foreach (var (name, text) in libraries) Add($"protocol/libraries/{Safe(name)}.protocol", text);
         AddJson("protocol/hashes.json", new
         {
             protocol = p.Name,
             version = p.Version,
             contentHash = p.ContentHash,
-            libraries = request.Libraries.Keys.Order(StringComparer.Ordinal),
+            libraries = libraries.Keys,
             criteria = p.Criteria.Select(c => new { id = c.Id, kind = c.Kind.ToString().ToLowerInvariant(), text = c.Title, hash = c.Hash }),
             checks = p.Checks.Select(c => new { id = c.Id, hash = c.Hash }),
             safetyRules = p.SafetyRules.Select(s => new { id = s.Id, hash = s.Hash }),

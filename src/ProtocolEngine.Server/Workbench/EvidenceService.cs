@@ -12,7 +12,7 @@ namespace ProtocolEngine.Server.Workbench;
 /// signature. The HL7 CQL conformance suite runs when the configuration names its folder (ProtocolEngine:ConformanceSuite) or
 /// it lies beside the repository (../shared/conformance/cql, as for the demo).
 /// </summary>
-internal sealed class EvidenceService(ServerStore store, Protocols.ProtocolService protocols, IConfiguration configuration)
+internal sealed class EvidenceService(ServerStore store, IConfiguration configuration)
 {
     // Beside the repository, as the demo's data are (README: ../shared holds the conformance suite).
     private static readonly string DefaultSuite = Path.Combine("..", "shared", "conformance", "cql");
@@ -33,12 +33,9 @@ internal sealed class EvidenceService(ServerStore store, Protocols.ProtocolServi
             Problems = problems,
             Signatures = await StudySignatures.ListAsync(user, study, store, ct),
         };
-        var (_, bundle) = await protocols.GetAsync(study.Version.Id, ct);
         var request = new EvidenceRequest
         {
             Protocol = study.Protocol,
-            ProtocolText = bundle.Main,
-            Libraries = bundle.Libraries,
             Study = study.Data,
             StudyName = study.Id,
             AsOf = date,
