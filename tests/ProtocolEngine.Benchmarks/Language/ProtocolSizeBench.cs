@@ -78,34 +78,7 @@ public static class ProtocolSizeBench
         return 0;
     }
 
-    /// <summary>A protocol of about <paramref name="characters"/> characters, made of blocks like the shipped protocols'.</summary>
-    public static string Generated(int characters)
-    {
-        const string block = """
-            define Age{i}: Coalesce(DM.AGE, years between DM.BRTHDTC and @2014-01-01)
-            define Postmenopausal{i}: exists (MH M where M.MHDECOD = 'Postmenopausal' and M.MHSTDTC 30 days or less before @2014-01-01)
-
-            codelist Therapies{i} "Therapies" system "ATC"
-              "N06DA02" "donepezil", "N06DA03" "rivastigmine"
-
-            criteria
-              inclusion INCL{i} "Males and postmenopausal females at least 50 years of age."
-                Age{i} >= 50 and (DM.SEX = 'M' or Postmenopausal{i})
-              exclusion EXCL{i} "Therapy within 30 days."
-                exists (CM C where C.CMDECOD in Therapies{i} and C.CMENDTC 30 days or less before @2014-01-01)
-
-            check CHK{i} "No study procedure before informed consent"
-              severity error
-              for each SV S where S.SVSTDTC is not null
-              expect not (S.SVSTDTC before DM.RFICDTC)
-              message "Visit {S.VISIT} on {S.SVSTDTC}, before informed consent on {DM.RFICDTC}"
-
-
-            """;
-        var sb = new StringBuilder("protocol T version \"1\"\n  data SDTM \"3.4\"\n\n", characters + block.Length);
-        for (int i = 0; sb.Length < characters; i++) sb.Append(block.Replace("{i}", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        return sb.ToString();
-    }
+    private static string Generated(int characters) => ProtocolEngine.Language.Tests.Limits.LimitsTestSupport.Generated(characters);
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 

@@ -29,7 +29,7 @@ public sealed class TestServer : WebApplicationFactory<ProtocolEngine.Server.Pro
         var options = new ServerOptions
         {
             DataDir = dir,
-            Postgres = provider == "postgres" ? await PostgresServer.NewDatabaseAsync() : null,
+            Postgres = provider == "postgres" ? await ProtocolEngine.Workflows.Tests.Support.PostgresServer.NewDatabaseAsync("pe_srv") : null,
             // Tests sign in hundreds of times: a cheap hash here; PasswordHashingTests pins the real default (600,000).
             PasswordIterations = 1_000,
             Clock = clock ?? SystemClock.Instance,
