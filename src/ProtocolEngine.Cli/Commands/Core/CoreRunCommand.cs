@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -6,14 +5,14 @@ using System.Text.Json;
 using ProtocolEngine.Checks.Core;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Core;
 
 /// <summary><c>protocol core run</c>: runs CDISC CORE rules natively over a study.</summary>
-[Description("Run CDISC CORE rules (a folder of CORE-nnnnnn/rule.yml) natively over a study. Exit code 0 when no rule raises an issue, 1 when one does, 2 on usage or I/O failure.")]
-internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
+[Description("Run CDISC CORE rules (a folder of CORE-nnnnnn/rule.yml) natively over a study.")]
+[ExitCode(CliApp.Success, "no rule raises an issue")]
+[ExitCode(CliApp.Findings, "a rule raises an issue")]
+internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -46,7 +45,7 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (Format is not ("text" or "json")) return ValidationResult.Error($"Unknown format '{Format}'; use text or json.");
+            if (OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json) is { Successful: false } badFormat) return badFormat;
             if (string.IsNullOrWhiteSpace(Rules)) return ValidationResult.Error("--rules names the folder of CORE rules.");
             if (DataCommandSupport.ValidateEncoding(Encoding) is { Successful: false } badEncoding) return badEncoding;
             return ValidationResult.Success();
@@ -68,7 +67,7 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
         }
         if (rules.Rules.Count == 0) throw new UserFacingException($"No CORE rules of {settings.Family} for {settings.Standard} in {settings.Rules}");
 
-        if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data)) throw new UserFacingException($"No such file or folder: {settings.Data}");
+        if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data)) throw new UserFacingException($"No such data file or folder: {settings.Data}");
         var study = DataCommandSupport.Guard(() => CoreStudy.Load(settings.Data, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }, settings.Standard));
         var clock = Stopwatch.StartNew();
         var outcomes = rules.Run(study, cancellationToken);
@@ -81,7 +80,7 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
         if (settings.Format == "json")
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            console.Text.WriteLine(JsonSerializer.Serialize(new
             {
                 rules = outcomes.Select(o => new
                 {
@@ -97,10 +96,10 @@ internal sealed class CoreRunCommand : Command<CoreRunCommand.Settings>
         else
         {
             foreach (var o in ran.Where(o => o.Result!.Issues.Count > 0))
-                Console.Out.WriteLine($"{o.Rule.Id} ({string.Join(", ", o.Rule.RuleIds.Distinct())}): {o.Result!.Issues.Count} issue(s) in {string.Join(", ", o.Result.Issues.Select(i => i.Dataset).Distinct())}: {o.Rule.Message}");
+                console.Text.WriteLine($"{o.Rule.Id} ({string.Join(", ", o.Rule.RuleIds.Distinct())}): {o.Result!.Issues.Count} issue(s) in {string.Join(", ", o.Result.Issues.Select(i => i.Dataset).Distinct())}: {o.Rule.Message}");
             foreach (var o in outcomes.Where(o => o.Result is null))
-                Console.Out.WriteLine($"{o.Rule.Id}: not run: {o.NotRun}");
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                console.Text.WriteLine($"{o.Rule.Id}: not run: {o.NotRun}");
+            console.Text.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{rules.Rules.Count} rules: {ran.Count(o => o.Result!.Issues.Count > 0)} with issues ({issues} issues), {ran.Count(o => o.Result!.Issues.Count == 0)} without, {outcomes.Count - ran.Count} not run; " +
                 $"{records:N0} records in {study.Datasets.Count} datasets checked in {clock.Elapsed.TotalMilliseconds:F0} ms ({records / seconds:N0} records per second; " +
                 $"{evaluated:N0} record evaluations, one per rule per record in its scope: {evaluated / seconds:N0} per second)"));
