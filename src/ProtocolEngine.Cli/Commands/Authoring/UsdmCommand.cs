@@ -1,18 +1,15 @@
-using System.ComponentModel;
 using System.Text;
-using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Rendering;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Usdm;
 using ProtocolEngine.Usdm.Export;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Authoring;
 
 /// <summary><c>protocol usdm import|export</c>: a protocol skeleton from a CDISC USDM 4.0 study definition, and back.</summary>
-[Description("CDISC USDM 4.0 study definitions. 'usdm import STUDY.json --out DIR' writes a protocol skeleton (identifiers, title, arms, epochs, visits, criteria attested by the investigator, syntax-template parameters); 'usdm export PROTOCOL [--out FILE]' writes its identifiers, criteria and parameters as USDM, checked against the USDM API schema. Exit code 2 when the input cannot be used (each problem named with its JSON path and line, or the protocol's line); nothing is written then.")]
-internal sealed class UsdmCommand : Command<UsdmCommand.Settings>
+[Description("CDISC USDM 4.0 study definitions. 'usdm import STUDY.json --out DIR' writes a protocol skeleton (identifiers, title, arms, epochs, visits, criteria attested by the investigator, syntax-template parameters); 'usdm export PROTOCOL' writes its identifiers, criteria and parameters as USDM (to standard output, or to the file --out names), checked against the USDM API schema. When the input cannot be used, each problem is named with its JSON path and line (or the protocol's line) and nothing is written.")]
+[ExitCode(CliApp.Success, "the protocol (import) or the USDM study definition (export) was written")]
+internal sealed class UsdmCommand(CliConsole console) : Command<UsdmCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -39,54 +36,54 @@ internal sealed class UsdmCommand : Command<UsdmCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         settings.Action == "import" ? Import(settings, cancellationToken) : Export(settings, cancellationToken);
 
-    private static int Import(Settings settings, CancellationToken cancellationToken)
+    private int Import(Settings settings, CancellationToken cancellationToken)
     {
         if (OutputFiles.FolderProblem(settings.Out!, "--out") is { } outProblem) return Fail(outProblem);
         if (ReadInput(settings.Path) is not { } json) return CliApp.Failure;
         var result = UsdmImporter.Import(json, System.IO.Path.GetFileName(settings.Path));
         if (!result.Succeeded)
         {
-            foreach (var problem in result.Problems) Console.Error.WriteLine($"error: {settings.Path}, {problem}");
-            Console.Error.WriteLine($"{settings.Path}: {result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")}; nothing was written.");
+            foreach (var problem in result.Problems) console.Error.WriteLine($"error: {settings.Path}, {problem}");
+            console.Error.WriteLine($"{settings.Path}: {result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")}; nothing was written.");
             return CliApp.Failure;
         }
         var target = System.IO.Path.Combine(settings.Out!, result.FileName!);
         if (Directory.Exists(settings.Out) && OutputFiles.FileProblem(target, "--out") is { } fileProblem) return Fail(fileProblem);
         Directory.CreateDirectory(settings.Out!);
         OutputFiles.WriteText(target, w => w.Write(result.ProtocolText), cancellationToken);
-        Console.Out.WriteLine($"Wrote {target}: {result.Criteria} criteria (each attested by the investigator until its rule is written), " +
+        console.Text.WriteLine($"Wrote {target}: {result.Criteria} criteria (each attested by the investigator until its rule is written), " +
                               $"{result.Parameters} parameters, {result.Visits} visits, {result.Arms} arms, {result.Epochs} epochs.");
         return CliApp.Success;
     }
 
-    private static int Export(Settings settings, CancellationToken cancellationToken)
+    private int Export(Settings settings, CancellationToken cancellationToken)
     {
         if (CliApp.OutputFileProblem(settings.Out, "--out") is { } outProblem) return Fail(outProblem);
         if (ReadInput(settings.Path) is null) return CliApp.Failure;
-        var compiled = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Path));
+        var compiled = ProtocolLoader.Shipped.Load(settings.Path);
         if (compiled.HasErrors)
         {
-            foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) Console.Error.Write(DiagnosticRenderer.ToText(d));
-            Console.Error.WriteLine($"{settings.Path}: the protocol has errors; nothing was exported.");
+            foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) console.Error.Write(DiagnosticRenderer.ToText(d));
+            console.Error.WriteLine($"{settings.Path}: the protocol has errors; nothing was exported.");
             return CliApp.Failure;
         }
         var result = UsdmExporter.Export(compiled);
         if (!result.Succeeded)
         {
-            foreach (var error in result.Errors) Console.Error.WriteLine($"error: {error}");
+            foreach (var error in result.Errors) console.Error.WriteLine($"error: {error}");
             return CliApp.Failure;
         }
-        if (settings.Out is null) Console.Out.Write(result.Json);
+        if (settings.Out is null) console.Text.Write(result.Json);
         else
         {
             OutputFiles.WriteText(settings.Out, w => w.Write(result.Json), cancellationToken);
-            Console.Out.WriteLine($"Wrote {settings.Out}: {result.Identifiers} identifiers, {result.Criteria} criteria, {result.Parameters} parameters (valid against the USDM 4.0 API schema).");
+            console.Text.WriteLine($"Wrote {settings.Out}: {result.Identifiers} identifiers, {result.Criteria} criteria, {result.Parameters} parameters (valid against the USDM 4.0 API schema).");
         }
         return CliApp.Success;
     }
 
     // The input as text, or null after saying why it cannot be read (missing, a folder, a pipe, not UTF-8).
-    private static string? ReadInput(string path)
+    private string? ReadInput(string path)
     {
         var kind = OutputFiles.KindOfTarget(path);
         if (kind != PathKind.File)
@@ -110,9 +107,9 @@ internal sealed class UsdmCommand : Command<UsdmCommand.Settings>
         }
     }
 
-    private static int Fail(string message)
+    private int Fail(string message)
     {
-        Console.Error.WriteLine($"error: {message}");
+        console.Error.WriteLine($"error: {message}");
         return CliApp.Failure;
     }
 }
