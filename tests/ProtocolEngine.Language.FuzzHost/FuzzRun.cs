@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ProtocolEngine.Cli;
-using Spectre.Console;
 
 namespace ProtocolEngine.Language.FuzzHost;
 
@@ -96,19 +95,8 @@ internal static partial class FuzzRun
     private static (int Code, string Output) RunCommand(string[] args)
     {
         var writer = new StringWriter();
-        var (output, error) = (Console.Out, Console.Error);
-        Console.SetOut(writer);
-        Console.SetError(writer);
-        try
-        {
-            int code = CliApp.Run(args, new CliConsole(writer, writer));
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-        }
+        int code = CliApp.Run(args, new CliConsole(writer, writer));
+        return (code, writer.ToString());
     }
 
     [GeneratedRegex(@"\bPE\d{4}\b")]

@@ -31,7 +31,18 @@ public sealed class ConformanceReport(IReadOnlyList<ConformanceTestResult> resul
     public IReadOnlyList<ConformanceTestResult> Results { get; } = results;
 
     /// <summary>The percentage of tests that passed (skipped ones count as not passed).</summary>
-    public double PassRate => Results.Count == 0 ? 0 : 100.0 * Results.Count(r => r.Outcome == ConformanceOutcome.Passed) / Results.Count;
+    public double PassRate => Rate([.. Results.Select(r => r.Outcome)]);
+
+    /// <summary>The percentage of <paramref name="outcomes"/> that passed (skipped ones count as not passed).</summary>
+    public static double Rate(IReadOnlyCollection<ConformanceOutcome> outcomes) =>
+        outcomes.Count == 0 ? 0 : 100.0 * outcomes.Count(o => o == ConformanceOutcome.Passed) / outcomes.Count;
+
+    /// <summary>"N passed, N failed, N skipped".</summary>
+    public static string Tally(IEnumerable<ConformanceOutcome> outcomes)
+    {
+        var list = outcomes.ToList();
+        return $"{list.Count(o => o == ConformanceOutcome.Passed)} passed, {list.Count(o => o == ConformanceOutcome.Failed)} failed, {list.Count(o => o == ConformanceOutcome.Skipped)} skipped";
+    }
 
     /// <summary>Every test with its expected and actual result, as a JSON array.</summary>
     public void WriteJson(TextWriter writer) => writer.WriteLine(JsonSerializer.Serialize(Results.Select(r => new
@@ -47,11 +58,10 @@ public sealed class ConformanceReport(IReadOnlyList<ConformanceTestResult> resul
             if (failures)
                 foreach (var f in group.Where(r => r.Outcome != ConformanceOutcome.Passed))
                     writer.WriteLine($"  {f.Outcome.ToString().ToUpperInvariant()} {f.Group}/{f.Name}: {f.Expression.ReplaceLineEndings(" ")}\n      expected {f.Expected.ReplaceLineEndings(" ")}\n      actual   {f.Actual.ReplaceLineEndings(" ")}");
-            writer.WriteLine($"{group.Key}: {Line([.. group])}");
+            writer.WriteLine($"{group.Key}: {Line(group)}");
         }
         writer.WriteLine($"Total: {Line(Results)} ({PassRate.ToString("F1", CultureInfo.InvariantCulture)}% passed)");
     }
 
-    private static string Line(IReadOnlyCollection<ConformanceTestResult> r) =>
-        $"{r.Count(x => x.Outcome == ConformanceOutcome.Passed)} passed, {r.Count(x => x.Outcome == ConformanceOutcome.Failed)} failed, {r.Count(x => x.Outcome == ConformanceOutcome.Skipped)} skipped";
+    private static string Line(IEnumerable<ConformanceTestResult> results) => Tally(results.Select(r => r.Outcome));
 }

@@ -33,7 +33,7 @@ public sealed class CliReferenceTests
     public void CliReference_ListsEveryRegisteredCommand()
     {
         var names = Catalog.Commands.Select(c => c.Path).ToList();
-        foreach (var expected in new[] { "check", "format", "lsp", "conformance cql", "data inspect", "data convert", "synth", "screen", "demo", "explain", "audit fairness", "simulate", "journal verify", "grade", "validate", "queries list", "serve" })
+        foreach (var expected in new[] { "check", "format", "lsp", "conformance cql", "data inspect", "data convert", "synth", "screen", "demo", "explain", "audit fairness", "simulate", "journal verify", "grade", "validate", "queries list", "serve", "conformance core", "core run", "usdm" })
             Assert.Contains(expected, names);
         var document = CliReference.Markdown(Catalog);
         foreach (var name in names) Assert.Contains($"\n## protocol {name}\n", document);
@@ -73,7 +73,9 @@ public sealed class CliReferenceTests
     {
         foreach (var command in Catalog.Commands)
             foreach (var p in CliReference.Parameters(command.Type).Where(p => p.Option?.LongNames.Any(n => n is "out" or "ie" or "records") == true))
-                Assert.True(p.Option!.ValueName is "FILE" or "FOLDER", $"{command.Path} --{p.Option.LongNames[0]} <{p.Option.ValueName}>: say FILE or FOLDER.");
+                Assert.True(p.Option!.ValueName is "FILE" or "FOLDER"
+                            || p.Option.ValueName == "PATH" && p.Description.Contains("folder", StringComparison.Ordinal) && p.Description.Contains("file", StringComparison.Ordinal),
+                    $"{command.Path} --{p.Option.LongNames[0]} <{p.Option.ValueName}>: say FILE or FOLDER (or, for a PATH, when it is which).");
     }
 
     [Theory]
@@ -96,6 +98,17 @@ public sealed class CliReferenceTests
         Assert.Equal("", output);
         Assert.Contains("USAGE:", error);
         Assert.Contains("screen", error);
+    }
+
+    /// <summary>Descriptions are rendered as markup: a bracket in one ("[--out FILE]") broke every help page.</summary>
+    [Fact]
+    public void EveryCommandsHelp_Renders()
+    {
+        foreach (var command in Catalog.Commands)
+        {
+            var (code, output, error) = CliRunner.Run([.. command.Path.Split(' '), "--help"]);
+            Assert.True(code == 0 && output.Contains("EXIT CODES:", StringComparison.Ordinal), $"protocol {command.Path} --help: exit {code}\n{output}{error}");
+        }
     }
 
     [Fact]

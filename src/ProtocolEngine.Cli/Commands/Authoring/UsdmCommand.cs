@@ -1,18 +1,14 @@
-using System.ComponentModel;
 using System.Text;
-using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Rendering;
 using ProtocolEngine.Runtime.Hosting;
 using ProtocolEngine.Usdm;
 using ProtocolEngine.Usdm.Export;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Authoring;
 
 /// <summary><c>protocol usdm import|export</c>: a protocol skeleton from a CDISC USDM 4.0 study definition, and back.</summary>
-[Description("CDISC USDM 4.0 study definitions. 'usdm import STUDY.json --out DIR' writes a protocol skeleton (identifiers, title, arms, epochs, visits, criteria attested by the investigator, syntax-template parameters); 'usdm export PROTOCOL' (--out FILE for a file) writes its identifiers, criteria and parameters as USDM, checked against the USDM API schema. Input that cannot be used is refused with each problem named (its JSON path and line, or the protocol's line), and nothing is written.")]
-[ExitCode(CliApp.Success, "the protocol skeleton (import) or the USDM document (export) was written")]
+[Description("CDISC USDM 4.0 study definitions. 'usdm import STUDY.json --out DIR' writes a protocol skeleton (identifiers, title, arms, epochs, visits, criteria attested by the investigator, syntax-template parameters); 'usdm export PROTOCOL' writes its identifiers, criteria and parameters as USDM (to standard output, or to the file --out names), checked against the USDM API schema. When the input cannot be used, each problem is named with its JSON path and line (or the protocol's line) and nothing is written.")]
+[ExitCode(CliApp.Success, "the protocol (import) or the USDM study definition (export) was written")]
 internal sealed class UsdmCommand(CliConsole console) : Command<UsdmCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -25,8 +21,8 @@ internal sealed class UsdmCommand(CliConsole console) : Command<UsdmCommand.Sett
         [Description("import: the USDM study definition (JSON); export: the protocol file.")]
         public string Path { get; init; } = "";
 
-        [CommandOption("--out <FOLDER>")]
-        [Description("import: the folder the protocol is written into (created when missing; required). export: the FILE to write the USDM document to (default: standard output).")]
+        [CommandOption("--out <PATH>")]
+        [Description("import: the folder the protocol is written into (created when missing; required). export: the file to write (default: standard output).")]
         public string? Out { get; init; }
 
         public override ValidationResult Validate() => Action switch
@@ -64,7 +60,7 @@ internal sealed class UsdmCommand(CliConsole console) : Command<UsdmCommand.Sett
     {
         if (CliApp.OutputFileProblem(settings.Out, "--out") is { } outProblem) return Fail(outProblem);
         if (ReadInput(settings.Path) is null) return CliApp.Failure;
-        var compiled = new ProtocolCompiler(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot)).Compile(ProtocolFiles.Read(settings.Path));
+        var compiled = ProtocolLoader.Shipped.Load(settings.Path);
         if (compiled.HasErrors)
         {
             foreach (var d in compiled.Diagnostics.Where(d => d.IsError)) console.Error.Write(DiagnosticRenderer.ToText(d));

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -6,15 +5,13 @@ using System.Text.Json;
 using ProtocolEngine.Checks.Core;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Data.Loading;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Core;
 
 /// <summary><c>protocol core run</c>: runs CDISC CORE rules natively over a study.</summary>
 [Description("Run CDISC CORE rules (a folder of CORE-nnnnnn/rule.yml) natively over a study.")]
-[ExitCode(CliApp.Success, "no rule raised an issue")]
-[ExitCode(CliApp.Findings, "a rule raised an issue")]
+[ExitCode(CliApp.Success, "no rule raises an issue")]
+[ExitCode(CliApp.Findings, "a rule raises an issue")]
 internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -48,7 +45,7 @@ internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunComman
 
         public override ValidationResult Validate()
         {
-            if (Format is not ("text" or "json")) return ValidationResult.Error($"Unknown format '{Format}'; use text or json.");
+            if (OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json) is { Successful: false } badFormat) return badFormat;
             if (string.IsNullOrWhiteSpace(Rules)) return ValidationResult.Error("--rules names the folder of CORE rules.");
             if (DataCommandSupport.ValidateEncoding(Encoding) is { Successful: false } badEncoding) return badEncoding;
             return ValidationResult.Success();
@@ -70,7 +67,7 @@ internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunComman
         }
         if (rules.Rules.Count == 0) throw new UserFacingException($"No CORE rules of {settings.Family} for {settings.Standard} in {settings.Rules}");
 
-        if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data)) throw new UserFacingException($"No such file or folder: {settings.Data}");
+        if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data)) throw new UserFacingException($"No such data file or folder: {settings.Data}");
         var study = DataCommandSupport.Guard(() => CoreStudy.Load(settings.Data, new StudyLoadOptions { Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) }, settings.Standard));
         var clock = Stopwatch.StartNew();
         var outcomes = rules.Run(study, cancellationToken);
