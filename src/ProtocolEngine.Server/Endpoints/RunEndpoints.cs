@@ -4,6 +4,7 @@ using ProtocolEngine.Runtime.Values;
 using ProtocolEngine.Server.Problems;
 using ProtocolEngine.Server.Screening;
 using ProtocolEngine.Server.Studies;
+using ProtocolEngine.Server.Tasks;
 using ProtocolEngine.Server.Validation;
 using ProtocolEngine.Storage.Server;
 using ProtocolEngine.Workflows.Execution;
@@ -127,7 +128,7 @@ internal static class RunEndpoints
             var r = await study.Engine.CompleteTaskAsync(new CompleteTaskRequest(q.TaskId, user.ActorIn(studyId), body.Decision ?? "", body.Reason ?? "",
                 IdempotencyKey: Api.Key(ctx) is { } k ? $"user:{user.Id}:{k}" : null), ctx.RequestAborted);
             study.Inbox.Invalidate();
-            return r.Accepted ? TypedResults.Ok(r) : throw new ApiException(ApiErrors.WorkflowRefused, r.Message);
+            return r.Accepted ? TypedResults.Ok(r) : throw TaskService.Refused(r);
         }).WithSummary("Answers a data query: corrected (the data were fixed) or explained, with the reason.");
         queries.MapPost("/{queryId}/close", async (HttpContext ctx, string studyId, string queryId, CloseQueryBody? body) =>
         {

@@ -138,7 +138,7 @@ internal sealed class TaskService(IdentityService identity, IClock clock)
         var current = await study.Store.GetTaskAsync(taskId, ct);
         if (current?.Status == TaskStatus.Claimed && current.Assignee != user.UserName)
             throw new ApiException(ApiErrors.Conflict, r.Message, new Dictionary<string, object?> { ["assignee"] = current.Assignee, ["version"] = current.RowVersion });
-        throw new ApiException(r.Message.Contains("changed since you saw it", StringComparison.Ordinal) ? ApiErrors.Conflict : ApiErrors.WorkflowRefused, r.Message);
+        throw Refused(r);
     }
 
     public async Task<CommandResult> ReleaseAsync(CurrentUser user, StudyRuntime study, string taskId, string? key, CancellationToken ct)
@@ -146,7 +146,7 @@ internal sealed class TaskService(IdentityService identity, IClock clock)
         await LoadAsync(user, study, taskId, ct);
         var r = await study.Engine.ReleaseTaskAsync(taskId, user.ActorIn(study.Id), Key(user, key), ct);
         study.Inbox.Invalidate();
-        return r.Accepted ? r : throw new ApiException(ApiErrors.WorkflowRefused, r.Message);
+        return r.Accepted ? r : throw Refused(r);
     }
 
     public async Task<CommandResult> CompleteAsync(CurrentUser user, StudyRuntime study, string taskId, CompleteTaskBody body, string? key, CancellationToken ct)
@@ -159,12 +159,17 @@ internal sealed class TaskService(IdentityService identity, IClock clock)
         var r = await study.Engine.CompleteTaskAsync(new CompleteTaskRequest(taskId, user.ActorIn(study.Id), body.Decision ?? "", body.Reason ?? "",
             body.Signature is { } s ? new SignatureInput(s.Meaning ?? "", s.Password ?? "") : null, Key(user, key), body.ExpectedVersion), ct);
         study.Inbox.Invalidate();
-        if (r.Accepted) return r;
-        if (r.Message.StartsWith("Re-authentication failed", StringComparison.Ordinal)) throw new ApiException(ApiErrors.SignatureFailed, r.Message);
-        if (r.Message.Contains("claimed by", StringComparison.Ordinal) || r.Message.Contains("changed", StringComparison.Ordinal))
-            throw new ApiException(ApiErrors.Conflict, r.Message);
-        throw new ApiException(ApiErrors.WorkflowRefused, r.Message);
+        return r.Accepted ? r : throw Refused(r);
     }
+
+    /// <summary>The problem a refused engine command becomes, decided on the engine's reason, never on its words.</summary>
+    internal static ApiException Refused(CommandResult r) => new(r.Refusal switch
+    {
+        CommandRefusal.Conflict => ApiErrors.Conflict,
+        CommandRefusal.SignatureFailed => ApiErrors.SignatureFailed,
+        CommandRefusal.NotFound => ApiErrors.NotFound,
+        _ => ApiErrors.WorkflowRefused,
+    }, r.Message);
 
     // Engine idempotency keys are global to a study's store: each person's keys are their own.
     private static string? Key(CurrentUser user, string? key) => key is null ? null : $"user:{user.Id}:{key}";

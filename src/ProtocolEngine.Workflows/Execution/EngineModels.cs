@@ -18,7 +18,29 @@ public sealed record WorkflowActor(string UserId, IReadOnlyList<string> Roles)
 /// <param name="State">The instance state afterwards.</param>
 /// <param name="TaskId">The task touched.</param>
 /// <param name="Replayed">True when this answer was stored by an earlier call with the same key (nothing ran again).</param>
-public sealed record CommandResult(bool Accepted, string Message, string? InstanceId = null, string? State = null, string? TaskId = null, bool Replayed = false);
+/// <param name="Refusal">Why a refused command was refused, for callers that must act on the reason (a server answering
+/// 409 or 403); null when the command was accepted. The message stays the words a person reads.</param>
+public sealed record CommandResult(bool Accepted, string Message, string? InstanceId = null, string? State = null, string? TaskId = null, bool Replayed = false,
+    CommandRefusal? Refusal = null);
+
+/// <summary>Why the engine refused a command. Callers decide on this, never on the message's words.</summary>
+public enum CommandRefusal
+{
+    /// <summary>The workflow, instance, task or clock named does not exist.</summary>
+    NotFound,
+    /// <summary>The task is not in a status the command applies to (completed, cancelled, expired, ...).</summary>
+    WrongStatus,
+    /// <summary>Someone else holds the task, or it changed since the caller saw it: reload and decide again.</summary>
+    Conflict,
+    /// <summary>The person is not a candidate or assignee of the task.</summary>
+    NotPermitted,
+    /// <summary>The request itself is incomplete or wrong: an unknown decision, a missing reason or signature, the wrong meaning.</summary>
+    InvalidRequest,
+    /// <summary>Re-authentication at signing failed: nothing was signed.</summary>
+    SignatureFailed,
+    /// <summary>What the command would create exists already (an instance for the same key).</summary>
+    AlreadyExists,
+}
 
 /// <summary>Starts an instance.</summary>
 /// <param name="Workflow">The workflow name (its newest published version is used).</param>

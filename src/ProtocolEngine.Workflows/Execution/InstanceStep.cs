@@ -158,17 +158,17 @@ internal sealed class InstanceStep
         if (task.Status == TaskStatus.Claimed && task.Assignee == actor.UserId && expectedVersion is null)
             return Result(true, $"Task {task.Name} is already claimed by {actor.UserId}.", task);
         if (task.Status != TaskStatus.Open)
-            return Result(false, task.Status == TaskStatus.Claimed ? $"Task {task.Name} was already claimed by {task.Assignee}." : $"Task {task.Name} is {StoredText.Of(task.Status)}.", task);
+            return Result(false, task.Status == TaskStatus.Claimed ? $"Task {task.Name} was already claimed by {task.Assignee}." : $"Task {task.Name} is {StoredText.Of(task.Status)}.", task, CommandRefusal.Conflict);
         if (expectedVersion is { } ev && ev != task.RowVersion)
-            return Result(false, $"Task {task.Name} changed since you saw it (version {ev}, now {task.RowVersion}); reload it.", task);
+            return Result(false, $"Task {task.Name} changed since you saw it (version {ev}, now {task.RowVersion}); reload it.", task, CommandRefusal.Conflict);
         if (!IsCandidate(task, actor))
-            return Result(false, $"{actor.UserId} is not a candidate for task {task.Name} (candidates: {string.Join(", ", task.CandidateRoles.Concat(task.CandidateUsers))}).", task);
+            return Result(false, $"{actor.UserId} is not a candidate for task {task.Name} (candidates: {string.Join(", ", task.CandidateRoles.Concat(task.CandidateUsers))}).", task, CommandRefusal.NotPermitted);
         long version = task.RowVersion;
         task.Status = TaskStatus.Claimed;
         task.Assignee = actor.UserId;
         task.RowVersion = version + 1;
         if (!await _tx.UpdateTaskAsync(task, version))
-            return Result(false, $"Task {task.Name} was claimed by someone else first.", task);
+            return Result(false, $"Task {task.Name} was claimed by someone else first.", task, CommandRefusal.Conflict);
         await JournalAsync("task-claimed", StoredText.Of(TaskStatus.Open), actor.UserId, null, task.Id, actor.UserId);
         return Result(true, $"Task {task.Name} claimed by {actor.UserId}.", task);
     }
@@ -176,14 +176,14 @@ internal sealed class InstanceStep
     public async Task<CommandResult> ReleaseAsync(TaskRecord task, WorkflowActor actor)
     {
         if (task.Status != TaskStatus.Claimed)
-            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}; only a claimed task can be released.", task);
+            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}; only a claimed task can be released.", task, CommandRefusal.WrongStatus);
         if (task.Assignee != actor.UserId)
-            return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can release it.", task);
+            return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can release it.", task, CommandRefusal.Conflict);
         long version = task.RowVersion;
         task.Status = TaskStatus.Open;
         task.Assignee = null;
         task.RowVersion = version + 1;
-        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
+        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task, CommandRefusal.Conflict);
         await JournalAsync("task-released", actor.UserId, StoredText.Of(TaskStatus.Open), null, task.Id, actor.UserId);
         return Result(true, $"Task {task.Name} released by {actor.UserId}: any candidate may claim it.", task);
     }
@@ -191,17 +191,17 @@ internal sealed class InstanceStep
     public async Task<CommandResult> ReassignAsync(TaskRecord task, WorkflowActor actor, string toUser, string reason)
     {
         if (task.Status is not (TaskStatus.Open or TaskStatus.Claimed))
-            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}; only open or claimed tasks can be reassigned.", task);
+            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}; only open or claimed tasks can be reassigned.", task, CommandRefusal.WrongStatus);
         if (!IsCandidate(task, actor) && task.Assignee != actor.UserId)
-            return Result(false, $"{actor.UserId} may not reassign task {task.Name}.", task);
-        if (string.IsNullOrWhiteSpace(reason)) return Result(false, "A reason is required to reassign a task.", task);
+            return Result(false, $"{actor.UserId} may not reassign task {task.Name}.", task, CommandRefusal.NotPermitted);
+        if (string.IsNullOrWhiteSpace(reason)) return Result(false, "A reason is required to reassign a task.", task, CommandRefusal.InvalidRequest);
         long version = task.RowVersion;
         var old = task.Assignee;
         task.Assignee = toUser;
         task.Status = TaskStatus.Claimed;
         if (!task.CandidateUsers.Contains(toUser)) task.CandidateUsers.Add(toUser);
         task.RowVersion = version + 1;
-        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
+        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task, CommandRefusal.Conflict);
         await JournalAsync("task-reassigned", old, toUser, null, Json.Write(new { task = task.Id, reason }), actor.UserId);
         await OutboxAsync("notification", [Recipient.User(toUser)], new { task = task.Id, name = task.Name, message = $"Task {task.Title ?? task.Name} was reassigned to you: {reason}" });
         return Result(true, $"Task {task.Name} reassigned from {old ?? "nobody"} to {toUser}.", task);
@@ -211,34 +211,34 @@ internal sealed class InstanceStep
     {
         var actor = req.Actor;
         if (task.Status is not (TaskStatus.Open or TaskStatus.Claimed))
-            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}.", task);
+            return Result(false, $"Task {task.Name} is {StoredText.Of(task.Status)}.", task, CommandRefusal.WrongStatus);
         if (req.ExpectedVersion is { } ev && ev != task.RowVersion)
-            return Result(false, $"Task {task.Name} changed since you saw it (version {ev}, now {task.RowVersion}); reload it.", task);
+            return Result(false, $"Task {task.Name} changed since you saw it (version {ev}, now {task.RowVersion}); reload it.", task, CommandRefusal.Conflict);
         if (task.Status == TaskStatus.Claimed && task.Assignee != actor.UserId)
-            return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can complete it.", task);
+            return Result(false, $"Task {task.Name} is claimed by {task.Assignee}; only they can complete it.", task, CommandRefusal.Conflict);
         if (task.Status == TaskStatus.Open && !IsCandidate(task, actor))
-            return Result(false, $"{actor.UserId} is not a candidate for task {task.Name}.", task);
+            return Result(false, $"{actor.UserId} is not a candidate for task {task.Name}.", task, CommandRefusal.NotPermitted);
         var taskDef = _def.States.FirstOrDefault(s => s.Name == task.State)?.FindTask(task.Name);
         var allowed = taskDef?.AllowedDecisions() ?? ["completed"];
         if (!allowed.Contains(req.Decision, StringComparer.Ordinal))
-            return Result(false, $"\"{req.Decision}\" is not a decision of task {task.Name}; expected one of: {string.Join(", ", allowed)}.", task);
+            return Result(false, $"\"{req.Decision}\" is not a decision of task {task.Name}; expected one of: {string.Join(", ", allowed)}.", task, CommandRefusal.InvalidRequest);
         if (string.IsNullOrWhiteSpace(req.Reason))
-            return Result(false, $"A reason is required to complete task {task.Name}.", task);
+            return Result(false, $"A reason is required to complete task {task.Name}.", task, CommandRefusal.InvalidRequest);
 
         SignatureRecord? signature = null;
         if (task.SignatureMeaning is { } required)
         {
             var meaning = StoredText.Of(required);
             if (req.Signature is null)
-                return Result(false, $"Task {task.Name} requires an electronic signature meaning \"{meaning}\".", task);
+                return Result(false, $"Task {task.Name} requires an electronic signature meaning \"{meaning}\".", task, CommandRefusal.InvalidRequest);
             if (!string.Equals(req.Signature.Meaning, meaning, StringComparison.OrdinalIgnoreCase))
-                return Result(false, $"Task {task.Name} must be signed with the meaning \"{meaning}\", not \"{req.Signature.Meaning}\".", task);
+                return Result(false, $"Task {task.Name} must be signed with the meaning \"{meaning}\", not \"{req.Signature.Meaning}\".", task, CommandRefusal.InvalidRequest);
             var identity = signers?.Reauthenticate(actor.UserId, req.Signature.Secret);
             if (identity is null)
             {
                 // Failed signing attempts are journaled too (who, when), never the secret.
                 await JournalAsync("signature-failed", null, null, null, Json.Write(new { task = task.Id, reason = "re-authentication failed" }), actor.UserId);
-                return Result(false, $"Re-authentication failed for {actor.UserId}: the signature was not applied.", task);
+                return Result(false, $"Re-authentication failed for {actor.UserId}: the signature was not applied.", task, CommandRefusal.SignatureFailed);
             }
             signature = Sign(task, req, identity, meaning);
         }
@@ -252,7 +252,7 @@ internal sealed class InstanceStep
         task.CompletedAt = _now;
         task.CompletedBy = actor.UserId;
         task.RowVersion = version + 1;
-        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task);
+        if (!await _tx.UpdateTaskAsync(task, version)) return Result(false, $"Task {task.Name} changed meanwhile; reload it.", task, CommandRefusal.Conflict);
         await _tx.CancelTaskWaitsAsync(task.Id, _now);
         await JournalAsync("task-completed", StoredText.Of(oldStatus), req.Decision, null, Json.Write(new { task = task.Id, name = task.Name, reason = req.Reason }), actor.UserId);
         if (signature is not null)
@@ -280,7 +280,7 @@ internal sealed class InstanceStep
     public async Task<CommandResult> StopClockAsync(string clock, string actor)
     {
         if (!_data.Clocks.TryGetValue(clock, out var c))
-            return new CommandResult(false, $"Instance {_inst.Id} has no started clock named {clock}.", _inst.Id, _inst.State);
+            return new CommandResult(false, $"Instance {_inst.Id} has no started clock named {clock}.", _inst.Id, _inst.State, Refusal: CommandRefusal.NotFound);
         if (c.MetAt is not null) return new CommandResult(true, $"Clock {clock} was already {(c.Status == "withdrawn" ? "withdrawn" : "stopped")}.", _inst.Id, _inst.State);
         await StopClockCoreAsync(c, actor);
         await AdvanceAsync();
@@ -758,7 +758,7 @@ internal sealed class InstanceStep
     private Task TimerAsync(string purpose, Instant due, string? state, string? owner, Dictionary<string, string> payload) =>
         _tx.InsertWaitAsync(new WaitRecord(NewId(), _inst.Id, WaitKind.Timer, purpose, due, null, null, owner, state, Json.Write(payload), WaitStatus.Pending, _now));
 
-    private CommandResult Result(bool accepted, string message, TaskRecord task) => new(accepted, message, _inst.Id, _inst.State, task.Id);
+    private CommandResult Result(bool accepted, string message, TaskRecord task, CommandRefusal? refusal = null) => new(accepted, message, _inst.Id, _inst.State, task.Id, Refusal: refusal);
 
     private string ClockOwner(string clock) => $"clock:{_inst.Id}:{clock}";
 

@@ -116,10 +116,10 @@ public sealed class WorkflowEngine
         RunAsync("start", request.IdempotencyKey, r => r with { Replayed = true }, async (tx, now) =>
         {
             var def = (await LatestPublishedAsync(ct)).FirstOrDefault(d => d.Name == request.Workflow);
-            if (def is null) return new CommandResult(false, $"No published workflow named {request.Workflow}.");
+            if (def is null) return new CommandResult(false, $"No published workflow named {request.Workflow}.", Refusal: CommandRefusal.NotFound);
             var key = request.CorrelationKey ?? request.SubjectId;
             var existing = await tx.FindInstanceAsync(def.Name, key);
-            if (existing is not null) return new CommandResult(false, $"Workflow {def.Name} already has an instance for {key}.", existing.Id, existing.State);
+            if (existing is not null) return new CommandResult(false, $"Workflow {def.Name} already has an instance for {key}.", existing.Id, existing.State, Refusal: CommandRefusal.AlreadyExists);
             var inst = await StartInstanceAsync(tx, def, request.SubjectId, key, request.Values, now, actor);
             return new CommandResult(true, $"Started {def.Name} for {key}.", inst.Id, inst.State);
         }, ct);
@@ -159,9 +159,9 @@ public sealed class WorkflowEngine
         RunAsync(kind, key, r => r with { Replayed = true }, async (tx, now) =>
         {
             var peek = await tx.GetTaskAsync(taskId);
-            if (peek is null) return new CommandResult(false, $"No task {taskId}.", TaskId: taskId);
+            if (peek is null) return new CommandResult(false, $"No task {taskId}.", TaskId: taskId, Refusal: CommandRefusal.NotFound);
             var step = await LoadStepAsync(tx, peek.InstanceId, now, actor);
-            if (step is null) return new CommandResult(false, $"The instance of task {taskId} is gone.", TaskId: taskId);
+            if (step is null) return new CommandResult(false, $"The instance of task {taskId} is gone.", TaskId: taskId, Refusal: CommandRefusal.NotFound);
             // Read the task again under the instance lock: what a concurrent step did is now visible.
             var task = await tx.GetTaskAsync(taskId) ?? peek;
             var result = await body(step, task);
@@ -174,7 +174,7 @@ public sealed class WorkflowEngine
         RunAsync("stop-clock", idempotencyKey, r => r with { Replayed = true }, async (tx, now) =>
         {
             var step = await LoadStepAsync(tx, instanceId, now, actor);
-            if (step is null) return new CommandResult(false, $"No instance {instanceId}.");
+            if (step is null) return new CommandResult(false, $"No instance {instanceId}.", Refusal: CommandRefusal.NotFound);
             var r = await step.StopClockAsync(clock, actor);
             await step.SaveAsync();
             return r;

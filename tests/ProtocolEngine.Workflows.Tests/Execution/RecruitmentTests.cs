@@ -155,12 +155,16 @@ public sealed class RecruitmentTests : IDisposable
         var wrongPassword = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", "signed", new SignatureInput("authorship", "guess")));
         Assert.False(wrongPassword.Accepted);
         Assert.Contains("Re-authentication failed", wrongPassword.Message);
+        Assert.Equal(CommandRefusal.SignatureFailed, wrongPassword.Refusal);
         var wrongMeaning = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", "signed", new SignatureInput("approval", "inv1-secret")));
         Assert.False(wrongMeaning.Accepted);
+        Assert.Equal(CommandRefusal.InvalidRequest, wrongMeaning.Refusal);
         var unsigned = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", "signed"));
         Assert.False(unsigned.Accepted);
+        Assert.Equal(CommandRefusal.InvalidRequest, unsigned.Refusal);
         var noReason = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", " ", new SignatureInput("authorship", "inv1-secret")));
         Assert.False(noReason.Accepted);
+        Assert.Equal(CommandRefusal.InvalidRequest, noReason.Refusal);
         Assert.Equal(TaskStatus.Open, (await _h.Store.GetTaskAsync(task.Id))!.Status);
 
         _h.Clock.Advance(Duration.FromMinutes(5));
@@ -188,6 +192,7 @@ public sealed class RecruitmentTests : IDisposable
         Assert.True(r.Accepted, r.Message);
         var byOld = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator, "completed", "x", new SignatureInput("authorship", "inv1-secret")));
         Assert.False(byOld.Accepted);
+        Assert.Equal(CommandRefusal.Conflict, byOld.Refusal);
         var byNew = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(task.Id, Harness.Investigator2, "completed", "x", new SignatureInput("authorship", "inv2-secret")));
         Assert.True(byNew.Accepted, byNew.Message);
     }

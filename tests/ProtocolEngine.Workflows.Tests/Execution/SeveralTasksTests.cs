@@ -53,5 +53,6 @@ public sealed class SeveralTasksTests : IDisposable
         Assert.Equal(TaskStatus.Cancelled, (await _h.Store.GetTaskAsync(visit.Id))!.Status);
         var late = await _h.Engine.CompleteTaskAsync(new CompleteTaskRequest(visit.Id, Coordinator, "completed", "Booked anyway"));
         Assert.False(late.Accepted);
+        Assert.Equal(CommandRefusal.WrongStatus, late.Refusal);
     }
 }
