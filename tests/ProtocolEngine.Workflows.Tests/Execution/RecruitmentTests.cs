@@ -261,8 +261,9 @@ public sealed class OutboxAndWorkerTests : IDisposable
         while (worker.Errors < 2 && sw.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
         Assert.True(worker.Errors >= 2);
         _h.Db.Store.ClearPool();
-        File.Delete(db);
-        File.Move(db + ".away", db);
+        // One rename that replaces the broken file: a delete then a move left a moment in which the worker's next
+        // connection created an empty database at the path, and the move then failed because the file existed.
+        File.Move(db + ".away", db, overwrite: true);
         _h.Clock.Advance(NodaTime.Duration.FromDays(15));
         while (worker.Fired < 3 && sw.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(10);
         await cts.CancelAsync();
