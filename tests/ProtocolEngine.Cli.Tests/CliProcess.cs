@@ -59,6 +59,23 @@ public static class CliProcess
         return process;
     }
 
+    /// <summary>
+    /// Sends Ctrl-C (SIGINT) to a command line started by <see cref="Start"/>. A process started in the background by
+    /// a non-interactive shell (<c>nohup tests/run &amp;</c>) inherits SIGINT ignored, and so does every child, which
+    /// then rightly never sees the Ctrl-C: the test fails at once and says so instead of waiting for a stop that
+    /// cannot come.
+    /// </summary>
+    public static void Interrupt(Process process)
+    {
+        var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        // Bit 1 of the mask is signal 2, SIGINT.
+        bool sigintIgnored = ignored is not null && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
+        Assert.False(sigintIgnored, "SIGINT is ignored in the test process (it was started in the background by a non-interactive shell, " +
+            "e.g. with nohup ... &): run tests/run in the foreground or under job control (set -m) to test Ctrl-C.");
+        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
     /// <summary>Runs the command line to its end, or kills it (with its children) after <paramref name="timeout"/>.</summary>
     public static Result Run(IEnumerable<string> args, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {

@@ -23,7 +23,7 @@ public sealed class InterruptedOutputTests
         var watch = Stopwatch.StartNew();
         while (Partial(watched).Length == 0 && !process.HasExited && watch.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
         Assert.True(Partial(watched).Length > 0, $"the command never started writing ({(process.HasExited ? "it ended with " + process.ExitCode : "still running")})");
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        CliProcess.Interrupt(process);
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);

@@ -133,7 +133,7 @@ public sealed class ServeCommandTests
             var text = banner.ToString();
             Assert.True(text.Contains("Press Ctrl-C", StringComparison.Ordinal), $"no banner: {text}\n{(process.HasExited ? await error : "")}");
             Assert.Matches(@"pilot: 306 subjects, protocol CDISCPILOT01@\d+; screened as of 2025-06-01: \d+ eligible", text);
-            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            CliProcess.Interrupt(process);
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the server did not stop within 60 s of Ctrl-C");
             Assert.DoesNotContain("   at ", await error);
         }
