@@ -234,7 +234,7 @@ public sealed class WorkbenchTests(WorkbenchWorld world, ITestOutputHelper outpu
     private static readonly Dictionary<string, string> Landing = new()
     {
         [Roles.Investigator] = "inbox", [Roles.SafetyPhysician] = "safety", [Roles.DataManager] = "data", [Roles.Regulator] = "protocol",
-        [Roles.Monitor] = "data", [Roles.Admin] = "inbox", [Roles.Designer] = "protocol",
+        [Roles.Monitor] = "data", [Roles.Admin] = "inbox", [Roles.Designer] = "designer",
     };
 
     [Fact]
@@ -259,8 +259,8 @@ public sealed class WorkbenchTests(WorkbenchWorld world, ITestOutputHelper outpu
             [Roles.DataManager] = ["", "data", "inbox"],
             [Roles.Monitor] = ["", "data", "protocol", "journal"],
             [Roles.Regulator] = ["", "protocol", "amendments", "journal", "evidence", $"subjects/{world.SaeSubject}"],
-            [Roles.Admin] = ["", "inbox", "safety", "data", "protocol", "amendments", "journal", "evidence"],
-            [Roles.Designer] = ["", "protocol", "amendments"],
+            [Roles.Admin] = ["", "inbox", "safety", "data", "protocol", "amendments", "journal", "evidence", "designer"],
+            [Roles.Designer] = ["", "designer", "protocol", "amendments"],
         };
         foreach (var (role, paths) in pages)
         {

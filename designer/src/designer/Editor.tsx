@@ -110,7 +110,8 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor(props, ref
         autocompletion({ override: [complete], activateOnTyping: true }),
         hover,
         keymap.of([{ key: "F12", run: goToDefinition }, ...historyKeymap, ...defaultKeymap]),
-        EditorView.contentAttributes.of({ "aria-label": "Protocol text" }),
+        // tabindex: axe counts the editable content as the scroll area's keyboard access.
+        EditorView.contentAttributes.of({ "aria-label": "Protocol text", tabindex: "0" }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) latest.current.onText(u.state.doc.toString());
           if (u.selectionSet || u.docChanged) latest.current.onCursor(u.state.selection.main.head);
