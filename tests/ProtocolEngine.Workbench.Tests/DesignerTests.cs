@@ -89,6 +89,7 @@ public sealed class DesignerTests(DesignerWorld world, ITestOutputHelper output)
         Assert.Matches("^[0-9a-f]{12}$", hash);
         Assert.NotEqual(world.PilotHash[..12], hash);
         await Expect(page.GetByTestId("base-version")).ToHaveTextAsync("CDISCPILOT01@2");
+        Assert.Contains("Interval[18, 23]", await Text(page));
         int other = Pilot.IndexOf("in Interval[10, 23]", StringComparison.Ordinal) + "in Interval[".Length;
         await Select(second, other, other + 2);
         await second.Keyboard.TypeAsync("12");
@@ -104,7 +105,7 @@ public sealed class DesignerTests(DesignerWorld world, ITestOutputHelper output)
         await WaitForText(page, T2d);
         await Expect(page.GetByTestId("node-Identified")).ToBeVisibleAsync();
         await page.GetByTestId("node-Review").Locator(".wf-name").ClickAsync();
-        Assert.StartsWith("state Review", await SelectedText(page));
+        await Eventually(async () => (await SelectedText(page)).StartsWith("state Review", StringComparison.Ordinal), "clicking the node Review selects its text");
         int consent = T2d.IndexOf("ObtainConsent", StringComparison.Ordinal);
         await Select(page, consent + 3, consent + 3);
         await Expect(page.GetByTestId("node-Consent").Locator(".wf-task.selected")).ToContainTextAsync("task ObtainConsent for Investigator or StudyCoordinator, due 14 days");
@@ -162,6 +163,16 @@ public sealed class DesignerTests(DesignerWorld world, ITestOutputHelper output)
     private static async Task Select(IPage page, int from, int to)
     {
         await page.EvaluateAsync("([a, b]) => { const v = document.querySelector('.cm-content').cmTile.root.view; v.dispatch({ selection: { anchor: a, head: b }, scrollIntoView: true }); v.focus(); }", new[] { from, to });
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(20)) Assert.Fail(what);
+            await Task.Delay(50);
+        }
     }
 
     private static async Task WaitForText(IPage page, string text)

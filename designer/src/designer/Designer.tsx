@@ -13,7 +13,7 @@ import { PreviewPanel, type PreviewChange } from "./PreviewPanel";
 import { WorkflowView, type Positions } from "./WorkflowView";
 
 interface ProtocolList { name: string; versions: { id: string; number: number; version: string | null; contentHash: string }[] }
-interface OpenDoc { name: string; base: VersionView; text: string }
+interface OpenDoc { name: string; base: VersionView; text: string; opened: number }
 interface Layout { format: string; workflows: Record<string, Positions> }
 
 const layoutFormat = "protocolengine-workflow-layout/1";
@@ -65,7 +65,7 @@ export function Designer() {
       const list = await get<VersionView[]>(`/api/protocols/${enc(name)}/versions`);
       const latest = list[list.length - 1];
       const v = await get<{ protocol: VersionView; text: string }>(`/api/protocols/${enc(name)}/versions/${latest.number}`);
-      setDoc({ name, base: v.protocol, text: v.text });
+      setDoc({ name, base: v.protocol, text: v.text, opened: Date.now() });
       setLayout(readLayout(name));
       setGraphs(null);
       setSelected(null);
@@ -184,10 +184,12 @@ export function Designer() {
     if (!doc) return;
     setSaveError(undefined);
     try {
-      const v = await designerApi.saveDraft(editor.current?.text() ?? "", doc.base.id);
+      const text = editor.current?.text() ?? "";
+      const v = await designerApi.saveDraft(text, doc.base.id);
       const created = v.id !== doc.base.id;
       setSaved({ version: v, created });
-      setDoc({ ...doc, base: v });
+      // The saved version is the new base; the editor (and its history) stays as it is.
+      setDoc({ ...doc, base: v, text });
     } catch (e) {
       setSaveError(e);
     }
@@ -237,7 +239,7 @@ export function Designer() {
           <section className="card editor-card" aria-labelledby="text-heading">
             <h2 id="text-heading">Text of {doc.name}</h2>
             <Editor
-              key={doc.base.id + doc.name}
+              key={`${doc.name}:${doc.opened}`}
               ref={editor}
               initial={doc.text}
               studyId={study.id}

@@ -1,10 +1,10 @@
 // A workflow block as a graph (@xyflow/react), laid out by elkjs: states with their initial and final marks, tasks and
 // gates with roles, due times and escalations, deadlines, transitions labelled with their guards. Positions a person
 // dragged are kept in the layout (never in the text); the rest is laid out automatically.
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow, applyNodeChanges, type Edge, type Node, type NodeChange, type NodeProps } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import ELK from "elkjs/lib/elk.bundled.js";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Graph, StateNode } from "./designerApi";
 
 const elk = new ELK();
@@ -74,7 +74,7 @@ export function WorkflowView({ graph, selected, positions, onSelect, onMoved }: 
   }, [shape]);
 
   const selectedTask = selected?.startsWith("task:") ? selected : null;
-  const nodes: Node<StateData>[] = useMemo(() => graph.states.map((s) => ({
+  const derived: Node<StateData>[] = useMemo(() => graph.states.map((s) => ({
     id: s.name,
     type: "state",
     position: positions[s.name] ?? auto[s.name] ?? { x: 0, y: 0 },
@@ -82,6 +82,17 @@ export function WorkflowView({ graph, selected, positions, onSelect, onMoved }: 
     selected: selected === s.id || (selectedTask !== null && s.tasks.some((t) => t.id === selectedTask)),
     ariaLabel: `state ${s.name}`,
   })), [graph, positions, auto, selected, selectedTask, onSelect]);
+
+  // React Flow measures the nodes and moves them while dragged: its changes apply to a copy of the nodes the graph
+  // gives, which follows the graph (keeping what was measured) whenever the graph changes.
+  const [nodes, setNodes] = useState<Node<StateData>[]>(derived);
+  useEffect(() => {
+    setNodes((old) => {
+      const measured = new Map(old.map((n) => [n.id, n.measured]));
+      return derived.map((n) => (measured.get(n.id) ? { ...n, measured: measured.get(n.id) } : n));
+    });
+  }, [derived]);
+  const onNodesChange = useCallback((changes: NodeChange<Node<StateData>>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
 
   const edges: Edge[] = useMemo(() => [
     ...graph.transitions.map((t) => ({
@@ -101,6 +112,7 @@ export function WorkflowView({ graph, selected, positions, onSelect, onMoved }: 
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         fitView
         minZoom={0.2}
         nodesConnectable={false}
