@@ -17,6 +17,7 @@ namespace ProtocolEngine.Workbench.Tests;
 /// pack download, accessibility (axe-core) on every page, keyboard-only use of the inbox and the signing dialog, and the
 /// paged inbox with 10,000 open tasks. One world for the class (server, pilot study, browser), so the suite stays short.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class WorkbenchTests(WorkbenchWorld world, ITestOutputHelper output) : IClassFixture<WorkbenchWorld>
 {
     [Fact]

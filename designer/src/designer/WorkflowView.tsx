@@ -85,13 +85,16 @@ export function WorkflowView({ graph, selected, positions, onSelect, onMoved }: 
 
   // React Flow measures the nodes and moves them while dragged: its changes apply to a copy of the nodes the graph
   // gives, which follows the graph (keeping what was measured) whenever the graph changes.
-  const [nodes, setNodes] = useState<Node<StateData>[]>(derived);
+  // Nodes show once every state has a place (dragged or laid out): before elkjs answers they would all sit at one point.
+  const ready = graph.states.every((s) => positions[s.name] || auto[s.name]);
+  const [nodes, setNodes] = useState<Node<StateData>[]>([]);
   useEffect(() => {
+    if (!ready) return;
     setNodes((old) => {
       const measured = new Map(old.map((n) => [n.id, n.measured]));
       return derived.map((n) => (measured.get(n.id) ? { ...n, measured: measured.get(n.id) } : n));
     });
-  }, [derived]);
+  }, [derived, ready]);
   const onNodesChange = useCallback((changes: NodeChange<Node<StateData>>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
 
   const edges: Edge[] = useMemo(() => [
@@ -107,7 +110,7 @@ export function WorkflowView({ graph, selected, positions, onSelect, onMoved }: 
   ], [graph, selected]);
 
   return (
-    <div className="wf-canvas" role="figure" aria-label={`Workflow ${graph.name} as a graph`}>
+    <div className="wf-canvas" role="figure" aria-label={`Workflow ${graph.name} as a graph`} data-laid-out={ready && nodes.length === graph.states.length ? "true" : "false"}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
