@@ -37,7 +37,14 @@ public sealed partial class ProtocolLanguageService
     /// <summary>A workflow of a document as a Mermaid state diagram.</summary>
     /// <exception cref="ArgumentException">The document has no such workflow.</exception>
     public string WorkflowMermaid(string path, string workflow) =>
-        WorkflowExport.ToMermaid(WorkflowGraphs(path).FirstOrDefault(w => w.Name == workflow) ?? throw new ArgumentException($"No workflow {workflow} in {path}.", nameof(workflow)));
+        WorkflowExport.ToMermaid(Workflow(path, workflow));
+
+    /// <summary>A workflow of a document as an SVG picture.</summary>
+    /// <exception cref="ArgumentException">The document has no such workflow.</exception>
+    public string WorkflowSvg(string path, string workflow) => WorkflowExport.ToSvg(Workflow(path, workflow));
+
+    private WorkflowGraph Workflow(string path, string workflow) =>
+        WorkflowGraphs(path).FirstOrDefault(w => w.Name == workflow) ?? throw new ArgumentException($"No workflow {workflow} in {path}.", nameof(workflow));
 
     // ---------------------------------------------------------------- formatting
 

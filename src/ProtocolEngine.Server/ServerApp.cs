@@ -103,6 +103,7 @@ internal static class ServerApp
         services.AddSingleton<Workbench.AdverseEventQueue>();
         services.AddSingleton<Workbench.AmendmentImpactService>();
         services.AddSingleton<Workbench.EvidenceService>();
+        services.AddSingleton<Designer.DesignerService>();
         services.AddHostedService<WorkflowHostedService>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResults.Customize);
@@ -246,5 +247,6 @@ internal static class ServerApp
         WorkEndpoints.Map(api);
         RunEndpoints.Map(api);
         WorkbenchEndpoints.Map(api);
+        DesignerEndpoints.Map(api);
     }
 }

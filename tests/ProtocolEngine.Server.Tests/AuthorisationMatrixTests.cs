@@ -92,6 +92,15 @@ public sealed class AuthorisationMatrixTests
         ["GET /api/studies/{studyId}/signatures"] = "A O R",
         ["GET /api/studies/{studyId}/amendment-impact"] = "A D M O R",
         ["GET /api/studies/{studyId}/evidence-pack"] = "A O R",
+        ["POST /api/designer/diagnostics"] = "A D",
+        ["POST /api/designer/completion"] = "A D",
+        ["POST /api/designer/hover"] = "A D",
+        ["POST /api/designer/definition"] = "A D",
+        ["POST /api/designer/workflows"] = "A D",
+        ["POST /api/designer/workflows/{workflow}/edits"] = "A D",
+        ["POST /api/designer/workflows/{workflow}/export"] = "A D",
+        ["POST /api/designer/drafts"] = "A D",
+        ["POST /api/studies/{studyId}/criteria-preview"] = "A D",
     };
 
     private static readonly Dictionary<char, string> RoleOf = new()
@@ -219,7 +228,7 @@ public sealed class AuthorisationMatrixTests
             .Replace("{subjectId}", ids.Subject).Replace("{taskId}", ids.Task).Replace("{instanceId}", ids.Instance).Replace("{eventId}", ids.Event)
             .Replace("{runId}", endpoint.Contains("validation-runs") ? ids.ValidationRun : ids.ScreeningRun)
             .Replace("{queryId}", ids.Query).Replace("{userId}", ids.UserId).Replace("{tokenId}", ids.TokenId)
-            .Replace("{name}", "CDISCPILOT01").Replace("{number}", "1");
+            .Replace("{workflow}", "Recruitment").Replace("{name}", "CDISCPILOT01").Replace("{number}", "1");
         if (path.EndsWith("/diff", StringComparison.Ordinal)) path += "?from=CDISCPILOT01@1&to=CDISCPILOT01@1";
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         // Bodies that pass validation only where the answer depends on the data (an event about a site-701 subject); elsewhere {}.

@@ -17,6 +17,7 @@ namespace ProtocolEngine.Workbench.Tests;
 /// pack download, accessibility (axe-core) on every page, keyboard-only use of the inbox and the signing dialog, and the
 /// paged inbox with 10,000 open tasks. One world for the class (server, pilot study, browser), so the suite stays short.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class WorkbenchTests(WorkbenchWorld world, ITestOutputHelper output) : IClassFixture<WorkbenchWorld>
 {
     [Fact]
@@ -234,7 +235,7 @@ public sealed class WorkbenchTests(WorkbenchWorld world, ITestOutputHelper outpu
     private static readonly Dictionary<string, string> Landing = new()
     {
         [Roles.Investigator] = "inbox", [Roles.SafetyPhysician] = "safety", [Roles.DataManager] = "data", [Roles.Regulator] = "protocol",
-        [Roles.Monitor] = "data", [Roles.Admin] = "inbox", [Roles.Designer] = "protocol",
+        [Roles.Monitor] = "data", [Roles.Admin] = "inbox", [Roles.Designer] = "designer",
     };
 
     [Fact]
@@ -259,8 +260,8 @@ public sealed class WorkbenchTests(WorkbenchWorld world, ITestOutputHelper outpu
             [Roles.DataManager] = ["", "data", "inbox"],
             [Roles.Monitor] = ["", "data", "protocol", "journal"],
             [Roles.Regulator] = ["", "protocol", "amendments", "journal", "evidence", $"subjects/{world.SaeSubject}"],
-            [Roles.Admin] = ["", "inbox", "safety", "data", "protocol", "amendments", "journal", "evidence"],
-            [Roles.Designer] = ["", "protocol", "amendments"],
+            [Roles.Admin] = ["", "inbox", "safety", "data", "protocol", "amendments", "journal", "evidence", "designer"],
+            [Roles.Designer] = ["", "designer", "protocol", "amendments"],
         };
         foreach (var (role, paths) in pages)
         {

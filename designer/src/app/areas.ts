@@ -1,5 +1,6 @@
+import { designerArea } from "../designer/area";
 import { workbenchArea } from "../workbench/area";
 import type { Area } from "./area";
 
-/** Every area of the app, in navigation order. The designer adds its area here. */
-export const areas: Area[] = [workbenchArea];
+/** Every area of the app, in navigation order. */
+export const areas: Area[] = [workbenchArea, designerArea];

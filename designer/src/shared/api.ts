@@ -59,3 +59,8 @@ export function qs(values: Record<string, string | number | boolean | undefined 
 }
 
 export const enc = encodeURIComponent;
+
+/** A change whose answer is a file (a picture, a diagram), as a Blob. */
+export async function postBlob(path: string, body: unknown = {}): Promise<Blob> {
+  return (await send("POST", path, body)).blob();
+}

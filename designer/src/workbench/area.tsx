@@ -39,6 +39,5 @@ export const workbenchArea: Area = {
     Monitor: [data, protocol, journal],
     Regulator: [protocol, amendments, journal, evidence],
     Admin: [inbox, safety, data, protocol, amendments, journal, evidence],
-    Designer: [protocol, amendments],
   },
 };

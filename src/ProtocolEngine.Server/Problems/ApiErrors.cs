@@ -52,13 +52,15 @@ internal static class ApiErrors
     public static readonly ApiError UnsupportedMediaType = new("PE8019", 415, "Unsupported content type");
     /// <summary>The workflow refused the command (not a candidate, wrong decision, a reason missing, ...).</summary>
     public static readonly ApiError WorkflowRefused = new("PE8020", 422, "The workflow refused the command");
+    /// <summary>A graph edit names what the workflow lacks (a state, transition or task), or its names or text would not parse.</summary>
+    public static readonly ApiError WorkflowEditRefused = new("PE8021", 422, "The graph edit does not fit the workflow");
 
     /// <summary>Every error, in code order.</summary>
     public static IReadOnlyList<ApiError> All { get; } =
     [
         BadRequest, NotAuthenticated, Forbidden, OutsideTokenScope, AntiforgeryMissing, ReadOnlyRole, SiteNotAssigned, NotFound, Conflict, LoginFailed,
         TooManyAttempts, SignatureFailed, PayloadTooLarge, ProtocolHasErrors, DataUnreadable, IdempotencyKeyReused, Internal, NotReady, UnsupportedMediaType,
-        WorkflowRefused,
+        WorkflowRefused, WorkflowEditRefused,
     ];
 }
 

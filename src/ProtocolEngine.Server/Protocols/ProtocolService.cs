@@ -31,13 +31,18 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
     /// <summary>The largest protocol text accepted.</summary>
     public const int MaxTextLength = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// Where a submitted text sits for the compiler: in the shipped library's folder, so its imports resolve there and
+    /// nowhere else on the machine (the designer's language service puts the edited text at the same place).
+    /// </summary>
+    public static string SubmittedPath { get; } = Path.Combine(FileSourceResolver.ShippedLibraryRoot, "submitted.protocol");
+
     /// <summary>Compiles a text with the shipped standard library, recording the library texts it imported.</summary>
     public static CompiledBundle Compile(string text)
     {
         if (text.Length > MaxTextLength) throw new ApiException(ApiErrors.PayloadTooLarge, $"A protocol text is at most {MaxTextLength:N0} characters.");
         var recorder = new RecordingResolver(new FileSourceResolver(FileSourceResolver.ShippedLibraryRoot));
-        // The importer sits in the shipped library's folder, so imports resolve there and nowhere else on the machine.
-        var source = new SourceText(text, Path.Combine(FileSourceResolver.ShippedLibraryRoot, "submitted.protocol"));
+        var source = new SourceText(text, SubmittedPath);
         var compiled = new ProtocolCompiler(recorder).Compile(source);
         return new CompiledBundle(compiled, text, recorder.Resolved);
     }
@@ -71,19 +76,11 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
             };
         })];
 
-    /// <summary>Publishes a text as the next version of its protocol, signed by its author; the same content publishes once.</summary>
+    /// <summary>Publishes a text as the next version of its protocol, signed by its author; the same content publishes once (a draft of it is signed).</summary>
     public async Task<(ProtocolVersionRecord Version, bool Created)> PublishAsync(CurrentUser author, string text, SignatureRequest? signature, CancellationToken ct)
     {
-        var bundle = Compile(text);
+        var (bundle, sources) = Storable(text, "published");
         var p = bundle.Protocol;
-        if (p.HasErrors)
-            throw new ApiException(ApiErrors.ProtocolHasErrors, $"{p.Name} has {p.Diagnostics.Count(d => d.IsError)} error(s); nothing was published.",
-                new Dictionary<string, object?> { ["diagnostics"] = Diagnostics(p) });
-        if (p.IsLibrary) throw new ApiException(ApiErrors.BadRequest, $"{p.Name} is a library; publish the protocols that import it.");
-        // The stored texts must compile to the same hash: what is kept is exactly what ran.
-        var sources = JsonSerializer.Serialize(new StoredSources(bundle.Main, new Dictionary<string, string>(bundle.Libraries)));
-        if (FromSources(sources).Protocol.ContentHash != p.ContentHash)
-            throw new InvalidOperationException($"The stored sources of {p.Name} do not compile to the same content hash.");
         var now = clock.GetCurrentInstant();
         // The signature is checked before anything is written: a wrong password publishes nothing.
         var probe = await signatures.SignAsync(author, signature, "protocol", p.Name, p.ContentHash, ["authorship", "approval"], ct);
@@ -104,6 +101,54 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
             await audit.WriteAsync(author.UserName, "protocol-published", "protocol:" + version.Id, null, version.ContentHash, $"version {version.Label}; signed ({probe.Meaning})", ct: ct);
         }
         return (version, created);
+    }
+
+    /// <summary>
+    /// Saves a text as a draft version of its protocol (unsigned: publishing the same content later signs it), with its
+    /// content hash, author and time. <paramref name="baseVersion"/> is the version the text was edited from (null for a
+    /// protocol never saved): when another version was saved since, nothing is written and the answer is a conflict naming
+    /// it. The same content as an existing version saves nothing and returns that version.
+    /// </summary>
+    public async Task<(ProtocolVersionRecord Version, bool Created)> SaveDraftAsync(CurrentUser author, string text, string? baseVersion, CancellationToken ct)
+    {
+        var (bundle, sources) = Storable(text, "saved");
+        var p = bundle.Protocol;
+        var now = clock.GetCurrentInstant();
+        var (version, created, conflict) = await store.SaveProtocolVersionAsync(p.Name, p.ContentHash, baseVersion,
+            (id, number) => (new ProtocolVersionRecord(id, p.Name, number, p.Version, p.ContentHash, p.Title, sources, author.UserName, now, null), null), ct);
+        if (conflict)
+        {
+            var detail = version is null
+                ? $"{p.Name} has no version {baseVersion}: the text names protocol {p.Name}, which has no saved version yet. Save it as new (no base version)."
+                : $"{version.Author} saved {version.Id} ({version.ContentHash[..12]}) at {version.PublishedAt} after {baseVersion ?? "you started"}; nothing was saved. Open {version.Id}, merge your changes and save again.";
+            throw new ApiException(ApiErrors.Conflict, detail, new Dictionary<string, object?>
+            {
+                ["latest"] = version is null ? null : new { id = version.Id, number = version.Number, contentHash = version.ContentHash, author = version.Author, savedAt = version.PublishedAt },
+                ["baseVersion"] = baseVersion,
+            });
+        }
+        if (created)
+        {
+            _versions[version!.Id] = bundle;
+            await audit.WriteAsync(author.UserName, "protocol-draft-saved", "protocol:" + version.Id, baseVersion, version.ContentHash, $"draft {version.Label}", ct: ct);
+        }
+        return (version!, created);
+    }
+
+    // A text compiled without errors, as a version stores it; the stored texts must compile to the same hash, so what is kept
+    // is exactly what ran.
+    private static (CompiledBundle Bundle, string Sources) Storable(string text, string what)
+    {
+        var bundle = Compile(text);
+        var p = bundle.Protocol;
+        if (p.HasErrors)
+            throw new ApiException(ApiErrors.ProtocolHasErrors, $"{p.Name} has {p.Diagnostics.Count(d => d.IsError)} error(s); nothing was {what}.",
+                new Dictionary<string, object?> { ["diagnostics"] = Diagnostics(p) });
+        if (p.IsLibrary) throw new ApiException(ApiErrors.BadRequest, $"{p.Name} is a library; publish the protocols that import it.");
+        var sources = JsonSerializer.Serialize(new StoredSources(bundle.Main, new Dictionary<string, string>(bundle.Libraries)));
+        if (FromSources(sources).Protocol.ContentHash != p.ContentHash)
+            throw new InvalidOperationException($"The stored sources of {p.Name} do not compile to the same content hash.");
+        return (bundle, sources);
     }
 
     /// <summary>A published version and its compilation (compiled from its stored texts once per process).</summary>
@@ -129,6 +174,8 @@ internal sealed class ProtocolService(ServerStore store, SignatureService signat
         contentHash = v.ContentHash,
         author = v.Author,
         publishedAt = v.PublishedAt,
+        // A version nobody signed is a draft the designer saved; publishing the same content signs it.
+        draft = v.SignatureId is null,
         signature = signature is null ? null : SignatureView(signature),
     };
 

@@ -111,6 +111,16 @@ internal static class AccessTable
         ["GET /api/studies/{studyId}/signatures"] = AccessRule.For(Scopes.Read, A, O, R),
         ["GET /api/studies/{studyId}/amendment-impact"] = AccessRule.For(Scopes.Read, A, D, M, O, R),
         ["GET /api/studies/{studyId}/evidence-pack"] = AccessRule.For(Scopes.Read, A, O, R),
+        // The designer (issue 16): about the text sent, nothing stored but a saved draft
+        ["POST /api/designer/diagnostics"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/designer/completion"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/designer/hover"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/designer/definition"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/designer/workflows"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/designer/workflows/{workflow}/edits"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/designer/workflows/{workflow}/export"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/designer/drafts"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
+        ["POST /api/studies/{studyId}/criteria-preview"] = AccessRule.For(Scopes.ProtocolsWrite, A, D),
     };
 
     /// <summary>The table key of an endpoint: its method and route pattern.</summary>

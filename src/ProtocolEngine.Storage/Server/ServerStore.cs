@@ -239,7 +239,8 @@ public sealed class ServerStore
 
     /// <summary>
     /// Publishes a protocol version with the next number for its name, and its signature, in one transaction. When the
-    /// same content was published before, nothing is written and that version is returned with <c>Created = false</c>.
+    /// same content was published before, nothing is written and that version is returned with <c>Created = false</c>;
+    /// when that version is a draft (unsigned) and a signature comes, the draft becomes the published version (signed).
     /// </summary>
     /// <param name="name">The protocol name.</param>
     /// <param name="build">Makes the version (and its signature) from the id and number it gets.</param>
@@ -248,13 +249,52 @@ public sealed class ServerStore
     public async Task<(ProtocolVersionRecord Version, bool Created)> PublishProtocolAsync(string name, string contentHash,
         Func<string, long, (ProtocolVersionRecord Version, ServerSignatureRecord? Signature)> build, CancellationToken ct = default)
     {
+        var (version, created, _) = await AddProtocolVersionAsync(name, contentHash, false, null, build, ct);
+        return (version!, created);
+    }
+
+    /// <summary>
+    /// Saves a protocol version on the condition that the protocol's latest version is still <paramref name="baseVersionId"/>
+    /// (null: the protocol has no version yet), checked and written in one transaction under the numbering lock, so two
+    /// people saving on the same base get one new version and one conflict, never a silent overwrite. On a conflict nothing
+    /// is written and the latest version (null when there is none) comes back with <c>Conflict = true</c>. The same content
+    /// as an existing version writes nothing and returns that version.
+    /// </summary>
+    /// <param name="name">The protocol name.</param>
+    /// <param name="contentHash">The content hash.</param>
+    /// <param name="baseVersionId">The version the text was edited from, or null for a new protocol.</param>
+    /// <param name="build">Makes the version (and a signature, or none for a draft) from the id and number it gets.</param>
+    /// <param name="ct">Cancels.</param>
+    public Task<(ProtocolVersionRecord? Version, bool Created, bool Conflict)> SaveProtocolVersionAsync(string name, string contentHash, string? baseVersionId,
+        Func<string, long, (ProtocolVersionRecord Version, ServerSignatureRecord? Signature)> build, CancellationToken ct = default) =>
+        AddProtocolVersionAsync(name, contentHash, true, baseVersionId, build, ct);
+
+    private async Task<(ProtocolVersionRecord? Version, bool Created, bool Conflict)> AddProtocolVersionAsync(string name, string contentHash, bool checkBase, string? baseVersionId,
+        Func<string, long, (ProtocolVersionRecord Version, ServerSignatureRecord? Signature)> build, CancellationToken ct)
+    {
         await using var conn = await OpenAsync(ct);
         await using var tx = await _db.BeginTransactionAsync(conn, ct);
         // Numbers are given out under a lock, so two publications at once get 1 and 2, never both 1.
         await conn.ExecuteAsync(ct, ServerSql.LockRow(Provider), new { name = "protocols" }, tx);
+        if (checkBase)
+        {
+            var latest = Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_protocols WHERE name = @name AND number = (SELECT MAX(number) FROM srv_protocols WHERE name = @name)", new { name }, tx))
+                .Select(Protocol).FirstOrDefault();
+            if (latest?.Id != baseVersionId) return (latest, false, true);
+        }
         var existing = Rows(await conn.QueryAsync(ct, "SELECT * FROM srv_protocols WHERE name = @name AND content_hash = @contentHash", new { name, contentHash }, tx))
             .Select(Protocol).FirstOrDefault();
-        if (existing is not null) return (existing, false);
+        if (existing is not null)
+        {
+            if (existing.SignatureId is not null) return (existing, false, false);
+            var (_, signature) = build(existing.Id, existing.Number);
+            if (signature is null) return (existing, false, false);
+            // A draft signed: the same content, now published with its author's signature.
+            await InsertSignatureAsync(conn, tx, signature, ct);
+            await conn.ExecuteAsync(ct, "UPDATE srv_protocols SET signature_id = @sig WHERE id = @id", new { sig = signature.Id, id = existing.Id }, tx);
+            await tx.CommitAsync(ct);
+            return (existing with { SignatureId = signature.Id }, true, false);
+        }
         long number = await conn.ExecuteScalarAsync<long>(ct, "SELECT COALESCE(MAX(number), 0) + 1 FROM srv_protocols WHERE name = @name", new { name }, tx);
         var (v, sig) = build($"{name}@{number.ToString(CultureInfo.InvariantCulture)}", number);
         if (sig is not null) await InsertSignatureAsync(conn, tx, sig, ct);
@@ -263,7 +303,7 @@ public sealed class ServerStore
             new { id = v.Id, name = v.Name, number = v.Number, label = v.Label, hash = v.ContentHash, title = v.Title, sources = v.Sources, author = v.Author,
                 at = Ms(v.PublishedAt), sig = v.SignatureId }, tx);
         await tx.CommitAsync(ct);
-        return (v, true);
+        return (v, true, false);
     }
 
     /// <summary>A protocol version by id (name@number).</summary>

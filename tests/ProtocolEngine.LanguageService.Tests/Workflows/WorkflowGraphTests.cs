@@ -76,6 +76,25 @@ public sealed class WorkflowGraphTests
     }
 
     [Fact]
+    public void Svg_export_draws_every_state_transition_and_task_and_is_the_same_every_time()
+    {
+        var graph = Assert.Single(WorkflowGraphBuilder.Build(File.ReadAllText(Recruitment)));
+        var svg = WorkflowExport.ToSvg(graph);
+        Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"", svg, StringComparison.Ordinal);
+        System.Xml.Linq.XDocument.Parse(svg);
+        Assert.All(graph.States, s => Assert.Contains($">{s.Name}</text>", svg));
+        Assert.Equal(graph.Transitions.Length + graph.States.Count(s => s.Deadline is not null), System.Text.RegularExpressions.Regex.Matches(svg, "marker-end=\"url\\(#arrow\\)\"><title>").Count);
+        Assert.Contains("task ObtainConsent for Investigator or SubInvestigator, due ConsentWindow", svg);
+        Assert.Contains("stroke-dasharray", svg);
+        Assert.Equal(svg, WorkflowExport.ToSvg(graph));
+        // Text is escaped: a title with markup characters stays well-formed.
+        var text = File.ReadAllText(Recruitment).Replace("\"Recruitment from identification to randomisation\"", "\"Recruitment & <randomisation>\"", StringComparison.Ordinal);
+        var escaped = WorkflowExport.ToSvg(Assert.Single(WorkflowGraphBuilder.Build(text)));
+        System.Xml.Linq.XDocument.Parse(escaped);
+        Assert.Contains("Recruitment &amp; &lt;randomisation&gt;", escaped);
+    }
+
+    [Fact]
     public void A_layout_file_round_trips_and_follows_renames()
     {
         var layout = new WorkflowLayout().Place("Recruitment", "Identified", new NodePosition(10, 20)).Place("Recruitment", "Screening", new NodePosition(0, 240));

@@ -288,7 +288,8 @@ public sealed class WorkbenchWorld : IAsyncLifetime
         }
     }
 
-    private sealed class Factory(ServerOptions options) : WebApplicationFactory<ProtocolEngine.Server.Program>
+    /// <summary>The server with the test's options (the designer's world starts it the same way).</summary>
+    internal sealed class Factory(ServerOptions options) : WebApplicationFactory<ProtocolEngine.Server.Program>
     {
         public ServerOptions Options { get; } = options;
 
