@@ -123,7 +123,7 @@ internal static class ParquetDatasetReader
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
-            return new OpenReader(ParquetReader.CreateAsync(stream, leaveStreamOpen: false).GetAwaiter().GetResult());
+            return new OpenReader(ParquetReader.CreateAsync(stream, ParquetDatasetWriter.Options(), leaveStreamOpen: false).GetAwaiter().GetResult());
         }
         catch
         {

@@ -18,10 +18,17 @@ internal static class ParquetDatasetWriter
 
     public static void Write(DomainTable table, Stream stream) => WriteAsync(table, stream).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// The library's options with its stream pool bounded: by default it keeps every buffer it ever used (over 10 GB
+    /// while loading a million subjects), which is memory the subject view needs.
+    /// </summary>
+    internal static ParquetOptions Options() => new() { MaximumSmallPoolFreeBytes = 16 << 20, MaximumLargePoolFreeBytes = 64 << 20 };
+
     private static async ValueTask WriteAsync(DomainTable table, Stream stream)
     {
         var fields = new List<DataField>();
-        var options = new ParquetOptions { DictionaryEncodingThreshold = 1.0 };
+        var options = Options();
+        options.DictionaryEncodingThreshold = 1.0;
         foreach (var column in table.Columns)
         {
             DataField field = column is NumberColumn ? new DataField<double?>(column.Name) : new DataField<string>(column.Name, true);

@@ -95,13 +95,15 @@ public static class ScreeningBench
             folder = converted;
         }
         using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var load = Stopwatch.StartNew();
         var study = StudyLoader.Load(folder).Data;
         load.Stop();
         process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         long records = study.Domains.Sum(d => (long)d.RowCount);
         long view = study.Domains.Sum(d => d.MemoryBytes);
-        Console.WriteLine($"loaded {study.SubjectCount:N0} subjects, {records:N0} records from {(parquet ? "Parquet" : "XPT")} in {load.Elapsed.TotalSeconds:F1} s; " +
+        Console.WriteLine($"loaded {study.SubjectCount:N0} subjects, {records:N0} records from {(parquet ? "Parquet" : "XPT")} in {load.Elapsed.TotalSeconds:F1} s (CPU time {cpu.TotalSeconds:F1} s); " +
             $"peak working set while loading {process.PeakWorkingSet64 / 1e6:N0} MB; managed heap {GC.GetTotalMemory(true) / 1e6:N0} MB; " +
             $"the view holds {view / 1e6:N0} MB, {(double)view / Math.Max(1, study.SubjectCount):N0} bytes per subject");
         return study;
