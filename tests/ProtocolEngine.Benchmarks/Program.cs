@@ -4,13 +4,14 @@ using BenchmarkDotNet.Running;
 //   dotnet run -c Release --project tests/ProtocolEngine.Benchmarks -- --filter '*Compile*'
 // Each area keeps its benchmark classes in its own folder (Language/, Runtime/, Data/, Screening/, Workflows/).
 // Database workloads run as commands: `-- workflows [--pg CONNSTR]` (see Workflows/WorkflowBench.cs); screening
-// runs as `-- screening-rules` (eight rules vs RulesEngine vs hand-written C#) and `-- screening-pilot` (1M subjects);
+// runs as `-- screening-rules` (eight rules vs RulesEngine vs hand-written C#), `-- screening-pilot` (1M subjects, from XPT
+// or `--format parquet`) and `-- screening-differential` (every shipped protocol with and without the code indexes);
 // simulation as `-- simulate [--events 100000]` (see Workflows/SimulationBench.cs); the server as `-- server [--pg CONNSTR]`
 // (inbox reads under wrk, durable event ingestion, screening through the API; see Server/ServerBench.cs); `-- lsp` times
 // keystroke to diagnostics through `protocol lsp` over stdio (see Language/LspRoundTripBench.cs); `-- protocol-size` times
 // compiling generated protocols of 1, 5 and 10 MB (see Language/ProtocolSizeBench.cs); `-- designer` times the designer's
 // keystroke to diagnostics and criteria preview at the server (see Server/DesignerBench.cs).
-if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
+if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot" or "screening-differential") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
 if (args.Length > 0 && args[0] == "protocol-size") return ProtocolEngine.Benchmarks.Language.ProtocolSizeBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "lsp") return await ProtocolEngine.Benchmarks.Language.LspRoundTripBench.RunAsync();
 if (args.Length > 0 && args[0] == "workflows") return await ProtocolEngine.Benchmarks.Workflows.WorkflowBench.RunAsync(args[1..]);

@@ -13,6 +13,8 @@ public enum DataFileFormat
     Csv,
     /// <summary>HL7 FHIR R4 bundles (.json), mapped onto SDTM datasets when read; not a target for writing.</summary>
     Fhir,
+    /// <summary>Apache Parquet (.parquet): columnar and dictionary-encoded, the fast format to load a large population from.</summary>
+    Parquet,
 }
 
 /// <summary>File extensions and preferences of <see cref="DataFileFormat"/>.</summary>
@@ -21,9 +23,9 @@ public static class DataFileFormats
     /// <summary>
     /// The order in which the loader prefers a format when a folder holds the same dataset several times:
     /// XPT first (the regulatory transfer format, numbers exactly as SAS held them), then Dataset-JSON, then
-    /// NDJSON, then CSV (which carries no types).
+    /// NDJSON, then Parquet, then CSV (which carries no types).
     /// </summary>
-    public static IReadOnlyList<DataFileFormat> Preference { get; } = [DataFileFormat.Xpt, DataFileFormat.Json, DataFileFormat.Ndjson, DataFileFormat.Csv];
+    public static IReadOnlyList<DataFileFormat> Preference { get; } = [DataFileFormat.Xpt, DataFileFormat.Json, DataFileFormat.Ndjson, DataFileFormat.Parquet, DataFileFormat.Csv];
 
     /// <summary>True when a .json file holds FHIR (a "resourceType" near its start) rather than Dataset-JSON.</summary>
     public static bool IsFhirJson(string path)
@@ -42,6 +44,7 @@ public static class DataFileFormats
         ".json" => DataFileFormat.Json,
         ".ndjson" => DataFileFormat.Ndjson,
         ".csv" => DataFileFormat.Csv,
+        ".parquet" => DataFileFormat.Parquet,
         _ => null,
     };
 
@@ -52,10 +55,22 @@ public static class DataFileFormats
         DataFileFormat.Json => ".json",
         DataFileFormat.Ndjson => ".ndjson",
         DataFileFormat.Fhir => ".json",
+        DataFileFormat.Parquet => ".parquet",
         _ => ".csv",
     };
 
-    /// <summary>Parses a format name (xpt, json, ndjson, csv), case-insensitively.</summary>
+    /// <summary>Parses the name of a format a study can be converted to (xpt, json, ndjson, csv or parquet), case-insensitively.</summary>
+    public static bool TryParseConversionTarget(string? text, out DataFileFormat format)
+    {
+        if (string.Equals(text?.Trim(), "parquet", StringComparison.OrdinalIgnoreCase))
+        {
+            format = DataFileFormat.Parquet;
+            return true;
+        }
+        return TryParse(text, out format);
+    }
+
+    /// <summary>Parses a format name (xpt, json, ndjson, csv: the formats written row by row), case-insensitively.</summary>
     public static bool TryParse(string? text, out DataFileFormat format)
     {
         switch (text?.Trim().ToLowerInvariant())

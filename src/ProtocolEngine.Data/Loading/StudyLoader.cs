@@ -156,6 +156,7 @@ public static class StudyLoader
         DataFileFormat.Xpt => XptReader.Read(path, options),
         DataFileFormat.Json or DataFileFormat.Ndjson => [DatasetJsonReader.Read(path, options)],
         DataFileFormat.Fhir => Fhir.FhirImporter.Import(path).Tables,
+        DataFileFormat.Parquet => [Parquet.ParquetDatasetReader.Read(path, options)],
         _ => [CsvDatasetReader.Read(path, options)],
     };
 
@@ -167,7 +168,7 @@ public static class StudyLoader
         {
             RequireRegularFile(path);
             var format = DataFileFormats.FromPath(path)
-                ?? throw new DataFormatException(path, "the file extension is not a dataset format", ".xpt, .json, .ndjson or .csv");
+                ?? throw new DataFormatException(path, "the file extension is not a dataset format", ".xpt, .json, .ndjson, .parquet or .csv");
             if (DataFileFormats.IsFhirJson(path)) format = DataFileFormat.Fhir;
             var folderDefine = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "define.xml");
             return ([(path, format)], File.Exists(folderDefine) ? folderDefine : null, ignored, notes);
@@ -181,7 +182,7 @@ public static class StudyLoader
             .Select(f => (f.Path, Format: f.Format == DataFileFormat.Json && DataFileFormats.IsFhirJson(f.Path) ? DataFileFormat.Fhir : f.Format!.Value))
             .ToList();
         if (candidates.Count == 0)
-            throw new DataFormatException(path, "the folder holds no dataset file", ".xpt, .json, .ndjson or .csv files");
+            throw new DataFormatException(path, "the folder holds no dataset file", ".xpt, .json, .ndjson, .parquet or .csv files");
         var files = candidates.Where(f => f.Format == DataFileFormat.Fhir).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         candidates = [.. candidates.Where(f => f.Format != DataFileFormat.Fhir)];
         foreach (var group in candidates.GroupBy(f => Path.GetFileNameWithoutExtension(f.Path).ToUpperInvariant()).OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -112,6 +112,7 @@ internal abstract class DatasetStreamWriter : IDisposable
         DataFileFormat.Xpt => new Xpt.XptStreamWriter(stream, dataset, label, columns, metadata, timestamp ?? DateTime.Now),
         DataFileFormat.Json => new DatasetJson.DatasetJsonStreamWriter(stream, dataset, label, columns, metadata, timestamp ?? DateTime.Now, ndjson: false),
         DataFileFormat.Ndjson => new DatasetJson.DatasetJsonStreamWriter(stream, dataset, label, columns, metadata, timestamp ?? DateTime.Now, ndjson: true),
-        _ => new Csv.CsvStreamWriter(stream, dataset, label, columns, metadata),
+        DataFileFormat.Csv => new Csv.CsvStreamWriter(stream, dataset, label, columns, metadata),
+        _ => throw new ArgumentException($"{format} is not written row by row (convert a loaded study to it with StudyConverter).", nameof(format)),
     };
 }

@@ -20,6 +20,12 @@ public static class DatasetWriter
     /// <exception cref="ArgumentException">The dataset does not fit the format.</exception>
     public static void Write(DomainTable table, Stream stream, DataFileFormat format, DateTime? timestamp = null)
     {
+        if (format == DataFileFormat.Parquet)
+        {
+            // Parquet is written a column at a time, not row by row.
+            Parquet.ParquetDatasetWriter.Write(table, stream);
+            return;
+        }
         using var writer = DatasetStreamWriter.Create(format, stream, table.Name, table.Label, SpecsOf(table, format), table.Metadata, timestamp);
         CopyRows(table, writer);
         writer.Complete();

@@ -75,4 +75,17 @@ public sealed class DomainTable
 
     /// <summary>A reference to one record.</summary>
     public DomainRecord Record(int row) => new(this, row);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TextColumn, Lazy<SubjectCodeIndex>> _codeIndexes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// The subjects' rows grouped by the codes of one of this table's text columns, built on first use and kept (null
+    /// when the table is not indexed by subject). Queries filtering on a coded test read it instead of scanning.
+    /// </summary>
+    internal SubjectCodeIndex? CodeIndex(TextColumn column) =>
+        _subjectStart is null ? null
+        : _codeIndexes.GetOrAdd(column, c => new Lazy<SubjectCodeIndex>(() => SubjectCodeIndex.Build(c, _subjectStart))).Value;
+
+    /// <summary>Bytes held by the code indexes built so far (not part of <see cref="MemoryBytes"/>, which is the data).</summary>
+    internal long CodeIndexBytes => _codeIndexes.Values.Where(l => l.IsValueCreated).Sum(l => l.Value.MemoryBytes);
 }

@@ -37,6 +37,18 @@ public sealed class StudyData
     /// <summary>True when the study holds the dataset.</summary>
     public bool HasDomain(string name) => _domains.ContainsKey(name);
 
+    /// <summary>
+    /// False when queries must scan subjects' records rather than read the tables' code indexes: only a copy made by
+    /// <see cref="WithoutCodeIndexes"/> says so, for tests and benchmarks comparing both paths.
+    /// </summary>
+    internal bool UsesCodeIndexes { get; private init; } = true;
+
+    /// <summary>The same study (sharing its tables) whose queries scan subjects' records instead of using code indexes.</summary>
+    internal StudyData WithoutCodeIndexes() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = false };
+
+    /// <summary>Bytes held by the code indexes the tables have built so far.</summary>
+    internal long CodeIndexBytes => _domains.Values.Sum(d => d.CodeIndexBytes);
+
     /// <summary>The index of a subject, or −1.</summary>
     public int IndexOfSubject(string usubjid) => _subjectIndex.TryGetValue(usubjid, out int i) ? i : -1;
 }

@@ -52,6 +52,16 @@ public sealed class TextColumnBuilder
         _codes.Add(code);
     }
 
+    /// <summary>Adds a value given as characters and returns its dictionary code, so a reader can add it again with <see cref="AddCode"/> without looking it up.</summary>
+    internal int AddAndGetCode(ReadOnlySpan<char> value)
+    {
+        Add(value);
+        return _codes.Get(_codes.Count - 1);
+    }
+
+    /// <summary>Adds a value by the dictionary code <see cref="AddAndGetCode"/> gave it (a reader's dictionary page mapped once).</summary>
+    internal void AddCode(int code) => _codes.Add(code);
+
     /// <summary>Adds a missing value; <paramref name="emptyString"/> records that the source held "" rather than null.</summary>
     public void AddMissing(bool emptyString = false)
     {

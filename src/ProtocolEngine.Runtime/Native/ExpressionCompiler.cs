@@ -873,40 +873,49 @@ internal sealed class ExpressionCompiler
         return null;
     }
 
-    /// <summary>The loop over a domain's records that first skips, by dictionary code, the rows the text key rejects.</summary>
+    /// <summary>
+    /// The loop over a domain's records that visits only the rows the text key may accept: the rows holding the key's
+    /// code, read from the table's per-subject code index, or (when the index cannot answer) every row, skipping by
+    /// dictionary code the rows the key rejects. Either way the rows visited are the same, in the same order.
+    /// </summary>
     private LE.Expression PrefilteredForEach(LE.ParameterExpression list, BoundVariableAccess column, BoundExpression? key, string[]? keys, Func<LE.Expression, LE.Expression> body, Frame f)
     {
         var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name));
         bool single = key is not null;
         var codeType = single ? typeof(int) : typeof(int[]);
         var prepared = E.Variable(single ? typeof(ValueTuple<TextColumn?, int>) : typeof(ValueTuple<TextColumn?, int[]>), "prepared");
+        var range = E.Variable(typeof(ValueTuple<SubjectCodeIndex?, int, int>), "range");
         var textColumn = E.Variable(typeof(TextColumn), "textColumn");
         var code = E.Variable(codeType, "code");
+        var index = E.Variable(typeof(SubjectCodeIndex), "index");
         var start = E.Variable(typeof(int), "start");
+        var p = E.Variable(typeof(int), "p");
+        var end = E.Variable(typeof(int), "end");
         var i = E.Variable(typeof(int), "i");
-        var count = E.Variable(typeof(int), "count");
         var item = E.Variable(typeof(object), "item");
         var breakLabel = E.Label("break");
         var indexer = typeof(IReadOnlyList<object?>).GetProperty("Item")!;
-        var countProperty = typeof(IReadOnlyCollection<object?>).GetProperty("Count")!;
-        return E.Block([prepared, textColumn, code, start, i, count, item],
+        var noIndex = E.Equal(index, E.Constant(null, typeof(SubjectCodeIndex)));
+        return E.Block([prepared, range, textColumn, code, index, start, p, end, i, item],
             E.Assign(prepared, single
                 ? E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.Prepare))!, f.Ctx, Coerce(Compile(key!, f), typeof(string)), list)
                 : E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.PrepareSet))!, f.Ctx, E.Constant(keys), list)),
             E.Assign(textColumn, E.Field(prepared, "Item1")),
             E.Assign(code, E.Field(prepared, "Item2")),
             E.Assign(start, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.RangeStart))!, list)),
-            E.Assign(i, E.Constant(0)),
-            E.Assign(count, E.Property(list, countProperty)),
+            E.Assign(range, E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(single ? nameof(TextPrefilter.Range) : nameof(TextPrefilter.RangeOfSet))!, f.Ctx, textColumn, code, list)),
+            E.Assign(index, E.Field(range, "Item1")),
+            E.Assign(p, E.Field(range, "Item2")),
+            E.Assign(end, E.Field(range, "Item3")),
             E.Loop(
                 E.Block(
-                    E.IfThen(E.GreaterThanOrEqual(i, count), E.Break(breakLabel)),
-                    E.IfThenElse(
-                        E.Call(typeof(TextPrefilter).GetMethod(single ? nameof(TextPrefilter.Rejects) : nameof(TextPrefilter.RejectsAll))!, textColumn, code, E.Add(start, i)),
-                        E.Assign(i, E.Increment(i)),
+                    E.IfThen(E.GreaterThanOrEqual(p, end), E.Break(breakLabel)),
+                    E.Assign(i, E.Condition(noIndex, p, E.Subtract(E.Call(index, typeof(SubjectCodeIndex).GetMethod(nameof(SubjectCodeIndex.RowAt))!, start, p), start))),
+                    E.Assign(p, E.Increment(p)),
+                    E.IfThen(
+                        E.Not(E.AndAlso(noIndex, E.Call(typeof(TextPrefilter).GetMethod(single ? nameof(TextPrefilter.Rejects) : nameof(TextPrefilter.RejectsAll))!, textColumn, code, E.Add(start, i)))),
                         E.Block(
                             E.Assign(item, E.Property(list, indexer, i)),
-                            E.Assign(i, E.Increment(i)),
                             E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.Step))!),
                             body(item)))),
                 breakLabel));

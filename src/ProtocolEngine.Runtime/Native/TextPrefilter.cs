@@ -14,7 +14,10 @@ internal sealed class TextPrefilter(int columnSlot)
 {
     private sealed record Lookup(TextColumn Column, string Key, int Code);
 
+    private sealed record IndexLookup(DomainTable Table, TextColumn Column, SubjectCodeIndex? Index);
+
     private Lookup? _last;
+    private IndexLookup? _index;
     private (TextColumn Column, int[] Codes)? _set;
 
     /// <summary>The column and dictionary code to compare rows with, or a null column when the filter cannot apply (no key, no such text column).</summary>
@@ -35,6 +38,54 @@ internal sealed class TextPrefilter(int columnSlot)
         if (set is null || !ReferenceEquals(set.Value.Column, column))
             _set = set = (column, [.. keys.Select(column.FindCode).Where(c => c >= 0)]);
         return set.Value;
+    }
+
+    /// <summary>
+    /// The positions of the list to visit for a key's code: from the table's code index when it can answer for this
+    /// subject (only the rows holding the code, in row order), else every position (the caller then skips rows with
+    /// <see cref="Rejects"/>). A null index means "scan".
+    /// </summary>
+    public (SubjectCodeIndex? Index, int From, int To) Range(EvaluationContext ctx, TextColumn? column, int code, IReadOnlyList<object?> records)
+    {
+        int count = records.Count;
+        if (column is not null && IndexFor(ctx, column, records, count) is { } index)
+        {
+            int start = ((IRecordRange)records).Start;
+            if (index.Find(start, count, code, out int from, out int to)) return (index, from, to);
+        }
+        return (null, 0, count);
+    }
+
+    /// <summary>Like <see cref="Range"/> for the codes of an <c>in</c> list: the index answers when at most one of the codes occurs in the subject's rows (several would have to be merged in row order; those subjects are scanned).</summary>
+    public (SubjectCodeIndex? Index, int From, int To) RangeOfSet(EvaluationContext ctx, TextColumn? column, int[] codes, IReadOnlyList<object?> records)
+    {
+        int count = records.Count;
+        if (column is not null && IndexFor(ctx, column, records, count) is { } index)
+        {
+            int start = ((IRecordRange)records).Start;
+            int from = start, to = start, found = 0;
+            foreach (int code in codes)
+            {
+                if (!index.Find(start, count, code, out int f, out int t)) return (null, 0, count);
+                if (f == t) continue;
+                if (++found > 1) return (null, 0, count);
+                (from, to) = (f, t);
+            }
+            return (index, from, to);
+        }
+        return (null, 0, count);
+    }
+
+    /// <summary>The code index for the list, when the list is exactly the current subject's rows of a subject-indexed table and the study uses indexes.</summary>
+    private SubjectCodeIndex? IndexFor(EvaluationContext ctx, TextColumn column, IReadOnlyList<object?> records, int count)
+    {
+        if (records is not IRecordRange range || ctx.Study is not { UsesCodeIndexes: true } || ctx.SubjectIndex < 0) return null;
+        var table = range.Table;
+        if (!table.IsSubjectIndexed || table.RowsOf(ctx.SubjectIndex) != (range.Start, count)) return null;
+        var cached = _index;
+        if (cached is null || !ReferenceEquals(cached.Table, table) || !ReferenceEquals(cached.Column, column))
+            _index = cached = new IndexLookup(table, column, table.CodeIndex(column));
+        return cached.Index;
     }
 
     private TextColumn? ColumnOf(EvaluationContext ctx, IReadOnlyList<object?> records) =>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Data.Synthetic;
+using ProtocolEngine.Data.Writing;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Data;
@@ -15,8 +16,12 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// Screening benchmarks, one process and one run each, quoting medians and ratios:
 /// <c>-- screening-rules [--subjects 100000]</c>: the eight rules in the protocol language vs Microsoft RulesEngine
 /// 6.0.1 vs hand-written C#, same per-rule outcomes asserted;
-/// <c>-- screening-pilot [--subjects 1000000]</c>: the whole CDISCPILOT01 protocol over a synthetic population.
-/// Populations are generated once into /tmp (or --data) and reused.
+/// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
+/// synthetic population, evidence off and on;
+/// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
+/// indexes (evidence on), the results compared subject by subject (exit code 1 on any difference).
+/// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
+/// population once into a folder beside it and loads from there.
 /// </summary>
 public static class ScreeningBench
 {
@@ -55,12 +60,20 @@ public static class ScreeningBench
         int subjects = Option(args, "--subjects") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : kind == "screening-pilot" ? 1_000_000 : 100_000;
         int runs = Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
         var folder = Option(args, "--data") ?? Path.Combine(Path.GetTempPath(), $"pe-bench-synth-{subjects}-seed1");
-        var study = LoadPopulation(folder, subjects);
+        bool parquet = string.Equals(Option(args, "--format"), "parquet", StringComparison.OrdinalIgnoreCase);
+        Console.WriteLine($"load average at the start {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        var study = LoadPopulation(folder, subjects, parquet);
+        if (study is null) return 0;
         if (args.Contains("--per-rule")) return PerRule(study, runs);
-        return kind == "screening-pilot" ? Pilot(study) : await EightRulesAsync(study, runs);
+        return kind switch
+        {
+            "screening-pilot" => Pilot(study),
+            "screening-differential" => Differential(study),
+            _ => await EightRulesAsync(study, runs),
+        };
     }
 
-    private static StudyData LoadPopulation(string folder, int subjects)
+    private static StudyData? LoadPopulation(string folder, int subjects, bool parquet)
     {
         if (!File.Exists(Path.Combine(folder, "dm.xpt")))
         {
@@ -68,12 +81,74 @@ public static class ScreeningBench
             PopulationGenerator.Generate(folder, new SynthOptions { Subjects = subjects, Seed = 1, Format = DataFileFormat.Xpt });
             Console.WriteLine($"generated {subjects:N0} subjects into {folder} in {generate.Elapsed.TotalSeconds:F1} s");
         }
+        if (parquet)
+        {
+            var converted = folder.TrimEnd('/') + "-parquet";
+            if (!File.Exists(Path.Combine(converted, "dm.parquet")))
+            {
+                var convert = Stopwatch.StartNew();
+                StudyConverter.Convert(folder, DataFileFormat.Parquet, converted);
+                long bytes = Directory.EnumerateFiles(converted).Sum(f => new FileInfo(f).Length);
+                Console.WriteLine($"converted {folder} to Parquet in {convert.Elapsed.TotalSeconds:F1} s: {bytes / 1e9:F2} GB (run again to load it in a fresh process)");
+                return null;
+            }
+            folder = converted;
+        }
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var load = Stopwatch.StartNew();
         var study = StudyLoader.Load(folder).Data;
+        load.Stop();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         long records = study.Domains.Sum(d => (long)d.RowCount);
-        Console.WriteLine($"loaded {study.SubjectCount:N0} subjects, {records:N0} records in {load.Elapsed.TotalSeconds:F1} s; managed heap {GC.GetTotalMemory(true) / 1e6:N0} MB");
+        long view = study.Domains.Sum(d => d.MemoryBytes);
+        Console.WriteLine($"loaded {study.SubjectCount:N0} subjects, {records:N0} records from {(parquet ? "Parquet" : "XPT")} in {load.Elapsed.TotalSeconds:F1} s (CPU time {cpu.TotalSeconds:F1} s); " +
+            $"peak working set while loading {process.PeakWorkingSet64 / 1e6:N0} MB; managed heap {GC.GetTotalMemory(true) / 1e6:N0} MB; " +
+            $"the view holds {view / 1e6:N0} MB, {(double)view / Math.Max(1, study.SubjectCount):N0} bytes per subject");
         return study;
     }
+
+    /// <summary>The code indexes the screening built, in bytes per subject.</summary>
+    private static string IndexSize(StudyData study) =>
+        $"code indexes {study.CodeIndexBytes / 1e6:N0} MB ({(double)study.CodeIndexBytes / Math.Max(1, study.SubjectCount):N0} bytes per subject)";
+
+    /// <summary>Every shipped protocol screened with and without the code indexes, evidence on, compared subject by subject.</summary>
+    private static int Differential(StudyData study)
+    {
+        var compiler = new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols));
+        var scanning = study.WithoutCodeIndexes();
+        int differences = 0;
+        foreach (var file in Directory.EnumerateFiles(BenchmarkPaths.Protocols, "*.protocol").Order(StringComparer.Ordinal))
+        {
+            var protocol = compiler.Compile(ProtocolFiles.Read(file));
+            if (protocol.HasErrors) throw new InvalidOperationException(string.Join("\n", protocol.Diagnostics));
+            var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = true };
+            var clock = Stopwatch.StartNew();
+            var indexed = Screener.Screen(protocol, study, options);
+            var scanned = Screener.Screen(protocol, scanning, options);
+            int here = 0;
+            long cells = 0;
+            for (int i = 0; i < indexed.SubjectCount; i++)
+            {
+                string a = Describe(indexed.Subject(i)), b = Describe(scanned.Subject(i));
+                cells += indexed.Criteria.Count;
+                if (a == b) continue;
+                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}");
+            }
+            differences += here;
+            Console.WriteLine($"{Path.GetFileName(file)}: {indexed.SubjectCount:N0} subjects, {cells:N0} criterion results with evidence and gaps: " +
+                (here == 0 ? "identical" : $"{here:N0} subjects differ") + $" ({clock.Elapsed.TotalSeconds:F1} s)");
+            indexed = scanned = null!;
+            GC.Collect();
+        }
+        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes" : $"{differences:N0} subjects differ");
+        return differences == 0 ? 0 : 1;
+    }
+
+    private static string Describe(ProtocolEngine.Runtime.Eligibility.SubjectEligibility subject) =>
+        $"{subject.Status} [{string.Join("; ", subject.Reasons)}] " + string.Join(" | ", subject.Criteria.Select(c =>
+            $"{c.Id} {c.Outcome}/{c.RuleOutcome}/{c.Cause} '{c.Reason}' gaps[{string.Join(", ", c.MissingData)}] evidence[{string.Join(", ", c.Evidence)}]"));
 
     private static async Task<int> EightRulesAsync(StudyData study, int runs)
     {
@@ -86,6 +161,11 @@ public static class ScreeningBench
         ScreeningResult? ours = null;
         var oursTimes = Time(runs, () => ours = Screener.Screen(protocol, study, options));
         var oursParallel = Time(runs, () => Screener.Screen(protocol, study, options with { MaxDegreeOfParallelism = Environment.ProcessorCount }));
+        // The same screening scanning each subject's records per rule, as before the code indexes: same outcomes asserted below.
+        var scanning = study.WithoutCodeIndexes();
+        ScreeningResult? scanned = null;
+        var scanTimes = Time(runs, () => scanned = Screener.Screen(protocol, scanning, options));
+        Console.WriteLine(IndexSize(study));
 
         var build = Stopwatch.StartNew();
         var inputs = SubjectInput.FromStudy(study);
@@ -112,26 +192,28 @@ public static class ScreeningBench
             {
                 byte a = (byte)ours!.Outcome(i, j), b = hand[i * 8 + j], c = viaRulesEngine[i * 8 + j];
                 distribution[j, a]++;
-                if (a == b && b == c) continue;
+                if (a == b && b == c && a == (byte)scanned!.Outcome(i, j)) continue;
                 if (mismatches++ < 10) Console.WriteLine($"MISMATCH {study.SubjectIds[i]} {RulesEngineRules.Rules[j].Name}: protocol {a}, hand-written {b}, RulesEngine {c}");
             }
         var decisions = new int[4];
         for (int i = 0; i < n; i++) decisions[(int)ours!.Status(i)]++;
 
-        double oursMs = Median(oursTimes), parallelMs = Median(oursParallel), handMs = Median(handTimes);
+        double oursMs = Median(oursTimes), parallelMs = Median(oursParallel), handMs = Median(handTimes), scanMs = Median(scanTimes);
         Console.WriteLine();
         Console.WriteLine($"Eight eligibility rules over {n:N0} synthetic subjects ({Environment.ProcessorCount} cores, .NET {Environment.Version}); medians of {runs} runs, RulesEngine one run");
         Console.WriteLine($"| engine | total ms | ns per subject | ns per rule | vs protocol language |");
         Console.WriteLine($"|---|---:|---:|---:|---:|");
         Row("protocol language (ProtocolEngine, 1 thread)", oursMs, n, oursMs);
         Row($"protocol language (ProtocolEngine, {Environment.ProcessorCount} threads)", parallelMs, n, oursMs);
+        Row("protocol language scanning records per rule (no code indexes, 1 thread)", scanMs, n, oursMs);
         Row("hand-written C# (1 thread)", handMs, n, oursMs);
         Row("Microsoft RulesEngine 6.0.1 (1 thread)", rulesEngineMs, n, oursMs);
         Console.WriteLine();
         Console.WriteLine($"RulesEngine / protocol language = {rulesEngineMs / oursMs:F0}x; protocol language / hand-written = {oursMs / handMs:F2}x");
         Console.WriteLine($"per-rule outcomes (met / not met / unknown): " + string.Join("; ", Enumerable.Range(0, 8).Select(j => $"{RulesEngineRules.Rules[j].Name} {distribution[j, 1]}/{distribution[j, 2]}/{distribution[j, 3]}")));
         Console.WriteLine($"decisions: eligible {decisions[1]:N0}, ineligible {decisions[2]:N0}, needs review {decisions[3]:N0}");
-        Console.WriteLine(mismatches == 0 ? "all three agree on every outcome of every subject" : $"{mismatches:N0} outcomes differ");
+        Console.WriteLine(mismatches == 0 ? $"all three agree on every outcome of every subject ({n * 8:N0} outcomes; the scanning path too)" : $"{mismatches:N0} outcomes differ");
+        Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return mismatches == 0 ? 0 : 1;
     }
 
@@ -164,27 +246,33 @@ public static class ScreeningBench
         var protocol = compiler.Compile(ProtocolFiles.Read(Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol")));
         if (protocol.HasErrors) throw new InvalidOperationException(string.Join("\n", protocol.Diagnostics));
         var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false };
-        // A first pass over a few thousand subjects compiles the protocol and lets the JIT promote the hot code.
+        // A first pass over a few thousand subjects compiles the protocol, builds the code indexes the rules use (over
+        // the whole population) and lets the JIT promote the hot code.
         var warmUp = Stopwatch.StartNew();
         Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)] });
+        Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)], RecordEvidence = true });
         Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)] });
-        Console.WriteLine($"compile and warm-up on 5,000 subjects: {warmUp.Elapsed.TotalSeconds:F2} s");
-        Thread.Sleep(200);
-        using var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        var result = Screener.Screen(protocol, study, options);
-        clock.Stop();
-        process.Refresh();
-        var cpu = process.TotalProcessorTime - cpuBefore;
-        var c = result.Counts;
-        Console.WriteLine();
-        Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects on {Environment.ProcessorCount} cores, evidence off:");
-        Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F2} s after loading, {result.SubjectCount / clock.Elapsed.TotalSeconds:N0} subjects/s; peak working set {process.PeakWorkingSet64 / 1e6:N0} MB");
-        // CPU time is what the screening cost whatever else the machine was doing; on idle cores wall time is about CPU time / cores.
-        Console.WriteLine($"  CPU time {cpu.TotalSeconds:F2} s ({cpu.TotalSeconds / Environment.ProcessorCount:F2} s per core); load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        Console.WriteLine($"  eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
-        Console.WriteLine($"  attrition: " + string.Join(", ", result.Attrition.Where(a => a.ExcludedHere > 0).Select(a => $"{a.CriterionId} -{a.ExcludedHere:N0}")));
+        Console.WriteLine($"compile, code indexes and warm-up on 5,000 subjects: {warmUp.Elapsed.TotalSeconds:F2} s; {IndexSize(study)}");
+        foreach (bool evidence in new[] { false, true })
+        {
+            GC.Collect();
+            Thread.Sleep(200);
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var result = Screener.Screen(protocol, study, options with { RecordEvidence = evidence });
+            clock.Stop();
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
+            var c = result.Counts;
+            Console.WriteLine();
+            Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects on {Environment.ProcessorCount} cores, evidence {(evidence ? "on" : "off")}:");
+            Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F2} s after loading, {result.SubjectCount / clock.Elapsed.TotalSeconds:N0} subjects/s; peak working set {process.PeakWorkingSet64 / 1e6:N0} MB");
+            // CPU time is what the screening cost whatever else the machine was doing; on idle cores wall time is about CPU time / cores.
+            Console.WriteLine($"  CPU time {cpu.TotalSeconds:F2} s ({cpu.TotalSeconds / Environment.ProcessorCount:F2} s per core); load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            Console.WriteLine($"  eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
+            Console.WriteLine($"  attrition: " + string.Join(", ", result.Attrition.Where(a => a.ExcludedHere > 0).Select(a => $"{a.CriterionId} -{a.ExcludedHere:N0}")));
+        }
         return 0;
     }
 

@@ -9,7 +9,7 @@ internal sealed class DataConvertCommand(CliConsole console) : Command<DataConve
 {
     public override int Execute(CommandContext context, DataConvertSettings settings, CancellationToken cancellationToken)
     {
-        DataFileFormats.TryParse(settings.To, out var format);
+        DataFileFormats.TryParseConversionTarget(settings.To, out var format);
         if (!File.Exists(settings.Input) && !Directory.Exists(settings.Input)) throw new UserFacingException($"No such data file or folder: {settings.Input}");
         var options = new StudyLoadOptions { AllowMalformedDates = settings.AllowMalformedDates, MergeSupplementalQualifiers = false, Encoding = DataCommandSupport.ParseEncoding(settings.Encoding) };
         ConversionResult result;

@@ -6,11 +6,11 @@ namespace ProtocolEngine.Cli.Commands.Data;
 internal sealed class DataConvertSettings : CommandSettings
 {
     [CommandArgument(0, "<input>")]
-    [Description("A folder of datasets (.xpt, .json, .ndjson, .csv, with define.xml) or one dataset file.")]
+    [Description("A folder of datasets (.xpt, .json, .ndjson, .parquet, .csv, with define.xml) or one dataset file.")]
     public string Input { get; init; } = "";
 
     [CommandOption("--to <FORMAT>")]
-    [Description("The datasets' format: xpt, json, ndjson or csv.")]
+    [Description("The datasets' format: xpt, json, ndjson, csv or parquet (columnar, the fastest to load).")]
     public string? To { get; init; }
 
     [CommandOption("--out <FOLDER>")]
@@ -31,7 +31,7 @@ internal sealed class DataConvertSettings : CommandSettings
     public bool AllowMalformedDates { get; init; }
 
     public override ValidationResult Validate() =>
-        !DataFileFormats.TryParse(To, out _) ? ValidationResult.Error("--to must be xpt, json, ndjson or csv.")
+        !DataFileFormats.TryParseConversionTarget(To, out _) ? ValidationResult.Error("--to must be xpt, json, ndjson, csv or parquet.")
         : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out <FOLDER> is required.")
         : CliApp.OutputFolderProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut)
         : OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json) is { Successful: false } bad ? bad

@@ -45,7 +45,11 @@ public class DataCommandTests
         Assert.Equal(0, exit);
         Assert.True(File.Exists(Path.Combine(output, "dm.xpt")));
         Assert.Contains("dm.xpt", json);
-        Assert.Equal(2, Run("data", "convert", Path.Combine(_shared, "datasetjson", "msg", "sdtm", "dm.json"), "--to", "parquet", "--out", output).Exit);
+        Assert.Equal(2, Run("data", "convert", Path.Combine(_shared, "datasetjson", "msg", "sdtm", "dm.json"), "--to", "sas7bdat", "--out", output).Exit);
+        // Parquet is a conversion target (issue 18), and the converted file loads back.
+        Assert.Equal(0, Run("data", "convert", Path.Combine(_shared, "datasetjson", "msg", "sdtm", "dm.json"), "--to", "parquet", "--out", output).Exit);
+        Assert.True(File.Exists(Path.Combine(output, "dm.parquet")));
+        Assert.Equal(0, Run("data", "inspect", Path.Combine(output, "dm.parquet")).Exit);
 
         var synth = Path.Combine(output, "synth");
         (exit, json, _) = Run("synth", "--subjects", "50", "--seed", "3", "--out", synth, "--to", "csv", "--format", "json");

@@ -1,0 +1,249 @@
+using System.Runtime.InteropServices;
+using global::Parquet;
+using global::Parquet.Schema;
+using ProtocolEngine.Runtime.Data;
+
+namespace ProtocolEngine.Data.Parquet;
+
+/// <summary>
+/// Reads an Apache Parquet file straight into a dataset of the subject view, a row group at a time: only one row
+/// group's values of a column are decoded at once, so memory stays near the size of the view being built. Text
+/// columns come back dictionary-coded: a dictionary-encoded Parquet column's values are mapped to the view's codes
+/// once per dictionary entry rather than hashed per row. Columns are read in parallel, each thread with its own
+/// reader of the file.
+/// </summary>
+/// <remarks>
+/// Anything but flat columns of text or numbers (double, float, 32- or 64-bit integers) is refused with an error
+/// naming the file and column; so is a file that is not Parquet, truncated or corrupt. The dataset name, label and
+/// column metadata come from the file's <see cref="ParquetDataset"/> entry when it has one (files written by
+/// <c>protocol data convert --to parquet</c>), else from the file name and the data model.
+/// </remarks>
+internal static class ParquetDatasetReader
+{
+    private const string Expected = "an Apache Parquet file of flat text and number columns (for example one written by protocol data convert --to parquet)";
+
+    public static DomainTable Read(string path, DatasetReadOptions? options = null)
+    {
+        options ??= DatasetReadOptions.Default;
+        try
+        {
+            return ReadCore(path, options);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is DataFormatException) is DataFormatException first)
+        {
+            throw first;
+        }
+        catch (Exception ex) when (ex is not DataFormatException and not OperationCanceledException and not OutOfMemoryException)
+        {
+            var inner = ex is AggregateException { InnerExceptions.Count: > 0 } a ? a.InnerExceptions[0] : ex;
+            throw new DataFormatException(path, $"it cannot be read as Parquet ({inner.GetType().Name}: {inner.Message})", Expected, inner: inner);
+        }
+    }
+
+    private enum ValueKind { Text, Double, Float, Int32, Int64 }
+
+    private static DomainTable ReadCore(string path, DatasetReadOptions options)
+    {
+        DataField[] fields;
+        ParquetDataset? description;
+        int[] groupRows;
+        var first = Open(path);
+        try
+        {
+            var reader = first.Reader;
+            var schema = reader.Schema;
+            fields = schema.GetDataFields();
+            if (schema.Fields.Count != fields.Length || fields.FirstOrDefault(f => f.MaxRepetitionLevel > 0 || f.IsArray) is { } nested)
+            {
+                var name = fields.FirstOrDefault(f => f.MaxRepetitionLevel > 0 || f.IsArray)?.Name ?? schema.Fields.First(f => f is not DataField).Name;
+                throw new DataFormatException(path, $"column {name} is nested or repeated", "flat columns, one value per record", variable: name);
+            }
+            description = ParquetDataset.TryParse(reader.CustomMetadata.TryGetValue(ParquetDataset.Key, out var json) ? json : null);
+            groupRows = new int[reader.RowGroupCount];
+            long total = 0;
+            for (int g = 0; g < groupRows.Length; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                if (group.RowCount is < 0 or > int.MaxValue) throw new DataFormatException(path, $"row group {g + 1} claims {group.RowCount} records", Expected);
+                groupRows[g] = (int)group.RowCount;
+                total += group.RowCount;
+            }
+            if (total > Array.MaxLength) throw new DataFormatException(path, $"it holds {total:N0} records", $"at most {Array.MaxLength:N0} records in one dataset");
+        }
+        finally
+        {
+            first.Dispose();
+        }
+        var kinds = new ValueKind[fields.Length];
+        for (int c = 0; c < fields.Length; c++) kinds[c] = KindOf(path, fields[c]);
+
+        var dataset = description?.Name is { Length: > 0 } named ? named.ToUpperInvariant() : Path.GetFileNameWithoutExtension(path).ToUpperInvariant();
+        var described = description?.Columns.Where(c => c.Name is not null).GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase) ?? [];
+        var columns = new Column[fields.Length];
+        // Each thread reads its share of the columns through its own reader (a reader is one stream position).
+        int threads = Math.Max(1, Math.Min(Environment.ProcessorCount, fields.Length));
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        {
+            var mine = Enumerable.Range(0, fields.Length).Where(c => c % threads == part).ToArray();
+            var text = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? new TextColumnBuilder(options.Pool) : null);
+            var numbers = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? null : new NumberColumnBuilder());
+            using var open = Open(path);
+            var reader = open.Reader;
+            var buffers = new Buffers();
+            for (int g = 0; g < groupRows.Length; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                foreach (int c in mine)
+                {
+                    if (text[c] is { } tb) ReadText(group, fields[c], groupRows[g], tb, buffers);
+                    else ReadNumbers(group, fields[c], kinds[c], groupRows[g], numbers[c]!, buffers);
+                }
+            }
+            foreach (int c in mine)
+            {
+                var about = described.GetValueOrDefault(fields[c].Name);
+                var metadata = about?.Metadata ?? ColumnMetadata.Empty;
+                bool isDate = about is not null ? about.Kind == "datetime" : options.IsDateTimeVariable(dataset, fields[c].Name);
+                columns[c] = text[c] is { } tb ? tb.Build(fields[c].Name, metadata, isDate) : numbers[c]!.Build(fields[c].Name, metadata);
+            }
+        });
+        return new DomainTable(dataset, description?.Label, columns, null, description?.Metadata);
+    }
+
+    /// <summary>A reader of the file that this synchronous code can dispose (the library's reader is only async-disposable).</summary>
+    private sealed class OpenReader(ParquetReader reader) : IDisposable
+    {
+        public ParquetReader Reader { get; } = reader;
+
+        public void Dispose() => Reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private static OpenReader Open(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        try
+        {
+            return new OpenReader(ParquetReader.CreateAsync(stream, ParquetDatasetWriter.Options(), leaveStreamOpen: false).GetAwaiter().GetResult());
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private static ValueKind KindOf(string path, DataField field)
+    {
+        var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>)) return ValueKind.Text;
+        if (type == typeof(double)) return ValueKind.Double;
+        if (type == typeof(float)) return ValueKind.Float;
+        if (type == typeof(int)) return ValueKind.Int32;
+        if (type == typeof(long)) return ValueKind.Int64;
+        throw new DataFormatException(path, $"column {field.Name} holds {type.Name} values", "text (UTF-8) or numbers (double, float, 32- or 64-bit integers)", variable: field.Name);
+    }
+
+    /// <summary>Decoding buffers reused from row group to row group.</summary>
+    private sealed class Buffers
+    {
+        public ReadOnlyMemory<char>[] Text = [];
+        public double[] Doubles = [];
+        public float[] Floats = [];
+        public int[] Ints = [];
+        public long[] Longs = [];
+        public int[] Levels = [];
+        public readonly Dictionary<(object Array, int Offset, int Length), int> Codes = [];
+
+        public T[] Ensure<T>(ref T[] buffer, int count)
+        {
+            if (buffer.Length < count) buffer = new T[count];
+            return buffer;
+        }
+    }
+
+    private static void ReadText(ParquetRowGroupReader group, DataField field, int rows, TextColumnBuilder builder, Buffers buffers)
+    {
+        var values = buffers.Ensure(ref buffers.Text, rows);
+        var levels = buffers.Ensure(ref buffers.Levels, rows);
+        bool nullable = field.MaxDefinitionLevel > 0;
+        group.ReadRawAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, rows), nullable ? levels.AsMemory(0, rows) : null, null).AsTask().GetAwaiter().GetResult();
+        // A dictionary-encoded column chunk gives every row holding the same entry the same characters (same array,
+        // offset and length): each entry is looked up in the view's dictionary once. The map is only valid for this
+        // chunk's dictionary, so it starts empty for each; values of other encodings simply miss it.
+        var codes = buffers.Codes;
+        codes.Clear();
+        int next = 0;
+        object? lastArray = null;
+        int lastOffset = -1, lastLength = -1, lastCode = -1;
+        for (int k = 0; k < rows; k++)
+        {
+            if (nullable && levels[k] < field.MaxDefinitionLevel)
+            {
+                builder.AddMissing(emptyString: false);
+                continue;
+            }
+            var value = values[next++];
+            if (value.Length == 0)
+            {
+                builder.Add(ReadOnlySpan<char>.Empty);
+                continue;
+            }
+            if (!MemoryMarshal.TryGetArray(value, out var segment) || segment.Array is null)
+            {
+                builder.Add(value.Span);
+                continue;
+            }
+            if (ReferenceEquals(segment.Array, lastArray) && segment.Offset == lastOffset && segment.Count == lastLength)
+            {
+                builder.AddCode(lastCode);
+                continue;
+            }
+            var key = ((object)segment.Array, segment.Offset, segment.Count);
+            if (!codes.TryGetValue(key, out int code))
+            {
+                code = builder.AddAndGetCode(value.Span);
+                if (codes.Count < 1 << 16) codes[key] = code;
+            }
+            else builder.AddCode(code);
+            (lastArray, lastOffset, lastLength, lastCode) = (segment.Array, segment.Offset, segment.Count, code);
+        }
+        codes.Clear();
+    }
+
+    private static void ReadNumbers(ParquetRowGroupReader group, DataField field, ValueKind kind, int rows, NumberColumnBuilder builder, Buffers buffers)
+    {
+        var levels = buffers.Ensure(ref buffers.Levels, rows);
+        bool nullable = field.MaxDefinitionLevel > 0;
+        Memory<int>? definition = nullable ? levels.AsMemory(0, rows) : null;
+        Func<int, double> valueAt;
+        switch (kind)
+        {
+            case ValueKind.Double:
+                var d = buffers.Ensure(ref buffers.Doubles, rows);
+                group.ReadRawAsync(field, d.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
+                valueAt = i => d[i];
+                break;
+            case ValueKind.Float:
+                var f = buffers.Ensure(ref buffers.Floats, rows);
+                group.ReadRawAsync(field, f.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
+                valueAt = i => f[i];
+                break;
+            case ValueKind.Int32:
+                var n = buffers.Ensure(ref buffers.Ints, rows);
+                group.ReadRawAsync(field, n.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
+                valueAt = i => n[i];
+                break;
+            default:
+                var l = buffers.Ensure(ref buffers.Longs, rows);
+                group.ReadRawAsync(field, l.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
+                valueAt = i => l[i];
+                break;
+        }
+        int next = 0;
+        for (int k = 0; k < rows; k++)
+        {
+            if (nullable && levels[k] < field.MaxDefinitionLevel) builder.AddMissing();
+            else builder.Add(valueAt(next++));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+namespace ProtocolEngine.Runtime.Data;
+
+/// <summary>
+/// A subject's rows of a table grouped by the dictionary code of one text column: within each subject's block the
+/// rows are listed by code, and within a code in row order. A query filtering a subject's records on a coded test
+/// (<c>L.LBTESTCD = 'ALT'</c>) then visits only the rows holding that code instead of scanning all the subject's
+/// records once per rule. Built once per column, on first use, in two counting passes over the column; each entry
+/// is the row's offset within its subject's block, one byte wide while no subject has more than 256 rows.
+/// </summary>
+/// <remarks>
+/// A block holding rows where the column is missing is not served (<see cref="Find"/> says so): those rows must be
+/// visited in row order among the coded ones, which the caller's ordinary scan does. Immutable and thread-safe.
+/// </remarks>
+internal sealed class SubjectCodeIndex
+{
+    private readonly TextColumn _column;
+    private readonly byte[]? _b;
+    private readonly ushort[]? _s;
+    private readonly int[]? _i;
+
+    private SubjectCodeIndex(TextColumn column, byte[]? b, ushort[]? s, int[]? i)
+    {
+        _column = column;
+        _b = b;
+        _s = s;
+        _i = i;
+    }
+
+    /// <summary>Bytes the index holds.</summary>
+    public long MemoryBytes => _b?.LongLength ?? (_s is not null ? _s.LongLength * 2 : _i!.LongLength * 4);
+
+    /// <summary>
+    /// The row at <paramref name="position"/> of the block starting at row <paramref name="blockStart"/>: a block's
+    /// positions are numbered like its rows, so a subject's positions are its own range of rows, reordered.
+    /// </summary>
+    public int RowAt(int blockStart, int position) =>
+        blockStart + (_b is not null ? _b[position] : _s is not null ? _s[position] : _i![position]);
+
+    /// <summary>
+    /// The positions [From, To) of the block <paramref name="start"/>..<paramref name="start"/>+<paramref name="count"/>
+    /// (one subject's rows) whose rows hold <paramref name="code"/>, in row order (<see cref="RowAt"/> gives the rows);
+    /// false when the index cannot answer because the block has rows where the column is missing.
+    /// </summary>
+    public bool Find(int start, int count, int code, out int from, out int to)
+    {
+        from = to = start;
+        if (count == 0) return true;
+        // Missing (-1) sorts first: one look tells whether the block has any.
+        if (_column.CodeAt(RowAt(start, start)) < 0) return false;
+        if (code < 0) return true;
+        from = LowerBound(start, start, start + count, code);
+        to = LowerBound(start, from, start + count, code + 1);
+        return true;
+    }
+
+    private int LowerBound(int blockStart, int low, int high, int code)
+    {
+        while (low < high)
+        {
+            int mid = (low + high) >>> 1;
+            if (_column.CodeAt(RowAt(blockStart, mid)) < code) low = mid + 1;
+            else high = mid;
+        }
+        return low;
+    }
+
+    /// <summary>Builds the index of <paramref name="column"/> over a table whose subjects' rows start at <paramref name="blockStart"/>.</summary>
+    public static SubjectCodeIndex Build(TextColumn column, int[] blockStart)
+    {
+        int rows = column.Count;
+        int blocks = blockStart.Length - 1;
+        int widest = 0;
+        for (int k = 0; k < blocks; k++) widest = Math.Max(widest, blockStart[k + 1] - blockStart[k]);
+        // Rows after the last subject (orphans) form one more block.
+        widest = Math.Max(widest, rows - blockStart[^1]);
+
+        // Pass 1: rows by code (missing first), stable, so each code's rows ascend.
+        int distinct = column.Dictionary.Count;
+        var bucket = new int[distinct + 2];
+        for (int r = 0; r < rows; r++) bucket[column.CodeAt(r) + 2]++;
+        for (int c = 1; c < bucket.Length; c++) bucket[c] += bucket[c - 1];
+        var byCode = new int[rows];
+        for (int r = 0; r < rows; r++) byCode[bucket[column.CodeAt(r) + 1]++] = r;
+
+        // Pass 2: scattered back into their blocks, stable, so within a block rows are by code and then by row.
+        var next = new int[blocks + 1];
+        Array.Copy(blockStart, next, blocks + 1);
+        var offsets = new int[rows];
+        int block = 0;
+        int previous = -1;
+        foreach (int r in byCode)
+        {
+            // Within one code the rows ascend, so the block moves forward; a new code starts again from the first block.
+            if (r < previous) block = 0;
+            previous = r;
+            block = BlockOf(blockStart, r, block);
+            offsets[next[block]++] = r - blockStart[block];
+        }
+
+        if (widest <= byte.MaxValue + 1) return new SubjectCodeIndex(column, Array.ConvertAll(offsets, o => (byte)o), null, null);
+        if (widest <= ushort.MaxValue + 1) return new SubjectCodeIndex(column, null, Array.ConvertAll(offsets, o => (ushort)o), null);
+        return new SubjectCodeIndex(column, null, null, offsets);
+    }
+
+    /// <summary>The block holding row <paramref name="row"/>, searching forward from <paramref name="from"/> (galloping, then binary).</summary>
+    private static int BlockOf(int[] blockStart, int row, int from)
+    {
+        int blocks = blockStart.Length - 1;
+        if (row >= blockStart[^1]) return blocks;
+        if (blockStart[from + 1] > row) return from;
+        int step = 1, low = from + 1;
+        while (low + step < blocks && blockStart[low + step] <= row) { low += step; step <<= 1; }
+        int high = Math.Min(blocks - 1, low + step);
+        // The block is the last k in [low, high] with blockStart[k] <= row.
+        while (low < high)
+        {
+            int mid = (low + high + 1) >>> 1;
+            if (blockStart[mid] <= row) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+}
