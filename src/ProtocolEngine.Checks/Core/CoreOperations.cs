@@ -9,6 +9,16 @@ internal static class CoreOperations
     public static void Apply(CoreOperation op, CoreFrame frame, CoreStudy study)
     {
         var dataset = frame.Dataset;
+        // value_is_reference: the variable holds variable names of the dataset its record relates to (IDVAR of a
+        // SUPP--, CO or RELREC record names a variable of RDOMAIN); the value is that dataset's variables.
+        if (string.Equals(op.Options.GetValueOrDefault("value_is_reference"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            int rdomain = frame.IndexOf("RDOMAIN");
+            if (rdomain < 0) throw new CoreMissingVariableException("RDOMAIN is not in the dataset");
+            frame.AddColumn(op.Id, r => CoreValues.Text(frame.Get(r, rdomain)) is { } d && study.Find(d.Trim()) is { } related
+                ? related.Columns.Select(c => (object?)c).ToList() : new List<object?>());
+            return;
+        }
         switch (op.Operator)
         {
             case "distinct" or "record_count" or "max_date" or "min_date" or "max" or "min":

@@ -51,11 +51,9 @@ public static class CoreRuleEngine
                     "Variable Metadata Check" => VariableMetadata(dataset),
                     _ => CoreFrame.OfRecords(dataset),
                 };
+                frame.Study = study;
                 foreach (var match in rule.Matches) Join(frame, match, study);
                 foreach (var op in rule.Operations) CoreOperations.Apply(op, frame, study);
-                var read = CoreConditions.ValueVariables(rule.Check).Select(dataset.Resolve).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                if (read.Count > 0 && read.All(v => frame.IndexOf(v) < 0))
-                    throw new CoreMissingVariableException($"none of the variables the check reads ({string.Join(", ", read)}) is in the dataset");
                 var hits = CoreConditions.Evaluate(rule.Check, frame);
                 // A dataset-sensitive rule raises one issue for the dataset, however many records fail.
                 if (string.Equals(rule.Sensitivity, "Dataset", StringComparison.OrdinalIgnoreCase))
@@ -151,12 +149,20 @@ public static class CoreRuleEngine
 
     // A left join: each record with every matching record of the other dataset (its variables added, those the record
     // already has kept as the record's and also available as NAME.VAR), or with none.
+    // A dataset the study lacks is not joined, as in CORE: the check then reads only what the dataset has (and a
+    // variable it needs from the missing one makes the dataset not evaluable).
     private static void Join(CoreFrame frame, CoreMatch match, CoreStudy study)
     {
         CoreDataset? other = match.Name.EndsWith("--", StringComparison.Ordinal)
             ? study.Find(match.Name[..^2] + frame.Dataset.Name)
             : study.Find(match.Name);
-        if (other is null) throw new CoreMissingVariableException($"the study has no {match.Name.Replace("--", frame.Dataset.Name, StringComparison.Ordinal)} dataset to match");
+        // A dataset is not matched with itself (CO's rule matching CO as a child of the related record).
+        if (other is null || ReferenceEquals(other, frame.Dataset)) return;
+        if (string.Equals(match.Name, "RELREC", StringComparison.OrdinalIgnoreCase) && match.Keys.Count == 0)
+        {
+            JoinRelated(frame, other, match.Wildcard ?? "**", study);
+            return;
+        }
         var keys = match.Keys.Select(k => frame.Dataset.Resolve(k)).ToList();
         var leftKeys = keys.Select(k => frame.IndexOf(k)).ToList();
         if (leftKeys.Any(i => i < 0) && !match.Child) throw new CoreMissingVariableException($"a key of the match with {other.Name} is absent");
@@ -208,6 +214,77 @@ public static class CoreRuleEngine
                 records.Add(frame.Records[r]);
             }
         }
+    }
+
+    // Records related through RELREC: each RELREC row of the checked domain is paired with the rows of the same
+    // RELID (and subject) of other domains; a record-level pair (IDVARVAL given) relates the two records it names,
+    // a dataset-level pair (IDVARVAL empty) relates records whose IDVAR values agree (AELNKID = FALNKGRP). Each
+    // checked record is joined with every related record, whose variables are named RELREC.<name> with the related
+    // domain's prefix replaced by the wildcard (RELREC.**TERM); a record with no related record is not checked.
+    private static void JoinRelated(CoreFrame frame, CoreDataset relrec, string wildcard, CoreStudy study)
+    {
+        int rd = relrec.IndexOf("RDOMAIN"), ru = relrec.IndexOf("USUBJID"), rv = relrec.IndexOf("IDVAR"), rvv = relrec.IndexOf("IDVARVAL"),
+            rid = relrec.IndexOf("RELID"), rs = relrec.IndexOf("STUDYID");
+        if (rd < 0 || rv < 0 || rid < 0) throw new CoreMissingVariableException($"{relrec.Name} lacks RDOMAIN, IDVAR or RELID");
+        string? At(string?[] row, int i) => i >= 0 && !string.IsNullOrWhiteSpace(row[i]) ? row[i]!.Trim() : null;
+        var domain = frame.Dataset.Domain;
+        var mine = relrec.Rows.Where(r => string.Equals(At(r, rd), domain, StringComparison.OrdinalIgnoreCase)).ToList();
+        var pairs = mine.SelectMany(l => relrec.Rows
+            .Where(r => !string.Equals(At(r, rd), domain, StringComparison.OrdinalIgnoreCase)
+                && At(r, rid) == At(l, rid) && At(r, ru) == At(l, ru) && At(r, rs) == At(l, rs))
+            .Select(r => (Left: l, Right: r))).ToList();
+
+        int fu = frame.IndexOf("USUBJID"), fs = frame.IndexOf("STUDYID");
+        var columns = new List<string>();
+        var columnAt = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var joined = new List<(int Row, CoreDataset Other, string?[] Related)>();
+        foreach (var (l, r) in pairs)
+        {
+            if (At(r, rd) is not { } otherDomain || study.Find(otherDomain) is not { } other) continue;
+            int lv = frame.IndexOf(At(l, rv) ?? ""), ov = other.IndexOf(At(r, rv) ?? ""), ou = other.IndexOf("USUBJID"), os = other.IndexOf("STUDYID");
+            if (lv < 0 || ov < 0) continue;
+            foreach (var name in other.Columns)
+            {
+                var renamed = "RELREC." + (name.Length > otherDomain.Length && name.StartsWith(otherDomain, StringComparison.OrdinalIgnoreCase)
+                    ? wildcard + name[otherDomain.Length..] : name);
+                if (columnAt.TryAdd(renamed, columns.Count)) columns.Add(renamed);
+            }
+            string? lval = At(l, rvv), rval = At(r, rvv), subject = At(l, ru);
+            var related = other.Rows.Where(o => (subject is null || Same(o[Math.Max(ou, 0)], subject) && ou >= 0)
+                && (rval is null || CoreValues.Equal(o[ov], rval, false))).ToList();
+            for (int f = 0; f < frame.Rows.Count; f++)
+            {
+                if (subject is not null && !Same(frame.Get(f, fu), subject)) continue;
+                if (lval is not null && !CoreValues.Equal(frame.Get(f, lv), lval, false)) continue;
+                foreach (var o in related)
+                {
+                    if (fu >= 0 && ou >= 0 && !Same(frame.Get(f, fu), o[ou])) continue;
+                    if (fs >= 0 && os >= 0 && !Same(frame.Get(f, fs), o[os])) continue;
+                    // Dataset-level relations join on the values of the two IDVARs.
+                    if ((lval is null || rval is null) && !CoreValues.Equal(frame.Get(f, lv), o[ov], false)) continue;
+                    joined.Add((f, other, o));
+                }
+            }
+        }
+        var width = Math.Max(frame.Width, frame.Rows.Count > 0 ? frame.Rows.Max(r => r.Length) : 0);
+        var rows = new List<object?[]>(joined.Count);
+        var records = new List<int?>(joined.Count);
+        foreach (var (f, other, o) in joined.OrderBy(j => j.Row))
+        {
+            var row = new object?[width + columns.Count];
+            Array.Copy(frame.Rows[f], row, Math.Min(frame.Rows[f].Length, width));
+            var otherDomain = other.Domain;
+            for (int c = 0; c < other.Columns.Count; c++)
+            {
+                var name = other.Columns[c];
+                var renamed = "RELREC." + (name.Length > otherDomain.Length && name.StartsWith(otherDomain, StringComparison.OrdinalIgnoreCase)
+                    ? wildcard + name[otherDomain.Length..] : name);
+                row[width + columnAt[renamed]] = o[c];
+            }
+            rows.Add(row);
+            records.Add(frame.Records[f]);
+        }
+        frame.Replace(rows, records, columns, width);
     }
 
     private static bool Same(object? a, object? b) => a is not null && b is not null && string.Equals(CoreValues.Text(a), CoreValues.Text(b), StringComparison.Ordinal);

@@ -106,8 +106,10 @@ public static class CoreRuleReader
                 if (k is string s) keys.Add(s);
                 else unsupported.Add("Match Datasets with keys of different names");
             }
-            if (m.ContainsKey("Wildcard")) unsupported.Add("Match Datasets with a wildcard");
-            matches.Add(new CoreMatch(Text(m.GetValueOrDefault("Name")) ?? "", keys, string.Equals(Text(m.GetValueOrDefault("Child")), "true", StringComparison.OrdinalIgnoreCase)));
+            matches.Add(new CoreMatch(Text(m.GetValueOrDefault("Name")) ?? "", keys, string.Equals(Text(m.GetValueOrDefault("Child")), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Wildcard = Text(m.GetValueOrDefault("Wildcard")),
+            });
         }
 
         var check = Condition(root.GetValueOrDefault("Check"), unsupported) ?? new CoreAll([]);
@@ -127,8 +129,6 @@ public static class CoreRuleReader
         if (!KnownOperators.Contains(op)) unsupported.Add($"operator {op}");
         var options = map.Where(kv => kv.Key is not ("name" or "operator" or "value" or "value_is_literal"))
             .ToDictionary(kv => kv.Key, kv => Text(kv.Value) ?? "", StringComparer.Ordinal);
-        if (map.GetValueOrDefault("value") is string rel && rel.Contains("**", StringComparison.Ordinal))
-            unsupported.Add("values of related records through RELREC (" + rel + ")");
         var name = map.GetValueOrDefault("name") switch { string s => s, Dictionary<string, object?> => "", var other => Text(other) ?? "" };
         if (name.Length == 0) unsupported.Add($"operator {op} without a variable name");
         return new CoreLeaf(name, op, map.GetValueOrDefault("value"),
