@@ -68,6 +68,25 @@ internal static class CoreConditions
             bool has = frame.IndexOf(name) >= 0 || (frame.IndexOf("variable_name") >= 0 && false);
             return Enumerable.Repeat(op == "exists" ? has : !has, n).ToArray();
         }
+        if (op == "inconsistent_enumerated_columns")
+        {
+            // COVAL, COVAL1, COVAL2, ... are filled in order: an empty one before a filled one is an issue.
+            var enumerated = new List<int>();
+            for (int k = 0; frame.IndexOf(k == 0 ? name : name + k.ToString(CultureInfo.InvariantCulture)) is var at and >= 0; k++) enumerated.Add(at);
+            if (enumerated.Count == 0) throw new CoreMissingVariableException($"{name} is not in the dataset");
+            var gaps = new bool[n];
+            for (int r = 0; r < n; r++)
+            {
+                bool seenEmpty = false;
+                foreach (var at in enumerated)
+                {
+                    bool empty = CoreValues.IsEmpty(frame.Get(r, at));
+                    if (!empty && seenEmpty) { gaps[r] = true; break; }
+                    seenEmpty |= empty;
+                }
+            }
+            return gaps;
+        }
         int col = Column(frame, name);
         // As in CORE, an operator on a variable the dataset lacks cannot be evaluated there: inside `any` the
         // alternative drops out, elsewhere the dataset is not evaluable (CORE reports it without a record).

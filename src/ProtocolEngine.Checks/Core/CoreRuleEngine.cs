@@ -163,6 +163,11 @@ public static class CoreRuleEngine
             JoinRelated(frame, other, match.Wildcard ?? "**", study);
             return;
         }
+        if (!match.Child && CoreClasses.IsSupplemental(other.Name))
+        {
+            JoinSupplemental(frame, other);
+            return;
+        }
         var keys = match.Keys.Select(k => frame.Dataset.Resolve(k)).ToList();
         var leftKeys = keys.Select(k => frame.IndexOf(k)).ToList();
         if (leftKeys.Any(i => i < 0) && !match.Child) throw new CoreMissingVariableException($"a key of the match with {other.Name} is absent");
@@ -285,6 +290,36 @@ public static class CoreRuleEngine
             records.Add(frame.Records[f]);
         }
         frame.Replace(rows, records, columns, width);
+    }
+
+    // A SUPP-- dataset matched to its parent adds each qualifier as a variable of the record it qualifies (QNAM
+    // AESOSP with QVAL as its value), as CORE reads supplemental qualifiers: a row qualifies a record of the same
+    // subject whose IDVAR variable holds IDVARVAL, or every record of the subject when IDVAR is empty.
+    private static void JoinSupplemental(CoreFrame frame, CoreDataset supp)
+    {
+        int u = supp.IndexOf("USUBJID"), iv = supp.IndexOf("IDVAR"), ivv = supp.IndexOf("IDVARVAL"), qn = supp.IndexOf("QNAM"), qv = supp.IndexOf("QVAL");
+        if (u < 0 || qn < 0 || qv < 0) throw new CoreMissingVariableException($"{supp.Name} lacks USUBJID, QNAM or QVAL");
+        int fu = frame.IndexOf("USUBJID");
+        if (fu < 0) throw new CoreMissingVariableException("USUBJID is not in the dataset");
+        var names = supp.Rows.Select(r => r[qn]?.Trim()).OfType<string>().Where(n => n.Length > 0 && frame.IndexOf(n) < 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var bySubject = supp.Rows.GroupBy(r => r[u] ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var width = Math.Max(frame.Width, frame.Rows.Count > 0 ? frame.Rows.Max(r => r.Length) : 0);
+        var rows = new List<object?[]>(frame.Rows.Count);
+        for (int r = 0; r < frame.Rows.Count; r++)
+        {
+            var row = new object?[width + names.Count];
+            Array.Copy(frame.Rows[r], row, Math.Min(frame.Rows[r].Length, width));
+            foreach (var q in bySubject.GetValueOrDefault(CoreValues.Text(frame.Get(r, fu)) ?? "\u0000") ?? [])
+            {
+                var idvar = iv >= 0 ? q[iv]?.Trim() : null;
+                if (!string.IsNullOrEmpty(idvar) && (frame.IndexOf(idvar) is var pi && pi < 0 || !CoreValues.Equal(frame.Get(r, pi), ivv >= 0 ? q[ivv] : null, false))) continue;
+                var at = names.FindIndex(n => string.Equals(n, q[qn]?.Trim(), StringComparison.OrdinalIgnoreCase));
+                if (at >= 0) row[width + at] = q[qv];
+            }
+            rows.Add(row);
+        }
+        frame.Replace(rows, [.. frame.Records], names, width);
     }
 
     private static bool Same(object? a, object? b) => a is not null && b is not null && string.Equals(CoreValues.Text(a), CoreValues.Text(b), StringComparison.Ordinal);

@@ -24,7 +24,7 @@ public static class CoreRuleReader
         "is_incomplete_date", "invalid_date", "invalid_duration", "date_equal_to", "date_not_equal_to",
         "date_greater_than", "date_greater_than_or_equal_to", "date_less_than", "date_less_than_or_equal_to",
         "present_on_multiple_rows_within", "does_not_equal_string_part", "not_contains_all", "contains_all",
-        "shares_no_elements_with", "is_inconsistent_across_dataset", "target_is_not_sorted_by",
+        "shares_no_elements_with", "is_inconsistent_across_dataset", "target_is_not_sorted_by", "inconsistent_enumerated_columns",
     };
 
     /// <summary>The operations <see cref="CoreRuleEngine"/> computes.</summary>
