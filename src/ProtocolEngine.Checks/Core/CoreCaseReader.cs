@@ -62,6 +62,9 @@ public static class CoreCaseReader
             var fileName = Path.GetFileName(file);
             if (fileName.StartsWith('_')) continue;
             var name = Path.GetFileNameWithoutExtension(file).ToUpperInvariant();
+            // _datasets.csv is the study's list of datasets (as define.xml would be): a file it does not name is
+            // not part of the study, as CORE reads a case.
+            if (order.Count > 0 && !order.Contains(name)) continue;
             var (cols, rows) = ReadCsv(file);
             int domainAt = IndexOf(cols, "DOMAIN");
             var domain = CoreClasses.IsSupplemental(name) ? name

@@ -106,6 +106,10 @@ internal static class CoreOperations
         var filters = op.Filter.Select(kv => (Column: Column(sourceFrame, source.Resolve(kv.Key)), kv.Value)).ToList();
         var groupSource = op.Group.Select(g => Column(sourceFrame, source.Resolve(g))).ToList();
         var groupTarget = op.Group.Select(g => frame.IndexOf(frame.Dataset.Resolve(g)) is var i and >= 0 ? i : frame.IndexOf(source.Resolve(g))).ToList();
+        // A per-group value joins the checked records by the group's variables: a dataset without them (TV has no
+        // USUBJID) cannot take it.
+        if (groupTarget.Any(i => i < 0))
+            throw new CoreMissingVariableException($"{string.Join(", ", op.Group.Where((g, i) => groupTarget[i] < 0))} is not in the dataset");
 
         var groups = new Dictionary<string, List<object?>>(StringComparer.Ordinal);
         for (int r = 0; r < sourceFrame.Rows.Count; r++)
