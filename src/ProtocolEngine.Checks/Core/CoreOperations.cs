@@ -86,6 +86,16 @@ internal static class CoreOperations
                 frame.AddColumn(op.Id, _ => custom);
                 return;
             }
+            case "get_model_filtered_variables":
+            {
+                var key = op.Options.GetValueOrDefault("key_name");
+                var value = op.Options.GetValueOrDefault("key_value") ?? "";
+                var list = string.Equals(key, "role", StringComparison.OrdinalIgnoreCase) ? CoreModel.VariablesOfRole(value, dataset) : null;
+                if (list is null) throw new CoreNotEvaluableException($"get_model_filtered_variables by {key} {value} (the model's variables are not known here)");
+                var values = list.Select(v => (object?)v).ToList();
+                frame.AddColumn(op.Id, _ => values);
+                return;
+            }
             case "get_column_order_from_dataset":
             {
                 var list = dataset.Columns.Select(c => (object?)c).ToList();

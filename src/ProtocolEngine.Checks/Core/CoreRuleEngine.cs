@@ -35,6 +35,7 @@ public static class CoreRuleEngine
             case "Record Data":
             case "Dataset Metadata Check":
             case "Variable Metadata Check":
+            case "Value Check with Variable Metadata":
                 break;
             case "Domain Presence Check":
                 return DomainPresence(rule, study);
@@ -49,6 +50,7 @@ public static class CoreRuleEngine
                 {
                     "Dataset Metadata Check" => DatasetMetadata(dataset),
                     "Variable Metadata Check" => VariableMetadata(dataset),
+                    "Value Check with Variable Metadata" => ValuesWithMetadata(dataset),
                     _ => CoreFrame.OfRecords(dataset),
                 };
                 frame.Study = study;
@@ -61,12 +63,19 @@ public static class CoreRuleEngine
                     if (hits.Any(h => h)) issues.Add(new CoreIssue(dataset.Name, null, [], rule.Message));
                     continue;
                 }
+                // A group-sensitive rule raises one issue per group (the groups of its operations), on the group's
+                // first record.
+                var groupBy = string.Equals(rule.Sensitivity, "Group", StringComparison.OrdinalIgnoreCase)
+                    ? rule.Operations.SelectMany(o => o.Group).Select(g => frame.IndexOf(dataset.Resolve(g))).Where(i => i >= 0).Distinct().ToList()
+                    : [];
+                var groupsSeen = new HashSet<string>(StringComparer.Ordinal);
                 var seen = new HashSet<int>();
                 for (int r = 0; r < hits.Length; r++)
                 {
                     if (!hits[r]) continue;
                     var record = frame.Records[r];
                     if (record is int n && !seen.Add(n)) continue;
+                    if (groupBy.Count > 0 && !groupsSeen.Add(Key(groupBy.Select(i => frame.Get(r, i))))) continue;
                     var shown = rule.OutputVariables.Select(v => dataset.Resolve(v))
                         .Select(v => new KeyValuePair<string, string?>(v, frame.IndexOf(v) is var i and >= 0 ? CoreValues.Text(frame.Get(r, i)) : null)).ToList();
                     issues.Add(new CoreIssue(dataset.Name, record, shown, rule.Message));
@@ -145,6 +154,24 @@ public static class CoreRuleEngine
         }
         return new CoreFrame(dataset, ["variable_name", "variable_label", "variable_size", "variable_data_type", "variable_order_number", "variable_has_values", "dataset_name", "dataset_domain"],
             rows, [.. rows.Select(_ => (int?)null)]);
+    }
+
+    // One row per value: each record's variables with their metadata (name, label, type, length) and the value, so
+    // that a check can ask for text values beginning with a space; issues name the record.
+    private static CoreFrame ValuesWithMetadata(CoreDataset dataset)
+    {
+        var rows = new List<object?[]>(dataset.Rows.Count * dataset.Columns.Count);
+        var records = new List<int?>(rows.Capacity);
+        var meta = dataset.Columns.Select(name => dataset.Variables.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase))).ToList();
+        for (int r = 0; r < dataset.Rows.Count; r++)
+            for (int c = 0; c < dataset.Columns.Count; c++)
+            {
+                var type = meta[c]?.Type;
+                rows.Add([dataset.Columns[c], dataset.Rows[r][c], meta[c]?.Label, meta[c]?.Length is int len ? (double)len : null,
+                    type is null ? null : type.StartsWith("N", StringComparison.OrdinalIgnoreCase) ? "Num" : "Char", dataset.Name, dataset.Domain]);
+                records.Add(r + 1);
+            }
+        return new CoreFrame(dataset, ["variable_name", "variable_value", "variable_label", "variable_size", "variable_data_type", "dataset_name", "dataset_domain"], rows, records);
     }
 
     // A left join: each record with every matching record of the other dataset (its variables added, those the record

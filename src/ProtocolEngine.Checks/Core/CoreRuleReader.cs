@@ -31,7 +31,7 @@ public static class CoreRuleReader
     public static readonly IReadOnlySet<string> KnownOperations = new HashSet<string>(StringComparer.Ordinal)
     {
         "distinct", "record_count", "max_date", "min_date", "max", "min", "dy", "variable_count", "study_domains",
-        "dataset_names", "variable_exists", "extract_metadata", "split_by", "domain_is_custom", "get_column_order_from_dataset",
+        "dataset_names", "variable_exists", "extract_metadata", "split_by", "domain_is_custom", "get_column_order_from_dataset", "get_model_filtered_variables",
     };
 
     /// <summary>Reads a rule file.</summary>
