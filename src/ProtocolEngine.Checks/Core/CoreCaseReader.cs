@@ -69,7 +69,17 @@ public static class CoreCaseReader
             int domainAt = IndexOf(cols, "DOMAIN");
             var domain = CoreClasses.IsSupplemental(name) ? name
                 : domainAt >= 0 && rows.Select(r => r[domainAt]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } dv ? dv.Trim().ToUpperInvariant() : name;
-            datasets.Add(new CoreDataset(name, domain, labels.GetValueOrDefault(name), cols, rows, variables.GetValueOrDefault(name) ?? []));
+            var declared = variables.GetValueOrDefault(name) ?? [];
+            // A variable declared Num holds numbers: CORE reads the case with these types, so a value that is not a
+            // number (<5 in --STRESN) is missing to its rules.
+            foreach (var numeric in declared.Where(v => string.Equals(v.Type, "Num", StringComparison.OrdinalIgnoreCase)))
+            {
+                int at = IndexOf(cols, numeric.Name);
+                if (at < 0) continue;
+                foreach (var row in rows)
+                    if (row[at] is { } text && !CoreValues.TryNumber(text, out _)) row[at] = null;
+            }
+            datasets.Add(new CoreDataset(name, domain, labels.GetValueOrDefault(name), cols, rows, declared));
         }
         datasets.Sort((a, b) => Rank(a.Name).CompareTo(Rank(b.Name)));
         return new CoreStudy(datasets, standard, version);

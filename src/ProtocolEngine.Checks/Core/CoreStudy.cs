@@ -46,7 +46,8 @@ public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Stan
                     var column = t.Columns[c];
                     if (column.IsMissing(r)) continue;
                     var text = CoreValues.Text(column.GetObject(r) switch { double d => d, float f => (double)f, int i => (double)i, long l => (double)l, var o => o?.ToString() });
-                    row[c] = string.IsNullOrEmpty(text) ? null : text;
+                    // A blank SAS text is missing (XPT pads; CSV cases keep what they hold).
+                    row[c] = string.IsNullOrWhiteSpace(text) ? null : text;
                 }
                 rows.Add(row);
             }
