@@ -163,6 +163,28 @@ public sealed class CoreRuleEngineTests
     }
 
     [Fact]
+    public void A_rule_that_evaluates_no_record_because_a_variable_is_absent_is_not_evaluable_never_a_success()
+    {
+        var folder = Paths.NewTempFolder();
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "CORE-TEST01"));
+            File.WriteAllText(Path.Combine(folder, "CORE-TEST01", "rule.yml"), IeRule);
+            var rules = CoreRuleSet.Read(folder);
+            var lacking = Assert.Single(rules.Run(Study(("IE", "DOMAIN,USUBJID,IECAT\nIE,1,INCLUSION\n"))));
+            Assert.Equal(("not evaluable", 0L), (lacking.Status, lacking.RecordsEvaluated));
+            var complete = Assert.Single(rules.Run(Study(("IE", "DOMAIN,USUBJID,IECAT,IEORRES\nIE,1,INCLUSION,N\n"))));
+            Assert.Equal(("success", 1L), (complete.Status, complete.RecordsEvaluated));
+            var other = Assert.Single(rules.Run(Study(("LB", "DOMAIN,USUBJID\nLB,1\n"))));
+            Assert.Equal("not applicable", other.Status);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
     public void Related_records_are_read_through_RELREC_with_the_domain_prefix_replaced_by_the_wildcard()
     {
         var rule = Rule("""

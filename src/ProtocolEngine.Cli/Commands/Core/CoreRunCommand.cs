@@ -10,8 +10,8 @@ namespace ProtocolEngine.Cli.Commands.Core;
 
 /// <summary><c>protocol core run</c>: runs CDISC CORE rules natively over a study.</summary>
 [Description("Run CDISC CORE rules (a folder of CORE-nnnnnn/rule.yml) natively over a study.")]
-[ExitCode(CliApp.Success, "no rule raises an issue")]
-[ExitCode(CliApp.Findings, "a rule raises an issue")]
+[ExitCode(CliApp.Success, "no rule raises an issue and every value reads as its metadata says")]
+[ExitCode(CliApp.Findings, "a rule raises an issue, or a value is not what its metadata says (a finding on its record)")]
 internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -85,11 +85,12 @@ internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunComman
                 rules = outcomes.Select(o => new
                 {
                     core_id = o.Rule.Id, cdisc_ids = o.Rule.RuleIds, message = o.Rule.Message,
-                    status = o.Result is null ? "not run" : o.Result.Issues.Count > 0 ? "issues" : "success",
+                    status = o.Status, records_evaluated = o.RecordsEvaluated,
                     reason = o.NotRun,
                     not_evaluable = o.Result?.NotEvaluable ?? [],
                     issues = (o.Result?.Issues ?? []).Select(i => new { dataset = i.Dataset, record = i.Record, variables = i.Variables.ToDictionary(v => v.Key, v => v.Value) }),
                 }),
+                data_findings = study.LoadFindings.Select(f => new { dataset = f.Dataset, record = f.Record, variables = f.Variables.ToDictionary(v => v.Key, v => v.Value), message = f.Message }),
                 records, seconds = clock.Elapsed.TotalSeconds,
             }, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         }
@@ -97,13 +98,21 @@ internal sealed class CoreRunCommand(CliConsole console) : Command<CoreRunComman
         {
             foreach (var o in ran.Where(o => o.Result!.Issues.Count > 0))
                 console.Text.WriteLine($"{o.Rule.Id} ({string.Join(", ", o.Rule.RuleIds.Distinct())}): {o.Result!.Issues.Count} issue(s) in {string.Join(", ", o.Result.Issues.Select(i => i.Dataset).Distinct())}: {o.Rule.Message}");
+            foreach (var o in ran.Where(o => o.Status == "not evaluable"))
+                console.Text.WriteLine($"{o.Rule.Id}: not evaluable: {string.Join("; ", o.Result!.NotEvaluable)}");
             foreach (var o in outcomes.Where(o => o.Result is null))
                 console.Text.WriteLine($"{o.Rule.Id}: not run: {o.NotRun}");
+            if (study.LoadFindings.Count > 0)
+            {
+                console.Text.WriteLine($"{study.LoadFindings.Count} value(s) not as the study's metadata says (each a finding on its record):");
+                foreach (var f in study.LoadFindings) console.Text.WriteLine($"  {f.Dataset} record {f.Record}: {f.Message}");
+            }
             console.Text.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{rules.Rules.Count} rules: {ran.Count(o => o.Result!.Issues.Count > 0)} with issues ({issues} issues), {ran.Count(o => o.Result!.Issues.Count == 0)} without, {outcomes.Count - ran.Count} not run; " +
+                $"{rules.Rules.Count} rules: {ran.Count(o => o.Status == "issues")} with issues ({issues} issues), {ran.Count(o => o.Status == "success")} without, " +
+                $"{ran.Count(o => o.Status == "not evaluable")} not evaluable, {ran.Count(o => o.Status == "not applicable")} with no dataset in scope, {outcomes.Count - ran.Count} not run; " +
                 $"{records:N0} records in {study.Datasets.Count} datasets checked in {clock.Elapsed.TotalMilliseconds:F0} ms ({records / seconds:N0} records per second; " +
                 $"{evaluated:N0} record evaluations, one per rule per record in its scope: {evaluated / seconds:N0} per second)"));
         }
-        return issues > 0 ? CliApp.Findings : CliApp.Success;
+        return issues > 0 || study.LoadFindings.Count > 0 ? CliApp.Findings : CliApp.Success;
     }
 }
