@@ -17,6 +17,9 @@ public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Stan
     /// </summary>
     public IReadOnlyList<CoreIssue> LoadFindings { get; init; } = [];
 
+    /// <summary>The study's define.xml, when its folder has one.</summary>
+    public DefineDocument? Define { get; init; }
+
     /// <summary>The dataset of a name or domain (DM, SUPPAE), or null.</summary>
     public CoreDataset? Find(string name) =>
         Datasets.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -44,7 +47,8 @@ public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Stan
         {
             // CSV as written: every value as text (an unquoted NA stays NA), nothing refused for a value.
             var csv = CoreCaseReader.Read(path);
-            return Scan(csv with { Standard = csv.Standard ?? standard });
+            var definePath = Path.Combine(path, "define.xml");
+            return Scan(csv with { Standard = csv.Standard ?? standard, Define = File.Exists(definePath) ? DefineXmlReader.Read(definePath) : null });
         }
         return Scan(ReadStudy(files, path, options, standard));
     }
@@ -67,7 +71,7 @@ public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Stan
             else tables.AddRange(StudyLoader.ReadFile(file, format, read));
         }
         var study = FromTables(tables, define, standard);
-        return study with { Datasets = [.. study.Datasets.Concat(text).OrderBy(d => d.Name, StringComparer.Ordinal)] };
+        return study with { Datasets = [.. study.Datasets.Concat(text).OrderBy(d => d.Name, StringComparer.Ordinal)], Define = define };
     }
 
     // Findings on values the metadata says cannot be: each names the dataset, the record as in the file and the value.
