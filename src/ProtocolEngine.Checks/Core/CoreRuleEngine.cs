@@ -261,15 +261,16 @@ public static class CoreRuleEngine
         string? At(string?[] row, int i) => i >= 0 && !string.IsNullOrWhiteSpace(row[i]) ? row[i]!.Trim() : null;
         var domain = frame.Dataset.Domain;
         var mine = relrec.Rows.Where(r => string.Equals(At(r, rd), domain, StringComparison.OrdinalIgnoreCase)).ToList();
-        var pairs = mine.SelectMany(l => relrec.Rows
-            .Where(r => !string.Equals(At(r, rd), domain, StringComparison.OrdinalIgnoreCase)
-                && At(r, rid) == At(l, rid) && At(r, ru) == At(l, ru) && At(r, rs) == At(l, rs))
-            .Select(r => (Left: l, Right: r))).ToList();
+        var byRelation = relrec.Rows.Where(r => !string.Equals(At(r, rd), domain, StringComparison.OrdinalIgnoreCase))
+            .ToLookup(r => (At(r, rid), At(r, ru), At(r, rs)));
+        var pairs = mine.SelectMany(l => byRelation[(At(l, rid), At(l, ru), At(l, rs))].Select(r => (Left: l, Right: r))).ToList();
 
         int fu = frame.IndexOf("USUBJID"), fs = frame.IndexOf("STUDYID");
         var columns = new List<string>();
         var columnAt = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var joined = new List<(int Row, CoreDataset Other, string?[] Related)>();
+        var frameIndex = FrameIndex(frame, fu, -1, false);
+        var otherIndexes = new Dictionary<(string, int, bool, bool), Dictionary<string, List<string?[]>>>();
         foreach (var (l, r) in pairs)
         {
             if (At(r, rd) is not { } otherDomain || study.Find(otherDomain) is not { } other) continue;
@@ -282,18 +283,24 @@ public static class CoreRuleEngine
                 if (columnAt.TryAdd(renamed, columns.Count)) columns.Add(renamed);
             }
             string? lval = At(l, rvv), rval = At(r, rvv), subject = At(l, ru);
-            var related = other.Rows.Where(o => (subject is null || Same(o[Math.Max(ou, 0)], subject) && ou >= 0)
-                && (rval is null || CoreValues.Equal(o[ov], rval, false))).ToList();
-            for (int f = 0; f < frame.Rows.Count; f++)
+            // Records are found through indexes by subject (and, for a dataset-level relation, by the IDVAR value),
+            // so that a RELREC of thousands of rows does not scan the datasets once per row.
+            bool byValue = lval is null || rval is null, bySubject = fu >= 0 && ou >= 0;
+            var cacheKey = (other.Name, ov, byValue, bySubject);
+            if (!otherIndexes.TryGetValue(cacheKey, out var otherIndex)) otherIndexes[cacheKey] = otherIndex = OtherIndex(other, bySubject ? ou : -1, ov, byValue);
+            IEnumerable<int> candidates = subject is not null ? frameIndex.GetValueOrDefault(Key(subject, null, false)) ?? [] : Enumerable.Range(0, frame.Rows.Count);
+            foreach (var f in candidates)
             {
-                if (subject is not null && !Same(frame.Get(f, fu), subject)) continue;
                 if (lval is not null && !CoreValues.Equal(frame.Get(f, lv), lval, false)) continue;
+                var who = bySubject ? CoreValues.Text(frame.Get(f, fu)) : null;
+                var related = otherIndex.GetValueOrDefault(Key(who, byValue ? Normal(CoreValues.Text(frame.Get(f, lv))) : null, byValue)) ?? [];
                 foreach (var o in related)
                 {
-                    if (fu >= 0 && ou >= 0 && !Same(frame.Get(f, fu), o[ou])) continue;
+                    if (subject is not null && !Same(o[Math.Max(ou, 0)], subject)) continue;
+                    if (rval is not null && !CoreValues.Equal(o[ov], rval, false)) continue;
                     if (fs >= 0 && os >= 0 && !Same(frame.Get(f, fs), o[os])) continue;
                     // Dataset-level relations join on the values of the two IDVARs.
-                    if ((lval is null || rval is null) && !CoreValues.Equal(frame.Get(f, lv), o[ov], false)) continue;
+                    if (byValue && !CoreValues.Equal(frame.Get(f, lv), o[ov], false)) continue;
                     joined.Add((f, other, o));
                 }
             }
@@ -348,6 +355,35 @@ public static class CoreRuleEngine
         }
         frame.Replace(rows, [.. frame.Records], names, width);
     }
+
+    private static string Key(string? subject, string? value, bool byValue) => byValue ? (subject ?? "\u0000") + "\u001f" + (value ?? "\u0000") : subject ?? "\u0000";
+
+    private static Dictionary<string, List<int>> FrameIndex(CoreFrame frame, int subject, int value, bool byValue)
+    {
+        var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int f = 0; f < frame.Rows.Count; f++)
+        {
+            var key = Key(subject >= 0 ? CoreValues.Text(frame.Get(f, subject)) : null, byValue ? CoreValues.Text(frame.Get(f, value)) : null, byValue);
+            if (!index.TryGetValue(key, out var list)) index[key] = list = [];
+            list.Add(f);
+        }
+        return index;
+    }
+
+    // The related dataset by subject (and IDVAR value); a numeric value is keyed by its number's text, as Equal compares.
+    private static Dictionary<string, List<string?[]>> OtherIndex(CoreDataset other, int subject, int value, bool byValue)
+    {
+        var index = new Dictionary<string, List<string?[]>>(StringComparer.Ordinal);
+        foreach (var o in other.Rows)
+        {
+            var key = Key(subject >= 0 ? o[subject] : null, byValue ? Normal(o[value]) : null, byValue);
+            if (!index.TryGetValue(key, out var list)) index[key] = list = [];
+            list.Add(o);
+        }
+        return index;
+    }
+
+    private static string? Normal(string? v) => CoreValues.TryNumber(v, out var d) ? Number(d) : v;
 
     private static bool Same(object? a, object? b) => a is not null && b is not null && string.Equals(CoreValues.Text(a), CoreValues.Text(b), StringComparison.Ordinal);
 
