@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using ProtocolEngine.Checks.Core;
 using ProtocolEngine.Runtime.Hosting;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ProtocolEngine.Cli.Commands.Core;
 
