@@ -28,6 +28,9 @@ public sealed class CoreRuleSet
 {
     private CoreRuleSet(IReadOnlyList<CoreRule> rules) => Rules = rules;
 
+    /// <summary>A set of the given rules.</summary>
+    public static CoreRuleSet Of(IReadOnlyList<CoreRule> rules) => new(rules);
+
     /// <summary>The rules, in id order.</summary>
     public IReadOnlyList<CoreRule> Rules { get; }
 

@@ -55,6 +55,15 @@ public static class CoreRulesBench
             if (clock.Elapsed < best) best = clock.Elapsed;
         }
         long evaluations = outcomes.Sum(o => o.RecordsEvaluated);
+        // The slowest rules, each timed alone: where the time goes when a study grows.
+        var slowest = rules.Rules.Select(rule =>
+        {
+            var one = CoreRuleSet.Of([rule]);
+            var clock = Stopwatch.StartNew();
+            one.Run(study);
+            return (rule.Id, clock.Elapsed.TotalMilliseconds);
+        }).OrderByDescending(x => x.TotalMilliseconds).Take(5).ToList();
+        Console.WriteLine($"  slowest rules: {string.Join(", ", slowest.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Id} {x.TotalMilliseconds:F0} ms")))}");
         double seconds = Math.Max(best.TotalSeconds, 1e-6);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {records:N0} records in {study.Datasets.Count} datasets, {outcomes.Count(o => o.Result is not null)} rules run, {outcomes.Count(o => o.Status == "issues")} with issues; " +
