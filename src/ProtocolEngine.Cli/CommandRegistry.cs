@@ -32,9 +32,11 @@ internal static class CommandRegistry
         // Issue 17: CDISC CORE rules run natively over a study.
         config.AddBranch("core", core =>
         {
-            core.SetDescription("Run CDISC CORE rules natively.");
+            core.SetDescription("Run CDISC CORE rules natively, or translate them into checks.");
             core.AddCommand<Commands.Core.CoreRunCommand>("run")
                 .WithExample("core", "run", "../shared/data/sdtm/cdiscpilot01", "--rules", "../shared/conformance/core");
+            core.AddCommand<Commands.Core.CoreImportCommand>("import")
+                .WithExample("core", "import", "../shared/conformance/core", "--out", "core-checks", "--report", "core-import.md");
         });
         // Data (issue 4): data convert, data inspect, synth.
         config.AddBranch("data", data =>

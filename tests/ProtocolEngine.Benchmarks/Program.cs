@@ -10,8 +10,10 @@ using BenchmarkDotNet.Running;
 // (inbox reads under wrk, durable event ingestion, screening through the API; see Server/ServerBench.cs); `-- lsp` times
 // keystroke to diagnostics through `protocol lsp` over stdio (see Language/LspRoundTripBench.cs); `-- protocol-size` times
 // compiling generated protocols of 1, 5 and 10 MB (see Language/ProtocolSizeBench.cs); `-- designer` times the designer's
-// keystroke to diagnostics and criteria preview at the server (see Server/DesignerBench.cs).
+// keystroke to diagnostics and criteria preview at the server (see Server/DesignerBench.cs); `-- core [--subjects 100000]`
+// runs the SDTMIG CORE rules natively over the pilot and a synthetic study (see Checks/CoreRulesBench.cs).
 if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot" or "screening-differential") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
+if (args.Length > 0 && args[0] == "core") return ProtocolEngine.Benchmarks.Checks.CoreRulesBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "protocol-size") return ProtocolEngine.Benchmarks.Language.ProtocolSizeBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "lsp") return await ProtocolEngine.Benchmarks.Language.LspRoundTripBench.RunAsync();
 if (args.Length > 0 && args[0] == "workflows") return await ProtocolEngine.Benchmarks.Workflows.WorkflowBench.RunAsync(args[1..]);

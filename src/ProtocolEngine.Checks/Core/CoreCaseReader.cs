@@ -57,21 +57,56 @@ public static class CoreCaseReader
             }
 
         var datasets = new List<CoreDataset>();
+        var findings = new List<CoreIssue>();
         foreach (var file in Directory.EnumerateFiles(folder, "*.csv").Order(StringComparer.Ordinal))
         {
             var fileName = Path.GetFileName(file);
             if (fileName.StartsWith('_')) continue;
             var name = Path.GetFileNameWithoutExtension(file).ToUpperInvariant();
+            // _datasets.csv is the study's list of datasets (as define.xml would be): a file it does not name is
+            // not part of the study, as CORE reads a case.
+            if (order.Count > 0 && !order.Contains(name)) continue;
             var (cols, rows) = ReadCsv(file);
             int domainAt = IndexOf(cols, "DOMAIN");
             var domain = CoreClasses.IsSupplemental(name) ? name
                 : domainAt >= 0 && rows.Select(r => r[domainAt]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } dv ? dv.Trim().ToUpperInvariant() : name;
-            datasets.Add(new CoreDataset(name, domain, labels.GetValueOrDefault(name), cols, rows, variables.GetValueOrDefault(name) ?? []));
+            var declared = variables.GetValueOrDefault(name) ?? [];
+            // A variable declared Num holds numbers: CORE reads the case with these types, so a value that is not a
+            // number (<5 in --STRESN) is missing to its rules.
+            // It is also a finding on its record (CoreStudy.LoadFindings).
+            foreach (var numeric in declared.Where(v => string.Equals(v.Type, "Num", StringComparison.OrdinalIgnoreCase)))
+            {
+                int at = IndexOf(cols, numeric.Name);
+                if (at < 0) continue;
+                for (int r = 0; r < rows.Count; r++)
+                    if (rows[r][at] is { } text && !CoreValues.TryNumber(text, out _))
+                    {
+                        findings.Add(new CoreIssue(name, r + 1, [new(cols[at], text)], CoreStudy.NotANumber(cols[at], text)));
+                        rows[r][at] = null;
+                    }
+            }
+            datasets.Add(new CoreDataset(name, domain, labels.GetValueOrDefault(name), cols, rows, declared));
         }
         datasets.Sort((a, b) => Rank(a.Name).CompareTo(Rank(b.Name)));
-        return new CoreStudy(datasets, standard, version);
+        return new CoreStudy(datasets, standard, version) { LoadFindings = findings };
 
         int Rank(string name) { var i = order.IndexOf(name); return i < 0 ? int.MaxValue : i; }
+    }
+
+    /// <summary>Reads one CSV dataset as text, with its variables' metadata from define.xml when there is one.</summary>
+    /// <exception cref="CoreRuleFormatException">The file cannot be read as CSV.</exception>
+    internal static CoreDataset ReadDataset(string file, ProtocolEngine.Data.Define.DefineDocument? define)
+    {
+        var name = Path.GetFileNameWithoutExtension(file).ToUpperInvariant();
+        var (cols, rows) = ReadCsv(file);
+        var described = define?.FindDataset(name);
+        var variables = cols.Select(c => described?.FindVariable(c) is { } v
+            ? new CoreVariable(c, v.Label, v.DataType is "integer" or "float" ? "Num" : "Char", v.Length)
+            : new CoreVariable(c, null, null, null)).ToList();
+        int domainAt = IndexOf(cols, "DOMAIN");
+        var domain = CoreClasses.IsSupplemental(name) ? name
+            : domainAt >= 0 && rows.Select(r => r[domainAt]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } dv ? dv.Trim().ToUpperInvariant() : name;
+        return new CoreDataset(name, domain, described?.Label, cols, rows, variables);
     }
 
     /// <summary>Reads a CSV file as text: the header and each row's values, missing where empty.</summary>

@@ -68,7 +68,30 @@ internal static class CoreConditions
             bool has = frame.IndexOf(name) >= 0 || (frame.IndexOf("variable_name") >= 0 && false);
             return Enumerable.Repeat(op == "exists" ? has : !has, n).ToArray();
         }
+        if (op == "inconsistent_enumerated_columns")
+        {
+            // COVAL, COVAL1, COVAL2, ... are filled in order: an empty one before a filled one is an issue.
+            var enumerated = new List<int>();
+            for (int k = 0; frame.IndexOf(k == 0 ? name : name + k.ToString(CultureInfo.InvariantCulture)) is var at and >= 0; k++) enumerated.Add(at);
+            if (enumerated.Count == 0) throw new CoreMissingVariableException($"{name} is not in the dataset");
+            var gaps = new bool[n];
+            for (int r = 0; r < n; r++)
+            {
+                bool seenEmpty = false;
+                foreach (var at in enumerated)
+                {
+                    bool empty = CoreValues.IsEmpty(frame.Get(r, at));
+                    if (!empty && seenEmpty) { gaps[r] = true; break; }
+                    seenEmpty |= empty;
+                }
+            }
+            return gaps;
+        }
         int col = Column(frame, name);
+        // As in CORE, an operator on a variable the dataset lacks cannot be evaluated there: inside `any` the
+        // alternative drops out, elsewhere the dataset is not evaluable (CORE reports it without a record).
+        // The uniqueness operators read their variables as a set, an absent one as missing on every record.
+        if (col < 0 && op is not ("is_unique_set" or "is_not_unique_set")) throw new CoreMissingVariableException($"{name} is not in the dataset");
         var result = new bool[n];
         string? Opt(string key) => leaf.Options.GetValueOrDefault(key);
 
@@ -162,10 +185,6 @@ internal static class CoreConditions
             }
         }
 
-        // Comparing an absent variable with a value says nothing about the records: the comparison is false for
-        // each (MHSTDY absent is not "MHSTDY differs from the study day"). Emptiness and date-form tests read it as missing.
-        if (col < 0 && op is not ("empty" or "non_empty" or "is_complete_date" or "is_incomplete_date" or "invalid_date" or "invalid_duration"))
-            return result;
         for (int r = 0; r < n; r++)
         {
             var value = frame.Get(r, col);
@@ -189,6 +208,10 @@ internal static class CoreConditions
         {
             case "empty": return CoreValues.IsEmpty(value);
             case "non_empty": return !CoreValues.IsEmpty(value);
+            case "equal_to" when leaf.Options.ContainsKey("value_is_reference"):
+                return CoreValues.AsList(Comparator()).Any(x => CoreValues.Equal(value, x, false));
+            case "not_equal_to" when leaf.Options.ContainsKey("value_is_reference"):
+                return !CoreValues.IsEmpty(value) && !CoreValues.AsList(Comparator()).Any(x => CoreValues.Equal(value, x, false));
             case "equal_to": return CoreValues.Equal(value, Comparator(), false);
             case "equal_to_case_insensitive": return CoreValues.Equal(value, Comparator(), true);
             case "not_equal_to" or "not_equal_to_case_insensitive":
@@ -287,6 +310,8 @@ internal static class CoreConditions
         switch (leaf.Value)
         {
             case null: return null;
+            case string s when string.Equals(leaf.Options.GetValueOrDefault("value_is_reference"), "true", StringComparison.OrdinalIgnoreCase):
+                return Referenced(frame, r, s);
             case string s:
                 if (s.StartsWith('$'))
                 {
@@ -312,6 +337,25 @@ internal static class CoreConditions
             }
             default: return leaf.Value;
         }
+    }
+
+    // value_is_reference: the comparator names a variable (IDVAR) whose value is itself a variable name of the related
+    // dataset (RDOMAIN); the comparator is that variable's values in the related records of the same subject, so that
+    // IDVARVAL is compared with what the parent records hold (a SUPP-- or CO record pointing at no record differs).
+    private static object? Referenced(CoreFrame frame, int r, string variable)
+    {
+        int named = frame.IndexOf(frame.Dataset.Resolve(variable)), rdomain = frame.IndexOf("RDOMAIN"), subject = frame.IndexOf("USUBJID");
+        if (named < 0) throw new CoreMissingVariableException($"{variable} is not in the dataset");
+        if (rdomain < 0) throw new CoreMissingVariableException("RDOMAIN is not in the dataset");
+        if (CoreValues.Text(frame.Get(r, named)) is not { } target || CoreValues.Text(frame.Get(r, rdomain)) is not { } domain
+            || frame.Study?.Find(domain.Trim()) is not { } related)
+            return new List<object?>();
+        int c = related.IndexOf(target.Trim());
+        if (c < 0) return new List<object?>();
+        int ru = related.IndexOf("USUBJID");
+        var who = subject >= 0 ? CoreValues.Text(frame.Get(r, subject)) : null;
+        return related.Rows.Where(row => who is null || ru < 0 || string.Equals(row[ru], who, StringComparison.Ordinal))
+            .Select(row => (object?)row[c]).Where(v => !CoreValues.IsEmpty(v)).ToList();
     }
 
     private static IEnumerable<string> Names(object? value) => value switch

@@ -59,7 +59,7 @@ public static class CoreConformanceRunner
         }
         // A dataset-sensitive rule or a metadata check raises its issues about a dataset: CORE numbers them
         // inconsistently (no record, the variable's position, 1), so they are compared dataset by dataset.
-        if (!string.Equals(rule.RuleType, "Record Data", StringComparison.Ordinal) || string.Equals(rule.Sensitivity, "Dataset", StringComparison.OrdinalIgnoreCase))
+        if (rule.RuleType is not ("Record Data" or "Value Check with Variable Metadata") || string.Equals(rule.Sensitivity, "Dataset", StringComparison.OrdinalIgnoreCase))
         {
             foreach (var (ds, _) in records) datasetLevel[ds] = 1;
             records.Clear();

@@ -22,6 +22,9 @@ internal sealed class CoreFrame
     /// <summary>The dataset checked.</summary>
     public CoreDataset Dataset { get; }
 
+    /// <summary>The study the dataset belongs to, for values that refer to other datasets (value_is_reference).</summary>
+    public CoreStudy? Study { get; set; }
+
     /// <summary>The rows; each has a value per column.</summary>
     public List<object?[]> Rows { get; private set; }
 

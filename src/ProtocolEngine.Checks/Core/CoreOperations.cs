@@ -9,6 +9,16 @@ internal static class CoreOperations
     public static void Apply(CoreOperation op, CoreFrame frame, CoreStudy study)
     {
         var dataset = frame.Dataset;
+        // value_is_reference: the variable holds variable names of the dataset its record relates to (IDVAR of a
+        // SUPP--, CO or RELREC record names a variable of RDOMAIN); the value is that dataset's variables.
+        if (string.Equals(op.Options.GetValueOrDefault("value_is_reference"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            int rdomain = frame.IndexOf("RDOMAIN");
+            if (rdomain < 0) throw new CoreMissingVariableException("RDOMAIN is not in the dataset");
+            frame.AddColumn(op.Id, r => CoreValues.Text(frame.Get(r, rdomain)) is { } d && study.Find(d.Trim()) is { } related
+                ? related.Columns.Select(c => (object?)c).ToList() : new List<object?>());
+            return;
+        }
         switch (op.Operator)
         {
             case "distinct" or "record_count" or "max_date" or "min_date" or "max" or "min":
@@ -76,6 +86,16 @@ internal static class CoreOperations
                 frame.AddColumn(op.Id, _ => custom);
                 return;
             }
+            case "get_model_filtered_variables":
+            {
+                var key = op.Options.GetValueOrDefault("key_name");
+                var value = op.Options.GetValueOrDefault("key_value") ?? "";
+                var list = string.Equals(key, "role", StringComparison.OrdinalIgnoreCase) ? CoreModel.VariablesOfRole(value, dataset) : null;
+                if (list is null) throw new CoreNotEvaluableException($"get_model_filtered_variables by {key} {value} (the model's variables are not known here)");
+                var values = list.Select(v => (object?)v).ToList();
+                frame.AddColumn(op.Id, _ => values);
+                return;
+            }
             case "get_column_order_from_dataset":
             {
                 var list = dataset.Columns.Select(c => (object?)c).ToList();
@@ -96,6 +116,10 @@ internal static class CoreOperations
         var filters = op.Filter.Select(kv => (Column: Column(sourceFrame, source.Resolve(kv.Key)), kv.Value)).ToList();
         var groupSource = op.Group.Select(g => Column(sourceFrame, source.Resolve(g))).ToList();
         var groupTarget = op.Group.Select(g => frame.IndexOf(frame.Dataset.Resolve(g)) is var i and >= 0 ? i : frame.IndexOf(source.Resolve(g))).ToList();
+        // A per-group value joins the checked records by the group's variables: a dataset without them (TV has no
+        // USUBJID) cannot take it.
+        if (groupTarget.Any(i => i < 0))
+            throw new CoreMissingVariableException($"{string.Join(", ", op.Group.Where((g, i) => groupTarget[i] < 0))} is not in the dataset");
 
         var groups = new Dictionary<string, List<object?>>(StringComparer.Ordinal);
         for (int r = 0; r < sourceFrame.Rows.Count; r++)

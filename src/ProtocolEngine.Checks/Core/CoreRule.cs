@@ -65,7 +65,15 @@ public sealed record CoreOperation(string Id, string Operator, string? Name, str
 /// <param name="Name">The dataset (DM, SUPP--).</param>
 /// <param name="Keys">The key variables both share.</param>
 /// <param name="Child">True when the joined dataset is a child (SUPP--) of the checked one.</param>
-public sealed record CoreMatch(string Name, IReadOnlyList<string> Keys, bool Child);
+public sealed record CoreMatch(string Name, IReadOnlyList<string> Keys, bool Child)
+{
+    /// <summary>
+    /// For RELREC: what replaces the related domain's prefix in its variables' names (<c>**</c> unless the rule
+    /// says otherwise), so that <c>RELREC.**TERM</c> reads AETERM of a related AE record and <c>RELREC.FAOBJ</c>
+    /// (wildcard FA) reads FAOBJ of a related FA record.
+    /// </summary>
+    public string? Wildcard { get; init; }
+}
 
 /// <summary>A CORE check condition: all, any or not of conditions, or one operator on a variable.</summary>
 public abstract record CoreCondition;

@@ -24,14 +24,14 @@ public static class CoreRuleReader
         "is_incomplete_date", "invalid_date", "invalid_duration", "date_equal_to", "date_not_equal_to",
         "date_greater_than", "date_greater_than_or_equal_to", "date_less_than", "date_less_than_or_equal_to",
         "present_on_multiple_rows_within", "does_not_equal_string_part", "not_contains_all", "contains_all",
-        "shares_no_elements_with", "is_inconsistent_across_dataset", "target_is_not_sorted_by",
+        "shares_no_elements_with", "is_inconsistent_across_dataset", "target_is_not_sorted_by", "inconsistent_enumerated_columns",
     };
 
     /// <summary>The operations <see cref="CoreRuleEngine"/> computes.</summary>
     public static readonly IReadOnlySet<string> KnownOperations = new HashSet<string>(StringComparer.Ordinal)
     {
         "distinct", "record_count", "max_date", "min_date", "max", "min", "dy", "variable_count", "study_domains",
-        "dataset_names", "variable_exists", "extract_metadata", "split_by", "domain_is_custom", "get_column_order_from_dataset",
+        "dataset_names", "variable_exists", "extract_metadata", "split_by", "domain_is_custom", "get_column_order_from_dataset", "get_model_filtered_variables",
     };
 
     /// <summary>Reads a rule file.</summary>
@@ -106,8 +106,10 @@ public static class CoreRuleReader
                 if (k is string s) keys.Add(s);
                 else unsupported.Add("Match Datasets with keys of different names");
             }
-            if (m.ContainsKey("Wildcard")) unsupported.Add("Match Datasets with a wildcard");
-            matches.Add(new CoreMatch(Text(m.GetValueOrDefault("Name")) ?? "", keys, string.Equals(Text(m.GetValueOrDefault("Child")), "true", StringComparison.OrdinalIgnoreCase)));
+            matches.Add(new CoreMatch(Text(m.GetValueOrDefault("Name")) ?? "", keys, string.Equals(Text(m.GetValueOrDefault("Child")), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Wildcard = Text(m.GetValueOrDefault("Wildcard")),
+            });
         }
 
         var check = Condition(root.GetValueOrDefault("Check"), unsupported) ?? new CoreAll([]);
@@ -127,8 +129,6 @@ public static class CoreRuleReader
         if (!KnownOperators.Contains(op)) unsupported.Add($"operator {op}");
         var options = map.Where(kv => kv.Key is not ("name" or "operator" or "value" or "value_is_literal"))
             .ToDictionary(kv => kv.Key, kv => Text(kv.Value) ?? "", StringComparer.Ordinal);
-        if (map.GetValueOrDefault("value") is string rel && rel.Contains("**", StringComparison.Ordinal))
-            unsupported.Add("values of related records through RELREC (" + rel + ")");
         var name = map.GetValueOrDefault("name") switch { string s => s, Dictionary<string, object?> => "", var other => Text(other) ?? "" };
         if (name.Length == 0) unsupported.Add($"operator {op} without a variable name");
         return new CoreLeaf(name, op, map.GetValueOrDefault("value"),

@@ -5,12 +5,31 @@ namespace ProtocolEngine.Checks.Core;
 /// <param name="Result">What it found; null when it could not run.</param>
 /// <param name="NotRun">Why it could not run (a construct not evaluated yet), or null.</param>
 /// <param name="RecordsEvaluated">Records of the datasets in its scope.</param>
-public sealed record CoreRuleOutcome(CoreRule Rule, CoreRunResult? Result, string? NotRun, long RecordsEvaluated);
+public sealed record CoreRuleOutcome(CoreRule Rule, CoreRunResult? Result, string? NotRun, long RecordsEvaluated)
+{
+    /// <summary>
+    /// What the outcome says, in one word: <c>issues</c>; <c>success</c> only when records were evaluated and none
+    /// failed; <c>not evaluable</c> when every dataset in scope lacks a variable the rule needs (zero records
+    /// evaluated is never a success); <c>not applicable</c> when no dataset is in scope; <c>not run</c> when the rule
+    /// uses a construct not evaluated yet.
+    /// </summary>
+    public string Status => Result switch
+    {
+        null => "not run",
+        { Issues.Count: > 0 } => "issues",
+        { DatasetsChecked.Count: 0 } => "not applicable",
+        var r when r.NotEvaluable.Count >= r.DatasetsChecked.Count => "not evaluable",
+        _ => "success",
+    };
+}
 
 /// <summary>A set of CORE rules read from a folder (CORE-nnnnnn/rule.yml), run together over a study.</summary>
 public sealed class CoreRuleSet
 {
     private CoreRuleSet(IReadOnlyList<CoreRule> rules) => Rules = rules;
+
+    /// <summary>A set of the given rules.</summary>
+    public static CoreRuleSet Of(IReadOnlyList<CoreRule> rules) => new(rules);
 
     /// <summary>The rules, in id order.</summary>
     public IReadOnlyList<CoreRule> Rules { get; }
@@ -36,7 +55,9 @@ public sealed class CoreRuleSet
             try
             {
                 var result = CoreRuleEngine.Run(rule, study);
-                long records = result.DatasetsChecked.Sum(d => (long)(study.Find(d)?.Rows.Count ?? 0));
+                // Records of the datasets actually evaluated: a dataset lacking a needed variable adds none.
+                var notEvaluable = result.NotEvaluable.Select(n => n.Split(':')[0]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                long records = result.DatasetsChecked.Where(d => !notEvaluable.Contains(d)).Sum(d => (long)(study.Find(d)?.Rows.Count ?? 0));
                 outcomes.Add(new CoreRuleOutcome(rule, result, null, records));
             }
             catch (CoreNotEvaluableException e)

@@ -1,3 +1,4 @@
+using ProtocolEngine.Data;
 using ProtocolEngine.Data.Define;
 using ProtocolEngine.Data.Loading;
 using ProtocolEngine.Runtime.Data;
@@ -10,6 +11,15 @@ namespace ProtocolEngine.Checks.Core;
 /// <param name="Version">The standard's version (3-4), when declared.</param>
 public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Standard, string? Version)
 {
+    /// <summary>
+    /// Values the study cannot be read as its metadata says (an impossible or space-separated date, text in a numeric
+    /// variable, DOMAIN not matching the dataset): each a finding on its record, never a refused study.
+    /// </summary>
+    public IReadOnlyList<CoreIssue> LoadFindings { get; init; } = [];
+
+    /// <summary>The study's define.xml, when its folder has one.</summary>
+    public DefineDocument? Define { get; init; }
+
     /// <summary>The dataset of a name or domain (DM, SUPPAE), or null.</summary>
     public CoreDataset? Find(string name) =>
         Datasets.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -22,9 +32,83 @@ public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Stan
     /// <exception cref="ProtocolEngine.Data.DataFormatException">A file is unreadable or holds bad data.</exception>
     public static CoreStudy Load(string path, StudyLoadOptions? options = null, string standard = "SDTMIG")
     {
-        var raw = StudyLoader.ReadRaw(path, options);
-        return FromTables(raw.Tables, raw.Define, standard);
+        options ??= new StudyLoadOptions();
+        if (File.Exists(path)) return Scan(ReadStudy([path], path, options, standard));
+        if (!Directory.Exists(path)) throw new FileNotFoundException($"No such file or folder: {path}", path);
+        // Each dataset once, in the preferred format (XPT over Dataset-JSON over CSV); files named _*.csv are the
+        // metadata of CORE's case layout, not datasets.
+        var files = Directory.EnumerateFiles(path)
+            .Where(f => DataFileFormats.FromPath(f) is not null && !Path.GetFileName(f).StartsWith('_'))
+            .GroupBy(f => Path.GetFileNameWithoutExtension(f).ToUpperInvariant())
+            .Select(g => g.OrderBy(f => DataFileFormats.Preference.ToList().IndexOf(DataFileFormats.FromPath(f)!.Value)).First())
+            .Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new DataFormatException(path, "the folder holds no dataset file", ".xpt, .json, .ndjson or .csv files");
+        if (files.All(f => DataFileFormats.FromPath(f) == DataFileFormat.Csv))
+        {
+            // CSV as written: every value as text (an unquoted NA stays NA), nothing refused for a value.
+            var csv = CoreCaseReader.Read(path);
+            var definePath = Path.Combine(path, "define.xml");
+            return Scan(csv with { Standard = csv.Standard ?? standard, Define = File.Exists(definePath) ? DefineXmlReader.Read(definePath) : null });
+        }
+        return Scan(ReadStudy(files, path, options, standard));
     }
+
+    // The typed readers for XPT and Dataset-JSON, without the study loader's validation (a malformed value is a
+    // finding of the validation, not a refusal); a CSV beside them is read as text.
+    private static CoreStudy ReadStudy(IReadOnlyList<string> files, string path, StudyLoadOptions options, string standard)
+    {
+        var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var definePath = Directory.EnumerateFiles(folder).FirstOrDefault(f => string.Equals(Path.GetFileName(f), "define.xml", StringComparison.OrdinalIgnoreCase));
+        var define = definePath is null ? null : DefineXmlReader.Read(definePath);
+        var model = define is null ? options.Model : options.Model.Refine(define.ToDomainSchemas());
+        var read = new DatasetReadOptions { Model = model, Define = define, Pool = new StringPool(), Encoding = options.Encoding };
+        var tables = new List<DomainTable>();
+        var text = new List<CoreDataset>();
+        foreach (var file in files)
+        {
+            var format = DataFileFormats.FromPath(file) ?? throw new DataFormatException(file, "the file extension is not a dataset format", ".xpt, .json, .ndjson or .csv");
+            if (format == DataFileFormat.Csv) text.Add(CoreCaseReader.ReadDataset(file, define));
+            else tables.AddRange(StudyLoader.ReadFile(file, format, read));
+        }
+        var study = FromTables(tables, define, standard);
+        return study with { Datasets = [.. study.Datasets.Concat(text).OrderBy(d => d.Name, StringComparer.Ordinal)], Define = define };
+    }
+
+    // Findings on values the metadata says cannot be: each names the dataset, the record as in the file and the value.
+    private static CoreStudy Scan(CoreStudy study)
+    {
+        var findings = new List<CoreIssue>(study.LoadFindings);
+        foreach (var d in study.Datasets)
+        {
+            // Numeric as the metadata declares it, or (a variable it does not type) as the SDTM model does.
+            var numeric = d.Columns.Select((name, i) => (name, i)).Where(x =>
+                    d.Variables.FirstOrDefault(v => string.Equals(v.Name, x.name, StringComparison.OrdinalIgnoreCase))?.Type is { } t
+                        ? t.StartsWith("N", StringComparison.OrdinalIgnoreCase)
+                        : DatasetReadOptions.Default.IsNumericVariable(d.Name, x.name))
+                .Select(x => x.i).ToHashSet();
+            int domain = d.IndexOf("DOMAIN");
+            for (int r = 0; r < d.Rows.Count; r++)
+            {
+                var row = d.Rows[r];
+                for (int c = 0; c < d.Columns.Count; c++)
+                {
+                    if (row[c] is not { } value) continue;
+                    var name = d.Columns[c];
+                    string? problem = null;
+                    if (name.EndsWith("DTC", StringComparison.OrdinalIgnoreCase) && !CoreValues.ParseIso(value).Valid)
+                        problem = $"{name} '{value}' is not an ISO 8601 date/time (expected such as 2014-03-17 or 2014-03-17T10:30)";
+                    else if (numeric.Contains(c) && !CoreValues.TryNumber(value, out _))
+                        problem = NotANumber(name, value);
+                    else if (c == domain && !CoreClasses.IsSupplemental(d.Name) && !d.Name.StartsWith(value.Trim(), StringComparison.OrdinalIgnoreCase))
+                        problem = $"DOMAIN '{value}' does not match dataset {d.Name}";
+                    if (problem is not null) findings.Add(new CoreIssue(d.Name, r + 1, [new(name, value)], problem));
+                }
+            }
+        }
+        return study with { LoadFindings = [.. findings.OrderBy(f => f.Dataset, StringComparer.Ordinal).ThenBy(f => f.Record)] };
+    }
+
+    internal static string NotANumber(string variable, string value) => $"{variable} '{value}' is not a number (the variable is numeric)";
 
     /// <summary>
     /// A study loaded by the data layer (XPT, Dataset-JSON, CSV) as CORE reads it: datasets in file order (record N
@@ -46,7 +130,8 @@ public sealed record CoreStudy(IReadOnlyList<CoreDataset> Datasets, string? Stan
                     var column = t.Columns[c];
                     if (column.IsMissing(r)) continue;
                     var text = CoreValues.Text(column.GetObject(r) switch { double d => d, float f => (double)f, int i => (double)i, long l => (double)l, var o => o?.ToString() });
-                    row[c] = string.IsNullOrEmpty(text) ? null : text;
+                    // A blank SAS text is missing (XPT pads; CSV cases keep what they hold).
+                    row[c] = string.IsNullOrWhiteSpace(text) ? null : text;
                 }
                 rows.Add(row);
             }

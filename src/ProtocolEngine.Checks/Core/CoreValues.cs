@@ -9,7 +9,8 @@ internal static partial class CoreValues
     public static bool IsEmpty(object? v) => v switch
     {
         null => true,
-        string s => string.IsNullOrWhiteSpace(s),
+        // As CORE reads values, only an absent or zero-length text is empty (a value of spaces is a value).
+        string s => s.Length == 0,
         double d => double.IsNaN(d),
         IReadOnlyList<object?> l => l.Count == 0,
         _ => false,

@@ -64,6 +64,9 @@ public sealed record DefineVariable(string Name, string? Label, string DataType,
 
     /// <summary>True when the variable holds numbers (integer, float, double, decimal).</summary>
     public bool IsNumeric => DefineTypes.IsNumeric(DataType);
+
+    /// <summary>Where its values come from (CRF, Derived, Assigned, Protocol, eDT, Predecessor), as define.xml says; null when it says nothing.</summary>
+    public string? Origin { get; init; }
 }
 
 /// <summary>A code list of a define.xml.</summary>
@@ -72,7 +75,11 @@ public sealed record DefineVariable(string Name, string? Label, string DataType,
 /// <param name="DataType">The data type of its coded values.</param>
 /// <param name="Items">The coded values and their decodes (empty for an external dictionary such as MedDRA).</param>
 /// <param name="ExternalDictionary">The external dictionary (MedDRA, WHODRUG, ISO 3166 ...) when the list refers to one.</param>
-public sealed record DefineCodeList(string Oid, string Name, string DataType, IReadOnlyList<DefineCodeListItem> Items, string? ExternalDictionary);
+public sealed record DefineCodeList(string Oid, string Name, string DataType, IReadOnlyList<DefineCodeListItem> Items, string? ExternalDictionary)
+{
+    /// <summary>The NCI code of the CDISC code list it is drawn from (its nci:ExtCodeID alias, C66731 for SEX), when given.</summary>
+    public string? NciCode { get; init; }
+}
 
 /// <summary>One coded value of a code list.</summary>
 /// <param name="CodedValue">The value as stored in the data.</param>

@@ -58,7 +58,10 @@ internal static class DefineXmlReader
                 .ToList();
             var external = Child(cl, "ExternalCodeList");
             codeLists[oid] = new DefineCodeList(oid, Attr(cl, "Name") ?? oid, Attr(cl, "DataType") ?? "text", listItems,
-                external is null ? null : Attr(external, "Dictionary"));
+                external is null ? null : Attr(external, "Dictionary"))
+            {
+                NciCode = Children(cl, "Alias").FirstOrDefault(a => Attr(a, "Context") == "nci:ExtCodeID") is { } alias ? Attr(alias, "Name") : null,
+            };
         }
 
         var datasets = new List<DefineDataset>();
@@ -83,7 +86,11 @@ internal static class DefineXmlReader
                 variables.Add(new DefineVariable(varName, Attr(def, "Label") ?? Text(Child(def, "Description")),
                     Attr(def, "DataType") ?? "text", Int(Attr(def, "Length")), Int(Attr(def, "SignificantDigits")),
                     string.Equals(Attr(r, "Mandatory"), "Yes", StringComparison.OrdinalIgnoreCase),
-                    Child(def, "CodeListRef") is { } clr ? Attr(clr, "CodeListOID") : null));
+                    Child(def, "CodeListRef") is { } clr ? Attr(clr, "CodeListOID") : null)
+                {
+                    // Define 1.0 writes Origin as an attribute, 2.x as a def:Origin element with a Type.
+                    Origin = Attr(def, "Origin") ?? (Child(def, "Origin") is { } origin ? Attr(origin, "Type") : null),
+                });
             }
             var cls = Attr(group, "Class") ?? (Child(group, "Class") is { } c ? Attr(c, "Name") : null);
             datasets.Add(new DefineDataset(name.Trim().ToUpperInvariant(), Attr(group, "Label") ?? Text(Child(group, "Description")),

@@ -19,8 +19,8 @@ public sealed class CoreConformanceTests
         var scoped = Results.Value.Where(r => r.Families.Any(f => f is "CG" or "FB" or "SEND")).ToList();
         Assert.Equal(955, scoped.Count);
         int passed = scoped.Count(r => r.Outcome == ConformanceOutcome.Passed);
-        // Measured 868 of 955 (90.9%); docs/conformance.md lists every disagreement with its cause.
-        Assert.True(passed >= 868, $"{passed} of {scoped.Count} cases agree with CORE; failures: " +
+        // Measured 908 of 955 (95.1%, the target is 95%); docs/conformance.md lists every disagreement with its cause.
+        Assert.True(passed >= 908, $"{passed} of {scoped.Count} cases agree with CORE; failures: " +
             string.Join("; ", scoped.Where(r => r.Outcome == ConformanceOutcome.Failed).Take(10).Select(r => $"{r.Rule} {r.Case}: {r.Detail}")));
     }
 

@@ -154,6 +154,120 @@ public sealed class CoreRuleEngineTests
     }
 
     [Fact]
+    public void A_dataset_lacking_one_variable_the_check_compares_is_not_evaluable_even_when_it_has_the_others()
+    {
+        // IECAT is present, IEORRES is not: CORE cannot evaluate the check there, and neither a pass nor an issue is reported.
+        var result = CoreRuleEngine.Run(Rule(IeRule), Study(("IE", "DOMAIN,USUBJID,IECAT\nIE,1,INCLUSION\n")));
+        Assert.Empty(result.Issues);
+        Assert.Contains(result.NotEvaluable, n => n.StartsWith("IE:", StringComparison.Ordinal) && n.Contains("IEORRES", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_rule_that_evaluates_no_record_because_a_variable_is_absent_is_not_evaluable_never_a_success()
+    {
+        var folder = Paths.NewTempFolder();
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "CORE-TEST01"));
+            File.WriteAllText(Path.Combine(folder, "CORE-TEST01", "rule.yml"), IeRule);
+            var rules = CoreRuleSet.Read(folder);
+            var lacking = Assert.Single(rules.Run(Study(("IE", "DOMAIN,USUBJID,IECAT\nIE,1,INCLUSION\n"))));
+            Assert.Equal(("not evaluable", 0L), (lacking.Status, lacking.RecordsEvaluated));
+            var complete = Assert.Single(rules.Run(Study(("IE", "DOMAIN,USUBJID,IECAT,IEORRES\nIE,1,INCLUSION,N\n"))));
+            Assert.Equal(("success", 1L), (complete.Status, complete.RecordsEvaluated));
+            var other = Assert.Single(rules.Run(Study(("LB", "DOMAIN,USUBJID\nLB,1\n"))));
+            Assert.Equal("not applicable", other.Status);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void Related_records_are_read_through_RELREC_with_the_domain_prefix_replaced_by_the_wildcard()
+    {
+        var rule = Rule("""
+            Core: { Id: CORE-TEST04 }
+            Rule Type: Record Data
+            Sensitivity: Record
+            Scope: { Classes: { Include: [ALL] }, Domains: { Include: [FA] } }
+            Match Datasets:
+              - Name: RELREC
+            Check:
+              all:
+                - name: FAOBJ
+                  operator: not_equal_to
+                  value: RELREC.**TERM
+            Outcome: { Message: FAOBJ is not the related AETERM }
+            """);
+        // Dataset-level relation: FALNKGRP values meet AELNKID values; FA record 3 relates to nothing and is not checked.
+        var study = Study(
+            ("RELREC", "STUDYID,RDOMAIN,USUBJID,IDVAR,IDVARVAL,RELTYPE,RELID\nS,AE,,AELNKID,,ONE,R1\nS,FA,,FALNKGRP,,MANY,R1\n"),
+            ("AE", "STUDYID,DOMAIN,USUBJID,AESEQ,AETERM,AELNKID\nS,AE,1,1,HEADACHE,L1\nS,AE,1,2,NAUSEA,L2\n"),
+            ("FA", "STUDYID,DOMAIN,USUBJID,FASEQ,FAOBJ,FALNKGRP\nS,FA,1,1,HEADACHE,L1\nS,FA,1,2,HEADACHE,L2\nS,FA,1,3,RASH,L9\n"));
+        Assert.Equal([2], CoreRuleEngine.Run(rule, study).Issues.Select(i => i.Record!.Value));
+
+        // Record-level relation: FA record 1 (FASEQ 1) relates to AE record 2 (AESEQ 2) only.
+        var byRecord = Study(
+            ("RELREC", "STUDYID,RDOMAIN,USUBJID,IDVAR,IDVARVAL,RELTYPE,RELID\nS,AE,1,AESEQ,2,,R1\nS,FA,1,FASEQ,1,,R1\n"),
+            ("AE", "STUDYID,DOMAIN,USUBJID,AESEQ,AETERM\nS,AE,1,1,HEADACHE\nS,AE,1,2,NAUSEA\n"),
+            ("FA", "STUDYID,DOMAIN,USUBJID,FASEQ,FAOBJ\nS,FA,1,1,HEADACHE\nS,FA,1,2,HEADACHE\n"));
+        Assert.Equal([1], CoreRuleEngine.Run(rule, byRecord).Issues.Select(i => i.Record!.Value));
+    }
+
+    [Fact]
+    public void Supplemental_qualifiers_become_variables_of_the_record_they_qualify()
+    {
+        var rule = Rule("""
+            Core: { Id: CORE-TEST05 }
+            Rule Type: Record Data
+            Sensitivity: Record
+            Scope: { Classes: { Include: [ALL] }, Domains: { Include: [AE] } }
+            Match Datasets:
+              - Name: SUPPAE
+                Keys: [USUBJID]
+            Check:
+              all:
+                - name: AESOSP
+                  operator: non_empty
+                - name: AESMIE
+                  operator: not_equal_to
+                  value: Y
+            Outcome: { Message: other medically important event not flagged }
+            """);
+        var study = Study(
+            ("AE", "STUDYID,DOMAIN,USUBJID,AESEQ,AESMIE\nS,AE,1,1,Y\nS,AE,1,2,N\nS,AE,1,3,N\n"),
+            ("SUPPAE", "STUDYID,RDOMAIN,USUBJID,IDVAR,IDVARVAL,QNAM,QVAL\nS,AE,1,AESEQ,1,AESOSP,X\nS,AE,1,AESEQ,2,AESOSP,Y\n"));
+        Assert.Equal([2], CoreRuleEngine.Run(rule, study).Issues.Select(i => i.Record!.Value));
+    }
+
+    [Fact]
+    public void A_group_sensitive_rule_raises_one_issue_per_group_on_its_first_record()
+    {
+        var rule = Rule("""
+            Core: { Id: CORE-TEST06 }
+            Rule Type: Record Data
+            Sensitivity: Group
+            Scope: { Classes: { Include: [ALL] }, Domains: { Include: [TX] } }
+            Operations:
+              - id: $parms
+                domain: TX
+                name: TXPARMCD
+                operator: distinct
+                group: [SETCD]
+            Check:
+              all:
+                - name: $parms
+                  operator: does_not_contain
+                  value: PLANFSUB
+            Outcome: { Message: no PLANFSUB for the set }
+            """);
+        var study = Study(("TX", "STUDYID,DOMAIN,SETCD,TXSEQ,TXPARMCD\nS,TX,A,1,ARMCD\nS,TX,A,2,PLANFSUB\nS,TX,B,1,ARMCD\nS,TX,B,2,SPGRPCD\n"));
+        Assert.Equal([3], CoreRuleEngine.Run(rule, study).Issues.Select(i => i.Record!.Value));
+    }
+
+    [Fact]
     public void A_construct_not_evaluated_yet_is_named_never_dropped()
     {
         var rule = Rule(IeRule.Replace("operator: equal_to", "operator: no_such_operator", StringComparison.Ordinal));
