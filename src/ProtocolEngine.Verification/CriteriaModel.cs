@@ -25,9 +25,9 @@ internal sealed class CriteriaModel
     public IEnumerable<BoundCriterion> Attested => Protocol.Criteria.Where(c => c.Rule is null);
 
     /// <summary>Lowers a protocol's criteria with the given record slots per domain.</summary>
-    public static CriteriaModel Lower(CompiledProtocol protocol, string prefix, IReadOnlyDictionary<string, int> slots, int today)
+    public static CriteriaModel Lower(CompiledProtocol protocol, string prefix, IReadOnlyDictionary<string, int> slots, int today, StringTable strings)
     {
-        var lowering = new SmtLowering(prefix, slots, today);
+        var lowering = new SmtLowering(prefix, slots, today, strings);
         var criteria = new List<LoweredCriterion>();
         foreach (var c in protocol.Criteria.Where(c => c.Rule is not null))
         {
@@ -64,13 +64,14 @@ internal sealed class CriteriaModel
     /// <summary>Sends the model to a session: declarations, facts, and an assumption literal per criterion (passes / does not pass).</summary>
     public void Send(Z3Session session, HashSet<string> sent)
     {
-        foreach (var d in Lowering.Declarations) if (sent.Add(d)) session.Send(d);
+        foreach (var d in SmtLowering.Functions.Concat(Lowering.Declarations)) if (sent.Add(d)) session.Send(d);
         foreach (var c in Criteria)
         {
             session.Send($"(declare-const {c.Passes} Bool)");
             session.Send($"(declare-const {c.DoesNotPass} Bool)");
         }
         foreach (var a in Lowering.Axioms) if (sent.Add("assert " + a)) session.Send($"(assert {a})");
+        foreach (var a in Lowering.FinishText()) if (sent.Add("assert " + a)) session.Send($"(assert {a})");
         foreach (var c in Criteria)
         {
             session.Send($"(assert (=> {c.Passes} {c.Pass}))");

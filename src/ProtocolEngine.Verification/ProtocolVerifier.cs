@@ -102,7 +102,9 @@ public static class ProtocolVerifier
             foreach (var c in model.Criteria)
             {
                 var others = all.Where(a => a != c.Passes).ToList();
-                var r = session.Check($"redundant {c.Criterion.Id}", [.. others, c.DoesNotPass], Remaining());
+                // Each criterion gets a share of what is left, so one hard question does not starve the others.
+                var share = Remaining() / Math.Max(1, model.Criteria.Count - model.Criteria.IndexOf(c));
+                var r = session.Check($"redundant {c.Criterion.Id}", [.. others, c.DoesNotPass], share);
                 if (r == SolverAnswer.Unsat)
                 {
                     var by = session.UnsatCore().Where(others.Contains).Select(name => model.Criteria.First(x => x.Passes == name).Criterion.Id).ToList();
@@ -110,7 +112,7 @@ public static class ProtocolVerifier
                     redundancies.Add(new Redundancy(Ref(c.Criterion), by));
                     diagnostics.Add(At(DiagnosticCatalog.RedundantCriterion(c.Criterion.Syntax.Name.Span, c.Criterion.Id, string.Join(" and ", by)), c.Criterion.Source));
                 }
-                else if (r == SolverAnswer.Unknown && Remaining() <= TimeSpan.Zero)
+                else if (r == SolverAnswer.Unknown)
                 {
                     notVerified.Add(new NotVerifiedItem($"redundancy of {c.Criterion.Id}", "timeout"));
                 }
@@ -138,6 +140,7 @@ public static class ProtocolVerifier
             Queries = session.Timings,
             RecordsPerDomain = slots,
             Milliseconds = watch.Elapsed.TotalMilliseconds,
+            SmtScript = session.Script,
         };
     }
 
@@ -216,15 +219,15 @@ public static class ProtocolVerifier
     private static List<CriteriaModel> LowerBounded(IReadOnlyList<CompiledProtocol> protocols, VerificationOptions options, out Dictionary<string, int> slots, out bool capped)
     {
         int today = options.Today.DayNumber;
-        var first = protocols.Select((p, i) => CriteriaModel.Lower(p, $"p{i}_", new Dictionary<string, int>(), today)).ToList();
+        var first = protocols.Select((p, i) => CriteriaModel.Lower(p, $"p{i}_", new Dictionary<string, int>(), today, new StringTable())).ToList();
         slots = CriteriaModel.SlotsNeeded(first, options.MaxRecordsPerDomain, out capped);
         var fixedSlots = slots;
-        return protocols.Select((p, i) => CriteriaModel.Lower(p, $"p{i}_", fixedSlots, today)).ToList();
+        var strings = new StringTable();
+        return protocols.Select((p, i) => CriteriaModel.Lower(p, $"p{i}_", fixedSlots, today, strings)).ToList();
     }
 
     /// <summary>
-    /// Preferences make a witness easy to write and read back exactly (printable text, text already in the case Upper or
-    /// Lower gives, dates between 1900 and 2100, required variables present); each is an assumption dropped when the
+    /// Preferences make a witness easy to write and read back exactly (text already in the case Upper or Lower gives, dates between 1900 and 2100, required variables present); each is an assumption dropped when the
     /// criteria need otherwise.
     /// </summary>
     private static List<string> SendPreferences(Z3Session session, IReadOnlyList<CriteriaModel> models)
@@ -239,8 +242,9 @@ public static class ProtocolVerifier
                 foreach (var slot in slots)
                 {
                     string v = $"{slot.Prefix}_{variable}", n = v + "_null";
-                    if (sort == SmtSort.String) terms.Add($"(str.in_re {v} (re.* (re.range \" \" \"~\")))");
                     if (sort == SmtSort.Day) terms.Add($"(and (<= {FirstPlausibleDay} {v}) (<= {v} {LastPlausibleDay}))");
+                    // Whole numbers where the rules allow: written and read back exactly, and no rounding at a boundary.
+                    if (sort == SmtSort.Real) terms.Add($"(is_int {v})");
                     if (schema.Core == VariableCore.Required) terms.Add(Smt.Implies(slot.Present, Smt.Not(n)));
                 }
             }
@@ -259,17 +263,19 @@ public static class ProtocolVerifier
     private static SolverAnswer CheckPreferring(Z3Session session, string purpose, List<string> assumptions, List<string> preferences, TimeSpan remaining)
     {
         var active = preferences.ToList();
-        for (int round = 0; round < 4; round++)
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (int round = 0; round < 3 && active.Count > 0; round++)
         {
-            var answer = session.Check(purpose, [.. assumptions, .. active], remaining);
-            if (answer != SolverAnswer.Unsat || active.Count == 0) return answer;
+            // Preferences cost solver time: they get a third of what is left, then the query runs without them.
+            var answer = session.Check(purpose, [.. assumptions, .. active], (remaining - started.Elapsed) / 3);
+            if (answer == SolverAnswer.Sat) return answer;
+            if (answer == SolverAnswer.Unknown) break;
             var core = session.UnsatCore();
             var dropped = active.Where(core.Contains).ToList();
             if (dropped.Count == 0) return answer;
-            // A conflicting preference may hide behind others: after two rounds, drop them all.
             active = round >= 1 ? [] : active.Except(dropped).ToList();
         }
-        return session.Check(purpose, assumptions, remaining);
+        return session.Check(purpose, assumptions, remaining - started.Elapsed);
     }
 
     /// <summary>A smallest core: each member dropped in turn, kept only when the rest is satisfiable without it.</summary>
@@ -314,20 +320,20 @@ public static class ProtocolVerifier
                 {
                     if (d != domain) continue;
                     if (values.GetValueOrDefault($"{slot.Prefix}_{v}_null") != "false") record[v] = null;
-                    else record[v] = Format(values.GetValueOrDefault($"{slot.Prefix}_{v}"), sort);
+                    else record[v] = Format(values.GetValueOrDefault($"{slot.Prefix}_{v}"), sort, models[0].Lowering.Strings);
                 }
                 records.Add(new WitnessRecord(domain, record));
             }
         return new WitnessSubject(studyId, records, attestations.ToList(), dataModel);
     }
 
-    private static string? Format(string? smt, SmtSort sort)
+    private static string? Format(string? smt, SmtSort sort, StringTable strings)
     {
         if (smt is null) return null;
         switch (sort)
         {
             case SmtSort.String:
-                return SExpression.String(smt);
+                return SExpression.Number(smt) is { } code ? strings.Text((long)code) : null;
             case SmtSort.Day:
                 {
                     var n = SExpression.Number(smt);

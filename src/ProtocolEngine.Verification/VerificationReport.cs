@@ -42,6 +42,9 @@ public sealed record VerificationReport
     /// <summary>The record slots per domain of the bounded model.</summary>
     public required IReadOnlyDictionary<string, int> RecordsPerDomain { get; init; }
 
+    /// <summary>Everything sent to the solver, in SMT-LIB (the proof's input, for `--smt FILE`).</summary>
+    public string SmtScript { get; init; } = "";
+
     /// <summary>Wall-clock time of the whole verification in milliseconds.</summary>
     public double Milliseconds { get; init; }
 }

@@ -6,10 +6,11 @@ namespace ProtocolEngine.Verification.Lowering;
 
 internal sealed partial class SmtLowering
 {
-    private const string HasLower = "(re.++ re.all (re.range \"a\" \"z\") re.all)";
-    private const string HasUpper = "(re.++ re.all (re.range \"A\" \"Z\") re.all)";
     private readonly Dictionary<string, string> _caseFolds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _preferred = new(StringComparer.Ordinal);
+    private bool _usesFold;
+    private readonly List<(string Prefix, string Value, string Name)> _pendingPrefixes = [];
+    private readonly Dictionary<string, string> _prefixes = new(StringComparer.Ordinal);
 
     private Sym LowerCall(BoundCall call, Env env)
     {
@@ -106,7 +107,7 @@ internal sealed partial class SmtLowering
                 {
                     if (Lower(args[0], env) is not ListSym list) return NotCovered(call, "exists of a value that is not a list");
                     var any = Smt.Or(list.Elements.Select(Holds));
-                    return new BoolSym(any, Smt.Not(any));
+                    return new BoolSym(any, Smt.And(Smt.Not(any), Smt.Not(list.Uncertain)));
                 }
             case "First":
             case "Last":
@@ -129,25 +130,10 @@ internal sealed partial class SmtLowering
                     return s with { V = CaseFold(s.V, upper: name == "Upper") };
                 }
             case "Length" when args[0].Type == ProtocolType.String:
-                {
-                    if (Lower(args[0], env) is not ScalarSym { Sort: SmtSort.String } s) return NotCovered(call, "Length of a value that is not text");
-                    return new ScalarSym(SmtSort.Int, s.N, $"(str.len {s.V})");
-                }
             case "StartsWith":
             case "EndsWith":
-                {
-                    if (Lower(args[0], env) is not ScalarSym { Sort: SmtSort.String } s || Lower(args[1], env) is not ScalarSym { Sort: SmtSort.String } p)
-                        return NotCovered(call, $"{name} of values that are not text");
-                    string n = Smt.Or(s.N, p.N);
-                    string holds = name == "StartsWith" ? $"(str.prefixof {p.V} {s.V})" : $"(str.suffixof {p.V} {s.V})";
-                    return new BoolSym(Smt.And(Smt.Not(n), holds), Smt.And(Smt.Not(n), Smt.Not(holds)));
-                }
             case "Concatenate":
-                {
-                    if (Lower(args[0], env) is not ScalarSym { Sort: SmtSort.String } a || Lower(args[1], env) is not ScalarSym { Sort: SmtSort.String } b)
-                        return NotCovered(call, "Concatenate of values that are not text");
-                    return new ScalarSym(SmtSort.String, Smt.Or(a.N, b.N), $"(str.++ {a.V} {b.V})");
-                }
+                return NotCovered(call, $"{name} of text (text is lowered as literals and other values, without characters)");
             case "Today":
             case "Now":
                 return new ScalarSym(SmtSort.Day, "false", Smt.Int(Today));
@@ -261,18 +247,8 @@ internal sealed partial class SmtLowering
         if (left is not ScalarSym x || right is not ScalarSym y) return NotCovered(at, $"a comparison of a {Describe(left)} and a {Describe(right)}");
         (x, y) = Unify(x, y);
         string op = name switch { "Less" => "<", "LessOrEqual" => "<=", "Greater" => ">", _ => ">=" };
-        string holdsTerm;
-        if (x.Sort == SmtSort.String)
-        {
-            holdsTerm = name switch
-            {
-                "Less" => $"(str.< {x.V} {y.V})",
-                "LessOrEqual" => $"(str.<= {x.V} {y.V})",
-                "Greater" => $"(str.< {y.V} {x.V})",
-                _ => $"(str.<= {y.V} {x.V})",
-            };
-        }
-        else holdsTerm = $"({op} {x.V} {y.V})";
+        if (x.Sort == SmtSort.String) return NotCovered(at, "an ordering of text (text is lowered as literals and other values)");
+        string holdsTerm = $"({op} {x.V} {y.V})";
         string known = Smt.And(Smt.Not(x.N), Smt.Not(y.N));
         return new BoolSym(Smt.And(known, holdsTerm), Smt.And(known, Smt.Not(holdsTerm)));
     }
@@ -312,16 +288,9 @@ internal sealed partial class SmtLowering
             case "week" or "weeks" or "wk":
                 return day with { V = $"(+ {day.V} {Smt.Int(7 * k)})" };
             case "month" or "months" or "mo":
+                return day with { V = ShiftMonths(day.V, k) };
             case "year" or "years" or "a":
-                {
-                    bool months = unit.StartsWith('m');
-                    long shortest = months ? 28 * k : 365 * k, longest = months ? 31 * k : 366 * k;
-                    if (k < 0) (shortest, longest) = (longest, shortest);
-                    var moved = Fresh("Int", "shift");
-                    _axioms.Add($"(and (<= (+ {day.V} {Smt.Int(shortest)}) {moved}) (<= {moved} (+ {day.V} {Smt.Int(longest)})))");
-                    Bounded.Add((Owner, $"a date moved by {amount} {unit} (month and year lengths vary: the shift is within its possible lengths)"));
-                    return day with { V = moved };
-                }
+                return day with { V = ShiftMonths(day.V, 12 * k) };
             default:
                 return NotCovered(at, $"a date moved by {unit}");
         }
@@ -329,19 +298,52 @@ internal sealed partial class SmtLowering
 
     private static string? Precision(BoundExpression e) => e is BoundLiteral { Value: string s } ? s : null;
 
+    /// <summary>The days within which two dates may fall in one period of the precision (0 for days); null when not covered.</summary>
+    private static int? Margin(string? precision) => precision switch
+    {
+        null or "day" => 0,
+        "week" => 7,
+        "month" => 31,
+        "year" => 366,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A comparison at a coarser precision than days: true where it surely holds, false where it surely does not, and a free
+    /// choice in between (a sound over-approximation); a witness prefers to stay out of the in-between.
+    /// </summary>
+    private BoolSym Coarse(string known, string surelyTrue, string surelyFalse)
+    {
+        var choice = Fresh("Bool", "coarse");
+        _preferences.Add(Smt.Or(surelyTrue, surelyFalse));
+        string middle = Smt.And(Smt.Not(surelyTrue), Smt.Not(surelyFalse));
+        return new BoolSym(Smt.And(known, Smt.Or(surelyTrue, Smt.And(middle, choice))), Smt.And(known, Smt.Or(surelyFalse, Smt.And(middle, Smt.Not(choice)))));
+    }
+
     private Sym Temporal(string name, BoundCall call, Env env)
     {
         var args = call.Arguments;
         if (args.Length != 3 || args[0].Type is IntervalType || args[1].Type is IntervalType)
             return NotCovered(call, $"{name} with an interval");
         var precision = Precision(args[2]);
-        if (precision is not (null or "day")) return NotCovered(call, $"{name} ... {precision} precision");
+        if (Margin(precision) is not { } margin) return NotCovered(call, $"{name} ... {precision} precision");
         if (Lower(args[0], env) is not ScalarSym { Sort: SmtSort.Day } a || Lower(args[1], env) is not ScalarSym { Sort: SmtSort.Day } b)
             return NotCovered(call, $"{name} of values that are not dates");
-        string op = name switch { "Before" => "<", "After" => ">", "SameOrBefore" => "<=", "SameOrAfter" => ">=", _ => "=" };
-        string holds = $"({op} {a.V} {b.V})";
         string known = Smt.And(Smt.Not(a.N), Smt.Not(b.N));
-        return new BoolSym(Smt.And(known, holds), Smt.And(known, Smt.Not(holds)));
+        string d = $"(- {a.V} {b.V})";
+        // At a coarser precision (week, month, year) two dates compare by their periods: exact when they are that far apart
+        // or on the same side by days, free (either answer) in between.
+        var (surelyTrue, surelyFalse) = name switch
+        {
+            "Before" => ($"(< {d} {-margin})", $"(>= {d} 0)"),
+            "After" => ($"(> {d} {margin})", $"(<= {d} 0)"),
+            "SameOrBefore" => ($"(<= {d} 0)", $"(> {d} {margin})"),
+            "SameOrAfter" => ($"(>= {d} 0)", $"(< {d} {-margin})"),
+            _ => margin == 0 ? ($"(= {d} 0)", $"(not (= {d} 0))") : ("false", $"(or (> {d} {margin}) (< {d} {-margin}))"),
+        };
+        if (margin == 0 && name != "SameAs") surelyFalse = Smt.Not(surelyTrue);
+        if (margin == 0) return new BoolSym(Smt.And(known, surelyTrue), Smt.And(known, surelyFalse));
+        return Coarse(known, surelyTrue, surelyFalse);
     }
 
     private Sym Between(string name, BoundCall call, Env env)
@@ -359,14 +361,11 @@ internal sealed partial class SmtLowering
             case "week" when name == "DurationBetween":
                 return new ScalarSym(SmtSort.Int, n, $"(ite (>= {diff} 0) (div {diff} 7) (- (div (- {diff}) 7)))");
             case "year" or "month" when name == "DurationBetween":
+                return new ScalarSym(SmtSort.Int, n, WholePeriods(a.V, b.V, unit == "year"));
+            case "year" or "month":
                 {
-                    var count = Fresh("Int", unit == "year" ? "years" : "months");
-                    int shortest = unit == "year" ? 365 : 28, longest = unit == "year" ? 366 : 31;
-                    // Whole periods between the dates: at least `count` shortest periods fit, `count + 1` longest ones do not.
-                    _axioms.Add($"(=> (>= {diff} 0) (and (>= {count} 0) (<= (* {shortest} {count}) {diff}) (< {diff} (* {longest} (+ {count} 1)))))");
-                    _axioms.Add($"(=> (< {diff} 0) (and (<= {count} 0) (<= (* {shortest} (- {count})) (- {diff})) (< (- {diff}) (* {longest} (+ (- {count}) 1)))))");
-                    Bounded.Add((Owner, $"{unit}s between two dates (within the possible lengths of a {unit})"));
-                    return new ScalarSym(SmtSort.Int, n, count);
+                    // DifferenceBetween counts period boundaries crossed.
+                    return new ScalarSym(SmtSort.Int, n, $"(- {Period(b.V, unit)} {Period(a.V, unit)})");
                 }
             default:
                 return NotCovered(call, $"{name} in {unit ?? "an unstated unit"}");
@@ -382,21 +381,21 @@ internal sealed partial class SmtLowering
         if (container is IntervalSym interval)
         {
             var precision = args.Length > 2 ? Precision(args[2]) : null;
-            if (precision is not (null or "day")) return NotCovered(call, $"{name} ... {precision} precision");
+            if (Margin(precision) is not { } margin) return NotCovered(call, $"{name} ... {precision} precision");
             if (point is not ScalarSym p) return NotCovered(call, $"{name} of a {Describe(point)} in an interval");
             var (pp, low) = Unify(p, interval.Low);
             var (pp2, high) = Unify(pp, interval.High);
             string lowOk = interval.LowClosed ? $"(<= {low.V} {pp2.V})" : $"(< {low.V} {pp2.V})";
             string highOk = interval.HighClosed ? $"(<= {pp2.V} {high.V})" : $"(< {pp2.V} {high.V})";
-            if (pp2.Sort == SmtSort.String)
-            {
-                lowOk = interval.LowClosed ? $"(str.<= {low.V} {pp2.V})" : $"(str.< {low.V} {pp2.V})";
-                highOk = interval.HighClosed ? $"(str.<= {pp2.V} {high.V})" : $"(str.< {pp2.V} {high.V})";
-            }
+            if (pp2.Sort == SmtSort.String) return NotCovered(call, "an interval of text");
             // CQL: a null point is null; a null bound leaves the answer open unless the known bound already excludes the point.
             string t = Smt.And(Smt.Not(pp2.N), Smt.Not(low.N), Smt.Not(high.N), lowOk, highOk);
             string f = Smt.And(Smt.Not(pp2.N), Smt.Or(Smt.And(Smt.Not(low.N), Smt.Not(lowOk)), Smt.And(Smt.Not(high.N), Smt.Not(highOk))));
-            return new BoolSym(t, f);
+            if (margin == 0 || pp2.Sort != SmtSort.Day) return new BoolSym(t, f);
+            // At a coarser precision: inside by days is inside; farther out than a period is outside; in between is free.
+            string farLow = $"(< {pp2.V} (- {low.V} {margin}))", farHigh = $"(> {pp2.V} (+ {high.V} {margin}))";
+            string far = Smt.And(Smt.Not(pp2.N), Smt.Or(Smt.And(Smt.Not(low.N), farLow), Smt.And(Smt.Not(high.N), farHigh)));
+            return Coarse("true", t, far);
         }
         if (container is ListSym list)
         {
@@ -420,31 +419,61 @@ internal sealed partial class SmtLowering
     private Sym CodeListMembership(Sym point, CodeListSym codes, BoundExpression at)
     {
         if (point is not ScalarSym { Sort: SmtSort.String } p) return NotCovered(at, "code list membership of a value that is not text");
-        var terms = codes.CodeList.Codes.SelectMany(c => c.Display is null ? [c.Code] : new[] { c.Code, c.Display }).Distinct(StringComparer.Ordinal).ToList();
-        var matches = terms.Select(t => $"(= {p.V} {SExpression.Quote(t)})").ToList();
+        // Codes match exactly; displays ignoring case (as the engine's code lists do): their upper- and lower-case forms are literals too.
+        var terms = codes.CodeList.Codes.SelectMany(c => c.Display is null ? [c.Code] : new[] { c.Code, c.Display, c.Display.ToUpperInvariant(), c.Display.ToLowerInvariant() })
+            .Distinct(StringComparer.Ordinal).ToList();
+        var matches = terms.Select(t => $"(= {p.V} {Smt.Int(Strings.Code(t))})").ToList();
         // ATC is hierarchical: a code starting with a class code on the list is on the list (as the runtime's code lists say).
         if (string.Equals(codes.CodeList.CodeSystem, "ATC", StringComparison.OrdinalIgnoreCase))
-            matches.AddRange(codes.CodeList.Codes.Select(c => $"(str.prefixof {SExpression.Quote(c.Code)} {p.V})"));
+            matches.AddRange(codes.CodeList.Codes.Select(c => StartsWithCode(c.Code, p.V)));
         string member = Smt.Or(matches);
         return new BoolSym(Smt.And(Smt.Not(p.N), member), Smt.And(Smt.Not(p.N), Smt.Not(member)));
     }
 
     /// <summary>
-    /// Upper or Lower of text: SMT strings have no case mapping, so the result is a fresh string with the facts the lowering
-    /// needs (same length, no letter of the other case, the text itself when it has none), and a witness prefers text
-    /// already in that case (so the mapping is the identity there and the witness is exact).
+    /// Upper or Lower of text: a fresh code whose meaning is fixed when the table of literals is complete
+    /// (<see cref="FinishText"/>): a literal's code maps to its upper- or lower-case literal; other text maps to any value,
+    /// and a witness prefers the text to be its own result (already in that case, where the engine agrees).
     /// </summary>
     private string CaseFold(string value, bool upper)
     {
         var key = (upper ? "U:" : "L:") + value;
         if (_caseFolds.TryGetValue(key, out var folded)) return folded;
-        var result = Fresh("String", upper ? "upper" : "lower");
-        string other = upper ? HasLower : HasUpper;
-        _axioms.Add($"(= (str.len {result}) (str.len {value}))");
-        _axioms.Add($"(not (str.in_re {result} {other}))");
-        _axioms.Add($"(=> (not (str.in_re {value} {other})) (= {result} {value}))");
-        if (_preferred.Add(key)) _preferences.Add($"(not (str.in_re {value} {other}))");
+        // One function per case, defined on every literal's code in FinishText; other text (negative) maps to any value.
+        var result = $"({(upper ? "fold_upper" : "fold_lower")} {value})";
+        _usesFold = true;
+        if (_preferred.Add(key)) _preferences.Add($"(= {result} {value})");
         _caseFolds[key] = result;
         return result;
+    }
+
+    /// <summary>Whether text starts with a prefix: exact for literals, a free choice for other text; fixed in <see cref="FinishText"/>.</summary>
+    private string StartsWithCode(string prefix, string value)
+    {
+        var key = prefix + "\u0000" + value;
+        if (_prefixes.TryGetValue(key, out var name)) return name;
+        name = Fresh("Bool", "prefix");
+        _pendingPrefixes.Add((prefix, value, name));
+        _prefixes[key] = name;
+        return name;
+    }
+
+    /// <summary>The facts about Upper, Lower and prefixes, once every literal has its code.</summary>
+    public IEnumerable<string> FinishText()
+    {
+        if (_usesFold)
+        {
+            for (int k = 0; k < Strings.Count; k++)
+            {
+                var text = Strings.Texts[k];
+                yield return $"(= (fold_upper {k}) {Strings.Code(text.ToUpperInvariant())})";
+                yield return $"(= (fold_lower {k}) {Strings.Code(text.ToLowerInvariant())})";
+            }
+        }
+        foreach (var (prefix, value, name) in _pendingPrefixes)
+        {
+            var literals = Enumerable.Range(0, Strings.Count).Where(k => Strings.Texts[k].StartsWith(prefix, StringComparison.Ordinal)).Select(k => $"(= {value} {k})");
+            yield return $"(=> (>= {value} 0) (= {name} {Smt.Or(literals)}))";
+        }
     }
 }

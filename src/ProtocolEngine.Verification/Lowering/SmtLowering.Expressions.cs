@@ -47,7 +47,8 @@ internal sealed partial class SmtLowering
                     var slots = SlotsOf(domain.Domain);
                     if (domain.Domain.IsSingular()) return new RecordSym(domain.Domain, [("true", slots[0])]);
                     if (domain.Type is not ListType) return NotCovered(e, $"domain {domain.Domain.Name} as a single record");
-                    return new ListSym(slots.Select(s => (s.Present, (Sym)new RecordSym(domain.Domain, [("true", s)]))).ToList());
+                    return new ListSym(slots.Select(s => (s.Present, (Sym)new RecordSym(domain.Domain, [("true", s)]))).ToList(),
+                        Uncertain: Smt.Not(Smt.Or(slots.Select(s => s.Present))));
                 }
             case BoundVariableAccess access:
                 return LowerVariable(access, Lower(access.Record, env));
@@ -55,7 +56,7 @@ internal sealed partial class SmtLowering
                 {
                     if (Lower(lm.Target, env) is not ListSym list) return NotCovered(e, "a property of a list that is not lowered");
                     var elements = list.Elements.Select(x => (x.Guard, Lower(lm.Access, env.With(lm.Element, x.Element)))).ToList();
-                    return new ListSym(elements);
+                    return new ListSym(elements, Uncertain: list.Uncertain);
                 }
             case BoundCall call:
                 return LowerCall(call, env);
@@ -90,7 +91,7 @@ internal sealed partial class SmtLowering
         {
             if (lit.Type == ProtocolType.Boolean) return new BoolSym("false", "false");
             var sortOfNull = SortOf(lit.Type) ?? SmtSort.Int;
-            return new ScalarSym(sortOfNull, "true", sortOfNull switch { SmtSort.Real => "0.0", SmtSort.String => "\"\"", _ => "0" });
+            return new ScalarSym(sortOfNull, "true", Default(sortOfNull));
         }
         if (lit.Type == ProtocolType.Boolean && lit.Value is bool b) return b ? new BoolSym("true", "false") : new BoolSym("false", "true");
         if (lit.Type == ProtocolType.Date || lit.Type == ProtocolType.DateTime)
@@ -250,7 +251,7 @@ internal sealed partial class SmtLowering
         }
     }
 
-    private static string Default(SmtSort sort) => sort switch { SmtSort.Real => "0.0", SmtSort.String => "\"\"", _ => "0" };
+    private static string Default(SmtSort sort) => sort == SmtSort.Real ? "0.0" : "0";
 
     /// <summary>if c then a else b, for Booleans and scalars.</summary>
     private Sym Choose(string c, Sym a, Sym b, BoundExpression at)
@@ -264,7 +265,7 @@ internal sealed partial class SmtLowering
         if (a is RecordSym ra && b is RecordSym rb && ra.Domain == rb.Domain)
             return new RecordSym(ra.Domain, [.. ra.Choices.Select(x => (Smt.And(c, x.Sel), x.Slot)), .. rb.Choices.Select(x => (Smt.And(Smt.Not(c), x.Sel), x.Slot))]);
         if (a is ListSym la && b is ListSym lb && la.SortKeys is null && lb.SortKeys is null)
-            return new ListSym([.. la.Elements.Select(x => (Smt.And(c, x.Guard), x.Element)), .. lb.Elements.Select(x => (Smt.And(Smt.Not(c), x.Guard), x.Element))]);
+            return new ListSym([.. la.Elements.Select(x => (Smt.And(c, x.Guard), x.Element)), .. lb.Elements.Select(x => (Smt.And(Smt.Not(c), x.Guard), x.Element))], Uncertain: Smt.Ite(c, la.Uncertain, lb.Uncertain));
         return NotCovered(at, $"a choice between a {Describe(a)} and a {Describe(b)}");
     }
 

@@ -32,6 +32,7 @@ internal sealed partial class SmtLowering
             _sitesPerDomain[first.Slot.Domain.Name] = _sitesPerDomain.GetValueOrDefault(first.Slot.Domain.Name) + 1;
 
         var elements = new List<(string Guard, Sym Element)>();
+        var uncertain = new List<string> { list.Uncertain };
         var keys = q.Sort.Length == 1 ? new List<Sym>() : null;
         foreach (var (guard, element) in list.Elements)
         {
@@ -49,17 +50,26 @@ internal sealed partial class SmtLowering
                 var any = Smt.Or(matches);
                 conditions.Add(inclusion.IsWithout ? Smt.Not(any) : any);
             }
-            if (q.Where is not null) conditions.Add(AsBool(Lower(q.Where, scope), q.Where).T);
+            if (q.Where is not null)
+            {
+                var where = AsBool(Lower(q.Where, scope), q.Where);
+                conditions.Add(where.T);
+                // A record whose filter is null is dropped, and the result may be short for want of data.
+                uncertain.Add(Smt.And(guard, where.IsNull));
+            }
             var value = q.Return is null ? element : Lower(q.Return, scope);
             elements.Add((Smt.And(conditions), value));
             if (keys is not null)
             {
                 var item = q.Sort[0];
                 var keyScope = item.Element is null ? scope : scope.With(item.Element, value);
-                keys.Add(item.Key is null ? value : Lower(item.Key, keyScope));
+                var key = item.Key is null ? value : Lower(item.Key, keyScope);
+                // Codes do not order text: a text sort key is not covered (its order is left free by index order).
+                if (key is ScalarSym { Sort: SmtSort.String }) key = NotCoveredScalar(item.Key ?? q, "a query sorted by text");
+                keys.Add(key);
             }
         }
-        return new ListSym(elements, keys, q.Sort.Length == 1 && q.Sort[0].Descending);
+        return new ListSym(elements, keys, q.Sort.Length == 1 && q.Sort[0].Descending, Smt.Or(uncertain));
     }
 
     private Env Bind(BoundQuery q, Env env, LocalSymbol alias, Sym element)
@@ -86,7 +96,7 @@ internal sealed partial class SmtLowering
         return Smt.Or(bothValues, nulls);
     }
 
-    private static string Less(SmtSort sort, string a, string b) => sort == SmtSort.String ? $"(str.< {a} {b})" : $"(< {a} {b})";
+    private static string Less(SmtSort sort, string a, string b) => $"(< {a} {b})";
 
     /// <summary>First or Last of a list: which element is chosen, one formula per element.</summary>
     private static List<string> Selection(ListSym list, bool last)
@@ -160,12 +170,12 @@ internal sealed partial class SmtLowering
     private Sym Aggregate(string name, ListSym list, BoundExpression at)
     {
         Bounded.Add((Owner, $"{name} over a list (exact up to the record slots of the bounded model)"));
-        if (name == "Count") return new ScalarSym(SmtSort.Int, "false", list.Elements.Count == 0 ? "0" : $"(+ 0 {string.Join(' ', list.Elements.Select(x => Smt.Ite(Holds(x), "1", "0")))})");
+        if (name == "Count") return new ScalarSym(SmtSort.Int, list.Uncertain, list.Elements.Count == 0 ? "0" : $"(+ 0 {string.Join(' ', list.Elements.Select(x => Smt.Ite(Holds(x), "1", "0")))})");
         if (!list.Elements.All(x => x.Element is ScalarSym)) return NotCovered(at, $"{name} of values that are not numbers");
         var scalars = list.Elements.Select(x => (Holds: Holds(x), S: (ScalarSym)x.Element)).ToList();
         if (scalars.Count == 0) return FreeNull(at);
         var sort = scalars.Any(s => s.S.Sort == SmtSort.Real) ? SmtSort.Real : scalars[0].S.Sort;
-        if (sort == SmtSort.String && name == "Sum") return NotCovered(at, "Sum of text");
+        if (sort == SmtSort.String) return NotCovered(at, $"{name} of text");
         scalars = scalars.Select(s => (s.Holds, sort == SmtSort.Real ? ToReal(s.S) : s.S)).ToList();
         string none = Smt.Not(Smt.Or(scalars.Select(s => s.Holds)));
         string zero = sort == SmtSort.Real ? "0.0" : "0";
@@ -177,7 +187,7 @@ internal sealed partial class SmtLowering
             case "Max":
                 {
                     var v = Fresh(Smt.SortName(sort), name.ToLowerInvariant());
-                    string cmp(string a, string b) => name == "Min" ? (sort == SmtSort.String ? $"(str.<= {a} {b})" : $"(<= {a} {b})") : (sort == SmtSort.String ? $"(str.<= {b} {a})" : $"(>= {a} {b})");
+                    string cmp(string a, string b) => name == "Min" ? $"(<= {a} {b})" : $"(>= {a} {b})";
                     _axioms.Add(Smt.Implies(Smt.Not(none), Smt.And(
                         Smt.And(scalars.Select(s => Smt.Implies(s.Holds, cmp(v, s.S.V)))),
                         Smt.Or(scalars.Select(s => Smt.And(s.Holds, $"(= {v} {s.S.V})"))))));

@@ -37,9 +37,11 @@ internal sealed partial class SmtLowering
     /// solver share the subject's data (the slots, named by domain) but not their definitions.</param>
     /// <param name="slotCounts">Record slots per domain (the bound); a domain not listed gets <paramref name="defaultSlots"/>.</param>
     /// <param name="today">Today, as a day number (what Today() and Now() are).</param>
+    /// <param name="strings">The codes of text literals, shared with other protocols lowered into the same solver.</param>
     /// <param name="defaultSlots">Slots for a domain the counts do not name.</param>
-    public SmtLowering(string prefix, IReadOnlyDictionary<string, int> slotCounts, int today, int defaultSlots = 2)
+    public SmtLowering(string prefix, IReadOnlyDictionary<string, int> slotCounts, int today, StringTable strings, int defaultSlots = 2)
     {
+        Strings = strings;
         Prefix = prefix;
         _slotCounts = new Dictionary<string, int>(slotCounts, StringComparer.Ordinal);
         Today = today;
@@ -47,6 +49,9 @@ internal sealed partial class SmtLowering
     }
 
     public string Prefix { get; }
+
+    /// <summary>The codes of the text literals (shared by every protocol lowered into one solver).</summary>
+    public StringTable Strings { get; }
 
     public int Today { get; }
 
@@ -89,6 +94,9 @@ internal sealed partial class SmtLowering
     }
 
     // ---------------------------------------------------------------- declarations
+
+    /// <summary>The case-mapping functions of text codes (declared once per solver; their table is in FinishText).</summary>
+    public static readonly string[] Functions = ["(declare-fun fold_upper (Int) Int)", "(declare-fun fold_lower (Int) Int)"];
 
     private string Declare(string name, string sort)
     {
@@ -231,7 +239,7 @@ internal sealed partial class SmtLowering
         : a.Sort == SmtSort.Int && b.Sort == SmtSort.Real ? (ToReal(a), b)
         : (a, b);
 
-    private static string Literal(object? value, SmtSort sort) => value switch
+    private string Literal(object? value, SmtSort sort) => value switch
     {
         bool b => b ? "true" : "false",
         int i when sort == SmtSort.Real => Smt.Real(i),
@@ -240,7 +248,7 @@ internal sealed partial class SmtLowering
         long l => Smt.Int(l),
         decimal d when sort == SmtSort.Int && decimal.Truncate(d) == d => Smt.Int((long)d),
         decimal d => Smt.Real(d),
-        string s => SExpression.Quote(s),
+        string s => Smt.Int(Strings.Code(s)),
         _ => throw new InvalidOperationException($"no literal for {value}"),
     };
 

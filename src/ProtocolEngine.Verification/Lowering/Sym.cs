@@ -10,7 +10,7 @@ internal enum SmtSort
     Int,
     /// <summary>Decimals.</summary>
     Real,
-    /// <summary>Text.</summary>
+    /// <summary>Text, as a code of the lowering's <see cref="StringTable"/> (an SMT integer).</summary>
     String,
     /// <summary>Dates and date-times, as day numbers (days since 0001-01-01).</summary>
     Day,
@@ -38,8 +38,12 @@ internal sealed record RecordSym(DomainSchema Domain, IReadOnlyList<(string Sel,
     public string N => Choices.Count == 0 ? "true" : $"(not {Smt.Or(Choices.Select(c => c.Sel))})";
 }
 
-/// <summary>A list: element <c>i</c> is in it when its guard holds; <see cref="SortKeys"/> orders it when sorted.</summary>
-internal sealed record ListSym(IReadOnlyList<(string Guard, Sym Element)> Elements, IReadOnlyList<Sym>? SortKeys = null, bool Descending = false) : Sym;
+/// <summary>
+/// A list: element <c>i</c> is in it when its guard holds; <see cref="SortKeys"/> orders it when sorted. <see cref="Uncertain"/>
+/// holds when elements may be missing for want of data, as the engine screens: the subject has no records of the domain,
+/// or a record's filter was null. Then exists is null rather than false (absence of records is not evidence of absence).
+/// </summary>
+internal sealed record ListSym(IReadOnlyList<(string Guard, Sym Element)> Elements, IReadOnlyList<Sym>? SortKeys = null, bool Descending = false, string Uncertain = "false") : Sym;
 
 /// <summary>An interval with lowered bounds.</summary>
 internal sealed record IntervalSym(ScalarSym Low, bool LowClosed, ScalarSym High, bool HighClosed) : Sym;
@@ -110,9 +114,8 @@ internal static class Smt
 
     public static string SortName(SmtSort sort) => sort switch
     {
-        SmtSort.Int or SmtSort.Day => "Int",
         SmtSort.Real => "Real",
-        _ => "String",
+        _ => "Int",
     };
 
     public static string Int(long value) => value < 0 ? $"(- {-value})" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
