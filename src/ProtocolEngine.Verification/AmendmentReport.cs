@@ -49,4 +49,7 @@ public sealed record AmendmentReport
 
     /// <summary>Every solver query with its answer and time.</summary>
     public required IReadOnlyList<QueryTiming> Queries { get; init; }
+
+    /// <summary>Everything sent to the solver, in SMT-LIB.</summary>
+    public string SmtScript { get; init; } = "";
 }

@@ -25,9 +25,12 @@ internal sealed class CriteriaModel
     public IEnumerable<BoundCriterion> Attested => Protocol.Criteria.Where(c => c.Rule is null);
 
     /// <summary>Lowers a protocol's criteria with the given record slots per domain.</summary>
-    public static CriteriaModel Lower(CompiledProtocol protocol, string prefix, IReadOnlyDictionary<string, int> slots, int today, StringTable strings)
+    public static CriteriaModel Lower(CompiledProtocol protocol, string prefix, IReadOnlyDictionary<string, int> slots, int today, StringTable strings) =>
+        Lower(protocol, prefix, new SmtLowering("p_", slots, today, strings));
+
+    /// <summary>Lowers a protocol's criteria with a lowering another version already used (so what they share is shared).</summary>
+    public static CriteriaModel Lower(CompiledProtocol protocol, string prefix, SmtLowering lowering)
     {
-        var lowering = new SmtLowering(prefix, slots, today, strings);
         var criteria = new List<LoweredCriterion>();
         foreach (var c in protocol.Criteria.Where(c => c.Rule is not null))
         {

@@ -107,7 +107,12 @@ public static class ProtocolVerifier
                 var r = session.Check($"redundant {c.Criterion.Id}", [.. others, c.DoesNotPass], share);
                 if (r == SolverAnswer.Unsat)
                 {
-                    var by = session.UnsatCore().Where(others.Contains).Select(name => model.Criteria.First(x => x.Passes == name).Criterion.Id).ToList();
+                    var core = session.UnsatCore().Where(others.Contains).ToList();
+                    // z3's core is not minimal: each member is dropped in turn while the rest still implies the criterion.
+                    foreach (var member in core.ToList())
+                        if (core.Count > 1 && session.Check($"redundant {c.Criterion.Id}: without {member}", [.. core.Where(m => m != member), c.DoesNotPass], share) == SolverAnswer.Unsat)
+                            core.Remove(member);
+                    var by = core.Select(name => model.Criteria.First(x => x.Passes == name).Criterion.Id).ToList();
                     if (by.Count == 0) continue; // true for everyone on its own: not implied by other criteria
                     redundancies.Add(new Redundancy(Ref(c.Criterion), by));
                     diagnostics.Add(At(DiagnosticCatalog.RedundantCriterion(c.Criterion.Syntax.Name.Span, c.Criterion.Id, string.Join(" and ", by)), c.Criterion.Source));
@@ -160,8 +165,11 @@ public static class ProtocolVerifier
         a.Send(session, sent);
         b.Send(session, sent);
         var preferences = SendPreferences(session, models);
-        session.Send($"(declare-const cmp_fails_a Bool)(assert (=> cmp_fails_a {Smt.Or(a.Criteria.Select(c => c.Fail))}))");
-        session.Send($"(declare-const cmp_fails_b Bool)(assert (=> cmp_fails_b {Smt.Or(b.Criteria.Select(c => c.Fail))}))");
+        // A criterion both versions lower to the same formula cannot fail under one while passing under the other: only the
+        // others can move a subject (a smaller disjunction for the solver).
+        var shared = a.Criteria.Select(c => c.Pass).Intersect(b.Criteria.Select(c => c.Pass), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        session.Send($"(declare-const cmp_fails_a Bool)(assert (=> cmp_fails_a {Smt.Or(a.Criteria.Where(c => !shared.Contains(c.Pass)).Select(c => c.Fail))}))");
+        session.Send($"(declare-const cmp_fails_b Bool)(assert (=> cmp_fails_b {Smt.Or(b.Criteria.Where(c => !shared.Contains(c.Pass)).Select(c => c.Fail))}))");
 
         var attestations = a.Attested.Concat(b.Attested).GroupBy(c => c.Id).Select(g => new WitnessAttestation(g.Key, g.First().Kind, true)).ToList();
         var screened = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -169,7 +177,8 @@ public static class ProtocolVerifier
 
         (SolverAnswer, WitnessSubject?, List<string>) Direction(string name, CriteriaModel eligible, CriteriaModel ineligible, string fails)
         {
-            var answer = CheckPreferring(session, name, [.. eligible.Criteria.Select(c => c.Passes), fails], preferences, Remaining());
+            // Each direction gets its share of the time: shrink half, grow what is left.
+            var answer = CheckPreferring(session, name, [.. eligible.Criteria.Select(c => c.Passes), fails], preferences, name == "shrink" ? Remaining() / 2 : Remaining());
             if (answer != SolverAnswer.Sat)
             {
                 if (answer == SolverAnswer.Unknown) notVerified.Add(new NotVerifiedItem(name, "timeout"));
@@ -208,6 +217,7 @@ public static class ProtocolVerifier
             Screened = screened,
             NotVerified = notVerified,
             Queries = session.Timings,
+            SmtScript = session.Script,
         };
     }
 
@@ -222,20 +232,22 @@ public static class ProtocolVerifier
         var first = protocols.Select((p, i) => CriteriaModel.Lower(p, $"p{i}_", new Dictionary<string, int>(), today, new StringTable())).ToList();
         slots = CriteriaModel.SlotsNeeded(first, options.MaxRecordsPerDomain, out capped);
         var fixedSlots = slots;
-        var strings = new StringTable();
-        return protocols.Select((p, i) => CriteriaModel.Lower(p, $"p{i}_", fixedSlots, today, strings)).ToList();
+        var lowering = new SmtLowering("p_", fixedSlots, today, new StringTable());
+        return protocols.Select((p, i) => CriteriaModel.Lower(p, $"p{i}_", lowering)).ToList();
     }
 
     /// <summary>
     /// Preferences make a witness easy to write and read back exactly (text already in the case Upper or Lower gives, dates between 1900 and 2100, required variables present); each is an assumption dropped when the
     /// criteria need otherwise.
     /// </summary>
-    private static List<string> SendPreferences(Z3Session session, IReadOnlyList<CriteriaModel> models)
+    private static (List<string> Strong, List<string> Weak) SendPreferences(Z3Session session, IReadOnlyList<CriteriaModel> models)
     {
+        var strong = models.SelectMany(m => m.Lowering.Preferences).Distinct(StringComparer.Ordinal).ToList();
         var terms = new List<string>();
         foreach (var model in models)
         {
-            terms.AddRange(model.Lowering.Preferences);
+            // As few records as the criteria need: a witness a person can read.
+            foreach (var slot in model.Lowering.Slots.Values.SelectMany(s => s)) if (slot.Present != "true") terms.Add($"(not {slot.Present})");
             foreach (var ((domain, variable), (schema, sort)) in model.Lowering.Variables)
             {
                 if (!model.Lowering.Slots.TryGetValue(domain, out var slots)) continue;
@@ -249,31 +261,39 @@ public static class ProtocolVerifier
                 }
             }
         }
-        var names = new List<string>();
-        foreach (var term in terms.Distinct(StringComparer.Ordinal))
+        int count = 0;
+        List<string> Name(IEnumerable<string> list)
         {
-            var name = $"pref{names.Count}";
-            session.Send($"(declare-const {name} Bool)(assert (=> {name} {term}))");
-            names.Add(name);
+            var names = new List<string>();
+            foreach (var term in list)
+            {
+                var name = $"pref{count++}";
+                session.Send($"(declare-const {name} Bool)(assert (=> {name} {term}))");
+                names.Add(name);
+            }
+            return names;
         }
-        return names;
+        return (Name(strong), Name(terms.Distinct(StringComparer.Ordinal).Except(strong, StringComparer.Ordinal)));
     }
 
     /// <summary>Checks with the preferences; when they are what makes it unsatisfiable, checks again without the ones in the core.</summary>
-    private static SolverAnswer CheckPreferring(Z3Session session, string purpose, List<string> assumptions, List<string> preferences, TimeSpan remaining)
+    private static SolverAnswer CheckPreferring(Z3Session session, string purpose, List<string> assumptions, (List<string> Strong, List<string> Weak) preferences, TimeSpan remaining)
     {
-        var active = preferences.ToList();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        for (int round = 0; round < 3 && active.Count > 0; round++)
+        // Each tier of preferences gets a share of what is left; the strong ones (text as the engine folds it) are kept longest.
+        foreach (var (first, share) in new[] { (preferences.Strong.Concat(preferences.Weak).ToList(), 2) })
         {
-            // Preferences cost solver time: they get a third of what is left, then the query runs without them.
-            var answer = session.Check(purpose, [.. assumptions, .. active], (remaining - started.Elapsed) / 3);
-            if (answer == SolverAnswer.Sat) return answer;
-            if (answer == SolverAnswer.Unknown) break;
-            var core = session.UnsatCore();
-            var dropped = active.Where(core.Contains).ToList();
-            if (dropped.Count == 0) return answer;
-            active = round >= 1 ? [] : active.Except(dropped).ToList();
+            var tier = first;
+            // Preferences in the way (in the unsat core) are dropped and the rest tried again, twice at most.
+            for (int round = 0; round < 3 && tier.Count > 0; round++)
+            {
+                var answer = session.Check(purpose, [.. assumptions, .. tier], (remaining - started.Elapsed) / share);
+                if (answer == SolverAnswer.Sat) return answer;
+                if (answer == SolverAnswer.Unknown) break;
+                var core = session.UnsatCore();
+                if (!core.Any(tier.Contains)) return answer;
+                tier = tier.Where(p => !core.Contains(p)).ToList();
+            }
         }
         return session.Check(purpose, assumptions, remaining - started.Elapsed);
     }

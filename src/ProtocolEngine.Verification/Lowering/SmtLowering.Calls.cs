@@ -9,6 +9,7 @@ internal sealed partial class SmtLowering
     private readonly Dictionary<string, string> _caseFolds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _preferred = new(StringComparer.Ordinal);
     private bool _usesFold;
+    private readonly Dictionary<string, string> _coarse = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, string Value, string Name)> _pendingPrefixes = [];
     private readonly Dictionary<string, string> _prefixes = new(StringComparer.Ordinal);
 
@@ -314,7 +315,11 @@ internal sealed partial class SmtLowering
     /// </summary>
     private BoolSym Coarse(string known, string surelyTrue, string surelyFalse)
     {
-        var choice = Fresh("Bool", "coarse");
+        // One free choice per comparison, however often it is lowered: the same rule must decide alike each time.
+        var key = surelyTrue + "|" + surelyFalse;
+        if (!_coarse.TryGetValue(key, out var choice)) _coarse[key] = choice = Fresh("Bool", "coarse");
+        else return new BoolSym(Smt.And(known, Smt.Or(surelyTrue, Smt.And(Smt.And(Smt.Not(surelyTrue), Smt.Not(surelyFalse)), choice))),
+            Smt.And(known, Smt.Or(surelyFalse, Smt.And(Smt.And(Smt.Not(surelyTrue), Smt.Not(surelyFalse)), Smt.Not(choice)))));
         _preferences.Add(Smt.Or(surelyTrue, surelyFalse));
         string middle = Smt.And(Smt.Not(surelyTrue), Smt.Not(surelyFalse));
         return new BoolSym(Smt.And(known, Smt.Or(surelyTrue, Smt.And(middle, choice))), Smt.And(known, Smt.Or(surelyFalse, Smt.And(middle, Smt.Not(choice)))));
@@ -442,7 +447,13 @@ internal sealed partial class SmtLowering
         // One function per case, defined on every literal's code in FinishText; other text (negative) maps to any value.
         var result = $"({(upper ? "fold_upper" : "fold_lower")} {value})";
         _usesFold = true;
-        if (_preferred.Add(key)) _preferences.Add($"(= {result} {value})");
+        if (_preferred.Add(key))
+        {
+            _preferences.Add($"(= {result} {value})");
+            // Text that is none of the protocol's literals folds to text that is none of them either (an assumption of the
+            // model, docs/verification.md): else the solver picks text the engine would fold to something else.
+            _axioms.Add($"(=> (< {value} 0) (< {result} 0))");
+        }
         _caseFolds[key] = result;
         return result;
     }

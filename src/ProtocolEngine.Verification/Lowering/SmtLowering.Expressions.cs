@@ -134,14 +134,15 @@ internal sealed partial class SmtLowering
 
     private Sym LowerDefine(BoundDefineReference d)
     {
-        if (_defines.TryGetValue(d.Define, out var cached)) return cached;
+        var defineKey = d.Define.QualifiedName + "\n" + d.Define.DeclarationText;
+        if (_defines.TryGetValue(defineKey, out var cached)) return cached;
         if (d.Define.Body is null || !_definesInProgress.Add(d.Define)) return NotCovered(d, $"definition {d.Define.QualifiedName}");
         var (owner, source) = (Owner, CurrentSource);
         CurrentSource = d.Define.Source ?? CurrentSource;
         try
         {
             var value = Materialize(Lower(d.Define.Body, Env.Empty), "def_" + Sanitize(d.Define.Name));
-            _defines[d.Define] = value;
+            _defines[defineKey] = value;
             return value;
         }
         finally
@@ -187,7 +188,7 @@ internal sealed partial class SmtLowering
         if (function.Body is null) return NotCovered(f, $"function {function.QualifiedName}");
         var args = f.Arguments.Select(a => Lower(a, env)).ToList();
         // The same call (same function, same arguments) is one site: ScreeningLab('TSH') read twice reads one record.
-        var key = function.QualifiedName + "(" + string.Join(",", args.Select(Key)) + ")";
+        var key = function.QualifiedName + "#" + function.DeclarationText.GetHashCode(StringComparison.Ordinal) + "(" + string.Join(",", args.Select(Key)) + ")";
         if (key.Length < 4000 && _calls.TryGetValue(key, out var cached)) return cached;
         var inner = Env.Empty;
         for (int i = 0; i < function.Parameters.Length && i < args.Count; i++) inner = inner.With(function.Parameters[i], args[i]);

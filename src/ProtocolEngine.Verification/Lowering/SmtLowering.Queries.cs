@@ -116,9 +116,14 @@ internal sealed partial class SmtLowering
         return sel;
     }
 
+    private readonly Dictionary<string, List<string>> _selections = new(StringComparer.Ordinal);
+
     private Sym Pick(ListSym list, bool last, BoundExpression at)
     {
         if (list.Elements.Count == 0) return FreeNull(at);
+        // The same First or Last of the same list is one selection (two versions of a rule lower to one formula).
+        var selectionKey = (last ? "L" : "F") + Key(list) + "|" + string.Join(";", list.SortKeys?.Select(Key) ?? []) + list.Descending;
+        if (_selections.TryGetValue(selectionKey, out var known)) return Picked(list, known, at);
         var sel = Selection(list, last);
         // Named: First/Last formulas grow with the square of the slots, and several rules read one site.
         for (int i = 0; i < sel.Count; i++)
@@ -128,6 +133,12 @@ internal sealed partial class SmtLowering
             _axioms.Add($"(= {name} {sel[i]})");
             sel[i] = name;
         }
+        _selections[selectionKey] = sel;
+        return Picked(list, sel, at);
+    }
+
+    private Sym Picked(ListSym list, List<string> sel, BoundExpression at)
+    {
         var elements = list.Elements.Select(x => x.Element).ToList();
         if (elements.All(x => x is RecordSym))
         {

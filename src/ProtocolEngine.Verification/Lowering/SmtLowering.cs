@@ -24,7 +24,8 @@ internal sealed partial class SmtLowering
     private readonly List<string> _axioms = [];
     private readonly Dictionary<string, int> _slotCounts;
     private readonly Dictionary<string, int> _sitesPerDomain = new(StringComparer.Ordinal);
-    private readonly Dictionary<DefineSymbol, Sym> _defines = [];
+    // Keyed by name and text, not symbol: two versions of a protocol lowered into one solver share what they define alike.
+    private readonly Dictionary<string, Sym> _defines = new(StringComparer.Ordinal);
     private readonly HashSet<DefineSymbol> _definesInProgress = [];
     private readonly Dictionary<string, Sym> _calls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DomainSchema> _domains = new(StringComparer.Ordinal);
@@ -92,6 +93,17 @@ internal sealed partial class SmtLowering
         var sym = Lower(rule, Env.Empty);
         return AsBool(sym, rule);
     }
+
+    /// <summary>A condition about one record (a per-record workflow's guard), the record being the first slot of its domain.</summary>
+    public BoolSym LowerBoolean(BoundExpression rule, LocalSymbol alias, DomainSchema domain)
+    {
+        var slot = SlotsOf(domain)[0];
+        var sym = Lower(rule, Env.Empty.With(alias, new RecordSym(domain, [("true", slot)])));
+        return AsBool(sym, rule);
+    }
+
+    /// <summary>A fresh Boolean or integer constant (for workflow events, task outcomes and clocks).</summary>
+    public string FreshConstant(string sort, string hint) => Fresh(sort, hint);
 
     // ---------------------------------------------------------------- declarations
 

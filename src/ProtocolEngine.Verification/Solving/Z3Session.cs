@@ -66,7 +66,6 @@ internal sealed class Z3Session : IDisposable
         session.Send("(set-option :print-success false)");
         session.Send("(set-option :produce-unsat-cores true)");
         session.Send("(set-option :produce-models true)");
-        session.Send("(set-option :smt.core.minimize true)");
         return session;
     }
 
