@@ -99,9 +99,12 @@ public static class ProtocolVerifier
         var redundancies = new List<Redundancy>();
         if (options.Redundancy && status == VerificationStatus.Satisfiable)
         {
-            foreach (var c in model.Criteria)
+            // Later criteria first, and one found redundant is left out of the others: of two criteria that say the same
+            // thing (an inclusion and its mirrored exclusion), the later is reported, not both.
+            var redundant = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var c in Enumerable.Reverse(model.Criteria))
             {
-                var others = all.Where(a => a != c.Passes).ToList();
+                var others = all.Where(a => a != c.Passes && !redundant.Contains(a)).ToList();
                 // Each criterion gets a share of what is left, so one hard question does not starve the others.
                 var share = Remaining() / Math.Max(1, model.Criteria.Count - model.Criteria.IndexOf(c));
                 var r = session.Check($"redundant {c.Criterion.Id}", [.. others, c.DoesNotPass], share);
@@ -114,6 +117,7 @@ public static class ProtocolVerifier
                             core.Remove(member);
                     var by = core.Select(name => model.Criteria.First(x => x.Passes == name).Criterion.Id).ToList();
                     if (by.Count == 0) continue; // true for everyone on its own: not implied by other criteria
+                    redundant.Add(c.Passes);
                     redundancies.Add(new Redundancy(Ref(c.Criterion), by));
                     diagnostics.Add(At(DiagnosticCatalog.RedundantCriterion(c.Criterion.Syntax.Name.Span, c.Criterion.Id, string.Join(" and ", by)), c.Criterion.Source));
                 }
@@ -130,6 +134,7 @@ public static class ProtocolVerifier
             diagnostics.Add(At(DiagnosticCatalog.VerificationTimeout(protocol.Syntax.Header?.Span ?? new TextSpan(0, 0),
                 session.Timings.First(t => t.Answer == SolverAnswer.Unknown).Purpose, Limit(options.Timeout)), protocol.Source));
 
+        redundancies.Reverse();
         return new VerificationReport
         {
             Protocol = $"{protocol.Name} {protocol.Version}".Trim(),
@@ -246,8 +251,6 @@ public static class ProtocolVerifier
         var terms = new List<string>();
         foreach (var model in models)
         {
-            // As few records as the criteria need: a witness a person can read.
-            foreach (var slot in model.Lowering.Slots.Values.SelectMany(s => s)) if (slot.Present != "true") terms.Add($"(not {slot.Present})");
             foreach (var ((domain, variable), (schema, sort)) in model.Lowering.Variables)
             {
                 if (!model.Lowering.Slots.TryGetValue(domain, out var slots)) continue;

@@ -184,7 +184,7 @@ internal sealed partial class SmtLowering
         var source = CurrentSource;
         if (source is null) return $"offset {node.Span.Start}";
         var (line, col) = source.GetLinePosition(node.Span.Start);
-        return $"{source.Path}({line},{col})";
+        return $"{Path.GetFileName(source.Path)}({line},{col})";
     }
 
     // ---------------------------------------------------------------- environment
