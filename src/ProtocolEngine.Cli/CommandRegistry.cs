@@ -12,6 +12,12 @@ internal static class CommandRegistry
         config.AddCommand<Commands.Language.CheckCommand>("check")
             .WithExample("check", "protocols")
             .WithExample("check", "trial.protocol", "--format", "sarif");
+        // Verification (issue 20): verify, fit.
+        config.AddCommand<Commands.Verification.VerifyCommand>("verify")
+            .WithExample("verify", "protocols/cdiscpilot01.protocol", "--witness", "/tmp/witness")
+            .WithExample("verify", "protocols/cdiscpilot01-amendment1.protocol", "--against", "protocols/cdiscpilot01.protocol");
+        config.AddCommand<Commands.Verification.FitCommand>("fit")
+            .WithExample("fit", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm");
         // Authoring (issue 21): format, lsp.
         config.AddCommand<Commands.Language.FormatCommand>("format")
             .WithExample("format", "protocols")

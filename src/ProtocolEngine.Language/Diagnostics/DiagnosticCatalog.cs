@@ -4,7 +4,8 @@ namespace ProtocolEngine.Language.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the compiler can report, one method each, with a stable code: PE0xxx syntax,
-/// PE1xxx names and types, PE2xxx workflows and safety rules, PE9xxx runtime. A code is never reused or
+/// PE1xxx names and types, PE2xxx workflows and safety rules, PE3xxx static verification and data fit (reported by
+/// <c>protocol verify</c> and <c>protocol fit</c>, not by the compiler), PE9xxx runtime. A code is never reused or
 /// renumbered; docs/diagnostics.md lists them all.
 /// </summary>
 public static class DiagnosticCatalog
@@ -48,6 +49,7 @@ public static class DiagnosticCatalog
 
     private static Diagnostic Error(TextSpan span, string code, string message) => new(span, DiagnosticSeverity.Error, code, message);
     private static Diagnostic Warning(TextSpan span, string code, string message) => new(span, DiagnosticSeverity.Warning, code, message);
+    private static Diagnostic Info(TextSpan span, string code, string message) => new(span, DiagnosticSeverity.Info, code, message);
 
     private static string Hint(string? suggestion) => suggestion is null ? "" : $" Did you mean \"{suggestion}\"?";
 
@@ -390,6 +392,60 @@ public static class DiagnosticCatalog
     /// <summary>Transitions without conditions that lead round in a circle: an instance would never stop moving.</summary>
     public static Diagnostic AutomaticLoop(TextSpan span, string workflow, string cycle) =>
         Error(span, "PE2025", $"Workflow {workflow} loops without waiting: {cycle} have no conditions, so an instance would move round them forever. Give one of them a condition.");
+
+    // ----- PE3xxx: static verification and data fit (protocol verify, protocol fit) -----
+
+    /// <summary>Criteria that together exclude every subject (the solver's smallest unsatisfiable core).</summary>
+    public static Diagnostic ContradictoryCriteria(TextSpan span, string criterion, string core) =>
+        Error(span, "PE3001", $"No subject can be eligible: {core} contradict each other ({criterion} is one of them). Change or remove one of them.");
+
+    /// <summary>A criterion the others imply: it can never change an outcome.</summary>
+    public static Diagnostic RedundantCriterion(TextSpan span, string criterion, string impliedBy) =>
+        Warning(span, "PE3002", $"Criterion {criterion} is implied by {impliedBy}: whenever they pass it passes, so it never changes an outcome.");
+
+    /// <summary>A rule the lowering to the solver does not cover: what depends on it is not proved.</summary>
+    public static Diagnostic NotVerified(TextSpan span, string rule, string constructs) =>
+        Info(span, "PE3003", $"{rule} is not verified: the solver's lowering does not cover {constructs}.");
+
+    /// <summary>A solver query that ran out of time.</summary>
+    public static Diagnostic VerificationTimeout(TextSpan span, string query, string limit) =>
+        Warning(span, "PE3004", $"Not verified (timeout): the solver did not answer \"{query}\" within {limit}. Raise --timeout or simplify the rules it reads.");
+
+    /// <summary>The solver's witness did not screen Eligible: satisfiability is not proved.</summary>
+    public static Diagnostic WitnessNotConfirmed(TextSpan span, string status, string reasons) =>
+        Warning(span, "PE3005", $"Not verified: the solver found a subject, but the engine screens it {status} ({reasons}); a construct the lowering approximates decides differently.");
+
+    /// <summary>A workflow transition whose condition can never be true.</summary>
+    public static Diagnostic GuardNeverTrue(TextSpan span, string workflow, string from, string to) =>
+        Warning(span, "PE3006", $"The condition of transition {from} -> {to} in workflow {workflow} can never be true: the transition never fires.");
+
+    /// <summary>A state that only transitions whose conditions can never be true lead to.</summary>
+    public static Diagnostic StateNeverReached(TextSpan span, string workflow, string state) =>
+        Warning(span, "PE3007", $"State {state} of workflow {workflow} is never reached: every path to it passes a condition that can never be true.");
+
+    /// <summary>A reachable state that is not final and that no transition can ever leave.</summary>
+    public static Diagnostic StateNeverLeft(TextSpan span, string workflow, string state) =>
+        Warning(span, "PE3008", $"State {state} of workflow {workflow} is not final, but no transition out of it can ever fire and it has no deadline: an instance that enters it stays there.");
+
+    /// <summary>A human task nobody is told about when it is not done.</summary>
+    public static Diagnostic TaskWithoutEscalation(TextSpan span, string workflow, string task) =>
+        Warning(span, "PE3009", $"Task {task} of workflow {workflow} has no escalation and its state no deadline: if nobody acts, nobody is told. Add `escalate to ROLE after D` or a deadline.");
+
+    /// <summary>A clock a workflow starts that no reachable step stops or withdraws.</summary>
+    public static Diagnostic ClockNeverStops(TextSpan span, string workflow, string clock) =>
+        Warning(span, "PE3010", $"Workflow {workflow} starts clock {clock}, but no reachable transition stops or withdraws it and no state waits for it to be missed: it can only run out.");
+
+    /// <summary>A code or term a rule compares with that the study's data never hold.</summary>
+    public static Diagnostic CodeNotInStudy(TextSpan span, string variable, string code, string closest) =>
+        Warning(span, "PE3011", $"{variable} = '{code}' never occurs in this study; {closest}.");
+
+    /// <summary>A variable a rule reads that the study's dataset does not have.</summary>
+    public static Diagnostic VariableNotInStudy(TextSpan span, string domain, string variable, string closest) =>
+        Warning(span, "PE3012", $"The study's {domain} has no variable {variable}; {closest}.");
+
+    /// <summary>A domain a rule reads that the study does not have.</summary>
+    public static Diagnostic DomainNotInStudy(TextSpan span, string domain, string held) =>
+        Warning(span, "PE3013", $"The study has no {domain} domain; it holds {held}.");
 
     // ----- PE9xxx: runtime -----
 

@@ -18,6 +18,10 @@ internal sealed class CheckCommand(CliConsole console) : Command<CheckCommand.Se
         [DefaultValue("text")]
         public string Format { get; init; } = "text";
 
+        [CommandOption("--verify")]
+        [Description("Also verify each protocol without errors with the z3 solver (protocol verify): contradictions are errors; redundant criteria, workflow findings and what was not verified are warnings.")]
+        public bool Verify { get; init; }
+
         public override ValidationResult Validate() => OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json, OutputFormats.Sarif);
     }
 
@@ -27,6 +31,7 @@ internal sealed class CheckCommand(CliConsole console) : Command<CheckCommand.Se
         // Every command loads protocols through the one loader, so what check reports (import cycles, duplicate ids) is
         // what screen and the others refuse.
         var diagnostics = ProtocolLoader.Shipped.Check(files);
+        if (settings.Verify) diagnostics = [.. diagnostics, .. Verification.VerifyCommand.Diagnostics(files, diagnostics)];
 
         switch (settings.Format)
         {

@@ -30,7 +30,16 @@ internal sealed class ExplainCommand(CliConsole console) : Command<ExplainComman
         var options = new ScreeningOptions { AsOf = asOf, Phase = settings.Phase, Subjects = [settings.Subject!], RecordEvidence = true };
         var result = ScreeningCommandSupport.Screen(protocol, study, options, console, cancellationToken);
         if (settings.Format == OutputFormats.Json) ScreeningJson.Write(result, console.Text);
-        else console.Text.Write(SubjectExplanation.Text(result, result.Subject(0)));
+        else
+        {
+            var subject = result.Subject(0);
+            console.Text.Write(SubjectExplanation.Text(result, subject));
+            // An Unknown whose cause is a code or variable the study never holds says so (protocol fit).
+            var fit = ProtocolEngine.Verification.Fit.DataFit.Check(protocol, study.Data);
+            foreach (var c in subject.Criteria.Where(c => c.Outcome == ProtocolEngine.Runtime.Eligibility.CriterionOutcome.Unknown))
+                foreach (var f in ProtocolEngine.Verification.Fit.DataFit.Explaining(fit, c.Id))
+                    console.Text.WriteLine($"{c.Id} is Unknown because the study does not hold what it reads: {f.Sentence}");
+        }
         return CliApp.Success;
     }
 }
