@@ -449,7 +449,6 @@ internal sealed partial class SmtLowering
         _usesFold = true;
         if (_preferred.Add(key))
         {
-            _preferences.Add($"(= {result} {value})");
             // Text that is none of the protocol's literals folds to text that is none of them either (an assumption of the
             // model, docs/verification.md): else the solver picks text the engine would fold to something else.
             _axioms.Add($"(=> (< {value} 0) (< {result} 0))");
