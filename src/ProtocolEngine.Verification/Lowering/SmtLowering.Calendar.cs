@@ -45,7 +45,9 @@ internal sealed partial class SmtLowering
         string before = "0";
         for (int m = 12; m >= 1; m--) before = m == 12 ? $"{DaysBeforeMonth[11]}" : $"(ite (= {c.M} {m}) {DaysBeforeMonth[m - 1]} {before})";
         string number = $"(+ {WindowStart} (* 1461 {quads}) (* 365 {c.Cycle}) {before} (- {c.D} 1))";
-        string inWindow = $"(and (<= {WindowStart} {day}) (<= {day} {WindowEnd}))";
+        // Exact when the day number or the calendar date is in the window: else the solver could keep the date and move the
+        // number out of the window (or the reverse) to escape the calendar.
+        string inWindow = $"(or (and (<= {WindowStart} {day}) (<= {day} {WindowEnd})) (and (<= 0 {marchYear}) (<= {marchYear} 199)))";
         string exact = $"(and (= {marchYear} (+ (* 4 {quads}) {c.Cycle})) (<= 0 {c.Cycle}) (<= {c.Cycle} 3) (<= {c.D} {MonthLength(c)}) (= {day} {number}))";
         return $"(and (<= 1 {c.M}) (<= {c.M} 12) (<= 1 {c.D}) (<= {c.D} 31) (=> {inWindow} {exact}))";
     }
@@ -55,9 +57,12 @@ internal sealed partial class SmtLowering
     {
         var (ya, ma, da) = (CivilOf(a).Y, CivilOf(a).M, CivilOf(a).D);
         var (yb, mb, db) = (CivilOf(b).Y, CivilOf(b).M, CivilOf(b).D);
+        // Forward, the last month is complete when a's day, clamped to the length of b's month (as AddMonths clamps), is
+        // reached: 2000-02-29 to 2001-02-28 is one whole year.
+        string incomplete = $"(and (< {db} {da}) (< {db} {MonthLength(CivilOf(b))}))";
         string forward = years
-            ? $"(- (- {yb} {ya}) (ite (or (< {mb} {ma}) (and (= {mb} {ma}) (< {db} {da}))) 1 0))"
-            : $"(- (- (+ (* 12 {yb}) {mb}) (+ (* 12 {ya}) {ma})) (ite (< {db} {da}) 1 0))";
+            ? $"(- (- {yb} {ya}) (ite (or (< {mb} {ma}) (and (= {mb} {ma}) {incomplete})) 1 0))"
+            : $"(- (- (+ (* 12 {yb}) {mb}) (+ (* 12 {ya}) {ma})) (ite {incomplete} 1 0))";
         string backward = years
             ? $"(- (- (- {ya} {yb}) (ite (or (< {ma} {mb}) (and (= {ma} {mb}) (< {da} {db}))) 1 0)))"
             : $"(- (- (- (+ (* 12 {ya}) {ma}) (+ (* 12 {yb}) {mb})) (ite (< {da} {db}) 1 0)))";
