@@ -245,7 +245,7 @@ public static class ProtocolVerifier
     }
 
     /// <summary>
-    /// Preferences make a witness easy to write and read back exactly (text already in the case Upper or Lower gives, dates between 1900 and 2100, required variables present); each is an assumption dropped when the
+    /// Preferences make a witness easy to write and read back exactly (dates inside the window where the model's calendar is exact, whole numbers where a decimal allows, required variables present); each is an assumption dropped when the
     /// criteria need otherwise.
     /// </summary>
     private static (List<string> Strong, List<string> Weak) SendPreferences(Z3Session session, IReadOnlyList<CriteriaModel> models)
