@@ -20,8 +20,9 @@ namespace ProtocolEngine.Verification;
 /// </summary>
 public static class ProtocolVerifier
 {
-    private static readonly int FirstPlausibleDay = new DateOnly(1900, 1, 1).DayNumber;
-    private static readonly int LastPlausibleDay = new DateOnly(2100, 12, 31).DayNumber;
+    // The window in which the model's calendar is exact (SmtLowering.Calendar): a witness's dates are preferred inside it.
+    private static readonly int FirstPlausibleDay = SmtLowering.WindowStart;
+    private static readonly int LastPlausibleDay = SmtLowering.WindowEnd;
 
     /// <summary>Verifies a compiled protocol (without errors).</summary>
     /// <exception cref="ArgumentException">The protocol has errors, or no criteria.</exception>
@@ -36,6 +37,7 @@ public static class ProtocolVerifier
 
         var model = LowerBounded([protocol], options, out var slots, out bool capped)[0];
         using var session = Z3Session.Start(options.Timeout);
+        session.Rewrite = text => FoldElimination.Rewrite(text, model.Lowering.Strings);
         var sent = new HashSet<string>(StringComparer.Ordinal);
         model.Send(session, sent);
         var preferences = SendPreferences(session, [model]);
@@ -166,6 +168,7 @@ public static class ProtocolVerifier
         var models = LowerBounded([original, amended], options, out _, out _);
         var (a, b) = (models[0], models[1]);
         using var session = Z3Session.Start(options.Timeout);
+        session.Rewrite = text => FoldElimination.Rewrite(text, a.Lowering.Strings);
         var sent = new HashSet<string>(StringComparer.Ordinal);
         a.Send(session, sent);
         b.Send(session, sent);
@@ -242,7 +245,7 @@ public static class ProtocolVerifier
     }
 
     /// <summary>
-    /// Preferences make a witness easy to write and read back exactly (text already in the case Upper or Lower gives, dates between 1900 and 2100, required variables present); each is an assumption dropped when the
+    /// Preferences make a witness easy to write and read back exactly (dates inside the window where the model's calendar is exact, whole numbers where a decimal allows, required variables present); each is an assumption dropped when the
     /// criteria need otherwise.
     /// </summary>
     private static (List<string> Strong, List<string> Weak) SendPreferences(Z3Session session, IReadOnlyList<CriteriaModel> models)

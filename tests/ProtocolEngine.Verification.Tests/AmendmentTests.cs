@@ -77,4 +77,45 @@ public sealed class AmendmentTests
         Assert.Null(report.ShrinkWitness);
         Assert.NotNull(report.GrowWitness);
     }
+
+    [Fact]
+    public void Amendment_1_of_the_pilot_can_only_shrink_the_population_and_its_witness_screens_so()
+    {
+        var original = Protocols.Load(Protocols.Shipped("cdiscpilot01.protocol"));
+        var amended = Protocols.Load(Protocols.Shipped("cdiscpilot01-amendment1.protocol"));
+        var report = ProtocolVerifier.Compare(original, amended, Protocols.Options(120));
+        // EXCL12A widens EXCL12's list and EXCL31A decides from data what a person attested: nobody the amendment admits was
+        // excluded before, and someone admitted before is excluded now.
+        Assert.Equal(AmendmentDirection.Shrinks, report.Direction);
+        Assert.Empty(report.NotVerified);
+        Assert.DoesNotContain(report.Queries, q => q.Answer == Solving.SolverAnswer.Unknown);
+        Assert.Null(report.GrowWitness);
+        Assert.NotEmpty(report.ShrinkCriteria);
+        Assert.All(report.ShrinkCriteria, c => Assert.Contains(c, new[] { "EXCL12A", "EXCL31A" }));
+
+        var folder = Directory.CreateTempSubdirectory("pilot-shrink-").FullName;
+        report.ShrinkWitness!.Write(folder, DataFileFormat.Xpt);
+        var study = StudyLoader.Load(folder).Data;
+        var asOf = Runtime.Values.CqlDateTime.FromDateTime(Protocols.Today.ToDateTime(TimeOnly.MinValue), Runtime.Values.DateTimePrecision.Day, null);
+        int subject = study.IndexOfSubject(WitnessSubject.SubjectId);
+        Assert.Equal(EligibilityStatus.Eligible, EligibilityEvaluator.Create(original, study).Evaluate(subject, asOf).Status);
+        var underAmendment = EligibilityEvaluator.Create(amended, study).Evaluate(subject, asOf);
+        Assert.Equal(EligibilityStatus.Ineligible, underAmendment.Status);
+        // The exclusions the solver names are ones the engine finds applying.
+        Assert.All(report.ShrinkCriteria, id => Assert.Equal(CriterionOutcome.Met, underAmendment.Criteria.Single(c => c.Id == id).Outcome));
+    }
+
+    [Fact]
+    public void The_pilot_compared_with_its_amendment_the_other_way_round_can_only_grow_with_a_screened_witness()
+    {
+        var original = Protocols.Load(Protocols.Shipped("cdiscpilot01.protocol"));
+        var amended = Protocols.Load(Protocols.Shipped("cdiscpilot01-amendment1.protocol"));
+        var report = ProtocolVerifier.Compare(amended, original, Protocols.Options(120));
+        Assert.Equal(AmendmentDirection.Grows, report.Direction);
+        Assert.Empty(report.NotVerified);
+        Assert.Null(report.ShrinkWitness);
+        var study = report.GrowWitness!.ToStudy();
+        Assert.Equal(EligibilityStatus.Eligible, ProtocolVerifier.Screen(original, report.GrowWitness, Protocols.Today, study).Status);
+        Assert.Equal(EligibilityStatus.Ineligible, ProtocolVerifier.Screen(amended, report.GrowWitness, Protocols.Today, study).Status);
+    }
 }

@@ -79,12 +79,75 @@ public sealed class CriteriaVerificationTests
     [Fact]
     public void A_protocol_that_makes_the_solver_time_out_is_not_verified_within_the_time_given()
     {
-        var protocol = Protocols.Load(Protocols.Shipped("cdiscpilot01-amendment1.protocol"));
+        // Whole numbers with x³ = 2·y³ and both positive: none exist (the cube root of 2 is irrational), which z3's
+        // nonlinear integer arithmetic cannot show; it searches until it is stopped.
+        var protocol = Protocols.FromText(Protocols.Header + """
+            define X: First(LB L where L.LBTESTCD = 'A').LBDY
+            define Y: First(VS V where V.VSTESTCD = 'B').VSDY
+
+            criteria
+              inclusion INCL01 "Cubes."
+                X > 0 and Y > 0 and X * X * X = 2 * Y * Y * Y
+            """);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var report = ProtocolVerifier.Verify(protocol, Protocols.Options(0.5));
+        var report = ProtocolVerifier.Verify(protocol, Protocols.Options(1));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
         Assert.Equal(VerificationStatus.NotVerified, report.Status);
         Assert.Contains(report.Diagnostics, d => d.Code == "PE3004" && d.Message.StartsWith("Not verified (timeout)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    // Whole years between dates as the engine counts them, across leap days, inside the window where the model's calendar is exact.
+    // A year from a 29 February is complete on 28 February (the engine shifts by whole months, clamping the day).
+    [InlineData("@2000-02-29", "@2001-02-28", 1, true)]
+    [InlineData("@2000-02-29", "@2001-02-28", 0, false)]
+    [InlineData("@2000-02-29", "@2001-02-27", 0, true)]
+    [InlineData("@2000-03-31", "@2001-03-30", 0, true)]
+    [InlineData("@1904-02-29", "@2004-02-28", 99, true)]
+    [InlineData("@1900-03-01", "@2100-02-28", 199, true)]
+    [InlineData("@1900-03-01", "@2100-02-28", 200, false)]
+    public void Whole_years_between_dates_are_exact_in_the_model(string birth, string consent, int years, bool possible)
+    {
+        var protocol = Protocols.FromText(Protocols.Header + $"""
+            criteria
+              inclusion INCL01 "Dates."
+                DM.BRTHDTC = {birth} and DM.RFICDTC = {consent} and years between DM.BRTHDTC and DM.RFICDTC = {years}
+            """);
+        var report = ProtocolVerifier.Verify(protocol, Protocols.Options());
+        Assert.Equal(possible ? VerificationStatus.Satisfiable : VerificationStatus.Unsatisfiable, report.Status);
+    }
+
+    [Fact]
+    public void A_date_shifted_by_months_is_clamped_to_the_end_of_the_month_as_the_engine_does()
+    {
+        // 2023-03-31 minus 1 month is 2023-02-28: a date on 2023-02-28 is in the interval, one on 2023-02-27 is not.
+        var protocol = Protocols.FromText(Protocols.Header + """
+            criteria
+              inclusion INCL01 "Consent on the last day of March."
+                DM.RFICDTC = @2023-03-31
+              inclusion INCL02 "Informed within a month."
+                DM.RFSTDTC in Interval[DM.RFICDTC - 1 month, DM.RFICDTC]
+              inclusion INCL03 "Before the first of March."
+                DM.RFSTDTC < @2023-03-01
+            """);
+        var report = ProtocolVerifier.Verify(protocol, Protocols.Options());
+        Assert.Equal(VerificationStatus.Satisfiable, report.Status);
+        Assert.Equal("2023-02-28", report.Witness!.Records.Single(r => r.Domain == "DM").Values["RFSTDTC"]);
+    }
+
+    [Fact]
+    public void Outside_the_window_of_the_exact_calendar_a_contradiction_is_not_claimed()
+    {
+        // 1850-02-28 to 1851-02-27 is not a whole year; before 1900 the model leaves the calendar free, so the solver's
+        // witness does not screen Eligible and nothing is claimed either way.
+        var protocol = Protocols.FromText(Protocols.Header + """
+            criteria
+              inclusion INCL01 "Dates."
+                DM.BRTHDTC = @1850-02-28 and DM.RFICDTC = @1851-02-27 and years between DM.BRTHDTC and DM.RFICDTC = 1
+            """);
+        var report = ProtocolVerifier.Verify(protocol, Protocols.Options());
+        Assert.Equal(VerificationStatus.NotVerified, report.Status);
+        Assert.Contains(report.Diagnostics, d => d.Code == "PE3005");
     }
 
     [Fact]

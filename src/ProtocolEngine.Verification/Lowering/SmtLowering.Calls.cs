@@ -438,7 +438,7 @@ internal sealed partial class SmtLowering
     /// <summary>
     /// Upper or Lower of text: a fresh code whose meaning is fixed when the table of literals is complete
     /// (<see cref="FinishText"/>): a literal's code maps to its upper- or lower-case literal; other text maps to any value,
-    /// and a witness prefers the text to be its own result (already in that case, where the engine agrees).
+    /// and FoldElimination rewrites every comparison of the result with a literal into the text's own codes.
     /// </summary>
     private string CaseFold(string value, bool upper)
     {
@@ -449,7 +449,6 @@ internal sealed partial class SmtLowering
         _usesFold = true;
         if (_preferred.Add(key))
         {
-            _preferences.Add($"(= {result} {value})");
             // Text that is none of the protocol's literals folds to text that is none of them either (an assumption of the
             // model, docs/verification.md): else the solver picks text the engine would fold to something else.
             _axioms.Add($"(=> (< {value} 0) (< {result} 0))");

@@ -27,6 +27,20 @@ internal sealed class StringTable
         return code;
     }
 
+    /// <summary>The codes of the literals whose upper (or lower) case is the literal of <paramref name="code"/>.</summary>
+    public IReadOnlyList<int> Preimage(int code, bool upper)
+    {
+        if (code < 0 || code >= _texts.Count) return [];
+        var target = _texts[code];
+        var codes = new List<int>();
+        for (int j = 0; j < _texts.Count; j++)
+        {
+            var folded = upper ? _texts[j].ToUpperInvariant() : _texts[j].ToLowerInvariant();
+            if (string.Equals(folded, target, StringComparison.Ordinal)) codes.Add(j);
+        }
+        return codes;
+    }
+
     /// <summary>The text of a code: the literal, or a made-up text for a negative code.</summary>
     public string Text(long code) => code >= 0 && code < _texts.Count ? _texts[(int)code] : $"OTHER{-code}";
 }

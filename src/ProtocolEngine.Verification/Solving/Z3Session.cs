@@ -74,9 +74,13 @@ internal sealed class Z3Session : IDisposable
         $"{problem}. protocol verify needs the z3 solver (4.8 or later): install it with `apt-get install -y z3` " +
         "(or run .ci/ensure-z3.sh), or set PROTOCOLENGINE_Z3 to the z3 program.";
 
+    /// <summary>A rewriting applied to everything sent (the lowering's elimination of Upper and Lower), or null.</summary>
+    public Func<string, string>? Rewrite { get; set; }
+
     /// <summary>Sends commands that print nothing.</summary>
     public void Send(string commands)
     {
+        if (Rewrite is not null) commands = Rewrite(commands);
         _script.AppendLine(commands);
         if (_dead) return;
         try
@@ -127,7 +131,10 @@ internal sealed class Z3Session : IDisposable
         foreach (var batch in terms.Chunk(200))
         {
             var text = Ask($"(get-value ({string.Join(' ', batch)}))");
-            foreach (var (term, value) in SExpression.Pairs(text)) result[term] = value;
+            // By position: z3 echoes each term as it read it, which is not the text asked for once it was rewritten.
+            var pairs = SExpression.Pairs(text).ToList();
+            if (pairs.Count == batch.Length)
+                for (int i = 0; i < batch.Length; i++) result[batch[i]] = pairs[i].Value;
         }
         return result;
     }
