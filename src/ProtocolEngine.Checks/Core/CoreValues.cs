@@ -110,15 +110,38 @@ internal static partial class CoreValues
     private static readonly Dictionary<string, Regex> _regexes = new(StringComparer.Ordinal);
 
     /// <summary>Python's re.match: the pattern matched at the start of the text.</summary>
+    /// <exception cref="CoreNotEvaluableException">A pattern that needs backtracking ran past its time budget.</exception>
     public static bool MatchesAtStart(string text, string pattern)
     {
         Regex? re;
         lock (_regexes)
         {
             if (!_regexes.TryGetValue(pattern, out re))
-                _regexes[pattern] = re = new Regex(@"\G(?:" + pattern + ")", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                _regexes[pattern] = re = AnchoredAtStart(pattern);
         }
-        return re.Match(text).Success;
+        try
+        {
+            return re.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new CoreNotEvaluableException($"the pattern '{pattern}' took more than {re.MatchTimeout.TotalSeconds:0} s on a value of {text.Length} characters");
+        }
+    }
+
+    // The rules' patterns come from rule files and the values from the study: the linear-time engine keeps a hostile
+    // pair from backtracking for ever (a million subjects' values were enough to hit the old 1 s timeout under load).
+    // Patterns it cannot run (lookarounds, back-references) fall back to the backtracking engine with a time budget.
+    private static Regex AnchoredAtStart(string pattern)
+    {
+        try
+        {
+            return new Regex("^(?:" + pattern + ")", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(@"\G(?:" + pattern + ")", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5));
+        }
     }
 
     /// <summary>The values of a list, or the one value as a list.</summary>

@@ -57,6 +57,20 @@ public sealed class CoreRuleEngineTests
     }
 
     [Fact]
+    public void A_pattern_that_would_backtrack_for_ever_is_matched_in_linear_time_like_python_re_match()
+    {
+        // (a+)+$ over 40 a's and a b takes the backtracking engine 2^40 steps; the rules' patterns run on the linear one.
+        var hostile = new string('a', 40) + "b";
+        Assert.False(CoreValues.MatchesAtStart(hostile, "(a+)+$"));
+        Assert.True(CoreValues.MatchesAtStart(new string('a', 40), "(a+)+$"));
+        // re.match anchors at the start only: a match at the start need not reach the end.
+        Assert.True(CoreValues.MatchesAtStart("2024-01-05T10:00", @"\d{4}-\d{2}-\d{2}"));
+        Assert.False(CoreValues.MatchesAtStart("x2024-01-05", @"\d{4}"));
+        // A pattern the linear engine cannot run (a look-ahead) still runs.
+        Assert.True(CoreValues.MatchesAtStart("AB", "A(?=B)"));
+    }
+
+    [Fact]
     public void A_rule_file_gives_its_ids_scope_and_check()
     {
         var rule = Rule(IeRule);
