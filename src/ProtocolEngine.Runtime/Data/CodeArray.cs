@@ -22,6 +22,9 @@ internal sealed class CodeArray
 
     public int Count { get; }
 
+    /// <summary>The one-byte codes (code + 1, 0 for missing) when the column is that narrow, for loops that read many rows.</summary>
+    public byte[]? Bytes => _b;
+
     public int BytesPerRow => _b is not null ? 1 : _s is not null ? 2 : 4;
 
     public int this[int row]

@@ -18,12 +18,16 @@ internal sealed class SubjectCodeIndex
     private readonly ushort[]? _s;
     private readonly int[]? _i;
 
+    private readonly byte[]? _codeBytes;
+
     private SubjectCodeIndex(TextColumn column, byte[]? b, ushort[]? s, int[]? i)
     {
         _column = column;
         _b = b;
         _s = s;
         _i = i;
+        // The common case (both the offsets and the column's codes one byte wide) is searched without the width tests.
+        _codeBytes = b is not null ? column.CodeBytes : null;
     }
 
     /// <summary>Bytes the index holds.</summary>
@@ -45,11 +49,32 @@ internal sealed class SubjectCodeIndex
     {
         from = to = start;
         if (count == 0) return true;
+        if (_codeBytes is { } codes) return FindBytes(codes, _b!, start, count, code, out from, out to);
         // Missing (-1) sorts first: one look tells whether the block has any.
         if (_column.CodeAt(RowAt(start, start)) < 0) return false;
         if (code < 0) return true;
         from = LowerBound(start, start, start + count, code);
         to = LowerBound(start, from, start + count, code + 1);
+        return true;
+    }
+
+    /// <summary><see cref="Find"/> over one-byte offsets and one-byte codes (stored as code + 1, 0 for missing).</summary>
+    private static bool FindBytes(byte[] codes, byte[] offsets, int start, int count, int code, out int from, out int to)
+    {
+        from = to = start;
+        if (codes[start + offsets[start]] == 0) return false;
+        if (code < 0) return true;
+        int key = code + 1, low = start, high = start + count;
+        while (low < high)
+        {
+            int mid = (low + high) >>> 1;
+            if (codes[start + offsets[mid]] < key) low = mid + 1;
+            else high = mid;
+        }
+        from = low;
+        // A subject holds a code a few times at most: walk to its end rather than search again.
+        while (low < start + count && codes[start + offsets[low]] == key) low++;
+        to = low;
         return true;
     }
 

@@ -59,6 +59,9 @@ public sealed class TextColumn : Column
     /// <summary>The dictionary index of a row's value, or −1 when missing.</summary>
     public int CodeAt(int row) => _codes[row];
 
+    /// <summary>The rows' codes plus one (0 for missing) when they are one byte wide, else null.</summary>
+    internal byte[]? CodeBytes => _codes.Bytes;
+
     /// <summary>The dictionary index of a value, or −1 when the column never holds it (a fast way to compare rows with a literal).</summary>
     public int FindCode(string value) => Array.IndexOf(_dictionary, value);
 

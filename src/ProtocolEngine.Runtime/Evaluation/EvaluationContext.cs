@@ -39,7 +39,6 @@ public sealed class EvaluationContext
     private readonly byte[] _defineState;
     private readonly List<EvidenceItem>?[] _defineEvidence;
     private readonly IReadOnlyList<object?>?[] _subjectRecords;
-    private readonly DomainRecord?[] _singleRecords;
     private readonly bool[] _recordsReady;
     private readonly ulong[] _defineDomains;
     private readonly RecordList?[] _recordLists;
@@ -61,7 +60,6 @@ public sealed class EvaluationContext
         _defineEvidence = new List<EvidenceItem>?[protocol.DefineCount];
         int domains = protocol.DomainSlotCount;
         _subjectRecords = new IReadOnlyList<object?>?[domains];
-        _singleRecords = new DomainRecord?[domains];
         _recordsReady = new bool[domains];
         _defineDomains = new ulong[protocol.DefineCount];
         // The domain slots the study lacks (all of them without a study), so cached definitions re-report them cheaply.
@@ -166,14 +164,12 @@ public sealed class EvaluationContext
     {
         SubjectIndex = subjectIndex;
         _defineState.AsSpan().Clear();
+        // A definition's domains, missing variables and evidence are all written when it is computed, and read only
+        // once it has been (its state), so only the states and the values (not to hold the last subject's) are cleared.
         _defineValues.AsSpan().Clear();
-        _defineEvidence.AsSpan().Clear();
         _subjectRecords.AsSpan().Clear();
-        _singleRecords.AsSpan().Clear();
         _recordsReady.AsSpan().Clear();
-        _defineDomains.AsSpan().Clear();
-        _defineMissingVariables.AsSpan().Clear();
-        Messages.Clear();
+        if (Messages.Count > 0) Messages.Clear();
     }
 
     /// <summary>Starts the step and time budget of one rule.</summary>
@@ -246,7 +242,7 @@ public sealed class EvaluationContext
             // What the definition read that the study lacks: the variables noted since it started (notes are scoped to
             // it, so one the rule noted earlier is noted again here and the cached list stands alone).
             _defineMissingVariables[slot] = _missingVariables.Count > missingMark ? [.. _missingVariables.Skip(missingMark)] : null;
-            if (recorder2 is not null) _defineEvidence[slot] = recorder2.Since(mark);
+            _defineEvidence[slot] = recorder2?.Since(mark);
             _defineState[slot] = 2;
             return value;
         }

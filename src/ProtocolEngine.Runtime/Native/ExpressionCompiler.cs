@@ -49,6 +49,12 @@ internal sealed class ExpressionCompiler
 
         /// <summary>Operands of a long chain already computed into a variable (see <see cref="CompileChain"/>).</summary>
         public Dictionary<BoundExpression, LE.ParameterExpression> Precompiled { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>
+        /// Text-key conjuncts of a prefiltered query (<c>L.LBTESTCD = code</c>) with the variable saying the current row's
+        /// dictionary code is the key's: the conjunct is then true, read from the code instead of comparing strings (see <see cref="PrefilteredForEach"/>).
+        /// </summary>
+        public Dictionary<BoundExpression, LE.ParameterExpression> KeyHeld { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
     private static LE.ParameterExpression NewContext() => E.Parameter(typeof(EvaluationContext), "ctx");
@@ -156,6 +162,16 @@ internal sealed class ExpressionCompiler
             return E.Condition(evidenceOn, direct,
                 E.Condition(hoisted.Has, hoisted.Value,
                     E.Block(E.Assign(hoisted.Value, again), E.Assign(hoisted.Has, E.Constant(true)), hoisted.Value)));
+        }
+        if (f.KeyHeld.Count > 0 && f.KeyHeld.TryGetValue(node, out var held))
+        {
+            // With evidence on, the comparison runs so the evidence records the value read; without, the row's code
+            // already says the comparison is true (the column exists, so no missing variable is noted either).
+            f.KeyHeld.Remove(node);
+            var full = Coerce(Compile(node, f), typeof(bool?));
+            f.KeyHeld[node] = held;
+            var evidenceOff = E.Equal(E.Property(f.Ctx, nameof(EvaluationContext.Evidence)), E.Constant(null, typeof(EvidenceRecorder)));
+            return E.Condition(E.AndAlso(held, evidenceOff), E.Constant(true, typeof(bool?)), full);
         }
         if (chains && IsLongChain(node)) return CompileChain(node, f);
         var result = node switch
@@ -705,8 +721,8 @@ internal sealed class ExpressionCompiler
             var source = q.Sources[k];
             var list = E.Variable(typeof(IReadOnlyList<object?>), "source" + k);
             var prefilter = q.Sources.Length == 1 && q.Lets.IsEmpty && q.Inclusions.IsEmpty ? TextKey(q.Where, source.Alias) : null;
-            var loop = prefilter is var (column, key, keys)
-                ? PrefilteredForEach(list, column, key, keys, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f)
+            var loop = prefilter is var (column, key, keys, conjunct)
+                ? PrefilteredForEach(list, column, key, keys, conjunct, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f)
                 : ForEach(list, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f);
             var steps = new List<LE.Expression>
             {
@@ -833,7 +849,7 @@ internal sealed class ExpressionCompiler
     /// the key a literal or a value fixed before the loop (a function parameter): the query can skip rows whose VAR
     /// holds another value. Keys is one expression for =, the literals for in.
     /// </summary>
-    private (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys)? TextKey(BoundExpression? where, LocalSymbol alias)
+    private (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys, BoundExpression Conjunct)? TextKey(BoundExpression? where, LocalSymbol alias)
     {
         if (where is null) return null;
         // The conjuncts of a chain of `and`, left to right, with an explicit stack (the chain may be of any length).
@@ -848,7 +864,7 @@ internal sealed class ExpressionCompiler
                 pending.Push(and.Arguments[0]);
                 continue;
             }
-            if (ConjunctTextKey(node, alias) is { } key) return key;
+            if (ConjunctTextKey(node, alias) is var (column, key, keys)) return (column, key, keys, node);
         }
         return null;
     }
@@ -878,7 +894,7 @@ internal sealed class ExpressionCompiler
     /// code, read from the table's per-subject code index, or (when the index cannot answer) every row, skipping by
     /// dictionary code the rows the key rejects. Either way the rows visited are the same, in the same order.
     /// </summary>
-    private LE.Expression PrefilteredForEach(LE.ParameterExpression list, BoundVariableAccess column, BoundExpression? key, string[]? keys, Func<LE.Expression, LE.Expression> body, Frame f)
+    private LE.Expression PrefilteredForEach(LE.ParameterExpression list, BoundVariableAccess column, BoundExpression? key, string[]? keys, BoundExpression conjunct, Func<LE.Expression, LE.Expression> body, Frame f)
     {
         var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name));
         bool single = key is not null;
@@ -893,10 +909,15 @@ internal sealed class ExpressionCompiler
         var end = E.Variable(typeof(int), "end");
         var i = E.Variable(typeof(int), "i");
         var item = E.Variable(typeof(object), "item");
+        var held = E.Variable(typeof(bool), "keyHeld");
         var breakLabel = E.Label("break");
         var indexer = typeof(IReadOnlyList<object?>).GetProperty("Item")!;
         var noIndex = E.Equal(index, E.Constant(null, typeof(SubjectCodeIndex)));
-        return E.Block([prepared, range, textColumn, code, index, start, p, end, i, item],
+        // The rows the index gives hold the key; a scanned row holds it when its code is the key's (not missing).
+        f.KeyHeld[conjunct] = held;
+        var compiledBody = body(item);
+        f.KeyHeld.Remove(conjunct);
+        return E.Block([prepared, range, textColumn, code, index, start, p, end, i, item, held],
             E.Assign(prepared, single
                 ? E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.Prepare))!, f.Ctx, Coerce(Compile(key!, f), typeof(string)), list)
                 : E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.PrepareSet))!, f.Ctx, E.Constant(keys), list)),
@@ -916,8 +937,10 @@ internal sealed class ExpressionCompiler
                         E.Not(E.AndAlso(noIndex, E.Call(typeof(TextPrefilter).GetMethod(single ? nameof(TextPrefilter.Rejects) : nameof(TextPrefilter.RejectsAll))!, textColumn, code, E.Add(start, i)))),
                         E.Block(
                             E.Assign(item, E.Property(list, indexer, i)),
+                            E.Assign(held, E.OrElse(E.Not(noIndex),
+                                E.Call(typeof(TextPrefilter).GetMethod(single ? nameof(TextPrefilter.Holds) : nameof(TextPrefilter.HoldsAny))!, textColumn, code, E.Add(start, i)))),
                             E.Call(f.Ctx, typeof(EvaluationContext).GetMethod(nameof(EvaluationContext.Step))!),
-                            body(item)))),
+                            compiledBody))),
                 breakLabel));
     }
 

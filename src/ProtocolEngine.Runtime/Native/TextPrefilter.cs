@@ -101,6 +101,17 @@ internal sealed class TextPrefilter(int columnSlot)
         return actual >= 0 && actual != code;
     }
 
+    /// <summary>True when the row's value is the key (so <c>VAR = key</c> is true for it).</summary>
+    public static bool Holds(TextColumn? column, int code, int row) => column is not null && code >= 0 && column.CodeAt(row) == code;
+
+    /// <summary>True when the row's value is one of the keys (so <c>VAR in {...}</c> is true for it).</summary>
+    public static bool HoldsAny(TextColumn? column, int[] codes, int row)
+    {
+        if (column is null) return false;
+        int actual = column.CodeAt(row);
+        return actual >= 0 && Array.IndexOf(codes, actual) >= 0;
+    }
+
     /// <summary>True when the row's value is present and none of the keys.</summary>
     public static bool RejectsAll(TextColumn? column, int[] codes, int row)
     {
