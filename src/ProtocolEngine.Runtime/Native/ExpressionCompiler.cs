@@ -724,9 +724,13 @@ internal sealed class ExpressionCompiler
             var loop = prefilter is var (column, key, keys, conjunct)
                 ? PrefilteredForEach(list, column, key, keys, conjunct, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f)
                 : ForEach(list, item => E.Block(E.Assign(aliasVars[k], Coerce(item, aliasVars[k].Type)), Loops(k + 1)), f);
+            var compiledSource = Compile(source.Source, f);
             var steps = new List<LE.Expression>
             {
-                E.Assign(list, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.SourceElements))!, Box(Compile(source.Source, f)))),
+                // A domain's records are a list already (never null): no need to ask what the source is for every subject.
+                E.Assign(list, source.Source is BoundDomainReference && typeof(IReadOnlyList<object?>).IsAssignableFrom(compiledSource.Type)
+                    ? Coerce(compiledSource, typeof(IReadOnlyList<object?>))
+                    : E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.SourceElements))!, Box(compiledSource))),
             };
             if (source.Source is BoundDomainReference domain)
                 steps.Add(E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.Searched))!, f.Ctx, E.Constant(domain.Domain.Name),
@@ -899,8 +903,7 @@ internal sealed class ExpressionCompiler
         var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name));
         bool single = key is not null;
         var codeType = single ? typeof(int) : typeof(int[]);
-        var prepared = E.Variable(single ? typeof(ValueTuple<TextColumn?, int>) : typeof(ValueTuple<TextColumn?, int[]>), "prepared");
-        var range = E.Variable(typeof(ValueTuple<SubjectCodeIndex?, int, int>), "range");
+        var plan = E.Variable(typeof(TextPrefilter.ScanPlan), "plan");
         var textColumn = E.Variable(typeof(TextColumn), "textColumn");
         var code = E.Variable(codeType, "code");
         var index = E.Variable(typeof(SubjectCodeIndex), "index");
@@ -917,17 +920,16 @@ internal sealed class ExpressionCompiler
         f.KeyHeld[conjunct] = held;
         var compiledBody = body(item);
         f.KeyHeld.Remove(conjunct);
-        return E.Block([prepared, range, textColumn, code, index, start, p, end, i, item, held],
-            E.Assign(prepared, single
-                ? E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.Prepare))!, f.Ctx, Coerce(Compile(key!, f), typeof(string)), list)
-                : E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.PrepareSet))!, f.Ctx, E.Constant(keys), list)),
-            E.Assign(textColumn, E.Field(prepared, "Item1")),
-            E.Assign(code, E.Field(prepared, "Item2")),
-            E.Assign(start, E.Call(typeof(RuntimeHelpers).GetMethod(nameof(RuntimeHelpers.RangeStart))!, list)),
-            E.Assign(range, E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(single ? nameof(TextPrefilter.Range) : nameof(TextPrefilter.RangeOfSet))!, f.Ctx, textColumn, code, list)),
-            E.Assign(index, E.Field(range, "Item1")),
-            E.Assign(p, E.Field(range, "Item2")),
-            E.Assign(end, E.Field(range, "Item3")),
+        return E.Block([plan, textColumn, code, index, start, p, end, i, item, held],
+            E.Assign(plan, single
+                ? E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.Plan))!, f.Ctx, Coerce(Compile(key!, f), typeof(string)), list)
+                : E.Call(E.Constant(filter), typeof(TextPrefilter).GetMethod(nameof(TextPrefilter.PlanSet))!, f.Ctx, E.Constant(keys), list)),
+            E.Assign(textColumn, E.Property(plan, nameof(TextPrefilter.ScanPlan.Column))),
+            E.Assign(code, E.Property(plan, single ? nameof(TextPrefilter.ScanPlan.Code) : nameof(TextPrefilter.ScanPlan.Codes))),
+            E.Assign(start, E.Property(plan, nameof(TextPrefilter.ScanPlan.Start))),
+            E.Assign(index, E.Property(plan, nameof(TextPrefilter.ScanPlan.Index))),
+            E.Assign(p, E.Property(plan, nameof(TextPrefilter.ScanPlan.From))),
+            E.Assign(end, E.Property(plan, nameof(TextPrefilter.ScanPlan.To))),
             E.Loop(
                 E.Block(
                     E.IfThen(E.GreaterThanOrEqual(p, end), E.Break(breakLabel)),

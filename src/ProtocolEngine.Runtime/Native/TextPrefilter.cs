@@ -40,6 +40,25 @@ internal sealed class TextPrefilter(int columnSlot)
         return set.Value;
     }
 
+    /// <summary>What a prefiltered loop visits: the key's column and code(s), and the positions [From, To) of the list, through the code index when it answers (else every position).</summary>
+    public readonly record struct ScanPlan(TextColumn? Column, int Code, int[] Codes, SubjectCodeIndex? Index, int Start, int From, int To);
+
+    /// <summary><see cref="Prepare"/>, the list's first row and <see cref="Range"/> in one call (one per query and subject).</summary>
+    public ScanPlan Plan(EvaluationContext ctx, string? key, IReadOnlyList<object?> records)
+    {
+        var (column, code) = Prepare(ctx, key, records);
+        var (index, from, to) = Range(ctx, column, code, records);
+        return new ScanPlan(column, code, [], index, RuntimeHelpers.RangeStart(records), from, to);
+    }
+
+    /// <summary><see cref="PrepareSet"/>, the list's first row and <see cref="RangeOfSet"/> in one call.</summary>
+    public ScanPlan PlanSet(EvaluationContext ctx, string[] keys, IReadOnlyList<object?> records)
+    {
+        var (column, codes) = PrepareSet(ctx, keys, records);
+        var (index, from, to) = RangeOfSet(ctx, column, codes, records);
+        return new ScanPlan(column, 0, codes, index, RuntimeHelpers.RangeStart(records), from, to);
+    }
+
     /// <summary>
     /// The positions of the list to visit for a key's code: from the table's code index when it can answer for this
     /// subject (only the rows holding the code, in row order), else every position (the caller then skips rows with
