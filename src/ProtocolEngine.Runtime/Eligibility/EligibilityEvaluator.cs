@@ -100,6 +100,18 @@ public sealed class EligibilityEvaluator
     public static bool IsPassing(CriterionKind kind, CriterionOutcome outcome) =>
         kind == CriterionKind.Inclusion ? outcome == CriterionOutcome.Met : outcome == CriterionOutcome.NotMet;
 
+    /// <summary>
+    /// A subject's status from what its criteria's outcomes say: a discrepancy with a recorded determination goes to a
+    /// person whatever else holds, then any failing criterion makes the subject Ineligible, then any criterion neither
+    /// passing nor failing (Unknown, Attested) makes it NeedsReview. Every backend decides the status here (the SQL
+    /// backend writes this function's table into its query), so no backend has a second rule.
+    /// </summary>
+    public static EligibilityStatus DecideStatus(bool discrepancy, bool failing, bool undecided) =>
+        discrepancy ? EligibilityStatus.NeedsReview
+        : failing ? EligibilityStatus.Ineligible
+        : undecided ? EligibilityStatus.NeedsReview
+        : EligibilityStatus.Eligible;
+
     /// <summary>Room for the outcomes of these subjects (indexes into the study's subjects), one cell per subject and criterion.</summary>
     /// <param name="subjects">The subjects, in the order they are evaluated and reported.</param>
     /// <param name="recordEvidence">Keep each criterion's evidence (costs memory on large populations).</param>
