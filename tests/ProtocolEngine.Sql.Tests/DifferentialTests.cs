@@ -41,6 +41,20 @@ public sealed class DifferentialTests
         Compare(native, sql);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Postgres_decides_as_the_native_screener(string protocolPath, string studyName)
+    {
+        var protocol = Studies.Compile(protocolPath);
+        if (protocol.Criteria.IsEmpty) return; // the DuckDB case asserts the refusal
+        var study = Studies.Get(studyName);
+        var schema = PostgresStudies.Schema(studyName);
+        var native = Screener.Screen(protocol, study, new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 });
+        using var connection = PostgresStudies.Open();
+        var sql = PostgresBackend.Screen(connection, protocol, new SqlQueryOptions { Schema = schema });
+        Compare(native, sql);
+    }
+
     internal static void Compare(ScreeningResult native, SqlScreeningOutcomes sql)
     {
         Assert.Equal(native.SubjectCount, sql.SubjectIds.Count);
