@@ -53,6 +53,18 @@ public sealed class EligibilityEvaluator
     public static EligibilityEvaluator Create(CompiledProtocol protocol, StudyData study, string? phase = null) =>
         Create(ExecutableProtocol.For(protocol), study, phase);
 
+    /// <summary>An evaluator of some of a compiled protocol's criteria (by id, within the phase) over a study.</summary>
+    /// <exception cref="ArgumentException">The protocol has errors, the phase asked for has no criteria, or an id is not a criterion of it.</exception>
+    public static EligibilityEvaluator ForCriteria(CompiledProtocol protocol, StudyData study, string? phase, IReadOnlyCollection<string>? criteria)
+    {
+        var evaluator = Create(protocol, study, phase);
+        if (criteria is null) return evaluator;
+        foreach (var id in criteria)
+            if (!evaluator.Criteria.Any(c => c.Id == id)) throw Hosting.Selection.Unknown("criterion", id, "among the criteria screened", [.. evaluator.Criteria.Select(c => c.Id)]);
+        var selected = evaluator.ExecutableCriteria.Where(c => criteria.Contains(c.Criterion.Id)).ToImmutableArray();
+        return new EligibilityEvaluator(evaluator.Executable, study, phase, selected, evaluator.Determinations);
+    }
+
     /// <summary>An evaluator of an executable protocol's criteria (of one phase, or all) over a study.</summary>
     /// <exception cref="ArgumentException">The protocol declares no criteria, or the phase asked for has none.</exception>
     public static EligibilityEvaluator Create(ExecutableProtocol executable, StudyData study, string? phase = null)
