@@ -64,8 +64,10 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
                 return new ScalarSym(sql.Upper(Text(S(0), args[0])), SqlKind.Text);
             case "Lower":
                 return new ScalarSym(sql.Lower(Text(S(0), args[0])), SqlKind.Text);
-            case "In" when args.Length == 2 || args[2] is BoundLiteral { Value: null }:
+            case "In" when args.Length == 2 || IsNullLiteral(args[2]):
                 return In(S(0), Arg(1), call);
+            case "In":
+                throw new NotPushable(call.Syntax, "membership at a precision (date intervals are not lowered)");
             case "InCodeList":
                 return InCodeList(S(0), Arg(1), call);
             case "Exists":
@@ -84,6 +86,14 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
     }
 
     private static ScalarSym Bool(string text) => new(text, SqlKind.Bool);
+
+    /// <summary>A precision argument left out (null): membership at the values' own precision.</summary>
+    private static bool IsNullLiteral(BoundExpression e) => e switch
+    {
+        BoundConversion c => IsNullLiteral(c.Operand),
+        BoundLiteral { Value: null } => true,
+        _ => false,
+    };
 
     private static string Text(ScalarSym s, BoundExpression at) =>
         s.Kind == SqlKind.Text ? s.Sql : throw new NotPushable(at.Syntax, "text functions of a value that is not text");
@@ -157,6 +167,8 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
                     string low = interval.LowClosed ? ">=" : ">", high = interval.HighClosed ? "<=" : "<";
                     return Bool($"(CASE WHEN {x.Sql} IS NULL THEN 1 WHEN {x.Sql} {low} {interval.Low.Sql} AND {x.Sql} {high} {interval.High.Sql} THEN 2 ELSE 0 END)");
                 }
+            case IntervalSym:
+                throw new NotPushable(call.Syntax, "membership in an interval whose bounds are computed (a null bound reads as unbounded)");
             default:
                 throw new NotPushable(call.Syntax, "membership in anything but a list or an interval of constant numbers");
         }

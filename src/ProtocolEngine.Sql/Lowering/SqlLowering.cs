@@ -331,6 +331,7 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
     internal ScalarSym Number(Sym s, BoundExpression at)
     {
         var scalar = Scalar(s, at);
+        if (scalar.Kind == SqlKind.Date) throw new NotPushable(at.Syntax, "date arithmetic and comparison (dates are only sorted and tested for null in SQL)");
         if (scalar.Kind is not (SqlKind.Num or SqlKind.Int)) throw new NotPushable(at.Syntax, "a value that is not a number where a number is needed");
         return scalar;
     }

@@ -10,12 +10,12 @@
 -- INCL07 inclusion, rule hash <rule hash>
 -- INCL08 inclusion, rule hash <rule hash>
 -- EXCL09 exclusion, rule hash <rule hash>
--- EXCL10 exclusion, rule hash <rule hash>: not pushed down (In (In(T,Interval<T>,String)) (at cdiscpilot01.protocol(169)))
+-- EXCL10 exclusion, rule hash <rule hash>: not pushed down (membership at a precision (date intervals are not lowered) (at cdiscpilot01.protocol(169)))
 -- EXCL11 exclusion, rule hash <rule hash>
 -- EXCL12 exclusion, rule hash <rule hash>
 -- EXCL13 exclusion, rule hash <rule hash>: not pushed down (in function HistoryWithin, quantities (units) (at cdiscpilot01.protocol(179)))
 -- EXCL14 exclusion, rule hash <rule hash>: not pushed down (in function HistoryWithin, quantities (units) (at cdiscpilot01.protocol(182)))
--- EXCL15 exclusion, rule hash <rule hash>: not pushed down (In (In(T,Interval<T>,String)) (at cdiscpilot01.protocol(186)))
+-- EXCL15 exclusion, rule hash <rule hash>: not pushed down (membership at a precision (date intervals are not lowered) (at cdiscpilot01.protocol(186)))
 -- EXCL16 exclusion, rule hash <rule hash>
 -- EXCL17 exclusion, rule hash <rule hash>: not pushed down (in function HistoryWithin, quantities (units) (at cdiscpilot01.protocol(193)))
 -- EXCL18 exclusion, rule hash <rule hash>: not pushed down (in function HistoryWithin, quantities (units) (at cdiscpilot01.protocol(196)))
@@ -25,7 +25,7 @@
 -- EXCL22 exclusion, rule hash <rule hash>: not pushed down (in function HistoryWithin, quantities (units) (at cdiscpilot01.protocol(208)))
 -- EXCL23 exclusion, rule hash <rule hash>: not pushed down (in function HistoryWithin, quantities (units) (at cdiscpilot01.protocol(211)))
 -- EXCL24 exclusion, rule hash <rule hash>: not pushed down (in function HistoryWithin, quantities (units) (at cdiscpilot01.protocol(214)))
--- EXCL25 exclusion, rule hash <rule hash>: not pushed down (In (In(T,Interval<T>,String)) (at cdiscpilot01.protocol(222)))
+-- EXCL25 exclusion, rule hash <rule hash>: not pushed down (membership at a precision (date intervals are not lowered) (at cdiscpilot01.protocol(222)))
 -- EXCL26 exclusion, rule hash <rule hash>
 -- EXCL27 exclusion, rule hash <rule hash>
 -- EXCL28 exclusion, rule hash <rule hash>

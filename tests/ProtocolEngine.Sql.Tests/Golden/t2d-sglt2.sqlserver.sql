@@ -9,7 +9,7 @@
 -- INCL06 inclusion, rule hash <rule hash>
 -- EXCL01 exclusion, rule hash <rule hash>
 -- EXCL02 exclusion, rule hash <rule hash>
--- EXCL03 exclusion, rule hash <rule hash>: not pushed down (In (In(T,Interval<T>,String)) (at t2d-sglt2.protocol(108)))
+-- EXCL03 exclusion, rule hash <rule hash>: not pushed down (membership at a precision (date intervals are not lowered) (at t2d-sglt2.protocol(108)))
 -- EXCL04 exclusion, rule hash <rule hash>
 -- EXCL05 exclusion, rule hash <rule hash>: not pushed down (in function OnMedication, the hierarchical (ATC) code list Insulins (at t2d-sglt2.protocol(115)))
 -- EXCL06 exclusion, rule hash <rule hash>
