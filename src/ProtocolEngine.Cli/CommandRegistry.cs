@@ -51,6 +51,10 @@ internal static class CommandRegistry
             data.AddCommand<DataInspectCommand>("inspect")
                 .WithDescription("List a study's datasets with records, subjects, variables and missing values.")
                 .WithExample("data", "inspect", "../shared/data/sdtm/cdiscpilot01");
+            // Issue 19: a study's datasets as PostgreSQL tables for screen --backend postgres.
+            data.AddCommand<Commands.Sql.DataLoadCommand>("load")
+                .WithDescription("Write every dataset of a study as a PostgreSQL table (typed as the engine reads them), for protocol screen --backend postgres.")
+                .WithExample("data", "load", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--pg-env", "PROTOCOLENGINE_PG", "--schema", "pilot");
             data.AddCommand<DataConvertCommand>("convert")
                 .WithDescription("Convert every dataset of a study to XPT, Dataset-JSON, NDJSON or CSV.")
                 .WithExample("data", "convert", "../shared/data/sdtm/cdiscpilot01", "--to", "json", "--out", "/tmp/pilot-json");
@@ -61,7 +65,12 @@ internal static class CommandRegistry
         // Screening (issue 5): screen, explain, audit fairness.
         config.AddCommand<Commands.Screening.ScreenCommand>("screen")
             .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--out", "report.html")
-            .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--format", "json");
+            .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--format", "json")
+            .WithExample("screen", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--backend", "auto");
+        // Issue 19: the SQL a database screens with.
+        config.AddCommand<Commands.Sql.SqlCommand>("sql")
+            .WithExample("sql", "protocols/cdiscpilot01.protocol", "--dialect", "postgres")
+            .WithExample("sql", "protocols/cdiscpilot01.protocol", "--dialect", "spark", "--data", "../shared/data/sdtm/cdiscpilot01");
         config.AddCommand<Commands.Screening.DemoCommand>("demo")
             .WithExample("demo")
             .WithExample("demo", "--subjects", "100000", "--seed", "42")

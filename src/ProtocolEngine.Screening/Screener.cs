@@ -22,7 +22,7 @@ public static class Screener
     public static ScreeningResult Screen(CompiledProtocol protocol, StudyData study, ScreeningOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ScreeningOptions();
-        var evaluator = EligibilityEvaluator.Create(protocol, study, options.Phase);
+        var evaluator = EligibilityEvaluator.ForCriteria(protocol, study, options.Phase, options.Criteria);
         var asOf = options.AsOf ?? EligibilityEvaluator.AsOfDate(DateTime.UtcNow);
         var subjects = SelectSubjects(study, options.Subjects);
         var results = evaluator.CreateResults(subjects, options.RecordEvidence);

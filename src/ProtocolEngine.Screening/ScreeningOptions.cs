@@ -15,6 +15,12 @@ public sealed record ScreeningOptions
     /// <summary>Screen only the criteria of this phase (for example prescreen); null screens every criterion.</summary>
     public string? Phase { get; init; }
 
+    /// <summary>
+    /// Screen only these criteria (by id, within the phase); null screens every criterion. A hybrid backend runs here the
+    /// criteria a database cannot decide; the status of a subject screened on some criteria only is not its eligibility.
+    /// </summary>
+    public IReadOnlyCollection<string>? Criteria { get; init; }
+
     /// <summary>Screen only these subjects (USUBJIDs), in this order; null screens everyone.</summary>
     public IReadOnlyList<string>? Subjects { get; init; }
 

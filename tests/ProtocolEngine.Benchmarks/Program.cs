@@ -12,7 +12,8 @@ using BenchmarkDotNet.Running;
 // compiling generated protocols of 1, 5 and 10 MB (see Language/ProtocolSizeBench.cs); `-- designer` times the designer's
 // keystroke to diagnostics and criteria preview at the server (see Server/DesignerBench.cs); `-- core [--subjects 100000]`
 // runs the SDTMIG CORE rules natively over the pilot and a synthetic study (see Checks/CoreRulesBench.cs); `-- verify`
-// times `protocol verify` over the largest shipped protocol, with the solver's time per query (see Verification/VerifyBench.cs).
+// times `protocol verify` over the largest shipped protocol, with the solver's time per query (see Verification/VerifyBench.cs);
+// `-- sql [--subjects 100000]` screens the pilot protocol's pushed-down criteria natively, in DuckDB and in PostgreSQL (see Sql/SqlBench.cs).
 if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot" or "screening-differential") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
 if (args.Length > 0 && args[0] == "core") return ProtocolEngine.Benchmarks.Checks.CoreRulesBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "protocol-size") return ProtocolEngine.Benchmarks.Language.ProtocolSizeBench.Run(args[1..]);
@@ -20,6 +21,7 @@ if (args.Length > 0 && args[0] == "lsp") return await ProtocolEngine.Benchmarks.
 if (args.Length > 0 && args[0] == "workflows") return await ProtocolEngine.Benchmarks.Workflows.WorkflowBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "simulate") return await ProtocolEngine.Benchmarks.Workflows.SimulationBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "designer") return await ProtocolEngine.Benchmarks.Server.DesignerBench.RunAsync();
+if (args.Length > 0 && args[0] == "sql") return ProtocolEngine.Benchmarks.Sql.SqlBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "verify") return ProtocolEngine.Benchmarks.Verification.VerifyBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "server") return await ProtocolEngine.Benchmarks.Server.ServerBench.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(ProtocolEngine.Benchmarks.BenchmarkPaths).Assembly).Run(args);

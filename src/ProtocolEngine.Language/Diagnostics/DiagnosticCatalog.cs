@@ -5,7 +5,8 @@ namespace ProtocolEngine.Language.Diagnostics;
 /// <summary>
 /// Every diagnostic the compiler can report, one method each, with a stable code: PE0xxx syntax,
 /// PE1xxx names and types, PE2xxx workflows and safety rules, PE3xxx static verification and data fit (reported by
-/// <c>protocol verify</c> and <c>protocol fit</c>, not by the compiler), PE9xxx runtime. A code is never reused or
+/// <c>protocol verify</c> and <c>protocol fit</c>, not by the compiler), PE4xxx backends (reported by <c>protocol sql</c> and
+/// <c>protocol screen --backend</c>), PE9xxx runtime. A code is never reused or
 /// renumbered; docs/diagnostics.md lists them all.
 /// </summary>
 public static class DiagnosticCatalog
@@ -446,6 +447,12 @@ public static class DiagnosticCatalog
     /// <summary>A domain a rule reads that the study does not have.</summary>
     public static Diagnostic DomainNotInStudy(TextSpan span, string domain, string held) =>
         Warning(span, "PE3013", $"The study has no {domain} domain; it holds {held}.");
+
+    // ----- PE4xxx: backends (protocol sql, protocol screen --backend) -----
+
+    /// <summary>A criterion the SQL backend cannot push down to the database: it runs natively (--backend auto) or not at all.</summary>
+    public static Diagnostic CriterionNotPushedDown(TextSpan span, string criterion, string dialect, string reason) =>
+        Warning(span, "PE4001", $"Criterion {criterion} cannot be pushed down to {dialect}: {reason}. It runs natively with --backend auto.");
 
     // ----- PE9xxx: runtime -----
 

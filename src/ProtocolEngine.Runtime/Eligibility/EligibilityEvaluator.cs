@@ -53,6 +53,18 @@ public sealed class EligibilityEvaluator
     public static EligibilityEvaluator Create(CompiledProtocol protocol, StudyData study, string? phase = null) =>
         Create(ExecutableProtocol.For(protocol), study, phase);
 
+    /// <summary>An evaluator of some of a compiled protocol's criteria (by id, within the phase) over a study.</summary>
+    /// <exception cref="ArgumentException">The protocol has errors, the phase asked for has no criteria, or an id is not a criterion of it.</exception>
+    public static EligibilityEvaluator ForCriteria(CompiledProtocol protocol, StudyData study, string? phase, IReadOnlyCollection<string>? criteria)
+    {
+        var evaluator = Create(protocol, study, phase);
+        if (criteria is null) return evaluator;
+        foreach (var id in criteria)
+            if (!evaluator.Criteria.Any(c => c.Id == id)) throw Hosting.Selection.Unknown("criterion", id, "among the criteria screened", [.. evaluator.Criteria.Select(c => c.Id)]);
+        var selected = evaluator.ExecutableCriteria.Where(c => criteria.Contains(c.Criterion.Id)).ToImmutableArray();
+        return new EligibilityEvaluator(evaluator.Executable, study, phase, selected, evaluator.Determinations);
+    }
+
     /// <summary>An evaluator of an executable protocol's criteria (of one phase, or all) over a study.</summary>
     /// <exception cref="ArgumentException">The protocol declares no criteria, or the phase asked for has none.</exception>
     public static EligibilityEvaluator Create(ExecutableProtocol executable, StudyData study, string? phase = null)
@@ -99,6 +111,18 @@ public sealed class EligibilityEvaluator
     /// <summary>True when an outcome of a criterion of this kind is what eligibility needs (an inclusion Met, an exclusion NotMet).</summary>
     public static bool IsPassing(CriterionKind kind, CriterionOutcome outcome) =>
         kind == CriterionKind.Inclusion ? outcome == CriterionOutcome.Met : outcome == CriterionOutcome.NotMet;
+
+    /// <summary>
+    /// A subject's status from what its criteria's outcomes say: a discrepancy with a recorded determination goes to a
+    /// person whatever else holds, then any failing criterion makes the subject Ineligible, then any criterion neither
+    /// passing nor failing (Unknown, Attested) makes it NeedsReview. Every backend decides the status here (the SQL
+    /// backend writes this function's table into its query), so no backend has a second rule.
+    /// </summary>
+    public static EligibilityStatus DecideStatus(bool discrepancy, bool failing, bool undecided) =>
+        discrepancy ? EligibilityStatus.NeedsReview
+        : failing ? EligibilityStatus.Ineligible
+        : undecided ? EligibilityStatus.NeedsReview
+        : EligibilityStatus.Eligible;
 
     /// <summary>Room for the outcomes of these subjects (indexes into the study's subjects), one cell per subject and criterion.</summary>
     /// <param name="subjects">The subjects, in the order they are evaluated and reported.</param>

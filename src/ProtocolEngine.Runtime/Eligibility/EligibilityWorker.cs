@@ -84,10 +84,7 @@ public sealed class EligibilityWorker
             if (EligibilityEvaluator.IsFailing(criterion.Criterion.Kind, outcome)) failing = true;
             else if (!EligibilityEvaluator.IsPassing(criterion.Criterion.Kind, outcome)) undecided = true;
         }
-        _results.SetStatus(row, discrepancy ? EligibilityStatus.NeedsReview
-            : failing ? EligibilityStatus.Ineligible
-            : undecided ? EligibilityStatus.NeedsReview
-            : EligibilityStatus.Eligible);
+        _results.SetStatus(row, EligibilityEvaluator.DecideStatus(discrepancy, failing, undecided));
     }
 
     private (CriterionOutcome, OutcomeCause) EvaluateRule(ExecutableCriterion criterion, int subject, int cell)

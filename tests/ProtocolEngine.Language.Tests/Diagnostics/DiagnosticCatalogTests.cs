@@ -18,7 +18,7 @@ public sealed class DiagnosticCatalogTests
     public void Codes_follow_the_ranges()
     {
         foreach (var e in DiagnosticCatalog.Entries())
-            Assert.Matches(new Regex("^PE[01239][0-9]{3}$"), e.Code);
+            Assert.Matches(new Regex("^PE[012349][0-9]{3}$"), e.Code);
     }
 
     [Fact]
@@ -37,8 +37,8 @@ public sealed class DiagnosticCatalogTests
     {
         var baselines = Directory.GetFiles(Path.Combine(RepositoryPaths.LanguageTests, "Baselines"), "main.diagnostics.txt", SearchOption.AllDirectories)
             .Select(File.ReadAllText).ToList();
-        // PE9xxx are runtime codes; PE3xxx come from protocol verify and fit, whose baselines are the verification tests'.
-        var missing = DiagnosticCatalog.Entries().Select(e => e.Code).Where(c => !c.StartsWith("PE9", StringComparison.Ordinal) && !c.StartsWith("PE3", StringComparison.Ordinal))
+        // PE9xxx are runtime codes; PE3xxx come from protocol verify and fit, PE4xxx from the SQL backend: their baselines are the verification and SQL tests'.
+        var missing = DiagnosticCatalog.Entries().Select(e => e.Code).Where(c => !c.StartsWith("PE9", StringComparison.Ordinal) && !c.StartsWith("PE3", StringComparison.Ordinal) && !c.StartsWith("PE4", StringComparison.Ordinal))
             .Where(code => !baselines.Any(b => b.Contains("[" + code + " ", StringComparison.Ordinal))).Order().ToList();
         Assert.True(missing.Count == 0, "Codes without a baseline case: " + string.Join(", ", missing));
     }
@@ -54,7 +54,8 @@ public sealed class DiagnosticsDocumentTests
         sb.Append("# Diagnostics\n\n");
         sb.Append("Every problem the compiler or the runtime reports has a stable code. Codes are never reused or renumbered.\n");
         sb.Append("PE0xxx are syntax errors, PE1xxx names and types, PE2xxx workflows and safety rules, PE3xxx findings of static verification\n");
-        sb.Append("and data fit (`protocol verify`, `protocol fit`; see verification.md), PE9xxx problems while a rule runs.\n");
+        sb.Append("and data fit (`protocol verify`, `protocol fit`; see verification.md), PE4xxx backends (`protocol sql`, `protocol screen --backend`;\n");
+        sb.Append("see backends.md), PE9xxx problems while a rule runs.\n");
         sb.Append("The example message shows the wording with placeholder names in place of the real ones.\n\n");
         sb.Append("This file is generated from `DiagnosticCatalog` by `DiagnosticsDocumentTests`.\n\n");
         sb.Append("| code | name | severity | example message |\n|---|---|---|---|\n");

@@ -21,12 +21,40 @@ internal sealed class ScreenSettings : ProtocolDataSettings
     [DefaultValue("auto")]
     public string Evidence { get; init; } = "auto";
 
+    [CommandOption("--backend <NAME>")]
+    [Description("Where the criteria are decided: native (default), duckdb (embedded, over --data), postgres (tables loaded by protocol data load) or auto (duckdb, or postgres when a database is named, with the criteria a database cannot decide run natively).")]
+    [DefaultValue("native")]
+    public string Backend { get; init; } = "native";
+
+    [CommandOption("--pg <CONNSTR>")]
+    [Description("For --backend postgres or auto: a PostgreSQL connection string without a password; or use --pg-env / --pg-file.")]
+    public string? Pg { get; init; }
+
+    [CommandOption("--pg-env <NAME>")]
+    [Description("For --backend postgres or auto: the environment variable holding the PostgreSQL connection string.")]
+    public string? PgEnv { get; init; }
+
+    [CommandOption("--pg-file <PATH>")]
+    [Description("For --backend postgres or auto: a file (chmod 600) holding the PostgreSQL connection string.")]
+    public string? PgFile { get; init; }
+
+    [CommandOption("--schema <NAME>")]
+    [Description("For --backend postgres or auto: the schema holding the loaded tables.")]
+    public string? Schema { get; init; }
+
+    /// <summary>True when a PostgreSQL database is named.</summary>
+    public bool NamesPostgres => (Pg ?? PgEnv ?? PgFile) is not null;
+
     [CommandOption("--threads <N>")]
     [Description("Worker threads (default: one per core).")]
     public int? Threads { get; init; }
 
     public override ValidationResult Validate() =>
-        Validate(Format, OutputFormats.Text, OutputFormats.Json, OutputFormats.Csv) is { Successful: false } invalid ? invalid
+        Backend is not ("native" or "duckdb" or "postgres" or "auto") ? ValidationResult.Error($"Unknown backend '{Backend}'; use native, duckdb, postgres or auto.")
+        : Backend == "postgres" && !NamesPostgres ? ValidationResult.Error("--backend postgres needs the database: --pg-env NAME, --pg-file PATH or --pg CONNSTR.")
+        : Backend != "native" && (Out is not null || Ie is not null || Format == OutputFormats.Csv) ? ValidationResult.Error("--out, --ie and --format csv need --backend native (a database's result has outcomes and statuses, not the evidence a report shows).")
+        : Backend == "postgres" && string.IsNullOrWhiteSpace(Data) ? OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json)
+        : Validate(Format, OutputFormats.Text, OutputFormats.Json, OutputFormats.Csv) is { Successful: false } invalid ? invalid
         : Evidence is not ("auto" or "full" or "none") ? ValidationResult.Error($"Unknown evidence mode '{Evidence}'; use auto, full or none.")
         : CliApp.OutputFileProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut)
         : CliApp.OutputFolderProblem(Ie, "--ie", "ie.xpt", "ie.json", "ie.ndjson", "ie.csv") is { } badIe ? ValidationResult.Error(badIe)

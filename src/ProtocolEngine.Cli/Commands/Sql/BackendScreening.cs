@@ -1,0 +1,139 @@
+using System.Text.Json;
+using ProtocolEngine.Cli.Commands.Data;
+using ProtocolEngine.Cli.Commands.Screening;
+using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Screening;
+using ProtocolEngine.Screening.Reports;
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Values;
+using ProtocolEngine.Sql;
+using ProtocolEngine.Sql.Backends;
+
+namespace ProtocolEngine.Cli.Commands.Sql;
+
+/// <summary><c>protocol screen --backend duckdb|postgres|auto</c>: the population screened by a database, with the criteria it cannot decide run natively under auto.</summary>
+internal static class BackendScreening
+{
+    public static int Run(ScreenSettings settings, CliConsole console, CancellationToken cancellationToken)
+    {
+        bool postgres = settings.Backend == "postgres" || settings.Backend == "auto" && settings.NamesPostgres;
+        string backend = postgres ? "postgres" : "duckdb";
+        var queryOptions = new SqlQueryOptions { Phase = settings.Phase, Schema = settings.Schema };
+        CqlDateTime asOf;
+        CompiledProtocol protocol;
+        LoadedStudy? study = null;
+        if (string.IsNullOrWhiteSpace(settings.Data))
+        {
+            asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
+            protocol = ScreeningCommandSupport.Compile(settings.Protocol, console);
+        }
+        else (protocol, asOf, study) = ScreeningCommandSupport.Prepare(settings, console);
+
+        SqlScreeningOutcomes sql;
+        try
+        {
+            if (postgres)
+            {
+                using var connection = SqlBackendSupport.OpenPostgres(settings.Pg, settings.PgEnv, settings.PgFile, console);
+                sql = console.Progress($"Screening in PostgreSQL with {protocol.Name}", _ => PostgresBackend.Screen(connection, protocol, queryOptions));
+            }
+            else
+            {
+                sql = console.Progress($"Screening {study!.Data.SubjectCount:N0} subjects in DuckDB with {protocol.Name}", _ => DuckDbBackend.Screen(protocol, study.Data, queryOptions));
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserFacingException(ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new UserFacingException(ex.Message);
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            throw new UserFacingException($"PostgreSQL failed: {Storage.Connections.ConnectionSettings.MaskSecrets(ex.Message)}");
+        }
+        SqlBackendSupport.ReportNotPushedDown(sql.Query, console);
+
+        BackendScreeningResult result;
+        if (sql.Query.IsComplete) result = BackendScreeningResult.FromDatabase(backend, sql);
+        else if (settings.Backend != "auto")
+            throw new UserFacingException($"{sql.Query.Diagnostics.Count} criteria cannot be pushed down to {backend} (named above); run them natively with --backend auto.");
+        else
+        {
+            if (study is null) throw new UserFacingException("--backend auto runs the criteria the database cannot decide natively: give the study with --data PATH.");
+            var natively = sql.Query.Criteria.Where(c => !c.IsPushedDown).Select(c => c.Criterion.Id).ToList();
+            var native = ScreeningCommandSupport.Screen(protocol, study, new ScreeningOptions
+            {
+                AsOf = asOf,
+                Phase = settings.Phase,
+                Criteria = natively,
+                RecordEvidence = false,
+                MaxDegreeOfParallelism = settings.Threads ?? Environment.ProcessorCount,
+            }, console, cancellationToken);
+            try
+            {
+                result = BackendScreeningResult.Hybrid(backend, sql, native);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UserFacingException($"The database and the study disagree: {ex.Message} Load the same study (protocol data load) that --data names.");
+            }
+        }
+        if (settings.Format == OutputFormats.Json) WriteJson(console, result);
+        else WriteText(console, result);
+        return CliApp.Success;
+    }
+
+    private static void WriteText(CliConsole console, BackendScreeningResult result)
+    {
+        var natively = Enumerable.Range(0, result.Criteria.Count).Where(result.RanNatively).Select(j => result.Criteria[j].Id).ToList();
+        var protocol = result.Query.Protocol;
+        console.Out.MarkupLine($"[bold]{Markup.Escape(protocol.Name)}[/] version {Markup.Escape(protocol.Version ?? "-")} (hash {protocol.ContentHash[..12]}): " +
+                               $"{result.SubjectIds.Count:N0} subjects screened by {result.Backend} in {result.Elapsed.TotalMilliseconds:N0} ms" +
+                               (natively.Count == 0 ? ", every criterion pushed down" : $"; run natively (not pushed down): {Markup.Escape(string.Join(", ", natively))}"));
+        var table = new AdaptiveTable().Columns("Criterion", "Kind", "Decided by").NumberColumns("Met", "NotMet", "Unknown", "Attested");
+        for (int j = 0; j < result.Criteria.Count; j++)
+        {
+            var counts = new int[5];
+            for (int i = 0; i < result.SubjectIds.Count; i++) counts[(int)result.Outcome(i, j)]++;
+            table.Row(Markup.Escape(result.Criteria[j].Id), ScreeningJson.Kind(result.Criteria[j].Kind), result.RanNatively(j) ? "native" : result.Backend,
+                N(counts[1]), N(counts[2]), N(counts[3]), N(counts[4]));
+        }
+        table.Write(console.Out);
+        var statuses = Enumerable.Range(0, result.SubjectIds.Count).Select(result.Status).ToList();
+        console.Out.MarkupLine($"[green]Eligible {statuses.Count(s => s == EligibilityStatus.Eligible):N0}[/] · [red]Ineligible {statuses.Count(s => s == EligibilityStatus.Ineligible):N0}[/] · " +
+                               $"[yellow]Needs review {statuses.Count(s => s == EligibilityStatus.NeedsReview):N0}[/]");
+    }
+
+    private static string N(int value) => value == 0 ? "[grey]0[/]" : value.ToString("N0");
+
+    private static void WriteJson(CliConsole console, BackendScreeningResult result)
+    {
+        var protocol = result.Query.Protocol;
+        var criteria = result.Criteria;
+        console.Text.WriteLine(JsonSerializer.Serialize(new
+        {
+            protocol = protocol.Name,
+            version = protocol.Version,
+            contentHash = protocol.ContentHash,
+            backend = result.Backend,
+            criteria = result.Query.Criteria.Select(c => new
+            {
+                id = c.Criterion.Id,
+                kind = ScreeningJson.Kind(c.Criterion.Kind),
+                ruleHash = c.Criterion.Hash,
+                decidedBy = c.IsPushedDown ? result.Backend : "native",
+                notPushedDown = c.Reason,
+            }),
+            subjects = Enumerable.Range(0, result.SubjectIds.Count).Select(i => new
+            {
+                usubjid = result.SubjectIds[i],
+                status = result.Status(i).ToString(),
+                outcomes = Enumerable.Range(0, criteria.Count).ToDictionary(j => criteria[j].Id, j => result.Outcome(i, j).ToString()),
+            }),
+        }, DataCommandSupport.Json));
+    }
+}

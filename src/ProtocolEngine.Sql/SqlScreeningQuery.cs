@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Text;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Syntax;
+using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Sql.Lowering;
+
+namespace ProtocolEngine.Sql;
+
+/// <summary>
+/// One SQL query per protocol that screens every subject where the data are: per subject (USUBJID, PE_ROW) and
+/// criterion the rule's own outcome (RULE_id) and the outcome after the study's recorded determinations (OUTCOME_id),
+/// as <see cref="CriterionOutcome"/> numbers, and, when every criterion is pushed down, the subject's STATUS as an
+/// <see cref="EligibilityStatus"/> number decided by <see cref="EligibilityEvaluator.DecideStatus"/>'s own table.
+/// A criterion the lowering cannot express is not pushed down: its columns are 0 (NotEvaluated) and it has a PE4001
+/// diagnostic naming it and why.
+/// </summary>
+public sealed class SqlScreeningQuery
+{
+    /// <summary>The table of subjects a load writes: USUBJID, PE_ROW (the subject's index) and DM_ROW (its DM record).</summary>
+    public const string SubjectTable = "PE_SUBJECT";
+
+    /// <summary>The column of every loaded table that holds the record's position (the engine's record order).</summary>
+    public const string RowColumn = SqlLowering.RowColumn;
+
+    private SqlScreeningQuery(CompiledProtocol protocol, SqlDialect dialect, string text, IReadOnlyList<SqlCriterion> criteria, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> domains)
+    {
+        Protocol = protocol;
+        Dialect = dialect;
+        Text = text;
+        Criteria = criteria;
+        Diagnostics = diagnostics;
+        DomainsRead = domains;
+    }
+
+    /// <summary>The protocol lowered.</summary>
+    public CompiledProtocol Protocol { get; }
+
+    /// <summary>The dialect written.</summary>
+    public SqlDialect Dialect { get; }
+
+    /// <summary>The query.</summary>
+    public string Text { get; }
+
+    /// <summary>The criteria screened, in protocol order.</summary>
+    public IReadOnlyList<SqlCriterion> Criteria { get; }
+
+    /// <summary>A PE4001 warning per criterion not pushed down.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The domains the query reads.</summary>
+    public IReadOnlyList<string> DomainsRead { get; }
+
+    /// <summary>True when the query decides every criterion and the status.</summary>
+    public bool IsComplete => Criteria.All(c => c.IsPushedDown);
+
+    /// <summary>The name of a dialect as the command line spells it.</summary>
+    public static string NameOf(SqlDialect dialect) => dialect switch
+    {
+        SqlDialect.DuckDb => "duckdb",
+        SqlDialect.Postgres => "postgres",
+        SqlDialect.ClickHouse => "clickhouse",
+        SqlDialect.Spark => "spark",
+        SqlDialect.Trino => "trino",
+        _ => "sqlserver",
+    };
+
+    /// <summary>Lowers a protocol's criteria to one query.</summary>
+    /// <exception cref="ArgumentException">The protocol has errors or no criteria, or the phase has none.</exception>
+    public static SqlScreeningQuery Generate(CompiledProtocol protocol, SqlDialect dialect, SqlCatalog catalog, SqlQueryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(catalog);
+        options ??= new SqlQueryOptions();
+        if (protocol.HasErrors) throw new ArgumentException($"Protocol {protocol.Name} has errors; fix them before generating SQL.", nameof(protocol));
+        EligibilityEvaluator.EnsureCriteria(protocol);
+        var selected = protocol.Criteria.Where(c => options.Phase is null || string.Equals(c.Phase, options.Phase, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (selected.Count == 0) throw new ArgumentException($"No criterion has phase '{options.Phase}'.", nameof(options));
+
+        var sql = new SqlSyntax(dialect, options.Schema);
+        var lowering = new SqlLowering(sql, catalog);
+        var criteria = new List<SqlCriterion>();
+        var rules = new List<string?>();
+        var diagnostics = new List<Diagnostic>();
+        foreach (var c in selected)
+        {
+            string? rule = null, reason = null;
+            if (c.Rule is not null)
+            {
+                try
+                {
+                    rule = lowering.LowerRule(c.Rule);
+                }
+                catch (NotPushable ex)
+                {
+                    reason = $"{ex.Reason} (at {Path.GetFileName(c.Source.Path)}({c.Source.GetLinePosition(ex.Syntax.Span.Start).Line}))";
+                    diagnostics.Add(DiagnosticCatalog.CriterionNotPushedDown(c.Syntax.Name.Span, c.Id, NameOf(dialect), reason) with { Source = c.Source });
+                }
+            }
+            criteria.Add(new SqlCriterion(c, criteria.Count, c.Rule is null || rule is not null, reason));
+            rules.Add(rule);
+        }
+        var text = Assemble(sql, catalog, criteria, rules, protocol);
+        return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead]);
+    }
+
+    private static string Assemble(SqlSyntax sql, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol)
+    {
+        string Q(string name) => sql.Quote(name);
+        string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+        var b = new StringBuilder();
+        b.Append("-- ProtocolEngine: ").Append(protocol.Name).Append(protocol.Version is { } v ? " version " + v : "").Append(", content hash ").AppendLine(protocol.ContentHash);
+        b.AppendLine("-- One row per subject: RULE_<id> is the rule's own outcome, OUTCOME_<id> the outcome after the study's recorded determinations (IE),");
+        b.AppendLine("-- as numbers: 1 Met, 2 NotMet, 3 Unknown, 4 Attested, 0 not evaluated here; STATUS 1 Eligible, 2 Ineligible, 3 NeedsReview.");
+        foreach (var c in criteria)
+            b.Append("-- ").Append(c.Criterion.Id).Append(' ').Append(c.Criterion.Kind == CriterionKind.Inclusion ? "inclusion" : "exclusion")
+             .Append(", rule hash ").Append(c.Criterion.Hash).AppendLine(c.IsPushedDown ? "" : ": not pushed down (" + c.Reason + ")");
+        bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", "USUBJID") && catalog.HasColumn("IE", "IETESTCD");
+        b.AppendLine("WITH");
+        if (hasIe)
+        {
+            // The engine's recorded determinations: IE records of the protocol's criteria with a result Y or N (IESTRESC, else
+            // IEORRES, trimmed, upper case); of several for one subject and criterion the latest by IEDTC (text order), then IESEQ, then record.
+            string Col(string name, SqlKind kind) => catalog.HasColumn("IE", name) ? "i." + Q(name) : sql.NullOf(kind);
+            string collate = sql.Dialect switch { SqlDialect.Postgres => " COLLATE \"C\"", SqlDialect.SqlServer => " COLLATE Latin1_General_BIN2", _ => "" };
+            string result = $"{sql.Upper($"TRIM(CASE WHEN {sql.Length(Col("IESTRESC", SqlKind.Text))} > 0 THEN {Col("IESTRESC", SqlKind.Text)} ELSE {Col("IEORRES", SqlKind.Text)} END)")}";
+            var ids = string.Join(", ", protocol.Criteria.Select(c => sql.Text(c.Id)));
+            b.Append("ie_all AS (SELECT i.").Append(Q("USUBJID")).Append(" AS IE_U, i.").Append(Q("IETESTCD")).Append(" AS IE_C, ").Append(result).Append(" AS IE_R, ")
+             .Append(Col("IEDTC", SqlKind.Text)).Append(" AS IE_D, COALESCE(").Append(Col("IESEQ", SqlKind.Num)).Append(", 0) AS IE_Q, i.").Append(Q(RowColumn)).Append(" AS IE_W")
+             .Append(" FROM ").Append(sql.Table("IE")).Append(" i WHERE i.").Append(Q("IETESTCD")).Append(" IN (").Append(ids).AppendLine(")),");
+            b.Append("ie AS (SELECT IE_U, IE_C, IE_R, ROW_NUMBER() OVER (PARTITION BY IE_U, IE_C ORDER BY CASE WHEN IE_D IS NULL THEN 0 ELSE 1 END DESC, IE_D").Append(collate)
+             .AppendLine(" DESC, IE_Q DESC, IE_W DESC) AS IE_N FROM ie_all WHERE IE_R IN ('Y', 'N')),");
+        }
+
+        // The rules, as 0/1/2 booleans, one column per criterion.
+        b.Append("rules AS (SELECT s.").Append(Q("USUBJID")).Append(" AS ").Append(Q("USUBJID")).Append(", s.").Append(Q(RowColumn)).Append(" AS ").Append(Q(RowColumn));
+        for (int j = 0; j < criteria.Count; j++)
+            b.Append(",\n    ").Append(rules[j] ?? "CAST(NULL AS INTEGER)").Append(" AS V").Append(N(j));
+        b.Append("\n  FROM ").Append(sql.Table(SubjectTable)).Append(" s");
+        if (catalog.HasTable("DM"))
+            b.Append(" LEFT JOIN ").Append(sql.Table("DM")).Append(' ').Append(SqlLowering.DemographicsAlias).Append(" ON ").Append(SqlLowering.DemographicsAlias).Append('.')
+             .Append(Q(RowColumn)).Append(" = s.").Append(Q("DM_ROW"));
+        b.AppendLine("),");
+
+        // Rule outcomes and recorded determinations.
+        b.Append("outcomes AS (SELECT r.").Append(Q("USUBJID")).Append(", r.").Append(Q(RowColumn));
+        for (int j = 0; j < criteria.Count; j++)
+        {
+            var c = criteria[j];
+            string rule = !c.IsPushedDown ? N((int)CriterionOutcome.NotEvaluated)
+                : c.Criterion.Rule is null ? N((int)CriterionOutcome.Attested)
+                : $"CASE V{N(j)} WHEN 2 THEN {N((int)CriterionOutcome.Met)} WHEN 0 THEN {N((int)CriterionOutcome.NotMet)} ELSE {N((int)CriterionOutcome.Unknown)} END";
+            b.Append(",\n    ").Append(rule).Append(" AS RULE").Append(N(j));
+            string det = hasIe && c.IsPushedDown
+                ? $"(SELECT CASE ie.IE_R WHEN 'Y' THEN {N((int)CriterionOutcome.Met)} ELSE {N((int)CriterionOutcome.NotMet)} END FROM ie WHERE ie.IE_U = r.{Q("USUBJID")} AND ie.IE_C = {sql.Text(c.Criterion.Id)} AND ie.IE_N = 1)"
+                : "CAST(NULL AS INTEGER)";
+            b.Append(",\n    ").Append(det).Append(" AS DET").Append(N(j));
+        }
+        b.AppendLine("\n  FROM rules r),");
+
+        // The outcome: a determination decides what the rule could not, agrees, or contradicts it (Unknown: a discrepancy).
+        b.Append("decided AS (SELECT o.").Append(Q("USUBJID")).Append(", o.").Append(Q(RowColumn));
+        for (int j = 0; j < criteria.Count; j++)
+        {
+            string r = "RULE" + N(j), d = "DET" + N(j);
+            b.Append(",\n    ").Append(r)
+             .Append($", CASE WHEN {d} IS NULL THEN {r} WHEN {r} IN ({N((int)CriterionOutcome.Unknown)}, {N((int)CriterionOutcome.Attested)}) THEN {d} WHEN {r} = {d} THEN {r} ELSE {N((int)CriterionOutcome.Unknown)} END AS OUT{N(j)}");
+        }
+        b.AppendLine("\n  FROM outcomes o),");
+
+        // The flags the status rule reads, from the evaluator's own tables of failing and passing outcomes per kind.
+        var outcomes = new[] { CriterionOutcome.Met, CriterionOutcome.NotMet, CriterionOutcome.Unknown, CriterionOutcome.Attested };
+        string InList(IEnumerable<CriterionOutcome> list) => string.Join(", ", list.Select(o => N((int)o)));
+        b.Append("flags AS (SELECT d.*");
+        var discrepancy = criteria.Select((c, j) =>
+            $"CASE WHEN RULE{N(j)} IN ({N((int)CriterionOutcome.Met)}, {N((int)CriterionOutcome.NotMet)}) AND OUT{N(j)} = {N((int)CriterionOutcome.Unknown)} THEN 1 ELSE 0 END");
+        var failing = criteria.Select((c, j) =>
+            $"CASE WHEN OUT{N(j)} IN ({InList(outcomes.Where(o => EligibilityEvaluator.IsFailing(c.Criterion.Kind, o)))}) THEN 1 ELSE 0 END");
+        var undecided = criteria.Select((c, j) =>
+            $"CASE WHEN OUT{N(j)} IN ({InList(outcomes.Where(o => !EligibilityEvaluator.IsFailing(c.Criterion.Kind, o) && !EligibilityEvaluator.IsPassing(c.Criterion.Kind, o)))}) THEN 1 ELSE 0 END");
+        b.Append(",\n    ").Append(string.Join("\n      + ", discrepancy)).Append(" AS FLAG_D");
+        b.Append(",\n    ").Append(string.Join("\n      + ", failing)).Append(" AS FLAG_F");
+        b.Append(",\n    ").Append(string.Join("\n      + ", undecided)).Append(" AS FLAG_U");
+        b.AppendLine("\n  FROM decided d)");
+
+        b.Append("SELECT f.").Append(Q("USUBJID")).Append(", f.").Append(Q(RowColumn));
+        for (int j = 0; j < criteria.Count; j++)
+        {
+            var id = criteria[j].Criterion.Id;
+            b.Append(",\n  RULE").Append(N(j)).Append(" AS ").Append(Q("RULE_" + id)).Append(", OUT").Append(N(j)).Append(" AS ").Append(Q("OUTCOME_" + id));
+        }
+        if (criteria.All(c => c.IsPushedDown))
+        {
+            // EligibilityEvaluator.DecideStatus written out as its table over the three flags.
+            b.Append(",\n  CASE");
+            foreach (bool d in new[] { true, false })
+                foreach (bool f in new[] { true, false })
+                    foreach (bool u in new[] { true, false })
+                        b.Append($"\n    WHEN FLAG_D {(d ? ">" : "=")} 0 AND FLAG_F {(f ? ">" : "=")} 0 AND FLAG_U {(u ? ">" : "=")} 0 THEN {N((int)EligibilityEvaluator.DecideStatus(d, f, u))}");
+            b.Append("\n  END AS ").Append(Q("STATUS"));
+        }
+        b.Append("\nFROM flags f\nORDER BY f.").Append(Q(RowColumn)).AppendLine();
+        return b.ToString();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace ProtocolEngine.Sql;
+
+/// <summary>What differs between dialects: quoting, type names, a single row. Everything else the lowering writes is ANSI SQL every dialect reads alike.</summary>
+internal sealed class SqlSyntax(SqlDialect dialect, string? schema)
+{
+    public SqlDialect Dialect { get; } = dialect;
+
+    public string Quote(string name) => Dialect switch
+    {
+        SqlDialect.Spark or SqlDialect.ClickHouse => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`",
+        SqlDialect.SqlServer => "[" + name.Replace("]", "]]", StringComparison.Ordinal) + "]",
+        _ => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"",
+    };
+
+    public string Table(string name) => schema is null ? Quote(name) : Quote(schema) + "." + Quote(name);
+
+    public string Text(string value)
+    {
+        // Spark and ClickHouse read a backslash in a literal as an escape (and Spark reads '' as two adjacent literals).
+        var escaped = Dialect is SqlDialect.Spark or SqlDialect.ClickHouse
+            ? value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)
+            : value.Replace("'", "''", StringComparison.Ordinal);
+        return (Dialect == SqlDialect.SqlServer ? "N'" : "'") + escaped + "'";
+    }
+
+    public static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public string NullOf(SqlKind kind) => kind switch
+    {
+        SqlKind.Bool => "1",
+        _ => $"CAST(NULL AS {TypeName(kind)})",
+    };
+
+    public string TypeName(SqlKind kind) => (Dialect, kind) switch
+    {
+        (SqlDialect.Postgres, SqlKind.Num) => "numeric",
+        (SqlDialect.Postgres, SqlKind.Int) => "bigint",
+        (SqlDialect.Postgres, _) => "text",
+        (SqlDialect.ClickHouse, SqlKind.Num) => "Nullable(Decimal(38, 12))",
+        (SqlDialect.ClickHouse, SqlKind.Int) => "Nullable(Int64)",
+        (SqlDialect.ClickHouse, _) => "Nullable(String)",
+        (SqlDialect.SqlServer, SqlKind.Num) => "DECIMAL(38, 12)",
+        (SqlDialect.SqlServer, SqlKind.Int) => "BIGINT",
+        (SqlDialect.SqlServer, _) => "NVARCHAR(MAX)",
+        (SqlDialect.Spark, SqlKind.Text or SqlKind.Date) => "STRING",
+        (_, SqlKind.Num) => "DECIMAL(38, 12)",
+        (_, SqlKind.Int) => "BIGINT",
+        _ => "VARCHAR",
+    };
+
+    /// <summary>A scalar subquery's first row in the given order.</summary>
+    public string FirstRow(string select, string from, string where, string orderBy) => Dialect == SqlDialect.SqlServer
+        ? $"(SELECT TOP 1 {select} FROM {from} WHERE {where} ORDER BY {orderBy})"
+        : $"(SELECT {select} FROM {from} WHERE {where} ORDER BY {orderBy} LIMIT 1)";
+
+    public string Upper(string x) => Dialect == SqlDialect.ClickHouse ? $"upperUTF8({x})" : $"UPPER({x})";
+
+    public string Lower(string x) => Dialect == SqlDialect.ClickHouse ? $"lowerUTF8({x})" : $"LOWER({x})";
+
+    public string Length(string x) => Dialect switch
+    {
+        SqlDialect.SqlServer => $"LEN({x})",
+        SqlDialect.ClickHouse => $"lengthUTF8({x})",
+        _ => $"LENGTH({x})",
+    };
+}
+
+/// <summary>What a lowered scalar holds. Booleans are 0 (false), 1 (unknown) and 2 (true), never NULL, so no dialect's NULL logic decides anything.</summary>
+internal enum SqlKind
+{
+    Bool,
+    Num,
+    Int,
+    Text,
+    /// <summary>An ISO 8601 date or date-time as canonical text (loaded so): it sorts as the engine sorts it, and is only sorted or tested for null.</summary>
+    Date,
+}
