@@ -239,7 +239,7 @@ internal static class CoreConditions
                 var list = CoreValues.AsList(Comparator());
                 bool ignoreCase = op.EndsWith("insensitive", StringComparison.Ordinal);
                 var v = op.StartsWith("prefix", StringComparison.Ordinal) || op.StartsWith("suffix", StringComparison.Ordinal) ? Part(value) : value;
-                bool inList = !CoreValues.IsEmpty(v) && list.Any(x => CoreValues.Equal(v, x, ignoreCase));
+                bool inList = CoreValues.ContainedIn(v, list, ignoreCase);
                 return op.Contains("_not_", StringComparison.Ordinal) ? !inList : inList;
             }
             case "contains" or "does_not_contain" or "contains_case_insensitive" or "does_not_contain_case_insensitive":

@@ -298,3 +298,20 @@ public sealed class CoreRuleEngineTests
         Assert.Throws<CoreRuleFormatException>(() => Rule("Check: {}\n"));
     }
 }
+
+/// <summary>Containment in a long list (indexed once per list) answers exactly as comparing with each item does.</summary>
+public sealed class CoreContainmentTests
+{
+    [Fact]
+    public void Containment_in_a_long_list_agrees_with_equality_item_by_item()
+    {
+        var items = new List<object?> { "CDISC-001", "cdisc-002", 12.0, "7", "7.50", -0.0, true, "", null, " ", "FALSE", double.NaN };
+        items.AddRange(Enumerable.Range(100, 40).Select(i => (object?)$"S-{i}"));
+        var probes = new object?[] { "CDISC-001", "CDISC-002", "cdisc-001", 12.0, "12", "12.000", 7.0, "7", 7.5, "7.5", 0.0, "0", "-0",
+            true, false, "true", "True", "false", " ", "", null, double.NaN, "S-120", "s-120", "S-99", 1e300, "x" };
+        foreach (var ignoreCase in new[] { false, true })
+            foreach (var probe in probes)
+                Assert.True(items.Any(x => CoreValues.Equal(probe, x, ignoreCase)) == CoreValues.ContainedIn(probe, items, ignoreCase),
+                    $"{probe ?? "null"} (ignore case {ignoreCase})");
+    }
+}
