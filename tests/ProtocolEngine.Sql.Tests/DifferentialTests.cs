@@ -76,6 +76,21 @@ public sealed class DifferentialTests
         Compare(native, PostgresBackend.Screen(connection, protocol, new SqlQueryOptions { Schema = PostgresStudies.Schema(studyName) }));
     }
 
+    /// <summary>Every dialect reads the same references: a literal that looks like a generated alias (EXCL05) is text in each quoting.</summary>
+    [Fact]
+    public void Every_dialect_pushes_down_the_same_aggregate_shapes()
+    {
+        var protocol = ProtocolLoader.Shipped.Load(Path.Combine(Studies.Root, "tests", "ProtocolEngine.Sql.Tests", "Baselines", "Aggregates", "main.protocol"));
+        foreach (var dialect in Enum.GetValues<SqlDialect>())
+        {
+            var query = SqlScreeningQuery.Generate(protocol, dialect, SqlCatalog.FromModel(ProtocolEngine.Language.DataModel.SdtmModel.Sdtmig34));
+            Assert.Equal(["EXCL04"], query.Criteria.Where(c => !c.IsPushedDown).Select(c => c.Criterion.Id));
+            // Each aggregate is declared once and joined only where read: no join names an undeclared expression.
+            foreach (var name in System.Text.RegularExpressions.Regex.Matches(query.Text, @"JOIN (pe_a\d+) ").Select(m => m.Groups[1].Value))
+                Assert.Contains(name + " AS (", query.Text, StringComparison.Ordinal);
+        }
+    }
+
     internal static void Compare(ScreeningResult native, SqlScreeningOutcomes sql)
     {
         Assert.Equal(native.SubjectCount, sql.SubjectIds.Count);

@@ -54,11 +54,12 @@ internal sealed class SqlAggregate(string name, AggregateKind kind, RelSym rel, 
         return $"{Name}.PE_C{i.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    // Generated aliases: the domain's records (t1), the subject's DM row (dm) and aggregates (pe_a1). A string literal that
-    // happens to hold such a text only adds a needless join, or refuses a filter (never a wrong answer).
+    // Generated aliases: the domain's records (t1), the subject's DM row (dm) and aggregates (pe_a1), read outside string
+    // literals (quotes doubled, or escaped with a backslash in Spark and ClickHouse): a protocol's text is never a reference.
     private static readonly Regex Reference = new(@"(?<![\w.""])(t\d+|dm|pe_a\d+)\.", RegexOptions.CultureInvariant);
+    private static readonly Regex Literal = new(@"'(?:[^'\\]|\\.|'')*'", RegexOptions.CultureInvariant);
 
     /// <summary>The generated aliases a lowered text reads, in order of first appearance.</summary>
     public static List<string> References(string text) =>
-        [.. Reference.Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)];
+        [.. Reference.Matches(Literal.Replace(text, "''")).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)];
 }

@@ -249,7 +249,7 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
         if (_aggregateByKey.TryGetValue(key, out var found)) return found;
         var read = SqlAggregate.References(string.Join(" ", rel.Sort.Select(k => k.Key).Prepend(rel.Where ?? "")));
         var aggregate = new SqlAggregate("pe_a" + (_aggregates.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), kind, rel, last,
-            [.. read.Where(r => r != rel.Alias)]);
+            [.. read.Where(r => r == DemographicsAlias ? catalog.HasTable("DM") : _aggregates.Any(a => a.Name == r))]);
         _aggregates.Add(aggregate);
         _aggregateByKey.Add(key, aggregate);
         return aggregate;
