@@ -102,11 +102,11 @@ public sealed class SqlScreeningQuery
             criteria.Add(new SqlCriterion(c, criteria.Count, c.Rule is null || rule is not null, reason));
             rules.Add(rule);
         }
-        var text = Assemble(sql, catalog, criteria, rules, protocol);
+        var text = Assemble(sql, lowering, catalog, criteria, rules, protocol);
         return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead]);
     }
 
-    private static string Assemble(SqlSyntax sql, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol)
+    private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol)
     {
         string Q(string name) => sql.Quote(name);
         string N(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -117,8 +117,20 @@ public sealed class SqlScreeningQuery
         foreach (var c in criteria)
             b.Append("-- ").Append(c.Criterion.Id).Append(' ').Append(c.Criterion.Kind == CriterionKind.Inclusion ? "inclusion" : "exclusion")
              .Append(", rule hash ").Append(c.Criterion.Hash).AppendLine(c.IsPushedDown ? "" : ": not pushed down (" + c.Reason + ")");
-        bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", "USUBJID") && catalog.HasColumn("IE", "IETESTCD");
+        bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", "USUBJID") && catalog.HasColumn("IE", "IETESTCD")
+                     && criteria.Any(c => c.IsPushedDown);
         b.AppendLine("WITH");
+
+        // The per-subject aggregates the rules read (directly or through another's filter), each once, before its readers.
+        var byName = lowering.Aggregates.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey));
+        while (pending.TryPop(out var name))
+            if (used.Add(name))
+                foreach (var d in byName[name].Dependencies.Where(byName.ContainsKey)) pending.Push(d);
+        foreach (var a in lowering.Aggregates.Where(a => used.Contains(a.Name)))
+            b.Append(lowering.Write(a)).AppendLine(",");
+
         if (hasIe)
         {
             // The engine's recorded determinations: IE records of the protocol's criteria with a result Y or N (IESTRESC, else
@@ -132,6 +144,12 @@ public sealed class SqlScreeningQuery
              .Append(" FROM ").Append(sql.Table("IE")).Append(" i WHERE i.").Append(Q("IETESTCD")).Append(" IN (").Append(ids).AppendLine(")),");
             b.Append("ie AS (SELECT IE_U, IE_C, IE_R, ROW_NUMBER() OVER (PARTITION BY IE_U, IE_C ORDER BY CASE WHEN IE_D IS NULL THEN 0 ELSE 1 END DESC, IE_D").Append(collate)
              .AppendLine(" DESC, IE_Q DESC, IE_W DESC) AS IE_N FROM ie_all WHERE IE_R IN ('Y', 'N')),");
+            // One row per subject with a determination, one column per pushed-down criterion (NULL: none recorded).
+            b.Append("det AS (SELECT IE_U");
+            for (int j = 0; j < criteria.Count; j++)
+                if (criteria[j].IsPushedDown)
+                    b.Append($",\n    MAX(CASE WHEN IE_C = {sql.Text(criteria[j].Criterion.Id)} THEN (CASE IE_R WHEN 'Y' THEN {N((int)CriterionOutcome.Met)} ELSE {N((int)CriterionOutcome.NotMet)} END) END) AS DET{N(j)}");
+            b.AppendLine("\n  FROM ie WHERE IE_N = 1 GROUP BY IE_U),");
         }
 
         // The rules, as 0/1/2 booleans, one column per criterion.
@@ -142,6 +160,8 @@ public sealed class SqlScreeningQuery
         if (catalog.HasTable("DM"))
             b.Append(" LEFT JOIN ").Append(sql.Table("DM")).Append(' ').Append(SqlLowering.DemographicsAlias).Append(" ON ").Append(SqlLowering.DemographicsAlias).Append('.')
              .Append(Q(RowColumn)).Append(" = s.").Append(Q("DM_ROW"));
+        foreach (var name in rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey).Distinct(StringComparer.Ordinal).OrderBy(n => lowering.Aggregates.ToList().IndexOf(byName[n])))
+            b.Append("\n    LEFT JOIN ").Append(name).Append(" ON ").Append(name).Append(".PE_U = s.").Append(Q("USUBJID"));
         b.AppendLine("),");
 
         // Rule outcomes and recorded determinations.
@@ -153,12 +173,12 @@ public sealed class SqlScreeningQuery
                 : c.Criterion.Rule is null ? N((int)CriterionOutcome.Attested)
                 : $"CASE V{N(j)} WHEN 2 THEN {N((int)CriterionOutcome.Met)} WHEN 0 THEN {N((int)CriterionOutcome.NotMet)} ELSE {N((int)CriterionOutcome.Unknown)} END";
             b.Append(",\n    ").Append(rule).Append(" AS RULE").Append(N(j));
-            string det = hasIe && c.IsPushedDown
-                ? $"(SELECT CASE ie.IE_R WHEN 'Y' THEN {N((int)CriterionOutcome.Met)} ELSE {N((int)CriterionOutcome.NotMet)} END FROM ie WHERE ie.IE_U = r.{Q("USUBJID")} AND ie.IE_C = {sql.Text(c.Criterion.Id)} AND ie.IE_N = 1)"
-                : "CAST(NULL AS INTEGER)";
+            string det = hasIe && c.IsPushedDown ? $"det.DET{N(j)}" : "CAST(NULL AS INTEGER)";
             b.Append(",\n    ").Append(det).Append(" AS DET").Append(N(j));
         }
-        b.AppendLine("\n  FROM rules r),");
+        b.Append("\n  FROM rules r");
+        if (hasIe) b.Append(" LEFT JOIN det ON det.IE_U = r.").Append(Q("USUBJID"));
+        b.AppendLine("),");
 
         // The outcome: a determination decides what the rule could not, agrees, or contradicts it (Unknown: a discrepancy).
         b.Append("decided AS (SELECT o.").Append(Q("USUBJID")).Append(", o.").Append(Q(RowColumn));

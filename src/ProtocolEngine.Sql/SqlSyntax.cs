@@ -50,11 +50,6 @@ internal sealed class SqlSyntax(SqlDialect dialect, string? schema)
         _ => "VARCHAR",
     };
 
-    /// <summary>A scalar subquery's first row in the given order.</summary>
-    public string FirstRow(string select, string from, string where, string orderBy) => Dialect == SqlDialect.SqlServer
-        ? $"(SELECT TOP 1 {select} FROM {from} WHERE {where} ORDER BY {orderBy})"
-        : $"(SELECT {select} FROM {from} WHERE {where} ORDER BY {orderBy} LIMIT 1)";
-
     public string Upper(string x) => Dialect == SqlDialect.ClickHouse ? $"upperUTF8({x})" : $"UPPER({x})";
 
     public string Lower(string x) => Dialect == SqlDialect.ClickHouse ? $"lowerUTF8({x})" : $"LOWER({x})";

@@ -52,6 +52,9 @@ public static class PostgresBackend
                 var key = table.Name == SqlScreeningQuery.SubjectTable ? SqlScreeningQuery.RowColumn : "USUBJID";
                 Execute(connection, transaction, $"CREATE INDEX ON {name} ({syntax.Quote(key)})");
             }
+            // Statistics, so the planner hash-joins the per-subject aggregates rather than guessing a few hundred rows and
+            // nesting loops over them (quadratic in the subjects).
+            Execute(connection, transaction, $"ANALYZE {name}");
             written.Add((table.Name, table.RowCount));
         }
         transaction.Commit();

@@ -103,16 +103,11 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
         ScalarSym { Kind: SqlKind.Bool } b => Bool($"(CASE WHEN {b.Sql} = 1 THEN 2 ELSE 0 END)"),
         ScalarSym s => Bool($"(CASE WHEN {s.Sql} IS NULL THEN 2 ELSE 0 END)"),
         PickSym { Rel.Missing: true } => Bool("2"),
-        PickSym pick => Bool($"(CASE WHEN EXISTS (SELECT 1 FROM {sql.Table(pick.Rel.Domain)} {pick.Rel.Alias} WHERE {Passing(pick.Rel)}) THEN 0 ELSE 2 END)"),
+        PickSym pick => Bool($"(CASE WHEN {lowering.Aggregate(AggregateKind.Pick, pick.Rel, pick.Last).Name}.PE_U IS NULL THEN 2 ELSE 0 END)"),
         SubjectRowSym { Missing: true } => Bool("2"),
         SubjectRowSym row => Bool($"(CASE WHEN {row.Alias}.{sql.Quote(SqlLowering.RowColumn)} IS NULL THEN 2 ELSE 0 END)"),
         _ => throw new NotPushable(call.Syntax, "is null of a list"),
     };
-
-    private string OwnRecords(RelSym rel) =>
-        $"{rel.Alias}.{sql.Quote(SqlLowering.SubjectColumn)} = {SqlLowering.SubjectAlias}.{sql.Quote(SqlLowering.SubjectColumn)}";
-
-    private string Passing(RelSym rel) => rel.Where is null ? OwnRecords(rel) : $"{OwnRecords(rel)} AND {rel.Where} = 2";
 
     private ScalarSym Coalesce(List<ScalarSym> values, BoundCall call)
     {
@@ -204,21 +199,14 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
     {
         if (list is not RelSym rel) throw new NotPushable(call.Syntax, "exists of a list that is not a domain's records");
         if (rel.Missing) return Bool("1");
-        // True when a record passes; unknown when none does but the subject has no records or a filter was undecidable.
-        string found = rel.Where is null ? "1" : $"CASE WHEN {rel.Where} = 2 THEN 1 ELSE 0 END";
-        string undecided = rel.Where is null ? "0" : $"CASE WHEN {rel.Where} = 1 THEN 1 ELSE 0 END";
-        return Bool($"(SELECT CASE WHEN MAX({found}) = 1 THEN 2 WHEN COUNT(*) = 0 THEN 1 WHEN MAX({undecided}) = 1 THEN 1 ELSE 0 END " +
-                    $"FROM {sql.Table(rel.Domain)} {rel.Alias} WHERE {OwnRecords(rel)})");
+        // A subject without records has no row in the aggregate: unknown (absence of records is not evidence of absence).
+        return Bool($"COALESCE({lowering.Aggregate(AggregateKind.Exists, rel).Name}.PE_V, 1)");
     }
 
     private ScalarSym Count(Sym list, BoundCall call)
     {
         if (list is not RelSym rel) throw new NotPushable(call.Syntax, "Count of a list that is not a domain's records");
         if (rel.Missing) return new ScalarSym(sql.NullOf(SqlKind.Int), SqlKind.Int);
-        string found = rel.Where is null ? "1" : $"CASE WHEN {rel.Where} = 2 THEN 1 ELSE 0 END";
-        string undecided = rel.Where is null ? "0" : $"CASE WHEN {rel.Where} = 1 THEN 1 ELSE 0 END";
-        // A count that may be short for want of data (no records at all, or an undecidable filter) is null.
-        return new ScalarSym($"(SELECT CASE WHEN COUNT(*) = 0 THEN NULL WHEN MAX({undecided}) = 1 THEN NULL ELSE SUM({found}) END " +
-                             $"FROM {sql.Table(rel.Domain)} {rel.Alias} WHERE {OwnRecords(rel)})", SqlKind.Int);
+        return new ScalarSym($"{lowering.Aggregate(AggregateKind.Count, rel).Name}.PE_V", SqlKind.Int);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
 using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Types;
@@ -22,10 +23,15 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
 
     private int _aliases;
     private readonly HashSet<DefineSymbol> _defining = [];
+    private readonly List<SqlAggregate> _aggregates = [];
+    private readonly Dictionary<string, SqlAggregate> _aggregateByKey = new(StringComparer.Ordinal);
     private readonly HashSet<FunctionSymbol> _calling = [];
 
     /// <summary>The domains the lowered rules read (for the tables a load must provide).</summary>
     public SortedSet<string> DomainsRead { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The per-subject aggregates the lowered rules read, in dependency order (each reads only earlier ones).</summary>
+    public IReadOnlyList<SqlAggregate> Aggregates => _aggregates;
 
     /// <summary>A criterion's rule as a 0/1/2 boolean.</summary>
     public string LowerRule(BoundExpression rule) => Bool(Lower(rule, Env.Empty), rule);
@@ -225,18 +231,69 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
                 {
                     var rel = pick.Rel;
                     if (rel.Missing || !catalog.HasColumn(rel.Domain, variable)) return new ScalarSym(sql.NullOf(kind), kind);
-                    return new ScalarSym(sql.FirstRow($"{rel.Alias}.{sql.Quote(variable)}", From(rel), Passing(rel), Order(rel, pick.Last)), kind);
+                    return new ScalarSym(Aggregate(AggregateKind.Pick, rel, pick.Last).Column(variable), kind);
                 }
             default:
                 throw new NotPushable(access.Syntax, $"reading {variable} from a value that is not a record of the subject");
         }
     }
 
-    private string From(RelSym rel) => $"{sql.Table(rel.Domain)} {rel.Alias}";
+    /// <summary>
+    /// The aggregate of a subject's records a use of <paramref name="rel"/> reads, shared by every use with the same domain,
+    /// filter and order (a definition read by several rules is aggregated once).
+    /// </summary>
+    internal SqlAggregate Aggregate(AggregateKind kind, RelSym rel, bool last = false)
+    {
+        string Normal(string text) => Regex.Replace(text, $@"(?<![\w.""]){rel.Alias}\.", "@.", RegexOptions.CultureInvariant);
+        var key = $"{kind}|{last}|{rel.Domain}|{Normal(rel.Where ?? "")}|{string.Join("|", rel.Sort.Select(k => Normal(k.Key) + (k.Descending ? " desc" : "")))}";
+        if (_aggregateByKey.TryGetValue(key, out var found)) return found;
+        var read = SqlAggregate.References(string.Join(" ", rel.Sort.Select(k => k.Key).Prepend(rel.Where ?? "")));
+        var aggregate = new SqlAggregate("pe_a" + (_aggregates.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), kind, rel, last,
+            [.. read.Where(r => r == DemographicsAlias ? catalog.HasTable("DM") : _aggregates.Any(a => a.Name == r))]);
+        _aggregates.Add(aggregate);
+        _aggregateByKey.Add(key, aggregate);
+        return aggregate;
+    }
 
-    private string OwnRecords(RelSym rel) => $"{rel.Alias}.{sql.Quote(SubjectColumn)} = {SubjectAlias}.{sql.Quote(SubjectColumn)}";
-
-    private string Passing(RelSym rel) => rel.Where is null ? OwnRecords(rel) : $"{OwnRecords(rel)} AND {rel.Where} = 2";
+    /// <summary>
+    /// An aggregate as a common table expression: one row per subject with a qualifying record (PE_U the subject), joined to
+    /// the subject's DM row and to the aggregates its filter reads, grouped by subject (exists, Count) or numbered in the
+    /// engine's order with the first row kept (First, Last).
+    /// </summary>
+    internal string Write(SqlAggregate a)
+    {
+        var rel = a.Rel;
+        string Q(string name) => sql.Quote(name);
+        string subject = $"{rel.Alias}.{Q(SubjectColumn)}";
+        var from = new System.Text.StringBuilder($"{sql.Table(rel.Domain)} {rel.Alias}");
+        foreach (var d in a.Dependencies)
+        {
+            if (d == DemographicsAlias)
+                from.Append($" JOIN {sql.Table(SqlScreeningQuery.SubjectTable)} {SubjectAlias} ON {SubjectAlias}.{Q(SubjectColumn)} = {subject}")
+                    .Append($" LEFT JOIN {sql.Table("DM")} {DemographicsAlias} ON {DemographicsAlias}.{Q(RowColumn)} = {SubjectAlias}.{Q("DM_ROW")}");
+            else
+                from.Append($" LEFT JOIN {d} ON {d}.PE_U = {subject}");
+        }
+        string found = rel.Where is null ? "1" : $"CASE WHEN {rel.Where} = 2 THEN 1 ELSE 0 END";
+        string undecided = rel.Where is null ? "0" : $"CASE WHEN {rel.Where} = 1 THEN 1 ELSE 0 END";
+        switch (a.Kind)
+        {
+            case AggregateKind.Exists:
+                // True when a record passes; unknown when none does but a filter was undecidable (or, through the join, the subject has no records).
+                return $"{a.Name} AS (SELECT {subject} AS PE_U, CASE WHEN MAX({found}) = 1 THEN 2 WHEN MAX({undecided}) = 1 THEN 1 ELSE 0 END AS PE_V FROM {from} GROUP BY {subject})";
+            case AggregateKind.Count:
+                // A count that may be short for want of data (an undecidable filter, or no records at all: no row) is null.
+                return $"{a.Name} AS (SELECT {subject} AS PE_U, CASE WHEN MAX({undecided}) = 1 THEN NULL ELSE SUM({found}) END AS PE_V FROM {from} GROUP BY {subject})";
+            default:
+                {
+                    var columns = string.Concat(a.Columns.Select((c, i) => $", {rel.Alias}.{Q(c)} AS PE_C{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+                    var outer = string.Concat(a.Columns.Select((_, i) => $", PE_C{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+                    string where = rel.Where is null ? "" : $" WHERE {rel.Where} = 2";
+                    return $"{a.Name} AS (SELECT PE_U{outer} FROM (SELECT {subject} AS PE_U{columns}, ROW_NUMBER() OVER (PARTITION BY {subject} ORDER BY {Order(rel, a.Last)}) AS PE_N " +
+                           $"FROM {from}{where}) {a.Name}_n WHERE PE_N = 1)";
+                }
+        }
+    }
 
     /// <summary>
     /// The engine's sort: nulls first ascending, ties kept in record order (a stable sort); the last element of that order
@@ -273,6 +330,9 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
             if (key.Kind == SqlKind.Bool) throw new NotPushable(item.Key.Syntax, "sorting by a Boolean");
             sort.Add((key.Sql, item.Descending));
         }
+        // Each query is aggregated per subject once; a filter that reads a record of an enclosing query would need it per record.
+        if (SqlAggregate.References(string.Join(" ", sort.Select(k => k.Item1).Prepend(where ?? ""))).Any(r => r != rel.Alias && r.StartsWith('t')))
+            throw new NotPushable(q.Syntax, "a query whose filter reads a record of an enclosing query");
         return rel with { Where = where, Sort = sort.ToImmutable() };
     }
 

@@ -10,11 +10,11 @@ public sealed class SqlCommandTests
     private static string Msg => Path.GetFullPath(Path.Combine(CliRunner.Root, "..", "shared", "data", "datasetjson", "msg", "sdtm"));
 
     [Theory]
-    [InlineData("duckdb", "LIMIT 1")]
+    [InlineData("duckdb", "ROW_NUMBER() OVER (PARTITION BY t")]
     [InlineData("postgres", "COLLATE \"C\"")]
-    [InlineData("sqlserver", "SELECT TOP 1")]
+    [InlineData("sqlserver", "ON pe_a1.PE_U = s.[USUBJID]")]
     [InlineData("spark", "`USUBJID`")]
-    [InlineData("trino", "LIMIT 1")]
+    [InlineData("trino", "ON pe_a1.PE_U = s.\"USUBJID\"")]
     [InlineData("clickhouse", "upperUTF8(")]
     public void Sql_prints_one_query_and_names_the_criteria_not_pushed_down(string dialect, string marker)
     {
