@@ -224,7 +224,7 @@ public static class ScreeningBench
         Console.WriteLine($"RulesEngine / protocol language = {rulesEngineMs / oursMs:F0}x; protocol language / hand-written = {oursMs / handMs:F2}x");
         Console.WriteLine($"per-rule outcomes (met / not met / unknown): " + string.Join("; ", Enumerable.Range(0, 8).Select(j => $"{RulesEngineRules.Rules[j].Name} {distribution[j, 1]}/{distribution[j, 2]}/{distribution[j, 3]}")));
         Console.WriteLine($"decisions: eligible {decisions[1]:N0}, ineligible {decisions[2]:N0}, needs review {decisions[3]:N0}");
-        Console.WriteLine(mismatches == 0 ? $"all three agree on every outcome of every subject ({n * 8:N0} outcomes; the scanning path too)" : $"{mismatches:N0} outcomes differ");
+        Console.WriteLine(mismatches == 0 ? $"all three agree on every outcome of every subject ({n * 8:N0} outcomes; the scanning and per-subject paths too)" : $"{mismatches:N0} outcomes differ");
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return mismatches == 0 ? 0 : 1;
     }
@@ -271,10 +271,11 @@ public static class ScreeningBench
                     cpu.Add((ThreadCpuNanoseconds() - before) / 1e6);
                 });
                 double ms = Median(times);
-                long before = GC.GetAllocatedBytesForCurrentThread();
+                long before = GC.GetAllocatedBytesForCurrentThread(), answered = ProtocolEngine.Runtime.Native.ColumnLookup.Answered;
                 Screener.Screen(protocol, data, options);
                 long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-                Console.WriteLine($"{protocol.Criteria[0].Id,-6} {path,-11} {ms * 1e6 / study.SubjectCount,8:N0} ns per subject (fastest run {times.Min() * 1e6 / study.SubjectCount:N0}, least thread CPU time {cpu.Min() * 1e6 / study.SubjectCount:N0}), {(double)bytes / study.SubjectCount,6:N0} bytes allocated per subject");
+                answered = ProtocolEngine.Runtime.Native.ColumnLookup.Answered - answered;
+                Console.WriteLine($"{protocol.Criteria[0].Id,-6} {path,-11} {ms * 1e6 / study.SubjectCount,8:N0} ns per subject (fastest run {times.Min() * 1e6 / study.SubjectCount:N0}, least thread CPU time {cpu.Min() * 1e6 / study.SubjectCount:N0}), {(double)bytes / study.SubjectCount,6:N0} bytes allocated per subject; lookups answered {answered:N0}");
             }
         }
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
