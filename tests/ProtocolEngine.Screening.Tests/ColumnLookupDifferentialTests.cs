@@ -54,6 +54,8 @@ public class ColumnLookupDifferentialTests
                 var compiled = Paths.Compile(protocol);
                 AssertSameReports(compiled, study, CqlDateTime.ParseIso("2025-06-01"), protocol);
                 AssertSameReports(compiled, study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2025-06-01"), protocol + " (scanning)");
+                // A sparse selection: batches shrink to what is read, and the answers stay the loop's.
+                AssertSameReports(compiled, study, CqlDateTime.ParseIso("2025-06-01"), protocol + " (every 97th subject)", [.. study.SubjectIds.Where((_, i) => i % 97 == 5)]);
             }
             // The lookups answered for subjects, not only fell back: the pilot's screening labs and questionnaires.
             Assert.True(ColumnLookup.Answered - before >= 3_000, $"the column lookups answered for {ColumnLookup.Answered - before} subjects");
@@ -131,12 +133,12 @@ public class ColumnLookupDifferentialTests
     }
 
     /// <summary>Screens with and without the column lookups, evidence off and on, and requires the same JSON byte for byte; returns the evidence-off result.</summary>
-    private static ScreeningResult AssertSameReports(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what)
+    private static ScreeningResult AssertSameReports(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, string[]? subjects = null)
     {
         ScreeningResult? off = null;
         foreach (bool evidence in new[] { false, true })
         {
-            var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = evidence, MaxDegreeOfParallelism = 2 };
+            var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = evidence, MaxDegreeOfParallelism = 2, Subjects = subjects };
             var batched = Screener.Screen(protocol, study, options);
             var perSubject = Screener.Screen(protocol, study.WithoutColumnLookups(), options);
             string a = Report(batched), b = Report(perSubject);

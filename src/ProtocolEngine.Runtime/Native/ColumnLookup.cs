@@ -60,6 +60,12 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         public int Count;
         public readonly int[] Rows = new int[BatchSize];
         public DomainRecord? Record;
+
+        /// <summary>Subjects the next batch covers: shrinks when a batch goes mostly unread (a sparse selection of subjects), grows back when read through.</summary>
+        public int Size = BatchSize;
+
+        /// <summary>Answers read from the current batch.</summary>
+        public int Reads;
     }
 
     /// <summary>
@@ -74,8 +80,13 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         if ((uint)id >= (uint)states.Length) return Fallback;
         var batch = states[id] ??= new Batch();
         int offset = subject - batch.First;
-        if ((uint)offset < (uint)batch.Count) return batch.Rows[offset];
+        if ((uint)offset < (uint)batch.Count)
+        {
+            batch.Reads++;
+            return batch.Rows[offset];
+        }
         Fill(ctx, binding, batch, subject);
+        batch.Reads = 1;
         return batch.Rows[0];
     }
 
@@ -89,7 +100,8 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
 
     private void Fill(EvaluationContext ctx, StudyBinding binding, Batch batch, int first)
     {
-        int count = Math.Min(BatchSize, binding.Study.SubjectCount - first);
+        if (batch.First >= 0) batch.Size = batch.Reads * 4 < batch.Count ? Math.Max(1, batch.Size / 4) : Math.Min(BatchSize, batch.Size * 2);
+        int count = Math.Min(batch.Size, binding.Study.SubjectCount - first);
         batch.First = first;
         batch.Count = Math.Max(count, 1);
         var prepared = Prepare(binding);
