@@ -44,7 +44,17 @@ public sealed class StudyData
     internal bool UsesCodeIndexes { get; private init; } = true;
 
     /// <summary>The same study (sharing its tables) whose queries scan subjects' records instead of using code indexes.</summary>
-    internal StudyData WithoutCodeIndexes() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = false };
+    internal StudyData WithoutCodeIndexes() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = false, UsesColumnLookups = UsesColumnLookups };
+
+    /// <summary>
+    /// False when compiled rules must find a constant test's record subject by subject rather than through the
+    /// column lookups computed for a batch of subjects at once (<c>Native.ColumnLookup</c>): only a copy made by
+    /// <see cref="WithoutColumnLookups"/> says so, for tests and benchmarks comparing both paths.
+    /// </summary>
+    internal bool UsesColumnLookups { get; private init; } = true;
+
+    /// <summary>The same study (sharing its tables and code indexes) whose rules evaluate every lookup subject by subject.</summary>
+    internal StudyData WithoutColumnLookups() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = UsesCodeIndexes, UsesColumnLookups = false };
 
     /// <summary>Bytes held by the code indexes the tables have built so far.</summary>
     internal long CodeIndexBytes => _domains.Values.Sum(d => d.CodeIndexBytes);

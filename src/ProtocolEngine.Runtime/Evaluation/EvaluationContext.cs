@@ -67,7 +67,17 @@ public sealed class EvaluationContext
             if (binding?.Domains[slot] is null) _missingDomains |= 1UL << Math.Min(slot, 63);
         _recordLists = new RecordList?[domains];
         _defineMissingVariables = new (string, string)[]?[protocol.DefineCount];
+        LookupBatches = new Native.ColumnLookup.Batch?[protocol.LookupCount];
     }
+
+    /// <summary>This context's batches of the protocol's column lookups (each computed for a run of subjects at once), by lookup number.</summary>
+    internal Native.ColumnLookup.Batch?[] LookupBatches { get; }
+
+    private EvaluationContext? _lookupScratch;
+
+    /// <summary>A second context over the same study, for the column lookups to evaluate filters in without touching this one's state.</summary>
+    internal EvaluationContext LookupScratch() =>
+        _lookupScratch ??= new EvaluationContext(Protocol, Binding, Now, Limits) { MissingDataIsUnknown = MissingDataIsUnknown };
 
     /// <summary>The protocol whose rules run.</summary>
     public ExecutableProtocol Protocol { get; }

@@ -173,6 +173,7 @@ public sealed class ExecutableProtocol
         Defines = [.. _defines];
         DefineCount = Defines.Length;
         DomainSlotCount = _slots.Domains.Count;
+        LookupCount = _compiler.LookupCount;
     }
 
     private object? ParameterValue(ParameterSymbol parameter)
@@ -228,6 +229,9 @@ public sealed class ExecutableProtocol
     internal int DefineCount { get; private set; }
 
     internal int DomainSlotCount { get; private set; }
+
+    /// <summary>How many column lookups (<see cref="Native.ColumnLookup"/>) the compiled rules hold.</summary>
+    internal int LookupCount { get; private set; }
 
     internal string DefineName(int slot) => _slots.Defines[slot].Name;
 

@@ -28,6 +28,10 @@ internal sealed class ExpressionCompiler
     private readonly Dictionary<BoundQuery, List<BoundExpression>> _hoistedByQuery = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<TableSymbol, LE.LambdaExpression> _tables = [];
     private readonly Func<ParameterSymbol, object?> _parameterValue;
+    private readonly HashSet<BoundCall> _lookupFallbacks = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>How many column lookups the compiled code holds (each context keeps a batch per lookup).</summary>
+    public int LookupCount { get; private set; }
 
     public ExpressionCompiler(SlotAllocator slots, Func<ParameterSymbol, object?> parameterValue)
     {
@@ -336,6 +340,18 @@ internal sealed class ExpressionCompiler
 
     private LE.Expression Call(BoundCall c, Frame f)
     {
+        if (c.Overload.Key is "First(List<T>)" or "Last(List<T>)" && !_lookupFallbacks.Contains(c) && LookupOf(c, f) is { } lookup)
+        {
+            // The lookup answers for a batch of subjects at once; the compiled query runs when it cannot (ColumnLookup.Fallback).
+            _lookupFallbacks.Add(c);
+            var query = Box(Call(c, f));
+            _lookupFallbacks.Remove(c);
+            var row = E.Variable(typeof(int), "lookupRow");
+            return Coerce(E.Block(typeof(object), [row],
+                E.Assign(row, E.Call(E.Constant(lookup), typeof(ColumnLookup).GetMethod(nameof(ColumnLookup.Row))!, f.Ctx)),
+                E.Condition(E.Equal(row, E.Constant(ColumnLookup.Fallback)), query,
+                    E.Call(E.Constant(lookup), typeof(ColumnLookup).GetMethod(nameof(ColumnLookup.Record))!, f.Ctx, row))), Clr(c.Type));
+        }
         switch (c.Overload.Key)
         {
             case "And(Boolean,Boolean)":
@@ -853,6 +869,54 @@ internal sealed class ExpressionCompiler
     /// the key a literal or a value fixed before the loop (a function parameter): the query can skip rows whose VAR
     /// holds another value. Keys is one expression for =, the literals for in.
     /// </summary>
+    /// <summary>
+    /// A column lookup for <c>First</c> or <c>Last</c> of a query over one domain whose filter holds a constant text key
+    /// (<c>L.LBTESTCD = 'ALT'</c>, or a parameter of a memoised call known to be a literal) and otherwise reads only the
+    /// record: no other record, definition, function, query or clock (see <see cref="ColumnLookup"/>). Null when the
+    /// query is of any other shape.
+    /// </summary>
+    private ColumnLookup? LookupOf(BoundCall c, Frame f)
+    {
+        if (c.Arguments[0] is not BoundQuery { Sources.Length: 1, Lets.IsEmpty: true, Inclusions.IsEmpty: true, Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q
+            || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
+            return null;
+        var alias = q.Sources[0].Alias;
+        if (TextKey(q.Where, alias) is not { } textKey || textKey.Keys is not null || textKey.Column.Domain.Name != domain.Domain.Name) return null;
+        var (column, keyExpression, _, conjunct) = textKey;
+        var key = keyExpression switch
+        {
+            BoundLiteral { Value: string text } => text,
+            BoundLocal l when f.Constants.TryGetValue(l.Local, out var constant) && constant.Value is string text => text,
+            _ => null,
+        };
+        if (key is null) return null;
+        BoundExpression? rest;
+        if (ReferenceEquals(q.Where, conjunct)) rest = null;
+        else if (q.Where is BoundCall { Overload.Key: "And(Boolean,Boolean)" } and && ReferenceEquals(and.Arguments[0], conjunct)) rest = and.Arguments[1];
+        else if (q.Where is BoundCall { Overload.Key: "And(Boolean,Boolean)" } and2 && ReferenceEquals(and2.Arguments[1], conjunct)) rest = and2.Arguments[0];
+        else return null;
+        if (rest is not null && !ReadsOnlyTheRecord(rest, alias)) return null;
+        // Sorting one record (or none) never reads its key; with more the lookup falls back, so the key may be anything
+        // that reads only the element.
+        foreach (var item in q.Sort)
+            if (item.Key is not null && !BoundTreeWalker.DescendantsAndSelf(item.Key).OfType<BoundLocal>().All(l => l.Local == alias || l.Local == item.Element))
+                return null;
+        var pick = !q.Sort.IsEmpty ? ColumnLookup.Pick.Only : c.Overload.Key == "First(List<T>)" ? ColumnLookup.Pick.First : ColumnLookup.Pick.Last;
+        var filter = rest is null ? null : CompileBooleanForRecord(rest, alias);
+        return new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick);
+    }
+
+    /// <summary>True when an expression reads nothing but the record <paramref name="alias"/> and constants.</summary>
+    private static bool ReadsOnlyTheRecord(BoundExpression node, LocalSymbol alias) =>
+        BoundTreeWalker.DescendantsAndSelf(node).All(n => n switch
+        {
+            BoundLocal l => l.Local == alias,
+            BoundQuery or BoundDefineReference or BoundFunctionCall or BoundTableCall or BoundDomainReference or BoundListMemberAccess => false,
+            BoundCall call => !(call.Overload.Key.StartsWith("Now(", StringComparison.Ordinal) || call.Overload.Key.StartsWith("Today(", StringComparison.Ordinal)
+                || call.Overload.Key.StartsWith("TimeOfDay(", StringComparison.Ordinal) || call.Overload.Key.StartsWith("Message(", StringComparison.Ordinal)),
+            _ => true,
+        });
+
     private (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys, BoundExpression Conjunct)? TextKey(BoundExpression? where, LocalSymbol alias)
     {
         if (where is null) return null;

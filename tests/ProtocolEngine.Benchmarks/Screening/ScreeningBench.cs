@@ -19,7 +19,8 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
 /// synthetic population, evidence off and on;
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
-/// indexes (evidence on), the results compared subject by subject (exit code 1 on any difference);
+/// indexes (evidence on) and with and without the column lookups (evidence off), the results compared subject by
+/// subject (exit code 1 on any difference);
 /// <c>-- screening-rules --loop SECONDS [--threads N]</c>: the eight rules screened again and again, to attach a profiler.
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
 /// population once into a folder beside it and loads from there.
@@ -129,22 +130,26 @@ public static class ScreeningBench
             var clock = Stopwatch.StartNew();
             var indexed = Screener.Screen(protocol, study, options);
             var scanned = Screener.Screen(protocol, scanning, options);
+            // Evidence off: the column lookups against every lookup evaluated subject by subject.
+            var batched = Screener.Screen(protocol, study, options with { RecordEvidence = false });
+            var unbatched = Screener.Screen(protocol, study.WithoutColumnLookups(), options with { RecordEvidence = false });
             int here = 0;
             long cells = 0;
             for (int i = 0; i < indexed.SubjectCount; i++)
             {
                 string a = Describe(indexed.Subject(i)), b = Describe(scanned.Subject(i));
+                string c = Describe(batched.Subject(i)), d = Describe(unbatched.Subject(i));
                 cells += indexed.Criteria.Count;
-                if (a == b) continue;
-                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}");
+                if (a == b && c == d) continue;
+                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  lookups {c}\n  per subject {d}");
             }
             differences += here;
             Console.WriteLine($"{Path.GetFileName(file)}: {indexed.SubjectCount:N0} subjects, {cells:N0} criterion results with evidence and gaps: " +
                 (here == 0 ? "identical" : $"{here:N0} subjects differ") + $" ({clock.Elapsed.TotalSeconds:F1} s)");
-            indexed = scanned = null!;
+            indexed = scanned = batched = unbatched = null!;
             GC.Collect();
         }
-        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes" : $"{differences:N0} subjects differ");
+        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with and without column lookups (evidence off)" : $"{differences:N0} subjects differ");
         return differences == 0 ? 0 : 1;
     }
 
@@ -167,6 +172,10 @@ public static class ScreeningBench
         var scanning = study.WithoutCodeIndexes();
         ScreeningResult? scanned = null;
         var scanTimes = Time(runs, () => scanned = Screener.Screen(protocol, scanning, options));
+        // The same screening evaluating every lookup subject by subject, as before the column lookups.
+        var perSubject = study.WithoutColumnLookups();
+        ScreeningResult? unbatched = null;
+        var perSubjectTimes = Time(runs, () => unbatched = Screener.Screen(protocol, perSubject, options));
         Console.WriteLine(IndexSize(study));
 
         var build = Stopwatch.StartNew();
@@ -194,7 +203,7 @@ public static class ScreeningBench
             {
                 byte a = (byte)ours!.Outcome(i, j), b = hand[i * 8 + j], c = viaRulesEngine[i * 8 + j];
                 distribution[j, a]++;
-                if (a == b && b == c && a == (byte)scanned!.Outcome(i, j)) continue;
+                if (a == b && b == c && a == (byte)scanned!.Outcome(i, j) && a == (byte)unbatched!.Outcome(i, j)) continue;
                 if (mismatches++ < 10) Console.WriteLine($"MISMATCH {study.SubjectIds[i]} {RulesEngineRules.Rules[j].Name}: protocol {a}, hand-written {b}, RulesEngine {c}");
             }
         var decisions = new int[4];
@@ -208,13 +217,14 @@ public static class ScreeningBench
         Row("protocol language (ProtocolEngine, 1 thread)", oursMs, n, oursMs);
         Row($"protocol language (ProtocolEngine, {Environment.ProcessorCount} threads)", parallelMs, n, oursMs);
         Row("protocol language scanning records per rule (no code indexes, 1 thread)", scanMs, n, oursMs);
+        Row("protocol language, lookups subject by subject (no column lookups, 1 thread)", Median(perSubjectTimes), n, oursMs);
         Row("hand-written C# (1 thread)", handMs, n, oursMs);
         Row("Microsoft RulesEngine 6.0.1 (1 thread)", rulesEngineMs, n, oursMs);
         Console.WriteLine();
         Console.WriteLine($"RulesEngine / protocol language = {rulesEngineMs / oursMs:F0}x; protocol language / hand-written = {oursMs / handMs:F2}x");
         Console.WriteLine($"per-rule outcomes (met / not met / unknown): " + string.Join("; ", Enumerable.Range(0, 8).Select(j => $"{RulesEngineRules.Rules[j].Name} {distribution[j, 1]}/{distribution[j, 2]}/{distribution[j, 3]}")));
         Console.WriteLine($"decisions: eligible {decisions[1]:N0}, ineligible {decisions[2]:N0}, needs review {decisions[3]:N0}");
-        Console.WriteLine(mismatches == 0 ? $"all three agree on every outcome of every subject ({n * 8:N0} outcomes; the scanning path too)" : $"{mismatches:N0} outcomes differ");
+        Console.WriteLine(mismatches == 0 ? $"all three agree on every outcome of every subject ({n * 8:N0} outcomes; the scanning and per-subject paths too)" : $"{mismatches:N0} outcomes differ");
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return mismatches == 0 ? 0 : 1;
     }
@@ -250,19 +260,25 @@ public static class ScreeningBench
             var text = header + "\n" + criterion + "\n";
             var protocol = ProtocolCompiler.Standalone.Compile(new SourceText(text, "rule.protocol"));
             var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
-            var cpu = new List<double>();
-            var times = Time(runs, () =>
+            // With the column lookups, then subject by subject (the path before them), one after the other.
+            foreach (var (data, path) in new[] { (study, "lookups"), (study.WithoutColumnLookups(), "per subject") })
             {
-                long before = ThreadCpuNanoseconds();
-                Screener.Screen(protocol, study, options);
-                cpu.Add((ThreadCpuNanoseconds() - before) / 1e6);
-            });
-            double ms = Median(times);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Screener.Screen(protocol, study, options);
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            Console.WriteLine($"{protocol.Criteria[0].Id,-6} {ms * 1e6 / study.SubjectCount,8:N0} ns per subject (fastest run {times.Min() * 1e6 / study.SubjectCount:N0}, least thread CPU time {cpu.Min() * 1e6 / study.SubjectCount:N0}), {(double)bytes / study.SubjectCount,6:N0} bytes allocated per subject");
+                var cpu = new List<double>();
+                var times = Time(runs, () =>
+                {
+                    long before = ThreadCpuNanoseconds();
+                    Screener.Screen(protocol, data, options);
+                    cpu.Add((ThreadCpuNanoseconds() - before) / 1e6);
+                });
+                double ms = Median(times);
+                long before = GC.GetAllocatedBytesForCurrentThread(), answered = ProtocolEngine.Runtime.Native.ColumnLookup.Answered;
+                Screener.Screen(protocol, data, options);
+                long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+                answered = ProtocolEngine.Runtime.Native.ColumnLookup.Answered - answered;
+                Console.WriteLine($"{protocol.Criteria[0].Id,-6} {path,-11} {ms * 1e6 / study.SubjectCount,8:N0} ns per subject (fastest run {times.Min() * 1e6 / study.SubjectCount:N0}, least thread CPU time {cpu.Min() * 1e6 / study.SubjectCount:N0}), {(double)bytes / study.SubjectCount,6:N0} bytes allocated per subject; lookups answered {answered:N0}");
+            }
         }
+        Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return 0;
     }
 
@@ -279,21 +295,23 @@ public static class ScreeningBench
         Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)], RecordEvidence = true });
         Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)] });
         Console.WriteLine($"compile, code indexes and warm-up on 5,000 subjects: {warmUp.Elapsed.TotalSeconds:F2} s; {IndexSize(study)}");
-        // Evidence off on one thread first, so the two-thread figure can be compared with it.
-        foreach (var (evidence, threads) in new[] { (false, 1), (false, Environment.ProcessorCount), (true, Environment.ProcessorCount) })
+        // Evidence off on one thread first, so the two-thread figure can be compared with it; the path without column
+        // lookups first and again last, so neither order nor the JIT's warming favours the lookups.
+        foreach (var (evidence, threads, lookups) in new[] { (false, 1, false), (false, 1, true), (false, Environment.ProcessorCount, true), (true, Environment.ProcessorCount, true), (false, 1, false) })
         {
+            var data = lookups ? study : study.WithoutColumnLookups();
             GC.Collect();
             Thread.Sleep(200);
             using var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            var result = Screener.Screen(protocol, study, options with { RecordEvidence = evidence, MaxDegreeOfParallelism = threads });
+            var result = Screener.Screen(protocol, data, options with { RecordEvidence = evidence, MaxDegreeOfParallelism = threads });
             clock.Stop();
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
             var c = result.Counts;
             Console.WriteLine();
-            Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects, {threads} thread(s) on {Environment.ProcessorCount} cores, evidence {(evidence ? "on" : "off")}:");
+            Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects, {threads} thread(s) on {Environment.ProcessorCount} cores, evidence {(evidence ? "on" : "off")}{(lookups ? "" : ", lookups subject by subject (no column lookups)")}:");
             Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F2} s after loading, {result.SubjectCount / clock.Elapsed.TotalSeconds:N0} subjects/s; peak working set {process.PeakWorkingSet64 / 1e6:N0} MB");
             // CPU time is what the screening cost whatever else the machine was doing; on idle cores wall time is about CPU time / cores.
             Console.WriteLine($"  CPU time {cpu.TotalSeconds:F2} s ({cpu.TotalSeconds / Environment.ProcessorCount:F2} s per core); load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");

@@ -1,0 +1,209 @@
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Evaluation;
+
+namespace ProtocolEngine.Runtime.Native;
+
+/// <summary>
+/// <c>First</c> (or <c>Last</c>) of a query over one domain whose filter holds a constant text key
+/// (<c>First(LB L where L.LBTESTCD = 'ALT' and L.VISITNUM = 1)</c>, <c>Lab('ALT')</c> once its argument is known),
+/// computed for a batch of subjects in one pass over the key's column instead of subject by subject through the
+/// query's loop: for each subject of the batch, the row of the record the query would return, read straight from the
+/// code index, the rest of the filter evaluated on the rows holding the key only.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The compiled query stays beside it and runs whenever the lookup cannot give exactly its answer with exactly its side
+/// effects: with evidence on (the query's evidence is per record read), outside screening (a context that does not
+/// reuse records answers one subject, not a batch), for a subject whose rows the query would scan with rows where
+/// the key is missing (the filter's other conjuncts run on those rows and could fail or note a missing variable),
+/// when the rest of the filter fails, notes a missing variable or a message, or, for a sorted query, when more than
+/// one record passes (sorting reads the key; with one record or none it is never read). Every case the lookup keeps
+/// reads the same rows, returns the same record object (the subject's pooled record of that row) and marks the same
+/// domain read as the loop, so the definition cache, the gap lists and the causes are the loop's.
+/// </para>
+/// <para>One instance per query in a compiled protocol, shared by threads: each context keeps its own batch.</para>
+/// </remarks>
+internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, string key, Func<EvaluationContext, DomainRecord?, bool?>? rest, ColumnLookup.Pick pick)
+{
+    /// <summary>Which passing record the query's value is.</summary>
+    public enum Pick
+    {
+        /// <summary>The first in row order (First of an unsorted query).</summary>
+        First,
+
+        /// <summary>The last in row order (Last of an unsorted query).</summary>
+        Last,
+
+        /// <summary>The only one (First or Last of a sorted query); more than one falls back to the query.</summary>
+        Only,
+    }
+
+    /// <summary>The row value telling the caller to run the compiled query instead.</summary>
+    public const int Fallback = -2;
+
+    /// <summary>Subjects per batch: enough to amortise the batch's set-up, few enough to stay in cache.</summary>
+    private const int BatchSize = 256;
+
+    private sealed record Prepared(DomainTable Table, TextColumn Column, int Code, SubjectCodeIndex? Index, bool Indexed);
+
+    private Prepared? _prepared;
+
+    private static long _answered;
+
+    /// <summary>How many subjects' queries lookups have answered in this process (not fallen back): tests check the lookups ran.</summary>
+    internal static long Answered => Interlocked.Read(ref _answered);
+
+    /// <summary>One context's computed batch: the rows for subjects [First, First + Count).</summary>
+    internal sealed class Batch
+    {
+        public int First = -1;
+        public int Count;
+        public readonly int[] Rows = new int[BatchSize];
+        public DomainRecord? Record;
+
+        /// <summary>Subjects the next batch covers: shrinks when a batch goes mostly unread (a sparse selection of subjects), grows back when read through.</summary>
+        public int Size = BatchSize;
+
+        /// <summary>Answers read from the current batch.</summary>
+        public int Reads;
+    }
+
+    /// <summary>
+    /// The row of the record the query returns for the context's subject, −1 when it returns null, or
+    /// <see cref="Fallback"/> when the compiled query must run.
+    /// </summary>
+    public int Row(EvaluationContext ctx)
+    {
+        int subject = ctx.SubjectIndex;
+        if (ctx.Evidence is not null || !ctx.ReuseRecords || subject < 0 || ctx.Binding is not { } binding || !binding.Study.UsesColumnLookups) return Fallback;
+        var states = ctx.LookupBatches;
+        if ((uint)id >= (uint)states.Length) return Fallback;
+        var batch = states[id] ??= new Batch();
+        int offset = subject - batch.First;
+        if ((uint)offset < (uint)batch.Count)
+        {
+            batch.Reads++;
+            return batch.Rows[offset];
+        }
+        Fill(ctx, binding, batch, subject);
+        batch.Reads = 1;
+        return batch.Rows[0];
+    }
+
+    /// <summary>The record at <paramref name="row"/> (null for −1), read as the query's loop reads it: through the subject's records of the domain.</summary>
+    public object? Record(EvaluationContext ctx, int row)
+    {
+        // Read even when there is no record: the loop reads the subject's records of the domain (and notes the domain) first.
+        var records = ctx.SubjectRecords(domainSlot);
+        return row < 0 ? null : records[row - RuntimeHelpers.RangeStart(records)];
+    }
+
+    private void Fill(EvaluationContext ctx, StudyBinding binding, Batch batch, int first)
+    {
+        if (batch.First >= 0) batch.Size = batch.Reads * 4 < batch.Count ? Math.Max(1, batch.Size / 4) : Math.Min(BatchSize, batch.Size * 2);
+        int count = Math.Min(batch.Size, binding.Study.SubjectCount - first);
+        batch.First = first;
+        batch.Count = Math.Max(count, 1);
+        var prepared = Prepare(binding);
+        if (prepared is null)
+        {
+            batch.Rows.AsSpan(0, batch.Count).Fill(Fallback);
+            return;
+        }
+        var (table, column, code, index, _) = prepared;
+        if (batch.Record is null || !ReferenceEquals(batch.Record.Table, table)) batch.Record = new DomainRecord(table, 0);
+        var record = batch.Record;
+        EvaluationContext? scratch = rest is null ? null : ctx.LookupScratch();
+        // The filter reads only the record, never the subject's other data, so the scratch context's subject is a formality.
+        scratch?.BeginSubject(first);
+        int answered = 0;
+        for (int k = 0; k < count; k++)
+        {
+            int subject = first + k;
+            var (start, rows) = table.RowsOf(subject);
+            int found = -1;
+            if (index is not null && index.Find(start, rows, code, out int from, out int to))
+            {
+                // The rows holding the key, in row order: exactly the rows the query's loop visits through the index.
+                for (int p = from; p < to; p++)
+                    if (!Visit(index.RowAt(start, p), ref found)) break;
+            }
+            else
+            {
+                // The loop scans this subject: rows holding another value are skipped unread; a row where the key is
+                // missing would run the rest of the filter, so the subject is left to the loop.
+                for (int row = start; row < start + rows; row++)
+                {
+                    int actual = column.CodeAt(row);
+                    if (actual < 0)
+                    {
+                        found = Fallback;
+                        break;
+                    }
+                    if (actual == code && !Visit(row, ref found)) break;
+                }
+            }
+            batch.Rows[k] = found;
+            if (found != Fallback) answered++;
+
+            // False when the search is over (found for First, or fallen back).
+            bool Visit(int row, ref int result)
+            {
+                bool? passes = true;
+                if (rest is not null)
+                {
+                    scratch!.BeginRule();
+                    record.Row = row;
+                    try
+                    {
+                        passes = rest(scratch, record);
+                    }
+                    catch (Exception)
+                    {
+                        // The loop will fail the same way and report it.
+                        result = Fallback;
+                        return false;
+                    }
+                    if (scratch.HasMissingVariables || scratch.Messages.Count > 0 || scratch.DivisionsByZero > 0 || scratch.MissingDomainsRead.Count > 0)
+                    {
+                        result = Fallback;
+                        return false;
+                    }
+                }
+                if (passes != true) return true;
+                switch (pick)
+                {
+                    case Pick.First:
+                        result = row;
+                        return false;
+                    case Pick.Last:
+                        result = row;
+                        return true;
+                    default:
+                        if (result >= 0)
+                        {
+                            result = Fallback;
+                            return false;
+                        }
+                        result = row;
+                        return true;
+                }
+            }
+        }
+        Interlocked.Add(ref _answered, answered);
+    }
+
+    /// <summary>The table, the key's column and code and the code index for this study, or null when the lookup cannot apply to it.</summary>
+    private Prepared? Prepare(StudyBinding binding)
+    {
+        var table = binding.Domains[domainSlot];
+        var prepared = _prepared;
+        if (prepared is not null && ReferenceEquals(prepared.Table, table) && prepared.Indexed == binding.Study.UsesCodeIndexes) return prepared;
+        if (table is null || !table.IsSubjectIndexed || table.GetColumn(keyVariable) is not TextColumn column) return null;
+        var index = binding.Study.UsesCodeIndexes ? table.CodeIndex(column) : null;
+        // A key the column never holds is a code no row has: every subject's answer is then "none" (or the loop's, below).
+        prepared = new Prepared(table, column, column.FindCode(key), index, binding.Study.UsesCodeIndexes);
+        _prepared = prepared;
+        return prepared;
+    }
+}
