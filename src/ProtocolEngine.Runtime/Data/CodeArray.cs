@@ -88,10 +88,16 @@ internal sealed class CodeArray
 /// <summary>Appends codes, widening the storage only when a code no longer fits.</summary>
 internal sealed class CodeArrayBuilder
 {
-    private byte[]? _b = new byte[256];
+    private byte[]? _b;
     private ushort[]? _s;
     private int[]? _i;
     private int _count;
+
+    /// <summary>
+    /// A builder for about <paramref name="capacity"/> codes: a reader that knows its row count up front (Parquet
+    /// metadata) fills arrays of the final size, with no growth copies and no trimming copy at the end.
+    /// </summary>
+    public CodeArrayBuilder(int capacity = 256) => _b = new byte[Math.Max(0, capacity)];
 
     public int Count => _count;
 
@@ -99,7 +105,7 @@ internal sealed class CodeArrayBuilder
     {
         if (_b is not null)
         {
-            if (code + 1 < byte.MaxValue)
+            if ((uint)(code + 1) < byte.MaxValue)
             {
                 if (_count == _b.Length) Array.Resize(ref _b, Grow(_b.Length));
                 _b[_count++] = (byte)(code + 1);
@@ -111,7 +117,7 @@ internal sealed class CodeArrayBuilder
         }
         if (_s is not null)
         {
-            if (code + 1 < ushort.MaxValue)
+            if ((uint)(code + 1) < ushort.MaxValue)
             {
                 if (_count == _s.Length) Array.Resize(ref _s, Grow(_s.Length));
                 _s[_count++] = (ushort)(code + 1);
