@@ -30,14 +30,24 @@ public static class RecordText
             if (!tables.TryGetValue(dataset, out var rows)) tables[dataset] = rows = [];
             rows.Add(record);
         }
-        var builder = new StudyDataBuilder { Source = "test" };
-        foreach (var (name, rows) in tables) builder.Add(Table(name, rows));
-        return builder.Build();
+        return Study(tables, strictNumbers: true);
     }
 
     public static StudyData Study(string text) => Study(text.Split('\n'));
 
-    private static DomainTable Table(string name, List<Dictionary<string, string>> rows)
+    /// <summary>
+    /// A study of datasets given as records (variable to value, a variable absent or empty is null), typed as SDTMIG
+    /// types them. With <paramref name="strictNumbers"/> off a value of a numeric variable that is not a number is
+    /// null, as CORE reads its test cases; on, it is a mistake in the test's own text.
+    /// </summary>
+    public static StudyData Study(IEnumerable<KeyValuePair<string, List<Dictionary<string, string>>>> datasets, bool strictNumbers)
+    {
+        var builder = new StudyDataBuilder { Source = "test" };
+        foreach (var (name, rows) in datasets) builder.Add(Table(name, rows, strictNumbers));
+        return builder.Build();
+    }
+
+    private static DomainTable Table(string name, List<Dictionary<string, string>> rows, bool strictNumbers)
     {
         var schema = SdtmModel.Sdtmig34.FindDomain(name);
         var variables = rows.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).ToList();
@@ -49,7 +59,9 @@ public static class RecordText
             if (type is VariableType.Num or VariableType.Integer)
             {
                 columns.Add(new NumberColumn(variable, (string?)null,
-                    values.Select(v => v is null ? double.NaN : double.Parse(v, CultureInfo.InvariantCulture)).ToArray()));
+                    values.Select(v => v is null ? double.NaN
+                        : strictNumbers ? double.Parse(v, CultureInfo.InvariantCulture)
+                        : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : double.NaN).ToArray()));
             }
             else
             {
