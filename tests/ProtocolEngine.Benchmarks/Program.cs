@@ -13,8 +13,11 @@ using BenchmarkDotNet.Running;
 // keystroke to diagnostics and criteria preview at the server (see Server/DesignerBench.cs); `-- core [--subjects 100000]`
 // runs the SDTMIG CORE rules natively over the pilot and a synthetic study (see Checks/CoreRulesBench.cs); `-- verify`
 // times `protocol verify` over the largest shipped protocol, with the solver's time per query (see Verification/VerifyBench.cs);
-// `-- sql [--subjects 100000]` screens the pilot protocol's pushed-down criteria natively, in DuckDB and in PostgreSQL (see Sql/SqlBench.cs).
+// `-- sql [--subjects 100000]` screens the pilot protocol's pushed-down criteria natively, in DuckDB and in PostgreSQL (see Sql/SqlBench.cs);
+// `-- load-view [--subjects 100000] [--format xpt] [--columns]` loads a screening population into the subject view and reports
+// its time and memory, per column with --columns (see Data/LoadViewBench.cs).
 if (args.Length > 0 && args[0] is "screening-rules" or "screening-pilot" or "screening-differential") return await ProtocolEngine.Benchmarks.Screening.ScreeningBench.RunAsync(args[0], args[1..]);
+if (args.Length > 0 && args[0] == "load-view") return ProtocolEngine.Benchmarks.Data.LoadViewBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "core") return ProtocolEngine.Benchmarks.Checks.CoreRulesBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "protocol-size") return ProtocolEngine.Benchmarks.Language.ProtocolSizeBench.Run(args[1..]);
 if (args.Length > 0 && args[0] == "lsp") return await ProtocolEngine.Benchmarks.Language.LspRoundTripBench.RunAsync();

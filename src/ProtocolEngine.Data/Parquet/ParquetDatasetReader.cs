@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using global::Parquet;
 using global::Parquet.Schema;
@@ -85,8 +87,10 @@ internal static class ParquetDatasetReader
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
         {
             var mine = Enumerable.Range(0, fields.Length).Where(c => c % threads == part).ToArray();
-            var text = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? new TextColumnBuilder(options.Pool) : null);
-            var numbers = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? null : new NumberColumnBuilder());
+            // Sized from the file's metadata: the final arrays are filled in place, never grown and copied.
+            int total = groupRows.Sum();
+            var text = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? new TextColumnBuilder(options.Pool, total) : null);
+            var numbers = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? null : new NumberColumnBuilder(total));
             using var open = Open(path);
             var reader = open.Reader;
             var buffers = new Buffers();
@@ -152,7 +156,7 @@ internal static class ParquetDatasetReader
         public int[] Ints = [];
         public long[] Longs = [];
         public int[] Levels = [];
-        public readonly Dictionary<(object Array, int Offset, int Length), int> Codes = [];
+        public readonly SegmentCodes Codes = new();
 
         public T[] Ensure<T>(ref T[] buffer, int count)
         {
@@ -167,17 +171,18 @@ internal static class ParquetDatasetReader
         var levels = buffers.Ensure(ref buffers.Levels, rows);
         bool nullable = field.MaxDefinitionLevel > 0;
         group.ReadRawAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, rows), nullable ? levels.AsMemory(0, rows) : null, null).AsTask().GetAwaiter().GetResult();
-        // A dictionary-encoded column chunk gives every row holding the same entry the same characters (same array,
-        // offset and length): each entry is looked up in the view's dictionary once. The map is only valid for this
-        // chunk's dictionary, so it starts empty for each; values of other encodings simply miss it.
+        // A dictionary-encoded column chunk gives every row holding the same entry the same characters (the library
+        // decodes each dictionary entry into an array of its own, shared by the rows holding it): each entry is looked
+        // up in the view's dictionary once, then found by the identity of its characters. The map is only valid for
+        // this chunk (arrays may be reused afterwards); values of other encodings simply miss it.
         var codes = buffers.Codes;
         codes.Clear();
-        int next = 0;
+        int next = 0, maxLevel = field.MaxDefinitionLevel;
         object? lastArray = null;
         int lastOffset = -1, lastLength = -1, lastCode = -1;
         for (int k = 0; k < rows; k++)
         {
-            if (nullable && levels[k] < field.MaxDefinitionLevel)
+            if (nullable && levels[k] < maxLevel)
             {
                 builder.AddMissing(emptyString: false);
                 continue;
@@ -188,24 +193,24 @@ internal static class ParquetDatasetReader
                 builder.Add(ReadOnlySpan<char>.Empty);
                 continue;
             }
-            if (!MemoryMarshal.TryGetArray(value, out var segment) || segment.Array is null)
+            if (!MemoryMarshal.TryGetArray(value, out var segment) || segment.Array is not { } array)
             {
                 builder.Add(value.Span);
                 continue;
             }
-            if (ReferenceEquals(segment.Array, lastArray) && segment.Offset == lastOffset && segment.Count == lastLength)
+            if (ReferenceEquals(array, lastArray) && segment.Offset == lastOffset && segment.Count == lastLength)
             {
                 builder.AddCode(lastCode);
                 continue;
             }
-            var key = ((object)segment.Array, segment.Offset, segment.Count);
-            if (!codes.TryGetValue(key, out int code))
+            int code = codes.Find(array, segment.Offset, segment.Count);
+            if (code < 0)
             {
                 code = builder.AddAndGetCode(value.Span);
-                if (codes.Count < 1 << 16) codes[key] = code;
+                codes.Add(array, segment.Offset, segment.Count, code);
             }
             else builder.AddCode(code);
-            (lastArray, lastOffset, lastLength, lastCode) = (segment.Array, segment.Offset, segment.Count, code);
+            (lastArray, lastOffset, lastLength, lastCode) = (array, segment.Offset, segment.Count, code);
         }
         codes.Clear();
     }
@@ -215,35 +220,100 @@ internal static class ParquetDatasetReader
         var levels = buffers.Ensure(ref buffers.Levels, rows);
         bool nullable = field.MaxDefinitionLevel > 0;
         Memory<int>? definition = nullable ? levels.AsMemory(0, rows) : null;
-        Func<int, double> valueAt;
         switch (kind)
         {
             case ValueKind.Double:
                 var d = buffers.Ensure(ref buffers.Doubles, rows);
                 group.ReadRawAsync(field, d.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
-                valueAt = i => d[i];
+                Add(builder, d, levels, rows, nullable ? field.MaxDefinitionLevel : -1);
                 break;
             case ValueKind.Float:
                 var f = buffers.Ensure(ref buffers.Floats, rows);
                 group.ReadRawAsync(field, f.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
-                valueAt = i => f[i];
+                Add(builder, f, levels, rows, nullable ? field.MaxDefinitionLevel : -1);
                 break;
             case ValueKind.Int32:
                 var n = buffers.Ensure(ref buffers.Ints, rows);
                 group.ReadRawAsync(field, n.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
-                valueAt = i => n[i];
+                Add(builder, n, levels, rows, nullable ? field.MaxDefinitionLevel : -1);
                 break;
             default:
                 var l = buffers.Ensure(ref buffers.Longs, rows);
                 group.ReadRawAsync(field, l.AsMemory(0, rows), definition, null).AsTask().GetAwaiter().GetResult();
-                valueAt = i => l[i];
+                Add(builder, l, levels, rows, nullable ? field.MaxDefinitionLevel : -1);
                 break;
         }
+    }
+
+    /// <summary>Adds a row group's values (packed: nulls take no slot) given the definition levels; <paramref name="maxLevel"/> −1 when the column has no nulls.</summary>
+    private static void Add<T>(NumberColumnBuilder builder, T[] values, int[] levels, int rows, int maxLevel) where T : struct, INumberBase<T>
+    {
         int next = 0;
         for (int k = 0; k < rows; k++)
         {
-            if (nullable && levels[k] < field.MaxDefinitionLevel) builder.AddMissing();
-            else builder.Add(valueAt(next++));
+            if (maxLevel >= 0 && levels[k] < maxLevel) builder.AddMissing();
+            else builder.Add(double.CreateTruncating(values[next++]));
+        }
+    }
+
+    /// <summary>
+    /// Dictionary codes by the characters' array, offset and length, compared by identity: an open-addressing table
+    /// (a chunk's dictionary has up to a few hundred thousand entries), cheaper than hashing a tuple per row. It stops
+    /// taking entries past <see cref="MaxEntries"/>; the values it does not hold are looked up by their characters.
+    /// </summary>
+    private sealed class SegmentCodes
+    {
+        private const int MaxEntries = 1 << 20;
+        private object?[] _arrays = new object?[1024];
+        private int[] _offsets = new int[1024];
+        private int[] _lengths = new int[1024];
+        private int[] _codes = new int[1024];
+        private int _count;
+
+        public void Clear()
+        {
+            if (_count == 0) return;
+            Array.Clear(_arrays);
+            _count = 0;
+        }
+
+        private static int Hash(object array, int offset, int length) =>
+            (int)((uint)(RuntimeHelpers.GetHashCode(array) * 31 + offset * 17 + length) * 2654435769u >> 7);
+
+        public int Find(object array, int offset, int length)
+        {
+            int mask = _arrays.Length - 1;
+            for (int i = Hash(array, offset, length) & mask; ; i = (i + 1) & mask)
+            {
+                var at = _arrays[i];
+                if (at is null) return -1;
+                if (ReferenceEquals(at, array) && _offsets[i] == offset && _lengths[i] == length) return _codes[i];
+            }
+        }
+
+        public void Add(object array, int offset, int length, int code)
+        {
+            if (_count >= MaxEntries) return;
+            if ((_count + 1) * 2 > _arrays.Length) Grow();
+            Insert(array, offset, length, code);
+            _count++;
+        }
+
+        private void Insert(object array, int offset, int length, int code)
+        {
+            int mask = _arrays.Length - 1;
+            int i = Hash(array, offset, length) & mask;
+            while (_arrays[i] is not null) i = (i + 1) & mask;
+            (_arrays[i], _offsets[i], _lengths[i], _codes[i]) = (array, offset, length, code);
+        }
+
+        private void Grow()
+        {
+            var (arrays, offsets, lengths, codes) = (_arrays, _offsets, _lengths, _codes);
+            int size = arrays.Length * 2;
+            (_arrays, _offsets, _lengths, _codes) = (new object?[size], new int[size], new int[size], new int[size]);
+            for (int i = 0; i < arrays.Length; i++)
+                if (arrays[i] is { } a) Insert(a, offsets[i], lengths[i], codes[i]);
         }
     }
 }

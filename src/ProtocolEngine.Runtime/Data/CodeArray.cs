@@ -5,12 +5,26 @@ namespace ProtocolEngine.Runtime.Data;
 /// than 255 distinct values, two bytes below 65,535, four bytes beyond. Clinical columns are mostly codes
 /// (test codes, units, flags, visits), so most cost one byte per row. Code −1 means missing.
 /// </summary>
+/// <remarks>
+/// Two forms cost less than a byte a row. A column holding at most one distinct value (STUDYID, DOMAIN, a flag that
+/// is Y or blank) keeps only which rows are present, one bit a row, or nothing when every row is. A column whose
+/// codes come in long runs (USUBJID once rows are grouped by subject) keeps where each run starts and its code, and a
+/// row's code is found by binary search over the runs. <see cref="Compact"/> chooses them when they save most of
+/// the memory; readers of many rows then take the general path (<see cref="Bytes"/> is null).
+/// </remarks>
 internal sealed class CodeArray
 {
     // Narrow widths store code + 1 so that 0 can mean missing.
     private readonly byte[]? _b;
     private readonly ushort[]? _s;
     private readonly int[]? _i;
+    // One value: bit set = code 0 (present); null bits = every row holds _constant (0, or −1 when all are missing).
+    private readonly ulong[]? _present;
+    private readonly int _constant;
+    private readonly bool _isConstant;
+    // Runs: the first row of each run (ascending, starting at 0) and the run's code.
+    private readonly int[]? _runStart;
+    private readonly int[]? _runCode;
 
     private CodeArray(byte[]? b, ushort[]? s, int[]? i, int count)
     {
@@ -20,12 +34,33 @@ internal sealed class CodeArray
         Count = count;
     }
 
+    private CodeArray(ulong[]? present, int constant, int count)
+    {
+        _present = present;
+        _constant = constant;
+        _isConstant = true;
+        Count = count;
+    }
+
+    private CodeArray(int[] runStart, int[] runCode, int count)
+    {
+        _runStart = runStart;
+        _runCode = runCode;
+        Count = count;
+    }
+
     public int Count { get; }
 
     /// <summary>The one-byte codes (code + 1, 0 for missing) when the column is that narrow, for loops that read many rows.</summary>
     public byte[]? Bytes => _b;
 
-    public int BytesPerRow => _b is not null ? 1 : _s is not null ? 2 : 4;
+    /// <summary>Bytes per row of the plain forms (1, 2 or 4); 0 for the constant and run forms, which cost less than a byte a row.</summary>
+    public int BytesPerRow => _b is not null ? 1 : _s is not null ? 2 : _i is not null ? 4 : 0;
+
+    /// <summary>Approximate bytes held.</summary>
+    public long MemoryBytes =>
+        _b is not null ? _b.LongLength : _s is not null ? _s.LongLength * 2 : _i is not null ? _i.LongLength * 4
+        : _isConstant ? (_present?.LongLength ?? 0) * 8 : _runStart!.LongLength * 8;
 
     public int this[int row]
     {
@@ -33,8 +68,24 @@ internal sealed class CodeArray
         {
             if (_b is not null) return _b[row] - 1;
             if (_s is not null) return _s[row] - 1;
-            return _i![row];
+            if (_i is not null) return _i[row];
+            return CompactAt(row);
         }
+    }
+
+    private int CompactAt(int row)
+    {
+        if ((uint)row >= (uint)Count) throw new IndexOutOfRangeException();
+        if (_isConstant) return _present is null ? _constant : (_present[row >> 6] & (1UL << (row & 63))) != 0 ? 0 : -1;
+        var starts = _runStart!;
+        int low = 0, high = starts.Length - 1;
+        while (low < high)
+        {
+            int mid = (low + high + 1) >>> 1;
+            if (starts[mid] <= row) low = mid;
+            else high = mid - 1;
+        }
+        return _runCode![low];
     }
 
     public static CodeArray FromCodes(int[] codes, int distinct)
@@ -43,18 +94,69 @@ internal sealed class CodeArray
         {
             var b = new byte[codes.Length];
             for (int r = 0; r < codes.Length; r++) b[r] = (byte)(codes[r] + 1);
-            return new CodeArray(b, null, null, codes.Length);
+            return new CodeArray(b, null, null, codes.Length).Compact();
         }
         if (distinct < ushort.MaxValue)
         {
             var s = new ushort[codes.Length];
             for (int r = 0; r < codes.Length; r++) s[r] = (ushort)(codes[r] + 1);
-            return new CodeArray(null, s, null, codes.Length);
+            return new CodeArray(null, s, null, codes.Length).Compact();
         }
-        return new CodeArray(null, null, codes, codes.Length);
+        return new CodeArray(null, null, codes, codes.Length).Compact();
     }
 
     internal static CodeArray Wrap(byte[]? b, ushort[]? s, int[]? i, int count) => new(b, s, i, count);
+
+    /// <summary>
+    /// The same codes in the constant form when the column holds at most one distinct value, else (when
+    /// <paramref name="runs"/> allows it) in runs when that takes at most a quarter of the plain form's memory, else
+    /// this array. Runs are only for columns rules do not read row by row (USUBJID of a table grouped by subject): a
+    /// row's code then costs a binary search.
+    /// </summary>
+    public CodeArray Compact(bool runs = false)
+    {
+        int width = BytesPerRow;
+        if (width == 0 || Count == 0) return this;
+        int max = -1, runCount = 0, previous = int.MinValue;
+        long runBudget = runs ? (long)Count * width / 4 / 8 : 0;
+        bool runsFit = runs;
+        for (int r = 0; r < Count; r++)
+        {
+            int code = this[r];
+            if (code > max) max = code;
+            if (code != previous)
+            {
+                previous = code;
+                if (++runCount > runBudget) runsFit = false;
+                if (!runsFit && max > 0) return this;
+            }
+        }
+        if (max <= 0)
+        {
+            ulong[]? present = null;
+            int missing = CountMissing();
+            if (missing > 0 && missing < Count)
+            {
+                present = new ulong[(Count + 63) >> 6];
+                for (int r = 0; r < Count; r++)
+                    if (this[r] == 0) present[r >> 6] |= 1UL << (r & 63);
+            }
+            return new CodeArray(present, missing == Count ? -1 : 0, Count);
+        }
+        if (!runsFit) return this;
+        var starts = new int[runCount];
+        var codes = new int[runCount];
+        previous = int.MinValue;
+        for (int r = 0, k = 0; r < Count; r++)
+        {
+            int code = this[r];
+            if (code == previous) continue;
+            (starts[k], codes[k]) = (r, code);
+            k++;
+            previous = code;
+        }
+        return new CodeArray(starts, codes, Count);
+    }
 
     public CodeArray Select(ReadOnlySpan<int> rows)
     {
@@ -62,17 +164,17 @@ internal sealed class CodeArray
         {
             var b = new byte[rows.Length];
             for (int k = 0; k < rows.Length; k++) b[k] = _b[rows[k]];
-            return new CodeArray(b, null, null, rows.Length);
+            return new CodeArray(b, null, null, rows.Length).Compact();
         }
         if (_s is not null)
         {
             var s = new ushort[rows.Length];
             for (int k = 0; k < rows.Length; k++) s[k] = _s[rows[k]];
-            return new CodeArray(null, s, null, rows.Length);
+            return new CodeArray(null, s, null, rows.Length).Compact();
         }
         var i = new int[rows.Length];
-        for (int k = 0; k < rows.Length; k++) i[k] = _i![rows[k]];
-        return new CodeArray(null, null, i, rows.Length);
+        for (int k = 0; k < rows.Length; k++) i[k] = this[rows[k]];
+        return FromCodes(i, _i is not null ? int.MaxValue : i.Length == 0 ? 0 : i.Max() + 1);
     }
 
     public int CountMissing()
@@ -80,7 +182,17 @@ internal sealed class CodeArray
         int n = 0;
         if (_b is not null) { foreach (var c in _b) if (c == 0) n++; }
         else if (_s is not null) { foreach (var c in _s) if (c == 0) n++; }
-        else foreach (var c in _i!) if (c < 0) n++;
+        else if (_i is not null) { foreach (var c in _i) if (c < 0) n++; }
+        else if (_isConstant)
+        {
+            if (_present is null) return _constant < 0 ? Count : 0;
+            int present = 0;
+            foreach (var word in _present) present += System.Numerics.BitOperations.PopCount(word);
+            return Count - present;
+        }
+        else
+            for (int k = 0; k < _runStart!.Length; k++)
+                if (_runCode![k] < 0) n += (k + 1 < _runStart.Length ? _runStart[k + 1] : Count) - _runStart[k];
         return n;
     }
 }
@@ -88,10 +200,16 @@ internal sealed class CodeArray
 /// <summary>Appends codes, widening the storage only when a code no longer fits.</summary>
 internal sealed class CodeArrayBuilder
 {
-    private byte[]? _b = new byte[256];
+    private byte[]? _b;
     private ushort[]? _s;
     private int[]? _i;
     private int _count;
+
+    /// <summary>
+    /// A builder for about <paramref name="capacity"/> codes: a reader that knows its row count up front (Parquet
+    /// metadata) fills arrays of the final size, with no growth copies and no trimming copy at the end.
+    /// </summary>
+    public CodeArrayBuilder(int capacity = 256) => _b = new byte[Math.Max(0, capacity)];
 
     public int Count => _count;
 
@@ -99,7 +217,7 @@ internal sealed class CodeArrayBuilder
     {
         if (_b is not null)
         {
-            if (code + 1 < byte.MaxValue)
+            if ((uint)(code + 1) < byte.MaxValue)
             {
                 if (_count == _b.Length) Array.Resize(ref _b, Grow(_b.Length));
                 _b[_count++] = (byte)(code + 1);
@@ -111,7 +229,7 @@ internal sealed class CodeArrayBuilder
         }
         if (_s is not null)
         {
-            if (code + 1 < ushort.MaxValue)
+            if ((uint)(code + 1) < ushort.MaxValue)
             {
                 if (_count == _s.Length) Array.Resize(ref _s, Grow(_s.Length));
                 _s[_count++] = (ushort)(code + 1);
@@ -129,9 +247,9 @@ internal sealed class CodeArrayBuilder
 
     public CodeArray Build()
     {
-        if (_b is not null) return CodeArray.Wrap(Trim(_b, _count), null, null, _count);
-        if (_s is not null) return CodeArray.Wrap(null, Trim(_s, _count), null, _count);
-        return CodeArray.Wrap(null, null, Trim(_i!, _count), _count);
+        if (_b is not null) return CodeArray.Wrap(Trim(_b, _count), null, null, _count).Compact();
+        if (_s is not null) return CodeArray.Wrap(null, Trim(_s, _count), null, _count).Compact();
+        return CodeArray.Wrap(null, null, Trim(_i!, _count), _count).Compact();
     }
 
     // Grow by half rather than doubling: columns of tens of millions of rows should not reserve twice their size.

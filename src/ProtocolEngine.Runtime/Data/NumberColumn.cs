@@ -43,7 +43,7 @@ public sealed class NumberColumn : Column
 
     /// <inheritdoc />
     public override long MemoryBytes =>
-        (_values is not null ? _values.Length * 8L : (long)Count * _codes!.BytesPerRow + _distinct!.Length * 8L) + (_missingKinds?.Length ?? 0);
+        (_values is not null ? _values.Length * 8L : _codes!.MemoryBytes + _distinct!.Length * 8L) + (_missingKinds?.Length ?? 0);
 
     /// <summary>The row as a double, or null when missing.</summary>
     public double? GetDouble(int row)

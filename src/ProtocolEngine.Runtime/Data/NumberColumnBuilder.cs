@@ -8,12 +8,30 @@ public sealed class NumberColumnBuilder
 {
     private const int MaxDistinct = ushort.MaxValue - 1;
 
-    private Dictionary<double, int>? _index = [];
+    // Keyed by the bits, not the value: -0.0 equals 0.0 as a double yet must read back as itself.
+    private Dictionary<long, int>? _index = [];
     private List<double>? _distinct = [];
-    private CodeArrayBuilder? _codes = new();
+    private CodeArrayBuilder? _codes;
     private double[]? _raw;
     private byte[]? _kinds;
     private int _count;
+
+    /// <summary>Creates a builder.</summary>
+    public NumberColumnBuilder()
+        : this(256)
+    {
+    }
+
+    /// <summary>A builder for a known number of rows (a Parquet reader knows it from the file's metadata): no growth copies.</summary>
+    internal NumberColumnBuilder(int capacity)
+    {
+        _codes = new CodeArrayBuilder(capacity);
+        _capacity = capacity;
+    }
+
+    private readonly int _capacity;
+    private double _lastValue = double.NaN;
+    private int _lastCode = -1;
 
     /// <summary>The number of values added.</summary>
     public int Count => _count;
@@ -28,7 +46,15 @@ public sealed class NumberColumnBuilder
         }
         if (_codes is not null)
         {
-            if (!_index!.TryGetValue(value, out int code))
+            // Sorted or repeated values (sequence numbers, visit numbers, reference ranges) skip the hash lookup.
+            // Compared bit for bit: -0.0 and 0.0 are equal as doubles but must keep their own codes.
+            if (BitConverter.DoubleToInt64Bits(value) == BitConverter.DoubleToInt64Bits(_lastValue))
+            {
+                _codes.Add(_lastCode);
+                _count++;
+                return;
+            }
+            if (!_index!.TryGetValue(BitConverter.DoubleToInt64Bits(value), out int code))
             {
                 if (_distinct!.Count >= MaxDistinct)
                 {
@@ -38,8 +64,9 @@ public sealed class NumberColumnBuilder
                 }
                 code = _distinct.Count;
                 _distinct.Add(value);
-                _index.Add(value, code);
+                _index.Add(BitConverter.DoubleToInt64Bits(value), code);
             }
+            (_lastValue, _lastCode) = (value, code);
             _codes.Add(code);
             _count++;
             return;
@@ -97,7 +124,7 @@ public sealed class NumberColumnBuilder
 
     private void SwitchToRaw()
     {
-        _raw = new double[Math.Max(256, _count + _count / 2)];
+        _raw = new double[Math.Max(Math.Max(256, _capacity), _count + _count / 2)];
         for (int r = 0; r < _count; r++)
         {
             int code = _codes!.Get(r);

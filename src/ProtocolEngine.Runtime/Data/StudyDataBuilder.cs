@@ -107,7 +107,7 @@ public sealed class StudyDataBuilder
         bool ordered = true;
         for (int r = 1; r < n && ordered; r++)
             ordered = subjectOfRow[r] > subjectOfRow[r - 1] || (subjectOfRow[r] == subjectOfRow[r - 1] && Compare(r - 1, r) < 0);
-        if (ordered) return new DomainTable(table.Name, table.Label, table.Columns, subjectStart, table.Metadata);
+        if (ordered) return new DomainTable(table.Name, table.Label, WithSubjectRuns(table.Columns), subjectStart, table.Metadata);
 
         // A stable counting sort by subject, then a sort inside each subject's (small) group when it is out of order.
         var next = (int[])start.Clone();
@@ -122,8 +122,12 @@ public sealed class StudyDataBuilder
             if (!groupOrdered) Array.Sort(order, from, count, comparer);
         }
         var columns = table.Columns.Select(c => c.Select(order)).ToList();
-        return new DomainTable(table.Name, table.Label, columns, subjectStart, table.Metadata);
+        return new DomainTable(table.Name, table.Label, WithSubjectRuns(columns), subjectStart, table.Metadata);
     }
+
+    // Rows grouped by subject hold USUBJID in runs, one a subject: kept as runs, the column costs bytes a subject, not a row.
+    private static List<Column> WithSubjectRuns(IReadOnlyList<Column> columns) =>
+        [.. columns.Select(c => c is TextColumn t && string.Equals(t.Name, "USUBJID", StringComparison.OrdinalIgnoreCase) ? t.InRuns() : c)];
 
     // Missing sequence numbers sort first, as Nullable.Compare orders null before any value.
     private static int CompareNumbers(double a, double b)

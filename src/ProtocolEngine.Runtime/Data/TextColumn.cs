@@ -41,7 +41,10 @@ public sealed class TextColumn : Column
     /// <summary>The distinct values of the column.</summary>
     public IReadOnlyList<string> Dictionary => _dictionary;
 
-    /// <summary>Bytes used per row for the dictionary code (1, 2 or 4).</summary>
+    /// <summary>
+    /// Bytes used per row for the dictionary code (1, 2 or 4); 0 when the column costs less than a byte a row: it holds
+    /// at most one distinct value (a bit a row says which rows are present), or its codes come in long runs (USUBJID).
+    /// </summary>
     public int BytesPerRow => _codes.BytesPerRow;
 
     /// <inheritdoc />
@@ -49,7 +52,7 @@ public sealed class TextColumn : Column
     {
         get
         {
-            long bytes = (long)Count * _codes.BytesPerRow + _dictionary.Length * 8L + (_empty?.Length ?? 0) * 8L;
+            long bytes = _codes.MemoryBytes + _dictionary.Length * 8L + (_empty?.Length ?? 0) * 8L;
             foreach (var s in _dictionary) bytes += 22 + 2L * s.Length;
             if (_parsed is not null) bytes += _parsed.Length * 8L + _parsed.Count(p => p is not null) * 56L;
             return bytes;
@@ -129,6 +132,16 @@ public sealed class TextColumn : Column
 
     /// <inheritdoc />
     public override Column WithMetadata(ColumnMetadata metadata) => new TextColumn(Name, metadata, _codes, _dictionary, _parsed, _empty);
+
+    /// <summary>
+    /// The same values with the codes kept as runs when they come in long ones (USUBJID of a table grouped by subject:
+    /// a few bytes a subject instead of four bytes a row); a row's code then costs a binary search.
+    /// </summary>
+    internal TextColumn InRuns()
+    {
+        var runs = _codes.Compact(runs: true);
+        return ReferenceEquals(runs, _codes) ? this : new TextColumn(Name, Metadata, runs, _dictionary, _parsed, _empty);
+    }
 
     /// <summary>The same values read as ISO 8601 date/times (or no longer), for example when define.xml says a variable is a date.</summary>
     public TextColumn AsDateTime(bool isDateTime) =>

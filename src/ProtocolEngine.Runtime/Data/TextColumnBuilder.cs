@@ -10,14 +10,21 @@ public sealed class TextColumnBuilder
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly List<string> _dictionary = [];
-    private readonly CodeArrayBuilder _codes = new();
+    private readonly CodeArrayBuilder _codes;
     private readonly StringPool? _pool;
     private ulong[]? _empty;
 
     /// <summary>Creates a builder; a shared <paramref name="pool"/> lets columns of many tables share one copy of each string.</summary>
     public TextColumnBuilder(StringPool? pool = null)
+        : this(pool, 256)
+    {
+    }
+
+    /// <summary>A builder for a known number of rows (a Parquet reader knows it from the file's metadata): no growth copies.</summary>
+    internal TextColumnBuilder(StringPool? pool, int capacity)
     {
         _pool = pool;
+        _codes = new CodeArrayBuilder(capacity);
         _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Runtime.Data;
+
+namespace ProtocolEngine.Benchmarks.Data;
+
+/// <summary>
+/// <c>-- load-view [--subjects 100000] [--format parquet|xpt] [--columns]</c>: loads the synthetic population the
+/// screening benchmarks generate (into /tmp, or --data) into the subject view and stops: wall and CPU time, peak
+/// working set, and what the view holds, per subject and (with --columns) per column with its storage form.
+/// Generate and convert the population first with <c>-- screening-pilot --subjects N --format parquet</c>.
+/// </summary>
+public static class LoadViewBench
+{
+    public static int Run(string[] args)
+    {
+        int subjects = Option(args, "--subjects") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 100_000;
+        bool parquet = !string.Equals(Option(args, "--format"), "xpt", StringComparison.OrdinalIgnoreCase);
+        var folder = Option(args, "--data") ?? Path.Combine(Path.GetTempPath(), $"pe-bench-synth-{subjects}-seed1") + (parquet ? "-parquet" : "");
+        if (!Directory.Exists(folder))
+        {
+            Console.Error.WriteLine($"{folder} does not exist: run -- screening-pilot --subjects {subjects} --format parquet first (twice: generate, then convert).");
+            return 2;
+        }
+        Console.WriteLine($"load average at the start {File.ReadAllText("/proc/loadavg").Trim()}");
+        if (Option(args, "--file") is { } only)
+        {
+            // One dataset file read three times on its own (no indexing), to time the reader alone.
+            var path = Directory.EnumerateFiles(folder, only + ".*").First();
+            for (int run = 0; run < 3; run++)
+            {
+                using var self = Process.GetCurrentProcess();
+                var before = self.TotalProcessorTime;
+                var one = Stopwatch.StartNew();
+                var tables = StudyLoader.ReadFile(path, DataFileFormats.FromPath(path)!.Value);
+                self.Refresh();
+                Console.WriteLine($"{Path.GetFileName(path)}: {tables.Sum(t => (long)t.RowCount):N0} records in {one.Elapsed.TotalSeconds:F2} s (CPU time {(self.TotalProcessorTime - before).TotalSeconds:F2} s)");
+            }
+            return 0;
+        }
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var study = StudyLoader.Load(folder).Data;
+        clock.Stop();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        long records = study.Domains.Sum(d => (long)d.RowCount);
+        long view = study.Domains.Sum(d => d.MemoryBytes);
+        Console.WriteLine($"loaded {study.SubjectCount:N0} subjects, {records:N0} records from {folder} in {clock.Elapsed.TotalSeconds:F1} s (CPU time {cpu.TotalSeconds:F1} s); " +
+            $"peak working set {process.PeakWorkingSet64 / 1e6:N0} MB; managed heap after a full collection {GC.GetTotalMemory(true) / 1e6:N0} MB; " +
+            $"the view holds {view / 1e6:N0} MB, {(double)view / Math.Max(1, study.SubjectCount):N0} bytes per subject");
+        Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Trim()}");
+        if (!args.Contains("--columns")) return 0;
+        var rows = new List<(string Table, string Column, string Storage, long Bytes)>();
+        foreach (var table in study.Domains)
+            foreach (var column in table.Columns)
+                rows.Add((table.Name, column.Name, Describe(column), column.MemoryBytes));
+        foreach (var table in study.Domains)
+            Console.WriteLine($"{table.Name,-6} {table.RowCount,12:N0} rows {table.MemoryBytes / 1e6,10:N1} MB {(double)table.MemoryBytes / Math.Max(1, study.SubjectCount),8:N0} B/subject");
+        foreach (var (table, column, storage, bytes) in rows.OrderByDescending(r => r.Bytes).Take(60))
+            Console.WriteLine($"{table,-6} {column,-10} {storage,-40} {bytes / 1e6,10:N1} MB {(double)bytes / Math.Max(1, study.SubjectCount),8:N0} B/subject");
+        return 0;
+    }
+
+    private static string Describe(Column column) => column switch
+    {
+        TextColumn t => $"{t.Kind} {t.BytesPerRow} B/row, {t.Dictionary.Count:N0} distinct",
+        NumberColumn n => n.IsDictionaryEncoded ? "number, coded" : "number, doubles",
+        _ => column.GetType().Name,
+    };
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
