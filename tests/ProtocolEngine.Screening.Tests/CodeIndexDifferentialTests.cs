@@ -18,16 +18,7 @@ namespace ProtocolEngine.Screening.Tests;
 /// </summary>
 public class CodeIndexDifferentialTests
 {
-    private static readonly string[] Protocols = ["cdiscpilot01.protocol", "cdiscpilot01-amendment1.protocol", "example.protocol", "nsclc-recist.protocol", "t2d-sglt2.protocol"];
-
-    public static TheoryData<string, string> Cases()
-    {
-        var cases = new TheoryData<string, string>();
-        foreach (var protocol in Protocols)
-            foreach (var data in new[] { "pilot", "msg" })
-                cases.Add(protocol, data);
-        return cases;
-    }
+    public static TheoryData<string, string> Cases() => Paths.ShippedProtocolsOverRealData();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -45,7 +36,7 @@ public class CodeIndexDifferentialTests
         {
             PopulationGenerator.Generate(folder, new SynthOptions { Subjects = 3_000, Seed = 11, Format = DataFileFormat.Xpt });
             var study = StudyLoader.Load(folder).Data;
-            foreach (var protocol in Protocols) AssertSameReport(protocol, study, CqlDateTime.ParseIso("2025-06-01"));
+            foreach (var protocol in Paths.ShippedProtocols) AssertSameReport(protocol, study, CqlDateTime.ParseIso("2025-06-01"));
             // The indexes were used, not just available: the lab and questionnaire tests built theirs.
             Assert.True(study.CodeIndexBytes > 0, "no code index was built");
         }

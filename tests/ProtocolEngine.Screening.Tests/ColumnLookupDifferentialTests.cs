@@ -21,16 +21,7 @@ namespace ProtocolEngine.Screening.Tests;
 /// </summary>
 public class ColumnLookupDifferentialTests
 {
-    private static readonly string[] Protocols = ["cdiscpilot01.protocol", "cdiscpilot01-amendment1.protocol", "example.protocol", "nsclc-recist.protocol", "t2d-sglt2.protocol"];
-
-    public static TheoryData<string, string> Cases()
-    {
-        var cases = new TheoryData<string, string>();
-        foreach (var protocol in Protocols)
-            foreach (var data in new[] { "pilot", "msg" })
-                cases.Add(protocol, data);
-        return cases;
-    }
+    public static TheoryData<string, string> Cases() => Paths.ShippedProtocolsOverRealData();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -49,7 +40,7 @@ public class ColumnLookupDifferentialTests
             PopulationGenerator.Generate(folder, new SynthOptions { Subjects = 3_000, Seed = 17, Format = DataFileFormat.Xpt });
             var study = StudyLoader.Load(folder).Data;
             long before = ColumnLookup.Answered;
-            foreach (var protocol in Protocols)
+            foreach (var protocol in Paths.ShippedProtocols)
             {
                 var compiled = Paths.Compile(protocol);
                 AssertSameReports(compiled, study, CqlDateTime.ParseIso("2025-06-01"), protocol);

@@ -18,16 +18,7 @@ namespace ProtocolEngine.Screening.Tests;
 /// </summary>
 public class EvidenceOffDifferentialTests
 {
-    private static readonly string[] Protocols = ["cdiscpilot01.protocol", "cdiscpilot01-amendment1.protocol", "example.protocol", "nsclc-recist.protocol", "t2d-sglt2.protocol"];
-
-    public static TheoryData<string, string> Cases()
-    {
-        var cases = new TheoryData<string, string>();
-        foreach (var protocol in Protocols)
-            foreach (var data in new[] { "pilot", "msg" })
-                cases.Add(protocol, data);
-        return cases;
-    }
+    public static TheoryData<string, string> Cases() => Paths.ShippedProtocolsOverRealData();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -45,7 +36,7 @@ public class EvidenceOffDifferentialTests
         {
             PopulationGenerator.Generate(folder, new SynthOptions { Subjects = 3_000, Seed = 13, Format = DataFileFormat.Xpt });
             var study = StudyLoader.Load(folder).Data;
-            foreach (var protocol in Protocols)
+            foreach (var protocol in Paths.ShippedProtocols)
             {
                 AssertSameOutcomes(Paths.Compile(protocol), study, CqlDateTime.ParseIso("2025-06-01"), protocol);
                 AssertSameOutcomes(Paths.Compile(protocol), study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2025-06-01"), protocol + " (scanning)");

@@ -15,6 +15,20 @@ internal static class Paths
     public static string PilotCsv => Path.Combine(Data, "sdtm", "cdiscpilot01-pharmaverse");
     public static string Protocol(string name) => Path.Combine(Root, "protocols", name);
 
+    /// <summary>Every shipped protocol (protocols/*.protocol) by file name, so that a protocol added is screened too.</summary>
+    public static IReadOnlyList<string> ShippedProtocols { get; } =
+        [.. Directory.EnumerateFiles(Path.Combine(Root, "protocols"), "*.protocol").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    /// <summary>Every shipped protocol over the pilot ("pilot") and the MSG study ("msg"): the differential tests' real-data cases.</summary>
+    public static TheoryData<string, string> ShippedProtocolsOverRealData()
+    {
+        var cases = new TheoryData<string, string>();
+        foreach (var protocol in ShippedProtocols)
+            foreach (var data in new[] { "pilot", "msg" })
+                cases.Add(protocol, data);
+        return cases;
+    }
+
     private static readonly Dictionary<string, LoadedStudy> Studies = [];
 
     /// <summary>A study loaded once per test run (loading is the slow part; studies are immutable).</summary>
