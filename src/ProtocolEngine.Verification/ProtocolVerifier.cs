@@ -36,7 +36,7 @@ public static class ProtocolVerifier
         TimeSpan Remaining() => deadline - watch.Elapsed;
 
         var model = LowerBounded([protocol], options, out var slots, out bool capped)[0];
-        using var session = Z3Session.Start(options.Timeout);
+        using var session = Z3Session.Start(options.Timeout, options.SolverPath);
         session.Rewrite = text => FoldElimination.Rewrite(text, model.Lowering.Strings);
         var sent = new HashSet<string>(StringComparer.Ordinal);
         model.Send(session, sent);
@@ -167,7 +167,7 @@ public static class ProtocolVerifier
         TimeSpan Remaining() => deadline - watch.Elapsed;
         var models = LowerBounded([original, amended], options, out _, out _);
         var (a, b) = (models[0], models[1]);
-        using var session = Z3Session.Start(options.Timeout);
+        using var session = Z3Session.Start(options.Timeout, options.SolverPath);
         session.Rewrite = text => FoldElimination.Rewrite(text, a.Lowering.Strings);
         var sent = new HashSet<string>(StringComparer.Ordinal);
         a.Send(session, sent);

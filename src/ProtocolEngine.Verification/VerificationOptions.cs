@@ -14,4 +14,10 @@ public sealed record VerificationOptions
 
     /// <summary>Whether to look for criteria implied by the others (one query per criterion).</summary>
     public bool Redundancy { get; init; } = true;
+
+    /// <summary>
+    /// The z3 program to run; null finds it as the CLI does ($PROTOCOLENGINE_Z3, else z3 on the PATH). A host or test that
+    /// needs another solver names it here rather than changing the process's environment, which every thread shares.
+    /// </summary>
+    public string? SolverPath { get; init; }
 }

@@ -41,10 +41,15 @@ internal sealed class Z3Session : IDisposable
         return null;
     }
 
-    /// <summary>Starts z3; <see cref="SolverNotFoundException"/> when it is not installed.</summary>
-    public static Z3Session Start(TimeSpan timeout)
+    /// <summary>
+    /// Starts z3 (<paramref name="solverPath"/>, else <see cref="Locate"/>); <see cref="SolverNotFoundException"/> when
+    /// it is not there.
+    /// </summary>
+    public static Z3Session Start(TimeSpan timeout, string? solverPath = null)
     {
-        var path = Locate() ?? throw new SolverNotFoundException(InstallHint("z3 was not found on the PATH"));
+        var path = solverPath is { Length: > 0 }
+            ? File.Exists(solverPath) ? solverPath : throw new SolverNotFoundException(InstallHint($"the z3 program {solverPath} does not exist"))
+            : Locate() ?? throw new SolverNotFoundException(InstallHint("z3 was not found on the PATH"));
         var info = new ProcessStartInfo(path, "-in -smt2")
         {
             RedirectStandardInput = true,
