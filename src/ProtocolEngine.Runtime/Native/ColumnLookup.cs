@@ -72,9 +72,14 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// The row of the record the query returns for the context's subject, −1 when it returns null, or
     /// <see cref="Fallback"/> when the compiled query must run.
     /// </summary>
-    public int Row(EvaluationContext ctx)
+    public int Row(EvaluationContext ctx) => RowFor(ctx, ctx.SubjectIndex);
+
+    /// <summary>
+    /// The row of the record the query returns for subject <paramref name="subject"/> (a batch criterion asks for the
+    /// subjects of its batch before the context moves to them), −1 or <see cref="Fallback"/> as for <see cref="Row(EvaluationContext)"/>.
+    /// </summary>
+    public int RowFor(EvaluationContext ctx, int subject)
     {
-        int subject = ctx.SubjectIndex;
         if (ctx.Evidence is not null || !ctx.ReuseRecords || subject < 0 || ctx.Binding is not { } binding || !binding.Study.UsesColumnLookups) return Fallback;
         var states = ctx.LookupBatches;
         if ((uint)id >= (uint)states.Length) return Fallback;
