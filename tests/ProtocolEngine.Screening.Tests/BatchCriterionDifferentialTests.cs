@@ -122,7 +122,7 @@ public class BatchCriterionDifferentialTests
             Assert.Equal(CriterionOutcome.Unknown, off.Outcome(3, 1));       // S4: 3 x ULN overflows (null in CQL)
             Assert.Equal(CriterionOutcome.Unknown, off.Outcome(4, 1));       // S5: no ALT known to be at visit 1
             Assert.Equal(CriterionOutcome.Met, off.Outcome(5, 0));           // S6: postmenopausal, by the compiled rule
-            Assert.Equal(CriterionOutcome.NotMet, off.Outcome(6, 0));        // S7: recorded N on an inclusion the rule meets
+            Assert.Equal(CriterionOutcome.Unknown, off.Outcome(6, 0));       // S7: recorded N on an inclusion the rule meets: a discrepancy
             Assert.Equal(OutcomeCause.Discrepancy, off.Cause(6, 0));
             Assert.Equal(CriterionOutcome.NotMet, off.Outcome(0, 3));        // S1: 130 > 100 and 60 <= 65
             Assert.Equal(CriterionOutcome.Unknown, off.Outcome(1, 3));       // S2: no ALT (Unknown) or 45 > 65 (false)

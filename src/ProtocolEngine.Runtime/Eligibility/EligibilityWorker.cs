@@ -128,7 +128,8 @@ public sealed class EligibilityWorker
         var criteria = _criteria;
         int k = criteria.Length;
         int subject = _results.SubjectOf(row);
-        _ctx.BeginSubject(subject);
+        // The context moves to the subject when a criterion first needs the compiled rule (never, when batches answered them all).
+        bool begun = false;
         bool failing = false, discrepancy = false, undecided = false;
         int batched = _batchCount > 0 && (uint)(row - _batchFirst) < (uint)_batchCount ? (row - _batchFirst) * k : -1;
         for (int j = 0; j < k; j++)
@@ -150,6 +151,11 @@ public sealed class EligibilityWorker
             }
             else
             {
+                if (!begun)
+                {
+                    _ctx.BeginSubject(subject);
+                    begun = true;
+                }
                 (rule, cause) = EvaluateRule(criterion, subject, cell);
             }
 

@@ -485,6 +485,13 @@ internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string 
         var table = run.Binding.Domains[record.DomainSlot]!;
         var current = run.Record(Id, table);
         var scratch = run.Scratch;
+        if (typeof(T) == typeof(decimal?) && run.Binding.Columns[columnSlot] is NumberColumn numbers)
+        {
+            // What RecordAccess.Decimal reads from a number column of the bound table (without evidence), without the call.
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) output[i] = rows[i] < 0 ? default! : (T)(object)numbers.GetDecimal(rows[i])!;
+            return;
+        }
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;

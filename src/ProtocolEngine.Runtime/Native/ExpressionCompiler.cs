@@ -909,10 +909,32 @@ internal sealed class ExpressionCompiler
                 return null;
         var pick = !q.Sort.IsEmpty ? ColumnLookup.Pick.Only : c.Overload.Key == "First(List<T>)" ? ColumnLookup.Pick.First : ColumnLookup.Pick.Last;
         var filter = rest is null ? null : CompileBooleanForRecord(rest, alias);
-        var lookup = new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick);
+        var lookup = new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick) { Comparison = rest is null ? null : NumberComparison(rest, alias) };
         if (!_lookups.TryGetValue(c, out byKey)) _lookups[c] = byKey = new Dictionary<string, ColumnLookup>(StringComparer.Ordinal);
         byKey[key] = lookup;
         return lookup;
+    }
+
+    /// <summary>
+    /// A filter that compares a number variable of the record with a number literal (<c>L.VISITNUM = 1</c>): the lookup
+    /// then compares the column's values with the literal through the same builtin, without running the compiled filter.
+    /// </summary>
+    private static ColumnLookup.NumberComparison? NumberComparison(BoundExpression rest, LocalSymbol alias)
+    {
+        if (rest is not BoundCall { Overload.Key: "Equal(Decimal,Decimal)" or "NotEqual(Decimal,Decimal)" or "Less(Decimal,Decimal)" or "LessOrEqual(Decimal,Decimal)" or "Greater(Decimal,Decimal)" or "GreaterOrEqual(Decimal,Decimal)" } call
+            || BuiltinTable.Find(call.Overload.Key) is not Func<decimal?, decimal?, bool?> op)
+            return null;
+        static decimal? Literal(BoundExpression e) => e switch
+        {
+            BoundLiteral { Value: decimal d } => d,
+            BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
+            _ => null,
+        };
+        static string? Variable(BoundExpression e, LocalSymbol alias) =>
+            e is BoundVariableAccess { Record: BoundLocal l, Variable.Type: VariableType.Num } v && l.Local == alias ? v.Variable.Name : null;
+        if (Variable(call.Arguments[0], alias) is { } left && Literal(call.Arguments[1]) is { } right) return new ColumnLookup.NumberComparison(left, op, right, VariableFirst: true);
+        if (Literal(call.Arguments[0]) is { } first && Variable(call.Arguments[1], alias) is { } second) return new ColumnLookup.NumberComparison(second, op, first, VariableFirst: false);
+        return null;
     }
 
     /// <summary>True when an expression reads nothing but the record <paramref name="alias"/> and constants.</summary>
