@@ -38,7 +38,7 @@ public static class Screener
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int end = Math.Min(subjects.Length, start + ChunkSize);
-                for (int row = start; row < end; row++) worker.Evaluate(row);
+                worker.EvaluateRange(start, end);
                 options.Progress?.Report(end);
             }
         }
@@ -50,7 +50,7 @@ public static class Screener
                 NewWorker,
                 (range, _, worker) =>
                 {
-                    for (int row = range.Item1; row < range.Item2; row++) worker.Evaluate(row);
+                    worker.EvaluateRange(range.Item1, range.Item2);
                     int total = Interlocked.Add(ref done, range.Item2 - range.Item1);
                     options.Progress?.Report(total);
                     return worker;

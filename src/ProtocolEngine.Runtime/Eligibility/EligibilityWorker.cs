@@ -1,4 +1,5 @@
 using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Native;
 using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Runtime.Eligibility;
@@ -21,6 +22,18 @@ public sealed class EligibilityWorker
     private ulong _lastDomainsMissing, _lastNoRecords;
     private int _lastGaps;
 
+    // The criteria evaluated for a batch of subjects at once (null entries: subject by subject), and the cells of the
+    // current batch they answered: rule outcome + 1 (0: the compiled rule runs), cause and gap list, by position * criteria + criterion.
+    private readonly BatchCriterion?[]? _batches;
+    private readonly BatchRun? _run;
+    private readonly byte[] _batchRule = [];
+    private readonly byte[] _batchCause = [];
+    private readonly int[] _batchGaps = [];
+    private int _batchFirst, _batchCount;
+
+    /// <summary>A batch criterion takes a few dozen steps at most, far below this; a tighter step limit keeps every rule on the compiled path, where steps are counted.</summary>
+    private const long BatchMinimumSteps = 65_536;
+
     internal EligibilityWorker(EligibilityEvaluator evaluator, EligibilityResults results, CqlDateTime asOf, EvaluationLimits? limits, int evidenceCapacity)
     {
         _evaluator = evaluator;
@@ -34,6 +47,79 @@ public sealed class EligibilityWorker
         _ctx.ReuseRecords = true;
         _binding = _ctx.Binding!;
         if (results.HasEvidence) _recorder = new EvidenceRecorder { Capacity = evidenceCapacity };
+        // Batches only without evidence (each value read is evidence, recorded by the compiled rule).
+        if (_recorder is null && evaluator.Study.UsesBatchCriteria && _ctx.Limits.MaxSteps >= BatchMinimumSteps)
+        {
+            var batches = _criteria.Select(c => c.Batch is { } b && b.Applies(_binding) ? b : null).ToArray();
+            if (batches.Any(b => b is not null))
+            {
+                _batches = batches;
+                _run = new BatchRun(_ctx);
+                _batchRule = new byte[BatchRun.Size * _criteria.Length];
+                _batchCause = new byte[BatchRun.Size * _criteria.Length];
+                _batchGaps = new int[BatchRun.Size * _criteria.Length];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Evaluates the subjects of rows [<paramref name="start"/>, <paramref name="end"/>) of the results, as
+    /// <see cref="Evaluate(int)"/> does one by one: the same outcomes, causes and gap lists, with the criteria that can
+    /// be evaluated for a batch of subjects at once evaluated so, batch by batch.
+    /// </summary>
+    public void EvaluateRange(int start, int end)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(end, _results.SubjectCount);
+        for (int first = start; first < end; first += BatchRun.Size)
+        {
+            int last = Math.Min(end, first + BatchRun.Size);
+            if (_run is not null) RunBatch(first, last);
+            for (int row = first; row < last; row++) Evaluate(row);
+            _batchCount = 0;
+        }
+    }
+
+    private void RunBatch(int first, int last)
+    {
+        var run = _run!;
+        var batches = _batches!;
+        int k = _criteria.Length, n = last - first;
+        Span<int> subjects = stackalloc int[n];
+        for (int i = 0; i < n; i++) subjects[i] = _results.SubjectOf(first + i);
+        run.Begin(subjects);
+        _batchRule.AsSpan(0, n * k).Clear();
+        for (int j = 0; j < k; j++)
+        {
+            if (batches[j] is not { } batch) continue;
+            batch.Evaluate(run);
+            int answered = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (run.Fallback[i]) continue;
+                answered++;
+                int at = i * k + j;
+                int gaps = 0;
+                CriterionOutcome rule;
+                OutcomeCause cause;
+                if (run.Values[i] is bool value)
+                {
+                    rule = value ? CriterionOutcome.Met : CriterionOutcome.NotMet;
+                    cause = OutcomeCause.Rule;
+                }
+                else
+                {
+                    rule = CriterionOutcome.Unknown;
+                    cause = ClassifyGaps(subjects[i], run.Reads[i], variableMissing: false, out gaps) ?? OutcomeCause.NullResult;
+                }
+                _batchRule[at] = (byte)((int)rule + 1);
+                _batchCause[at] = (byte)cause;
+                _batchGaps[at] = gaps;
+            }
+            BatchCriterion.CountAnswered(answered);
+        }
+        _batchFirst = first;
+        _batchCount = n;
     }
 
     /// <summary>Evaluates every criterion of the <paramref name="row"/>-th subject of the results and sets its status.</summary>
@@ -42,8 +128,10 @@ public sealed class EligibilityWorker
         var criteria = _criteria;
         int k = criteria.Length;
         int subject = _results.SubjectOf(row);
-        _ctx.BeginSubject(subject);
+        // The context moves to the subject when a criterion first needs the compiled rule (never, when batches answered them all).
+        bool begun = false;
         bool failing = false, discrepancy = false, undecided = false;
+        int batched = _batchCount > 0 && (uint)(row - _batchFirst) < (uint)_batchCount ? (row - _batchFirst) * k : -1;
         for (int j = 0; j < k; j++)
         {
             var criterion = criteria[j];
@@ -55,8 +143,19 @@ public sealed class EligibilityWorker
                 rule = CriterionOutcome.Attested;
                 cause = OutcomeCause.AwaitingAttestation;
             }
+            else if (batched >= 0 && _batchRule[batched + j] != 0)
+            {
+                rule = (CriterionOutcome)(_batchRule[batched + j] - 1);
+                cause = (OutcomeCause)_batchCause[batched + j];
+                if (_batchGaps[batched + j] != 0) _results.DataGaps.Set(cell, _batchGaps[batched + j]);
+            }
             else
             {
+                if (!begun)
+                {
+                    _ctx.BeginSubject(subject);
+                    begun = true;
+                }
                 (rule, cause) = EvaluateRule(criterion, subject, cell);
             }
 
@@ -117,7 +216,7 @@ public sealed class EligibilityWorker
 
         // Say which data were missing when the rule could not decide: a domain or variable the study lacks, or a
         // domain in which this subject has no records. (A rule that decided despite them decided on other data.)
-        if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, out int gaps) is { } gapCause)
+        if (cause == OutcomeCause.NullResult && ClassifyGaps(subject, _ctx.DomainsReadByRule, _ctx.HasMissingVariables, out int gaps) is { } gapCause)
         {
             cause = gapCause;
             _results.DataGaps.Set(cell, gaps);
@@ -131,12 +230,12 @@ public sealed class EligibilityWorker
         return (rule, cause);
     }
 
-    private OutcomeCause? ClassifyGaps(int subject, out int gaps)
+    private OutcomeCause? ClassifyGaps(int subject, ulong read, bool variableMissing, out int gaps)
     {
         // This runs for every Unknown of every subject, so it reads only the bits of the domains read and shares one
         // gap list among all the cells with the same gaps (a handful of combinations in a study): no allocation
         // per Unknown, and every Unknown still names what was missing, with evidence or without.
-        ulong read = _ctx.DomainsReadByRule, domainMissing = 0, noRecords = 0;
+        ulong domainMissing = 0, noRecords = 0;
         var domains = _binding.Domains;
         for (int slot = 0; read != 0 && slot < domains.Length; slot++)
         {
@@ -147,7 +246,6 @@ public sealed class EligibilityWorker
             else if (table.IsSubjectIndexed && table.RowsOf(subject).Count == 0) noRecords |= bit;
             if (slot < 63) read &= ~bit;
         }
-        bool variableMissing = _ctx.HasMissingVariables;
         gaps = 0;
         if (domainMissing == 0 && noRecords == 0 && !variableMissing) return null;
         // Most Unknowns of a run have the same gaps as the one before (the same criterion, the same missing domain).

@@ -18,6 +18,9 @@ public sealed record ExecutableCriterion(BoundCriterion Criterion)
     /// <see cref="Eligibility.EligibilityEvaluator"/>, which applies the missing-data policy and the recorded determinations.
     /// </summary>
     internal Func<EvaluationContext, bool?>? Rule { get; init; }
+
+    /// <summary>The rule evaluated for a batch of subjects at once, or null when no part of it can be (<see cref="Native.BatchCriterion"/>).</summary>
+    internal BatchCriterion? Batch { get; init; }
 }
 
 /// <summary>A data check ready to run.</summary>
@@ -118,7 +121,11 @@ public sealed class ExecutableProtocol
     private static ExecutableProtocol Build(CompiledProtocol protocol)
     {
         var p = new ExecutableProtocol(protocol);
-        p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c) { Rule = c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule) })];
+        p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c)
+        {
+            Rule = c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule),
+            Batch = c.Rule is null ? null : BatchCriterion.Compile(c.Rule, p._compiler.LookupOf, p._slots),
+        })];
         foreach (var c in p.Criteria) p._criteriaById.TryAdd(c.Criterion.RuleId, c);
         p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(
             c,

@@ -38,6 +38,16 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         Only,
     }
 
+    /// <summary>The rest of the filter when it compares a number variable of the record with a literal, which the lookup then evaluates on the column directly.</summary>
+    /// <param name="Variable">The number variable.</param>
+    /// <param name="Operator">The builtin comparison the compiled filter calls.</param>
+    /// <param name="Literal">The literal.</param>
+    /// <param name="VariableFirst">True when the variable is the left operand.</param>
+    internal sealed record NumberComparison(string Variable, Func<decimal?, decimal?, bool?> Operator, decimal Literal, bool VariableFirst);
+
+    /// <summary>The rest of the filter as a comparison of a number column with a literal, when it is one.</summary>
+    public NumberComparison? Comparison { get; init; }
+
     /// <summary>The row value telling the caller to run the compiled query instead.</summary>
     public const int Fallback = -2;
 
@@ -72,9 +82,14 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// The row of the record the query returns for the context's subject, −1 when it returns null, or
     /// <see cref="Fallback"/> when the compiled query must run.
     /// </summary>
-    public int Row(EvaluationContext ctx)
+    public int Row(EvaluationContext ctx) => RowFor(ctx, ctx.SubjectIndex);
+
+    /// <summary>
+    /// The row of the record the query returns for subject <paramref name="subject"/> (a batch criterion asks for the
+    /// subjects of its batch before the context moves to them), −1 or <see cref="Fallback"/> as for <see cref="Row(EvaluationContext)"/>.
+    /// </summary>
+    public int RowFor(EvaluationContext ctx, int subject)
     {
-        int subject = ctx.SubjectIndex;
         if (ctx.Evidence is not null || !ctx.ReuseRecords || subject < 0 || ctx.Binding is not { } binding || !binding.Study.UsesColumnLookups) return Fallback;
         var states = ctx.LookupBatches;
         if ((uint)id >= (uint)states.Length) return Fallback;
@@ -113,7 +128,10 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         var (table, column, code, index, _) = prepared;
         if (batch.Record is null || !ReferenceEquals(batch.Record.Table, table)) batch.Record = new DomainRecord(table, 0);
         var record = batch.Record;
-        EvaluationContext? scratch = rest is null ? null : ctx.LookupScratch();
+        // A comparison of a number column with a literal reads the column as the compiled filter would (the column
+        // exists, so nothing is noted; the builtin neither throws nor divides).
+        var comparison = Comparison is { } c && table.GetColumn(c.Variable) is NumberColumn numbers ? (c, numbers) : default;
+        var scratch = rest is null || comparison.numbers is not null ? null : ctx.LookupScratch();
         // The filter reads only the record, never the subject's other data, so the scratch context's subject is a formality.
         scratch?.BeginSubject(first);
         int answered = 0;
@@ -150,7 +168,12 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
             bool Visit(int row, ref int result)
             {
                 bool? passes = true;
-                if (rest is not null)
+                if (comparison.numbers is { } column)
+                {
+                    var value = column.GetDecimal(row);
+                    passes = comparison.c.VariableFirst ? comparison.c.Operator(value, comparison.c.Literal) : comparison.c.Operator(comparison.c.Literal, value);
+                }
+                else if (rest is not null)
                 {
                     scratch!.BeginRule();
                     record.Row = row;

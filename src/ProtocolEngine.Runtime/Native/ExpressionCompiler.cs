@@ -29,6 +29,7 @@ internal sealed class ExpressionCompiler
     private readonly Dictionary<TableSymbol, LE.LambdaExpression> _tables = [];
     private readonly Func<ParameterSymbol, object?> _parameterValue;
     private readonly HashSet<BoundCall> _lookupFallbacks = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<BoundCall, Dictionary<string, ColumnLookup>> _lookups = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>How many column lookups the compiled code holds (each context keeps a batch per lookup).</summary>
     public int LookupCount { get; private set; }
@@ -340,7 +341,7 @@ internal sealed class ExpressionCompiler
 
     private LE.Expression Call(BoundCall c, Frame f)
     {
-        if (c.Overload.Key is "First(List<T>)" or "Last(List<T>)" && !_lookupFallbacks.Contains(c) && LookupOf(c, f) is { } lookup)
+        if (c.Overload.Key is "First(List<T>)" or "Last(List<T>)" && !_lookupFallbacks.Contains(c) && LookupOf(c, f.Constants) is { } lookup)
         {
             // The lookup answers for a batch of subjects at once; the compiled query runs when it cannot (ColumnLookup.Fallback).
             _lookupFallbacks.Add(c);
@@ -448,7 +449,7 @@ internal sealed class ExpressionCompiler
     /// <c>x in Interval[10, 23]</c> with a number x and literal bounds compares x with the bounds directly instead of
     /// building and converting an interval for every record (the same value: null when x is null).
     /// </summary>
-    private static (decimal Low, bool LowClosed, decimal High, bool HighClosed)? NumericRange(BoundCall c)
+    internal static (decimal Low, bool LowClosed, decimal High, bool HighClosed)? NumericRange(BoundCall c)
     {
         if (c.Arguments[2] is not BoundLiteral { Value: null }) return null;
         if (c.Arguments[0].Type != ProtocolType.Decimal && c.Arguments[0].Type != ProtocolType.Integer) return null;
@@ -875,7 +876,11 @@ internal sealed class ExpressionCompiler
     /// record: no other record, definition, function, query or clock (see <see cref="ColumnLookup"/>). Null when the
     /// query is of any other shape.
     /// </summary>
-    private ColumnLookup? LookupOf(BoundCall c, Frame f)
+    /// <summary>
+    /// The column lookup of <c>First</c>/<c>Last</c> of a query with a constant text key, or null: one per query and key,
+    /// shared by every place that compiles it (a rule, a memoised call's body, a batch criterion), so they share its batches.
+    /// </summary>
+    internal ColumnLookup? LookupOf(BoundCall c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants)
     {
         if (c.Arguments[0] is not BoundQuery { Sources.Length: 1, Lets.IsEmpty: true, Inclusions.IsEmpty: true, Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q
             || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
@@ -886,10 +891,11 @@ internal sealed class ExpressionCompiler
         var key = keyExpression switch
         {
             BoundLiteral { Value: string text } => text,
-            BoundLocal l when f.Constants.TryGetValue(l.Local, out var constant) && constant.Value is string text => text,
+            BoundLocal l when constants.TryGetValue(l.Local, out var constant) && constant.Value is string text => text,
             _ => null,
         };
         if (key is null) return null;
+        if (_lookups.TryGetValue(c, out var byKey) && byKey.TryGetValue(key, out var known)) return known;
         BoundExpression? rest;
         if (ReferenceEquals(q.Where, conjunct)) rest = null;
         else if (q.Where is BoundCall { Overload.Key: "And(Boolean,Boolean)" } and && ReferenceEquals(and.Arguments[0], conjunct)) rest = and.Arguments[1];
@@ -903,7 +909,32 @@ internal sealed class ExpressionCompiler
                 return null;
         var pick = !q.Sort.IsEmpty ? ColumnLookup.Pick.Only : c.Overload.Key == "First(List<T>)" ? ColumnLookup.Pick.First : ColumnLookup.Pick.Last;
         var filter = rest is null ? null : CompileBooleanForRecord(rest, alias);
-        return new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick);
+        var lookup = new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick) { Comparison = rest is null ? null : NumberComparison(rest, alias) };
+        if (!_lookups.TryGetValue(c, out byKey)) _lookups[c] = byKey = new Dictionary<string, ColumnLookup>(StringComparer.Ordinal);
+        byKey[key] = lookup;
+        return lookup;
+    }
+
+    /// <summary>
+    /// A filter that compares a number variable of the record with a number literal (<c>L.VISITNUM = 1</c>): the lookup
+    /// then compares the column's values with the literal through the same builtin, without running the compiled filter.
+    /// </summary>
+    private static ColumnLookup.NumberComparison? NumberComparison(BoundExpression rest, LocalSymbol alias)
+    {
+        if (rest is not BoundCall { Overload.Key: "Equal(Decimal,Decimal)" or "NotEqual(Decimal,Decimal)" or "Less(Decimal,Decimal)" or "LessOrEqual(Decimal,Decimal)" or "Greater(Decimal,Decimal)" or "GreaterOrEqual(Decimal,Decimal)" } call
+            || BuiltinTable.Find(call.Overload.Key) is not Func<decimal?, decimal?, bool?> op)
+            return null;
+        static decimal? Literal(BoundExpression e) => e switch
+        {
+            BoundLiteral { Value: decimal d } => d,
+            BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
+            _ => null,
+        };
+        static string? Variable(BoundExpression e, LocalSymbol alias) =>
+            e is BoundVariableAccess { Record: BoundLocal l, Variable.Type: VariableType.Num } v && l.Local == alias ? v.Variable.Name : null;
+        if (Variable(call.Arguments[0], alias) is { } left && Literal(call.Arguments[1]) is { } right) return new ColumnLookup.NumberComparison(left, op, right, VariableFirst: true);
+        if (Literal(call.Arguments[0]) is { } first && Variable(call.Arguments[1], alias) is { } second) return new ColumnLookup.NumberComparison(second, op, first, VariableFirst: false);
+        return null;
     }
 
     /// <summary>True when an expression reads nothing but the record <paramref name="alias"/> and constants.</summary>

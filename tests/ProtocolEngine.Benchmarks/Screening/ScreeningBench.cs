@@ -130,9 +130,9 @@ public static class ScreeningBench
             var clock = Stopwatch.StartNew();
             var indexed = Screener.Screen(protocol, study, options);
             var scanned = Screener.Screen(protocol, scanning, options);
-            // Evidence off: the column lookups against every lookup evaluated subject by subject.
+            // Evidence off: the batch criteria and column lookups against every criterion and lookup evaluated subject by subject.
             var batched = Screener.Screen(protocol, study, options with { RecordEvidence = false });
-            var unbatched = Screener.Screen(protocol, study.WithoutColumnLookups(), options with { RecordEvidence = false });
+            var unbatched = Screener.Screen(protocol, study.WithoutColumnLookups().WithoutBatchCriteria(), options with { RecordEvidence = false });
             int here = 0;
             long cells = 0;
             for (int i = 0; i < indexed.SubjectCount; i++)
@@ -141,7 +141,7 @@ public static class ScreeningBench
                 string c = Describe(batched.Subject(i)), d = Describe(unbatched.Subject(i));
                 cells += indexed.Criteria.Count;
                 if (a == b && c == d) continue;
-                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  lookups {c}\n  per subject {d}");
+                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  batches {c}\n  per subject {d}");
             }
             differences += here;
             Console.WriteLine($"{Path.GetFileName(file)}: {indexed.SubjectCount:N0} subjects, {cells:N0} criterion results with evidence and gaps: " +
@@ -149,7 +149,7 @@ public static class ScreeningBench
             indexed = scanned = batched = unbatched = null!;
             GC.Collect();
         }
-        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with and without column lookups (evidence off)" : $"{differences:N0} subjects differ");
+        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with batch criteria and column lookups and without either (evidence off)" : $"{differences:N0} subjects differ");
         return differences == 0 ? 0 : 1;
     }
 
@@ -166,14 +166,30 @@ public static class ScreeningBench
 
         // The protocol language, through the product's screening path (one thread, no evidence).
         ScreeningResult? ours = null;
-        var oursTimes = Time(runs, () => ours = Screener.Screen(protocol, study, options));
+        var oursCpu = new List<double>();
+        var oursTimes = Time(runs, () =>
+        {
+            long cpu = ThreadCpuNanoseconds();
+            ours = Screener.Screen(protocol, study, options);
+            oursCpu.Add(ThreadCpuNanoseconds() - cpu);
+        });
         var oursParallel = Time(runs, () => Screener.Screen(protocol, study, options with { MaxDegreeOfParallelism = Environment.ProcessorCount }));
         // The same screening scanning each subject's records per rule, as before the code indexes: same outcomes asserted below.
         var scanning = study.WithoutCodeIndexes();
         ScreeningResult? scanned = null;
         var scanTimes = Time(runs, () => scanned = Screener.Screen(protocol, scanning, options));
-        // The same screening evaluating every lookup subject by subject, as before the column lookups.
-        var perSubject = study.WithoutColumnLookups();
+        // The same screening without the batch criteria (column lookups on), as before them.
+        var noBatches = study.WithoutBatchCriteria();
+        ScreeningResult? unbatchedCriteria = null;
+        var noBatchCpu = new List<double>();
+        var noBatchTimes = Time(runs, () =>
+        {
+            long cpu = ThreadCpuNanoseconds();
+            unbatchedCriteria = Screener.Screen(protocol, noBatches, options);
+            noBatchCpu.Add(ThreadCpuNanoseconds() - cpu);
+        });
+        // The same screening evaluating every lookup and criterion subject by subject, as before the column lookups.
+        var perSubject = study.WithoutBatchCriteria().WithoutColumnLookups();
         ScreeningResult? unbatched = null;
         var perSubjectTimes = Time(runs, () => unbatched = Screener.Screen(protocol, perSubject, options));
         Console.WriteLine(IndexSize(study));
@@ -203,7 +219,7 @@ public static class ScreeningBench
             {
                 byte a = (byte)ours!.Outcome(i, j), b = hand[i * 8 + j], c = viaRulesEngine[i * 8 + j];
                 distribution[j, a]++;
-                if (a == b && b == c && a == (byte)scanned!.Outcome(i, j) && a == (byte)unbatched!.Outcome(i, j)) continue;
+                if (a == b && b == c && a == (byte)scanned!.Outcome(i, j) && a == (byte)unbatched!.Outcome(i, j) && a == (byte)unbatchedCriteria!.Outcome(i, j)) continue;
                 if (mismatches++ < 10) Console.WriteLine($"MISMATCH {study.SubjectIds[i]} {RulesEngineRules.Rules[j].Name}: protocol {a}, hand-written {b}, RulesEngine {c}");
             }
         var decisions = new int[4];
@@ -217,14 +233,16 @@ public static class ScreeningBench
         Row("protocol language (ProtocolEngine, 1 thread)", oursMs, n, oursMs);
         Row($"protocol language (ProtocolEngine, {Environment.ProcessorCount} threads)", parallelMs, n, oursMs);
         Row("protocol language scanning records per rule (no code indexes, 1 thread)", scanMs, n, oursMs);
-        Row("protocol language, lookups subject by subject (no column lookups, 1 thread)", Median(perSubjectTimes), n, oursMs);
+        Row("protocol language without batch criteria (column lookups, 1 thread)", Median(noBatchTimes), n, oursMs);
+        Row("protocol language, subject by subject (no batch criteria, no column lookups, 1 thread)", Median(perSubjectTimes), n, oursMs);
         Row("hand-written C# (1 thread)", handMs, n, oursMs);
         Row("Microsoft RulesEngine 6.0.1 (1 thread)", rulesEngineMs, n, oursMs);
         Console.WriteLine();
         Console.WriteLine($"RulesEngine / protocol language = {rulesEngineMs / oursMs:F0}x; protocol language / hand-written = {oursMs / handMs:F2}x");
+        Console.WriteLine($"thread CPU time per subject, medians (the machine's other work inflates it less than wall time): protocol language {Median(oursCpu) / n:N0} ns, without batch criteria {Median(noBatchCpu) / n:N0} ns");
         Console.WriteLine($"per-rule outcomes (met / not met / unknown): " + string.Join("; ", Enumerable.Range(0, 8).Select(j => $"{RulesEngineRules.Rules[j].Name} {distribution[j, 1]}/{distribution[j, 2]}/{distribution[j, 3]}")));
         Console.WriteLine($"decisions: eligible {decisions[1]:N0}, ineligible {decisions[2]:N0}, needs review {decisions[3]:N0}");
-        Console.WriteLine(mismatches == 0 ? $"all three agree on every outcome of every subject ({n * 8:N0} outcomes; the scanning and per-subject paths too)" : $"{mismatches:N0} outcomes differ");
+        Console.WriteLine(mismatches == 0 ? $"all three agree on every outcome of every subject ({n * 8:N0} outcomes; the scanning, no-batch and per-subject paths too)" : $"{mismatches:N0} outcomes differ");
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         return mismatches == 0 ? 0 : 1;
     }
@@ -261,7 +279,8 @@ public static class ScreeningBench
             var protocol = ProtocolCompiler.Standalone.Compile(new SourceText(text, "rule.protocol"));
             var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
             // With the column lookups, then subject by subject (the path before them), one after the other.
-            foreach (var (data, path) in new[] { (study, "lookups"), (study.WithoutColumnLookups(), "per subject") })
+            // With the batch criteria (and lookups), without the batches, and subject by subject (the path before either), one after the other.
+            foreach (var (data, path) in new[] { (study, "batches"), (study.WithoutBatchCriteria(), "lookups"), (study.WithoutBatchCriteria().WithoutColumnLookups(), "per subject") })
             {
                 var cpu = new List<double>();
                 var times = Time(runs, () =>
@@ -271,11 +290,12 @@ public static class ScreeningBench
                     cpu.Add((ThreadCpuNanoseconds() - before) / 1e6);
                 });
                 double ms = Median(times);
-                long before = GC.GetAllocatedBytesForCurrentThread(), answered = ProtocolEngine.Runtime.Native.ColumnLookup.Answered;
+                long before = GC.GetAllocatedBytesForCurrentThread(), answered = ProtocolEngine.Runtime.Native.ColumnLookup.Answered, cells = ProtocolEngine.Runtime.Native.BatchCriterion.Answered;
                 Screener.Screen(protocol, data, options);
                 long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
                 answered = ProtocolEngine.Runtime.Native.ColumnLookup.Answered - answered;
-                Console.WriteLine($"{protocol.Criteria[0].Id,-6} {path,-11} {ms * 1e6 / study.SubjectCount,8:N0} ns per subject (fastest run {times.Min() * 1e6 / study.SubjectCount:N0}, least thread CPU time {cpu.Min() * 1e6 / study.SubjectCount:N0}), {(double)bytes / study.SubjectCount,6:N0} bytes allocated per subject; lookups answered {answered:N0}");
+                cells = ProtocolEngine.Runtime.Native.BatchCriterion.Answered - cells;
+                Console.WriteLine($"{protocol.Criteria[0].Id,-6} {path,-11} {ms * 1e6 / study.SubjectCount,8:N0} ns per subject (fastest run {times.Min() * 1e6 / study.SubjectCount:N0}, least thread CPU time {cpu.Min() * 1e6 / study.SubjectCount:N0}), {(double)bytes / study.SubjectCount,6:N0} bytes allocated per subject; lookups answered {answered:N0}, batches answered {cells:N0}");
             }
         }
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
@@ -295,11 +315,11 @@ public static class ScreeningBench
         Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)], RecordEvidence = true });
         Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)] });
         Console.WriteLine($"compile, code indexes and warm-up on 5,000 subjects: {warmUp.Elapsed.TotalSeconds:F2} s; {IndexSize(study)}");
-        // Evidence off on one thread first, so the two-thread figure can be compared with it; the path without column
-        // lookups first and again last, so neither order nor the JIT's warming favours the lookups.
+        // Evidence off on one thread first, so the two-thread figure can be compared with it; the path without batch
+        // criteria first and again last, so neither order nor the JIT's warming favours the batches.
         foreach (var (evidence, threads, lookups) in new[] { (false, 1, false), (false, 1, true), (false, Environment.ProcessorCount, true), (true, Environment.ProcessorCount, true), (false, 1, false) })
         {
-            var data = lookups ? study : study.WithoutColumnLookups();
+            var data = lookups ? study : study.WithoutBatchCriteria();
             GC.Collect();
             Thread.Sleep(200);
             using var process = Process.GetCurrentProcess();
@@ -311,7 +331,7 @@ public static class ScreeningBench
             var cpu = process.TotalProcessorTime - cpuBefore;
             var c = result.Counts;
             Console.WriteLine();
-            Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects, {threads} thread(s) on {Environment.ProcessorCount} cores, evidence {(evidence ? "on" : "off")}{(lookups ? "" : ", lookups subject by subject (no column lookups)")}:");
+            Console.WriteLine($"CDISCPILOT01 ({result.Criteria.Count} criteria) over {result.SubjectCount:N0} synthetic subjects, {threads} thread(s) on {Environment.ProcessorCount} cores, evidence {(evidence ? "on" : "off")}{(lookups ? "" : ", without batch criteria (column lookups on)")}:");
             Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F2} s after loading, {result.SubjectCount / clock.Elapsed.TotalSeconds:N0} subjects/s; peak working set {process.PeakWorkingSet64 / 1e6:N0} MB");
             // CPU time is what the screening cost whatever else the machine was doing; on idle cores wall time is about CPU time / cores.
             Console.WriteLine($"  CPU time {cpu.TotalSeconds:F2} s ({cpu.TotalSeconds / Environment.ProcessorCount:F2} s per core); load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");

@@ -1,0 +1,507 @@
+using System.Collections.Immutable;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Types;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Evaluation;
+
+namespace ProtocolEngine.Runtime.Native;
+
+/// <summary>
+/// A criterion evaluated for a batch of up to 256 subjects at once, node by node over arrays (one loop per operator
+/// and batch instead of one compiled delegate per subject): comparisons, three-valued and/or/not, the builtin
+/// operators of numbers, text and Booleans, literals, a one-per-subject domain's variables (<c>DM.AGE</c>) and
+/// the variables of a column lookup's record (<c>Lab('HBA1C').LBSTRESN</c>), through definitions and memoised calls.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each node computes exactly what the compiled rule computes, in the same order: the same builtin delegates on the same
+/// values (read by <see cref="RecordAccess"/>), and the same short-circuits, so the domains a subject's rule read (the
+/// gap lists of an Unknown) are the compiled rule's. Anything else in the tree (a query, exists, dates, a call that is not
+/// memoised) is a fallback node: a subject that reaches it, whose lookup falls back, or for whom an operator throws, is
+/// evaluated by the compiled rule instead, so every cell the batch answers is the one the rule would give.
+/// </para>
+/// <para>Immutable and shared by threads; each worker keeps its own <see cref="BatchRun"/> (the arrays).</para>
+/// </remarks>
+internal sealed class BatchCriterion
+{
+    private readonly BatchNode<bool?> _root;
+    private readonly BatchNode[] _nodes;
+
+    private BatchCriterion(BatchNode<bool?> root, BatchNode[] nodes)
+    {
+        _root = root;
+        _nodes = nodes;
+    }
+
+    private static long _answered;
+
+    /// <summary>How many cells (subject and criterion) batch criteria have answered in this process (not fallen back): tests check the batches ran.</summary>
+    internal static long Answered => Interlocked.Read(ref _answered);
+
+    /// <summary>Counts cells answered by a batch (once per batch, not per cell).</summary>
+    internal static void CountAnswered(int cells) => Interlocked.Add(ref _answered, cells);
+
+    /// <summary>How many nodes (and so arrays per worker) the criterion has.</summary>
+    public int NodeCount => _nodes.Length;
+
+    /// <summary>True when every table and column the nodes read is bound in this study as the compiled rule reads it (otherwise the compiled rule runs for every subject).</summary>
+    public bool Applies(StudyBinding binding) => _nodes.All(n => n.Applies(binding));
+
+    /// <summary>Evaluates the criterion for the run's subjects: <see cref="BatchRun.Values"/>, <see cref="BatchRun.Fallback"/> and <see cref="BatchRun.Reads"/> hold the result.</summary>
+    public void Evaluate(BatchRun run)
+    {
+        run.Prepare(_nodes.Length);
+        var active = run.All;
+        _root.Eval(run, active, run.Buffer<bool?>(_root.Id));
+        var values = run.Buffer<bool?>(_root.Id);
+        for (int i = 0; i < run.Count; i++) run.Values[i] = values[i];
+    }
+
+    /// <summary>The batch form of a criterion's rule, or null when no part of it can be evaluated in batches.</summary>
+    public static BatchCriterion? Compile(BoundExpression rule, Func<BoundCall, IReadOnlyDictionary<LocalSymbol, BoundLiteral>, ColumnLookup?> lookup, SlotAllocator slots)
+    {
+        var compiler = new BatchCompiler(lookup, slots);
+        var root = compiler.Compile(rule, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, 0);
+        if (root is not BatchNode<bool?> boolean || !compiler.Useful) return null;
+        return new BatchCriterion(boolean, [.. compiler.Nodes]);
+    }
+
+    /// <summary>Lowers a bound tree to batch nodes, mirroring the expression compiler's choices node by node.</summary>
+    private sealed class BatchCompiler(Func<BoundCall, IReadOnlyDictionary<LocalSymbol, BoundLiteral>, ColumnLookup?> lookup, SlotAllocator slots)
+    {
+        /// <summary>Deeper than this (a recursive definition, an absurd nesting) is left to the compiled rule.</summary>
+        private const int MaxDepth = 40;
+
+        /// <summary>More nodes than this are not worth a batch (and keep a batched rule's steps far below any step limit).</summary>
+        private const int MaxNodes = 200;
+
+        public List<BatchNode> Nodes { get; } = [];
+
+        /// <summary>True once a node reads data (not only literals and fallbacks).</summary>
+        public bool Useful { get; private set; }
+
+        private T Add<T>(T node) where T : BatchNode
+        {
+            node.Id = Nodes.Count;
+            Nodes.Add(node);
+            return node;
+        }
+
+        private BatchNode Fallback(Type type) => Add((BatchNode)Activator.CreateInstance(typeof(FallbackNode<>).MakeGenericType(type))!);
+
+        public BatchNode Compile(BoundExpression node, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        {
+            var type = RuntimeTypes.ClrType(node.Type);
+            if (depth > MaxDepth || Nodes.Count > MaxNodes) return Fallback(type);
+            var result = node switch
+            {
+                BoundLiteral l => LiteralNode(l, type),
+                BoundLocal l when constants.TryGetValue(l.Local, out var constant) => Compile(constant, constants, depth + 1),
+                BoundConversion c => Conversion(c, constants, depth),
+                BoundCall c => Call(c, constants, depth, type),
+                BoundDefineReference d when d.Define.Body is { } body && RuntimeTypes.ClrType(body.Type) == type => Compile(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1),
+                BoundFunctionCall fc => Memoised(fc, constants, depth, type),
+                BoundVariableAccess v => Variable(v, constants, depth),
+                _ => null,
+            };
+            return result is not null && result.ClrType == type ? result : Fallback(type);
+        }
+
+        private BatchNode? LiteralNode(BoundLiteral l, Type type)
+        {
+            object? value;
+            if (l.Value is null) value = null;
+            else if (l.Type == ProtocolType.Decimal) value = Convert.ToDecimal(l.Value, System.Globalization.CultureInfo.InvariantCulture);
+            else if (l.Type == ProtocolType.Integer) value = Convert.ToInt32(l.Value, System.Globalization.CultureInfo.InvariantCulture);
+            else if (l.Type == ProtocolType.Long) value = Convert.ToInt64(l.Value, System.Globalization.CultureInfo.InvariantCulture);
+            else if (l.Type == ProtocolType.Boolean || l.Type == ProtocolType.String) value = l.Value;
+            else return null;
+            return Add((BatchNode)Activator.CreateInstance(typeof(ConstantNode<>).MakeGenericType(type), value)!);
+        }
+
+        private BatchNode? Conversion(BoundConversion c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        {
+            var operand = Compile(c.Operand, constants, depth + 1);
+            return c.Conversion.Kind switch
+            {
+                ConversionKind.Identity or ConversionKind.Widen when operand.ClrType == RuntimeTypes.ClrType(c.Type) => operand,
+                ConversionKind.IntegerToDecimal when operand is BatchNode<int?> i => Add(new UnaryNode<int?, decimal?>(i, static v => v)),
+                ConversionKind.IntegerToLong when operand is BatchNode<int?> i => Add(new UnaryNode<int?, long?>(i, static v => v)),
+                ConversionKind.LongToDecimal when operand is BatchNode<long?> l => Add(new UnaryNode<long?, decimal?>(l, static v => v)),
+                _ => null,
+            };
+        }
+
+        private BatchNode? Call(BoundCall c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth, Type type)
+        {
+            var key = c.Overload.Key;
+            switch (key)
+            {
+                case "And(Boolean,Boolean)" or "Or(Boolean,Boolean)":
+                    if (Compile(c.Arguments[0], constants, depth + 1) is BatchNode<bool?> a && Compile(c.Arguments[1], constants, depth + 1) is BatchNode<bool?> b)
+                        return Add(new AndOrNode(a, b, key.StartsWith("And", StringComparison.Ordinal)));
+                    return null;
+                case "In(T,Interval<T>,String)" when ExpressionCompiler.NumericRange(c) is var (low, lowClosed, high, highClosed):
+                    var x = Compile(c.Arguments[0], constants, depth + 1);
+                    if (x is BatchNode<int?> integer) x = Add(new UnaryNode<int?, decimal?>(integer, static v => v));
+                    return x is BatchNode<decimal?> number ? Add(new UnaryNode<decimal?, bool?>(number, v => RuntimeHelpers.InRange(v, low, lowClosed, high, highClosed))) : null;
+                case "First(List<T>)" or "Last(List<T>)":
+                case "Upper(String)" or "Exists(List<T>)" or "Count(List<T>)":
+                    return null;
+                case var coalesce when coalesce.StartsWith("Coalesce(T,", StringComparison.Ordinal):
+                    return null;
+            }
+            if (BuiltinTable.DividesByLastArgument(key) || BuiltinTable.Find(key) is not { } implementation) return null;
+            var parameters = implementation.Method.GetParameters();
+            if (parameters.Length != c.Arguments.Length || c.Arguments.Length is 0 or > 2 || implementation.Method.ReturnType != type) return null;
+            if (parameters.Any(p => p.ParameterType == typeof(EvaluationContext))) return null;
+            var arguments = c.Arguments.Select(a => Compile(a, constants, depth + 1)).ToArray();
+            for (int i = 0; i < arguments.Length; i++)
+                if (arguments[i].ClrType != parameters[i].ParameterType) return null;
+            var nodeType = arguments.Length == 1
+                ? typeof(UnaryNode<,>).MakeGenericType(parameters[0].ParameterType, type)
+                : typeof(BinaryNode<,,>).MakeGenericType(parameters[0].ParameterType, parameters[1].ParameterType, type);
+            return Add((BatchNode)Activator.CreateInstance(nodeType, [.. arguments, implementation])!);
+        }
+
+        /// <summary>A call with constant arguments is a cached value per subject: its body, with the parameters bound to the arguments, as the memo slot computes it.</summary>
+        private BatchNode? Memoised(BoundFunctionCall fc, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth, Type type)
+        {
+            var function = fc.Function;
+            if (function.Body is not { } body || RuntimeTypes.ClrType(body.Type) != type || RuntimeTypes.ClrType(function.ReturnType) != type) return null;
+            var arguments = fc.Arguments.Select(a => a is BoundLocal l && constants.TryGetValue(l.Local, out var c) ? c : a).ToList();
+            // The compiled code memoises only calls with these literal arguments (ExpressionCompiler.MemoKey) and binds
+            // them as constants only when their types are the parameters' (CompileCallBoxed); anything else runs the call.
+            if (arguments.Count == 0 || arguments.Any(a => a is not BoundLiteral { Value: string or int or long or decimal or bool })) return null;
+            var bound = new Dictionary<LocalSymbol, BoundLiteral>();
+            for (int i = 0; i < function.Parameters.Length; i++)
+                if (arguments[i] is BoundLiteral literal && literal.Type == function.Parameters[i].Type) bound[function.Parameters[i]] = literal;
+            if (bound.Count != function.Parameters.Length) return null;
+            return Compile(body, bound, depth + 1);
+        }
+
+        private BatchNode? Variable(BoundVariableAccess v, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        {
+            var record = Record(v.Record, constants, depth + 1);
+            if (record is null || record.DomainName != v.Domain.Name) return null;
+            int column = slots.Column(v.Domain.Name, v.Variable.Name);
+            Useful = true;
+            return v.Variable.Type switch
+            {
+                VariableType.Num => Add(new VariableNode<decimal?>(record, column, v.Variable.Name, RecordAccess.Decimal)),
+                VariableType.Integer => Add(new VariableNode<int?>(record, column, v.Variable.Name, RecordAccess.Integer)),
+                VariableType.DateTime => null,
+                _ => Add(new VariableNode<string?>(record, column, v.Variable.Name, RecordAccess.String)),
+            };
+        }
+
+        /// <summary>A record-valued expression the batch can follow: a one-per-subject domain's record, or a column lookup's (through definitions and memoised calls).</summary>
+        private RecordNode? Record(BoundExpression node, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        {
+            if (depth > MaxDepth) return null;
+            switch (node)
+            {
+                case BoundDomainReference { Type: RecordType } d:
+                    return Add(new SingleRecordNode(slots.Domain(d.Domain.Name), d.Domain.Name));
+                case BoundCall { Overload.Key: "First(List<T>)" or "Last(List<T>)" } c when lookup(c, constants) is { } found
+                        && c.Arguments[0] is BoundQuery { Sources: [{ Source: BoundDomainReference domain }] }:
+                    return Add(new LookupNode(found, slots.Domain(domain.Domain.Name), domain.Domain.Name));
+                case BoundConversion { Conversion.Kind: ConversionKind.Identity } c:
+                    return Record(c.Operand, constants, depth + 1);
+                case BoundDefineReference { Define.Body: { } body }:
+                    return Record(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1);
+                case BoundFunctionCall fc when fc.Function.Body is { } body && RuntimeTypes.ClrType(fc.Function.ReturnType) == typeof(DomainRecord) && RuntimeTypes.ClrType(body.Type) == typeof(DomainRecord):
+                    var arguments = fc.Arguments.Select(a => a is BoundLocal l && constants.TryGetValue(l.Local, out var k) ? k : a).ToList();
+                    if (arguments.Count == 0 || arguments.Any(a => a is not BoundLiteral { Value: string or int or long or decimal or bool })) return null;
+                    var bound = new Dictionary<LocalSymbol, BoundLiteral>();
+                    for (int i = 0; i < fc.Function.Parameters.Length; i++)
+                        if (arguments[i] is BoundLiteral literal && literal.Type == fc.Function.Parameters[i].Type) bound[fc.Function.Parameters[i]] = literal;
+                    return bound.Count == fc.Function.Parameters.Length ? Record(body, bound, depth + 1) : null;
+                default:
+                    return null;
+            }
+        }
+    }
+}
+
+/// <summary>One worker's arrays for evaluating batch criteria: the subjects of the batch and every node's values.</summary>
+internal sealed class BatchRun(EvaluationContext ctx)
+{
+    /// <summary>The most subjects in one batch.</summary>
+    public const int Size = 256;
+
+    private object?[] _buffers = [];
+    private bool[]?[] _masks = [];
+    private DomainRecord?[] _records = [];
+
+    /// <summary>The worker's context: the column lookups keep their batches in it.</summary>
+    public EvaluationContext Context { get; } = ctx;
+
+    /// <summary>A context for reading values (never the worker's own state).</summary>
+    public EvaluationContext Scratch { get; } = ctx.LookupScratch();
+
+    /// <summary>The study binding.</summary>
+    public StudyBinding Binding { get; } = ctx.Binding!;
+
+    /// <summary>Subjects in the batch.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The study index of each subject of the batch.</summary>
+    public int[] Subjects { get; } = new int[Size];
+
+    /// <summary>Every subject of the batch active.</summary>
+    public bool[] All { get; } = new bool[Size];
+
+    /// <summary>Subjects the compiled rule must evaluate instead.</summary>
+    public bool[] Fallback { get; } = new bool[Size];
+
+    /// <summary>The domain slots each subject's rule read, as <see cref="EvaluationContext.DomainsReadByRule"/> sets them.</summary>
+    public ulong[] Reads { get; } = new ulong[Size];
+
+    /// <summary>The criterion's value for each subject.</summary>
+    public bool?[] Values { get; } = new bool?[Size];
+
+    /// <summary>Starts a batch of subjects.</summary>
+    public void Begin(ReadOnlySpan<int> subjects)
+    {
+        Count = subjects.Length;
+        subjects.CopyTo(Subjects);
+        All.AsSpan().Clear();
+        All.AsSpan(0, Count).Fill(true);
+    }
+
+    /// <summary>Starts a criterion: nothing fallen back or read yet.</summary>
+    public void Prepare(int nodes)
+    {
+        Fallback.AsSpan().Clear();
+        Reads.AsSpan().Clear();
+        if (_buffers.Length < nodes)
+        {
+            Array.Resize(ref _buffers, nodes);
+            Array.Resize(ref _masks, nodes);
+            Array.Resize(ref _records, nodes);
+        }
+    }
+
+    /// <summary>A node's values (one array per node and type, reused from batch to batch).</summary>
+    public T[] Buffer<T>(int id) => _buffers[id] as T[] ?? (T[])(_buffers[id] = new T[Size]);
+
+    /// <summary>A node's second mask of active subjects.</summary>
+    public bool[] Mask(int id) => _masks[id] ??= new bool[Size];
+
+    /// <summary>A node's record object, pointed at rows of <paramref name="table"/> to read them as the compiled rule does.</summary>
+    public DomainRecord Record(int id, DomainTable table)
+    {
+        var record = _records[id];
+        if (record is null || !ReferenceEquals(record.Table, table)) _records[id] = record = new DomainRecord(table, 0);
+        return record;
+    }
+
+    /// <summary>True when subject <paramref name="i"/> is to be computed: active and not fallen back.</summary>
+    public bool Live(bool[] active, int i) => active[i] && !Fallback[i];
+}
+
+/// <summary>A node of a batch criterion.</summary>
+internal abstract class BatchNode
+{
+    /// <summary>The node's number in its criterion (its arrays in a <see cref="BatchRun"/>).</summary>
+    public int Id { get; set; }
+
+    /// <summary>The CLR type of the node's values, as the compiled rule carries them.</summary>
+    public abstract Type ClrType { get; }
+
+    /// <summary>True when the node reads this study as the compiled rule would.</summary>
+    public virtual bool Applies(StudyBinding binding) => true;
+}
+
+/// <summary>A node computing values of type <typeparamref name="T"/>.</summary>
+internal abstract class BatchNode<T> : BatchNode
+{
+    public override Type ClrType => typeof(T);
+
+    /// <summary>Computes the value of every live subject (<see cref="BatchRun.Live"/>) into <paramref name="output"/>.</summary>
+    public abstract void Eval(BatchRun run, bool[] active, T[] output);
+}
+
+/// <summary>A part the batch does not evaluate: every subject reaching it falls back to the compiled rule.</summary>
+internal sealed class FallbackNode<T> : BatchNode<T>
+{
+    public override void Eval(BatchRun run, bool[] active, T[] output)
+    {
+        for (int i = 0; i < run.Count; i++)
+            if (active[i]) run.Fallback[i] = true;
+    }
+}
+
+/// <summary>A literal.</summary>
+internal sealed class ConstantNode<T>(T value) : BatchNode<T>
+{
+    public override void Eval(BatchRun run, bool[] active, T[] output) => output.AsSpan(0, run.Count).Fill(value);
+}
+
+/// <summary>A builtin of one argument (or a conversion).</summary>
+internal sealed class UnaryNode<TA, TR>(BatchNode<TA> operand, Func<TA, TR> function) : BatchNode<TR>
+{
+    public override void Eval(BatchRun run, bool[] active, TR[] output)
+    {
+        var a = run.Buffer<TA>(operand.Id);
+        operand.Eval(run, active, a);
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            try
+            {
+                output[i] = function(a[i]);
+            }
+            catch (Exception)
+            {
+                // The compiled rule fails the same way and reports it.
+                run.Fallback[i] = true;
+            }
+        }
+    }
+}
+
+/// <summary>A builtin of two arguments, both always evaluated, left first (as the compiled call evaluates them).</summary>
+internal sealed class BinaryNode<TA, TB, TR>(BatchNode<TA> left, BatchNode<TB> right, Delegate function) : BatchNode<TR>
+{
+    private readonly Func<TA, TB, TR> _function = (Func<TA, TB, TR>)function;
+
+    public override void Eval(BatchRun run, bool[] active, TR[] output)
+    {
+        var a = run.Buffer<TA>(left.Id);
+        var b = run.Buffer<TB>(right.Id);
+        left.Eval(run, active, a);
+        right.Eval(run, active, b);
+        var f = _function;
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            try
+            {
+                output[i] = f(a[i], b[i]);
+            }
+            catch (Exception)
+            {
+                run.Fallback[i] = true;
+            }
+        }
+    }
+}
+
+/// <summary>Three-valued and/or that evaluates the right operand only for the subjects the left does not decide (as the compiled rule short-circuits).</summary>
+internal sealed class AndOrNode(BatchNode<bool?> left, BatchNode<bool?> right, bool isAnd) : BatchNode<bool?>
+{
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var a = run.Buffer<bool?>(left.Id);
+        var b = run.Buffer<bool?>(right.Id);
+        left.Eval(run, active, a);
+        bool decisive = !isAnd;
+        var rest = run.Mask(Id);
+        bool any = false;
+        for (int i = 0; i < run.Count; i++)
+        {
+            rest[i] = run.Live(active, i) && a[i] != decisive;
+            any |= rest[i];
+        }
+        if (any) right.Eval(run, rest, b);
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            if (a[i] == decisive) output[i] = decisive;
+            else if (b[i] == decisive) output[i] = decisive;
+            else if (a[i] is null || b[i] is null) output[i] = null;
+            else output[i] = isAnd;
+        }
+    }
+}
+
+/// <summary>A node whose values are rows of one domain's table (−1 for no record).</summary>
+internal abstract class RecordNode(int domainSlot, string domainName) : BatchNode<int>
+{
+    /// <summary>The domain slot of the rows.</summary>
+    public int DomainSlot { get; } = domainSlot;
+
+    /// <summary>The domain's name.</summary>
+    public string DomainName { get; } = domainName;
+
+    /// <summary>The bit of the domain in a set of domains read.</summary>
+    protected ulong Bit => 1UL << Math.Min(DomainSlot, 63);
+
+    public override bool Applies(StudyBinding binding) => binding.Domains[DomainSlot] is { IsSubjectIndexed: true };
+}
+
+/// <summary>The subject's record of a one-per-subject domain (DM): its first row, as <see cref="EvaluationContext.SingleRecord"/> reads it.</summary>
+internal sealed class SingleRecordNode(int domainSlot, string domainName) : RecordNode(domainSlot, domainName)
+{
+    public override void Eval(BatchRun run, bool[] active, int[] output)
+    {
+        var table = run.Binding.Domains[DomainSlot]!;
+        ulong bit = Bit;
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            var (start, count) = table.RowsOf(run.Subjects[i]);
+            output[i] = count > 0 ? start : -1;
+            run.Reads[i] |= bit;
+        }
+    }
+}
+
+/// <summary>First or Last of a query answered by a column lookup (its batch shared with the compiled rule's calls).</summary>
+internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string domainName) : RecordNode(domainSlot, domainName)
+{
+    public override void Eval(BatchRun run, bool[] active, int[] output)
+    {
+        ulong bit = Bit;
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            int row = lookup.RowFor(run.Context, run.Subjects[i]);
+            if (row == ColumnLookup.Fallback)
+            {
+                run.Fallback[i] = true;
+                continue;
+            }
+            output[i] = row;
+            // The compiled rule reads the subject's records of the domain to return the record (or none).
+            run.Reads[i] |= bit;
+        }
+    }
+}
+
+/// <summary>A variable of a record, read by <see cref="RecordAccess"/> as the compiled rule reads it.</summary>
+internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string variable, Func<EvaluationContext, DomainRecord?, int, string, T> read) : BatchNode<T>
+{
+    public override bool Applies(StudyBinding binding) =>
+        binding.Columns[columnSlot] is not null && ReferenceEquals(binding.ColumnTables[columnSlot], binding.Domains[record.DomainSlot]);
+
+    public override void Eval(BatchRun run, bool[] active, T[] output)
+    {
+        var rows = run.Buffer<int>(record.Id);
+        record.Eval(run, active, rows);
+        var table = run.Binding.Domains[record.DomainSlot]!;
+        var current = run.Record(Id, table);
+        var scratch = run.Scratch;
+        if (typeof(T) == typeof(decimal?) && run.Binding.Columns[columnSlot] is NumberColumn numbers)
+        {
+            // What RecordAccess.Decimal reads from a number column of the bound table (without evidence), without the call.
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) output[i] = rows[i] < 0 ? default! : (T)(object)numbers.GetDecimal(rows[i])!;
+            return;
+        }
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            if (rows[i] < 0)
+            {
+                output[i] = default!;
+                continue;
+            }
+            current.Row = rows[i];
+            output[i] = read(scratch, current, columnSlot, variable);
+        }
+    }
+}
