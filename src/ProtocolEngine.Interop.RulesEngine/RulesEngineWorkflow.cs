@@ -115,14 +115,14 @@ public sealed class RulesEngineWorkflow
                 }
             }
             criteria.Add(new RulesEngineCriterion(c, criteria.Count, expression, reason));
-            if (expression is not null) rules.Add(Rule(c, expression));
+            if (expression is not null) rules.Add(Rule(c, expression, lowering.RuleReads));
         }
         var workflow = new RE.Workflow { WorkflowName = NameOf(protocol), Rules = rules };
         var reads = lowering.Reads.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value], StringComparer.Ordinal);
         return new RulesEngineWorkflow(protocol, workflow, criteria, diagnostics, reads);
     }
 
-    private static RE.Rule Rule(BoundCriterion c, string expression) => new()
+    private static RE.Rule Rule(BoundCriterion c, string expression, IEnumerable<string> reads) => new()
     {
         RuleName = c.Id,
         // The rule's success only says it ran; its outcome is the action's output, so Unknown is never read as false.
@@ -135,6 +135,8 @@ public sealed class RulesEngineWorkflow
             ["ruleId"] = c.RuleId,
             ["ruleHash"] = c.Hash,
             ["outcomes"] = "the OutputExpression action returns Met, NotMet or Unknown; Unknown is not NotMet",
+            // The keys the input's records must hold (null when the data lack the value).
+            ["reads"] = string.Join(", ", reads),
         },
         Actions = new RE.RuleActions
         {

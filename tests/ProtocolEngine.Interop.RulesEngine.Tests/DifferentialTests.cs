@@ -42,6 +42,23 @@ public sealed class DifferentialTests
         var native = Screener.Screen(protocol, study, new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 });
         var rules = RulesEngineBackend.Screen(protocol, study);
         Compare(native, rules);
+        CompareStatuses(native, RulesEngineScreening.Combine(rules, study, native));
+    }
+
+    /// <summary>With the recorded determinations (IE) applied and the other criteria native, every outcome and status is the native screener's.</summary>
+    internal static void CompareStatuses(ScreeningResult native, RulesEngineScreening combined)
+    {
+        var differences = new StringBuilder();
+        int count = 0;
+        for (int i = 0; i < native.SubjectCount; i++)
+        {
+            for (int j = 0; j < combined.Criteria.Count; j++)
+                if (native.Outcome(i, j) != combined.Outcome(i, j) && count++ < 20)
+                    differences.AppendLine($"subject {native.SubjectId(i)}, criterion {combined.Criteria[j].Id}: native outcome {native.Outcome(i, j)}, with RulesEngine {combined.Outcome(i, j)}");
+            if (native.Status(i) != combined.Status(i) && count++ < 20)
+                differences.AppendLine($"subject {native.SubjectId(i)}, status: native {native.Status(i)}, with RulesEngine {combined.Status(i)}");
+        }
+        Assert.True(count == 0, $"{count} differences:\n{differences}");
     }
 
     internal static void Compare(ScreeningResult native, RulesEngineOutcomes rules)

@@ -80,8 +80,15 @@ internal sealed class RuleLowering
     /// <summary>The variables the lowered rules read, per domain (the keys every record of the input must have).</summary>
     public SortedDictionary<string, SortedSet<string>> Reads { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The variables the last rule lowered reads, as DOMAIN.VARIABLE (what a user's input must hold for it).</summary>
+    public SortedSet<string> RuleReads { get; private set; } = new(StringComparer.Ordinal);
+
     /// <summary>A criterion's rule as a 0/1/2 expression.</summary>
-    public string LowerRule(BoundExpression rule) => Bool(Lower(rule, Env.Empty), rule);
+    public string LowerRule(BoundExpression rule)
+    {
+        RuleReads = new(StringComparer.Ordinal);
+        return Bool(Lower(rule, Env.Empty), rule);
+    }
 
     /// <summary>A C# / Dynamic LINQ string literal: quotes, backslashes and every character outside printable ASCII escaped.</summary>
     public static string Literal(string value)
@@ -280,7 +287,9 @@ internal sealed class RuleLowering
     private void Touch(string domain, string? variable)
     {
         if (!Reads.TryGetValue(domain, out var set)) Reads[domain] = set = new(StringComparer.Ordinal);
-        if (variable is not null) set.Add(variable);
+        if (variable is null) return;
+        set.Add(variable);
+        RuleReads.Add(domain + "." + variable);
     }
 
     private string NextParam() => "r" + (++_params).ToString(CultureInfo.InvariantCulture);
