@@ -125,6 +125,23 @@ public sealed class ExportTests
         }
     }
 
+    /// <summary>
+    /// Definitions nested so that writing them out grows the rule exponentially (each level reads the previous one three
+    /// times): refused with a reason rather than a multi-megabyte expression; the shallow criterion is kept.
+    /// </summary>
+    [Fact]
+    public void A_rule_that_would_grow_exponentially_when_written_out_is_refused()
+    {
+        var defines = new System.Text.StringBuilder("define N0: DM.AGE\n");
+        for (int i = 1; i <= 14; i++) defines.Append($"define N{i}: if N{i - 1} > 50 then N{i - 1} else 0\n");
+        var protocol = Compile($"protocol DEEP version \"1\"\n  title \"Deep\"\n  data SDTM \"3.4\"\n\n{defines}\ncriteria\n" +
+            "  inclusion INCL01 \"Deep.\" N14 > 3\n  inclusion INCL02 \"Shallow.\" N1 > 3\n");
+        var workflow = RulesEngineWorkflow.Generate(protocol);
+        Assert.Equal(["INCL02"], workflow.Workflow.Rules.Select(r => r.RuleName));
+        Assert.Contains("longer than 100,000 characters", Assert.Single(workflow.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.True(workflow.ToJson().Length < 200_000);
+    }
+
     /// <summary>The exported JSON is RulesEngine's own: a user's RulesEngine, default settings, reads and runs it (the backend runs it the same way).</summary>
     [Fact]
     public async Task The_json_runs_in_a_plain_RulesEngine()

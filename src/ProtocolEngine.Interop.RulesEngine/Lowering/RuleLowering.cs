@@ -107,7 +107,21 @@ internal sealed class RuleLowering
     // Every number is a decimal?, literals too: Dynamic LINQ has no lifting between decimal and decimal? in a conditional or == null.
     private static string Number(decimal d) => $"decimal?({d.ToString(CultureInfo.InvariantCulture)}m)";
 
+    /// <summary>
+    /// The longest expression a rule may have once written out: definitions and functions are inlined and a comparison
+    /// reads each operand twice (for its null test), so nesting can grow a rule exponentially; past this it is refused.
+    /// </summary>
+    public const int MaxExpressionLength = 100_000;
+
     private RuleSym Lower(BoundExpression e, Env env)
+    {
+        var lowered = LowerCore(e, env);
+        if (lowered is ScalarRule { Text.Length: > MaxExpressionLength })
+            throw new NotExpressible(e.Syntax, "an expression longer than 100,000 characters once written out (definitions and functions are inlined)");
+        return lowered;
+    }
+
+    private RuleSym LowerCore(BoundExpression e, Env env)
     {
         switch (e)
         {
