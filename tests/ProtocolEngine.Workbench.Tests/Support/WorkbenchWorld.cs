@@ -29,7 +29,7 @@ namespace ProtocolEngine.Workbench.Tests.Support;
 /// </summary>
 public sealed class WorkbenchWorld : IAsyncLifetime
 {
-    public const string Password = "correct horse battery staple";
+    public const string Password = LiveServer.Password;
     public const string Study = "pilot";
     public const string Site = "701";
     public const int LoadTasks = 10_000;
@@ -40,12 +40,11 @@ public sealed class WorkbenchWorld : IAsyncLifetime
         [Roles.DataManager] = "dm", [Roles.Monitor] = "monitor", [Roles.Regulator] = "regulator", ["System"] = "edc",
     };
 
-    private Factory? _factory;
-    private IPlaywright? _playwright;
+    private LiveServer? _server;
 
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server!.BaseUrl;
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => _server!.Browser;
 
     public string PilotVersion { get; private set; } = "";
 
@@ -70,39 +69,18 @@ public sealed class WorkbenchWorld : IAsyncLifetime
     public const string OverdueTitle = "Call the subject back about the missed visit";
 
     /// <summary>Where the tests put their screenshots (copied to docs/images when PROTOCOLENGINE_UPDATE_SCREENSHOTS=1).</summary>
-    public string ScreenshotDir { get; } = Path.Combine(Path.GetTempPath(), "pe-workbench-shots-" + Guid.NewGuid().ToString("N")[..8]);
+    public string ScreenshotDir => _server!.ScreenshotDir;
 
-    public IServiceProvider Services => _factory!.Services;
+    public IServiceProvider Services => _server!.Services;
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(Path.Combine(RepoPaths.WebApp, "index.html")))
-            throw new InvalidOperationException($"The web app is not built ({RepoPaths.WebApp}): building the server builds it (npm ci, vite build).");
-        Directory.CreateDirectory(ScreenshotDir);
-        var dir = Path.Combine(Path.GetTempPath(), "pe-workbench-test-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        _factory = new Factory(new ServerOptions
+        _server = await LiveServer.StartAsync("workbench", Users, role => role switch
         {
-            DataDir = dir,
-            PasswordIterations = 1_000,
-            WorkerPollInterval = TimeSpan.FromMilliseconds(20),
-            StaticRoot = RepoPaths.WebApp,
+            Roles.Investigator => (new MembershipRecord("", Study, Roles.Investigator, [Site]), "person"),
+            "System" => (new MembershipRecord("", MembershipRecord.AllStudies, Roles.DataManager, []), "system"),
+            _ => (new MembershipRecord("", MembershipRecord.AllStudies, role, []), "person"),
         });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
-
-        var identity = Services.GetRequiredService<IdentityService>();
-        foreach (var (role, name) in Users)
-        {
-            var membership = role switch
-            {
-                Roles.Investigator => new MembershipRecord("", Study, Roles.Investigator, [Site]),
-                "System" => new MembershipRecord("", MembershipRecord.AllStudies, Roles.DataManager, []),
-                _ => new MembershipRecord("", MembershipRecord.AllStudies, role, []),
-            };
-            await identity.CreateUserAsync("test", name, "Dr. " + name, Password, role == "System" ? "system" : "person", [membership], CancellationToken.None);
-        }
         using var designer = await ApiAsync(Roles.Designer);
         PilotVersion = await PublishAsync(designer, RepoPaths.PilotProtocol);
         AmendmentVersion = await PublishAsync(designer, RepoPaths.AmendmentProtocol);
@@ -151,10 +129,6 @@ public sealed class WorkbenchWorld : IAsyncLifetime
         await AddOverdueTaskAsync(runtime);
 
         await AddLoadTasksAsync();
-        // CI has two cores for everything: generous waits, so a busy machine is slow rather than failing.
-        Assertions.SetDefaultExpectTimeout(20_000);
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(ProtocolEngine.Screening.Tests.Browser.Options);
     }
 
     /// <summary>One task of the investigator's, due two hours ago, written straight to the study's store.</summary>
@@ -220,39 +194,17 @@ public sealed class WorkbenchWorld : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null) await Browser.DisposeAsync();
-        _playwright?.Dispose();
-        if (_factory is not null)
-        {
-            var dir = _factory.Options.DataDir;
-            await _factory.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
-        if (Environment.GetEnvironmentVariable("PROTOCOLENGINE_UPDATE_SCREENSHOTS") == "1")
-            foreach (var f in Directory.EnumerateFiles(ScreenshotDir, "*.png")) File.Copy(f, Path.Combine(RepoPaths.Root, "docs", "images", Path.GetFileName(f)), overwrite: true);
-        try { Directory.Delete(ScreenshotDir, true); } catch (IOException) { }
+        if (_server is not null) await _server.DisposeAsync();
     }
 
     /// <summary>An API client signed in as a role (cookie session with the antiforgery header).</summary>
-    public async Task<HttpClient> ApiAsync(string role)
-    {
-        var client = new HttpClient(new HttpClientHandler { UseCookies = true, CookieContainer = new() }) { BaseAddress = new Uri(BaseUrl) };
-        var body = await Ok(await client.PostAsJsonAsync("/api/auth/login", new { userName = Users[role], password = Password }));
-        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", JsonDocument.Parse(body).RootElement.GetProperty("csrfToken").GetString());
-        return client;
-    }
+    public Task<HttpClient> ApiAsync(string role) => _server!.ApiAsync(role);
 
     /// <summary>A fresh browser page signed in through the sign-in page as a role; returns it on the role's main page.</summary>
     public async Task<IPage> SignInAsync(string role, IBrowserContext? context = null)
     {
         context ??= await Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(BaseUrl + "/#/signin");
-        await page.GetByLabel("User name").FillAsync(Users[role]);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var page = await _server!.SignInPageAsync(role, context);
         // The landing page is a route of the app (a hash change, no load event): wait for the address and the page's heading.
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/s/pilot/"), new() { Timeout = 60_000 });
         await page.Locator("main h1").WaitForAsync(new() { Timeout = 60_000 });
@@ -261,18 +213,10 @@ public sealed class WorkbenchWorld : IAsyncLifetime
 
     public async Task<JsonElement> GetAsync(HttpClient client, string path) => JsonDocument.Parse(await Ok(await client.GetAsync(path))).RootElement;
 
-    public static async Task<string> Ok(HttpResponseMessage r)
-    {
-        var body = await r.Content.ReadAsStringAsync();
-        if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"{r.RequestMessage?.Method} {r.RequestMessage?.RequestUri}: {(int)r.StatusCode} {body}");
-        return body;
-    }
+    public static Task<string> Ok(HttpResponseMessage r) => LiveServer.Ok(r);
 
-    private static async Task<string> PublishAsync(HttpClient designer, string path)
-    {
-        var body = await Ok(await designer.PostAsJsonAsync("/api/protocols", new { text = File.ReadAllText(path), signature = new { meaning = "authorship", password = Password } }));
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
-    }
+    private static async Task<string> PublishAsync(HttpClient designer, string path) =>
+        (await LiveServer.PublishAsync(designer, path)).GetProperty("id").GetString()!;
 
     private async Task WaitForEventsAsync()
     {
@@ -285,23 +229,6 @@ public sealed class WorkbenchWorld : IAsyncLifetime
             if (!counts.ContainsKey("pending") && !counts.ContainsKey("processing")) return;
             if (watch.Elapsed > TimeSpan.FromSeconds(120)) throw new TimeoutException("events still pending");
             await Task.Delay(50);
-        }
-    }
-
-    /// <summary>The server with the test's options (the designer's world starts it the same way).</summary>
-    internal sealed class Factory(ServerOptions options) : WebApplicationFactory<ProtocolEngine.Server.Program>
-    {
-        public ServerOptions Options { get; } = options;
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-            builder.ConfigureServices(s =>
-            {
-                s.RemoveAll<ServerOptions>();
-                s.AddSingleton(Options);
-            });
         }
     }
 }
