@@ -77,6 +77,13 @@ internal static class CommandRegistry
             .WithExample("demo", "--no-serve");
         config.AddCommand<Commands.Screening.ExplainCommand>("explain")
             .WithExample("explain", "protocols/cdiscpilot01.protocol", "--data", "../shared/data/datasetjson/msg/sdtm", "--subject", "CDISC015");
+        // Issue 19: the criteria taken elsewhere (Microsoft RulesEngine).
+        config.AddBranch("export", export =>
+        {
+            export.SetDescription("Write a protocol's criteria for another rules engine.");
+            export.AddCommand<Commands.Interop.RulesEngineExportCommand>("rulesengine")
+                .WithExample("export", "rulesengine", "protocols/cdiscpilot01.protocol", "--out", "/tmp/cdiscpilot01.rules.json");
+        });
         config.AddBranch("audit", audit =>
         {
             audit.SetDescription("Audit a protocol's criteria.");

@@ -454,6 +454,10 @@ public static class DiagnosticCatalog
     public static Diagnostic CriterionNotPushedDown(TextSpan span, string criterion, string dialect, string reason) =>
         Warning(span, "PE4001", $"Criterion {criterion} cannot be pushed down to {dialect}: {reason}. It runs natively with --backend auto.");
 
+    /// <summary>A criterion the RulesEngine export cannot write as a Microsoft RulesEngine rule: it is left out of the workflow.</summary>
+    public static Diagnostic CriterionNotExpressibleInRulesEngine(TextSpan span, string criterion, string reason) =>
+        Warning(span, "PE4101", $"Criterion {criterion} cannot be expressed as a RulesEngine rule: {reason}. It is left out of the workflow (protocol screen --backend rulesengine runs it natively).");
+
     // ----- PE9xxx: runtime -----
 
     /// <summary>A rule took more evaluation steps than allowed.</summary>

@@ -58,7 +58,8 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
             case "Negate":
                 {
                     var a = lowering.Number(Arg(0), args[0]);
-                    return new ScalarSym($"(-{a.Sql})", a.Kind);
+                    // Parenthesised: -(-1) written as --1 would be a SQL comment swallowing the rest of the line.
+                    return new ScalarSym($"(-({a.Sql}))", a.Kind);
                 }
             case "Upper":
                 return new ScalarSym(sql.Upper(Text(S(0), args[0])), SqlKind.Text);

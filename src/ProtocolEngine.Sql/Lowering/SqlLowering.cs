@@ -36,6 +36,9 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
     /// <summary>A criterion's rule as a 0/1/2 boolean.</summary>
     public string LowerRule(BoundExpression rule) => Bool(Lower(rule, Env.Empty), rule);
 
+    /// <summary>A lone expression as a SQL scalar and its kind (the CQL conformance tests run through this).</summary>
+    public ScalarSym LowerScalar(BoundExpression expression) => Scalar(Lower(expression, Env.Empty), expression);
+
     private Sym Lower(BoundExpression e, Env env)
     {
         switch (e)

@@ -10,6 +10,7 @@ internal sealed class ScreenCommand(CliConsole console) : Command<ScreenSettings
 {
     public override int Execute(CommandContext context, ScreenSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Backend == "rulesengine") return Interop.RulesEngineScreeningCommand.Run(settings, console, cancellationToken);
         if (settings.Backend != "native") return Sql.BackendScreening.Run(settings, console, cancellationToken);
         var (protocol, asOf, study) = ScreeningCommandSupport.Prepare(settings, console);
         var options = new ScreeningOptions

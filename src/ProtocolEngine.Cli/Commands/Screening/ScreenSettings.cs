@@ -22,7 +22,7 @@ internal sealed class ScreenSettings : ProtocolDataSettings
     public string Evidence { get; init; } = "auto";
 
     [CommandOption("--backend <NAME>")]
-    [Description("Where the criteria are decided: native (default), duckdb (embedded, over --data), postgres (tables loaded by protocol data load) or auto (duckdb, or postgres when a database is named, with the criteria a database cannot decide run natively).")]
+    [Description("Where the criteria are decided: native (default), duckdb (embedded, over --data), postgres (tables loaded by protocol data load) or auto (duckdb, or postgres when a database is named, with the criteria a database cannot decide run natively); rulesengine runs the rules Microsoft RulesEngine can express through it (over --data) and the others natively.")]
     [DefaultValue("native")]
     public string Backend { get; init; } = "native";
 
@@ -50,7 +50,8 @@ internal sealed class ScreenSettings : ProtocolDataSettings
     public int? Threads { get; init; }
 
     public override ValidationResult Validate() =>
-        Backend is not ("native" or "duckdb" or "postgres" or "auto") ? ValidationResult.Error($"Unknown backend '{Backend}'; use native, duckdb, postgres or auto.")
+        Backend is not ("native" or "duckdb" or "postgres" or "auto" or "rulesengine") ? ValidationResult.Error($"Unknown backend '{Backend}'; use native, duckdb, postgres, auto or rulesengine.")
+        : Backend == "rulesengine" && (NamesPostgres || Schema is not null) ? ValidationResult.Error("--backend rulesengine reads the study named by --data, not a database.")
         : Backend == "postgres" && !NamesPostgres ? ValidationResult.Error("--backend postgres needs the database: --pg-env NAME, --pg-file PATH or --pg CONNSTR.")
         : Backend != "native" && (Out is not null || Ie is not null || Format == OutputFormats.Csv) ? ValidationResult.Error("--out, --ie and --format csv need --backend native (a database's result has outcomes and statuses, not the evidence a report shows).")
         : Backend == "postgres" && string.IsNullOrWhiteSpace(Data) ? OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json)
