@@ -46,7 +46,6 @@ public static class ClickHouseBackend
         var written = new List<(string, int[])>();
         try
         {
-            for (int s = 0; s < cluster.Shards.Count; s++) cluster.ExecuteOn(s, $"CREATE DATABASE IF NOT EXISTS {sql.Quote(database)}");
             foreach (var table in tables)
             {
                 bool bySubject = table.Columns.Any(c => c.Name == SqlLowering.SubjectColumn);
@@ -54,6 +53,7 @@ public static class ClickHouseBackend
                 string order = bySubject ? $"({sql.Quote(SqlLowering.SubjectColumn)}, {sql.Quote(SqlScreeningQuery.RowColumn)})" : sql.Quote(SqlScreeningQuery.RowColumn);
                 for (int s = 0; s < cluster.Shards.Count; s++)
                 {
+                    if (table == tables[0]) cluster.ExecuteOn(s, $"CREATE DATABASE IF NOT EXISTS {sql.Quote(database)}");
                     staged.Add((s, table.Name + token));
                     cluster.ExecuteOn(s, $"CREATE TABLE {Name(table.Name + token)} ({columns}) ENGINE = MergeTree ORDER BY {order}");
                 }
@@ -74,6 +74,11 @@ public static class ClickHouseBackend
                 written.Add((table.Name, rows.Select(r => r.Count).ToArray()));
             }
         }
+        catch (ClickHouseException ex)
+        {
+            foreach (var (shard, table) in staged) TryExecute(cluster, shard, $"DROP TABLE IF EXISTS {Name(table)}");
+            throw new ClickHouseException($"{ex.Message} (nothing was replaced: the staging tables were dropped)", ex);
+        }
         catch
         {
             foreach (var (shard, table) in staged) TryExecute(cluster, shard, $"DROP TABLE IF EXISTS {Name(table)}");
@@ -82,15 +87,28 @@ public static class ClickHouseBackend
         // Every shard holds every row: swap the staging tables in, and a Distributed table over each.
         for (int s = 0; s < cluster.Shards.Count; s++)
             foreach (var table in tables)
-            {
-                string local = table.Name + LocalSuffix, old = table.Name + token + "_old";
-                cluster.ExecuteOn(s, $"DROP TABLE IF EXISTS {Name(table.Name)}");
-                if (cluster.ExecuteOn(s, $"EXISTS TABLE {Name(local)}").Trim() == "1") cluster.ExecuteOn(s, $"RENAME TABLE {Name(local)} TO {Name(old)}");
-                cluster.ExecuteOn(s, $"RENAME TABLE {Name(table.Name + token)} TO {Name(local)}");
-                cluster.ExecuteOn(s, $"CREATE TABLE {Name(table.Name)} AS {Name(local)} ENGINE = Distributed({sql.Quote(cluster.Cluster)}, {sql.Quote(database)}, {sql.Quote(local)})");
-                cluster.ExecuteOn(s, $"DROP TABLE IF EXISTS {Name(old)}");
-            }
+                try
+                {
+                    Swap(cluster, s, table.Name, token, database, sql);
+                }
+                catch (ClickHouseException ex)
+                {
+                    throw new ClickHouseException($"{ex.Message} (every shard held the new rows, but renaming them into place failed at {table.Name} on shard {s + 1}: " +
+                        $"tables before it hold the new study, {table.Name} and those after it may still hold the previous load or staging tables named *{token}; load again)", ex);
+                }
         return written;
+    }
+
+    /// <summary>Puts one table's staging table in place on one shard, with a Distributed table over it.</summary>
+    private static void Swap(ClickHouseCluster cluster, int shard, string table, string token, string database, SqlSyntax sql)
+    {
+        string Name(string name) => sql.Quote(database) + "." + sql.Quote(name);
+        string local = table + LocalSuffix, old = table + token + "_old";
+        cluster.ExecuteOn(shard, $"DROP TABLE IF EXISTS {Name(table)}");
+        if (cluster.ExecuteOn(shard, $"EXISTS TABLE {Name(local)}").Trim() == "1") cluster.ExecuteOn(shard, $"RENAME TABLE {Name(local)} TO {Name(old)}");
+        cluster.ExecuteOn(shard, $"RENAME TABLE {Name(table + token)} TO {Name(local)}");
+        cluster.ExecuteOn(shard, $"CREATE TABLE {Name(table)} AS {Name(local)} ENGINE = Distributed({sql.Quote(cluster.Cluster)}, {sql.Quote(database)}, {sql.Quote(local)})");
+        cluster.ExecuteOn(shard, $"DROP TABLE IF EXISTS {Name(old)}");
     }
 
     /// <summary>The tables (the Distributed ones: what a query reads) and columns of a database (the cluster's when null).</summary>
