@@ -24,12 +24,27 @@ internal static class ParquetDatasetReader
 {
     private const string Expected = "an Apache Parquet file of flat text and number columns (for example one written by protocol data convert --to parquet)";
 
-    public static DomainTable Read(string path, DatasetReadOptions? options = null)
+    /// <summary>
+    /// Reads the file; <paramref name="ownDecoder"/> false leaves every column chunk to the Parquet library (the
+    /// differential tests compare both paths), true decodes the chunks <see cref="ParquetChunkReader"/> reads itself.
+    /// </summary>
+    public static DomainTable Read(string path, DatasetReadOptions? options = null, bool ownDecoder = true) =>
+        Read(path, options, ownDecoder, new ChunkCounts());
+
+    /// <summary>How many column chunks each path read (the tests check that the decoder took the chunks they meant it to).</summary>
+    internal sealed class ChunkCounts
+    {
+        public int Own;
+        public int Library;
+    }
+
+    /// <summary><see cref="Read(string, DatasetReadOptions?, bool)"/>, counting the chunks each path read into <paramref name="counts"/>.</summary>
+    internal static DomainTable Read(string path, DatasetReadOptions? options, bool ownDecoder, ChunkCounts counts)
     {
         options ??= DatasetReadOptions.Default;
         try
         {
-            return ReadCore(path, options);
+            return ReadCore(path, options, ownDecoder, counts);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is DataFormatException) is DataFormatException first)
         {
@@ -42,9 +57,10 @@ internal static class ParquetDatasetReader
         }
     }
 
+    // In the order of ParquetChunkReader.Kind, which it is cast to.
     private enum ValueKind { Text, Double, Float, Int32, Int64 }
 
-    private static DomainTable ReadCore(string path, DatasetReadOptions options)
+    private static DomainTable ReadCore(string path, DatasetReadOptions options, bool ownDecoder, ChunkCounts counts)
     {
         DataField[] fields;
         ParquetDataset? description;
@@ -82,6 +98,8 @@ internal static class ParquetDatasetReader
         var dataset = description?.Name is { Length: > 0 } named ? named.ToUpperInvariant() : Path.GetFileNameWithoutExtension(path).ToUpperInvariant();
         var described = description?.Columns.Where(c => c.Name is not null).GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase) ?? [];
         var columns = new Column[fields.Length];
+        // One handle for all threads: positional reads share no stream position.
+        using var handle = ownDecoder ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read) : null;
         // Each thread reads its share of the columns through its own reader (a reader is one stream position).
         int threads = Math.Max(1, Math.Min(Environment.ProcessorCount, fields.Length));
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
@@ -94,11 +112,29 @@ internal static class ParquetDatasetReader
             using var open = Open(path);
             var reader = open.Reader;
             var buffers = new Buffers();
+            var chunkBuffers = new ParquetChunkReader.Buffers();
             for (int g = 0; g < groupRows.Length; g++)
             {
                 using var group = reader.OpenRowGroupReader(g);
                 foreach (int c in mine)
                 {
+                    if (handle is not null && ChunkOf(group, c, fields[c]) is { } chunk)
+                    {
+                        try
+                        {
+                            if (ParquetChunkReader.TryRead(handle, chunk, fields[c].MaxDefinitionLevel, fields[c].MaxRepetitionLevel, (ParquetChunkReader.Kind)kinds[c],
+                                    groupRows[g], text[c], numbers[c], chunkBuffers))
+                            {
+                                Interlocked.Increment(ref counts.Own);
+                                continue;
+                            }
+                        }
+                        catch (InvalidDataException e)
+                        {
+                            throw new DataFormatException(path, $"row group {g + 1} of column {fields[c].Name} is corrupt ({e.Message})", Expected, variable: fields[c].Name, inner: e);
+                        }
+                    }
+                    Interlocked.Increment(ref counts.Library);
                     if (text[c] is { } tb) ReadText(group, fields[c], groupRows[g], tb, buffers);
                     else ReadNumbers(group, fields[c], kinds[c], groupRows[g], numbers[c]!, buffers);
                 }
@@ -112,6 +148,14 @@ internal static class ParquetDatasetReader
             }
         });
         return new DomainTable(dataset, description?.Label, columns, null, description?.Metadata);
+    }
+
+    /// <summary>The column chunk of a flat column in a row group (chunks follow the schema's leaf order), or null when it is not where expected.</summary>
+    private static global::Parquet.Meta.ColumnChunk? ChunkOf(ParquetRowGroupReader group, int column, DataField field)
+    {
+        var chunks = group.RowGroup.Columns;
+        if (column >= chunks.Count || chunks[column].MetaData?.PathInSchema is not { Count: 1 } path) return null;
+        return path[0] == field.Name ? chunks[column] : null;
     }
 
     /// <summary>A reader of the file that this synchronous code can dispose (the library's reader is only async-disposable).</summary>

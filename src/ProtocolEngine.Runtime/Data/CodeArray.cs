@@ -243,6 +243,36 @@ internal sealed class CodeArrayBuilder
         _i[_count++] = code;
     }
 
+    /// <summary>Appends codes (−1 for missing) in one pass, widening once for the largest of them.</summary>
+    public void AddRange(ReadOnlySpan<int> codes)
+    {
+        if (codes.IsEmpty) return;
+        int max = -1;
+        foreach (int code in codes) max = Math.Max(max, code);
+        // Adding the largest code first widens the storage as Add would; it is then overwritten in order.
+        int start = _count;
+        Add(max);
+        _count = start;
+        if (_b is not null)
+        {
+            if (_b.Length - _count < codes.Length) Array.Resize(ref _b, (int)Math.Min(Array.MaxLength, Math.Max(Grow(_b.Length), (long)_count + codes.Length)));
+            var target = _b.AsSpan(_count, codes.Length);
+            for (int k = 0; k < codes.Length; k++) target[k] = (byte)(codes[k] + 1);
+        }
+        else if (_s is not null)
+        {
+            if (_s.Length - _count < codes.Length) Array.Resize(ref _s, (int)Math.Min(Array.MaxLength, Math.Max(Grow(_s.Length), (long)_count + codes.Length)));
+            var target = _s.AsSpan(_count, codes.Length);
+            for (int k = 0; k < codes.Length; k++) target[k] = (ushort)(codes[k] + 1);
+        }
+        else
+        {
+            if (_i!.Length - _count < codes.Length) Array.Resize(ref _i, (int)Math.Min(Array.MaxLength, Math.Max(Grow(_i.Length), (long)_count + codes.Length)));
+            codes.CopyTo(_i.AsSpan(_count));
+        }
+        _count += codes.Length;
+    }
+
     public int Get(int row) => _b is not null ? _b[row] - 1 : _s is not null ? _s[row] - 1 : _i![row];
 
     public CodeArray Build()

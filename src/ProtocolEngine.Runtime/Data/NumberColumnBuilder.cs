@@ -30,6 +30,9 @@ public sealed class NumberColumnBuilder
     }
 
     private readonly int _capacity;
+    private const int CacheBits = 10;
+    private long[]? _cacheBits;
+    private int[]? _cacheCodes; // code + 1, so that 0 is an empty slot
     private double _lastValue = double.NaN;
     private int _lastCode = -1;
 
@@ -54,7 +57,20 @@ public sealed class NumberColumnBuilder
                 _count++;
                 return;
             }
-            if (!_index!.TryGetValue(BitConverter.DoubleToInt64Bits(value), out int code))
+            long bits = BitConverter.DoubleToInt64Bits(value);
+            // A small direct-mapped cache in front of the dictionary: results and dates cycle through a few values.
+            int slot = (int)((ulong)(bits * -7046029254386353131L) >> (64 - CacheBits));
+            _cacheBits ??= new long[1 << CacheBits];
+            _cacheCodes ??= new int[1 << CacheBits];
+            if (_cacheBits[slot] == bits && _cacheCodes[slot] > 0)
+            {
+                int cached = _cacheCodes[slot] - 1;
+                (_lastValue, _lastCode) = (value, cached);
+                _codes.Add(cached);
+                _count++;
+                return;
+            }
+            if (!_index!.TryGetValue(bits, out int code))
             {
                 if (_distinct!.Count >= MaxDistinct)
                 {
@@ -67,6 +83,7 @@ public sealed class NumberColumnBuilder
                 _index.Add(BitConverter.DoubleToInt64Bits(value), code);
             }
             (_lastValue, _lastCode) = (value, code);
+            (_cacheBits[slot], _cacheCodes[slot]) = (bits, code + 1);
             _codes.Add(code);
             _count++;
             return;

@@ -49,6 +49,15 @@ public sealed class TextColumnBuilder
             AddMissing(emptyString: true);
             return;
         }
+        _codes.Add(CodeOf(value));
+    }
+
+    /// <summary>
+    /// The dictionary code of a non-empty value, entering it in the dictionary when new but adding no row: a reader maps
+    /// a Parquet dictionary page once, then adds rows with <see cref="AddCode"/>.
+    /// </summary>
+    internal int CodeOf(ReadOnlySpan<char> value)
+    {
         if (!_lookup.TryGetValue(value, out int code))
         {
             code = _dictionary.Count;
@@ -56,7 +65,7 @@ public sealed class TextColumnBuilder
             _dictionary.Add(s);
             _index.Add(s, code);
         }
-        _codes.Add(code);
+        return code;
     }
 
     /// <summary>Adds a value given as characters and returns its dictionary code, so a reader can add it again with <see cref="AddCode"/> without looking it up.</summary>
@@ -72,14 +81,19 @@ public sealed class TextColumnBuilder
     /// <summary>Adds a missing value; <paramref name="emptyString"/> records that the source held "" rather than null.</summary>
     public void AddMissing(bool emptyString = false)
     {
-        if (emptyString)
-        {
-            int row = _codes.Count;
-            _empty ??= new ulong[64];
-            if ((row >> 6) >= _empty.Length) Array.Resize(ref _empty, Math.Max(CodeArrayBuilder.Grow(_empty.Length), (row >> 6) + 1));
-            _empty[row >> 6] |= 1UL << (row & 63);
-        }
+        if (emptyString) MarkEmptyString(_codes.Count);
         _codes.Add(-1);
+    }
+
+    /// <summary>Adds rows by dictionary code (−1 for missing) in one pass: a reader's page mapped through <see cref="CodeOf"/>.</summary>
+    internal void AddCodes(ReadOnlySpan<int> codes) => _codes.AddRange(codes);
+
+    /// <summary>Records that a missing row (added, or about to be) held "" rather than null.</summary>
+    internal void MarkEmptyString(int row)
+    {
+        _empty ??= new ulong[64];
+        if ((row >> 6) >= _empty.Length) Array.Resize(ref _empty, Math.Max(CodeArrayBuilder.Grow(_empty.Length), (row >> 6) + 1));
+        _empty[row >> 6] |= 1UL << (row & 63);
     }
 
     /// <summary>The text of an added row, or null when missing.</summary>

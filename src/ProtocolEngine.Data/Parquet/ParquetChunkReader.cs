@@ -1,0 +1,378 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using ProtocolEngine.Runtime.Data;
+using Meta = global::Parquet.Meta;
+
+namespace ProtocolEngine.Data.Parquet;
+
+/// <summary>
+/// Reads one column chunk of a flat Parquet column straight into a column builder, decoding the pages itself: a
+/// dictionary-encoded text column's rows become the view's codes through their dictionary indices (each dictionary
+/// entry decoded and looked up once, on first use, so codes are numbered in row order as the library path numbers
+/// them), numbers are read from the page bytes in place. A chunk using anything this decoder does not read (another
+/// codec or encoding, nested levels, a physical type other than the column's kind) is left to the Parquet library:
+/// the chunk's page headers are all checked before a row is added.
+/// </summary>
+internal static class ParquetChunkReader
+{
+    /// <summary>The value kinds of the loader, with the physical Parquet type each reads.</summary>
+    public enum Kind { Text, Double, Float, Int32, Int64 }
+
+    /// <summary>Buffers one reading thread reuses from chunk to chunk.</summary>
+    public sealed class Buffers
+    {
+        internal byte[] Chunk = [];
+        internal byte[] Page = [];
+        internal int[] Levels = [];
+        internal int[] Indices = [];
+        internal char[] Chars = [];
+        internal int[] EntryStart = [];
+        internal int[] EntryLength = [];
+        internal int[] EntryCode = [];
+        internal double[] Numbers = [];
+        internal double[] PlainNumbers = [];
+        internal int[] RowCodes = [];
+        internal char[] PlainChars = [];
+
+        internal static T[] Ensure<T>(ref T[] buffer, int count)
+        {
+            if (buffer.Length < count) buffer = new T[Math.Max(count, buffer.Length * 2)];
+            return buffer;
+        }
+    }
+
+    /// <summary>
+    /// Reads the chunk into <paramref name="text"/> or <paramref name="numbers"/> (whichever the kind needs); false,
+    /// having added nothing, when the chunk is not one this decoder reads. Throws <see cref="InvalidDataException"/>
+    /// when the chunk's bytes contradict its metadata.
+    /// </summary>
+    public static bool TryRead(SafeFileHandle file, Meta.ColumnChunk chunk, int maxDefinition, int maxRepetition, Kind kind, int rows,
+        TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers)
+    {
+        // Plain numbers are read in place as little-endian, as the format stores them.
+        if (!BitConverter.IsLittleEndian) return false;
+        if (chunk.MetaData is not { } meta || chunk.FilePath is not null || maxRepetition != 0 || maxDefinition > 1) return false;
+        if (!ParquetPages.CanDecompress((int)meta.Codec) || meta.NumValues != rows || meta.TotalCompressedSize is <= 0 or > int.MaxValue) return false;
+        if (meta.Type != Physical(kind)) return false;
+        long start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        int length = (int)meta.TotalCompressedSize;
+        if (start < 4 || start + length > RandomAccess.GetLength(file)) throw new InvalidDataException($"its column chunk at byte {start} ({length} bytes) lies outside the file");
+        var bytes = Buffers.Ensure(ref buffers.Chunk, length);
+        int read = 0;
+        while (read < length)
+        {
+            int n = RandomAccess.Read(file, bytes.AsSpan(read, length - read), start + read);
+            if (n <= 0) throw new InvalidDataException($"the file ends inside a column chunk (byte {start + read})");
+            read += n;
+        }
+        var chunkBytes = bytes.AsSpan(0, length);
+        if (!Readable(chunkBytes, maxDefinition, rows, meta.TotalUncompressedSize)) return false;
+
+        var reader = new PageSink(kind, maxDefinition, text, numbers, buffers);
+        int at = 0, added = 0;
+        while (added < rows)
+        {
+            var header = ParquetPages.ReadHeader(chunkBytes[at..]);
+            var body = chunkBytes.Slice(at + header.HeaderLength, header.CompressedSize);
+            at += header.HeaderLength + header.CompressedSize;
+            switch (header.Kind)
+            {
+                case PageKind.Dictionary:
+                    reader.Dictionary(Decompressed(meta, header, body, buffers), header.ValueCount);
+                    break;
+                case PageKind.Data:
+                {
+                    var page = Decompressed(meta, header, body, buffers);
+                    int offset = 0, levelsLength = 0;
+                    if (maxDefinition > 0)
+                    {
+                        levelsLength = ParquetPages.ReadLength(page, 0);
+                        offset = 4;
+                    }
+                    reader.Data(page.Slice(offset, levelsLength), page[(offset + levelsLength)..], header);
+                    added += header.ValueCount;
+                    break;
+                }
+                case PageKind.DataV2:
+                {
+                    // A v2 page holds its repetition levels, then its definition levels, then its values.
+                    var levels = body.Slice(header.RepetitionLength, header.DefinitionLength);
+                    var values = body[(header.DefinitionLength + header.RepetitionLength)..];
+                    if (header.IsCompressed && (int)meta.Codec != ParquetPages.Uncompressed)
+                    {
+                        int size = header.UncompressedSize - header.DefinitionLength - header.RepetitionLength;
+                        if (size < 0) throw new InvalidDataException("a v2 page's levels are longer than the page");
+                        var target = Buffers.Ensure(ref buffers.Page, size).AsSpan(0, size);
+                        ParquetPages.Decompress((int)meta.Codec, values, target);
+                        values = target;
+                    }
+                    reader.Data(levels, values, header);
+                    added += header.ValueCount;
+                    break;
+                }
+            }
+        }
+        if (added != rows) throw new InvalidDataException($"its pages hold {added} values, its metadata {rows}");
+        return true;
+    }
+
+    private static Meta.Type Physical(Kind kind) => kind switch
+    {
+        Kind.Text => Meta.Type.BYTE_ARRAY,
+        Kind.Double => Meta.Type.DOUBLE,
+        Kind.Float => Meta.Type.FLOAT,
+        Kind.Int32 => Meta.Type.INT32,
+        _ => Meta.Type.INT64,
+    };
+
+    /// <summary>Whether every page of the chunk is one this decoder reads (checked before a row is added).</summary>
+    private static bool Readable(ReadOnlySpan<byte> chunk, int maxDefinition, int rows, long uncompressedTotal)
+    {
+        int at = 0, values = 0;
+        bool dictionary = false;
+        while (values < rows)
+        {
+            if (at >= chunk.Length) return false;
+            PageHeader header;
+            try
+            {
+                header = ParquetPages.ReadHeader(chunk[at..]);
+            }
+            catch (InvalidDataException)
+            {
+                return false;
+            }
+            // Sizes are checked against the chunk's before anything is allocated for them.
+            if (header.CompressedSize < 0 || (long)at + header.HeaderLength + header.CompressedSize > chunk.Length || header.UncompressedSize > uncompressedTotal) return false;
+            at += header.HeaderLength + header.CompressedSize;
+            switch (header.Kind)
+            {
+                case PageKind.Dictionary:
+                    if (header.Encoding is not (ParquetPages.Plain or ParquetPages.PlainDictionary) || dictionary) return false;
+                    dictionary = true;
+                    break;
+                case PageKind.Data:
+                    if (!ValueEncoding(header.Encoding, dictionary) || (maxDefinition > 0 && header.DefinitionEncoding != ParquetPages.Rle)) return false;
+                    values += header.ValueCount;
+                    break;
+                case PageKind.DataV2:
+                    if (!ValueEncoding(header.Encoding, dictionary) || header.RepetitionLength != 0 || (maxDefinition == 0 && header.DefinitionLength != 0)) return false;
+                    if (header.DefinitionLength + header.RepetitionLength > header.CompressedSize) return false;
+                    values += header.ValueCount;
+                    break;
+                case PageKind.Index:
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return values == rows;
+    }
+
+    private static bool ValueEncoding(int encoding, bool dictionary) =>
+        encoding == ParquetPages.Plain || (dictionary && encoding is ParquetPages.PlainDictionary or ParquetPages.RleDictionary);
+
+    private static ReadOnlySpan<byte> Decompressed(Meta.ColumnMetaData meta, PageHeader header, ReadOnlySpan<byte> body, Buffers buffers)
+    {
+        if ((int)meta.Codec == ParquetPages.Uncompressed) return body;
+        var target = Buffers.Ensure(ref buffers.Page, header.UncompressedSize).AsSpan(0, header.UncompressedSize);
+        ParquetPages.Decompress((int)meta.Codec, body, target);
+        return target;
+    }
+
+    /// <summary>Turns decoded pages into rows of the builder.</summary>
+    private sealed class PageSink(Kind kind, int maxDefinition, TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers)
+    {
+        private const int Unmapped = int.MinValue, Empty = -2;
+        private int _entries = -1;
+
+        public void Dictionary(ReadOnlySpan<byte> page, int count)
+        {
+            if (count < 0) throw new InvalidDataException("a dictionary page claims a negative number of entries");
+            if (kind == Kind.Text)
+            {
+                // Entries are decoded to characters once; each gets its view code on first use.
+                var starts = Buffers.Ensure(ref buffers.EntryStart, count);
+                var lengths = Buffers.Ensure(ref buffers.EntryLength, count);
+                var codes = Buffers.Ensure(ref buffers.EntryCode, count);
+                var chars = Buffers.Ensure(ref buffers.Chars, Encoding.UTF8.GetMaxCharCount(page.Length));
+                int at = 0, used = 0;
+                for (int e = 0; e < count; e++)
+                {
+                    int length = ParquetPages.ReadLength(page, at);
+                    int written = Encoding.UTF8.GetChars(page.Slice(at + 4, length), chars.AsSpan(used));
+                    (starts[e], lengths[e], codes[e]) = (used, written, written == 0 ? Empty : Unmapped);
+                    used += written;
+                    at += 4 + length;
+                }
+            }
+            else
+            {
+                var values = Buffers.Ensure(ref buffers.Numbers, count);
+                Plain(page, values.AsSpan(0, count));
+            }
+            _entries = count;
+        }
+
+        public void Data(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> values, PageHeader header)
+        {
+            int rows = header.ValueCount;
+            int present = rows;
+            Span<int> definition = default;
+            if (maxDefinition > 0)
+            {
+                definition = Buffers.Ensure(ref buffers.Levels, rows).AsSpan(0, rows);
+                ParquetPages.DecodeHybrid(levels, ParquetPages.BitWidth(maxDefinition), definition, rows);
+                present = CountPresent(definition, maxDefinition);
+            }
+            if (header.Encoding is ParquetPages.PlainDictionary or ParquetPages.RleDictionary)
+            {
+                if (_entries < 0) throw new InvalidDataException("a dictionary-encoded page comes before its dictionary");
+                var indices = Buffers.Ensure(ref buffers.Indices, present).AsSpan(0, present);
+                if (present > 0)
+                {
+                    if (values.IsEmpty) throw new InvalidDataException("a dictionary-encoded page lacks its bit width");
+                    ParquetPages.DecodeHybrid(values[1..], values[0], indices, present);
+                }
+                CheckIndices(indices, _entries);
+                if (kind == Kind.Text) AddText(definition, indices);
+                else AddNumbers(definition, indices);
+            }
+            else if (kind == Kind.Text) AddPlainText(definition, values, present);
+            else
+            {
+                var decoded = Buffers.Ensure(ref buffers.PlainNumbers, present).AsSpan(0, present);
+                Plain(values, decoded);
+                AddPlainNumbers(definition, decoded);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int CountPresent(ReadOnlySpan<int> definition, int maxDefinition)
+        {
+            int present = 0;
+            foreach (int level in definition)
+            {
+                if ((uint)level > (uint)maxDefinition) throw new InvalidDataException($"a definition level {level} exceeds the column's {maxDefinition}");
+                if (level == maxDefinition) present++;
+            }
+            return present;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void CheckIndices(ReadOnlySpan<int> indices, int entries)
+        {
+            foreach (int index in indices)
+                if ((uint)index >= (uint)entries) throw new InvalidDataException($"a dictionary index {index} is past the dictionary's {entries} entries");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void AddPlainNumbers(ReadOnlySpan<int> definition, ReadOnlySpan<double> decoded)
+        {
+            var builder = numbers!;
+            if (definition.IsEmpty)
+            {
+                foreach (double value in decoded) builder.Add(value);
+                return;
+            }
+            int next = 0;
+            foreach (int level in definition)
+            {
+                if (level < maxDefinition) builder.AddMissing();
+                else builder.Add(decoded[next++]);
+            }
+        }
+
+        private void AddText(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices)
+        {
+            var entryCodes = buffers.EntryCode;
+            int rows = definition.IsEmpty ? indices.Length : definition.Length;
+            var codes = Buffers.Ensure(ref buffers.RowCodes, rows).AsSpan(0, rows);
+            int first = text!.Count, next = 0;
+            bool empties = false;
+            for (int k = 0; k < rows; k++)
+            {
+                if (!definition.IsEmpty && definition[k] < maxDefinition)
+                {
+                    codes[k] = -1;
+                    continue;
+                }
+                int entry = indices[next++];
+                int code = entryCodes[entry];
+                if (code == Unmapped) code = entryCodes[entry] = text.CodeOf(buffers.Chars.AsSpan(buffers.EntryStart[entry], buffers.EntryLength[entry]));
+                if (code == Empty)
+                {
+                    code = -1;
+                    empties = true;
+                }
+                codes[k] = code;
+            }
+            text.AddCodes(codes);
+            if (!empties) return;
+            // Rare: rows that held "" are told apart from nulls afterwards (both are code -1).
+            next = 0;
+            for (int k = 0; k < rows; k++)
+                if (definition.IsEmpty || definition[k] == maxDefinition)
+                    if (entryCodes[indices[next++]] == Empty) text.MarkEmptyString(first + k);
+        }
+
+        private void AddNumbers(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices)
+        {
+            var dictionary = buffers.Numbers;
+            int rows = definition.IsEmpty ? indices.Length : definition.Length;
+            int next = 0;
+            for (int k = 0; k < rows; k++)
+            {
+                if (!definition.IsEmpty && definition[k] < maxDefinition) numbers!.AddMissing();
+                else numbers!.Add(dictionary[indices[next++]]);
+            }
+        }
+
+        private void AddPlainText(ReadOnlySpan<int> definition, ReadOnlySpan<byte> values, int present)
+        {
+            int rows = definition.IsEmpty ? present : definition.Length;
+            int at = 0;
+            for (int k = 0; k < rows; k++)
+            {
+                if (!definition.IsEmpty && definition[k] < maxDefinition)
+                {
+                    text!.AddMissing(emptyString: false);
+                    continue;
+                }
+                int length = ParquetPages.ReadLength(values, at);
+                var chars = Buffers.Ensure(ref buffers.PlainChars, Encoding.UTF8.GetMaxCharCount(length));
+                int written = Encoding.UTF8.GetChars(values.Slice(at + 4, length), chars);
+                text!.Add(chars.AsSpan(0, written));
+                at += 4 + length;
+            }
+        }
+
+        /// <summary>Plain-encoded numbers of the column's physical type, as doubles (as the library path converts them).</summary>
+        private void Plain(ReadOnlySpan<byte> bytes, Span<double> target)
+        {
+            int width = kind is Kind.Float or Kind.Int32 ? 4 : 8;
+            if ((long)target.Length * width > bytes.Length) throw new InvalidDataException($"a page holds {bytes.Length} bytes for {target.Length} values of {width} bytes");
+            bytes = bytes[..(target.Length * width)];
+            switch (kind)
+            {
+                case Kind.Double:
+                    MemoryMarshal.Cast<byte, double>(bytes).CopyTo(target);
+                    break;
+                case Kind.Float:
+                    var floats = MemoryMarshal.Cast<byte, float>(bytes);
+                    for (int k = 0; k < floats.Length; k++) target[k] = floats[k];
+                    break;
+                case Kind.Int32:
+                    var ints = MemoryMarshal.Cast<byte, int>(bytes);
+                    for (int k = 0; k < ints.Length; k++) target[k] = ints[k];
+                    break;
+                default:
+                    var longs = MemoryMarshal.Cast<byte, long>(bytes);
+                    for (int k = 0; k < longs.Length; k++) target[k] = longs[k];
+                    break;
+            }
+        }
+    }
+}

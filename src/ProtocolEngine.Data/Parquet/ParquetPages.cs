@@ -1,0 +1,341 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace ProtocolEngine.Data.Parquet;
+
+/// <summary>A Parquet page's kind (parquet.thrift PageType).</summary>
+internal enum PageKind { Data = 0, Index = 1, Dictionary = 2, DataV2 = 3 }
+
+/// <summary>
+/// What the loader needs of one page header (parquet.thrift PageHeader with its data, dictionary or v2 header): the
+/// header's own length in bytes, the body's sizes, and how the values and levels are encoded.
+/// </summary>
+internal readonly record struct PageHeader(
+    int HeaderLength,
+    PageKind Kind,
+    int UncompressedSize,
+    int CompressedSize,
+    int ValueCount,
+    int Encoding,
+    int DefinitionEncoding,
+    int RepetitionEncoding,
+    int DefinitionLength,
+    int RepetitionLength,
+    bool IsCompressed);
+
+/// <summary>
+/// The parts of the Parquet format the loader decodes itself (https://github.com/apache/parquet-format): page headers in
+/// Thrift's compact protocol, the RLE / bit-packed hybrid of levels and dictionary indices, and page decompression.
+/// Reading dictionary indices as numbers, instead of the characters of every row, is what makes loading fast.
+/// </summary>
+internal static class ParquetPages
+{
+    /// <summary>parquet.thrift Encoding values the decoder reads.</summary>
+    public const int Plain = 0, PlainDictionary = 2, Rle = 3, RleDictionary = 8;
+
+    /// <summary>parquet.thrift CompressionCodec values the decoder reads.</summary>
+    public const int Uncompressed = 0, Snappy = 1, Gzip = 2, Zstd = 6;
+
+    /// <summary>Reads a page header at the start of <paramref name="bytes"/>; throws <see cref="InvalidDataException"/> when it is not one.</summary>
+    public static PageHeader ReadHeader(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new CompactReader(bytes);
+        int kind = -1, uncompressed = -1, compressed = -1, values = 0, encoding = -1, definition = Rle, repetition = Rle, defLength = 0, repLength = 0;
+        bool isCompressed = true;
+        short id = 0;
+        while (reader.NextField(ref id, out byte type))
+        {
+            switch (id, type)
+            {
+                case (1, CompactReader.I32): kind = reader.ReadI32(); break;
+                case (2, CompactReader.I32): uncompressed = reader.ReadI32(); break;
+                case (3, CompactReader.I32): compressed = reader.ReadI32(); break;
+                case (5, CompactReader.Struct): // DataPageHeader
+                {
+                    short inner = 0;
+                    while (reader.NextField(ref inner, out byte t))
+                    {
+                        switch (inner, t)
+                        {
+                            case (1, CompactReader.I32): values = reader.ReadI32(); break;
+                            case (2, CompactReader.I32): encoding = reader.ReadI32(); break;
+                            case (3, CompactReader.I32): definition = reader.ReadI32(); break;
+                            case (4, CompactReader.I32): repetition = reader.ReadI32(); break;
+                            default: reader.Skip(t); break;
+                        }
+                    }
+                    break;
+                }
+                case (7, CompactReader.Struct): // DictionaryPageHeader
+                {
+                    short inner = 0;
+                    while (reader.NextField(ref inner, out byte t))
+                    {
+                        switch (inner, t)
+                        {
+                            case (1, CompactReader.I32): values = reader.ReadI32(); break;
+                            case (2, CompactReader.I32): encoding = reader.ReadI32(); break;
+                            default: reader.Skip(t); break;
+                        }
+                    }
+                    break;
+                }
+                case (8, CompactReader.Struct): // DataPageHeaderV2
+                {
+                    short inner = 0;
+                    while (reader.NextField(ref inner, out byte t))
+                    {
+                        switch (inner, t)
+                        {
+                            case (1, CompactReader.I32): values = reader.ReadI32(); break;
+                            case (4, CompactReader.I32): encoding = reader.ReadI32(); break;
+                            case (5, CompactReader.I32): defLength = reader.ReadI32(); break;
+                            case (6, CompactReader.I32): repLength = reader.ReadI32(); break;
+                            case (7, CompactReader.True): isCompressed = true; break;
+                            case (7, CompactReader.False): isCompressed = false; break;
+                            default: reader.Skip(t); break;
+                        }
+                    }
+                    break;
+                }
+                default: reader.Skip(type); break;
+            }
+        }
+        if (kind < 0 || uncompressed < 0 || compressed < 0 || values < 0 || defLength < 0 || repLength < 0)
+            throw new InvalidDataException("a page header lacks its type or sizes");
+        return new PageHeader(reader.Position, (PageKind)kind, uncompressed, compressed, values, encoding, definition, repetition, defLength, repLength, isCompressed);
+    }
+
+    /// <summary>Whether <see cref="Decompress"/> reads this codec.</summary>
+    public static bool CanDecompress(int codec) => codec is Uncompressed or Snappy or Gzip or Zstd;
+
+    /// <summary>Decompresses <paramref name="source"/> into exactly <paramref name="target"/>; throws <see cref="InvalidDataException"/> when the sizes disagree.</summary>
+    public static void Decompress(int codec, ReadOnlySpan<byte> source, Span<byte> target)
+    {
+        int written;
+        try
+        {
+            written = DecompressCore(codec, source, target);
+        }
+        catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
+        {
+            // The codecs' own errors (a corrupt stream) say what is wrong with the page, not with the program.
+            throw new InvalidDataException($"a page does not decompress ({e.Message})", e);
+        }
+        if (written != target.Length) throw new InvalidDataException($"a page decompressed to {written} bytes, its header says {target.Length}");
+    }
+
+    private static int DecompressCore(int codec, ReadOnlySpan<byte> source, Span<byte> target)
+    {
+        int written;
+        switch (codec)
+        {
+            case Uncompressed:
+                if (source.Length != target.Length) throw new InvalidDataException($"an uncompressed page holds {source.Length} bytes, its header says {target.Length}");
+                source.CopyTo(target);
+                return target.Length;
+            case Snappy:
+                written = Snappier.Snappy.Decompress(source, target);
+                break;
+            case Gzip:
+            {
+                using var gzip = new GZipStream(new MemoryStream(source.ToArray(), writable: false), CompressionMode.Decompress);
+                written = 0;
+                int read;
+                while (written < target.Length && (read = gzip.Read(target[written..])) > 0) written += read;
+                break;
+            }
+            case Zstd:
+            {
+                using var zstd = new ZstdSharp.Decompressor();
+                written = zstd.Unwrap(source, target);
+                break;
+            }
+            default:
+                throw new InvalidDataException($"compression codec {codec} is not read here");
+        }
+        return written;
+    }
+
+    /// <summary>The bits a value of at most <paramref name="max"/> takes (0 for 0).</summary>
+    public static int BitWidth(int max) => max == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)max);
+
+    /// <summary>
+    /// Decodes <paramref name="count"/> values of the RLE / bit-packed hybrid into <paramref name="target"/>; the runs
+    /// may hold padding past <paramref name="count"/>, which is ignored. Throws <see cref="InvalidDataException"/> when
+    /// the bytes end early.
+    /// </summary>
+    public static void DecodeHybrid(ReadOnlySpan<byte> bytes, int bitWidth, Span<int> target, int count)
+    {
+        if (bitWidth is < 0 or > 32) throw new InvalidDataException($"bit width {bitWidth}");
+        int byteWidth = (bitWidth + 7) >> 3;
+        int at = 0, filled = 0;
+        while (filled < count)
+        {
+            uint header = ReadUleb(bytes, ref at);
+            if ((header & 1) == 0)
+            {
+                int run = checked((int)(header >> 1));
+                if (at + byteWidth > bytes.Length) throw new InvalidDataException("an RLE run ends past its page");
+                int value = 0;
+                for (int b = 0; b < byteWidth; b++) value |= bytes[at + b] << (8 * b);
+                at += byteWidth;
+                int n = Math.Min(run, count - filled);
+                target.Slice(filled, n).Fill(value);
+                filled += n;
+            }
+            else
+            {
+                long groups = header >> 1;
+                long length = groups * bitWidth;
+                if (at + length > bytes.Length) throw new InvalidDataException("a bit-packed run ends past its page");
+                int n = (int)Math.Min(groups * 8, count - filled);
+                Unpack(bytes.Slice(at, (int)length), bitWidth, target.Slice(filled, n));
+                at += (int)length;
+                filled += n;
+            }
+        }
+    }
+
+    private static void Unpack(ReadOnlySpan<byte> bytes, int bitWidth, Span<int> target)
+    {
+        if (bitWidth == 0)
+        {
+            target.Clear();
+            return;
+        }
+        ulong mask = (1UL << bitWidth) - 1;
+        ulong buffer = 0;
+        int bits = 0, at = 0;
+        for (int k = 0; k < target.Length; k++)
+        {
+            while (bits < bitWidth)
+            {
+                buffer |= (ulong)bytes[at++] << bits;
+                bits += 8;
+            }
+            target[k] = (int)(buffer & mask);
+            buffer >>= bitWidth;
+            bits -= bitWidth;
+        }
+    }
+
+    private static uint ReadUleb(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        uint value = 0;
+        for (int shift = 0; shift < 35; shift += 7)
+        {
+            if (at >= bytes.Length) throw new InvalidDataException("a run header ends past its page");
+            byte b = bytes[at++];
+            value |= (uint)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return value;
+        }
+        throw new InvalidDataException("a run header is too long");
+    }
+
+    /// <summary>Reads a little-endian 32-bit length prefix.</summary>
+    public static int ReadLength(ReadOnlySpan<byte> bytes, int at)
+    {
+        if (at + 4 > bytes.Length) throw new InvalidDataException("a length prefix ends past its page");
+        int length = BinaryPrimitives.ReadInt32LittleEndian(bytes[at..]);
+        if (length < 0 || at + 4 + length > bytes.Length) throw new InvalidDataException($"a length of {length} bytes runs past its page");
+        return length;
+    }
+
+    /// <summary>Thrift's compact protocol, as far as a page header needs it.</summary>
+    private ref struct CompactReader(ReadOnlySpan<byte> bytes)
+    {
+        public const byte True = 1, False = 2, Byte = 3, I16 = 4, I32 = 5, I64 = 6, Double = 7, Binary = 8, List = 9, Set = 10, Map = 11, Struct = 12;
+
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _depth;
+
+        public int Position { get; private set; }
+
+        /// <summary>Reads the next field header of the current struct; false at its end.</summary>
+        public bool NextField(ref short id, out byte type)
+        {
+            byte header = ReadByte();
+            type = (byte)(header & 0x0F);
+            if (type == 0) return false;
+            int delta = header >> 4;
+            id = delta != 0 ? (short)(id + delta) : (short)ZigZag(ReadVarint());
+            return true;
+        }
+
+        public int ReadI32() => (int)ZigZag(ReadVarint());
+
+        public void Skip(byte type)
+        {
+            if (++_depth > 64) throw new InvalidDataException("a page header nests too deeply");
+            switch (type)
+            {
+                case True or False: break;
+                case Byte: ReadByte(); break;
+                case I16 or I32 or I64: ReadVarint(); break;
+                case Double: Advance(8); break;
+                case Binary: Advance(checked((int)ReadVarint())); break;
+                case List or Set:
+                {
+                    byte header = ReadByte();
+                    long size = header >> 4;
+                    if (size == 15) size = (long)ReadVarint();
+                    byte element = (byte)(header & 0x0F);
+                    // A list's booleans take a byte each (unlike a field's, whose value is its type).
+                    for (long k = 0; k < size; k++)
+                        if (element is True or False) ReadByte();
+                        else Skip(element);
+                    break;
+                }
+                case Map:
+                {
+                    long size = (long)ReadVarint();
+                    if (size > 0)
+                    {
+                        byte types = ReadByte();
+                        for (long k = 0; k < size; k++)
+                        {
+                            Skip((byte)(types >> 4));
+                            Skip((byte)(types & 0x0F));
+                        }
+                    }
+                    break;
+                }
+                case Struct:
+                {
+                    short id = 0;
+                    while (NextField(ref id, out byte t)) Skip(t);
+                    break;
+                }
+                default: throw new InvalidDataException($"a page header holds an unknown field type {type}");
+            }
+            _depth--;
+        }
+
+        private byte ReadByte()
+        {
+            if (Position >= _bytes.Length) throw new InvalidDataException("a page header ends early");
+            return _bytes[Position++];
+        }
+
+        private void Advance(int count)
+        {
+            if (count < 0 || Position + count > _bytes.Length) throw new InvalidDataException("a page header ends early");
+            Position += count;
+        }
+
+        private ulong ReadVarint()
+        {
+            ulong value = 0;
+            for (int shift = 0; shift < 70; shift += 7)
+            {
+                byte b = ReadByte();
+                value |= (ulong)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0) return value;
+            }
+            throw new InvalidDataException("a page header holds a varint too long");
+        }
+
+        private static long ZigZag(ulong n) => (long)(n >> 1) ^ -(long)(n & 1);
+    }
+}
