@@ -29,7 +29,7 @@ internal static class Studies
                 "pilot-xpt" => StudyLoader.Load(Path.Combine(Data, "sdtm", "cdiscpilot01"), pilot).Data,
                 "pilot-csv" => StudyLoader.Load(Path.Combine(Data, "sdtm", "cdiscpilot01-pharmaverse"), pilot).Data,
                 "msg" => StudyLoader.Load(Path.Combine(Data, "datasetjson", "msg", "sdtm")).Data,
-                "synthetic" => Synthetic(3000),
+                "synthetic" => Synthetic(10_000),
                 "odd-text" => StudyLoader.Load(OddText(Path.Combine(Data, "sdtm", "cdiscpilot01-pharmaverse"))).Data,
                 _ => throw new ArgumentException(name),
             };
