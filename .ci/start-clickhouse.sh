@@ -8,8 +8,11 @@
 # Environment: CHDIR (default: a new folder under /tmp).
 set -euo pipefail
 if ! command -v clickhouse-server >/dev/null 2>&1; then
-  echo "Installing ClickHouse..." >&2
-  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >&2
+  echo "Installing ClickHouse (Debian's clickhouse-server and clickhouse-client) with apt..." >&2
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client; } >&2; then
+    echo "error: clickhouse-server is not installed and apt could not install it (run as root, or install clickhouse-server yourself); or set PROTOCOLENGINE_CH to an existing two-shard cluster's connection string (Host=...;Port=...;Username=...;Cluster=...;ShardPorts=P1,P2;PasswordFile=PATH)" >&2
+    exit 1
+  fi
 fi
 made=""
 if [ -z "${CHDIR:-}" ]; then CHDIR=$(mktemp -d /tmp/protocol-ch.XXXXXXXX); made=1; fi

@@ -51,10 +51,12 @@ internal static class CommandRegistry
             data.AddCommand<DataInspectCommand>("inspect")
                 .WithDescription("List a study's datasets with records, subjects, variables and missing values.")
                 .WithExample("data", "inspect", "../shared/data/sdtm/cdiscpilot01");
-            // Issue 19: a study's datasets as PostgreSQL tables for screen --backend postgres.
+            // Issue 19: a study's datasets as PostgreSQL tables, or split over a ClickHouse cluster's shards, for screen --backend postgres|clickhouse.
             data.AddCommand<Commands.Sql.DataLoadCommand>("load")
-                .WithDescription("Write every dataset of a study as a PostgreSQL table (typed as the engine reads them), for protocol screen --backend postgres.")
-                .WithExample("data", "load", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--pg-env", "PROTOCOLENGINE_PG", "--schema", "pilot");
+                .WithDescription("Write every dataset of a study as a PostgreSQL table (typed as the engine reads them), for protocol screen --backend postgres; "
+                    + "or as ClickHouse tables on every shard of a cluster (records split by USUBJID) with a Distributed table over each, for --backend clickhouse.")
+                .WithExample("data", "load", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--pg-env", "PROTOCOLENGINE_PG", "--schema", "pilot")
+                .WithExample("data", "load", "../shared/data/sdtm/cdiscpilot01", "--encoding", "windows-1252", "--ch-env", "PROTOCOLENGINE_CH", "--schema", "pilot");
             data.AddCommand<DataConvertCommand>("convert")
                 .WithDescription("Convert every dataset of a study to XPT, Dataset-JSON, NDJSON or CSV.")
                 .WithExample("data", "convert", "../shared/data/sdtm/cdiscpilot01", "--to", "json", "--out", "/tmp/pilot-json");

@@ -119,6 +119,8 @@ public sealed class SqlScreeningQuery
              .Append(", rule hash ").Append(c.Criterion.Hash).AppendLine(c.IsPushedDown ? "" : ": not pushed down (" + c.Reason + ")");
         bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", "USUBJID") && catalog.HasColumn("IE", "IETESTCD")
                      && criteria.Any(c => c.IsPushedDown);
+        // ClickHouse 18.16 has no table expressions in WITH, no window functions and one JOIN per SELECT: its own assembly.
+        if (sql.Dialect == SqlDialect.ClickHouse) return ClickHouse.ClickHouseQuery.Assemble(sql, lowering, catalog, criteria, rules, protocol, b);
         b.AppendLine("WITH");
 
         // The per-subject aggregates the rules read (directly or through another's filter), each once, before its readers.

@@ -50,6 +50,21 @@ internal sealed class SqlSyntax(SqlDialect dialect, string? schema)
         _ => "VARCHAR",
     };
 
+    /// <summary>Three-valued and: ClickHouse 18.16 knows only the lower-case function name.</summary>
+    public string Least(string a, string b) => Dialect == SqlDialect.ClickHouse ? $"least({a}, {b})" : $"LEAST({a}, {b})";
+
+    /// <summary>Three-valued or.</summary>
+    public string Greatest(string a, string b) => Dialect == SqlDialect.ClickHouse ? $"greatest({a}, {b})" : $"GREATEST({a}, {b})";
+
+    /// <summary>
+    /// A number comparison as a 0/1/2 boolean: <paramref name="less"/>, <paramref name="equal"/> or <paramref name="greater"/>
+    /// by the order of a and b, unknown (1) when either is null. SIGN(a - b) is NULL then, and a simple CASE never matches
+    /// NULL; ClickHouse 18.16 has no sign(), so it compares directly (a comparison with NULL is NULL, which no WHEN takes).
+    /// </summary>
+    public string Compare(string a, string b, int less, int equal, int greater) => Dialect == SqlDialect.ClickHouse
+        ? $"(CASE WHEN {a} < {b} THEN {less} WHEN {a} = {b} THEN {equal} WHEN {a} > {b} THEN {greater} ELSE 1 END)"
+        : $"(CASE SIGN({a} - {b}) WHEN -1 THEN {less} WHEN 0 THEN {equal} WHEN 1 THEN {greater} ELSE 1 END)";
+
     public string Upper(string x) => Dialect == SqlDialect.ClickHouse ? $"upperUTF8({x})" : $"UPPER({x})";
 
     public string Lower(string x) => Dialect == SqlDialect.ClickHouse ? $"lowerUTF8({x})" : $"LOWER({x})";

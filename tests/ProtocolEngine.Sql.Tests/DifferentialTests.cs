@@ -56,6 +56,39 @@ public sealed class DifferentialTests
         Compare(native, sql);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ClickHouse_cluster_decides_as_the_native_screener(string protocolPath, string studyName)
+    {
+        var protocol = Studies.Compile(protocolPath);
+        if (protocol.Criteria.IsEmpty) return; // the DuckDB case asserts the refusal
+        var study = Studies.Get(studyName);
+        var database = ClickHouseStudies.Database(studyName);
+        var native = Screener.Screen(protocol, study, new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 });
+        var sql = ClickHouseBackend.Screen(ClickHouseStudies.Cluster, protocol, new SqlQueryOptions { Schema = database });
+        Compare(native, sql);
+    }
+
+    /// <summary>The query runs across both shards: each holds a part of every subject-keyed table, and no subject is on both.</summary>
+    [Theory]
+    [MemberData(nameof(StudyNames))]
+    public void ClickHouse_load_splits_the_subjects_over_both_shards(string studyName)
+    {
+        var study = Studies.Get(studyName);
+        var database = ClickHouseStudies.Database(studyName);
+        var cluster = ClickHouseStudies.Cluster;
+        Assert.Equal(2, cluster.Shards.Count);
+        foreach (var table in new[] { SqlScreeningQuery.SubjectTable, "DM" })
+        {
+            var rows = ClickHouseBackend.RowsPerShard(cluster, table, database);
+            Assert.All(rows, n => Assert.True(n > 0, $"{table}: a shard holds no rows ({string.Join(", ", rows)})"));
+            Assert.Equal(table == "DM" ? study.GetDomain("DM")!.RowCount : study.SubjectCount, rows.Sum());
+        }
+        var perShard = Enumerable.Range(0, 2).Select(s => cluster.ExecuteOn(s, $"SELECT `USUBJID` FROM `{database}`.`PE_SUBJECT_local`")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal)).ToList();
+        Assert.Empty(perShard[0].Intersect(perShard[1]));
+    }
+
     public static TheoryData<string> StudyNames() => [.. Studies.Names];
 
     /// <summary>The aggregate shapes the shipped protocols do not all reach (Baselines/Aggregates), in both databases.</summary>
@@ -74,6 +107,7 @@ public sealed class DifferentialTests
         Compare(native, duck);
         using var connection = PostgresStudies.Open();
         Compare(native, PostgresBackend.Screen(connection, protocol, new SqlQueryOptions { Schema = PostgresStudies.Schema(studyName) }));
+        Compare(native, ClickHouseBackend.Screen(ClickHouseStudies.Cluster, protocol, new SqlQueryOptions { Schema = ClickHouseStudies.Database(studyName) }));
     }
 
     /// <summary>Every dialect reads the same references: a literal that looks like a generated alias (EXCL05) is text in each quoting.</summary>

@@ -104,7 +104,7 @@ internal sealed class CheckedTextStream : Stream
             _ended = true;
             try
             {
-                _decoder.GetCharCount([], flush: true);
+                _decoder.GetChars([], new char[2], flush: true);
             }
             catch (DecoderFallbackException)
             {
@@ -116,9 +116,12 @@ internal sealed class CheckedTextStream : Stream
         _pendingC2 = chunk[^1] == 0xC2;
 
         int control = chunk.IndexOfAny(Controls);
+        // Decoded (not only counted: GetCharCount leaves the decoder's state alone), so a character whose bytes straddle two
+        // reads is carried over rather than reported as invalid UTF-8 at the start of the second.
+        var chars = ArrayPool<char>.Shared.Rent(chunk.Length + 2);
         try
         {
-            _decoder.GetCharCount(chunk, flush: false);
+            _decoder.GetChars(chunk, chars, flush: false);
         }
         catch (DecoderFallbackException ex)
         {
@@ -128,6 +131,10 @@ internal sealed class CheckedTextStream : Stream
                 var bytes = ex.BytesUnknown is { Length: > 0 } unknown ? string.Join(" ", unknown.Select(b => $"0x{b:X2}")) : "a byte";
                 throw Fail(chunk, at, $"{(ex.BytesUnknown?.Length == 1 ? "byte" : "bytes")} {bytes} {(ex.BytesUnknown?.Length == 1 ? "is" : "are")} not valid UTF-8", Utf8Expected());
             }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
         }
         if (control >= 0) throw Fail(chunk, control, $"a control character {Name(chunk[control])} is in the text", ControlExpected());
 

@@ -15,11 +15,11 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
         switch (call.Overload.Name)
         {
             case "And":
-                return Bool($"LEAST({B(0)}, {B(1)})");
+                return Bool(sql.Least(B(0), B(1)));
             case "Or":
-                return Bool($"GREATEST({B(0)}, {B(1)})");
+                return Bool(sql.Greatest(B(0), B(1)));
             case "Implies":
-                return Bool($"GREATEST(2 - {B(0)}, {B(1)})");
+                return Bool(sql.Greatest($"2 - {B(0)}", B(1)));
             case "Xor":
                 {
                     string a = B(0), b = B(1);
@@ -129,11 +129,10 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
         return new ScalarSym($"COALESCE({string.Join(", ", values.Select(v => v.Kind == kind ? v.Sql : $"CAST({v.Sql} AS {sql.TypeName(kind)})"))})", kind);
     }
 
-    private static ScalarSym Compare(string name, ScalarSym a, ScalarSym b, BoundCall call)
+    private ScalarSym Compare(string name, ScalarSym a, ScalarSym b, BoundCall call)
     {
         if (a.Kind is not (SqlKind.Num or SqlKind.Int) || b.Kind is not (SqlKind.Num or SqlKind.Int))
             throw new NotPushable(call.Syntax, $"{name} of {a.Kind} values (text order depends on the database's collation; dates are not lowered)");
-        // SIGN(a - b) is -1, 0 or 1, or NULL when either is null: a simple CASE never matches NULL, so that is unknown (1).
         var (less, equal, greater) = name switch
         {
             "Less" => (2, 0, 0),
@@ -141,7 +140,7 @@ internal sealed class SqlCalls(SqlLowering lowering, SqlSyntax sql)
             "Greater" => (0, 0, 2),
             _ => (0, 2, 2),
         };
-        return Bool($"(CASE SIGN({a.Sql} - {b.Sql}) WHEN -1 THEN {less} WHEN 0 THEN {equal} WHEN 1 THEN {greater} ELSE 1 END)");
+        return Bool(sql.Compare(a.Sql, b.Sql, less, equal, greater));
     }
 
     private ScalarSym In(ScalarSym x, Sym container, BoundCall call)

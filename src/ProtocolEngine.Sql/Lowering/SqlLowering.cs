@@ -302,7 +302,7 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
     /// The engine's sort: nulls first ascending, ties kept in record order (a stable sort); the last element of that order
     /// is the first of the reversed one.
     /// </summary>
-    private string Order(RelSym rel, bool last)
+    internal string Order(RelSym rel, bool last)
     {
         var parts = new List<string>();
         foreach (var (key, descending) in rel.Sort)
@@ -403,7 +403,8 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
     internal string Equal(ScalarSym a, ScalarSym b, BoundExpression at)
     {
         if (a.Kind is SqlKind.Num or SqlKind.Int && b.Kind is SqlKind.Num or SqlKind.Int)
-            return $"(CASE SIGN({a.Sql} - {b.Sql}) WHEN 0 THEN 2 WHEN 1 THEN 0 WHEN -1 THEN 0 ELSE 1 END)";
+            return sql.Dialect == SqlDialect.ClickHouse ? sql.Compare(a.Sql, b.Sql, 0, 2, 0)
+                : $"(CASE SIGN({a.Sql} - {b.Sql}) WHEN 0 THEN 2 WHEN 1 THEN 0 WHEN -1 THEN 0 ELSE 1 END)";
         if (a.Kind == SqlKind.Text && b.Kind == SqlKind.Text)
             return $"(CASE WHEN {a.Sql} IS NULL OR {b.Sql} IS NULL THEN 1 WHEN {a.Sql} = {b.Sql} THEN 2 ELSE 0 END)";
         if (a.Kind == SqlKind.Bool && b.Kind == SqlKind.Bool)

@@ -14,9 +14,10 @@ using ProtocolEngine.Sql.Backends;
 namespace ProtocolEngine.Benchmarks.Sql;
 
 /// <summary>
-/// `-- sql [--subjects 100000] [--protocol FILE] [--pg CONNSTR]`: the pilot protocol's pushed-down criteria over synthetic
-/// subjects, natively, in embedded DuckDB and in PostgreSQL (PROTOCOLENGINE_PG or --pg; skipped without one): the time to
-/// load the tables and to run the one query, and that every backend decides every outcome alike. Report with `uptime`.
+/// `-- sql [--subjects 100000] [--protocol FILE] [--pg CONNSTR] [--ch CONNSTR]`: the pilot protocol's pushed-down criteria
+/// over synthetic subjects, natively, in embedded DuckDB, in PostgreSQL (PROTOCOLENGINE_PG or --pg) and on a ClickHouse
+/// cluster (PROTOCOLENGINE_CH or --ch: .ci/start-clickhouse.sh's two shards; each skipped without one): the time to load
+/// the tables and to run the one query, and that every backend decides every outcome alike. Report with `uptime`.
 /// </summary>
 internal static class SqlBench
 {
@@ -25,6 +26,7 @@ internal static class SqlBench
         int subjects = 100_000;
         string file = Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol");
         string? pg = Environment.GetEnvironmentVariable("PROTOCOLENGINE_PG");
+        string? ch = Environment.GetEnvironmentVariable("PROTOCOLENGINE_CH");
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -32,6 +34,7 @@ internal static class SqlBench
                 case "--subjects": subjects = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--protocol": file = args[i + 1]; break;
                 case "--pg": pg = args[i + 1]; break;
+                case "--ch": ch = args[i + 1]; break;
             }
         }
         var protocol = ProtocolLoader.Shipped.Load(file);
@@ -72,6 +75,26 @@ internal static class SqlBench
                 Console.WriteLine($"postgres: {outcomes.Elapsed.TotalSeconds,7:F2} s query ({subjects / outcomes.Elapsed.TotalSeconds:N0} subjects/s), load {load.TotalSeconds:F2} s; {Differences(native, outcomes)} differences");
                 using var drop = new NpgsqlCommand($"DROP SCHEMA \"{schema}\" CASCADE", connection);
                 drop.ExecuteNonQuery();
+            }
+            if (ch is null) Console.WriteLine("clickhouse: skipped (set PROTOCOLENGINE_CH or pass --ch CONNSTR)");
+            else
+            {
+                using var cluster = ClickHouseCluster.Parse(ch);
+                var database = "pe_bench_" + Guid.NewGuid().ToString("N")[..8];
+                try
+                {
+                    watch.Restart();
+                    var tables = ClickHouseBackend.Load(cluster, study, SdtmModel.Sdtmig34, database);
+                    var load = watch.Elapsed;
+                    var outcomes = ClickHouseBackend.Screen(cluster, protocol, new SqlQueryOptions { Schema = database });
+                    var split = tables.First(t => t.Table == SqlScreeningQuery.SubjectTable).RowsPerShard;
+                    Console.WriteLine($"clickhouse: {outcomes.Elapsed.TotalSeconds,5:F2} s query ({subjects / outcomes.Elapsed.TotalSeconds:N0} subjects/s), load {load.TotalSeconds:F2} s " +
+                                      $"(subjects per shard {string.Join(" + ", split.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))}); {Differences(native, outcomes)} differences");
+                }
+                finally
+                {
+                    for (int s = 0; s < cluster.Shards.Count; s++) cluster.ExecuteOn(s, $"DROP DATABASE IF EXISTS `{database}`");
+                }
             }
             Console.WriteLine("load: " + File.ReadAllText("/proc/loadavg").Trim());
             return 0;

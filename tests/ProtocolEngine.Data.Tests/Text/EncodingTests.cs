@@ -163,4 +163,18 @@ public class EncodingTests
         Assert.Contains("windows-1252", ex.Message);
         Assert.Throws<ArgumentException>(() => TextEncodings.Parse("utf-16"));
     }
+
+    [Fact]
+    public void CsvUtf8CharactersStraddlingEveryReadBoundary_AreRead()
+    {
+        // Three- and four-byte characters at every offset of the reader's buffers (the check used to count each buffer on
+        // its own, so a character split between two reads was "byte 0x93 is not valid UTF-8" in a valid file).
+        var b = new StringBuilder("USUBJID,TERM\n");
+        for (int i = 0; i < 40_000; i++) b.Append("S-").Append(i).Append(",x").Append(new string('a', i % 7)).Append("中✓😀\n");
+        var path = Write("mh.csv", Encoding.UTF8.GetBytes(b.ToString()));
+        var table = CsvDatasetReader.Read(path);
+        Assert.Equal(40_000, table.RowCount);
+        Assert.Equal("xaaaaaa中✓😀", ((TextColumn)table.GetColumn("TERM")!).GetString(6));
+        Assert.Equal("xa中✓😀", ((TextColumn)table.GetColumn("TERM")!).GetString(39_999));
+    }
 }

@@ -22,7 +22,7 @@ internal sealed class ScreenSettings : ProtocolDataSettings
     public string Evidence { get; init; } = "auto";
 
     [CommandOption("--backend <NAME>")]
-    [Description("Where the criteria are decided: native (default), duckdb (embedded, over --data), postgres (tables loaded by protocol data load) or auto (duckdb, or postgres when a database is named, with the criteria a database cannot decide run natively); rulesengine runs the rules Microsoft RulesEngine can express through it (over --data) and the others natively.")]
+    [Description("Where the criteria are decided: native (default), duckdb (embedded, over --data), postgres or clickhouse (tables loaded by protocol data load) or auto (duckdb, or the database named, with the criteria a database cannot decide run natively); rulesengine runs the rules Microsoft RulesEngine can express through it (over --data) and the others natively.")]
     [DefaultValue("native")]
     public string Backend { get; init; } = "native";
 
@@ -38,23 +38,41 @@ internal sealed class ScreenSettings : ProtocolDataSettings
     [Description("For --backend postgres or auto: a file (chmod 600) holding the PostgreSQL connection string.")]
     public string? PgFile { get; init; }
 
+    [CommandOption("--ch <CONNSTR>")]
+    [Description("For --backend clickhouse or auto: a ClickHouse cluster's connection string without a password; or use --ch-env / --ch-file.")]
+    public string? Ch { get; init; }
+
+    [CommandOption("--ch-env <NAME>")]
+    [Description("For --backend clickhouse or auto: the environment variable holding the ClickHouse connection string.")]
+    public string? ChEnv { get; init; }
+
+    [CommandOption("--ch-file <PATH>")]
+    [Description("For --backend clickhouse or auto: a file (chmod 600) holding the ClickHouse connection string.")]
+    public string? ChFile { get; init; }
+
     [CommandOption("--schema <NAME>")]
-    [Description("For --backend postgres or auto: the schema holding the loaded tables.")]
+    [Description("For --backend postgres, clickhouse or auto: the schema (ClickHouse: database) holding the loaded tables.")]
     public string? Schema { get; init; }
 
     /// <summary>True when a PostgreSQL database is named.</summary>
     public bool NamesPostgres => (Pg ?? PgEnv ?? PgFile) is not null;
+
+    /// <summary>True when a ClickHouse cluster is named.</summary>
+    public bool NamesClickHouse => (Ch ?? ChEnv ?? ChFile) is not null;
 
     [CommandOption("--threads <N>")]
     [Description("Worker threads (default: one per core).")]
     public int? Threads { get; init; }
 
     public override ValidationResult Validate() =>
-        Backend is not ("native" or "duckdb" or "postgres" or "auto" or "rulesengine") ? ValidationResult.Error($"Unknown backend '{Backend}'; use native, duckdb, postgres, auto or rulesengine.")
-        : Backend == "rulesengine" && (NamesPostgres || Schema is not null) ? ValidationResult.Error("--backend rulesengine reads the study named by --data, not a database.")
+        Backend is not ("native" or "duckdb" or "postgres" or "clickhouse" or "auto" or "rulesengine") ? ValidationResult.Error($"Unknown backend '{Backend}'; use native, duckdb, postgres, clickhouse, auto or rulesengine.")
+        : Backend == "rulesengine" && (NamesPostgres || NamesClickHouse || Schema is not null) ? ValidationResult.Error("--backend rulesengine reads the study named by --data, not a database.")
         : Backend == "postgres" && !NamesPostgres ? ValidationResult.Error("--backend postgres needs the database: --pg-env NAME, --pg-file PATH or --pg CONNSTR.")
+        : Backend == "clickhouse" && !NamesClickHouse ? ValidationResult.Error("--backend clickhouse needs the cluster: --ch-env NAME, --ch-file PATH or --ch CONNSTR.")
+        : NamesPostgres && NamesClickHouse ? ValidationResult.Error("Name one database: PostgreSQL (--pg...) or ClickHouse (--ch...), not both.")
+        : Backend == "postgres" && NamesClickHouse || Backend == "clickhouse" && NamesPostgres ? ValidationResult.Error($"--backend {Backend} reads the database it names; the other database's options do not apply.")
         : Backend != "native" && (Out is not null || Ie is not null || Format == OutputFormats.Csv) ? ValidationResult.Error("--out, --ie and --format csv need --backend native (a database's result has outcomes and statuses, not the evidence a report shows).")
-        : Backend == "postgres" && string.IsNullOrWhiteSpace(Data) ? OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json)
+        : Backend is "postgres" or "clickhouse" && string.IsNullOrWhiteSpace(Data) ? OutputFormats.Check(Format, OutputFormats.Text, OutputFormats.Json)
         : Validate(Format, OutputFormats.Text, OutputFormats.Json, OutputFormats.Csv) is { Successful: false } invalid ? invalid
         : Evidence is not ("auto" or "full" or "none") ? ValidationResult.Error($"Unknown evidence mode '{Evidence}'; use auto, full or none.")
         : CliApp.OutputFileProblem(Out, "--out") is { } badOut ? ValidationResult.Error(badOut)

@@ -12,13 +12,14 @@ using ProtocolEngine.Sql.Backends;
 
 namespace ProtocolEngine.Cli.Commands.Sql;
 
-/// <summary><c>protocol screen --backend duckdb|postgres|auto</c>: the population screened by a database, with the criteria it cannot decide run natively under auto.</summary>
+/// <summary><c>protocol screen --backend duckdb|postgres|clickhouse|auto</c>: the population screened by a database, with the criteria it cannot decide run natively under auto.</summary>
 internal static class BackendScreening
 {
     public static int Run(ScreenSettings settings, CliConsole console, CancellationToken cancellationToken)
     {
         bool postgres = settings.Backend == "postgres" || settings.Backend == "auto" && settings.NamesPostgres;
-        string backend = postgres ? "postgres" : "duckdb";
+        bool clickhouse = settings.Backend == "clickhouse" || settings.Backend == "auto" && settings.NamesClickHouse;
+        string backend = postgres ? "postgres" : clickhouse ? "clickhouse" : "duckdb";
         var queryOptions = new SqlQueryOptions { Phase = settings.Phase, Schema = settings.Schema };
         CqlDateTime asOf;
         CompiledProtocol protocol;
@@ -38,6 +39,11 @@ internal static class BackendScreening
                 using var connection = SqlBackendSupport.OpenPostgres(settings.Pg, settings.PgEnv, settings.PgFile, console);
                 sql = console.Progress($"Screening in PostgreSQL with {protocol.Name}", _ => PostgresBackend.Screen(connection, protocol, queryOptions));
             }
+            else if (clickhouse)
+            {
+                using var cluster = SqlBackendSupport.OpenClickHouse(settings.Ch, settings.ChEnv, settings.ChFile, console);
+                sql = console.Progress($"Screening on the ClickHouse cluster ({cluster.Shards.Count} shards) with {protocol.Name}", _ => ClickHouseBackend.Screen(cluster, protocol, queryOptions));
+            }
             else
             {
                 sql = console.Progress($"Screening {study!.Data.SubjectCount:N0} subjects in DuckDB with {protocol.Name}", _ => DuckDbBackend.Screen(protocol, study.Data, queryOptions));
@@ -54,6 +60,14 @@ internal static class BackendScreening
         catch (Npgsql.NpgsqlException ex)
         {
             throw new UserFacingException($"PostgreSQL failed: {Storage.Connections.ConnectionSettings.MaskSecrets(ex.Message)}");
+        }
+        catch (ClickHouseException ex)
+        {
+            throw new UserFacingException($"ClickHouse failed: {ex.Message}");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UserFacingException($"The database returned what the query cannot have: {ex.Message}");
         }
         SqlBackendSupport.ReportNotPushedDown(sql.Query, console);
 

@@ -25,6 +25,18 @@ internal sealed class SqlCommand(CliConsole console) : Command<SqlSettings>
             using var connection = SqlBackendSupport.OpenPostgres(settings.Pg, settings.PgEnv, settings.PgFile, console);
             catalog = PostgresBackend.Catalog(connection, settings.Schema);
         }
+        else if (settings.Ch is not null || settings.ChEnv is not null || settings.ChFile is not null)
+        {
+            using var cluster = SqlBackendSupport.OpenClickHouse(settings.Ch, settings.ChEnv, settings.ChFile, console);
+            try
+            {
+                catalog = ClickHouseBackend.Catalog(cluster, settings.Schema);
+            }
+            catch (ClickHouseException ex)
+            {
+                throw new UserFacingException($"ClickHouse failed: {ex.Message}");
+            }
+        }
         else catalog = SqlCatalog.FromModel(protocol.DataModel ?? SdtmModel.Sdtmig34);
         SqlScreeningQuery query;
         try
@@ -73,6 +85,18 @@ internal sealed class SqlSettings : CommandSettings
     [Description("A file (chmod 600) holding the PostgreSQL connection string (with its password).")]
     public string? PgFile { get; init; }
 
+    [CommandOption("--ch <CONNSTR>")]
+    [Description("Read the tables and columns from this ClickHouse cluster (a connection string without a password); or use --ch-env / --ch-file.")]
+    public string? Ch { get; init; }
+
+    [CommandOption("--ch-env <NAME>")]
+    [Description("The environment variable holding the ClickHouse connection string.")]
+    public string? ChEnv { get; init; }
+
+    [CommandOption("--ch-file <PATH>")]
+    [Description("A file (chmod 600) holding the ClickHouse connection string.")]
+    public string? ChFile { get; init; }
+
     [CommandOption("--schema <NAME>")]
     [Description("The schema (or database) holding the tables; default: the connection's.")]
     public string? Schema { get; init; }
@@ -83,6 +107,6 @@ internal sealed class SqlSettings : CommandSettings
 
     public override ValidationResult Validate() =>
         SqlBackendSupport.ParseDialect(Dialect) is null ? ValidationResult.Error($"Unknown dialect '{Dialect}'; use {SqlBackendSupport.Dialects}.")
-        : Data is not null && (Pg ?? PgEnv ?? PgFile) is not null ? ValidationResult.Error("Name the tables once: --data PATH or a PostgreSQL database, not both.")
+        : new[] { Data, Pg ?? PgEnv ?? PgFile, Ch ?? ChEnv ?? ChFile }.Count(x => x is not null) > 1 ? ValidationResult.Error("Name the tables once: --data PATH, a PostgreSQL database or a ClickHouse cluster.")
         : DataCommandSupport.ValidateEncoding(Encoding);
 }

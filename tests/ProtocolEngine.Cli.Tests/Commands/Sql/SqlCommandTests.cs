@@ -102,6 +102,97 @@ public sealed class SqlCommandTests
         }
     }
 
+    /// <summary>The two-shard cluster tests/run starts (.ci/start-clickhouse.sh), named by PROTOCOLENGINE_CH.</summary>
+    private const string ClickHouseVariable = "PROTOCOLENGINE_CH";
+
+    [Fact]
+    public void Data_load_then_screen_backend_auto_on_the_clickhouse_cluster_gives_the_native_statuses_and_prints_what_runs()
+    {
+        Assert.False(string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ClickHouseVariable)), $"{ClickHouseVariable} is not set: tests/run starts the ClickHouse cluster.");
+        var database = "pe_cli_" + Guid.NewGuid().ToString("N")[..8];
+        var (loadCode, loaded, loadError) = CliRunner.Run("data", "load", Msg, "--ch-env", ClickHouseVariable, "--schema", database);
+        Assert.True(loadCode == 0, loadError);
+        Assert.Matches(@"loaded DM: [\d,]+ records \([1-9][\d,]* \+ [1-9][\d,]* on the shards\)", loaded);
+        var (nativeCode, native, _) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--as-of", "2024-06-01", "--format", "json");
+        Assert.Equal(0, nativeCode);
+        var (code, auto, error) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--as-of", "2024-06-01", "--format", "json",
+            "--backend", "auto", "--ch-env", ClickHouseVariable, "--schema", database);
+        Assert.True(code == 0, error);
+        Assert.Equal(Statuses(native), Statuses(auto));
+        Assert.Contains("\"decidedBy\": \"clickhouse\"", auto, StringComparison.Ordinal);
+        Assert.Contains("\"decidedBy\": \"native\"", auto, StringComparison.Ordinal);
+
+        // The query printed against the cluster's own tables is the one that runs: it carries its settings.
+        var (sqlCode, sql, sqlError) = CliRunner.Run("sql", Protocol("cdiscpilot01.protocol"), "--dialect", "clickhouse", "--ch-env", ClickHouseVariable, "--schema", database);
+        Assert.True(sqlCode == 0, sqlError);
+        Assert.Contains($"FROM `{database}`.`PE_SUBJECT`", sql, StringComparison.Ordinal);
+        Assert.EndsWith("SETTINGS join_use_nulls = 1, distributed_product_mode = 'local'\n", sql, StringComparison.Ordinal);
+
+        // A database without the study is a clear error, not an empty result.
+        var (emptyCode, _, emptyError) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--backend", "clickhouse", "--ch-env", ClickHouseVariable, "--schema", database + "_none");
+        Assert.Equal(2, emptyCode);
+        Assert.Contains("has no PE_SUBJECT table: load the study first", emptyError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreachable_clickhouse_cluster_is_a_clear_error_and_a_password_on_the_command_line_is_refused()
+    {
+        // A port nothing listens on (bound and released here).
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var unreachable = $"Host=127.0.0.1;Port={port};Username=pe;Cluster=pe_cluster;ShardPorts={port},{port}";
+        var (code, output, error) = CliRunner.Run("data", "load", Msg, "--ch", unreachable, "--schema", "never");
+        Assert.Equal(2, code);
+        Assert.Contains($"Cannot connect to ClickHouse (--ch): cannot reach ClickHouse at 127.0.0.1:{port}", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Internal error", output + error, StringComparison.Ordinal);
+        var (screenCode, _, screenError) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--backend", "clickhouse", "--ch", unreachable);
+        Assert.Equal(2, screenCode);
+        Assert.Contains("Cannot connect to ClickHouse", screenError, StringComparison.Ordinal);
+
+        var (pwCode, pwOutput, pwError) = CliRunner.Run("data", "load", Msg, "--ch", unreachable + ";Password=hunter2secret");
+        Assert.Equal(2, pwCode);
+        Assert.Contains("holds a password", pwOutput + pwError, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2secret", pwOutput + pwError, StringComparison.Ordinal);
+
+        var (badCode, badOutput, badError) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--backend", "clickhouse");
+        Assert.Equal(2, badCode);
+        Assert.Contains("--backend clickhouse needs the cluster", badOutput + badError, StringComparison.Ordinal);
+        var (noEnvCode, _, noEnvError) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--backend", "clickhouse", "--ch-env", "PE_NO_SUCH_VARIABLE_19");
+        Assert.Equal(2, noEnvCode);
+        Assert.Contains("PE_NO_SUCH_VARIABLE_19 is not set", noEnvError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_clickhouse_load_that_fails_on_a_shard_leaves_no_table_behind()
+    {
+        Assert.False(string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ClickHouseVariable)), $"{ClickHouseVariable} is not set: tests/run starts the ClickHouse cluster.");
+        using var cluster = ProtocolEngine.Sql.Backends.ClickHouseCluster.Parse(Environment.GetEnvironmentVariable(ClickHouseVariable)!);
+        // The second shard named by a port nothing listens on: the first shard's staging table is made, then the second refuses.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var text = Environment.GetEnvironmentVariable(ClickHouseVariable)!;
+        var broken = System.Text.RegularExpressions.Regex.Replace(text, @"ShardPorts=(\d+),\d+", m => $"ShardPorts={m.Groups[1].Value},{port}");
+        var variable = "PE_CH_BROKEN_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        Environment.SetEnvironmentVariable(variable, broken);
+        try
+        {
+            var database = "pe_broken_" + Guid.NewGuid().ToString("N")[..8];
+            var (code, output, error) = CliRunner.Run("data", "load", Msg, "--ch-env", variable, "--schema", database);
+            Assert.Equal(2, code);
+            Assert.Contains("ClickHouse refused the load", error, StringComparison.Ordinal);
+            Assert.Contains("nothing was replaced", error, StringComparison.Ordinal);
+            Assert.Equal("", cluster.ExecuteOn(0, $"SELECT name FROM system.tables WHERE database = '{database}'").Trim());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
     private static Dictionary<string, string> Statuses(string json)
     {
         using var doc = JsonDocument.Parse(json);
