@@ -109,17 +109,8 @@ public class CodeIndexDifferentialTests
         var options = new ScreeningOptions { AsOf = asOf, MaxDegreeOfParallelism = 2 };
         var indexed = Report(Screener.Screen(compiled, study, options));
         var scanned = Report(Screener.Screen(compiled, study.WithoutCodeIndexes(), options));
-        if (indexed == scanned) return;
-        int at = Enumerable.Range(0, Math.Min(indexed.Length, scanned.Length)).FirstOrDefault(k => indexed[k] != scanned[k]);
-        Assert.Fail($"{protocol}: the reports differ at character {at}:\nindexed: {Excerpt(indexed, at)}\nscanned: {Excerpt(scanned, at)}");
+        SameReport.Assert(indexed, scanned, protocol, "indexed", "scanned");
     }
 
-    private static string Excerpt(string text, int at) => text.Substring(Math.Max(0, at - 200), Math.Min(400, text.Length - Math.Max(0, at - 200)));
-
-    private static string Report(ScreeningResult result)
-    {
-        using var stream = new MemoryStream();
-        ScreeningJson.Write(result, stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private static string Report(ScreeningResult result) => SameReport.Json(result);
 }

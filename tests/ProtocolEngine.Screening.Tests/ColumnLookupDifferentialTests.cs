@@ -132,23 +132,11 @@ public class ColumnLookupDifferentialTests
             var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = evidence, MaxDegreeOfParallelism = 2, Subjects = subjects };
             var batched = Screener.Screen(protocol, study, options);
             var perSubject = Screener.Screen(protocol, study.WithoutColumnLookups(), options);
-            string a = Report(batched), b = Report(perSubject);
-            if (a != b)
-            {
-                int at = Enumerable.Range(0, Math.Min(a.Length, b.Length)).FirstOrDefault(k => a[k] != b[k]);
-                Assert.Fail($"{what}, evidence {(evidence ? "on" : "off")}: the reports differ at character {at}:\nlookups:     {Excerpt(a, at)}\nper subject: {Excerpt(b, at)}");
-            }
+            SameReport.Assert(Report(batched), Report(perSubject), $"{what}, evidence {(evidence ? "on" : "off")}", "lookups", "per subject");
             if (!evidence) off = batched;
         }
         return off!;
     }
 
-    private static string Excerpt(string text, int at) => text.Substring(Math.Max(0, at - 200), Math.Min(400, text.Length - Math.Max(0, at - 200)));
-
-    private static string Report(ScreeningResult result)
-    {
-        using var stream = new MemoryStream();
-        ScreeningJson.Write(result, stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private static string Report(ScreeningResult result) => SameReport.Json(result);
 }
