@@ -17,7 +17,7 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-rules [--subjects 100000]</c>: the eight rules in the protocol language vs Microsoft RulesEngine
 /// 6.0.1 vs hand-written C#, same per-rule outcomes asserted;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
-/// synthetic population, evidence off and on;
+/// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N]</c>);
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
 /// indexes (evidence on) and with and without the column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
@@ -70,6 +70,7 @@ public static class ScreeningBench
         if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1);
         return kind switch
         {
+            "screening-pilot" when Option(args, "--evidence") is { } e => PilotOne(study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
             "screening-pilot" => Pilot(study),
             "screening-differential" => Differential(study),
             _ => await EightRulesAsync(study, runs),
@@ -338,6 +339,43 @@ public static class ScreeningBench
             Console.WriteLine($"  eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
             Console.WriteLine($"  attrition: " + string.Join(", ", result.Attrition.Where(a => a.ExcludedHere > 0).Select(a => $"{a.CriterionId} -{a.ExcludedHere:N0}")));
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>-- screening-pilot --evidence on|off [--threads N] [--runs N]</c>: one configuration of the pilot run again and
+    /// again after warm-up, quoting the median wall time, the median CPU time of the process (every worker thread: on a
+    /// shared machine, what the screening cost whatever else ran) and the load average.
+    /// </summary>
+    private static int PilotOne(StudyData study, bool evidence, int threads, int runs)
+    {
+        var compiler = new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols));
+        var protocol = compiler.Compile(ProtocolFiles.Read(Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol")));
+        if (protocol.HasErrors) throw new InvalidOperationException(string.Join("\n", protocol.Diagnostics));
+        var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = evidence, MaxDegreeOfParallelism = threads };
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; i < 3; i++) Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)] });
+        Console.WriteLine($"compile, code indexes and warm-up on 5,000 subjects: {warmUp.Elapsed.TotalSeconds:F2} s; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        ScreeningResult? result = null;
+        for (int run = 0; run < runs; run++)
+        {
+            result = null;
+            GC.Collect();
+            Thread.Sleep(200);
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            result = Screener.Screen(protocol, study, options);
+            clock.Stop();
+            process.Refresh();
+            walls.Add(clock.Elapsed.TotalSeconds);
+            cpus.Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
+            Console.WriteLine($"  run {run + 1}: {clock.Elapsed.TotalSeconds:F2} s wall, CPU time {cpus[^1]:F2} s, peak working set {process.PeakWorkingSet64 / 1e6:N0} MB, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        }
+        var c = result!.Counts;
+        Console.WriteLine($"CDISCPILOT01 over {result.SubjectCount:N0} subjects, {threads} thread(s), evidence {(evidence ? "on" : "off")}: median {Median(walls):F2} s wall, median CPU time {Median(cpus):F2} s ({Median(cpus) * 1e6 / result.SubjectCount:N1} us per subject); eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
         return 0;
     }
 
