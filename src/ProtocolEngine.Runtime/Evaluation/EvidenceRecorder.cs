@@ -172,7 +172,7 @@ public sealed class EvidenceRecorder
             LegacyAdd(new EvidenceItem(EvidenceKind.Searched, domain, null, null, null, records));
             return;
         }
-        if (!_searchedSites.TryGetValue(domain, out int site)) _searchedSites[domain] = site = Sites.DomainSite(domain, EvidenceKind.Searched);
+        int site = DomainSite(domain, EvidenceKind.Searched, _searchedSites);
         if (!_seen.Add(Sites.Key(site, -1))) return;
         Add(new EvidenceEntry(site, -1, records));
     }
@@ -186,10 +186,23 @@ public sealed class EvidenceRecorder
             LegacyAdd(new EvidenceItem(EvidenceKind.DomainMissing, domain, null, null, null, null));
             return;
         }
-        if (!_missingSites.TryGetValue(domain, out int site)) _missingSites[domain] = site = Sites.DomainSite(domain, EvidenceKind.DomainMissing);
+        int site = DomainSite(domain, EvidenceKind.DomainMissing, _missingSites);
         if (!_seen.Add(Sites.Key(site, -1))) return;
         Add(new EvidenceEntry(site, -1, 0));
     }
+
+    private int DomainSite(string domain, EvidenceKind kind, Dictionary<string, int> sites)
+    {
+        // Compiled rules pass the domain name as a constant: the same string object every time, found without hashing.
+        var recent = _recentDomains;
+        for (int i = 0; i < recent.Length; i++)
+            if (ReferenceEquals(recent[i].Domain, domain) && recent[i].Kind == kind) return recent[i].Site;
+        if (!sites.TryGetValue(domain, out int site)) sites[domain] = site = Sites.DomainSite(domain, kind);
+        if (recent.Length < 16) _recentDomains = [.. recent, (domain, kind, site)];
+        return site;
+    }
+
+    private (string Domain, EvidenceKind Kind, int Site)[] _recentDomains = [];
 
     private void LegacyAdd(EvidenceItem item)
     {

@@ -19,7 +19,7 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
 /// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N]</c>);
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
-/// indexes (evidence on) and with and without the column lookups (evidence off), the results compared subject by
+/// indexes and with compact and object evidence (evidence on), and with and without the column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
 /// <c>-- screening-rules --loop SECONDS [--threads N]</c>: the eight rules screened again and again, to attach a profiler.
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
@@ -131,6 +131,8 @@ public static class ScreeningBench
             var clock = Stopwatch.StartNew();
             var indexed = Screener.Screen(protocol, study, options);
             var scanned = Screener.Screen(protocol, scanning, options);
+            // Evidence kept as objects built at each read, as before the compact entries.
+            var objects = Screener.Screen(protocol, study.WithObjectEvidence(), options);
             // Evidence off: the batch criteria and column lookups against every criterion and lookup evaluated subject by subject.
             var batched = Screener.Screen(protocol, study, options with { RecordEvidence = false });
             var unbatched = Screener.Screen(protocol, study.WithoutColumnLookups().WithoutBatchCriteria(), options with { RecordEvidence = false });
@@ -140,23 +142,28 @@ public static class ScreeningBench
             {
                 string a = Describe(indexed.Subject(i)), b = Describe(scanned.Subject(i));
                 string c = Describe(batched.Subject(i)), d = Describe(unbatched.Subject(i));
+                string e = DescribeTyped(indexed.Subject(i)), o = DescribeTyped(objects.Subject(i));
                 cells += indexed.Criteria.Count;
-                if (a == b && c == d) continue;
-                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  batches {c}\n  per subject {d}");
+                if (a == b && c == d && e == o) continue;
+                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  batches {c}\n  per subject {d}\n  compact evidence {e}\n  object evidence {o}");
             }
             differences += here;
             Console.WriteLine($"{Path.GetFileName(file)}: {indexed.SubjectCount:N0} subjects, {cells:N0} criterion results with evidence and gaps: " +
                 (here == 0 ? "identical" : $"{here:N0} subjects differ") + $" ({clock.Elapsed.TotalSeconds:F1} s)");
-            indexed = scanned = batched = unbatched = null!;
+            indexed = scanned = objects = batched = unbatched = null!;
             GC.Collect();
         }
-        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with batch criteria and column lookups and without either (evidence off)" : $"{differences:N0} subjects differ");
+        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with compact and object evidence, with batch criteria and column lookups and without either (evidence off)" : $"{differences:N0} subjects differ");
         return differences == 0 ? 0 : 1;
     }
 
     private static string Describe(ProtocolEngine.Runtime.Eligibility.SubjectEligibility subject) =>
         $"{subject.Status} [{string.Join("; ", subject.Reasons)}] " + string.Join(" | ", subject.Criteria.Select(c =>
             $"{c.Id} {c.Outcome}/{c.RuleOutcome}/{c.Cause} '{c.Reason}' gaps[{string.Join(", ", c.MissingData)}] evidence[{string.Join(", ", c.Evidence)}]"));
+
+    // The evidence with each value's type (a Decimal and a Double print alike), for the compact-against-objects comparison.
+    private static string DescribeTyped(ProtocolEngine.Runtime.Eligibility.SubjectEligibility subject) =>
+        Describe(subject) + string.Join(" | ", subject.Criteria.Select(c => string.Join(",", c.Evidence.Select(e => e.Value?.GetType().Name))));
 
     private static async Task<int> EightRulesAsync(StudyData study, int runs)
     {
