@@ -3,6 +3,7 @@ using System.Text;
 using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Lowering;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Sql.Lowering;
@@ -93,7 +94,7 @@ public sealed class SqlScreeningQuery
                 {
                     rule = lowering.LowerRule(c.Rule);
                 }
-                catch (NotPushable ex)
+                catch (NotLowerable ex)
                 {
                     reason = $"{ex.Reason} (at {Path.GetFileName(c.Source.Path)}({c.Source.GetLinePosition(ex.Syntax.Span.Start).Line}))";
                     diagnostics.Add(DiagnosticCatalog.CriterionNotPushedDown(c.Syntax.Name.Span, c.Id, NameOf(dialect), reason) with { Source = c.Source });
@@ -137,12 +138,12 @@ public sealed class SqlScreeningQuery
         {
             // The engine's recorded determinations: IE records of the protocol's criteria with a result Y or N (IESTRESC, else
             // IEORRES, trimmed, upper case); of several for one subject and criterion the latest by IEDTC (text order), then IESEQ, then record.
-            string Col(string name, SqlKind kind) => catalog.HasColumn("IE", name) ? "i." + Q(name) : sql.NullOf(kind);
+            string Col(string name, ValueKind kind) => catalog.HasColumn("IE", name) ? "i." + Q(name) : sql.NullOf(kind);
             string collate = sql.Dialect switch { SqlDialect.Postgres => " COLLATE \"C\"", SqlDialect.SqlServer => " COLLATE Latin1_General_BIN2", _ => "" };
-            string result = $"{sql.Upper($"TRIM(CASE WHEN {sql.Length(Col("IESTRESC", SqlKind.Text))} > 0 THEN {Col("IESTRESC", SqlKind.Text)} ELSE {Col("IEORRES", SqlKind.Text)} END)")}";
+            string result = $"{sql.Upper($"TRIM(CASE WHEN {sql.Length(Col("IESTRESC", ValueKind.Text))} > 0 THEN {Col("IESTRESC", ValueKind.Text)} ELSE {Col("IEORRES", ValueKind.Text)} END)")}";
             var ids = string.Join(", ", protocol.Criteria.Select(c => sql.Text(c.Id)));
             b.Append("ie_all AS (SELECT i.").Append(Q("USUBJID")).Append(" AS IE_U, i.").Append(Q("IETESTCD")).Append(" AS IE_C, ").Append(result).Append(" AS IE_R, ")
-             .Append(Col("IEDTC", SqlKind.Text)).Append(" AS IE_D, COALESCE(").Append(Col("IESEQ", SqlKind.Num)).Append(", 0) AS IE_Q, i.").Append(Q(RowColumn)).Append(" AS IE_W")
+             .Append(Col("IEDTC", ValueKind.Text)).Append(" AS IE_D, COALESCE(").Append(Col("IESEQ", ValueKind.Num)).Append(", 0) AS IE_Q, i.").Append(Q(RowColumn)).Append(" AS IE_W")
              .Append(" FROM ").Append(sql.Table("IE")).Append(" i WHERE i.").Append(Q("IETESTCD")).Append(" IN (").Append(ids).AppendLine(")),");
             b.Append("ie AS (SELECT IE_U, IE_C, IE_R, ROW_NUMBER() OVER (PARTITION BY IE_U, IE_C ORDER BY CASE WHEN IE_D IS NULL THEN 0 ELSE 1 END DESC, IE_D").Append(collate)
              .AppendLine(" DESC, IE_Q DESC, IE_W DESC) AS IE_N FROM ie_all WHERE IE_R IN ('Y', 'N')),");
