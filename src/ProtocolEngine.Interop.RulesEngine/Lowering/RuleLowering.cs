@@ -198,6 +198,8 @@ internal sealed class RuleLowering : LoweringTarget
 
     public override string Is(string a, int value) => $"{a} == {value.ToString(CultureInfo.InvariantCulture)}";
 
+    public override string Unless(string a, int value) => $"{a} != {value.ToString(CultureInfo.InvariantCulture)}";
+
     public override string NullTest(ScalarSym value) => IsNullText(value);
 
     public override string IsNull(PickSym pick) => $"({Chain(pick.Records)}.Any() ? 0 : 2)";
@@ -265,7 +267,7 @@ internal sealed class RuleLowering : LoweringTarget
 
     // No records: unknown (absence of records is not evidence of absence); otherwise the best filter outcome (2 a record
     // passes, 1 none does but one was undecidable, 0 none passes).
-    public override string Exists(RecordsSym records) => records.Where is null
+    public override string Exists(RecordsSym records, bool fused) => records.Where is null
         ? $"({Source(records)}.Count == 0 ? 1 : 2)"
         : $"({Source(records)}.Count == 0 ? 1 : {Source(records)}.Max({records.Name} => {records.Where}))";
 

@@ -19,6 +19,27 @@ internal sealed class ExpressionLowering(LoweringTarget target)
 {
     private readonly HashSet<DefineSymbol> _defining = [];
     private readonly HashSet<FunctionSymbol> _calling = [];
+    private List<string?> _guards = [];
+
+    /// <summary>
+    /// The conditions (two-valued, in the target's text) under which the native backend evaluates the node being lowered:
+    /// the right operand of and / or only when the left does not decide, a branch of if only when taken. Null marks a
+    /// condition not tracked (a case's branches). Reset inside each query's filter, so a filter's are per record.
+    /// </summary>
+    public IReadOnlyList<string?> Guards => _guards;
+
+    private T Guarded<T>(string? guard, Func<T> lower)
+    {
+        _guards.Add(guard);
+        try
+        {
+            return lower();
+        }
+        finally
+        {
+            _guards.RemoveAt(_guards.Count - 1);
+        }
+    }
 
     /// <summary>A criterion's rule as a 0/1/2 Boolean.</summary>
     public string LowerRule(BoundExpression rule) => Bool(Lower(rule, LoweringEnv.Empty), rule);
@@ -65,8 +86,8 @@ internal sealed class ExpressionLowering(LoweringTarget target)
             case BoundIf iff:
                 {
                     var c = Bool(Lower(iff.Condition, env), iff.Condition);
-                    var a = Scalar(Lower(iff.Then, env), iff.Then);
-                    var b = Scalar(Lower(iff.Else, env), iff.Else);
+                    var a = Guarded(target.Is(c, 2), () => Scalar(Lower(iff.Then, env), iff.Then));
+                    var b = Guarded(target.Unless(c, 2), () => Scalar(Lower(iff.Else, env), iff.Else));
                     return target.If(c, a, b, Unify(a, b, e));
                 }
             case BoundCase cs:
@@ -223,6 +244,20 @@ internal sealed class ExpressionLowering(LoweringTarget target)
             throw new NotLowerable(q.Syntax, "a query whose source is not a domain's records");
         if (q.SingularSource) throw new NotLowerable(q.Syntax, "a query over a single value");
         var row = new RowSym(records.Domain, records.Name, IsSubject: false, records.Missing);
+        var outer = _guards;
+        _guards = [];
+        try
+        {
+            return Filter(q, env, records, row);
+        }
+        finally
+        {
+            _guards = outer;
+        }
+    }
+
+    private RecordsSym Filter(BoundQuery q, LoweringEnv env, RecordsSym records, RowSym row)
+    {
         var inner = env.With(q.Sources[0].Alias, row);
         string? where = q.Where is null ? null : Bool(Lower(q.Where, inner), q.Where);
         var sort = ImmutableArray.CreateBuilder<(string, bool)>();
@@ -238,7 +273,9 @@ internal sealed class ExpressionLowering(LoweringTarget target)
         return records with { Where = where, Sort = sort.ToImmutable() };
     }
 
-    private ScalarSym Case(BoundCase cs, LoweringEnv env)
+    private ScalarSym Case(BoundCase cs, LoweringEnv env) => Guarded(null, () => CaseOf(cs, env));
+
+    private ScalarSym CaseOf(BoundCase cs, LoweringEnv env)
     {
         var branches = new List<(string When, ScalarSym Then)>();
         ScalarSym? comparand = cs.Comparand is null ? null : Scalar(Lower(cs.Comparand, env), cs.Comparand);
@@ -313,9 +350,16 @@ internal sealed class ExpressionLowering(LoweringTarget target)
         switch (call.Overload.Name)
         {
             case "And":
-                return Boolean(target.And(B(0), B(1)));
+                {
+                    // The native backend does not evaluate the right operand when the left is false (or, for or, true).
+                    var a = B(0);
+                    return Boolean(target.And(a, Guarded(target.Unless(a, 0), () => B(1))));
+                }
             case "Or":
-                return Boolean(target.Or(B(0), B(1)));
+                {
+                    var a = B(0);
+                    return Boolean(target.Or(a, Guarded(target.Unless(a, 2), () => B(1))));
+                }
             case "Implies":
                 return Boolean(target.Implies(B(0), B(1)));
             case "Xor":
@@ -329,7 +373,26 @@ internal sealed class ExpressionLowering(LoweringTarget target)
             case "IsNull":
                 return IsNull(Arg(0), call);
             case "Coalesce" when args.Length >= 2:
-                return Coalesce([.. args.Select((_, i) => S(i))], call);
+                {
+                    // Natively each argument is evaluated only when those before it are null.
+                    var values = new List<ScalarSym> { S(0) };
+                    int pushed = 0;
+                    try
+                    {
+                        for (int i = 1; i < args.Length; i++)
+                        {
+                            var before = values[^1];
+                            _guards.Add(before.Kind == ValueKind.Bool ? target.Is(before.Text, 1) : target.NullTest(before));
+                            pushed++;
+                            values.Add(S(i));
+                        }
+                    }
+                    finally
+                    {
+                        _guards.RemoveRange(_guards.Count - pushed, pushed);
+                    }
+                    return Coalesce(values, call);
+                }
             case "Equal":
                 return Boolean(Equal(S(0), S(1), call));
             case "NotEqual":
@@ -372,7 +435,7 @@ internal sealed class ExpressionLowering(LoweringTarget target)
                     return Boolean(target.InCodeList(x, codes));
                 }
             case "Exists":
-                return Arg(0) is RecordsSym exists ? Boolean(target.Exists(exists))
+                return Arg(0) is RecordsSym exists ? Boolean(target.Exists(exists, Fused(args[0])))
                     : throw new NotLowerable(call.Syntax, "exists of a list that is not a domain's records");
             case "Count":
                 return Arg(0) is RecordsSym counted ? target.Count(counted)
@@ -387,6 +450,10 @@ internal sealed class ExpressionLowering(LoweringTarget target)
     }
 
     private static ScalarSym Boolean(string text) => new(text, ValueKind.Bool);
+
+    /// <summary>A query exists reads as it runs, stopping at the first record that passes, as the native backend does.</summary>
+    private static bool Fused(BoundExpression argument) =>
+        argument is BoundQuery { Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q && q.Sort.IsEmpty;
 
     /// <summary>A precision argument left out (null): membership at the values' own precision.</summary>
     private static bool IsNullLiteral(BoundExpression e) => e switch

@@ -121,6 +121,9 @@ internal abstract class LoweringTarget
     /// <summary>The two-valued test that a 0/1/2 Boolean is <paramref name="value"/>.</summary>
     public abstract string Is(string a, int value);
 
+    /// <summary>The two-valued test that a 0/1/2 Boolean is not <paramref name="value"/>.</summary>
+    public abstract string Unless(string a, int value);
+
     /// <summary>The two-valued test that a scalar is null.</summary>
     public abstract string NullTest(ScalarSym value);
 
@@ -170,8 +173,8 @@ internal abstract class LoweringTarget
     /// <summary>Membership of text in a protocol code list.</summary>
     public abstract string InCodeList(ScalarSym value, CodeListSym codes);
 
-    /// <summary>exists over a subject's records.</summary>
-    public abstract string Exists(RecordsSym records);
+    /// <summary>exists over a subject's records; <paramref name="fused"/> when natively it stops at the first record that passes.</summary>
+    public abstract string Exists(RecordsSym records, bool fused);
 
     /// <summary>Count of a subject's records.</summary>
     public abstract ScalarSym Count(RecordsSym records);

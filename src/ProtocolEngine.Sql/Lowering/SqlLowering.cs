@@ -26,12 +26,27 @@ internal sealed class SqlLowering : LoweringTarget
     private readonly List<SqlAggregate> _aggregates = [];
     private readonly Dictionary<string, SqlAggregate> _aggregateByKey = new(StringComparer.Ordinal);
 
-    public SqlLowering(SqlSyntax sql, SqlCatalog catalog)
+    private readonly bool _evidence;
+    private List<EvidenceRead> _reads = [];
+    private List<(RecordsSym Records, string Aggregate)> _exists = [];
+    private bool _noEvidence;
+
+    /// <param name="sql">The dialect's syntax.</param>
+    /// <param name="catalog">The tables and columns the database holds.</param>
+    /// <param name="evidence">Also plan, per criterion, the evidence the native backend would record (<see cref="LastEvidence"/>).</param>
+    public SqlLowering(SqlSyntax sql, SqlCatalog catalog, bool evidence = false)
     {
         this.sql = sql;
         this.catalog = catalog;
+        _evidence = evidence;
         _pass = new ExpressionLowering(this);
     }
+
+    /// <summary>
+    /// The evidence plan of the rule last lowered: the exists it decides by and the variables each reads, under which
+    /// conditions; null when evidence is off or the rule has a shape whose evidence is not pushed down yet (docs/backends.md).
+    /// </summary>
+    public SqlEvidencePlan? LastEvidence { get; private set; }
 
     /// <summary>The domains the lowered rules read (for the tables a load must provide).</summary>
     public SortedSet<string> DomainsRead { get; } = new(StringComparer.Ordinal);
@@ -40,7 +55,17 @@ internal sealed class SqlLowering : LoweringTarget
     public IReadOnlyList<SqlAggregate> Aggregates => _aggregates;
 
     /// <summary>A criterion's rule as a 0/1/2 boolean.</summary>
-    public string LowerRule(BoundExpression rule) => _pass.LowerRule(rule);
+    public string LowerRule(BoundExpression rule)
+    {
+        _reads = [];
+        _exists = [];
+        _noEvidence = !_evidence;
+        LastEvidence = null;
+        var text = _pass.LowerRule(rule);
+        if (!_noEvidence && _exists.Count > 0 && _reads.All(r => _exists.Any(e => e.Records.Name == r.Alias)))
+            LastEvidence = new SqlEvidencePlan([.. _exists.Select(e => new SqlExistsEvidence(e.Records, e.Aggregate, [.. _reads.Where(r => r.Alias == e.Records.Name)]))]);
+        return text;
+    }
 
     /// <summary>A lone expression as a SQL scalar and its kind (the CQL conformance tests run through this).</summary>
     public ScalarSym LowerScalar(BoundExpression expression) => _pass.LowerScalar(expression);
@@ -80,13 +105,21 @@ internal sealed class SqlLowering : LoweringTarget
 
     private string NextAlias() => "t" + (++_aliases).ToString(CultureInfo.InvariantCulture);
 
-    public override ScalarSym ReadRow(RowSym row, string variable, ValueKind kind) =>
-        row.Missing || !catalog.HasColumn(row.Domain, variable)
+    public override ScalarSym ReadRow(RowSym row, string variable, ValueKind kind)
+    {
+        var value = row.Missing || !catalog.HasColumn(row.Domain, variable)
             ? Null(kind)
             : new ScalarSym($"{row.Text}.{sql.Quote(variable)}", kind);
+        // Evidence is pushed down for the records of an exists, read under the filter's own conditions (not yet: the
+        // subject's DM record, First/Last, dates, a condition of case).
+        if (row.IsSubject || kind == ValueKind.Date || _pass.Guards.Any(g => g is null)) _noEvidence = true;
+        else if (!row.Missing) _reads.Add(new EvidenceRead(row.Text, variable, kind, value.Text, [.. _pass.Guards.OfType<string>()]));
+        return value;
+    }
 
     public override ScalarSym ReadPicked(PickSym pick, string variable, ValueKind kind)
     {
+        _noEvidence = true;
         var records = pick.Records;
         if (records.Missing || !catalog.HasColumn(records.Domain, variable)) return Null(kind);
         return new ScalarSym(Aggregate(AggregateKind.Pick, records, pick.Last).Column(variable), kind);
@@ -119,11 +152,18 @@ internal sealed class SqlLowering : LoweringTarget
 
     public override string NullTest(ScalarSym value) => $"{value.Text} IS NULL";
 
-    public override string IsNull(PickSym pick) =>
-        pick.Records.Missing ? "2" : $"(CASE WHEN {Aggregate(AggregateKind.Pick, pick.Records, pick.Last).Name}.PE_U IS NULL THEN 2 ELSE 0 END)";
+    public override string Unless(string a, int value) => $"{a} <> {value.ToString(CultureInfo.InvariantCulture)}";
 
-    public override string IsNull(RowSym subjectRow) =>
-        subjectRow.Missing ? "2" : $"(CASE WHEN {subjectRow.Text}.{sql.Quote(RowColumn)} IS NULL THEN 2 ELSE 0 END)";
+    public override string IsNull(PickSym pick) => NoEvidence(
+        pick.Records.Missing ? "2" : $"(CASE WHEN {Aggregate(AggregateKind.Pick, pick.Records, pick.Last).Name}.PE_U IS NULL THEN 2 ELSE 0 END)");
+
+    public override string IsNull(RowSym subjectRow) => NoEvidence(subjectRow.Missing ? "2" : $"(CASE WHEN {subjectRow.Text}.{sql.Quote(RowColumn)} IS NULL THEN 2 ELSE 0 END)");
+
+    private string NoEvidence(string text)
+    {
+        _noEvidence = true;
+        return text;
+    }
 
     public override string CoalesceBooleans(IReadOnlyList<ScalarSym> values)
     {
@@ -188,9 +228,28 @@ internal sealed class SqlLowering : LoweringTarget
     }
 
     // A subject without records has no row in the aggregate: unknown (absence of records is not evidence of absence).
-    public override string Exists(RecordsSym records) => records.Missing ? "1" : $"COALESCE({Aggregate(AggregateKind.Exists, records).Name}.PE_V, 1)";
+    public override string Exists(RecordsSym records, bool fused)
+    {
+        if (records.Missing)
+        {
+            if (!fused || _pass.Guards.Count > 0) _noEvidence = true;
+            else _exists.Add((records, ""));
+            return "1";
+        }
+        var aggregate = Aggregate(AggregateKind.Exists, records).Name;
+        // Evidence of an exists the rule reaches only under a condition, or that reads the whole list, is not pushed down yet.
+        if (!fused || _pass.Guards.Count > 0) _noEvidence = true;
+        else _exists.Add((records, aggregate));
+        return $"COALESCE({aggregate}.PE_V, 1)";
+    }
 
-    public override ScalarSym Count(RecordsSym records) =>
+    public override ScalarSym Count(RecordsSym records)
+    {
+        _noEvidence = true;
+        return CountOf(records);
+    }
+
+    private ScalarSym CountOf(RecordsSym records) =>
         records.Missing ? Null(ValueKind.Int) : new ScalarSym($"{Aggregate(AggregateKind.Count, records).Name}.PE_V", ValueKind.Int);
 
     // ----- the per-subject aggregates -----
