@@ -4,6 +4,7 @@ using ProtocolEngine.Interop.RulesEngine.Lowering;
 using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Lowering;
 using ProtocolEngine.Runtime.Eligibility;
 using RE = global::RulesEngine.Models;
 
@@ -108,7 +109,7 @@ public sealed class RulesEngineWorkflow
                 {
                     expression = lowering.LowerRule(c.Rule);
                 }
-                catch (NotExpressible ex)
+                catch (NotLowerable ex)
                 {
                     reason = $"{ex.Reason} (at {Path.GetFileName(c.Source.Path)}({c.Source.GetLinePosition(ex.Syntax.Span.Start).Line}))";
                     diagnostics.Add(DiagnosticCatalog.CriterionNotExpressibleInRulesEngine(c.Syntax.Name.Span, c.Id, reason) with { Source = c.Source });

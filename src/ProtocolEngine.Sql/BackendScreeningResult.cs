@@ -1,6 +1,7 @@
 using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.Diagnostics;
 using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Screening;
 
 namespace ProtocolEngine.Sql;
@@ -15,6 +16,9 @@ public sealed class BackendScreeningResult
     private readonly CriterionOutcome[] _outcomes;
     private readonly EligibilityStatus[] _statuses;
     private readonly bool[] _native;
+    private SqlScreeningOutcomes? _sql;
+    private ScreeningResult? _nativeResult;
+    private int[] _nativeIndex = [];
 
     private BackendScreeningResult(string backend, SqlScreeningQuery query, IReadOnlyList<string> subjects, CriterionOutcome[] rules, CriterionOutcome[] outcomes, EligibilityStatus[] statuses, bool[] native, TimeSpan elapsed)
     {
@@ -57,6 +61,15 @@ public sealed class BackendScreeningResult
 
     /// <summary>The subject's status.</summary>
     public EligibilityStatus Status(int subject) => _statuses[subject];
+
+    /// <summary>
+    /// The evidence of a subject's criterion in the native model: what the database returned for a pushed-down criterion
+    /// (<see cref="SqlQueryOptions.Evidence"/>), what the native screener recorded for one run natively; null when none was kept.
+    /// </summary>
+    public IReadOnlyList<EvidenceItem>? Evidence(int subject, int criterion) =>
+        _native[criterion]
+            ? _nativeResult is { HasEvidence: true } n ? n.Subject(subject).Criteria[_nativeIndex[criterion]].Evidence : null
+            : _sql?.Evidence(subject, criterion);
 
     /// <summary>A database's outcomes, every criterion pushed down.</summary>
     /// <exception cref="ArgumentException">The query does not decide every criterion.</exception>
@@ -121,6 +134,11 @@ public sealed class BackendScreeningResult
             if (native is null && sql.Status(i) is { } decided && decided != statuses[i])
                 throw new InvalidDataException($"Subject {sql.SubjectIds[i]}: the database decided {decided} where its outcomes decide {statuses[i]}.");
         }
-        return new BackendScreeningResult(backend, sql.Query, sql.SubjectIds, rules, outcomes, statuses, isNative, sql.Elapsed + (native?.Elapsed ?? TimeSpan.Zero));
+        return new BackendScreeningResult(backend, sql.Query, sql.SubjectIds, rules, outcomes, statuses, isNative, sql.Elapsed + (native?.Elapsed ?? TimeSpan.Zero))
+        {
+            _sql = sql,
+            _nativeResult = native,
+            _nativeIndex = nativeIndex,
+        };
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Runtime.Evaluation;
 
 namespace ProtocolEngine.Sql;
 
@@ -10,8 +11,11 @@ public sealed class SqlScreeningOutcomes
     private readonly byte[] _outcomes;
     private readonly byte[]? _statuses;
 
-    private SqlScreeningOutcomes(SqlScreeningQuery query, string[] subjects, byte[] rules, byte[] outcomes, byte[]? statuses, TimeSpan elapsed)
+    private readonly List<EvidenceItem>?[]? _evidence;
+
+    private SqlScreeningOutcomes(SqlScreeningQuery query, string[] subjects, byte[] rules, byte[] outcomes, byte[]? statuses, TimeSpan elapsed, List<EvidenceItem>?[]? evidence)
     {
+        _evidence = evidence;
         Query = query;
         SubjectIds = subjects;
         _rules = rules;
@@ -38,6 +42,12 @@ public sealed class SqlScreeningOutcomes
     /// <summary>The status the database decided, or null when the query does not decide every criterion.</summary>
     public EligibilityStatus? Status(int subject) => _statuses is null ? null : (EligibilityStatus)_statuses[subject];
 
+    /// <summary>
+    /// The evidence the database returned for a subject's criterion, in the native backend's model (the search and the
+    /// values its filter read); null when the query returns none for the criterion (<see cref="SqlQueryOptions.Evidence"/>).
+    /// </summary>
+    public IReadOnlyList<EvidenceItem>? Evidence(int subject, int criterion) => _evidence?[subject * Query.Criteria.Count + criterion];
+
     /// <summary>Reads the query's rows.</summary>
     /// <exception cref="InvalidDataException">A row holds a value that is not an outcome or a status.</exception>
     public static SqlScreeningOutcomes Read(SqlScreeningQuery query, DbDataReader reader, TimeSpan elapsed)
@@ -49,9 +59,20 @@ public sealed class SqlScreeningOutcomes
         var rules = new List<byte>();
         var outcomes = new List<byte>();
         var statuses = query.IsComplete ? new List<byte>() : null;
+        var evidence = query.HasEvidence ? new List<List<EvidenceItem>?>() : null;
+        var ordinals = query.Evidence.Select((plan, j) => plan is null ? null
+            : Enumerable.Range(0, plan.Exists.Count).Select(n => SqlScreeningQuery.EvidenceColumns(query.Criteria[j].Criterion.Id, n))
+                .Select(c => (reader.GetOrdinal(c.Reads), reader.GetOrdinal(c.Searched))).ToList()).ToList();
         while (reader.Read())
         {
-            subjects.Add(reader.GetString(0));
+            var subject = reader.GetString(0);
+            subjects.Add(subject);
+            if (evidence is not null)
+                for (int j = 0; j < k; j++)
+                    evidence.Add(ordinals[j] is { } columns
+                        ? query.Evidence[j]!.Read(subject, [.. columns.Select(c => (reader.IsDBNull(c.Item1) ? null : reader.GetString(c.Item1),
+                            System.Convert.ToInt64(reader.GetValue(c.Item2), System.Globalization.CultureInfo.InvariantCulture)))])
+                        : null);
             for (int j = 0; j < k; j++)
             {
                 rules.Add(Code(reader, 2 + 2 * j, 4));
@@ -59,7 +80,7 @@ public sealed class SqlScreeningOutcomes
             }
             statuses?.Add(Code(reader, 2 + 2 * k, 3));
         }
-        return new SqlScreeningOutcomes(query, [.. subjects], [.. rules], [.. outcomes], statuses?.ToArray(), elapsed);
+        return new SqlScreeningOutcomes(query, [.. subjects], [.. rules], [.. outcomes], statuses?.ToArray(), elapsed, evidence?.ToArray());
     }
 
     private static byte Code(DbDataReader reader, int ordinal, int max)

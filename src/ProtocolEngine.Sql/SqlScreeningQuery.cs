@@ -3,6 +3,7 @@ using System.Text;
 using ProtocolEngine.Language.Binding;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.Diagnostics;
+using ProtocolEngine.Language.Lowering;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Sql.Lowering;
@@ -25,8 +26,9 @@ public sealed class SqlScreeningQuery
     /// <summary>The column of every loaded table that holds the record's position (the engine's record order).</summary>
     public const string RowColumn = SqlLowering.RowColumn;
 
-    private SqlScreeningQuery(CompiledProtocol protocol, SqlDialect dialect, string text, IReadOnlyList<SqlCriterion> criteria, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> domains)
+    private SqlScreeningQuery(CompiledProtocol protocol, SqlDialect dialect, string text, IReadOnlyList<SqlCriterion> criteria, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> domains, IReadOnlyList<SqlEvidencePlan?> evidence)
     {
+        Evidence = evidence;
         Protocol = protocol;
         Dialect = dialect;
         Text = text;
@@ -49,6 +51,12 @@ public sealed class SqlScreeningQuery
 
     /// <summary>A PE4001 warning per criterion not pushed down.</summary>
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
+
+    /// <summary>Per criterion, the evidence the query returns for it (null: none).</summary>
+    internal IReadOnlyList<SqlEvidencePlan?> Evidence { get; }
+
+    /// <summary>True when the query returns evidence for some criterion (<see cref="SqlQueryOptions.Evidence"/>).</summary>
+    public bool HasEvidence => Evidence.Any(e => e is not null);
 
     /// <summary>The domains the query reads.</summary>
     public IReadOnlyList<string> DomainsRead { get; }
@@ -80,7 +88,8 @@ public sealed class SqlScreeningQuery
         if (selected.Count == 0) throw new ArgumentException($"No criterion has phase '{options.Phase}'.", nameof(options));
 
         var sql = new SqlSyntax(dialect, options.Schema);
-        var lowering = new SqlLowering(sql, catalog);
+        var lowering = new SqlLowering(sql, catalog, options.Evidence && dialect is SqlDialect.DuckDb or SqlDialect.Postgres);
+        var evidence = new List<SqlEvidencePlan?>();
         var criteria = new List<SqlCriterion>();
         var rules = new List<string?>();
         var diagnostics = new List<Diagnostic>();
@@ -92,21 +101,27 @@ public sealed class SqlScreeningQuery
                 try
                 {
                     rule = lowering.LowerRule(c.Rule);
+                    evidence.Add(lowering.LastEvidence);
                 }
-                catch (NotPushable ex)
+                catch (NotLowerable ex)
                 {
                     reason = $"{ex.Reason} (at {Path.GetFileName(c.Source.Path)}({c.Source.GetLinePosition(ex.Syntax.Span.Start).Line}))";
                     diagnostics.Add(DiagnosticCatalog.CriterionNotPushedDown(c.Syntax.Name.Span, c.Id, NameOf(dialect), reason) with { Source = c.Source });
                 }
             }
+            if (rule is null) evidence.Add(null);
             criteria.Add(new SqlCriterion(c, criteria.Count, c.Rule is null || rule is not null, reason));
             rules.Add(rule);
         }
-        var text = Assemble(sql, lowering, catalog, criteria, rules, protocol);
-        return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead]);
+        var text = Assemble(sql, lowering, catalog, criteria, rules, protocol, evidence);
+        return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead], evidence);
     }
 
-    private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol)
+    /// <summary>The columns of the <paramref name="n"/>th exists' evidence of a criterion.</summary>
+    internal static (string Reads, string Searched) EvidenceColumns(string criterion, int n) =>
+        ($"EVIDENCE_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}", $"SEARCHED_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}");
+
+    private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, List<SqlEvidencePlan?> evidence)
     {
         string Q(string name) => sql.Quote(name);
         string N(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -137,12 +152,12 @@ public sealed class SqlScreeningQuery
         {
             // The engine's recorded determinations: IE records of the protocol's criteria with a result Y or N (IESTRESC, else
             // IEORRES, trimmed, upper case); of several for one subject and criterion the latest by IEDTC (text order), then IESEQ, then record.
-            string Col(string name, SqlKind kind) => catalog.HasColumn("IE", name) ? "i." + Q(name) : sql.NullOf(kind);
+            string Col(string name, ValueKind kind) => catalog.HasColumn("IE", name) ? "i." + Q(name) : sql.NullOf(kind);
             string collate = sql.Dialect switch { SqlDialect.Postgres => " COLLATE \"C\"", SqlDialect.SqlServer => " COLLATE Latin1_General_BIN2", _ => "" };
-            string result = $"{sql.Upper($"TRIM(CASE WHEN {sql.Length(Col("IESTRESC", SqlKind.Text))} > 0 THEN {Col("IESTRESC", SqlKind.Text)} ELSE {Col("IEORRES", SqlKind.Text)} END)")}";
+            string result = $"{sql.Upper($"TRIM(CASE WHEN {sql.Length(Col("IESTRESC", ValueKind.Text))} > 0 THEN {Col("IESTRESC", ValueKind.Text)} ELSE {Col("IEORRES", ValueKind.Text)} END)")}";
             var ids = string.Join(", ", protocol.Criteria.Select(c => sql.Text(c.Id)));
             b.Append("ie_all AS (SELECT i.").Append(Q("USUBJID")).Append(" AS IE_U, i.").Append(Q("IETESTCD")).Append(" AS IE_C, ").Append(result).Append(" AS IE_R, ")
-             .Append(Col("IEDTC", SqlKind.Text)).Append(" AS IE_D, COALESCE(").Append(Col("IESEQ", SqlKind.Num)).Append(", 0) AS IE_Q, i.").Append(Q(RowColumn)).Append(" AS IE_W")
+             .Append(Col("IEDTC", ValueKind.Text)).Append(" AS IE_D, COALESCE(").Append(Col("IESEQ", ValueKind.Num)).Append(", 0) AS IE_Q, i.").Append(Q(RowColumn)).Append(" AS IE_W")
              .Append(" FROM ").Append(sql.Table("IE")).Append(" i WHERE i.").Append(Q("IETESTCD")).Append(" IN (").Append(ids).AppendLine(")),");
             b.Append("ie AS (SELECT IE_U, IE_C, IE_R, ROW_NUMBER() OVER (PARTITION BY IE_U, IE_C ORDER BY CASE WHEN IE_D IS NULL THEN 0 ELSE 1 END DESC, IE_D").Append(collate)
              .AppendLine(" DESC, IE_Q DESC, IE_W DESC) AS IE_N FROM ie_all WHERE IE_R IN ('Y', 'N')),");
@@ -205,7 +220,26 @@ public sealed class SqlScreeningQuery
         b.Append(",\n    ").Append(string.Join("\n      + ", discrepancy)).Append(" AS FLAG_D");
         b.Append(",\n    ").Append(string.Join("\n      + ", failing)).Append(" AS FLAG_F");
         b.Append(",\n    ").Append(string.Join("\n      + ", undecided)).Append(" AS FLAG_U");
-        b.AppendLine("\n  FROM decided d)");
+        b.Append("\n  FROM decided d)");
+        // The evidence (asked for): per criterion and exists, the subject's reads and search, in the native model.
+        var joins = new StringBuilder();
+        var columns = new StringBuilder();
+        for (int j = 0; j < criteria.Count; j++)
+            for (int n = 0; evidence[j] is { } plan && n < plan.Exists.Count; n++)
+            {
+                string name = $"pe_e{N(j)}_{N(n)}";
+                var (reads, searched) = EvidenceColumns(criteria[j].Criterion.Id, n);
+                if (plan.Exists[n].Records.Missing)
+                {
+                    // A domain the database lacks: nothing to read, the columns are constant.
+                    columns.Append($",\n  {sql.NullOf(ValueKind.Text)} AS {Q(reads)}, 0 AS {Q(searched)}");
+                    continue;
+                }
+                b.Append(",\n").Append(plan.Write(sql, catalog, name, n));
+                joins.Append($" LEFT JOIN {name} ON {name}.EV_U = f.{Q("USUBJID")}");
+                columns.Append($",\n  {name}.EV_T AS {Q(reads)}, COALESCE({name}.EV_N, 0) AS {Q(searched)}");
+            }
+        b.AppendLine();
 
         b.Append("SELECT f.").Append(Q("USUBJID")).Append(", f.").Append(Q(RowColumn));
         for (int j = 0; j < criteria.Count; j++)
@@ -223,7 +257,8 @@ public sealed class SqlScreeningQuery
                         b.Append($"\n    WHEN FLAG_D {(d ? ">" : "=")} 0 AND FLAG_F {(f ? ">" : "=")} 0 AND FLAG_U {(u ? ">" : "=")} 0 THEN {N((int)EligibilityEvaluator.DecideStatus(d, f, u))}");
             b.Append("\n  END AS ").Append(Q("STATUS"));
         }
-        b.Append("\nFROM flags f\nORDER BY f.").Append(Q(RowColumn)).AppendLine();
+        b.Append(columns);
+        b.Append("\nFROM flags f").Append(joins).Append("\nORDER BY f.").Append(Q(RowColumn)).AppendLine();
         return b.ToString();
     }
 }

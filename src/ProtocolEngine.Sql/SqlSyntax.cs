@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProtocolEngine.Language.Lowering;
 
 namespace ProtocolEngine.Sql;
 
@@ -27,26 +28,26 @@ internal sealed class SqlSyntax(SqlDialect dialect, string? schema)
 
     public static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public string NullOf(SqlKind kind) => kind switch
+    public string NullOf(ValueKind kind) => kind switch
     {
-        SqlKind.Bool => "1",
+        ValueKind.Bool => "1",
         _ => $"CAST(NULL AS {TypeName(kind)})",
     };
 
-    public string TypeName(SqlKind kind) => (Dialect, kind) switch
+    public string TypeName(ValueKind kind) => (Dialect, kind) switch
     {
-        (SqlDialect.Postgres, SqlKind.Num) => "numeric",
-        (SqlDialect.Postgres, SqlKind.Int) => "bigint",
+        (SqlDialect.Postgres, ValueKind.Num) => "numeric",
+        (SqlDialect.Postgres, ValueKind.Int) => "bigint",
         (SqlDialect.Postgres, _) => "text",
-        (SqlDialect.ClickHouse, SqlKind.Num) => "Nullable(Decimal(38, 12))",
-        (SqlDialect.ClickHouse, SqlKind.Int) => "Nullable(Int64)",
+        (SqlDialect.ClickHouse, ValueKind.Num) => "Nullable(Decimal(38, 12))",
+        (SqlDialect.ClickHouse, ValueKind.Int) => "Nullable(Int64)",
         (SqlDialect.ClickHouse, _) => "Nullable(String)",
-        (SqlDialect.SqlServer, SqlKind.Num) => "DECIMAL(38, 12)",
-        (SqlDialect.SqlServer, SqlKind.Int) => "BIGINT",
+        (SqlDialect.SqlServer, ValueKind.Num) => "DECIMAL(38, 12)",
+        (SqlDialect.SqlServer, ValueKind.Int) => "BIGINT",
         (SqlDialect.SqlServer, _) => "NVARCHAR(MAX)",
-        (SqlDialect.Spark, SqlKind.Text or SqlKind.Date) => "STRING",
-        (_, SqlKind.Num) => "DECIMAL(38, 12)",
-        (_, SqlKind.Int) => "BIGINT",
+        (SqlDialect.Spark, ValueKind.Text or ValueKind.Date) => "STRING",
+        (_, ValueKind.Num) => "DECIMAL(38, 12)",
+        (_, ValueKind.Int) => "BIGINT",
         _ => "VARCHAR",
     };
 
@@ -75,15 +76,4 @@ internal sealed class SqlSyntax(SqlDialect dialect, string? schema)
         SqlDialect.ClickHouse => $"lengthUTF8({x})",
         _ => $"LENGTH({x})",
     };
-}
-
-/// <summary>What a lowered scalar holds. Booleans are 0 (false), 1 (unknown) and 2 (true), never NULL, so no dialect's NULL logic decides anything.</summary>
-internal enum SqlKind
-{
-    Bool,
-    Num,
-    Int,
-    Text,
-    /// <summary>An ISO 8601 date or date-time as canonical text (loaded so): it sorts as the engine sorts it, and is only sorted or tested for null.</summary>
-    Date,
 }

@@ -1,81 +1,25 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using ProtocolEngine.Language.Binding;
-using ProtocolEngine.Language.DataModel;
-using ProtocolEngine.Language.Syntax;
-using ProtocolEngine.Language.Types;
+using ProtocolEngine.Language.Lowering;
 
 namespace ProtocolEngine.Interop.RulesEngine.Lowering;
 
-/// <summary>The kind of a lowered scalar: a Boolean as an int 0/1/2, a number as decimal?, text and ISO dates as string.</summary>
-internal enum RuleKind
-{
-    Bool,
-    Num,
-    Int,
-    Text,
-    Date,
-}
-
-/// <summary>A lowered value.</summary>
-internal abstract record RuleSym;
-
-/// <summary>A scalar Dynamic LINQ expression of a kind (Booleans as int 0, 1, 2: false, unknown, true; never a bool).</summary>
-/// <paramref name="NonNull"/> marks a literal: Dynamic LINQ refuses <c>1m == null</c>, so its null test is <c>false</c>.
-internal sealed record ScalarRule(string Text, RuleKind Kind, bool NonNull = false) : RuleSym
-{
-    /// <summary>The test that the value is null.</summary>
-    public string IsNullText => NonNull ? "false" : $"{Text} == null";
-}
-
 /// <summary>
-/// A subject's records of a domain (<c>s.Domains["MH"]</c>), filtered by <paramref name="Where"/> (a 0/1/2 expression
-/// over the lambda parameter <paramref name="Param"/>, null without a filter) and sorted.
+/// The RulesEngine target of the one lowering (<see cref="ExpressionLowering"/>): a rule becomes one Dynamic LINQ
+/// expression (the expression language of Microsoft RulesEngine's lambda rules) over the subject parameter <c>s</c>
+/// (<see cref="RulesEngineSubject"/>). Booleans are ints 0/1/2 (and = Math.Min, or = Math.Max, not = 2 − x), so a
+/// RulesEngine user can never read Unknown as false by accident. Only types Dynamic LINQ predefines are used (Math,
+/// Convert, String, StringComparison), so the workflow runs under RulesEngine's default settings, without custom types.
+/// What RulesEngine cannot express although SQL can (Boolean variables, text order, dates in a list, Integer negation,
+/// an expression too long once inlined) it refuses through the same <see cref="NotLowerable"/>.
 /// </summary>
-internal sealed record RecordsRule(string Domain, string Param, string? Where, ImmutableArray<(string Key, bool Descending)> Sort) : RuleSym
+internal sealed class RuleLowering : LoweringTarget
 {
-    public string Source => $"s.Domains[{RuleLowering.Literal(Domain)}]";
-}
-
-/// <summary>The first or last record of <see cref="RecordsRule"/>.</summary>
-internal sealed record PickRule(RecordsRule Records, bool Last) : RuleSym;
-
-/// <summary>A record bound by a query alias (the lambda parameter), or the subject's DM record (<c>s.DM</c>).</summary>
-internal sealed record RowRule(string Domain, string Expression, bool IsDemographics) : RuleSym;
-
-/// <summary>A list literal.</summary>
-internal sealed record ListRule(ImmutableArray<ScalarRule> Elements) : RuleSym;
-
-/// <summary>A protocol code list: codes matched exactly, displays ignoring case.</summary>
-internal sealed record CodeListRule(ImmutableArray<string> Codes, ImmutableArray<string> Displays) : RuleSym;
-
-/// <summary>An interval of constant numbers.</summary>
-internal sealed record IntervalRule(ScalarRule Low, bool LowClosed, ScalarRule High, bool HighClosed) : RuleSym;
-
-/// <summary>Why an expression cannot be written as a RulesEngine rule, and where.</summary>
-internal sealed class NotExpressible(SyntaxNode syntax, string reason) : Exception(reason)
-{
-    public SyntaxNode Syntax { get; } = syntax;
-
-    public string Reason { get; } = reason;
-}
-
-/// <summary>
-/// Lowers a bound rule to one Dynamic LINQ expression (the expression language of Microsoft RulesEngine's lambda rules)
-/// over the subject parameter <c>s</c> (<see cref="RulesEngineSubject"/>), with the native backend's semantics wherever it
-/// lowers at all: Booleans are ints 0/1/2 so three-valued logic is arithmetic (and = Math.Min, or = Math.Max, not = 2 − x)
-/// and a RulesEngine user can never read Unknown as false by accident; a comparison with a null operand is unknown;
-/// exists over a subject's records is true when a record passes, unknown when none does but the subject has no records
-/// there or a filter was undecidable, false otherwise. Only types Dynamic LINQ predefines are used (Math, Convert,
-/// String, StringComparison), so the workflow runs under RulesEngine's default settings, without custom types.
-/// Anything else throws <see cref="NotExpressible"/> naming the construct.
-/// </summary>
-internal sealed class RuleLowering
-{
+    private readonly ExpressionLowering _pass;
     private int _params;
-    private readonly HashSet<DefineSymbol> _defining = [];
-    private readonly HashSet<FunctionSymbol> _calling = [];
+
+    public RuleLowering() => _pass = new ExpressionLowering(this);
 
     /// <summary>The variables the lowered rules read, per domain (the keys every record of the input must have).</summary>
     public SortedDictionary<string, SortedSet<string>> Reads { get; } = new(StringComparer.Ordinal);
@@ -87,7 +31,7 @@ internal sealed class RuleLowering
     public string LowerRule(BoundExpression rule)
     {
         RuleReads = new(StringComparer.Ordinal);
-        return Bool(Lower(rule, Env.Empty), rule);
+        return _pass.LowerRule(rule);
     }
 
     /// <summary>A C# / Dynamic LINQ string literal: quotes, backslashes and every character outside printable ASCII escaped.</summary>
@@ -113,189 +57,70 @@ internal sealed class RuleLowering
     /// </summary>
     public const int MaxExpressionLength = 100_000;
 
-    private RuleSym Lower(BoundExpression e, Env env)
+    public override string OnlyDemographics => "(only DM is the subject's record)";
+
+    public override string DatesNote => "(dates are only sorted and tested for null)";
+
+    public override string TextOrderDependsOn => "the culture";
+
+    public override void Check(Sym lowered, BoundExpression at)
     {
-        var lowered = LowerCore(e, env);
-        if (lowered is ScalarRule { Text.Length: > MaxExpressionLength })
-            throw new NotExpressible(e.Syntax, "an expression longer than 100,000 characters once written out (definitions and functions are inlined)");
-        return lowered;
+        if (lowered is ScalarSym { Text.Length: > MaxExpressionLength })
+            throw new NotLowerable(at.Syntax, "an expression longer than 100,000 characters once written out (definitions and functions are inlined)");
     }
 
-    private RuleSym LowerCore(BoundExpression e, Env env)
+    public override void CheckVariable(ValueKind kind, BoundVariableAccess at)
     {
-        switch (e)
-        {
-            case BoundLiteral lit:
-                return LiteralOf(lit);
-            case BoundConversion conv:
-                return Convert(conv, env);
-            case BoundDefineReference d:
-                return Define(d);
-            case BoundParameterReference p:
-                if (p.Parameter.Value is null) throw new NotExpressible(e.Syntax, $"parameter {p.Parameter.Name} has no value");
-                return Lower(p.Parameter.Value, Env.Empty);
-            case BoundFunctionCall f:
-                return Function(f, env);
-            case BoundLocal local:
-                return env.Find(local.Local) ?? throw new NotExpressible(e.Syntax, $"the local {local.Local.Name} is not lowered");
-            case BoundDomainReference domain:
-                return Domain(domain);
-            case BoundVariableAccess access:
-                return Variable(access, env);
-            case BoundCodeListReference cl:
-                if (string.Equals(cl.CodeList.CodeSystem, "ATC", StringComparison.OrdinalIgnoreCase))
-                    throw new NotExpressible(e.Syntax, $"the hierarchical (ATC) code list {cl.CodeList.Name}");
-                return new CodeListRule([.. cl.CodeList.Codes.Select(c => c.Code)], [.. cl.CodeList.Codes.Select(c => c.Display).OfType<string>()]);
-            case BoundList list:
-                return new ListRule([.. list.Elements.Select(x => Scalar(Lower(x, env), x))]);
-            case BoundInterval interval:
-                return new IntervalRule(NumberOf(Lower(interval.Low, env), interval.Low), interval.LowClosed, NumberOf(Lower(interval.High, env), interval.High), interval.HighClosed);
-            case BoundIf iff:
-                {
-                    var c = Bool(Lower(iff.Condition, env), iff.Condition);
-                    var a = Scalar(Lower(iff.Then, env), iff.Then);
-                    var b = Scalar(Lower(iff.Else, env), iff.Else);
-                    var kind = Unify(a, b, e);
-                    // CQL's if takes the else branch when the condition is null (unknown).
-                    return new ScalarRule($"({c} == 2 ? {a.Text} : {b.Text})", kind);
-                }
-            case BoundCase cs:
-                return Case(cs, env);
-            case BoundQuery q:
-                return Query(q, env);
-            case BoundCall call:
-                return new RuleCalls(this).Lower(call, env, Lower);
-            default:
-                throw new NotExpressible(e.Syntax, Describe(e));
-        }
+        if (kind == ValueKind.Bool) throw new NotLowerable(at.Syntax, "Boolean variables");
     }
 
-    private static string Describe(BoundExpression e) => e switch
+    // Text order in .NET depends on the culture; ISO dates and numbers sort the same everywhere.
+    public override void CheckSortKey(ScalarSym key, BoundExpression at)
     {
-        BoundQuantityLiteral => "quantities (units)",
-        BoundTableCall t => $"the decision table {t.Table.Name}",
-        BoundTuple => "tuples",
-        BoundVisitReference => "visit references",
-        BoundMemberAccess m => $"the member {m.Member}",
-        BoundListMemberAccess => "property access over a list",
-        BoundTypeOperator => "type operators (as, is, cast)",
-        BoundTypeExtent => "minimum/maximum of a type",
-        _ => e.GetType().Name.Replace("Bound", "", StringComparison.Ordinal),
-    };
+        if (key.Kind == ValueKind.Text) throw new NotLowerable(at.Syntax, "sorting by text (culture-dependent order)");
+    }
 
-    internal static string NullOf(RuleKind kind) => kind switch
+    public override void CheckListMembership(ScalarSym value, ListSym list, BoundCall at)
     {
-        RuleKind.Bool => "1",
-        RuleKind.Num or RuleKind.Int => "decimal?(null)",
+        if (list.Elements.Any(e => e.Kind == ValueKind.Date) || value.Kind == ValueKind.Date) throw new NotLowerable(at.Syntax, "membership of dates");
+    }
+
+    /// <summary>The test that a value is null (Dynamic LINQ refuses <c>1m == null</c>: a literal's is <c>false</c>).</summary>
+    private static string IsNullText(ScalarSym s) => s.NonNull ? "false" : $"{s.Text} == null";
+
+    /// <summary>A subject's records of a domain in the input.</summary>
+    private static string Source(RecordsSym r) => $"s.Domains[{Literal(r.Domain)}]";
+
+    // ----- values -----
+
+    internal static string NullOf(ValueKind kind) => kind switch
+    {
+        ValueKind.Bool => "1",
+        ValueKind.Num or ValueKind.Int => "decimal?(null)",
         _ => "string(null)",
     };
 
-    private static RuleSym LiteralOf(BoundLiteral lit)
+    public override ScalarSym Null(ValueKind kind) => new(NullOf(kind), kind);
+
+    public override ScalarSym Integer(long value) => new(Number(value), ValueKind.Int, NonNull: true);
+
+    public override ScalarSym Decimal(decimal value) => new(Number(value), ValueKind.Num, NonNull: true);
+
+    public override ScalarSym Text(string value) => new(Literal(value), ValueKind.Text, NonNull: true);
+
+    // Every number is a decimal? in the expression already: only its kind changes.
+    public override ScalarSym ToDecimal(ScalarSym integer) => integer with { Kind = ValueKind.Num };
+
+    public override RowSym SubjectRow(string domain)
     {
-        var t = lit.Type;
-        if (lit.Value is null)
-        {
-            if (t == ProtocolType.Boolean || t.IsAny) return new ScalarRule("1", RuleKind.Bool);
-            var k = KindOf(t, lit);
-            return new ScalarRule(NullOf(k), k);
-        }
-        return lit.Value switch
-        {
-            bool b => new ScalarRule(b ? "2" : "0", RuleKind.Bool),
-            int i => new ScalarRule(Number(i), RuleKind.Int, NonNull: true),
-            long l => new ScalarRule(Number(l), RuleKind.Int, NonNull: true),
-            decimal d => new ScalarRule(Number(d), RuleKind.Num, NonNull: true),
-            string s when t == ProtocolType.String => new ScalarRule(Literal(s), RuleKind.Text, NonNull: true),
-            _ => throw new NotExpressible(lit.Syntax, $"{t.Name} literals"),
-        };
+        Touch("DM", null);
+        return new RowSym("DM", "s.DM", IsSubject: true, Missing: false);
     }
 
-    internal static RuleKind KindOf(ProtocolType t, BoundExpression at)
+    public override RecordsSym Records(string domain)
     {
-        if (t == ProtocolType.Boolean) return RuleKind.Bool;
-        if (t == ProtocolType.Integer || t == ProtocolType.Long) return RuleKind.Int;
-        if (t == ProtocolType.Decimal) return RuleKind.Num;
-        if (t == ProtocolType.String) return RuleKind.Text;
-        if (t == ProtocolType.DateTime) return RuleKind.Date;
-        throw new NotExpressible(at.Syntax, $"values of type {t.Name}");
-    }
-
-    private RuleSym Convert(BoundConversion conv, Env env)
-    {
-        var operand = Lower(conv.Operand, env);
-        switch (conv.Conversion.Kind)
-        {
-            case ConversionKind.Identity:
-            case ConversionKind.Widen:
-            case ConversionKind.IntegerToLong:
-                return operand;
-            case ConversionKind.IntegerToDecimal:
-            case ConversionKind.LongToDecimal:
-                // Every number is a decimal? in the expression already: only its kind changes.
-                return Scalar(operand, conv.Operand) is { Kind: RuleKind.Int } s ? s with { Kind = RuleKind.Num } : operand;
-            case ConversionKind.ListElements when operand is ListRule list:
-                return new ListRule([.. list.Elements.Select(x => x.Kind == RuleKind.Int && conv.Conversion.Element?.To == ProtocolType.Decimal ? x with { Kind = RuleKind.Num } : x)]);
-            case ConversionKind.IntervalPoints when operand is IntervalRule:
-                return operand;
-            default:
-                throw new NotExpressible(conv.Syntax, $"the conversion {conv.Conversion.Kind} from {conv.Conversion.From.Name} to {conv.Conversion.To.Name}");
-        }
-    }
-
-    private RuleSym Define(BoundDefineReference d)
-    {
-        var define = d.Define;
-        if (define.Body is null) throw new NotExpressible(d.Syntax, $"definition {define.Name} is not bound");
-        if (!_defining.Add(define)) throw new NotExpressible(d.Syntax, $"definition {define.Name} refers to itself");
-        try
-        {
-            return Wrap(Lower(define.Body, Env.Empty));
-        }
-        catch (NotExpressible ex) when (!ex.Reason.StartsWith("in ", StringComparison.Ordinal))
-        {
-            throw new NotExpressible(ex.Syntax, $"in definition {define.Name}, {ex.Reason}");
-        }
-        finally
-        {
-            _defining.Remove(define);
-        }
-    }
-
-    private RuleSym Function(BoundFunctionCall f, Env env)
-    {
-        var function = f.Function;
-        if (function.Body is null) throw new NotExpressible(f.Syntax, $"function {function.Name} is not bound");
-        if (!_calling.Add(function)) throw new NotExpressible(f.Syntax, $"function {function.Name} is recursive");
-        try
-        {
-            var inner = Env.Empty;
-            for (int i = 0; i < function.Parameters.Length; i++) inner = inner.With(function.Parameters[i], Lower(f.Arguments[i], env));
-            return Wrap(Lower(function.Body, inner));
-        }
-        catch (NotExpressible ex) when (!ex.Reason.StartsWith("in ", StringComparison.Ordinal))
-        {
-            throw new NotExpressible(ex.Syntax, $"in function {function.Name}, {ex.Reason}");
-        }
-        finally
-        {
-            _calling.Remove(function);
-        }
-    }
-
-    private static RuleSym Wrap(RuleSym s) => s is ScalarRule scalar ? scalar with { Text = $"({scalar.Text})" } : s;
-
-    private RuleSym Domain(BoundDomainReference d)
-    {
-        var name = d.Domain.Name;
-        if (d.Domain.Structure == DomainStructure.StudyLevel) throw new NotExpressible(d.Syntax, $"the trial-level domain {name} (records of no subject)");
-        if (d.Domain.Structure == DomainStructure.OnePerSubject || d.Type is not ListType)
-        {
-            if (name != "DM") throw new NotExpressible(d.Syntax, $"the one-record domain {name} (only DM is the subject's record)");
-            Touch("DM", null);
-            return new RowRule("DM", "s.DM", IsDemographics: true);
-        }
-        Touch(name, null);
-        return new RecordsRule(name, NextParam(), null, []);
+        Touch(domain, null);
+        return new RecordsSym(domain, NextParam(), null, [], Missing: false);
     }
 
     private void Touch(string domain, string? variable)
@@ -309,158 +134,149 @@ internal sealed class RuleLowering
     private string NextParam() => "r" + (++_params).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A variable of a record (a dictionary of the values the rules read), typed: null stays null, never 0 or "".</summary>
-    internal static ScalarRule Read(string record, string variable, RuleKind kind)
+    internal static ScalarSym Read(string record, string variable, ValueKind kind)
     {
         var cell = $"{record}[{Literal(variable)}]";
-        return kind is RuleKind.Num or RuleKind.Int
-            ? new ScalarRule($"({cell} == null ? decimal?(null) : Convert.ToDecimal({cell}))", kind)
-            : new ScalarRule($"({cell} == null ? string(null) : Convert.ToString({cell}))", kind);
+        return kind is ValueKind.Num or ValueKind.Int
+            ? new ScalarSym($"({cell} == null ? decimal?(null) : Convert.ToDecimal({cell}))", kind)
+            : new ScalarSym($"({cell} == null ? string(null) : Convert.ToString({cell}))", kind);
     }
 
-    private RuleSym Variable(BoundVariableAccess access, Env env)
+    public override ScalarSym ReadRow(RowSym row, string variable, ValueKind kind)
     {
-        var kind = KindOf(access.Type, access);
-        if (kind == RuleKind.Bool) throw new NotExpressible(access.Syntax, "Boolean variables");
-        var record = Lower(access.Record, env);
-        var variable = access.Variable.Name;
-        switch (record)
-        {
-            case RowRule row:
-                Touch(row.Domain, variable);
-                return Read(row.Expression, variable, kind);
-            case PickRule pick:
-                {
-                    Touch(pick.Records.Domain, variable);
-                    var p = NextParam();
-                    var value = Read(p, variable, kind);
-                    // The value of the chosen record, or null when no record passes (FirstOrDefault of decimal? or string).
-                    return new ScalarRule($"{Chain(pick.Records)}.Select({p} => {value.Text}).{(pick.Last ? "LastOrDefault" : "FirstOrDefault")}()", kind);
-                }
-            default:
-                throw new NotExpressible(access.Syntax, $"reading {variable} from a value that is not a record of the subject");
-        }
+        Touch(row.Domain, variable);
+        return Read(row.Text, variable, kind);
+    }
+
+    public override ScalarSym ReadPicked(PickSym pick, string variable, ValueKind kind)
+    {
+        Touch(pick.Records.Domain, variable);
+        var p = NextParam();
+        var value = Read(p, variable, kind);
+        // The value of the chosen record, or null when no record passes (FirstOrDefault of decimal? or string).
+        return new ScalarSym($"{Chain(pick.Records)}.Select({p} => {value.Text}).{(pick.Last ? "LastOrDefault" : "FirstOrDefault")}()", kind);
     }
 
     /// <summary>
     /// The passing records in the engine's order: Enumerable's OrderBy is stable (ties in record order) and puts nulls
     /// first ascending and last descending, as the native sort does; Last is the last of that order.
     /// </summary>
-    internal static string Chain(RecordsRule r)
+    internal static string Chain(RecordsSym r)
     {
-        var b = new StringBuilder(r.Source);
-        if (r.Where is not null) b.Append($".Where({r.Param} => {r.Where} == 2)");
+        var b = new StringBuilder(Source(r));
+        if (r.Where is not null) b.Append($".Where({r.Name} => {r.Where} == 2)");
         for (int i = 0; i < r.Sort.Length; i++)
         {
             var (key, descending) = r.Sort[i];
             string method = (i == 0 ? "OrderBy" : "ThenBy") + (descending ? "Descending" : "");
-            b.Append($".{method}({r.Param} => {key})");
+            b.Append($".{method}({r.Name} => {key})");
         }
         return b.ToString();
     }
 
-    private RuleSym Query(BoundQuery q, Env env)
-    {
-        if (q.Sources.Length != 1 || !q.Lets.IsEmpty || !q.Inclusions.IsEmpty || q.Return is not null || q.Aggregate is not null || q.ReturnDistinct)
-            throw new NotExpressible(q.Syntax, "queries other than one source with where and sort");
-        var source = Lower(q.Sources[0].Source, env);
-        if (source is not RecordsRule rel || rel.Where is not null || !rel.Sort.IsEmpty)
-            throw new NotExpressible(q.Syntax, "a query whose source is not a domain's records");
-        if (q.SingularSource) throw new NotExpressible(q.Syntax, "a query over a single value");
-        var row = new RowRule(rel.Domain, rel.Param, IsDemographics: false);
-        var inner = env.With(q.Sources[0].Alias, row);
-        string? where = q.Where is null ? null : Bool(Lower(q.Where, inner), q.Where);
-        var sort = ImmutableArray.CreateBuilder<(string, bool)>();
-        foreach (var item in q.Sort)
-        {
-            if (item.Key is null || item.Element is null) throw new NotExpressible(q.Syntax, "sorting records without a key");
-            var key = Scalar(Lower(item.Key, inner.With(item.Element, row)), item.Key);
-            // Text order in .NET depends on the culture; ISO dates and numbers sort the same everywhere.
-            if (key.Kind is RuleKind.Bool or RuleKind.Text) throw new NotExpressible(item.Key.Syntax, $"sorting by {(key.Kind == RuleKind.Bool ? "a Boolean" : "text (culture-dependent order)")}");
-            sort.Add((key.Text, item.Descending));
-        }
-        return rel with { Where = where, Sort = sort.ToImmutable() };
-    }
+    // ----- conditionals and logic -----
 
-    private RuleSym Case(BoundCase cs, Env env)
+    // CQL's if takes the else branch when the condition is null (unknown).
+    public override ScalarSym If(string condition, ScalarSym then, ScalarSym otherwise, ValueKind kind) => new($"({condition} == 2 ? {then.Text} : {otherwise.Text})", kind);
+
+    public override ScalarSym Case(IReadOnlyList<(string When, ScalarSym Then)> branches, ScalarSym otherwise, ValueKind kind)
     {
-        var branches = new List<(string When, ScalarRule Then)>();
-        ScalarRule? comparand = cs.Comparand is null ? null : Scalar(Lower(cs.Comparand, env), cs.Comparand);
-        foreach (var item in cs.Items)
-        {
-            string when = comparand is null
-                ? Bool(Lower(item.When, env), item.When)
-                : Equal(comparand, Scalar(Lower(item.When, env), item.When), item.When);
-            branches.Add((when, Scalar(Lower(item.Then, env), item.Then)));
-        }
-        var otherwise = Scalar(Lower(cs.Else, env), cs.Else);
-        var kind = branches.Select(b => b.Then).Append(otherwise).Select(x => x.Kind).Distinct().ToList() switch
-        {
-            [var only] => only,
-            var kinds when kinds.All(k => k is RuleKind.Num or RuleKind.Int) => RuleKind.Num,
-            _ => throw new NotExpressible(cs.Syntax, "a case whose branches have different types"),
-        };
         var text = otherwise.Text;
         for (int i = branches.Count - 1; i >= 0; i--) text = $"({branches[i].When} == 2 ? {branches[i].Then.Text} : {text})";
-        return new ScalarRule(text, kind);
+        return new ScalarSym(text, kind);
     }
 
-    private static RuleKind Unify(ScalarRule a, ScalarRule b, BoundExpression at)
+    public override string And(string a, string b) => $"Math.Min({a}, {b})";
+
+    public override string Or(string a, string b) => $"Math.Max({a}, {b})";
+
+    public override string Implies(string a, string b) => $"Math.Max(2 - {a}, {b})";
+
+    public override string Xor(string a, string b) => $"({a} == 1 || {b} == 1 ? 1 : ({a} == {b} ? 0 : 2))";
+
+    public override string Choose(string test, string then, string otherwise) => $"({test} ? {then} : {otherwise})";
+
+    public override string Is(string a, int value) => $"{a} == {value.ToString(CultureInfo.InvariantCulture)}";
+
+    public override string Unless(string a, int value) => $"{a} != {value.ToString(CultureInfo.InvariantCulture)}";
+
+    public override string NullTest(ScalarSym value) => IsNullText(value);
+
+    public override string IsNull(PickSym pick) => $"({Chain(pick.Records)}.Any() ? 0 : 2)";
+
+    public override string IsNull(RowSym subjectRow) => "(s.HasDM ? 0 : 2)";
+
+    public override string CoalesceBooleans(IReadOnlyList<ScalarSym> values)
     {
-        if (a.Kind == b.Kind) return a.Kind;
-        if (a.Kind is RuleKind.Num or RuleKind.Int && b.Kind is RuleKind.Num or RuleKind.Int) return RuleKind.Num;
-        throw new NotExpressible(at.Syntax, "branches of different types");
+        // Booleans are never null here: the first that is not unknown.
+        var text = values[^1].Text;
+        for (int i = values.Count - 2; i >= 0; i--) text = $"({values[i].Text} == 1 ? {text} : {values[i].Text})";
+        return text;
     }
 
-    // ----- helpers shared by the calls -----
+    public override ScalarSym Coalesce(IReadOnlyList<ScalarSym> values, ValueKind kind) => new($"({string.Join(" ?? ", values.Select(v => v.Text))})", kind);
 
-    internal static ScalarRule Scalar(RuleSym s, BoundExpression at) => s as ScalarRule ?? throw new NotExpressible(at.Syntax, $"{Describe(s)} used as a single value");
+    // ----- comparison, arithmetic, text -----
 
-    private static string Describe(RuleSym s) => s switch
+    public override string EqualNumbers(ScalarSym a, ScalarSym b) => $"({IsNullText(a)} || {IsNullText(b)} ? 1 : ({a.Text} == {b.Text} ? 2 : 0))";
+
+    // Ordinal: == of strings.
+    public override string EqualText(ScalarSym a, ScalarSym b) => EqualNumbers(a, b);
+
+    public override string EqualBooleans(string a, string b) => $"({a} == 1 || {b} == 1 ? 1 : ({a} == {b} ? 2 : 0))";
+
+    public override string Compare(string name, ScalarSym a, ScalarSym b)
     {
-        RecordsRule => "a list of records",
-        PickRule or RowRule => "a whole record",
-        ListRule => "a list",
-        CodeListRule => "a code list",
-        IntervalRule => "an interval",
-        _ => "a value",
-    };
-
-    internal static string Bool(RuleSym s, BoundExpression at)
-    {
-        var scalar = Scalar(s, at);
-        if (scalar.Kind != RuleKind.Bool) throw new NotExpressible(at.Syntax, "a value that is not a Boolean where a Boolean is needed");
-        return scalar.Text;
+        string op = name switch { "Less" => "<", "LessOrEqual" => "<=", "Greater" => ">", _ => ">=" };
+        return $"({IsNullText(a)} || {IsNullText(b)} ? 1 : ({a.Text} {op} {b.Text} ? 2 : 0))";
     }
 
-    internal static ScalarRule NumberOf(RuleSym s, BoundExpression at)
+    // decimal? arithmetic is lifted: null when either operand is.
+    public override ScalarSym Arithmetic(string op, ScalarSym a, ScalarSym b) => new($"({a.Text} {op} {b.Text})", ValueKind.Num, a.NonNull && b.NonNull);
+
+    public override ScalarSym Negate(ScalarSym a, BoundCall at)
     {
-        var scalar = Scalar(s, at);
-        if (scalar.Kind == RuleKind.Date) throw new NotExpressible(at.Syntax, "date arithmetic and comparison (dates are only sorted and tested for null)");
-        if (scalar.Kind is not (RuleKind.Num or RuleKind.Int)) throw new NotExpressible(at.Syntax, "a value that is not a number where a number is needed");
-        return scalar;
+        if (a.Kind == ValueKind.Int) throw new NotLowerable(at.Syntax, "Integer arithmetic (the engine's overflow to null is not encoded)");
+        return new ScalarSym($"(-{a.Text})", a.Kind, a.NonNull);
     }
 
-    /// <summary>Equality as CQL's =: unknown when either side is null; numbers by value, text exactly (ordinal).</summary>
-    internal static string Equal(ScalarRule a, ScalarRule b, BoundExpression at)
+    public override ScalarSym Case(ScalarSym text, bool upper) =>
+        new($"({IsNullText(text)} ? string(null) : {text.Text}.{(upper ? "ToUpperInvariant" : "ToLowerInvariant")}())", ValueKind.Text, text.NonNull);
+
+    // ----- membership and records -----
+
+    public override string InList(ScalarSym value, ListSym list)
     {
-        if (a.Kind is RuleKind.Num or RuleKind.Int && b.Kind is RuleKind.Num or RuleKind.Int || a.Kind == RuleKind.Text && b.Kind == RuleKind.Text)
-            return $"({a.IsNullText} || {b.IsNullText} ? 1 : ({a.Text} == {b.Text} ? 2 : 0))";
-        if (a.Kind == RuleKind.Bool && b.Kind == RuleKind.Bool)
-            return $"({a.Text} == 1 || {b.Text} == 1 ? 1 : ({a.Text} == {b.Text} ? 2 : 0))";
-        throw new NotExpressible(at.Syntax, $"comparing {a.Kind} with {b.Kind} values");
+        // The engine: a null value is in the list when the list holds a null; otherwise an element equal to it (a null element never is).
+        var anyNull = string.Join(" || ", list.Elements.Select(IsNullText));
+        var equal = string.Join(" || ", list.Elements.Select(e => $"{value.Text} == {e.Text}"));
+        return $"({IsNullText(value)} ? ({anyNull} ? 2 : 0) : ({equal} ? 2 : 0))";
     }
-}
 
-/// <summary>The locals in scope while lowering: query aliases and function parameters.</summary>
-internal sealed class Env
-{
-    private readonly ImmutableDictionary<LocalSymbol, RuleSym> _locals;
+    public override string InInterval(ScalarSym value, IntervalSym interval) =>
+        $"({IsNullText(value)} ? 1 : ({value.Text} {interval.LowOperator} {interval.Low.Text} && {value.Text} {interval.HighOperator} {interval.High.Text} ? 2 : 0))";
 
-    private Env(ImmutableDictionary<LocalSymbol, RuleSym> locals) => _locals = locals;
+    public override string InCodeList(ScalarSym value, CodeListSym codes)
+    {
+        var tests = codes.Codes.Select(c => $"{value.Text} == {Literal(c)}")
+            .Concat(codes.Displays.Select(d => $"string.Equals({value.Text}, {Literal(d)}, StringComparison.OrdinalIgnoreCase)"))
+            .ToList();
+        if (tests.Count == 0) return $"({IsNullText(value)} ? 1 : 0)";
+        return $"({IsNullText(value)} ? 1 : ({string.Join(" || ", tests)} ? 2 : 0))";
+    }
 
-    public static Env Empty { get; } = new(ImmutableDictionary<LocalSymbol, RuleSym>.Empty);
+    // No records: unknown (absence of records is not evidence of absence); otherwise the best filter outcome (2 a record
+    // passes, 1 none does but one was undecidable, 0 none passes).
+    public override string Exists(RecordsSym records, bool fused) => records.Where is null
+        ? $"({Source(records)}.Count == 0 ? 1 : 2)"
+        : $"({Source(records)}.Count == 0 ? 1 : {Source(records)}.Max({records.Name} => {records.Where}))";
 
-    public Env With(LocalSymbol local, RuleSym value) => new(_locals.SetItem(local, value));
-
-    public RuleSym? Find(LocalSymbol local) => _locals.TryGetValue(local, out var s) ? s : null;
+    // A count that may be short for want of data (no records at all, or an undecidable filter) is null.
+    public override ScalarSym Count(RecordsSym records)
+    {
+        var source = Source(records);
+        return records.Where is null
+            ? new ScalarSym($"({source}.Count == 0 ? decimal?(null) : decimal?({source}.Count))", ValueKind.Int)
+            : new ScalarSym($"({source}.Count == 0 || {source}.Any({records.Name} => {records.Where} == 1) ? decimal?(null) : decimal?({source}.Count({records.Name} => {records.Where} == 2)))", ValueKind.Int);
+    }
 }

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ProtocolEngine.Language.Compilation;
 using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Lowering;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Sql.Loading;
 
@@ -42,7 +43,7 @@ public static class PostgresBackend
                     {
                         var value = column.Value(row);
                         if (value is null) writer.WriteNull();
-                        else writer.Write(value, column.Kind switch { SqlKind.Num => NpgsqlDbType.Numeric, SqlKind.Int => NpgsqlDbType.Bigint, _ => NpgsqlDbType.Text });
+                        else writer.Write(value, column.Kind switch { ValueKind.Num => NpgsqlDbType.Numeric, ValueKind.Int => NpgsqlDbType.Bigint, _ => NpgsqlDbType.Text });
                     }
                 }
                 writer.Complete();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Lowering;
 using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Sql.Lowering;
 
@@ -59,13 +60,13 @@ internal static class ClickHouseQuery
         // Every DM variable a filter or sort key reads, before any subquery carrying the DM row is written.
         foreach (var a in lowering.Aggregates.Where(a => used.Contains(a.Name)))
         {
-            if (a.Rel.Where is { } w) Flat(w, a.Rel.Alias);
-            if (a.Kind == AggregateKind.Pick) Flat(lowering.Order(a.Rel, a.Last), a.Rel.Alias);
+            if (a.Rel.Where is { } w) Flat(w, a.Rel.Name);
+            if (a.Kind == AggregateKind.Pick) Flat(lowering.Order(a.Rel, a.Last), a.Rel.Name);
         }
         foreach (var a in lowering.Aggregates.Where(a => used.Contains(a.Name)))
         {
             var rel = a.Rel;
-            string? where = rel.Where is null ? null : Flat(rel.Where, rel.Alias);
+            string? where = rel.Where is null ? null : Flat(rel.Where, rel.Name);
             var from = new StringBuilder(sql.Table(rel.Domain));
             var deps = a.Dependencies.Where(d => d != SqlLowering.DemographicsAlias).ToList();
             bool readsDm = a.Dependencies.Contains(SqlLowering.DemographicsAlias);
@@ -99,7 +100,7 @@ internal static class ClickHouseQuery
                             picked.Append(", ").Append(Q(a.Columns[i])).Append(" AS ").Append(c);
                             columns.Add(c);
                         }
-                        string order = Flat(lowering.Order(rel, a.Last), rel.Alias);
+                        string order = Flat(lowering.Order(rel, a.Last), rel.Name);
                         aggregateText[a.Name] = $"SELECT {Q(U)}, {picked} FROM {from}{(where is null ? "" : $" WHERE {where} = 2")} ORDER BY {Q(U)}, {order} LIMIT 1 BY {Q(U)}";
                         break;
                     }

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using ProtocolEngine.Language.DataModel;
+using ProtocolEngine.Language.Lowering;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Sql.Loading;
 
 /// <summary>A column to load: its name, kind and the value of each row.</summary>
-internal sealed record LoadColumn(string Name, SqlKind Kind, Func<int, object?> Value);
+internal sealed record LoadColumn(string Name, ValueKind Kind, Func<int, object?> Value);
 
 /// <summary>A table to load.</summary>
 internal sealed record LoadTable(string Name, int RowCount, IReadOnlyList<LoadColumn> Columns);
@@ -27,14 +28,14 @@ internal static class StudyTables
         var subjects = study.SubjectIds;
         tables.Add(new LoadTable(SqlScreeningQuery.SubjectTable, subjects.Count,
         [
-            new LoadColumn("USUBJID", SqlKind.Text, row => subjects[row]),
-            new LoadColumn(SqlScreeningQuery.RowColumn, SqlKind.Int, row => (long)row),
-            new LoadColumn("DM_ROW", SqlKind.Int, row => dm is { IsSubjectIndexed: true } && dm.RowsOf(row) is { Count: > 0 } r ? (long)r.Start : null),
+            new LoadColumn("USUBJID", ValueKind.Text, row => subjects[row]),
+            new LoadColumn(SqlScreeningQuery.RowColumn, ValueKind.Int, row => (long)row),
+            new LoadColumn("DM_ROW", ValueKind.Int, row => dm is { IsSubjectIndexed: true } && dm.RowsOf(row) is { Count: > 0 } r ? (long)r.Start : null),
         ]));
         foreach (var domain in study.Domains)
         {
             var schema = model.FindDomain(domain.Name);
-            var columns = new List<LoadColumn> { new(SqlScreeningQuery.RowColumn, SqlKind.Int, row => (long)row) };
+            var columns = new List<LoadColumn> { new(SqlScreeningQuery.RowColumn, ValueKind.Int, row => (long)row) };
             foreach (var column in domain.Columns)
             {
                 if (string.Equals(column.Name, SqlScreeningQuery.RowColumn, StringComparison.OrdinalIgnoreCase)) continue;
@@ -49,20 +50,20 @@ internal static class StudyTables
     {
         var kind = type switch
         {
-            VariableType.Num => SqlKind.Num,
-            VariableType.Integer => SqlKind.Int,
-            VariableType.DateTime => SqlKind.Date,
-            VariableType.Char or VariableType.Duration => SqlKind.Text,
-            _ => column is NumberColumn ? SqlKind.Num : SqlKind.Text,
+            VariableType.Num => ValueKind.Num,
+            VariableType.Integer => ValueKind.Int,
+            VariableType.DateTime => ValueKind.Date,
+            VariableType.Char or VariableType.Duration => ValueKind.Text,
+            _ => column is NumberColumn ? ValueKind.Num : ValueKind.Text,
         };
         Func<int, object?> value = (kind, column) switch
         {
-            (SqlKind.Num, NumberColumn n) => row => n.GetDecimal(row),
-            (SqlKind.Num, TextColumn t) => row => decimal.TryParse(t.GetString(row), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
-            (SqlKind.Int, _) => row => WholeNumber(column, row),
-            (SqlKind.Date, TextColumn t) => row => t.GetDateTime(row) is { } dt ? Canonical(dt) : null,
-            (SqlKind.Text, TextColumn t) => row => t.GetString(row),
-            (SqlKind.Text, NumberColumn n) => row => n.GetDouble(row) is double d ? d.ToString("R", CultureInfo.InvariantCulture) : null,
+            (ValueKind.Num, NumberColumn n) => row => n.GetDecimal(row),
+            (ValueKind.Num, TextColumn t) => row => decimal.TryParse(t.GetString(row), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+            (ValueKind.Int, _) => row => WholeNumber(column, row),
+            (ValueKind.Date, TextColumn t) => row => t.GetDateTime(row) is { } dt ? Canonical(dt) : null,
+            (ValueKind.Text, TextColumn t) => row => t.GetString(row),
+            (ValueKind.Text, NumberColumn n) => row => n.GetDouble(row) is double d ? d.ToString("R", CultureInfo.InvariantCulture) : null,
             _ => _ => null,
         };
         return new LoadColumn(column.Name, kind, value);

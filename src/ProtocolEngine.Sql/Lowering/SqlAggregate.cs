@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ProtocolEngine.Language.Lowering;
 
 namespace ProtocolEngine.Sql.Lowering;
 
@@ -22,7 +23,7 @@ internal enum AggregateKind
 /// per aggregate rather than once per subject. A subject without a qualifying record has no row: the left join reads NULL,
 /// which each kind turns into the native backend's answer (exists unknown, Count null, First/Last null).
 /// </summary>
-internal sealed class SqlAggregate(string name, AggregateKind kind, RelSym rel, bool last, IReadOnlyList<string> dependencies)
+internal sealed class SqlAggregate(string name, AggregateKind kind, RecordsSym rel, bool last, IReadOnlyList<string> dependencies)
 {
     private readonly List<string> _columns = [];
 
@@ -31,7 +32,7 @@ internal sealed class SqlAggregate(string name, AggregateKind kind, RelSym rel, 
 
     public AggregateKind Kind { get; } = kind;
 
-    public RelSym Rel { get; } = rel;
+    public RecordsSym Rel { get; } = rel;
 
     /// <summary>For a pick: the last record of the order (Last) rather than the first.</summary>
     public bool Last { get; } = last;

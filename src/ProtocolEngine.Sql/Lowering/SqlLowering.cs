@@ -1,31 +1,52 @@
-using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using ProtocolEngine.Language.Binding;
-using ProtocolEngine.Language.DataModel;
-using ProtocolEngine.Language.Types;
+using ProtocolEngine.Language.Lowering;
 
 namespace ProtocolEngine.Sql.Lowering;
 
 /// <summary>
-/// Lowers a bound rule to one SQL scalar over the subject row <c>s</c> (and its DM row <c>dm</c>), following the native
-/// backend's semantics exactly where it lowers at all: booleans are 0/1/2 (false/unknown/true) so three-valued logic is
-/// arithmetic (and = LEAST, or = GREATEST, not = 2 − x), never a dialect's NULL logic; a comparison with a null operand is
-/// unknown; exists over a subject's records is true when a record passes, unknown when none does but the subject has no
-/// records there or a filter was undecidable (absence of records is not evidence of absence), false otherwise. Anything
-/// else throws <see cref="NotPushable"/> naming the construct.
+/// The SQL target of the one lowering (<see cref="ExpressionLowering"/>): a rule becomes one SQL scalar over the subject
+/// row <c>s</c> (and its DM row <c>dm</c>) in a dialect. Booleans are 0/1/2 (and = LEAST, or = GREATEST, not = 2 − x);
+/// a subject's records are read through per-subject aggregates (<see cref="SqlAggregate"/>), each written once however
+/// many rules read it. What the pass cannot lower, or SQL cannot (a filter reading an enclosing query's record), throws
+/// <see cref="NotLowerable"/> naming the construct.
 /// </summary>
-internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
+internal sealed class SqlLowering : LoweringTarget
 {
     public const string SubjectAlias = "s";
     public const string DemographicsAlias = "dm";
     public const string SubjectColumn = "USUBJID";
     public const string RowColumn = "PE_ROW";
 
+    private readonly SqlSyntax sql;
+    private readonly SqlCatalog catalog;
+    private readonly ExpressionLowering _pass;
     private int _aliases;
-    private readonly HashSet<DefineSymbol> _defining = [];
     private readonly List<SqlAggregate> _aggregates = [];
     private readonly Dictionary<string, SqlAggregate> _aggregateByKey = new(StringComparer.Ordinal);
-    private readonly HashSet<FunctionSymbol> _calling = [];
+
+    private readonly bool _evidence;
+    private List<EvidenceRead> _reads = [];
+    private List<(RecordsSym Records, string Aggregate)> _exists = [];
+    private bool _noEvidence;
+
+    /// <param name="sql">The dialect's syntax.</param>
+    /// <param name="catalog">The tables and columns the database holds.</param>
+    /// <param name="evidence">Also plan, per criterion, the evidence the native backend would record (<see cref="LastEvidence"/>).</param>
+    public SqlLowering(SqlSyntax sql, SqlCatalog catalog, bool evidence = false)
+    {
+        this.sql = sql;
+        this.catalog = catalog;
+        _evidence = evidence;
+        _pass = new ExpressionLowering(this);
+    }
+
+    /// <summary>
+    /// The evidence plan of the rule last lowered: the exists it decides by and the variables each reads, under which
+    /// conditions; null when evidence is off or the rule has a shape whose evidence is not pushed down yet (docs/backends.md).
+    /// </summary>
+    public SqlEvidencePlan? LastEvidence { get; private set; }
 
     /// <summary>The domains the lowered rules read (for the tables a load must provide).</summary>
     public SortedSet<string> DomainsRead { get; } = new(StringComparer.Ordinal);
@@ -34,224 +55,216 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
     public IReadOnlyList<SqlAggregate> Aggregates => _aggregates;
 
     /// <summary>A criterion's rule as a 0/1/2 boolean.</summary>
-    public string LowerRule(BoundExpression rule) => Bool(Lower(rule, Env.Empty), rule);
+    public string LowerRule(BoundExpression rule)
+    {
+        _reads = [];
+        _exists = [];
+        _noEvidence = !_evidence;
+        LastEvidence = null;
+        var text = _pass.LowerRule(rule);
+        if (!_noEvidence && _exists.Count > 0 && _reads.All(r => _exists.Any(e => e.Records.Name == r.Alias)))
+            LastEvidence = new SqlEvidencePlan([.. _exists.Select(e => new SqlExistsEvidence(e.Records, e.Aggregate, [.. _reads.Where(r => r.Alias == e.Records.Name)]))]);
+        return text;
+    }
 
     /// <summary>A lone expression as a SQL scalar and its kind (the CQL conformance tests run through this).</summary>
-    public ScalarSym LowerScalar(BoundExpression expression) => Scalar(Lower(expression, Env.Empty), expression);
+    public ScalarSym LowerScalar(BoundExpression expression) => _pass.LowerScalar(expression);
 
-    private Sym Lower(BoundExpression e, Env env)
+    public override string OnlyDemographics => "(only DM is joined to the subject)";
+
+    public override string DatesNote => "(dates are only sorted and tested for null in SQL)";
+
+    public override string TextOrderDependsOn => "the database's collation";
+
+    public override void CheckQuery(RecordsSym records, string? where, IEnumerable<string> sortKeys, BoundQuery at)
     {
-        switch (e)
-        {
-            case BoundLiteral lit:
-                return Literal(lit);
-            case BoundConversion conv:
-                return Convert(conv, env);
-            case BoundDefineReference d:
-                return Define(d);
-            case BoundParameterReference p:
-                if (p.Parameter.Value is null) throw new NotPushable(e.Syntax, $"parameter {p.Parameter.Name} has no value");
-                return Lower(p.Parameter.Value, Env.Empty);
-            case BoundFunctionCall f:
-                return Function(f, env);
-            case BoundLocal local:
-                return env.Find(local.Local) ?? throw new NotPushable(e.Syntax, $"the local {local.Local.Name} is not lowered");
-            case BoundDomainReference domain:
-                return Domain(domain);
-            case BoundVariableAccess access:
-                return Variable(access, env);
-            case BoundCodeListReference cl:
-                if (string.Equals(cl.CodeList.CodeSystem, "ATC", StringComparison.OrdinalIgnoreCase))
-                    throw new NotPushable(e.Syntax, $"the hierarchical (ATC) code list {cl.CodeList.Name}");
-                return new CodeListSym([.. cl.CodeList.Codes.Select(c => c.Code)], [.. cl.CodeList.Codes.Select(c => c.Display).OfType<string>()]);
-            case BoundList list:
-                return new ListSym([.. list.Elements.Select(x => Scalar(Lower(x, env), x))]);
-            case BoundInterval interval:
-                return new IntervalSym(Number(Lower(interval.Low, env), interval.Low), interval.LowClosed, Number(Lower(interval.High, env), interval.High), interval.HighClosed);
-            case BoundIf iff:
-                {
-                    var c = Bool(Lower(iff.Condition, env), iff.Condition);
-                    var a = Scalar(Lower(iff.Then, env), iff.Then);
-                    var b = Scalar(Lower(iff.Else, env), iff.Else);
-                    var kind = Unify(a, b, e);
-                    // CQL's if takes the else branch when the condition is null (unknown).
-                    return new ScalarSym($"(CASE WHEN {c} = 2 THEN {Cast(a, kind)} ELSE {Cast(b, kind)} END)", kind);
-                }
-            case BoundCase cs:
-                return Case(cs, env);
-            case BoundQuery q:
-                return Query(q, env);
-            case BoundCall call:
-                return Call(call, env);
-            default:
-                throw new NotPushable(e.Syntax, Describe(e));
-        }
+        // Each query is aggregated per subject once; a filter that reads a record of an enclosing query would need it per record.
+        if (SqlAggregate.References(string.Join(" ", sortKeys.Prepend(where ?? ""))).Any(r => r != records.Name && r.StartsWith('t')))
+            throw new NotLowerable(at.Syntax, "a query whose filter reads a record of an enclosing query");
     }
 
-    private static string Describe(BoundExpression e) => e switch
-    {
-        BoundQuantityLiteral => "quantities (units)",
-        BoundTableCall t => $"the decision table {t.Table.Name}",
-        BoundTuple => "tuples",
-        BoundVisitReference => "visit references",
-        BoundMemberAccess m => $"the member {m.Member}",
-        BoundListMemberAccess => "property access over a list",
-        BoundTypeOperator => "type operators (as, is, cast)",
-        BoundTypeExtent => "minimum/maximum of a type",
-        _ => e.GetType().Name.Replace("Bound", "", StringComparison.Ordinal),
-    };
+    // ----- values -----
 
-    private Sym Literal(BoundLiteral lit)
-    {
-        var t = lit.Type;
-        if (lit.Value is null)
-        {
-            if (t == ProtocolType.Boolean || t.IsAny) return new ScalarSym("1", SqlKind.Bool);
-            return new ScalarSym(sql.NullOf(KindOf(t, lit)), KindOf(t, lit));
-        }
-        return lit.Value switch
-        {
-            bool b => new ScalarSym(b ? "2" : "0", SqlKind.Bool),
-            int i => new ScalarSym(i.ToString(System.Globalization.CultureInfo.InvariantCulture), SqlKind.Int),
-            long l => new ScalarSym(l.ToString(System.Globalization.CultureInfo.InvariantCulture), SqlKind.Int),
-            decimal d => new ScalarSym(NumberLiteral(d), SqlKind.Num),
-            string s when t == ProtocolType.String => new ScalarSym(sql.Text(s), SqlKind.Text),
-            _ => throw new NotPushable(lit.Syntax, $"{t.Name} literals"),
-        };
-    }
+    public override ScalarSym Null(ValueKind kind) => new(sql.NullOf(kind), kind);
+
+    public override ScalarSym Integer(long value) => new(value.ToString(CultureInfo.InvariantCulture), ValueKind.Int);
 
     // ClickHouse reads 1.5 as a Float64; the others read it as an exact decimal.
-    private string NumberLiteral(decimal d) => sql.Dialect == SqlDialect.ClickHouse ? $"CAST({SqlSyntax.Number(d)} AS {sql.TypeName(SqlKind.Num)})" : SqlSyntax.Number(d);
+    public override ScalarSym Decimal(decimal value) =>
+        new(sql.Dialect == SqlDialect.ClickHouse ? $"CAST({SqlSyntax.Number(value)} AS {sql.TypeName(ValueKind.Num)})" : SqlSyntax.Number(value), ValueKind.Num);
 
-    private static SqlKind KindOf(ProtocolType t, BoundExpression at)
+    public override ScalarSym Text(string value) => new(sql.Text(value), ValueKind.Text);
+
+    public override ScalarSym ToDecimal(ScalarSym integer) => new($"CAST({integer.Text} AS {sql.TypeName(ValueKind.Num)})", ValueKind.Num);
+
+    public override void Reading(string domain) => DomainsRead.Add(domain);
+
+    public override RowSym SubjectRow(string domain) => new(domain, DemographicsAlias, IsSubject: true, !catalog.HasTable(domain));
+
+    public override RecordsSym Records(string domain) => new(domain, NextAlias(), null, [], !catalog.HasTable(domain));
+
+    private string NextAlias() => "t" + (++_aliases).ToString(CultureInfo.InvariantCulture);
+
+    public override ScalarSym ReadRow(RowSym row, string variable, ValueKind kind)
     {
-        if (t == ProtocolType.Boolean) return SqlKind.Bool;
-        if (t == ProtocolType.Integer || t == ProtocolType.Long) return SqlKind.Int;
-        if (t == ProtocolType.Decimal) return SqlKind.Num;
-        if (t == ProtocolType.String) return SqlKind.Text;
-        if (t == ProtocolType.DateTime) return SqlKind.Date;
-        throw new NotPushable(at.Syntax, $"values of type {t.Name}");
+        var value = row.Missing || !catalog.HasColumn(row.Domain, variable)
+            ? Null(kind)
+            : new ScalarSym($"{row.Text}.{sql.Quote(variable)}", kind);
+        // Evidence is pushed down for the records of an exists, read under the filter's own conditions (not yet: the
+        // subject's DM record, First/Last, dates, a condition of case).
+        if (row.IsSubject || kind == ValueKind.Date || _pass.Guards.Any(g => g is null)) _noEvidence = true;
+        else if (!row.Missing) _reads.Add(new EvidenceRead(row.Text, variable, kind, value.Text, [.. _pass.Guards.OfType<string>()]));
+        return value;
     }
 
-    private Sym Convert(BoundConversion conv, Env env)
+    public override ScalarSym ReadPicked(PickSym pick, string variable, ValueKind kind)
     {
-        var operand = Lower(conv.Operand, env);
-        switch (conv.Conversion.Kind)
-        {
-            case ConversionKind.Identity:
-            case ConversionKind.Widen:
-                return operand;
-            case ConversionKind.IntegerToLong:
-                return operand;
-            case ConversionKind.IntegerToDecimal:
-            case ConversionKind.LongToDecimal:
-                return Scalar(operand, conv.Operand) is var s && s.Kind == SqlKind.Int ? new ScalarSym($"CAST({s.Sql} AS {sql.TypeName(SqlKind.Num)})", SqlKind.Num) : operand;
-            case ConversionKind.ListElements when operand is ListSym list:
-                return new ListSym([.. list.Elements.Select(x => x.Kind == SqlKind.Int && conv.Conversion.Element?.To == ProtocolType.Decimal
-                    ? new ScalarSym($"CAST({x.Sql} AS {sql.TypeName(SqlKind.Num)})", SqlKind.Num) : x)]);
-            case ConversionKind.IntervalPoints when operand is IntervalSym:
-                return operand;
-            default:
-                throw new NotPushable(conv.Syntax, $"the conversion {conv.Conversion.Kind} from {conv.Conversion.From.Name} to {conv.Conversion.To.Name}");
-        }
+        _noEvidence = true;
+        var records = pick.Records;
+        if (records.Missing || !catalog.HasColumn(records.Domain, variable)) return Null(kind);
+        return new ScalarSym(Aggregate(AggregateKind.Pick, records, pick.Last).Column(variable), kind);
     }
 
-    private Sym Define(BoundDefineReference d)
+    // ----- conditionals and logic -----
+
+    public override ScalarSym If(string condition, ScalarSym then, ScalarSym otherwise, ValueKind kind) =>
+        new($"(CASE WHEN {condition} = 2 THEN {Cast(then, kind)} ELSE {Cast(otherwise, kind)} END)", kind);
+
+    public override ScalarSym Case(IReadOnlyList<(string When, ScalarSym Then)> branches, ScalarSym otherwise, ValueKind kind)
     {
-        var define = d.Define;
-        if (define.Body is null) throw new NotPushable(d.Syntax, $"definition {define.Name} is not bound");
-        if (!_defining.Add(define)) throw new NotPushable(d.Syntax, $"definition {define.Name} refers to itself");
-        try
-        {
-            return Wrap(Lower(define.Body, Env.Empty), define.Name);
-        }
-        catch (NotPushable ex) when (!ex.Reason.StartsWith("in ", StringComparison.Ordinal))
-        {
-            throw new NotPushable(ex.Syntax, $"in definition {define.Name}, {ex.Reason}");
-        }
-        finally
-        {
-            _defining.Remove(define);
-        }
+        var text = string.Join(" ", branches.Select(b => $"WHEN {b.When} = 2 THEN {Cast(b.Then, kind)}"));
+        return new ScalarSym($"(CASE {text} ELSE {Cast(otherwise, kind)} END)", kind);
     }
 
-    private Sym Function(BoundFunctionCall f, Env env)
+    private string Cast(ScalarSym s, ValueKind kind) => s.Kind == kind ? s.Text : $"CAST({s.Text} AS {sql.TypeName(kind)})";
+
+    public override string And(string a, string b) => sql.Least(a, b);
+
+    public override string Or(string a, string b) => sql.Greatest(a, b);
+
+    public override string Implies(string a, string b) => sql.Greatest($"2 - {a}", b);
+
+    public override string Xor(string a, string b) => $"(CASE WHEN {a} = 1 OR {b} = 1 THEN 1 WHEN {a} = {b} THEN 0 ELSE 2 END)";
+
+    public override string Choose(string test, string then, string otherwise) => $"(CASE WHEN {test} THEN {then} ELSE {otherwise} END)";
+
+    public override string Is(string a, int value) => $"{a} = {value.ToString(CultureInfo.InvariantCulture)}";
+
+    public override string NullTest(ScalarSym value) => $"{value.Text} IS NULL";
+
+    public override string Unless(string a, int value) => $"{a} <> {value.ToString(CultureInfo.InvariantCulture)}";
+
+    public override string IsNull(PickSym pick) => NoEvidence(
+        pick.Records.Missing ? "2" : $"(CASE WHEN {Aggregate(AggregateKind.Pick, pick.Records, pick.Last).Name}.PE_U IS NULL THEN 2 ELSE 0 END)");
+
+    public override string IsNull(RowSym subjectRow) => NoEvidence(subjectRow.Missing ? "2" : $"(CASE WHEN {subjectRow.Text}.{sql.Quote(RowColumn)} IS NULL THEN 2 ELSE 0 END)");
+
+    private string NoEvidence(string text)
     {
-        var function = f.Function;
-        if (function.Body is null) throw new NotPushable(f.Syntax, $"function {function.Name} is not bound");
-        if (!_calling.Add(function)) throw new NotPushable(f.Syntax, $"function {function.Name} is recursive");
-        try
-        {
-            var inner = Env.Empty;
-            for (int i = 0; i < function.Parameters.Length; i++) inner = inner.With(function.Parameters[i], Lower(f.Arguments[i], env));
-            return Wrap(Lower(function.Body, inner), function.Name);
-        }
-        catch (NotPushable ex) when (!ex.Reason.StartsWith("in ", StringComparison.Ordinal))
-        {
-            throw new NotPushable(ex.Syntax, $"in function {function.Name}, {ex.Reason}");
-        }
-        finally
-        {
-            _calling.Remove(function);
-        }
+        _noEvidence = true;
+        return text;
     }
 
-    /// <summary>A definition's or function's scalar is parenthesised so it composes; other values are used as they are.</summary>
-    private static Sym Wrap(Sym s, string name) => s is ScalarSym scalar ? scalar with { Sql = $"({scalar.Sql})" } : s;
-
-    private Sym Domain(BoundDomainReference d)
+    public override string CoalesceBooleans(IReadOnlyList<ScalarSym> values)
     {
-        var name = d.Domain.Name;
-        DomainsRead.Add(name);
-        bool missing = !catalog.HasTable(name);
-        if (d.Domain.Structure == DomainStructure.StudyLevel) throw new NotPushable(d.Syntax, $"the trial-level domain {name} (records of no subject)");
-        if (d.Domain.Structure == DomainStructure.OnePerSubject || d.Type is not ListType)
-        {
-            if (name != "DM") throw new NotPushable(d.Syntax, $"the one-record domain {name} (only DM is joined to the subject)");
-            return new SubjectRowSym(name, DemographicsAlias, missing);
-        }
-        return new RelSym(name, NextAlias(), null, [], missing);
+        // Booleans are never NULL here: the first that is not unknown.
+        var text = values[^1].Text;
+        for (int i = values.Count - 2; i >= 0; i--) text = $"(CASE WHEN {values[i].Text} = 1 THEN {text} ELSE {values[i].Text} END)";
+        return text;
     }
 
-    private string NextAlias() => "t" + (++_aliases).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public override ScalarSym Coalesce(IReadOnlyList<ScalarSym> values, ValueKind kind) =>
+        new($"COALESCE({string.Join(", ", values.Select(v => Cast(v, kind)))})", kind);
 
-    private Sym Variable(BoundVariableAccess access, Env env)
+    // ----- comparison, arithmetic, text -----
+
+    public override string EqualNumbers(ScalarSym a, ScalarSym b) => sql.Dialect == SqlDialect.ClickHouse
+        ? sql.Compare(a.Text, b.Text, 0, 2, 0)
+        : $"(CASE SIGN({a.Text} - {b.Text}) WHEN 0 THEN 2 WHEN 1 THEN 0 WHEN -1 THEN 0 ELSE 1 END)";
+
+    public override string EqualText(ScalarSym a, ScalarSym b) => $"(CASE WHEN {a.Text} IS NULL OR {b.Text} IS NULL THEN 1 WHEN {a.Text} = {b.Text} THEN 2 ELSE 0 END)";
+
+    public override string EqualBooleans(string a, string b) => $"(CASE WHEN {a} = 1 OR {b} = 1 THEN 1 WHEN {a} = {b} THEN 2 ELSE 0 END)";
+
+    public override string Compare(string name, ScalarSym a, ScalarSym b)
     {
-        var kind = KindOf(access.Type, access);
-        var record = Lower(access.Record, env);
-        var variable = access.Variable.Name;
-        switch (record)
+        var (less, equal, greater) = name switch
         {
-            case SubjectRowSym row:
-                return row.Missing || !catalog.HasColumn(row.Domain, variable)
-                    ? new ScalarSym(sql.NullOf(kind), kind)
-                    : new ScalarSym($"{row.Alias}.{sql.Quote(variable)}", kind);
-            case RowSym row:
-                return row.Missing || !catalog.HasColumn(row.Domain, variable)
-                    ? new ScalarSym(sql.NullOf(kind), kind)
-                    : new ScalarSym($"{row.Alias}.{sql.Quote(variable)}", kind);
-            case PickSym pick:
-                {
-                    var rel = pick.Rel;
-                    if (rel.Missing || !catalog.HasColumn(rel.Domain, variable)) return new ScalarSym(sql.NullOf(kind), kind);
-                    return new ScalarSym(Aggregate(AggregateKind.Pick, rel, pick.Last).Column(variable), kind);
-                }
-            default:
-                throw new NotPushable(access.Syntax, $"reading {variable} from a value that is not a record of the subject");
-        }
+            "Less" => (2, 0, 0),
+            "LessOrEqual" => (2, 2, 0),
+            "Greater" => (0, 0, 2),
+            _ => (0, 2, 2),
+        };
+        return sql.Compare(a.Text, b.Text, less, equal, greater);
     }
+
+    public override ScalarSym Arithmetic(string op, ScalarSym a, ScalarSym b) => new($"({a.Text} {op} {b.Text})", ValueKind.Num);
+
+    // Parenthesised: -(-1) written as --1 would be a SQL comment swallowing the rest of the line.
+    public override ScalarSym Negate(ScalarSym a, BoundCall at) => new($"(-({a.Text}))", a.Kind);
+
+    public override ScalarSym Case(ScalarSym text, bool upper) => new(upper ? sql.Upper(text.Text) : sql.Lower(text.Text), ValueKind.Text);
+
+    // ----- membership and records -----
+
+    public override string InList(ScalarSym value, ListSym list)
+    {
+        // The engine: a null value is in the list when the list holds a null; otherwise an element equal to it (a null element never is).
+        var anyNull = string.Join(" OR ", list.Elements.Select(e => $"{e.Text} IS NULL"));
+        var equal = string.Join(" ", list.Elements.Select(e => $"WHEN {value.Text} = {e.Text} THEN 2"));
+        return $"(CASE WHEN {value.Text} IS NULL THEN (CASE WHEN {anyNull} THEN 2 ELSE 0 END) {equal} ELSE 0 END)";
+    }
+
+    public override string InInterval(ScalarSym value, IntervalSym interval) =>
+        $"(CASE WHEN {value.Text} IS NULL THEN 1 WHEN {value.Text} {interval.LowOperator} {interval.Low.Text} AND {value.Text} {interval.HighOperator} {interval.High.Text} THEN 2 ELSE 0 END)";
+
+    public override string InCodeList(ScalarSym value, CodeListSym codes)
+    {
+        var parts = new List<string> { $"WHEN {value.Text} IS NULL THEN 1" };
+        if (!codes.Codes.IsEmpty) parts.Add($"WHEN {value.Text} IN ({string.Join(", ", codes.Codes.Select(sql.Text))}) THEN 2");
+        if (!codes.Displays.IsEmpty)
+            parts.Add($"WHEN {sql.Upper(value.Text)} IN ({string.Join(", ", codes.Displays.Select(d => sql.Text(d.ToUpperInvariant())))}) THEN 2");
+        return $"(CASE {string.Join(" ", parts)} ELSE 0 END)";
+    }
+
+    // A subject without records has no row in the aggregate: unknown (absence of records is not evidence of absence).
+    public override string Exists(RecordsSym records, bool fused)
+    {
+        if (records.Missing)
+        {
+            if (!fused || _pass.Guards.Count > 0) _noEvidence = true;
+            else _exists.Add((records, ""));
+            return "1";
+        }
+        var aggregate = Aggregate(AggregateKind.Exists, records).Name;
+        // Evidence of an exists the rule reaches only under a condition, or that reads the whole list, is not pushed down yet.
+        if (!fused || _pass.Guards.Count > 0) _noEvidence = true;
+        else _exists.Add((records, aggregate));
+        return $"COALESCE({aggregate}.PE_V, 1)";
+    }
+
+    public override ScalarSym Count(RecordsSym records)
+    {
+        _noEvidence = true;
+        return CountOf(records);
+    }
+
+    private ScalarSym CountOf(RecordsSym records) =>
+        records.Missing ? Null(ValueKind.Int) : new ScalarSym($"{Aggregate(AggregateKind.Count, records).Name}.PE_V", ValueKind.Int);
+
+    // ----- the per-subject aggregates -----
 
     /// <summary>
     /// The aggregate of a subject's records a use of <paramref name="rel"/> reads, shared by every use with the same domain,
     /// filter and order (a definition read by several rules is aggregated once).
     /// </summary>
-    internal SqlAggregate Aggregate(AggregateKind kind, RelSym rel, bool last = false)
+    internal SqlAggregate Aggregate(AggregateKind kind, RecordsSym rel, bool last = false)
     {
-        string Normal(string text) => Regex.Replace(text, $@"(?<![\w.""]){rel.Alias}\.", "@.", RegexOptions.CultureInvariant);
+        string Normal(string text) => Regex.Replace(text, $@"(?<![\w.""]){rel.Name}\.", "@.", RegexOptions.CultureInvariant);
         var key = $"{kind}|{last}|{rel.Domain}|{Normal(rel.Where ?? "")}|{string.Join("|", rel.Sort.Select(k => Normal(k.Key) + (k.Descending ? " desc" : "")))}";
         if (_aggregateByKey.TryGetValue(key, out var found)) return found;
         var read = SqlAggregate.References(string.Join(" ", rel.Sort.Select(k => k.Key).Prepend(rel.Where ?? "")));
-        var aggregate = new SqlAggregate("pe_a" + (_aggregates.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), kind, rel, last,
+        var aggregate = new SqlAggregate("pe_a" + (_aggregates.Count + 1).ToString(CultureInfo.InvariantCulture), kind, rel, last,
             [.. read.Where(r => r == DemographicsAlias ? catalog.HasTable("DM") : _aggregates.Any(a => a.Name == r))]);
         _aggregates.Add(aggregate);
         _aggregateByKey.Add(key, aggregate);
@@ -267,8 +280,8 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
     {
         var rel = a.Rel;
         string Q(string name) => sql.Quote(name);
-        string subject = $"{rel.Alias}.{Q(SubjectColumn)}";
-        var from = new System.Text.StringBuilder($"{sql.Table(rel.Domain)} {rel.Alias}");
+        string subject = $"{rel.Name}.{Q(SubjectColumn)}";
+        var from = new System.Text.StringBuilder($"{sql.Table(rel.Domain)} {rel.Name}");
         foreach (var d in a.Dependencies)
         {
             if (d == DemographicsAlias)
@@ -289,8 +302,8 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
                 return $"{a.Name} AS (SELECT {subject} AS PE_U, CASE WHEN MAX({undecided}) = 1 THEN NULL ELSE SUM({found}) END AS PE_V FROM {from} GROUP BY {subject})";
             default:
                 {
-                    var columns = string.Concat(a.Columns.Select((c, i) => $", {rel.Alias}.{Q(c)} AS PE_C{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
-                    var outer = string.Concat(a.Columns.Select((_, i) => $", PE_C{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+                    var columns = string.Concat(a.Columns.Select((c, i) => $", {rel.Name}.{Q(c)} AS PE_C{i.ToString(CultureInfo.InvariantCulture)}"));
+                    var outer = string.Concat(a.Columns.Select((_, i) => $", PE_C{i.ToString(CultureInfo.InvariantCulture)}"));
                     string where = rel.Where is null ? "" : $" WHERE {rel.Where} = 2";
                     return $"{a.Name} AS (SELECT PE_U{outer} FROM (SELECT {subject} AS PE_U{columns}, ROW_NUMBER() OVER (PARTITION BY {subject} ORDER BY {Order(rel, a.Last)}) AS PE_N " +
                            $"FROM {from}{where}) {a.Name}_n WHERE PE_N = 1)";
@@ -302,7 +315,7 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
     /// The engine's sort: nulls first ascending, ties kept in record order (a stable sort); the last element of that order
     /// is the first of the reversed one.
     /// </summary>
-    internal string Order(RelSym rel, bool last)
+    internal string Order(RecordsSym rel, bool last)
     {
         var parts = new List<string>();
         foreach (var (key, descending) in rel.Sort)
@@ -310,109 +323,7 @@ internal sealed class SqlLowering(SqlSyntax sql, SqlCatalog catalog)
             bool desc = descending ^ last;
             parts.Add(desc ? $"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key} DESC" : $"CASE WHEN {key} IS NULL THEN 0 ELSE 1 END, {key}");
         }
-        parts.Add($"{rel.Alias}.{sql.Quote(RowColumn)}" + (last ? " DESC" : ""));
+        parts.Add($"{rel.Name}.{sql.Quote(RowColumn)}" + (last ? " DESC" : ""));
         return string.Join(", ", parts);
     }
-
-    private Sym Query(BoundQuery q, Env env)
-    {
-        if (q.Sources.Length != 1 || !q.Lets.IsEmpty || !q.Inclusions.IsEmpty || q.Return is not null || q.Aggregate is not null || q.ReturnDistinct)
-            throw new NotPushable(q.Syntax, "queries other than one source with where and sort");
-        var source = Lower(q.Sources[0].Source, env);
-        if (source is not RelSym rel || rel.Where is not null || !rel.Sort.IsEmpty)
-            throw new NotPushable(q.Syntax, "a query whose source is not a domain's records");
-        if (q.SingularSource) throw new NotPushable(q.Syntax, "a query over a single value");
-        var row = new RowSym(rel.Domain, rel.Alias, rel.Missing);
-        var inner = env.With(q.Sources[0].Alias, row);
-        string? where = q.Where is null ? null : Bool(Lower(q.Where, inner), q.Where);
-        var sort = ImmutableArray.CreateBuilder<(string, bool)>();
-        foreach (var item in q.Sort)
-        {
-            if (item.Key is null || item.Element is null) throw new NotPushable(q.Syntax, "sorting records without a key");
-            var key = Scalar(Lower(item.Key, inner.With(item.Element, row)), item.Key);
-            if (key.Kind == SqlKind.Bool) throw new NotPushable(item.Key.Syntax, "sorting by a Boolean");
-            sort.Add((key.Sql, item.Descending));
-        }
-        // Each query is aggregated per subject once; a filter that reads a record of an enclosing query would need it per record.
-        if (SqlAggregate.References(string.Join(" ", sort.Select(k => k.Item1).Prepend(where ?? ""))).Any(r => r != rel.Alias && r.StartsWith('t')))
-            throw new NotPushable(q.Syntax, "a query whose filter reads a record of an enclosing query");
-        return rel with { Where = where, Sort = sort.ToImmutable() };
-    }
-
-    private Sym Case(BoundCase cs, Env env)
-    {
-        var branches = new List<(string When, ScalarSym Then)>();
-        ScalarSym? comparand = cs.Comparand is null ? null : Scalar(Lower(cs.Comparand, env), cs.Comparand);
-        foreach (var item in cs.Items)
-        {
-            string when = comparand is null
-                ? Bool(Lower(item.When, env), item.When)
-                : Equal(comparand, Scalar(Lower(item.When, env), item.When), item.When);
-            branches.Add((when, Scalar(Lower(item.Then, env), item.Then)));
-        }
-        var otherwise = Scalar(Lower(cs.Else, env), cs.Else);
-        var kind = branches.Select(b => b.Then).Append(otherwise).Select(x => x.Kind).Distinct().ToList() switch
-        {
-            [var only] => only,
-            var kinds when kinds.All(k => k is SqlKind.Num or SqlKind.Int) => SqlKind.Num,
-            _ => throw new NotPushable(cs.Syntax, "a case whose branches have different types"),
-        };
-        var text = string.Join(" ", branches.Select(b => $"WHEN {b.When} = 2 THEN {Cast(b.Then, kind)}"));
-        return new ScalarSym($"(CASE {text} ELSE {Cast(otherwise, kind)} END)", kind);
-    }
-
-    private static SqlKind Unify(ScalarSym a, ScalarSym b, BoundExpression at)
-    {
-        if (a.Kind == b.Kind) return a.Kind;
-        if (a.Kind is SqlKind.Num or SqlKind.Int && b.Kind is SqlKind.Num or SqlKind.Int) return SqlKind.Num;
-        throw new NotPushable(at.Syntax, "branches of different types");
-    }
-
-    private string Cast(ScalarSym s, SqlKind kind) => s.Kind == kind ? s.Sql : $"CAST({s.Sql} AS {sql.TypeName(kind)})";
-
-    // ----- helpers shared by the calls -----
-
-    internal ScalarSym Scalar(Sym s, BoundExpression at) => s as ScalarSym ?? throw new NotPushable(at.Syntax, $"{Describe(s)} used as a single value");
-
-    private static string Describe(Sym s) => s switch
-    {
-        RelSym => "a list of records",
-        PickSym or RowSym or SubjectRowSym => "a whole record",
-        ListSym => "a list",
-        CodeListSym => "a code list",
-        IntervalSym => "an interval",
-        _ => "a value",
-    };
-
-    internal string Bool(Sym s, BoundExpression at)
-    {
-        var scalar = Scalar(s, at);
-        if (scalar.Kind != SqlKind.Bool) throw new NotPushable(at.Syntax, "a value that is not a Boolean where a Boolean is needed");
-        return scalar.Sql;
-    }
-
-    internal ScalarSym Number(Sym s, BoundExpression at)
-    {
-        var scalar = Scalar(s, at);
-        if (scalar.Kind == SqlKind.Date) throw new NotPushable(at.Syntax, "date arithmetic and comparison (dates are only sorted and tested for null in SQL)");
-        if (scalar.Kind is not (SqlKind.Num or SqlKind.Int)) throw new NotPushable(at.Syntax, "a value that is not a number where a number is needed");
-        return scalar;
-    }
-
-    /// <summary>Equality as CQL's =: unknown when either side is null; numbers by value, text exactly.</summary>
-    internal string Equal(ScalarSym a, ScalarSym b, BoundExpression at)
-    {
-        if (a.Kind is SqlKind.Num or SqlKind.Int && b.Kind is SqlKind.Num or SqlKind.Int)
-            return sql.Dialect == SqlDialect.ClickHouse ? sql.Compare(a.Sql, b.Sql, 0, 2, 0)
-                : $"(CASE SIGN({a.Sql} - {b.Sql}) WHEN 0 THEN 2 WHEN 1 THEN 0 WHEN -1 THEN 0 ELSE 1 END)";
-        if (a.Kind == SqlKind.Text && b.Kind == SqlKind.Text)
-            return $"(CASE WHEN {a.Sql} IS NULL OR {b.Sql} IS NULL THEN 1 WHEN {a.Sql} = {b.Sql} THEN 2 ELSE 0 END)";
-        if (a.Kind == SqlKind.Bool && b.Kind == SqlKind.Bool)
-            return $"(CASE WHEN {a.Sql} = 1 OR {b.Sql} = 1 THEN 1 WHEN {a.Sql} = {b.Sql} THEN 2 ELSE 0 END)";
-        throw new NotPushable(at.Syntax, $"comparing {a.Kind} with {b.Kind} values");
-    }
-
-    internal Sym CallExpression(BoundCall call, Env env) => Call(call, env);
-
-    private Sym Call(BoundCall call, Env env) => new SqlCalls(this, sql).Lower(call, env, Lower);
 }

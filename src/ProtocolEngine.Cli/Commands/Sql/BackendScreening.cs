@@ -20,7 +20,9 @@ internal static class BackendScreening
         bool postgres = settings.Backend == "postgres" || settings.Backend == "auto" && settings.NamesPostgres;
         bool clickhouse = settings.Backend == "clickhouse" || settings.Backend == "auto" && settings.NamesClickHouse;
         string backend = postgres ? "postgres" : clickhouse ? "clickhouse" : "duckdb";
-        var queryOptions = new SqlQueryOptions { Phase = settings.Phase, Schema = settings.Schema };
+        // Evidence from a database only when asked for (--evidence full): the query stays as fast without it.
+        bool evidence = settings.Evidence == "full";
+        var queryOptions = new SqlQueryOptions { Phase = settings.Phase, Schema = settings.Schema, Evidence = evidence };
         CqlDateTime asOf;
         CompiledProtocol protocol;
         LoadedStudy? study = null;
@@ -84,7 +86,7 @@ internal static class BackendScreening
                 AsOf = asOf,
                 Phase = settings.Phase,
                 Criteria = natively,
-                RecordEvidence = false,
+                RecordEvidence = evidence,
                 MaxDegreeOfParallelism = settings.Threads ?? Environment.ProcessorCount,
             }, console, cancellationToken);
             try
@@ -124,6 +126,25 @@ internal static class BackendScreening
 
     private static string N(int value) => value == 0 ? "[grey]0[/]" : value.ToString("N0");
 
+    /// <summary>A subject's evidence per criterion, written as the native screening JSON writes it; null when none was kept.</summary>
+    private static Dictionary<string, JsonElement>? Evidence(BackendScreeningResult result, int subject)
+    {
+        Dictionary<string, JsonElement>? evidence = null;
+        for (int j = 0; j < result.Criteria.Count; j++)
+        {
+            if (result.Evidence(subject, j) is not { } items) continue;
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartArray();
+                foreach (var item in items) ScreeningJson.WriteEvidence(w, item);
+                w.WriteEndArray();
+            }
+            (evidence ??= [])[result.Criteria[j].Id] = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+        }
+        return evidence;
+    }
+
     private static void WriteJson(CliConsole console, BackendScreeningResult result)
     {
         var protocol = result.Query.Protocol;
@@ -147,6 +168,7 @@ internal static class BackendScreening
                 usubjid = result.SubjectIds[i],
                 status = result.Status(i).ToString(),
                 outcomes = Enumerable.Range(0, criteria.Count).ToDictionary(j => criteria[j].Id, j => result.Outcome(i, j).ToString()),
+                evidence = Evidence(result, i),
             }),
         }, DataCommandSupport.Json));
     }

@@ -57,6 +57,27 @@ public sealed class SqlCommandTests
     }
 
     [Fact]
+    public void Screen_backend_auto_with_evidence_full_shows_the_database_evidence_and_without_it_none()
+    {
+        var (code, json, error) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--as-of", "2024-06-01", "--format", "json", "--backend", "auto", "--evidence", "full");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(json);
+        var subjects = doc.RootElement.GetProperty("subjects").EnumerateArray().ToList();
+        Assert.NotEmpty(subjects);
+        foreach (var subject in subjects)
+        {
+            // INCL02 is decided by DuckDB: its evidence starts with the search of the subject's MH records, as natively.
+            var items = subject.GetProperty("evidence").GetProperty("INCL02").EnumerateArray().ToList();
+            Assert.Equal("MH", items[0].GetProperty("domain").GetString());
+            Assert.True(items[0].TryGetProperty("searched", out _), items[0].ToString());
+        }
+        var (offCode, off, offError) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--as-of", "2024-06-01", "--format", "json", "--backend", "auto");
+        Assert.True(offCode == 0, offError);
+        using var offDoc = JsonDocument.Parse(off);
+        Assert.All(offDoc.RootElement.GetProperty("subjects").EnumerateArray(), s => Assert.False(s.TryGetProperty("evidence", out _)));
+    }
+
+    [Fact]
     public void Screen_backend_duckdb_refuses_a_protocol_it_cannot_push_down_whole_and_names_auto()
     {
         var (code, output, error) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--backend", "duckdb");
