@@ -50,7 +50,7 @@ internal static class BackendScreening
             {
                 try
                 {
-                    sql = console.Progress($"Screening the Parquet files of {settings.Data} in DuckDB with {protocol.Name}", _ => DuckDbParquet.Screen(protocol, settings.Data!, out _, queryOptions));
+                    sql = console.Progress($"Screening the Parquet files of {settings.Data} in DuckDB with {protocol.Name}", report => DuckDbParquet.Screen(protocol, settings.Data!, out var opened, queryOptions));
                 }
                 catch (NotSupportedException ex)
                 {
