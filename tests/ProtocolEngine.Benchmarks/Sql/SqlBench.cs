@@ -176,7 +176,10 @@ internal static class SqlBench
                 }
                 finally
                 {
-                    using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+                    // A failed load may have broken the connection: drop the schema over a fresh one, so the failure is what is reported.
+                    using var fresh = new NpgsqlConnection(pg);
+                    fresh.Open();
+                    using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", fresh);
                     drop.ExecuteNonQuery();
                 }
                 Free();
