@@ -44,7 +44,7 @@ public sealed class StudyData
     internal bool UsesCodeIndexes { get; private init; } = true;
 
     /// <summary>The same study (sharing its tables) whose queries scan subjects' records instead of using code indexes.</summary>
-    internal StudyData WithoutCodeIndexes() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = false, UsesColumnLookups = UsesColumnLookups, UsesBatchCriteria = UsesBatchCriteria };
+    internal StudyData WithoutCodeIndexes() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = false, UsesColumnLookups = UsesColumnLookups, UsesBatchCriteria = UsesBatchCriteria, UsesCompactEvidence = UsesCompactEvidence };
 
     /// <summary>
     /// False when compiled rules must find a constant test's record subject by subject rather than through the
@@ -54,7 +54,7 @@ public sealed class StudyData
     internal bool UsesColumnLookups { get; private init; } = true;
 
     /// <summary>The same study (sharing its tables and code indexes) whose rules evaluate every lookup subject by subject.</summary>
-    internal StudyData WithoutColumnLookups() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = UsesCodeIndexes, UsesColumnLookups = false, UsesBatchCriteria = UsesBatchCriteria };
+    internal StudyData WithoutColumnLookups() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = UsesCodeIndexes, UsesColumnLookups = false, UsesBatchCriteria = UsesBatchCriteria, UsesCompactEvidence = UsesCompactEvidence };
 
     /// <summary>
     /// False when screening must evaluate every criterion subject by subject rather than the criteria it can evaluate
@@ -64,7 +64,17 @@ public sealed class StudyData
     internal bool UsesBatchCriteria { get; private init; } = true;
 
     /// <summary>The same study (sharing its tables, code indexes and lookups) whose criteria are evaluated subject by subject only.</summary>
-    internal StudyData WithoutBatchCriteria() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = UsesCodeIndexes, UsesColumnLookups = UsesColumnLookups, UsesBatchCriteria = false };
+    internal StudyData WithoutBatchCriteria() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = UsesCodeIndexes, UsesColumnLookups = UsesColumnLookups, UsesBatchCriteria = false, UsesCompactEvidence = UsesCompactEvidence };
+
+    /// <summary>
+    /// False when screening must keep evidence as objects built at each read (the path before compact evidence entries)
+    /// rather than as entries materialised on demand: only a copy made by <see cref="WithObjectEvidence"/> says so, for
+    /// tests and benchmarks comparing both paths.
+    /// </summary>
+    internal bool UsesCompactEvidence { get; private init; } = true;
+
+    /// <summary>The same study (sharing its tables, code indexes and lookups) whose screening keeps evidence as objects built at each read.</summary>
+    internal StudyData WithObjectEvidence() => new(Source, [.. SubjectIds], _domains.Values) { UsesCodeIndexes = UsesCodeIndexes, UsesColumnLookups = UsesColumnLookups, UsesBatchCriteria = UsesBatchCriteria, UsesCompactEvidence = false };
 
     /// <summary>Bytes held by the code indexes the tables have built so far.</summary>
     internal long CodeIndexBytes => _domains.Values.Sum(d => d.CodeIndexBytes);

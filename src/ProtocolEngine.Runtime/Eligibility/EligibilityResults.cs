@@ -19,6 +19,7 @@ public sealed class EligibilityResults
     private readonly byte[] _causes;
     private readonly byte[] _statuses;
     private readonly EvidenceItem[]?[]? _evidence;
+    private readonly EvidenceStore? _evidenceStore;
     private readonly ConcurrentDictionary<int, Diagnostic> _errors = new();
     private readonly int _criteria;
 
@@ -32,7 +33,9 @@ public sealed class EligibilityResults
         _ruleOutcomes = new byte[cells];
         _causes = new byte[cells];
         _statuses = new byte[subjects.Length];
-        _evidence = recordEvidence ? new EvidenceItem[]?[cells] : null;
+        // Evidence as compact entries materialised on demand; as objects built at each read only for the comparison path.
+        if (recordEvidence && evaluator.Study.UsesCompactEvidence) _evidenceStore = new EvidenceStore(cells, new EvidenceSites());
+        else if (recordEvidence) _evidence = new EvidenceItem[]?[cells];
         DataGaps = new DataGapStore(cells);
     }
 
@@ -46,7 +49,7 @@ public sealed class EligibilityResults
     public int SubjectCount => _statuses.Length;
 
     /// <summary>Whether each criterion's evidence is kept.</summary>
-    public bool HasEvidence => _evidence is not null;
+    public bool HasEvidence => _evidence is not null || _evidenceStore is not null;
 
     internal DataGapStore DataGaps { get; }
 
@@ -81,6 +84,13 @@ public sealed class EligibilityResults
 
     internal void SetEvidence(int cell, EvidenceItem[] items) => _evidence![cell] = items;
 
+    /// <summary>A recorder for one worker: compact entries over the results' read sites, or objects for the comparison path.</summary>
+    internal EvidenceRecorder NewRecorder(int capacity) =>
+        _evidenceStore is { } store ? new EvidenceRecorder(store.Sites, legacy: false) { Capacity = capacity } : new EvidenceRecorder(new EvidenceSites(), legacy: true) { Capacity = capacity };
+
+    /// <summary>Where a worker keeps its cells' compact evidence (null on the comparison path).</summary>
+    internal EvidenceStore.Writer? NewEvidenceWriter() => _evidenceStore?.CreateWriter();
+
     internal int SubjectOf(int row) => _subjects[row];
 
     /// <summary>One subject's full account: every criterion's outcome, cause, evidence, recorded determination, error and data gaps, and the reasons for the status.</summary>
@@ -98,7 +108,7 @@ public sealed class EligibilityResults
                 (CriterionOutcome)_outcomes[cell],
                 (CriterionOutcome)_ruleOutcomes[cell],
                 (OutcomeCause)_causes[cell],
-                _evidence?[cell] ?? [],
+                _evidenceStore?.Get(cell) ?? _evidence?[cell] ?? [],
                 Evaluator.Determinations.Find(id, criterion.Id),
                 _errors.TryGetValue(cell, out var error) ? error : null,
                 DataGaps.Get(cell) ?? []);

@@ -16,6 +16,7 @@ public sealed class EligibilityWorker
     private readonly ExecutableCriterion[] _criteria;
     private readonly EvaluationContext _ctx;
     private readonly EvidenceRecorder? _recorder;
+    private readonly EvidenceStore.Writer? _evidence;
     private readonly StudyBinding _binding;
     private readonly bool _hasDeterminations;
     private readonly Dictionary<(ulong DomainsMissing, ulong NoRecords, string Variables), int> _gapLists = [];
@@ -46,7 +47,12 @@ public sealed class EligibilityWorker
         // Results keep values and evidence, never record objects, so records can be reused from subject to subject.
         _ctx.ReuseRecords = true;
         _binding = _ctx.Binding!;
-        if (results.HasEvidence) _recorder = new EvidenceRecorder { Capacity = evidenceCapacity };
+        if (results.HasEvidence)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(evidenceCapacity, EvidenceStore.MaxItemsPerCell);
+            _recorder = results.NewRecorder(evidenceCapacity);
+            _evidence = results.NewEvidenceWriter();
+        }
         // Batches only without evidence (each value read is evidence, recorded by the compiled rule).
         if (_recorder is null && evaluator.Study.UsesBatchCriteria && _ctx.Limits.MaxSteps >= BatchMinimumSteps)
         {
@@ -224,7 +230,8 @@ public sealed class EligibilityWorker
 
         if (_recorder is not null)
         {
-            _results.SetEvidence(cell, [.. _recorder.Items]);
+            if (_evidence is not null) _evidence.Set(cell, _recorder);
+            else _results.SetEvidence(cell, [.. _recorder.Items]);
             _ctx.Evidence = null;
         }
         return (rule, cause);

@@ -37,7 +37,15 @@ public sealed class EvaluationContext
 {
     private readonly object?[] _defineValues;
     private readonly byte[] _defineState;
-    private readonly List<EvidenceItem>?[] _defineEvidence;
+    // A definition's evidence for the current subject: the recorder that recorded it (null: recorded none) and its
+    // entries, copied into one arena the next subject reuses (the recorder of objects keeps a list instead).
+    private readonly EvidenceRecorder?[] _defineEvidenceBy;
+    private readonly List<EvidenceItem>?[] _defineEvidenceItems;
+    private readonly int[] _defineEvidenceStart;
+    private readonly int[] _defineEvidenceCount;
+    private EvidenceEntry[] _evidenceArena = [];
+    private int _evidenceArenaCount;
+    private readonly List<object?> _evidenceArenaValues = [];
     private readonly IReadOnlyList<object?>?[] _subjectRecords;
     private readonly bool[] _recordsReady;
     private readonly ulong[] _defineDomains;
@@ -57,7 +65,10 @@ public sealed class EvaluationContext
         Limits = limits;
         _defineValues = new object?[protocol.DefineCount];
         _defineState = new byte[protocol.DefineCount];
-        _defineEvidence = new List<EvidenceItem>?[protocol.DefineCount];
+        _defineEvidenceBy = new EvidenceRecorder?[protocol.DefineCount];
+        _defineEvidenceItems = new List<EvidenceItem>?[protocol.DefineCount];
+        _defineEvidenceStart = new int[protocol.DefineCount];
+        _defineEvidenceCount = new int[protocol.DefineCount];
         int domains = protocol.DomainSlotCount;
         _subjectRecords = new IReadOnlyList<object?>?[domains];
         _recordsReady = new bool[domains];
@@ -179,6 +190,8 @@ public sealed class EvaluationContext
         _defineValues.AsSpan().Clear();
         _subjectRecords.AsSpan().Clear();
         _recordsReady.AsSpan().Clear();
+        _evidenceArenaCount = 0;
+        if (_evidenceArenaValues.Count > 0) _evidenceArenaValues.Clear();
         if (Messages.Count > 0) Messages.Clear();
     }
 
@@ -226,7 +239,7 @@ public sealed class EvaluationContext
         switch (_defineState[slot])
         {
             case 2:
-                if (Evidence is { } recorder && _defineEvidence[slot] is { } items) recorder.Replay(items);
+                if (Evidence is { } recorder && _defineEvidenceBy[slot] is { } by) ReplayDefineEvidence(slot, recorder, by);
                 _domainsRead |= _defineDomains[slot];
                 if (_defineMissingVariables[slot] is { } variables)
                     foreach (var (domain, variable) in variables) NoteMissingVariable(domain, variable);
@@ -252,7 +265,7 @@ public sealed class EvaluationContext
             // What the definition read that the study lacks: the variables noted since it started (notes are scoped to
             // it, so one the rule noted earlier is noted again here and the cached list stands alone).
             _defineMissingVariables[slot] = _missingVariables.Count > missingMark ? [.. _missingVariables.Skip(missingMark)] : null;
-            _defineEvidence[slot] = recorder2?.Since(mark);
+            KeepDefineEvidence(slot, recorder2, mark);
             _defineState[slot] = 2;
             return value;
         }
@@ -266,6 +279,48 @@ public sealed class EvaluationContext
             _domainsRead |= readBefore;
             _missingVariablesScope = scopeBefore;
         }
+    }
+
+    private void KeepDefineEvidence(int slot, EvidenceRecorder? recorder, int mark)
+    {
+        _defineEvidenceBy[slot] = recorder;
+        if (recorder is null) return;
+        if (recorder.IsLegacy)
+        {
+            _defineEvidenceItems[slot] = recorder.Since(mark);
+            return;
+        }
+        _defineEvidenceItems[slot] = null;
+        var entries = recorder.Entries;
+        var since = entries[Math.Min(mark, entries.Length)..];
+        int start = _evidenceArenaCount;
+        if (start + since.Length > _evidenceArena.Length) Array.Resize(ref _evidenceArena, Math.Max(start + since.Length, Math.Max(64, _evidenceArena.Length * 2)));
+        for (int i = 0; i < since.Length; i++)
+        {
+            var entry = since[i];
+            // A value kept beside its entry moves to the arena's own list (the recorder's is cleared rule by rule).
+            if (recorder.Sites.CarriesValue(entry.Site))
+            {
+                _evidenceArenaValues.Add(recorder.Values[entry.Extra]);
+                entry = entry with { Extra = _evidenceArenaValues.Count - 1 };
+            }
+            _evidenceArena[start + i] = entry;
+        }
+        _evidenceArenaCount = start + since.Length;
+        _defineEvidenceStart[slot] = start;
+        _defineEvidenceCount[slot] = since.Length;
+    }
+
+    private void ReplayDefineEvidence(int slot, EvidenceRecorder recorder, EvidenceRecorder by)
+    {
+        if (_defineEvidenceItems[slot] is { } items)
+        {
+            recorder.Replay(items);
+            return;
+        }
+        var entries = _evidenceArena.AsSpan(_defineEvidenceStart[slot], _defineEvidenceCount[slot]);
+        if (ReferenceEquals(recorder.Sites, by.Sites) && !recorder.IsLegacy) recorder.ReplayEntries(entries, _evidenceArenaValues);
+        else recorder.Replay(by.Sites.Materialise(entries, _evidenceArenaValues));
     }
 
     // ---------------------------------------------------------------- records

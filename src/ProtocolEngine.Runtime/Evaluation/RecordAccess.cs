@@ -21,6 +21,17 @@ internal static class RecordAccess
         return column;
     }
 
+    /// <summary>
+    /// Records the read as evidence: as a reference to the column and row (the value is read again if the evidence is
+    /// shown), or, on the comparison path of objects built at each read, with the value read.
+    /// </summary>
+    private static void Note<T>(EvaluationContext ctx, int slot, DomainRecord record, Column? column, string variable, ReadKind kind, T value)
+    {
+        if (ctx.Evidence is not { } evidence) return;
+        if (evidence.IsLegacy) evidence.Read(record.Table, record.Row, variable, value);
+        else evidence.ReadColumn(slot, record.Table, column, record.Row, variable, kind);
+    }
+
     /// <summary>A Char variable.</summary>
     public static string? String(EvaluationContext ctx, DomainRecord? record, int slot, string variable)
     {
@@ -32,7 +43,7 @@ internal static class RecordAccess
             NumberColumn n => n.GetDouble(record.Row) is double d ? d.ToString("R", CultureInfo.InvariantCulture) : null,
             _ => null,
         };
-        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        Note(ctx, slot, record, column, variable, ReadKind.String, value);
         return value;
     }
 
@@ -43,7 +54,7 @@ internal static class RecordAccess
         var column = ColumnOf(ctx, record, slot, variable);
         if (column is not TextColumn text) return String(ctx, record, slot, variable)?.ToUpperInvariant();
         // The evidence shows the value as stored, not as compared.
-        ctx.Evidence?.Read(record.Table, record.Row, variable, text.GetString(record.Row));
+        Note(ctx, slot, record, text, variable, ReadKind.String, text.GetString(record.Row));
         return text.GetUpper(record.Row);
     }
 
@@ -58,7 +69,7 @@ internal static class RecordAccess
             TextColumn t => decimal.TryParse(t.GetString(record.Row), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
             _ => null,
         };
-        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        Note(ctx, slot, record, column, variable, ReadKind.Decimal, value);
         return value;
     }
 
@@ -74,7 +85,7 @@ internal static class RecordAccess
             _ => null,
         };
         int? value = raw is double v && v == Math.Floor(v) && v >= int.MinValue && v <= int.MaxValue ? (int)v : null;
-        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        Note(ctx, slot, record, column, variable, ReadKind.Integer, value);
         return value;
     }
 
@@ -84,7 +95,7 @@ internal static class RecordAccess
         if (record is null) return null;
         var column = ColumnOf(ctx, record, slot, variable);
         var value = (column as TextColumn)?.GetDateTime(record.Row);
-        ctx.Evidence?.Read(record.Table, record.Row, variable, value);
+        Note(ctx, slot, record, column, variable, ReadKind.DateTime, value);
         return value;
     }
 }

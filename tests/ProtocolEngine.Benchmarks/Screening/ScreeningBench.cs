@@ -17,9 +17,10 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-rules [--subjects 100000]</c>: the eight rules in the protocol language vs Microsoft RulesEngine
 /// 6.0.1 vs hand-written C#, same per-rule outcomes asserted;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
-/// synthetic population, evidence off and on;
+/// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N] [--object-evidence]</c>,
+/// the last keeping evidence as objects built at each read, as before the compact entries);
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
-/// indexes (evidence on) and with and without the column lookups (evidence off), the results compared subject by
+/// indexes and with compact and object evidence (evidence on), and with and without the column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
 /// <c>-- screening-rules --loop SECONDS [--threads N]</c>: the eight rules screened again and again, to attach a profiler.
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
@@ -70,6 +71,7 @@ public static class ScreeningBench
         if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1);
         return kind switch
         {
+            "screening-pilot" when Option(args, "--evidence") is { } e => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
             "screening-pilot" => Pilot(study),
             "screening-differential" => Differential(study),
             _ => await EightRulesAsync(study, runs),
@@ -130,6 +132,8 @@ public static class ScreeningBench
             var clock = Stopwatch.StartNew();
             var indexed = Screener.Screen(protocol, study, options);
             var scanned = Screener.Screen(protocol, scanning, options);
+            // Evidence kept as objects built at each read, as before the compact entries.
+            var objects = Screener.Screen(protocol, study.WithObjectEvidence(), options);
             // Evidence off: the batch criteria and column lookups against every criterion and lookup evaluated subject by subject.
             var batched = Screener.Screen(protocol, study, options with { RecordEvidence = false });
             var unbatched = Screener.Screen(protocol, study.WithoutColumnLookups().WithoutBatchCriteria(), options with { RecordEvidence = false });
@@ -139,23 +143,28 @@ public static class ScreeningBench
             {
                 string a = Describe(indexed.Subject(i)), b = Describe(scanned.Subject(i));
                 string c = Describe(batched.Subject(i)), d = Describe(unbatched.Subject(i));
+                string e = DescribeTyped(indexed.Subject(i)), o = DescribeTyped(objects.Subject(i));
                 cells += indexed.Criteria.Count;
-                if (a == b && c == d) continue;
-                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  batches {c}\n  per subject {d}");
+                if (a == b && c == d && e == o) continue;
+                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  batches {c}\n  per subject {d}\n  compact evidence {e}\n  object evidence {o}");
             }
             differences += here;
             Console.WriteLine($"{Path.GetFileName(file)}: {indexed.SubjectCount:N0} subjects, {cells:N0} criterion results with evidence and gaps: " +
                 (here == 0 ? "identical" : $"{here:N0} subjects differ") + $" ({clock.Elapsed.TotalSeconds:F1} s)");
-            indexed = scanned = batched = unbatched = null!;
+            indexed = scanned = objects = batched = unbatched = null!;
             GC.Collect();
         }
-        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with batch criteria and column lookups and without either (evidence off)" : $"{differences:N0} subjects differ");
+        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with compact and object evidence, with batch criteria and column lookups and without either (evidence off)" : $"{differences:N0} subjects differ");
         return differences == 0 ? 0 : 1;
     }
 
     private static string Describe(ProtocolEngine.Runtime.Eligibility.SubjectEligibility subject) =>
         $"{subject.Status} [{string.Join("; ", subject.Reasons)}] " + string.Join(" | ", subject.Criteria.Select(c =>
             $"{c.Id} {c.Outcome}/{c.RuleOutcome}/{c.Cause} '{c.Reason}' gaps[{string.Join(", ", c.MissingData)}] evidence[{string.Join(", ", c.Evidence)}]"));
+
+    // The evidence with each value's type (a Decimal and a Double print alike), for the compact-against-objects comparison.
+    private static string DescribeTyped(ProtocolEngine.Runtime.Eligibility.SubjectEligibility subject) =>
+        Describe(subject) + string.Join(" | ", subject.Criteria.Select(c => string.Join(",", c.Evidence.Select(e => e.Value?.GetType().Name))));
 
     private static async Task<int> EightRulesAsync(StudyData study, int runs)
     {
@@ -338,6 +347,43 @@ public static class ScreeningBench
             Console.WriteLine($"  eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
             Console.WriteLine($"  attrition: " + string.Join(", ", result.Attrition.Where(a => a.ExcludedHere > 0).Select(a => $"{a.CriterionId} -{a.ExcludedHere:N0}")));
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>-- screening-pilot --evidence on|off [--threads N] [--runs N]</c>: one configuration of the pilot run again and
+    /// again after warm-up, quoting the median wall time, the median CPU time of the process (every worker thread: on a
+    /// shared machine, what the screening cost whatever else ran) and the load average.
+    /// </summary>
+    private static int PilotOne(StudyData study, bool evidence, int threads, int runs)
+    {
+        var compiler = new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols));
+        var protocol = compiler.Compile(ProtocolFiles.Read(Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol")));
+        if (protocol.HasErrors) throw new InvalidOperationException(string.Join("\n", protocol.Diagnostics));
+        var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = evidence, MaxDegreeOfParallelism = threads };
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; i < 3; i++) Screener.Screen(protocol, study, options with { Subjects = [.. study.SubjectIds.Take(5000)] });
+        Console.WriteLine($"compile, code indexes and warm-up on 5,000 subjects: {warmUp.Elapsed.TotalSeconds:F2} s; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        ScreeningResult? result = null;
+        for (int run = 0; run < runs; run++)
+        {
+            result = null;
+            GC.Collect();
+            Thread.Sleep(200);
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            result = Screener.Screen(protocol, study, options);
+            clock.Stop();
+            process.Refresh();
+            walls.Add(clock.Elapsed.TotalSeconds);
+            cpus.Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
+            Console.WriteLine($"  run {run + 1}: {clock.Elapsed.TotalSeconds:F2} s wall, CPU time {cpus[^1]:F2} s, peak working set {process.PeakWorkingSet64 / 1e6:N0} MB, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        }
+        var c = result!.Counts;
+        Console.WriteLine($"CDISCPILOT01 over {result.SubjectCount:N0} subjects, {threads} thread(s), evidence {(evidence ? "on" : "off")}: median {Median(walls):F2} s wall, median CPU time {Median(cpus):F2} s ({Median(cpus) * 1e6 / result.SubjectCount:N1} us per subject); eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
         return 0;
     }
 

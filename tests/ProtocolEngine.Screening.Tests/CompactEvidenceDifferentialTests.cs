@@ -1,0 +1,169 @@
+using System.Text;
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Data.Synthetic;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Text;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Tests.Evaluation;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Screening.Tests;
+
+/// <summary>
+/// Screening keeps evidence as compact references (a read site, a row, a number) and materialises the items when a
+/// subject's account is asked for, instead of building an object at each read. These tests screen every shipped protocol
+/// both ways (<see cref="StudyData.WithObjectEvidence"/> is the path before) and require the same screening JSON byte for
+/// byte (outcomes, causes, reasons, evidence in its order, gap lists) and the same items, field by field and with the
+/// values' types.
+/// </summary>
+public class CompactEvidenceDifferentialTests
+{
+    public static TheoryData<string, string> Cases() => Paths.ShippedProtocolsOverRealData();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void RealData_ScreenedWithCompactAndObjectEvidence_GiveTheSameReport(string protocol, string data)
+    {
+        var study = Paths.Study(data == "pilot" ? Paths.PilotXpt : Paths.Msg).Data;
+        var compiled = Paths.Compile(protocol);
+        AssertSame(compiled, study, CqlDateTime.ParseIso("2014-09-01"), protocol);
+        AssertSame(compiled, study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2014-09-01"), protocol + " (scanning)");
+    }
+
+    [Fact]
+    public void Synthetic_EveryShippedProtocol_ScreenedWithCompactAndObjectEvidence_GivesTheSameReport()
+    {
+        var folder = Paths.TempFolder();
+        try
+        {
+            PopulationGenerator.Generate(folder, new SynthOptions { Subjects = 3_000, Seed = 17, Format = DataFileFormat.Xpt });
+            var study = StudyLoader.Load(folder).Data;
+            foreach (var protocol in Paths.ShippedProtocols)
+            {
+                var compiled = Paths.Compile(protocol);
+                AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), protocol);
+                AssertSame(compiled, study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2025-06-01"), protocol + " (scanning)", threads: 1);
+                // A capacity of three items drops most of a search's records: the same ones must be dropped.
+                AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), protocol + " (capacity 3)", capacity: 3);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void PurposeBuiltReads_NumbersAsText_MissingVariablesAndDomains_DefinitionsReplayed_MaterialiseAsRead()
+    {
+        // LBSTRESN held as text (a CSV's number) is read as a Decimal from text; LBORRES (text) read as a String; VISITNUM a
+        // whole number; LBDTC a DateTime, once unparseable; a variable the study lacks (LBFAST) and a domain it lacks (QS);
+        // Lab(...) is a memoised definition whose evidence later criteria replay; S3 has no LB records.
+        var study = new TestStudy()
+            .Table("DM",
+                TestStudy.Row(("USUBJID", "S1"), ("AGE", 60m), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S2"), ("AGE", 61m), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S3"), ("AGE", null), ("RFICDTC", "2024-01-01")))
+            .Table("LB",
+                TestStudy.Row(("USUBJID", "S1"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", "50.50"), ("LBORRES", "50.5"), ("VISITNUM", 1m), ("LBDY", 3m), ("LBDTC", "2023-12-01T10:00")),
+                TestStudy.Row(("USUBJID", "S1"), ("LBSEQ", 2m), ("LBTESTCD", "ALT"), ("LBSTRESN", "x"), ("LBORRES", null), ("VISITNUM", 1.5m), ("LBDY", 2.5m), ("LBDTC", "not a date")),
+                TestStudy.Row(("USUBJID", "S2"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", "20"), ("LBORRES", "20"), ("VISITNUM", 1m), ("LBDTC", "2023-11")),
+                TestStudy.Row(("USUBJID", "S2"), ("LBSEQ", 2m), ("LBTESTCD", "AST"), ("LBSTRESN", "21"), ("LBORRES", "21"), ("VISITNUM", 2m), ("LBDTC", null)))
+            .Build();
+        const string text = """
+            protocol Reads version "1"
+              data SDTM "3.4"
+
+            define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+
+            criteria
+              exclusion ALT "ALT above 40."
+                Lab('ALT').LBSTRESN > 40
+              exclusion ALTTEXT "ALT recorded as 50.5."
+                Lab('ALT').LBORRES = '50.5' and Lab('ALT').LBSTRESN > 40
+              exclusion LATE "A lab after screening."
+                exists (LB L where L.LBDTC after DM.RFICDTC or L.VISITNUM > 1)
+              exclusion DAY "A lab after day 2."
+                exists (LB L where L.LBDY > 2)
+              exclusion FAST "A fasting lab."
+                exists (LB L where L.LBFAST = 'Y')
+              exclusion SCORE "A questionnaire score."
+                exists (QS Q where Q.QSSTRESN > 1)
+              inclusion AGE "Age 18 or over."
+                DM.AGE >= 18
+            """;
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, "reads.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        var result = AssertSame(compiled, study, CqlDateTime.ParseIso("2024-02-01"), "reads", threads: 1);
+        // The items themselves, so that agreeing on wrong evidence would fail too.
+        var alt = result.Subject(0).Criteria[0].Evidence;
+        Assert.Contains(alt, e => e.Variable == "LBSTRESN" && e.Value is decimal d && d == 50.5m && e.Sequence == 1 && e.SubjectId == "S1");
+        var textAlt = result.Subject(0).Criteria[1].Evidence;
+        Assert.Contains(textAlt, e => e.Variable == "LBORRES" && Equals(e.Value, "50.5"));
+        Assert.Contains(result.Subject(0).Criteria[5].Evidence, e => e.Kind == EvidenceKind.DomainMissing && e.Domain == "QS");
+        Assert.Contains(result.Subject(2).Criteria[0].Evidence, e => e.Kind == EvidenceKind.Searched && e.Domain == "LB" && Equals(e.Value, 0));
+        Assert.Contains(result.Subject(2).Criteria[6].Evidence, e => e.Variable == "AGE" && e.Value is null);
+    }
+
+    [Fact]
+    public void Recorder_PublicCalls_GiveTheItemsOfTheRecorderOfObjects()
+    {
+        // The recorder's own API (as data checks use it): given values, searches, a missing domain, rows discarded and
+        // kept, a read repeated, items dropped past the capacity, Since and Replay.
+        var table = new TestStudy()
+            .Table("DM", TestStudy.Row(("USUBJID", "S1"), ("AGE", 60m)))
+            .Table("AE",
+                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 1m), ("AETERM", "HEADACHE")),
+                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 2m), ("AETERM", "NAUSEA")),
+                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 3m), ("AETERM", "RASH")))
+            .Build().GetDomain("AE")!;
+        static List<string> Run(EvidenceRecorder r, DomainTable t)
+        {
+            r.Searched("AE", 3);
+            r.BeginRow();
+            r.Read(t, 0, "AETERM", "HEADACHE");
+            r.DiscardRow();
+            r.BeginRow();
+            r.Read(t, 1, "AETERM", "NAUSEA");
+            r.Read(t, 1, "AETERM", "NAUSEA");
+            r.CommitRow();
+            int mark = r.Mark();
+            r.Read(t, 2, "AESEQ", 3m);
+            r.MissingDomain("QS");
+            r.Read(t, 0, "AETERM", "HEADACHE");
+            r.Read(t, 2, "AETERM", "RASH");
+            var since = r.Since(mark);
+            r.Reset();
+            r.Read(t, 2, "AESEQ", 3m);
+            r.Replay(since);
+            return [.. since.Select(Describe), "--", .. r.Items.Select(Describe), $"dropped {r.Dropped}"];
+        }
+        foreach (int capacity in new[] { 200, 3 })
+            Assert.Equal(Run(new EvidenceRecorder(new EvidenceSites(), legacy: true) { Capacity = capacity }, table), Run(new EvidenceRecorder { Capacity = capacity }, table));
+    }
+
+    private static ScreeningResult AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, int threads = 2, int capacity = 100)
+    {
+        var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = true, MaxDegreeOfParallelism = threads, EvidenceCapacity = capacity };
+        var compact = Screener.Screen(protocol, study, options);
+        var objects = Screener.Screen(protocol, study.WithObjectEvidence(), options);
+        SameReport.Assert(SameReport.Json(objects), SameReport.Json(compact), what, "objects", "compact");
+        for (int i = 0; i < compact.SubjectCount; i++)
+        {
+            var a = objects.Subject(i).Criteria;
+            var b = compact.Subject(i).Criteria;
+            for (int j = 0; j < a.Count; j++)
+            {
+                string x = string.Join("\n", a[j].Evidence.Select(Describe)), y = string.Join("\n", b[j].Evidence.Select(Describe));
+                if (x != y) Assert.Fail($"{what}, {compact.SubjectId(i)} {a[j].Id}:\nobjects:\n{x}\ncompact:\n{y}");
+            }
+        }
+        return compact;
+    }
+
+    private static string Describe(EvidenceItem e) =>
+        new StringBuilder().Append(e.Kind).Append('|').Append(e.Domain).Append('|').Append(e.SubjectId).Append('|').Append(e.Sequence)
+            .Append('|').Append(e.Variable).Append('|').Append(e.Value).Append('|').Append(e.Value?.GetType().Name).Append('|').Append(e.Row).ToString();
+}
