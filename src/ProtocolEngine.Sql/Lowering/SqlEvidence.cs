@@ -20,8 +20,9 @@ internal sealed record SqlExistsEvidence(RecordsSym Records, string Aggregate, I
 /// </summary>
 internal sealed record SqlEvidencePlan(IReadOnlyList<SqlExistsEvidence> Exists)
 {
-    // Record and field separators: control characters no SDTM text holds (a value holding one would be misread).
-    private const char RecordSeparator = '\u001e', FieldSeparator = '\u001f';
+    // Record and field separators: control characters. A value holding one (or the escape character) is escaped by the
+    // query (Escaped) and unescaped here (Unescape), so hostile text cannot split a record or shift a field.
+    private const char RecordSeparator = '\u001e', FieldSeparator = '\u001f', Escape = '\u0010';
 
     /// <summary>The common table expression of the <paramref name="n"/>th exists: per subject the count and the reads.</summary>
     public string Write(SqlSyntax sql, SqlCatalog catalog, string name, int n)
@@ -36,7 +37,7 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<SqlExistsEvidence> Exists)
         var fields = new StringBuilder($"{Str($"{r.Name}.{Q(SqlLowering.RowColumn)}")} || chr(31) || {seq}");
         foreach (var read in e.Reads)
         {
-            string value = $"COALESCE('V' || {Str(read.Value)}, 'N')";
+            string value = $"COALESCE('V' || {Escaped(Str(read.Value))}, 'N')";
             string item = $"chr(31) || {sql.Text(read.Variable)} || chr(31) || {value}";
             fields.Append(" || ").Append(read.Guards.Count == 0 ? item : $"(CASE WHEN {string.Join(" AND ", read.Guards.Select(g => $"({g})"))} THEN {item} ELSE '' END)");
         }
@@ -44,6 +45,29 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<SqlExistsEvidence> Exists)
         return $"{name} AS (SELECT EV_U, COUNT(*) AS EV_N, STRING_AGG(CASE WHEN EV_W <> 0 AND (EV_F IS NULL OR EV_R <= EV_F) THEN EV_T END, chr(30) ORDER BY EV_R) AS EV_T FROM (" +
                $"SELECT {subject} AS EV_U, {row} AS EV_R, {w} AS EV_W, MIN(CASE WHEN {w} = 2 THEN {row} END) OVER (PARTITION BY {subject}) AS EV_F, {fields} AS EV_T " +
                $"FROM {sql.Table(r.Domain)} {r.Name}) {name}_r GROUP BY EV_U)";
+    }
+
+    // The escape character first, so that the escapes the separators become are not escaped again.
+    internal static string Escaped(string text) =>
+        $"replace(replace(replace({text}, chr(16), chr(16) || '0'), chr(30), chr(16) || '1'), chr(31), chr(16) || '2')";
+
+    internal static string Unescape(string text)
+    {
+        if (!text.Contains(Escape, StringComparison.Ordinal)) return text;
+        var plain = new StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] != Escape) { plain.Append(text[i]); continue; }
+            if (++i >= text.Length) throw new FormatException("The database returned evidence with an escape character at the end of a value.");
+            plain.Append(text[i] switch
+            {
+                '0' => Escape,
+                '1' => RecordSeparator,
+                '2' => FieldSeparator,
+                var other => throw new FormatException($"The database returned evidence with an unknown escape '{other}'."),
+            });
+        }
+        return plain.ToString();
     }
 
     /// <summary>The evidence items of one subject from the exists' columns, as the native recorder keeps them (each read once, at most <paramref name="capacity"/>).</summary>
@@ -78,7 +102,7 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<SqlExistsEvidence> Exists)
                 for (int i = 2; i + 1 < f.Length; i += 2)
                 {
                     var variable = f[i];
-                    object? value = f[i + 1] == "N" ? null : Value(f[i + 1][1..], kinds[variable]);
+                    object? value = f[i + 1] == "N" ? null : Value(Unescape(f[i + 1][1..]), kinds[variable]);
                     Add(new EvidenceItem(EvidenceKind.Value, e.Records.Domain, subject, sequence, variable, value, row));
                 }
             }

@@ -26,7 +26,9 @@ internal static class BackendScreening
         CqlDateTime asOf;
         CompiledProtocol protocol;
         LoadedStudy? study = null;
-        if (string.IsNullOrWhiteSpace(settings.Data))
+        // A folder of Parquet datasets is read by DuckDB in place: the study is loaded into .NET only if criteria stay native.
+        bool inPlace = !postgres && !clickhouse && IsParquetFolder(settings.Data);
+        if (string.IsNullOrWhiteSpace(settings.Data) || inPlace)
         {
             asOf = ScreeningCommandSupport.AsOf(settings.AsOf);
             protocol = ScreeningCommandSupport.Compile(settings.Protocol, console);
@@ -46,10 +48,32 @@ internal static class BackendScreening
                 using var cluster = SqlBackendSupport.OpenClickHouse(settings.Ch, settings.ChEnv, settings.ChFile, console);
                 sql = console.Progress($"Screening on the ClickHouse cluster ({cluster.Shards.Count} shards) with {protocol.Name}", _ => ClickHouseBackend.Screen(cluster, protocol, queryOptions));
             }
+            else if (inPlace)
+            {
+                try
+                {
+                    sql = console.Progress($"Screening the Parquet files of {settings.Data} in DuckDB with {protocol.Name}", report => DuckDbParquet.Screen(protocol, settings.Data!, out var opened, queryOptions));
+                }
+                catch (NotSupportedException ex)
+                {
+                    // Exact first: what the loader would merge in (SUPP--, split datasets) is read through the loaded study.
+                    console.Status.MarkupLineInterpolated($"[yellow]{ex.Message}[/] The study is loaded and appended to DuckDB instead.");
+                    (_, _, study) = ScreeningCommandSupport.Prepare(settings, console);
+                    sql = console.Progress($"Screening {study.Data.SubjectCount:N0} subjects in DuckDB with {protocol.Name}", _ => DuckDbBackend.Screen(protocol, study.Data, queryOptions));
+                }
+            }
             else
             {
                 sql = console.Progress($"Screening {study!.Data.SubjectCount:N0} subjects in DuckDB with {protocol.Name}", _ => DuckDbBackend.Screen(protocol, study.Data, queryOptions));
             }
+        }
+        catch (InvalidDataException ex) when (inPlace)
+        {
+            throw new UserFacingException(ex.Message);
+        }
+        catch (DuckDB.NET.Data.DuckDBException ex)
+        {
+            throw new UserFacingException($"DuckDB failed: {ex.Message.Split('\n')[0]}");
         }
         catch (ArgumentException ex)
         {
@@ -79,6 +103,7 @@ internal static class BackendScreening
             throw new UserFacingException($"{sql.Query.Diagnostics.Count} criteria cannot be pushed down to {backend} (named above); run them natively with --backend auto.");
         else
         {
+            if (study is null && inPlace) (_, _, study) = ScreeningCommandSupport.Prepare(settings, console);
             if (study is null) throw new UserFacingException("--backend auto runs the criteria the database cannot decide natively: give the study with --data PATH.");
             var natively = sql.Query.Criteria.Where(c => !c.IsPushedDown).Select(c => c.Criterion.Id).ToList();
             var native = ScreeningCommandSupport.Screen(protocol, study, new ScreeningOptions
@@ -101,6 +126,15 @@ internal static class BackendScreening
         if (settings.Format == OutputFormats.Json) WriteJson(console, result);
         else WriteText(console, result);
         return CliApp.Success;
+    }
+
+    // Only Parquet datasets (a folder the loader would read in another format, or a mix, is loaded as before).
+    private static bool IsParquetFolder(string? data)
+    {
+        if (string.IsNullOrWhiteSpace(data) || !Directory.Exists(data)) return false;
+        var datasets = Directory.EnumerateFiles(data).Select(f => Path.GetExtension(f).ToLowerInvariant())
+            .Where(e => e is ".parquet" or ".xpt" or ".json" or ".ndjson" or ".csv").ToList();
+        return datasets.Count > 0 && datasets.All(e => e == ".parquet");
     }
 
     private static void WriteText(CliConsole console, BackendScreeningResult result)
