@@ -51,7 +51,8 @@ for s in 1 2; do
   mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
   cat > "$dir/users.xml" <<XML
 <yandex>
-  <profiles><default><max_memory_usage>4000000000</max_memory_usage><max_threads>2</max_threads></default></profiles>
+  <!-- A million subjects' query needs about 4 GB on the initiator (it joins the per-subject results there); aggregations and sorts past 3 GB spill to disk. -->
+  <profiles><default><max_memory_usage>10000000000</max_memory_usage><max_bytes_before_external_group_by>3000000000</max_bytes_before_external_group_by><max_bytes_before_external_sort>3000000000</max_bytes_before_external_sort><max_threads>2</max_threads></default></profiles>
   <users>
     <pe>
       <password_sha256_hex>$hash</password_sha256_hex>
