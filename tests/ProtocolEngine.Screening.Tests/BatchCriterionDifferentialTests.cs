@@ -28,8 +28,8 @@ public class BatchCriterionDifferentialTests
     [MemberData(nameof(Cases))]
     public void RealData_ScreenedWithAndWithoutBatches_GiveTheSameReport(string protocol, string data)
     {
-        var study = Paths.Study(data == "pilot" ? Paths.PilotXpt : Paths.Msg).Data;
-        AssertSameReports(Paths.Compile(protocol), study, CqlDateTime.ParseIso("2014-09-01"), protocol);
+        var study = Paths.RealStudy(data);
+        AssertSameReports(Paths.Compile(protocol), study, Paths.RealDataAsOf, protocol);
     }
 
     [Fact]

@@ -24,8 +24,8 @@ public class CodeIndexDifferentialTests
     [MemberData(nameof(Cases))]
     public void RealData_ScreenedWithAndWithoutCodeIndexes_GiveTheSameReport(string protocol, string data)
     {
-        var study = Paths.Study(data == "pilot" ? Paths.PilotXpt : Paths.Msg).Data;
-        AssertSameReport(protocol, study, CqlDateTime.ParseIso("2014-09-01"));
+        var study = Paths.RealStudy(data);
+        AssertSameReport(protocol, study, Paths.RealDataAsOf);
     }
 
     [Fact]

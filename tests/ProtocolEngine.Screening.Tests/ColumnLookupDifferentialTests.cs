@@ -27,8 +27,8 @@ public class ColumnLookupDifferentialTests
     [MemberData(nameof(Cases))]
     public void RealData_ScreenedWithAndWithoutColumnLookups_GiveTheSameReport(string protocol, string data)
     {
-        var study = Paths.Study(data == "pilot" ? Paths.PilotXpt : Paths.Msg).Data;
-        AssertSameReports(Paths.Compile(protocol), study, CqlDateTime.ParseIso("2014-09-01"), protocol);
+        var study = Paths.RealStudy(data);
+        AssertSameReports(Paths.Compile(protocol), study, Paths.RealDataAsOf, protocol);
     }
 
     [Fact]

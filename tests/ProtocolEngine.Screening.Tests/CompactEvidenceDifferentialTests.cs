@@ -26,10 +26,10 @@ public class CompactEvidenceDifferentialTests
     [MemberData(nameof(Cases))]
     public void RealData_ScreenedWithCompactAndObjectEvidence_GiveTheSameReport(string protocol, string data)
     {
-        var study = Paths.Study(data == "pilot" ? Paths.PilotXpt : Paths.Msg).Data;
+        var study = Paths.RealStudy(data);
         var compiled = Paths.Compile(protocol);
-        AssertSame(compiled, study, CqlDateTime.ParseIso("2014-09-01"), protocol);
-        AssertSame(compiled, study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2014-09-01"), protocol + " (scanning)");
+        AssertSame(compiled, study, Paths.RealDataAsOf, protocol);
+        AssertSame(compiled, study.WithoutCodeIndexes(), Paths.RealDataAsOf, protocol + " (scanning)");
     }
 
     [Fact]

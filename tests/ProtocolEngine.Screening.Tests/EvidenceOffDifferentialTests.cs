@@ -24,8 +24,8 @@ public class EvidenceOffDifferentialTests
     [MemberData(nameof(Cases))]
     public void RealData_ScreenedWithAndWithoutEvidence_GiveTheSameOutcomesCausesAndGaps(string protocol, string data)
     {
-        var study = Paths.Study(data == "pilot" ? Paths.PilotXpt : Paths.Msg).Data;
-        AssertSameOutcomes(Paths.Compile(protocol), study, CqlDateTime.ParseIso("2014-09-01"), protocol);
+        var study = Paths.RealStudy(data);
+        AssertSameOutcomes(Paths.Compile(protocol), study, Paths.RealDataAsOf, protocol);
     }
 
     [Fact]

@@ -19,6 +19,12 @@ internal static class Paths
     public static IReadOnlyList<string> ShippedProtocols { get; } =
         [.. Directory.EnumerateFiles(Path.Combine(Root, "protocols"), "*.protocol").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
+    /// <summary>The study of a real-data case of <see cref="ShippedProtocolsOverRealData"/>: the pilot (XPT) or the MSG study.</summary>
+    public static Runtime.Data.StudyData RealStudy(string data) => Study(data == "pilot" ? PilotXpt : Msg).Data;
+
+    /// <summary>The date the real-data cases are screened as of (after the pilot's and MSG's screening visits).</summary>
+    public static Runtime.Values.CqlDateTime RealDataAsOf { get; } = Runtime.Values.CqlDateTime.ParseIso("2014-09-01");
+
     /// <summary>Every shipped protocol over the pilot ("pilot") and the MSG study ("msg"): the differential tests' real-data cases.</summary>
     public static TheoryData<string, string> ShippedProtocolsOverRealData()
     {
