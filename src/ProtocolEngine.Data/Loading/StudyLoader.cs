@@ -217,7 +217,9 @@ public static class StudyLoader
             notes.Add(new(table.Name, $"{table.Name} is not an SDTMIG 3.4 domain and no define.xml describes it; its variables are read as the file types them."));
         }
 
-        if (table.GetColumn("DOMAIN") is TextColumn domain)
+        // Each check looks at the distinct values first and reads the rows only when one of them is wrong.
+        if (table.GetColumn("DOMAIN") is TextColumn domain
+            && domain.Dictionary.Any(value => !table.Name.StartsWith(value, StringComparison.OrdinalIgnoreCase) || value.Length < 2))
         {
             for (int r = 0; r < table.RowCount; r++)
             {
@@ -228,7 +230,7 @@ public static class StudyLoader
                         $"DOMAIN {(table.Name.Length >= 2 ? table.Name[..2] : table.Name)}", record: Record(r), variable: "DOMAIN");
             }
         }
-        if (isSupp && table.GetColumn("RDOMAIN") is TextColumn rdomain)
+        if (isSupp && table.GetColumn("RDOMAIN") is TextColumn rdomain && rdomain.Dictionary.Any(value => !table.Name[4..].StartsWith(value, StringComparison.OrdinalIgnoreCase)))
         {
             var parent = table.Name[4..];
             for (int r = 0; r < table.RowCount; r++)
@@ -236,7 +238,7 @@ public static class StudyLoader
                     throw new DataFormatException(source.File, $"RDOMAIN is '{value}' in {table.Name}", $"RDOMAIN {parent}", record: Record(r), variable: "RDOMAIN");
         }
 
-        foreach (var column in table.Columns.OfType<TextColumn>().Where(c => c.Kind == ColumnKind.DateTime))
+        foreach (var column in table.Columns.OfType<TextColumn>().Where(c => c.Kind == ColumnKind.DateTime && c.HasMalformedDateTime))
         {
             int malformed = 0, first = -1;
             for (int r = 0; r < table.RowCount; r++)

@@ -35,10 +35,14 @@ internal static class SubjectRequirements
                 ?? throw new DataFormatException(file, $"{table.Name} has no USUBJID {(table.GetColumn("USUBJID") is null ? "column" : "text column")}: its records belong to no subject, so every subject would read all of them",
                     $"a USUBJID variable on every record of a subject-level dataset{RequiredList(schema, table.Name)}", record: HeaderRecord(format), variable: "USUBJID");
             var blank = ids.Dictionary.Select(string.IsNullOrWhiteSpace).ToArray();
-            for (int r = 0; r < table.RowCount; r++)
-                if (ids.CodeAt(r) is int code && (code < 0 || blank[code]))
-                    throw new DataFormatException(file, $"USUBJID is empty in {table.Name}: the record belongs to no subject",
-                        "a USUBJID on every record of a subject-level dataset", record: Record(format, r), variable: "USUBJID");
+            // The rows are read only when some are missing or some distinct value is blank.
+            if (Array.IndexOf(blank, true) >= 0 || ids.CountMissing() > 0)
+            {
+                for (int r = 0; r < table.RowCount; r++)
+                    if (ids.CodeAt(r) is int code && (code < 0 || blank[code]))
+                        throw new DataFormatException(file, $"USUBJID is empty in {table.Name}: the record belongs to no subject",
+                            "a USUBJID on every record of a subject-level dataset", record: Record(format, r), variable: "USUBJID");
+            }
 
             if (schema is null) continue;
             if (Topic(schema) is { } topic && table.GetColumn(topic.Name) is null)
@@ -90,6 +94,7 @@ internal static class SubjectRequirements
             if (ReferenceEquals(table, list) || table.GetColumn("USUBJID") is not TextColumn other) continue;
             // Each distinct USUBJID is looked up once, not once per record.
             var unknown = other.Dictionary.Select(id => !firstRow.ContainsKey(id)).ToArray();
+            if (Array.IndexOf(unknown, true) < 0) continue;
             int orphans = 0, first = -1;
             var orphanSubjects = new HashSet<int>();
             for (int r = 0; r < table.RowCount; r++)

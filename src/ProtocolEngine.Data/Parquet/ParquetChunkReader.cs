@@ -193,7 +193,9 @@ internal static class ParquetChunkReader
             if (count < 0) throw new InvalidDataException("a dictionary page claims a negative number of entries");
             if (kind == Kind.Text)
             {
-                // Entries are decoded to characters once; each gets its view code on first use.
+                // Entries are decoded to characters once; each gets its view code on first use. A column whose first
+                // dictionary is large (USUBJID, date-times) finds its codes through the string pool's numbers.
+                if (count > 4096 && text!.Count == 0) text.UsePoolIds();
                 var starts = Buffers.Ensure(ref buffers.EntryStart, count);
                 var lengths = Buffers.Ensure(ref buffers.EntryLength, count);
                 var codes = Buffers.Ensure(ref buffers.EntryCode, count);
@@ -216,40 +218,65 @@ internal static class ParquetChunkReader
             _entries = count;
         }
 
+        /// <summary>Rows decoded at once: the batch's levels, indices and codes stay in the processor's cache.</summary>
+        private const int Batch = 4096;
+
         public void Data(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> values, PageHeader header)
         {
             int rows = header.ValueCount;
-            int present = rows;
-            Span<int> definition = default;
-            if (maxDefinition > 0)
+            var definition = new ParquetPages.HybridDecoder(maxDefinition > 0 ? levels : default, ParquetPages.BitWidth(maxDefinition));
+            // Most pages have no nulls: their levels are one run, and rows need no level each.
+            bool allPresent = maxDefinition == 0 || definition.TrySkipRun(maxDefinition, rows);
+            bool dictionary = header.Encoding is ParquetPages.PlainDictionary or ParquetPages.RleDictionary;
+            if (dictionary && _entries < 0) throw new InvalidDataException("a dictionary-encoded page comes before its dictionary");
+            ParquetPages.HybridDecoder indices = default;
+            bool indicesOpen = false;
+            int plainAt = 0;
+            var levelBuffer = Buffers.Ensure(ref buffers.Levels, Batch);
+            var indexBuffer = Buffers.Ensure(ref buffers.Indices, Batch);
+            for (int done = 0; done < rows;)
             {
-                definition = Buffers.Ensure(ref buffers.Levels, rows).AsSpan(0, rows);
-                ParquetPages.DecodeHybrid(levels, ParquetPages.BitWidth(maxDefinition), definition, rows);
-                present = CountPresent(definition, maxDefinition);
-            }
-            if (header.Encoding is ParquetPages.PlainDictionary or ParquetPages.RleDictionary)
-            {
-                if (_entries < 0) throw new InvalidDataException("a dictionary-encoded page comes before its dictionary");
-                var indices = Buffers.Ensure(ref buffers.Indices, present).AsSpan(0, present);
-                if (present > 0)
+                int n = Math.Min(Batch, rows - done);
+                Span<int> batchLevels = default;
+                int present = n;
+                if (!allPresent)
                 {
-                    if (values.IsEmpty) throw new InvalidDataException("a dictionary-encoded page lacks its bit width");
-                    ParquetPages.DecodeHybrid(values[1..], values[0], indices, present);
+                    batchLevels = levelBuffer.AsSpan(0, n);
+                    definition.Read(batchLevels);
+                    present = CountPresent(batchLevels, maxDefinition);
                 }
-                CheckIndices(indices, _entries);
-                if (kind == Kind.Text) AddText(definition, indices);
-                else AddNumbers(definition, indices);
-            }
-            else if (kind == Kind.Text) AddPlainText(definition, values, present);
-            else
-            {
-                var decoded = Buffers.Ensure(ref buffers.PlainNumbers, present).AsSpan(0, present);
-                Plain(values, decoded);
-                AddPlainNumbers(definition, decoded);
+                if (dictionary)
+                {
+                    var batchIndices = indexBuffer.AsSpan(0, present);
+                    if (present > 0)
+                    {
+                        if (!indicesOpen)
+                        {
+                            if (values.IsEmpty) throw new InvalidDataException("a dictionary-encoded page lacks its bit width");
+                            indices = new ParquetPages.HybridDecoder(values[1..], values[0]);
+                            indicesOpen = true;
+                        }
+                        indices.Read(batchIndices);
+                        CheckIndices(batchIndices, _entries);
+                    }
+                    if (kind == Kind.Text) AddText(batchLevels, batchIndices, n);
+                    else AddNumbers(batchLevels, batchIndices, n);
+                }
+                else if (kind == Kind.Text) plainAt = AddPlainText(batchLevels, values, plainAt, n);
+                else
+                {
+                    int width = kind is Kind.Float or Kind.Int32 ? 4 : 8;
+                    if ((long)plainAt + (long)present * width > values.Length) throw new InvalidDataException($"a page holds {values.Length} bytes for more values of {width} bytes");
+                    var decoded = Buffers.Ensure(ref buffers.PlainNumbers, Batch).AsSpan(0, present);
+                    Plain(values.Slice(plainAt, present * width), decoded);
+                    plainAt += present * width;
+                    AddPlainNumbers(batchLevels, decoded, n);
+                }
+                done += n;
             }
         }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static int CountPresent(ReadOnlySpan<int> definition, int maxDefinition)
         {
             int present = 0;
@@ -261,67 +288,98 @@ internal static class ParquetChunkReader
             return present;
         }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static void CheckIndices(ReadOnlySpan<int> indices, int entries)
         {
-            foreach (int index in indices)
-                if ((uint)index >= (uint)entries) throw new InvalidDataException($"a dictionary index {index} is past the dictionary's {entries} entries");
+            // One comparison for the batch: the largest index, as unsigned, is past the dictionary when any index is.
+            uint max = 0;
+            foreach (int index in indices) max = Math.Max(max, (uint)index);
+            if (max >= (uint)entries)
+                foreach (int index in indices)
+                    if ((uint)index >= (uint)entries) throw new InvalidDataException($"a dictionary index {index} is past the dictionary's {entries} entries");
         }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private void AddPlainNumbers(ReadOnlySpan<int> definition, ReadOnlySpan<double> decoded)
+        /// <summary>Adds a batch of <paramref name="rows"/> rows of plain numbers (<paramref name="definition"/> empty when all are present).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private void AddPlainNumbers(ReadOnlySpan<int> definition, ReadOnlySpan<double> decoded, int rows)
         {
             var builder = numbers!;
             if (definition.IsEmpty)
             {
-                foreach (double value in decoded) builder.Add(value);
+                builder.AddRange(decoded);
                 return;
             }
             int next = 0;
-            foreach (int level in definition)
+            for (int k = 0; k < rows; k++)
             {
-                if (level < maxDefinition) builder.AddMissing();
+                if (definition[k] < maxDefinition) builder.AddMissing();
                 else builder.Add(decoded[next++]);
             }
         }
 
-        private void AddText(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices)
+        /// <summary>Adds a batch of <paramref name="rows"/> dictionary-coded text rows through the entries' view codes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddText(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices, int rows)
         {
             var entryCodes = buffers.EntryCode;
-            int rows = definition.IsEmpty ? indices.Length : definition.Length;
-            var codes = Buffers.Ensure(ref buffers.RowCodes, rows).AsSpan(0, rows);
-            int first = text!.Count, next = 0;
+            var builder = text!;
+            var codes = Buffers.Ensure(ref buffers.RowCodes, Batch).AsSpan(0, rows);
+            int first = builder.Count;
             bool empties = false;
-            for (int k = 0; k < rows; k++)
+            if (definition.IsEmpty)
             {
-                if (!definition.IsEmpty && definition[k] < maxDefinition)
+                for (int k = 0; k < codes.Length; k++)
                 {
-                    codes[k] = -1;
-                    continue;
+                    int entry = indices[k];
+                    int code = entryCodes[entry];
+                    if (code < 0) code = Resolve(entry, ref empties);
+                    codes[k] = code;
                 }
-                int entry = indices[next++];
-                int code = entryCodes[entry];
-                if (code == Unmapped) code = entryCodes[entry] = text.CodeOf(buffers.Chars.AsSpan(buffers.EntryStart[entry], buffers.EntryLength[entry]));
-                if (code == Empty)
-                {
-                    code = -1;
-                    empties = true;
-                }
-                codes[k] = code;
             }
-            text.AddCodes(codes);
+            else
+            {
+                int next = 0, max = maxDefinition;
+                for (int k = 0; k < codes.Length; k++)
+                {
+                    if (definition[k] < max)
+                    {
+                        codes[k] = -1;
+                        continue;
+                    }
+                    int entry = indices[next++];
+                    int code = entryCodes[entry];
+                    if (code < 0) code = Resolve(entry, ref empties);
+                    codes[k] = code;
+                }
+            }
+            builder.AddCodes(codes);
             if (!empties) return;
             // Rare: rows that held "" are told apart from nulls afterwards (both are code -1).
-            next = 0;
+            int at = 0;
             for (int k = 0; k < rows; k++)
                 if (definition.IsEmpty || definition[k] == maxDefinition)
-                    if (entryCodes[indices[next++]] == Empty) text.MarkEmptyString(first + k);
+                    if (entryCodes[indices[at++]] == Empty) builder.MarkEmptyString(first + k);
         }
 
-        private void AddNumbers(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices)
+        /// <summary>The view code of a dictionary entry seen for the first time (−1 for an empty string), remembered for the chunk.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private int Resolve(int entry, ref bool empties)
+        {
+            var entryCodes = buffers.EntryCode;
+            int code = entryCodes[entry];
+            if (code == Unmapped) code = entryCodes[entry] = text!.CodeOf(buffers.Chars.AsSpan(buffers.EntryStart[entry], buffers.EntryLength[entry]));
+            if (code == Empty)
+            {
+                empties = true;
+                return -1;
+            }
+            return code;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddNumbers(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices, int rows)
         {
             var dictionary = buffers.Numbers;
-            int rows = definition.IsEmpty ? indices.Length : definition.Length;
             int next = 0;
             for (int k = 0; k < rows; k++)
             {
@@ -330,10 +388,9 @@ internal static class ParquetChunkReader
             }
         }
 
-        private void AddPlainText(ReadOnlySpan<int> definition, ReadOnlySpan<byte> values, int present)
+        /// <summary>Adds a batch of plain-encoded text rows read from <paramref name="values"/> at <paramref name="at"/>; returns where the next value starts.</summary>
+        private int AddPlainText(ReadOnlySpan<int> definition, ReadOnlySpan<byte> values, int at, int rows)
         {
-            int rows = definition.IsEmpty ? present : definition.Length;
-            int at = 0;
             for (int k = 0; k < rows; k++)
             {
                 if (!definition.IsEmpty && definition[k] < maxDefinition)
@@ -347,6 +404,7 @@ internal static class ParquetChunkReader
                 text!.Add(chars.AsSpan(0, written));
                 at += 4 + length;
             }
+            return at;
         }
 
         /// <summary>Plain-encoded numbers of the column's physical type, as doubles (as the library path converts them).</summary>

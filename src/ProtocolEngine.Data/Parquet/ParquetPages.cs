@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ProtocolEngine.Data.Parquet;
 
@@ -167,37 +169,103 @@ internal static class ParquetPages
     /// </summary>
     public static void DecodeHybrid(ReadOnlySpan<byte> bytes, int bitWidth, Span<int> target, int count)
     {
-        if (bitWidth is < 0 or > 32) throw new InvalidDataException($"bit width {bitWidth}");
-        int byteWidth = (bitWidth + 7) >> 3;
-        int at = 0, filled = 0;
-        while (filled < count)
+        var decoder = new HybridDecoder(bytes, bitWidth);
+        decoder.Read(target[..count]);
+    }
+
+    /// <summary>
+    /// The RLE / bit-packed hybrid decoded a batch at a time (levels and dictionary indices): a page of a million values
+    /// is decoded through a buffer that stays in the processor's cache rather than into arrays of the page's size.
+    /// </summary>
+    public ref struct HybridDecoder
+    {
+        private readonly ReadOnlySpan<byte> _bytes;
+        private readonly int _bitWidth;
+        private readonly int _byteWidth;
+        private int _at;
+        // The current run: an RLE run repeats _value _left more times; a bit-packed run has _left values from bit _bit.
+        private int _left;
+        private bool _packed;
+        private int _value;
+        private long _bit;
+
+        /// <summary>A decoder of <paramref name="bytes"/> with values of <paramref name="bitWidth"/> bits.</summary>
+        public HybridDecoder(ReadOnlySpan<byte> bytes, int bitWidth)
         {
-            uint header = ReadUleb(bytes, ref at);
-            if ((header & 1) == 0)
+            if (bitWidth is < 0 or > 32) throw new InvalidDataException($"bit width {bitWidth}");
+            _bytes = bytes;
+            _bitWidth = bitWidth;
+            _byteWidth = (bitWidth + 7) >> 3;
+        }
+
+        /// <summary>
+        /// True when the next <paramref name="count"/> values are all <paramref name="value"/> in one RLE run (a page's
+        /// definition levels when none of its values is null), consuming them; false, consuming nothing, otherwise.
+        /// </summary>
+        public bool TrySkipRun(int value, int count)
+        {
+            if (_left == 0 && !NextRun()) return false;
+            if (_packed || _value != value || _left < count) return false;
+            _left -= count;
+            return true;
+        }
+
+        /// <summary>Fills <paramref name="target"/> with the next values; throws <see cref="InvalidDataException"/> when the bytes end first.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Read(Span<int> target)
+        {
+            int filled = 0;
+            while (filled < target.Length)
             {
-                int run = checked((int)(header >> 1));
-                if (at + byteWidth > bytes.Length) throw new InvalidDataException("an RLE run ends past its page");
-                int value = 0;
-                for (int b = 0; b < byteWidth; b++) value |= bytes[at + b] << (8 * b);
-                at += byteWidth;
-                int n = Math.Min(run, count - filled);
-                target.Slice(filled, n).Fill(value);
-                filled += n;
-            }
-            else
-            {
-                long groups = header >> 1;
-                long length = groups * bitWidth;
-                if (at + length > bytes.Length) throw new InvalidDataException("a bit-packed run ends past its page");
-                int n = (int)Math.Min(groups * 8, count - filled);
-                Unpack(bytes.Slice(at, (int)length), bitWidth, target.Slice(filled, n));
-                at += (int)length;
+                if (_left == 0 && !NextRun()) throw new InvalidDataException("the encoded values end before the page's count");
+                int n = Math.Min(_left, target.Length - filled);
+                if (_packed)
+                {
+                    Unpack(_bytes, _bit, _bitWidth, target.Slice(filled, n));
+                    _bit += (long)n * _bitWidth;
+                }
+                else target.Slice(filled, n).Fill(_value);
+                _left -= n;
                 filled += n;
             }
         }
+
+        private bool NextRun()
+        {
+            // A bit-packed run may end with padding (its groups hold eight values): the next run starts after its bytes.
+            // Empty runs are skipped in a loop, not by recursion: a hostile page may hold millions of them.
+            _packed = false;
+            while (_at < _bytes.Length)
+            {
+                uint header = ReadUleb(_bytes, ref _at);
+                if ((header & 1) == 0)
+                {
+                    int run = checked((int)(header >> 1));
+                    if (_at + _byteWidth > _bytes.Length) throw new InvalidDataException("an RLE run ends past its page");
+                    int value = 0;
+                    for (int b = 0; b < _byteWidth; b++) value |= _bytes[_at + b] << (8 * b);
+                    _at += _byteWidth;
+                    (_value, _left, _packed) = (value, run, false);
+                }
+                else
+                {
+                    long groups = header >> 1;
+                    long length = groups * _bitWidth;
+                    if (_at + length > _bytes.Length) throw new InvalidDataException("a bit-packed run ends past its page");
+                    _bit = (long)_at * 8;
+                    _at += (int)length;
+                    _left = (int)Math.Min(groups * 8, int.MaxValue);
+                    _packed = true;
+                }
+                if (_left > 0) return true;
+            }
+            return false;
+        }
     }
 
-    private static void Unpack(ReadOnlySpan<byte> bytes, int bitWidth, Span<int> target)
+    /// <summary>Unpacks little-endian bit-packed values starting at bit <paramref name="bit"/> of <paramref name="bytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Unpack(ReadOnlySpan<byte> bytes, long bit, int bitWidth, Span<int> target)
     {
         if (bitWidth == 0)
         {
@@ -205,18 +273,21 @@ internal static class ParquetPages
             return;
         }
         ulong mask = (1UL << bitWidth) - 1;
-        ulong buffer = 0;
-        int bits = 0, at = 0;
-        for (int k = 0; k < target.Length; k++)
+        int k = 0;
+        // A value of at most 32 bits starting anywhere in a byte lies within the 8 bytes read at that byte.
+        long safeEnd = (long)(bytes.Length - 8) * 8;
+        ref byte start = ref MemoryMarshal.GetReference(bytes);
+        for (; k < target.Length && bit <= safeEnd; k++, bit += bitWidth)
         {
-            while (bits < bitWidth)
-            {
-                buffer |= (ulong)bytes[at++] << bits;
-                bits += 8;
-            }
-            target[k] = (int)(buffer & mask);
-            buffer >>= bitWidth;
-            bits -= bitWidth;
+            ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (nint)(bit >> 3)));
+            target[k] = (int)((word >> (int)(bit & 7)) & mask);
+        }
+        for (; k < target.Length; k++, bit += bitWidth)
+        {
+            ulong word = 0;
+            int first = (int)(bit >> 3);
+            for (int b = 0; b < 8 && first + b < bytes.Length; b++) word |= (ulong)bytes[first + b] << (8 * b);
+            target[k] = (int)((word >> (int)(bit & 7)) & mask);
         }
     }
 

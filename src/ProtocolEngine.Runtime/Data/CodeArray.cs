@@ -244,6 +244,7 @@ internal sealed class CodeArrayBuilder
     }
 
     /// <summary>Appends codes (−1 for missing) in one pass, widening once for the largest of them.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddRange(ReadOnlySpan<int> codes)
     {
         if (codes.IsEmpty) return;

@@ -91,6 +91,64 @@ public sealed class NumberColumnBuilder
         AddRaw(value);
     }
 
+    /// <summary>
+    /// Adds values as <see cref="Add(double)"/> does one by one, a batch of codes at a time (a Parquet page's plain
+    /// numbers): the last value, the cache and the codes stay in registers and the cache rather than fields.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal void AddRange(ReadOnlySpan<double> values)
+    {
+        Span<int> batch = stackalloc int[256];
+        _cacheBits ??= new long[1 << CacheBits];
+        _cacheCodes ??= new int[1 << CacheBits];
+        var cacheBits = _cacheBits;
+        var cacheCodes = _cacheCodes;
+        while (!values.IsEmpty && _codes is not null)
+        {
+            int n = Math.Min(batch.Length, values.Length), k = 0;
+            long lastBits = BitConverter.DoubleToInt64Bits(_lastValue);
+            int lastCode = _lastCode;
+            for (; k < n; k++)
+            {
+                double value = values[k];
+                if (double.IsNaN(value))
+                {
+                    batch[k] = -1;
+                    continue;
+                }
+                long bits = BitConverter.DoubleToInt64Bits(value);
+                if (bits == lastBits)
+                {
+                    batch[k] = lastCode;
+                    continue;
+                }
+                int slot = (int)((ulong)(bits * -7046029254386353131L) >> (64 - CacheBits));
+                int code;
+                if (cacheBits[slot] == bits && cacheCodes[slot] > 0) code = cacheCodes[slot] - 1;
+                else
+                {
+                    if (!_index!.TryGetValue(bits, out code))
+                    {
+                        // The dictionary is full: this value and the rest go through Add, which switches to doubles.
+                        if (_distinct!.Count >= MaxDistinct) break;
+                        code = _distinct.Count;
+                        _distinct.Add(value);
+                        _index.Add(bits, code);
+                    }
+                    (cacheBits[slot], cacheCodes[slot]) = (bits, code + 1);
+                }
+                (lastBits, lastCode) = (bits, code);
+                batch[k] = code;
+            }
+            _codes.AddRange(batch[..k]);
+            _count += k;
+            (_lastValue, _lastCode) = (BitConverter.Int64BitsToDouble(lastBits), lastCode);
+            values = values[k..];
+            if (k < n) break;
+        }
+        foreach (double value in values) Add(value);
+    }
+
     /// <summary>Adds a missing value of a SAS kind: '.', '_' or 'A'-'Z'.</summary>
     public void AddMissing(char kind = '.')
     {

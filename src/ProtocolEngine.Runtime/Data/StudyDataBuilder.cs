@@ -30,11 +30,11 @@ public sealed class StudyDataBuilder
         var subjects = CollectSubjects();
         var index = new Dictionary<string, int>(subjects.Length, StringComparer.Ordinal);
         for (int i = 0; i < subjects.Length; i++) index.TryAdd(subjects[i], i);
-        for (int t = 0; t < _tables.Count; t++)
-        {
-            // Replace each table as it is indexed so that only one table exists twice in memory at a time.
-            _tables[t] = IndexBySubject(_tables[t], index, subjects.Length);
-        }
+        // Tables are indexed on all cores, largest first (LB alone is half of a typical study's records), each replaced as
+        // it is indexed so that only a table a core exists twice in memory at a time (when its rows must be reordered).
+        var bySize = Enumerable.Range(0, _tables.Count).OrderByDescending(t => _tables[t].RowCount).ToArray();
+        Parallel.ForEach(bySize, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            t => _tables[t] = IndexBySubject(_tables[t], index, subjects.Length));
         return new StudyData(Source, subjects, _tables);
     }
 
@@ -74,11 +74,11 @@ public sealed class StudyDataBuilder
         var subjectOfCode = new int[ids.Dictionary.Count];
         for (int c = 0; c < subjectOfCode.Length; c++)
             subjectOfCode[c] = index.TryGetValue(ids.Dictionary[c], out int s) ? s : subjectCount;
-        var subjectOfRow = new int[n];
-        for (int r = 0; r < n; r++)
+        // A row's subject is read from its code when needed rather than kept in an array of the table's size.
+        int SubjectOf(int row)
         {
-            int c = ids.CodeAt(r);
-            subjectOfRow[r] = c < 0 ? subjectCount : subjectOfCode[c];
+            int c = ids.CodeAt(row);
+            return c < 0 ? subjectCount : subjectOfCode[c];
         }
 
         var seq = table.GetColumn(table.Name + "SEQ") as NumberColumn;
@@ -99,20 +99,24 @@ public sealed class StudyDataBuilder
         }
 
         var start = new int[subjectCount + 2];
-        for (int r = 0; r < n; r++) start[subjectOfRow[r] + 1]++;
-        for (int s = 1; s < start.Length; s++) start[s] += start[s - 1];
-        var subjectStart = start[..(subjectCount + 1)];
-
         // Files written by subject (the usual case, and what our writers and the generator produce) need no reordering.
         bool ordered = true;
-        for (int r = 1; r < n && ordered; r++)
-            ordered = subjectOfRow[r] > subjectOfRow[r - 1] || (subjectOfRow[r] == subjectOfRow[r - 1] && Compare(r - 1, r) < 0);
+        int previous = -1;
+        for (int r = 0; r < n; r++)
+        {
+            int subject = SubjectOf(r);
+            start[subject + 1]++;
+            if (ordered && r > 0) ordered = subject > previous || (subject == previous && Compare(r - 1, r) < 0);
+            previous = subject;
+        }
+        for (int s = 1; s < start.Length; s++) start[s] += start[s - 1];
+        var subjectStart = start[..(subjectCount + 1)];
         if (ordered) return new DomainTable(table.Name, table.Label, WithSubjectRuns(table.Columns), subjectStart, table.Metadata);
 
         // A stable counting sort by subject, then a sort inside each subject's (small) group when it is out of order.
         var next = (int[])start.Clone();
         var order = new int[n];
-        for (int r = 0; r < n; r++) order[next[subjectOfRow[r]]++] = r;
+        for (int r = 0; r < n; r++) order[next[SubjectOf(r)]++] = r;
         var comparer = Comparer<int>.Create(Compare);
         for (int s = 0; s <= subjectCount; s++)
         {

@@ -105,6 +105,9 @@ public sealed class TextColumn : Column
         return _parsed is not null && code >= 0 && _parsed[code] is null;
     }
 
+    /// <summary>True when some distinct value is not a valid ISO 8601 value (only for DateTime columns): rows need reading only then.</summary>
+    internal bool HasMalformedDateTime => _parsed is not null && Array.IndexOf(_parsed, null) >= 0;
+
     /// <summary>True when a missing row held an empty string rather than null in the source (only Dataset-JSON tells them apart).</summary>
     public bool IsEmptyString(int row) => _empty is not null && (_empty[row >> 6] & (1UL << (row & 63))) != 0;
 

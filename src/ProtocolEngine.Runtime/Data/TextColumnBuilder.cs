@@ -13,6 +13,8 @@ public sealed class TextColumnBuilder
     private readonly CodeArrayBuilder _codes;
     private readonly StringPool? _pool;
     private ulong[]? _empty;
+    // With pool numbers (UsePoolIds): the code + 1 of each pool string this column holds, 0 when it holds none.
+    private int[]? _codeOfId;
 
     /// <summary>Creates a builder; a shared <paramref name="pool"/> lets columns of many tables share one copy of each string.</summary>
     public TextColumnBuilder(StringPool? pool = null)
@@ -58,12 +60,38 @@ public sealed class TextColumnBuilder
     /// </summary>
     internal int CodeOf(ReadOnlySpan<char> value)
     {
+        if (_codeOfId is not null) return CodeOfPooled(value);
         if (!_lookup.TryGetValue(value, out int code))
         {
             code = _dictionary.Count;
             var s = _pool is null ? value.ToString() : _pool.Get(value);
             _dictionary.Add(s);
             _index.Add(s, code);
+        }
+        return code;
+    }
+
+    /// <summary>
+    /// Finds values through the pool's numbers instead of this builder's own hash table, from now on: for a column with
+    /// many distinct values (USUBJID, a date-time), whose values the pool must be asked for anyway, this halves the
+    /// lookups. Only before any value is added, and only with a pool.
+    /// </summary>
+    internal void UsePoolIds()
+    {
+        if (_pool is null || _dictionary.Count > 0 || _codeOfId is not null) return;
+        _codeOfId = new int[Math.Max(1024, _pool.Count)];
+    }
+
+    private int CodeOfPooled(ReadOnlySpan<char> value)
+    {
+        int id = _pool!.IdOf(value);
+        if (id >= _codeOfId!.Length) Array.Resize(ref _codeOfId, Math.Max(id + 1, CodeArrayBuilder.Grow(_codeOfId.Length)));
+        int code = _codeOfId[id] - 1;
+        if (code < 0)
+        {
+            code = _dictionary.Count;
+            _dictionary.Add(_pool.StringOf(id));
+            _codeOfId[id] = code + 1;
         }
         return code;
     }

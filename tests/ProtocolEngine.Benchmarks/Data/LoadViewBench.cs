@@ -51,6 +51,8 @@ public static class LoadViewBench
         Console.WriteLine($"loaded {study.SubjectCount:N0} subjects, {records:N0} records from {folder} in {clock.Elapsed.TotalSeconds:F1} s (CPU time {cpu.TotalSeconds:F1} s); " +
             $"peak working set {process.PeakWorkingSet64 / 1e6:N0} MB; managed heap after a full collection {GC.GetTotalMemory(true) / 1e6:N0} MB; " +
             $"the view holds {view / 1e6:N0} MB, {(double)view / Math.Max(1, study.SubjectCount):N0} bytes per subject");
+        Console.WriteLine($"garbage collections gen0/gen1/gen2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
+            $"paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB in all");
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Trim()}");
         if (!args.Contains("--columns")) return 0;
         var rows = new List<(string Table, string Column, string Storage, long Bytes)>();
