@@ -44,12 +44,81 @@ internal static class ParquetChunkReader
     }
 
     /// <summary>
+    /// Enters the dictionary page of each of a text column's chunks (one a row group, in order) in the builder's
+    /// dictionary and returns each chunk's entries' codes, so that rows are then decoded straight to codes and the column's
+    /// storage is chosen knowing how many distinct values it holds; null when some chunk has no dictionary page this
+    /// decoder reads (its rows then find their codes as they come). Throws <see cref="InvalidDataException"/> when a
+    /// dictionary page contradicts its metadata.
+    /// </summary>
+    public static int[][]? MapDictionaries(SafeFileHandle file, IReadOnlyList<Meta.ColumnChunk?> chunks, int maxDefinition, int maxRepetition,
+        TextColumnBuilder text, Buffers buffers)
+    {
+        if (!BitConverter.IsLittleEndian || maxRepetition != 0 || maxDefinition > 1) return null;
+        long fileLength = RandomAccess.GetLength(file);
+        var maps = new int[chunks.Count][];
+        for (int g = 0; g < chunks.Count; g++)
+        {
+            if (chunks[g] is not { MetaData: { } meta, FilePath: null }) return null;
+            if (meta.Type != Meta.Type.BYTE_ARRAY || !ParquetPages.CanDecompress((int)meta.Codec) || meta.TotalCompressedSize is <= 0 or > int.MaxValue) return null;
+            // Some writers (Parquet.Net) leave the dictionary page's offset unset and start the chunk with it.
+            long start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+            if (start < 4 || start + meta.TotalCompressedSize > fileLength) return null;
+            int length = (int)meta.TotalCompressedSize;
+            var head = Buffers.Ensure(ref buffers.Chunk, Math.Min(length, 4096)).AsSpan(0, Math.Min(length, 4096));
+            ReadAt(file, head, start);
+            PageHeader header;
+            try
+            {
+                header = ParquetPages.ReadHeader(head);
+            }
+            catch (InvalidDataException)
+            {
+                return null; // a header longer than read here: the chunk is read whole later
+            }
+            if (header.Kind != PageKind.Dictionary || header.Encoding is not (ParquetPages.Plain or ParquetPages.PlainDictionary) || header.ValueCount < 0
+                || header.CompressedSize < 0 || (long)header.HeaderLength + header.CompressedSize > length || header.UncompressedSize > meta.TotalUncompressedSize)
+                return null;
+            var body = Buffers.Ensure(ref buffers.Chunk, header.CompressedSize).AsSpan(0, header.CompressedSize);
+            ReadAt(file, body, start + header.HeaderLength);
+            var page = Decompressed(meta, header, body, buffers);
+            int count = header.ValueCount;
+            // A column whose first dictionary is large (USUBJID, date-times) finds its codes through the string pool's numbers.
+            if (g == 0 && count > 4096 && text.Count == 0) text.UsePoolIds();
+            var codes = maps[g] = new int[count];
+            var chars = Buffers.Ensure(ref buffers.Chars, Encoding.UTF8.GetMaxCharCount(page.Length));
+            int at = 0;
+            for (int e = 0; e < count; e++)
+            {
+                int entryLength = ParquetPages.ReadLength(page, at);
+                int written = Encoding.UTF8.GetChars(page.Slice(at + 4, entryLength), chars);
+                codes[e] = written == 0 ? PageSinkEmpty : text.CodeOf(chars.AsSpan(0, written));
+                at += 4 + entryLength;
+            }
+        }
+        return maps;
+    }
+
+    // PageSink's code for an entry holding "" (a missing value that remembers it was empty).
+    private const int PageSinkEmpty = -2;
+
+    private static void ReadAt(SafeFileHandle file, Span<byte> target, long offset)
+    {
+        int read = 0;
+        while (read < target.Length)
+        {
+            int n = RandomAccess.Read(file, target[read..], offset + read);
+            if (n <= 0) throw new InvalidDataException($"the file ends inside a column chunk (byte {offset + read})");
+            read += n;
+        }
+    }
+
+    /// <summary>
     /// Reads the chunk into <paramref name="text"/> or <paramref name="numbers"/> (whichever the kind needs); false,
     /// having added nothing, when the chunk is not one this decoder reads. Throws <see cref="InvalidDataException"/>
     /// when the chunk's bytes contradict its metadata.
     /// </summary>
     public static bool TryRead(SafeFileHandle file, Meta.ColumnChunk chunk, int maxDefinition, int maxRepetition, Kind kind, int rows,
-        TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers)
+        TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers, int[]? premapped = null)
     {
         // Plain numbers are read in place as little-endian, as the format stores them.
         if (!BitConverter.IsLittleEndian) return false;
@@ -70,7 +139,7 @@ internal static class ParquetChunkReader
         var chunkBytes = bytes.AsSpan(0, length);
         if (!Readable(chunkBytes, maxDefinition, rows, meta.TotalUncompressedSize)) return false;
 
-        var reader = new PageSink(kind, maxDefinition, text, numbers, buffers);
+        var reader = new PageSink(kind, maxDefinition, text, numbers, buffers, premapped);
         int at = 0, added = 0;
         while (added < rows)
         {
@@ -80,7 +149,9 @@ internal static class ParquetChunkReader
             switch (header.Kind)
             {
                 case PageKind.Dictionary:
-                    reader.Dictionary(Decompressed(meta, header, body, buffers), header.ValueCount);
+                    // A dictionary MapDictionaries entered already needs no decoding again.
+                    if (premapped is not null) reader.Premapped(header.ValueCount);
+                    else reader.Dictionary(Decompressed(meta, header, body, buffers), header.ValueCount);
                     break;
                 case PageKind.Data:
                 {
@@ -183,10 +254,21 @@ internal static class ParquetChunkReader
     }
 
     /// <summary>Turns decoded pages into rows of the builder.</summary>
-    private sealed class PageSink(Kind kind, int maxDefinition, TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers)
+    private sealed class PageSink(Kind kind, int maxDefinition, TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers, int[]? premapped)
     {
-        private const int Unmapped = int.MinValue, Empty = -2;
+        private const int Unmapped = int.MinValue, Empty = PageSinkEmpty;
         private int _entries = -1;
+        // The view code of each entry of the chunk's dictionary (Unmapped until first use, Empty for "").
+        private int[] _entryCodes = [];
+
+        /// <summary>The chunk's dictionary page, whose entries MapDictionaries already gave codes.</summary>
+        public void Premapped(int count)
+        {
+            if (premapped is null || kind != Kind.Text || count != premapped.Length)
+                throw new InvalidDataException($"a dictionary page holds {count} entries where it held {premapped?.Length ?? 0} when first read");
+            _entryCodes = premapped;
+            _entries = count;
+        }
 
         public void Dictionary(ReadOnlySpan<byte> page, int count)
         {
@@ -198,7 +280,7 @@ internal static class ParquetChunkReader
                 if (count > 4096 && text!.Count == 0) text.UsePoolIds();
                 var starts = Buffers.Ensure(ref buffers.EntryStart, count);
                 var lengths = Buffers.Ensure(ref buffers.EntryLength, count);
-                var codes = Buffers.Ensure(ref buffers.EntryCode, count);
+                var codes = _entryCodes = Buffers.Ensure(ref buffers.EntryCode, count);
                 var chars = Buffers.Ensure(ref buffers.Chars, Encoding.UTF8.GetMaxCharCount(page.Length));
                 int at = 0, used = 0;
                 for (int e = 0; e < count; e++)
@@ -321,7 +403,7 @@ internal static class ParquetChunkReader
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddText(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices, int rows)
         {
-            var entryCodes = buffers.EntryCode;
+            var entryCodes = _entryCodes;
             var builder = text!;
             var codes = Buffers.Ensure(ref buffers.RowCodes, Batch).AsSpan(0, rows);
             int first = builder.Count;
@@ -365,7 +447,7 @@ internal static class ParquetChunkReader
         [MethodImpl(MethodImplOptions.NoInlining)]
         private int Resolve(int entry, ref bool empties)
         {
-            var entryCodes = buffers.EntryCode;
+            var entryCodes = _entryCodes;
             int code = entryCodes[entry];
             if (code == Unmapped) code = entryCodes[entry] = text!.CodeOf(buffers.Chars.AsSpan(buffers.EntryStart[entry], buffers.EntryLength[entry]));
             if (code == Empty)

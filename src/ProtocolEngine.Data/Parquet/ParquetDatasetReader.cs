@@ -113,19 +113,45 @@ internal static class ParquetDatasetReader
             var reader = open.Reader;
             var buffers = new Buffers();
             var chunkBuffers = new ParquetChunkReader.Buffers();
+            var rowGroups = new global::Parquet.Meta.RowGroup[groupRows.Length];
+            for (int g = 0; g < rowGroups.Length; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                rowGroups[g] = group.RowGroup;
+            }
+            // Each text column's dictionaries are entered first: its rows are then decoded straight to codes, into storage
+            // of the final width (or a bit a row, or runs for USUBJID) allocated once.
+            var maps = new Dictionary<int, int[][]?>();
+            foreach (int c in mine)
+            {
+                if (handle is null || text[c] is not { } tb) continue;
+                var chunks = rowGroups.Select(group => ChunkOf(group, c, fields[c])).ToArray();
+                try
+                {
+                    maps[c] = ParquetChunkReader.MapDictionaries(handle, chunks, fields[c].MaxDefinitionLevel, fields[c].MaxRepetitionLevel, tb, chunkBuffers);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new DataFormatException(path, $"a dictionary page of column {fields[c].Name} is corrupt ({e.Message})", Expected, variable: fields[c].Name, inner: e);
+                }
+                if (maps[c] is not null) tb.Prepare(tb.DistinctCount, runs: string.Equals(fields[c].Name, "USUBJID", StringComparison.OrdinalIgnoreCase));
+            }
             for (int g = 0; g < groupRows.Length; g++)
             {
                 using var group = reader.OpenRowGroupReader(g);
                 foreach (int c in mine)
                 {
-                    if (handle is not null && ChunkOf(group, c, fields[c]) is { } chunk)
+                    if (handle is not null && ChunkOf(rowGroups[g], c, fields[c]) is { } chunk)
                     {
                         try
                         {
+                            var premapped = maps.GetValueOrDefault(c)?[g];
                             if (ParquetChunkReader.TryRead(handle, chunk, fields[c].MaxDefinitionLevel, fields[c].MaxRepetitionLevel, (ParquetChunkReader.Kind)kinds[c],
-                                    groupRows[g], text[c], numbers[c], chunkBuffers))
+                                    groupRows[g], text[c], numbers[c], chunkBuffers, premapped))
                             {
                                 Interlocked.Increment(ref counts.Own);
+                                // Released as it is used: only the row groups still to read keep their maps.
+                                if (premapped is not null) maps[c]![g] = null!;
                                 continue;
                             }
                         }
@@ -135,8 +161,16 @@ internal static class ParquetDatasetReader
                         }
                     }
                     Interlocked.Increment(ref counts.Library);
-                    if (text[c] is { } tb) ReadText(group, fields[c], groupRows[g], tb, buffers);
-                    else ReadNumbers(group, fields[c], kinds[c], groupRows[g], numbers[c]!, buffers);
+                    try
+                    {
+                        if (text[c] is { } tb) ReadText(group, fields[c], groupRows[g], tb, buffers);
+                        else ReadNumbers(group, fields[c], kinds[c], groupRows[g], numbers[c]!, buffers);
+                    }
+                    catch (Exception e) when (e is not DataFormatException and not OperationCanceledException and not OutOfMemoryException)
+                    {
+                        // The library's own errors say what is wrong with the bytes; the file and column say where.
+                        throw new DataFormatException(path, $"row group {g + 1} of column {fields[c].Name} cannot be read ({e.GetType().Name}: {e.Message})", Expected, variable: fields[c].Name, inner: e);
+                    }
                 }
             }
             foreach (int c in mine)
@@ -151,9 +185,9 @@ internal static class ParquetDatasetReader
     }
 
     /// <summary>The column chunk of a flat column in a row group (chunks follow the schema's leaf order), or null when it is not where expected.</summary>
-    private static global::Parquet.Meta.ColumnChunk? ChunkOf(ParquetRowGroupReader group, int column, DataField field)
+    private static global::Parquet.Meta.ColumnChunk? ChunkOf(global::Parquet.Meta.RowGroup group, int column, DataField field)
     {
-        var chunks = group.RowGroup.Columns;
+        var chunks = group.Columns;
         if (column >= chunks.Count || chunks[column].MetaData?.PathInSchema is not { Count: 1 } path) return null;
         return path[0] == field.Name ? chunks[column] : null;
     }

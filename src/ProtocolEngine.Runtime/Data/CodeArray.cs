@@ -107,6 +107,15 @@ internal sealed class CodeArray
 
     internal static CodeArray Wrap(byte[]? b, ushort[]? s, int[]? i, int count) => new(b, s, i, count);
 
+    /// <summary>The constant form built directly (what <see cref="Compact"/> gives a column of at most one distinct value).</summary>
+    internal static CodeArray Constant(ulong[]? present, int constant, int count) => new(present, constant, count);
+
+    /// <summary>The run form built directly (what <see cref="Compact"/> with runs gives).</summary>
+    internal static CodeArray Runs(int[] runStart, int[] runCode, int count) => new(runStart, runCode, count);
+
+    /// <summary>The runs of the run form (null otherwise), for readers that walk the rows in order.</summary>
+    internal (int[] Start, int[] Code)? RunsOrNull => _runStart is null ? null : (_runStart, _runCode!);
+
     /// <summary>
     /// The same codes in the constant form when the column holds at most one distinct value, else (when
     /// <paramref name="runs"/> allows it) in runs when that takes at most a quarter of the plain form's memory, else
@@ -197,24 +206,113 @@ internal sealed class CodeArray
     }
 }
 
-/// <summary>Appends codes, widening the storage only when a code no longer fits.</summary>
+/// <summary>
+/// Appends codes, widening the storage only when a code no longer fits. Storage is allocated on the first code, in the
+/// form <see cref="Prepare"/> chose when the reader knew the column's distinct values beforehand (a Parquet column's
+/// dictionaries): the final width at once, a bit a row for a column of one value, runs for USUBJID. A code that does
+/// not fit the chosen form turns it into the plain form, so the codes kept are always exactly the codes added.
+/// </summary>
 internal sealed class CodeArrayBuilder
 {
     private byte[]? _b;
     private ushort[]? _s;
     private int[]? _i;
+    // One value: bit set = code 0, clear = missing, while every code is 0 or −1.
+    private ulong[]? _bits;
+    // Runs: first row and code of each run, while they stay within _runBudget (what Compact(runs: true) allows).
+    private int[]? _runStart;
+    private int[]? _runCode;
+    private int _runs;
+    private long _runBudget;
+    private int _width = 1;
+    private readonly int _capacity;
     private int _count;
 
     /// <summary>
     /// A builder for about <paramref name="capacity"/> codes: a reader that knows its row count up front (Parquet
     /// metadata) fills arrays of the final size, with no growth copies and no trimming copy at the end.
     /// </summary>
-    public CodeArrayBuilder(int capacity = 256) => _b = new byte[Math.Max(0, capacity)];
+    public CodeArrayBuilder(int capacity = 256) => _capacity = Math.Max(0, capacity);
 
     public int Count => _count;
 
+    private bool Started => _b is not null || _s is not null || _i is not null || _bits is not null || _runStart is not null;
+
+    /// <summary>
+    /// Chooses the storage for a column known to hold <paramref name="distinct"/> distinct values (before any code is
+    /// added): a bit a row for at most one, else the narrowest width that holds them, as runs when <paramref name="runs"/>
+    /// (USUBJID of a table grouped by subject) while they save what <see cref="CodeArray.Compact"/> requires.
+    /// </summary>
+    public void Prepare(int distinct, bool runs)
+    {
+        if (Started) return;
+        _width = distinct < byte.MaxValue ? 1 : distinct < ushort.MaxValue ? 2 : 4;
+        if (distinct <= 1) _bits = new ulong[(_capacity + 63) >> 6];
+        else if (runs)
+        {
+            _runBudget = (long)_capacity * _width / 4 / 8;
+            int initial = (int)Math.Min(_runBudget + 1, 4096);
+            _runStart = new int[initial];
+            _runCode = new int[initial];
+        }
+        else Allocate(_width, Math.Max(_capacity, 256));
+    }
+
+    private void Allocate(int width, int length)
+    {
+        switch (width)
+        {
+            case 1: _b = new byte[length]; break;
+            case 2: _s = new ushort[length]; break;
+            default: _i = new int[length]; break;
+        }
+    }
+
     public void Add(int code)
     {
+        if (_b is not null && (uint)(code + 1) < byte.MaxValue && _count < _b.Length)
+        {
+            _b[_count++] = (byte)(code + 1);
+            return;
+        }
+        AddSlow(code);
+    }
+
+    private void AddSlow(int code)
+    {
+        if (!Started) Allocate(1, Math.Max(_capacity, 256));
+        if (_bits is not null)
+        {
+            if (code is 0 or -1 && _count < (long)_bits.Length * 64)
+            {
+                if (code == 0) _bits[_count >> 6] |= 1UL << (_count & 63);
+                _count++;
+                return;
+            }
+            ToPlain(Math.Max(1, WidthOf(code)));
+        }
+        else if (_runStart is not null)
+        {
+            if (_runs > 0 && _runCode![_runs - 1] == code)
+            {
+                _count++;
+                return;
+            }
+            if (_runs < _runBudget)
+            {
+                if (_runs == _runStart.Length)
+                {
+                    int grown = (int)Math.Min(_runBudget, Grow(_runStart.Length));
+                    Array.Resize(ref _runStart, grown);
+                    Array.Resize(ref _runCode, grown);
+                }
+                (_runStart[_runs], _runCode![_runs]) = (_count, code);
+                _runs++;
+                _count++;
+                return;
+            }
+            ToPlain(Math.Max(_width, WidthOf(code)));
+        }
         if (_b is not null)
         {
             if ((uint)(code + 1) < byte.MaxValue)
@@ -243,16 +341,56 @@ internal sealed class CodeArrayBuilder
         _i[_count++] = code;
     }
 
+    private static int WidthOf(int code) => (uint)(code + 1) < byte.MaxValue ? 1 : (uint)(code + 1) < ushort.MaxValue ? 2 : 4;
+
+    /// <summary>Turns the bit or run form into a plain array of at least <paramref name="width"/> bytes a code.</summary>
+    private void ToPlain(int width)
+    {
+        int length = Math.Max(Math.Max(_capacity, _count + 1), 256);
+        var codes = new int[Math.Min(_count, 1 << 16)];
+        var bits = _bits;
+        var runStart = _runStart;
+        var runCode = _runCode;
+        int runs = _runs, count = _count;
+        (_bits, _runStart, _runCode, _runs) = (null, null, null, 0);
+        Allocate(width, length);
+        _count = 0;
+        // Re-added in blocks through the plain path (which cannot turn back into these forms).
+        int run = 0;
+        for (int from = 0; from < count; from += codes.Length)
+        {
+            int n = Math.Min(codes.Length, count - from);
+            for (int k = 0; k < n; k++)
+            {
+                int row = from + k;
+                if (bits is not null) codes[k] = (bits[row >> 6] & (1UL << (row & 63))) != 0 ? 0 : -1;
+                else
+                {
+                    while (run + 1 < runs && runStart![run + 1] <= row) run++;
+                    codes[k] = runCode![run];
+                }
+            }
+            AddRange(codes.AsSpan(0, n));
+        }
+    }
+
     /// <summary>Appends codes (−1 for missing) in one pass, widening once for the largest of them.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddRange(ReadOnlySpan<int> codes)
     {
         if (codes.IsEmpty) return;
+        if (_bits is not null || _runStart is not null || !Started)
+        {
+            int k = 0;
+            while (k < codes.Length && (_bits is not null || _runStart is not null || !Started)) AddSlow(codes[k++]);
+            codes = codes[k..];
+            if (codes.IsEmpty) return;
+        }
         int max = -1;
         foreach (int code in codes) max = Math.Max(max, code);
         // Adding the largest code first widens the storage as Add would; it is then overwritten in order.
         int start = _count;
-        Add(max);
+        AddSlow(max);
         _count = start;
         if (_b is not null)
         {
@@ -274,10 +412,49 @@ internal sealed class CodeArrayBuilder
         _count += codes.Length;
     }
 
-    public int Get(int row) => _b is not null ? _b[row] - 1 : _s is not null ? _s[row] - 1 : _i![row];
+    public int Get(int row)
+    {
+        if (_b is not null) return _b[row] - 1;
+        if (_s is not null) return _s[row] - 1;
+        if (_i is not null) return _i[row];
+        if ((uint)row >= (uint)_count) throw new IndexOutOfRangeException();
+        if (_bits is not null) return (_bits[row >> 6] & (1UL << (row & 63))) != 0 ? 0 : -1;
+        int low = 0, high = _runs - 1;
+        while (low < high)
+        {
+            int mid = (low + high + 1) >>> 1;
+            if (_runStart![mid] <= row) low = mid;
+            else high = mid - 1;
+        }
+        return _runCode![low];
+    }
 
     public CodeArray Build()
     {
+        // No codes: the plain form, as the array of a reader that added none has always been.
+        if (_count == 0) return CodeArray.Wrap([], null, null, 0);
+        if (_bits is not null)
+        {
+            int words = (_count + 63) >> 6;
+            if ((_count & 63) != 0) _bits[words - 1] &= (1UL << (_count & 63)) - 1;
+            long present = 0;
+            for (int w = 0; w < words; w++) present += System.Numerics.BitOperations.PopCount(_bits[w]);
+            if (present == 0) return CodeArray.Constant(null, -1, _count);
+            if (present == _count) return CodeArray.Constant(null, 0, _count);
+            return CodeArray.Constant(_bits.Length == words ? _bits : _bits[..words], 0, _count);
+        }
+        if (_runStart is not null)
+        {
+            // What Compact would give: at most one distinct value is the constant form, else the runs.
+            int max = -1;
+            for (int k = 0; k < _runs; k++) max = Math.Max(max, _runCode![k]);
+            if (max <= 0)
+            {
+                ToPlain(1);
+                return Build();
+            }
+            return CodeArray.Runs(_runStart.Length == _runs ? _runStart : _runStart[.._runs], _runCode!.Length == _runs ? _runCode : _runCode[.._runs], _count);
+        }
         if (_b is not null) return CodeArray.Wrap(Trim(_b, _count), null, null, _count).Compact();
         if (_s is not null) return CodeArray.Wrap(null, Trim(_s, _count), null, _count).Compact();
         return CodeArray.Wrap(null, null, Trim(_i!, _count), _count).Compact();

@@ -75,9 +75,19 @@ public sealed class StudyDataBuilder
         for (int c = 0; c < subjectOfCode.Length; c++)
             subjectOfCode[c] = index.TryGetValue(ids.Dictionary[c], out int s) ? s : subjectCount;
         // A row's subject is read from its code when needed rather than kept in an array of the table's size.
+        // Codes kept as runs (a Parquet reader's USUBJID) are walked run by run, not searched for each row.
+        var runs = ids.CodeRuns;
+        int run = 0;
         int SubjectOf(int row)
         {
-            int c = ids.CodeAt(row);
+            int c;
+            if (runs is var (starts, codes))
+            {
+                if (row < starts[run]) run = 0;
+                while (run + 1 < starts.Length && starts[run + 1] <= row) run++;
+                c = codes[run];
+            }
+            else c = ids.CodeAt(row);
             return c < 0 ? subjectCount : subjectOfCode[c];
         }
 

@@ -62,6 +62,9 @@ public sealed class TextColumn : Column
     /// <summary>The dictionary index of a row's value, or −1 when missing.</summary>
     public int CodeAt(int row) => _codes[row];
 
+    /// <summary>The first row and code of each run when the codes are kept as runs (USUBJID), else null: for readers walking the rows in order.</summary>
+    internal (int[] Start, int[] Code)? CodeRuns => _codes.RunsOrNull;
+
     /// <summary>The rows' codes plus one (0 for missing) when they are one byte wide, else null.</summary>
     internal byte[]? CodeBytes => _codes.Bytes;
 

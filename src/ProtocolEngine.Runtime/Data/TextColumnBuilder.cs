@@ -7,10 +7,14 @@ namespace ProtocolEngine.Runtime.Data;
 /// </summary>
 public sealed class TextColumnBuilder
 {
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly List<string> _dictionary = [];
-    private readonly CodeArrayBuilder _codes;
+    private Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private List<string> _dictionary = [];
+    private CodeArrayBuilder _codes;
+    // Codes are numbered by first use in row order (what every reader has always produced); a reader that enters a
+    // file's dictionaries before its rows may number them otherwise, which Build then corrects.
+    private int _maxSeen = -1;
+    private bool _outOfOrder;
     private readonly StringPool? _pool;
     private ulong[]? _empty;
     // With pool numbers (UsePoolIds): the code + 1 of each pool string this column holds, 0 when it holds none.
@@ -51,7 +55,7 @@ public sealed class TextColumnBuilder
             AddMissing(emptyString: true);
             return;
         }
-        _codes.Add(CodeOf(value));
+        AddCode(CodeOf(value));
     }
 
     /// <summary>
@@ -104,7 +108,25 @@ public sealed class TextColumnBuilder
     }
 
     /// <summary>Adds a value by the dictionary code <see cref="AddAndGetCode"/> gave it (a reader's dictionary page mapped once).</summary>
-    internal void AddCode(int code) => _codes.Add(code);
+    internal void AddCode(int code)
+    {
+        if (code > _maxSeen)
+        {
+            _outOfOrder |= code != _maxSeen + 1;
+            _maxSeen = code;
+        }
+        _codes.Add(code);
+    }
+
+    /// <summary>
+    /// Chooses the code storage for a column whose <paramref name="distinct"/> values are already in the dictionary
+    /// (a Parquet reader enters its dictionaries first): the final width at once, a bit a row for one value, runs for
+    /// <paramref name="runs"/> (USUBJID). Only before any row is added.
+    /// </summary>
+    internal void Prepare(int distinct, bool runs)
+    {
+        if (_codes.Count == 0) _codes.Prepare(distinct, runs);
+    }
 
     /// <summary>Adds a missing value; <paramref name="emptyString"/> records that the source held "" rather than null.</summary>
     public void AddMissing(bool emptyString = false)
@@ -114,7 +136,22 @@ public sealed class TextColumnBuilder
     }
 
     /// <summary>Adds rows by dictionary code (−1 for missing) in one pass: a reader's page mapped through <see cref="CodeOf"/>.</summary>
-    internal void AddCodes(ReadOnlySpan<int> codes) => _codes.AddRange(codes);
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal void AddCodes(ReadOnlySpan<int> codes)
+    {
+        int maxSeen = _maxSeen;
+        bool outOfOrder = false;
+        foreach (int code in codes)
+        {
+            if (code > maxSeen)
+            {
+                outOfOrder |= code != maxSeen + 1;
+                maxSeen = code;
+            }
+        }
+        (_maxSeen, _outOfOrder) = (maxSeen, _outOfOrder | outOfOrder);
+        _codes.AddRange(codes);
+    }
 
     /// <summary>Records that a missing row (added, or about to be) held "" rather than null.</summary>
     internal void MarkEmptyString(int row)
@@ -134,6 +171,7 @@ public sealed class TextColumnBuilder
     /// <summary>Builds the column. <paramref name="isDateTime"/> makes it read as ISO 8601 date/times too.</summary>
     public TextColumn Build(string name, ColumnMetadata? metadata = null, bool isDateTime = false)
     {
+        if (_outOfOrder || _maxSeen + 1 != _dictionary.Count) Renumber();
         var dictionary = _dictionary.ToArray();
         ulong[]? empty = null;
         if (_empty is not null)
@@ -143,5 +181,56 @@ public sealed class TextColumnBuilder
         }
         return new TextColumn(name, metadata ?? ColumnMetadata.Empty, _codes.Build(), dictionary,
             isDateTime ? TextColumn.ParseAll(dictionary) : null, empty);
+    }
+
+    /// <summary>
+    /// Renumbers the codes by first use in row order and drops dictionary entries no row holds, as if the values had
+    /// been added one by one: the view is the same whatever order a file's dictionaries list their entries in.
+    /// </summary>
+    private void Renumber()
+    {
+        var old = _dictionary;
+        var newOf = new int[old.Count];
+        Array.Fill(newOf, -1);
+        var fresh = new List<string>();
+        int rows = _codes.Count;
+        var rebuilt = new CodeArrayBuilder(rows);
+        var batch = new int[Math.Min(Math.Max(rows, 1), 4096)];
+        for (int from = 0; from < rows; from += batch.Length)
+        {
+            int n = Math.Min(batch.Length, rows - from);
+            for (int k = 0; k < n; k++)
+            {
+                int code = _codes.Get(from + k);
+                if (code >= 0)
+                {
+                    ref int mapped = ref newOf[code];
+                    if (mapped < 0)
+                    {
+                        mapped = fresh.Count;
+                        fresh.Add(old[code]);
+                    }
+                    code = mapped;
+                }
+                batch[k] = code;
+            }
+            rebuilt.AddRange(batch.AsSpan(0, n));
+        }
+        _codes = rebuilt;
+        _dictionary = fresh;
+        _index = new Dictionary<string, int>(fresh.Count, StringComparer.Ordinal);
+        for (int c = 0; c < fresh.Count; c++) _index[fresh[c]] = c;
+        _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (_codeOfId is not null)
+        {
+            Array.Clear(_codeOfId);
+            for (int c = 0; c < fresh.Count; c++)
+            {
+                int id = _pool!.IdOf(fresh[c]);
+                if (id >= _codeOfId.Length) Array.Resize(ref _codeOfId, Math.Max(id + 1, CodeArrayBuilder.Grow(_codeOfId.Length)));
+                _codeOfId[id] = c + 1;
+            }
+        }
+        (_maxSeen, _outOfOrder) = (fresh.Count - 1, false);
     }
 }

@@ -129,7 +129,10 @@ public class ParquetDecoderTests
                 {
                     var a = (TextColumn)actual.Columns[c];
                     Assert.True(e.Dictionary.SequenceEqual(a.Dictionary), $"{at}: dictionaries differ");
-                    Assert.True(e.BytesPerRow == a.BytesPerRow, $"{at}: {e.BytesPerRow} bytes a row expected, {a.BytesPerRow} found");
+                    // Our decoder keeps a USUBJID whose rows come grouped by subject as runs from the start (the view keeps
+                    // it so once the rows are indexed by subject); the library path gets there only after indexing.
+                    bool runs = a.BytesPerRow == 0 && string.Equals(e.Name, "USUBJID", StringComparison.OrdinalIgnoreCase);
+                    Assert.True(e.BytesPerRow == a.BytesPerRow || runs, $"{at}: {e.BytesPerRow} bytes a row expected, {a.BytesPerRow} found");
                     for (int r = 0; r < e.Count; r++)
                         if (e.GetString(r) != a.GetString(r) || e.IsEmptyString(r) != a.IsEmptyString(r))
                             Assert.Fail($"{at} row {r + 1}: '{e.GetString(r)}' (empty {e.IsEmptyString(r)}) expected, '{a.GetString(r)}' (empty {a.IsEmptyString(r)}) found");

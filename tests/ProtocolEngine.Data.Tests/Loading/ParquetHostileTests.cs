@@ -1,0 +1,133 @@
+using Parquet;
+using Parquet.Schema;
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Data.Writing;
+using ProtocolEngine.Runtime.Data;
+
+namespace ProtocolEngine.Data.Tests.Loading;
+
+/// <summary>
+/// Parquet the loader decodes itself (dictionaries entered before rows, rows decoded a batch at a time) given hostile
+/// input: a clear error naming the file, the column and, where there is one, the record; never a wrong view.
+/// </summary>
+public class ParquetHostileTests
+{
+    [Fact]
+    public void NullUsubjidInALaterRowGroup_IsAnErrorNamingTheFileRecordAndColumn()
+    {
+        var (output, subjects) = WithDm();
+        var file = Path.Combine(output, "ae.parquet");
+        var id = new DataField<string>("USUBJID", true);
+        var term = new DataField<string>("AETERM", true);
+        var seq = new DataField<double?>("AESEQ");
+        // Two row groups of 3 records; the second group's second record has no USUBJID.
+        WriteGroups(file, id, term, seq,
+            [[subjects[0], subjects[0], subjects[1]], [subjects[2], null, subjects[3]]],
+            [["HEADACHE", "NAUSEA", "HEADACHE"], ["RASH", "RASH", "FEVER"]]);
+        var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
+        Assert.Equal(file, ex.File);
+        Assert.Equal("USUBJID", ex.Variable);
+        Assert.Equal(5, ex.Record);
+    }
+
+    [Fact]
+    public void EmptyTable_LoadsWithNoRecords_AndSaysSo()
+    {
+        var (output, _) = WithDm();
+        var file = Path.Combine(output, "ae.parquet");
+        var id = new DataField<string>("USUBJID", true);
+        var term = new DataField<string>("AETERM", true);
+        var seq = new DataField<double?>("AESEQ");
+        WriteGroups(file, id, term, seq, [[]], [[]]);
+        var loaded = StudyLoader.Load(output);
+        var ae = loaded.Data.GetDomain("AE")!;
+        Assert.Equal(0, ae.RowCount);
+        Assert.Equal(3, ae.Columns.Count);
+        Assert.Contains(loaded.Notes, n => n.Dataset == "AE" && n.Message.Contains("no records", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DictionaryPageMissing_IsAnErrorNamingTheFileAndColumn()
+    {
+        var output = TestData.NewTempFolder();
+        StudyConverter.Convert(Path.Combine(TestData.Pilot, "dm.xpt"), DataFileFormat.Parquet, output, TestData.Options(TestData.Pilot));
+        var file = Path.Combine(output, "dm.parquet");
+        // The first chunk of SEX starts with its dictionary page; its header's type (field 1, compact i32: 0x15, then
+        // zigzag 4 for DICTIONARY_PAGE) becomes INDEX_PAGE, so the data page's dictionary indices point into nothing.
+        long start;
+        int column;
+        await using (var stream = File.OpenRead(file))
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream);
+            column = Array.FindIndex(reader.Schema.GetDataFields(), f => f.Name == "SEX");
+            var meta = reader.OpenRowGroupReader(0).RowGroup.Columns[column].MetaData!;
+            start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        }
+        var bytes = File.ReadAllBytes(file);
+        Assert.Equal([0x15, 0x04], bytes[(int)start..(int)(start + 2)]);
+        bytes[start + 1] = 0x02;
+        File.WriteAllBytes(file, bytes);
+
+        var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
+        Assert.Equal(file, ex.File);
+        Assert.Equal("SEX", ex.Variable);
+    }
+
+    [Fact]
+    public async Task DictionaryIndexPastTheDictionary_IsAnErrorNamingTheFileAndColumn()
+    {
+        var output = TestData.NewTempFolder();
+        StudyConverter.Convert(Path.Combine(TestData.Pilot, "dm.xpt"), DataFileFormat.Parquet, output, TestData.Options(TestData.Pilot));
+        var file = Path.Combine(output, "dm.parquet");
+        // SEX has two entries (F, M): its dictionary page claims one, so the rows holding M index past it.
+        long start;
+        await using (var stream = File.OpenRead(file))
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream);
+            int column = Array.FindIndex(reader.Schema.GetDataFields(), f => f.Name == "SEX");
+            var meta = reader.OpenRowGroupReader(0).RowGroup.Columns[column].MetaData!;
+            start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        }
+        var bytes = File.ReadAllBytes(file);
+        // The dictionary page header's DictionaryPageHeader (field 7, a struct: 0x?c) starts with num_values (0x15, zigzag 4 = 2).
+        int at = -1;
+        for (int k = (int)start + 2; k < start + 64; k++)
+            if ((bytes[k] & 0x0F) == 0x0C && bytes[k + 1] == 0x15 && bytes[k + 2] == 0x04)
+            {
+                at = k + 2;
+                break;
+            }
+        Assert.True(at > 0, "the dictionary page header's entry count was not found");
+        bytes[at] = 0x02;
+        File.WriteAllBytes(file, bytes);
+
+        var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
+        Assert.Equal(file, ex.File);
+        Assert.Equal("SEX", ex.Variable);
+    }
+
+    private static (string Output, string[] Subjects) WithDm()
+    {
+        var output = TestData.NewTempFolder();
+        StudyConverter.Convert(Path.Combine(TestData.Pilot, "dm.xpt"), DataFileFormat.Parquet, output, TestData.Options(TestData.Pilot));
+        var dm = StudyLoader.ReadFile(Path.Combine(output, "dm.parquet"), DataFileFormat.Parquet).Single();
+        var ids = (TextColumn)dm.GetColumn("USUBJID")!;
+        return (output, Enumerable.Range(0, 4).Select(r => ids.GetString(r)!).ToArray());
+    }
+
+    /// <summary>Writes row groups of (USUBJID, AETERM, AESEQ) records, numbering AESEQ from 1.</summary>
+    private static void WriteGroups(string path, DataField<string> id, DataField<string> term, DataField<double?> seq, string?[][] ids, string?[][] terms)
+    {
+        using var stream = File.Create(path);
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(id, term, seq), stream).GetAwaiter().GetResult();
+        double next = 0;
+        for (int g = 0; g < ids.Length; g++)
+        {
+            using var group = writer.CreateRowGroup();
+            group.WriteAsync(id, ids[g]!).GetAwaiter().GetResult();
+            group.WriteAsync(term, terms[g]!).GetAwaiter().GetResult();
+            group.WriteAsync<double>(seq, ids[g].Select(_ => (double?)++next).ToArray().AsMemory()).GetAwaiter().GetResult();
+        }
+        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}
