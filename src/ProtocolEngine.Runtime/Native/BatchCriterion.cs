@@ -145,9 +145,16 @@ internal sealed class BatchCriterion
                 case "In(T,Interval<T>,String)" when ExpressionCompiler.NumericRange(c) is var (low, lowClosed, high, highClosed):
                     var x = Compile(c.Arguments[0], constants, depth + 1);
                     if (x is BatchNode<int?> integer) x = Add(new UnaryNode<int?, decimal?>(integer, static v => v));
+                    if (x is VariableNode<decimal?> variable && NumberKernel.Fits(low) && NumberKernel.Fits(high))
+                        return Add(new NumberRangeNode(variable, low, lowClosed, high, highClosed));
                     return x is BatchNode<decimal?> number ? Add(new UnaryNode<decimal?, bool?>(number, v => RuntimeHelpers.InRange(v, low, lowClosed, high, highClosed))) : null;
+                case "Exists(List<T>)":
+                    return Exists(c, constants);
+                case "Equal(Decimal,Decimal)" or "NotEqual(Decimal,Decimal)" or "Less(Decimal,Decimal)" or "LessOrEqual(Decimal,Decimal)" or "Greater(Decimal,Decimal)" or "GreaterOrEqual(Decimal,Decimal)"
+                        when CompareWithLiteral(c, key, constants, depth) is { } compare:
+                    return compare;
                 case "First(List<T>)" or "Last(List<T>)":
-                case "Upper(String)" or "Exists(List<T>)" or "Count(List<T>)":
+                case "Upper(String)" or "Count(List<T>)":
                     return null;
                 case var coalesce when coalesce.StartsWith("Coalesce(T,", StringComparison.Ordinal):
                     return null;
@@ -163,6 +170,51 @@ internal sealed class BatchCriterion
                 ? typeof(UnaryNode<,>).MakeGenericType(parameters[0].ParameterType, type)
                 : typeof(BinaryNode<,,>).MakeGenericType(parameters[0].ParameterType, parameters[1].ParameterType, type);
             return Add((BatchNode)Activator.CreateInstance(nodeType, [.. arguments, implementation])!);
+        }
+
+        /// <summary>
+        /// <c>exists (D X where X.VAR = 'key' and ...)</c> (or <c>X.VAR in {...}</c>) over a subject-indexed domain: the
+        /// query the compiled rule runs with the same text key (<see cref="ExpressionCompiler.TextKey"/>), answered from
+        /// the codes of the subject's rows (<see cref="ExistsNode"/>).
+        /// </summary>
+        private BatchNode? Exists(BoundCall c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants)
+        {
+            // The shape the compiled rule consumes as it runs (ExpressionCompiler.Fusable), over one domain's records.
+            if (c.Arguments[0] is not BoundQuery { Sources.Length: 1, Lets.IsEmpty: true, Inclusions.IsEmpty: true, Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q
+                || !q.Sort.IsEmpty || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
+                return null;
+            if (ExpressionCompiler.TextKey(q.Where, q.Sources[0].Alias) is not { } textKey || textKey.Column.Domain.Name != domain.Domain.Name) return null;
+            string[]? keys = textKey switch
+            {
+                { Keys: { } list } => list,
+                { Key: BoundLiteral { Value: string text } } => [text],
+                { Key: BoundLocal l } when constants.TryGetValue(l.Local, out var constant) && constant.Value is string text => [text],
+                _ => null,
+            };
+            if (keys is null) return null;
+            Useful = true;
+            return Add(new ExistsNode(slots.Domain(domain.Domain.Name), domain.Domain.Name, slots.Column(domain.Domain.Name, textKey.Column.Variable.Name), keys,
+                keyOnly: ReferenceEquals(q.Where, textKey.Conjunct)));
+        }
+
+        /// <summary>A comparison of a number variable with a number literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>), compared on the column's doubles where that cannot change the answer.</summary>
+        private BatchNode? CompareWithLiteral(BoundCall c, string key, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        {
+            static decimal? Literal(BoundExpression e) => e switch
+            {
+                BoundLiteral { Value: decimal d } => d,
+                BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
+                _ => null,
+            };
+            bool variableFirst;
+            decimal literal;
+            if (c.Arguments[0] is BoundVariableAccess && Literal(c.Arguments[1]) is { } right) (variableFirst, literal) = (true, right);
+            else if (c.Arguments[1] is BoundVariableAccess && Literal(c.Arguments[0]) is { } left) (variableFirst, literal) = (false, left);
+            else return null;
+            if (!NumberKernel.Fits(literal) || BuiltinTable.Find(key) is not Func<decimal?, decimal?, bool?> op) return null;
+            if (Compile(c.Arguments[variableFirst ? 0 : 1], constants, depth + 1) is not VariableNode<decimal?> variable) return null;
+            var kind = NumberKernel.KindOf(key);
+            return Add(new NumberCompareNode(variable, op, kind, literal, variableFirst));
         }
 
         /// <summary>A call with constant arguments is a cached value per subject: its body, with the parameters bound to the arguments, as the memo slot computes it.</summary>
@@ -475,23 +527,47 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
 /// <summary>A variable of a record, read by <see cref="RecordAccess"/> as the compiled rule reads it.</summary>
 internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string variable, Func<EvaluationContext, DomainRecord?, int, string, T> read) : BatchNode<T>
 {
-    public override bool Applies(StudyBinding binding) =>
-        binding.Columns[columnSlot] is not null && ReferenceEquals(binding.ColumnTables[columnSlot], binding.Domains[record.DomainSlot]);
+    /// <summary>The node giving the record's rows.</summary>
+    public RecordNode Record => record;
 
-    public override void Eval(BatchRun run, bool[] active, T[] output)
+    /// <summary>The column slot of the variable.</summary>
+    public int ColumnSlot => columnSlot;
+
+    /// <summary>The values of the live subjects, as <see cref="Eval"/> computes them, from rows already computed.</summary>
+    public void Read(BatchRun run, bool[] active, int[] rows, T[] output)
     {
-        var rows = run.Buffer<int>(record.Id);
-        record.Eval(run, active, rows);
+        var column = run.Binding.Columns[columnSlot];
+        if (typeof(T) == typeof(decimal?) && column is NumberColumn numbers)
+        {
+            // What RecordAccess.Decimal reads from a number column of the bound table (without evidence), without the call.
+            var values = (decimal?[])(object)output;
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) values[i] = rows[i] < 0 ? null : numbers.GetDecimal(rows[i]);
+            return;
+        }
+        if (typeof(T) == typeof(int?) && column is NumberColumn integers)
+        {
+            // RecordAccess.Integer over a number column: a whole number within int's range, else null.
+            var values = (int?[])(object)output;
+            for (int i = 0; i < run.Count; i++)
+            {
+                if (!run.Live(active, i)) continue;
+                double v = rows[i] < 0 ? double.NaN : integers.RawAt(rows[i]);
+                values[i] = !double.IsNaN(v) && v == Math.Floor(v) && v >= int.MinValue && v <= int.MaxValue ? (int)v : null;
+            }
+            return;
+        }
+        if (typeof(T) == typeof(string) && column is TextColumn text)
+        {
+            // RecordAccess.String over a text column.
+            var values = (string?[])(object)output;
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) values[i] = rows[i] < 0 ? null : text.GetString(rows[i]);
+            return;
+        }
         var table = run.Binding.Domains[record.DomainSlot]!;
         var current = run.Record(Id, table);
         var scratch = run.Scratch;
-        if (typeof(T) == typeof(decimal?) && run.Binding.Columns[columnSlot] is NumberColumn numbers)
-        {
-            // What RecordAccess.Decimal reads from a number column of the bound table (without evidence), without the call.
-            for (int i = 0; i < run.Count; i++)
-                if (run.Live(active, i)) output[i] = rows[i] < 0 ? default! : (T)(object)numbers.GetDecimal(rows[i])!;
-            return;
-        }
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
@@ -502,6 +578,221 @@ internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string 
             }
             current.Row = rows[i];
             output[i] = read(scratch, current, columnSlot, variable);
+        }
+    }
+
+    public override bool Applies(StudyBinding binding) =>
+        binding.Columns[columnSlot] is not null && ReferenceEquals(binding.ColumnTables[columnSlot], binding.Domains[record.DomainSlot]);
+
+    public override void Eval(BatchRun run, bool[] active, T[] output)
+    {
+        var rows = run.Buffer<int>(record.Id);
+        record.Eval(run, active, rows);
+        Read(run, active, rows, output);
+    }
+}
+
+/// <summary>
+/// Number comparisons on a number column's doubles: decided on the double where no conversion to decimal could change
+/// the answer, left to the decimal the compiled rule compares otherwise.
+/// </summary>
+/// <remarks>
+/// The compiled rule compares <see cref="NumberColumn.GetDecimal"/> (the double rounded to 15 significant digits, a
+/// whole number exactly) with the literal as a decimal. Both differ from the doubles compared here by less than
+/// 1e-14 of their size, so when the doubles lie further apart than 1e-9 of their sizes (plus one) the decimals are
+/// ordered the same way. A missing value (NaN), a value of 1e27 or more (which decimal saturates) and a value that
+/// close to the literal take the decimal path.
+/// </remarks>
+internal static class NumberKernel
+{
+    /// <summary>The comparison builtins over decimals.</summary>
+    public enum Comparison
+    {
+        /// <summary>=</summary>
+        Equal,
+
+        /// <summary>!=</summary>
+        NotEqual,
+
+        /// <summary>&lt;</summary>
+        Less,
+
+        /// <summary>&lt;=</summary>
+        LessOrEqual,
+
+        /// <summary>&gt;</summary>
+        Greater,
+
+        /// <summary>&gt;=</summary>
+        GreaterOrEqual,
+    }
+
+    private const double Limit = 1e27;
+
+    /// <summary>The comparison of a builtin's overload key (<c>Greater(Decimal,Decimal)</c>), one of the six.</summary>
+    public static Comparison KindOf(string key) => key[..key.IndexOf('(', StringComparison.Ordinal)] switch
+    {
+        "Equal" => Comparison.Equal,
+        "NotEqual" => Comparison.NotEqual,
+        "Less" => Comparison.Less,
+        "LessOrEqual" => Comparison.LessOrEqual,
+        "Greater" => Comparison.Greater,
+        "GreaterOrEqual" => Comparison.GreaterOrEqual,
+        _ => throw new ArgumentException($"not a comparison: {key}", nameof(key)),
+    };
+
+    /// <summary>True when a literal is small enough for the double comparison (far from decimal's limits).</summary>
+    public static bool Fits(decimal literal) => Math.Abs(literal) < 1e27m;
+
+    /// <summary>The sign of <paramref name="value"/> − <paramref name="literal"/> when the decimals compare the same way, else 0 (compare the decimals).</summary>
+    public static int Sign(double value, double literal)
+    {
+        double size = Math.Abs(value);
+        if (!(size < Limit)) return 0; // NaN (missing) too
+        double difference = value - literal;
+        if (Math.Abs(difference) <= 1e-9 * (size + Math.Abs(literal) + 1)) return 0;
+        return difference > 0 ? 1 : -1;
+    }
+
+    /// <summary>The comparison's value for left − right of sign <paramref name="sign"/> (never 0).</summary>
+    public static bool Decide(Comparison kind, int sign) => kind switch
+    {
+        Comparison.Equal => false,
+        Comparison.NotEqual => true,
+        Comparison.Less or Comparison.LessOrEqual => sign < 0,
+        _ => sign > 0,
+    };
+}
+
+/// <summary>A number variable compared with a number literal, on the column's doubles where <see cref="NumberKernel"/> allows.</summary>
+internal sealed class NumberCompareNode(VariableNode<decimal?> variable, Func<decimal?, decimal?, bool?> op, NumberKernel.Comparison kind, decimal literal, bool variableFirst) : BatchNode<bool?>
+{
+    private readonly double _literal = (double)literal;
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var rows = run.Buffer<int>(variable.Record.Id);
+        variable.Record.Eval(run, active, rows);
+        if (run.Binding.Columns[variable.ColumnSlot] is not NumberColumn numbers)
+        {
+            var values = run.Buffer<decimal?>(variable.Id);
+            variable.Read(run, active, rows, values);
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) output[i] = variableFirst ? op(values[i], literal) : op(literal, values[i]);
+            return;
+        }
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            int row = rows[i];
+            if (row >= 0 && NumberKernel.Sign(numbers.RawAt(row), _literal) is var sign and not 0)
+            {
+                output[i] = NumberKernel.Decide(kind, variableFirst ? sign : -sign);
+                continue;
+            }
+            decimal? value = row < 0 ? null : numbers.GetDecimal(row);
+            output[i] = variableFirst ? op(value, literal) : op(literal, value);
+        }
+    }
+}
+
+/// <summary><c>x in Interval[low, high]</c> for a number variable and literal bounds, on the column's doubles where <see cref="NumberKernel"/> allows.</summary>
+internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal low, bool lowClosed, decimal high, bool highClosed) : BatchNode<bool?>
+{
+    private readonly double _low = (double)low, _high = (double)high;
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var rows = run.Buffer<int>(variable.Record.Id);
+        variable.Record.Eval(run, active, rows);
+        if (run.Binding.Columns[variable.ColumnSlot] is not NumberColumn numbers)
+        {
+            var values = run.Buffer<decimal?>(variable.Id);
+            variable.Read(run, active, rows, values);
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) output[i] = RuntimeHelpers.InRange(values[i], low, lowClosed, high, highClosed);
+            return;
+        }
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            int row = rows[i];
+            if (row >= 0)
+            {
+                double v = numbers.RawAt(row);
+                int below = NumberKernel.Sign(v, _low), above = NumberKernel.Sign(v, _high);
+                if (below != 0 && above != 0)
+                {
+                    // Neither bound equal to the value, so closed and open bounds agree.
+                    output[i] = below > 0 && above < 0;
+                    continue;
+                }
+            }
+            output[i] = RuntimeHelpers.InRange(row < 0 ? null : numbers.GetDecimal(row), low, lowClosed, high, highClosed);
+        }
+    }
+}
+
+/// <summary>
+/// <c>exists (D X where X.VAR = 'key' and rest)</c> (or <c>X.VAR in {...}</c>) for a batch, from the dictionary codes of
+/// each subject's rows: the compiled query visits only the rows holding a key or a missing VAR (the others fail the
+/// conjunct whatever the rest says) and evaluates the filter on them.
+/// </summary>
+/// <remarks>
+/// A subject without rows in the domain gets what the compiled rule gives (nothing found, the list uncertain: Unknown
+/// when missing data is unknown, as in screening); a subject none of whose rows holds a key gets false (nothing visited,
+/// so nothing else read); a subject with a key row gets true when the filter is the key alone. A subject with a row
+/// where VAR is missing, or with a key row and more filter to evaluate (a date window), is left to the compiled rule.
+/// </remarks>
+internal sealed class ExistsNode(int domainSlot, string domainName, int columnSlot, string[] keys, bool keyOnly) : BatchNode<bool?>
+{
+    private sealed record KeyCodes(TextColumn Column, int[] Codes);
+
+    private KeyCodes? _codes;
+
+    /// <summary>The domain's name.</summary>
+    public string DomainName { get; } = domainName;
+
+    public override bool Applies(StudyBinding binding) =>
+        binding.Domains[domainSlot] is { IsSubjectIndexed: true } table && binding.Columns[columnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[columnSlot], table);
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var table = run.Binding.Domains[domainSlot]!;
+        var column = (TextColumn)run.Binding.Columns[columnSlot]!;
+        var known = _codes;
+        if (known is null || !ReferenceEquals(known.Column, column)) _codes = known = new KeyCodes(column, [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()]);
+        var codes = known.Codes;
+        ulong bit = 1UL << Math.Min(domainSlot, 63);
+        bool? none = run.Context.MissingDataIsUnknown ? null : false;
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            // The compiled query reads the subject's records of the domain first, whatever it finds.
+            run.Reads[i] |= bit;
+            var (start, count) = table.RowsOf(run.Subjects[i]);
+            if (count == 0)
+            {
+                output[i] = none;
+                continue;
+            }
+            bool hit = false, missing = false;
+            for (int row = start; row < start + count; row++)
+            {
+                int code = column.CodeAt(row);
+                if (code < 0)
+                {
+                    missing = true;
+                    break;
+                }
+                if (!hit && Array.IndexOf(codes, code) >= 0) hit = true;
+            }
+            if (missing || (hit && !keyOnly))
+            {
+                run.Fallback[i] = true;
+                continue;
+            }
+            output[i] = hit;
         }
     }
 }

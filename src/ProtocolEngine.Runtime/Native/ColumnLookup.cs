@@ -43,7 +43,15 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// <param name="Operator">The builtin comparison the compiled filter calls.</param>
     /// <param name="Literal">The literal.</param>
     /// <param name="VariableFirst">True when the variable is the left operand.</param>
-    internal sealed record NumberComparison(string Variable, Func<decimal?, decimal?, bool?> Operator, decimal Literal, bool VariableFirst);
+    /// <param name="Kind">Which comparison <paramref name="Operator"/> is, to decide it on the column's doubles where <see cref="NumberKernel"/> allows.</param>
+    internal sealed record NumberComparison(string Variable, Func<decimal?, decimal?, bool?> Operator, decimal Literal, bool VariableFirst, NumberKernel.Comparison Kind)
+    {
+        /// <summary>The literal as a double.</summary>
+        public double LiteralDouble { get; } = (double)Literal;
+
+        /// <summary>True when the literal allows the double comparison.</summary>
+        public bool Fits { get; } = NumberKernel.Fits(Literal);
+    }
 
     /// <summary>The rest of the filter as a comparison of a number column with a literal, when it is one.</summary>
     public NumberComparison? Comparison { get; init; }
@@ -170,8 +178,16 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
                 bool? passes = true;
                 if (comparison.numbers is { } column)
                 {
-                    var value = column.GetDecimal(row);
-                    passes = comparison.c.VariableFirst ? comparison.c.Operator(value, comparison.c.Literal) : comparison.c.Operator(comparison.c.Literal, value);
+                    var c = comparison.c;
+                    if (c.Fits && NumberKernel.Sign(column.RawAt(row), c.LiteralDouble) is var sign and not 0)
+                    {
+                        passes = NumberKernel.Decide(c.Kind, c.VariableFirst ? sign : -sign);
+                    }
+                    else
+                    {
+                        var value = column.GetDecimal(row);
+                        passes = c.VariableFirst ? c.Operator(value, c.Literal) : c.Operator(c.Literal, value);
+                    }
                 }
                 else if (rest is not null)
                 {
