@@ -83,6 +83,8 @@ public class KernelDifferentialTests
             DM.SEX = 'M'
           inclusion DAY "Study day 1 or later (a whole-number variable)."
             DM.DMDY >= 1
+          exclusion ULN3 "ALT above 3 times the upper limit of normal."
+            Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
         """;
 
     [Fact]
@@ -125,8 +127,8 @@ public class KernelDifferentialTests
                 TestStudy.Row(("USUBJID", "S9"), ("CMSEQ", 1.0), ("CMDECOD", "PARACETAMOL"), ("CMENDTC", null)))
             .Table("LB",
                 Lab("S1", 1, "HBA1C", 9.999999999999999), Lab("S1", 2, "EGFR", 30.0), Lab("S1", 3, "ALT", 130.0, 40.0),
-                Lab("S2", 1, "HBA1C", 10.000000000000002), Lab("S2", 2, "EGFR", 29.99999999999999),
-                Lab("S3", 1, "HBA1C", 10.0), Lab("S3", 2, "EGFR", 1e30),
+                Lab("S2", 1, "HBA1C", 10.000000000000002), Lab("S2", 2, "EGFR", 29.99999999999999), Lab("S2", 3, "ALT", 1e20, 5e19),
+                Lab("S3", 1, "HBA1C", 10.0), Lab("S3", 2, "EGFR", 1e30), Lab("S3", 3, "ALT", 130.0, 43.333333333333336),
                 Lab("S4", 1, "HBA1C", 1e30), Lab("S4", 2, "EGFR", double.NegativeInfinity),
                 Lab("S5", 1, "HBA1C", double.PositiveInfinity), Lab("S5", 2, "EGFR", double.NaN),
                 Lab("S7", 1, "HBA1C", 6.5), Lab("S7", 2, "EGFR", 45.0),
@@ -178,6 +180,9 @@ public class KernelDifferentialTests
         Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 14));    // 2.5 is not a whole number
         Assert.Equal(CriterionOutcome.Unknown, result.Outcome(2, 14));    // 3e9 is beyond a whole number's range
         Assert.Equal(CriterionOutcome.NotMet, result.Outcome(4, 14));     // -5
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 15));        // 130 > 3 x 40
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 15));    // 3 x 5e19 is beyond CQL's decimals: null
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(2, 15));        // 130 > 3 x 43.3333333333333 as decimals (130.0 as doubles)
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class EligibilityWorker
         for (int j = 0; j < k; j++)
         {
             if (batches[j] is not { } batch) continue;
-            batch.Evaluate(run);
+            batch.Evaluate(run, j);
             int answered = 0;
             for (int i = 0; i < n; i++)
             {

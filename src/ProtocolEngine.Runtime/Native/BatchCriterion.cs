@@ -48,10 +48,14 @@ internal sealed class BatchCriterion
     /// <summary>True when every table and column the nodes read is bound in this study as the compiled rule reads it (otherwise the compiled rule runs for every subject).</summary>
     public bool Applies(StudyBinding binding) => _nodes.All(n => n.Applies(binding));
 
-    /// <summary>Evaluates the criterion for the run's subjects: <see cref="BatchRun.Values"/>, <see cref="BatchRun.Fallback"/> and <see cref="BatchRun.Reads"/> hold the result.</summary>
-    public void Evaluate(BatchRun run)
+    /// <summary>
+    /// Evaluates the criterion for the run's subjects: <see cref="BatchRun.Values"/>, <see cref="BatchRun.Fallback"/> and
+    /// <see cref="BatchRun.Reads"/> hold the result. <paramref name="slot"/> numbers the criterion among those the run
+    /// evaluates, so that each keeps its own node arrays.
+    /// </summary>
+    public void Evaluate(BatchRun run, int slot)
     {
-        run.Prepare(_nodes.Length);
+        run.Prepare(slot, _nodes.Length);
         var active = run.All;
         _root.Eval(run, active, run.Buffer<bool?>(_root.Id));
         var values = run.Buffer<bool?>(_root.Id);
@@ -151,7 +155,7 @@ internal sealed class BatchCriterion
                 case "Exists(List<T>)":
                     return Exists(c, constants);
                 case "Equal(Decimal,Decimal)" or "NotEqual(Decimal,Decimal)" or "Less(Decimal,Decimal)" or "LessOrEqual(Decimal,Decimal)" or "Greater(Decimal,Decimal)" or "GreaterOrEqual(Decimal,Decimal)"
-                        when CompareWithLiteral(c, key, constants, depth) is { } compare:
+                        when CompareNumbers(c, key, constants, depth) is { } compare:
                     return compare;
                 case "First(List<T>)" or "Last(List<T>)":
                 case "Upper(String)" or "Count(List<T>)":
@@ -197,24 +201,48 @@ internal sealed class BatchCriterion
                 keyOnly: ReferenceEquals(q.Where, textKey.Conjunct)));
         }
 
-        /// <summary>A comparison of a number variable with a number literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>), compared on the column's doubles where that cannot change the answer.</summary>
-        private BatchNode? CompareWithLiteral(BoundCall c, string key, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        /// <summary>
+        /// A comparison of number terms, each a literal, a number variable or a variable times a literal
+        /// (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, <c>Lab('ALT').LBSTRESN &gt; 3 * Lab('ALT').LBSTNRHI</c>), compared on the
+        /// column's doubles where that cannot change the answer.
+        /// </summary>
+        private BatchNode? CompareNumbers(BoundCall c, string key, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
         {
-            static decimal? Literal(BoundExpression e) => e switch
+            if (BuiltinTable.Find(key) is not Func<decimal?, decimal?, bool?> op) return null;
+            if (TermOf(c.Arguments[0]) is not { } left || TermOf(c.Arguments[1]) is not { } right || (left.Variable is null && right.Variable is null)) return null;
+            // Compiled in the compiled call's order (left operand first), so the records are read in the same order.
+            var a = Bind(left);
+            var b = a is null ? null : Bind(right);
+            return a is null || b is null ? null : Add(new NumberCompareNode(a.Value, b.Value, op, NumberKernel.KindOf(key)));
+
+            NumberTerm? Bind((BoundExpression? Variable, decimal Value, bool Scaled, bool LiteralFirst) term)
             {
-                BoundLiteral { Value: decimal d } => d,
-                BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
-                _ => null,
-            };
-            bool variableFirst;
-            decimal literal;
-            if (c.Arguments[0] is BoundVariableAccess && Literal(c.Arguments[1]) is { } right) (variableFirst, literal) = (true, right);
-            else if (c.Arguments[1] is BoundVariableAccess && Literal(c.Arguments[0]) is { } left) (variableFirst, literal) = (false, left);
-            else return null;
-            if (!NumberKernel.Fits(literal) || BuiltinTable.Find(key) is not Func<decimal?, decimal?, bool?> op) return null;
-            if (Compile(c.Arguments[variableFirst ? 0 : 1], constants, depth + 1) is not VariableNode<decimal?> variable) return null;
-            var kind = NumberKernel.KindOf(key);
-            return Add(new NumberCompareNode(variable, op, kind, literal, variableFirst));
+                if (term.Variable is null) return new NumberTerm(null, term.Value, false, false);
+                if (Compile(term.Variable, constants, depth + 1) is not VariableNode<decimal?> variable) return null;
+                return new NumberTerm(variable, term.Value, term.Scaled, term.LiteralFirst);
+            }
+        }
+
+        private static decimal? NumberLiteral(BoundExpression e) => e switch
+        {
+            BoundLiteral { Value: decimal d } => d,
+            BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
+            _ => null,
+        };
+
+        /// <summary>A literal, a number variable, or a variable times a literal (either way round); null for anything else.</summary>
+        private static (BoundExpression? Variable, decimal Value, bool Scaled, bool LiteralFirst)? TermOf(BoundExpression e)
+        {
+            if (NumberLiteral(e) is { } literal) return NumberKernel.Fits(literal) ? (null, literal, false, false) : null;
+            if (e is BoundVariableAccess { Variable.Type: VariableType.Num }) return (e, 1m, false, false);
+            if (e is BoundCall { Overload.Key: "Multiply(Decimal,Decimal)" } multiply)
+            {
+                if (NumberLiteral(multiply.Arguments[0]) is { } k && multiply.Arguments[1] is BoundVariableAccess { Variable.Type: VariableType.Num })
+                    return NumberKernel.Fits(k) ? (multiply.Arguments[1], k, true, true) : null;
+                if (NumberLiteral(multiply.Arguments[1]) is { } k2 && multiply.Arguments[0] is BoundVariableAccess { Variable.Type: VariableType.Num })
+                    return NumberKernel.Fits(k2) ? (multiply.Arguments[0], k2, true, false) : null;
+            }
+            return null;
         }
 
         /// <summary>A call with constant arguments is a cached value per subject: its body, with the parameters bound to the arguments, as the memo slot computes it.</summary>
@@ -283,6 +311,11 @@ internal sealed class BatchRun(EvaluationContext ctx)
     /// <summary>The most subjects in one batch.</summary>
     public const int Size = 256;
 
+    // Each criterion's node arrays, by criterion slot then node: node numbers restart with each criterion, so arrays
+    // shared between criteria would change type from one criterion to the next and be allocated again every batch.
+    private object?[]?[] _buffersOf = [];
+    private bool[]?[]?[] _masksOf = [];
+    private DomainRecord?[]?[] _recordsOf = [];
     private object?[] _buffers = [];
     private bool[]?[] _masks = [];
     private DomainRecord?[] _records = [];
@@ -323,16 +356,26 @@ internal sealed class BatchRun(EvaluationContext ctx)
         All.AsSpan(0, Count).Fill(true);
     }
 
-    /// <summary>Starts a criterion: nothing fallen back or read yet.</summary>
-    public void Prepare(int nodes)
+    /// <summary>Starts criterion <paramref name="slot"/>, of <paramref name="nodes"/> nodes: nothing fallen back or read yet.</summary>
+    public void Prepare(int slot, int nodes)
     {
-        Fallback.AsSpan().Clear();
-        Reads.AsSpan().Clear();
+        Fallback.AsSpan(0, Count).Clear();
+        Reads.AsSpan(0, Count).Clear();
+        if (_buffersOf.Length <= slot)
+        {
+            Array.Resize(ref _buffersOf, slot + 1);
+            Array.Resize(ref _masksOf, slot + 1);
+            Array.Resize(ref _recordsOf, slot + 1);
+        }
+        _buffers = _buffersOf[slot] ??= new object?[nodes];
+        _masks = _masksOf[slot] ??= new bool[]?[nodes];
+        _records = _recordsOf[slot] ??= new DomainRecord?[nodes];
         if (_buffers.Length < nodes)
         {
-            Array.Resize(ref _buffers, nodes);
-            Array.Resize(ref _masks, nodes);
-            Array.Resize(ref _records, nodes);
+            Array.Resize(ref _buffersOf[slot], nodes);
+            Array.Resize(ref _masksOf[slot], nodes);
+            Array.Resize(ref _recordsOf[slot], nodes);
+            (_buffers, _masks, _records) = (_buffersOf[slot]!, _masksOf[slot]!, _recordsOf[slot]!);
         }
     }
 
@@ -664,35 +707,108 @@ internal static class NumberKernel
     };
 }
 
-/// <summary>A number variable compared with a number literal, on the column's doubles where <see cref="NumberKernel"/> allows.</summary>
-internal sealed class NumberCompareNode(VariableNode<decimal?> variable, Func<decimal?, decimal?, bool?> op, NumberKernel.Comparison kind, decimal literal, bool variableFirst) : BatchNode<bool?>
+/// <summary>One side of a <see cref="NumberCompareNode"/>: a literal (no variable), a number variable, or a variable times a literal.</summary>
+/// <param name="Variable">The variable, or null for a literal.</param>
+/// <param name="Value">The literal, or the factor of a scaled variable.</param>
+/// <param name="Scaled">True for a variable times <paramref name="Value"/>.</param>
+/// <param name="LiteralFirst">True when the literal is the multiplication's left operand.</param>
+internal readonly record struct NumberTerm(VariableNode<decimal?>? Variable, decimal Value, bool Scaled, bool LiteralFirst);
+
+/// <summary>A comparison of two <see cref="NumberTerm"/>s, decided on the columns' doubles where <see cref="NumberKernel"/> allows, else on the decimals the compiled rule computes.</summary>
+internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<decimal?, decimal?, bool?> op, NumberKernel.Comparison kind) : BatchNode<bool?>
 {
-    private readonly double _literal = (double)literal;
+    private static readonly Func<decimal?, decimal?, decimal?> Multiply = (Func<decimal?, decimal?, decimal?>)BuiltinTable.Find("Multiply(Decimal,Decimal)")!;
+
+    /// <summary>A product's doubles stay this far below CQL's decimal range (20 digits), where the decimal product is null.</summary>
+    private const double ProductLimit = 1e19;
+
+    private readonly double _leftValue = (double)left.Value, _rightValue = (double)right.Value;
 
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
-        var rows = run.Buffer<int>(variable.Record.Id);
-        variable.Record.Eval(run, active, rows);
-        if (run.Binding.Columns[variable.ColumnSlot] is not NumberColumn numbers)
+        var leftRows = Rows(run, active, left);
+        var rightRows = Rows(run, active, right);
+        var leftColumn = left.Variable is { } l ? run.Binding.Columns[l.ColumnSlot] as NumberColumn : null;
+        var rightColumn = right.Variable is { } r ? run.Binding.Columns[r.ColumnSlot] as NumberColumn : null;
+        if ((left.Variable is not null && leftColumn is null) || (right.Variable is not null && rightColumn is null))
         {
-            var values = run.Buffer<decimal?>(variable.Id);
-            variable.Read(run, active, rows, values);
+            // A number variable held as text: read as the compiled rule reads it.
+            var a = Values(run, active, left, leftRows);
+            var b = Values(run, active, right, rightRows);
             for (int i = 0; i < run.Count; i++)
-                if (run.Live(active, i)) output[i] = variableFirst ? op(values[i], literal) : op(literal, values[i]);
+            {
+                if (!run.Live(active, i)) continue;
+                if (!Decimal(left, a?[i], out var x) || !Decimal(right, b?[i], out var y)) run.Fallback[i] = true;
+                else output[i] = op(x, y);
+            }
             return;
         }
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
-            int row = rows[i];
-            if (row >= 0 && NumberKernel.Sign(numbers.RawAt(row), _literal) is var sign and not 0)
+            int leftRow = leftRows?[i] ?? 0, rightRow = rightRows?[i] ?? 0;
+            if (Double(left, leftColumn, leftRow, _leftValue, out double x) && Double(right, rightColumn, rightRow, _rightValue, out double y)
+                && NumberKernel.Sign(x, y) is var sign and not 0)
             {
-                output[i] = NumberKernel.Decide(kind, variableFirst ? sign : -sign);
+                output[i] = NumberKernel.Decide(kind, sign);
                 continue;
             }
-            decimal? value = row < 0 ? null : numbers.GetDecimal(row);
-            output[i] = variableFirst ? op(value, literal) : op(literal, value);
+            decimal? a = left.Variable is null ? null : leftRow < 0 ? null : leftColumn!.GetDecimal(leftRow);
+            decimal? b = right.Variable is null ? null : rightRow < 0 ? null : rightColumn!.GetDecimal(rightRow);
+            if (!Decimal(left, a, out var p) || !Decimal(right, b, out var q)) run.Fallback[i] = true;
+            else output[i] = op(p, q);
         }
+    }
+
+    private static int[]? Rows(BatchRun run, bool[] active, NumberTerm term)
+    {
+        if (term.Variable is not { } variable) return null;
+        var rows = run.Buffer<int>(variable.Record.Id);
+        variable.Record.Eval(run, active, rows);
+        return rows;
+    }
+
+    private static decimal?[]? Values(BatchRun run, bool[] active, NumberTerm term, int[]? rows)
+    {
+        if (term.Variable is not { } variable) return null;
+        var values = run.Buffer<decimal?>(variable.Id);
+        variable.Read(run, active, rows!, values);
+        return values;
+    }
+
+    /// <summary>The term's double when the kernel may compare it: present, finite, far from decimal's and CQL's limits.</summary>
+    private static bool Double(NumberTerm term, NumberColumn? column, int row, double literal, out double value)
+    {
+        if (term.Variable is null)
+        {
+            value = literal;
+            return true;
+        }
+        value = row < 0 ? double.NaN : column!.RawAt(row);
+        if (!term.Scaled) return Math.Abs(value) < 1e27;
+        value *= literal;
+        return Math.Abs(value) < ProductLimit;
+    }
+
+    /// <summary>The term's decimal as the compiled rule computes it from the variable's value; false when the arithmetic throws.</summary>
+    private static bool Decimal(NumberTerm term, decimal? variable, out decimal? value)
+    {
+        if (term.Variable is null) value = term.Value;
+        else if (!term.Scaled) value = variable;
+        else
+        {
+            try
+            {
+                value = term.LiteralFirst ? Multiply(term.Value, variable) : Multiply(variable, term.Value);
+            }
+            catch (Exception)
+            {
+                // The compiled rule fails the same way and reports it.
+                value = null;
+                return false;
+            }
+        }
+        return true;
     }
 }
 
