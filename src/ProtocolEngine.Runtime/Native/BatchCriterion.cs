@@ -209,17 +209,31 @@ internal sealed class BatchCriterion
         private BatchNode? CompareNumbers(BoundCall c, string key, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
         {
             if (BuiltinTable.Find(key) is not Func<decimal?, decimal?, bool?> op) return null;
-            if (TermOf(c.Arguments[0]) is not { } left || TermOf(c.Arguments[1]) is not { } right || (left.Variable is null && right.Variable is null)) return null;
-            // Compiled in the compiled call's order (left operand first), so the records are read in the same order.
-            var a = Bind(left);
-            var b = a is null ? null : Bind(right);
-            return a is null || b is null ? null : Add(new NumberCompareNode(a.Value, b.Value, op, NumberKernel.KindOf(key)));
-
-            NumberTerm? Bind((BoundExpression? Variable, decimal Value, bool Scaled, bool LiteralFirst) term)
+            // Compiled in the compiled call's order (left operand first); on failure the nodes added are dropped and the
+            // generic path compiles the operands again.
+            int mark = Nodes.Count;
+            var a = Term(c.Arguments[0]);
+            var b = a is null ? null : Term(c.Arguments[1]);
+            if (a is null || b is null || (a.Value.Variable is null && b.Value.Variable is null))
             {
-                if (term.Variable is null) return new NumberTerm(null, term.Value, false, false);
-                if (Compile(term.Variable, constants, depth + 1) is not VariableNode<decimal?> variable) return null;
-                return new NumberTerm(variable, term.Value, term.Scaled, term.LiteralFirst);
+                Nodes.RemoveRange(mark, Nodes.Count - mark);
+                return null;
+            }
+            return Add(new NumberCompareNode(a.Value, b.Value, op, NumberKernel.KindOf(key)));
+
+            // A literal, a number variable (through definitions and memoised calls: Score('HACHTOT')), or a variable times a literal.
+            NumberTerm? Term(BoundExpression e)
+            {
+                if (NumberLiteral(e) is { } literal) return NumberKernel.Fits(literal) ? new NumberTerm(null, literal, false, false) : null;
+                if (e is BoundCall { Overload.Key: "Multiply(Decimal,Decimal)" } multiply)
+                {
+                    if (NumberLiteral(multiply.Arguments[0]) is { } k)
+                        return NumberKernel.Fits(k) && Compile(multiply.Arguments[1], constants, depth + 1) is VariableNode<decimal?> v ? new NumberTerm(v, k, true, true) : null;
+                    if (NumberLiteral(multiply.Arguments[1]) is { } k2)
+                        return NumberKernel.Fits(k2) && Compile(multiply.Arguments[0], constants, depth + 1) is VariableNode<decimal?> v2 ? new NumberTerm(v2, k2, true, false) : null;
+                    return null;
+                }
+                return Compile(e, constants, depth + 1) is VariableNode<decimal?> variable ? new NumberTerm(variable, 1m, false, false) : null;
             }
         }
 
@@ -229,21 +243,6 @@ internal sealed class BatchCriterion
             BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
             _ => null,
         };
-
-        /// <summary>A literal, a number variable, or a variable times a literal (either way round); null for anything else.</summary>
-        private static (BoundExpression? Variable, decimal Value, bool Scaled, bool LiteralFirst)? TermOf(BoundExpression e)
-        {
-            if (NumberLiteral(e) is { } literal) return NumberKernel.Fits(literal) ? (null, literal, false, false) : null;
-            if (e is BoundVariableAccess { Variable.Type: VariableType.Num }) return (e, 1m, false, false);
-            if (e is BoundCall { Overload.Key: "Multiply(Decimal,Decimal)" } multiply)
-            {
-                if (NumberLiteral(multiply.Arguments[0]) is { } k && multiply.Arguments[1] is BoundVariableAccess { Variable.Type: VariableType.Num })
-                    return NumberKernel.Fits(k) ? (multiply.Arguments[1], k, true, true) : null;
-                if (NumberLiteral(multiply.Arguments[1]) is { } k2 && multiply.Arguments[0] is BoundVariableAccess { Variable.Type: VariableType.Num })
-                    return NumberKernel.Fits(k2) ? (multiply.Arguments[0], k2, true, false) : null;
-            }
-            return null;
-        }
 
         /// <summary>A call with constant arguments is a cached value per subject: its body, with the parameters bound to the arguments, as the memo slot computes it.</summary>
         private BatchNode? Memoised(BoundFunctionCall fc, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth, Type type)
@@ -352,15 +351,22 @@ internal sealed class BatchRun(EvaluationContext ctx)
     {
         Count = subjects.Length;
         subjects.CopyTo(Subjects);
-        All.AsSpan().Clear();
-        All.AsSpan(0, Count).Fill(true);
+        var all = All;
+        for (int i = 0; i < all.Length; i++) all[i] = i < Count;
     }
 
     /// <summary>Starts criterion <paramref name="slot"/>, of <paramref name="nodes"/> nodes: nothing fallen back or read yet.</summary>
     public void Prepare(int slot, int nodes)
     {
-        Fallback.AsSpan(0, Count).Clear();
-        Reads.AsSpan(0, Count).Clear();
+        // A loop, not Span.Clear: for arrays this size Clear calls into the runtime's memset, which the profile showed
+        // costing more than the nodes' own loops.
+        var fallback = Fallback;
+        var reads = Reads;
+        for (int i = 0; i < Count && i < fallback.Length && i < reads.Length; i++)
+        {
+            fallback[i] = false;
+            reads[i] = 0;
+        }
         if (_buffersOf.Length <= slot)
         {
             Array.Resize(ref _buffersOf, slot + 1);

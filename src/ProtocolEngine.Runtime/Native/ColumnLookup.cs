@@ -143,12 +143,30 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         // The filter reads only the record, never the subject's other data, so the scratch context's subject is a formality.
         scratch?.BeginSubject(first);
         int answered = 0;
+        bool firstByNumber = pick == Pick.First && comparison.numbers is not null && comparison.c.Fits;
         for (int k = 0; k < count; k++)
         {
             int subject = first + k;
             var (start, rows) = table.RowsOf(subject);
             int found = -1;
-            if (index is not null && index.Find(start, rows, code, out int from, out int to))
+            if (firstByNumber && index is not null && index.Find(start, rows, code, out int lo, out int hi))
+            {
+                // First with a number comparison (L.VISITNUM = 1): Visit's work inline, on the doubles where they decide.
+                var (test, values) = comparison;
+                for (int p = lo; p < hi; p++)
+                {
+                    int row = index.RowAt(start, p);
+                    bool? passes;
+                    if (NumberKernel.Sign(values!.RawAt(row), test.LiteralDouble) is var sign and not 0) passes = NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
+                    else passes = test.VariableFirst ? test.Operator(values.GetDecimal(row), test.Literal) : test.Operator(test.Literal, values.GetDecimal(row));
+                    if (passes == true)
+                    {
+                        found = row;
+                        break;
+                    }
+                }
+            }
+            else if (index is not null && index.Find(start, rows, code, out int from, out int to))
             {
                 // The rows holding the key, in row order: exactly the rows the query's loop visits through the index.
                 for (int p = from; p < to; p++)
