@@ -48,10 +48,14 @@ internal sealed class BatchCriterion
     /// <summary>True when every table and column the nodes read is bound in this study as the compiled rule reads it (otherwise the compiled rule runs for every subject).</summary>
     public bool Applies(StudyBinding binding) => _nodes.All(n => n.Applies(binding));
 
-    /// <summary>Evaluates the criterion for the run's subjects: <see cref="BatchRun.Values"/>, <see cref="BatchRun.Fallback"/> and <see cref="BatchRun.Reads"/> hold the result.</summary>
-    public void Evaluate(BatchRun run)
+    /// <summary>
+    /// Evaluates the criterion for the run's subjects: <see cref="BatchRun.Values"/>, <see cref="BatchRun.Fallback"/> and
+    /// <see cref="BatchRun.Reads"/> hold the result. <paramref name="slot"/> numbers the criterion among those the run
+    /// evaluates, so that each keeps its own node arrays.
+    /// </summary>
+    public void Evaluate(BatchRun run, int slot)
     {
-        run.Prepare(_nodes.Length);
+        run.Prepare(slot, _nodes.Length);
         var active = run.All;
         _root.Eval(run, active, run.Buffer<bool?>(_root.Id));
         var values = run.Buffer<bool?>(_root.Id);
@@ -145,9 +149,16 @@ internal sealed class BatchCriterion
                 case "In(T,Interval<T>,String)" when ExpressionCompiler.NumericRange(c) is var (low, lowClosed, high, highClosed):
                     var x = Compile(c.Arguments[0], constants, depth + 1);
                     if (x is BatchNode<int?> integer) x = Add(new UnaryNode<int?, decimal?>(integer, static v => v));
+                    if (x is VariableNode<decimal?> variable && NumberKernel.Fits(low) && NumberKernel.Fits(high))
+                        return Add(new NumberRangeNode(variable, low, lowClosed, high, highClosed));
                     return x is BatchNode<decimal?> number ? Add(new UnaryNode<decimal?, bool?>(number, v => RuntimeHelpers.InRange(v, low, lowClosed, high, highClosed))) : null;
+                case "Exists(List<T>)":
+                    return Exists(c, constants);
+                case "Equal(Decimal,Decimal)" or "NotEqual(Decimal,Decimal)" or "Less(Decimal,Decimal)" or "LessOrEqual(Decimal,Decimal)" or "Greater(Decimal,Decimal)" or "GreaterOrEqual(Decimal,Decimal)"
+                        when CompareNumbers(c, key, constants, depth) is { } compare:
+                    return compare;
                 case "First(List<T>)" or "Last(List<T>)":
-                case "Upper(String)" or "Exists(List<T>)" or "Count(List<T>)":
+                case "Upper(String)" or "Count(List<T>)":
                     return null;
                 case var coalesce when coalesce.StartsWith("Coalesce(T,", StringComparison.Ordinal):
                     return null;
@@ -164,6 +175,74 @@ internal sealed class BatchCriterion
                 : typeof(BinaryNode<,,>).MakeGenericType(parameters[0].ParameterType, parameters[1].ParameterType, type);
             return Add((BatchNode)Activator.CreateInstance(nodeType, [.. arguments, implementation])!);
         }
+
+        /// <summary>
+        /// <c>exists (D X where X.VAR = 'key' and ...)</c> (or <c>X.VAR in {...}</c>) over a subject-indexed domain: the
+        /// query the compiled rule runs with the same text key (<see cref="ExpressionCompiler.TextKey"/>), answered from
+        /// the codes of the subject's rows (<see cref="ExistsNode"/>).
+        /// </summary>
+        private BatchNode? Exists(BoundCall c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants)
+        {
+            // The shape the compiled rule consumes as it runs (ExpressionCompiler.Fusable), over one domain's records.
+            if (c.Arguments[0] is not BoundQuery { Sources.Length: 1, Lets.IsEmpty: true, Inclusions.IsEmpty: true, Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q
+                || !q.Sort.IsEmpty || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
+                return null;
+            if (ExpressionCompiler.TextKey(q.Where, q.Sources[0].Alias) is not { } textKey || textKey.Column.Domain.Name != domain.Domain.Name) return null;
+            string[]? keys = textKey switch
+            {
+                { Keys: { } list } => list,
+                { Key: BoundLiteral { Value: string text } } => [text],
+                { Key: BoundLocal l } when constants.TryGetValue(l.Local, out var constant) && constant.Value is string text => [text],
+                _ => null,
+            };
+            if (keys is null) return null;
+            Useful = true;
+            return Add(new ExistsNode(slots.Domain(domain.Domain.Name), domain.Domain.Name, slots.Column(domain.Domain.Name, textKey.Column.Variable.Name), keys,
+                keyOnly: ReferenceEquals(q.Where, textKey.Conjunct)));
+        }
+
+        /// <summary>
+        /// A comparison of number terms, each a literal, a number variable or a variable times a literal
+        /// (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, <c>Lab('ALT').LBSTRESN &gt; 3 * Lab('ALT').LBSTNRHI</c>), compared on the
+        /// column's doubles where that cannot change the answer.
+        /// </summary>
+        private BatchNode? CompareNumbers(BoundCall c, string key, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        {
+            if (BuiltinTable.Find(key) is not Func<decimal?, decimal?, bool?> op) return null;
+            // Compiled in the compiled call's order (left operand first); on failure the nodes added are dropped and the
+            // generic path compiles the operands again.
+            int mark = Nodes.Count;
+            var a = Term(c.Arguments[0]);
+            var b = a is null ? null : Term(c.Arguments[1]);
+            if (a is null || b is null || (a.Value.Variable is null && b.Value.Variable is null))
+            {
+                Nodes.RemoveRange(mark, Nodes.Count - mark);
+                return null;
+            }
+            return Add(new NumberCompareNode(a.Value, b.Value, op, NumberKernel.KindOf(key)));
+
+            // A literal, a number variable (through definitions and memoised calls: Score('HACHTOT')), or a variable times a literal.
+            NumberTerm? Term(BoundExpression e)
+            {
+                if (NumberLiteral(e) is { } literal) return NumberKernel.Fits(literal) ? new NumberTerm(null, literal, false, false) : null;
+                if (e is BoundCall { Overload.Key: "Multiply(Decimal,Decimal)" } multiply)
+                {
+                    if (NumberLiteral(multiply.Arguments[0]) is { } k)
+                        return NumberKernel.Fits(k) && Compile(multiply.Arguments[1], constants, depth + 1) is VariableNode<decimal?> v ? new NumberTerm(v, k, true, true) : null;
+                    if (NumberLiteral(multiply.Arguments[1]) is { } k2)
+                        return NumberKernel.Fits(k2) && Compile(multiply.Arguments[0], constants, depth + 1) is VariableNode<decimal?> v2 ? new NumberTerm(v2, k2, true, false) : null;
+                    return null;
+                }
+                return Compile(e, constants, depth + 1) is VariableNode<decimal?> variable ? new NumberTerm(variable, 1m, false, false) : null;
+            }
+        }
+
+        private static decimal? NumberLiteral(BoundExpression e) => e switch
+        {
+            BoundLiteral { Value: decimal d } => d,
+            BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
+            _ => null,
+        };
 
         /// <summary>A call with constant arguments is a cached value per subject: its body, with the parameters bound to the arguments, as the memo slot computes it.</summary>
         private BatchNode? Memoised(BoundFunctionCall fc, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth, Type type)
@@ -231,6 +310,11 @@ internal sealed class BatchRun(EvaluationContext ctx)
     /// <summary>The most subjects in one batch.</summary>
     public const int Size = 256;
 
+    // Each criterion's node arrays, by criterion slot then node: node numbers restart with each criterion, so arrays
+    // shared between criteria would change type from one criterion to the next and be allocated again every batch.
+    private object?[]?[] _buffersOf = [];
+    private bool[]?[]?[] _masksOf = [];
+    private DomainRecord?[]?[] _recordsOf = [];
     private object?[] _buffers = [];
     private bool[]?[] _masks = [];
     private DomainRecord?[] _records = [];
@@ -267,20 +351,37 @@ internal sealed class BatchRun(EvaluationContext ctx)
     {
         Count = subjects.Length;
         subjects.CopyTo(Subjects);
-        All.AsSpan().Clear();
-        All.AsSpan(0, Count).Fill(true);
+        var all = All;
+        for (int i = 0; i < all.Length; i++) all[i] = i < Count;
     }
 
-    /// <summary>Starts a criterion: nothing fallen back or read yet.</summary>
-    public void Prepare(int nodes)
+    /// <summary>Starts criterion <paramref name="slot"/>, of <paramref name="nodes"/> nodes: nothing fallen back or read yet.</summary>
+    public void Prepare(int slot, int nodes)
     {
-        Fallback.AsSpan().Clear();
-        Reads.AsSpan().Clear();
+        // A loop, not Span.Clear: for arrays this size Clear calls into the runtime's memset, which the profile showed
+        // costing more than the nodes' own loops.
+        var fallback = Fallback;
+        var reads = Reads;
+        for (int i = 0; i < Count && i < fallback.Length && i < reads.Length; i++)
+        {
+            fallback[i] = false;
+            reads[i] = 0;
+        }
+        if (_buffersOf.Length <= slot)
+        {
+            Array.Resize(ref _buffersOf, slot + 1);
+            Array.Resize(ref _masksOf, slot + 1);
+            Array.Resize(ref _recordsOf, slot + 1);
+        }
+        _buffers = _buffersOf[slot] ??= new object?[nodes];
+        _masks = _masksOf[slot] ??= new bool[]?[nodes];
+        _records = _recordsOf[slot] ??= new DomainRecord?[nodes];
         if (_buffers.Length < nodes)
         {
-            Array.Resize(ref _buffers, nodes);
-            Array.Resize(ref _masks, nodes);
-            Array.Resize(ref _records, nodes);
+            Array.Resize(ref _buffersOf[slot], nodes);
+            Array.Resize(ref _masksOf[slot], nodes);
+            Array.Resize(ref _recordsOf[slot], nodes);
+            (_buffers, _masks, _records) = (_buffersOf[slot]!, _masksOf[slot]!, _recordsOf[slot]!);
         }
     }
 
@@ -475,23 +576,47 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
 /// <summary>A variable of a record, read by <see cref="RecordAccess"/> as the compiled rule reads it.</summary>
 internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string variable, Func<EvaluationContext, DomainRecord?, int, string, T> read) : BatchNode<T>
 {
-    public override bool Applies(StudyBinding binding) =>
-        binding.Columns[columnSlot] is not null && ReferenceEquals(binding.ColumnTables[columnSlot], binding.Domains[record.DomainSlot]);
+    /// <summary>The node giving the record's rows.</summary>
+    public RecordNode Record => record;
 
-    public override void Eval(BatchRun run, bool[] active, T[] output)
+    /// <summary>The column slot of the variable.</summary>
+    public int ColumnSlot => columnSlot;
+
+    /// <summary>The values of the live subjects, as <see cref="Eval"/> computes them, from rows already computed.</summary>
+    public void Read(BatchRun run, bool[] active, int[] rows, T[] output)
     {
-        var rows = run.Buffer<int>(record.Id);
-        record.Eval(run, active, rows);
+        var column = run.Binding.Columns[columnSlot];
+        if (typeof(T) == typeof(decimal?) && column is NumberColumn numbers)
+        {
+            // What RecordAccess.Decimal reads from a number column of the bound table (without evidence), without the call.
+            var values = (decimal?[])(object)output;
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) values[i] = rows[i] < 0 ? null : numbers.GetDecimal(rows[i]);
+            return;
+        }
+        if (typeof(T) == typeof(int?) && column is NumberColumn integers)
+        {
+            // RecordAccess.Integer over a number column: a whole number within int's range, else null.
+            var values = (int?[])(object)output;
+            for (int i = 0; i < run.Count; i++)
+            {
+                if (!run.Live(active, i)) continue;
+                double v = rows[i] < 0 ? double.NaN : integers.RawAt(rows[i]);
+                values[i] = !double.IsNaN(v) && v == Math.Floor(v) && v >= int.MinValue && v <= int.MaxValue ? (int)v : null;
+            }
+            return;
+        }
+        if (typeof(T) == typeof(string) && column is TextColumn text)
+        {
+            // RecordAccess.String over a text column.
+            var values = (string?[])(object)output;
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) values[i] = rows[i] < 0 ? null : text.GetString(rows[i]);
+            return;
+        }
         var table = run.Binding.Domains[record.DomainSlot]!;
         var current = run.Record(Id, table);
         var scratch = run.Scratch;
-        if (typeof(T) == typeof(decimal?) && run.Binding.Columns[columnSlot] is NumberColumn numbers)
-        {
-            // What RecordAccess.Decimal reads from a number column of the bound table (without evidence), without the call.
-            for (int i = 0; i < run.Count; i++)
-                if (run.Live(active, i)) output[i] = rows[i] < 0 ? default! : (T)(object)numbers.GetDecimal(rows[i])!;
-            return;
-        }
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
@@ -502,6 +627,294 @@ internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string 
             }
             current.Row = rows[i];
             output[i] = read(scratch, current, columnSlot, variable);
+        }
+    }
+
+    public override bool Applies(StudyBinding binding) =>
+        binding.Columns[columnSlot] is not null && ReferenceEquals(binding.ColumnTables[columnSlot], binding.Domains[record.DomainSlot]);
+
+    public override void Eval(BatchRun run, bool[] active, T[] output)
+    {
+        var rows = run.Buffer<int>(record.Id);
+        record.Eval(run, active, rows);
+        Read(run, active, rows, output);
+    }
+}
+
+/// <summary>
+/// Number comparisons on a number column's doubles: decided on the double where no conversion to decimal could change
+/// the answer, left to the decimal the compiled rule compares otherwise.
+/// </summary>
+/// <remarks>
+/// The compiled rule compares <see cref="NumberColumn.GetDecimal"/> (the double rounded to 15 significant digits, a
+/// whole number exactly) with the literal as a decimal. Both differ from the doubles compared here by less than
+/// 1e-14 of their size, so when the doubles lie further apart than 1e-9 of their sizes (plus one) the decimals are
+/// ordered the same way. A missing value (NaN), a value of 1e27 or more (which decimal saturates) and a value that
+/// close to the literal take the decimal path.
+/// </remarks>
+internal static class NumberKernel
+{
+    /// <summary>The comparison builtins over decimals.</summary>
+    public enum Comparison
+    {
+        /// <summary>=</summary>
+        Equal,
+
+        /// <summary>!=</summary>
+        NotEqual,
+
+        /// <summary>&lt;</summary>
+        Less,
+
+        /// <summary>&lt;=</summary>
+        LessOrEqual,
+
+        /// <summary>&gt;</summary>
+        Greater,
+
+        /// <summary>&gt;=</summary>
+        GreaterOrEqual,
+    }
+
+    private const double Limit = 1e27;
+
+    /// <summary>The comparison of a builtin's overload key (<c>Greater(Decimal,Decimal)</c>), one of the six.</summary>
+    public static Comparison KindOf(string key) => key[..key.IndexOf('(', StringComparison.Ordinal)] switch
+    {
+        "Equal" => Comparison.Equal,
+        "NotEqual" => Comparison.NotEqual,
+        "Less" => Comparison.Less,
+        "LessOrEqual" => Comparison.LessOrEqual,
+        "Greater" => Comparison.Greater,
+        "GreaterOrEqual" => Comparison.GreaterOrEqual,
+        _ => throw new ArgumentException($"not a comparison: {key}", nameof(key)),
+    };
+
+    /// <summary>True when a literal is small enough for the double comparison (far from decimal's limits).</summary>
+    public static bool Fits(decimal literal) => Math.Abs(literal) < 1e27m;
+
+    /// <summary>The sign of <paramref name="value"/> − <paramref name="literal"/> when the decimals compare the same way, else 0 (compare the decimals).</summary>
+    public static int Sign(double value, double literal)
+    {
+        double size = Math.Abs(value);
+        if (!(size < Limit)) return 0; // NaN (missing) too
+        double difference = value - literal;
+        if (Math.Abs(difference) <= 1e-9 * (size + Math.Abs(literal) + 1)) return 0;
+        return difference > 0 ? 1 : -1;
+    }
+
+    /// <summary>The comparison's value for left − right of sign <paramref name="sign"/> (never 0).</summary>
+    public static bool Decide(Comparison kind, int sign) => kind switch
+    {
+        Comparison.Equal => false,
+        Comparison.NotEqual => true,
+        Comparison.Less or Comparison.LessOrEqual => sign < 0,
+        _ => sign > 0,
+    };
+}
+
+/// <summary>One side of a <see cref="NumberCompareNode"/>: a literal (no variable), a number variable, or a variable times a literal.</summary>
+/// <param name="Variable">The variable, or null for a literal.</param>
+/// <param name="Value">The literal, or the factor of a scaled variable.</param>
+/// <param name="Scaled">True for a variable times <paramref name="Value"/>.</param>
+/// <param name="LiteralFirst">True when the literal is the multiplication's left operand.</param>
+internal readonly record struct NumberTerm(VariableNode<decimal?>? Variable, decimal Value, bool Scaled, bool LiteralFirst);
+
+/// <summary>A comparison of two <see cref="NumberTerm"/>s, decided on the columns' doubles where <see cref="NumberKernel"/> allows, else on the decimals the compiled rule computes.</summary>
+internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<decimal?, decimal?, bool?> op, NumberKernel.Comparison kind) : BatchNode<bool?>
+{
+    private static readonly Func<decimal?, decimal?, decimal?> Multiply = (Func<decimal?, decimal?, decimal?>)BuiltinTable.Find("Multiply(Decimal,Decimal)")!;
+
+    /// <summary>A product's doubles stay this far below CQL's decimal range (20 digits), where the decimal product is null.</summary>
+    private const double ProductLimit = 1e19;
+
+    private readonly double _leftValue = (double)left.Value, _rightValue = (double)right.Value;
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var leftRows = Rows(run, active, left);
+        var rightRows = Rows(run, active, right);
+        var leftColumn = left.Variable is { } l ? run.Binding.Columns[l.ColumnSlot] as NumberColumn : null;
+        var rightColumn = right.Variable is { } r ? run.Binding.Columns[r.ColumnSlot] as NumberColumn : null;
+        if ((left.Variable is not null && leftColumn is null) || (right.Variable is not null && rightColumn is null))
+        {
+            // A number variable held as text: read as the compiled rule reads it.
+            var a = Values(run, active, left, leftRows);
+            var b = Values(run, active, right, rightRows);
+            for (int i = 0; i < run.Count; i++)
+            {
+                if (!run.Live(active, i)) continue;
+                if (!Decimal(left, a?[i], out var x) || !Decimal(right, b?[i], out var y)) run.Fallback[i] = true;
+                else output[i] = op(x, y);
+            }
+            return;
+        }
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            int leftRow = leftRows?[i] ?? 0, rightRow = rightRows?[i] ?? 0;
+            if (Double(left, leftColumn, leftRow, _leftValue, out double x) && Double(right, rightColumn, rightRow, _rightValue, out double y)
+                && NumberKernel.Sign(x, y) is var sign and not 0)
+            {
+                output[i] = NumberKernel.Decide(kind, sign);
+                continue;
+            }
+            decimal? a = left.Variable is null ? null : leftRow < 0 ? null : leftColumn!.GetDecimal(leftRow);
+            decimal? b = right.Variable is null ? null : rightRow < 0 ? null : rightColumn!.GetDecimal(rightRow);
+            if (!Decimal(left, a, out var p) || !Decimal(right, b, out var q)) run.Fallback[i] = true;
+            else output[i] = op(p, q);
+        }
+    }
+
+    private static int[]? Rows(BatchRun run, bool[] active, NumberTerm term)
+    {
+        if (term.Variable is not { } variable) return null;
+        var rows = run.Buffer<int>(variable.Record.Id);
+        variable.Record.Eval(run, active, rows);
+        return rows;
+    }
+
+    private static decimal?[]? Values(BatchRun run, bool[] active, NumberTerm term, int[]? rows)
+    {
+        if (term.Variable is not { } variable) return null;
+        var values = run.Buffer<decimal?>(variable.Id);
+        variable.Read(run, active, rows!, values);
+        return values;
+    }
+
+    /// <summary>The term's double when the kernel may compare it: present, finite, far from decimal's and CQL's limits.</summary>
+    private static bool Double(NumberTerm term, NumberColumn? column, int row, double literal, out double value)
+    {
+        if (term.Variable is null)
+        {
+            value = literal;
+            return true;
+        }
+        value = row < 0 ? double.NaN : column!.RawAt(row);
+        if (!term.Scaled) return Math.Abs(value) < 1e27;
+        value *= literal;
+        return Math.Abs(value) < ProductLimit;
+    }
+
+    /// <summary>The term's decimal as the compiled rule computes it from the variable's value; false when the arithmetic throws.</summary>
+    private static bool Decimal(NumberTerm term, decimal? variable, out decimal? value)
+    {
+        if (term.Variable is null) value = term.Value;
+        else if (!term.Scaled) value = variable;
+        else
+        {
+            try
+            {
+                value = term.LiteralFirst ? Multiply(term.Value, variable) : Multiply(variable, term.Value);
+            }
+            catch (Exception)
+            {
+                // The compiled rule fails the same way and reports it.
+                value = null;
+                return false;
+            }
+        }
+        return true;
+    }
+}
+
+/// <summary><c>x in Interval[low, high]</c> for a number variable and literal bounds, on the column's doubles where <see cref="NumberKernel"/> allows.</summary>
+internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal low, bool lowClosed, decimal high, bool highClosed) : BatchNode<bool?>
+{
+    private readonly double _low = (double)low, _high = (double)high;
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var rows = run.Buffer<int>(variable.Record.Id);
+        variable.Record.Eval(run, active, rows);
+        if (run.Binding.Columns[variable.ColumnSlot] is not NumberColumn numbers)
+        {
+            var values = run.Buffer<decimal?>(variable.Id);
+            variable.Read(run, active, rows, values);
+            for (int i = 0; i < run.Count; i++)
+                if (run.Live(active, i)) output[i] = RuntimeHelpers.InRange(values[i], low, lowClosed, high, highClosed);
+            return;
+        }
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            int row = rows[i];
+            if (row >= 0)
+            {
+                double v = numbers.RawAt(row);
+                int below = NumberKernel.Sign(v, _low), above = NumberKernel.Sign(v, _high);
+                if (below != 0 && above != 0)
+                {
+                    // Neither bound equal to the value, so closed and open bounds agree.
+                    output[i] = below > 0 && above < 0;
+                    continue;
+                }
+            }
+            output[i] = RuntimeHelpers.InRange(row < 0 ? null : numbers.GetDecimal(row), low, lowClosed, high, highClosed);
+        }
+    }
+}
+
+/// <summary>
+/// <c>exists (D X where X.VAR = 'key' and rest)</c> (or <c>X.VAR in {...}</c>) for a batch, from the dictionary codes of
+/// each subject's rows: the compiled query visits only the rows holding a key or a missing VAR (the others fail the
+/// conjunct whatever the rest says) and evaluates the filter on them.
+/// </summary>
+/// <remarks>
+/// A subject without rows in the domain gets what the compiled rule gives (nothing found, the list uncertain: Unknown
+/// when missing data is unknown, as in screening); a subject none of whose rows holds a key gets false (nothing visited,
+/// so nothing else read); a subject with a key row gets true when the filter is the key alone. A subject with a row
+/// where VAR is missing, or with a key row and more filter to evaluate (a date window), is left to the compiled rule.
+/// </remarks>
+internal sealed class ExistsNode(int domainSlot, string domainName, int columnSlot, string[] keys, bool keyOnly) : BatchNode<bool?>
+{
+    private sealed record KeyCodes(TextColumn Column, int[] Codes);
+
+    private KeyCodes? _codes;
+
+    /// <summary>The domain's name.</summary>
+    public string DomainName { get; } = domainName;
+
+    public override bool Applies(StudyBinding binding) =>
+        binding.Domains[domainSlot] is { IsSubjectIndexed: true } table && binding.Columns[columnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[columnSlot], table);
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var table = run.Binding.Domains[domainSlot]!;
+        var column = (TextColumn)run.Binding.Columns[columnSlot]!;
+        var known = _codes;
+        if (known is null || !ReferenceEquals(known.Column, column)) _codes = known = new KeyCodes(column, [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()]);
+        var codes = known.Codes;
+        ulong bit = 1UL << Math.Min(domainSlot, 63);
+        bool? none = run.Context.MissingDataIsUnknown ? null : false;
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            // The compiled query reads the subject's records of the domain first, whatever it finds.
+            run.Reads[i] |= bit;
+            var (start, count) = table.RowsOf(run.Subjects[i]);
+            if (count == 0)
+            {
+                output[i] = none;
+                continue;
+            }
+            bool hit = false, missing = false;
+            for (int row = start; row < start + count; row++)
+            {
+                int code = column.CodeAt(row);
+                if (code < 0)
+                {
+                    missing = true;
+                    break;
+                }
+                if (!hit && Array.IndexOf(codes, code) >= 0) hit = true;
+            }
+            if (missing || (hit && !keyOnly))
+            {
+                run.Fallback[i] = true;
+                continue;
+            }
+            output[i] = hit;
         }
     }
 }

@@ -43,7 +43,15 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// <param name="Operator">The builtin comparison the compiled filter calls.</param>
     /// <param name="Literal">The literal.</param>
     /// <param name="VariableFirst">True when the variable is the left operand.</param>
-    internal sealed record NumberComparison(string Variable, Func<decimal?, decimal?, bool?> Operator, decimal Literal, bool VariableFirst);
+    /// <param name="Kind">Which comparison <paramref name="Operator"/> is, to decide it on the column's doubles where <see cref="NumberKernel"/> allows.</param>
+    internal sealed record NumberComparison(string Variable, Func<decimal?, decimal?, bool?> Operator, decimal Literal, bool VariableFirst, NumberKernel.Comparison Kind)
+    {
+        /// <summary>The literal as a double.</summary>
+        public double LiteralDouble { get; } = (double)Literal;
+
+        /// <summary>True when the literal allows the double comparison.</summary>
+        public bool Fits { get; } = NumberKernel.Fits(Literal);
+    }
 
     /// <summary>The rest of the filter as a comparison of a number column with a literal, when it is one.</summary>
     public NumberComparison? Comparison { get; init; }
@@ -135,12 +143,30 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         // The filter reads only the record, never the subject's other data, so the scratch context's subject is a formality.
         scratch?.BeginSubject(first);
         int answered = 0;
+        bool firstByNumber = pick == Pick.First && comparison.numbers is not null && comparison.c.Fits;
         for (int k = 0; k < count; k++)
         {
             int subject = first + k;
             var (start, rows) = table.RowsOf(subject);
             int found = -1;
-            if (index is not null && index.Find(start, rows, code, out int from, out int to))
+            if (firstByNumber && index is not null && index.Find(start, rows, code, out int lo, out int hi))
+            {
+                // First with a number comparison (L.VISITNUM = 1): Visit's work inline, on the doubles where they decide.
+                var (test, values) = comparison;
+                for (int p = lo; p < hi; p++)
+                {
+                    int row = index.RowAt(start, p);
+                    bool? passes;
+                    if (NumberKernel.Sign(values!.RawAt(row), test.LiteralDouble) is var sign and not 0) passes = NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
+                    else passes = test.VariableFirst ? test.Operator(values.GetDecimal(row), test.Literal) : test.Operator(test.Literal, values.GetDecimal(row));
+                    if (passes == true)
+                    {
+                        found = row;
+                        break;
+                    }
+                }
+            }
+            else if (index is not null && index.Find(start, rows, code, out int from, out int to))
             {
                 // The rows holding the key, in row order: exactly the rows the query's loop visits through the index.
                 for (int p = from; p < to; p++)
@@ -170,8 +196,16 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
                 bool? passes = true;
                 if (comparison.numbers is { } column)
                 {
-                    var value = column.GetDecimal(row);
-                    passes = comparison.c.VariableFirst ? comparison.c.Operator(value, comparison.c.Literal) : comparison.c.Operator(comparison.c.Literal, value);
+                    var c = comparison.c;
+                    if (c.Fits && NumberKernel.Sign(column.RawAt(row), c.LiteralDouble) is var sign and not 0)
+                    {
+                        passes = NumberKernel.Decide(c.Kind, c.VariableFirst ? sign : -sign);
+                    }
+                    else
+                    {
+                        var value = column.GetDecimal(row);
+                        passes = c.VariableFirst ? c.Operator(value, c.Literal) : c.Operator(c.Literal, value);
+                    }
                 }
                 else if (rest is not null)
                 {

@@ -932,8 +932,9 @@ internal sealed class ExpressionCompiler
         };
         static string? Variable(BoundExpression e, LocalSymbol alias) =>
             e is BoundVariableAccess { Record: BoundLocal l, Variable.Type: VariableType.Num } v && l.Local == alias ? v.Variable.Name : null;
-        if (Variable(call.Arguments[0], alias) is { } left && Literal(call.Arguments[1]) is { } right) return new ColumnLookup.NumberComparison(left, op, right, VariableFirst: true);
-        if (Literal(call.Arguments[0]) is { } first && Variable(call.Arguments[1], alias) is { } second) return new ColumnLookup.NumberComparison(second, op, first, VariableFirst: false);
+        var kind = NumberKernel.KindOf(call.Overload.Key);
+        if (Variable(call.Arguments[0], alias) is { } left && Literal(call.Arguments[1]) is { } right) return new ColumnLookup.NumberComparison(left, op, right, VariableFirst: true, kind);
+        if (Literal(call.Arguments[0]) is { } first && Variable(call.Arguments[1], alias) is { } second) return new ColumnLookup.NumberComparison(second, op, first, VariableFirst: false, kind);
         return null;
     }
 
@@ -948,7 +949,12 @@ internal sealed class ExpressionCompiler
             _ => true,
         });
 
-    private (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys, BoundExpression Conjunct)? TextKey(BoundExpression? where, LocalSymbol alias)
+    /// <summary>
+    /// The conjunct of a filter <c>Alias.VAR = key and ...</c> (or <c>Alias.VAR in {...} and ...</c>) that lets a query
+    /// over the alias's domain skip rows by VAR's dictionary code (<see cref="PrefilteredForEach"/>), or null; batch
+    /// criteria read the same rows by the same choice.
+    /// </summary>
+    internal static (BoundVariableAccess Column, BoundExpression? Key, string[]? Keys, BoundExpression Conjunct)? TextKey(BoundExpression? where, LocalSymbol alias)
     {
         if (where is null) return null;
         // The conjuncts of a chain of `and`, left to right, with an explicit stack (the chain may be of any length).

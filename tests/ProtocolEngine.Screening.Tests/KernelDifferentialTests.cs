@@ -1,0 +1,226 @@
+using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Data.Synthetic;
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Text;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Eligibility;
+using ProtocolEngine.Runtime.Native;
+using ProtocolEngine.Runtime.Tests.Evaluation;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Screening.Tests;
+
+/// <summary>
+/// The typed kernels of the batch criteria: <c>exists</c> over a coded column answered from the codes of a subject's rows
+/// (<see cref="ExistsNode"/>), number comparisons and ranges decided on the column's doubles where the decimal could not
+/// differ (<see cref="NumberKernel"/>), and variables read straight from their columns. Each case is screened with and
+/// without the batches (code indexes on and off, one and two threads) and must give the same screening JSON byte for byte.
+/// </summary>
+public class KernelDifferentialTests
+{
+    private const string EightRules = """
+        protocol EightRules version "1"
+          data SDTM "3.4"
+
+        define ScreeningDate: DM.RFICDTC
+        define function Score(code String): First(QS Q where Q.QSTESTCD = code and Q.VISITNUM = 1).QSSTRESN
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+
+        criteria
+          inclusion AGE "Age 50 or over, and male or postmenopausal."
+            DM.AGE >= 50 and (DM.SEX = 'M' or exists (MH M where M.MHDECOD = 'Postmenopausal'))
+          inclusion MMSE "MMSE 10 to 23."
+            Score('MMSETOT') in Interval[10, 23]
+          inclusion HACH "Modified Hachinski score 4 or less."
+            Score('HACHTOT') <= 4
+          inclusion EGFR "eGFR 30 or more."
+            Lab('EGFR').LBSTRESN >= 30
+          exclusion ALT "ALT above 3 times the upper limit of normal."
+            Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
+          exclusion MI "Myocardial infarction in the last 180 days."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 180 days or less before ScreeningDate)
+          exclusion HBA1C "HbA1c above 10%."
+            Lab('HBA1C').LBSTRESN > 10
+          exclusion ACHEI "Donepezil or rivastigmine."
+            exists (CM C where C.CMDECOD in {'DONEPEZIL', 'RIVASTIGMINE'} and (C.CMENDTC is null or C.CMENDTC on or after ScreeningDate))
+        """;
+
+    private const string Hostile = """
+        protocol Kernels version "1"
+          data SDTM "3.4"
+
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+        define function Score(code String): First(QS Q where Q.QSTESTCD = code and Q.VISITNUM = 1).QSSTRESN
+
+        criteria
+          inclusion GE "HbA1c 10 or more."
+            Lab('HBA1C').LBSTRESN >= 10
+          inclusion LT "10 below HbA1c."
+            10 < Lab('HBA1C').LBSTRESN
+          inclusion EQ "HbA1c exactly 10."
+            Lab('HBA1C').LBSTRESN = 10
+          inclusion NE "HbA1c not 6.5."
+            Lab('HBA1C').LBSTRESN != 6.5
+          inclusion RANGE "HbA1c in (9.99999999, 10]."
+            Lab('HBA1C').LBSTRESN in Interval(9.99999999, 10]
+          inclusion TEXTNUM "A score held as text, in range."
+            Score('MMSETOT') in Interval[10, 23]
+          inclusion TEXTCMP "A score held as text, compared."
+            Score('MMSETOT') > 12
+          inclusion ANYOF "Postmenopausal or hysterectomy."
+            exists (MH M where M.MHDECOD in {'Postmenopausal', 'Hysterectomy'})
+          exclusion NOTASA "Aspirin."
+            not exists (CM C where C.CMDECOD = 'ASPIRIN')
+          exclusion NOCODE "A code no row holds."
+            exists (CM C where C.CMDECOD = 'NEVER SEEN')
+          exclusion NOAE "A domain the study lacks."
+            exists (AE A where A.AEDECOD = 'HEADACHE')
+          exclusion NOVAR "A variable the study lacks."
+            exists (MH M where M.MHTERM = 'HEADACHE')
+          inclusion OLD "Aged 50 or more, as a whole number."
+            DM.AGE >= 50
+          inclusion MALE "Male."
+            DM.SEX = 'M'
+          inclusion DAY "Study day 1 or later (a whole-number variable)."
+            DM.DMDY >= 1
+          exclusion ULN3 "ALT above 3 times the upper limit of normal."
+            Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
+        """;
+
+    [Fact]
+    public void HostileData_GivesTheSameReports_AndTheKernelsAnswerExactly()
+    {
+        // S1 a complete record; S2 an MH term and a CM term missing; S3 a recent myocardial infarction; S4 one without a
+        // date; S5 only other terms; S6 no MH, CM, LB or QS records; S7 an old infarction. HbA1c values straddle 10 by
+        // less than decimal's 15 digits can tell apart (9.999999999999999 is 10 as a decimal), or are huge, infinite or missing.
+        var study = new TestStudy()
+            .Table("DM",
+                TestStudy.Row(("USUBJID", "S1"), ("DMDY", 1.0), ("AGE", 60.0), ("SEX", "M"), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S2"), ("DMDY", 2.5), ("AGE", 49.5), ("SEX", "F"), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S3"), ("DMDY", 3e9), ("AGE", 1e30), ("SEX", null), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S4"), ("DMDY", double.NaN), ("AGE", null), ("SEX", "F"), ("RFICDTC", null)),
+                TestStudy.Row(("USUBJID", "S5"), ("DMDY", -5.0), ("AGE", 70.0), ("SEX", "F"), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S6"), ("AGE", 55.0), ("SEX", "F"), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S7"), ("AGE", double.NaN), ("SEX", "M"), ("RFICDTC", "2024-01")),
+                TestStudy.Row(("USUBJID", "S8"), ("AGE", -1e30), ("SEX", "M"), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S9"), ("AGE", 50.0), ("SEX", "M"), ("RFICDTC", "2024-01-01")))
+            .Table("MH",
+                TestStudy.Row(("USUBJID", "S1"), ("MHSEQ", 1.0), ("MHDECOD", "Postmenopausal"), ("MHSTDTC", "2010")),
+                TestStudy.Row(("USUBJID", "S2"), ("MHSEQ", 1.0), ("MHDECOD", null), ("MHSTDTC", "2023-12-01")),
+                TestStudy.Row(("USUBJID", "S2"), ("MHSEQ", 2.0), ("MHDECOD", "Hysterectomy"), ("MHSTDTC", null)),
+                TestStudy.Row(("USUBJID", "S3"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-11-15")),
+                TestStudy.Row(("USUBJID", "S4"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", null)),
+                TestStudy.Row(("USUBJID", "S5"), ("MHSEQ", 1.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2020-01-01")),
+                TestStudy.Row(("USUBJID", "S7"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2019-05")),
+                TestStudy.Row(("USUBJID", "S7"), ("MHSEQ", 2.0), ("MHDECOD", "Postmenopausal"), ("MHSTDTC", "2015")),
+                TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 1.0), ("MHDECOD", "Hysterectomy"), ("MHSTDTC", "2015")),
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 1.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2015")))
+            .Table("CM",
+                TestStudy.Row(("USUBJID", "S1"), ("CMSEQ", 1.0), ("CMDECOD", "DONEPEZIL"), ("CMENDTC", null)),
+                TestStudy.Row(("USUBJID", "S2"), ("CMSEQ", 1.0), ("CMDECOD", "ASPIRIN"), ("CMENDTC", "2023-01-01")),
+                TestStudy.Row(("USUBJID", "S3"), ("CMSEQ", 1.0), ("CMDECOD", null), ("CMENDTC", null)),
+                TestStudy.Row(("USUBJID", "S4"), ("CMSEQ", 1.0), ("CMDECOD", "RIVASTIGMINE"), ("CMENDTC", "2020-01-01")),
+                TestStudy.Row(("USUBJID", "S5"), ("CMSEQ", 1.0), ("CMDECOD", "PARACETAMOL"), ("CMENDTC", null)),
+                TestStudy.Row(("USUBJID", "S7"), ("CMSEQ", 1.0), ("CMDECOD", "PARACETAMOL"), ("CMENDTC", null)),
+                TestStudy.Row(("USUBJID", "S7"), ("CMSEQ", 2.0), ("CMDECOD", "ASPIRIN"), ("CMENDTC", null)),
+                TestStudy.Row(("USUBJID", "S8"), ("CMSEQ", 1.0), ("CMDECOD", "PARACETAMOL"), ("CMENDTC", null)),
+                TestStudy.Row(("USUBJID", "S9"), ("CMSEQ", 1.0), ("CMDECOD", "PARACETAMOL"), ("CMENDTC", null)))
+            .Table("LB",
+                Lab("S1", 1, "HBA1C", 9.999999999999999), Lab("S1", 2, "EGFR", 30.0), Lab("S1", 3, "ALT", 130.0, 40.0),
+                Lab("S2", 1, "HBA1C", 10.000000000000002), Lab("S2", 2, "EGFR", 29.99999999999999), Lab("S2", 3, "ALT", 1e20, 5e19),
+                Lab("S3", 1, "HBA1C", 10.0), Lab("S3", 2, "EGFR", 1e30), Lab("S3", 3, "ALT", 130.0, 43.333333333333336),
+                Lab("S4", 1, "HBA1C", 1e30), Lab("S4", 2, "EGFR", double.NegativeInfinity),
+                Lab("S5", 1, "HBA1C", double.PositiveInfinity), Lab("S5", 2, "EGFR", double.NaN),
+                Lab("S7", 1, "HBA1C", 6.5), Lab("S7", 2, "EGFR", 45.0),
+                Lab("S8", 1, "HBA1C", -1e30), Lab("S8", 2, "EGFR", 9.999999990000001),
+                Lab("S9", 1, "HBA1C", double.NaN), Lab("S9", 2, "HBA1C", 12.0))
+            .Table("QS",
+                TestStudy.Row(("USUBJID", "S1"), ("QSSEQ", 1.0), ("QSTESTCD", "MMSETOT"), ("QSSTRESN", "12"), ("VISITNUM", 1.0)),
+                TestStudy.Row(("USUBJID", "S2"), ("QSSEQ", 1.0), ("QSTESTCD", "MMSETOT"), ("QSSTRESN", "not a number"), ("VISITNUM", 1.0)),
+                TestStudy.Row(("USUBJID", "S3"), ("QSSEQ", 1.0), ("QSTESTCD", "MMSETOT"), ("QSSTRESN", null), ("VISITNUM", 1.0)),
+                TestStudy.Row(("USUBJID", "S4"), ("QSSEQ", 1.0), ("QSTESTCD", "MMSETOT"), ("QSSTRESN", "23.0000000000001"), ("VISITNUM", 1.0)),
+                TestStudy.Row(("USUBJID", "S5"), ("QSSEQ", 1.0), ("QSTESTCD", "HACHTOT"), ("QSSTRESN", "3"), ("VISITNUM", 1.0)),
+                TestStudy.Row(("USUBJID", "S7"), ("QSSEQ", 1.0), ("QSTESTCD", "MMSETOT"), ("QSSTRESN", "1E30"), ("VISITNUM", 1.0)))
+            .Build();
+        var asOf = CqlDateTime.ParseIso("2024-02-01");
+        foreach (var (name, text) in new[] { ("eight rules", EightRules), ("hostile", Hostile) })
+        {
+            var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, "kernels.protocol"));
+            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+            foreach (var (data, how) in new[] { (study, "indexed"), (study.WithoutCodeIndexes(), "scanned") })
+                AssertSame(compiled, data, asOf, $"{name}, {how}");
+        }
+
+        var hostile = ProtocolCompiler.Standalone.Compile(new SourceText(Hostile, "kernels.protocol"));
+        var result = Screener.Screen(hostile, study, new ScreeningOptions { AsOf = asOf, RecordEvidence = false });
+        // 9.999999999999999 is 10 as a decimal (15 significant digits): >= 10 and = 10 hold, 10 < it does not.
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 0));
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(0, 1));
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 2));
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 4));
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(1, 1));      // 10.000000000000002 is 10 as a decimal too: not above it
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(3, 0));         // 1e30 saturates to decimal's largest value
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(8, 0));     // S9: the first HbA1c at visit 1 is missing
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(5, 0));     // S6: no LB records
+        Assert.Equal(OutcomeCause.NoSubjectRecords, result.Cause(5, 0));
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 5));         // "12" as text, in [10, 23]
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 5));     // "not a number"
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(1, 7));         // S2: a missing term, then a hysterectomy
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(5, 7));     // S6: no MH records
+        Assert.Equal(OutcomeCause.NoSubjectRecords, result.Cause(5, 7));
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(4, 7));      // S5: hypertension only
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(2, 8));     // S3: a missing CM term may be aspirin
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(4, 9));      // no row holds the code
+        Assert.Equal(OutcomeCause.DomainMissing, result.Cause(0, 10));    // AE
+        Assert.Equal(OutcomeCause.VariableMissing, result.Cause(0, 11));  // MHTERM
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(1, 12));     // AGE is a decimal: 49.5
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(2, 12));        // 1e30 saturates to decimal's largest value
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(8, 12));
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 14));        // DMDY, a whole number: 1
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 14));    // 2.5 is not a whole number
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(2, 14));    // 3e9 is beyond a whole number's range
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(4, 14));     // -5
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 15));        // 130 > 3 x 40
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 15));    // 3 x 5e19 is beyond CQL's decimals: null
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(2, 15));        // 130 > 3 x 43.3333333333333 as decimals (130.0 as doubles)
+    }
+
+    [Fact]
+    public void Synthetic_TheEightRules_GiveTheSameReportsWithAndWithoutBatches()
+    {
+        var folder = Paths.TempFolder();
+        try
+        {
+            PopulationGenerator.Generate(folder, new SynthOptions { Subjects = 3_000, Seed = 29, Format = DataFileFormat.Xpt });
+            var study = StudyLoader.Load(folder).Data;
+            var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(EightRules, "eight-rules.protocol"));
+            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+            long before = BatchCriterion.Answered;
+            AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, indexed");
+            AssertSame(compiled, study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2025-06-01"), "eight rules, scanned");
+            AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, every 7th subject", [.. study.SubjectIds.Where((_, i) => i % 7 == 2)]);
+            // Most of the 6,429 subjects' eight cells (MI and ACHEI too, for those without an infarction or those drugs).
+            Assert.True(BatchCriterion.Answered - before >= 6_429 * 8 * 9 / 10, $"batch criteria answered {BatchCriterion.Answered - before} cells");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>
+        TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", high ?? double.NaN), ("VISITNUM", 1.0));
+
+    /// <summary>With and without the batches, evidence off (one and two threads), and with evidence on (where batches step aside): the same JSON.</summary>
+    private static void AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, string[]? subjects = null)
+    {
+        var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 2, Subjects = subjects };
+        string batched = SameReport.Json(Screener.Screen(protocol, study, options));
+        string compiled = SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria(), options with { MaxDegreeOfParallelism = 1 }));
+        SameReport.Assert(compiled, batched, what, "per subject", "kernels");
+        string neither = SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), options));
+        SameReport.Assert(neither, batched, what + " (no column lookups either)", "per subject", "kernels");
+        var on = options with { RecordEvidence = true };
+        SameReport.Assert(SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria(), on)), SameReport.Json(Screener.Screen(protocol, study, on)), what + ", evidence on", "per subject", "batches on");
+    }
+}
