@@ -72,7 +72,7 @@ public sealed class SqlScreeningOutcomes
                 for (int j = 0; j < k; j++)
                     evidence.Add(ordinals[j] is { } columns
                         ? query.Evidence[j]!.Read(subject, [.. columns.Select(c => (reader.IsDBNull(c.Item1) ? null : reader.GetString(c.Item1),
-                            c.Item2 < 0 ? 0L : System.Convert.ToInt64(reader.GetValue(c.Item2), System.Globalization.CultureInfo.InvariantCulture)))])
+                            c.Item2 < 0 ? 0L : System.Convert.ToInt64(reader.GetValue(c.Item2), System.Globalization.CultureInfo.InvariantCulture)))], query.EvidenceCapacity)
                         : null);
             for (int j = 0; j < k; j++)
             {

@@ -58,6 +58,9 @@ public sealed class SqlScreeningQuery
     /// <summary>Per criterion, the evidence the query returns for it (null: none).</summary>
     internal IReadOnlyList<SqlEvidencePlan?> Evidence { get; }
 
+    /// <summary>The most evidence items kept per subject and criterion (<see cref="SqlQueryOptions.EvidenceCapacity"/>).</summary>
+    internal int EvidenceCapacity { get; private init; } = 100;
+
     /// <summary>True when the query returns evidence for some criterion (<see cref="SqlQueryOptions.Evidence"/>).</summary>
     public bool HasEvidence => Evidence.Any(e => e is not null);
 
@@ -95,6 +98,7 @@ public sealed class SqlScreeningQuery
         options ??= new SqlQueryOptions();
         if (protocol.HasErrors) throw new ArgumentException($"Protocol {protocol.Name} has errors; fix them before generating SQL.", nameof(protocol));
         EligibilityEvaluator.EnsureCriteria(protocol);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.EvidenceCapacity);
         var selected = protocol.Criteria.Where(c => options.Phase is null || string.Equals(c.Phase, options.Phase, StringComparison.OrdinalIgnoreCase)).ToList();
         if (selected.Count == 0) throw new ArgumentException($"No criterion has phase '{options.Phase}'.", nameof(options));
 
@@ -131,15 +135,15 @@ public sealed class SqlScreeningQuery
             criteria.Add(new SqlCriterion(c, criteria.Count, c.Rule is null || rule is not null, reason));
             rules.Add(rule);
         }
-        var text = Assemble(sql, lowering, catalog, criteria, rules, protocol, evidence);
-        return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead], evidence, gaps);
+        var text = Assemble(sql, lowering, catalog, criteria, rules, protocol, evidence, options.Subjects);
+        return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead], evidence, gaps) { EvidenceCapacity = options.EvidenceCapacity };
     }
 
     /// <summary>The columns of the <paramref name="n"/>th piece of a criterion's evidence (a record read has no search column).</summary>
     internal static (string Reads, string Searched) EvidenceColumns(string criterion, int n) =>
         ($"EVIDENCE_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}", $"SEARCHED_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}");
 
-    private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, List<SqlEvidencePlan?> evidence)
+    private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, List<SqlEvidencePlan?> evidence, IReadOnlyList<string>? subjects)
     {
         string Q(string name) => sql.Quote(name);
         string N(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -153,7 +157,11 @@ public sealed class SqlScreeningQuery
         bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", "USUBJID") && catalog.HasColumn("IE", "IETESTCD")
                      && criteria.Any(c => c.IsPushedDown);
         // ClickHouse 18.16 has no table expressions in WITH, no window functions and one JOIN per SELECT: its own assembly.
-        if (sql.Dialect == SqlDialect.ClickHouse) return ClickHouse.ClickHouseQuery.Assemble(sql, lowering, catalog, criteria, rules, protocol, b);
+        if (sql.Dialect == SqlDialect.ClickHouse)
+        {
+            var text = ClickHouse.ClickHouseQuery.Assemble(sql, lowering, catalog, criteria, rules, protocol, b);
+            return subjects is null ? text : SubjectsOnly(text, sql, subjects);
+        }
         b.AppendLine("WITH");
 
         // The evidence's columns of the rules' row: each piece's guard (when the rule reaches it only under a condition)
@@ -313,7 +321,21 @@ public sealed class SqlScreeningQuery
             b.Append("\n  END AS ").Append(Q("STATUS"));
         }
         b.Append(columns);
-        b.Append("\nFROM flags f").Append(joins).Append("\nORDER BY f.").Append(Q(RowColumn)).AppendLine();
+        b.Append("\nFROM flags f").Append(joins);
+        if (subjects is not null)
+            b.Append("\nWHERE f.").Append(Q("USUBJID")).Append(subjects.Count == 0 ? " IS NULL" : $" IN ({string.Join(", ", subjects.Select(sql.Text))})");
+        b.Append("\nORDER BY f.").Append(Q(RowColumn)).AppendLine();
         return b.ToString();
+    }
+
+    /// <summary>A query's rows of some subjects only: the whole query as a table filtered by USUBJID (ClickHouse's own assembly).</summary>
+    private static string SubjectsOnly(string query, SqlSyntax sql, IReadOnlyList<string> subjects)
+    {
+        // The trailing SETTINGS clause belongs to the outer query.
+        int settings = query.LastIndexOf("SETTINGS ", StringComparison.Ordinal);
+        string body = settings < 0 ? query : query[..settings], tail = settings < 0 ? "" : query[settings..];
+        int start = body.IndexOf("SELECT", StringComparison.Ordinal);
+        string filter = subjects.Count == 0 ? "0" : $"{sql.Quote("USUBJID")} IN ({string.Join(", ", subjects.Select(sql.Text))})";
+        return $"{body[..start]}SELECT * FROM ({body[start..].TrimEnd()}) WHERE {filter}\n{tail}";
     }
 }

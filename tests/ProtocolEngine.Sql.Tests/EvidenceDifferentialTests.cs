@@ -59,7 +59,7 @@ public sealed class EvidenceDifferentialTests
         Assert.False(SqlScreeningQuery.Generate(protocol, SqlDialect.ClickHouse, catalog, new SqlQueryOptions { Evidence = true }).HasEvidence);
     }
 
-    private static void Compare(ScreeningResult native, SqlScreeningOutcomes sql, string protocolPath)
+    internal static void Compare(ScreeningResult native, SqlScreeningOutcomes sql, string protocolPath)
     {
         Assert.True(native.HasEvidence);
         var criteria = sql.Query.Criteria;
@@ -96,7 +96,7 @@ public sealed class EvidenceDifferentialTests
         if (withEvidence.Count > 0 && native.SubjectCount > 0) Assert.True(items > 0, "no evidence was compared");
     }
 
-    private static string Text(EvidenceItem item) =>
+    internal static string Text(EvidenceItem item) =>
         $"{item.Kind} {item.Domain} {item.SubjectId} {item.Sequence?.ToString("R", CultureInfo.InvariantCulture)} row {item.Row} {item.Variable}={Value(item.Value)}";
 
     private static string Value(object? value) => value switch
