@@ -198,6 +198,7 @@ public sealed class ParquetTests
 
     [Theory]
     [InlineData("dm", "SELECT * FROM (VALUES ('S1', 'F'), ('', 'M')) t(USUBJID, SEX)", "record 2", "USUBJID is empty")]
+    [InlineData("dm", "SELECT * FROM (VALUES ('S1', 'F'), ('S2', 'M'), (chr(9) || chr(160) || chr(12288), 'M')) t(USUBJID, SEX)", "record 3", "USUBJID is empty")]
     [InlineData("dm", "SELECT * FROM (VALUES ('S1', 'F'), ('S2', 'M'), ('S1', 'M')) t(USUBJID, SEX)", "record 3", "also on an earlier record")]
     [InlineData("lb", "SELECT * FROM (VALUES ('S1', 'HGB', '2014-01-02'), ('S1', 'HGB', '2014-13-45')) t(USUBJID, LBTESTCD, LBDTC)", "record 2", "LBDTC is not an ISO 8601")]
     [InlineData("lb", "SELECT * FROM (VALUES ('S1', 'HGB', '2014-01-02'), (NULL, 'HGB', '2014-01-03')) t(USUBJID, LBTESTCD, LBDTC)", "record 2", "USUBJID is empty")]

@@ -180,6 +180,12 @@ public sealed class ParquetTables
     }
 
     /// <summary>
+    /// The characters .NET's <see cref="char.IsWhiteSpace(char)"/> accepts, as an RE2 class: the loader refuses a USUBJID
+    /// that <see cref="string.IsNullOrWhiteSpace(string)"/> calls blank (a tab, a no-break space), and so must this check.
+    /// </summary>
+    private const string DotNetWhiteSpace = @"[\x{9}-\x{D}\x{85}\p{Z}]";
+
+    /// <summary>
     /// Refuses what the loader refuses, so that reading in place never answers where loading the same files would stop
     /// (SubjectRequirements and the loader's date check): a record of a subject-level dataset without USUBJID (it would
     /// belong to no subject; in DM, a subject would silently not be screened), a USUBJID twice in DM, a date that is not
@@ -191,7 +197,7 @@ public sealed class ParquetTables
         string raw = $"read_parquet({syntax.Text(file)}, file_row_number = true)";
         if (subjectLevel && !hasSubject)
             throw new InvalidDataException($"{file}: {name} has no USUBJID text column: its records belong to no subject; expected a USUBJID variable on every record of a subject-level dataset.");
-        if (subjectLevel && First(connection, $"SELECT min(file_row_number) FROM {raw} WHERE \"USUBJID\" IS NULL OR trim(\"USUBJID\") = ''", file) is { } empty)
+        if (subjectLevel && First(connection, $"SELECT min(file_row_number) FROM {raw} WHERE \"USUBJID\" IS NULL OR regexp_full_match(\"USUBJID\", '{DotNetWhiteSpace}*')", file) is { } empty)
             throw new InvalidDataException($"{file}: record {empty + 1}: USUBJID is empty in {name}: the record belongs to no subject; expected a USUBJID on every record of a subject-level dataset.");
         if (string.Equals(name, "DM", StringComparison.OrdinalIgnoreCase) && hasSubject &&
             First(connection, $"SELECT min(file_row_number) FROM (SELECT file_row_number, row_number() OVER (PARTITION BY \"USUBJID\" ORDER BY file_row_number) AS k FROM {raw}) WHERE k = 2", file) is { } twice)
