@@ -135,8 +135,9 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<EvidenceSegment> Segments)
         outer.Append(keys ? "CASE WHEN SUM(CASE WHEN EV_W = 2 THEN 1 ELSE 0 END) > 1 THEN STRING_AGG(CASE WHEN EV_W = 2 THEN EV_K END, chr(30) ORDER BY EV_R) END AS EV_K" : $"{sql.NullOf(ValueKind.Text)} AS EV_K");
         outer.Append($" FROM (SELECT {subject} AS EV_U, {row} AS EV_R, {w} AS EV_W, ");
         if (untilFirst) outer.Append($"MIN(CASE WHEN {w} = 2 THEN {row} END) OVER (PARTITION BY {subject}) AS EV_F, ");
-        outer.Append($"{Reads(e.FilterReads)} AS EV_T");
-        if (keys) outer.Append($", {Reads(e.KeyReads)} AS EV_K");
+        // Text only for the records whose reads are kept (a filter usually rejects most of a domain's records).
+        outer.Append($"CASE WHEN {w} <> 0 THEN {Reads(e.FilterReads)} END AS EV_T");
+        if (keys) outer.Append($", CASE WHEN {w} = 2 THEN {Reads(e.KeyReads)} END AS EV_K");
         outer.Append($" FROM {sql.Table(r.Domain)} {r.Name}) {name}_r GROUP BY EV_U)");
         return outer.ToString();
     }
