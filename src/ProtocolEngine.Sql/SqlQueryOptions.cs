@@ -14,4 +14,13 @@ public sealed record SqlQueryOptions
     /// PostgreSQL, for the criterion shapes docs/backends.md lists); off by default, so the query stays as fast.
     /// </summary>
     public bool Evidence { get; init; }
+
+    /// <summary>The most evidence items kept per subject and criterion, as the native screener's <c>ScreeningOptions.EvidenceCapacity</c> (100).</summary>
+    public int EvidenceCapacity { get; init; } = 100;
+
+    /// <summary>
+    /// Only these subjects' rows (by USUBJID), or null for every subject: to explain one subject without returning the
+    /// population's evidence. The aggregates are still computed over the tables as the database plans them.
+    /// </summary>
+    public IReadOnlyList<string>? Subjects { get; init; }
 }

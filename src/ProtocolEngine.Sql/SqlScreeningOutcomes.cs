@@ -60,9 +60,10 @@ public sealed class SqlScreeningOutcomes
         var outcomes = new List<byte>();
         var statuses = query.IsComplete ? new List<byte>() : null;
         var evidence = query.HasEvidence ? new List<List<EvidenceItem>?>() : null;
+        // A record read has no search column (−1: read as a search of none, which it is not asked for).
         var ordinals = query.Evidence.Select((plan, j) => plan is null ? null
-            : Enumerable.Range(0, plan.Exists.Count).Select(n => SqlScreeningQuery.EvidenceColumns(query.Criteria[j].Criterion.Id, n))
-                .Select(c => (reader.GetOrdinal(c.Reads), reader.GetOrdinal(c.Searched))).ToList()).ToList();
+            : Enumerable.Range(0, plan.Segments.Count).Select(n => (Columns: SqlScreeningQuery.EvidenceColumns(query.Criteria[j].Criterion.Id, n), Query: plan.Segments[n] is Lowering.QueryEvidence))
+                .Select(c => (reader.GetOrdinal(c.Columns.Reads), c.Query ? reader.GetOrdinal(c.Columns.Searched) : -1)).ToList()).ToList();
         while (reader.Read())
         {
             var subject = reader.GetString(0);
@@ -71,7 +72,7 @@ public sealed class SqlScreeningOutcomes
                 for (int j = 0; j < k; j++)
                     evidence.Add(ordinals[j] is { } columns
                         ? query.Evidence[j]!.Read(subject, [.. columns.Select(c => (reader.IsDBNull(c.Item1) ? null : reader.GetString(c.Item1),
-                            System.Convert.ToInt64(reader.GetValue(c.Item2), System.Globalization.CultureInfo.InvariantCulture)))])
+                            c.Item2 < 0 ? 0L : System.Convert.ToInt64(reader.GetValue(c.Item2), System.Globalization.CultureInfo.InvariantCulture)))], query.EvidenceCapacity)
                         : null);
             for (int j = 0; j < k; j++)
             {

@@ -26,9 +26,12 @@ public sealed class SqlScreeningQuery
     /// <summary>The column of every loaded table that holds the record's position (the engine's record order).</summary>
     public const string RowColumn = SqlLowering.RowColumn;
 
-    private SqlScreeningQuery(CompiledProtocol protocol, SqlDialect dialect, string text, IReadOnlyList<SqlCriterion> criteria, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> domains, IReadOnlyList<SqlEvidencePlan?> evidence)
+    private readonly IReadOnlyList<string?> _evidenceGaps;
+
+    private SqlScreeningQuery(CompiledProtocol protocol, SqlDialect dialect, string text, IReadOnlyList<SqlCriterion> criteria, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> domains, IReadOnlyList<SqlEvidencePlan?> evidence, IReadOnlyList<string?> evidenceGaps)
     {
         Evidence = evidence;
+        _evidenceGaps = evidenceGaps;
         Protocol = protocol;
         Dialect = dialect;
         Text = text;
@@ -55,8 +58,19 @@ public sealed class SqlScreeningQuery
     /// <summary>Per criterion, the evidence the query returns for it (null: none).</summary>
     internal IReadOnlyList<SqlEvidencePlan?> Evidence { get; }
 
+    /// <summary>The most evidence items kept per subject and criterion (<see cref="SqlQueryOptions.EvidenceCapacity"/>).</summary>
+    internal int EvidenceCapacity { get; private init; } = 100;
+
     /// <summary>True when the query returns evidence for some criterion (<see cref="SqlQueryOptions.Evidence"/>).</summary>
     public bool HasEvidence => Evidence.Any(e => e is not null);
+
+    /// <summary>
+    /// Why the query returns no evidence for a pushed-down criterion although <see cref="SqlQueryOptions.Evidence"/> asked
+    /// for it (the shape, or the dialect); null when it returns the criterion's evidence, when the criterion is attested or
+    /// not pushed down, or when evidence was not asked for.
+    /// </summary>
+    /// <param name="criterion">The criterion's index in <see cref="Criteria"/>.</param>
+    public string? EvidenceGap(int criterion) => _evidenceGaps[criterion];
 
     /// <summary>The domains the query reads.</summary>
     public IReadOnlyList<string> DomainsRead { get; }
@@ -84,12 +98,15 @@ public sealed class SqlScreeningQuery
         options ??= new SqlQueryOptions();
         if (protocol.HasErrors) throw new ArgumentException($"Protocol {protocol.Name} has errors; fix them before generating SQL.", nameof(protocol));
         EligibilityEvaluator.EnsureCriteria(protocol);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.EvidenceCapacity);
         var selected = protocol.Criteria.Where(c => options.Phase is null || string.Equals(c.Phase, options.Phase, StringComparison.OrdinalIgnoreCase)).ToList();
         if (selected.Count == 0) throw new ArgumentException($"No criterion has phase '{options.Phase}'.", nameof(options));
 
         var sql = new SqlSyntax(dialect, options.Schema);
-        var lowering = new SqlLowering(sql, catalog, options.Evidence && dialect is SqlDialect.DuckDb or SqlDialect.Postgres);
+        bool evidenceHere = dialect is SqlDialect.DuckDb or SqlDialect.Postgres;
+        var lowering = new SqlLowering(sql, catalog, options.Evidence && evidenceHere);
         var evidence = new List<SqlEvidencePlan?>();
+        var gaps = new List<string?>();
         var criteria = new List<SqlCriterion>();
         var rules = new List<string?>();
         var diagnostics = new List<Diagnostic>();
@@ -102,6 +119,7 @@ public sealed class SqlScreeningQuery
                 {
                     rule = lowering.LowerRule(c.Rule);
                     evidence.Add(lowering.LastEvidence);
+                    gaps.Add(!options.Evidence ? null : !evidenceHere ? $"the {NameOf(dialect)} query does not return evidence" : lowering.LastNoEvidenceReason);
                 }
                 catch (NotLowerable ex)
                 {
@@ -109,19 +127,23 @@ public sealed class SqlScreeningQuery
                     diagnostics.Add(DiagnosticCatalog.CriterionNotPushedDown(c.Syntax.Name.Span, c.Id, NameOf(dialect), reason) with { Source = c.Source });
                 }
             }
-            if (rule is null) evidence.Add(null);
+            if (rule is null)
+            {
+                evidence.Add(null);
+                gaps.Add(null);
+            }
             criteria.Add(new SqlCriterion(c, criteria.Count, c.Rule is null || rule is not null, reason));
             rules.Add(rule);
         }
-        var text = Assemble(sql, lowering, catalog, criteria, rules, protocol, evidence);
-        return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead], evidence);
+        var text = Assemble(sql, lowering, catalog, criteria, rules, protocol, evidence, options.Subjects);
+        return new SqlScreeningQuery(protocol, dialect, text, criteria, diagnostics, [.. lowering.DomainsRead], evidence, gaps) { EvidenceCapacity = options.EvidenceCapacity };
     }
 
-    /// <summary>The columns of the <paramref name="n"/>th exists' evidence of a criterion.</summary>
+    /// <summary>The columns of the <paramref name="n"/>th piece of a criterion's evidence (a record read has no search column).</summary>
     internal static (string Reads, string Searched) EvidenceColumns(string criterion, int n) =>
         ($"EVIDENCE_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}", $"SEARCHED_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}");
 
-    private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, List<SqlEvidencePlan?> evidence)
+    private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, List<SqlEvidencePlan?> evidence, IReadOnlyList<string>? subjects)
     {
         string Q(string name) => sql.Quote(name);
         string N(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -135,13 +157,29 @@ public sealed class SqlScreeningQuery
         bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", "USUBJID") && catalog.HasColumn("IE", "IETESTCD")
                      && criteria.Any(c => c.IsPushedDown);
         // ClickHouse 18.16 has no table expressions in WITH, no window functions and one JOIN per SELECT: its own assembly.
-        if (sql.Dialect == SqlDialect.ClickHouse) return ClickHouse.ClickHouseQuery.Assemble(sql, lowering, catalog, criteria, rules, protocol, b);
+        if (sql.Dialect == SqlDialect.ClickHouse)
+        {
+            var text = ClickHouse.ClickHouseQuery.Assemble(sql, lowering, catalog, criteria, rules, protocol, b);
+            return subjects is null ? text : SubjectsOnly(text, sql, subjects);
+        }
         b.AppendLine("WITH");
+
+        // The evidence's columns of the rules' row: each piece's guard (when the rule reaches it only under a condition)
+        // and each record read (the DM record's, First's or Last's), over the same joins as the rules.
+        var ruleColumns = new List<(string Name, string Text)>();
+        for (int j = 0; j < criteria.Count; j++)
+            for (int n = 0; evidence[j] is { } plan && n < plan.Segments.Count; n++)
+            {
+                var segment = plan.Segments[n];
+                if (segment is RecordReadEvidence read) ruleColumns.Add((SqlEvidencePlan.ReadColumn(j, n), SqlEvidencePlan.WriteRead(sql, read)));
+                else if (SqlEvidencePlan.Condition(segment) is { } condition) ruleColumns.Add((SqlEvidencePlan.GuardColumn(j, n), $"CASE WHEN {condition} THEN 1 ELSE 0 END"));
+            }
+        var ruleTexts = rules.OfType<string>().Concat(ruleColumns.Select(c => c.Text)).ToList();
 
         // The per-subject aggregates the rules read (directly or through another's filter), each once, before its readers.
         var byName = lowering.Aggregates.ToDictionary(a => a.Name, StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey));
+        var pending = new Stack<string>(ruleTexts.SelectMany(SqlAggregate.References).Where(byName.ContainsKey));
         while (pending.TryPop(out var name))
             if (used.Add(name))
                 foreach (var d in byName[name].Dependencies.Where(byName.ContainsKey)) pending.Push(d);
@@ -173,11 +211,12 @@ public sealed class SqlScreeningQuery
         b.Append("rules AS (SELECT s.").Append(Q("USUBJID")).Append(" AS ").Append(Q("USUBJID")).Append(", s.").Append(Q(RowColumn)).Append(" AS ").Append(Q(RowColumn));
         for (int j = 0; j < criteria.Count; j++)
             b.Append(",\n    ").Append(rules[j] ?? "CAST(NULL AS INTEGER)").Append(" AS V").Append(N(j));
+        foreach (var (name, text) in ruleColumns) b.Append(",\n    ").Append(text).Append(" AS ").Append(name);
         b.Append("\n  FROM ").Append(sql.Table(SubjectTable)).Append(" s");
         if (catalog.HasTable("DM"))
             b.Append(" LEFT JOIN ").Append(sql.Table("DM")).Append(' ').Append(SqlLowering.DemographicsAlias).Append(" ON ").Append(SqlLowering.DemographicsAlias).Append('.')
              .Append(Q(RowColumn)).Append(" = s.").Append(Q("DM_ROW"));
-        foreach (var name in rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey).Distinct(StringComparer.Ordinal).OrderBy(n => lowering.Aggregates.ToList().IndexOf(byName[n])))
+        foreach (var name in ruleTexts.SelectMany(SqlAggregate.References).Where(byName.ContainsKey).Distinct(StringComparer.Ordinal).OrderBy(n => lowering.Aggregates.ToList().IndexOf(byName[n])))
             b.Append("\n    LEFT JOIN ").Append(name).Append(" ON ").Append(name).Append(".PE_U = s.").Append(Q("USUBJID"));
         b.AppendLine("),");
 
@@ -221,23 +260,47 @@ public sealed class SqlScreeningQuery
         b.Append(",\n    ").Append(string.Join("\n      + ", failing)).Append(" AS FLAG_F");
         b.Append(",\n    ").Append(string.Join("\n      + ", undecided)).Append(" AS FLAG_U");
         b.Append("\n  FROM decided d)");
-        // The evidence (asked for): per criterion and exists, the subject's reads and search, in the native model.
+        // The evidence (asked for): per criterion and piece, the subject's reads and searches, in the native model. A
+        // query's table expression is written once however many pieces read it the same way (a definition read twice).
         var joins = new StringBuilder();
         var columns = new StringBuilder();
+        var queries = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool rulesJoined = false;
+        string RuleColumn(string name)
+        {
+            if (!rulesJoined) joins.Append($" LEFT JOIN rules rg ON rg.{Q("USUBJID")} = f.{Q("USUBJID")}");
+            rulesJoined = true;
+            return "rg." + name;
+        }
         for (int j = 0; j < criteria.Count; j++)
-            for (int n = 0; evidence[j] is { } plan && n < plan.Exists.Count; n++)
+            for (int n = 0; evidence[j] is { } plan && n < plan.Segments.Count; n++)
             {
-                string name = $"pe_e{N(j)}_{N(n)}";
                 var (reads, searched) = EvidenceColumns(criteria[j].Criterion.Id, n);
-                if (plan.Exists[n].Records.Missing)
+                if (plan.Segments[n] is not QueryEvidence q)
                 {
-                    // A domain the database lacks: nothing to read, the columns are constant.
-                    columns.Append($",\n  {sql.NullOf(ValueKind.Text)} AS {Q(reads)}, 0 AS {Q(searched)}");
+                    columns.Append($",\n  {RuleColumn(SqlEvidencePlan.ReadColumn(j, n))} AS {Q(reads)}");
                     continue;
                 }
-                b.Append(",\n").Append(plan.Write(sql, catalog, name, n));
-                joins.Append($" LEFT JOIN {name} ON {name}.EV_U = f.{Q("USUBJID")}");
-                columns.Append($",\n  {name}.EV_T AS {Q(reads)}, COALESCE({name}.EV_N, 0) AS {Q(searched)}");
+                string? guard = SqlEvidencePlan.Condition(q) is null ? null : RuleColumn(SqlEvidencePlan.GuardColumn(j, n)) + " = 1";
+                if (q.Records.Missing)
+                {
+                    // A domain the database lacks: nothing to read, the columns are constant.
+                    columns.Append($",\n  {sql.NullOf(ValueKind.Text)} AS {Q(reads)}, {(guard is null ? "0" : $"CASE WHEN {guard} THEN 0 ELSE -1 END")} AS {Q(searched)}");
+                    continue;
+                }
+                string text = SqlEvidencePlan.WriteQuery(sql, catalog, "pe_e", q);
+                string key = System.Text.RegularExpressions.Regex.Replace(text, $@"(?<![\w.""]){q.Records.Name}\.", "@.", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+                if (!queries.TryGetValue(key, out var name))
+                {
+                    name = $"pe_e{N(queries.Count + 1)}";
+                    queries.Add(key, name);
+                    b.Append(",\n").Append(SqlEvidencePlan.WriteQuery(sql, catalog, name, q));
+                    joins.Append($" LEFT JOIN {name} ON {name}.EV_U = f.{Q("USUBJID")}");
+                }
+                string found = SqlEvidencePlan.Joined(name), count = $"COALESCE({name}.EV_N, 0)";
+                columns.Append(guard is null
+                    ? $",\n  {found} AS {Q(reads)}, {count} AS {Q(searched)}"
+                    : $",\n  CASE WHEN {guard} THEN {found} END AS {Q(reads)}, CASE WHEN {guard} THEN {count} ELSE -1 END AS {Q(searched)}");
             }
         b.AppendLine();
 
@@ -258,7 +321,21 @@ public sealed class SqlScreeningQuery
             b.Append("\n  END AS ").Append(Q("STATUS"));
         }
         b.Append(columns);
-        b.Append("\nFROM flags f").Append(joins).Append("\nORDER BY f.").Append(Q(RowColumn)).AppendLine();
+        b.Append("\nFROM flags f").Append(joins);
+        if (subjects is not null)
+            b.Append("\nWHERE f.").Append(Q("USUBJID")).Append(subjects.Count == 0 ? " IS NULL" : $" IN ({string.Join(", ", subjects.Select(sql.Text))})");
+        b.Append("\nORDER BY f.").Append(Q(RowColumn)).AppendLine();
         return b.ToString();
+    }
+
+    /// <summary>A query's rows of some subjects only: the whole query as a table filtered by USUBJID (ClickHouse's own assembly).</summary>
+    private static string SubjectsOnly(string query, SqlSyntax sql, IReadOnlyList<string> subjects)
+    {
+        // The trailing SETTINGS clause belongs to the outer query.
+        int settings = query.LastIndexOf("SETTINGS ", StringComparison.Ordinal);
+        string body = settings < 0 ? query : query[..settings], tail = settings < 0 ? "" : query[settings..];
+        int start = body.IndexOf("SELECT", StringComparison.Ordinal);
+        string filter = subjects.Count == 0 ? "0" : $"{sql.Quote("USUBJID")} IN ({string.Join(", ", subjects.Select(sql.Text))})";
+        return $"{body[..start]}SELECT * FROM ({body[start..].TrimEnd()}) WHERE {filter}\n{tail}";
     }
 }

@@ -23,8 +23,8 @@ internal sealed class ExpressionLowering(LoweringTarget target)
 
     /// <summary>
     /// The conditions (two-valued, in the target's text) under which the native backend evaluates the node being lowered:
-    /// the right operand of and / or only when the left does not decide, a branch of if only when taken. Null marks a
-    /// condition not tracked (a case's branches). Reset inside each query's filter, so a filter's are per record.
+    /// the right operand of and / or only when the left does not decide, a branch of if or case only when taken, a case's
+    /// condition only when those before it were not true. Reset inside each query's filter, so a filter's are per record.
     /// </summary>
     public IReadOnlyList<string?> Guards => _guards;
 
@@ -246,14 +246,19 @@ internal sealed class ExpressionLowering(LoweringTarget target)
         var row = new RowSym(records.Domain, records.Name, IsSubject: false, records.Missing);
         var outer = _guards;
         _guards = [];
+        RecordsSym filtered;
+        target.BeginQuery(records);
         try
         {
-            return Filter(q, env, records, row);
+            filtered = Filter(q, env, records, row);
         }
         finally
         {
             _guards = outer;
         }
+        // Told with the guards of the place the query is evaluated at (the enclosing rule's, not its filter's).
+        target.EndQuery(filtered);
+        return filtered;
     }
 
     private RecordsSym Filter(BoundQuery q, LoweringEnv env, RecordsSym records, RowSym row)
@@ -264,6 +269,7 @@ internal sealed class ExpressionLowering(LoweringTarget target)
         foreach (var item in q.Sort)
         {
             if (item.Key is null || item.Element is null) throw new NotLowerable(q.Syntax, "sorting records without a key");
+            target.BeginSortKey(records);
             var key = Scalar(Lower(item.Key, inner.With(item.Element, row)), item.Key);
             if (key.Kind == ValueKind.Bool) throw new NotLowerable(item.Key.Syntax, "sorting by a Boolean");
             target.CheckSortKey(key, item.Key);
@@ -273,20 +279,36 @@ internal sealed class ExpressionLowering(LoweringTarget target)
         return records with { Where = where, Sort = sort.ToImmutable() };
     }
 
-    private ScalarSym Case(BoundCase cs, LoweringEnv env) => Guarded(null, () => CaseOf(cs, env));
-
-    private ScalarSym CaseOf(BoundCase cs, LoweringEnv env)
+    /// <summary>
+    /// Natively a case evaluates its comparand once, then each condition in turn until one is true (a comparand's
+    /// match: equal, not unknown), then only that branch (or else): the guards say so for every part.
+    /// </summary>
+    private ScalarSym Case(BoundCase cs, LoweringEnv env)
     {
         var branches = new List<(string When, ScalarSym Then)>();
         ScalarSym? comparand = cs.Comparand is null ? null : Scalar(Lower(cs.Comparand, env), cs.Comparand);
-        foreach (var item in cs.Items)
+        int pushed = 0;
+        try
         {
-            string when = comparand is null
-                ? Bool(Lower(item.When, env), item.When)
-                : Equal(comparand, Scalar(Lower(item.When, env), item.When), item.When);
-            branches.Add((when, Scalar(Lower(item.Then, env), item.Then)));
+            foreach (var item in cs.Items)
+            {
+                string when = comparand is null
+                    ? Bool(Lower(item.When, env), item.When)
+                    : Equal(comparand, Scalar(Lower(item.When, env), item.When), item.When);
+                branches.Add((when, Guarded(target.Is(when, 2), () => Scalar(Lower(item.Then, env), item.Then))));
+                _guards.Add(target.Unless(when, 2));
+                pushed++;
+            }
+            return CaseOf(cs, branches, Scalar(Lower(cs.Else, env), cs.Else));
         }
-        var otherwise = Scalar(Lower(cs.Else, env), cs.Else);
+        finally
+        {
+            _guards.RemoveRange(_guards.Count - pushed, pushed);
+        }
+    }
+
+    private ScalarSym CaseOf(BoundCase cs, List<(string When, ScalarSym Then)> branches, ScalarSym otherwise)
+    {
         var kind = branches.Select(b => b.Then).Append(otherwise).Select(x => x.Kind).Distinct().ToList() switch
         {
             [var only] => only,

@@ -39,6 +39,21 @@ internal abstract class LoweringTarget
     {
     }
 
+    /// <summary>Called before a query's filter is lowered (over <paramref name="records"/>, not yet filtered).</summary>
+    public virtual void BeginQuery(RecordsSym records)
+    {
+    }
+
+    /// <summary>Called before each sort key of the query over <paramref name="records"/> is lowered (after its filter).</summary>
+    public virtual void BeginSortKey(RecordsSym records)
+    {
+    }
+
+    /// <summary>Called with a query lowered (filtered and sorted), under the guards of the place it is evaluated at.</summary>
+    public virtual void EndQuery(RecordsSym records)
+    {
+    }
+
     /// <summary>Called with a list membership's value and list, after Booleans are refused.</summary>
     public virtual void CheckListMembership(ScalarSym value, ListSym list, BoundCall at)
     {

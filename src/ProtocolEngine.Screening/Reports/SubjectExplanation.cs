@@ -11,6 +11,9 @@ namespace ProtocolEngine.Screening.Reports;
 /// </summary>
 public static class SubjectExplanation
 {
+    /// <summary>A value a rule read as the account shows it (dates in ISO 8601, "missing" for null, long text shortened visibly).</summary>
+    public static string DisplayValue(object? value) => ValueText.Display(value);
+
     /// <summary>Writes the account as plain text.</summary>
     public static string Text(ScreeningResult result, SubjectEligibility subject)
     {

@@ -27,8 +27,8 @@ internal sealed class SqlLowering : LoweringTarget
     private readonly Dictionary<string, SqlAggregate> _aggregateByKey = new(StringComparer.Ordinal);
 
     private readonly bool _evidence;
-    private List<EvidenceRead> _reads = [];
-    private List<(RecordsSym Records, string Aggregate)> _exists = [];
+    private List<EvidenceSegment> _segments = [];
+    private readonly Stack<QueryEvidence> _queries = new();
     private bool _noEvidence;
 
     /// <param name="sql">The dialect's syntax.</param>
@@ -43,10 +43,14 @@ internal sealed class SqlLowering : LoweringTarget
     }
 
     /// <summary>
-    /// The evidence plan of the rule last lowered: the exists it decides by and the variables each reads, under which
-    /// conditions; null when evidence is off or the rule has a shape whose evidence is not pushed down yet (docs/backends.md).
+    /// The evidence plan of the rule last lowered: the queries it runs and the records' variables it reads, in the native
+    /// backend's order and under its conditions; null when evidence is off or the rule has a shape whose evidence is not
+    /// pushed down (docs/backends.md; <see cref="LastNoEvidenceReason"/> says which).
     /// </summary>
     public SqlEvidencePlan? LastEvidence { get; private set; }
+
+    /// <summary>Why the rule last lowered has no evidence plan although evidence was asked for (null when it has one).</summary>
+    public string? LastNoEvidenceReason { get; private set; }
 
     /// <summary>The domains the lowered rules read (for the tables a load must provide).</summary>
     public SortedSet<string> DomainsRead { get; } = new(StringComparer.Ordinal);
@@ -57,14 +61,61 @@ internal sealed class SqlLowering : LoweringTarget
     /// <summary>A criterion's rule as a 0/1/2 boolean.</summary>
     public string LowerRule(BoundExpression rule)
     {
-        _reads = [];
-        _exists = [];
-        _noEvidence = !_evidence;
+        _segments = [];
+        _queries.Clear();
+        _noEvidence = false;
+        LastNoEvidenceReason = null;
         LastEvidence = null;
         var text = _pass.LowerRule(rule);
-        if (!_noEvidence && _exists.Count > 0 && _reads.All(r => _exists.Any(e => e.Records.Name == r.Alias)))
-            LastEvidence = new SqlEvidencePlan([.. _exists.Select(e => new SqlExistsEvidence(e.Records, e.Aggregate, [.. _reads.Where(r => r.Alias == e.Records.Name)]))]);
+        if (!_evidence) return text;
+        if (_segments.OfType<QueryEvidence>().Any(q => q.Scan is null)) NoEvidence("a list of records used other than by exists, Count, First or Last");
+        if (!_noEvidence && _segments.Count == 0) NoEvidence("the rule reads no record");
+        if (!_noEvidence) LastEvidence = new SqlEvidencePlan([.. _segments]);
         return text;
+    }
+
+    private void NoEvidence(string reason)
+    {
+        if (!_noEvidence) LastNoEvidenceReason = reason;
+        _noEvidence = true;
+    }
+
+    private List<string> RuleGuards() => [.. _pass.Guards.OfType<string>()];
+
+    private QueryEvidence? SegmentOf(RecordsSym records) =>
+        _segments.OfType<QueryEvidence>().LastOrDefault(q => q.Records.Name == records.Name);
+
+    public override void BeginQuery(RecordsSym records)
+    {
+        // A query inside another's filter (evaluated per record of the outer one) is not pushed down with its evidence.
+        if (_queries.Count > 0) NoEvidence("a query inside another query's filter");
+        _queries.Push(new QueryEvidence(records, []));
+    }
+
+    public override void BeginSortKey(RecordsSym records)
+    {
+        if (_queries.TryPeek(out var q) && q.Records.Name == records.Name) q.InSortKey = true;
+    }
+
+    public override void EndQuery(RecordsSym records)
+    {
+        if (!_queries.TryPop(out var building) || building.Records.Name != records.Name) return;
+        if (records.Sort.Length > 1) NoEvidence("a sort by more than one key");
+        // The evidence's table expression reads the domain's records alone: a filter or key reading the subject's DM row
+        // or another aggregate is not pushed down with its evidence.
+        if (SqlAggregate.References(string.Join(" ", records.Sort.Select(k => k.Key).Prepend(records.Where ?? ""))).Any(r => r != records.Name))
+            NoEvidence("a filter or sort key that reads other records than the query's own");
+        var segment = new QueryEvidence(records, RuleGuards());
+        segment.FilterReads.AddRange(building.FilterReads);
+        segment.KeyReads.AddRange(building.KeyReads);
+        _segments.Add(segment);
+    }
+
+    private void Consumed(RecordsSym records, EvidenceScan scan)
+    {
+        if (_queries.Count > 0) return; // inside a filter: already refused
+        if (SegmentOf(records) is { } q) q.Scan = scan;
+        else NoEvidence("a list of records that is not a query");
     }
 
     /// <summary>A lone expression as a SQL scalar and its kind (the CQL conformance tests run through this).</summary>
@@ -110,20 +161,47 @@ internal sealed class SqlLowering : LoweringTarget
         var value = row.Missing || !catalog.HasColumn(row.Domain, variable)
             ? Null(kind)
             : new ScalarSym($"{row.Text}.{sql.Quote(variable)}", kind);
-        // Evidence is pushed down for the records of an exists, read under the filter's own conditions (not yet: the
-        // subject's DM record, First/Last, dates, a condition of case).
-        if (row.IsSubject || kind == ValueKind.Date || _pass.Guards.Any(g => g is null)) _noEvidence = true;
-        else if (!row.Missing) _reads.Add(new EvidenceRead(row.Text, variable, kind, value.Text, [.. _pass.Guards.OfType<string>()]));
+        if (!_evidence) return value;
+        if (kind == ValueKind.Bool) NoEvidence("a Boolean variable");
+        if (row.IsSubject)
+        {
+            // The subject's own record: read where the rule reads it (a subject without a DM record reads nothing).
+            if (_queries.Count > 0) NoEvidence("the subject's DM record read inside a query's filter");
+            else if (row.Missing) NoEvidence("a DM dataset the database lacks");
+            else
+                _segments.Add(new RecordReadEvidence(row.Domain, variable, kind, $"{row.Text}.{sql.Quote(RowColumn)}",
+                    catalog.HasColumn(row.Domain, row.Domain + "SEQ") ? $"COALESCE(CAST({row.Text}.{sql.Quote(row.Domain + "SEQ")} AS {sql.TypeName(ValueKind.Text)}), '')" : "''",
+                    value.Text, RuleGuards()));
+        }
+        else if (!_queries.TryPeek(out var q) || q.Records.Name != row.Text) NoEvidence("a record of an enclosing query read in a filter");
+        else if (!row.Missing) (q.InSortKey ? q.KeyReads : q.FilterReads).Add(new EvidenceRead(row.Text, variable, kind, value.Text, RuleGuards()));
         return value;
     }
 
     public override ScalarSym ReadPicked(PickSym pick, string variable, ValueKind kind)
     {
-        _noEvidence = true;
         var records = pick.Records;
-        if (records.Missing || !catalog.HasColumn(records.Domain, variable)) return Null(kind);
-        return new ScalarSym(Aggregate(AggregateKind.Pick, records, pick.Last).Column(variable), kind);
+        if (_evidence)
+        {
+            if (kind == ValueKind.Bool) NoEvidence("a Boolean variable");
+            if (_queries.Count > 0) NoEvidence("First or Last read inside a query's filter");
+            else Consumed(records, Scan(pick));
+        }
+        if (records.Missing) return Null(kind);
+        var aggregate = Aggregate(AggregateKind.Pick, records, pick.Last);
+        var value = catalog.HasColumn(records.Domain, variable) ? new ScalarSym(aggregate.Column(variable), kind) : Null(kind);
+        if (_evidence && _queries.Count == 0)
+        {
+            // The picked record's row and --SEQ come back with it (asked for only with evidence: the query is otherwise unchanged).
+            string seq = catalog.HasColumn(records.Domain, records.Domain + "SEQ")
+                ? $"COALESCE(CAST({aggregate.Column(records.Domain + "SEQ")} AS {sql.TypeName(ValueKind.Text)}), '')" : "''";
+            _segments.Add(new RecordReadEvidence(records.Domain, variable, kind, aggregate.Column(RowColumn), seq, value.Text, RuleGuards()));
+        }
+        return value;
     }
+
+    /// <summary>First of an unsorted query stops at the first record that passes, as exists does; a sort or Last reads them all.</summary>
+    private static EvidenceScan Scan(PickSym pick) => pick.Last || !pick.Records.Sort.IsEmpty ? EvidenceScan.All : EvidenceScan.UntilFirst;
 
     // ----- conditionals and logic -----
 
@@ -154,15 +232,16 @@ internal sealed class SqlLowering : LoweringTarget
 
     public override string Unless(string a, int value) => $"{a} <> {value.ToString(CultureInfo.InvariantCulture)}";
 
-    public override string IsNull(PickSym pick) => NoEvidence(
-        pick.Records.Missing ? "2" : $"(CASE WHEN {Aggregate(AggregateKind.Pick, pick.Records, pick.Last).Name}.PE_U IS NULL THEN 2 ELSE 0 END)");
-
-    public override string IsNull(RowSym subjectRow) => NoEvidence(subjectRow.Missing ? "2" : $"(CASE WHEN {subjectRow.Text}.{sql.Quote(RowColumn)} IS NULL THEN 2 ELSE 0 END)");
-
-    private string NoEvidence(string text)
+    public override string IsNull(PickSym pick)
     {
-        _noEvidence = true;
-        return text;
+        if (_evidence) Consumed(pick.Records, Scan(pick));
+        return pick.Records.Missing ? "2" : $"(CASE WHEN {Aggregate(AggregateKind.Pick, pick.Records, pick.Last).Name}.PE_U IS NULL THEN 2 ELSE 0 END)";
+    }
+
+    public override string IsNull(RowSym subjectRow)
+    {
+        NoEvidence("is null of the subject's DM record");
+        return subjectRow.Missing ? "2" : $"(CASE WHEN {subjectRow.Text}.{sql.Quote(RowColumn)} IS NULL THEN 2 ELSE 0 END)";
     }
 
     public override string CoalesceBooleans(IReadOnlyList<ScalarSym> values)
@@ -230,22 +309,15 @@ internal sealed class SqlLowering : LoweringTarget
     // A subject without records has no row in the aggregate: unknown (absence of records is not evidence of absence).
     public override string Exists(RecordsSym records, bool fused)
     {
-        if (records.Missing)
-        {
-            if (!fused || _pass.Guards.Count > 0) _noEvidence = true;
-            else _exists.Add((records, ""));
-            return "1";
-        }
-        var aggregate = Aggregate(AggregateKind.Exists, records).Name;
-        // Evidence of an exists the rule reaches only under a condition, or that reads the whole list, is not pushed down yet.
-        if (!fused || _pass.Guards.Count > 0) _noEvidence = true;
-        else _exists.Add((records, aggregate));
-        return $"COALESCE({aggregate}.PE_V, 1)";
+        // Natively exists over an unsorted query stops at the first record that passes; over a sorted one it collects them all.
+        if (_evidence) Consumed(records, fused ? EvidenceScan.UntilFirst : EvidenceScan.All);
+        if (records.Missing) return "1";
+        return $"COALESCE({Aggregate(AggregateKind.Exists, records).Name}.PE_V, 1)";
     }
 
     public override ScalarSym Count(RecordsSym records)
     {
-        _noEvidence = true;
+        if (_evidence) Consumed(records, EvidenceScan.All);
         return CountOf(records);
     }
 

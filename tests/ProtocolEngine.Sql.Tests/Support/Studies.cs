@@ -31,6 +31,7 @@ internal static class Studies
                 "msg" => StudyLoader.Load(Path.Combine(Data, "datasetjson", "msg", "sdtm")).Data,
                 "synthetic" => Synthetic(10_000),
                 "odd-text" => StudyLoader.Load(OddText(Path.Combine(Data, "sdtm", "cdiscpilot01-pharmaverse"))).Data,
+                "hostile-values" => HostileValues(),
                 _ => throw new ArgumentException(name),
             };
             return Loaded[name] = study;
@@ -71,6 +72,71 @@ internal static class Studies
             File.WriteAllLines(Path.Combine(folder, Path.GetFileName(file)), lines);
         }
         return folder;
+    }
+
+    /// <summary>One value of a hostile text: the evidence's separators and escape character, quotes, non-ASCII, a tab.</summary>
+    public const string Separators = "a\u001eb\u001fc\u0010d\u00101 O'Brien \"q\" \\ \t é 中 ✓";
+
+    /// <summary>
+    /// A study built in memory (the loaders refuse control characters; a database screened in place may hold anything):
+    /// text holding the evidence's separators and escape character, very long text (15,000 characters), empty text and
+    /// nulls, non-ASCII; dates partial, tied and missing; sequence numbers missing; one subject with 300 lab records
+    /// (past the evidence's capacity of 100 items); subjects without records in a domain; several screening records of a
+    /// test (so First / Last sort, and read their keys).
+    /// </summary>
+    private static StudyData HostileValues()
+    {
+        var random = new Random(19);
+        var longText = string.Concat(Enumerable.Repeat("长\u001fé\u0010x", 3000));
+        string?[] texts = ["F", "M", null, "", "REACTIVE", "reactive\u001e", "POSITIVE", "SYNCOPE", Separators, longText];
+        string?[] dates = ["2014-03-01", "2014-03-01", "2014-03", "2014-03-01T10:00", null, "2013-12-31T23:59:59", "2014"];
+        object?[] numbers = [5.0, 9.2, 10.4, 150.0, null, 0.1, 23.0, 12.0];
+        string[] tests = ["FOLATE", "RPR", "HBA1C", "MMSETOT", "X\u001f"];
+        T Pick<T>(T[] values) => values[random.Next(values.Length)];
+        var dm = new List<Dictionary<string, object?>>();
+        var lb = new List<Dictionary<string, object?>>();
+        var mh = new List<Dictionary<string, object?>>();
+        var qs = new List<Dictionary<string, object?>>();
+        for (int i = 0; i < 60; i++)
+        {
+            string id = i % 7 == 3 ? $"H-{i:D3} {Separators}" : $"H-{i:D3}";
+            dm.Add(new() { ["USUBJID"] = id, ["AGE"] = i % 11 == 5 ? null : 40.0 + i % 40, ["SEX"] = Pick(texts), ["RFICDTC"] = Pick(dates) });
+            int labs = i == 7 ? 300 : i % 5 == 0 ? 0 : random.Next(1, 12);
+            for (int r = 0; r < labs; r++)
+                lb.Add(new()
+                {
+                    ["USUBJID"] = id, ["LBSEQ"] = r % 9 == 4 ? null : (double)r + 1, ["LBTESTCD"] = i == 7 && r % 3 == 0 ? null : Pick(tests),
+                    ["VISITNUM"] = r % 6 == 5 ? null : r % 4 == 3 ? 2.0 : 1.0, ["LBDTC"] = Pick(dates), ["LBSTRESN"] = Pick(numbers),
+                    ["LBSTNRLO"] = Pick(numbers), ["LBSTNRHI"] = Pick(numbers), ["LBSTRESC"] = Pick(texts),
+                });
+            int history = i % 4 == 1 ? 0 : random.Next(1, 5);
+            for (int r = 0; r < history; r++)
+                mh.Add(new() { ["USUBJID"] = id, ["MHSEQ"] = (double)r + 1, ["MHTERM"] = Pick(texts), ["MHDECOD"] = r % 2 == 0 ? null : Pick(texts) });
+            int scores = i % 3 == 2 ? 0 : random.Next(1, 5);
+            for (int r = 0; r < scores; r++)
+                qs.Add(new() { ["USUBJID"] = id, ["QSSEQ"] = (double)r + 1, ["QSTESTCD"] = r % 4 == 3 ? "HACHTOT" : "MMSETOT", ["VISITNUM"] = r % 5 == 4 ? null : 1.0, ["QSDTC"] = Pick(dates), ["QSSTRESN"] = Pick(numbers) });
+        }
+        var builder = new StudyDataBuilder { Source = "hostile-values" };
+        foreach (var (name, rows) in new[] { ("DM", dm), ("LB", lb), ("MH", mh), ("QS", qs) }) builder.Add(Table(name, rows));
+        return builder.Build();
+    }
+
+    private static DomainTable Table(string name, List<Dictionary<string, object?>> rows)
+    {
+        var columns = new List<Column>();
+        foreach (var variable in rows.SelectMany(r => r.Keys).Distinct().ToList())
+        {
+            var values = rows.Select(r => r.GetValueOrDefault(variable)).ToList();
+            if (variable is "AGE" or "VISITNUM" || variable.EndsWith("SEQ", StringComparison.Ordinal) || variable.StartsWith("LBST", StringComparison.Ordinal) && variable != "LBSTRESC" || variable == "QSSTRESN")
+                columns.Add(new NumberColumn(variable, (string?)null, [.. values.Select(v => v is double d ? d : double.NaN)]));
+            else
+            {
+                var dictionary = values.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+                var codes = values.Select(v => v is string s ? Array.IndexOf(dictionary, s) : -1).ToArray();
+                columns.Add(new TextColumn(variable, null, codes, dictionary, isDateTime: variable.EndsWith("DTC", StringComparison.Ordinal)));
+            }
+        }
+        return new DomainTable(name, null, columns, null);
     }
 
     private static StudyData Synthetic(int subjects)

@@ -17,12 +17,23 @@ internal static class BackendScreening
 {
     public static int Run(ScreenSettings settings, CliConsole console, CancellationToken cancellationToken)
     {
-        bool postgres = settings.Backend == "postgres" || settings.Backend == "auto" && settings.NamesPostgres;
-        bool clickhouse = settings.Backend == "clickhouse" || settings.Backend == "auto" && settings.NamesClickHouse;
-        string backend = postgres ? "postgres" : clickhouse ? "clickhouse" : "duckdb";
         // Evidence from a database only when asked for (--evidence full): the query stays as fast without it.
-        bool evidence = settings.Evidence == "full";
-        var queryOptions = new SqlQueryOptions { Phase = settings.Phase, Schema = settings.Schema, Evidence = evidence };
+        var result = Screen(settings, settings.Backend, settings.Evidence == "full", null, settings.Threads, console, cancellationToken);
+        if (settings.Format == OutputFormats.Json) WriteJson(console, result);
+        else WriteText(console, result);
+        return CliApp.Success;
+    }
+
+    /// <summary>
+    /// Screens in the database <paramref name="settings"/> name (or embedded DuckDB), the criteria it cannot decide
+    /// natively under auto; only <paramref name="subjects"/> when given.
+    /// </summary>
+    internal static BackendScreeningResult Screen(DatabaseSettings settings, string backendChoice, bool evidence, IReadOnlyList<string>? subjects, int? threads, CliConsole console, CancellationToken cancellationToken)
+    {
+        bool postgres = backendChoice == "postgres" || backendChoice == "auto" && settings.NamesPostgres;
+        bool clickhouse = backendChoice == "clickhouse" || backendChoice == "auto" && settings.NamesClickHouse;
+        string backend = postgres ? "postgres" : clickhouse ? "clickhouse" : "duckdb";
+        var queryOptions = new SqlQueryOptions { Phase = settings.Phase, Schema = settings.Schema, Evidence = evidence, Subjects = subjects };
         CqlDateTime asOf;
         CompiledProtocol protocol;
         LoadedStudy? study = null;
@@ -99,7 +110,7 @@ internal static class BackendScreening
 
         BackendScreeningResult result;
         if (sql.Query.IsComplete) result = BackendScreeningResult.FromDatabase(backend, sql);
-        else if (settings.Backend != "auto")
+        else if (backendChoice != "auto")
             throw new UserFacingException($"{sql.Query.Diagnostics.Count} criteria cannot be pushed down to {backend} (named above); run them natively with --backend auto.");
         else
         {
@@ -111,8 +122,9 @@ internal static class BackendScreening
                 AsOf = asOf,
                 Phase = settings.Phase,
                 Criteria = natively,
+                Subjects = subjects,
                 RecordEvidence = evidence,
-                MaxDegreeOfParallelism = settings.Threads ?? Environment.ProcessorCount,
+                MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount,
             }, console, cancellationToken);
             try
             {
@@ -123,8 +135,60 @@ internal static class BackendScreening
                 throw new UserFacingException($"The database and the study disagree: {ex.Message} Load the same study (protocol data load) that --data names.");
             }
         }
-        if (settings.Format == OutputFormats.Json) WriteJson(console, result);
-        else WriteText(console, result);
+        return result;
+    }
+
+    /// <summary>
+    /// <c>protocol explain --backend duckdb|postgres|clickhouse|auto</c>: one subject screened where the data are, each
+    /// criterion (or the one asked for) with its rule text and hash, outcome, who decided it and the values the database
+    /// returned as read (or why it returned none).
+    /// </summary>
+    public static int Explain(ExplainCommand.Settings settings, CliConsole console, CancellationToken cancellationToken)
+    {
+        var subject = settings.Subject!;
+        var result = Screen(settings, settings.Backend, evidence: true, [subject], null, console, cancellationToken);
+        if (result.SubjectIds.Count == 0)
+            throw new UserFacingException($"Subject {subject} is not in the {result.Backend} data{(settings.Schema is { } s ? $" (schema {s})" : "")}: no such USUBJID among the subjects loaded (PE_SUBJECT, from DM).");
+        int[] criteria = [.. Enumerable.Range(0, result.Criteria.Count).Where(j => settings.Criterion is null || string.Equals(result.Criteria[j].Id, settings.Criterion, StringComparison.OrdinalIgnoreCase))];
+        if (criteria.Length == 0)
+            throw new UserFacingException($"Criterion {settings.Criterion} is not in protocol {result.Query.Protocol.Name}{(settings.Phase is { } p ? $" (phase {p})" : "")}; its criteria: {string.Join(", ", result.Criteria.Select(c => c.Id))}.");
+        if (settings.Format == OutputFormats.Json)
+        {
+            WriteJson(console, result);
+            return CliApp.Success;
+        }
+        var protocol = result.Query.Protocol;
+        var w = console.Text;
+        w.WriteLine($"Subject {result.SubjectIds[0]}: {result.Status(0)} (screened by {result.Backend})");
+        w.WriteLine($"Protocol {protocol.Name} version {protocol.Version ?? "-"} (hash {protocol.ContentHash}){(settings.Phase is { } phase ? $", phase {phase}" : "")}");
+        foreach (int j in criteria)
+        {
+            var c = result.Criteria[j];
+            var (rule, outcome) = (result.Rule(0, j), result.Outcome(0, j));
+            w.WriteLine();
+            w.WriteLine($"{c.Id} ({ScreeningJson.Kind(c.Kind)}): {outcome}{(rule != outcome ? $"   [the rule alone: {rule}]" : "")}");
+            w.WriteLine($"  \"{c.Title}\"");
+            w.WriteLine($"  rule hash {c.Hash}:");
+            foreach (var line in c.Text.Split('\n')) w.WriteLine("    | " + line.TrimEnd('\r'));
+            w.WriteLine($"  decided by {(result.RanNatively(j) ? "native (not pushed down: " + result.Query.Criteria[j].Reason + ")" : result.Backend)}");
+            if (c.Rule is null) continue;
+            if (result.Evidence(0, j) is not { } items)
+            {
+                w.WriteLine($"  values read: not returned by {result.Backend} ({result.Query.EvidenceGap(j) ?? "no evidence kept"})");
+                continue;
+            }
+            var values = items.Where(e => e.Kind == ProtocolEngine.Runtime.Evaluation.EvidenceKind.Value).ToList();
+            if (values.Count > 0)
+            {
+                w.WriteLine("  values read:");
+                foreach (var e in values)
+                    w.WriteLine($"    {e.Domain}.{e.Variable} = {SubjectExplanation.DisplayValue(e.Value)}{(e.Sequence is double q ? $"   ({e.Domain}SEQ {q.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : "")}");
+            }
+            foreach (var e in items.Where(e => e.Kind == ProtocolEngine.Runtime.Evaluation.EvidenceKind.DomainMissing))
+                w.WriteLine($"  missing: the data have no {e.Domain} domain");
+            foreach (var e in items.Where(e => e.Kind == ProtocolEngine.Runtime.Evaluation.EvidenceKind.Searched))
+                w.WriteLine($"  searched {e.Domain}: {e.Value} record{(Equals(e.Value, 1) ? "" : "s")} of this subject");
+        }
         return CliApp.Success;
     }
 

@@ -78,6 +78,37 @@ public sealed class SqlCommandTests
     }
 
     [Fact]
+    public void Explain_backend_auto_shows_the_values_the_database_read_as_native_explain_does()
+    {
+        // MSG: a subject whose screening lab (EXCL28, First of a sorted query) and history (INCL02) were read.
+        string[] common = ["--data", Msg, "--as-of", "2024-06-01", "--subject"];
+        var (jsonCode, json, jsonError) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--as-of", "2024-06-01", "--format", "json");
+        Assert.True(jsonCode == 0, jsonError);
+        using var doc = JsonDocument.Parse(json);
+        var subject = doc.RootElement.GetProperty("subjects")[0].GetProperty("usubjid").GetString()!;
+        foreach (var criterion in new[] { "INCL02", "EXCL28" })
+        {
+            var (nativeCode, native, nativeError) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", criterion]);
+            Assert.True(nativeCode == 0, nativeError);
+            var (code, database, error) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", criterion, "--backend", "auto"]);
+            Assert.True(code == 0, error);
+            Assert.Contains($"{criterion} (", database, StringComparison.Ordinal);
+            Assert.Contains("decided by duckdb", database, StringComparison.Ordinal);
+            Assert.DoesNotContain("INCL01 (", database, StringComparison.Ordinal);
+            // The values read and the searches are the native explanation's lines.
+            var lines = native.Split('\n').Where(l => l.StartsWith("    ", StringComparison.Ordinal) && l.Contains(" = ", StringComparison.Ordinal) || l.StartsWith("  searched", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(lines);
+            Assert.All(lines, l => Assert.Contains(l, database, StringComparison.Ordinal));
+        }
+        var (unknownCode, unknown, unknownError) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", "EXCL99", "--backend", "auto"]);
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("Criterion EXCL99 is not in protocol CDISCPILOT01; its criteria: INCL01", unknown + unknownError, StringComparison.Ordinal);
+        var (noneCode, none, noneError) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, "NO-SUCH-SUBJECT", "--backend", "auto"]);
+        Assert.Equal(2, noneCode);
+        Assert.Contains("NO-SUCH-SUBJECT", none + noneError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Screen_backend_duckdb_refuses_a_protocol_it_cannot_push_down_whole_and_names_auto()
     {
         var (code, output, error) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--backend", "duckdb");
