@@ -30,33 +30,8 @@ public static class ScreeningBench
 {
     private static readonly CqlDateTime AsOf = CqlDateTime.ParseIso("2025-06-01");
 
-    /// <summary>The eight rules of the comparison, in the protocol language.</summary>
-    public const string EightRules = """
-        protocol EightRules version "1"
-          data SDTM "3.4"
-
-        define ScreeningDate: DM.RFICDTC
-        define function Score(code String): First(QS Q where Q.QSTESTCD = code and Q.VISITNUM = 1).QSSTRESN
-        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
-
-        criteria
-          inclusion AGE "Age 50 or over, and male or postmenopausal."
-            DM.AGE >= 50 and (DM.SEX = 'M' or exists (MH M where M.MHDECOD = 'Postmenopausal'))
-          inclusion MMSE "MMSE 10 to 23."
-            Score('MMSETOT') in Interval[10, 23]
-          inclusion HACH "Modified Hachinski score 4 or less."
-            Score('HACHTOT') <= 4
-          inclusion EGFR "eGFR 30 or more."
-            Lab('EGFR').LBSTRESN >= 30
-          exclusion ALT "ALT above 3 times the upper limit of normal."
-            Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
-          exclusion MI "Myocardial infarction in the last 180 days."
-            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 180 days or less before ScreeningDate)
-          exclusion HBA1C "HbA1c above 10%."
-            Lab('HBA1C').LBSTRESN > 10
-          exclusion ACHEI "Donepezil or rivastigmine."
-            exists (CM C where C.CMDECOD in {'DONEPEZIL', 'RIVASTIGMINE'} and (C.CMENDTC is null or C.CMENDTC on or after ScreeningDate))
-        """;
+    /// <summary>The eight rules of the comparison, in the protocol language (tests/protocols/eight-rules.protocol, which the kernel differential tests screen too).</summary>
+    public static readonly string EightRules = File.ReadAllText(Path.Combine(BenchmarkPaths.Root, "tests", "protocols", "eight-rules.protocol"));
 
     public static async Task<int> RunAsync(string kind, string[] args)
     {
