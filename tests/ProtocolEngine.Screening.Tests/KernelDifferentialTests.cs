@@ -164,24 +164,15 @@ public class KernelDifferentialTests
     [Fact]
     public void Synthetic_TheEightRules_GiveTheSameReportsWithAndWithoutBatches()
     {
-        var folder = Paths.TempFolder();
-        try
-        {
-            PopulationGenerator.Generate(folder, new SynthOptions { Subjects = 3_000, Seed = 29, Format = DataFileFormat.Xpt });
-            var study = StudyLoader.Load(folder).Data;
-            var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(EightRules, "eight-rules.protocol"));
-            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-            long before = BatchCriterion.Answered;
-            AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, indexed");
-            AssertSame(compiled, study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2025-06-01"), "eight rules, scanned");
-            AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, every 7th subject", [.. study.SubjectIds.Where((_, i) => i % 7 == 2)]);
-            // Most of the 6,429 subjects' eight cells (MI and ACHEI too, for those without an infarction or those drugs).
-            Assert.True(BatchCriterion.Answered - before >= 6_429 * 8 * 9 / 10, $"batch criteria answered {BatchCriterion.Answered - before} cells");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var study = Paths.SyntheticStudy(3_000, seed: 29);
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(EightRules, "eight-rules.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        long before = BatchCriterion.Answered;
+        AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, indexed");
+        AssertSame(compiled, study.WithoutCodeIndexes(), CqlDateTime.ParseIso("2025-06-01"), "eight rules, scanned");
+        AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, every 7th subject", [.. study.SubjectIds.Where((_, i) => i % 7 == 2)]);
+        // Most of the 6,429 subjects' eight cells (MI and ACHEI too, for those without an infarction or those drugs).
+        Assert.True(BatchCriterion.Answered - before >= 6_429 * 8 * 9 / 10, $"batch criteria answered {BatchCriterion.Answered - before} cells");
     }
 
     private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>

@@ -1,5 +1,7 @@
 using ProtocolEngine.Data.Loading;
+using ProtocolEngine.Data.Synthetic;
 using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Hosting;
 
 namespace ProtocolEngine.Screening.Tests;
@@ -56,6 +58,24 @@ internal static class Paths
         var compiled = compiler.Compile(ProtocolFiles.Read(Protocol(name)));
         Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
         return compiled;
+    }
+
+    /// <summary>
+    /// A synthetic population of <paramref name="subjects"/> generated with <paramref name="seed"/>, written as XPT and loaded
+    /// as users load a study (the files are deleted once loaded: the view holds everything screening reads).
+    /// </summary>
+    public static StudyData SyntheticStudy(int subjects, ulong seed)
+    {
+        var folder = TempFolder();
+        try
+        {
+            PopulationGenerator.Generate(folder, new SynthOptions { Subjects = subjects, Seed = seed, Format = DataFileFormat.Xpt });
+            return StudyLoader.Load(folder).Data;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     public static string TempFolder()
