@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ProtocolEngine.Cli.Commands.Data;
 using ProtocolEngine.Cli.Commands.Screening;
@@ -165,11 +166,9 @@ internal static class BackendScreening
         {
             var c = result.Criteria[j];
             var (rule, outcome) = (result.Rule(0, j), result.Outcome(0, j));
-            w.WriteLine();
-            w.WriteLine($"{c.Id} ({ScreeningJson.Kind(c.Kind)}): {outcome}{(rule != outcome ? $"   [the rule alone: {rule}]" : "")}");
-            w.WriteLine($"  \"{c.Title}\"");
-            w.WriteLine($"  rule hash {c.Hash}:");
-            foreach (var line in c.Text.Split('\n')) w.WriteLine("    | " + line.TrimEnd('\r'));
+            var heading = new StringBuilder().AppendLine();
+            SubjectExplanation.AppendHeading(heading, c, outcome, rule);
+            w.Write(heading.ToString());
             w.WriteLine($"  decided by {(result.RanNatively(j) ? "native (not pushed down: " + result.Query.Criteria[j].Reason + ")" : result.Backend)}");
             if (c.Rule is null) continue;
             if (result.Evidence(0, j) is not { } items)
@@ -177,17 +176,12 @@ internal static class BackendScreening
                 w.WriteLine($"  values read: not returned by {result.Backend} ({result.Query.EvidenceGap(j) ?? "no evidence kept"})");
                 continue;
             }
-            var values = items.Where(e => e.Kind == ProtocolEngine.Runtime.Evaluation.EvidenceKind.Value).ToList();
-            if (values.Count > 0)
-            {
-                w.WriteLine("  values read:");
-                foreach (var e in values)
-                    w.WriteLine($"    {e.Domain}.{e.Variable} = {SubjectExplanation.DisplayValue(e.Value)}{(e.Sequence is double q ? $"   ({e.Domain}SEQ {q.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : "")}");
-            }
+            var account = new StringBuilder();
+            SubjectExplanation.AppendValuesRead(account, items);
             foreach (var e in items.Where(e => e.Kind == ProtocolEngine.Runtime.Evaluation.EvidenceKind.DomainMissing))
-                w.WriteLine($"  missing: the data have no {e.Domain} domain");
-            foreach (var e in items.Where(e => e.Kind == ProtocolEngine.Runtime.Evaluation.EvidenceKind.Searched))
-                w.WriteLine($"  searched {e.Domain}: {e.Value} record{(Equals(e.Value, 1) ? "" : "s")} of this subject");
+                account.AppendLine($"  missing: the data have no {e.Domain} domain");
+            SubjectExplanation.AppendSearches(account, items);
+            w.Write(account.ToString());
         }
         return CliApp.Success;
     }
