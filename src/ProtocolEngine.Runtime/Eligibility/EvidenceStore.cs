@@ -109,11 +109,17 @@ internal sealed class EvidenceStore
                 _used = 0;
             }
             var sites = store.Sites;
-            for (int i = 0; i < n; i++)
+            // Only entries that carry a value (given reads, replayed items) have one in the recorder's list: without any,
+            // the entries are kept as they are.
+            if (recorder.Values.Count == 0) entries.CopyTo(_chunk.AsSpan(_used));
+            else
             {
-                var entry = entries[i];
-                if (sites.CarriesValue(entry.Site)) entry = entry with { Extra = store.AddValue(recorder.Values[entry.Extra]) };
-                _chunk[_used + i] = entry;
+                for (int i = 0; i < n; i++)
+                {
+                    var entry = entries[i];
+                    if (sites.CarriesValue(entry.Site)) entry = entry with { Extra = store.AddValue(recorder.Values[entry.Extra]) };
+                    _chunk[_used + i] = entry;
+                }
             }
             long position = _first + _used;
             _used += n;

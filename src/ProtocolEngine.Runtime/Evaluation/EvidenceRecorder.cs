@@ -45,7 +45,10 @@ public sealed class EvidenceRecorder
     private EvidenceEntry[] _entries = new EvidenceEntry[16];
     private int _count;
     private readonly List<object?> _values = [];
-    private readonly HashSet<ulong> _seen = [];
+    private readonly StampedKeySet _seen = new();
+    // The key of each read site (EvidenceSites.Key's upper half) + 1, 0 until first asked: kept here rather than read from
+    // the shared sites each time.
+    private int[] _siteKeys = new int[64];
     private readonly Stack<int> _rowStarts = new();
     private int[] _slotSites = [];
     private readonly Dictionary<string, int> _searchedSites = new(StringComparer.Ordinal);
@@ -98,7 +101,7 @@ public sealed class EvidenceRecorder
         }
         _count = 0;
         if (_values.Count > 0) _values.Clear();
-        if (_seen.Count > 0) _seen.Clear();
+        _seen.Clear();
         _rowStarts.Clear();
         Dropped = 0;
     }
@@ -114,7 +117,7 @@ public sealed class EvidenceRecorder
             return;
         }
         int site = Sites.Site(table, null, variable, ReadKind.Given);
-        if (!_seen.Add(Sites.Key(site, row))) return;
+        if (!_seen.Add(Key(site, row))) return;
         AddWithValue(site, row, value);
     }
 
@@ -136,7 +139,7 @@ public sealed class EvidenceRecorder
             return;
         }
         int site = SlotSite(slot, table, column, variable, kind);
-        if (!_seen.Add(Sites.Key(site, row))) return;
+        if (!_seen.Add(Key(site, row))) return;
         if (_count >= Capacity)
         {
             Dropped++;
@@ -144,6 +147,24 @@ public sealed class EvidenceRecorder
         }
         if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
         _entries[_count++] = new EvidenceEntry(site, row, 0);
+    }
+
+    /// <summary>The identity of a piece of evidence for the one-item-per-fact rule (<see cref="EvidenceSites.Key"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private ulong Key(int site, int row)
+    {
+        var keys = _siteKeys;
+        if ((uint)site < (uint)keys.Length && keys[site] != 0) return ((ulong)(uint)(keys[site] - 1) << 32) | (uint)row;
+        return KeySlow(site, row);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private ulong KeySlow(int site, int row)
+    {
+        ulong key = Sites.Key(site, row);
+        if (site >= _siteKeys.Length) Array.Resize(ref _siteKeys, Math.Max(site + 1, _siteKeys.Length * 2));
+        _siteKeys[site] = (int)(key >> 32) + 1;
+        return key;
     }
 
     private int SlotSite(int slot, DomainTable table, Column? column, string variable, ReadKind kind)
@@ -173,7 +194,7 @@ public sealed class EvidenceRecorder
             return;
         }
         int site = DomainSite(domain, EvidenceKind.Searched, _searchedSites);
-        if (!_seen.Add(Sites.Key(site, -1))) return;
+        if (!_seen.Add(Key(site, -1))) return;
         Add(new EvidenceEntry(site, -1, records));
     }
 
@@ -187,7 +208,7 @@ public sealed class EvidenceRecorder
             return;
         }
         int site = DomainSite(domain, EvidenceKind.DomainMissing, _missingSites);
-        if (!_seen.Add(Sites.Key(site, -1))) return;
+        if (!_seen.Add(Key(site, -1))) return;
         Add(new EvidenceEntry(site, -1, 0));
     }
 
@@ -264,7 +285,7 @@ public sealed class EvidenceRecorder
         for (int i = start; i < _count; i++)
         {
             var entry = _entries[i];
-            _seen.Remove(Sites.Key(entry.Site, entry.Row));
+            _seen.Remove(Key(entry.Site, entry.Row));
         }
         // Values of dropped entries stay in the list unreferenced until the next reset: only generic reads carry one.
         if (start < _count) _count = start;
@@ -289,7 +310,7 @@ public sealed class EvidenceRecorder
         foreach (var item in items)
         {
             int site = Sites.ItemSite(item);
-            if (!_seen.Add(Sites.Key(site, item.Row))) continue;
+            if (!_seen.Add(Key(site, item.Row))) continue;
             AddWithValue(site, item.Row, item);
         }
     }
@@ -299,7 +320,7 @@ public sealed class EvidenceRecorder
     {
         foreach (var entry in entries)
         {
-            if (!_seen.Add(Sites.Key(entry.Site, entry.Row))) continue;
+            if (!_seen.Add(Key(entry.Site, entry.Row))) continue;
             if (Sites.CarriesValue(entry.Site)) AddWithValue(entry.Site, entry.Row, values[entry.Extra]);
             else Add(entry);
         }
