@@ -98,9 +98,21 @@ public static class StudyLoader
         files = [.. files.Where(f => f.Format != DataFileFormat.Fhir)];
         var results = new ConcurrentBag<(int Index, IReadOnlyList<DomainTable> Tables)>();
         int done = 0;
+        // Parquet files are read together, a column at a time across all of them (ParquetDatasetReader.ReadMany): the
+        // threads share one queue of columns instead of nesting a loop over a file's columns in a loop over files.
+        var parquet = files.Select((f, i) => (f, i)).Where(x => x.f.Format == DataFileFormat.Parquet).ToList();
+        if (parquet.Count > 0)
+        {
+            var read = Parquet.ParquetDatasetReader.ReadMany([.. parquet.Select(x => x.f.Path)], readOptions, Math.Max(1, options.MaxParallelism));
+            for (int k = 0; k < read.Length; k++)
+            {
+                results.Add((parquet[k].i, [read[k]]));
+                options.Progress?.Report((Interlocked.Increment(ref done), files.Count, parquet[k].f.Path));
+            }
+        }
         try
         {
-            Parallel.ForEach(files.Select((f, i) => (f, i)), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism) }, item =>
+            Parallel.ForEach(files.Select((f, i) => (f, i)).Where(x => x.f.Format != DataFileFormat.Parquet), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelism) }, item =>
             {
                 results.Add((item.i, ReadFile(item.f.Path, item.f.Format, readOptions)));
                 options.Progress?.Report((Interlocked.Increment(ref done), files.Count, item.f.Path));

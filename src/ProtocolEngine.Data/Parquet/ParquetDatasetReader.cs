@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using global::Parquet;
 using global::Parquet.Schema;
+using Microsoft.Win32.SafeHandles;
 using ProtocolEngine.Runtime.Data;
 
 namespace ProtocolEngine.Data.Parquet;
@@ -42,9 +43,64 @@ internal static class ParquetDatasetReader
     internal static DomainTable Read(string path, DatasetReadOptions? options, bool ownDecoder, ChunkCounts counts)
     {
         options ??= DatasetReadOptions.Default;
+        var plan = Guard(path, () => Plan(path, options, ownDecoder));
         try
         {
-            return ReadCore(path, options, ownDecoder, counts);
+            return Guard(path, () =>
+            {
+                ReadColumns([plan], options, counts, Environment.ProcessorCount, subjects: null);
+                return plan.Table();
+            });
+        }
+        finally
+        {
+            plan.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Reads several files as one body of work (a study's datasets): every column of every file is a task, the largest
+    /// first, taken by <paramref name="parallelism"/> workers, so both cores stay busy to the end without nesting
+    /// parallel loops. DM (or ADSL) is read first when present: its subjects, in order, then let every other file's
+    /// USUBJID find its values by walking them (<see cref="SubjectDirectory"/>) instead of hashing each. Returns the
+    /// tables in the order of <paramref name="paths"/>; a file that cannot be read fails the whole read with an error
+    /// naming it (the first such file in the given order, among those that failed).
+    /// </summary>
+    internal static DomainTable[] ReadMany(IReadOnlyList<string> paths, DatasetReadOptions options, int parallelism)
+    {
+        var plans = new FilePlan?[paths.Count];
+        try
+        {
+            // Planned one by one, in order: a file that is not Parquet, truncated or of the wrong shape fails here, named.
+            for (int f = 0; f < paths.Count; f++)
+            {
+                string path = paths[f];
+                plans[f] = Guard(path, () => Plan(path, options, ownDecoder: true));
+            }
+            var all = plans.Select(p => p!).ToArray();
+            var counts = new ChunkCounts();
+            var dm = all.FirstOrDefault(p => p.Dataset == "DM") ?? all.FirstOrDefault(p => p.Dataset == "ADSL");
+            SubjectDirectory? subjects = null;
+            if (dm is not null)
+            {
+                ReadColumns([dm], options, counts, parallelism, subjects: null);
+                if (dm.Table().GetColumn("USUBJID") is TextColumn ids && ids.Dictionary.Count > 0) subjects = new SubjectDirectory(ids.Dictionary);
+            }
+            ReadColumns([.. all.Where(p => p != dm)], options, counts, parallelism, subjects);
+            return [.. all.Select(p => p.Table())];
+        }
+        finally
+        {
+            foreach (var plan in plans) plan?.Dispose();
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning what goes wrong with the file into a <see cref="DataFormatException"/> naming it.</summary>
+    private static T Guard<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
         }
         catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is DataFormatException) is DataFormatException first)
         {
@@ -60,128 +116,200 @@ internal static class ParquetDatasetReader
     // In the order of ParquetChunkReader.Kind, which it is cast to.
     private enum ValueKind { Text, Double, Float, Int32, Int64 }
 
-    private static DomainTable ReadCore(string path, DatasetReadOptions options, bool ownDecoder, ChunkCounts counts)
+    /// <summary>One file opened for reading: its schema, row groups and description, and the columns as they are read.</summary>
+    private sealed class FilePlan(string path) : IDisposable
     {
-        DataField[] fields;
-        ParquetDataset? description;
-        int[] groupRows;
-        var first = Open(path);
+        public string Path { get; } = path;
+        public DataField[] Fields = [];
+        public ValueKind[] Kinds = [];
+        public ParquetDataset? Description;
+        public Dictionary<string, ParquetDatasetColumn> Described = [];
+        public string Dataset = "";
+        public int[] GroupRows = [];
+        public global::Parquet.Meta.RowGroup[] RowGroups = [];
+        public Column[] Columns = [];
+        // One handle for all threads: positional reads share no stream position (null: the library reads every chunk).
+        public SafeFileHandle? Handle;
+
+        public int TotalRows => GroupRows.Sum();
+
+        /// <summary>The bytes of a column's chunks (how much work it is, to schedule the largest first).</summary>
+        public long ColumnBytes(int c) => RowGroups.Sum(g => c < g.Columns.Count ? g.Columns[c].MetaData?.TotalCompressedSize ?? 0 : 0);
+
+        public DomainTable Table() => new(Dataset, Description?.Label, Columns, null, Description?.Metadata);
+
+        public void Dispose() => Handle?.Dispose();
+    }
+
+    private static FilePlan Plan(string path, DatasetReadOptions options, bool ownDecoder)
+    {
+        var plan = new FilePlan(path);
         try
         {
-            var reader = first.Reader;
-            var schema = reader.Schema;
-            fields = schema.GetDataFields();
-            if (schema.Fields.Count != fields.Length || fields.FirstOrDefault(f => f.MaxRepetitionLevel > 0 || f.IsArray) is { } nested)
+            using (var first = Open(path))
             {
-                var name = fields.FirstOrDefault(f => f.MaxRepetitionLevel > 0 || f.IsArray)?.Name ?? schema.Fields.First(f => f is not DataField).Name;
-                throw new DataFormatException(path, $"column {name} is nested or repeated", "flat columns, one value per record", variable: name);
+                var reader = first.Reader;
+                var schema = reader.Schema;
+                var fields = schema.GetDataFields();
+                if (schema.Fields.Count != fields.Length || fields.FirstOrDefault(f => f.MaxRepetitionLevel > 0 || f.IsArray) is { } nested)
+                {
+                    var name = fields.FirstOrDefault(f => f.MaxRepetitionLevel > 0 || f.IsArray)?.Name ?? schema.Fields.First(f => f is not DataField).Name;
+                    throw new DataFormatException(path, $"column {name} is nested or repeated", "flat columns, one value per record", variable: name);
+                }
+                plan.Fields = fields;
+                plan.Description = ParquetDataset.TryParse(reader.CustomMetadata.TryGetValue(ParquetDataset.Key, out var json) ? json : null);
+                plan.GroupRows = new int[reader.RowGroupCount];
+                plan.RowGroups = new global::Parquet.Meta.RowGroup[reader.RowGroupCount];
+                long total = 0;
+                for (int g = 0; g < plan.GroupRows.Length; g++)
+                {
+                    using var group = reader.OpenRowGroupReader(g);
+                    if (group.RowCount is < 0 or > int.MaxValue) throw new DataFormatException(path, $"row group {g + 1} claims {group.RowCount} records", Expected);
+                    plan.GroupRows[g] = (int)group.RowCount;
+                    plan.RowGroups[g] = group.RowGroup;
+                    total += group.RowCount;
+                }
+                if (total > Array.MaxLength) throw new DataFormatException(path, $"it holds {total:N0} records", $"at most {Array.MaxLength:N0} records in one dataset");
             }
-            description = ParquetDataset.TryParse(reader.CustomMetadata.TryGetValue(ParquetDataset.Key, out var json) ? json : null);
-            groupRows = new int[reader.RowGroupCount];
-            long total = 0;
-            for (int g = 0; g < groupRows.Length; g++)
-            {
-                using var group = reader.OpenRowGroupReader(g);
-                if (group.RowCount is < 0 or > int.MaxValue) throw new DataFormatException(path, $"row group {g + 1} claims {group.RowCount} records", Expected);
-                groupRows[g] = (int)group.RowCount;
-                total += group.RowCount;
-            }
-            if (total > Array.MaxLength) throw new DataFormatException(path, $"it holds {total:N0} records", $"at most {Array.MaxLength:N0} records in one dataset");
+            plan.Kinds = new ValueKind[plan.Fields.Length];
+            for (int c = 0; c < plan.Fields.Length; c++) plan.Kinds[c] = KindOf(path, plan.Fields[c]);
+            var description = plan.Description;
+            plan.Dataset = description?.Name is { Length: > 0 } named ? named.ToUpperInvariant() : System.IO.Path.GetFileNameWithoutExtension(path).ToUpperInvariant();
+            plan.Described = description?.Columns.Where(c => c.Name is not null).GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase) ?? [];
+            plan.Columns = new Column[plan.Fields.Length];
+            if (ownDecoder) plan.Handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return plan;
         }
-        finally
+        catch
         {
-            first.Dispose();
+            plan.Dispose();
+            throw;
         }
-        var kinds = new ValueKind[fields.Length];
-        for (int c = 0; c < fields.Length; c++) kinds[c] = KindOf(path, fields[c]);
+    }
 
-        var dataset = description?.Name is { Length: > 0 } named ? named.ToUpperInvariant() : Path.GetFileNameWithoutExtension(path).ToUpperInvariant();
-        var described = description?.Columns.Where(c => c.Name is not null).GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase) ?? [];
-        var columns = new Column[fields.Length];
-        // One handle for all threads: positional reads share no stream position.
-        using var handle = ownDecoder ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read) : null;
-        // Each thread reads its share of the columns through its own reader (a reader is one stream position).
-        int threads = Math.Max(1, Math.Min(Environment.ProcessorCount, fields.Length));
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+    /// <summary>What one reading thread reuses from column to column: decoding buffers and, when a chunk needs it, the library's reader of each file.</summary>
+    private sealed class Worker : IDisposable
+    {
+        public readonly Buffers Buffers = new();
+        public readonly ParquetChunkReader.Buffers ChunkBuffers = new();
+        private readonly Dictionary<FilePlan, OpenReader> _readers = [];
+
+        public ParquetReader ReaderOf(FilePlan plan)
         {
-            var mine = Enumerable.Range(0, fields.Length).Where(c => c % threads == part).ToArray();
-            // Sized from the file's metadata: the final arrays are filled in place, never grown and copied.
-            int total = groupRows.Sum();
-            var text = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? new TextColumnBuilder(options.Pool, total) : null);
-            var numbers = mine.ToDictionary(c => c, c => kinds[c] == ValueKind.Text ? null : new NumberColumnBuilder(total));
-            using var open = Open(path);
-            var reader = open.Reader;
-            var buffers = new Buffers();
-            var chunkBuffers = new ParquetChunkReader.Buffers();
-            var rowGroups = new global::Parquet.Meta.RowGroup[groupRows.Length];
-            for (int g = 0; g < rowGroups.Length; g++)
+            if (!_readers.TryGetValue(plan, out var open)) _readers[plan] = open = Open(plan.Path);
+            return open.Reader;
+        }
+
+        public void Dispose()
+        {
+            foreach (var open in _readers.Values) open.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Reads every column of the plans, each column whole (all its row groups) on one thread, the largest columns first,
+    /// <paramref name="parallelism"/> threads taking the next column as they finish one. The first error (in the plans'
+    /// order) is thrown once every thread has stopped.
+    /// </summary>
+    private static void ReadColumns(FilePlan[] plans, DatasetReadOptions options, ChunkCounts counts, int parallelism, SubjectDirectory? subjects)
+    {
+        var work = plans.SelectMany((plan, f) => Enumerable.Range(0, plan.Fields.Length).Select(c => (Plan: plan, File: f, Column: c, Bytes: plan.ColumnBytes(c))))
+            .OrderByDescending(w => w.Bytes).ThenBy(w => w.File).ThenBy(w => w.Column).ToArray();
+        if (work.Length == 0) return;
+        int next = -1;
+        var errors = new Exception?[plans.Length];
+        int threads = Math.Max(1, Math.Min(parallelism, work.Length));
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+        {
+            using var worker = new Worker();
+            int item;
+            while ((item = Interlocked.Increment(ref next)) < work.Length)
             {
-                using var group = reader.OpenRowGroupReader(g);
-                rowGroups[g] = group.RowGroup;
-            }
-            // Each text column's dictionaries are entered first: its rows are then decoded straight to codes, into storage
-            // of the final width (or a bit a row, or runs for USUBJID) allocated once.
-            var maps = new Dictionary<int, int[][]?>();
-            foreach (int c in mine)
-            {
-                if (handle is null || text[c] is not { } tb) continue;
-                var chunks = rowGroups.Select(group => ChunkOf(group, c, fields[c])).ToArray();
+                var (plan, file, column, _) = work[item];
+                if (Volatile.Read(ref errors[file]) is not null) continue;
                 try
                 {
-                    maps[c] = ParquetChunkReader.MapDictionaries(handle, chunks, fields[c].MaxDefinitionLevel, fields[c].MaxRepetitionLevel, tb, chunkBuffers);
+                    plan.Columns[column] = Guard(plan.Path, () => ReadColumn(plan, column, options, counts, worker, subjects));
+                }
+                catch (Exception e) when (e is DataFormatException or IOException)
+                {
+                    Interlocked.CompareExchange(ref errors[file], e, null);
+                    // Nothing more is read once a file has failed: the load fails as a whole.
+                    Interlocked.Exchange(ref next, work.Length);
+                }
+            }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+    }
+
+    /// <summary>Reads one column of a file, all its row groups, into a column of the view.</summary>
+    private static Column ReadColumn(FilePlan plan, int c, DatasetReadOptions options, ChunkCounts counts, Worker worker, SubjectDirectory? subjects)
+    {
+        var field = plan.Fields[c];
+        var kind = plan.Kinds[c];
+        string path = plan.Path;
+        // Sized from the file's metadata: the final arrays are filled in place, never grown and copied.
+        int total = plan.TotalRows;
+        bool isSubjectId = string.Equals(field.Name, "USUBJID", StringComparison.OrdinalIgnoreCase);
+        var text = kind == ValueKind.Text ? new TextColumnBuilder(options.Pool, total) : null;
+        var numbers = kind == ValueKind.Text ? null : new NumberColumnBuilder(total);
+        if (isSubjectId && subjects is not null) text?.UseSubjects(subjects);
+        var handle = plan.Handle;
+        var chunkBuffers = worker.ChunkBuffers;
+        // The text column's dictionaries are entered first: its rows are then decoded straight to codes, into storage
+        // of the final width (or a bit a row, or runs for USUBJID) allocated once.
+        int[][]? maps = null;
+        if (handle is not null && text is not null)
+        {
+            var chunks = plan.RowGroups.Select(group => ChunkOf(group, c, field)).ToArray();
+            try
+            {
+                maps = ParquetChunkReader.MapDictionaries(handle, chunks, field.MaxDefinitionLevel, field.MaxRepetitionLevel, text, chunkBuffers);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DataFormatException(path, $"a dictionary page of column {field.Name} is corrupt ({e.Message})", Expected, variable: field.Name, inner: e);
+            }
+            if (maps is not null) text.Prepare(text.DistinctCount, runs: isSubjectId);
+        }
+        for (int g = 0; g < plan.GroupRows.Length; g++)
+        {
+            if (handle is not null && ChunkOf(plan.RowGroups[g], c, field) is { } chunk)
+            {
+                try
+                {
+                    var premapped = maps?[g];
+                    if (ParquetChunkReader.TryRead(handle, chunk, field.MaxDefinitionLevel, field.MaxRepetitionLevel, (ParquetChunkReader.Kind)kind,
+                            plan.GroupRows[g], text, numbers, chunkBuffers, premapped))
+                    {
+                        Interlocked.Increment(ref counts.Own);
+                        // Released as it is used: only the row groups still to read keep their maps.
+                        if (premapped is not null) maps![g] = null!;
+                        continue;
+                    }
                 }
                 catch (InvalidDataException e)
                 {
-                    throw new DataFormatException(path, $"a dictionary page of column {fields[c].Name} is corrupt ({e.Message})", Expected, variable: fields[c].Name, inner: e);
-                }
-                if (maps[c] is not null) tb.Prepare(tb.DistinctCount, runs: string.Equals(fields[c].Name, "USUBJID", StringComparison.OrdinalIgnoreCase));
-            }
-            for (int g = 0; g < groupRows.Length; g++)
-            {
-                using var group = reader.OpenRowGroupReader(g);
-                foreach (int c in mine)
-                {
-                    if (handle is not null && ChunkOf(rowGroups[g], c, fields[c]) is { } chunk)
-                    {
-                        try
-                        {
-                            var premapped = maps.GetValueOrDefault(c)?[g];
-                            if (ParquetChunkReader.TryRead(handle, chunk, fields[c].MaxDefinitionLevel, fields[c].MaxRepetitionLevel, (ParquetChunkReader.Kind)kinds[c],
-                                    groupRows[g], text[c], numbers[c], chunkBuffers, premapped))
-                            {
-                                Interlocked.Increment(ref counts.Own);
-                                // Released as it is used: only the row groups still to read keep their maps.
-                                if (premapped is not null) maps[c]![g] = null!;
-                                continue;
-                            }
-                        }
-                        catch (InvalidDataException e)
-                        {
-                            throw new DataFormatException(path, $"row group {g + 1} of column {fields[c].Name} is corrupt ({e.Message})", Expected, variable: fields[c].Name, inner: e);
-                        }
-                    }
-                    Interlocked.Increment(ref counts.Library);
-                    try
-                    {
-                        if (text[c] is { } tb) ReadText(group, fields[c], groupRows[g], tb, buffers);
-                        else ReadNumbers(group, fields[c], kinds[c], groupRows[g], numbers[c]!, buffers);
-                    }
-                    catch (Exception e) when (e is not DataFormatException and not OperationCanceledException and not OutOfMemoryException)
-                    {
-                        // The library's own errors say what is wrong with the bytes; the file and column say where.
-                        throw new DataFormatException(path, $"row group {g + 1} of column {fields[c].Name} cannot be read ({e.GetType().Name}: {e.Message})", Expected, variable: fields[c].Name, inner: e);
-                    }
+                    throw new DataFormatException(path, $"row group {g + 1} of column {field.Name} is corrupt ({e.Message})", Expected, variable: field.Name, inner: e);
                 }
             }
-            foreach (int c in mine)
+            Interlocked.Increment(ref counts.Library);
+            try
             {
-                var about = described.GetValueOrDefault(fields[c].Name);
-                var metadata = about?.Metadata ?? ColumnMetadata.Empty;
-                bool isDate = about is not null ? about.Kind == "datetime" : options.IsDateTimeVariable(dataset, fields[c].Name);
-                columns[c] = text[c] is { } tb ? tb.Build(fields[c].Name, metadata, isDate) : numbers[c]!.Build(fields[c].Name, metadata);
+                using var group = worker.ReaderOf(plan).OpenRowGroupReader(g);
+                if (text is not null) ReadText(group, field, plan.GroupRows[g], text, worker.Buffers);
+                else ReadNumbers(group, field, kind, plan.GroupRows[g], numbers!, worker.Buffers);
             }
-        });
-        return new DomainTable(dataset, description?.Label, columns, null, description?.Metadata);
+            catch (Exception e) when (e is not DataFormatException and not OperationCanceledException and not OutOfMemoryException)
+            {
+                // The library's own errors say what is wrong with the bytes; the file and column say where.
+                throw new DataFormatException(path, $"row group {g + 1} of column {field.Name} cannot be read ({e.GetType().Name}: {e.Message})", Expected, variable: field.Name, inner: e);
+            }
+        }
+        var about = plan.Described.GetValueOrDefault(field.Name);
+        var metadata = about?.Metadata ?? ColumnMetadata.Empty;
+        bool isDate = about is not null ? about.Kind == "datetime" : options.IsDateTimeVariable(plan.Dataset, field.Name);
+        return text is not null ? text.Build(field.Name, metadata, isDate) : numbers!.Build(field.Name, metadata);
     }
 
     /// <summary>The column chunk of a flat column in a row group (chunks follow the schema's leaf order), or null when it is not where expected.</summary>

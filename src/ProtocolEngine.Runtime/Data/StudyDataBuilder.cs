@@ -28,8 +28,7 @@ public sealed class StudyDataBuilder
     public StudyData Build()
     {
         var subjects = CollectSubjects();
-        var index = new Dictionary<string, int>(subjects.Length, StringComparer.Ordinal);
-        for (int i = 0; i < subjects.Length; i++) index.TryAdd(subjects[i], i);
+        var index = new SubjectDirectory(subjects);
         // Tables are indexed on all cores, largest first (LB alone is half of a typical study's records), each replaced as
         // it is indexed so that only a table a core exists twice in memory at a time (when its rows must be reordered).
         var bySize = Enumerable.Range(0, _tables.Count).OrderByDescending(t => _tables[t].RowCount).ToArray();
@@ -64,16 +63,21 @@ public sealed class StudyDataBuilder
         return [.. all];
     }
 
-    private static DomainTable IndexBySubject(DomainTable table, Dictionary<string, int> index, int subjectCount)
+    private static DomainTable IndexBySubject(DomainTable table, SubjectDirectory index, int subjectCount)
     {
         if (table.GetColumn("USUBJID") is not TextColumn ids || subjectCount == 0)
             return table.IsSubjectIndexed ? new DomainTable(table.Name, table.Label, table.Columns, null, table.Metadata) : table;
 
         int n = table.RowCount;
-        // Resolve each distinct USUBJID once, not once per row.
+        // Resolve each distinct USUBJID once, not once per row, walking the subjects alongside the dictionary (a table
+        // grouped by subject lists them in DM's order) rather than hashing each.
         var subjectOfCode = new int[ids.Dictionary.Count];
+        int cursor = 0;
         for (int c = 0; c < subjectOfCode.Length; c++)
-            subjectOfCode[c] = index.TryGetValue(ids.Dictionary[c], out int s) ? s : subjectCount;
+        {
+            int s = index.Find(ids.Dictionary[c], ref cursor);
+            subjectOfCode[c] = s >= 0 ? s : subjectCount;
+        }
         // A row's subject is read from its code when needed rather than kept in an array of the table's size.
         // Codes kept as runs (a Parquet reader's USUBJID) are walked run by run, not searched for each row.
         var runs = ids.CodeRuns;

@@ -19,6 +19,11 @@ public sealed class TextColumnBuilder
     private ulong[]? _empty;
     // With pool numbers (UsePoolIds): the code + 1 of each pool string this column holds, 0 when it holds none.
     private int[]? _codeOfId;
+    // With a subject directory (UseSubjects): the code + 1 of each subject this column holds, 0 when it holds none, and
+    // where the walk through the directory stands.
+    private SubjectDirectory? _subjects;
+    private int[]? _codeOfSubject;
+    private int _subjectCursor;
 
     /// <summary>Creates a builder; a shared <paramref name="pool"/> lets columns of many tables share one copy of each string.</summary>
     public TextColumnBuilder(StringPool? pool = null)
@@ -64,6 +69,12 @@ public sealed class TextColumnBuilder
     /// </summary>
     internal int CodeOf(ReadOnlySpan<char> value)
     {
+        if (_subjects is not null)
+        {
+            int subject = _subjects.Find(value, ref _subjectCursor);
+            if (subject >= 0) return CodeOfSubject(subject);
+            // Not a subject of the directory: such a value is only ever found through the paths below.
+        }
         if (_codeOfId is not null) return CodeOfPooled(value);
         if (!_lookup.TryGetValue(value, out int code))
         {
@@ -71,6 +82,32 @@ public sealed class TextColumnBuilder
             var s = _pool is null ? value.ToString() : _pool.Get(value);
             _dictionary.Add(s);
             _index.Add(s, code);
+        }
+        return code;
+    }
+
+    /// <summary>
+    /// Finds the values <paramref name="subjects"/> holds by walking it (a USUBJID column of a dataset grouped by subject
+    /// meets DM's subjects in DM's order) instead of hashing them, from now on; only before any value is added. The codes
+    /// and dictionary are the same as without: numbered by first use, the strings the directory's (the pool's) own.
+    /// </summary>
+    internal void UseSubjects(SubjectDirectory subjects)
+    {
+        if (_dictionary.Count > 0 || _subjects is not null) return;
+        _subjects = subjects;
+        _codeOfSubject = new int[subjects.Count];
+    }
+
+    private int CodeOfSubject(int subject)
+    {
+        int code = _codeOfSubject![subject] - 1;
+        if (code < 0)
+        {
+            code = _dictionary.Count;
+            var s = _subjects![subject];
+            _dictionary.Add(s);
+            // Not entered in the other lookups: CodeOf asks the directory first, so they never see a subject's value.
+            _codeOfSubject[subject] = code + 1;
         }
         return code;
     }
@@ -230,6 +267,11 @@ public sealed class TextColumnBuilder
                 if (id >= _codeOfId.Length) Array.Resize(ref _codeOfId, Math.Max(id + 1, CodeArrayBuilder.Grow(_codeOfId.Length)));
                 _codeOfId[id] = c + 1;
             }
+        }
+        if (_codeOfSubject is not null)
+        {
+            for (int s = 0; s < _codeOfSubject.Length; s++)
+                if (_codeOfSubject[s] > 0) _codeOfSubject[s] = newOf[_codeOfSubject[s] - 1] + 1;
         }
         (_maxSeen, _outOfOrder) = (fresh.Count - 1, false);
     }
