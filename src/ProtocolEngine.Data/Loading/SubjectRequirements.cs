@@ -79,21 +79,30 @@ internal static class SubjectRequirements
             return;
         }
         if (list.GetColumn("USUBJID") is not TextColumn ids) return; // reported above as a missing USUBJID
-        var firstRow = new Dictionary<string, int>(list.RowCount, StringComparer.Ordinal);
-        for (int r = 0; r < list.RowCount; r++)
+        // Every record has a USUBJID (checked above): as many distinct values as records means no subject is there twice.
+        if (ids.Dictionary.Count != list.RowCount)
         {
-            var id = ids.GetString(r)!;
-            if (!firstRow.TryAdd(id, r))
-                throw new DataFormatException(file, $"USUBJID {id} is also on record {Record(format, firstRow[id])}: {list.Name} has one record per subject, and a second would be silently ignored",
-                    $"unique USUBJID values in {list.Name}", record: Record(format, r), variable: "USUBJID");
+            var firstRow = new Dictionary<string, int>(list.RowCount, StringComparer.Ordinal);
+            for (int r = 0; r < list.RowCount; r++)
+            {
+                var id = ids.GetString(r)!;
+                if (!firstRow.TryAdd(id, r))
+                    throw new DataFormatException(file, $"USUBJID {id} is also on record {Record(format, firstRow[id])}: {list.Name} has one record per subject, and a second would be silently ignored",
+                        $"unique USUBJID values in {list.Name}", record: Record(format, r), variable: "USUBJID");
+            }
         }
+        // The other datasets' subjects are found by walking DM's in order (a dataset grouped by subject lists them so),
+        // not by hashing every distinct USUBJID of every dataset.
+        var subjects = new SubjectDirectory(ids.Dictionary);
 
         // SUPP-- records that match no parent record are reported by the merge.
         foreach (var table in raw.Tables.Where(t => !t.Name.StartsWith("SUPP", StringComparison.Ordinal)))
         {
             if (ReferenceEquals(table, list) || table.GetColumn("USUBJID") is not TextColumn other) continue;
             // Each distinct USUBJID is looked up once, not once per record.
-            var unknown = other.Dictionary.Select(id => !firstRow.ContainsKey(id)).ToArray();
+            int cursor = 0;
+            var unknown = new bool[other.Dictionary.Count];
+            for (int c = 0; c < unknown.Length; c++) unknown[c] = subjects.Find(other.Dictionary[c], ref cursor) < 0;
             if (Array.IndexOf(unknown, true) < 0) continue;
             int orphans = 0, first = -1;
             var orphanSubjects = new HashSet<int>();

@@ -106,6 +106,80 @@ public class ParquetHostileTests
         Assert.Equal("SEX", ex.Variable);
     }
 
+    [Fact]
+    public void SubjectsOutOfDmOrder_NotInDm_AndSkippedFarAhead_GiveTheSameViewAsTheSameRecordsFromCsv()
+    {
+        // DM is read first and its subjects guide the other files' USUBJID (a walk in DM's order): records that jump
+        // back, far ahead (past the walk's look-ahead) and to a subject DM lacks must come out exactly as from CSV.
+        var (output, _) = WithDm();
+        var dm = StudyLoader.ReadFile(Path.Combine(output, "dm.parquet"), DataFileFormat.Parquet).Single();
+        var all = ((TextColumn)dm.GetColumn("USUBJID")!).Dictionary;
+        var ids = new[] { new[] { all[0], all[0], all[40] }, new[] { all[3], "NOT-IN-DM-1", all[1] }, new[] { all[2], all[40], "NOT-IN-DM-2", all[5] } };
+        var terms = ids.Select(g => g.Select((_, k) => k % 2 == 0 ? "HEADACHE" : "RASH").ToArray()).ToArray();
+        var id = new DataField<string>("USUBJID", true);
+        var term = new DataField<string>("AETERM", true);
+        var seq = new DataField<double?>("AESEQ");
+        var parquetFolder = TestData.NewTempFolder();
+        File.Copy(Path.Combine(output, "dm.parquet"), Path.Combine(parquetFolder, "dm.parquet"));
+        WriteGroups(Path.Combine(parquetFolder, "ae.parquet"), id, term, seq, ids!, terms!);
+        var csvFolder = TestData.NewTempFolder();
+        File.Copy(Path.Combine(output, "dm.parquet"), Path.Combine(csvFolder, "dm.parquet"));
+        var lines = new List<string> { "USUBJID,AETERM,AESEQ" };
+        int seqNo = 0;
+        for (int g = 0; g < ids.Length; g++)
+            for (int k = 0; k < ids[g].Length; k++) lines.Add($"{ids[g][k]},{terms[g][k]},{++seqNo}");
+        File.WriteAllLines(Path.Combine(csvFolder, "ae.csv"), lines);
+
+        var fromParquet = StudyLoader.Load(parquetFolder).Data;
+        var fromCsv = StudyLoader.Load(csvFolder).Data;
+        var a = fromParquet.GetDomain("AE")!;
+        var b = fromCsv.GetDomain("AE")!;
+        Assert.Equal(b.RowCount, a.RowCount);
+        var aIds = (TextColumn)a.GetColumn("USUBJID")!;
+        var bIds = (TextColumn)b.GetColumn("USUBJID")!;
+        Assert.Equal(bIds.Dictionary, aIds.Dictionary);
+        for (int r = 0; r < a.RowCount; r++)
+        {
+            Assert.Equal(bIds.GetString(r), aIds.GetString(r));
+            Assert.Equal(bIds.CodeAt(r), aIds.CodeAt(r));
+            Assert.Equal(((TextColumn)b.GetColumn("AETERM")!).GetString(r), ((TextColumn)a.GetColumn("AETERM")!).GetString(r));
+            Assert.Equal(((NumberColumn)b.GetColumn("AESEQ")!).GetDouble(r), ((NumberColumn)a.GetColumn("AESEQ")!).GetDouble(r));
+        }
+        Assert.Equal(fromCsv.SubjectCount, fromParquet.SubjectCount);
+        for (int s = 0; s < fromCsv.SubjectCount; s++) Assert.Equal(b.RowsOf(s), a.RowsOf(s));
+        Assert.Equal(b.OrphanRows, a.OrphanRows);
+        Assert.Equal(2, a.OrphanRows.Count);
+        Assert.Equal(8, a.RowCount - a.OrphanRows.Count);
+    }
+
+    [Fact]
+    public void ATruncatedFileBesideAGoodDm_IsAnErrorNamingThatFile()
+    {
+        var (output, subjects) = WithDm();
+        var file = Path.Combine(output, "ae.parquet");
+        WriteGroups(file, new DataField<string>("USUBJID", true), new DataField<string>("AETERM", true), new DataField<double?>("AESEQ"),
+            [[subjects[0], subjects[1]], [subjects[2], subjects[3]]], [["HEADACHE", "RASH"], ["FEVER", "RASH"]]);
+        var bytes = File.ReadAllBytes(file);
+        foreach (int keep in new[] { 0, bytes.Length / 2, bytes.Length - 9 })
+        {
+            File.WriteAllBytes(file, bytes[..keep]);
+            var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
+            Assert.Equal(file, ex.File);
+        }
+    }
+
+    [Fact]
+    public void TwoBadFiles_TheErrorNamesTheFirstInNameOrder()
+    {
+        var (output, _) = WithDm();
+        foreach (var name in new[] { "lb", "ae" }) File.WriteAllBytes(Path.Combine(output, name + ".parquet"), "PAR1 not really"u8.ToArray());
+        for (int run = 0; run < 3; run++)
+        {
+            var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
+            Assert.Equal(Path.Combine(output, "ae.parquet"), ex.File);
+        }
+    }
+
     private static (string Output, string[] Subjects) WithDm()
     {
         var output = TestData.NewTempFolder();
