@@ -349,8 +349,15 @@ internal static class ParquetChunkReader
                 {
                     int width = kind is Kind.Float or Kind.Int32 ? 4 : 8;
                     if ((long)plainAt + (long)present * width > values.Length) throw new InvalidDataException($"a page holds {values.Length} bytes for more values of {width} bytes");
-                    var decoded = Buffers.Ensure(ref buffers.PlainNumbers, Batch).AsSpan(0, present);
-                    Plain(values.Slice(plainAt, present * width), decoded);
+                    ReadOnlySpan<double> decoded;
+                    // Doubles are read where the page holds them (little-endian, as the format stores them); other types are widened.
+                    if (kind == Kind.Double) decoded = MemoryMarshal.Cast<byte, double>(values.Slice(plainAt, present * width));
+                    else
+                    {
+                        var widened = Buffers.Ensure(ref buffers.PlainNumbers, Batch).AsSpan(0, present);
+                        Plain(values.Slice(plainAt, present * width), widened);
+                        decoded = widened;
+                    }
                     plainAt += present * width;
                     AddPlainNumbers(batchLevels, decoded, n);
                 }
@@ -375,7 +382,16 @@ internal static class ParquetChunkReader
         {
             // One comparison for the batch: the largest index, as unsigned, is past the dictionary when any index is.
             uint max = 0;
-            foreach (int index in indices) max = Math.Max(max, (uint)index);
+            var unsigned = MemoryMarshal.Cast<int, uint>(indices);
+            int k = 0;
+            if (System.Numerics.Vector.IsHardwareAccelerated && unsigned.Length >= System.Numerics.Vector<uint>.Count)
+            {
+                var wide = System.Numerics.Vector<uint>.Zero;
+                for (; k + System.Numerics.Vector<uint>.Count <= unsigned.Length; k += System.Numerics.Vector<uint>.Count)
+                    wide = System.Numerics.Vector.Max(wide, new System.Numerics.Vector<uint>(unsigned[k..]));
+                for (int lane = 0; lane < System.Numerics.Vector<uint>.Count; lane++) max = Math.Max(max, wide[lane]);
+            }
+            for (; k < unsigned.Length; k++) max = Math.Max(max, unsigned[k]);
             if (max >= (uint)entries)
                 foreach (int index in indices)
                     if ((uint)index >= (uint)entries) throw new InvalidDataException($"a dictionary index {index} is past the dictionary's {entries} entries");

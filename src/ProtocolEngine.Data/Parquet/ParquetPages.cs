@@ -224,6 +224,11 @@ internal static class ParquetPages
                     Unpack(_bytes, _bit, _bitWidth, target.Slice(filled, n));
                     _bit += (long)n * _bitWidth;
                 }
+                else if (n <= 8)
+                {
+                    // Short runs (a dictionary index repeated a few times) are written in place: Fill's call costs more.
+                    for (int k = 0; k < n; k++) target[filled + k] = _value;
+                }
                 else target.Slice(filled, n).Fill(_value);
                 _left -= n;
                 filled += n;
@@ -237,13 +242,21 @@ internal static class ParquetPages
             _packed = false;
             while (_at < _bytes.Length)
             {
-                uint header = ReadUleb(_bytes, ref _at);
+                // Most run headers fit one byte (runs shorter than 64 values or 64 groups).
+                uint header = _bytes[_at];
+                if (header < 0x80) _at++;
+                else header = ReadUleb(_bytes, ref _at);
                 if ((header & 1) == 0)
                 {
                     int run = checked((int)(header >> 1));
                     if (_at + _byteWidth > _bytes.Length) throw new InvalidDataException("an RLE run ends past its page");
-                    int value = 0;
-                    for (int b = 0; b < _byteWidth; b++) value |= _bytes[_at + b] << (8 * b);
+                    int value;
+                    if (_byteWidth == 1) value = _bytes[_at];
+                    else
+                    {
+                        value = 0;
+                        for (int b = 0; b < _byteWidth; b++) value |= _bytes[_at + b] << (8 * b);
+                    }
                     _at += _byteWidth;
                     (_value, _left, _packed) = (value, run, false);
                 }

@@ -379,13 +379,35 @@ internal sealed class CodeArrayBuilder
     public void AddRange(ReadOnlySpan<int> codes)
     {
         if (codes.IsEmpty) return;
-        if (_bits is not null || _runStart is not null || !Started)
+        while (!codes.IsEmpty && (_bits is not null || _runStart is not null || !Started))
         {
+            // The bit and run forms take a batch in a tight loop (a constant column, USUBJID), stopping at the first code
+            // that does not fit them, which AddSlow then adds (turning the storage plain when it must).
             int k = 0;
-            while (k < codes.Length && (_bits is not null || _runStart is not null || !Started)) AddSlow(codes[k++]);
+            if (_bits is not null)
+            {
+                var bits = _bits;
+                int count = _count;
+                long room = (long)bits.Length * 64;
+                for (; k < codes.Length; k++)
+                {
+                    int code = codes[k];
+                    if ((uint)(code + 1) > 1u || count >= room) break;
+                    if (code == 0) bits[count >> 6] |= 1UL << (count & 63);
+                    count++;
+                }
+                _count = count;
+            }
+            else if (_runStart is not null && _runs > 0)
+            {
+                int last = _runCode![_runs - 1];
+                while (k < codes.Length && codes[k] == last) k++;
+                _count += k;
+            }
+            if (k < codes.Length) AddSlow(codes[k++]);
             codes = codes[k..];
-            if (codes.IsEmpty) return;
         }
+        if (codes.IsEmpty) return;
         int max = -1;
         foreach (int code in codes) max = Math.Max(max, code);
         // Adding the largest code first widens the storage as Add would; it is then overwritten in order.

@@ -64,6 +64,35 @@ public class CodeStorageTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AColumnCodedThroughTheSubjectDirectory_HoldsTheCodesAndDictionaryOfOneCodedWithout(bool dictionaryFirst)
+    {
+        // Subjects in DM's order; the column meets them out of order, far ahead of the walk, and meets values DM lacks.
+        var subjects = new SubjectDirectory([.. Enumerable.Range(0, 50).Select(k => $"S-{k:D3}")]);
+        string?[] rows = ["S-000", "S-000", "S-003", "X-1", "S-040", "S-001", null, "S-040", "X-1", "S-049", "X-2", "S-002"];
+        var pool = new StringPool();
+        var directed = new TextColumnBuilder(pool, rows.Length);
+        directed.UseSubjects(subjects);
+        var plain = new TextColumnBuilder(pool, rows.Length);
+        if (dictionaryFirst)
+        {
+            // A Parquet chunk's dictionary, entered before its rows in an order other than first use (so Build renumbers).
+            string[] entries = ["X-2", "S-049", "S-000", "S-003", "X-1", "S-040", "S-001", "S-002", "S-010"];
+            var codes = entries.ToDictionary(e => e, e => directed.CodeOf(e));
+            directed.Prepare(directed.DistinctCount, runs: false);
+            directed.AddCodes([.. rows.Select(r => r is null ? -1 : codes[r])]);
+        }
+        else foreach (var r in rows) directed.Add(r);
+        foreach (var r in rows) plain.Add(r);
+        var a = directed.Build("USUBJID");
+        var b = plain.Build("USUBJID");
+        Assert.Equal(b.Dictionary, a.Dictionary);
+        Assert.Equal(Enumerable.Range(0, rows.Length).Select(b.CodeAt), Enumerable.Range(0, rows.Length).Select(a.CodeAt));
+        Assert.Equal(rows, Enumerable.Range(0, rows.Length).Select(a.GetString));
+    }
+
     [Fact]
     public void DictionaryEnteredOutOfFirstUseOrder_IsRenumberedByFirstUse_AndUnusedEntriesDropped()
     {
