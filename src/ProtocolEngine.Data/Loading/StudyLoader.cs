@@ -103,12 +103,9 @@ public static class StudyLoader
         var parquet = files.Select((f, i) => (f, i)).Where(x => x.f.Format == DataFileFormat.Parquet).ToList();
         if (parquet.Count > 0)
         {
-            var read = Parquet.ParquetDatasetReader.ReadMany([.. parquet.Select(x => x.f.Path)], readOptions, Math.Max(1, options.MaxParallelism));
-            for (int k = 0; k < read.Length; k++)
-            {
-                results.Add((parquet[k].i, [read[k]]));
-                options.Progress?.Report((Interlocked.Increment(ref done), files.Count, parquet[k].f.Path));
-            }
+            var read = Parquet.ParquetDatasetReader.ReadMany([.. parquet.Select(x => x.f.Path)], readOptions, Math.Max(1, options.MaxParallelism),
+                k => options.Progress?.Report((Interlocked.Increment(ref done), files.Count, parquet[k].f.Path)));
+            for (int k = 0; k < read.Length; k++) results.Add((parquet[k].i, [read[k]]));
         }
         try
         {

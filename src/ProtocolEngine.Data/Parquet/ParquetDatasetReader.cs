@@ -66,7 +66,11 @@ internal static class ParquetDatasetReader
     /// tables in the order of <paramref name="paths"/>; a file that cannot be read fails the whole read with an error
     /// naming it (the first such file in the given order, among those that failed).
     /// </summary>
-    internal static DomainTable[] ReadMany(IReadOnlyList<string> paths, DatasetReadOptions options, int parallelism)
+    /// <param name="paths">The files.</param>
+    /// <param name="options">How values are typed and shared.</param>
+    /// <param name="parallelism">How many threads read.</param>
+    /// <param name="fileRead">Told the index (in <paramref name="paths"/>) of each file as its last column is read, for progress.</param>
+    internal static DomainTable[] ReadMany(IReadOnlyList<string> paths, DatasetReadOptions options, int parallelism, Action<int>? fileRead = null)
     {
         var plans = new FilePlan?[paths.Count];
         try
@@ -79,14 +83,16 @@ internal static class ParquetDatasetReader
             }
             var all = plans.Select(p => p!).ToArray();
             var counts = new ChunkCounts();
+            var indexOf = all.Select((p, f) => (p, f)).ToDictionary(x => x.p, x => x.f);
+            Action<FilePlan>? done = fileRead is null ? null : plan => fileRead(indexOf[plan]);
             var dm = all.FirstOrDefault(p => p.Dataset == "DM") ?? all.FirstOrDefault(p => p.Dataset == "ADSL");
             SubjectDirectory? subjects = null;
             if (dm is not null)
             {
-                ReadColumns([dm], options, counts, parallelism, subjects: null);
+                ReadColumns([dm], options, counts, parallelism, subjects: null, done);
                 if (dm.Table().GetColumn("USUBJID") is TextColumn ids && ids.Dictionary.Count > 0) subjects = new SubjectDirectory(ids.Dictionary);
             }
-            ReadColumns([.. all.Where(p => p != dm)], options, counts, parallelism, subjects);
+            ReadColumns([.. all.Where(p => p != dm)], options, counts, parallelism, subjects, done);
             return [.. all.Select(p => p.Table())];
         }
         finally
@@ -211,8 +217,12 @@ internal static class ParquetDatasetReader
     /// <paramref name="parallelism"/> threads taking the next column as they finish one. The first error (in the plans'
     /// order) is thrown once every thread has stopped.
     /// </summary>
-    private static void ReadColumns(FilePlan[] plans, DatasetReadOptions options, ChunkCounts counts, int parallelism, SubjectDirectory? subjects)
+    private static void ReadColumns(FilePlan[] plans, DatasetReadOptions options, ChunkCounts counts, int parallelism, SubjectDirectory? subjects,
+        Action<FilePlan>? fileRead = null)
     {
+        // Files without columns are read as soon as they are planned.
+        foreach (var plan in plans.Where(p => p.Fields.Length == 0)) fileRead?.Invoke(plan);
+        var remaining = plans.Select(p => p.Fields.Length).ToArray();
         var work = plans.SelectMany((plan, f) => Enumerable.Range(0, plan.Fields.Length).Select(c => (Plan: plan, File: f, Column: c, Bytes: plan.ColumnBytes(c))))
             .OrderByDescending(w => w.Bytes).ThenBy(w => w.File).ThenBy(w => w.Column).ToArray();
         if (work.Length == 0) return;
@@ -230,6 +240,7 @@ internal static class ParquetDatasetReader
                 try
                 {
                     plan.Columns[column] = Guard(plan.Path, () => ReadColumn(plan, column, options, counts, worker, subjects));
+                    if (Interlocked.Decrement(ref remaining[file]) == 0) fileRead?.Invoke(plan);
                 }
                 catch (Exception e) when (e is DataFormatException or IOException)
                 {

@@ -119,7 +119,8 @@ public sealed class TextColumnBuilder
     /// </summary>
     internal void UsePoolIds()
     {
-        if (_pool is null || _dictionary.Count > 0 || _codeOfId is not null) return;
+        // A column coded through the subject directory finds its values there (a pool-sized array would go unused).
+        if (_pool is null || _dictionary.Count > 0 || _codeOfId is not null || _subjects is not null) return;
         _codeOfId = new int[Math.Max(1024, _pool.Count)];
     }
 

@@ -55,7 +55,10 @@ public static class ScreeningBench
 
     private static StudyData? LoadPopulation(string folder, int subjects, bool parquet)
     {
-        if (!File.Exists(Path.Combine(folder, "dm.xpt")))
+        // A population already converted to Parquet is loaded as it is: its XPT source (19 GB at a million subjects) is not
+        // generated again for it.
+        bool alreadyConverted = parquet && File.Exists(Path.Combine(folder.TrimEnd('/') + "-parquet", "dm.parquet"));
+        if (!alreadyConverted && !File.Exists(Path.Combine(folder, "dm.xpt")))
         {
             var generate = Stopwatch.StartNew();
             PopulationGenerator.Generate(folder, new SynthOptions { Subjects = subjects, Seed = 1, Format = DataFileFormat.Xpt });
