@@ -175,6 +175,38 @@ public class KernelDifferentialTests
         Assert.True(BatchCriterion.Answered - before >= 6_429 * 8 * 9 / 10, $"batch criteria answered {BatchCriterion.Answered - before} cells");
     }
 
+    /// <summary>
+    /// Column lookups and exists kernels keep each subject's answer for the study once computed (shared by threads and
+    /// later screenings): a sparse selection first (answers kept for some subjects only), then everyone on two threads,
+    /// then everyone again (every answer read back), then another selection, each against the per-subject path.
+    /// </summary>
+    [Fact]
+    public void KeptAnswers_AcrossScreeningsOfOneStudy_GiveTheSameReports()
+    {
+        var study = Paths.SyntheticStudy(2_000, seed: 31);
+        var asOf = CqlDateTime.ParseIso("2025-06-01");
+        var perSubject = study.WithoutBatchCriteria().WithoutColumnLookups();
+        var protocols = new[] { ("eight rules", EightRules), ("hostile", Hostile) }
+            .Select(p => (p.Item1, ProtocolCompiler.Standalone.Compile(new SourceText(p.Item2, "kept.protocol"))))
+            .Concat(Paths.ShippedProtocols.Select(p => (p, Paths.Compile(p))));
+        foreach (var (name, compiled) in protocols)
+        {
+            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+            foreach (var (subjects, threads, what) in new (string[]?, int, string)[]
+            {
+                ([.. study.SubjectIds.Where((_, i) => i % 13 == 5)], 1, "every 13th first"),
+                (null, 2, "everyone, two threads"),
+                (null, 1, "everyone again"),
+                ([.. study.SubjectIds.Where((_, i) => i % 5 == 0).Reverse()], 2, "every 5th, in reverse"),
+            })
+            {
+                var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = threads, Subjects = subjects };
+                SameReport.Assert(SameReport.Json(Screener.Screen(compiled, perSubject, options)), SameReport.Json(Screener.Screen(compiled, study, options)),
+                    $"{name}, {what}", "per subject", "kept answers");
+            }
+        }
+    }
+
     private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>
         TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", high ?? double.NaN), ("VISITNUM", 1.0));
 

@@ -501,19 +501,24 @@ internal sealed class AndOrNode(BatchNode<bool?> left, BatchNode<bool?> right, b
         left.Eval(run, active, a);
         bool decisive = !isAnd;
         var rest = run.Mask(Id);
+        var fallback = run.Fallback;
+        int count = run.Count;
         bool any = false;
-        for (int i = 0; i < run.Count; i++)
+        for (int i = 0; i < count && i < rest.Length && i < active.Length && i < fallback.Length && i < a.Length; i++)
         {
-            rest[i] = run.Live(active, i) && a[i] != decisive;
-            any |= rest[i];
+            bool? x = a[i];
+            bool undecided = active[i] && !fallback[i] && !(x.HasValue && x.GetValueOrDefault() == decisive);
+            rest[i] = undecided;
+            any |= undecided;
         }
         if (any) right.Eval(run, rest, b);
-        for (int i = 0; i < run.Count; i++)
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < a.Length && i < b.Length && i < output.Length; i++)
         {
-            if (!run.Live(active, i)) continue;
-            if (a[i] == decisive) output[i] = decisive;
-            else if (b[i] == decisive) output[i] = decisive;
-            else if (a[i] is null || b[i] is null) output[i] = null;
+            if (!active[i] || fallback[i]) continue;
+            bool? x = a[i], y = b[i];
+            if (x.HasValue && x.GetValueOrDefault() == decisive) output[i] = decisive;
+            else if (y.HasValue && y.GetValueOrDefault() == decisive) output[i] = decisive;
+            else if (!x.HasValue || !y.HasValue) output[i] = null;
             else output[i] = isAnd;
         }
     }
@@ -557,10 +562,18 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
     public override void Eval(BatchRun run, bool[] active, int[] output)
     {
         ulong bit = Bit;
+        var known = lookup.KnownRows(run.Context);
+        int fromKnown = 0;
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
-            int row = lookup.RowFor(run.Context, run.Subjects[i]);
+            int row;
+            if (known is not null && known[run.Subjects[i]] is var done && ColumnLookup.IsKnown(done))
+            {
+                row = done;
+                if (row != ColumnLookup.Fallback) fromKnown++;
+            }
+            else row = lookup.RowFor(run.Context, run.Subjects[i]);
             if (row == ColumnLookup.Fallback)
             {
                 run.Fallback[i] = true;
@@ -570,6 +583,7 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             // The compiled rule reads the subject's records of the domain to return the record (or none).
             run.Reads[i] |= bit;
         }
+        if (fromKnown > 0) ColumnLookup.CountAnswered(fromKnown);
     }
 }
 
@@ -749,6 +763,16 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             }
             return;
         }
+        if (left.Variable is not null && !left.Scaled && right.Variable is null)
+        {
+            VariableWithLiteral(run, active, output, leftRows!, leftColumn!, _rightValue, flip: false);
+            return;
+        }
+        if (right.Variable is not null && !right.Scaled && left.Variable is null)
+        {
+            VariableWithLiteral(run, active, output, rightRows!, rightColumn!, _leftValue, flip: true);
+            return;
+        }
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
@@ -759,11 +783,44 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
                 output[i] = NumberKernel.Decide(kind, sign);
                 continue;
             }
-            decimal? a = left.Variable is null ? null : leftRow < 0 ? null : leftColumn!.GetDecimal(leftRow);
-            decimal? b = right.Variable is null ? null : rightRow < 0 ? null : rightColumn!.GetDecimal(rightRow);
-            if (!Decimal(left, a, out var p) || !Decimal(right, b, out var q)) run.Fallback[i] = true;
-            else output[i] = op(p, q);
+            Exact(run, i, output, leftRow, rightRow, leftColumn, rightColumn);
         }
+    }
+
+    /// <summary>
+    /// The common shape, a variable compared with a literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, or <c>10 &lt; ...</c> when
+    /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes.
+    /// </summary>
+    private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[] rows, NumberColumn column, double literal, bool flip)
+    {
+        // The outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
+        bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1);
+        var fallback = run.Fallback;
+        int count = run.Count;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            int row = rows[i];
+            double value = row < 0 ? double.NaN : column.RawAt(row);
+            // As Double (the variable under 1e27, NaN excluded) then Sign; Sign(literal, v) is −Sign(v, literal) for a literal that fits.
+            int sign = Math.Abs(value) < 1e27 ? NumberKernel.Sign(value, literal) : 0;
+            if (sign != 0)
+            {
+                output[i] = sign > 0 ? above : below;
+                continue;
+            }
+            if (flip) Exact(run, i, output, 0, row, null, column);
+            else Exact(run, i, output, row, 0, column, null);
+        }
+    }
+
+    /// <summary>Subject <paramref name="i"/>'s comparison on the decimals the compiled rule computes (the doubles could not decide it).</summary>
+    private void Exact(BatchRun run, int i, bool?[] output, int leftRow, int rightRow, NumberColumn? leftColumn, NumberColumn? rightColumn)
+    {
+        decimal? a = left.Variable is null ? null : leftRow < 0 ? null : leftColumn!.GetDecimal(leftRow);
+        decimal? b = right.Variable is null ? null : rightRow < 0 ? null : rightColumn!.GetDecimal(rightRow);
+        if (!Decimal(left, a, out var p) || !Decimal(right, b, out var q)) run.Fallback[i] = true;
+        else output[i] = op(p, q);
     }
 
     private static int[]? Rows(BatchRun run, bool[] active, NumberTerm term)
@@ -868,7 +925,13 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
 /// </remarks>
 internal sealed class ExistsNode(int domainSlot, string domainName, int columnSlot, string[] keys, bool keyOnly) : BatchNode<bool?>
 {
-    private sealed record KeyCodes(TextColumn Column, int[] Codes);
+    /// <summary>
+    /// The keys' codes in one study's column, and what each subject's rows hold (<see cref="NotComputed"/> until first
+    /// asked): the data alone decide it, so it is kept for the study, shared by threads and later screenings.
+    /// </summary>
+    private sealed record KeyCodes(StudyData Study, TextColumn Column, int[] Codes, byte[] States);
+
+    private const byte NotComputed = 0, NoRows = 1, NoKey = 2, KeyRow = 3, MissingValue = 4;
 
     private KeyCodes? _codes;
 
@@ -883,8 +946,11 @@ internal sealed class ExistsNode(int domainSlot, string domainName, int columnSl
         var table = run.Binding.Domains[domainSlot]!;
         var column = (TextColumn)run.Binding.Columns[columnSlot]!;
         var known = _codes;
-        if (known is null || !ReferenceEquals(known.Column, column)) _codes = known = new KeyCodes(column, [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()]);
+        var study = run.Binding.Study;
+        if (known is null || !ReferenceEquals(known.Column, column) || !ReferenceEquals(known.Study, study))
+            _codes = known = new KeyCodes(study, column, [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()], new byte[study.SubjectCount]);
         var codes = known.Codes;
+        var states = known.States;
         ulong bit = 1UL << Math.Min(domainSlot, 63);
         bool? none = run.Context.MissingDataIsUnknown ? null : false;
         for (int i = 0; i < run.Count; i++)
@@ -892,29 +958,39 @@ internal sealed class ExistsNode(int domainSlot, string domainName, int columnSl
             if (!run.Live(active, i)) continue;
             // The compiled query reads the subject's records of the domain first, whatever it finds.
             run.Reads[i] |= bit;
-            var (start, count) = table.RowsOf(run.Subjects[i]);
-            if (count == 0)
+            int subject = run.Subjects[i];
+            byte state = states[subject];
+            // The same byte whichever thread computes it first: no lock needed.
+            if (state == NotComputed) states[subject] = state = Compute(table, column, codes, subject);
+            switch (state)
             {
-                output[i] = none;
-                continue;
-            }
-            bool hit = false, missing = false;
-            for (int row = start; row < start + count; row++)
-            {
-                int code = column.CodeAt(row);
-                if (code < 0)
-                {
-                    missing = true;
+                case NoRows:
+                    output[i] = none;
                     break;
-                }
-                if (!hit && Array.IndexOf(codes, code) >= 0) hit = true;
+                case NoKey:
+                    output[i] = false;
+                    break;
+                case KeyRow when keyOnly:
+                    output[i] = true;
+                    break;
+                default:
+                    run.Fallback[i] = true;
+                    break;
             }
-            if (missing || (hit && !keyOnly))
-            {
-                run.Fallback[i] = true;
-                continue;
-            }
-            output[i] = hit;
         }
+    }
+
+    private static byte Compute(DomainTable table, TextColumn column, int[] codes, int subject)
+    {
+        var (start, count) = table.RowsOf(subject);
+        if (count == 0) return NoRows;
+        bool hit = false;
+        for (int row = start; row < start + count; row++)
+        {
+            int code = column.CodeAt(row);
+            if (code < 0) return MissingValue;
+            if (!hit && Array.IndexOf(codes, code) >= 0) hit = true;
+        }
+        return hit ? KeyRow : NoKey;
     }
 }
