@@ -61,6 +61,14 @@ public class KernelDifferentialTests
             DM.DMDY >= 1
           exclusion ULN3 "ALT above 3 times the upper limit of normal."
             Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
+          exclusion MIWIN "Myocardial infarction 180 days or less before consent."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 180 days or less before DM.RFICDTC)
+          exclusion MILT "Myocardial infarction less than 30 days after consent."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC less than 30 days after DM.RFICDTC)
+          exclusion MIBEFORE "Infarction or hysterectomy without a date, or before consent."
+            exists (MH M where M.MHDECOD in {'Myocardial infarction', 'Hysterectomy'} and (M.MHSTDTC is null or M.MHSTDTC before DM.RFICDTC))
+          exclusion MIAFTER "Infarction on or after consent and not after it."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and (M.MHSTDTC on or after DM.RFICDTC and not (M.MHSTDTC after DM.RFICDTC)))
         """;
 
     [Fact]
@@ -90,7 +98,15 @@ public class KernelDifferentialTests
                 TestStudy.Row(("USUBJID", "S7"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2019-05")),
                 TestStudy.Row(("USUBJID", "S7"), ("MHSEQ", 2.0), ("MHDECOD", "Postmenopausal"), ("MHSTDTC", "2015")),
                 TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 1.0), ("MHDECOD", "Hysterectomy"), ("MHSTDTC", "2015")),
-                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 1.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2015")))
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 1.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2015")),
+                // Date windows: exactly 180 days before consent (S1), a day more, then one with a time (S5), spaces around
+                // a date then a malformed one (S8), on the day of consent (S9).
+                TestStudy.Row(("USUBJID", "S1"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-07-05")),
+                TestStudy.Row(("USUBJID", "S5"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-07-04")),
+                TestStudy.Row(("USUBJID", "S5"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-12-15T10:30")),
+                TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", " 2023-12-01 ")),
+                TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-13-45")),
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2024-01-01")))
             .Table("CM",
                 TestStudy.Row(("USUBJID", "S1"), ("CMSEQ", 1.0), ("CMDECOD", "DONEPEZIL"), ("CMENDTC", null)),
                 TestStudy.Row(("USUBJID", "S2"), ("CMSEQ", 1.0), ("CMDECOD", "ASPIRIN"), ("CMENDTC", "2023-01-01")),
@@ -159,6 +175,10 @@ public class KernelDifferentialTests
         Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 15));        // 130 > 3 x 40
         Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 15));    // 3 x 5e19 is beyond CQL's decimals: null
         Assert.Equal(CriterionOutcome.Met, result.Outcome(2, 15));        // 130 > 3 x 43.3333333333333 as decimals (130.0 as doubles)
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 16));        // exactly 180 days before consent: in the window
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(8, 16));     // on the day of consent: not before it
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(8, 19));        // on the day of consent
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(3, 16));    // S4: an infarction without a date
     }
 
     [Fact]
