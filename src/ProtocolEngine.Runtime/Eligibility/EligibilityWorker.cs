@@ -136,12 +136,13 @@ public sealed class EligibilityWorker
                 if (value.HasValue)
                 {
                     bool met = value.GetValueOrDefault();
-                    byte rule = met ? (byte)CriterionOutcome.Met : (byte)CriterionOutcome.NotMet;
+                    // Met is 1 and NotMet 2: computed, not branched on (the value varies from subject to subject).
+                    byte rule = (byte)(2 - (met ? 1 : 0));
                     // Without recorded determinations the outcome is the rule's; with them, Evaluate revisits the cell.
                     ruleCells[cell] = rule;
                     outcomeCells[cell] = rule;
                     causeCells[cell] = (byte)OutcomeCause.Rule;
-                    flags[i] |= met == failsWhen ? Failing : (byte)0;
+                    flags[i] |= (byte)(met == failsWhen ? Failing : 0);
                 }
                 else
                 {

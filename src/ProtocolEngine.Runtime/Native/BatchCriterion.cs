@@ -505,29 +505,31 @@ internal sealed class AndOrNode(BatchNode<bool?> left, BatchNode<bool?> right, b
         var a = run.Buffer<bool?>(left.Id);
         var b = run.Buffer<bool?>(right.Id);
         left.Eval(run, active, a);
-        bool decisive = !isAnd;
+        // Without branches on the values (which vary from subject to subject, so branches would be mispredicted): each
+        // value as a state (0 false, 1 true, 2 null) and the result from the operator's table. A subject the left decides
+        // gets the decisive value whatever its right value holds (stale from another batch, but a valid state), and
+        // results written for subjects that are not live are never read.
+        int decisive = isAnd ? 0 : 1;
+        var table = isAnd ? AndTable : OrTable;
         var rest = run.Mask(Id);
         var fallback = run.Fallback;
         int count = run.Count;
         bool any = false;
         for (int i = 0; i < count && i < rest.Length && i < active.Length && i < fallback.Length && i < a.Length; i++)
         {
-            bool? x = a[i];
-            bool undecided = active[i] && !fallback[i] && !(x.HasValue && x.GetValueOrDefault() == decisive);
+            bool undecided = active[i] & !fallback[i] & State(a[i]) != decisive;
             rest[i] = undecided;
             any |= undecided;
         }
         if (any) right.Eval(run, rest, b);
-        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < a.Length && i < b.Length && i < output.Length; i++)
-        {
-            if (!active[i] || fallback[i]) continue;
-            bool? x = a[i], y = b[i];
-            if (x.HasValue && x.GetValueOrDefault() == decisive) output[i] = decisive;
-            else if (y.HasValue && y.GetValueOrDefault() == decisive) output[i] = decisive;
-            else if (!x.HasValue || !y.HasValue) output[i] = null;
-            else output[i] = isAnd;
-        }
+        for (int i = 0; i < count && i < a.Length && i < b.Length && i < output.Length; i++)
+            output[i] = table[State(a[i]) * 3 + State(b[i])];
     }
+
+    private static readonly bool?[] AndTable = [false, false, false, false, true, null, false, null, null];
+    private static readonly bool?[] OrTable = [false, true, null, true, true, true, null, true, null];
+
+    private static int State(bool? value) => (value.GetValueOrDefault() ? 1 : 0) + (value.HasValue ? 0 : 2);
 }
 
 /// <summary>A node whose values are rows of one domain's table (−1 for no record).</summary>
@@ -809,10 +811,10 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             int row = rows[i];
             double value = row < 0 ? double.NaN : column.RawAt(row);
             // As Double (the variable under 1e27, NaN excluded) then Sign; Sign(literal, v) is −Sign(v, literal) for a literal that fits.
-            int sign = Math.Abs(value) < 1e27 ? NumberKernel.Sign(value, literal) : 0;
-            if (sign != 0)
+            // The side is picked without a branch (it varies from subject to subject); only values too close to tell go further.
+            if (Math.Abs(value) < 1e27 && Math.Abs(value - literal) > 1e-9 * (Math.Abs(value) + Math.Abs(literal) + 1))
             {
-                output[i] = sign > 0 ? above : below;
+                output[i] = value > literal ? above : below;
                 continue;
             }
             if (flip) Exact(run, i, output, 0, row, null, column);
@@ -963,38 +965,35 @@ internal sealed class ExistsNode(int domainSlot, string domainName, int columnSl
         var states = known.States;
         ulong bit = 1UL << Math.Min(domainSlot, 63);
         bool? none = run.Context.MissingDataIsUnknown ? null : false;
-        for (int i = 0; i < run.Count; i++)
+        // The value and whether to fall back, by state, read from tables rather than branched on (states vary from subject to subject).
+        Span<bool?> values = [null, none, false, true, null];
+        Span<bool> fallBack = [true, false, false, !keyOnly, true];
+        var fallback = run.Fallback;
+        var reads = run.Reads;
+        var subjects = run.Subjects;
+        var dates = Dates;
+        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < subjects.Length && i < output.Length; i++)
         {
-            if (!run.Live(active, i)) continue;
+            if (!active[i] || fallback[i]) continue;
             // The compiled query reads the subject's records of the domain first, whatever it finds.
-            run.Reads[i] |= bit;
-            int subject = run.Subjects[i];
+            reads[i] |= bit;
+            int subject = subjects[i];
             byte state = states[subject];
             // The same byte whichever thread computes it first: no lock needed.
             if (state == NotComputed) states[subject] = state = Compute(table, column, codes, subject);
-            switch (state)
+            if (state != KeyRow || keyOnly || dates is null)
             {
-                case NoRows:
-                    output[i] = none;
-                    break;
-                case NoKey:
-                    output[i] = false;
-                    break;
-                case KeyRow when keyOnly:
-                    output[i] = true;
-                    break;
-                case KeyRow when Dates is { } dates:
-                    if (dates.Exists(run, table, column, codes, subject, out var value, out bool readDate))
-                    {
-                        output[i] = value;
-                        if (readDate) run.Reads[i] |= dates.SubjectDateBit;
-                    }
-                    else run.Fallback[i] = true;
-                    break;
-                default:
-                    run.Fallback[i] = true;
-                    break;
+                output[i] = values[state];
+                fallback[i] = fallBack[state];
+                continue;
             }
+            // A key row and more filter: the dates decided on day numbers, or the compiled rule.
+            if (dates.Exists(run, table, column, codes, subject, out var value, out bool readDate))
+            {
+                output[i] = value;
+                if (readDate) reads[i] |= dates.SubjectDateBit;
+            }
+            else fallback[i] = true;
         }
     }
 
