@@ -29,7 +29,7 @@ internal static class ClickHouseQuery
     private static readonly Regex Reference = new(@"(?<lit>'(?:[^'\\]|\\.|'')*')|(?<![\w.`""])(?<alias>t\d+|dm|pe_a\d+)\.(?<col>`(?:[^`]|``)*`|PE_\w+)",
         RegexOptions.CultureInvariant);
 
-    public static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, StringBuilder b)
+    public static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, IReadOnlyList<SqlEvidencePlan?> evidence, StringBuilder b)
     {
         string Q(string name) => sql.Quote(name);
         string N(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -52,11 +52,22 @@ internal static class ClickHouseQuery
         var aggregateText = new Dictionary<string, string>(StringComparer.Ordinal);
         var aggregateColumns = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey));
+        // The evidence's texts over the rules' row (a record read, a piece's guard) read the aggregates the rules read, and
+        // a picked record's row and --SEQ: every aggregate either reads is computed.
+        var evidenceReads = new List<string>();
+        for (int j = 0; j < criteria.Count; j++)
+            foreach (var segment in evidence[j]?.Segments ?? [])
+            {
+                if (segment is RecordReadEvidence read) evidenceReads.Add(SqlEvidencePlan.WriteRead(sql, read));
+                else if (SqlEvidencePlan.Condition(segment) is { } condition) evidenceReads.Add(condition);
+            }
+        var ruleTexts = rules.OfType<string>().Concat(evidenceReads).ToList();
+        var pending = new Stack<string>(ruleTexts.SelectMany(SqlAggregate.References).Where(byName.ContainsKey));
         while (pending.TryPop(out var name))
             if (used.Add(name))
                 foreach (var d in byName[name].Dependencies.Where(byName.ContainsKey)) pending.Push(d);
         var flatRules = rules.Select(r => r is null ? null : Flat(r, null)).ToList();
+        var (evidenceColumns, evidenceAggregates) = Evidence(sql, catalog, criteria, evidence, Flat, aggregateText, aggregateColumns);
         // Every DM variable a filter or sort key reads, before any subquery carrying the DM row is written.
         foreach (var a in lowering.Aggregates.Where(a => used.Contains(a.Name)))
         {
@@ -135,13 +146,16 @@ internal static class ClickHouseQuery
         }
 
         bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", U) && catalog.HasColumn("IE", "IETESTCD") && criteria.Any(c => c.IsPushedDown);
-        var referenced = rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey).Distinct(StringComparer.Ordinal)
+        var referenced = ruleTexts.SelectMany(SqlAggregate.References).Where(byName.ContainsKey).Distinct(StringComparer.Ordinal)
             .OrderBy(n => lowering.Aggregates.ToList().IndexOf(byName[n])).ToList();
-        string subjects = Chain(catalog.HasTable("DM"), referenced, [U, Row]);
+        string subjects = Chain(catalog.HasTable("DM"), referenced.Concat(evidenceAggregates), [U, Row]);
 
         var level = new StringBuilder();
         level.Append("SELECT ").Append(Q(U)).Append(", ").Append(Q(Row));
         for (int j = 0; j < criteria.Count; j++) level.Append(",\n    ").Append(flatRules[j] ?? "0").Append(" AS V").Append(N(j));
+        foreach (var (name, text) in evidenceColumns) level.Append(",\n    ").Append(text).Append(" AS ").Append(name);
+        // The evidence's columns, carried through every level to the result.
+        string carried = string.Concat(evidenceColumns.Select(c => ", " + c.Name));
         level.Append("\n  FROM (").Append(subjects).Append(')');
         string current = level.ToString();
 
@@ -156,6 +170,7 @@ internal static class ClickHouseQuery
             o.Append(",\n    ").Append(rule).Append(" AS RULE").Append(N(j));
             o.Append(",\n    ").Append(hasIe && c.IsPushedDown ? $"DET{N(j)}" : "CAST(NULL AS Nullable(UInt8))").Append(" AS OD").Append(N(j));
         }
+        o.Append(carried);
         o.Append("\n  FROM (").Append(current).Append(')');
         if (hasIe)
         {
@@ -188,7 +203,7 @@ internal static class ClickHouseQuery
             d2.Append(",\n    ").Append(r).Append(" AS R").Append(N(j))
               .Append($", CASE WHEN {dd} IS NULL THEN {r} WHEN {r} IN ({N((int)CriterionOutcome.Unknown)}, {N((int)CriterionOutcome.Attested)}) THEN {dd} WHEN {r} = {dd} THEN {r} ELSE {N((int)CriterionOutcome.Unknown)} END AS OUT{N(j)}");
         }
-        d2.Append("\n  FROM (").Append(current).Append(')');
+        d2.Append(carried).Append("\n  FROM (").Append(current).Append(')');
         current = d2.ToString();
 
         // The flags the status rule reads, from the evaluator's own tables of failing and passing outcomes per kind.
@@ -202,7 +217,7 @@ internal static class ClickHouseQuery
             $"CASE WHEN OUT{N(j)} IN ({InList(outcomes.Where(x => EligibilityEvaluator.IsFailing(c.Criterion.Kind, x)))}) THEN 1 ELSE 0 END"))).Append(" AS FLAG_F");
         f.Append(",\n    ").Append(string.Join("\n      + ", criteria.Select((c, j) =>
             $"CASE WHEN OUT{N(j)} IN ({InList(outcomes.Where(x => !EligibilityEvaluator.IsFailing(c.Criterion.Kind, x) && !EligibilityEvaluator.IsPassing(c.Criterion.Kind, x)))}) THEN 1 ELSE 0 END"))).Append(" AS FLAG_U");
-        f.Append("\n  FROM (").Append(current).Append(')');
+        f.Append(carried).Append("\n  FROM (").Append(current).Append(')');
 
         b.Append("SELECT ").Append(Q(U)).Append(", ").Append(Q(Row));
         for (int j = 0; j < criteria.Count; j++)
@@ -220,7 +235,75 @@ internal static class ClickHouseQuery
                         b.Append($"\n    WHEN FLAG_D {(d ? ">" : "=")} 0 AND FLAG_F {(fl ? ">" : "=")} 0 AND FLAG_U {(u ? ">" : "=")} 0 THEN {N((int)EligibilityEvaluator.DecideStatus(d, fl, u))}");
             b.Append("\n  END AS ").Append(Q("STATUS"));
         }
-        b.Append("\nFROM (").Append(f).Append(")\nORDER BY ").Append(Q(Row)).Append('\n').AppendLine(Settings);
+        b.Append(carried).Append("\nFROM (").Append(f).Append(")\nORDER BY ").Append(Q(Row)).Append('\n').AppendLine(Settings);
         return b.ToString();
+    }
+
+    /// <summary>
+    /// The evidence's columns at the rules' level (<see cref="SqlScreeningQuery.EvidenceOutput"/>'s names and order), and the
+    /// per-subject subqueries of the queries' evidence they read, registered as aggregates the subjects' chain joins. A
+    /// query's evidence is one GROUP BY USUBJID over the domain's Distributed table: every shard aggregates its own
+    /// subjects' records (all of a subject's records are on one shard), the initiator merges the states, so no record is
+    /// read twice or from another shard. Without ordered string aggregation or windows (18.16), the records kept are
+    /// collected as (PE_ROW, text) tuples with groupArrayIf, sorted by PE_ROW with arraySort and joined with
+    /// arrayStringConcat; "up to the first that passes" is arrayFilter against minIf of the passing rows.
+    /// </summary>
+    private static (List<(string Name, string Text)> Columns, List<string> Aggregates) Evidence(SqlSyntax sql, SqlCatalog catalog, List<SqlCriterion> criteria,
+        IReadOnlyList<SqlEvidencePlan?> evidence, Func<string, string?, string> flat, Dictionary<string, string> aggregateText, Dictionary<string, List<string>> aggregateColumns)
+    {
+        string Q(string name) => sql.Quote(name);
+        const string U = SqlLowering.SubjectColumn, Row = SqlLowering.RowColumn;
+        var columns = new List<(string, string)>();
+        var aggregates = new List<string>();
+        var queries = new Dictionary<string, string>(StringComparer.Ordinal);
+        string rs = SqlEvidencePlan.RecordSeparatorText(sql);
+        // Records (PE_ROW, text) in record order, joined; NULL when there are none (a record's text is never empty).
+        string Joined(string array) => $"nullIf(arrayStringConcat(arrayMap(pe_x -> pe_x.2, arraySort(pe_x -> pe_x.1, {array})), {rs}), '')";
+        for (int j = 0; j < criteria.Count; j++)
+            for (int n = 0; evidence[j] is { } plan && n < plan.Segments.Count; n++)
+            {
+                var (reads, searched) = SqlScreeningQuery.EvidenceColumns(criteria[j].Criterion.Id, n);
+                var segment = plan.Segments[n];
+                if (segment is RecordReadEvidence read)
+                {
+                    columns.Add((Q(reads), flat(SqlEvidencePlan.WriteRead(sql, read), null)));
+                    continue;
+                }
+                var q = (QueryEvidence)segment;
+                string? guard = SqlEvidencePlan.Condition(q) is { } condition ? flat(condition, null) : null;
+                if (q.Records.Missing)
+                {
+                    // A domain the database lacks: nothing to read, the columns are constant.
+                    columns.Add((Q(reads), sql.NullOf(ValueKind.Text)));
+                    columns.Add((Q(searched), guard is null ? "toInt64(0)" : $"CASE WHEN {guard} THEN toInt64(0) ELSE toInt64(-1) END"));
+                    continue;
+                }
+                var r = q.Records;
+                string w = r.Where is null ? "2" : flat(r.Where, r.Name);
+                string text = flat(SqlEvidencePlan.RecordText(sql, catalog, r, q.FilterReads), r.Name);
+                bool keys = !r.Sort.IsEmpty && q.KeyReads.Count > 0;
+                var inner = new StringBuilder($"SELECT {Q(U)}, count() AS PE_EN, groupArrayIf(({Q(Row)}, assumeNotNull({text})), ({w}) <> 0) AS PE_EA, ");
+                inner.Append($"countIf(({w}) = 2) AS PE_EP, minIf({Q(Row)}, ({w}) = 2) AS PE_EF");
+                // The native sort reads keys only when there is more than one record to sort.
+                if (keys) inner.Append($", groupArrayIf(({Q(Row)}, assumeNotNull({flat(SqlEvidencePlan.RecordText(sql, catalog, r, q.KeyReads), r.Name)})), ({w}) = 2) AS PE_EKA");
+                inner.Append(", ").Append(Joined(q.Scan == EvidenceScan.UntilFirst ? "arrayFilter(pe_x -> PE_EP = 0 OR pe_x.1 <= PE_EF, PE_EA)" : "PE_EA")).Append(" AS PE_ET");
+                inner.Append($" FROM {sql.Table(r.Domain)} GROUP BY {Q(U)}");
+                string key = inner.ToString();
+                if (!queries.TryGetValue(key, out var name))
+                {
+                    name = $"pe_e{(queries.Count + 1).ToString(CultureInfo.InvariantCulture)}";
+                    queries.Add(key, name);
+                    string joined = keys
+                        ? $"multiIf(PE_EP <= 1, PE_ET, isNull(PE_ET), {Joined("PE_EKA")}, concat(assumeNotNull(PE_ET), {rs}, assumeNotNull({Joined("PE_EKA")})))"
+                        : "PE_ET";
+                    aggregateText[name] = $"SELECT {Q(U)}, PE_EN AS {Q(name + "__EV_N")}, {joined} AS {Q(name + "__EV_T")} FROM ({key})";
+                    aggregateColumns[name] = [Q(name + "__EV_N"), Q(name + "__EV_T")];
+                    aggregates.Add(name);
+                }
+                string found = Q(name + "__EV_T"), count = $"toInt64(ifNull({Q(name + "__EV_N")}, 0))";
+                columns.Add((Q(reads), guard is null ? found : $"CASE WHEN {guard} THEN {found} END"));
+                columns.Add((Q(searched), guard is null ? count : $"CASE WHEN {guard} THEN {count} ELSE toInt64(-1) END"));
+            }
+        return (columns, aggregates);
     }
 }
