@@ -74,7 +74,13 @@ public sealed class EvidenceDifferentialTests
         Assert.False(clickhouseOff.HasEvidence);
         Assert.DoesNotContain("EVIDENCE_", clickhouseOff.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("groupArray", clickhouseOff.Text, StringComparison.Ordinal);
-        Assert.True(SqlScreeningQuery.Generate(protocol, SqlDialect.ClickHouse, catalog, new SqlQueryOptions { Evidence = true }).HasEvidence);
+        var clickhouseOn = SqlScreeningQuery.Generate(protocol, SqlDialect.ClickHouse, catalog, new SqlQueryOptions { Evidence = true });
+        Assert.True(clickhouseOn.HasEvidence);
+        // On ClickHouse the pieces over one domain share one scan of it (one GROUP BY per domain, however many pieces).
+        var scans = System.Text.RegularExpressions.Regex.Matches(clickhouseOn.Text, @"SELECT `USUBJID`, count\(\) AS PE_EN[^\n]*(?:\n[^\n]*)*? FROM (`\w+`) GROUP BY `USUBJID`\)")
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.True(scans.Count >= 3, string.Join(", ", scans));
+        Assert.Equal(scans.Distinct(StringComparer.Ordinal), scans);
         // Dialects whose evidence is not written yet return none rather than a wrong one, and say so per criterion.
         foreach (var dialect in new[] { SqlDialect.Spark, SqlDialect.Trino, SqlDialect.SqlServer })
         {
