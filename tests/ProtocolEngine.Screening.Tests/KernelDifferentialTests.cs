@@ -61,6 +61,14 @@ public class KernelDifferentialTests
             DM.DMDY >= 1
           exclusion ULN3 "ALT above 3 times the upper limit of normal."
             Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
+          exclusion MIWIN "Myocardial infarction 180 days or less before consent."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 180 days or less before DM.RFICDTC)
+          exclusion MILT "Myocardial infarction less than 30 days after consent."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC less than 30 days after DM.RFICDTC)
+          exclusion MIBEFORE "Infarction or hysterectomy without a date, or before consent."
+            exists (MH M where M.MHDECOD in {'Myocardial infarction', 'Hysterectomy'} and (M.MHSTDTC is null or M.MHSTDTC before DM.RFICDTC))
+          exclusion MIAFTER "Infarction on or after consent and not after it."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and (M.MHSTDTC on or after DM.RFICDTC and not (M.MHSTDTC after DM.RFICDTC)))
         """;
 
     [Fact]
@@ -90,7 +98,15 @@ public class KernelDifferentialTests
                 TestStudy.Row(("USUBJID", "S7"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2019-05")),
                 TestStudy.Row(("USUBJID", "S7"), ("MHSEQ", 2.0), ("MHDECOD", "Postmenopausal"), ("MHSTDTC", "2015")),
                 TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 1.0), ("MHDECOD", "Hysterectomy"), ("MHSTDTC", "2015")),
-                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 1.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2015")))
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 1.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2015")),
+                // Date windows: exactly 180 days before consent (S1), a day more, then one with a time (S5), spaces around
+                // a date then a malformed one (S8), on the day of consent (S9).
+                TestStudy.Row(("USUBJID", "S1"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-07-05")),
+                TestStudy.Row(("USUBJID", "S5"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-07-04")),
+                TestStudy.Row(("USUBJID", "S5"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-12-15T10:30")),
+                TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", " 2023-12-01 ")),
+                TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-13-45")),
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2024-01-01")))
             .Table("CM",
                 TestStudy.Row(("USUBJID", "S1"), ("CMSEQ", 1.0), ("CMDECOD", "DONEPEZIL"), ("CMENDTC", null)),
                 TestStudy.Row(("USUBJID", "S2"), ("CMSEQ", 1.0), ("CMDECOD", "ASPIRIN"), ("CMENDTC", "2023-01-01")),
@@ -159,6 +175,10 @@ public class KernelDifferentialTests
         Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 15));        // 130 > 3 x 40
         Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 15));    // 3 x 5e19 is beyond CQL's decimals: null
         Assert.Equal(CriterionOutcome.Met, result.Outcome(2, 15));        // 130 > 3 x 43.3333333333333 as decimals (130.0 as doubles)
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 16));        // exactly 180 days before consent: in the window
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(8, 16));     // on the day of consent: not before it
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(8, 19));        // on the day of consent
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(3, 16));    // S4: an infarction without a date
     }
 
     [Fact]
@@ -173,6 +193,38 @@ public class KernelDifferentialTests
         AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, every 7th subject", [.. study.SubjectIds.Where((_, i) => i % 7 == 2)]);
         // Most of the 6,429 subjects' eight cells (MI and ACHEI too, for those without an infarction or those drugs).
         Assert.True(BatchCriterion.Answered - before >= 6_429 * 8 * 9 / 10, $"batch criteria answered {BatchCriterion.Answered - before} cells");
+    }
+
+    /// <summary>
+    /// Column lookups and exists kernels keep each subject's answer for the study once computed (shared by threads and
+    /// later screenings): a sparse selection first (answers kept for some subjects only), then everyone on two threads,
+    /// then everyone again (every answer read back), then another selection, each against the per-subject path.
+    /// </summary>
+    [Fact]
+    public void KeptAnswers_AcrossScreeningsOfOneStudy_GiveTheSameReports()
+    {
+        var study = Paths.SyntheticStudy(2_000, seed: 31);
+        var asOf = CqlDateTime.ParseIso("2025-06-01");
+        var perSubject = study.WithoutBatchCriteria().WithoutColumnLookups();
+        var protocols = new[] { ("eight rules", EightRules), ("hostile", Hostile) }
+            .Select(p => (p.Item1, ProtocolCompiler.Standalone.Compile(new SourceText(p.Item2, "kept.protocol"))))
+            .Concat(Paths.ShippedProtocols.Select(p => (p, Paths.Compile(p))));
+        foreach (var (name, compiled) in protocols)
+        {
+            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+            foreach (var (subjects, threads, what) in new (string[]?, int, string)[]
+            {
+                ([.. study.SubjectIds.Where((_, i) => i % 13 == 5)], 1, "every 13th first"),
+                (null, 2, "everyone, two threads"),
+                (null, 1, "everyone again"),
+                ([.. study.SubjectIds.Where((_, i) => i % 5 == 0).Reverse()], 2, "every 5th, in reverse"),
+            })
+            {
+                var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = threads, Subjects = subjects };
+                SameReport.Assert(SameReport.Json(Screener.Screen(compiled, perSubject, options)), SameReport.Json(Screener.Screen(compiled, study, options)),
+                    $"{name}, {what}", "per subject", "kept answers");
+            }
+        }
     }
 
     private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>

@@ -78,6 +78,9 @@ public sealed class EligibilityResults
         _causes[cell] = (byte)cause;
     }
 
+    /// <summary>The rule outcomes, outcomes and causes by cell, for a batch writing many cells at once.</summary>
+    internal (byte[] RuleOutcomes, byte[] Outcomes, byte[] Causes) Cells => (_ruleOutcomes, _outcomes, _causes);
+
     internal void SetStatus(int row, EligibilityStatus status) => _statuses[row] = (byte)status;
 
     internal void SetError(int cell, Diagnostic error) => _errors[cell] = error;

@@ -1,3 +1,4 @@
+using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Native;
 using ProtocolEngine.Runtime.Values;
@@ -24,14 +25,22 @@ public sealed class EligibilityWorker
     private int _lastGaps;
 
     // The criteria evaluated for a batch of subjects at once (null entries: subject by subject), and the cells of the
-    // current batch they answered: rule outcome + 1 (0: the compiled rule runs), cause and gap list, by position * criteria + criterion.
+    // current batch they answered (1; 0: the compiled rule runs), by position * criteria + criterion. A batch writes its
+    // cells into the results directly, and counts per subject the cells it answered and whether one failed or was
+    // undecided, so that a subject whose criteria it answered all (without recorded determinations) gets its status
+    // without a pass over its cells.
     private readonly BatchCriterion?[]? _batches;
     private readonly BatchRun? _run;
-    private readonly byte[] _batchRule = [];
-    private readonly byte[] _batchCause = [];
-    private readonly int[] _batchGaps = [];
+    private readonly byte[] _batchAnswered = [];
     private readonly int[] _batchSubjects = new int[BatchRun.Size];
+    private readonly int[] _batchCells = new int[BatchRun.Size];
+    private readonly byte[] _batchFlags = new byte[BatchRun.Size];
+    private readonly bool[] _inclusion;
+    private readonly int _executable;
+    private readonly byte _attestedFlags;
     private int _batchFirst, _batchCount;
+
+    private const byte Failing = 1, Undecided = 2;
 
     /// <summary>A batch criterion takes a few dozen steps at most, far below this; a tighter step limit keeps every rule on the compiled path, where steps are counted.</summary>
     private const long BatchMinimumSteps = 65_536;
@@ -48,6 +57,10 @@ public sealed class EligibilityWorker
         // Results keep values and evidence, never record objects, so records can be reused from subject to subject.
         _ctx.ReuseRecords = true;
         _binding = _ctx.Binding!;
+        _inclusion = [.. _criteria.Select(c => c.Criterion.Kind == CriterionKind.Inclusion)];
+        _executable = _criteria.Count(c => c.Rule is not null);
+        // An attested criterion is neither passing nor failing: the subject needs review at best.
+        _attestedFlags = _executable < _criteria.Length ? Undecided : (byte)0;
         if (results.HasEvidence)
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThan(evidenceCapacity, EvidenceStore.MaxItemsPerCell);
@@ -62,9 +75,7 @@ public sealed class EligibilityWorker
             {
                 _batches = batches;
                 _run = new BatchRun(_ctx);
-                _batchRule = new byte[BatchRun.Size * _criteria.Length];
-                _batchCause = new byte[BatchRun.Size * _criteria.Length];
-                _batchGaps = new int[BatchRun.Size * _criteria.Length];
+                _batchAnswered = new byte[BatchRun.Size * _criteria.Length];
             }
         }
     }
@@ -96,34 +107,52 @@ public sealed class EligibilityWorker
         for (int i = 0; i < n; i++) subjects[i] = _results.SubjectOf(first + i);
         run.Begin(subjects.AsSpan(0, n));
         // Loops rather than Span.Clear, which calls the runtime's memset at these sizes (slower here, by the profile).
-        var cleared = _batchRule;
+        var cleared = _batchAnswered;
         for (int i = 0; i < n * k && i < cleared.Length; i++) cleared[i] = 0;
+        var cells = _batchCells;
+        var flags = _batchFlags;
+        for (int i = 0; i < n && i < cells.Length && i < flags.Length; i++)
+        {
+            cells[i] = 0;
+            flags[i] = _attestedFlags;
+        }
         for (int j = 0; j < k; j++)
         {
             if (batches[j] is not { } batch) continue;
             batch.Evaluate(run, j);
+            // Which value fails the criterion (an inclusion not met, an exclusion met).
+            bool failsWhen = !_inclusion[j];
             int answered = 0;
+            var values = run.Values;
+            var fallback = run.Fallback;
+            var (ruleCells, outcomeCells, causeCells) = _results.Cells;
+            var marks = _batchAnswered;
             for (int i = 0; i < n; i++)
             {
-                if (run.Fallback[i]) continue;
+                if (fallback[i]) continue;
                 answered++;
-                int at = i * k + j;
-                int gaps = 0;
-                CriterionOutcome rule;
-                OutcomeCause cause;
-                if (run.Values[i] is bool value)
+                int cell = (first + i) * k + j;
+                bool? value = values[i];
+                if (value.HasValue)
                 {
-                    rule = value ? CriterionOutcome.Met : CriterionOutcome.NotMet;
-                    cause = OutcomeCause.Rule;
+                    bool met = value.GetValueOrDefault();
+                    // Met is 1 and NotMet 2: computed, not branched on (the value varies from subject to subject).
+                    byte rule = (byte)(2 - (met ? 1 : 0));
+                    // Without recorded determinations the outcome is the rule's; with them, Evaluate revisits the cell.
+                    ruleCells[cell] = rule;
+                    outcomeCells[cell] = rule;
+                    causeCells[cell] = (byte)OutcomeCause.Rule;
+                    flags[i] |= (byte)(met == failsWhen ? Failing : 0);
                 }
                 else
                 {
-                    rule = CriterionOutcome.Unknown;
-                    cause = ClassifyGaps(subjects[i], run.Reads[i], variableMissing: false, out gaps) ?? OutcomeCause.NullResult;
+                    var cause = ClassifyGaps(subjects[i], run.Reads[i], variableMissing: false, out int gaps) ?? OutcomeCause.NullResult;
+                    if (gaps != 0) _results.DataGaps.Set(cell, gaps);
+                    _results.SetCell(cell, CriterionOutcome.Unknown, CriterionOutcome.Unknown, cause);
+                    flags[i] |= Undecided;
                 }
-                _batchRule[at] = (byte)((int)rule + 1);
-                _batchCause[at] = (byte)cause;
-                _batchGaps[at] = gaps;
+                marks[i * k + j] = 1;
+                cells[i]++;
             }
             BatchCriterion.CountAnswered(answered);
         }
@@ -140,7 +169,18 @@ public sealed class EligibilityWorker
         // The context moves to the subject when a criterion first needs the compiled rule (never, when batches answered them all).
         bool begun = false;
         bool failing = false, discrepancy = false, undecided = false;
-        int batched = _batchCount > 0 && (uint)(row - _batchFirst) < (uint)_batchCount ? (row - _batchFirst) * k : -1;
+        int position = _batchCount > 0 && (uint)(row - _batchFirst) < (uint)_batchCount ? row - _batchFirst : -1;
+        int batched = position >= 0 ? position * k : -1;
+        if (position >= 0 && !_hasDeterminations && _batchCells[position] == _executable)
+        {
+            // The batch answered and wrote every rule's cell: only the attested ones and the status are left.
+            if (_attestedFlags != 0)
+                for (int j = 0; j < k; j++)
+                    if (criteria[j].Rule is null) _results.SetCell(row * k + j, CriterionOutcome.Attested, CriterionOutcome.Attested, OutcomeCause.AwaitingAttestation);
+            byte flags = _batchFlags[position];
+            _results.SetStatus(row, EligibilityEvaluator.DecideStatus(false, (flags & Failing) != 0, (flags & Undecided) != 0));
+            return;
+        }
         for (int j = 0; j < k; j++)
         {
             var criterion = criteria[j];
@@ -152,11 +192,11 @@ public sealed class EligibilityWorker
                 rule = CriterionOutcome.Attested;
                 cause = OutcomeCause.AwaitingAttestation;
             }
-            else if (batched >= 0 && _batchRule[batched + j] != 0)
+            else if (batched >= 0 && _batchAnswered[batched + j] != 0)
             {
-                rule = (CriterionOutcome)(_batchRule[batched + j] - 1);
-                cause = (OutcomeCause)_batchCause[batched + j];
-                if (_batchGaps[batched + j] != 0) _results.DataGaps.Set(cell, _batchGaps[batched + j]);
+                // Written by the batch, gap list included.
+                rule = _results.RuleOutcome(row, j);
+                cause = _results.Cause(row, j);
             }
             else
             {

@@ -4,6 +4,7 @@ using ProtocolEngine.Language.DataModel;
 using ProtocolEngine.Language.Types;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Values;
 
 namespace ProtocolEngine.Runtime.Native;
 
@@ -197,8 +198,13 @@ internal sealed class BatchCriterion
             };
             if (keys is null) return null;
             Useful = true;
+            bool keyOnly = ReferenceEquals(q.Where, textKey.Conjunct);
+            // `key and <dates of the row against a date of the subject>`: the rest decided on day numbers where it can be.
+            var dates = !keyOnly && q.Where is BoundCall { Overload.Key: "And(Boolean,Boolean)", Arguments: [var first, var rest] } && ReferenceEquals(first, textKey.Conjunct)
+                ? DateRest.Compile(rest, q.Sources[0].Alias, domain.Domain.Name, slots)
+                : null;
             return Add(new ExistsNode(slots.Domain(domain.Domain.Name), domain.Domain.Name, slots.Column(domain.Domain.Name, textKey.Column.Variable.Name), keys,
-                keyOnly: ReferenceEquals(q.Where, textKey.Conjunct)));
+                keyOnly) { Dates = dates });
         }
 
         /// <summary>
@@ -499,24 +505,31 @@ internal sealed class AndOrNode(BatchNode<bool?> left, BatchNode<bool?> right, b
         var a = run.Buffer<bool?>(left.Id);
         var b = run.Buffer<bool?>(right.Id);
         left.Eval(run, active, a);
-        bool decisive = !isAnd;
+        // Without branches on the values (which vary from subject to subject, so branches would be mispredicted): each
+        // value as a state (0 false, 1 true, 2 null) and the result from the operator's table. A subject the left decides
+        // gets the decisive value whatever its right value holds (stale from another batch, but a valid state), and
+        // results written for subjects that are not live are never read.
+        int decisive = isAnd ? 0 : 1;
+        var table = isAnd ? AndTable : OrTable;
         var rest = run.Mask(Id);
+        var fallback = run.Fallback;
+        int count = run.Count;
         bool any = false;
-        for (int i = 0; i < run.Count; i++)
+        for (int i = 0; i < count && i < rest.Length && i < active.Length && i < fallback.Length && i < a.Length; i++)
         {
-            rest[i] = run.Live(active, i) && a[i] != decisive;
-            any |= rest[i];
+            bool undecided = active[i] & !fallback[i] & State(a[i]) != decisive;
+            rest[i] = undecided;
+            any |= undecided;
         }
         if (any) right.Eval(run, rest, b);
-        for (int i = 0; i < run.Count; i++)
-        {
-            if (!run.Live(active, i)) continue;
-            if (a[i] == decisive) output[i] = decisive;
-            else if (b[i] == decisive) output[i] = decisive;
-            else if (a[i] is null || b[i] is null) output[i] = null;
-            else output[i] = isAnd;
-        }
+        for (int i = 0; i < count && i < a.Length && i < b.Length && i < output.Length; i++)
+            output[i] = table[State(a[i]) * 3 + State(b[i])];
     }
+
+    private static readonly bool?[] AndTable = [false, false, false, false, true, null, false, null, null];
+    private static readonly bool?[] OrTable = [false, true, null, true, true, true, null, true, null];
+
+    private static int State(bool? value) => (value.GetValueOrDefault() ? 1 : 0) + (value.HasValue ? 0 : 2);
 }
 
 /// <summary>A node whose values are rows of one domain's table (−1 for no record).</summary>
@@ -557,10 +570,18 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
     public override void Eval(BatchRun run, bool[] active, int[] output)
     {
         ulong bit = Bit;
+        var known = lookup.KnownRows(run.Context);
+        int fromKnown = 0;
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
-            int row = lookup.RowFor(run.Context, run.Subjects[i]);
+            int row;
+            if (known is not null && known[run.Subjects[i]] is var done && ColumnLookup.IsKnown(done))
+            {
+                row = done;
+                if (row != ColumnLookup.Fallback) fromKnown++;
+            }
+            else row = lookup.RowFor(run.Context, run.Subjects[i]);
             if (row == ColumnLookup.Fallback)
             {
                 run.Fallback[i] = true;
@@ -570,6 +591,7 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             // The compiled rule reads the subject's records of the domain to return the record (or none).
             run.Reads[i] |= bit;
         }
+        if (fromKnown > 0) ColumnLookup.CountAnswered(fromKnown);
     }
 }
 
@@ -749,6 +771,16 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             }
             return;
         }
+        if (left.Variable is not null && !left.Scaled && right.Variable is null)
+        {
+            VariableWithLiteral(run, active, output, leftRows!, leftColumn!, _rightValue, flip: false);
+            return;
+        }
+        if (right.Variable is not null && !right.Scaled && left.Variable is null)
+        {
+            VariableWithLiteral(run, active, output, rightRows!, rightColumn!, _leftValue, flip: true);
+            return;
+        }
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
@@ -759,11 +791,44 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
                 output[i] = NumberKernel.Decide(kind, sign);
                 continue;
             }
-            decimal? a = left.Variable is null ? null : leftRow < 0 ? null : leftColumn!.GetDecimal(leftRow);
-            decimal? b = right.Variable is null ? null : rightRow < 0 ? null : rightColumn!.GetDecimal(rightRow);
-            if (!Decimal(left, a, out var p) || !Decimal(right, b, out var q)) run.Fallback[i] = true;
-            else output[i] = op(p, q);
+            Exact(run, i, output, leftRow, rightRow, leftColumn, rightColumn);
         }
+    }
+
+    /// <summary>
+    /// The common shape, a variable compared with a literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, or <c>10 &lt; ...</c> when
+    /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes.
+    /// </summary>
+    private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[] rows, NumberColumn column, double literal, bool flip)
+    {
+        // The outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
+        bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1);
+        var fallback = run.Fallback;
+        int count = run.Count;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            int row = rows[i];
+            double value = row < 0 ? double.NaN : column.RawAt(row);
+            // As Double (the variable under 1e27, NaN excluded) then Sign; Sign(literal, v) is −Sign(v, literal) for a literal that fits.
+            // The side is picked without a branch (it varies from subject to subject); only values too close to tell go further.
+            if (Math.Abs(value) < 1e27 && Math.Abs(value - literal) > 1e-9 * (Math.Abs(value) + Math.Abs(literal) + 1))
+            {
+                output[i] = value > literal ? above : below;
+                continue;
+            }
+            if (flip) Exact(run, i, output, 0, row, null, column);
+            else Exact(run, i, output, row, 0, column, null);
+        }
+    }
+
+    /// <summary>Subject <paramref name="i"/>'s comparison on the decimals the compiled rule computes (the doubles could not decide it).</summary>
+    private void Exact(BatchRun run, int i, bool?[] output, int leftRow, int rightRow, NumberColumn? leftColumn, NumberColumn? rightColumn)
+    {
+        decimal? a = left.Variable is null ? null : leftRow < 0 ? null : leftColumn!.GetDecimal(leftRow);
+        decimal? b = right.Variable is null ? null : rightRow < 0 ? null : rightColumn!.GetDecimal(rightRow);
+        if (!Decimal(left, a, out var p) || !Decimal(right, b, out var q)) run.Fallback[i] = true;
+        else output[i] = op(p, q);
     }
 
     private static int[]? Rows(BatchRun run, bool[] active, NumberTerm term)
@@ -868,53 +933,339 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
 /// </remarks>
 internal sealed class ExistsNode(int domainSlot, string domainName, int columnSlot, string[] keys, bool keyOnly) : BatchNode<bool?>
 {
-    private sealed record KeyCodes(TextColumn Column, int[] Codes);
+    /// <summary>
+    /// The keys' codes in one study's column, and what each subject's rows hold (<see cref="NotComputed"/> until first
+    /// asked): the data alone decide it, so it is kept for the study, shared by threads and later screenings.
+    /// </summary>
+    private sealed record KeyCodes(StudyData Study, TextColumn Column, int[] Codes, byte[] States);
+
+    private const byte NotComputed = 0, NoRows = 1, NoKey = 2, KeyRow = 3, MissingValue = 4;
 
     private KeyCodes? _codes;
 
     /// <summary>The domain's name.</summary>
     public string DomainName { get; } = domainName;
 
+    /// <summary>The rest of the filter after the key, when it compares the row's dates with a date of the subject (else a key row falls back).</summary>
+    public DateRest? Dates { get; init; }
+
     public override bool Applies(StudyBinding binding) =>
-        binding.Domains[domainSlot] is { IsSubjectIndexed: true } table && binding.Columns[columnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[columnSlot], table);
+        binding.Domains[domainSlot] is { IsSubjectIndexed: true } table && binding.Columns[columnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[columnSlot], table)
+        && (Dates is null || Dates.Applies(binding, table));
 
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         var table = run.Binding.Domains[domainSlot]!;
         var column = (TextColumn)run.Binding.Columns[columnSlot]!;
         var known = _codes;
-        if (known is null || !ReferenceEquals(known.Column, column)) _codes = known = new KeyCodes(column, [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()]);
+        var study = run.Binding.Study;
+        if (known is null || !ReferenceEquals(known.Column, column) || !ReferenceEquals(known.Study, study))
+            _codes = known = new KeyCodes(study, column, [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()], new byte[study.SubjectCount]);
         var codes = known.Codes;
+        var states = known.States;
         ulong bit = 1UL << Math.Min(domainSlot, 63);
         bool? none = run.Context.MissingDataIsUnknown ? null : false;
-        for (int i = 0; i < run.Count; i++)
+        // The value and whether to fall back, by state, read from tables rather than branched on (states vary from subject to subject).
+        Span<bool?> values = [null, none, false, true, null];
+        Span<bool> fallBack = [true, false, false, !keyOnly, true];
+        var fallback = run.Fallback;
+        var reads = run.Reads;
+        var subjects = run.Subjects;
+        var dates = Dates;
+        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < subjects.Length && i < output.Length; i++)
         {
-            if (!run.Live(active, i)) continue;
+            if (!active[i] || fallback[i]) continue;
             // The compiled query reads the subject's records of the domain first, whatever it finds.
-            run.Reads[i] |= bit;
-            var (start, count) = table.RowsOf(run.Subjects[i]);
-            if (count == 0)
+            reads[i] |= bit;
+            int subject = subjects[i];
+            byte state = states[subject];
+            // The same byte whichever thread computes it first: no lock needed.
+            if (state == NotComputed) states[subject] = state = Compute(table, column, codes, subject);
+            if (state != KeyRow || keyOnly || dates is null)
             {
-                output[i] = none;
+                output[i] = values[state];
+                fallback[i] = fallBack[state];
                 continue;
             }
-            bool hit = false, missing = false;
-            for (int row = start; row < start + count; row++)
+            // A key row and more filter: the dates decided on day numbers, or the compiled rule.
+            if (dates.Exists(run, table, column, codes, subject, out var value, out bool readDate))
             {
-                int code = column.CodeAt(row);
-                if (code < 0)
+                output[i] = value;
+                if (readDate) reads[i] |= dates.SubjectDateBit;
+            }
+            else fallback[i] = true;
+        }
+    }
+
+    private static byte Compute(DomainTable table, TextColumn column, int[] codes, int subject)
+    {
+        var (start, count) = table.RowsOf(subject);
+        if (count == 0) return NoRows;
+        bool hit = false;
+        for (int row = start; row < start + count; row++)
+        {
+            int code = column.CodeAt(row);
+            if (code < 0) return MissingValue;
+            if (!hit && Array.IndexOf(codes, code) >= 0) hit = true;
+        }
+        return hit ? KeyRow : NoKey;
+    }
+}
+
+/// <summary>
+/// The rest of an <c>exists</c> filter after its text key when it only compares the row's dates with one date of the
+/// subject (<c>M.MHSTDTC 180 days or less before ScreeningDate</c>, <c>C.CMENDTC is null or C.CMENDTC on or after
+/// ScreeningDate</c>, with ScreeningDate a one-per-subject domain's variable), decided on day numbers.
+/// </summary>
+/// <remarks>
+/// Only dates known to the day without a time or an offset are compared (each distinct text of a column parsed once):
+/// for those, CQL's comparisons at day precision, <c>In</c> an interval of them and subtracting or adding whole days are
+/// comparisons and sums of day numbers. A subject with any other date among the rows it would read (partial, with a
+/// time, malformed), or whose own date is not such a date, is left to the compiled rule. The value is the compiled
+/// exists': true when a key row's rest is true, else null when one was null, else false; and the subject's date counts
+/// as read (its domain in the gap list) exactly when the compiled rule's short-circuits reach it.
+/// </remarks>
+internal sealed class DateRest
+{
+    private readonly Node _root;
+    private readonly int _dateDomainSlot, _dateColumnSlot;
+    private readonly List<int> _rowColumns;
+
+    private DateRest(Node root, int dateDomainSlot, int dateColumnSlot, List<int> rowColumns)
+    {
+        _root = root;
+        _dateDomainSlot = dateDomainSlot;
+        _dateColumnSlot = dateColumnSlot;
+        _rowColumns = rowColumns;
+        SubjectDateBit = 1UL << Math.Min(dateDomainSlot, 63);
+    }
+
+    /// <summary>The bit of the subject date's domain in a set of domains read.</summary>
+    public ulong SubjectDateBit { get; }
+
+    // A day number, or one of these for a text that is not a plain date.
+    private const int Partial = int.MinValue, Malformed = int.MinValue + 1, Missing = int.MinValue + 2;
+
+    // Three-valued results of a node, and "not decided here".
+    private const byte False = 0, True = 1, Null = 2, Unsupported = 3;
+
+    private sealed record Days(TextColumn Column, int[] ByCode);
+
+    private Days? _subjectDays;
+
+    /// <summary>True when the columns read are text columns of the tables the compiled rule reads.</summary>
+    public bool Applies(StudyBinding binding, DomainTable table) =>
+        binding.Domains[_dateDomainSlot] is { IsSubjectIndexed: true } dates && binding.Columns[_dateColumnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[_dateColumnSlot], dates)
+        && _rowColumns.All(c => binding.Columns[c] is TextColumn && ReferenceEquals(binding.ColumnTables[c], table));
+
+    /// <summary>
+    /// The exists over the subject's key rows, and whether it read the subject's date; false when the subject must be
+    /// left to the compiled rule. Shared by threads: everything per call stays in locals.
+    /// </summary>
+    public bool Exists(BatchRun run, DomainTable table, TextColumn key, int[] codes, int subject, out bool? value, out bool readDate)
+    {
+        value = null;
+        readDate = false;
+        var dates = run.Binding.Domains[_dateDomainSlot]!;
+        var (dateRow, dateRows) = dates.RowsOf(subject);
+        int subjectDay = Missing;
+        if (dateRows > 0)
+        {
+            var column = (TextColumn)run.Binding.Columns[_dateColumnSlot]!;
+            var known = _subjectDays;
+            if (known is null || !ReferenceEquals(known.Column, column)) _subjectDays = known = new Days(column, DayNumbers(column));
+            int code = column.CodeAt(dateRow);
+            subjectDay = code < 0 ? Missing : known.ByCode[code];
+        }
+        // A subject date that is missing or not a plain date (an interval of nulls, a partial date): the compiled rule decides.
+        if (subjectDay < Missing + 1) return false;
+        var (start, count) = table.RowsOf(subject);
+        bool uncertain = false, read = false;
+        for (int row = start; row < start + count; row++)
+        {
+            if (Array.IndexOf(codes, key.CodeAt(row)) < 0) continue;
+            byte result = _root.Eval(run.Binding, row, subjectDay, ref read);
+            if (result == Unsupported) return false;
+            if (result == True)
+            {
+                value = true;
+                readDate = read;
+                return true;
+            }
+            if (result == Null) uncertain = true;
+        }
+        value = uncertain ? null : false;
+        readDate = read;
+        return true;
+    }
+
+    /// <summary>Day numbers of a column's distinct texts (<see cref="Partial"/> or <see cref="Malformed"/> for the others), computed once per column.</summary>
+    private static int[] DayNumbers(TextColumn column)
+    {
+        var dictionary = column.Dictionary;
+        var days = new int[dictionary.Count];
+        for (int c = 0; c < days.Length; c++)
+        {
+            if (!CqlDateTime.TryParseIso(dictionary[c], out var parsed) || parsed is null) days[c] = Malformed;
+            else if (parsed.Precision != DateTimePrecision.Day || parsed.OffsetMinutes is not null || parsed.Year < 2 || parsed.Year > 9998) days[c] = Partial;
+            else days[c] = DateOnly.FromDateTime(new DateTime(parsed.Year, parsed.Month, parsed.Day)).DayNumber;
+        }
+        return days;
+    }
+
+    /// <summary>The rest as nodes, or null when it is not a shape decided on day numbers.</summary>
+    public static DateRest? Compile(BoundExpression rest, LocalSymbol alias, string domain, SlotAllocator slots)
+    {
+        (string Domain, string Variable)? subjectDate = null;
+        var rowColumns = new List<int>();
+        var root = Build(rest, 0);
+        if (root is null || subjectDate is not { } date) return null;
+        return new DateRest(root, slots.Domain(date.Domain), slots.Column(date.Domain, date.Variable), rowColumns);
+
+        Node? Build(BoundExpression e, int depth)
+        {
+            if (depth > 8) return null;
+            e = Strip(e);
+            if (e is not BoundCall call) return null;
+            switch (call.Overload.Key)
+            {
+                case "And(Boolean,Boolean)" or "Or(Boolean,Boolean)":
+                    return Build(call.Arguments[0], depth + 1) is { } a && Build(call.Arguments[1], depth + 1) is { } b ? new AndOr(a, b, call.Overload.Key[0] == 'A') : null;
+                case "IsNull(T)":
+                    return RowColumn(call.Arguments[0]) is { } nullable ? new IsNullNode(nullable) : null;
+                case "SameOrAfter(DateTime,DateTime,String)" or "SameOrBefore(DateTime,DateTime,String)" or "Before(DateTime,DateTime,String)" or "After(DateTime,DateTime,String)":
+                    if (!DayPrecision(call.Arguments[2]) || RowColumn(call.Arguments[0]) is not { } compared || !SubjectDate(call.Arguments[1])) return null;
+                    string op = call.Overload.Key[..call.Overload.Key.IndexOf('(', StringComparison.Ordinal)];
+                    // day − subject day compared with 0.
+                    return op switch
+                    {
+                        "SameOrAfter" => new Window(compared, 0, true, null, false),
+                        "After" => new Window(compared, 0, false, null, false),
+                        "SameOrBefore" => new Window(compared, null, false, 0, true),
+                        _ => new Window(compared, null, false, 0, false),
+                    };
+                case "In(T,Interval<T>,String)":
+                    if (!DayPrecision(call.Arguments[2]) || RowColumn(call.Arguments[0]) is not { } point || Strip(call.Arguments[1]) is not BoundInterval interval) return null;
+                    if (Shift(interval.Low) is not { } low || Shift(interval.High) is not { } high) return null;
+                    // A non-empty interval only (an empty or inverted one is the compiled rule's to judge).
+                    if (high < low || (high == low && !(interval.LowClosed && interval.HighClosed))) return null;
+                    return new Window(point, low, interval.LowClosed, high, interval.HighClosed);
+                default:
+                    return null;
+            }
+        }
+
+        // The subject's date plus or minus whole days (the offset in days), or null.
+        int? Shift(BoundExpression e)
+        {
+            e = Strip(e);
+            if (SubjectDate(e)) return 0;
+            if (e is BoundCall { Overload.Key: "Subtract(DateTime,Quantity)" or "Add(DateTime,Quantity)" } call && SubjectDate(call.Arguments[0])
+                && Strip(call.Arguments[1]) is BoundQuantityLiteral { Unit: "day" or "days" } q && q.Value == decimal.Truncate(q.Value) && Math.Abs(q.Value) <= 100_000)
+                return call.Overload.Key[0] == 'S' ? -(int)q.Value : (int)q.Value;
+            return null;
+        }
+
+        // The one date of the subject every comparison uses: a DateTime variable of a one-per-subject domain, through definitions.
+        bool SubjectDate(BoundExpression e)
+        {
+            for (int hops = 0; hops < 8; hops++)
+            {
+                e = Strip(e);
+                if (e is BoundDefineReference { Define.Body: { } body })
                 {
-                    missing = true;
-                    break;
+                    e = body;
+                    continue;
                 }
-                if (!hit && Array.IndexOf(codes, code) >= 0) hit = true;
+                if (e is not BoundVariableAccess { Type: var type, Record: BoundDomainReference { Type: RecordType } } v || type != ProtocolType.DateTime) return false;
+                var found = (v.Domain.Name, v.Variable.Name);
+                if (subjectDate is { } known && known != found) return false;
+                subjectDate = found;
+                return true;
             }
-            if (missing || (hit && !keyOnly))
-            {
-                run.Fallback[i] = true;
-                continue;
-            }
-            output[i] = hit;
+            return false;
+        }
+
+        // A DateTime variable of the query's row: its column slot.
+        int? RowColumn(BoundExpression e)
+        {
+            e = Strip(e);
+            if (e is not BoundVariableAccess { Record: BoundLocal { Local: var record } } v || record != alias || v.Domain.Name != domain || v.Type != ProtocolType.DateTime) return null;
+            int slot = slots.Column(domain, v.Variable.Name);
+            rowColumns.Add(slot);
+            return slot;
+        }
+
+        static bool DayPrecision(BoundExpression e) => Strip(e) is BoundLiteral { Value: null or "day" };
+
+        static BoundExpression Strip(BoundExpression e)
+        {
+            while (e is BoundConversion { Conversion.Kind: ConversionKind.Identity or ConversionKind.Widen } c) e = c.Operand;
+            return e;
+        }
+    }
+
+    private abstract class Node
+    {
+        /// <summary>The node's three-valued value for a row (or <see cref="Unsupported"/>); <paramref name="read"/> set when it reads the subject's date.</summary>
+        public abstract byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read);
+    }
+
+    /// <summary>Day numbers of a row column's texts, cached per column.</summary>
+    private abstract class RowNode(int columnSlot) : Node
+    {
+        private Days? _days;
+
+        /// <summary>The row's day number, or <see cref="Missing"/>, <see cref="Partial"/> or <see cref="Malformed"/>.</summary>
+        protected int DayOf(StudyBinding binding, int row)
+        {
+            var column = (TextColumn)binding.Columns[columnSlot]!;
+            var known = _days;
+            if (known is null || !ReferenceEquals(known.Column, column)) _days = known = new Days(column, DayNumbers(column));
+            int code = column.CodeAt(row);
+            return code < 0 ? Missing : known.ByCode[code];
+        }
+    }
+
+    /// <summary><c>X.VAR is null</c>: a malformed text reads as null in the compiled rule, and is left to it.</summary>
+    private sealed class IsNullNode(int columnSlot) : RowNode(columnSlot)
+    {
+        public override byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read) => DayOf(binding, row) switch
+        {
+            Missing => True,
+            Malformed => Unsupported,
+            _ => False,
+        };
+    }
+
+    /// <summary>The row's day within bounds relative to the subject's day (a bound of null: none): comparisons and In at day precision.</summary>
+    private sealed class Window(int columnSlot, int? low, bool lowClosed, int? high, bool highClosed) : RowNode(columnSlot)
+    {
+        public override byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read)
+        {
+            int day = DayOf(binding, row);
+            // The compiled call evaluates both operands (the subject's date, or the interval built from it) whatever the row holds.
+            read = true;
+            if (day == Missing) return Null;
+            if (day < Missing) return Unsupported;
+            long offset = (long)day - subjectDay;
+            if (low is int l && (lowClosed ? offset < l : offset <= l)) return False;
+            if (high is int h && (highClosed ? offset > h : offset >= h)) return False;
+            return True;
+        }
+    }
+
+    /// <summary>Three-valued and/or, the right operand evaluated only when the left does not decide (as the compiled rule short-circuits).</summary>
+    private sealed class AndOr(Node left, Node right, bool isAnd) : Node
+    {
+        public override byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read)
+        {
+            byte decisive = isAnd ? False : True;
+            byte a = left.Eval(binding, row, subjectDay, ref read);
+            if (a == Unsupported || a == decisive) return a;
+            byte b = right.Eval(binding, row, subjectDay, ref read);
+            if (b == Unsupported || b == decisive) return b;
+            return a == Null || b == Null ? Null : isAnd ? True : False;
         }
     }
 }

@@ -62,7 +62,15 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// <summary>Subjects per batch: enough to amortise the batch's set-up, few enough to stay in cache.</summary>
     private const int BatchSize = 256;
 
-    private sealed record Prepared(DomainTable Table, TextColumn Column, int Code, SubjectCodeIndex? Index, bool Indexed);
+    /// <summary>
+    /// The table, the key's column, code and index for one study, and, when the answer depends on the data alone (no
+    /// compiled rest of the filter), every subject's answer once computed (<see cref="Unknown"/> until then), shared by
+    /// threads and by later screenings of the same study.
+    /// </summary>
+    private sealed record Prepared(StudyData Study, DomainTable Table, TextColumn Column, int Code, SubjectCodeIndex? Index, bool Indexed, int[]? Known);
+
+    /// <summary>A subject whose answer is not computed yet in <see cref="Prepared.Known"/>.</summary>
+    private const int Unknown = int.MinValue;
 
     private Prepared? _prepared;
 
@@ -113,6 +121,24 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         return batch.Rows[0];
     }
 
+    /// <summary>
+    /// Every subject's row as far as computed (<see cref="IsKnown"/> tells which), for a batch criterion reading many
+    /// subjects at once; null when the lookup cannot answer in this context (then <see cref="RowFor"/> falls back too)
+    /// or keeps no shared answers (a compiled rest of the filter).
+    /// </summary>
+    public int[]? KnownRows(EvaluationContext ctx)
+    {
+        if (ctx.Evidence is not null || !ctx.ReuseRecords || ctx.Binding is not { } binding || !binding.Study.UsesColumnLookups) return null;
+        if ((uint)id >= (uint)ctx.LookupBatches.Length) return null;
+        return Prepare(binding)?.Known;
+    }
+
+    /// <summary>True when an entry of <see cref="KnownRows"/> is computed (a row, −1 or <see cref="Fallback"/>).</summary>
+    public static bool IsKnown(int row) => row != Unknown;
+
+    /// <summary>Counts subjects answered by reading <see cref="KnownRows"/> directly (once per batch, not per subject).</summary>
+    internal static void CountAnswered(int subjects) => Interlocked.Add(ref _answered, subjects);
+
     /// <summary>The record at <paramref name="row"/> (null for −1), read as the query's loop reads it: through the subject's records of the domain.</summary>
     public object? Record(EvaluationContext ctx, int row)
     {
@@ -133,7 +159,7 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
             batch.Rows.AsSpan(0, batch.Count).Fill(Fallback);
             return;
         }
-        var (table, column, code, index, _) = prepared;
+        var (_, table, column, code, index, _, known) = prepared;
         if (batch.Record is null || !ReferenceEquals(batch.Record.Table, table)) batch.Record = new DomainRecord(table, 0);
         var record = batch.Record;
         // A comparison of a number column with a literal reads the column as the compiled filter would (the column
@@ -147,6 +173,13 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
         for (int k = 0; k < count; k++)
         {
             int subject = first + k;
+            if (known is not null && known[subject] is var done and not Unknown)
+            {
+                // Computed before (by this screening's other worker, or an earlier screening of the same study).
+                batch.Rows[k] = done;
+                if (done != Fallback) answered++;
+                continue;
+            }
             var (start, rows) = table.RowsOf(subject);
             int found = -1;
             if (firstByNumber && index is not null && index.Find(start, rows, code, out int lo, out int hi))
@@ -189,6 +222,8 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
             }
             batch.Rows[k] = found;
             if (found != Fallback) answered++;
+            // The same ints whichever thread writes them first: no lock needed, and a reader sees Unknown or the answer.
+            if (known is not null) known[subject] = found;
 
             // False when the search is over (found for First, or fallen back).
             bool Visit(int row, ref int result)
@@ -255,11 +290,18 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     {
         var table = binding.Domains[domainSlot];
         var prepared = _prepared;
-        if (prepared is not null && ReferenceEquals(prepared.Table, table) && prepared.Indexed == binding.Study.UsesCodeIndexes) return prepared;
+        if (prepared is not null && ReferenceEquals(prepared.Table, table) && ReferenceEquals(prepared.Study, binding.Study) && prepared.Indexed == binding.Study.UsesCodeIndexes) return prepared;
         if (table is null || !table.IsSubjectIndexed || table.GetColumn(keyVariable) is not TextColumn column) return null;
         var index = binding.Study.UsesCodeIndexes ? table.CodeIndex(column) : null;
         // A key the column never holds is a code no row has: every subject's answer is then "none" (or the loop's, below).
-        prepared = new Prepared(table, column, column.FindCode(key), index, binding.Study.UsesCodeIndexes);
+        // Answers computed without a compiled rest of the filter depend on the study's data alone, so they are kept.
+        int[]? known = null;
+        if (rest is null || (Comparison is { } c && table.GetColumn(c.Variable) is NumberColumn))
+        {
+            known = new int[binding.Study.SubjectCount];
+            known.AsSpan().Fill(Unknown);
+        }
+        prepared = new Prepared(binding.Study, table, column, column.FindCode(key), index, binding.Study.UsesCodeIndexes, known);
         _prepared = prepared;
         return prepared;
     }
