@@ -7,7 +7,7 @@ public enum SqlDialect
     DuckDb,
     /// <summary>PostgreSQL (runs here, over tables loaded by <c>protocol data load</c>).</summary>
     Postgres,
-    /// <summary>ClickHouse (generated as text).</summary>
+    /// <summary>ClickHouse 18.16 and later (runs here: a two-shard cluster over Distributed tables loaded by <c>protocol data load --ch-env</c>).</summary>
     ClickHouse,
     /// <summary>Spark SQL (generated as text).</summary>
     Spark,

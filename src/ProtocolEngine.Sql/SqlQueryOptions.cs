@@ -10,8 +10,9 @@ public sealed record SqlQueryOptions
     public string? Phase { get; init; }
 
     /// <summary>
-    /// Also return, per subject and pushed-down criterion, the evidence the native backend would record (DuckDB and
-    /// PostgreSQL, for the criterion shapes docs/backends.md lists); off by default, so the query stays as fast.
+    /// Also return, per subject and pushed-down criterion, the evidence the native backend would record (DuckDB,
+    /// PostgreSQL and ClickHouse, for the criterion shapes docs/backends.md lists; the text dialects return none and
+    /// <see cref="SqlScreeningQuery.EvidenceGap"/> says so); off by default, so the query stays as fast.
     /// </summary>
     public bool Evidence { get; init; }
 

@@ -103,7 +103,7 @@ public sealed class SqlScreeningQuery
         if (selected.Count == 0) throw new ArgumentException($"No criterion has phase '{options.Phase}'.", nameof(options));
 
         var sql = new SqlSyntax(dialect, options.Schema);
-        bool evidenceHere = dialect is SqlDialect.DuckDb or SqlDialect.Postgres;
+        bool evidenceHere = dialect is SqlDialect.DuckDb or SqlDialect.Postgres or SqlDialect.ClickHouse;
         var lowering = new SqlLowering(sql, catalog, options.Evidence && evidenceHere);
         var evidence = new List<SqlEvidencePlan?>();
         var gaps = new List<string?>();
@@ -143,6 +143,18 @@ public sealed class SqlScreeningQuery
     internal static (string Reads, string Searched) EvidenceColumns(string criterion, int n) =>
         ($"EVIDENCE_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}", $"SEARCHED_{criterion}_{n.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>The evidence's columns in the order the query returns them, after the outcomes and the status: per criterion and piece its reads, then a query's search.</summary>
+    internal IEnumerable<string> EvidenceOutput()
+    {
+        for (int j = 0; j < Criteria.Count; j++)
+            for (int n = 0; Evidence[j] is { } plan && n < plan.Segments.Count; n++)
+            {
+                var (reads, searched) = EvidenceColumns(Criteria[j].Criterion.Id, n);
+                yield return reads;
+                if (plan.Segments[n] is QueryEvidence) yield return searched;
+            }
+    }
+
     private static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, List<SqlEvidencePlan?> evidence, IReadOnlyList<string>? subjects)
     {
         string Q(string name) => sql.Quote(name);
@@ -159,7 +171,7 @@ public sealed class SqlScreeningQuery
         // ClickHouse 18.16 has no table expressions in WITH, no window functions and one JOIN per SELECT: its own assembly.
         if (sql.Dialect == SqlDialect.ClickHouse)
         {
-            var text = ClickHouse.ClickHouseQuery.Assemble(sql, lowering, catalog, criteria, rules, protocol, b);
+            var text = ClickHouse.ClickHouseQuery.Assemble(sql, lowering, catalog, criteria, rules, protocol, evidence, b);
             return subjects is null ? text : SubjectsOnly(text, sql, subjects);
         }
         b.AppendLine("WITH");

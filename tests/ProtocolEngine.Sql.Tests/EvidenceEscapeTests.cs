@@ -1,5 +1,6 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
+using ProtocolEngine.Sql.Backends;
 using ProtocolEngine.Sql.Lowering;
 using ProtocolEngine.Sql.Tests.Support;
 
@@ -29,10 +30,22 @@ public sealed class EvidenceEscapeTests
         RoundTrip(connection);
     }
 
+    /// <summary>ClickHouse writes the characters as '\x..' literals and escapes with replaceAll; its TabSeparated output is read back by the backend's reader.</summary>
+    [Fact]
+    public void ClickHouse_escapes_what_the_reader_unescapes()
+    {
+        var sql = new SqlSyntax(SqlDialect.ClickHouse, null);
+        var text = ClickHouseStudies.Cluster.Execute($"SELECT {SqlEvidencePlan.Escaped(sql, sql.Text(Hostile + "\n\t\\"))}");
+        var escaped = Assert.Single(ClickHouseBackend.ReadTsv(text))[0]!;
+        Assert.DoesNotContain('\u001e', escaped);
+        Assert.DoesNotContain('\u001f', escaped);
+        Assert.Equal(Hostile + "\n\t\\", SqlEvidencePlan.Unescape(escaped));
+    }
+
     private static void RoundTrip(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqlEvidencePlan.Escaped("'" + Hostile.Replace("'", "''", StringComparison.Ordinal) + "'")}";
+        command.CommandText = $"SELECT {SqlEvidencePlan.Escaped(new SqlSyntax(SqlDialect.DuckDb, null), "'" + Hostile.Replace("'", "''", StringComparison.Ordinal) + "'")}";
         var escaped = (string)command.ExecuteScalar()!;
         Assert.DoesNotContain('\u001e', escaped);
         Assert.DoesNotContain('\u001f', escaped);

@@ -41,6 +41,11 @@ public sealed class EvidenceShapesTests
         var postgres = PostgresBackend.Screen(connection, protocol, new SqlQueryOptions { Schema = PostgresStudies.Schema(studyName), Evidence = true });
         DifferentialTests.Compare(native, postgres);
         EvidenceDifferentialTests.Compare(native, postgres, Shapes);
+        var clickhouse = ClickHouseBackend.Screen(ClickHouseStudies.Cluster, protocol, new SqlQueryOptions { Schema = ClickHouseStudies.Database(studyName), Evidence = true });
+        foreach (var c in clickhouse.Query.Criteria)
+            Assert.True(clickhouse.Query.Evidence[c.Index] is not null, $"{c.Criterion.Id}: no evidence on clickhouse ({clickhouse.Query.EvidenceGap(c.Index)})");
+        DifferentialTests.Compare(native, clickhouse);
+        EvidenceDifferentialTests.Compare(native, clickhouse, Shapes);
         if (studyName != "hostile-values") return;
         // The hostile values reached the evidence (a comparison that never met them would prove nothing).
         var values = Enumerable.Range(0, native.SubjectCount).SelectMany(i => native.Subject(i).Criteria).SelectMany(c => c.Evidence)
@@ -66,9 +71,13 @@ public sealed class EvidenceShapesTests
         Assert.Equal("a list of records that is not a query", gaps["EXCL03"]);
         Assert.All(new[] { "INCL03", "EXCL01", "EXCL02", "EXCL05" }, id => Assert.Null(gaps[id]));
         EvidenceDifferentialTests.Compare(native, duck, "aggregates");
+        // The cluster has the same gaps, for the same reasons, and the others' evidence.
+        var clickhouse = ClickHouseBackend.Screen(ClickHouseStudies.Cluster, protocol, new SqlQueryOptions { Schema = ClickHouseStudies.Database("synthetic"), Evidence = true });
+        Assert.Equal(gaps, clickhouse.Query.Criteria.Where(c => c.IsPushedDown).ToDictionary(c => c.Criterion.Id, c => clickhouse.Query.EvidenceGap(c.Index)));
+        EvidenceDifferentialTests.Compare(native, clickhouse, "aggregates");
         // Without evidence asked for, no gap is reported; a dialect that returns none says so.
         Assert.Null(SqlScreeningQuery.Generate(protocol, SqlDialect.DuckDb, SqlCatalog.FromStudy(study)).EvidenceGap(0));
-        var clickhouse = SqlScreeningQuery.Generate(protocol, SqlDialect.ClickHouse, SqlCatalog.FromStudy(study), new SqlQueryOptions { Evidence = true });
-        Assert.Equal("the clickhouse query does not return evidence", clickhouse.EvidenceGap(0));
+        var spark = SqlScreeningQuery.Generate(protocol, SqlDialect.Spark, SqlCatalog.FromStudy(study), new SqlQueryOptions { Evidence = true });
+        Assert.Equal("the spark query does not return evidence", spark.EvidenceGap(0));
     }
 }

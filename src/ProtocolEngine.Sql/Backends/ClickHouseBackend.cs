@@ -160,6 +160,7 @@ public static class ClickHouseBackend
             table.Columns.Add("OUTCOME_" + c.Criterion.Id, typeof(string));
         }
         if (query.IsComplete) table.Columns.Add("STATUS", typeof(string));
+        foreach (var name in query.EvidenceOutput()) table.Columns.Add(name, typeof(string));
         foreach (var row in ReadTsv(text))
         {
             if (row.Length != table.Columns.Count)

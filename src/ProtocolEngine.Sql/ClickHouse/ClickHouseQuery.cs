@@ -29,7 +29,7 @@ internal static class ClickHouseQuery
     private static readonly Regex Reference = new(@"(?<lit>'(?:[^'\\]|\\.|'')*')|(?<![\w.`""])(?<alias>t\d+|dm|pe_a\d+)\.(?<col>`(?:[^`]|``)*`|PE_\w+)",
         RegexOptions.CultureInvariant);
 
-    public static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, StringBuilder b)
+    public static string Assemble(SqlSyntax sql, SqlLowering lowering, SqlCatalog catalog, List<SqlCriterion> criteria, List<string?> rules, CompiledProtocol protocol, IReadOnlyList<SqlEvidencePlan?> evidence, StringBuilder b)
     {
         string Q(string name) => sql.Quote(name);
         string N(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -52,11 +52,22 @@ internal static class ClickHouseQuery
         var aggregateText = new Dictionary<string, string>(StringComparer.Ordinal);
         var aggregateColumns = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey));
+        // The evidence's texts over the rules' row (a record read, a piece's guard) read the aggregates the rules read, and
+        // a picked record's row and --SEQ: every aggregate either reads is computed.
+        var evidenceReads = new List<string>();
+        for (int j = 0; j < criteria.Count; j++)
+            foreach (var segment in evidence[j]?.Segments ?? [])
+            {
+                if (segment is RecordReadEvidence read) evidenceReads.Add(SqlEvidencePlan.WriteRead(sql, read));
+                else if (SqlEvidencePlan.Condition(segment) is { } condition) evidenceReads.Add(condition);
+            }
+        var ruleTexts = rules.OfType<string>().Concat(evidenceReads).ToList();
+        var pending = new Stack<string>(ruleTexts.SelectMany(SqlAggregate.References).Where(byName.ContainsKey));
         while (pending.TryPop(out var name))
             if (used.Add(name))
                 foreach (var d in byName[name].Dependencies.Where(byName.ContainsKey)) pending.Push(d);
         var flatRules = rules.Select(r => r is null ? null : Flat(r, null)).ToList();
+        var ev = Evidence(sql, catalog, criteria, evidence, Flat);
         // Every DM variable a filter or sort key reads, before any subquery carrying the DM row is written.
         foreach (var a in lowering.Aggregates.Where(a => used.Contains(a.Name)))
         {
@@ -135,13 +146,16 @@ internal static class ClickHouseQuery
         }
 
         bool hasIe = catalog.HasTable("IE") && catalog.HasColumn("IE", U) && catalog.HasColumn("IE", "IETESTCD") && criteria.Any(c => c.IsPushedDown);
-        var referenced = rules.OfType<string>().SelectMany(SqlAggregate.References).Where(byName.ContainsKey).Distinct(StringComparer.Ordinal)
+        var referenced = ruleTexts.SelectMany(SqlAggregate.References).Where(byName.ContainsKey).Distinct(StringComparer.Ordinal)
             .OrderBy(n => lowering.Aggregates.ToList().IndexOf(byName[n])).ToList();
         string subjects = Chain(catalog.HasTable("DM"), referenced, [U, Row]);
 
         var level = new StringBuilder();
         level.Append("SELECT ").Append(Q(U)).Append(", ").Append(Q(Row));
         for (int j = 0; j < criteria.Count; j++) level.Append(",\n    ").Append(flatRules[j] ?? "0").Append(" AS V").Append(N(j));
+        foreach (var (name, text) in ev.RuleColumns) level.Append(",\n    ").Append(text).Append(" AS ").Append(name);
+        // The evidence's columns of the rules' row (records read, the pieces' guards), carried through every level.
+        string carried = string.Concat(ev.RuleColumns.Select(c => ", " + c.Name));
         level.Append("\n  FROM (").Append(subjects).Append(')');
         string current = level.ToString();
 
@@ -156,6 +170,7 @@ internal static class ClickHouseQuery
             o.Append(",\n    ").Append(rule).Append(" AS RULE").Append(N(j));
             o.Append(",\n    ").Append(hasIe && c.IsPushedDown ? $"DET{N(j)}" : "CAST(NULL AS Nullable(UInt8))").Append(" AS OD").Append(N(j));
         }
+        o.Append(carried);
         o.Append("\n  FROM (").Append(current).Append(')');
         if (hasIe)
         {
@@ -188,7 +203,7 @@ internal static class ClickHouseQuery
             d2.Append(",\n    ").Append(r).Append(" AS R").Append(N(j))
               .Append($", CASE WHEN {dd} IS NULL THEN {r} WHEN {r} IN ({N((int)CriterionOutcome.Unknown)}, {N((int)CriterionOutcome.Attested)}) THEN {dd} WHEN {r} = {dd} THEN {r} ELSE {N((int)CriterionOutcome.Unknown)} END AS OUT{N(j)}");
         }
-        d2.Append("\n  FROM (").Append(current).Append(')');
+        d2.Append(carried).Append("\n  FROM (").Append(current).Append(')');
         current = d2.ToString();
 
         // The flags the status rule reads, from the evaluator's own tables of failing and passing outcomes per kind.
@@ -202,7 +217,18 @@ internal static class ClickHouseQuery
             $"CASE WHEN OUT{N(j)} IN ({InList(outcomes.Where(x => EligibilityEvaluator.IsFailing(c.Criterion.Kind, x)))}) THEN 1 ELSE 0 END"))).Append(" AS FLAG_F");
         f.Append(",\n    ").Append(string.Join("\n      + ", criteria.Select((c, j) =>
             $"CASE WHEN OUT{N(j)} IN ({InList(outcomes.Where(x => !EligibilityEvaluator.IsFailing(c.Criterion.Kind, x) && !EligibilityEvaluator.IsPassing(c.Criterion.Kind, x)))}) THEN 1 ELSE 0 END"))).Append(" AS FLAG_U");
-        f.Append("\n  FROM (").Append(current).Append(')');
+        f.Append(carried).Append("\n  FROM (").Append(current).Append(')');
+        // The queries' evidence last, one join per domain, so its text is not copied through the levels above.
+        var fColumns = new List<string> { Q(U), Q(Row) };
+        for (int j = 0; j < criteria.Count; j++) fColumns.AddRange(["R" + N(j), "OUT" + N(j)]);
+        fColumns.AddRange(["FLAG_D", "FLAG_F", "FLAG_U", .. ev.RuleColumns.Select(c => c.Name)]);
+        foreach (var (text, added) in ev.Domains)
+        {
+            var joined = new StringBuilder("SELECT ").Append(string.Join(", ", fColumns.Concat(added)))
+                .Append("\n  FROM (").Append(f).Append(")\n  ANY LEFT JOIN (").Append(text).Append(") USING ").Append(Q(U));
+            fColumns.AddRange(added);
+            f = joined;
+        }
 
         b.Append("SELECT ").Append(Q(U)).Append(", ").Append(Q(Row));
         for (int j = 0; j < criteria.Count; j++)
@@ -220,7 +246,93 @@ internal static class ClickHouseQuery
                         b.Append($"\n    WHEN FLAG_D {(d ? ">" : "=")} 0 AND FLAG_F {(fl ? ">" : "=")} 0 AND FLAG_U {(u ? ">" : "=")} 0 THEN {N((int)EligibilityEvaluator.DecideStatus(d, fl, u))}");
             b.Append("\n  END AS ").Append(Q("STATUS"));
         }
+        foreach (var (name, text) in ev.Output) b.Append(",\n  ").Append(text).Append(" AS ").Append(name);
         b.Append("\nFROM (").Append(f).Append(")\nORDER BY ").Append(Q(Row)).Append('\n').AppendLine(Settings);
         return b.ToString();
+    }
+
+    /// <summary>
+    /// The evidence's columns: those of the rules' level (a record read's text, a piece's guard: they read the subject's DM
+    /// row and the aggregates), the per-domain subqueries of the queries' pieces joined after the outcomes, and the result's
+    /// columns in <see cref="SqlScreeningQuery.EvidenceOutput"/>'s names and order. The pieces over one domain share one
+    /// GROUP BY USUBJID over its Distributed table (one scan per domain, however many pieces read it): every shard aggregates
+    /// its own subjects' records (all of a subject's records are on one shard) and the initiator merges the states, so no
+    /// record is read twice or from another shard. Without ordered string aggregation or windows (18.16), each piece's
+    /// records kept are collected as (PE_ROW, text) tuples with groupArrayIf, sorted by PE_ROW with arraySort and joined
+    /// with arrayStringConcat; "up to the first that passes" is arrayFilter against minIf of the passing rows.
+    /// </summary>
+    private static (List<(string Name, string Text)> RuleColumns, List<(string Text, List<string> Columns)> Domains, List<(string Name, string Text)> Output) Evidence(
+        SqlSyntax sql, SqlCatalog catalog, List<SqlCriterion> criteria, IReadOnlyList<SqlEvidencePlan?> evidence, Func<string, string?, string> flat)
+    {
+        string Q(string name) => sql.Quote(name);
+        string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+        const string U = SqlLowering.SubjectColumn, Row = SqlLowering.RowColumn;
+        var ruleColumns = new List<(string, string)>();
+        var output = new List<(string, string)>();
+        // Per domain: its pieces' aggregates and their text columns, each piece once however many criteria read it the same way.
+        var domains = new Dictionary<string, (string Prefix, StringBuilder Inner, StringBuilder Outer, List<string> Columns, Dictionary<string, string> Pieces)>(StringComparer.Ordinal);
+        string rs = SqlEvidencePlan.RecordSeparatorText(sql);
+        // Records (PE_ROW, text) in record order, joined; NULL when there are none (a record's text is never empty).
+        string Joined(string array) => $"nullIf(arrayStringConcat(arrayMap(pe_x -> pe_x.2, arraySort(pe_x -> pe_x.1, {array})), {rs}), '')";
+        for (int j = 0; j < criteria.Count; j++)
+            for (int n = 0; evidence[j] is { } plan && n < plan.Segments.Count; n++)
+            {
+                var (reads, searched) = SqlScreeningQuery.EvidenceColumns(criteria[j].Criterion.Id, n);
+                var segment = plan.Segments[n];
+                if (segment is RecordReadEvidence read)
+                {
+                    ruleColumns.Add((Q(reads), flat(SqlEvidencePlan.WriteRead(sql, read), null)));
+                    output.Add((Q(reads), Q(reads)));
+                    continue;
+                }
+                var q = (QueryEvidence)segment;
+                string? guard = null;
+                if (SqlEvidencePlan.Condition(q) is { } condition)
+                {
+                    guard = SqlEvidencePlan.GuardColumn(j, n) + " = 1";
+                    ruleColumns.Add((SqlEvidencePlan.GuardColumn(j, n), $"CASE WHEN {flat(condition, null)} THEN 1 ELSE 0 END"));
+                }
+                if (q.Records.Missing)
+                {
+                    // A domain the database lacks: nothing to read, the columns are constant.
+                    output.Add((Q(reads), sql.NullOf(ValueKind.Text)));
+                    output.Add((Q(searched), guard is null ? "toInt64(0)" : $"CASE WHEN {guard} THEN toInt64(0) ELSE toInt64(-1) END"));
+                    continue;
+                }
+                var r = q.Records;
+                if (!domains.TryGetValue(r.Domain, out var domain))
+                {
+                    string prefix = $"pe_ed{N(domains.Count + 1)}";
+                    domain = (prefix, new StringBuilder($"SELECT {Q(U)}, count() AS PE_EN"), new StringBuilder($"SELECT {Q(U)}, PE_EN AS {Q(prefix + "__EV_N")}"), [Q(prefix + "__EV_N")], new(StringComparer.Ordinal));
+                    domains.Add(r.Domain, domain);
+                }
+                string w = r.Where is null ? "2" : flat(r.Where, r.Name);
+                string text = flat(SqlEvidencePlan.RecordText(sql, catalog, r, q.FilterReads), r.Name);
+                string? keyText = !r.Sort.IsEmpty && q.KeyReads.Count > 0 ? flat(SqlEvidencePlan.RecordText(sql, catalog, r, q.KeyReads), r.Name) : null;
+                bool untilFirst = q.Scan == EvidenceScan.UntilFirst;
+                string key = $"{w}|{text}|{keyText}|{untilFirst}";
+                if (!domain.Pieces.TryGetValue(key, out var name))
+                {
+                    string i = N(domain.Pieces.Count + 1);
+                    name = Q($"{domain.Prefix}_{i}__EV_T");
+                    domain.Pieces.Add(key, name);
+                    domain.Inner.Append($",\n      groupArrayIf(({Q(Row)}, assumeNotNull({text})), ({w}) <> 0) AS PE_EA{i}, countIf(({w}) = 2) AS PE_EP{i}, minIf({Q(Row)}, ({w}) = 2) AS PE_EF{i}");
+                    domain.Inner.Append(", ").Append(Joined(untilFirst ? $"arrayFilter(pe_x -> PE_EP{i} = 0 OR pe_x.1 <= PE_EF{i}, PE_EA{i})" : $"PE_EA{i}")).Append($" AS PE_ET{i}");
+                    string joined = $"PE_ET{i}";
+                    if (keyText is not null)
+                    {
+                        // The native sort reads keys only when there is more than one record to sort.
+                        domain.Inner.Append($", groupArrayIf(({Q(Row)}, assumeNotNull({keyText})), ({w}) = 2) AS PE_EKA{i}");
+                        joined = $"multiIf(PE_EP{i} <= 1, PE_ET{i}, isNull(PE_ET{i}), {Joined($"PE_EKA{i}")}, concat(assumeNotNull(PE_ET{i}), {rs}, assumeNotNull({Joined($"PE_EKA{i}")})))";
+                    }
+                    domain.Outer.Append($", {joined} AS {name}");
+                    domain.Columns.Add(name);
+                }
+                string count = $"toInt64(ifNull({domain.Columns[0]}, 0))";
+                output.Add((Q(reads), guard is null ? name : $"CASE WHEN {guard} THEN {name} END"));
+                output.Add((Q(searched), guard is null ? count : $"CASE WHEN {guard} THEN {count} ELSE toInt64(-1) END"));
+            }
+        var joins = domains.Select(d => ($"{d.Value.Outer} FROM ({d.Value.Inner} FROM {sql.Table(d.Key)} GROUP BY {Q(U)})", d.Value.Columns)).ToList();
+        return (ruleColumns, joins, output);
     }
 }

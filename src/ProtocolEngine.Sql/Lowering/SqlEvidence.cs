@@ -95,8 +95,13 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<EvidenceSegment> Segments)
 
     private static string Str(SqlSyntax sql, string x) => $"CAST({x} AS {sql.TypeName(ValueKind.Text)})";
 
+    /// <summary>A separator or the escape character as the dialect writes one character: ClickHouse 18.16 has no chr().</summary>
+    internal static string Char(SqlSyntax sql, char c) => sql.Dialect == SqlDialect.ClickHouse
+        ? $"'\\x{((int)c).ToString("x2", CultureInfo.InvariantCulture)}'"
+        : $"chr({((int)c).ToString(CultureInfo.InvariantCulture)})";
+
     private static string Field(SqlSyntax sql, string variable, string value) =>
-        $"chr(31) || {sql.Text(variable)} || chr(31) || COALESCE('V' || {Escaped(Str(sql, value))}, 'N')";
+        $"{Char(sql, FieldSeparator)} || {sql.Text(variable)} || {Char(sql, FieldSeparator)} || COALESCE('V' || {Escaped(sql, Str(sql, value))}, 'N')";
 
     private static string Sequence(SqlSyntax sql, SqlCatalog catalog, string domain, string alias) =>
         catalog.HasColumn(domain, domain + "SEQ") ? $"COALESCE({Str(sql, $"{alias}.{sql.Quote(domain + "SEQ")}")}, '')" : "''";
@@ -104,9 +109,24 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<EvidenceSegment> Segments)
     /// <summary>A record read's text (row, --SEQ, variable, value), null when there is no record; in the rules' scope.</summary>
     public static string WriteRead(SqlSyntax sql, RecordReadEvidence r)
     {
-        string text = $"{Str(sql, r.Row)} || chr(31) || {r.Sequence} || {Field(sql, r.Variable, r.Value)}";
+        string text = $"{Str(sql, r.Row)} || {Char(sql, FieldSeparator)} || {r.Sequence} || {Field(sql, r.Variable, r.Value)}";
         string when = Condition(r) is { } c ? $"{c} AND {r.Row} IS NOT NULL" : $"{r.Row} IS NOT NULL";
         return $"(CASE WHEN {when} THEN {text} END)";
+    }
+
+    /// <summary>
+    /// One record's evidence text over the query's records (alias <see cref="RecordsSym.Name"/>): its row, --SEQ, then each
+    /// read's variable and value where the read's guards hold.
+    /// </summary>
+    public static string RecordText(SqlSyntax sql, SqlCatalog catalog, RecordsSym r, IEnumerable<EvidenceRead> reads)
+    {
+        var fields = new StringBuilder($"{Str(sql, $"{r.Name}.{sql.Quote(SqlLowering.RowColumn)}")} || {Char(sql, FieldSeparator)} || {Sequence(sql, catalog, r.Domain, r.Name)}");
+        foreach (var read in reads)
+        {
+            string item = Field(sql, read.Variable, read.Value);
+            fields.Append(" || ").Append(read.Guards.Count == 0 ? item : $"(CASE WHEN {string.Join(" AND ", read.Guards.Select(g => $"({g})"))} THEN {item} ELSE '' END)");
+        }
+        return fields.ToString();
     }
 
     /// <summary>The common table expression of a query's evidence: per subject the count (EV_N) and the reads (EV_T, EV_K).</summary>
@@ -115,17 +135,7 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<EvidenceSegment> Segments)
         var r = e.Records;
         string Q(string c) => sql.Quote(c);
         string w = r.Where ?? "2";
-        string seq = Sequence(sql, catalog, r.Domain, r.Name);
-        string Reads(IEnumerable<EvidenceRead> reads)
-        {
-            var fields = new StringBuilder($"{Str(sql, $"{r.Name}.{Q(SqlLowering.RowColumn)}")} || chr(31) || {seq}");
-            foreach (var read in reads)
-            {
-                string item = Field(sql, read.Variable, read.Value);
-                fields.Append(" || ").Append(read.Guards.Count == 0 ? item : $"(CASE WHEN {string.Join(" AND ", read.Guards.Select(g => $"({g})"))} THEN {item} ELSE '' END)");
-            }
-            return fields.ToString();
-        }
+        string Reads(IEnumerable<EvidenceRead> reads) => RecordText(sql, catalog, r, reads);
         string subject = $"{r.Name}.{Q(SqlLowering.SubjectColumn)}", row = $"{r.Name}.{Q(SqlLowering.RowColumn)}";
         bool untilFirst = e.Scan == EvidenceScan.UntilFirst;
         bool keys = !r.Sort.IsEmpty && e.KeyReads.Count > 0;
@@ -147,8 +157,15 @@ internal sealed record SqlEvidencePlan(IReadOnlyList<EvidenceSegment> Segments)
         $"(CASE WHEN {alias}.EV_K IS NULL THEN {alias}.EV_T WHEN {alias}.EV_T IS NULL THEN {alias}.EV_K ELSE {alias}.EV_T || chr(30) || {alias}.EV_K END)";
 
     // The escape character first, so that the escapes the separators become are not escaped again.
-    internal static string Escaped(string text) =>
-        $"replace(replace(replace({text}, chr(16), chr(16) || '0'), chr(30), chr(16) || '1'), chr(31), chr(16) || '2')";
+    internal static string Escaped(SqlSyntax sql, string text)
+    {
+        string replace = sql.Dialect == SqlDialect.ClickHouse ? "replaceAll" : "replace";
+        string esc = Char(sql, Escape);
+        return $"{replace}({replace}({replace}({text}, {esc}, {esc} || '0'), {Char(sql, RecordSeparator)}, {esc} || '1'), {Char(sql, FieldSeparator)}, {esc} || '2')";
+    }
+
+    /// <summary>The record separator as the dialect writes it.</summary>
+    internal static string RecordSeparatorText(SqlSyntax sql) => Char(sql, RecordSeparator);
 
     internal static string Unescape(string text)
     {

@@ -187,6 +187,52 @@ public sealed class SqlCommandTests
     }
 
     [Fact]
+    public void Explain_and_screen_on_the_clickhouse_cluster_show_the_values_it_read_as_native_explain_does()
+    {
+        Assert.False(string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ClickHouseVariable)), $"{ClickHouseVariable} is not set: tests/run starts the ClickHouse cluster.");
+        var database = "pe_cli_" + Guid.NewGuid().ToString("N")[..8];
+        var (loadCode, _, loadError) = CliRunner.Run("data", "load", Msg, "--ch-env", ClickHouseVariable, "--schema", database);
+        Assert.True(loadCode == 0, loadError);
+        string[] cluster = ["--backend", "auto", "--ch-env", ClickHouseVariable, "--schema", database];
+        string[] common = ["--data", Msg, "--as-of", "2024-06-01", "--subject"];
+        // MSG's first subject: its screening labs (EXCL28, First of a sorted query) and history (INCL02) were read.
+        const string subject = "CDISC001";
+        foreach (var criterion in new[] { "INCL02", "EXCL28" })
+        {
+            var (nativeCode, native, nativeError) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", criterion]);
+            Assert.True(nativeCode == 0, nativeError);
+            var (code, database2, error) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", criterion, .. cluster]);
+            Assert.True(code == 0, error);
+            Assert.Contains("decided by clickhouse", database2, StringComparison.Ordinal);
+            Assert.DoesNotContain("not returned by", database2, StringComparison.Ordinal);
+            var lines = native.Split('\n').Where(l => l.StartsWith("    ", StringComparison.Ordinal) && l.Contains(" = ", StringComparison.Ordinal) || l.StartsWith("  searched", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(lines);
+            Assert.All(lines, l => Assert.Contains(l, database2, StringComparison.Ordinal));
+        }
+
+        // A shape whose evidence is not pushed down says why, for that criterion only.
+        var aggregates = Path.Combine(CliRunner.Root, "tests", "ProtocolEngine.Sql.Tests", "Baselines", "Aggregates", "main.protocol");
+        var (gapCode, gap, gapError) = CliRunner.Run(["explain", aggregates, .. common, subject, .. cluster]);
+        Assert.True(gapCode == 0, gapError);
+        Assert.Contains("values read: not returned by clickhouse (the subject's DM record read inside a query's filter)", gap, StringComparison.Ordinal);
+        Assert.Contains("values read: not returned by clickhouse (a query inside another query's filter)", gap, StringComparison.Ordinal);
+        Assert.Contains("searched MH:", gap, StringComparison.Ordinal);
+
+        // screen --evidence full: every subject's evidence in the JSON, INCL02's starting with the search of its MH records.
+        var (screenCode, json, screenError) = CliRunner.Run(["screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--as-of", "2024-06-01", "--format", "json", "--evidence", "full", .. cluster]);
+        Assert.True(screenCode == 0, screenError);
+        using var doc = JsonDocument.Parse(json);
+        var subjects = doc.RootElement.GetProperty("subjects").EnumerateArray().ToList();
+        Assert.NotEmpty(subjects);
+        foreach (var s in subjects)
+        {
+            var items = s.GetProperty("evidence").GetProperty("INCL02").EnumerateArray().ToList();
+            Assert.Equal("MH", items[0].GetProperty("domain").GetString());
+            Assert.True(items[0].TryGetProperty("searched", out _), items[0].ToString());
+        }
+    }
+
+    [Fact]
     public void An_unreachable_clickhouse_cluster_is_a_clear_error_and_a_password_on_the_command_line_is_refused()
     {
         // A port nothing listens on (bound and released here).
