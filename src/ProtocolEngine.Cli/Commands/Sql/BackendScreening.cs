@@ -27,9 +27,11 @@ internal static class BackendScreening
 
     /// <summary>
     /// Screens in the database <paramref name="settings"/> name (or embedded DuckDB), the criteria it cannot decide
-    /// natively under auto; only <paramref name="subjects"/> when given.
+    /// natively under auto; only <paramref name="subjects"/> when given. With <paramref name="onlyCriterion"/> (explain
+    /// --criterion) the database must decide that criterion, and the others it cannot decide run natively as under auto
+    /// (the subject's status needs them), warned about only for that criterion.
     /// </summary>
-    internal static BackendScreeningResult Screen(DatabaseSettings settings, string backendChoice, bool evidence, IReadOnlyList<string>? subjects, int? threads, CliConsole console, CancellationToken cancellationToken)
+    internal static BackendScreeningResult Screen(DatabaseSettings settings, string backendChoice, bool evidence, IReadOnlyList<string>? subjects, int? threads, CliConsole console, CancellationToken cancellationToken, string? onlyCriterion = null)
     {
         bool postgres = backendChoice == "postgres" || backendChoice == "auto" && settings.NamesPostgres;
         bool clickhouse = backendChoice == "clickhouse" || backendChoice == "auto" && settings.NamesClickHouse;
@@ -107,11 +109,14 @@ internal static class BackendScreening
         {
             throw new UserFacingException($"The database returned what the query cannot have: {ex.Message}");
         }
-        SqlBackendSupport.ReportNotPushedDown(sql.Query, console);
+        var asked = onlyCriterion is null ? null : sql.Query.Criteria.FirstOrDefault(c => string.Equals(c.Criterion.Id, onlyCriterion, StringComparison.OrdinalIgnoreCase));
+        SqlBackendSupport.ReportNotPushedDown(sql.Query, console, asked?.Criterion);
 
         BackendScreeningResult result;
         if (sql.Query.IsComplete) result = BackendScreeningResult.FromDatabase(backend, sql);
-        else if (backendChoice != "auto")
+        else if (backendChoice != "auto" && asked is { IsPushedDown: false })
+            throw new UserFacingException($"Criterion {asked.Criterion.Id} cannot be pushed down to {backend}: {asked.Reason}. Explain it with --backend auto or native.");
+        else if (backendChoice != "auto" && asked is null)
             throw new UserFacingException($"{sql.Query.Diagnostics.Count} criteria cannot be pushed down to {backend} (named above); run them natively with --backend auto.");
         else
         {
@@ -147,7 +152,7 @@ internal static class BackendScreening
     public static int Explain(ExplainCommand.Settings settings, CliConsole console, CancellationToken cancellationToken)
     {
         var subject = settings.Subject!;
-        var result = Screen(settings, settings.Backend, evidence: true, [subject], null, console, cancellationToken);
+        var result = Screen(settings, settings.Backend, evidence: true, [subject], null, console, cancellationToken, settings.Criterion);
         if (result.SubjectIds.Count == 0)
             throw new UserFacingException($"Subject {subject} is not in the {result.Backend} data{(settings.Schema is { } s ? $" (schema {s})" : "")}: no such USUBJID among the subjects loaded (PE_SUBJECT, from DM).");
         int[] criteria = [.. Enumerable.Range(0, result.Criteria.Count).Where(j => settings.Criterion is null || string.Equals(result.Criteria[j].Id, settings.Criterion, StringComparison.OrdinalIgnoreCase))];
@@ -160,7 +165,8 @@ internal static class BackendScreening
         }
         var protocol = result.Query.Protocol;
         var w = console.Text;
-        w.WriteLine($"Subject {result.SubjectIds[0]}: {result.Status(0)} (screened by {result.Backend})");
+        int natively = Enumerable.Range(0, result.Criteria.Count).Count(result.RanNatively);
+        w.WriteLine($"Subject {result.SubjectIds[0]}: {result.Status(0)} (screened by {result.Backend}{(natively > 0 ? $"; {natively} criteria it cannot decide run natively" : "")})");
         w.WriteLine($"Protocol {protocol.Name} version {protocol.Version ?? "-"} (hash {protocol.ContentHash}){(settings.Phase is { } phase ? $", phase {phase}" : "")}");
         foreach (int j in criteria)
         {

@@ -108,11 +108,12 @@ internal static class SqlBackendSupport
         }
     }
 
-    /// <summary>Writes each PE4001 warning on standard error.</summary>
-    public static void ReportNotPushedDown(SqlScreeningQuery query, CliConsole console)
+    /// <summary>Writes each PE4001 warning on standard error; only <paramref name="only"/>'s when given.</summary>
+    public static void ReportNotPushedDown(SqlScreeningQuery query, CliConsole console, ProtocolEngine.Language.Binding.BoundCriterion? only = null)
     {
         foreach (var d in query.Diagnostics)
         {
+            if (only is not null && !(ReferenceEquals(d.Source, only.Source) && d.Span == only.Syntax.Name.Span)) continue;
             var (line, column) = d.Source?.GetLinePosition(d.Span.Start) ?? (0, 0);
             console.Error.WriteLine($"{d.Source?.Path}({line},{column}): warning {d.Code}: {d.Message}");
         }

@@ -109,6 +109,30 @@ public sealed class SqlCommandTests
     }
 
     [Fact]
+    public void Explain_backend_duckdb_for_one_criterion_needs_only_that_criterion_pushed_down()
+    {
+        // EXCL28 is pushed down; INCL01 (DurationBetween) and others are not: asking about EXCL28 alone runs them natively
+        // for the status, says so, and warns about no other criterion; asking about INCL01 names why it cannot.
+        string[] common = ["--data", Msg, "--as-of", "2024-06-01", "--backend", "duckdb", "--subject"];
+        var (jsonCode, json, jsonError) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--as-of", "2024-06-01", "--format", "json");
+        Assert.True(jsonCode == 0, jsonError);
+        using var doc = JsonDocument.Parse(json);
+        var first = doc.RootElement.GetProperty("subjects")[0];
+        var subject = first.GetProperty("usubjid").GetString()!;
+        var (code, output, error) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", "EXCL28"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("decided by duckdb", output, StringComparison.Ordinal);
+        Assert.Contains($"Subject {subject}: {first.GetProperty("status").GetString()} (screened by duckdb; ", output, StringComparison.Ordinal);
+        Assert.Contains("criteria it cannot decide run natively", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("PE4001", output + error, StringComparison.Ordinal);
+        var (refusedCode, refused, refusedError) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", "INCL01"]);
+        Assert.Equal(2, refusedCode);
+        Assert.Contains("Criterion INCL01 cannot be pushed down to duckdb: in definition Age", refused + refusedError, StringComparison.Ordinal);
+        Assert.Contains("--backend auto or native", refused + refusedError, StringComparison.Ordinal);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(refusedError, "PE4001"));
+    }
+
+    [Fact]
     public void Screen_backend_duckdb_refuses_a_protocol_it_cannot_push_down_whole_and_names_auto()
     {
         var (code, output, error) = CliRunner.Run("screen", Protocol("cdiscpilot01.protocol"), "--data", Msg, "--backend", "duckdb");
