@@ -109,7 +109,8 @@ internal static class BackendScreening
         {
             throw new UserFacingException($"The database returned what the query cannot have: {ex.Message}");
         }
-        var asked = onlyCriterion is null ? null : sql.Query.Criteria.FirstOrDefault(c => string.Equals(c.Criterion.Id, onlyCriterion, StringComparison.OrdinalIgnoreCase));
+        var asked = onlyCriterion is null ? null : sql.Query.Criteria.FirstOrDefault(c => string.Equals(c.Criterion.Id, onlyCriterion, StringComparison.OrdinalIgnoreCase))
+            ?? throw NoSuchCriterion(onlyCriterion, protocol.Name, settings.Phase, sql.Query.Criteria.Select(c => c.Criterion.Id));
         SqlBackendSupport.ReportNotPushedDown(sql.Query, console, asked?.Criterion);
 
         BackendScreeningResult result;
@@ -149,6 +150,9 @@ internal static class BackendScreening
     /// criterion (or the one asked for) with its rule text and hash, outcome, who decided it and the values the database
     /// returned as read (or why it returned none).
     /// </summary>
+    private static UserFacingException NoSuchCriterion(string id, string protocol, string? phase, IEnumerable<string> criteria) =>
+        new($"Criterion {id} is not in protocol {protocol}{(phase is { } p ? $" (phase {p})" : "")}; its criteria: {string.Join(", ", criteria)}.");
+
     public static int Explain(ExplainCommand.Settings settings, CliConsole console, CancellationToken cancellationToken)
     {
         var subject = settings.Subject!;
@@ -156,8 +160,7 @@ internal static class BackendScreening
         if (result.SubjectIds.Count == 0)
             throw new UserFacingException($"Subject {subject} is not in the {result.Backend} data{(settings.Schema is { } s ? $" (schema {s})" : "")}: no such USUBJID among the subjects loaded (PE_SUBJECT, from DM).");
         int[] criteria = [.. Enumerable.Range(0, result.Criteria.Count).Where(j => settings.Criterion is null || string.Equals(result.Criteria[j].Id, settings.Criterion, StringComparison.OrdinalIgnoreCase))];
-        if (criteria.Length == 0)
-            throw new UserFacingException($"Criterion {settings.Criterion} is not in protocol {result.Query.Protocol.Name}{(settings.Phase is { } p ? $" (phase {p})" : "")}; its criteria: {string.Join(", ", result.Criteria.Select(c => c.Id))}.");
+        if (criteria.Length == 0) throw NoSuchCriterion(settings.Criterion!, result.Query.Protocol.Name, settings.Phase, result.Criteria.Select(c => c.Id));
         if (settings.Format == OutputFormats.Json)
         {
             WriteJson(console, result);

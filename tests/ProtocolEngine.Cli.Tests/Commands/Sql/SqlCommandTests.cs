@@ -130,6 +130,11 @@ public sealed class SqlCommandTests
         Assert.Contains("Criterion INCL01 cannot be pushed down to duckdb: in definition Age", refused + refusedError, StringComparison.Ordinal);
         Assert.Contains("--backend auto or native", refused + refusedError, StringComparison.Ordinal);
         Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(refusedError, "PE4001"));
+        // A criterion the protocol lacks is named as such, not as a protocol the database cannot take whole.
+        var (unknownCode, unknown, unknownError) = CliRunner.Run(["explain", Protocol("cdiscpilot01.protocol"), .. common, subject, "--criterion", "EXCL99"]);
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("Criterion EXCL99 is not in protocol CDISCPILOT01; its criteria: INCL01", unknown + unknownError, StringComparison.Ordinal);
+        Assert.DoesNotContain("PE4001", unknownError, StringComparison.Ordinal);
     }
 
     [Fact]
