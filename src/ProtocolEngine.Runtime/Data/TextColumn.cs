@@ -81,6 +81,12 @@ public sealed class TextColumn : Column
     {
         int code = _codes[row];
         if (code < 0) return null;
+        return UpperOfCode(code);
+    }
+
+    /// <summary>The dictionary's text of <paramref name="code"/> in upper case, as <see cref="GetUpper"/> gives it for a row holding the code.</summary>
+    internal string UpperOfCode(int code)
+    {
         var upper = _upper ??= Array.ConvertAll(_dictionary, d => d.ToUpperInvariant());
         return upper[code];
     }
@@ -97,6 +103,13 @@ public sealed class TextColumn : Column
     {
         int code = _codes[row];
         if (code < 0) return null;
+        if (_parsed is not null) return _parsed[code];
+        return CqlDateTime.TryParseIso(_dictionary[code], out var dt) ? dt : null;
+    }
+
+    /// <summary>The dictionary's text of <paramref name="code"/> read as <see cref="GetDateTime"/> reads a row holding it.</summary>
+    internal CqlDateTime? DateTimeOfCode(int code)
+    {
         if (_parsed is not null) return _parsed[code];
         return CqlDateTime.TryParseIso(_dictionary[code], out var dt) ? dt : null;
     }

@@ -90,6 +90,10 @@ public sealed class EvaluationContext
     internal EvaluationContext LookupScratch() =>
         _lookupScratch ??= new EvaluationContext(Protocol, Binding, Now, Limits) { MissingDataIsUnknown = MissingDataIsUnknown };
 
+    /// <summary>A new context over the same study and settings, for batch criteria to compute a subject's definitions in without touching this one's state.</summary>
+    internal EvaluationContext SubjectScratch() =>
+        new(Protocol, Binding, Now, Limits) { MissingDataIsUnknown = MissingDataIsUnknown, ReuseRecords = ReuseRecords };
+
     /// <summary>The protocol whose rules run.</summary>
     public ExecutableProtocol Protocol { get; }
 

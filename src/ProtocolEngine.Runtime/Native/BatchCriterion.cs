@@ -106,7 +106,7 @@ internal sealed class BatchCriterion
                 BoundConversion c => Conversion(c, constants, depth),
                 BoundCall c => Call(c, constants, depth, type),
                 BoundDefineReference d when d.Define.Body is { } body && RuntimeTypes.ClrType(body.Type) == type => Compile(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1),
-                BoundFunctionCall fc => Memoised(fc, constants, depth, type),
+                BoundFunctionCall fc => Memoised(fc, constants, depth, type) ?? InlinedExists(fc, constants),
                 BoundVariableAccess v => Variable(v, constants, depth),
                 _ => null,
             };
@@ -182,13 +182,22 @@ internal sealed class BatchCriterion
         /// query the compiled rule runs with the same text key (<see cref="ExpressionCompiler.TextKey"/>), answered from
         /// the codes of the subject's rows (<see cref="ExistsNode"/>).
         /// </summary>
-        private BatchNode? Exists(BoundCall c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants)
+        private BatchNode? Exists(BoundCall c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, IReadOnlyDictionary<LocalSymbol, BoundExpression>? arguments = null)
         {
             // The shape the compiled rule consumes as it runs (ExpressionCompiler.Fusable), over one domain's records.
             if (c.Arguments[0] is not BoundQuery { Sources.Length: 1, Lets.IsEmpty: true, Inclusions.IsEmpty: true, Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q
                 || !q.Sort.IsEmpty || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
                 return null;
-            if (ExpressionCompiler.TextKey(q.Where, q.Sources[0].Alias) is not { } textKey || textKey.Column.Domain.Name != domain.Domain.Name) return null;
+            if (ExpressionCompiler.TextKey(q.Where, q.Sources[0].Alias) is not { } noKey)
+            {
+                // Every row visited: tests decided per dictionary code and dates on day numbers (CodedExistsNode).
+                var coded = CodedExistsNode.Compile(c, l => constants.TryGetValue(l, out var k) ? (BoundExpression)k : arguments?.GetValueOrDefault(l), slots);
+                if (coded is null) return null;
+                Useful = true;
+                return Add(coded);
+            }
+            var textKey = noKey;
+            if (textKey.Column.Domain.Name != domain.Domain.Name) return null;
             string[]? keys = textKey switch
             {
                 { Keys: { } list } => list,
@@ -249,6 +258,24 @@ internal sealed class BatchCriterion
             BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
             _ => null,
         };
+
+        /// <summary>
+        /// A function whose body is an exists, called with literals, code lists and quantities (<c>HistoryWithin(Depression,
+        /// 3 months)</c>, which the compiled rule calls rather than memoises): the exists with the parameters standing for the arguments.
+        /// </summary>
+        private BatchNode? InlinedExists(BoundFunctionCall fc, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants)
+        {
+            var function = fc.Function;
+            if (function.Body is not BoundCall { Overload.Key: "Exists(List<T>)" } exists || function.Parameters.Length != fc.Arguments.Length) return null;
+            var arguments = new Dictionary<LocalSymbol, BoundExpression>();
+            for (int i = 0; i < function.Parameters.Length; i++)
+            {
+                var argument = fc.Arguments[i] is BoundLocal l && constants.TryGetValue(l.Local, out var k) ? k : fc.Arguments[i];
+                if (argument is not (BoundLiteral or BoundCodeListReference or BoundQuantityLiteral)) return null;
+                arguments[function.Parameters[i]] = argument;
+            }
+            return Exists(exists, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, arguments);
+        }
 
         /// <summary>A call with constant arguments is a cached value per subject: its body, with the parameters bound to the arguments, as the memo slot computes it.</summary>
         private BatchNode? Memoised(BoundFunctionCall fc, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth, Type type)
@@ -330,6 +357,11 @@ internal sealed class BatchRun(EvaluationContext ctx)
 
     /// <summary>A context for reading values (never the worker's own state).</summary>
     public EvaluationContext Scratch { get; } = ctx.LookupScratch();
+
+    private EvaluationContext? _subjectScratch;
+
+    /// <summary>A context of the worker's own for computing a subject's definition outside its rules (a subject date of <see cref="CodedExistsNode"/>).</summary>
+    public EvaluationContext SubjectScratch => _subjectScratch ??= Context.SubjectScratch();
 
     /// <summary>The study binding.</summary>
     public StudyBinding Binding { get; } = ctx.Binding!;

@@ -1,0 +1,721 @@
+using System.Runtime.CompilerServices;
+using ProtocolEngine.Language.Binding;
+using ProtocolEngine.Language.Types;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Operators;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Runtime.Native;
+
+/// <summary>
+/// <c>exists (D X where filter)</c> for a batch, when the filter has no plain text key (the compiled query then visits
+/// every row of the subject) and is made of tests on the row's dictionary-coded texts
+/// (<c>Upper(Coalesce(M.MHDECOD, M.MHTERM)) in SeriousCardiovascular</c>, <c>M.MHENRTPT = 'ONGOING'</c>,
+/// <c>M.MHBODSYS is not null</c>, <c>Upper(M.MHTERM) in {...}</c>) and of the row's dates (or a Coalesce of them) against
+/// one date of the subject given by a definition (<c>ScreeningDate</c>, <c>EnrollmentDate</c>), shifted by a quantity
+/// (<c>Coalesce(M.MHENDTC, M.MHSTDTC) in Interval[ScreeningDate - 5 years, ScreeningDate]</c>, <c>5 years or less
+/// before</c>, <c>on or after</c>), joined by and, or and not.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A text test is decided once per dictionary code, not per row: its value for each code of each column of the chain
+/// is the compiled builtin's (the same <c>InCodeList</c>, <c>In</c>, <c>Equal</c>, <c>IsNull</c> delegates) on the text
+/// the compiled rule reads for a row holding the code (upper-cased by the column's own <see cref="TextColumn.GetUpper"/>),
+/// so upper-casing rules, code lists and nulls are the compiled rule's by construction. A Coalesce takes the first column
+/// whose code is present, as the compiled Coalesce of the reads does.
+/// </para>
+/// <para>
+/// Dates are compared as the compiled comparisons compare two dates known to the day (CQL compares component by
+/// component up to the precision, so at year, month or day precision as keys of the truncated date): only row dates
+/// known to the day without time or offset are taken (a partial, timed or malformed one leaves the subject to the
+/// compiled rule), and the subject's date is the definition's value, computed once per subject and study by the
+/// compiled definition itself on a context of the worker's own; a subject whose definition is null, not a plain day,
+/// throws or reads data the study lacks is left to the compiled rule. Shifted bounds and intervals are built by the
+/// compiled operators (<c>Subtract</c>, <c>Add</c>, <see cref="RuntimeHelpers.Interval"/>, <see cref="Intervals.ClosedLow"/>).
+/// </para>
+/// <para>
+/// The value is the compiled exists': true at the first row whose filter is true, else null when a row's filter was
+/// null (missing data unknown), else false; a subject without rows gets the uncertain empty list's value. The domain is
+/// read, and the subject date's domains exactly when the compiled rule's short-circuits reach the date.
+/// </para>
+/// </remarks>
+internal sealed class CodedExistsNode : BatchNode<bool?>
+{
+    private readonly int _domainSlot;
+    private readonly RowTest _root;
+    private readonly List<int> _columns;
+    private readonly SubjectDateSource? _subjectDate;
+    private readonly int _dateTests, _tests;
+
+    private CodedExistsNode(int domainSlot, RowTest root, List<int> columns, SubjectDateSource? subjectDate, int dateTests, int tests)
+    {
+        _tests = tests;
+        _domainSlot = domainSlot;
+        _root = root;
+        _columns = columns;
+        _subjectDate = subjectDate;
+        _dateTests = dateTests;
+    }
+
+    // Three-valued results of a row test, and "leave the subject to the compiled rule".
+    internal const byte False = 0, True = 1, Null = 2, Unsupported = 3;
+
+    private static long _answered;
+
+    /// <summary>How many subjects' exists these nodes have answered in this process (not fallen back): tests check they ran.</summary>
+    internal static long Answered => Interlocked.Read(ref _answered);
+
+    private static readonly ConditionalWeakTable<SlotAllocator, Dictionary<int, SubjectDateSource>> Sources = [];
+
+    /// <summary>
+    /// The node for <paramref name="exists"/> (an <c>Exists(List&lt;T&gt;)</c> call), or null when its query or filter is
+    /// not of the shape; <paramref name="resolve"/> gives the expression a function's parameter stands for (a literal, a
+    /// code list, a quantity) or null.
+    /// </summary>
+    public static CodedExistsNode? Compile(BoundCall exists, Func<LocalSymbol, BoundExpression?> resolve, SlotAllocator slots)
+    {
+        if (exists.Arguments[0] is not BoundQuery { Sources.Length: 1, Lets.IsEmpty: true, Inclusions.IsEmpty: true, Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false, Where: { } where } q
+            || !q.Sort.IsEmpty || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
+            return null;
+        var builder = new Builder(q.Sources[0].Alias, domain.Domain.Name, resolve, slots);
+        var root = builder.Build(where, 0);
+        if (root is null) return null;
+        SubjectDateSource? source = null;
+        if (builder.SubjectDate is { } define)
+        {
+            int slot = slots.Define(define);
+            var bySlot = Sources.GetValue(slots, _ => []);
+            lock (bySlot)
+                if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot);
+        }
+        return new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, source, builder.DateTests, builder.Tests);
+    }
+
+    public override bool Applies(StudyBinding binding) =>
+        binding.Domains[_domainSlot] is { IsSubjectIndexed: true } table
+        && _columns.All(c => binding.Columns[c] is TextColumn && ReferenceEquals(binding.ColumnTables[c], table));
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var table = run.Binding.Domains[_domainSlot]!;
+        ulong bit = 1UL << Math.Min(_domainSlot, 63);
+        bool? none = run.Context.MissingDataIsUnknown ? null : false;
+        bool unknownWhenUncertain = run.Context.MissingDataIsUnknown;
+        var state = new RowState(run, _subjectDate, _dateTests, _tests);
+        // Each test's tables for this study, taken once for the whole batch (another screening may prepare another study's meanwhile).
+        _root.Prepare(run.Binding, state.Tables);
+        var fallback = run.Fallback;
+        var reads = run.Reads;
+        var subjects = run.Subjects;
+        int answered = 0;
+        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < subjects.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            // The compiled query reads the subject's records of the domain first, whatever it finds.
+            reads[i] |= bit;
+            int subject = subjects[i];
+            var (start, count) = table.RowsOf(subject);
+            answered++;
+            if (count == 0)
+            {
+                output[i] = none;
+                continue;
+            }
+            state.Begin(subject);
+            bool uncertain = false, found = false, unsupported = false;
+            for (int row = start; row < start + count; row++)
+            {
+                byte result = _root.Eval(state, row);
+                if (result == True)
+                {
+                    found = true;
+                    break;
+                }
+                if (result == Null) uncertain = true;
+                else if (result == Unsupported)
+                {
+                    unsupported = true;
+                    break;
+                }
+            }
+            if (unsupported)
+            {
+                fallback[i] = true;
+                answered--;
+                continue;
+            }
+            output[i] = found ? true : uncertain && unknownWhenUncertain ? null : false;
+            if (state.ReadDate) reads[i] |= state.DateReads;
+        }
+        if (answered > 0) Interlocked.Add(ref _answered, answered);
+    }
+
+    /// <summary>One batch's state for the subject being evaluated: its date (computed on first need) and the bounds derived from it.</summary>
+    internal sealed class RowState(BatchRun run, SubjectDateSource? source, int dateTests, int tests)
+    {
+        /// <summary>Each test's per-study tables, by test number.</summary>
+        public object?[] Tables { get; } = new object?[tests];
+
+        private readonly long[] _bounds = new long[Math.Max(dateTests, 1) * 2];
+        private readonly bool[] _boundsKnown = new bool[Math.Max(dateTests, 1)];
+        private int _day;
+        private bool _dayKnown;
+
+        public StudyBinding Binding { get; } = run.Binding;
+
+        public int Subject { get; private set; }
+
+        /// <summary>True once a test read the subject's date (the compiled rule evaluated the definition).</summary>
+        public bool ReadDate { get; set; }
+
+        /// <summary>The domains the subject date's definition read.</summary>
+        public ulong DateReads { get; private set; }
+
+        public void Begin(int subject)
+        {
+            Subject = subject;
+            ReadDate = false;
+            _dayKnown = false;
+            Array.Clear(_boundsKnown);
+        }
+
+        /// <summary>The subject's date as a day number, or <see cref="SubjectDateSource.NotPlain"/>.</summary>
+        public int Day()
+        {
+            if (_dayKnown) return _day;
+            _dayKnown = true;
+            (_day, var reads) = source!.DayOf(run, Subject);
+            DateReads = reads;
+            return _day;
+        }
+
+        /// <summary>The cached pair of keys of date test <paramref name="test"/> for this subject, if computed.</summary>
+        public bool TryBounds(int test, out long low, out long high)
+        {
+            low = _bounds[test * 2];
+            high = _bounds[test * 2 + 1];
+            return _boundsKnown[test];
+        }
+
+        public void SetBounds(int test, long low, long high)
+        {
+            _bounds[test * 2] = low;
+            _bounds[test * 2 + 1] = high;
+            _boundsKnown[test] = true;
+        }
+    }
+
+    /// <summary>A definition giving each subject's date, computed once per subject and study by the compiled definition.</summary>
+    internal sealed class SubjectDateSource(int defineSlot)
+    {
+        /// <summary>The subject's date is not a plain day (null, partial, timed, failing): the compiled rule decides.</summary>
+        public const int NotPlain = int.MinValue;
+
+        private const byte NotComputed = 0, Computed = 1;
+
+        private sealed record Values(StudyData Study, int[] Days, ulong[] Reads, byte[] States);
+
+        private Values? _values;
+
+        public (int Day, ulong Reads) DayOf(BatchRun run, int subject)
+        {
+            var study = run.Binding.Study;
+            var values = _values;
+            if (values is null || !ReferenceEquals(values.Study, study))
+                _values = values = new Values(study, new int[study.SubjectCount], new ulong[study.SubjectCount], new byte[study.SubjectCount]);
+            if (Volatile.Read(ref values.States[subject]) == Computed) return (values.Days[subject], values.Reads[subject]);
+            var (day, reads) = Compute(run.SubjectScratch, subject);
+            // The same values whichever thread computes them first; the state is written last.
+            values.Days[subject] = day;
+            values.Reads[subject] = reads;
+            Volatile.Write(ref values.States[subject], Computed);
+            return (day, reads);
+        }
+
+        private (int, ulong) Compute(EvaluationContext ctx, int subject)
+        {
+            ctx.BeginSubject(subject);
+            ctx.BeginRule();
+            object? value;
+            try
+            {
+                value = ctx.GetDefine(defineSlot);
+            }
+            catch (Exception)
+            {
+                // The compiled rule fails the same way and reports it.
+                return (NotPlain, 0);
+            }
+            if (ctx.HasMissingVariables || ctx.MissingDomainsRead.Count > 0 || ctx.Messages.Count > 0 || ctx.DivisionsByZero > 0) return (NotPlain, 0);
+            return (PlainDay(value as CqlDateTime) ?? NotPlain, ctx.DomainsReadByRule);
+        }
+    }
+
+    /// <summary>The day number of a date known to the day without time or offset, else null.</summary>
+    internal static int? PlainDay(CqlDateTime? value) =>
+        value is { Precision: DateTimePrecision.Day, OffsetMinutes: null, Year: >= 2 and <= 9998 }
+            ? DateOnly.FromDateTime(new DateTime(value.Year, value.Month, value.Day)).DayNumber
+            : null;
+
+    /// <summary>The comparison key of a day number at a precision: CQL compares two dates known to the day component by component up to it.</summary>
+    internal static long Key(int day, DateTimePrecision? precision)
+    {
+        if (precision is DateTimePrecision.Year or DateTimePrecision.Month)
+        {
+            var date = DateOnly.FromDayNumber(day);
+            return precision == DateTimePrecision.Year ? date.Year : date.Year * 12L + date.Month - 1;
+        }
+        return day;
+    }
+
+    /// <summary>Lowers a filter to row tests.</summary>
+    private sealed class Builder(LocalSymbol alias, string domain, Func<LocalSymbol, BoundExpression?> resolve, SlotAllocator slots)
+    {
+        public List<int> Columns { get; } = [];
+
+        public DefineSymbol? SubjectDate { get; private set; }
+
+        public int DateTests { get; private set; }
+
+        /// <summary>How many text and date tests (each with its per-study tables).</summary>
+        public int Tests { get; private set; }
+
+        public RowTest? Build(BoundExpression e, int depth)
+        {
+            if (depth > 16) return null;
+            e = Strip(e);
+            if (e is not BoundCall call) return null;
+            var key = call.Overload.Key;
+            switch (key)
+            {
+                case "And(Boolean,Boolean)" or "Or(Boolean,Boolean)":
+                    return Build(call.Arguments[0], depth + 1) is { } a && Build(call.Arguments[1], depth + 1) is { } b ? new AndOrTest(a, b, key[0] == 'A') : null;
+                case "Not(Boolean)":
+                    return Build(call.Arguments[0], depth + 1) is { } operand ? new NotTest(operand) : null;
+                case "IsNull(T)":
+                    if (Text(call.Arguments[0]) is var (nullColumns, nullUpper)) return Predicate(key, nullColumns, nullUpper, v => [v]);
+                    return DateChain(call.Arguments[0]) is { } nullDates ? new DateIsNullTest(nullDates) { Id = Tests++ } : null;
+                case "Equal(String,String)":
+                    if (Text(call.Arguments[0]) is var (left, leftUpper) && Literal(call.Arguments[1]) is { } right)
+                        return Predicate(key, left, leftUpper, v => [v, right.Value]);
+                    if (Literal(call.Arguments[0]) is { } first && Text(call.Arguments[1]) is var (second, secondUpper))
+                        return Predicate(key, second, secondUpper, v => [first.Value, v]);
+                    return null;
+                case "InCodeList(String,CodeList)":
+                    if (Text(call.Arguments[0]) is not var (members, membersUpper) || Resolve(call.Arguments[1]) is not BoundCodeListReference list) return null;
+                    var codes = new CodeListValue(list.CodeList.Name, list.CodeList.CodeSystem, list.CodeList.Codes);
+                    return Predicate(key, members, membersUpper, v => [v, codes]);
+                case "In(T,List<T>)":
+                    if (Text(call.Arguments[0]) is not var (elements, elementsUpper) || Resolve(call.Arguments[1]) is not BoundList { } literals) return null;
+                    var items = new List<object?>();
+                    foreach (var element in literals.Elements)
+                    {
+                        if (Literal(element) is not { } item) return null;
+                        items.Add(item.Value);
+                    }
+                    IReadOnlyList<object?> values = [.. items];
+                    return Predicate(key, elements, elementsUpper, v => [v, values]);
+                case "SameOrAfter(DateTime,DateTime,String)" or "SameOrBefore(DateTime,DateTime,String)" or "Before(DateTime,DateTime,String)" or "After(DateTime,DateTime,String)":
+                {
+                    if (DateChain(call.Arguments[0]) is not { } compared || Bound(call.Arguments[1]) is not { } bound || !Precision(call.Arguments[2], out var precision)) return null;
+                    string op = key[..key.IndexOf('(', StringComparison.Ordinal)];
+                    return new DateCompareTest(DateTests++, compared, bound, precision, op) { Id = Tests++ };
+                }
+                case "In(T,Interval<T>,String)":
+                {
+                    if (DateChain(call.Arguments[0]) is not { } point || Strip(call.Arguments[1]) is not BoundInterval interval || !Precision(call.Arguments[2], out var precision)) return null;
+                    if (Bound(interval.Low) is not { } low || Bound(interval.High) is not { } high) return null;
+                    return new DateInTest(DateTests++, point, low, interval.LowClosed, high, interval.HighClosed, precision) { Id = Tests++ };
+                }
+                default:
+                    return null;
+            }
+        }
+
+        private RowTest? Predicate(string key, int[] columns, bool upper, Func<string?, object?[]> arguments)
+        {
+            if (BuiltinTable.Find(key) is not { } builtin) return null;
+            return new TextTest(columns, upper, v => (bool?)builtin.DynamicInvoke(arguments(v))) { Id = Tests++ };
+        }
+
+        private BoundExpression Resolve(BoundExpression e)
+        {
+            for (int hops = 0; hops < 8; hops++)
+            {
+                e = Strip(e);
+                if (e is BoundLocal l && l.Local != alias && resolve(l.Local) is { } value) e = value;
+                else break;
+            }
+            return e;
+        }
+
+        private BoundLiteral? Literal(BoundExpression e) => Resolve(e) is BoundLiteral { Value: string } literal ? literal : null;
+
+        // The precision argument of a comparison: null, or a literal the keys support.
+        private static bool Precision(BoundExpression e, out DateTimePrecision? precision)
+        {
+            precision = null;
+            switch (Strip(e))
+            {
+                case BoundLiteral { Value: null }:
+                    return true;
+                case BoundLiteral { Value: "day" }:
+                    precision = DateTimePrecision.Day;
+                    return true;
+                case BoundLiteral { Value: "month" }:
+                    precision = DateTimePrecision.Month;
+                    return true;
+                case BoundLiteral { Value: "year" }:
+                    precision = DateTimePrecision.Year;
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>A text read of the row: a variable, Upper of it, Upper of a Coalesce of them or a Coalesce of them (as the compiled rule reads them).</summary>
+        private (int[] Columns, bool Upper)? Text(BoundExpression e)
+        {
+            e = Strip(e);
+            bool upper = false;
+            if (e is BoundCall { Overload.Key: "Upper(String)" } u)
+            {
+                upper = true;
+                e = Strip(u.Arguments[0]);
+            }
+            if (TextVariable(e) is int single) return ([single], upper);
+            if (e is BoundCall { Overload.Key: var key } coalesce && key.StartsWith("Coalesce(T,", StringComparison.Ordinal) && coalesce.Arguments.Length <= 4
+                && coalesce.Arguments.All(a => a.Type == ProtocolType.String))
+            {
+                var columns = new int[coalesce.Arguments.Length];
+                for (int i = 0; i < columns.Length; i++)
+                {
+                    if (TextVariable(Strip(coalesce.Arguments[i])) is not int column) return null;
+                    columns[i] = column;
+                }
+                return (columns, upper);
+            }
+            return null;
+        }
+
+        // A text variable of the row (String, read by RecordAccess.String or UpperString).
+        private int? TextVariable(BoundExpression e)
+        {
+            if (e is not BoundVariableAccess { Record: BoundLocal { Local: var record } } v || record != alias || v.Domain.Name != domain || v.Type != ProtocolType.String
+                || v.Variable.Type is Language.DataModel.VariableType.Num or Language.DataModel.VariableType.Integer or Language.DataModel.VariableType.DateTime)
+                return null;
+            int slot = slots.Column(domain, v.Variable.Name);
+            Columns.Add(slot);
+            return slot;
+        }
+
+        /// <summary>A DateTime variable of the row, or a Coalesce of them: their column slots in order.</summary>
+        private int[]? DateChain(BoundExpression e)
+        {
+            e = Strip(e);
+            if (DateVariable(e) is int single) return [single];
+            if (e is BoundCall { Overload.Key: var key } coalesce && key.StartsWith("Coalesce(T,", StringComparison.Ordinal) && coalesce.Arguments.Length <= 4)
+            {
+                var columns = new int[coalesce.Arguments.Length];
+                for (int i = 0; i < columns.Length; i++)
+                {
+                    if (DateVariable(Strip(coalesce.Arguments[i])) is not int column) return null;
+                    columns[i] = column;
+                }
+                return columns;
+            }
+            return null;
+        }
+
+        private int? DateVariable(BoundExpression e)
+        {
+            if (e is not BoundVariableAccess { Record: BoundLocal { Local: var record } } v || record != alias || v.Domain.Name != domain || v.Type != ProtocolType.DateTime) return null;
+            int slot = slots.Column(domain, v.Variable.Name);
+            Columns.Add(slot);
+            return slot;
+        }
+
+        /// <summary>The subject's date, or it plus or minus a quantity (through parameters), the one date every bound uses.</summary>
+        private SubjectBound? Bound(BoundExpression e)
+        {
+            e = Strip(e);
+            if (IsSubjectDate(e)) return new SubjectBound(null, null);
+            if (e is BoundCall { Overload.Key: "Subtract(DateTime,Quantity)" or "Add(DateTime,Quantity)" } call && IsSubjectDate(Strip(call.Arguments[0]))
+                && Resolve(call.Arguments[1]) is BoundQuantityLiteral q && BuiltinTable.Find(call.Overload.Key) is Func<CqlDateTime?, CqlQuantity?, CqlDateTime?> shift)
+                return new SubjectBound(shift, new CqlQuantity(q.Value, q.Unit));
+            return null;
+        }
+
+        private bool IsSubjectDate(BoundExpression e)
+        {
+            if (e is not BoundDefineReference { Define: var define } reference || reference.Type != ProtocolType.DateTime || define.Body is null) return false;
+            if (SubjectDate is { } known && !ReferenceEquals(known, define)) return false;
+            SubjectDate = define;
+            return true;
+        }
+
+        private static BoundExpression Strip(BoundExpression e)
+        {
+            while (e is BoundConversion { Conversion.Kind: ConversionKind.Identity or ConversionKind.Widen } c) e = c.Operand;
+            return e;
+        }
+    }
+
+    /// <summary>The subject's date, shifted by <paramref name="Quantity"/> through <paramref name="Shift"/> (the compiled builtin) when not null.</summary>
+    internal sealed record SubjectBound(Func<CqlDateTime?, CqlQuantity?, CqlDateTime?>? Shift, CqlQuantity? Quantity)
+    {
+        /// <summary>The bound's value for a subject whose date is <paramref name="day"/> (a plain day), as the compiled rule computes it; null when it throws.</summary>
+        public CqlDateTime? Value(int day, out bool failed)
+        {
+            failed = false;
+            var date = DateOnly.FromDayNumber(day);
+            var subject = new CqlDateTime(date.Year, date.Month, date.Day, 0, 0, 0, 0, DateTimePrecision.Day, null);
+            if (Shift is null) return subject;
+            try
+            {
+                return Shift(subject, Quantity);
+            }
+            catch (Exception)
+            {
+                failed = true;
+                return null;
+            }
+        }
+    }
+
+    /// <summary>A test of one row.</summary>
+    internal abstract class RowTest
+    {
+        /// <summary>The test's number in its node (its tables' place in <see cref="RowState.Tables"/>).</summary>
+        public int Id { get; init; }
+
+        /// <summary>Puts the test's tables for this study in <paramref name="tables"/> (computed once per study).</summary>
+        public abstract void Prepare(StudyBinding binding, object?[] tables);
+
+        /// <summary>The row's value: <see cref="False"/>, <see cref="True"/>, <see cref="Null"/> or <see cref="Unsupported"/>.</summary>
+        public abstract byte Eval(RowState state, int row);
+    }
+
+    private static byte Of(bool? value) => value switch { true => True, false => False, null => Null };
+
+    /// <summary>A builtin applied to a text read of the row, decided per dictionary code of each column of the chain.</summary>
+    private sealed class TextTest(int[] columnSlots, bool upper, Func<string?, bool?> predicate) : RowTest
+    {
+        private sealed record Tables(StudyData Study, TextColumn[] Columns, byte[][] ByCode, byte WhenMissing);
+
+        private Tables? _tables;
+
+        public override void Prepare(StudyBinding binding, object?[] prepared)
+        {
+            var tables = _tables;
+            if (tables is not null && ReferenceEquals(tables.Study, binding.Study) && ReferenceEquals(tables.Columns[0], binding.Columns[columnSlots[0]]))
+            {
+                prepared[Id] = tables;
+                return;
+            }
+            var columns = columnSlots.Select(c => (TextColumn)binding.Columns[c]!).ToArray();
+            var byCode = new byte[columns.Length][];
+            for (int k = 0; k < columns.Length; k++)
+            {
+                var column = columns[k];
+                byCode[k] = new byte[column.Dictionary.Count];
+                for (int code = 0; code < byCode[k].Length; code++)
+                    byCode[k][code] = Decide(upper ? column.UpperOfCode(code) : column.Dictionary[code]);
+            }
+            prepared[Id] = _tables = new Tables(binding.Study, columns, byCode, Decide(null));
+        }
+
+        private byte Decide(string? value)
+        {
+            try
+            {
+                return Of(predicate(value));
+            }
+            catch (Exception)
+            {
+                // The compiled rule fails the same way on a row holding this text and reports it.
+                return Unsupported;
+            }
+        }
+
+        public override byte Eval(RowState state, int row)
+        {
+            var tables = (Tables)state.Tables[Id]!;
+            var columns = tables.Columns;
+            for (int k = 0; k < columns.Length; k++)
+            {
+                int code = columns[k].CodeAt(row);
+                if (code >= 0) return tables.ByCode[k][code];
+            }
+            return tables.WhenMissing;
+        }
+    }
+
+    /// <summary>Day numbers of date columns' texts, computed once per column.</summary>
+    private abstract class DateTest(int[] columnSlots) : RowTest
+    {
+        // A day number, or one of these for a text that is not a plain date.
+        protected const int Missing = int.MinValue + 2, NotPlainDay = int.MinValue;
+
+        private sealed record Days(StudyData Study, TextColumn[] Columns, int[][] ByCode);
+
+        private Days? _days;
+
+        public override void Prepare(StudyBinding binding, object?[] prepared)
+        {
+            var days = _days;
+            if (days is not null && ReferenceEquals(days.Study, binding.Study) && ReferenceEquals(days.Columns[0], binding.Columns[columnSlots[0]]))
+            {
+                prepared[Id] = days;
+                return;
+            }
+            var columns = columnSlots.Select(c => (TextColumn)binding.Columns[c]!).ToArray();
+            var byCode = new int[columns.Length][];
+            for (int k = 0; k < columns.Length; k++)
+            {
+                byCode[k] = new int[columns[k].Dictionary.Count];
+                for (int code = 0; code < byCode[k].Length; code++)
+                    byCode[k][code] = PlainDay(columns[k].DateTimeOfCode(code)) ?? NotPlainDay;
+            }
+            prepared[Id] = _days = new Days(binding.Study, columns, byCode);
+        }
+
+        /// <summary>The day of the first present date of the chain (the compiled Coalesce of the reads), <see cref="Missing"/> when none, <see cref="NotPlainDay"/> for a date the kernel does not compare.</summary>
+        protected int DayOf(RowState state, int row)
+        {
+            var days = (Days)state.Tables[Id]!;
+            var columns = days.Columns;
+            for (int k = 0; k < columns.Length; k++)
+            {
+                int code = columns[k].CodeAt(row);
+                // A malformed text reads as null in the compiled rule (and the Coalesce goes on), a partial or timed date
+                // compares differently: both are left to it.
+                if (code >= 0) return days.ByCode[k][code];
+            }
+            return Missing;
+        }
+    }
+
+    /// <summary><c>X.VAR is null</c> for a date: a malformed text reads as null in the compiled rule and is left to it.</summary>
+    private sealed class DateIsNullTest(int[] columnSlots) : DateTest(columnSlots)
+    {
+        public override byte Eval(RowState state, int row) => DayOf(state, row) switch
+        {
+            Missing => True,
+            NotPlainDay => Unsupported,
+            _ => False,
+        };
+    }
+
+    /// <summary>Before, after, on or before, on or after the subject's (shifted) date, at a precision.</summary>
+    private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string op) : DateTest(columnSlots)
+    {
+        public override byte Eval(RowState state, int row)
+        {
+            int day = DayOf(state, row);
+            // The compiled call evaluates both operands (the subject's date) whatever the row holds.
+            state.ReadDate = true;
+            if (day == NotPlainDay) return Unsupported;
+            if (!state.TryBounds(test, out long key, out long ok))
+            {
+                int subjectDay = state.Day();
+                ok = 0;
+                if (subjectDay != SubjectDateSource.NotPlain && PlainDay(bound.Value(subjectDay, out bool failed)) is int shifted && !failed)
+                {
+                    key = Key(shifted, precision);
+                    ok = 1;
+                }
+                state.SetBounds(test, key, ok);
+            }
+            if (ok == 0) return Unsupported;
+            if (day == Missing) return Null;
+            long rowKey = Key(day, precision);
+            bool value = op switch
+            {
+                "SameOrAfter" => rowKey >= key,
+                "After" => rowKey > key,
+                "SameOrBefore" => rowKey <= key,
+                _ => rowKey < key,
+            };
+            return value ? True : False;
+        }
+    }
+
+    /// <summary>The row's date in an interval between the subject's (shifted) dates, at a precision, as <see cref="Intervals.In"/> decides it.</summary>
+    private sealed class DateInTest(int test, int[] columnSlots, SubjectBound low, bool lowClosed, SubjectBound high, bool highClosed, DateTimePrecision? precision) : DateTest(columnSlots)
+    {
+        private const long NoBounds = long.MinValue;
+
+        public override byte Eval(RowState state, int row)
+        {
+            int day = DayOf(state, row);
+            // The point and the interval are both evaluated, whatever the row holds.
+            state.ReadDate = true;
+            if (day == NotPlainDay) return Unsupported;
+            if (!state.TryBounds(test, out long lowKey, out long highKey))
+            {
+                (lowKey, highKey) = Bounds(state.Day());
+                state.SetBounds(test, lowKey, highKey);
+            }
+            if (lowKey == NoBounds) return Unsupported;
+            if (day == Missing) return Null;
+            long key = Key(day, precision);
+            return lowKey <= key && key <= highKey ? True : False;
+        }
+
+        private (long, long) Bounds(int subjectDay)
+        {
+            if (subjectDay == SubjectDateSource.NotPlain) return (NoBounds, NoBounds);
+            var lowValue = low.Value(subjectDay, out bool lowFailed);
+            var highValue = high.Value(subjectDay, out bool highFailed);
+            if (lowFailed || highFailed || lowValue is null || highValue is null) return (NoBounds, NoBounds);
+            CqlInterval interval;
+            try
+            {
+                interval = RuntimeHelpers.Interval(lowValue, lowClosed, highValue, highClosed);
+            }
+            catch (Exception)
+            {
+                return (NoBounds, NoBounds);
+            }
+            // In compares with the closed bounds (an open one's neighbour at its precision): both must be plain days.
+            if (PlainDay(Intervals.ClosedLow(interval) as CqlDateTime) is not int first || PlainDay(Intervals.ClosedHigh(interval) as CqlDateTime) is not int last)
+                return (NoBounds, NoBounds);
+            return (Key(first, precision), Key(last, precision));
+        }
+    }
+
+    /// <summary>Three-valued not.</summary>
+    private sealed class NotTest(RowTest operand) : RowTest
+    {
+        public override void Prepare(StudyBinding binding, object?[] tables) => operand.Prepare(binding, tables);
+
+        public override byte Eval(RowState state, int row) => operand.Eval(state, row) switch
+        {
+            True => False,
+            False => True,
+            var other => other,
+        };
+    }
+
+    /// <summary>Three-valued and/or, the right operand evaluated only when the left does not decide (as the compiled rule short-circuits).</summary>
+    private sealed class AndOrTest(RowTest left, RowTest right, bool isAnd) : RowTest
+    {
+        public override void Prepare(StudyBinding binding, object?[] tables)
+        {
+            left.Prepare(binding, tables);
+            right.Prepare(binding, tables);
+        }
+
+        public override byte Eval(RowState state, int row)
+        {
+            byte decisive = isAnd ? False : True;
+            byte a = left.Eval(state, row);
+            if (a == Unsupported || a == decisive) return a;
+            byte b = right.Eval(state, row);
+            if (b == Unsupported || b == decisive) return b;
+            return a == Null || b == Null ? Null : isAnd ? True : False;
+        }
+    }
+}
