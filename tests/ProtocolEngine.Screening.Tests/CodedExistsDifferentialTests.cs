@@ -76,7 +76,7 @@ public class CodedExistsDifferentialTests
     /// records; I: no screening date at all; J: a partial visit date; K: 29 February and the 5-year and year-precision
     /// boundaries; L: an empty DECOD beside a TERM.
     /// </summary>
-    private static TestStudy Hostile(bool withSv = true)
+    private static TestStudy Hostile(bool withSv = true, bool withEnd = true)
     {
         var study = new TestStudy()
             .Table("DM",
@@ -92,38 +92,7 @@ public class CodedExistsDifferentialTests
                 TestStudy.Row(("USUBJID", "J"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null)),
                 TestStudy.Row(("USUBJID", "K"), ("RFICDTC", "2024-02-29"), ("RFSTDTC", null)),
                 TestStudy.Row(("USUBJID", "L"), ("RFICDTC", "2024-06-15"), ("RFSTDTC", null)))
-            .Table("MH",
-                Mh("A", 1, null, "atrial fibrillation", "2023-12-01"),
-                Mh("B", 1, null, null, "2020-01-01", ongoing: "ONGOING"),
-                Mh("B", 2, "Syncope", null, "2010-01-01"),
-                Mh("C", 1, "Atrial  Fibrillation", null, "2024-01-01"),
-                Mh("C", 2, " ATRIAL FIBRILLATION", "ATRIAL FIBRILLATION", "2024-01-01"),
-                Mh("C", 3, "ATRIAL FIBRILLATION ", null, null, ongoing: "ongoing"),
-                Mh("D", 1, "épilepsie", null, "2023-12-20"),
-                Mh("D", 2, null, "straße", "2023-12-20"),
-                Mh("D", 3, "ıstanbul fever", "i̇stanbul fever", "2023-12-20"),
-                Mh("D", 4, null, "Strasse", "2023-11-20", bodsys: "Neoplasms"),
-                Mh("E", 1, "ATRIAL FIBRILLATION", null, "2023-12-01", end: "2024-01"),
-                Mh("E", 2, "MYOCARDIAL INFARCTION", null, "2023-12-01T10:30"),
-                Mh("E", 3, "MYOCARDIAL INFARCTION", null, "2023-12-01", end: "2023-13-45"),
-                Mh("E", 4, "SYNCOPE", null, "2020", end: "2021-02-30"),
-                Mh("F", 1, "MYOCARDIAL INFARCTION", null, "2023-06-02"),
-                Mh("F", 2, "LIPOMA", null, "2019-01-01", end: "2019-01-01", bodsys: "NEOPLASMS"),
-                // Both terms missing, in the window: Unknown, and the gap list names SV (the screening date read it, no records).
-                Mh("F", 3, null, null, "2023-12-01"),
-                Mh("G", 1, "MYOCARDIAL INFARCTION", null, "2023-10-20", end: "2023-11-01"),
-                Mh("G", 2, "SYNCOPE", null, "2019-01-01", end: "2019-01-01"),
-                Mh("I", 1, "MYOCARDIAL INFARCTION", null, "2023-10-20"),
-                Mh("I", 2, "MYOCARDIAL INFARCTION", null, "2023-10-20", ongoing: "ONGOING"),
-                Mh("J", 1, "MYOCARDIAL INFARCTION", null, "2023-12-20"),
-                Mh("K", 1, "ATRIAL FIBRILLATION", null, "2019-02-28"),
-                Mh("K", 2, "SYNCOPE", null, "2019-01-01", end: "2019-01-01"),
-                Mh("K", 3, "MYOCARDIAL INFARCTION", null, "2023-12-29"),
-                Mh("K", 4, "LIPOMA", null, "2018-12-31", bodsys: "NEOPLASMS"),
-                Mh("L", 1, "", "ATRIAL FIBRILLATION", "2024-06-01"),
-                Mh("L", 2, "SYNCOPE", null, "2024-12-31"),
-                Mh("L", 3, "SYNCOPE", null, "2019-06-14", end: "2019-06-14"),
-                Mh("L", 4, "ATRIAL FIBRILLATION", null, "2024-06-15", end: "2024-06-16"))
+            .Table("MH", [.. MhRows().Select(r => withEnd ? r : r.Where(p => p.Key != "MHENDTC").ToDictionary())])
             .Table("CM",
                 Cm("A", 1, "atrial fibrillation", "2023-01-01", null),
                 Cm("B", 1, "MYOCARDIAL INFARCTION", "2023-01-01", "2023-12-31"),
@@ -148,6 +117,41 @@ public class CodedExistsDifferentialTests
         return study;
     }
 
+    private static Dictionary<string, object?>[] MhRows() =>
+    [
+        Mh("A", 1, null, "atrial fibrillation", "2023-12-01"),
+        Mh("B", 1, null, null, "2020-01-01", ongoing: "ONGOING"),
+        Mh("B", 2, "Syncope", null, "2010-01-01"),
+        Mh("C", 1, "Atrial  Fibrillation", null, "2024-01-01"),
+        Mh("C", 2, " ATRIAL FIBRILLATION", "ATRIAL FIBRILLATION", "2024-01-01"),
+        Mh("C", 3, "ATRIAL FIBRILLATION ", null, null, ongoing: "ongoing"),
+        Mh("D", 1, "épilepsie", null, "2023-12-20"),
+        Mh("D", 2, null, "straße", "2023-12-20"),
+        Mh("D", 3, "ıstanbul fever", "i̇stanbul fever", "2023-12-20"),
+        Mh("D", 4, null, "Strasse", "2023-11-20", bodsys: "Neoplasms"),
+        Mh("E", 1, "ATRIAL FIBRILLATION", null, "2023-12-01", end: "2024-01"),
+        Mh("E", 2, "MYOCARDIAL INFARCTION", null, "2023-12-01T10:30"),
+        Mh("E", 3, "MYOCARDIAL INFARCTION", null, "2023-12-01", end: "2023-13-45"),
+        Mh("E", 4, "SYNCOPE", null, "2020", end: "2021-02-30"),
+        Mh("F", 1, "MYOCARDIAL INFARCTION", null, "2023-06-02"),
+        Mh("F", 2, "LIPOMA", null, "2019-01-01", end: "2019-01-01", bodsys: "NEOPLASMS"),
+        // Both terms missing, in the window: Unknown, and the gap list names SV (the screening date read it, no records).
+        Mh("F", 3, null, null, "2023-12-01"),
+        Mh("G", 1, "MYOCARDIAL INFARCTION", null, "2023-10-20", end: "2023-11-01"),
+        Mh("G", 2, "SYNCOPE", null, "2019-01-01", end: "2019-01-01"),
+        Mh("I", 1, "MYOCARDIAL INFARCTION", null, "2023-10-20"),
+        Mh("I", 2, "MYOCARDIAL INFARCTION", null, "2023-10-20", ongoing: "ONGOING"),
+        Mh("J", 1, "MYOCARDIAL INFARCTION", null, "2023-12-20"),
+        Mh("K", 1, "ATRIAL FIBRILLATION", null, "2019-02-28"),
+        Mh("K", 2, "SYNCOPE", null, "2019-01-01", end: "2019-01-01"),
+        Mh("K", 3, "MYOCARDIAL INFARCTION", null, "2023-12-29"),
+        Mh("K", 4, "LIPOMA", null, "2018-12-31", bodsys: "NEOPLASMS"),
+        Mh("L", 1, "", "ATRIAL FIBRILLATION", "2024-06-01"),
+        Mh("L", 2, "SYNCOPE", null, "2024-12-31"),
+        Mh("L", 3, "SYNCOPE", null, "2019-06-14", end: "2019-06-14"),
+        Mh("L", 4, "ATRIAL FIBRILLATION", null, "2024-06-15", end: "2024-06-16"),
+    ];
+
     [Fact]
     public void HostileData_GiveTheSameReports_AndTheKernelAnswers()
     {
@@ -156,7 +160,7 @@ public class CodedExistsDifferentialTests
         Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
         var study = Hostile().Build();
         long before = CodedExistsNode.Answered;
-        foreach (var (data, how) in new[] { (study, "indexed"), (study.WithoutCodeIndexes(), "scanned"), (Hostile(withSv: false).Build(), "without SV") })
+        foreach (var (data, how) in new[] { (study, "indexed"), (study.WithoutCodeIndexes(), "scanned"), (Hostile(withSv: false).Build(), "without SV"), (Hostile(withEnd: false).Build(), "without MHENDTC") })
         {
             AssertSame(compiled, data, asOf, $"coded, {how}");
             foreach (var protocol in Paths.ShippedProtocols)

@@ -94,7 +94,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
 
     public override bool Applies(StudyBinding binding) =>
         binding.Domains[_domainSlot] is { IsSubjectIndexed: true } table
-        && _columns.All(c => binding.Columns[c] is TextColumn && ReferenceEquals(binding.ColumnTables[c], table));
+        && _columns.All(c => binding.Columns[c] is TextColumn or null && ReferenceEquals(binding.ColumnTables[c], table));
 
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
@@ -139,13 +139,15 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                     break;
                 }
             }
-            if (unsupported)
+            bool? value = found ? true : uncertain && unknownWhenUncertain ? null : false;
+            // An Unknown after reading a variable the study lacks: the compiled rule names the variables in the gap list.
+            if (unsupported || (value is null && state.MissingVariable))
             {
                 fallback[i] = true;
                 answered--;
                 continue;
             }
-            output[i] = found ? true : uncertain && unknownWhenUncertain ? null : false;
+            output[i] = value;
             if (state.ReadDate) reads[i] |= state.DateReads;
         }
         if (answered > 0) Interlocked.Add(ref _answered, answered);
@@ -156,6 +158,12 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     {
         /// <summary>Each test's per-study tables, by test number.</summary>
         public object?[] Tables { get; } = new object?[tests];
+
+        /// <summary>Each date test's bound for the subject (a date or an interval), for the compiled operator on a date that is not a plain day.</summary>
+        public object?[] BoundValues { get; } = new object?[Math.Max(dateTests, 1)];
+
+        /// <summary>True once a test read a variable the study lacks (the compiled rule notes it: an Unknown's gap list names it).</summary>
+        public bool MissingVariable { get; set; }
 
         private readonly long[] _bounds = new long[Math.Max(dateTests, 1) * 2];
         private readonly bool[] _boundsKnown = new bool[Math.Max(dateTests, 1)];
@@ -176,6 +184,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
         {
             Subject = subject;
             ReadDate = false;
+            MissingVariable = false;
             _dayKnown = false;
             Array.Clear(_boundsKnown);
         }
@@ -320,13 +329,14 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                 {
                     if (DateChain(call.Arguments[0]) is not { } compared || Bound(call.Arguments[1]) is not { } bound || !Precision(call.Arguments[2], out var precision)) return null;
                     string op = key[..key.IndexOf('(', StringComparison.Ordinal)];
-                    return new DateCompareTest(DateTests++, compared, bound, precision, op) { Id = Tests++ };
+                    if (BuiltinTable.Find(key) is not Func<object?, object?, string?, bool?> comparison) return null;
+                    return new DateCompareTest(DateTests++, compared, bound, precision, PrecisionText(call.Arguments[2]), op, comparison) { Id = Tests++ };
                 }
                 case "In(T,Interval<T>,String)":
                 {
                     if (DateChain(call.Arguments[0]) is not { } point || Strip(call.Arguments[1]) is not BoundInterval interval || !Precision(call.Arguments[2], out var precision)) return null;
                     if (Bound(interval.Low) is not { } low || Bound(interval.High) is not { } high) return null;
-                    return new DateInTest(DateTests++, point, low, interval.LowClosed, high, interval.HighClosed, precision) { Id = Tests++ };
+                    return new DateInTest(DateTests++, point, low, interval.LowClosed, high, interval.HighClosed, precision, PrecisionText(call.Arguments[2])) { Id = Tests++ };
                 }
                 default:
                     return null;
@@ -353,6 +363,8 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
         private BoundLiteral? Literal(BoundExpression e) => Resolve(e) is BoundLiteral { Value: string } literal ? literal : null;
 
         // The precision argument of a comparison: null, or a literal the keys support.
+        private static string? PrecisionText(BoundExpression e) => (string?)((BoundLiteral)Strip(e)).Value;
+
         private static bool Precision(BoundExpression e, out DateTimePrecision? precision)
         {
             precision = null;
@@ -502,7 +514,8 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     /// <summary>A builtin applied to a text read of the row, decided per dictionary code of each column of the chain.</summary>
     private sealed class TextTest(int[] columnSlots, bool upper, Func<string?, bool?> predicate) : RowTest
     {
-        private sealed record Tables(StudyData Study, TextColumn[] Columns, byte[][] ByCode, byte WhenMissing);
+        // A column the study lacks is null: it reads as missing, and the compiled rule notes the variable.
+        private sealed record Tables(StudyData Study, TextColumn?[] Columns, byte[][] ByCode, byte WhenMissing);
 
         private Tables? _tables;
 
@@ -514,14 +527,14 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                 prepared[Id] = tables;
                 return;
             }
-            var columns = columnSlots.Select(c => (TextColumn)binding.Columns[c]!).ToArray();
+            var columns = columnSlots.Select(c => binding.Columns[c] as TextColumn).ToArray();
             var byCode = new byte[columns.Length][];
             for (int k = 0; k < columns.Length; k++)
             {
                 var column = columns[k];
-                byCode[k] = new byte[column.Dictionary.Count];
+                byCode[k] = new byte[column?.Dictionary.Count ?? 0];
                 for (int code = 0; code < byCode[k].Length; code++)
-                    byCode[k][code] = Decide(upper ? column.UpperOfCode(code) : column.Dictionary[code]);
+                    byCode[k][code] = Decide(upper ? column!.UpperOfCode(code) : column!.Dictionary[code]);
             }
             prepared[Id] = _tables = new Tables(binding.Study, columns, byCode, Decide(null));
         }
@@ -545,20 +558,28 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             var columns = tables.Columns;
             for (int k = 0; k < columns.Length; k++)
             {
-                int code = columns[k].CodeAt(row);
+                if (columns[k] is not { } column)
+                {
+                    state.MissingVariable = true;
+                    continue;
+                }
+                int code = column.CodeAt(row);
                 if (code >= 0) return tables.ByCode[k][code];
             }
             return tables.WhenMissing;
         }
     }
 
-    /// <summary>Day numbers of date columns' texts, computed once per column.</summary>
+    /// <summary>
+    /// A test of the row's date (the first present of a chain, as the compiled Coalesce of the reads): on day numbers when
+    /// the date is known to the day, else by the compiled builtin on the column's own value (a partial or timed date).
+    /// </summary>
     private abstract class DateTest(int[] columnSlots) : RowTest
     {
-        // A day number, or one of these for a text that is not a plain date.
+        // A day number, or these: no date in the chain; a date read but not a plain day (compare it with the builtin).
         protected const int Missing = int.MinValue + 2, NotPlainDay = int.MinValue;
 
-        private sealed record Days(StudyData Study, TextColumn[] Columns, int[][] ByCode);
+        private sealed record Days(StudyData Study, TextColumn?[] Columns, int[][] ByCode);
 
         private Days? _days;
 
@@ -570,101 +591,137 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                 prepared[Id] = days;
                 return;
             }
-            var columns = columnSlots.Select(c => (TextColumn)binding.Columns[c]!).ToArray();
+            var columns = columnSlots.Select(c => binding.Columns[c] as TextColumn).ToArray();
             var byCode = new int[columns.Length][];
             for (int k = 0; k < columns.Length; k++)
             {
-                byCode[k] = new int[columns[k].Dictionary.Count];
+                byCode[k] = new int[columns[k]?.Dictionary.Count ?? 0];
                 for (int code = 0; code < byCode[k].Length; code++)
-                    byCode[k][code] = PlainDay(columns[k].DateTimeOfCode(code)) ?? NotPlainDay;
+                {
+                    // A text that does not parse reads as null in the compiled rule (and its Coalesce goes on).
+                    var value = columns[k]!.DateTimeOfCode(code);
+                    byCode[k][code] = value is null ? Missing : PlainDay(value) ?? NotPlainDay;
+                }
             }
             prepared[Id] = _days = new Days(binding.Study, columns, byCode);
         }
 
-        /// <summary>The day of the first present date of the chain (the compiled Coalesce of the reads), <see cref="Missing"/> when none, <see cref="NotPlainDay"/> for a date the kernel does not compare.</summary>
-        protected int DayOf(RowState state, int row)
+        /// <summary>The day of the row's date, <see cref="Missing"/> when none, <see cref="NotPlainDay"/> with <paramref name="column"/> and <paramref name="code"/> naming its text.</summary>
+        protected int DayOf(RowState state, int row, out TextColumn? column, out int code)
         {
             var days = (Days)state.Tables[Id]!;
             var columns = days.Columns;
             for (int k = 0; k < columns.Length; k++)
             {
-                int code = columns[k].CodeAt(row);
-                // A malformed text reads as null in the compiled rule (and the Coalesce goes on), a partial or timed date
-                // compares differently: both are left to it.
-                if (code >= 0) return days.ByCode[k][code];
+                column = columns[k];
+                if (column is null)
+                {
+                    state.MissingVariable = true;
+                    continue;
+                }
+                code = column.CodeAt(row);
+                if (code < 0) continue;
+                int day = days.ByCode[k][code];
+                if (day != Missing) return day;
             }
+            column = null;
+            code = -1;
             return Missing;
         }
     }
 
-    /// <summary><c>X.VAR is null</c> for a date: a malformed text reads as null in the compiled rule and is left to it.</summary>
+    /// <summary><c>X.VAR is null</c> for a date (or a Coalesce of dates): a text that does not parse reads as null.</summary>
     private sealed class DateIsNullTest(int[] columnSlots) : DateTest(columnSlots)
     {
-        public override byte Eval(RowState state, int row) => DayOf(state, row) switch
-        {
-            Missing => True,
-            NotPlainDay => Unsupported,
-            _ => False,
-        };
+        public override byte Eval(RowState state, int row) => DayOf(state, row, out _, out _) == Missing ? True : False;
     }
 
     /// <summary>Before, after, on or before, on or after the subject's (shifted) date, at a precision.</summary>
-    private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string op) : DateTest(columnSlots)
+    private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string? precisionText, string op, Func<object?, object?, string?, bool?> builtin) : DateTest(columnSlots)
     {
         public override byte Eval(RowState state, int row)
         {
-            int day = DayOf(state, row);
+            int day = DayOf(state, row, out var column, out int code);
             // The compiled call evaluates both operands (the subject's date) whatever the row holds.
             state.ReadDate = true;
-            if (day == NotPlainDay) return Unsupported;
             if (!state.TryBounds(test, out long key, out long ok))
             {
                 int subjectDay = state.Day();
                 ok = 0;
-                if (subjectDay != SubjectDateSource.NotPlain && PlainDay(bound.Value(subjectDay, out bool failed)) is int shifted && !failed)
+                if (subjectDay != SubjectDateSource.NotPlain && bound.Value(subjectDay, out bool failed) is { } value && !failed)
                 {
-                    key = Key(shifted, precision);
-                    ok = 1;
+                    state.BoundValues[test] = value;
+                    if (PlainDay(value) is int shifted)
+                    {
+                        key = Key(shifted, precision);
+                        ok = 1;
+                    }
+                    else ok = 2;
                 }
                 state.SetBounds(test, key, ok);
             }
             if (ok == 0) return Unsupported;
             if (day == Missing) return Null;
+            if (day == NotPlainDay || ok == 2)
+            {
+                // A partial or timed date (or bound): the compiled comparison itself.
+                object? point = day == NotPlainDay ? column!.DateTimeOfCode(code) : FromDay(day);
+                try
+                {
+                    return Of(builtin(point, state.BoundValues[test], precisionText));
+                }
+                catch (Exception)
+                {
+                    return Unsupported;
+                }
+            }
             long rowKey = Key(day, precision);
-            bool value = op switch
+            bool result = op switch
             {
                 "SameOrAfter" => rowKey >= key,
                 "After" => rowKey > key,
                 "SameOrBefore" => rowKey <= key,
                 _ => rowKey < key,
             };
-            return value ? True : False;
+            return result ? True : False;
         }
     }
 
     /// <summary>The row's date in an interval between the subject's (shifted) dates, at a precision, as <see cref="Intervals.In"/> decides it.</summary>
-    private sealed class DateInTest(int test, int[] columnSlots, SubjectBound low, bool lowClosed, SubjectBound high, bool highClosed, DateTimePrecision? precision) : DateTest(columnSlots)
+    private sealed class DateInTest(int test, int[] columnSlots, SubjectBound low, bool lowClosed, SubjectBound high, bool highClosed, DateTimePrecision? precision, string? precisionText) : DateTest(columnSlots)
     {
-        private const long NoBounds = long.MinValue;
+        private const long NoBounds = long.MinValue, NotPlainBounds = long.MinValue + 1;
 
         public override byte Eval(RowState state, int row)
         {
-            int day = DayOf(state, row);
+            int day = DayOf(state, row, out var column, out int code);
             // The point and the interval are both evaluated, whatever the row holds.
             state.ReadDate = true;
-            if (day == NotPlainDay) return Unsupported;
             if (!state.TryBounds(test, out long lowKey, out long highKey))
             {
-                (lowKey, highKey) = Bounds(state.Day());
+                (lowKey, highKey) = Bounds(state, state.Day());
                 state.SetBounds(test, lowKey, highKey);
             }
             if (lowKey == NoBounds) return Unsupported;
             if (day == Missing) return Null;
+            if (day == NotPlainDay || lowKey == NotPlainBounds)
+            {
+                // A partial or timed date (or bound): the compiled In itself.
+                object? point = day == NotPlainDay ? column!.DateTimeOfCode(code) : FromDay(day);
+                try
+                {
+                    return Of(Intervals.In(point, (CqlInterval)state.BoundValues[test]!, precisionText));
+                }
+                catch (Exception)
+                {
+                    return Unsupported;
+                }
+            }
             long key = Key(day, precision);
             return lowKey <= key && key <= highKey ? True : False;
         }
 
-        private (long, long) Bounds(int subjectDay)
+        private (long, long) Bounds(RowState state, int subjectDay)
         {
             if (subjectDay == SubjectDateSource.NotPlain) return (NoBounds, NoBounds);
             var lowValue = low.Value(subjectDay, out bool lowFailed);
@@ -679,11 +736,19 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             {
                 return (NoBounds, NoBounds);
             }
-            // In compares with the closed bounds (an open one's neighbour at its precision): both must be plain days.
+            state.BoundValues[test] = interval;
+            // In compares with the closed bounds (an open one's neighbour at its precision): on keys when both are plain days.
             if (PlainDay(Intervals.ClosedLow(interval) as CqlDateTime) is not int first || PlainDay(Intervals.ClosedHigh(interval) as CqlDateTime) is not int last)
-                return (NoBounds, NoBounds);
+                return (NotPlainBounds, NotPlainBounds);
             return (Key(first, precision), Key(last, precision));
         }
+    }
+
+    /// <summary>A plain day as the CqlDateTime a column holding it gives.</summary>
+    private static CqlDateTime FromDay(int day)
+    {
+        var date = DateOnly.FromDayNumber(day);
+        return new CqlDateTime(date.Year, date.Month, date.Day, 0, 0, 0, 0, DateTimePrecision.Day, null);
     }
 
     /// <summary>Three-valued not.</summary>
