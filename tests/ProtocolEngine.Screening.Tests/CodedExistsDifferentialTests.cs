@@ -27,6 +27,12 @@ public class CodedExistsDifferentialTests
         define ScreeningDate: Coalesce(First(SV S where S.VISITNUM = 1 sort by SVSTDTC).SVSTDTC, DM.RFICDTC)
         define EnrollmentDate: Coalesce(DM.RFSTDTC, ScreeningDate)
 
+        parameter Factor: Decimal default 1.5 "A multiple of the upper limit"
+
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1 sort by LBDTC)
+        define Age: Coalesce(DM.AGE, years between DM.BRTHDTC and ScreeningDate)
+        define Post: if exists (MH M where Upper(Coalesce(M.MHDECOD, M.MHTERM)) in {'MENOPAUSE'}) then true else if Age >= 60 then true else null
+
         define function HistoryWithin(terms CodeList, period Quantity):
           exists (MH M where Upper(Coalesce(M.MHDECOD, M.MHTERM)) in terms
             and (M.MHENRTPT = 'ONGOING'
@@ -58,6 +64,14 @@ public class CodedExistsDifferentialTests
             exists (MH M where Upper(M.MHDECOD) in Cardio and M.MHSTDTC 2 months or less before ScreeningDate)
           exclusion AFTER "Ended on or after screening, or started after it."
             exists (MH M where M.MHDECOD is not null and (M.MHENDTC on or after ScreeningDate or M.MHSTDTC after ScreeningDate))
+          inclusion OLD "Aged 50 (or from the birth date), male or postmenopausal (if, Coalesce)."
+            Age >= 50 and (DM.SEX = 'M' or Post)
+          exclusion HIGH "ALT above a parameter times the upper limit."
+            Lab('ALT').LBSTRESN > Factor * Lab('ALT').LBSTNRHI
+          exclusion RPR "Syphilis test reactive, in any case."
+            Upper(Lab('RPR').LBSTRESC) = 'REACTIVE' or Upper(Lab('RPR').LBSTRESC) = 'POSITIVE'
+          exclusion ECG "Bradycardia or a block at visit 1 (numbers in an exists)."
+            exists (EG E where E.VISITNUM = 1 and (E.EGTESTCD = 'HR' and E.EGSTRESN < 50 or Upper(E.EGSTRESC) in {'LEFT BUNDLE BRANCH BLOCK', 'SINUS PAUSE'}))
         """;
 
     private static Dictionary<string, object?> Mh(string subject, int seq, string? decod, string? term, string? start, string? end = null, string? ongoing = null, string? bodsys = null) =>
@@ -65,6 +79,10 @@ public class CodedExistsDifferentialTests
 
     private static Dictionary<string, object?> Sv(string subject, int seq, double visit, string? date) =>
         TestStudy.Row(("USUBJID", subject), ("SVSEQ", (double)seq), ("VISITNUM", visit), ("SVSTDTC", date));
+
+    private static Dictionary<string, object?> Lab(string subject, int seq, string test, string date, double? value, double? high, string? text) =>
+        TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBDTC", date), ("VISITNUM", 1.0), ("LBSTRESN", value ?? double.NaN),
+            ("LBSTNRHI", high ?? double.NaN), ("LBSTRESC", text));
 
     private static Dictionary<string, object?> Cm(string subject, int seq, string? decod, string? start, string? end) =>
         TestStudy.Row(("USUBJID", subject), ("CMSEQ", (double)seq), ("CMDECOD", decod), ("CMSTDTC", start), ("CMENDTC", end));
@@ -80,10 +98,10 @@ public class CodedExistsDifferentialTests
     {
         var study = new TestStudy()
             .Table("DM",
-                TestStudy.Row(("USUBJID", "A"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", "2024-02-01")),
-                TestStudy.Row(("USUBJID", "B"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null)),
-                TestStudy.Row(("USUBJID", "C"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null)),
-                TestStudy.Row(("USUBJID", "D"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null)),
+                TestStudy.Row(("USUBJID", "A"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", "2024-02-01"), ("AGE", 61.0), ("SEX", "F"), ("BRTHDTC", "1962")),
+                TestStudy.Row(("USUBJID", "B"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null), ("AGE", null), ("SEX", "F"), ("BRTHDTC", "1950-03-01")),
+                TestStudy.Row(("USUBJID", "C"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null), ("AGE", 55.0), ("SEX", "F"), ("BRTHDTC", null)),
+                TestStudy.Row(("USUBJID", "D"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null), ("AGE", null), ("SEX", "M"), ("BRTHDTC", null)),
                 TestStudy.Row(("USUBJID", "E"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null)),
                 TestStudy.Row(("USUBJID", "F"), ("RFICDTC", "2023-12-31"), ("RFSTDTC", null)),
                 TestStudy.Row(("USUBJID", "G"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", "2024-01-20")),
@@ -100,6 +118,20 @@ public class CodedExistsDifferentialTests
                 Cm("E", 1, "ATRIAL FIBRILLATION", "2023-01", "2024-02-01"),
                 Cm("G", 1, "ATRIAL FIBRILLATION", "2023-01-01", "2023-12-21"),
                 Cm("K", 1, "ATRIAL FIBRILLATION", "2024-02-29", "2024-03-01"));
+        study.Table("LB",
+            Lab("A", 1, "ALT", "2024-01-05", 61, 40, null), Lab("A", 2, "RPR", "2024-01-05", null, null, "reactive"),
+            Lab("B", 1, "ALT", "2024-01-05", 60, 40, null), Lab("B", 2, "RPR", "2024-01-05", null, null, null),
+            Lab("C", 1, "ALT", "2024-01-05", 59.99999, 40, null), Lab("C", 2, "RPR", "2024-01-05", null, null, "Positive"),
+            Lab("C", 3, "RPR", "2024-01-06", null, null, "NEGATIVE"),
+            Lab("D", 1, "ALT", "2024-01-05", null, 40, null), Lab("D", 2, "RPR", "2024-01-05", null, null, "non-reactive"),
+            Lab("E", 1, "ALT", "2024-01-05", 100, null, null), Lab("E", 2, "RPR", "2024-01-05", null, null, "ıreactive"));
+        study.Table("EG",
+            TestStudy.Row(("USUBJID", "A"), ("EGSEQ", 1.0), ("VISITNUM", 1.0), ("EGTESTCD", "HR"), ("EGSTRESN", 49.999999), ("EGSTRESC", null)),
+            TestStudy.Row(("USUBJID", "B"), ("EGSEQ", 1.0), ("VISITNUM", 1.0), ("EGTESTCD", "HR"), ("EGSTRESN", null), ("EGSTRESC", null)),
+            TestStudy.Row(("USUBJID", "C"), ("EGSEQ", 1.0), ("VISITNUM", 2.0), ("EGTESTCD", "HR"), ("EGSTRESN", 40.0), ("EGSTRESC", null)),
+            TestStudy.Row(("USUBJID", "D"), ("EGSEQ", 1.0), ("VISITNUM", 1.0), ("EGTESTCD", "INTP"), ("EGSTRESN", null), ("EGSTRESC", "left bundle branch block")),
+            TestStudy.Row(("USUBJID", "E"), ("EGSEQ", 1.0), ("VISITNUM", null), ("EGTESTCD", "HR"), ("EGSTRESN", 30.0), ("EGSTRESC", null)),
+            TestStudy.Row(("USUBJID", "F"), ("EGSEQ", 1.0), ("VISITNUM", 1.0), ("EGTESTCD", "HR"), ("EGSTRESN", 50.0), ("EGSTRESC", "SINUS  PAUSE")));
         if (withSv)
             study.Table("SV",
                 Sv("A", 1, 1, "2024-01-05"),

@@ -124,7 +124,7 @@ public sealed class ExecutableProtocol
         p.Criteria = [.. protocol.Criteria.Select(c => new ExecutableCriterion(c)
         {
             Rule = c.Rule is null ? null : p._compiler.CompileBoolean(c.Rule),
-            Batch = c.Rule is null ? null : BatchCriterion.Compile(c.Rule, p._compiler.LookupOf, p._slots),
+            Batch = c.Rule is null ? null : BatchCriterion.Compile(c.Rule, p._compiler.LookupOf, p._slots, p.ParameterValue),
         })];
         foreach (var c in p.Criteria) p._criteriaById.TryAdd(c.Criterion.RuleId, c);
         p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(

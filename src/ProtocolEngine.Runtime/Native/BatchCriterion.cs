@@ -64,9 +64,10 @@ internal sealed class BatchCriterion
     }
 
     /// <summary>The batch form of a criterion's rule, or null when no part of it can be evaluated in batches.</summary>
-    public static BatchCriterion? Compile(BoundExpression rule, Func<BoundCall, IReadOnlyDictionary<LocalSymbol, BoundLiteral>, ColumnLookup?> lookup, SlotAllocator slots)
+    public static BatchCriterion? Compile(BoundExpression rule, Func<BoundCall, IReadOnlyDictionary<LocalSymbol, BoundLiteral>, ColumnLookup?> lookup, SlotAllocator slots,
+        Func<ParameterSymbol, object?>? parameters = null)
     {
-        var compiler = new BatchCompiler(lookup, slots);
+        var compiler = new BatchCompiler(lookup, slots) { Parameters = parameters };
         var root = compiler.Compile(rule, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, 0);
         if (root is not BatchNode<bool?> boolean || !compiler.Useful) return null;
         return new BatchCriterion(boolean, [.. compiler.Nodes]);
@@ -82,6 +83,9 @@ internal sealed class BatchCriterion
         private const int MaxNodes = 200;
 
         public List<BatchNode> Nodes { get; } = [];
+
+        /// <summary>The protocol's parameter values (constants of the compiled rule), or null.</summary>
+        public Func<ParameterSymbol, object?>? Parameters { get; init; }
 
         /// <summary>True once a node reads data (not only literals and fallbacks).</summary>
         public bool Useful { get; private set; }
@@ -107,6 +111,8 @@ internal sealed class BatchCriterion
                 BoundCall c => Call(c, constants, depth, type),
                 BoundDefineReference d when d.Define.Body is { } body && RuntimeTypes.ClrType(body.Type) == type => Compile(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1),
                 BoundFunctionCall fc => Memoised(fc, constants, depth, type) ?? InlinedExists(fc, constants),
+                BoundIf i when Compile(i.Condition, constants, depth + 1) is BatchNode<bool?> condition && Compile(i.Then, constants, depth + 1) is var then && Compile(i.Else, constants, depth + 1) is var otherwise
+                        && then.ClrType == type && otherwise.ClrType == type && CoalesceNode.Supports(type) => Add(IfNode.Create(type, condition, then, otherwise)),
                 BoundVariableAccess v => Variable(v, constants, depth),
                 _ => null,
             };
@@ -159,10 +165,16 @@ internal sealed class BatchCriterion
                         when CompareNumbers(c, key, constants, depth) is { } compare:
                     return compare;
                 case "First(List<T>)" or "Last(List<T>)":
-                case "Upper(String)" or "Count(List<T>)":
+                case "Upper(String)":
+                    // Upper of a text variable reads the column's upper-cased dictionary, as the compiled rule's UpperOf does.
+                    return Compile(c.Arguments[0], constants, depth + 1) is VariableNode<string?> text ? Add(new UpperVariableNode(text)) : null;
+                case "Count(List<T>)":
                     return null;
                 case var coalesce when coalesce.StartsWith("Coalesce(T,", StringComparison.Ordinal):
-                    return null;
+                    // Lazy, as the compiled Coalesce: each argument only for the subjects every earlier one left null.
+                    var parts = c.Arguments.Select(a => Compile(a, constants, depth + 1)).ToArray();
+                    if (parts.Any(a => a.ClrType != type) || !CoalesceNode.Supports(type)) return null;
+                    return Add(CoalesceNode.Create(type, parts));
             }
             if (BuiltinTable.DividesByLastArgument(key) || BuiltinTable.Find(key) is not { } implementation) return null;
             var parameters = implementation.Method.GetParameters();
@@ -252,9 +264,11 @@ internal sealed class BatchCriterion
             }
         }
 
-        private static decimal? NumberLiteral(BoundExpression e) => e switch
+        private decimal? NumberLiteral(BoundExpression e) => e switch
         {
             BoundLiteral { Value: decimal d } => d,
+            // A parameter is a constant of the compiled rule (ReferenceRangeIIIFactor).
+            BoundParameterReference p when p.Type == ProtocolType.Decimal && Parameters?.Invoke(p.Parameter) is decimal d => d,
             BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
             _ => null,
         };

@@ -44,12 +44,13 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
 {
     private readonly int _domainSlot;
     private readonly RowTest _root;
-    private readonly List<int> _columns;
+    private readonly List<int> _columns, _numberColumns;
     private readonly SubjectDateSource? _subjectDate;
     private readonly int _dateTests, _tests;
 
-    private CodedExistsNode(int domainSlot, RowTest root, List<int> columns, SubjectDateSource? subjectDate, int dateTests, int tests)
+    private CodedExistsNode(int domainSlot, RowTest root, List<int> columns, List<int> numberColumns, SubjectDateSource? subjectDate, int dateTests, int tests)
     {
+        _numberColumns = numberColumns;
         _tests = tests;
         _domainSlot = domainSlot;
         _root = root;
@@ -89,12 +90,13 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             lock (bySlot)
                 if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot);
         }
-        return new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, source, builder.DateTests, builder.Tests);
+        return new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests);
     }
 
     public override bool Applies(StudyBinding binding) =>
         binding.Domains[_domainSlot] is { IsSubjectIndexed: true } table
-        && _columns.All(c => binding.Columns[c] is TextColumn or null && ReferenceEquals(binding.ColumnTables[c], table));
+        && _columns.All(c => binding.Columns[c] is TextColumn or null && ReferenceEquals(binding.ColumnTables[c], table))
+        && _numberColumns.All(c => binding.Columns[c] is NumberColumn or null && ReferenceEquals(binding.ColumnTables[c], table));
 
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
@@ -283,6 +285,9 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     {
         public List<int> Columns { get; } = [];
 
+        /// <summary>The number columns read (each a number column of the table, or absent).</summary>
+        public List<int> NumberColumns { get; } = [];
+
         public DefineSymbol? SubjectDate { get; private set; }
 
         public int DateTests { get; private set; }
@@ -325,6 +330,15 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                     }
                     IReadOnlyList<object?> values = [.. items];
                     return Predicate(key, elements, elementsUpper, v => [v, values]);
+                case "Equal(Decimal,Decimal)" or "NotEqual(Decimal,Decimal)" or "Less(Decimal,Decimal)" or "LessOrEqual(Decimal,Decimal)" or "Greater(Decimal,Decimal)" or "GreaterOrEqual(Decimal,Decimal)":
+                {
+                    if (BuiltinTable.Find(key) is not Func<decimal?, decimal?, bool?> compare) return null;
+                    if (NumberVariable(call.Arguments[0]) is int leftColumn && NumberLiteral(call.Arguments[1]) is decimal rightValue)
+                        return new NumberTest(leftColumn, compare, rightValue, variableFirst: true) { Id = Tests++ };
+                    if (NumberLiteral(call.Arguments[0]) is decimal leftValue && NumberVariable(call.Arguments[1]) is int rightColumn)
+                        return new NumberTest(rightColumn, compare, leftValue, variableFirst: false) { Id = Tests++ };
+                    return null;
+                }
                 case "SameOrAfter(DateTime,DateTime,String)" or "SameOrBefore(DateTime,DateTime,String)" or "Before(DateTime,DateTime,String)" or "After(DateTime,DateTime,String)":
                 {
                     if (DateChain(call.Arguments[0]) is not { } compared || Bound(call.Arguments[1]) is not { } bound || !Precision(call.Arguments[2], out var precision)) return null;
@@ -421,6 +435,24 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             Columns.Add(slot);
             return slot;
         }
+
+        // A Num variable of the row, read by RecordAccess.Decimal.
+        private int? NumberVariable(BoundExpression e)
+        {
+            if (Strip(e) is not BoundVariableAccess { Record: BoundLocal { Local: var record } } v || record != alias || v.Domain.Name != domain || v.Type != ProtocolType.Decimal
+                || v.Variable.Type is not Language.DataModel.VariableType.Num)
+                return null;
+            int slot = slots.Column(domain, v.Variable.Name);
+            NumberColumns.Add(slot);
+            return slot;
+        }
+
+        private decimal? NumberLiteral(BoundExpression e) => Resolve(e) switch
+        {
+            BoundLiteral { Value: decimal d } => d,
+            BoundConversion { Conversion.Kind: ConversionKind.IntegerToDecimal, Operand: BoundLiteral { Value: int i } } => i,
+            _ => null,
+        };
 
         /// <summary>A DateTime variable of the row, or a Coalesce of them: their column slots in order.</summary>
         private int[]? DateChain(BoundExpression e)
@@ -741,6 +773,27 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             if (PlainDay(Intervals.ClosedLow(interval) as CqlDateTime) is not int first || PlainDay(Intervals.ClosedHigh(interval) as CqlDateTime) is not int last)
                 return (NotPlainBounds, NotPlainBounds);
             return (Key(first, precision), Key(last, precision));
+        }
+    }
+
+    /// <summary>A number variable of the row compared with a literal by the compiled builtin, on the value <c>RecordAccess.Decimal</c> reads.</summary>
+    private sealed class NumberTest(int columnSlot, Func<decimal?, decimal?, bool?> compare, decimal literal, bool variableFirst) : RowTest
+    {
+        public override void Prepare(StudyBinding binding, object?[] tables) => tables[Id] = binding.Columns[columnSlot] as NumberColumn;
+
+        public override byte Eval(RowState state, int row)
+        {
+            decimal? value = null;
+            if (state.Tables[Id] is NumberColumn column) value = column.GetDecimal(row);
+            else state.MissingVariable = true;
+            try
+            {
+                return Of(variableFirst ? compare(value, literal) : compare(literal, value));
+            }
+            catch (Exception)
+            {
+                return Unsupported;
+            }
         }
     }
 
