@@ -48,8 +48,12 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     private readonly SubjectDateSource? _subjectDate;
     private readonly int _dateTests, _tests;
 
+    /// <summary>The filter's first test when it is a text test the whole filter fails with (the filter itself, or the left of an and).</summary>
+    private readonly TextTest? _lead;
+
     private CodedExistsNode(int domainSlot, RowTest root, List<int> columns, List<int> numberColumns, SubjectDateSource? subjectDate, int dateTests, int tests)
     {
+        _lead = root as TextTest ?? (root is AndOrTest { IsAnd: true, Left: TextTest left } ? left : null);
         _numberColumns = numberColumns;
         _tests = tests;
         _domainSlot = domainSlot;
@@ -111,6 +115,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
         var reads = run.Reads;
         var subjects = run.Subjects;
         int answered = 0;
+        var lead = _lead;
         for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < subjects.Length && i < output.Length; i++)
         {
             if (!active[i] || fallback[i]) continue;
@@ -128,6 +133,8 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             bool uncertain = false, found = false, unsupported = false;
             for (int row = start; row < start + count; row++)
             {
+                // Most rows fail the leading text test (a term not in the list): decided from its table without the tree.
+                if (lead is not null && lead.Quick(state, row) == False) continue;
                 byte result = _root.Eval(state, row);
                 if (result == True)
                 {
@@ -334,9 +341,9 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                 {
                     if (BuiltinTable.Find(key) is not Func<decimal?, decimal?, bool?> compare) return null;
                     if (NumberVariable(call.Arguments[0]) is int leftColumn && NumberLiteral(call.Arguments[1]) is decimal rightValue)
-                        return new NumberTest(leftColumn, compare, rightValue, variableFirst: true) { Id = Tests++ };
+                        return new NumberTest(leftColumn, compare, NumberKernel.KindOf(key), rightValue, variableFirst: true) { Id = Tests++ };
                     if (NumberLiteral(call.Arguments[0]) is decimal leftValue && NumberVariable(call.Arguments[1]) is int rightColumn)
-                        return new NumberTest(rightColumn, compare, leftValue, variableFirst: false) { Id = Tests++ };
+                        return new NumberTest(rightColumn, compare, NumberKernel.KindOf(key), leftValue, variableFirst: false) { Id = Tests++ };
                     return null;
                 }
                 case "SameOrAfter(DateTime,DateTime,String)" or "SameOrBefore(DateTime,DateTime,String)" or "Before(DateTime,DateTime,String)" or "After(DateTime,DateTime,String)":
@@ -584,6 +591,20 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             }
         }
 
+        /// <summary>The test's value for the row when that needs no note of a missing variable; otherwise <see cref="Null"/> (evaluate the tree).</summary>
+        public byte Quick(RowState state, int row)
+        {
+            var tables = (Tables)state.Tables[Id]!;
+            var columns = tables.Columns;
+            for (int k = 0; k < columns.Length; k++)
+            {
+                if (columns[k] is not { } column) return Null;
+                int code = column.CodeAt(row);
+                if (code >= 0) return tables.ByCode[k][code];
+            }
+            return tables.WhenMissing;
+        }
+
         public override byte Eval(RowState state, int row)
         {
             var tables = (Tables)state.Tables[Id]!;
@@ -777,14 +798,23 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary>A number variable of the row compared with a literal by the compiled builtin, on the value <c>RecordAccess.Decimal</c> reads.</summary>
-    private sealed class NumberTest(int columnSlot, Func<decimal?, decimal?, bool?> compare, decimal literal, bool variableFirst) : RowTest
+    private sealed class NumberTest(int columnSlot, Func<decimal?, decimal?, bool?> compare, NumberKernel.Comparison kind, decimal literal, bool variableFirst) : RowTest
     {
+        private readonly double _literal = (double)literal;
+        private readonly bool _fits = NumberKernel.Fits(literal);
+
         public override void Prepare(StudyBinding binding, object?[] tables) => tables[Id] = binding.Columns[columnSlot] as NumberColumn;
 
         public override byte Eval(RowState state, int row)
         {
             decimal? value = null;
-            if (state.Tables[Id] is NumberColumn column) value = column.GetDecimal(row);
+            if (state.Tables[Id] is NumberColumn column)
+            {
+                // On the double where no conversion to decimal could change the answer (NumberKernel), else on the decimal the compiled rule compares.
+                if (_fits && NumberKernel.Sign(column.RawAt(row), _literal) is var sign and not 0)
+                    return NumberKernel.Decide(kind, variableFirst ? sign : -sign) ? True : False;
+                value = column.GetDecimal(row);
+            }
             else state.MissingVariable = true;
             try
             {
@@ -820,6 +850,10 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     /// <summary>Three-valued and/or, the right operand evaluated only when the left does not decide (as the compiled rule short-circuits).</summary>
     private sealed class AndOrTest(RowTest left, RowTest right, bool isAnd) : RowTest
     {
+        public bool IsAnd => isAnd;
+
+        public RowTest Left => left;
+
         public override void Prepare(StudyBinding binding, object?[] tables)
         {
             left.Prepare(binding, tables);
