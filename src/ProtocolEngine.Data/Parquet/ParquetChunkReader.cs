@@ -89,6 +89,7 @@ internal static class ParquetChunkReader
             int count = header.ValueCount;
             // A column whose first dictionary is large (USUBJID, date-times) finds its codes through the string pool's numbers.
             if (g == 0 && count > 4096 && text.Count == 0) text.UsePoolIds();
+            text.ReserveDistinct(count);
             buffers.Maps[g] ??= [];
             var codes = Buffers.Ensure(ref buffers.Maps[g], count);
             counts[g] = count;

@@ -115,6 +115,18 @@ public sealed class TextColumnBuilder
         for (int subject = 0; subject < _distinct; subject++) _codeOfSubject[subject] = subject + 1;
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="entries"/> more distinct values at once (a Parquet dictionary page about to be
+    /// entered): a column read in one row group gets a dictionary of exactly its size, never grown nor trimmed.
+    /// </summary>
+    internal void ReserveDistinct(int entries)
+    {
+        if (_identity || entries <= 0) return;
+        long needed = (long)_distinct + entries;
+        if (needed > _dictionary.Length)
+            Array.Resize(ref _dictionary, (int)Math.Min(Array.MaxLength, Math.Max(needed, _dictionary.Length == 0 ? 0 : CodeArrayBuilder.Grow(_dictionary.Length))));
+    }
+
     private int AddDistinct(string value)
     {
         if (_identity) LeaveIdentity();
