@@ -909,7 +909,7 @@ internal sealed class ExpressionCompiler
                 return null;
         var pick = !q.Sort.IsEmpty ? ColumnLookup.Pick.Only : c.Overload.Key == "First(List<T>)" ? ColumnLookup.Pick.First : ColumnLookup.Pick.Last;
         var filter = rest is null ? null : CompileBooleanForRecord(rest, alias);
-        var lookup = new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick) { Comparison = rest is null ? null : NumberComparison(rest, alias) };
+        var lookup = new ColumnLookup(LookupCount++, _slots.Kept(), _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick) { Comparison = rest is null ? null : NumberComparison(rest, alias) };
         if (!_lookups.TryGetValue(c, out byKey)) _lookups[c] = byKey = new Dictionary<string, ColumnLookup>(StringComparer.Ordinal);
         byKey[key] = lookup;
         return lookup;
@@ -1001,7 +1001,7 @@ internal sealed class ExpressionCompiler
     /// </summary>
     private LE.Expression PrefilteredForEach(LE.ParameterExpression list, BoundVariableAccess column, BoundExpression? key, string[]? keys, BoundExpression conjunct, Func<LE.Expression, LE.Expression> body, Frame f)
     {
-        var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name));
+        var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name), _slots.Kept());
         bool single = key is not null;
         var codeType = single ? typeof(int) : typeof(int[]);
         var plan = E.Variable(typeof(TextPrefilter.ScanPlan), "plan");
