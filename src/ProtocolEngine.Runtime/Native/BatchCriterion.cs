@@ -725,14 +725,37 @@ internal static class NumberKernel
         return difference > 0 ? 1 : -1;
     }
 
-    /// <summary>The comparison's value for left − right of sign <paramref name="sign"/> (never 0).</summary>
+    /// <summary>The comparison's value for left − right of sign <paramref name="sign"/> (0: the decimals are equal).</summary>
     public static bool Decide(Comparison kind, int sign) => kind switch
     {
-        Comparison.Equal => false,
-        Comparison.NotEqual => true,
-        Comparison.Less or Comparison.LessOrEqual => sign < 0,
-        _ => sign > 0,
+        Comparison.Equal => sign == 0,
+        Comparison.NotEqual => sign != 0,
+        Comparison.Less => sign < 0,
+        Comparison.LessOrEqual => sign <= 0,
+        Comparison.Greater => sign > 0,
+        _ => sign >= 0,
     };
+
+    /// <summary>What <see cref="Relation"/> returns when only the decimals can tell.</summary>
+    public const int Undecided = 2;
+
+    /// <summary>
+    /// True when a literal is a whole number below 1e15, which its double holds exactly: a column's double equal to it
+    /// is then the same decimal (<see cref="NumberConversions.ToDecimal"/> converts such whole numbers exactly).
+    /// </summary>
+    public static bool IsExactWhole(decimal literal) => literal == decimal.Truncate(literal) && Math.Abs(literal) < 1e15m;
+
+    /// <summary>
+    /// The sign of the decimals' <paramref name="value"/> − <paramref name="literal"/> when the doubles tell it (<see cref="Sign"/>),
+    /// 0 when both are the same whole number below 1e15 and the literal <see cref="IsExactWhole"/> (a visit number of 1,
+    /// a score on the bound), else <see cref="Undecided"/>.
+    /// </summary>
+    public static int Relation(double value, double literal, bool literalExactWhole)
+    {
+        int sign = Sign(value, literal);
+        if (sign != 0) return sign;
+        return literalExactWhole && value == literal ? 0 : Undecided;
+    }
 }
 
 /// <summary>One side of a <see cref="NumberCompareNode"/>: a literal (no variable), a number variable, or a variable times a literal.</summary>
@@ -751,6 +774,9 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     private const double ProductLimit = 1e19;
 
     private readonly double _leftValue = (double)left.Value, _rightValue = (double)right.Value;
+
+    // A literal side that is a whole number a double holds exactly (unused for a variable's side).
+    private readonly bool _leftExactWhole = NumberKernel.IsExactWhole(left.Value), _rightExactWhole = NumberKernel.IsExactWhole(right.Value);
 
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
@@ -802,7 +828,8 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[] rows, NumberColumn column, double literal, bool flip)
     {
         // The outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
-        bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1);
+        bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1), equal = NumberKernel.Decide(kind, 0);
+        bool exactWhole = flip ? _leftExactWhole : _rightExactWhole;
         var fallback = run.Fallback;
         int count = run.Count;
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
@@ -815,6 +842,12 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             if (Math.Abs(value) < 1e27 && Math.Abs(value - literal) > 1e-9 * (Math.Abs(value) + Math.Abs(literal) + 1))
             {
                 output[i] = value > literal ? above : below;
+                continue;
+            }
+            // Equal to a whole literal: the same decimal (a score on the bound).
+            if (exactWhole && value == literal)
+            {
+                output[i] = equal;
                 continue;
             }
             if (flip) Exact(run, i, output, 0, row, null, column);
@@ -887,6 +920,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
 internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal low, bool lowClosed, decimal high, bool highClosed) : BatchNode<bool?>
 {
     private readonly double _low = (double)low, _high = (double)high;
+    private readonly bool _lowExactWhole = NumberKernel.IsExactWhole(low), _highExactWhole = NumberKernel.IsExactWhole(high);
 
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
@@ -907,11 +941,11 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
             if (row >= 0)
             {
                 double v = numbers.RawAt(row);
-                int below = NumberKernel.Sign(v, _low), above = NumberKernel.Sign(v, _high);
-                if (below != 0 && above != 0)
+                int below = NumberKernel.Relation(v, _low, _lowExactWhole), above = NumberKernel.Relation(v, _high, _highExactWhole);
+                if (below != NumberKernel.Undecided && above != NumberKernel.Undecided)
                 {
-                    // Neither bound equal to the value, so closed and open bounds agree.
-                    output[i] = below > 0 && above < 0;
+                    // On a bound (the same whole number), inside when that bound is closed.
+                    output[i] = (below > 0 || (below == 0 && lowClosed)) && (above < 0 || (above == 0 && highClosed));
                     continue;
                 }
             }
@@ -938,7 +972,7 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
     /// asked): the data alone decide it, so it is kept in the study's binding (kept slot <c>keptSlot</c>), shared by
     /// threads and later screenings of the study.
     /// </summary>
-    private sealed record KeyCodes(int[] Codes, byte[] States);
+    private sealed record KeyCodes(int[] Codes, bool[] IsKey, byte[] States);
 
     private const byte NotComputed = 0, NoRows = 1, NoKey = 2, KeyRow = 3, MissingValue = 4;
 
@@ -976,7 +1010,7 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
             int subject = subjects[i];
             byte state = states[subject];
             // The same byte whichever thread computes it first: no lock needed.
-            if (state == NotComputed) states[subject] = state = Compute(table, column, codes, subject);
+            if (state == NotComputed) states[subject] = state = Compute(table, column, known.IsKey, subject);
             if (state != KeyRow || keyOnly || dates is null)
             {
                 output[i] = values[state];
@@ -997,21 +1031,39 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
     private KeyCodes CodesFor(StudyBinding binding)
     {
         var column = (TextColumn)binding.Columns[columnSlot]!;
-        return new KeyCodes([.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()], new byte[binding.Study.SubjectCount]);
+        int[] codes = [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()];
+        // By code + 1 (0: missing), as the column's one-byte codes are stored.
+        var isKey = new bool[column.Dictionary.Count + 1];
+        foreach (int code in codes) isKey[code + 1] = true;
+        return new KeyCodes(codes, isKey, new byte[binding.Study.SubjectCount]);
     }
 
-    private static byte Compute(DomainTable table, TextColumn column, int[] codes, int subject)
+    private static byte Compute(DomainTable table, TextColumn column, bool[] isKey, int subject)
     {
         var (start, count) = table.RowsOf(subject);
         if (count == 0) return NoRows;
-        bool hit = false;
-        for (int row = start; row < start + count; row++)
+        // Every row read without branches on its value: a key row anywhere, a missing value anywhere (which the
+        // compiled query would visit, so the subject is left to it whatever else its rows hold).
+        bool hit = false, missing = false;
+        if (column.CodeBytes is { } bytes)
         {
-            int code = column.CodeAt(row);
-            if (code < 0) return MissingValue;
-            if (!hit && Array.IndexOf(codes, code) >= 0) hit = true;
+            for (int row = start; row < start + count && row < bytes.Length; row++)
+            {
+                int code = bytes[row];
+                hit |= isKey[code];
+                missing |= code == 0;
+            }
         }
-        return hit ? KeyRow : NoKey;
+        else
+        {
+            for (int row = start; row < start + count; row++)
+            {
+                int code = column.CodeAt(row) + 1;
+                hit |= (uint)code < (uint)isKey.Length && isKey[code];
+                missing |= code == 0;
+            }
+        }
+        return missing ? MissingValue : hit ? KeyRow : NoKey;
     }
 }
 
