@@ -716,6 +716,7 @@ internal static class NumberKernel
     public static bool Fits(decimal literal) => Math.Abs(literal) < 1e27m;
 
     /// <summary>The sign of <paramref name="value"/> − <paramref name="literal"/> when the decimals compare the same way, else 0 (compare the decimals).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static int Sign(double value, double literal)
     {
         double size = Math.Abs(value);
@@ -750,6 +751,7 @@ internal static class NumberKernel
     /// 0 when both are the same whole number below 1e15 and the literal <see cref="IsExactWhole"/> (a visit number of 1,
     /// a score on the bound), else <see cref="Undecided"/>.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static int Relation(double value, double literal, bool literalExactWhole)
     {
         int sign = Sign(value, literal);
@@ -807,11 +809,13 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             VariableWithLiteral(run, active, output, rightRows!, rightColumn!, _leftValue, flip: true);
             return;
         }
+        var leftReader = leftColumn is null ? default : new NumberReader(leftColumn);
+        var rightReader = rightColumn is null ? default : new NumberReader(rightColumn);
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
             int leftRow = leftRows?[i] ?? 0, rightRow = rightRows?[i] ?? 0;
-            if (Double(left, leftColumn, leftRow, _leftValue, out double x) && Double(right, rightColumn, rightRow, _rightValue, out double y)
+            if (Double(left, leftReader, leftRow, _leftValue, out double x) && Double(right, rightReader, rightRow, _rightValue, out double y)
                 && NumberKernel.Sign(x, y) is var sign and not 0)
             {
                 output[i] = NumberKernel.Decide(kind, sign);
@@ -832,11 +836,12 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         bool exactWhole = flip ? _leftExactWhole : _rightExactWhole;
         var fallback = run.Fallback;
         int count = run.Count;
+        var reader = new NumberReader(column);
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
         {
             if (!active[i] || fallback[i]) continue;
             int row = rows[i];
-            double value = row < 0 ? double.NaN : column.RawAt(row);
+            double value = row < 0 ? double.NaN : reader.At(row);
             // As Double (the variable under 1e27, NaN excluded) then Sign; Sign(literal, v) is −Sign(v, literal) for a literal that fits.
             // The side is picked without a branch (it varies from subject to subject); only values too close to tell go further.
             if (Math.Abs(value) < 1e27 && Math.Abs(value - literal) > 1e-9 * (Math.Abs(value) + Math.Abs(literal) + 1))
@@ -881,14 +886,14 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     }
 
     /// <summary>The term's double when the kernel may compare it: present, finite, far from decimal's and CQL's limits.</summary>
-    private static bool Double(NumberTerm term, NumberColumn? column, int row, double literal, out double value)
+    private static bool Double(NumberTerm term, in NumberReader column, int row, double literal, out double value)
     {
         if (term.Variable is null)
         {
             value = literal;
             return true;
         }
-        value = row < 0 ? double.NaN : column!.RawAt(row);
+        value = row < 0 ? double.NaN : column.At(row);
         if (!term.Scaled) return Math.Abs(value) < 1e27;
         value *= literal;
         return Math.Abs(value) < ProductLimit;
@@ -934,13 +939,14 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
                 if (run.Live(active, i)) output[i] = RuntimeHelpers.InRange(values[i], low, lowClosed, high, highClosed);
             return;
         }
+        var reader = new NumberReader(numbers);
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
             int row = rows[i];
             if (row >= 0)
             {
-                double v = numbers.RawAt(row);
+                double v = reader.At(row);
                 int below = NumberKernel.Relation(v, _low, _lowExactWhole), above = NumberKernel.Relation(v, _high, _highExactWhole);
                 if (below != NumberKernel.Undecided && above != NumberKernel.Undecided)
                 {

@@ -337,7 +337,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         public const int MaxMembers = 32;
 
         /// <summary>One member's data in one study.</summary>
-        private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers);
+        private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers, NumberReader Reader);
 
         /// <summary>The group in one study: the members that keep answers there, and which of them each code concerns.</summary>
         private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next);
@@ -356,7 +356,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 (table, column) = (prepared.Table, prepared.Column);
                 var numbers = lookup.Comparison is { } c ? table.GetColumn(c.Variable) as NumberColumn : null;
                 indexOf[i] = included.Count;
-                included.Add(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers));
+                included.Add(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers)));
             }
             // By code + 1 (0: missing) the first member holding that key, + 1; Next chains members with the same key.
             var firstByCode = new int[(column?.Dictionary.Count ?? 0) + 1];
@@ -389,8 +389,12 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             {
                 int subject = first + k;
                 if (callerKnown[subject] != Unknown) continue;
-                found.Fill(-1);
-                done.Clear();
+                // Loops, not Span.Fill and Clear: a runtime call each for a handful of entries.
+                for (int m = 0; m < n; m++)
+                {
+                    found[m] = -1;
+                    done[m] = false;
+                }
                 int open = n;
                 var (start, rows) = table.RowsOf(subject);
                 for (int row = start; row < start + rows && open > 0; row++)
@@ -437,11 +441,12 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         }
 
         /// <summary>The rest of the member's filter on a row holding its key, as <see cref="Fill"/>'s Visit decides it.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static bool Passes(Member member, int row)
         {
             if (member.Numbers is not { } numbers) return true;
             var test = member.Test!;
-            if (test.Fits && NumberKernel.Relation(numbers.RawAt(row), test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided)
+            if (test.Fits && NumberKernel.Relation(member.Reader.At(row), test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided)
                 return NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
             var value = numbers.GetDecimal(row);
             return (test.VariableFirst ? test.Operator(value, test.Literal) : test.Operator(test.Literal, value)) == true;
