@@ -34,6 +34,9 @@ internal sealed class ExpressionCompiler
     /// <summary>How many column lookups the compiled code holds (each context keeps a batch per lookup).</summary>
     public int LookupCount { get; private set; }
 
+    /// <summary>Every column lookup compiled, in the order numbered.</summary>
+    public List<ColumnLookup> Lookups { get; } = [];
+
     public ExpressionCompiler(SlotAllocator slots, Func<ParameterSymbol, object?> parameterValue)
     {
         _slots = slots;
@@ -909,7 +912,8 @@ internal sealed class ExpressionCompiler
                 return null;
         var pick = !q.Sort.IsEmpty ? ColumnLookup.Pick.Only : c.Overload.Key == "First(List<T>)" ? ColumnLookup.Pick.First : ColumnLookup.Pick.Last;
         var filter = rest is null ? null : CompileBooleanForRecord(rest, alias);
-        var lookup = new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick) { Comparison = rest is null ? null : NumberComparison(rest, alias) };
+        var lookup = new ColumnLookup(LookupCount++, _slots.Kept(), _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick) { Comparison = rest is null ? null : NumberComparison(rest, alias) };
+        Lookups.Add(lookup);
         if (!_lookups.TryGetValue(c, out byKey)) _lookups[c] = byKey = new Dictionary<string, ColumnLookup>(StringComparer.Ordinal);
         byKey[key] = lookup;
         return lookup;
@@ -1001,7 +1005,7 @@ internal sealed class ExpressionCompiler
     /// </summary>
     private LE.Expression PrefilteredForEach(LE.ParameterExpression list, BoundVariableAccess column, BoundExpression? key, string[]? keys, BoundExpression conjunct, Func<LE.Expression, LE.Expression> body, Frame f)
     {
-        var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name));
+        var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name), _slots.Kept());
         bool single = key is not null;
         var codeType = single ? typeof(int) : typeof(int[]);
         var plan = E.Variable(typeof(TextPrefilter.ScanPlan), "plan");
