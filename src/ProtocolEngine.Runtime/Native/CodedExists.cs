@@ -92,7 +92,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             int slot = slots.Define(define);
             var bySlot = Sources.GetValue(slots, _ => []);
             lock (bySlot)
-                if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot);
+                if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot, slots.Kept());
         }
         return new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests);
     }
@@ -225,23 +225,20 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary>A definition giving each subject's date, computed once per subject and study by the compiled definition.</summary>
-    internal sealed class SubjectDateSource(int defineSlot)
+    internal sealed class SubjectDateSource(int defineSlot, int keptSlot)
     {
         /// <summary>The subject's date is not a plain day (null, partial, timed, failing): the compiled rule decides.</summary>
         public const int NotPlain = int.MinValue;
 
         private const byte NotComputed = 0, Computed = 1;
 
-        private sealed record Values(StudyData Study, int[] Days, ulong[] Reads, byte[] States);
-
-        private Values? _values;
+        // Kept in the study's binding: shared by threads, by every node comparing with this date and by later screenings.
+        private sealed record Values(int[] Days, ulong[] Reads, byte[] States);
 
         public (int Day, ulong Reads) DayOf(BatchRun run, int subject)
         {
-            var study = run.Binding.Study;
-            var values = _values;
-            if (values is null || !ReferenceEquals(values.Study, study))
-                _values = values = new Values(study, new int[study.SubjectCount], new ulong[study.SubjectCount], new byte[study.SubjectCount]);
+            var values = run.Binding.Kept(keptSlot, 0, static (_, binding) =>
+                new Values(new int[binding.Study.SubjectCount], new ulong[binding.Study.SubjectCount], new byte[binding.Study.SubjectCount]));
             if (Volatile.Read(ref values.States[subject]) == Computed) return (values.Days[subject], values.Reads[subject]);
             var (day, reads) = Compute(run.SubjectScratch, subject);
             // The same values whichever thread computes them first; the state is written last.
@@ -316,7 +313,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                     return Build(call.Arguments[0], depth + 1) is { } operand ? new NotTest(operand) : null;
                 case "IsNull(T)":
                     if (Text(call.Arguments[0]) is var (nullColumns, nullUpper)) return Predicate(key, nullColumns, nullUpper, v => [v]);
-                    return DateChain(call.Arguments[0]) is { } nullDates ? new DateIsNullTest(nullDates) { Id = Tests++ } : null;
+                    return DateChain(call.Arguments[0]) is { } nullDates ? new DateIsNullTest(nullDates, slots.Kept()) { Id = Tests++ } : null;
                 case "Equal(String,String)":
                     if (Text(call.Arguments[0]) is var (left, leftUpper) && Literal(call.Arguments[1]) is { } right)
                         return Predicate(key, left, leftUpper, v => [v, right.Value]);
@@ -351,13 +348,13 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                     if (DateChain(call.Arguments[0]) is not { } compared || Bound(call.Arguments[1]) is not { } bound || !Precision(call.Arguments[2], out var precision)) return null;
                     string op = key[..key.IndexOf('(', StringComparison.Ordinal)];
                     if (BuiltinTable.Find(key) is not Func<object?, object?, string?, bool?> comparison) return null;
-                    return new DateCompareTest(DateTests++, compared, bound, precision, PrecisionText(call.Arguments[2]), op, comparison) { Id = Tests++ };
+                    return new DateCompareTest(DateTests++, compared, bound, precision, PrecisionText(call.Arguments[2]), op, comparison, slots.Kept()) { Id = Tests++ };
                 }
                 case "In(T,Interval<T>,String)":
                 {
                     if (DateChain(call.Arguments[0]) is not { } point || Strip(call.Arguments[1]) is not BoundInterval interval || !Precision(call.Arguments[2], out var precision)) return null;
                     if (Bound(interval.Low) is not { } low || Bound(interval.High) is not { } high) return null;
-                    return new DateInTest(DateTests++, point, low, interval.LowClosed, high, interval.HighClosed, precision, PrecisionText(call.Arguments[2])) { Id = Tests++ };
+                    return new DateInTest(DateTests++, point, low, interval.LowClosed, high, interval.HighClosed, precision, PrecisionText(call.Arguments[2]), slots.Kept()) { Id = Tests++ };
                 }
                 default:
                     return null;
@@ -367,7 +364,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
         private RowTest? Predicate(string key, int[] columns, bool upper, Func<string?, object?[]> arguments)
         {
             if (BuiltinTable.Find(key) is not { } builtin) return null;
-            return new TextTest(columns, upper, v => (bool?)builtin.DynamicInvoke(arguments(v))) { Id = Tests++ };
+            return new TextTest(columns, upper, v => (bool?)builtin.DynamicInvoke(arguments(v)), slots.Kept()) { Id = Tests++ };
         }
 
         private BoundExpression Resolve(BoundExpression e)
@@ -551,21 +548,16 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     private static byte Of(bool? value) => value switch { true => True, false => False, null => Null };
 
     /// <summary>A builtin applied to a text read of the row, decided per dictionary code of each column of the chain.</summary>
-    private sealed class TextTest(int[] columnSlots, bool upper, Func<string?, bool?> predicate) : RowTest
+    private sealed class TextTest(int[] columnSlots, bool upper, Func<string?, bool?> predicate, int keptSlot) : RowTest
     {
         // A column the study lacks is null: it reads as missing, and the compiled rule notes the variable.
-        private sealed record Tables(StudyData Study, TextColumn?[] Columns, byte[][] ByCode, byte WhenMissing);
+        private sealed record Tables(TextColumn?[] Columns, byte[][] ByCode, byte WhenMissing);
 
-        private Tables? _tables;
+        public override void Prepare(StudyBinding binding, object?[] prepared) =>
+            prepared[Id] = binding.Kept(keptSlot, this, static (test, b) => test.TablesFor(b));
 
-        public override void Prepare(StudyBinding binding, object?[] prepared)
+        private Tables TablesFor(StudyBinding binding)
         {
-            var tables = _tables;
-            if (tables is not null && ReferenceEquals(tables.Study, binding.Study) && ReferenceEquals(tables.Columns[0], binding.Columns[columnSlots[0]]))
-            {
-                prepared[Id] = tables;
-                return;
-            }
             var columns = columnSlots.Select(c => binding.Columns[c] as TextColumn).ToArray();
             var byCode = new byte[columns.Length][];
             for (int k = 0; k < columns.Length; k++)
@@ -575,7 +567,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                 for (int code = 0; code < byCode[k].Length; code++)
                     byCode[k][code] = Decide(upper ? column!.UpperOfCode(code) : column!.Dictionary[code]);
             }
-            prepared[Id] = _tables = new Tables(binding.Study, columns, byCode, Decide(null));
+            return new Tables(columns, byCode, Decide(null));
         }
 
         private byte Decide(string? value)
@@ -627,23 +619,18 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     /// A test of the row's date (the first present of a chain, as the compiled Coalesce of the reads): on day numbers when
     /// the date is known to the day, else by the compiled builtin on the column's own value (a partial or timed date).
     /// </summary>
-    private abstract class DateTest(int[] columnSlots) : RowTest
+    private abstract class DateTest(int[] columnSlots, int keptSlot) : RowTest
     {
         // A day number, or these: no date in the chain; a date read but not a plain day (compare it with the builtin).
         protected const int Missing = int.MinValue + 2, NotPlainDay = int.MinValue;
 
-        private sealed record Days(StudyData Study, TextColumn?[] Columns, int[][] ByCode);
+        private sealed record Days(TextColumn?[] Columns, int[][] ByCode);
 
-        private Days? _days;
+        public override void Prepare(StudyBinding binding, object?[] prepared) =>
+            prepared[Id] = binding.Kept(keptSlot, this, static (test, b) => test.DaysFor(b));
 
-        public override void Prepare(StudyBinding binding, object?[] prepared)
+        private Days DaysFor(StudyBinding binding)
         {
-            var days = _days;
-            if (days is not null && ReferenceEquals(days.Study, binding.Study) && ReferenceEquals(days.Columns[0], binding.Columns[columnSlots[0]]))
-            {
-                prepared[Id] = days;
-                return;
-            }
             var columns = columnSlots.Select(c => binding.Columns[c] as TextColumn).ToArray();
             var byCode = new int[columns.Length][];
             for (int k = 0; k < columns.Length; k++)
@@ -656,7 +643,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                     byCode[k][code] = value is null ? Missing : PlainDay(value) ?? NotPlainDay;
                 }
             }
-            prepared[Id] = _days = new Days(binding.Study, columns, byCode);
+            return new Days(columns, byCode);
         }
 
         /// <summary>The day of the row's date, <see cref="Missing"/> when none, <see cref="NotPlainDay"/> with <paramref name="column"/> and <paramref name="code"/> naming its text.</summary>
@@ -684,13 +671,13 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary><c>X.VAR is null</c> for a date (or a Coalesce of dates): a text that does not parse reads as null.</summary>
-    private sealed class DateIsNullTest(int[] columnSlots) : DateTest(columnSlots)
+    private sealed class DateIsNullTest(int[] columnSlots, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
         public override byte Eval(RowState state, int row) => DayOf(state, row, out _, out _) == Missing ? True : False;
     }
 
     /// <summary>Before, after, on or before, on or after the subject's (shifted) date, at a precision.</summary>
-    private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string? precisionText, string op, Func<object?, object?, string?, bool?> builtin) : DateTest(columnSlots)
+    private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string? precisionText, string op, Func<object?, object?, string?, bool?> builtin, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
         public override byte Eval(RowState state, int row)
         {
@@ -741,7 +728,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary>The row's date in an interval between the subject's (shifted) dates, at a precision, as <see cref="Intervals.In"/> decides it.</summary>
-    private sealed class DateInTest(int test, int[] columnSlots, SubjectBound low, bool lowClosed, SubjectBound high, bool highClosed, DateTimePrecision? precision, string? precisionText) : DateTest(columnSlots)
+    private sealed class DateInTest(int test, int[] columnSlots, SubjectBound low, bool lowClosed, SubjectBound high, bool highClosed, DateTimePrecision? precision, string? precisionText, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
         private const long NoBounds = long.MinValue, NotPlainBounds = long.MinValue + 1;
 
