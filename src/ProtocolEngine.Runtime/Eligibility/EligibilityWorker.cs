@@ -98,6 +98,7 @@ public sealed class EligibilityWorker
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void RunBatch(int first, int last)
     {
         var run = _run!;

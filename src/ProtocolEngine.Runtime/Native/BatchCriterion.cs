@@ -546,6 +546,7 @@ internal sealed class BinaryNode<TA, TB, TR>(BatchNode<TA> left, BatchNode<TB> r
 /// <summary>Three-valued and/or that evaluates the right operand only for the subjects the left does not decide (as the compiled rule short-circuits).</summary>
 internal sealed class AndOrNode(BatchNode<bool?> left, BatchNode<bool?> right, bool isAnd) : BatchNode<bool?>
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         var a = run.Buffer<bool?>(left.Id);
@@ -596,6 +597,7 @@ internal abstract class RecordNode(int domainSlot, string domainName) : BatchNod
 /// <summary>The subject's record of a one-per-subject domain (DM): its first row, as <see cref="EvaluationContext.SingleRecord"/> reads it.</summary>
 internal sealed class SingleRecordNode(int domainSlot, string domainName) : RecordNode(domainSlot, domainName)
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, int[] output)
     {
         var table = run.Binding.Domains[DomainSlot]!;
@@ -613,6 +615,7 @@ internal sealed class SingleRecordNode(int domainSlot, string domainName) : Reco
 /// <summary>First or Last of a query answered by a column lookup (its batch shared with the compiled rule's calls).</summary>
 internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string domainName) : RecordNode(domainSlot, domainName)
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, int[] output)
     {
         ulong bit = Bit;
@@ -637,7 +640,11 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             // The compiled rule reads the subject's records of the domain to return the record (or none).
             run.Reads[i] |= bit;
         }
-        if (fromKnown > 0) ColumnLookup.CountAnswered(fromKnown);
+        if (fromKnown > 0)
+        {
+            ColumnLookup.CountAnswered(fromKnown);
+            lookup.NoteKnownReads(run.Context, fromKnown);
+        }
     }
 }
 
@@ -826,6 +833,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     // A literal side that is a whole number a double holds exactly (unused for a variable's side).
     private readonly bool _leftExactWhole = NumberKernel.IsExactWhole(left.Value), _rightExactWhole = NumberKernel.IsExactWhole(right.Value);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         var leftRows = Rows(run, active, left);
@@ -875,6 +883,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     /// The common shape, a variable compared with a literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, or <c>10 &lt; ...</c> when
     /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[] rows, NumberColumn column, double literal, bool flip)
     {
         // The outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
@@ -973,6 +982,7 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
     private readonly double _low = (double)low, _high = (double)high;
     private readonly bool _lowExactWhole = NumberKernel.IsExactWhole(low), _highExactWhole = NumberKernel.IsExactWhole(high);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         var rows = run.Buffer<int>(variable.Record.Id);
@@ -1038,6 +1048,7 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
         binding.Domains[domainSlot] is { IsSubjectIndexed: true } table && binding.Columns[columnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[columnSlot], table)
         && (Dates is null || Dates.Applies(binding, table));
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         var table = run.Binding.Domains[domainSlot]!;
@@ -1090,6 +1101,7 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
         return new KeyCodes(codes, isKey, new byte[binding.Study.SubjectCount]);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static byte Compute(DomainTable table, TextColumn column, bool[] isKey, int subject)
     {
         var (start, count) = table.RowsOf(subject);

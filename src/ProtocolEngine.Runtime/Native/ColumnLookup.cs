@@ -140,6 +140,17 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         return Prepare(binding)?.Known;
     }
 
+    /// <summary>
+    /// Counts answers a batch criterion read from <see cref="KnownRows"/> as reads of the context's batch, so that a
+    /// batch computed by <see cref="RowFor"/> and then read through the kept answers is not taken for a mostly unread one
+    /// (which would shrink the next batches, down to one subject each).
+    /// </summary>
+    public void NoteKnownReads(EvaluationContext ctx, int subjects)
+    {
+        var states = ctx.LookupBatches;
+        if ((uint)id < (uint)states.Length && states[id] is { } batch) batch.Reads += subjects;
+    }
+
     /// <summary>True when an entry of <see cref="KnownRows"/> is computed (a row, −1 or <see cref="Fallback"/>).</summary>
     public static bool IsKnown(int row) => row != Unknown;
 
@@ -154,6 +165,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         return row < 0 ? null : records[row - RuntimeHelpers.RangeStart(records)];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Fill(EvaluationContext ctx, StudyBinding binding, Batch batch, int first)
     {
         if (batch.First >= 0) batch.Size = batch.Reads * 4 < batch.Count ? Math.Max(1, batch.Size / 4) : Math.Min(BatchSize, batch.Size * 2);
@@ -372,6 +384,11 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         }
 
         /// <summary>Computes every member's answer for the subjects [first, first + count) whose answer <paramref name="caller"/> lacks (nothing when the caller keeps no answers in this study).</summary>
+        /// <remarks>
+        /// Compiled fully optimised from its first call: a first screening runs it a few hundred times only, too few for
+        /// tiered compilation to promote it before the screening is over.
+        /// </remarks>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Compute(StudyBinding binding, ColumnLookup caller, int first, int count)
         {
             var state = binding.Kept(keptSlot, this, static (group, b) => group.StateFor(b));
@@ -383,8 +400,8 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             var bytes = column.CodeBytes;
             var firstByCode = state.FirstByCode;
             var next = state.Next;
-            Span<int> found = stackalloc int[n];
-            Span<bool> done = stackalloc bool[n];
+            var found = new int[n];
+            var done = new bool[n];
             for (int k = 0; k < count; k++)
             {
                 int subject = first + k;
