@@ -17,8 +17,9 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-rules [--subjects 100000]</c>: the eight rules in the protocol language vs Microsoft RulesEngine
 /// 6.0.1 vs hand-written C#, same per-rule outcomes asserted;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
-/// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N] [--object-evidence]</c>,
-/// the last keeping evidence as objects built at each read, as before the compact entries);
+/// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N] [--object-evidence] [--per-subject]</c>,
+/// <c>--object-evidence</c> keeping evidence as objects built at each read, as before the compact entries, and <c>--per-subject</c> running every
+/// criterion and lookup subject by subject, without column lookups or batch criteria);
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
 /// indexes and with compact and object evidence (evidence on), and with and without the column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
@@ -46,7 +47,7 @@ public static class ScreeningBench
         if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1);
         return kind switch
         {
-            "screening-pilot" when Option(args, "--evidence") is { } e => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
+            "screening-pilot" when Option(args, "--evidence") is { } e => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : args.Contains("--per-subject") ? study.WithoutColumnLookups().WithoutBatchCriteria() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
             "screening-pilot" => Pilot(study),
             "screening-differential" => Differential(study),
             _ => await EightRulesAsync(study, runs),
