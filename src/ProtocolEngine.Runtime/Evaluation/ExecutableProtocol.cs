@@ -257,7 +257,7 @@ public sealed class ExecutableProtocol
     public IReadOnlyList<string> DomainsRead => _slots.Domains;
 
     /// <summary>Resolves the rules' data slots against a study (once per study).</summary>
-    internal StudyBinding Bind(StudyData study) => _bindings.GetValue(study, s => new StudyBinding(s, _slots.Domains, _slots.Columns));
+    internal StudyBinding Bind(StudyData study) => _bindings.GetValue(study, s => new StudyBinding(s, _slots.Domains, _slots.Columns, _slots.KeptCount));
 
     /// <summary>A context to evaluate rules with: one per thread; "now" is fixed for the whole run.</summary>
     public EvaluationContext CreateContext(StudyData? study, CqlDateTime now, EvaluationLimits? limits = null) =>

@@ -203,7 +203,7 @@ internal sealed class BatchCriterion
             var dates = !keyOnly && q.Where is BoundCall { Overload.Key: "And(Boolean,Boolean)", Arguments: [var first, var rest] } && ReferenceEquals(first, textKey.Conjunct)
                 ? DateRest.Compile(rest, q.Sources[0].Alias, domain.Domain.Name, slots)
                 : null;
-            return Add(new ExistsNode(slots.Domain(domain.Domain.Name), domain.Domain.Name, slots.Column(domain.Domain.Name, textKey.Column.Variable.Name), keys,
+            return Add(new ExistsNode(slots.Kept(), slots.Domain(domain.Domain.Name), domain.Domain.Name, slots.Column(domain.Domain.Name, textKey.Column.Variable.Name), keys,
                 keyOnly) { Dates = dates });
         }
 
@@ -931,17 +931,16 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
 /// so nothing else read); a subject with a key row gets true when the filter is the key alone. A subject with a row
 /// where VAR is missing, or with a key row and more filter to evaluate (a date window), is left to the compiled rule.
 /// </remarks>
-internal sealed class ExistsNode(int domainSlot, string domainName, int columnSlot, string[] keys, bool keyOnly) : BatchNode<bool?>
+internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName, int columnSlot, string[] keys, bool keyOnly) : BatchNode<bool?>
 {
     /// <summary>
     /// The keys' codes in one study's column, and what each subject's rows hold (<see cref="NotComputed"/> until first
-    /// asked): the data alone decide it, so it is kept for the study, shared by threads and later screenings.
+    /// asked): the data alone decide it, so it is kept in the study's binding (kept slot <c>keptSlot</c>), shared by
+    /// threads and later screenings of the study.
     /// </summary>
-    private sealed record KeyCodes(StudyData Study, TextColumn Column, int[] Codes, byte[] States);
+    private sealed record KeyCodes(int[] Codes, byte[] States);
 
     private const byte NotComputed = 0, NoRows = 1, NoKey = 2, KeyRow = 3, MissingValue = 4;
-
-    private KeyCodes? _codes;
 
     /// <summary>The domain's name.</summary>
     public string DomainName { get; } = domainName;
@@ -957,10 +956,7 @@ internal sealed class ExistsNode(int domainSlot, string domainName, int columnSl
     {
         var table = run.Binding.Domains[domainSlot]!;
         var column = (TextColumn)run.Binding.Columns[columnSlot]!;
-        var known = _codes;
-        var study = run.Binding.Study;
-        if (known is null || !ReferenceEquals(known.Column, column) || !ReferenceEquals(known.Study, study))
-            _codes = known = new KeyCodes(study, column, [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()], new byte[study.SubjectCount]);
+        var known = run.Binding.Kept(keptSlot, this, static (node, binding) => node.CodesFor(binding));
         var codes = known.Codes;
         var states = known.States;
         ulong bit = 1UL << Math.Min(domainSlot, 63);
@@ -995,6 +991,13 @@ internal sealed class ExistsNode(int domainSlot, string domainName, int columnSl
             }
             else fallback[i] = true;
         }
+    }
+
+    /// <summary>The keys' codes in the binding's column (a text column of the table: <see cref="Applies"/>) and no state computed yet.</summary>
+    private KeyCodes CodesFor(StudyBinding binding)
+    {
+        var column = (TextColumn)binding.Columns[columnSlot]!;
+        return new KeyCodes([.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()], new byte[binding.Study.SubjectCount]);
     }
 
     private static byte Compute(DomainTable table, TextColumn column, int[] codes, int subject)
@@ -1049,9 +1052,6 @@ internal sealed class DateRest
     // Three-valued results of a node, and "not decided here".
     private const byte False = 0, True = 1, Null = 2, Unsupported = 3;
 
-    private sealed record Days(TextColumn Column, int[] ByCode);
-
-    private Days? _subjectDays;
 
     /// <summary>True when the columns read are text columns of the tables the compiled rule reads.</summary>
     public bool Applies(StudyBinding binding, DomainTable table) =>
@@ -1072,10 +1072,9 @@ internal sealed class DateRest
         if (dateRows > 0)
         {
             var column = (TextColumn)run.Binding.Columns[_dateColumnSlot]!;
-            var known = _subjectDays;
-            if (known is null || !ReferenceEquals(known.Column, column)) _subjectDays = known = new Days(column, DayNumbers(column));
+            var known = run.Binding.DayNumbers(_dateColumnSlot, column, DayNumbers);
             int code = column.CodeAt(dateRow);
-            subjectDay = code < 0 ? Missing : known.ByCode[code];
+            subjectDay = code < 0 ? Missing : known[code];
         }
         // A subject date that is missing or not a plain date (an interval of nulls, a partial date): the compiled rule decides.
         if (subjectDay < Missing + 1) return false;
@@ -1211,19 +1210,16 @@ internal sealed class DateRest
         public abstract byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read);
     }
 
-    /// <summary>Day numbers of a row column's texts, cached per column.</summary>
+    /// <summary>Day numbers of a row column's texts, kept per study in its binding.</summary>
     private abstract class RowNode(int columnSlot) : Node
     {
-        private Days? _days;
-
         /// <summary>The row's day number, or <see cref="Missing"/>, <see cref="Partial"/> or <see cref="Malformed"/>.</summary>
         protected int DayOf(StudyBinding binding, int row)
         {
             var column = (TextColumn)binding.Columns[columnSlot]!;
-            var known = _days;
-            if (known is null || !ReferenceEquals(known.Column, column)) _days = known = new Days(column, DayNumbers(column));
+            var known = binding.DayNumbers(columnSlot, column, DayNumbers);
             int code = column.CodeAt(row);
-            return code < 0 ? Missing : known.ByCode[code];
+            return code < 0 ? Missing : known[code];
         }
     }
 

@@ -22,9 +22,12 @@ namespace ProtocolEngine.Runtime.Native;
 /// reads the same rows, returns the same record object (the subject's pooled record of that row) and marks the same
 /// domain read as the loop, so the definition cache, the gap lists and the causes are the loop's.
 /// </para>
-/// <para>One instance per query in a compiled protocol, shared by threads: each context keeps its own batch.</para>
+/// <para>
+/// One instance per query in a compiled protocol, shared by threads and studies: each context keeps its own batch, and
+/// each study's binding what the lookup prepared and answered for it (kept slot <c>keptSlot</c>).
+/// </para>
 /// </remarks>
-internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, string key, Func<EvaluationContext, DomainRecord?, bool?>? rest, ColumnLookup.Pick pick)
+internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string keyVariable, string key, Func<EvaluationContext, DomainRecord?, bool?>? rest, ColumnLookup.Pick pick)
 {
     /// <summary>Which passing record the query's value is.</summary>
     public enum Pick
@@ -76,14 +79,15 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// <summary>
     /// The table, the key's column, code and index for one study, and, when the answer depends on the data alone (no
     /// compiled rest of the filter), every subject's answer once computed (<see cref="Unknown"/> until then), shared by
-    /// threads and by later screenings of the same study.
+    /// threads and by later screenings of the same study; kept in the study's binding.
     /// </summary>
-    private sealed record Prepared(StudyData Study, DomainTable Table, TextColumn Column, int Code, SubjectCodeIndex? Index, bool Indexed, int[]? Known);
+    private sealed record Prepared(DomainTable Table, TextColumn Column, int Code, SubjectCodeIndex? Index, int[]? Known);
+
+    /// <summary>Kept for a study to which the lookup cannot apply (no such subject-indexed table or text column).</summary>
+    private static readonly Prepared NotApplicable = new(null!, null!, -1, null, null);
 
     /// <summary>A subject whose answer is not computed yet in <see cref="Prepared.Known"/>.</summary>
     private const int Unknown = int.MinValue;
-
-    private Prepared? _prepared;
 
     private static long _answered;
 
@@ -172,7 +176,7 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// <summary>Records what the compiled query reads for <paramref name="subject"/>, visiting the rows <see cref="Fill"/> visits in the same order.</summary>
     private void RecordQuery(StudyBinding binding, Prepared prepared, QueryReads reads, NumberColumn? numbers, int subject, EvidenceRecorder evidence)
     {
-        var (_, table, column, code, index, _, _) = prepared;
+        var (table, column, code, index, _) = prepared;
         var (start, rows) = table.RowsOf(subject);
         evidence.Searched(reads.Domain, rows);
         // The column RecordAccess reads through (the slot's when the row is from the bound table): the read site is the same.
@@ -254,7 +258,7 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
             batch.Rows.AsSpan(0, batch.Count).Fill(Fallback);
             return;
         }
-        var (_, table, column, code, index, _, known) = prepared;
+        var (table, column, code, index, known) = prepared;
         if (batch.Record is null || !ReferenceEquals(batch.Record.Table, table)) batch.Record = new DomainRecord(table, 0);
         var record = batch.Record;
         // A comparison of a number column with a literal reads the column as the compiled filter would (the column
@@ -383,10 +387,14 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
     /// <summary>The table, the key's column and code and the code index for this study, or null when the lookup cannot apply to it.</summary>
     private Prepared? Prepare(StudyBinding binding)
     {
+        var prepared = binding.Kept(keptSlot, this, static (lookup, b) => lookup.PrepareFor(b));
+        return ReferenceEquals(prepared, NotApplicable) ? null : prepared;
+    }
+
+    private Prepared PrepareFor(StudyBinding binding)
+    {
         var table = binding.Domains[domainSlot];
-        var prepared = _prepared;
-        if (prepared is not null && ReferenceEquals(prepared.Table, table) && ReferenceEquals(prepared.Study, binding.Study) && prepared.Indexed == binding.Study.UsesCodeIndexes) return prepared;
-        if (table is null || !table.IsSubjectIndexed || table.GetColumn(keyVariable) is not TextColumn column) return null;
+        if (table is null || !table.IsSubjectIndexed || table.GetColumn(keyVariable) is not TextColumn column) return NotApplicable;
         var index = binding.Study.UsesCodeIndexes ? table.CodeIndex(column) : null;
         // A key the column never holds is a code no row has: every subject's answer is then "none" (or the loop's, below).
         // Answers computed without a compiled rest of the filter depend on the study's data alone, so they are kept.
@@ -396,8 +404,6 @@ internal sealed class ColumnLookup(int id, int domainSlot, string keyVariable, s
             known = new int[binding.Study.SubjectCount];
             known.AsSpan().Fill(Unknown);
         }
-        prepared = new Prepared(binding.Study, table, column, column.FindCode(key), index, binding.Study.UsesCodeIndexes, known);
-        _prepared = prepared;
-        return prepared;
+        return new Prepared(table, column, column.FindCode(key), index, known);
     }
 }

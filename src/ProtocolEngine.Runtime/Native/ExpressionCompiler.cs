@@ -910,7 +910,7 @@ internal sealed class ExpressionCompiler
         var pick = !q.Sort.IsEmpty ? ColumnLookup.Pick.Only : c.Overload.Key == "First(List<T>)" ? ColumnLookup.Pick.First : ColumnLookup.Pick.Last;
         var filter = rest is null ? null : CompileBooleanForRecord(rest, alias);
         var comparison = rest is null ? null : NumberComparison(rest, alias);
-        var lookup = new ColumnLookup(LookupCount++, _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick)
+        var lookup = new ColumnLookup(LookupCount++, _slots.Kept(), _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick)
         {
             Comparison = comparison,
             // What the compiled query reads, to record the same evidence when the lookup answers with evidence on.
@@ -1010,7 +1010,7 @@ internal sealed class ExpressionCompiler
     /// </summary>
     private LE.Expression PrefilteredForEach(LE.ParameterExpression list, BoundVariableAccess column, BoundExpression? key, string[]? keys, BoundExpression conjunct, Func<LE.Expression, LE.Expression> body, Frame f)
     {
-        var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name));
+        var filter = new TextPrefilter(_slots.Column(column.Domain.Name, column.Variable.Name), _slots.Kept());
         bool single = key is not null;
         var codeType = single ? typeof(int) : typeof(int[]);
         var plan = E.Variable(typeof(TextPrefilter.ScanPlan), "plan");

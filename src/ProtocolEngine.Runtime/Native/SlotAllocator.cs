@@ -39,6 +39,15 @@ internal sealed class SlotAllocator
         return slot;
     }
 
+    /// <summary>How many kept slots are numbered (<see cref="Kept"/>).</summary>
+    public int KeptCount { get; private set; }
+
+    /// <summary>
+    /// A slot for what one compiled node keeps per study (a column lookup's rows, an exists kernel's states, a query's
+    /// dictionary codes): kept in the study's binding (<see cref="Evaluation.StudyBinding.Kept"/>), not on the node.
+    /// </summary>
+    public int Kept() => KeptCount++;
+
     public int Domain(string name)
     {
         if (_domains.TryGetValue(name, out int slot)) return slot;

@@ -9,24 +9,34 @@ namespace ProtocolEngine.Runtime.Native;
 /// other than the keys makes the conjunction false whatever the rest says. Rows where VAR is missing or equal to the key go through the full filter, so the
 /// result (and its three-valued uncertainty) is exactly the unfiltered one; only the work changes.
 /// </summary>
-/// <remarks>One instance per query in a compiled rule, shared by threads: the cached lookup is an immutable object swapped atomically.</remarks>
-internal sealed class TextPrefilter(int columnSlot)
+/// <remarks>
+/// One instance per query in a compiled rule, shared by threads and studies: what it looks up in a study (the key's
+/// dictionary code, the code index) is kept in the study's binding at kept slot <c>keptSlot</c>, as immutable
+/// objects swapped atomically.
+/// </remarks>
+internal sealed class TextPrefilter(int columnSlot, int keptSlot)
 {
-    private sealed record Lookup(TextColumn Column, string Key, int Code);
+    private sealed record Lookup(string Key, int Code);
 
-    private sealed record IndexLookup(DomainTable Table, TextColumn Column, SubjectCodeIndex? Index);
+    /// <summary>What the prefilter looked up in one study (its binding fixes the column and the table).</summary>
+    private sealed class State
+    {
+        public Lookup? Last;
+        public int[]? Codes;
+        public bool IndexKnown;
+        public SubjectCodeIndex? Index;
+    }
 
-    private Lookup? _last;
-    private IndexLookup? _index;
-    private (TextColumn Column, int[] Codes)? _set;
+    private State StateOf(StudyBinding binding) => binding.Kept(keptSlot, 0, static (_, _) => new State());
 
     /// <summary>The column and dictionary code to compare rows with, or a null column when the filter cannot apply (no key, no such text column).</summary>
     public (TextColumn? Column, int Code) Prepare(EvaluationContext ctx, string? key, IReadOnlyList<object?> records)
     {
         if (key is null || ColumnOf(ctx, records) is not { } column) return (null, 0);
-        var last = _last;
-        if (last is null || !ReferenceEquals(last.Column, column) || !string.Equals(last.Key, key, StringComparison.Ordinal))
-            _last = last = new Lookup(column, key, column.FindCode(key));
+        var state = StateOf(ctx.Binding!);
+        var last = state.Last;
+        if (last is null || !string.Equals(last.Key, key, StringComparison.Ordinal))
+            state.Last = last = new Lookup(key, column.FindCode(key));
         return (column, last.Code);
     }
 
@@ -34,10 +44,10 @@ internal sealed class TextPrefilter(int columnSlot)
     public (TextColumn? Column, int[] Codes) PrepareSet(EvaluationContext ctx, string[] keys, IReadOnlyList<object?> records)
     {
         if (ColumnOf(ctx, records) is not { } column) return (null, []);
-        var set = _set;
-        if (set is null || !ReferenceEquals(set.Value.Column, column))
-            _set = set = (column, [.. keys.Select(column.FindCode).Where(c => c >= 0)]);
-        return set.Value;
+        var state = StateOf(ctx.Binding!);
+        // The same codes whichever thread computes them first.
+        var codes = state.Codes ??= [.. keys.Select(column.FindCode).Where(c => c >= 0)];
+        return (column, codes);
     }
 
     /// <summary>What a prefiltered loop visits: the key's column and code(s), and the positions [From, To) of the list, through the code index when it answers (else every position).</summary>
@@ -101,10 +111,14 @@ internal sealed class TextPrefilter(int columnSlot)
         if (records is not IRecordRange range || ctx.Study is not { UsesCodeIndexes: true } || ctx.SubjectIndex < 0) return null;
         var table = range.Table;
         if (!table.IsSubjectIndexed || table.RowsOf(ctx.SubjectIndex) != (range.Start, count)) return null;
-        var cached = _index;
-        if (cached is null || !ReferenceEquals(cached.Table, table) || !ReferenceEquals(cached.Column, column))
-            _index = cached = new IndexLookup(table, column, table.CodeIndex(column));
-        return cached.Index;
+        // The column is the binding's (ColumnOf), of this table: one index per study.
+        var state = StateOf(ctx.Binding!);
+        if (!Volatile.Read(ref state.IndexKnown))
+        {
+            state.Index = table.CodeIndex(column);
+            Volatile.Write(ref state.IndexKnown, true);
+        }
+        return state.Index;
     }
 
     private TextColumn? ColumnOf(EvaluationContext ctx, IReadOnlyList<object?> records) =>
