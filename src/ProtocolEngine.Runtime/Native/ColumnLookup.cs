@@ -156,21 +156,41 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     /// </summary>
     private int RowWithEvidence(EvaluationContext ctx, StudyBinding binding, int subject, EvidenceRecorder evidence)
     {
-        if (Reads is not { } reads) return Fallback;
-        var prepared = Prepare(binding);
-        if (prepared is null) return Fallback;
-        var table = prepared.Table;
-        NumberColumn? numbers = null;
-        if (rest is not null)
-        {
-            if (Comparison is not { } c || reads.ComparisonSlot < 0 || table.GetColumn(c.Variable) is not NumberColumn n) return Fallback;
-            numbers = n;
-        }
+        if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) return Fallback;
         int row = BatchRow(ctx, binding, subject);
         if (row == Fallback) return row;
         RecordQuery(binding, prepared, reads, numbers, subject, evidence);
         Interlocked.Increment(ref _answeredWithEvidence);
         return row;
+    }
+
+    /// <summary>
+    /// Records for <paramref name="subject"/> the evidence the compiled query records when the lookup answers it (a row
+    /// other than <see cref="Fallback"/>, from <see cref="RowFor"/>), for a batch criterion recording each subject's
+    /// evidence; false (nothing recorded) when the lookup cannot know the query's reads.
+    /// </summary>
+    public bool RecordFor(StudyBinding binding, int subject, EvidenceRecorder evidence)
+    {
+        if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) return false;
+        RecordQuery(binding, prepared, reads, numbers, subject, evidence);
+        Interlocked.Increment(ref _answeredWithEvidence);
+        return true;
+    }
+
+    /// <summary>True when the lookup applies to the study and knows every read of the query's filter (the key, and a number comparison's variable).</summary>
+    private bool CanRecord(StudyBinding binding, out Prepared prepared, out QueryReads reads, out NumberColumn? numbers)
+    {
+        prepared = null!;
+        reads = null!;
+        numbers = null;
+        if (Reads is not { } r || Prepare(binding) is not { } p) return false;
+        if (rest is not null)
+        {
+            if (Comparison is not { } c || r.ComparisonSlot < 0 || p.Table.GetColumn(c.Variable) is not NumberColumn n) return false;
+            numbers = n;
+        }
+        (prepared, reads) = (p, r);
+        return true;
     }
 
     /// <summary>Records what the compiled query reads for <paramref name="subject"/>, visiting the rows <see cref="Fill"/> visits in the same order.</summary>
