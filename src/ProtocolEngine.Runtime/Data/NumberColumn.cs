@@ -60,6 +60,17 @@ public sealed class NumberColumn : Column
         return NumberConversions.ToDecimal(v);
     }
 
+    /// <summary>The plain values (null when dictionary-coded).</summary>
+    internal double[]? Values => _values;
+
+    /// <summary>The one-byte codes (code + 1, 0 for missing) when dictionary-coded one byte wide, else null.</summary>
+    internal byte[]? CodeBytes => _codes?.Bytes;
+
+    private double[]? _byCodeByte;
+
+    /// <summary>With <see cref="CodeBytes"/>, the value of each code + 1 (NaN at 0, missing): <see cref="RawAt"/> is <c>ValuesByCodeByte[CodeBytes[row]]</c>.</summary>
+    internal double[]? ValuesByCodeByte => _codes?.Bytes is null ? null : _byCodeByte ??= [double.NaN, .. _distinct!];
+
     /// <summary>The raw double (NaN when missing).</summary>
     public double RawAt(int row)
     {
@@ -108,4 +119,29 @@ public sealed class NumberColumn : Column
     /// <inheritdoc />
     public override Column WithMetadata(ColumnMetadata metadata) =>
         _codes is not null ? new NumberColumn(Name, metadata, _codes, _distinct!, _missingKinds) : new NumberColumn(Name, metadata, _values!, _missingKinds);
+}
+
+/// <summary>
+/// <see cref="NumberColumn.RawAt"/> for loops over many rows: the plain values or the one-byte codes read directly
+/// (the code array's width tests and call taken once, not per row); other forms through <see cref="NumberColumn.RawAt"/>.
+/// </summary>
+internal readonly struct NumberReader
+{
+    private readonly NumberColumn _column;
+    private readonly double[]? _values;
+    private readonly byte[]? _codes;
+    private readonly double[]? _byCode;
+
+    /// <summary>A reader of <paramref name="column"/>.</summary>
+    public NumberReader(NumberColumn column)
+    {
+        _column = column;
+        _values = column.Values;
+        _codes = column.CodeBytes;
+        _byCode = _codes is null ? null : column.ValuesByCodeByte;
+    }
+
+    /// <summary>The raw double of a row (NaN when missing), as <see cref="NumberColumn.RawAt"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public double At(int row) => _values is not null ? _values[row] : _byCode is not null ? _byCode[_codes![row]] : _column.RawAt(row);
 }

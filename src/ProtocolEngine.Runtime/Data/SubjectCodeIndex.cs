@@ -64,12 +64,15 @@ internal sealed class SubjectCodeIndex
         from = to = start;
         if (codes[start + offsets[start]] == 0) return false;
         if (code < 0) return true;
-        int key = code + 1, low = start, high = start + count;
-        while (low < high)
+        // The first position whose code is not below the key, without branches on the codes (a binary search's
+        // branches go either way at random, and each wrong guess costs more than a step).
+        int key = code + 1, low = start, length = count;
+        while (length > 0)
         {
-            int mid = (low + high) >>> 1;
-            if (codes[start + offsets[mid]] < key) low = mid + 1;
-            else high = mid;
+            int half = length >>> 1;
+            int below = (codes[start + offsets[low + half]] - key) >>> 31;
+            low += below * (half + 1);
+            length = half + below * (length - 2 * half - 1);
         }
         from = low;
         // A subject holds a code a few times at most: walk to its end rather than search again.

@@ -199,6 +199,7 @@ public sealed class ExecutableProtocol
         DefineCount = Defines.Length;
         DomainSlotCount = _slots.Domains.Count;
         LookupCount = _compiler.LookupCount;
+        ColumnLookup.FormGroups(_compiler.Lookups, _slots);
     }
 
     private object? ParameterValue(ParameterSymbol parameter)

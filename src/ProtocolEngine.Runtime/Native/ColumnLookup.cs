@@ -55,6 +55,9 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
         /// <summary>True when the literal allows the double comparison.</summary>
         public bool Fits { get; } = NumberKernel.Fits(Literal);
+
+        /// <summary>True when a double equal to the literal is the same decimal (<see cref="NumberKernel.IsExactWhole"/>).</summary>
+        public bool ExactWhole { get; } = NumberKernel.IsExactWhole(Literal);
     }
 
     /// <summary>The rest of the filter as a comparison of a number column with a literal, when it is one.</summary>
@@ -278,6 +281,8 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             batch.Rows.AsSpan(0, batch.Count).Fill(Fallback);
             return;
         }
+        // Lookups of the same key column computed together, one pass over each subject's rows (then read back below).
+        _group?.Compute(binding, this, first, count);
         var (table, column, code, index, known) = prepared;
         if (batch.Record is null || !ReferenceEquals(batch.Record.Table, table)) batch.Record = new DomainRecord(table, 0);
         var record = batch.Record;
@@ -309,7 +314,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 {
                     int row = index.RowAt(start, p);
                     bool? passes;
-                    if (NumberKernel.Sign(values!.RawAt(row), test.LiteralDouble) is var sign and not 0) passes = NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
+                    if (NumberKernel.Relation(values!.RawAt(row), test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided) passes = NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
                     else passes = test.VariableFirst ? test.Operator(values.GetDecimal(row), test.Literal) : test.Operator(test.Literal, values.GetDecimal(row));
                     if (passes == true)
                     {
@@ -351,7 +356,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 if (comparison.numbers is { } column)
                 {
                     var c = comparison.c;
-                    if (c.Fits && NumberKernel.Sign(column.RawAt(row), c.LiteralDouble) is var sign and not 0)
+                    if (c.Fits && NumberKernel.Relation(column.RawAt(row), c.LiteralDouble, c.ExactWhole) is var sign and not NumberKernel.Undecided)
                     {
                         passes = NumberKernel.Decide(c.Kind, c.VariableFirst ? sign : -sign);
                     }
@@ -402,6 +407,165 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             }
         }
         Interlocked.Add(ref _answered, answered);
+    }
+
+    private Group? _group;
+    private int _groupIndex;
+
+    // The constructor's parameters, as other instances see them.
+    private bool HasRest => rest is not null;
+    private Pick PickOf => pick;
+    private (int, string) Column => (domainSlot, keyVariable);
+
+    /// <summary>
+    /// Puts the lookups whose answers depend on the data alone (no compiled rest of the filter) into groups by domain and
+    /// key column, each computed in one pass over a subject's rows (<see cref="Group"/>). Called once, when the
+    /// executable is complete; <paramref name="slots"/> numbers each group's kept slot.
+    /// </summary>
+    internal static void FormGroups(IReadOnlyList<ColumnLookup> lookups, SlotAllocator slots)
+    {
+        foreach (var same in lookups.Where(l => !l.HasRest || l.Comparison is not null).GroupBy(l => l.Column))
+        {
+            foreach (var chunk in same.Chunk(Group.MaxMembers))
+            {
+                var group = new Group(chunk, slots.Kept());
+                for (int i = 0; i < chunk.Length; i++) (chunk[i]._group, chunk[i]._groupIndex) = (group, i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Column lookups over one domain and key column (<c>Lab('ALT')</c>, <c>Lab('EGFR')</c>, <c>Lab('HBA1C')</c> over
+    /// LBTESTCD, each First of the key's rows at visit 1) answered together: one pass over a subject's rows in row order,
+    /// each row's code telling which lookups it concerns, where each lookup alone searches the subject's code index.
+    /// </summary>
+    /// <remarks>
+    /// Each lookup gets exactly the answer its own pass gives: the rows holding its key in row order, the rest of the filter
+    /// (a number compared with a literal, or nothing) on those rows, First, Last or the only passing row; and a row where
+    /// the key column is missing makes every lookup not yet decided fall back, as the loop would visit it (a lookup whose
+    /// First row came before it keeps that row). Answers are written into each lookup's kept answers for the study
+    /// (<see cref="Prepared.Known"/>); a lookup the study does not let keep answers is left to its own pass.
+    /// </remarks>
+    private sealed class Group(ColumnLookup[] members, int keptSlot)
+    {
+        /// <summary>More lookups than this on one column form several groups.</summary>
+        public const int MaxMembers = 32;
+
+        /// <summary>One member's data in one study.</summary>
+        private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers, NumberReader Reader);
+
+        /// <summary>The group in one study: the members that keep answers there, and which of them each code concerns.</summary>
+        private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next);
+
+        private State StateFor(StudyBinding binding)
+        {
+            DomainTable? table = null;
+            TextColumn? column = null;
+            var included = new List<Member>();
+            var indexOf = new int[members.Length];
+            for (int i = 0; i < members.Length; i++)
+            {
+                indexOf[i] = -1;
+                var lookup = members[i];
+                if (lookup.Prepare(binding) is not { Known: { } known } prepared) continue;
+                (table, column) = (prepared.Table, prepared.Column);
+                var numbers = lookup.Comparison is { } c ? table.GetColumn(c.Variable) as NumberColumn : null;
+                indexOf[i] = included.Count;
+                included.Add(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers)));
+            }
+            // By code + 1 (0: missing) the first member holding that key, + 1; Next chains members with the same key.
+            var firstByCode = new int[(column?.Dictionary.Count ?? 0) + 1];
+            var next = new int[included.Count];
+            for (int m = included.Count - 1; m >= 0; m--)
+            {
+                int code = included[m].Code;
+                if (code < 0) continue;
+                next[m] = firstByCode[code + 1];
+                firstByCode[code + 1] = m + 1;
+            }
+            return new State(table, column, [.. included], indexOf, firstByCode, next);
+        }
+
+        /// <summary>Computes every member's answer for the subjects [first, first + count) whose answer <paramref name="caller"/> lacks (nothing when the caller keeps no answers in this study).</summary>
+        public void Compute(StudyBinding binding, ColumnLookup caller, int first, int count)
+        {
+            var state = binding.Kept(keptSlot, this, static (group, b) => group.StateFor(b));
+            int self = state.IndexOf[caller._groupIndex];
+            if (self < 0 || state is not { Table: { } table, Column: { } column }) return;
+            var all = state.Members;
+            int n = all.Length;
+            var callerKnown = all[self].Known;
+            var bytes = column.CodeBytes;
+            var firstByCode = state.FirstByCode;
+            var next = state.Next;
+            Span<int> found = stackalloc int[n];
+            Span<bool> done = stackalloc bool[n];
+            for (int k = 0; k < count; k++)
+            {
+                int subject = first + k;
+                if (callerKnown[subject] != Unknown) continue;
+                // Loops, not Span.Fill and Clear: a runtime call each for a handful of entries.
+                for (int m = 0; m < n; m++)
+                {
+                    found[m] = -1;
+                    done[m] = false;
+                }
+                int open = n;
+                var (start, rows) = table.RowsOf(subject);
+                for (int row = start; row < start + rows && open > 0; row++)
+                {
+                    int c = bytes is not null ? bytes[row] : column.CodeAt(row) + 1;
+                    if (c == 0)
+                    {
+                        // A missing key: the loop would run the rest of the filter on it, so whoever is undecided falls back.
+                        for (int m = 0; m < n; m++)
+                            if (!done[m]) found[m] = Fallback;
+                        break;
+                    }
+                    for (int m = firstByCode[c] - 1; m >= 0; m = next[m] - 1)
+                    {
+                        if (done[m]) continue;
+                        var member = all[m];
+                        if (!Passes(member, row)) continue;
+                        switch (member.Pick)
+                        {
+                            case Pick.First:
+                                found[m] = row;
+                                done[m] = true;
+                                open--;
+                                break;
+                            case Pick.Last:
+                                found[m] = row;
+                                break;
+                            default:
+                                if (found[m] >= 0)
+                                {
+                                    // More than one passing record to sort: the query decides.
+                                    found[m] = Fallback;
+                                    done[m] = true;
+                                    open--;
+                                }
+                                else found[m] = row;
+                                break;
+                        }
+                    }
+                }
+                // The same ints whichever thread writes them first (see Fill).
+                for (int m = 0; m < n; m++) all[m].Known[subject] = found[m];
+            }
+        }
+
+        /// <summary>The rest of the member's filter on a row holding its key, as <see cref="Fill"/>'s Visit decides it.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static bool Passes(Member member, int row)
+        {
+            if (member.Numbers is not { } numbers) return true;
+            var test = member.Test!;
+            if (test.Fits && NumberKernel.Relation(member.Reader.At(row), test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided)
+                return NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
+            var value = numbers.GetDecimal(row);
+            return (test.VariableFirst ? test.Operator(value, test.Literal) : test.Operator(test.Literal, value)) == true;
+        }
     }
 
     /// <summary>The table, the key's column and code and the code index for this study, or null when the lookup cannot apply to it.</summary>

@@ -34,6 +34,9 @@ internal sealed class ExpressionCompiler
     /// <summary>How many column lookups the compiled code holds (each context keeps a batch per lookup).</summary>
     public int LookupCount { get; private set; }
 
+    /// <summary>Every column lookup compiled, in the order numbered.</summary>
+    public List<ColumnLookup> Lookups { get; } = [];
+
     public ExpressionCompiler(SlotAllocator slots, Func<ParameterSymbol, object?> parameterValue)
     {
         _slots = slots;
@@ -919,6 +922,7 @@ internal sealed class ExpressionCompiler
                     comparison is null ? -1 : _slots.Column(domain.Domain.Name, comparison.Variable), KeyFirst: rest is null || !ReferenceEquals(q.Where is BoundCall { Arguments: [_, var second] } ? second : null, conjunct))
                 : null,
         };
+        Lookups.Add(lookup);
         if (!_lookups.TryGetValue(c, out byKey)) _lookups[c] = byKey = new Dictionary<string, ColumnLookup>(StringComparer.Ordinal);
         byKey[key] = lookup;
         return lookup;

@@ -24,7 +24,8 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// indexes and with compact evidence from the batch criteria and column lookups against object evidence subject by subject (evidence on), and with
 /// and without the batch criteria and column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
-/// <c>-- screening-rules --loop SECONDS [--threads N]</c>: the eight rules screened again and again, to attach a profiler.
+/// <c>-- screening-rules --loop SECONDS [--threads N] [--fresh]</c>: the eight rules screened again and again, to attach a profiler
+/// (<c>--fresh</c>: each screening by its own executable, compiled before its clock starts, so each is a first screening).
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
 /// population once into a folder beside it and loads from there.
 /// </summary>
@@ -45,7 +46,7 @@ public static class ScreeningBench
         var study = LoadPopulation(folder, subjects, parquet);
         if (study is null) return 0;
         if (args.Contains("--per-rule")) return PerRule(study, runs);
-        if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1);
+        if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1, args.Contains("--fresh"));
         return kind switch
         {
             "screening-pilot" when Option(args, "--evidence") is { } e => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : args.Contains("--per-subject") ? study.WithoutColumnLookups().WithoutBatchCriteria() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
@@ -254,14 +255,16 @@ public static class ScreeningBench
     }
 
     /// <summary>The eight rules screened again and again for a while (one thread, no evidence): a steady process to attach dotnet-trace or dotnet-counters to.</summary>
-    private static int Loop(StudyData study, double seconds, int threads)
+    private static int Loop(StudyData study, double seconds, int threads, bool fresh)
     {
-        var protocol = ProtocolCompiler.Standalone.Compile(new SourceText(EightRules, "eight-rules.protocol"));
+        CompiledProtocol Compile(string path) => Checked(ProtocolCompiler.Standalone.Compile(new SourceText(EightRules, path)));
+        var protocol = Compile("eight-rules.protocol");
         var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = threads };
-        Console.WriteLine($"screening the eight rules repeatedly for {seconds} s on {threads} thread(s) (pid {Environment.ProcessId})");
+        Console.WriteLine($"screening the eight rules repeatedly for {seconds} s on {threads} thread(s){(fresh ? ", each a first screening" : "")} (pid {Environment.ProcessId})");
         var total = Stopwatch.StartNew();
         while (total.Elapsed.TotalSeconds < seconds)
         {
+            if (fresh) protocol = FreshOne(Compile, "eight-rules.protocol");
             long before = GC.GetAllocatedBytesForCurrentThread(), cpu = ThreadCpuNanoseconds();
             var clock = Stopwatch.StartNew();
             Screener.Screen(protocol, study, options);

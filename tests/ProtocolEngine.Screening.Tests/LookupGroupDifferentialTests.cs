@@ -1,0 +1,138 @@
+using ProtocolEngine.Language.Compilation;
+using ProtocolEngine.Language.Text;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Native;
+using ProtocolEngine.Runtime.Tests.Evaluation;
+using ProtocolEngine.Runtime.Values;
+
+namespace ProtocolEngine.Screening.Tests;
+
+/// <summary>
+/// Column lookups over the same key column computed together, one pass over each subject's rows (the first screening of
+/// a study): every lookup must give the answer its own search gives. Screened with and without batches and lookups
+/// (code indexes on and off, one and two threads, a sparse selection first), the same screening JSON byte for byte.
+/// </summary>
+public class LookupGroupDifferentialTests
+{
+    private const string Protocol = """
+        protocol Groups version "1"
+          data SDTM "3.4"
+
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+        define function AnyLab(code String): First(LB L where L.LBTESTCD = code)
+        define function LastLab(code String): Last(LB L where L.LBTESTCD = code)
+        define function LaterLab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM >= 2)
+        define function SortedLab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1 sort by LBSTRESN)
+
+        criteria
+          inclusion ALT1 "ALT at visit 1 under 100."
+            Lab('ALT').LBSTRESN < 100
+          inclusion ALTANY "The first ALT under 100."
+            AnyLab('ALT').LBSTRESN < 100
+          inclusion ALTLAST "The last ALT under 100."
+            LastLab('ALT').LBSTRESN < 100
+          inclusion ALTLATER "An ALT after visit 1 under 100."
+            LaterLab('ALT').LBSTRESN < 100
+          inclusion ALTSORTED "The only ALT at visit 1 under 100."
+            SortedLab('ALT').LBSTRESN < 100
+          inclusion HBA1C "HbA1c at visit 1 of 10 or less."
+            Lab('HBA1C').LBSTRESN <= 10
+          inclusion EGFR "eGFR at visit 1 of 30 or more."
+            Lab('EGFR').LBSTRESN >= 30
+          inclusion LOWER "A lower-case alt at visit 1."
+            Lab('alt').LBSTRESN < 100
+          inclusion SPACED "A spaced ALT at visit 1."
+            Lab(' ALT').LBSTRESN < 100
+          inclusion NEVER "A test no row holds."
+            Lab('NEVER').LBSTRESN < 100
+          inclusion BOTH "ALT and eGFR at visit 1."
+            Lab('ALT').LBSTRESN < 100 and Lab('EGFR').LBSTRESN >= 30
+        """;
+
+    [Fact]
+    public void HostileData_GivesTheSameReports()
+    {
+        var study = new TestStudy()
+            .Table("DM", [.. Enumerable.Range(1, 10).Select(i => TestStudy.Row(("USUBJID", $"S{i}"), ("AGE", 60.0)))])
+            .Table("LB",
+                // S1: visit 1 then visit 2 of each test.
+                Lab("S1", 1, "ALT", 30, 1), Lab("S1", 2, "HBA1C", 10, 1), Lab("S1", 3, "EGFR", 30, 1), Lab("S1", 4, "ALT", 300, 2), Lab("S1", 5, "EGFR", 20, 2),
+                // S2: a missing test code before the visit-1 ALT (the loop must visit it: every lookup not yet decided falls back).
+                Lab("S2", 1, null, 50, 1), Lab("S2", 2, "ALT", 30, 1), Lab("S2", 3, "EGFR", 40, 1),
+                // S3: a missing test code after the visit-1 ALT and eGFR (First keeps them; Last and the sorted one fall back).
+                Lab("S3", 1, "ALT", 30, 1), Lab("S3", 2, "EGFR", 40, 1), Lab("S3", 3, null, 50, 2), Lab("S3", 4, "ALT", 500, 2),
+                // S4: duplicate visit-1 ALT rows (sorted: more than one record to sort), codes differing in case and spaces.
+                Lab("S4", 1, "ALT", 30, 1), Lab("S4", 2, "ALT", 200, 1), Lab("S4", 3, "alt", 20, 1), Lab("S4", 4, " ALT", 20, 1), Lab("S4", 5, "ALT ", 20, 1),
+                // S5: visit numbers missing, almost 1, huge, and values NaN, infinite, huge.
+                Lab("S5", 1, "ALT", 30, double.NaN), Lab("S5", 2, "ALT", double.NaN, 1.0000000000000002), Lab("S5", 3, "EGFR", 1e300, 1e300),
+                Lab("S5", 4, "EGFR", double.PositiveInfinity, 0.9999999999999999), Lab("S5", 5, "HBA1C", 10.000000000000002, 1), Lab("S5", 6, "EGFR", 29.999999999999996, 1),
+                // S6: visit 2 only, out of visit order.
+                Lab("S6", 1, "ALT", 90, 3), Lab("S6", 2, "ALT", 95, 2), Lab("S6", 3, "HBA1C", 12, 2),
+                // S7 has no LB records; S8 only other tests; S9 the visit-1 row last; S10 eGFR exactly on the bound.
+                Lab("S8", 1, "GLUC", 5, 1),
+                Lab("S9", 1, "ALT", 150, 2), Lab("S9", 2, "HBA1C", 9, 2), Lab("S9", 3, "ALT", 40, 1), Lab("S9", 4, "HBA1C", 11, 1),
+                Lab("S10", 1, "EGFR", 30, 1), Lab("S10", 2, "HBA1C", 10, 1), Lab("S10", 3, "ALT", 99.99999999999999, 1))
+            .Build();
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(Protocol, "groups.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        long before = ColumnLookup.Answered;
+        AssertSame(compiled, study, "hostile");
+        AssertSame(compiled, study.WithoutCodeIndexes(), "hostile, scanned");
+        Assert.True(ColumnLookup.Answered > before, "the lookups answered no subject");
+    }
+
+    /// <summary>More than 255 distinct test codes: codes two bytes wide, read without the one-byte fast path.</summary>
+    [Fact]
+    public void WideCodes_GiveTheSameReports()
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        for (int s = 1; s <= 40; s++)
+        {
+            int seq = 1;
+            for (int t = 0; t < 8; t++) rows.Add(Lab($"S{s}", seq++, $"T{(s * 8 + t) % 300}", s + t, 1));
+            if (s % 3 == 0) rows.Add(Lab($"S{s}", seq++, null, 1, 1));
+            if (s % 4 != 1) rows.Add(Lab($"S{s}", seq++, "ALT", 60 + s, s % 5 == 0 ? 2 : 1));
+            if (s % 2 == 0) rows.Add(Lab($"S{s}", seq++, "EGFR", 20 + s, 1));
+            if (s % 7 == 0) rows.Add(Lab($"S{s}", seq++, "ALT", 10, 1));
+        }
+        var study = new TestStudy()
+            .Table("DM", [.. Enumerable.Range(1, 41).Select(i => TestStudy.Row(("USUBJID", $"S{i}"), ("AGE", 60.0)))])
+            .Table("LB", [.. rows])
+            .Build();
+        Assert.Null(((TextColumn)study.GetDomain("LB")!.GetColumn("LBTESTCD")!).CodeBytes);
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(Protocol, "groups-wide.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        AssertSame(compiled, study, "wide codes");
+    }
+
+    [Fact]
+    public void ADomainTheStudyLacks_GivesTheSameReports()
+    {
+        var study = new TestStudy().Table("DM", TestStudy.Row(("USUBJID", "S1"), ("AGE", 60.0)), TestStudy.Row(("USUBJID", "S2"), ("AGE", 40.0))).Build();
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(Protocol, "groups-nolb.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        AssertSame(compiled, study, "no LB");
+    }
+
+    private static Dictionary<string, object?> Lab(string subject, int seq, string? test, double value, double visit) =>
+        TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("VISITNUM", visit));
+
+    /// <summary>
+    /// Against the per-subject path: each screening by a new compilation (so a first screening, answers computed by the
+    /// groups), a sparse selection first then everyone on two threads, evidence off; and evidence on.
+    /// </summary>
+    private static void AssertSame(CompiledProtocol protocol, StudyData study, string what)
+    {
+        var asOf = CqlDateTime.ParseIso("2025-06-01");
+        var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
+        string expected = SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), options));
+        var sparse = options with { Subjects = [.. study.SubjectIds.Where((_, i) => i % 3 == 1)] };
+        SameReport.Assert(SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), sparse)), SameReport.Json(Screener.Screen(protocol, study, sparse)), what + ", every 3rd", "per subject", "groups");
+        SameReport.Assert(expected, SameReport.Json(Screener.Screen(protocol, study, options with { MaxDegreeOfParallelism = 2 })), what, "per subject", "groups");
+        SameReport.Assert(expected, SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria(), options)), what + ", lookups without batches", "per subject", "lookups");
+        var fresh = ProtocolCompiler.Standalone.Compile(new SourceText(Protocol, $"fresh-{Guid.NewGuid():N}.protocol"));
+        SameReport.Assert(expected, SameReport.Json(Screener.Screen(fresh, study.WithoutBatchCriteria(), options)), what + ", lookups without batches, first screening", "per subject", "lookups");
+        var on = options with { RecordEvidence = true };
+        SameReport.Assert(SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), on)), SameReport.Json(Screener.Screen(protocol, study, on)), what + ", evidence on", "per subject", "groups");
+    }
+}
