@@ -19,7 +19,7 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
 /// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N] [--object-evidence] [--per-subject]</c>,
 /// <c>--object-evidence</c> keeping evidence as objects built at each read, as before the compact entries, and <c>--per-subject</c> running every
-/// criterion and lookup subject by subject, without column lookups or batch criteria);
+/// criterion and lookup subject by subject, without column lookups or batch criteria; <c>--eight-rules</c> runs the eight rules instead of the pilot);
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
 /// indexes and with compact evidence from the batch criteria and column lookups against object evidence subject by subject (evidence on), and with
 /// and without the batch criteria and column lookups (evidence off), the results compared subject by
@@ -49,7 +49,7 @@ public static class ScreeningBench
         if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1, args.Contains("--fresh"));
         return kind switch
         {
-            "screening-pilot" when Option(args, "--evidence") is { } e => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : args.Contains("--per-subject") ? study.WithoutColumnLookups().WithoutBatchCriteria() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
+            "screening-pilot" when Option(args, "--evidence") is { } e && (_oneText = args.Contains("--eight-rules") ? EightRules : null) is var _ => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : args.Contains("--per-subject") ? study.WithoutColumnLookups().WithoutBatchCriteria() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
             "screening-pilot" => Pilot(study),
             "screening-differential" => Differential(study),
             _ => await EightRulesAsync(study, runs),
@@ -316,7 +316,10 @@ public static class ScreeningBench
 
     /// <summary>The pilot protocol compiled as if it were at <paramref name="path"/> (beside the shipped file, so its libraries resolve).</summary>
     private static CompiledProtocol CompilePilot(string path) =>
-        Checked(new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols)).Compile(new SourceText(ProtocolFiles.Read(PilotPath).Text, path)));
+        Checked(new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols)).Compile(new SourceText(_oneText ?? ProtocolFiles.Read(PilotPath).Text, path)));
+
+    // `-- screening-pilot --evidence on|off --eight-rules`: the eight rules instead of the pilot, through the same runs.
+    private static string? _oneText;
 
     private static string PilotPath => Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol");
 
@@ -391,7 +394,7 @@ public static class ScreeningBench
             Console.WriteLine($"  run {run + 1}: {clock.Elapsed.TotalSeconds:F2} s wall, CPU time {cpus[^1]:F2} s, peak working set {process.PeakWorkingSet64 / 1e6:N0} MB, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         }
         var c = result!.Counts;
-        Console.WriteLine($"CDISCPILOT01 over {result.SubjectCount:N0} subjects, {threads} thread(s), evidence {(evidence ? "on" : "off")}: median {Median(walls):F2} s wall, median CPU time {Median(cpus):F2} s ({Median(cpus) * 1e6 / result.SubjectCount:N1} us per subject); eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
+        Console.WriteLine($"{(_oneText is null ? "CDISCPILOT01" : "The eight rules")} over {result.SubjectCount:N0} subjects, {threads} thread(s), evidence {(evidence ? "on" : "off")}: median {Median(walls):F2} s wall, median CPU time {Median(cpus):F2} s ({Median(cpus) * 1e6 / result.SubjectCount:N1} us per subject); eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
         return 0;
     }
 
