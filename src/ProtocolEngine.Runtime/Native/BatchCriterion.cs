@@ -436,7 +436,25 @@ internal sealed class BatchRun(EvaluationContext ctx)
     public void BeginEvidence()
     {
         if (_newRecorder is null) return;
+        _evidenceGeneration++;
         for (int i = 0; i < Count; i++) (_recorders[i] ??= _newRecorder()).Reset();
+    }
+
+    private readonly Dictionary<ColumnLookup, int[]> _lookupRecorded = new(ReferenceEqualityComparer.Instance);
+    private int _evidenceGeneration;
+
+    /// <summary>The criterion being evaluated, as a number that changes from one criterion (or batch) to the next.</summary>
+    public int EvidenceGeneration => _evidenceGeneration;
+
+    /// <summary>
+    /// For each subject of the batch, the <see cref="EvidenceGeneration"/> in which <paramref name="lookup"/>'s query evidence
+    /// was last recorded: recorded once in a criterion, a second recording would add nothing (every read is already held,
+    /// and batch nodes hold no rows to drop), as the compiled rule's replay of a memoised lookup adds nothing.
+    /// </summary>
+    public int[] LookupRecorded(ColumnLookup lookup)
+    {
+        if (!_lookupRecorded.TryGetValue(lookup, out var stamps)) _lookupRecorded[lookup] = stamps = new int[Size];
+        return stamps;
     }
 
     /// <summary>Starts a batch of subjects.</summary>
@@ -710,16 +728,19 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
     private void EvalWithEvidence(BatchRun run, bool[] active, int[] output)
     {
         ulong bit = Bit;
+        var recorded = run.LookupRecorded(lookup);
+        int generation = run.EvidenceGeneration;
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
             // The worker's context records no evidence while batches run, so this is the row without evidence, the same row.
             int row = lookup.RowFor(run.Context, run.Subjects[i]);
-            if (row == ColumnLookup.Fallback || !lookup.RecordFor(run.Binding, run.Subjects[i], run.Evidence(i)))
+            if (row == ColumnLookup.Fallback || (recorded[i] != generation && !lookup.RecordFor(run.Binding, run.Subjects[i], run.Evidence(i))))
             {
                 run.Fallback[i] = true;
                 continue;
             }
+            recorded[i] = generation;
             output[i] = row;
             run.Reads[i] |= bit;
         }
