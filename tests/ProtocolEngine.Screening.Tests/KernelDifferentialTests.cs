@@ -69,6 +69,10 @@ public class KernelDifferentialTests
             exists (MH M where M.MHDECOD in {'Myocardial infarction', 'Hysterectomy'} and (M.MHSTDTC is null or M.MHSTDTC before DM.RFICDTC))
           exclusion MIAFTER "Infarction on or after consent and not after it."
             exists (MH M where M.MHDECOD = 'Myocardial infarction' and (M.MHSTDTC on or after DM.RFICDTC and not (M.MHSTDTC after DM.RFICDTC)))
+          inclusion EGFRSEEN "An eGFR at visit 1, read before the memoised lookup is first computed (its kept evidence is then empty)."
+            exists (LB L where L.LBTESTCD = 'EGFR' and L.VISITNUM = 1) and Lab('EGFR').LBSTNRHI is null
+          inclusion EGFR "eGFR 30 or more: the memoised lookup replays, on the compiled path, the evidence kept in EGFRSEEN."
+            Lab('EGFR').LBSTRESN >= 30
         """;
 
     [Fact]
@@ -144,6 +148,11 @@ public class KernelDifferentialTests
         }
 
         var hostile = ProtocolCompiler.Standalone.Compile(new SourceText(Hostile, "kernels.protocol"));
+        // With evidence on the batches answer too: the criteria whose definitions and memoised calls are their own (ULN3,
+        // the exists and DM criteria; not the five sharing Lab('HBA1C') or the two sharing Score('MMSETOT')).
+        long answered = BatchCriterion.Answered;
+        Screener.Screen(hostile, study, new ScreeningOptions { AsOf = asOf, RecordEvidence = true, MaxDegreeOfParallelism = 1 });
+        Assert.True(BatchCriterion.Answered - answered >= 6 * 9, $"batch criteria answered {BatchCriterion.Answered - answered} cells with evidence on");
         var result = Screener.Screen(hostile, study, new ScreeningOptions { AsOf = asOf, RecordEvidence = false });
         // 9.999999999999999 is 10 as a decimal (15 significant digits): >= 10 and = 10 hold, 10 < it does not.
         Assert.Equal(CriterionOutcome.Met, result.Outcome(0, 0));
@@ -230,7 +239,11 @@ public class KernelDifferentialTests
     private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>
         TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", high ?? double.NaN), ("VISITNUM", 1.0));
 
-    /// <summary>With and without the batches, evidence off (one and two threads), and with evidence on (where batches step aside): the same JSON.</summary>
+    /// <summary>
+    /// With and without the batches, evidence off (one and two threads), and with evidence on (batches whose criteria record
+    /// each subject's evidence, against every criterion and query compiled and run subject by subject; capacities of 100,
+    /// 3 and 1 items, one and two threads): the same JSON, and the same evidence items with their values' types.
+    /// </summary>
     private static void AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, string[]? subjects = null)
     {
         var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 2, Subjects = subjects };
@@ -239,7 +252,21 @@ public class KernelDifferentialTests
         SameReport.Assert(compiled, batched, what, "per subject", "kernels");
         string neither = SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), options));
         SameReport.Assert(neither, batched, what + " (no column lookups either)", "per subject", "kernels");
-        var on = options with { RecordEvidence = true };
-        SameReport.Assert(SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria(), on)), SameReport.Json(Screener.Screen(protocol, study, on)), what + ", evidence on", "per subject", "batches on");
+        foreach (var (capacity, threads) in new[] { (100, 2), (3, 1), (1, 2) })
+        {
+            var on = options with { RecordEvidence = true, EvidenceCapacity = capacity, MaxDegreeOfParallelism = threads };
+            var expected = Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), on);
+            var actual = Screener.Screen(protocol, study, on);
+            string label = $"{what}, evidence on, capacity {capacity}, {threads} thread(s)";
+            SameReport.Assert(SameReport.Json(expected), SameReport.Json(actual), label, "per subject", "batches on");
+            for (int i = 0; i < actual.SubjectCount; i++)
+            {
+                var a = expected.Subject(i).Criteria;
+                var b = actual.Subject(i).Criteria;
+                for (int j = 0; j < a.Count; j++)
+                    Assert.True(a[j].Evidence.Select(e => (e, e.Value?.GetType())).SequenceEqual(b[j].Evidence.Select(e => (e, e.Value?.GetType()))),
+                        $"{label}: {actual.SubjectId(i)} {a[j].Id}:\n{string.Join("\n", a[j].Evidence)}\nbatches:\n{string.Join("\n", b[j].Evidence)}");
+            }
+        }
     }
 }

@@ -67,15 +67,16 @@ public sealed class EligibilityWorker
             _recorder = results.NewRecorder(evidenceCapacity);
             _evidence = results.NewEvidenceWriter();
         }
-        // Batches only without evidence (each value read is evidence, recorded by the compiled rule).
-        if (_recorder is null && evaluator.Study.UsesBatchCriteria && _ctx.Limits.MaxSteps >= BatchMinimumSteps)
+        // With evidence on, only the batches that record each subject's evidence as the compiled rule does.
+        if (evaluator.Study.UsesBatchCriteria && _ctx.Limits.MaxSteps >= BatchMinimumSteps)
         {
-            var batches = _criteria.Select(c => c.Batch is { } b && b.Applies(_binding) ? b : null).ToArray();
+            var batches = _criteria.Select(c => c.Batch is { } b && b.Applies(_binding) && (_recorder is null || b.RecordsEvidence) ? b : null).ToArray();
             if (batches.Any(b => b is not null))
             {
                 _batches = batches;
                 _run = new BatchRun(_ctx);
                 _batchAnswered = new byte[BatchRun.Size * _criteria.Length];
+                if (_recorder is not null) _run.UseEvidence(() => results.NewRecorder(evidenceCapacity));
             }
         }
     }
@@ -152,6 +153,7 @@ public sealed class EligibilityWorker
                     _results.SetCell(cell, CriterionOutcome.Unknown, CriterionOutcome.Unknown, cause);
                     flags[i] |= Undecided;
                 }
+                if (run.RecordsEvidence) KeepEvidence(cell, run.Evidence(i));
                 marks[i * k + j] = 1;
                 cells[i]++;
             }
@@ -274,11 +276,17 @@ public sealed class EligibilityWorker
 
         if (_recorder is not null)
         {
-            if (_evidence is not null) _evidence.Set(cell, _recorder);
-            else _results.SetEvidence(cell, [.. _recorder.Items]);
+            KeepEvidence(cell, _recorder);
             _ctx.Evidence = null;
         }
         return (rule, cause);
+    }
+
+    /// <summary>Keeps a recorder's evidence as the cell's: compact entries in the store, or the items of the recorder of objects.</summary>
+    private void KeepEvidence(int cell, EvidenceRecorder recorder)
+    {
+        if (_evidence is not null) _evidence.Set(cell, recorder);
+        else _results.SetEvidence(cell, [.. recorder.Items]);
     }
 
     private OutcomeCause? ClassifyGaps(int subject, ulong read, bool variableMissing, out int gaps)

@@ -118,6 +118,23 @@ public sealed class ExecutableProtocol
         return (protocol, compiled);
     }
 
+    /// <summary>
+    /// Lets a batch criterion run with evidence on when its nodes record evidence and the definitions and memoised calls it
+    /// reaches are its own (see <see cref="BatchCriterion.RecordsEvidence"/>).
+    /// </summary>
+    private static void MarkBatchesRecordingEvidence(IReadOnlyList<ExecutableCriterion> criteria)
+    {
+        var cached = criteria.Select(c => c.Criterion.Rule is { } rule ? BatchCriterion.CachedValues(rule) : []).ToList();
+        for (int j = 0; j < criteria.Count; j++)
+        {
+            if (criteria[j].Batch is not { NodesRecordEvidence: true } batch) continue;
+            bool shared = false;
+            for (int k = 0; k < criteria.Count && !shared; k++)
+                shared = k != j && BatchCriterion.Share(cached[j], cached[k]);
+            batch.RecordsEvidence = !shared;
+        }
+    }
+
     private static ExecutableProtocol Build(CompiledProtocol protocol)
     {
         var p = new ExecutableProtocol(protocol);
@@ -127,6 +144,7 @@ public sealed class ExecutableProtocol
             Batch = c.Rule is null ? null : BatchCriterion.Compile(c.Rule, p._compiler.LookupOf, p._slots, p.ParameterValue),
         })];
         foreach (var c in p.Criteria) p._criteriaById.TryAdd(c.Criterion.RuleId, c);
+        MarkBatchesRecordingEvidence(p.Criteria);
         p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(
             c,
             c.Where is null ? null : p._compiler.CompileBooleanForRecord(c.Where, c.Alias),

@@ -46,6 +46,69 @@ internal sealed class BatchCriterion
     /// <summary>How many nodes (and so arrays per worker) the criterion has.</summary>
     public int NodeCount => _nodes.Length;
 
+    /// <summary>True when every node can record, per subject, the evidence the compiled rule records (<see cref="BatchNode.RecordsEvidence"/>).</summary>
+    public bool NodesRecordEvidence => _nodes.All(n => n.RecordsEvidence);
+
+    /// <summary>
+    /// True when the criterion is evaluated in batches with evidence on too: its nodes record evidence, and no definition or
+    /// memoised call it inlines is shared with another criterion (set by the protocol, which sees them all). A shared one
+    /// would, on the compiled path, replay in one criterion the evidence kept when another computed it, which depends on
+    /// what that criterion had read before; an unshared one is computed afresh in its criterion, as the nodes record it.
+    /// </summary>
+    public bool RecordsEvidence { get; internal set; }
+
+    /// <summary>
+    /// The values the compiled rule caches per subject that <paramref name="rule"/> reaches: definitions, and memoised calls
+    /// by function and literal arguments (a call with other arguments stands for every call of its function).
+    /// </summary>
+    public static HashSet<(object Symbol, string? Arguments)> CachedValues(BoundExpression rule)
+    {
+        var keys = new HashSet<(object, string?)>();
+        Walk(rule, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, 0);
+        return keys;
+
+        void Walk(BoundExpression e, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
+        {
+            if (depth > 40)
+            {
+                keys.Add(("too deep", null));
+                return;
+            }
+            foreach (var n in BoundTreeWalker.DescendantsAndSelf(e))
+            {
+                switch (n)
+                {
+                    case BoundDefineReference d:
+                        if (keys.Add((d.Define, null)) && d.Define.Body is { } body) Walk(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1);
+                        break;
+                    case BoundFunctionCall fc:
+                        var arguments = fc.Arguments.Select(a => a is BoundLocal l && constants.TryGetValue(l.Local, out var c) ? c : a).ToList();
+                        var bound = new Dictionary<LocalSymbol, BoundLiteral>();
+                        string key = "*";
+                        if (arguments.Count > 0 && arguments.All(a => a is BoundLiteral) && arguments.Count == fc.Function.Parameters.Length)
+                        {
+                            key = string.Join("\u0001", arguments.Select(a => $"{((BoundLiteral)a).Type}:{((BoundLiteral)a).Value}"));
+                            for (int i = 0; i < arguments.Count; i++) bound[fc.Function.Parameters[i]] = (BoundLiteral)arguments[i];
+                        }
+                        if (keys.Add((fc.Function, key)) && fc.Function.Body is { } fbody) Walk(fbody, bound, depth + 1);
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>True when two criteria's <see cref="CachedValues"/> share one (a call with other arguments shares its function's).</summary>
+    public static bool Share(HashSet<(object Symbol, string? Arguments)> a, HashSet<(object Symbol, string? Arguments)> b)
+    {
+        if (a.Contains(("too deep", null)) || b.Contains(("too deep", null))) return true;
+        foreach (var key in a)
+        {
+            if (b.Contains(key)) return true;
+            if (key.Arguments is not null && (key.Arguments == "*" ? b.Any(k => ReferenceEquals(k.Symbol, key.Symbol)) : b.Contains((key.Symbol, "*")))) return true;
+        }
+        return false;
+    }
+
     /// <summary>True when every table and column the nodes read is bound in this study as the compiled rule reads it (otherwise the compiled rule runs for every subject).</summary>
     public bool Applies(StudyBinding binding) => _nodes.All(n => n.Applies(binding));
 
@@ -57,6 +120,7 @@ internal sealed class BatchCriterion
     public void Evaluate(BatchRun run, int slot)
     {
         run.Prepare(slot, _nodes.Length);
+        run.BeginEvidence();
         var active = run.All;
         _root.Eval(run, active, run.Buffer<bool?>(_root.Id));
         var values = run.Buffer<bool?>(_root.Id);
@@ -225,7 +289,7 @@ internal sealed class BatchCriterion
                 ? DateRest.Compile(rest, q.Sources[0].Alias, domain.Domain.Name, slots)
                 : null;
             return Add(new ExistsNode(slots.Kept(), slots.Domain(domain.Domain.Name), domain.Domain.Name, slots.Column(domain.Domain.Name, textKey.Column.Variable.Name), keys,
-                keyOnly) { Dates = dates });
+                keyOnly) { Dates = dates, KeyVariable = textKey.Column.Variable.Name });
         }
 
         /// <summary>
@@ -398,6 +462,47 @@ internal sealed class BatchRun(EvaluationContext ctx)
     /// <summary>The criterion's value for each subject.</summary>
     public bool?[] Values { get; } = new bool?[Size];
 
+    private Func<EvidenceRecorder>? _newRecorder;
+    private readonly EvidenceRecorder?[] _recorders = new EvidenceRecorder?[Size];
+
+    /// <summary>True when the criteria evaluated record each subject's evidence (<see cref="Evidence"/>).</summary>
+    public bool RecordsEvidence => _newRecorder is not null;
+
+    /// <summary>Records evidence from now on, each subject of a batch into a recorder of its own made by <paramref name="newRecorder"/>.</summary>
+    public void UseEvidence(Func<EvidenceRecorder> newRecorder) => _newRecorder = newRecorder;
+
+    /// <summary>
+    /// Subject <paramref name="i"/>'s recorder for the criterion being evaluated (null without evidence): the nodes call it
+    /// as the compiled rule calls the context's, in the same order for that subject, so the one-item-per-fact rule and the
+    /// capacity apply alike.
+    /// </summary>
+    public EvidenceRecorder Evidence(int i) => _recorders[i]!;
+
+    /// <summary>Clears the batch's recorders for the next criterion.</summary>
+    public void BeginEvidence()
+    {
+        if (_newRecorder is null) return;
+        _evidenceGeneration++;
+        for (int i = 0; i < Count; i++) (_recorders[i] ??= _newRecorder()).Reset();
+    }
+
+    private readonly Dictionary<ColumnLookup, int[]> _lookupRecorded = new(ReferenceEqualityComparer.Instance);
+    private int _evidenceGeneration;
+
+    /// <summary>The criterion being evaluated, as a number that changes from one criterion (or batch) to the next.</summary>
+    public int EvidenceGeneration => _evidenceGeneration;
+
+    /// <summary>
+    /// For each subject of the batch, the <see cref="EvidenceGeneration"/> in which <paramref name="lookup"/>'s query evidence
+    /// was last recorded: recorded once in a criterion, a second recording would add nothing (every read is already held,
+    /// and batch nodes hold no rows to drop), as the compiled rule's replay of a memoised lookup adds nothing.
+    /// </summary>
+    public int[] LookupRecorded(ColumnLookup lookup)
+    {
+        if (!_lookupRecorded.TryGetValue(lookup, out var stamps)) _lookupRecorded[lookup] = stamps = new int[Size];
+        return stamps;
+    }
+
     /// <summary>Starts a batch of subjects.</summary>
     public void Begin(ReadOnlySpan<int> subjects)
     {
@@ -466,6 +571,9 @@ internal abstract class BatchNode
 
     /// <summary>True when the node reads this study as the compiled rule would.</summary>
     public virtual bool Applies(StudyBinding binding) => true;
+
+    /// <summary>True when, with evidence on, the node records for each subject what the compiled rule records for its part (or falls the subject back).</summary>
+    public virtual bool RecordsEvidence => false;
 }
 
 /// <summary>A node computing values of type <typeparamref name="T"/>.</summary>
@@ -480,6 +588,8 @@ internal abstract class BatchNode<T> : BatchNode
 /// <summary>A part the batch does not evaluate: every subject reaching it falls back to the compiled rule.</summary>
 internal sealed class FallbackNode<T> : BatchNode<T>
 {
+    public override bool RecordsEvidence => true;
+
     public override void Eval(BatchRun run, bool[] active, T[] output)
     {
         for (int i = 0; i < run.Count; i++)
@@ -490,12 +600,17 @@ internal sealed class FallbackNode<T> : BatchNode<T>
 /// <summary>A literal.</summary>
 internal sealed class ConstantNode<T>(T value) : BatchNode<T>
 {
+    public override bool RecordsEvidence => true;
+
     public override void Eval(BatchRun run, bool[] active, T[] output) => output.AsSpan(0, run.Count).Fill(value);
 }
 
 /// <summary>A builtin of one argument (or a conversion).</summary>
 internal sealed class UnaryNode<TA, TR>(BatchNode<TA> operand, Func<TA, TR> function) : BatchNode<TR>
 {
+    // The builtins read nothing but their arguments.
+    public override bool RecordsEvidence => true;
+
     public override void Eval(BatchRun run, bool[] active, TR[] output)
     {
         var a = run.Buffer<TA>(operand.Id);
@@ -519,6 +634,8 @@ internal sealed class UnaryNode<TA, TR>(BatchNode<TA> operand, Func<TA, TR> func
 /// <summary>A builtin of two arguments, both always evaluated, left first (as the compiled call evaluates them).</summary>
 internal sealed class BinaryNode<TA, TB, TR>(BatchNode<TA> left, BatchNode<TB> right, Delegate function) : BatchNode<TR>
 {
+    public override bool RecordsEvidence => true;
+
     private readonly Func<TA, TB, TR> _function = (Func<TA, TB, TR>)function;
 
     public override void Eval(BatchRun run, bool[] active, TR[] output)
@@ -546,6 +663,9 @@ internal sealed class BinaryNode<TA, TB, TR>(BatchNode<TA> left, BatchNode<TB> r
 /// <summary>Three-valued and/or that evaluates the right operand only for the subjects the left does not decide (as the compiled rule short-circuits).</summary>
 internal sealed class AndOrNode(BatchNode<bool?> left, BatchNode<bool?> right, bool isAnd) : BatchNode<bool?>
 {
+    // The right operand runs only for the subjects the left leaves undecided, so each records only what the compiled rule reaches.
+    public override bool RecordsEvidence => true;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
@@ -597,6 +717,9 @@ internal abstract class RecordNode(int domainSlot, string domainName) : BatchNod
 /// <summary>The subject's record of a one-per-subject domain (DM): its first row, as <see cref="EvaluationContext.SingleRecord"/> reads it.</summary>
 internal sealed class SingleRecordNode(int domainSlot, string domainName) : RecordNode(domainSlot, domainName)
 {
+    // The domain is in the study (Applies), so reading its records records nothing.
+    public override bool RecordsEvidence => true;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, int[] output)
     {
@@ -615,9 +738,16 @@ internal sealed class SingleRecordNode(int domainSlot, string domainName) : Reco
 /// <summary>First or Last of a query answered by a column lookup (its batch shared with the compiled rule's calls).</summary>
 internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string domainName) : RecordNode(domainSlot, domainName)
 {
+    public override bool RecordsEvidence => lookup.Reads is not null;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, int[] output)
     {
+        if (run.RecordsEvidence)
+        {
+            EvalWithEvidence(run, active, output);
+            return;
+        }
         ulong bit = Bit;
         var known = lookup.KnownRows(run.Context);
         int fromKnown = 0;
@@ -646,6 +776,28 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             lookup.NoteKnownReads(run.Context, fromKnown);
         }
     }
+
+    /// <summary>As <see cref="Eval"/>, each subject's query evidence recorded as the compiled query records it (<see cref="ColumnLookup.RecordFor"/>).</summary>
+    private void EvalWithEvidence(BatchRun run, bool[] active, int[] output)
+    {
+        ulong bit = Bit;
+        var recorded = run.LookupRecorded(lookup);
+        int generation = run.EvidenceGeneration;
+        for (int i = 0; i < run.Count; i++)
+        {
+            if (!run.Live(active, i)) continue;
+            // The worker's context records no evidence while batches run, so this is the row without evidence, the same row.
+            int row = lookup.RowFor(run.Context, run.Subjects[i]);
+            if (row == ColumnLookup.Fallback || (recorded[i] != generation && !lookup.RecordFor(run.Binding, run.Subjects[i], run.Evidence(i))))
+            {
+                run.Fallback[i] = true;
+                continue;
+            }
+            recorded[i] = generation;
+            output[i] = row;
+            run.Reads[i] |= bit;
+        }
+    }
 }
 
 /// <summary>A variable of a record, read by <see cref="RecordAccess"/> as the compiled rule reads it.</summary>
@@ -656,6 +808,25 @@ internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string 
 
     /// <summary>The column slot of the variable.</summary>
     public int ColumnSlot => columnSlot;
+
+    // Reading the variable of a record records the read (RecordsReads), as RecordAccess does.
+    public override bool RecordsEvidence => true;
+
+    private static readonly ReadKind Kind = typeof(T) == typeof(decimal?) ? ReadKind.Decimal : typeof(T) == typeof(int?) ? ReadKind.Integer : ReadKind.String;
+
+    /// <summary>
+    /// With evidence on, records each live subject's read of the variable (none without a record), as <see cref="RecordAccess"/>
+    /// records it: called right after the record's node, where the compiled rule reads the variable.
+    /// </summary>
+    public void RecordReads(BatchRun run, bool[] active, int[] rows)
+    {
+        if (!run.RecordsEvidence) return;
+        var table = run.Binding.Domains[record.DomainSlot]!;
+        // The slot's column: Applies requires it bound to this table, which is the column RecordAccess reads through.
+        var column = run.Binding.Columns[columnSlot];
+        for (int i = 0; i < run.Count; i++)
+            if (run.Live(active, i) && rows[i] >= 0) run.Evidence(i).ReadColumn(columnSlot, table, column, rows[i], variable, Kind);
+    }
 
     /// <summary>The values of the live subjects, as <see cref="Eval"/> computes them, from rows already computed.</summary>
     public void Read(BatchRun run, bool[] active, int[] rows, T[] output)
@@ -712,6 +883,7 @@ internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string 
     {
         var rows = run.Buffer<int>(record.Id);
         record.Eval(run, active, rows);
+        RecordReads(run, active, rows);
         Read(run, active, rows, output);
     }
 }
@@ -830,6 +1002,9 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
 
     private readonly double _leftValue = (double)left.Value, _rightValue = (double)right.Value;
 
+    // Each term's variable read is recorded right after its record, before the other term (the compiled call's order).
+    public override bool RecordsEvidence => true;
+
     // A literal side that is a whole number a double holds exactly (unused for a variable's side).
     private readonly bool _leftExactWhole = NumberKernel.IsExactWhole(left.Value), _rightExactWhole = NumberKernel.IsExactWhole(right.Value);
 
@@ -929,6 +1104,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         if (term.Variable is not { } variable) return null;
         var rows = run.Buffer<int>(variable.Record.Id);
         variable.Record.Eval(run, active, rows);
+        variable.RecordReads(run, active, rows);
         return rows;
     }
 
@@ -982,11 +1158,14 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
     private readonly double _low = (double)low, _high = (double)high;
     private readonly bool _lowExactWhole = NumberKernel.IsExactWhole(low), _highExactWhole = NumberKernel.IsExactWhole(high);
 
+    public override bool RecordsEvidence => true;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         var rows = run.Buffer<int>(variable.Record.Id);
         variable.Record.Eval(run, active, rows);
+        variable.RecordReads(run, active, rows);
         if (run.Binding.Columns[variable.ColumnSlot] is not NumberColumn numbers)
         {
             var values = run.Buffer<decimal?>(variable.Id);
@@ -1044,6 +1223,13 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
     /// <summary>The rest of the filter after the key, when it compares the row's dates with a date of the subject (else a key row falls back).</summary>
     public DateRest? Dates { get; init; }
 
+    /// <summary>The key's variable as the filter names it (its read is evidence).</summary>
+    public required string KeyVariable { get; init; }
+
+    // With evidence on: the domain searched, and for a key row of a key-only filter its key read (the row found); a key row
+    // with more filter goes to the compiled rule.
+    public override bool RecordsEvidence => true;
+
     public override bool Applies(StudyBinding binding) =>
         binding.Domains[domainSlot] is { IsSubjectIndexed: true } table && binding.Columns[columnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[columnSlot], table)
         && (Dates is null || Dates.Applies(binding, table));
@@ -1074,6 +1260,14 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
             byte state = states[subject];
             // The same byte whichever thread computes it first: no lock needed.
             if (state == NotComputed) states[subject] = state = Compute(table, column, known.IsKey, subject);
+            if (run.RecordsEvidence)
+            {
+                if (state is NoRows or NoKey || (state == KeyRow && keyOnly)) Record(run.Evidence(i), table, column, codes, subject, state);
+                else fallback[i] = true;
+                output[i] = values[state];
+                fallback[i] |= fallBack[state];
+                continue;
+            }
             if (state != KeyRow || keyOnly || dates is null)
             {
                 output[i] = values[state];
@@ -1087,6 +1281,26 @@ internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName
                 if (readDate) reads[i] |= dates.SubjectDateBit;
             }
             else fallback[i] = true;
+        }
+    }
+
+    /// <summary>
+    /// What the compiled exists records for a subject it decides without the rest of a filter: the domain searched with
+    /// the subject's record count, then, with a key row, the reads of the first row holding a key (in row order, the
+    /// first the query visits, through the code index or scanning) and the row kept, where exists stops.
+    /// </summary>
+    private void Record(EvidenceRecorder evidence, DomainTable table, TextColumn column, int[] codes, int subject, byte state)
+    {
+        var (start, count) = table.RowsOf(subject);
+        evidence.Searched(DomainName, count);
+        if (state != KeyRow) return;
+        for (int row = start; row < start + count; row++)
+        {
+            if (Array.IndexOf(codes, column.CodeAt(row)) < 0) continue;
+            evidence.BeginRow();
+            evidence.ReadColumn(columnSlot, table, column, row, KeyVariable, ReadKind.String);
+            evidence.CommitRow();
+            return;
         }
     }
 

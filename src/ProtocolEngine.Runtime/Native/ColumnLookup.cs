@@ -13,7 +13,8 @@ namespace ProtocolEngine.Runtime.Native;
 /// <remarks>
 /// <para>
 /// The compiled query stays beside it and runs whenever the lookup cannot give exactly its answer with exactly its side
-/// effects: with evidence on (the query's evidence is per record read), outside screening (a context that does not
+/// effects: with evidence on when the rest of the filter is more than a number variable compared with a literal (with
+/// one, or none, the lookup records the query's evidence itself through the same recorder calls), outside screening (a context that does not
 /// reuse records answers one subject, not a batch), for a subject whose rows the query would scan with rows where
 /// the key is missing (the filter's other conjuncts run on those rows and could fail or note a missing variable),
 /// when the rest of the filter fails, notes a missing variable or a message, or, for a sorted query, when more than
@@ -62,6 +63,16 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     /// <summary>The rest of the filter as a comparison of a number column with a literal, when it is one.</summary>
     public NumberComparison? Comparison { get; init; }
 
+    /// <summary>What the compiled query reads of each row it visits, in order, so the lookup can record it as evidence.</summary>
+    /// <param name="Domain">The domain as the query names it (its search's evidence).</param>
+    /// <param name="KeySlot">The column slot of the key's read (a Char read, as <see cref="RecordAccess"/> reads it).</param>
+    /// <param name="ComparisonSlot">The column slot of <see cref="Comparison"/>'s variable (a Num read), or −1 without one.</param>
+    /// <param name="KeyFirst">True when the key is the filter's left conjunct (read first; otherwise the comparison is, and a false one short-circuits the key's read).</param>
+    internal sealed record QueryReads(string Domain, int KeySlot, int ComparisonSlot, bool KeyFirst);
+
+    /// <summary>The compiled query's reads, when the lookup can record them (a key alone, or with <see cref="Comparison"/>); null: with evidence on, the query runs.</summary>
+    public QueryReads? Reads { get; init; }
+
     /// <summary>The row value telling the caller to run the compiled query instead.</summary>
     public const int Fallback = -2;
 
@@ -85,6 +96,11 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
     /// <summary>How many subjects' queries lookups have answered in this process (not fallen back): tests check the lookups ran.</summary>
     internal static long Answered => Interlocked.Read(ref _answered);
+
+    private static long _answeredWithEvidence;
+
+    /// <summary>How many subjects' queries lookups have answered with evidence on, recording the query's evidence (tests check they ran).</summary>
+    internal static long AnsweredWithEvidence => Interlocked.Read(ref _answeredWithEvidence);
 
     /// <summary>One context's computed batch: the rows for subjects [First, First + Count).</summary>
     internal sealed class Batch
@@ -113,7 +129,13 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     /// </summary>
     public int RowFor(EvaluationContext ctx, int subject)
     {
-        if (ctx.Evidence is not null || !ctx.ReuseRecords || subject < 0 || ctx.Binding is not { } binding || !binding.Study.UsesColumnLookups) return Fallback;
+        if (!ctx.ReuseRecords || subject < 0 || ctx.Binding is not { } binding || !binding.Study.UsesColumnLookups) return Fallback;
+        if (ctx.Evidence is { } evidence) return RowWithEvidence(ctx, binding, subject, evidence);
+        return BatchRow(ctx, binding, subject);
+    }
+
+    private int BatchRow(EvaluationContext ctx, StudyBinding binding, int subject)
+    {
         var states = ctx.LookupBatches;
         if ((uint)id >= (uint)states.Length) return Fallback;
         var batch = states[id] ??= new Batch();
@@ -126,6 +148,99 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         Fill(ctx, binding, batch, subject);
         batch.Reads = 1;
         return batch.Rows[0];
+    }
+
+    /// <summary>
+    /// With evidence on: the row as without, and the evidence the compiled query would record for it, through the same
+    /// recorder calls in the same order (the domain searched, then for each row the query visits the reads of its filter,
+    /// kept when the row passes or is undecided, dropped when it fails), so the one-item-per-fact rule, the capacity and
+    /// a definition's kept evidence are the query's. Falls back whenever the lookup would, and when the rest of the
+    /// filter is anything but a number variable compared with a literal (its reads are not known here).
+    /// </summary>
+    private int RowWithEvidence(EvaluationContext ctx, StudyBinding binding, int subject, EvidenceRecorder evidence)
+    {
+        if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) return Fallback;
+        int row = BatchRow(ctx, binding, subject);
+        if (row == Fallback) return row;
+        RecordQuery(binding, prepared, reads, numbers, subject, evidence);
+        Interlocked.Increment(ref _answeredWithEvidence);
+        return row;
+    }
+
+    /// <summary>
+    /// Records for <paramref name="subject"/> the evidence the compiled query records when the lookup answers it (a row
+    /// other than <see cref="Fallback"/>, from <see cref="RowFor"/>), for a batch criterion recording each subject's
+    /// evidence; false (nothing recorded) when the lookup cannot know the query's reads.
+    /// </summary>
+    public bool RecordFor(StudyBinding binding, int subject, EvidenceRecorder evidence)
+    {
+        if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) return false;
+        RecordQuery(binding, prepared, reads, numbers, subject, evidence);
+        Interlocked.Increment(ref _answeredWithEvidence);
+        return true;
+    }
+
+    /// <summary>True when the lookup applies to the study and knows every read of the query's filter (the key, and a number comparison's variable).</summary>
+    private bool CanRecord(StudyBinding binding, out Prepared prepared, out QueryReads reads, out NumberColumn? numbers)
+    {
+        prepared = null!;
+        reads = null!;
+        numbers = null;
+        if (Reads is not { } r || Prepare(binding) is not { } p) return false;
+        if (rest is not null)
+        {
+            if (Comparison is not { } c || r.ComparisonSlot < 0 || p.Table.GetColumn(c.Variable) is not NumberColumn n) return false;
+            numbers = n;
+        }
+        (prepared, reads) = (p, r);
+        return true;
+    }
+
+    /// <summary>Records what the compiled query reads for <paramref name="subject"/>, visiting the rows <see cref="Fill"/> visits in the same order.</summary>
+    private void RecordQuery(StudyBinding binding, Prepared prepared, QueryReads reads, NumberColumn? numbers, int subject, EvidenceRecorder evidence)
+    {
+        var (table, column, code, index, _) = prepared;
+        var (start, rows) = table.RowsOf(subject);
+        evidence.Searched(reads.Domain, rows);
+        // The column RecordAccess reads through (the slot's when the row is from the bound table): the read site is the same.
+        var keyColumn = ReferenceEquals(binding.ColumnTables[reads.KeySlot], table) ? binding.Columns[reads.KeySlot] : table.GetColumn(keyVariable);
+        var comparison = Comparison;
+        Column? compared = numbers is null ? null : ReferenceEquals(binding.ColumnTables[reads.ComparisonSlot], table) ? binding.Columns[reads.ComparisonSlot] : numbers;
+        if (index is not null && index.Find(start, rows, code, out int from, out int to))
+        {
+            for (int p = from; p < to; p++)
+                if (!Visit(index.RowAt(start, p))) break;
+        }
+        else
+        {
+            for (int row = start; row < start + rows; row++)
+                if (column.CodeAt(row) is var actual && actual >= 0 && actual == code && !Visit(row)) break;
+        }
+
+        // The filter's reads of one row, as the compiled `key and comparison` (or `comparison and key`) makes them; false
+        // when the query stops (First found its record).
+        bool Visit(int row)
+        {
+            evidence.BeginRow();
+            bool? passes = true;
+            if (reads.KeyFirst) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
+            if (numbers is not null)
+            {
+                evidence.ReadColumn(reads.ComparisonSlot, table, compared, row, comparison!.Variable, ReadKind.Decimal);
+                var value = numbers.GetDecimal(row);
+                passes = comparison.VariableFirst ? comparison.Operator(value, comparison.Literal) : comparison.Operator(comparison.Literal, value);
+            }
+            // The key holds on every row visited; after a comparison it is read unless the comparison was false (and short-circuits).
+            if (!reads.KeyFirst && passes != false) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
+            if (passes == false)
+            {
+                evidence.DiscardRow();
+                return true;
+            }
+            // An undecided row is kept as evidence (it is why the answer may be short) and the query goes on.
+            evidence.CommitRow();
+            return passes != true || pick != Pick.First;
+        }
     }
 
     /// <summary>

@@ -912,7 +912,16 @@ internal sealed class ExpressionCompiler
                 return null;
         var pick = !q.Sort.IsEmpty ? ColumnLookup.Pick.Only : c.Overload.Key == "First(List<T>)" ? ColumnLookup.Pick.First : ColumnLookup.Pick.Last;
         var filter = rest is null ? null : CompileBooleanForRecord(rest, alias);
-        var lookup = new ColumnLookup(LookupCount++, _slots.Kept(), _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick) { Comparison = rest is null ? null : NumberComparison(rest, alias) };
+        var comparison = rest is null ? null : NumberComparison(rest, alias);
+        var lookup = new ColumnLookup(LookupCount++, _slots.Kept(), _slots.Domain(domain.Domain.Name), column.Variable.Name, key, filter, pick)
+        {
+            Comparison = comparison,
+            // What the compiled query reads, to record the same evidence when the lookup answers with evidence on.
+            Reads = column.Variable.Type is not (VariableType.Num or VariableType.Integer or VariableType.DateTime) && (rest is null || comparison is not null)
+                ? new ColumnLookup.QueryReads(domain.Domain.Name, _slots.Column(domain.Domain.Name, column.Variable.Name),
+                    comparison is null ? -1 : _slots.Column(domain.Domain.Name, comparison.Variable), KeyFirst: rest is null || !ReferenceEquals(q.Where is BoundCall { Arguments: [_, var second] } ? second : null, conjunct))
+                : null,
+        };
         Lookups.Add(lookup);
         if (!_lookups.TryGetValue(c, out byKey)) _lookups[c] = byKey = new Dictionary<string, ColumnLookup>(StringComparer.Ordinal);
         byKey[key] = lookup;

@@ -17,10 +17,12 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-rules [--subjects 100000]</c>: the eight rules in the protocol language vs Microsoft RulesEngine
 /// 6.0.1 vs hand-written C#, same per-rule outcomes asserted;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
-/// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N] [--object-evidence]</c>,
-/// the last keeping evidence as objects built at each read, as before the compact entries);
+/// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N] [--object-evidence] [--per-subject]</c>,
+/// <c>--object-evidence</c> keeping evidence as objects built at each read, as before the compact entries, and <c>--per-subject</c> running every
+/// criterion and lookup subject by subject, without column lookups or batch criteria; <c>--eight-rules</c> runs the eight rules instead of the pilot);
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
-/// indexes and with compact and object evidence (evidence on), and with and without the column lookups (evidence off), the results compared subject by
+/// indexes and with compact evidence from the batch criteria and column lookups against object evidence subject by subject (evidence on), and with
+/// and without the batch criteria and column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
 /// <c>-- screening-rules --loop SECONDS [--threads N] [--fresh]</c>: the eight rules screened again and again, to attach a profiler
 /// (<c>--fresh</c>: each screening by its own executable, compiled before its clock starts, so each is a first screening).
@@ -47,7 +49,7 @@ public static class ScreeningBench
         if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1, args.Contains("--fresh"));
         return kind switch
         {
-            "screening-pilot" when Option(args, "--evidence") is { } e => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
+            "screening-pilot" when Option(args, "--evidence") is { } e && (_oneText = args.Contains("--eight-rules") ? EightRules : null) is var _ => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : args.Contains("--per-subject") ? study.WithoutColumnLookups().WithoutBatchCriteria() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
             "screening-pilot" => Pilot(study),
             "screening-differential" => Differential(study),
             _ => await EightRulesAsync(study, runs),
@@ -97,7 +99,11 @@ public static class ScreeningBench
     private static string IndexSize(StudyData study) =>
         $"code indexes {study.CodeIndexBytes / 1e6:N0} MB ({(double)study.CodeIndexBytes / Math.Max(1, study.SubjectCount):N0} bytes per subject)";
 
-    /// <summary>Every shipped protocol screened with and without the code indexes, evidence on, compared subject by subject.</summary>
+    /// <summary>
+    /// Every shipped protocol screened with and without the code indexes (evidence on), with compact evidence from the batch
+    /// criteria and column lookups against object evidence from every criterion run subject by subject, and with and without
+    /// batch criteria and column lookups (evidence off), compared subject by subject.
+    /// </summary>
     private static int Differential(StudyData study)
     {
         var compiler = new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols));
@@ -111,8 +117,9 @@ public static class ScreeningBench
             var clock = Stopwatch.StartNew();
             var indexed = Screener.Screen(protocol, study, options);
             var scanned = Screener.Screen(protocol, scanning, options);
-            // Evidence kept as objects built at each read, as before the compact entries.
-            var objects = Screener.Screen(protocol, study.WithObjectEvidence(), options);
+            // Evidence kept as objects built at each read, as before the compact entries, by every criterion and query run
+            // subject by subject: the reference for the batch criteria and column lookups that record evidence themselves.
+            var objects = Screener.Screen(protocol, study.WithObjectEvidence().WithoutColumnLookups().WithoutBatchCriteria(), options);
             // Evidence off: the batch criteria and column lookups against every criterion and lookup evaluated subject by subject.
             var batched = Screener.Screen(protocol, study, options with { RecordEvidence = false });
             var unbatched = Screener.Screen(protocol, study.WithoutColumnLookups().WithoutBatchCriteria(), options with { RecordEvidence = false });
@@ -125,7 +132,7 @@ public static class ScreeningBench
                 string e = DescribeTyped(indexed.Subject(i)), o = DescribeTyped(objects.Subject(i));
                 cells += indexed.Criteria.Count;
                 if (a == b && c == d && e == o) continue;
-                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  batches {c}\n  per subject {d}\n  compact evidence {e}\n  object evidence {o}");
+                if (here++ < 3) Console.WriteLine($"DIFFERENT {Path.GetFileName(file)} {indexed.SubjectId(i)}:\n  indexed {a}\n  scanned {b}\n  batches {c}\n  per subject {d}\n  compact evidence, batches {e}\n  object evidence, per subject {o}");
             }
             differences += here;
             Console.WriteLine($"{Path.GetFileName(file)}: {indexed.SubjectCount:N0} subjects, {cells:N0} criterion results with evidence and gaps: " +
@@ -133,7 +140,7 @@ public static class ScreeningBench
             indexed = scanned = objects = batched = unbatched = null!;
             GC.Collect();
         }
-        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with compact and object evidence, with batch criteria and column lookups and without either (evidence off)" : $"{differences:N0} subjects differ");
+        Console.WriteLine(differences == 0 ? "every shipped protocol: the same outcomes, evidence and gap lists with and without code indexes (evidence on), with compact evidence from batch criteria and column lookups and object evidence subject by subject, with batch criteria and column lookups and without either (evidence off)" : $"{differences:N0} subjects differ");
         return differences == 0 ? 0 : 1;
     }
 
@@ -309,7 +316,10 @@ public static class ScreeningBench
 
     /// <summary>The pilot protocol compiled as if it were at <paramref name="path"/> (beside the shipped file, so its libraries resolve).</summary>
     private static CompiledProtocol CompilePilot(string path) =>
-        Checked(new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols)).Compile(new SourceText(ProtocolFiles.Read(PilotPath).Text, path)));
+        Checked(new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols)).Compile(new SourceText(_oneText ?? ProtocolFiles.Read(PilotPath).Text, path)));
+
+    // `-- screening-pilot --evidence on|off --eight-rules`: the eight rules instead of the pilot, through the same runs.
+    private static string? _oneText;
 
     private static string PilotPath => Path.Combine(BenchmarkPaths.Protocols, "cdiscpilot01.protocol");
 
@@ -384,7 +394,7 @@ public static class ScreeningBench
             Console.WriteLine($"  run {run + 1}: {clock.Elapsed.TotalSeconds:F2} s wall, CPU time {cpus[^1]:F2} s, peak working set {process.PeakWorkingSet64 / 1e6:N0} MB, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         }
         var c = result!.Counts;
-        Console.WriteLine($"CDISCPILOT01 over {result.SubjectCount:N0} subjects, {threads} thread(s), evidence {(evidence ? "on" : "off")}: median {Median(walls):F2} s wall, median CPU time {Median(cpus):F2} s ({Median(cpus) * 1e6 / result.SubjectCount:N1} us per subject); eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
+        Console.WriteLine($"{(_oneText is null ? "CDISCPILOT01" : "The eight rules")} over {result.SubjectCount:N0} subjects, {threads} thread(s), evidence {(evidence ? "on" : "off")}: median {Median(walls):F2} s wall, median CPU time {Median(cpus):F2} s ({Median(cpus) * 1e6 / result.SubjectCount:N1} us per subject); eligible {c.Eligible:N0}, ineligible {c.Ineligible:N0}, needs review {c.NeedsReview:N0}");
         return 0;
     }
 

@@ -21,6 +21,7 @@ public sealed class StaticStateTests
         ["ProtocolEngine.Runtime.Native.BatchCriterion._answered"] = "a count of the cells batch criteria answered, added to with Interlocked.Add once per criterion and batch and read with Interlocked.Read (tests check the batches ran)",
         ["ProtocolEngine.Runtime.Native.CodedExistsNode._answered"] = "a count of the subjects whose exists the coded kernel answered, added to with Interlocked.Add once per batch and read with Interlocked.Read (tests check the kernel ran)",
         ["ProtocolEngine.Runtime.Native.ColumnLookup._answered"] = "a count of the subjects column lookups answered, added to with Interlocked.Add once per batch and read with Interlocked.Read (tests check the lookups ran)",
+        ["ProtocolEngine.Runtime.Native.ColumnLookup._answeredWithEvidence"] = "a count of the subjects column lookups answered with evidence on, added to with Interlocked.Increment and read with Interlocked.Read (tests check they ran)",
         ["ProtocolEngine.Server.Events.EventService._lastSeq"] = "the process's last event sequence number, advanced with Interlocked.CompareExchange so that it only grows",
     };
 
