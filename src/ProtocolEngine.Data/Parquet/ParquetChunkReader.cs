@@ -35,6 +35,9 @@ internal static class ParquetChunkReader
         internal double[] PlainNumbers = [];
         internal int[] RowCodes = [];
         internal char[] PlainChars = [];
+        // Each row group's dictionary codes (MapDictionaries), reused from column to column: arrays may be longer than the
+        // row group's dictionary, whose entry count MapDictionaries returns.
+        internal int[][] Maps = [];
 
         internal static T[] Ensure<T>(ref T[] buffer, int count)
         {
@@ -48,14 +51,16 @@ internal static class ParquetChunkReader
     /// dictionary and returns each chunk's entries' codes, so that rows are then decoded straight to codes and the column's
     /// storage is chosen knowing how many distinct values it holds; null when some chunk has no dictionary page this
     /// decoder reads (its rows then find their codes as they come). Throws <see cref="InvalidDataException"/> when a
-    /// dictionary page contradicts its metadata.
+    /// dictionary page contradicts its metadata. The codes are in <see cref="Buffers.Maps"/> (one array a row group, valid
+    /// until the buffers map another column); the result is each row group's number of entries.
     /// </summary>
-    public static int[][]? MapDictionaries(SafeFileHandle file, IReadOnlyList<Meta.ColumnChunk?> chunks, int maxDefinition, int maxRepetition,
+    public static int[]? MapDictionaries(SafeFileHandle file, IReadOnlyList<Meta.ColumnChunk?> chunks, int maxDefinition, int maxRepetition,
         TextColumnBuilder text, Buffers buffers)
     {
         if (!BitConverter.IsLittleEndian || maxRepetition != 0 || maxDefinition > 1) return null;
         long fileLength = RandomAccess.GetLength(file);
-        var maps = new int[chunks.Count][];
+        var counts = new int[chunks.Count];
+        if (buffers.Maps.Length < chunks.Count) Array.Resize(ref buffers.Maps, chunks.Count);
         for (int g = 0; g < chunks.Count; g++)
         {
             if (chunks[g] is not { MetaData: { } meta, FilePath: null }) return null;
@@ -84,18 +89,22 @@ internal static class ParquetChunkReader
             int count = header.ValueCount;
             // A column whose first dictionary is large (USUBJID, date-times) finds its codes through the string pool's numbers.
             if (g == 0 && count > 4096 && text.Count == 0) text.UsePoolIds();
-            var codes = maps[g] = new int[count];
-            var chars = Buffers.Ensure(ref buffers.Chars, Encoding.UTF8.GetMaxCharCount(page.Length));
+            text.ReserveDistinct(count);
+            buffers.Maps[g] ??= [];
+            var codes = Buffers.Ensure(ref buffers.Maps[g], count);
+            counts[g] = count;
             int at = 0;
             for (int e = 0; e < count; e++)
             {
                 int entryLength = ParquetPages.ReadLength(page, at);
+                // Sized for the entry, not the page: a dictionary of a million subjects is a page of megabytes.
+                var chars = Buffers.Ensure(ref buffers.Chars, Encoding.UTF8.GetMaxCharCount(entryLength));
                 int written = Encoding.UTF8.GetChars(page.Slice(at + 4, entryLength), chars);
                 codes[e] = written == 0 ? PageSinkEmpty : text.CodeOf(chars.AsSpan(0, written));
                 at += 4 + entryLength;
             }
         }
-        return maps;
+        return counts;
     }
 
     // PageSink's code for an entry holding "" (a missing value that remembers it was empty).
@@ -118,7 +127,7 @@ internal static class ParquetChunkReader
     /// when the chunk's bytes contradict its metadata.
     /// </summary>
     public static bool TryRead(SafeFileHandle file, Meta.ColumnChunk chunk, int maxDefinition, int maxRepetition, Kind kind, int rows,
-        TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers, int[]? premapped = null)
+        TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers, int[]? premapped = null, int premappedCount = 0)
     {
         // Plain numbers are read in place as little-endian, as the format stores them.
         if (!BitConverter.IsLittleEndian) return false;
@@ -139,7 +148,7 @@ internal static class ParquetChunkReader
         var chunkBytes = bytes.AsSpan(0, length);
         if (!Readable(chunkBytes, maxDefinition, rows, meta.TotalUncompressedSize)) return false;
 
-        var reader = new PageSink(kind, maxDefinition, text, numbers, buffers, premapped);
+        var reader = new PageSink(kind, maxDefinition, text, numbers, buffers, premapped, premappedCount);
         int at = 0, added = 0;
         while (added < rows)
         {
@@ -254,7 +263,7 @@ internal static class ParquetChunkReader
     }
 
     /// <summary>Turns decoded pages into rows of the builder.</summary>
-    private sealed class PageSink(Kind kind, int maxDefinition, TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers, int[]? premapped)
+    private sealed class PageSink(Kind kind, int maxDefinition, TextColumnBuilder? text, NumberColumnBuilder? numbers, Buffers buffers, int[]? premapped, int premappedCount)
     {
         private const int Unmapped = int.MinValue, Empty = PageSinkEmpty;
         private int _entries = -1;
@@ -264,8 +273,8 @@ internal static class ParquetChunkReader
         /// <summary>The chunk's dictionary page, whose entries MapDictionaries already gave codes.</summary>
         public void Premapped(int count)
         {
-            if (premapped is null || kind != Kind.Text || count != premapped.Length)
-                throw new InvalidDataException($"a dictionary page holds {count} entries where it held {premapped?.Length ?? 0} when first read");
+            if (premapped is null || kind != Kind.Text || count != premappedCount)
+                throw new InvalidDataException($"a dictionary page holds {count} entries where it held {premappedCount} when first read");
             _entryCodes = premapped;
             _entries = count;
         }

@@ -269,19 +269,19 @@ internal static class ParquetDatasetReader
         var chunkBuffers = worker.ChunkBuffers;
         // The text column's dictionaries are entered first: its rows are then decoded straight to codes, into storage
         // of the final width (or a bit a row, or runs for USUBJID) allocated once.
-        int[][]? maps = null;
+        int[]? entryCounts = null;
         if (handle is not null && text is not null)
         {
             var chunks = plan.RowGroups.Select(group => ChunkOf(group, c, field)).ToArray();
             try
             {
-                maps = ParquetChunkReader.MapDictionaries(handle, chunks, field.MaxDefinitionLevel, field.MaxRepetitionLevel, text, chunkBuffers);
+                entryCounts = ParquetChunkReader.MapDictionaries(handle, chunks, field.MaxDefinitionLevel, field.MaxRepetitionLevel, text, chunkBuffers);
             }
             catch (InvalidDataException e)
             {
                 throw new DataFormatException(path, $"a dictionary page of column {field.Name} is corrupt ({e.Message})", Expected, variable: field.Name, inner: e);
             }
-            if (maps is not null) text.Prepare(text.DistinctCount, runs: isSubjectId);
+            if (entryCounts is not null) text.Prepare(text.DistinctCount, runs: isSubjectId);
         }
         for (int g = 0; g < plan.GroupRows.Length; g++)
         {
@@ -289,13 +289,10 @@ internal static class ParquetDatasetReader
             {
                 try
                 {
-                    var premapped = maps?[g];
                     if (ParquetChunkReader.TryRead(handle, chunk, field.MaxDefinitionLevel, field.MaxRepetitionLevel, (ParquetChunkReader.Kind)kind,
-                            plan.GroupRows[g], text, numbers, chunkBuffers, premapped))
+                            plan.GroupRows[g], text, numbers, chunkBuffers, entryCounts is null ? null : chunkBuffers.Maps[g], entryCounts?[g] ?? 0))
                     {
                         Interlocked.Increment(ref counts.Own);
-                        // Released as it is used: only the row groups still to read keep their maps.
-                        if (premapped is not null) maps![g] = null!;
                         continue;
                     }
                 }

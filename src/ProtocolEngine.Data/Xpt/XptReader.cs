@@ -172,6 +172,9 @@ internal static class XptReader
                     int end = bytes.Length;
                     while (end > 0 && (bytes[end - 1] == (byte)' ' || bytes[end - 1] == 0)) end--;
                     if (end == 0) text[v]!.AddMissing();
+                    // The usual value (ASCII, no control character) goes to the column as characters: a value seen before
+                    // allocates nothing (60 GB of strings at a million subjects, when every value became a string first).
+                    else if (AsciiChars(bytes[..end], chars) is var written and > 0) text[v]!.Add(chars[..written]);
                     else if (Decode(bytes[..end], chars, options.Encoding, out var error) is { } value) text[v]!.Add(value);
                     else throw new DataFormatException(source, $"{error.Problem} in dataset {name}", error.Expected, record: record, byteOffset: position + variable.Position, variable: variable.Name);
                 }
@@ -215,6 +218,15 @@ internal static class XptReader
             return true;
         }
         return false;
+    }
+
+    // The characters of a value that is ASCII without control characters, in the buffer; 0 when it is anything else
+    // (Decode then says what is wrong with it, or decodes it in the declared encoding).
+    private static int AsciiChars(ReadOnlySpan<byte> bytes, Span<char> buffer)
+    {
+        if (bytes.Length > buffer.Length || !System.Text.Ascii.IsValid(bytes)) return 0;
+        System.Text.Ascii.ToUtf16(bytes, buffer, out int written);
+        return TextValues.FindControl(buffer[..written]) < 0 ? written : 0;
     }
 
     // XPT carries no encoding: character values are UTF-8 (ASCII is a subset) unless the user declares one.

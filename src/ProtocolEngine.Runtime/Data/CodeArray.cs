@@ -227,6 +227,14 @@ internal sealed class CodeArrayBuilder
     private int _width = 1;
     private readonly int _capacity;
     private int _count;
+    // The first codes of a large column whose width nobody chose (a number column: its distinct values are not known
+    // before its rows), held until the width they need is seen, so that tens of millions of rows are not first stored a
+    // byte wide and then copied two bytes wide when the 255th distinct value comes a few thousand rows in.
+    private int[]? _staged;
+    private int _stagedMax = -1;
+    // Below the large-object heap's threshold: the staging buffer is a short-lived small object.
+    private const int StagedCodes = 16_384;
+    private const int StagingFromCapacity = 1 << 20;
 
     /// <summary>
     /// A builder for about <paramref name="capacity"/> codes: a reader that knows its row count up front (Parquet
@@ -235,6 +243,9 @@ internal sealed class CodeArrayBuilder
     public CodeArrayBuilder(int capacity = 256) => _capacity = Math.Max(0, capacity);
 
     public int Count => _count;
+
+    /// <summary>The number of codes the builder was sized for.</summary>
+    public int Capacity => _capacity;
 
     private bool Started => _b is not null || _s is not null || _i is not null || _bits is not null || _runStart is not null;
 
@@ -245,16 +256,20 @@ internal sealed class CodeArrayBuilder
     /// </summary>
     public void Prepare(int distinct, bool runs)
     {
-        if (Started) return;
+        if (Started || _staged is not null) return;
         _width = distinct < byte.MaxValue ? 1 : distinct < ushort.MaxValue ? 2 : 4;
         if (distinct <= 1) _bits = new ulong[(_capacity + 63) >> 6];
-        else if (runs)
+        else if (runs && distinct <= (long)_capacity * _width / 4 / 8)
         {
             _runBudget = (long)_capacity * _width / 4 / 8;
-            int initial = (int)Math.Min(_runBudget + 1, 4096);
+            // Each distinct value is at least one run, and a column grouped by subject holds exactly one a subject: sized
+            // so, the run arrays are never grown (nor trimmed, a copy each, at the end) for the usual file.
+            int initial = (int)Math.Min(_runBudget, Math.Max(distinct, 16));
             _runStart = new int[initial];
             _runCode = new int[initial];
         }
+        // More distinct values than the runs may number (a table of a few rows a subject): the runs could only overflow and
+        // be copied into the plain form, so the plain form is chosen at once.
         else Allocate(_width, Math.Max(_capacity, 256));
     }
 
@@ -278,8 +293,39 @@ internal sealed class CodeArrayBuilder
         AddSlow(code);
     }
 
+    private bool Staging => _staged is not null || (!Started && _capacity >= StagingFromCapacity);
+
+    /// <summary>Stages codes while the storage is undecided; returns how many it took (all, unless staging ended).</summary>
+    private int Stage(ReadOnlySpan<int> codes)
+    {
+        _staged ??= new int[StagedCodes];
+        int n = Math.Min(codes.Length, StagedCodes - _count);
+        var target = _staged.AsSpan(_count, n);
+        codes[..n].CopyTo(target);
+        int max = _stagedMax;
+        foreach (int code in target) max = Math.Max(max, code);
+        (_stagedMax, _count) = (max, _count + n);
+        if (_count == StagedCodes) Unstage();
+        return n;
+    }
+
+    /// <summary>Allocates the storage the staged codes need and moves them there; staging is over.</summary>
+    private void Unstage()
+    {
+        if (_staged is not { } staged) return;
+        int count = _count;
+        (_staged, _count) = (null, 0);
+        Allocate(WidthOf(_stagedMax), Math.Max(_capacity, 256));
+        AddRange(staged.AsSpan(0, count));
+    }
+
     private void AddSlow(int code)
     {
+        if (Staging)
+        {
+            Stage([code]);
+            return;
+        }
         if (!Started) Allocate(1, Math.Max(_capacity, 256));
         if (_bits is not null)
         {
@@ -379,6 +425,8 @@ internal sealed class CodeArrayBuilder
     public void AddRange(ReadOnlySpan<int> codes)
     {
         if (codes.IsEmpty) return;
+        while (!codes.IsEmpty && Staging) codes = codes[Stage(codes)..];
+        if (codes.IsEmpty) return;
         while (!codes.IsEmpty && (_bits is not null || _runStart is not null || !Started))
         {
             // The bit and run forms take a batch in a tight loop (a constant column, USUBJID), stopping at the first code
@@ -437,6 +485,7 @@ internal sealed class CodeArrayBuilder
     public int Get(int row)
     {
         if (_b is not null) return _b[row] - 1;
+        if (_staged is not null) return (uint)row < (uint)_count ? _staged[row] : throw new IndexOutOfRangeException();
         if (_s is not null) return _s[row] - 1;
         if (_i is not null) return _i[row];
         if ((uint)row >= (uint)_count) throw new IndexOutOfRangeException();
@@ -453,6 +502,7 @@ internal sealed class CodeArrayBuilder
 
     public CodeArray Build()
     {
+        Unstage();
         // No codes: the plain form, as the array of a reader that added none has always been.
         if (_count == 0) return CodeArray.Wrap([], null, null, 0);
         if (_bits is not null)

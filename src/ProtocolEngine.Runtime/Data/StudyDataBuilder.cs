@@ -44,6 +44,9 @@ public sealed class StudyDataBuilder
             ?? _tables.FirstOrDefault(t => string.Equals(t.Name, "ADSL", StringComparison.OrdinalIgnoreCase));
         if (dm?.GetColumn("USUBJID") is TextColumn dmIds)
         {
+            // Codes numbered by first use in row order, every entry used (what every reader builds): the distinct subjects in
+            // row order are the dictionary itself, shared rather than collected again through a set.
+            if (dmIds.Dictionary is string[] dictionary && IsFirstUseOrder(dmIds, dictionary.Length)) return dictionary;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var list = new List<string>(dm.RowCount);
             for (int r = 0; r < dm.RowCount; r++)
@@ -63,6 +66,18 @@ public sealed class StudyDataBuilder
         return [.. all];
     }
 
+    private static bool IsFirstUseOrder(TextColumn ids, int distinct)
+    {
+        int max = -1;
+        for (int r = 0; r < ids.Count; r++)
+        {
+            int code = ids.CodeAt(r);
+            if (code > max + 1) return false;
+            if (code > max) max = code;
+        }
+        return max + 1 == distinct;
+    }
+
     private static DomainTable IndexBySubject(DomainTable table, SubjectDirectory index, int subjectCount)
     {
         if (table.GetColumn("USUBJID") is not TextColumn ids || subjectCount == 0)
@@ -71,12 +86,17 @@ public sealed class StudyDataBuilder
         int n = table.RowCount;
         // Resolve each distinct USUBJID once, not once per row, walking the subjects alongside the dictionary (a table
         // grouped by subject lists them in DM's order) rather than hashing each.
-        var subjectOfCode = new int[ids.Dictionary.Count];
-        int cursor = 0;
-        for (int c = 0; c < subjectOfCode.Length; c++)
+        // A dictionary that is the subjects' own list (every subject, in DM's order: most datasets) maps each code to itself.
+        int[]? subjectOfCode = null;
+        if (!index.IsSameList(ids.Dictionary as string[] ?? []))
         {
-            int s = index.Find(ids.Dictionary[c], ref cursor);
-            subjectOfCode[c] = s >= 0 ? s : subjectCount;
+            subjectOfCode = new int[ids.Dictionary.Count];
+            int cursor = 0;
+            for (int c = 0; c < subjectOfCode.Length; c++)
+            {
+                int s = index.Find(ids.Dictionary[c], ref cursor);
+                subjectOfCode[c] = s >= 0 ? s : subjectCount;
+            }
         }
         // A row's subject is read from its code when needed rather than kept in an array of the table's size.
         // Codes kept as runs (a Parquet reader's USUBJID) are walked run by run, not searched for each row.
@@ -92,7 +112,7 @@ public sealed class StudyDataBuilder
                 c = codes[run];
             }
             else c = ids.CodeAt(row);
-            return c < 0 ? subjectCount : subjectOfCode[c];
+            return c < 0 ? subjectCount : subjectOfCode is null ? c : subjectOfCode[c];
         }
 
         var seq = table.GetColumn(table.Name + "SEQ") as NumberColumn;
@@ -112,19 +132,21 @@ public sealed class StudyDataBuilder
             return a.CompareTo(b);
         }
 
-        var start = new int[subjectCount + 2];
+        // Where each subject's rows start, and at [subjectCount] where the rows of no subject start (they come last): the
+        // table's own array, filled in place.
+        var start = new int[subjectCount + 1];
         // Files written by subject (the usual case, and what our writers and the generator produce) need no reordering.
         bool ordered = true;
         int previous = -1;
         for (int r = 0; r < n; r++)
         {
             int subject = SubjectOf(r);
-            start[subject + 1]++;
+            if (subject < subjectCount) start[subject + 1]++;
             if (ordered && r > 0) ordered = subject > previous || (subject == previous && Compare(r - 1, r) < 0);
             previous = subject;
         }
         for (int s = 1; s < start.Length; s++) start[s] += start[s - 1];
-        var subjectStart = start[..(subjectCount + 1)];
+        var subjectStart = start;
         if (ordered) return new DomainTable(table.Name, table.Label, WithSubjectRuns(table.Columns), subjectStart, table.Metadata);
 
         // A stable counting sort by subject, then a sort inside each subject's (small) group when it is out of order.
@@ -134,7 +156,7 @@ public sealed class StudyDataBuilder
         var comparer = Comparer<int>.Create(Compare);
         for (int s = 0; s <= subjectCount; s++)
         {
-            int from = start[s], count = start[s + 1] - from;
+            int from = start[s], count = (s < subjectCount ? start[s + 1] : n) - from;
             bool groupOrdered = true;
             for (int k = from + 1; k < from + count && groupOrdered; k++) groupOrdered = Compare(order[k - 1], order[k]) < 0;
             if (!groupOrdered) Array.Sort(order, from, count, comparer);

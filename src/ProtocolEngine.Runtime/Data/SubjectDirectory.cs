@@ -15,7 +15,21 @@ internal sealed class SubjectDirectory
     private Dictionary<string, int>? _index;
 
     /// <summary>A directory of these distinct subject identifiers, in order.</summary>
-    public SubjectDirectory(IReadOnlyList<string> ids) => _ids = [.. ids];
+    /// <remarks>A column's dictionary (a <c>string[]</c> no one writes) is used as it is, not copied.</remarks>
+    public SubjectDirectory(IReadOnlyList<string> ids) => _ids = ids as string[] ?? [.. ids];
+
+    /// <summary>The identifiers in order: the array a column whose dictionary holds the same subjects in order can share.</summary>
+    public string[] Ids => _ids;
+
+    /// <summary>True when <paramref name="dictionary"/> holds exactly these identifiers, in this order (the same strings).</summary>
+    public bool IsSameList(string[] dictionary)
+    {
+        if (ReferenceEquals(dictionary, _ids)) return true;
+        if (dictionary.Length != _ids.Length) return false;
+        for (int s = 0; s < dictionary.Length; s++)
+            if (!ReferenceEquals(dictionary[s], _ids[s])) return false;
+        return true;
+    }
 
     /// <summary>The number of subjects.</summary>
     public int Count => _ids.Length;

@@ -9,7 +9,10 @@ public sealed class TextColumnBuilder
 {
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private List<string> _dictionary = [];
+    // The distinct values in code order: the first _distinct entries of an array that Build hands to the column as it is
+    // when it is full (a USUBJID column reserves its subjects' count), so a million-entry dictionary is not copied.
+    private string[] _dictionary = [];
+    private int _distinct;
     private CodeArrayBuilder _codes;
     // Codes are numbered by first use in row order (what every reader has always produced); a reader that enters a
     // file's dictionaries before its rows may number them otherwise, which Build then corrects.
@@ -23,6 +26,9 @@ public sealed class TextColumnBuilder
     // where the walk through the directory stands.
     private SubjectDirectory? _subjects;
     private int[]? _codeOfSubject;
+    // While every subject met so far is the next of the directory (a dataset listing DM's subjects in DM's order), a
+    // subject's code is its number in the directory and the dictionary is the directory's prefix: nothing is stored.
+    private bool _identity;
     private int _subjectCursor;
 
     /// <summary>Creates a builder; a shared <paramref name="pool"/> lets columns of many tables share one copy of each string.</summary>
@@ -43,7 +49,7 @@ public sealed class TextColumnBuilder
     public int Count => _codes.Count;
 
     /// <summary>The number of distinct values seen.</summary>
-    public int DistinctCount => _dictionary.Count;
+    public int DistinctCount => _distinct;
 
     /// <summary>Adds a value: null is missing, an empty string is missing that remembers it was empty.</summary>
     public void Add(string? value)
@@ -78,9 +84,8 @@ public sealed class TextColumnBuilder
         if (_codeOfId is not null) return CodeOfPooled(value);
         if (!_lookup.TryGetValue(value, out int code))
         {
-            code = _dictionary.Count;
             var s = _pool is null ? value.ToString() : _pool.Get(value);
-            _dictionary.Add(s);
+            code = AddDistinct(s);
             _index.Add(s, code);
         }
         return code;
@@ -93,19 +98,55 @@ public sealed class TextColumnBuilder
     /// </summary>
     internal void UseSubjects(SubjectDirectory subjects)
     {
-        if (_dictionary.Count > 0 || _subjects is not null) return;
+        if (_distinct > 0 || _subjects is not null) return;
         _subjects = subjects;
+        _identity = true;
+    }
+
+    /// <summary>Gives each subject met so far its code in a dictionary of this column's own, as a dataset not in DM's order needs.</summary>
+    private void LeaveIdentity()
+    {
+        var subjects = _subjects!;
+        _identity = false;
+        // Reserved for every subject (a dataset holds most of them, a few rows each at most), so it is never grown.
+        _dictionary = new string[Math.Max(_distinct + 1, Math.Min(subjects.Count, Math.Max(_codes.Capacity, 1)))];
+        Array.Copy(subjects.Ids, _dictionary, _distinct);
         _codeOfSubject = new int[subjects.Count];
+        for (int subject = 0; subject < _distinct; subject++) _codeOfSubject[subject] = subject + 1;
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="entries"/> more distinct values at once (a Parquet dictionary page about to be
+    /// entered): a column read in one row group gets a dictionary of exactly its size, never grown nor trimmed.
+    /// </summary>
+    internal void ReserveDistinct(int entries)
+    {
+        if (_identity || entries <= 0) return;
+        long needed = (long)_distinct + entries;
+        if (needed > _dictionary.Length)
+            Array.Resize(ref _dictionary, (int)Math.Min(Array.MaxLength, Math.Max(needed, _dictionary.Length == 0 ? 0 : CodeArrayBuilder.Grow(_dictionary.Length))));
+    }
+
+    private int AddDistinct(string value)
+    {
+        if (_identity) LeaveIdentity();
+        if (_distinct == _dictionary.Length) Array.Resize(ref _dictionary, Math.Max(4, CodeArrayBuilder.Grow(_dictionary.Length)));
+        _dictionary[_distinct] = value;
+        return _distinct++;
     }
 
     private int CodeOfSubject(int subject)
     {
+        if (_identity)
+        {
+            if (subject < _distinct) return subject;
+            if (subject == _distinct) return _distinct++;
+            LeaveIdentity();
+        }
         int code = _codeOfSubject![subject] - 1;
         if (code < 0)
         {
-            code = _dictionary.Count;
-            var s = _subjects![subject];
-            _dictionary.Add(s);
+            code = AddDistinct(_subjects![subject]);
             // Not entered in the other lookups: CodeOf asks the directory first, so they never see a subject's value.
             _codeOfSubject[subject] = code + 1;
         }
@@ -120,7 +161,7 @@ public sealed class TextColumnBuilder
     internal void UsePoolIds()
     {
         // A column coded through the subject directory finds its values there (a pool-sized array would go unused).
-        if (_pool is null || _dictionary.Count > 0 || _codeOfId is not null || _subjects is not null) return;
+        if (_pool is null || _distinct > 0 || _codeOfId is not null || _subjects is not null) return;
         _codeOfId = new int[Math.Max(1024, _pool.Count)];
     }
 
@@ -131,8 +172,7 @@ public sealed class TextColumnBuilder
         int code = _codeOfId[id] - 1;
         if (code < 0)
         {
-            code = _dictionary.Count;
-            _dictionary.Add(_pool.StringOf(id));
+            code = AddDistinct(_pool.StringOf(id));
             _codeOfId[id] = code + 1;
         }
         return code;
@@ -203,14 +243,17 @@ public sealed class TextColumnBuilder
     public string? Peek(int row)
     {
         int code = _codes.Get(row);
-        return code < 0 ? null : _dictionary[code];
+        return code < 0 ? null : _identity ? _subjects![code] : _dictionary[code];
     }
 
     /// <summary>Builds the column. <paramref name="isDateTime"/> makes it read as ISO 8601 date/times too.</summary>
     public TextColumn Build(string name, ColumnMetadata? metadata = null, bool isDateTime = false)
     {
-        if (_outOfOrder || _maxSeen + 1 != _dictionary.Count) Renumber();
-        var dictionary = _dictionary.ToArray();
+        if (_outOfOrder || _maxSeen + 1 != _distinct) Renumber();
+        var dictionary = _identity ? _subjects!.Ids : _dictionary;
+        if (dictionary.Length != _distinct) dictionary = dictionary[.._distinct];
+        // A dataset holding every subject in DM's order has DM's dictionary: one array serves every such column.
+        if (_subjects is not null && _subjects.IsSameList(dictionary)) dictionary = _subjects.Ids;
         ulong[]? empty = null;
         if (_empty is not null)
         {
@@ -227,8 +270,9 @@ public sealed class TextColumnBuilder
     /// </summary>
     private void Renumber()
     {
+        if (_identity) LeaveIdentity();
         var old = _dictionary;
-        var newOf = new int[old.Count];
+        var newOf = new int[_distinct];
         Array.Fill(newOf, -1);
         var fresh = new List<string>();
         int rows = _codes.Count;
@@ -255,7 +299,7 @@ public sealed class TextColumnBuilder
             rebuilt.AddRange(batch.AsSpan(0, n));
         }
         _codes = rebuilt;
-        _dictionary = fresh;
+        (_dictionary, _distinct) = (fresh.ToArray(), fresh.Count);
         _index = new Dictionary<string, int>(fresh.Count, StringComparer.Ordinal);
         for (int c = 0; c < fresh.Count; c++) _index[fresh[c]] = c;
         _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();

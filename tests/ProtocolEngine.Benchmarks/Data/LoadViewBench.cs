@@ -39,6 +39,18 @@ public static class LoadViewBench
             }
             return 0;
         }
+        using var census = args.Contains("--allocations") ? new AllocationCensus() : null;
+        // --memory-timeline: the working set, the GC's committed memory and its heap, every 250 ms while loading.
+        var timeline = new List<string>();
+        var timelineClock = Stopwatch.StartNew();
+        using var sampler = args.Contains("--memory-timeline") ? new Timer(_ =>
+        {
+            using var me = Process.GetCurrentProcess();
+            var info = GC.GetGCMemoryInfo();
+            lock (timeline)
+                timeline.Add($"  {timelineClock.Elapsed.TotalSeconds,6:F2} s  working set {me.WorkingSet64 / 1e6,7:N0} MB  committed {info.TotalCommittedBytes / 1e6,7:N0} MB  " +
+                    $"heap {GC.GetTotalMemory(false) / 1e6,7:N0} MB  gen2 {GC.CollectionCount(2)}");
+        }, null, 0, 250) : null;
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -54,6 +66,9 @@ public static class LoadViewBench
         Console.WriteLine($"garbage collections gen0/gen1/gen2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
             $"paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB in all");
         Console.WriteLine($"load average at the end {File.ReadAllText("/proc/loadavg").Trim()}");
+        census?.Print();
+        sampler?.Dispose();
+        lock (timeline) foreach (var line in timeline) Console.WriteLine(line);
         if (!args.Contains("--columns")) return 0;
         var rows = new List<(string Table, string Column, string Storage, long Bytes)>();
         foreach (var table in study.Domains)
@@ -64,6 +79,38 @@ public static class LoadViewBench
         foreach (var (table, column, storage, bytes) in rows.OrderByDescending(r => r.Bytes).Take(60))
             Console.WriteLine($"{table,-6} {column,-10} {storage,-40} {bytes / 1e6,10:N1} MB {(double)bytes / Math.Max(1, study.SubjectCount),8:N0} B/subject");
         return 0;
+    }
+
+    /// <summary>
+    /// What the load allocates, by type and heap (small or large objects), sampled as the runtime samples it: one
+    /// AllocationTick event about every 100 KB allocated, naming the type of the object that crossed the mark.
+    /// </summary>
+    private sealed class AllocationCensus : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly Dictionary<(string Type, bool Large), long> _bytes = [];
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+        {
+            // The runtime's GC keyword (0x1) at verbose level carries AllocationTick.
+            if (source.Name == "Microsoft-Windows-DotNETRuntime")
+                EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+        {
+            if (e.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.Payload is null) return;
+            int kindAt = e.PayloadNames!.IndexOf("AllocationKind"), amountAt = e.PayloadNames.IndexOf("AllocationAmount64"), typeAt = e.PayloadNames.IndexOf("TypeName");
+            if (kindAt < 0 || amountAt < 0 || typeAt < 0) return;
+            var key = ((string?)e.Payload[typeAt] ?? "?", Convert.ToInt32(e.Payload[kindAt], CultureInfo.InvariantCulture) == 1);
+            lock (_bytes) _bytes[key] = _bytes.GetValueOrDefault(key) + Convert.ToInt64(e.Payload[amountAt], CultureInfo.InvariantCulture);
+        }
+
+        public void Print()
+        {
+            lock (_bytes)
+                foreach (var ((type, large), bytes) in _bytes.OrderByDescending(p => p.Value).Take(25))
+                    Console.WriteLine($"  {(large ? "large" : "small"),-6} {type,-60} {bytes / 1e6,10:N1} MB (sampled)");
+        }
     }
 
     private static string Describe(Column column) => column switch

@@ -134,4 +134,107 @@ public class CodeStorageTests
         // One copy of each string for the whole pool.
         Assert.Same(pool.Get("SUBJ-00003"), a.Dictionary[3]);
     }
+
+    public static TheoryData<string, string?[]> SubjectSequences() => new()
+    {
+        // Every subject once, in DM's order, as most datasets hold them: the column shares the directory's own array.
+        { "every subject in order", [.. Enumerable.Range(0, 50).Select(k => (string?)$"S-{k:D3}")] },
+        // Several rows a subject, missing rows between.
+        { "rows a subject", [.. Enumerable.Range(0, 150).Select(r => r % 11 == 5 ? null : (string?)$"S-{r / 3:D3}")] },
+        // The first subjects only (a dataset cut short).
+        { "a prefix", ["S-000", "S-000", "S-001", "S-002"] },
+        // In order, then a gap (a subject without records), then a value DM lacks, then back to a subject seen before.
+        { "a late gap", ["S-000", "S-001", "S-002", "S-005", "S-006", "X-1", "S-001", "S-049"] },
+        { "a stranger after the order", ["S-000", "S-001", "Z-9", "S-002"] },
+        { "the first subject missing", ["S-001", "S-002"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SubjectSequences))]
+    public void SubjectsInDmOrder_AreCodedAsTheDirectoryNumbersThem_AndGiveTheColumnOfOneCodedWithout(string because, string?[] rows)
+    {
+        var subjects = new SubjectDirectory([.. Enumerable.Range(0, 50).Select(k => $"S-{k:D3}")]);
+        foreach (bool dictionaryFirst in new[] { false, true })
+        {
+            var pool = new StringPool();
+            var directed = new TextColumnBuilder(pool, rows.Length);
+            directed.UseSubjects(subjects);
+            if (dictionaryFirst)
+            {
+                // A Parquet chunk's dictionary in first-use order, entered before its rows.
+                var codes = new Dictionary<string, int>();
+                foreach (var r in rows)
+                    if (r is not null && !codes.ContainsKey(r)) codes[r] = directed.CodeOf(r);
+                directed.Prepare(directed.DistinctCount, runs: true);
+                directed.AddCodes([.. rows.Select(r => r is null ? -1 : codes[r])]);
+            }
+            else foreach (var r in rows) directed.Add(r);
+            Assert.Equal(rows, Enumerable.Range(0, rows.Length).Select(directed.Peek));
+            var plain = new TextColumnBuilder(pool, rows.Length);
+            foreach (var r in rows) plain.Add(r);
+            var a = directed.Build("USUBJID");
+            var b = plain.Build("USUBJID");
+            Assert.True(b.Dictionary.SequenceEqual(a.Dictionary), because);
+            Assert.Equal(Enumerable.Range(0, rows.Length).Select(b.CodeAt), Enumerable.Range(0, rows.Length).Select(a.CodeAt));
+            Assert.Equal(rows, Enumerable.Range(0, rows.Length).Select(a.GetString));
+            if (because == "every subject in order") Assert.Same(subjects.Ids, a.Dictionary);
+        }
+    }
+
+    public static TheoryData<string, int[]> LargeColumns() => new()
+    {
+        // The 255th distinct value a few thousand rows in: two bytes from the start, never a byte array copied.
+        { "wide early", [.. Enumerable.Range(0, 40_000).Select(r => r % 3_000)] },
+        // Narrow throughout the staged rows, wide later: staging ends a byte wide, then widens as before.
+        { "wide late", [.. Enumerable.Range(0, 40_000).Select(r => r < 30_000 ? r % 200 : r % 70_000)] },
+        // Fewer rows than are staged, with missing codes.
+        { "short", [.. Enumerable.Range(0, 1_000).Select(r => r % 7 == 0 ? -1 : r % 300)] },
+        // Exactly the staged count, then one more.
+        { "boundary", [.. Enumerable.Range(0, 16_385).Select(r => r % 256 - 1)] },
+        { "four bytes", [.. Enumerable.Range(0, 20_000).Select(r => r * 7)] },
+    };
+
+    [Theory]
+    [MemberData(nameof(LargeColumns))]
+    public void ALargeColumnStagedUntilItsWidthIsKnown_HoldsTheCodesOfOneGrownCodeByCode(string because, int[] codes)
+    {
+        foreach (int batch in new[] { 1, 1_000, 20_000 })
+        {
+            // Sized for millions of rows (a Parquet column): its first codes are staged before storage is chosen.
+            var staged = new CodeArrayBuilder(1 << 21);
+            var grown = new CodeArrayBuilder(256);
+            for (int from = 0; from < codes.Length; from += batch)
+            {
+                var part = codes.AsSpan(from, Math.Min(batch, codes.Length - from));
+                if (batch == 1) staged.Add(part[0]);
+                else staged.AddRange(part);
+                grown.AddRange(part);
+                // Readable while staged.
+                Assert.Equal(part[^1], staged.Get(from + part.Length - 1));
+            }
+            Assert.Equal(codes.Length, staged.Count);
+            var a = staged.Build();
+            var b = grown.Build();
+            Assert.True(codes.SequenceEqual(Enumerable.Range(0, codes.Length).Select(r => a[r])), because);
+            Assert.Equal(b.BytesPerRow, a.BytesPerRow);
+        }
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(70_000)]
+    public void ALargeNumberColumn_GivesTheColumnOfOneBuiltWithoutItsSize(int distinct)
+    {
+        // Past 65,534 distinct values a number column turns into plain doubles, after its staged rows are stored.
+        var values = Enumerable.Range(0, 100_000).Select(r => r % 13 == 0 ? double.NaN : r % distinct * 0.5).ToArray();
+        var sized = new NumberColumnBuilder(1 << 21);
+        var unsized = new NumberColumnBuilder();
+        sized.AddRange(values.AsSpan(0, 10_000));
+        foreach (double v in values.AsSpan(10_000)) sized.Add(v);
+        foreach (double v in values) unsized.Add(v);
+        var a = sized.Build("LBSTRESN");
+        var b = unsized.Build("LBSTRESN");
+        Assert.Equal(b.IsDictionaryEncoded, a.IsDictionaryEncoded);
+        Assert.Equal(Enumerable.Range(0, values.Length).Select(b.RawAt), Enumerable.Range(0, values.Length).Select(a.RawAt));
+    }
 }
