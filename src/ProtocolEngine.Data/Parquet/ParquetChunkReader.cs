@@ -87,6 +87,7 @@ internal static class ParquetChunkReader
             ReadAt(file, body, start + header.HeaderLength);
             var page = Decompressed(meta, header, body, buffers);
             int count = header.ValueCount;
+            CheckEntryCount(count, page.Length);
             // A column whose first dictionary is large (USUBJID, date-times) finds its codes through the string pool's numbers.
             if (g == 0 && count > 4096 && text.Count == 0) text.UsePoolIds();
             text.ReserveDistinct(count);
@@ -105,6 +106,14 @@ internal static class ParquetChunkReader
             }
         }
         return counts;
+    }
+
+    // Each entry of a text dictionary page takes at least its 4-byte length: a count the page cannot hold is refused before
+    // anything is sized by it (a corrupt header claiming a billion entries would otherwise ask for gigabytes).
+    private static void CheckEntryCount(int count, int pageBytes)
+    {
+        if (count < 0) throw new InvalidDataException("a dictionary page claims a negative number of entries");
+        if ((long)count * 4 > pageBytes) throw new InvalidDataException($"a dictionary page claims {count} entries in {pageBytes} bytes (each entry takes at least 4)");
     }
 
     // PageSink's code for an entry holding "" (a missing value that remembers it was empty).
@@ -281,7 +290,7 @@ internal static class ParquetChunkReader
 
         public void Dictionary(ReadOnlySpan<byte> page, int count)
         {
-            if (count < 0) throw new InvalidDataException("a dictionary page claims a negative number of entries");
+            CheckEntryCount(count, page.Length);
             if (kind == Kind.Text)
             {
                 // Entries are decoded to characters once; each gets its view code on first use. A column whose first

@@ -10,7 +10,7 @@ public sealed class TextColumnBuilder
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     // The distinct values in code order: the first _distinct entries of an array that Build hands to the column as it is
-    // when it is full (a USUBJID column reserves its subjects' count), so a million-entry dictionary is not copied.
+    // when it is full (reserved a Parquet dictionary page at a time), so a million-entry dictionary is not copied.
     private string[] _dictionary = [];
     private int _distinct;
     private CodeArrayBuilder _codes;

@@ -74,6 +74,39 @@ public class ParquetHostileTests
     }
 
     [Fact]
+    public async Task DictionaryPageClaimingMoreEntriesThanItsBytesHold_IsRefusedBeforeAnythingIsSizedByIt()
+    {
+        var output = TestData.NewTempFolder();
+        StudyConverter.Convert(Path.Combine(TestData.Pilot, "dm.xpt"), DataFileFormat.Parquet, output, TestData.Options(TestData.Pilot));
+        var file = Path.Combine(output, "dm.parquet");
+        long start;
+        await using (var stream = File.OpenRead(file))
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream);
+            int column = Array.FindIndex(reader.Schema.GetDataFields(), f => f.Name == "SEX");
+            var meta = reader.OpenRowGroupReader(0).RowGroup.Columns[column].MetaData!;
+            start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        }
+        var bytes = File.ReadAllBytes(file);
+        // SEX's dictionary page (F, M: ten bytes) claims 63 entries (zigzag 0x7E), the most a one-byte count can.
+        int at = -1;
+        for (int k = (int)start + 2; k < start + 64; k++)
+            if ((bytes[k] & 0x0F) == 0x0C && bytes[k + 1] == 0x15 && bytes[k + 2] == 0x04)
+            {
+                at = k + 2;
+                break;
+            }
+        Assert.True(at > 0, "the dictionary page header's entry count was not found");
+        bytes[at] = 0x7E;
+        File.WriteAllBytes(file, bytes);
+
+        var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
+        Assert.Equal(file, ex.File);
+        Assert.Equal("SEX", ex.Variable);
+        Assert.Contains("claims 63 entries in", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DictionaryIndexPastTheDictionary_IsAnErrorNamingTheFileAndColumn()
     {
         var output = TestData.NewTempFolder();
