@@ -49,20 +49,9 @@ public class ParquetHostileTests
     [Fact]
     public async Task DictionaryPageMissing_IsAnErrorNamingTheFileAndColumn()
     {
-        var output = TestData.NewTempFolder();
-        StudyConverter.Convert(Path.Combine(TestData.Pilot, "dm.xpt"), DataFileFormat.Parquet, output, TestData.Options(TestData.Pilot));
-        var file = Path.Combine(output, "dm.parquet");
+        var (output, file, start) = await PilotDmWithSexDictionaryAt();
         // The first chunk of SEX starts with its dictionary page; its header's type (field 1, compact i32: 0x15, then
         // zigzag 4 for DICTIONARY_PAGE) becomes INDEX_PAGE, so the data page's dictionary indices point into nothing.
-        long start;
-        int column;
-        await using (var stream = File.OpenRead(file))
-        {
-            await using var reader = await ParquetReader.CreateAsync(stream);
-            column = Array.FindIndex(reader.Schema.GetDataFields(), f => f.Name == "SEX");
-            var meta = reader.OpenRowGroupReader(0).RowGroup.Columns[column].MetaData!;
-            start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
-        }
         var bytes = File.ReadAllBytes(file);
         Assert.Equal([0x15, 0x04], bytes[(int)start..(int)(start + 2)]);
         bytes[start + 1] = 0x02;
@@ -76,29 +65,8 @@ public class ParquetHostileTests
     [Fact]
     public async Task DictionaryPageClaimingMoreEntriesThanItsBytesHold_IsRefusedBeforeAnythingIsSizedByIt()
     {
-        var output = TestData.NewTempFolder();
-        StudyConverter.Convert(Path.Combine(TestData.Pilot, "dm.xpt"), DataFileFormat.Parquet, output, TestData.Options(TestData.Pilot));
-        var file = Path.Combine(output, "dm.parquet");
-        long start;
-        await using (var stream = File.OpenRead(file))
-        {
-            await using var reader = await ParquetReader.CreateAsync(stream);
-            int column = Array.FindIndex(reader.Schema.GetDataFields(), f => f.Name == "SEX");
-            var meta = reader.OpenRowGroupReader(0).RowGroup.Columns[column].MetaData!;
-            start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
-        }
-        var bytes = File.ReadAllBytes(file);
         // SEX's dictionary page (F, M: ten bytes) claims 63 entries (zigzag 0x7E), the most a one-byte count can.
-        int at = -1;
-        for (int k = (int)start + 2; k < start + 64; k++)
-            if ((bytes[k] & 0x0F) == 0x0C && bytes[k + 1] == 0x15 && bytes[k + 2] == 0x04)
-            {
-                at = k + 2;
-                break;
-            }
-        Assert.True(at > 0, "the dictionary page header's entry count was not found");
-        bytes[at] = 0x7E;
-        File.WriteAllBytes(file, bytes);
+        var (output, file) = await PilotDmWithSexDictionaryCount(0x7E);
 
         var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
         Assert.Equal(file, ex.File);
@@ -109,18 +77,31 @@ public class ParquetHostileTests
     [Fact]
     public async Task DictionaryIndexPastTheDictionary_IsAnErrorNamingTheFileAndColumn()
     {
+        // SEX has two entries (F, M): its dictionary page claims one (zigzag 2), so the rows holding M index past it.
+        var (output, file) = await PilotDmWithSexDictionaryCount(0x02);
+
+        var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
+        Assert.Equal(file, ex.File);
+        Assert.Equal("SEX", ex.Variable);
+    }
+
+    /// <summary>The pilot's DM as Parquet in a folder of its own, and where SEX's first chunk (its dictionary page) starts.</summary>
+    private static async Task<(string Output, string File, long Start)> PilotDmWithSexDictionaryAt()
+    {
         var output = TestData.NewTempFolder();
         StudyConverter.Convert(Path.Combine(TestData.Pilot, "dm.xpt"), DataFileFormat.Parquet, output, TestData.Options(TestData.Pilot));
         var file = Path.Combine(output, "dm.parquet");
-        // SEX has two entries (F, M): its dictionary page claims one, so the rows holding M index past it.
-        long start;
-        await using (var stream = File.OpenRead(file))
-        {
-            await using var reader = await ParquetReader.CreateAsync(stream);
-            int column = Array.FindIndex(reader.Schema.GetDataFields(), f => f.Name == "SEX");
-            var meta = reader.OpenRowGroupReader(0).RowGroup.Columns[column].MetaData!;
-            start = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
-        }
+        await using var stream = File.OpenRead(file);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        int column = Array.FindIndex(reader.Schema.GetDataFields(), f => f.Name == "SEX");
+        var meta = reader.OpenRowGroupReader(0).RowGroup.Columns[column].MetaData!;
+        return (output, file, meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset);
+    }
+
+    /// <summary>The pilot's DM as Parquet with the entry count of SEX's dictionary page (two entries) replaced by a one-byte zigzag count.</summary>
+    private static async Task<(string Output, string File)> PilotDmWithSexDictionaryCount(byte zigzagCount)
+    {
+        var (output, file, start) = await PilotDmWithSexDictionaryAt();
         var bytes = File.ReadAllBytes(file);
         // The dictionary page header's DictionaryPageHeader (field 7, a struct: 0x?c) starts with num_values (0x15, zigzag 4 = 2).
         int at = -1;
@@ -131,12 +112,9 @@ public class ParquetHostileTests
                 break;
             }
         Assert.True(at > 0, "the dictionary page header's entry count was not found");
-        bytes[at] = 0x02;
+        bytes[at] = zigzagCount;
         File.WriteAllBytes(file, bytes);
-
-        var ex = Assert.Throws<DataFormatException>(() => StudyLoader.Load(output));
-        Assert.Equal(file, ex.File);
-        Assert.Equal("SEX", ex.Variable);
+        return (output, file);
     }
 
     [Fact]
