@@ -119,8 +119,8 @@ public sealed class ExecutableProtocol
     }
 
     /// <summary>
-    /// Lets a batch criterion run with evidence on when its nodes record evidence and the definitions and memoised calls it
-    /// reaches are its own (see <see cref="BatchCriterion.RecordsEvidence"/>).
+    /// Lets a batch criterion run with evidence on when its nodes record evidence and the definitions and memoised calls they
+    /// evaluate (<see cref="BatchCriterion.Footprint"/>) no other criterion reaches (see <see cref="BatchCriterion.RecordsEvidence"/>).
     /// </summary>
     private static void MarkBatchesRecordingEvidence(IReadOnlyList<ExecutableCriterion> criteria)
     {
@@ -130,7 +130,7 @@ public sealed class ExecutableProtocol
             if (criteria[j].Batch is not { NodesRecordEvidence: true } batch) continue;
             bool shared = false;
             for (int k = 0; k < criteria.Count && !shared; k++)
-                shared = k != j && BatchCriterion.Share(cached[j], cached[k]);
+                shared = k != j && BatchCriterion.Share([.. batch.Footprint], cached[k]);
             batch.RecordsEvidence = !shared;
         }
     }

@@ -12,10 +12,14 @@ internal sealed class UpperVariableNode(VariableNode<string?> variable) : BatchN
 {
     public override bool Applies(StudyBinding binding) => variable.Applies(binding);
 
+    // UpperString records the read as RecordAccess.String does (the text as stored), right after the record.
+    public override bool RecordsEvidence => true;
+
     public override void Eval(BatchRun run, bool[] active, string?[] output)
     {
         var rows = run.Buffer<int>(variable.Record.Id);
         variable.Record.Eval(run, active, rows);
+        variable.RecordReads(run, active, rows);
         if (run.Binding.Columns[variable.ColumnSlot] is TextColumn text)
         {
             for (int i = 0; i < run.Count; i++)
@@ -57,6 +61,9 @@ internal static class IfNode
 /// </summary>
 internal sealed class CoalesceNode<T>(BatchNode<T>[] parts) : BatchNode<T>
 {
+    // Each argument runs for the subjects that reach it, so each records what the compiled Coalesce reaches.
+    public override bool RecordsEvidence => true;
+
     public override void Eval(BatchRun run, bool[] active, T[] output)
     {
         var pending = run.Mask(Id);
@@ -99,6 +106,9 @@ internal sealed class CoalesceNode<T>(BatchNode<T>[] parts) : BatchNode<T>
 /// <summary><c>if condition then a else b</c>: the condition for every subject, then each branch for its subjects only (null takes the else branch), as the compiled conditional.</summary>
 internal sealed class IfNode<T>(BatchNode<bool?> condition, BatchNode<T> then, BatchNode<T> otherwise) : BatchNode<T>
 {
+    // The condition, then each subject's branch only, as the compiled conditional reads them.
+    public override bool RecordsEvidence => true;
+
     public override void Eval(BatchRun run, bool[] active, T[] output)
     {
         var tests = run.Buffer<bool?>(condition.Id);

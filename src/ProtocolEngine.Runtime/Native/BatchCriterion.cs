@@ -29,11 +29,20 @@ internal sealed class BatchCriterion
     private readonly BatchNode<bool?> _root;
     private readonly BatchNode[] _nodes;
 
-    private BatchCriterion(BatchNode<bool?> root, BatchNode[] nodes)
+    private BatchCriterion(BatchNode<bool?> root, BatchNode[] nodes, HashSet<(object Symbol, string? Arguments)> footprint)
     {
         _root = root;
         _nodes = nodes;
+        Footprint = footprint;
     }
+
+    /// <summary>
+    /// The definitions and memoised calls (keyed as <see cref="CachedValues"/> keys them) the compiled rule computes for a
+    /// subject the batch answers: those whose bodies the nodes evaluate. A definition or call only a fallback node reaches
+    /// is not among them (a subject reaching it goes to the compiled rule), nor the subject date of an exists
+    /// (<see cref="CodedExistsNode"/> leaves a subject reaching it to the compiled rule when evidence is on).
+    /// </summary>
+    public IReadOnlySet<(object Symbol, string? Arguments)> Footprint { get; }
 
     private static long _answered;
 
@@ -51,9 +60,10 @@ internal sealed class BatchCriterion
 
     /// <summary>
     /// True when the criterion is evaluated in batches with evidence on too: its nodes record evidence, and no definition or
-    /// memoised call it inlines is shared with another criterion (set by the protocol, which sees them all). A shared one
-    /// would, on the compiled path, replay in one criterion the evidence kept when another computed it, which depends on
-    /// what that criterion had read before; an unshared one is computed afresh in its criterion, as the nodes record it.
+    /// memoised call of its <see cref="Footprint"/> is reached by another criterion (set by the protocol, which sees them
+    /// all). A shared one would, on the compiled path, replay in one criterion the evidence kept when another computed it,
+    /// which depends on what that criterion had read before; an unshared one is computed afresh in its criterion, as the
+    /// nodes record it. A shared one the batch never evaluates for a subject it answers changes nothing for that subject.
     /// </summary>
     public bool RecordsEvidence { get; internal set; }
 
@@ -134,7 +144,7 @@ internal sealed class BatchCriterion
         var compiler = new BatchCompiler(lookup, slots) { Parameters = parameters };
         var root = compiler.Compile(rule, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, 0);
         if (root is not BatchNode<bool?> boolean || !compiler.Useful) return null;
-        return new BatchCriterion(boolean, [.. compiler.Nodes]);
+        return new BatchCriterion(boolean, [.. compiler.Nodes], compiler.Footprint);
     }
 
     /// <summary>Lowers a bound tree to batch nodes, mirroring the expression compiler's choices node by node.</summary>
@@ -147,6 +157,13 @@ internal sealed class BatchCriterion
         private const int MaxNodes = 200;
 
         public List<BatchNode> Nodes { get; } = [];
+
+        /// <summary>The definitions and memoised calls the nodes evaluate (<see cref="BatchCriterion.Footprint"/>).</summary>
+        public HashSet<(object Symbol, string? Arguments)> Footprint { get; } = [];
+
+        /// <summary>The key <see cref="CachedValues"/> gives a call with these literal arguments.</summary>
+        private static string CallKey(IEnumerable<BoundExpression> arguments) =>
+            string.Join("\u0001", arguments.Select(a => $"{((BoundLiteral)a).Type}:{((BoundLiteral)a).Value}"));
 
         /// <summary>The protocol's parameter values (constants of the compiled rule), or null.</summary>
         public Func<ParameterSymbol, object?>? Parameters { get; init; }
@@ -173,7 +190,7 @@ internal sealed class BatchCriterion
                 BoundLocal l when constants.TryGetValue(l.Local, out var constant) => Compile(constant, constants, depth + 1),
                 BoundConversion c => Conversion(c, constants, depth),
                 BoundCall c => Call(c, constants, depth, type),
-                BoundDefineReference d when d.Define.Body is { } body && RuntimeTypes.ClrType(body.Type) == type => Compile(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1),
+                BoundDefineReference d when d.Define.Body is { } body && RuntimeTypes.ClrType(body.Type) == type => Evaluated(Compile(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1), (d.Define, null)),
                 BoundFunctionCall fc => Memoised(fc, constants, depth, type) ?? InlinedExists(fc, constants),
                 BoundIf i when Compile(i.Condition, constants, depth + 1) is BatchNode<bool?> condition && Compile(i.Then, constants, depth + 1) is var then && Compile(i.Else, constants, depth + 1) is var otherwise
                         && then.ClrType == type && otherwise.ClrType == type && CoalesceNode.Supports(type) => Add(IfNode.Create(type, condition, then, otherwise)),
@@ -181,6 +198,13 @@ internal sealed class BatchCriterion
                 _ => null,
             };
             return result is not null && result.ClrType == type ? result : Fallback(type);
+        }
+
+        /// <summary>Notes <paramref name="cached"/> in the footprint unless every subject reaching <paramref name="node"/> falls back.</summary>
+        private BatchNode Evaluated(BatchNode node, (object, string?) cached)
+        {
+            if (node is not IFallbackNode) Footprint.Add(cached);
+            return node;
         }
 
         private BatchNode? LiteralNode(BoundLiteral l, Type type)
@@ -352,6 +376,8 @@ internal sealed class BatchCriterion
                 if (argument is not (BoundLiteral or BoundCodeListReference or BoundQuantityLiteral)) return null;
                 arguments[function.Parameters[i]] = argument;
             }
+            // The compiled rule memoises a call of literals (ExpressionCompiler.MemoKey) even where Memoised declines it.
+            if (arguments.Values.All(a => a is BoundLiteral)) Footprint.Add((function, "*"));
             return Exists(exists, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, arguments);
         }
 
@@ -368,7 +394,7 @@ internal sealed class BatchCriterion
             for (int i = 0; i < function.Parameters.Length; i++)
                 if (arguments[i] is BoundLiteral literal && literal.Type == function.Parameters[i].Type) bound[function.Parameters[i]] = literal;
             if (bound.Count != function.Parameters.Length) return null;
-            return Compile(body, bound, depth + 1);
+            return Evaluated(Compile(body, bound, depth + 1), (function, CallKey(arguments)));
         }
 
         private BatchNode? Variable(BoundVariableAccess v, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, int depth)
@@ -399,15 +425,20 @@ internal sealed class BatchCriterion
                     return Add(new LookupNode(found, slots.Domain(domain.Domain.Name), domain.Domain.Name));
                 case BoundConversion { Conversion.Kind: ConversionKind.Identity } c:
                     return Record(c.Operand, constants, depth + 1);
-                case BoundDefineReference { Define.Body: { } body }:
-                    return Record(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1);
+                case BoundDefineReference { Define: var define, Define.Body: { } body }:
+                    var defined = Record(body, ImmutableDictionary<LocalSymbol, BoundLiteral>.Empty, depth + 1);
+                    if (defined is not null) Footprint.Add((define, null));
+                    return defined;
                 case BoundFunctionCall fc when fc.Function.Body is { } body && RuntimeTypes.ClrType(fc.Function.ReturnType) == typeof(DomainRecord) && RuntimeTypes.ClrType(body.Type) == typeof(DomainRecord):
                     var arguments = fc.Arguments.Select(a => a is BoundLocal l && constants.TryGetValue(l.Local, out var k) ? k : a).ToList();
                     if (arguments.Count == 0 || arguments.Any(a => a is not BoundLiteral { Value: string or int or long or decimal or bool })) return null;
                     var bound = new Dictionary<LocalSymbol, BoundLiteral>();
                     for (int i = 0; i < fc.Function.Parameters.Length; i++)
                         if (arguments[i] is BoundLiteral literal && literal.Type == fc.Function.Parameters[i].Type) bound[fc.Function.Parameters[i]] = literal;
-                    return bound.Count == fc.Function.Parameters.Length ? Record(body, bound, depth + 1) : null;
+                    if (bound.Count != fc.Function.Parameters.Length) return null;
+                    var called = Record(body, bound, depth + 1);
+                    if (called is not null) Footprint.Add((fc.Function, CallKey(arguments)));
+                    return called;
                 default:
                     return null;
             }
@@ -585,8 +616,11 @@ internal abstract class BatchNode<T> : BatchNode
     public abstract void Eval(BatchRun run, bool[] active, T[] output);
 }
 
+/// <summary>Marks <see cref="FallbackNode{T}"/>s of every type.</summary>
+internal interface IFallbackNode;
+
 /// <summary>A part the batch does not evaluate: every subject reaching it falls back to the compiled rule.</summary>
-internal sealed class FallbackNode<T> : BatchNode<T>
+internal sealed class FallbackNode<T> : BatchNode<T>, IFallbackNode
 {
     public override bool RecordsEvidence => true;
 

@@ -40,7 +40,7 @@ namespace ProtocolEngine.Runtime.Native;
 /// read, and the subject date's domains exactly when the compiled rule's short-circuits reach the date.
 /// </para>
 /// </remarks>
-internal sealed class CodedExistsNode : BatchNode<bool?>
+internal sealed partial class CodedExistsNode : BatchNode<bool?>
 {
     private readonly int _domainSlot;
     private readonly RowTest _root;
@@ -94,7 +94,10 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             lock (bySlot)
                 if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot, slots.Kept());
         }
-        return new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests);
+        return new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests)
+        {
+            Evidence = new ExistsEvidence(domain.Domain.Name, builder.ReadSites),
+        };
     }
 
     public override bool Applies(StudyBinding binding) =>
@@ -104,6 +107,11 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
 
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
+        if (run.RecordsEvidence)
+        {
+            EvalWithEvidence(run, active, output);
+            return;
+        }
         var table = run.Binding.Domains[_domainSlot]!;
         ulong bit = 1UL << Math.Min(_domainSlot, 63);
         bool? none = run.Context.MissingDataIsUnknown ? null : false;
@@ -294,6 +302,9 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
 
         public DefineSymbol? SubjectDate { get; private set; }
 
+        /// <summary>Each column slot the filter reads: the variable as the rule names it and how the compiled rule reads it (<see cref="RecordAccess"/>).</summary>
+        public Dictionary<int, (string Variable, ReadKind Kind)> ReadSites { get; } = [];
+
         public int DateTests { get; private set; }
 
         /// <summary>How many text and date tests (each with its per-study tables).</summary>
@@ -437,6 +448,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                 return null;
             int slot = slots.Column(domain, v.Variable.Name);
             Columns.Add(slot);
+            ReadSites[slot] = (v.Variable.Name, ReadKind.String);
             return slot;
         }
 
@@ -448,6 +460,7 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
                 return null;
             int slot = slots.Column(domain, v.Variable.Name);
             NumberColumns.Add(slot);
+            ReadSites[slot] = (v.Variable.Name, ReadKind.Decimal);
             return slot;
         }
 
@@ -481,6 +494,14 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             if (e is not BoundVariableAccess { Record: BoundLocal { Local: var record } } v || record != alias || v.Domain.Name != domain || v.Type != ProtocolType.DateTime) return null;
             int slot = slots.Column(domain, v.Variable.Name);
             Columns.Add(slot);
+            // The RecordAccess read the expression compiler picks for the variable's type.
+            ReadSites[slot] = (v.Variable.Name, v.Variable.Type switch
+            {
+                Language.DataModel.VariableType.Num => ReadKind.Decimal,
+                Language.DataModel.VariableType.Integer => ReadKind.Integer,
+                Language.DataModel.VariableType.DateTime => ReadKind.DateTime,
+                _ => ReadKind.String,
+            });
             return slot;
         }
 
@@ -543,6 +564,14 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
 
         /// <summary>The row's value: <see cref="False"/>, <see cref="True"/>, <see cref="Null"/> or <see cref="Unsupported"/>.</summary>
         public abstract byte Eval(RowState state, int row);
+
+        /// <summary>
+        /// With evidence on, for a row the filter keeps: the row's value as <see cref="Eval"/> gives it, recording through
+        /// <paramref name="reads"/> each variable the compiled filter reads of the row, in its order (a Coalesce up to its
+        /// first present value, an and or or up to its decisive operand); <see cref="Unsupported"/> when it reaches the
+        /// subject's date (the subject goes to the compiled rule).
+        /// </summary>
+        public abstract byte Record(RowState state, int row, RowReads reads);
     }
 
     private static byte Of(bool? value) => value switch { true => True, false => False, null => Null };
@@ -613,6 +642,25 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             }
             return tables.WhenMissing;
         }
+
+        public override byte Record(RowState state, int row, RowReads reads)
+        {
+            var tables = (Tables)state.Tables[Id]!;
+            var columns = tables.Columns;
+            for (int k = 0; k < columns.Length; k++)
+            {
+                // The compiled Coalesce reads each variable up to the first present one (RecordAccess.String or UpperString).
+                reads.Read(columnSlots[k], row);
+                if (columns[k] is not { } column)
+                {
+                    state.MissingVariable = true;
+                    continue;
+                }
+                int code = column.CodeAt(row);
+                if (code >= 0) return tables.ByCode[k][code];
+            }
+            return tables.WhenMissing;
+        }
     }
 
     /// <summary>
@@ -668,17 +716,44 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             code = -1;
             return Missing;
         }
+
+        /// <summary>As <see cref="DayOf"/>, recording each read of the chain (RecordAccess.DateTime reads a text that does not parse as null, and the Coalesce goes on).</summary>
+        protected int DayOfRecorded(RowState state, int row, RowReads reads)
+        {
+            var days = (Days)state.Tables[Id]!;
+            var columns = days.Columns;
+            for (int k = 0; k < columns.Length; k++)
+            {
+                reads.Read(columnSlots[k], row);
+                var column = columns[k];
+                if (column is null)
+                {
+                    state.MissingVariable = true;
+                    continue;
+                }
+                int code = column.CodeAt(row);
+                if (code < 0) continue;
+                int day = days.ByCode[k][code];
+                if (day != Missing) return day;
+            }
+            return Missing;
+        }
     }
 
     /// <summary><c>X.VAR is null</c> for a date (or a Coalesce of dates): a text that does not parse reads as null.</summary>
     private sealed class DateIsNullTest(int[] columnSlots, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
         public override byte Eval(RowState state, int row) => DayOf(state, row, out _, out _) == Missing ? True : False;
+
+        public override byte Record(RowState state, int row, RowReads reads) => DayOfRecorded(state, row, reads) == Missing ? True : False;
     }
 
     /// <summary>Before, after, on or before, on or after the subject's (shifted) date, at a precision.</summary>
     private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string? precisionText, string op, Func<object?, object?, string?, bool?> builtin, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
+        // The compiled comparison computes the subject's date (a definition, with evidence of its own kept for later rules).
+        public override byte Record(RowState state, int row, RowReads reads) => Unsupported;
+
         public override byte Eval(RowState state, int row)
         {
             int day = DayOf(state, row, out var column, out int code);
@@ -731,6 +806,9 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
     private sealed class DateInTest(int test, int[] columnSlots, SubjectBound low, bool lowClosed, SubjectBound high, bool highClosed, DateTimePrecision? precision, string? precisionText, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
         private const long NoBounds = long.MinValue, NotPlainBounds = long.MinValue + 1;
+
+        // The compiled In computes the subject's date (a definition, with evidence of its own kept for later rules).
+        public override byte Record(RowState state, int row, RowReads reads) => Unsupported;
 
         public override byte Eval(RowState state, int row)
         {
@@ -792,6 +870,13 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
 
         public override void Prepare(StudyBinding binding, object?[] tables) => tables[Id] = binding.Columns[columnSlot] as NumberColumn;
 
+        public override byte Record(RowState state, int row, RowReads reads)
+        {
+            // RecordAccess.Decimal records the read, then the builtin compares.
+            reads.Read(columnSlot, row);
+            return Eval(state, row);
+        }
+
         public override byte Eval(RowState state, int row)
         {
             decimal? value = null;
@@ -832,6 +917,13 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             False => True,
             var other => other,
         };
+
+        public override byte Record(RowState state, int row, RowReads reads) => operand.Record(state, row, reads) switch
+        {
+            True => False,
+            False => True,
+            var other => other,
+        };
     }
 
     /// <summary>Three-valued and/or, the right operand evaluated only when the left does not decide (as the compiled rule short-circuits).</summary>
@@ -853,6 +945,16 @@ internal sealed class CodedExistsNode : BatchNode<bool?>
             byte a = left.Eval(state, row);
             if (a == Unsupported || a == decisive) return a;
             byte b = right.Eval(state, row);
+            if (b == Unsupported || b == decisive) return b;
+            return a == Null || b == Null ? Null : isAnd ? True : False;
+        }
+
+        public override byte Record(RowState state, int row, RowReads reads)
+        {
+            byte decisive = isAnd ? False : True;
+            byte a = left.Record(state, row, reads);
+            if (a == Unsupported || a == decisive) return a;
+            byte b = right.Record(state, row, reads);
             if (b == Unsupported || b == decisive) return b;
             return a == Null || b == Null ? Null : isAnd ? True : False;
         }
