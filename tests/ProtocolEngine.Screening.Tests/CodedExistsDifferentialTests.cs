@@ -17,7 +17,7 @@ namespace ProtocolEngine.Screening.Tests;
 /// </summary>
 public class CodedExistsDifferentialTests
 {
-    private const string Coded = """
+    internal const string Coded = """
         protocol Coded version "1"
           data SDTM "3.4"
 
@@ -94,7 +94,7 @@ public class CodedExistsDifferentialTests
     /// records; I: no screening date at all; J: a partial visit date; K: 29 February and the 5-year and year-precision
     /// boundaries; L: an empty DECOD beside a TERM.
     /// </summary>
-    private static TestStudy Hostile(bool withSv = true, bool withEnd = true)
+    internal static TestStudy Hostile(bool withSv = true, bool withEnd = true)
     {
         var study = new TestStudy()
             .Table("DM",
