@@ -48,6 +48,8 @@ public class CodedExistsEvidenceDifferentialTests
               and Coalesce(M.MHENDTC, M.MHSTDTC) in Interval[ScreeningDate - 1 year, ScreeningDate])
           exclusion LAST "First dose before the screening date (replays it after WINDOW)."
             DM.RFSTDTC before ScreeningDate
+          exclusion RECHECK "Female, and a cardiac term or a headache: past a capacity of 3, the second exists reads a row's TERM the first dropped."
+            DM.SEX = 'F' and (exists (MH M where Upper(Coalesce(M.MHDECOD, M.MHTERM)) in Cardio) or exists (MH M where Upper(M.MHTERM) in {'HEADACHE'}))
           exclusion ECG "Bradycardia or a pause at visit 1."
             exists (EG E where E.VISITNUM = 1 and (E.EGTESTCD = 'HR' and E.EGSTRESN < 50 or Upper(E.EGSTRESC) in {'SINUS PAUSE'}))
         """;
@@ -62,12 +64,12 @@ public class CodedExistsEvidenceDifferentialTests
     /// P: duplicate rows (kept twice, and twice dropped); Q: four rows without terms (each kept as null) before a cardiac
     /// one, beyond a capacity of 3; R: no DECOD, a lower-case TERM, a body system; S: non-ASCII terms; T: no MH records;
     /// U: a partial and a malformed end date; V: no end and no ongoing flag; W: an empty DECOD beside a TERM; X: a term in
-    /// the window of a partial screening visit; Y: only rows the leading test rejects.
+    /// the window of a partial screening visit; Y: only rows the leading test rejects; Z: a headache without DECOD.
     /// </summary>
     private static TestStudy Study(bool withMh = true, bool withEg = true, bool withSv = true)
     {
-        string[] subjects = ["P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y"];
-        var study = new TestStudy().Table("DM", [.. subjects.Select((s, i) => TestStudy.Row(("USUBJID", s), ("RFICDTC", i % 3 == 0 ? "2024-01-10" : "2024-01-01"), ("RFSTDTC", i % 4 == 1 ? null : "2024-01-05")))]);
+        string[] subjects = ["P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"];
+        var study = new TestStudy().Table("DM", [.. subjects.Select((s, i) => TestStudy.Row(("USUBJID", s), ("RFICDTC", i % 3 == 0 ? "2024-01-10" : "2024-01-01"), ("RFSTDTC", i % 4 == 1 ? null : "2024-01-05"), ("SEX", i % 2 == 0 ? "F" : null)))]);
         if (withSv)
             study.Table("SV", [.. subjects.Where(s => s != "Y").Select((s, i) => TestStudy.Row(("USUBJID", s), ("SVSEQ", 1.0), ("VISITNUM", 1.0), ("SVSTDTC", s == "X" ? "2024-01" : "2024-01-0" + (1 + i % 9)))),
                 TestStudy.Row(("USUBJID", "P"), ("SVSEQ", 2.0), ("VISITNUM", 1.0), ("SVSTDTC", "2023-12-30"))]);
@@ -92,7 +94,8 @@ public class CodedExistsEvidenceDifferentialTests
                 Mh("W", 1, "", "atrial fibrillation", "2023-12-20", ongoing: "ONGOING"),
                 Mh("X", 1, "ATRIAL FIBRILLATION", null, "2023-06-01", "2023-07-01"),
                 Mh("Y", 1, "HEADACHE", "headache", "2023-01-01"),
-                Mh("Y", 2, "COUGH", null, null, "2023-01-02"));
+                Mh("Y", 2, "COUGH", null, null, "2023-01-02"),
+                Mh("Z", 1, null, "headache", "2023-01-01"));
         if (withEg)
             study.Table("EG",
                 Eg("P", 1, 1, "HR", 49.999999, null), Eg("P", 1, 1, "HR", 49.999999, null),
