@@ -201,11 +201,12 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     {
         var (table, column, code, index, _) = prepared;
         var (start, rows) = table.RowsOf(subject);
-        evidence.Searched(reads.Domain, rows);
         // The column RecordAccess reads through (the slot's when the row is from the bound table): the read site is the same.
         var keyColumn = ReferenceEquals(binding.ColumnTables[reads.KeySlot], table) ? binding.Columns[reads.KeySlot] : table.GetColumn(keyVariable);
         var comparison = Comparison;
         Column? compared = numbers is null ? null : ReferenceEquals(binding.ColumnTables[reads.ComparisonSlot], table) ? binding.Columns[reads.ComparisonSlot] : numbers;
+        if (index is not null && RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code)) return;
+        evidence.Searched(reads.Domain, rows);
         if (index is not null && index.Find(start, rows, code, out int from, out int to))
         {
             for (int p = from; p < to; p++)
@@ -241,6 +242,62 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             evidence.CommitRow();
             return passes != true || pick != Pick.First;
         }
+    }
+
+    /// <summary>
+    /// What <see cref="RecordQuery"/> records, without holding and dropping the reads of every row the filter rejects: a
+    /// dropped row leaves nothing behind unless one of its reads was dropped past the capacity (it then stays in the
+    /// one-item-per-fact set), so when the recorder provably stays below the capacity (what it holds, the search, every kept
+    /// row's two reads and one more row's) the evidence is the search and the kept rows' reads, in the query's order: the
+    /// rows holding the key in the code index's order, each kept when its comparison is true (First stops there) or null.
+    /// False (nothing recorded) when the recorder could reach the capacity: the reads are then made row by row.
+    /// </summary>
+    private bool RecordKept(EvidenceRecorder evidence, QueryReads reads, SubjectCodeIndex index, DomainTable table, Column? keyColumn, Column? compared, NumberColumn? numbers,
+        int start, int rows, int code)
+    {
+        var comparison = Comparison;
+        // Not found: the index does not say which rows hold the key (the query scans them).
+        if (!index.Find(start, rows, code, out int from, out int to)) return false;
+        int perRow = numbers is null ? 1 : 2;
+        // Without a comparison every key row passes: First keeps one, the others all of them.
+        int kept = 0;
+        {
+            if (numbers is null) kept = pick == Pick.First ? Math.Min(1, to - from) : to - from;
+            else
+            {
+                for (int p = from; p < to; p++)
+                {
+                    bool? passes = Passes(comparison!, numbers, index.RowAt(start, p));
+                    if (passes == false) continue;
+                    kept++;
+                    if (passes == true && pick == Pick.First) break;
+                }
+            }
+        }
+        if ((long)evidence.Mark() + 1 + (long)(kept + 1) * perRow > evidence.Capacity) return false;
+        evidence.Searched(reads.Domain, rows);
+        for (int p = from; p < to; p++)
+        {
+            int row = index.RowAt(start, p);
+            bool? passes = numbers is null ? true : Passes(comparison!, numbers, row);
+            if (passes == false) continue;
+            evidence.BeginRow();
+            if (reads.KeyFirst) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
+            if (numbers is not null) evidence.ReadColumn(reads.ComparisonSlot, table, compared, row, comparison!.Variable, ReadKind.Decimal);
+            if (!reads.KeyFirst) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
+            evidence.CommitRow();
+            if (passes == true && pick == Pick.First) break;
+        }
+        return true;
+    }
+
+    /// <summary>The filter's comparison on a key row, as the compiled builtin decides it (on the doubles where <see cref="NumberKernel"/> allows).</summary>
+    private static bool? Passes(NumberComparison comparison, NumberColumn numbers, int row)
+    {
+        if (comparison.Fits && NumberKernel.Relation(numbers.RawAt(row), comparison.LiteralDouble, comparison.ExactWhole) is var sign and not NumberKernel.Undecided)
+            return NumberKernel.Decide(comparison.Kind, comparison.VariableFirst ? sign : -sign);
+        var value = numbers.GetDecimal(row);
+        return comparison.VariableFirst ? comparison.Operator(value, comparison.Literal) : comparison.Operator(comparison.Literal, value);
     }
 
     /// <summary>
