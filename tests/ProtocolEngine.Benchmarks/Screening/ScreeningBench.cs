@@ -46,7 +46,7 @@ public static class ScreeningBench
         var study = LoadPopulation(folder, subjects, parquet);
         if (study is null) return 0;
         if (args.Contains("--per-rule")) return PerRule(study, runs);
-        if (args.Contains("--per-criterion")) return PilotPerCriterion(study, Option(args, "--runs") is null ? 5 : runs);
+        if (args.Contains("--per-criterion")) return PilotPerCriterion(study, Option(args, "--runs") is null ? 5 : runs, Option(args, "--only")?.Split(','));
         if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1, args.Contains("--fresh"));
         return kind switch
         {
@@ -402,12 +402,12 @@ public static class ScreeningBench
     }
 
     /// <summary>
-    /// <c>-- screening-pilot --per-criterion [--runs N]</c>: each executable criterion of the pilot alone (its definitions,
+    /// <c>-- screening-pilot --per-criterion [--runs N] [--only ID,ID]</c>: each executable criterion of the pilot alone (its definitions,
     /// code lists and functions kept), one thread, evidence off, each run with its own executable: the median thread CPU
     /// time per subject, with the batch criteria and without them, beside a constant criterion (the cost of screening
     /// itself) and the whole pilot. Shared work (the subject dates, the lookups two criteria share) is counted in each.
     /// </summary>
-    private static int PilotPerCriterion(StudyData study, int runs)
+    private static int PilotPerCriterion(StudyData study, int runs, string[]? only)
     {
         var lines = ProtocolFiles.Read(PilotPath).Text.Split('\n');
         int criteriaLine = Array.FindIndex(lines, l => l.Trim() == "criteria");
@@ -427,7 +427,7 @@ public static class ScreeningBench
         var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
         Console.WriteLine($"| criterion | batches, ns per subject (thread CPU) | without batch criteria | batch cells answered |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var (id, block) in cases)
+        foreach (var (id, block) in cases.Where(c => only is null || only.Contains(c.Id)))
         {
             var text = header + "\n" + block + "\n" + rest;
             CompiledProtocol Compile(string path) => Checked(new ProtocolCompiler(new FileSourceResolver(BenchmarkPaths.Protocols)).Compile(new SourceText(text, path)));
@@ -447,7 +447,7 @@ public static class ScreeningBench
                 });
                 if (ReferenceEquals(data, study)) cells = (ProtocolEngine.Runtime.Native.BatchCriterion.Answered - before) / (runs + 4);
                 // The timed runs only (Time runs four untimed first).
-                figures.Add($"{Median(cpu.Skip(4).ToList()) / study.SubjectCount:N0}");
+                figures.Add($"{Median(cpu.Skip(4).ToList()) / study.SubjectCount:N0} (least {cpu.Skip(4).Min() / study.SubjectCount:N0})");
             }
             Console.WriteLine($"| {id} | {figures[0]} | {figures[1]} | {cells:N0} |");
         }
