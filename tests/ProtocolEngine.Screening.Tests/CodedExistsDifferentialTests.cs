@@ -94,7 +94,7 @@ public class CodedExistsDifferentialTests
     /// records; I: no screening date at all; J: a partial visit date; K: 29 February and the 5-year and year-precision
     /// boundaries; L: an empty DECOD beside a TERM.
     /// </summary>
-    private static TestStudy Hostile(bool withSv = true, bool withEnd = true)
+    internal static TestStudy Hostile(bool withSv = true, bool withEnd = true)
     {
         var study = new TestStudy()
             .Table("DM",
@@ -227,7 +227,7 @@ public class CodedExistsDifferentialTests
     }
 
     /// <summary>With and without the batches, evidence off (one and two threads, lookups on and off), and with evidence on: the same JSON.</summary>
-    private static void AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, string[]? subjects = null)
+    internal static void AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, string[]? subjects = null)
     {
         var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 2, Subjects = subjects };
         string batched = SameReport.Json(Screener.Screen(protocol, study, options));
