@@ -94,9 +94,9 @@ public class CodedExistsDifferentialTests
     /// records; I: no screening date at all; J: a partial visit date; K: 29 February and the 5-year and year-precision
     /// boundaries; L: an empty DECOD beside a TERM.
     /// </summary>
-    internal static TestStudy Hostile(bool withSv = true, bool withEnd = true)
+    internal static TestStudy Hostile(bool withSv = true, bool withEnd = true, bool codedNumbers = false)
     {
-        var study = new TestStudy()
+        var study = new TestStudy { CodedNumbers = codedNumbers }
             .Table("DM",
                 TestStudy.Row(("USUBJID", "A"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", "2024-02-01"), ("AGE", 61.0), ("SEX", "F"), ("BRTHDTC", "1962")),
                 TestStudy.Row(("USUBJID", "B"), ("RFICDTC", "2024-01-10"), ("RFSTDTC", null), ("AGE", null), ("SEX", "F"), ("BRTHDTC", "1950-03-01")),
@@ -227,7 +227,7 @@ public class CodedExistsDifferentialTests
     }
 
     /// <summary>With and without the batches, evidence off (one and two threads, lookups on and off), and with evidence on: the same JSON.</summary>
-    private static void AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, string[]? subjects = null)
+    internal static void AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, string[]? subjects = null)
     {
         var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 2, Subjects = subjects };
         string batched = SameReport.Json(Screener.Screen(protocol, study, options));

@@ -534,9 +534,22 @@ internal sealed class BatchRun(EvaluationContext ctx)
         return stamps;
     }
 
+    /// <summary>The batch being evaluated, as a number that changes from one batch to the next.</summary>
+    public int BatchNumber { get; private set; }
+
+    private readonly Dictionary<object, object> _kernels = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The worker's state of a kernel shared by several nodes (<see cref="CodedExistsPass"/>), made by <paramref name="create"/> on first use.</summary>
+    public T Kernel<T>(object key, Func<BatchRun, T> create) where T : class
+    {
+        if (!_kernels.TryGetValue(key, out var state)) _kernels[key] = state = create(this);
+        return (T)state;
+    }
+
     /// <summary>Starts a batch of subjects.</summary>
     public void Begin(ReadOnlySpan<int> subjects)
     {
+        BatchNumber++;
         Count = subjects.Length;
         subjects.CopyTo(Subjects);
         var all = All;

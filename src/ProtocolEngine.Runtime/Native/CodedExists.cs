@@ -94,11 +94,38 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             lock (bySlot)
                 if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot, slots.Kept());
         }
-        return new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests)
+        var node = new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests)
         {
             Evidence = new ExistsEvidence(domain.Domain.Name, builder.ReadSites),
         };
+        // Every exists over the same domain of the executable answers from one walk of each subject's rows (CodedExistsPass).
+        node.Pass = CodedExistsPass.Join(slots, node.DomainSlot, node, out int member);
+        node.PassMember = member;
+        return node;
     }
+
+    /// <summary>The walk of the domain's rows this node shares with the executable's other exists over the domain (evidence off).</summary>
+    internal CodedExistsPass? Pass { get; private set; }
+
+    /// <summary>This node's number among the pass's members.</summary>
+    internal int PassMember { get; private set; }
+
+    /// <summary>The domain slot of the rows visited.</summary>
+    internal int DomainSlot => _domainSlot;
+
+    /// <summary>The filter's test tree.</summary>
+    internal RowTest Root => _root;
+
+    /// <summary>A state for evaluating the filter one subject at a time in <paramref name="run"/>, its tables prepared for the run's study.</summary>
+    internal RowState NewState(BatchRun run)
+    {
+        var state = new RowState(run, _subjectDate, _dateTests, _tests);
+        _root.Prepare(run.Binding, state.Tables);
+        return state;
+    }
+
+    /// <summary>Counts subjects answered by the pass for this kind of node (tests check they ran).</summary>
+    internal static void CountAnswered(int subjects) => Interlocked.Add(ref _answered, subjects);
 
     public override bool Applies(StudyBinding binding) =>
         binding.Domains[_domainSlot] is { IsSubjectIndexed: true } table
@@ -110,6 +137,12 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         if (run.RecordsEvidence)
         {
             EvalWithEvidence(run, active, output);
+            return;
+        }
+        // Without evidence, from the walk shared by every exists over the domain.
+        if (Pass is { } pass)
+        {
+            pass.Answer(this, run, active, output);
             return;
         }
         var table = run.Binding.Domains[_domainSlot]!;
@@ -577,8 +610,18 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     private static byte Of(bool? value) => value switch { true => True, false => False, null => Null };
 
     /// <summary>A builtin applied to a text read of the row, decided per dictionary code of each column of the chain.</summary>
-    private sealed class TextTest(int[] columnSlots, bool upper, Func<string?, bool?> predicate, int keptSlot) : RowTest
+    internal sealed class TextTest(int[] columnSlots, bool upper, Func<string?, bool?> predicate, int keptSlot) : RowTest
     {
+        /// <summary>The column slots of the chain read (a Coalesce's, in order).</summary>
+        public int[] ColumnSlots => columnSlots;
+
+        /// <summary>The test's value for a row whose first present code in the chain is <paramref name="code"/> of column <paramref name="k"/> (-1: none present), all of the chain's columns being in the study.</summary>
+        public byte ValueOf(StudyBinding binding, int k, int code)
+        {
+            var tables = binding.Kept(keptSlot, this, static (test, b) => test.TablesFor(b));
+            return code < 0 ? tables.WhenMissing : tables.ByCode[k][code];
+        }
+
         // A column the study lacks is null: it reads as missing, and the compiled rule notes the variable.
         private sealed record Tables(TextColumn?[] Columns, byte[][] ByCode, byte WhenMissing);
 
@@ -863,10 +906,30 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary>A number variable of the row compared with a literal by the compiled builtin, on the value <c>RecordAccess.Decimal</c> reads.</summary>
-    private sealed class NumberTest(int columnSlot, Func<decimal?, decimal?, bool?> compare, NumberKernel.Comparison kind, decimal literal, bool variableFirst) : RowTest
+    internal sealed class NumberTest(int columnSlot, Func<decimal?, decimal?, bool?> compare, NumberKernel.Comparison kind, decimal literal, bool variableFirst) : RowTest
     {
         private readonly double _literal = (double)literal;
         private readonly bool _fits = NumberKernel.Fits(literal);
+
+        /// <summary>The slot of the number column compared.</summary>
+        public int ColumnSlot => columnSlot;
+
+        /// <summary>The test's value for a row of the study's number column holding <paramref name="raw"/> (NaN: missing), as <see cref="Eval"/> decides it.</summary>
+        public byte ValueOfRaw(double raw)
+        {
+            if (_fits && NumberKernel.Sign(raw, _literal) is var sign and not 0)
+                return NumberKernel.Decide(kind, variableFirst ? sign : -sign) ? True : False;
+            // What NumberColumn.GetDecimal gives for the raw double.
+            decimal? value = double.IsNaN(raw) ? null : NumberConversions.ToDecimal(raw);
+            try
+            {
+                return Of(variableFirst ? compare(value, literal) : compare(literal, value));
+            }
+            catch (Exception)
+            {
+                return Unsupported;
+            }
+        }
 
         public override void Prepare(StudyBinding binding, object?[] tables) => tables[Id] = binding.Columns[columnSlot] as NumberColumn;
 
@@ -907,8 +970,10 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary>Three-valued not.</summary>
-    private sealed class NotTest(RowTest operand) : RowTest
+    internal sealed class NotTest(RowTest operand) : RowTest
     {
+        public RowTest Operand => operand;
+
         public override void Prepare(StudyBinding binding, object?[] tables) => operand.Prepare(binding, tables);
 
         public override byte Eval(RowState state, int row) => operand.Eval(state, row) switch
@@ -927,8 +992,10 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary>Three-valued and/or, the right operand evaluated only when the left does not decide (as the compiled rule short-circuits).</summary>
-    private sealed class AndOrTest(RowTest left, RowTest right, bool isAnd) : RowTest
+    internal sealed class AndOrTest(RowTest left, RowTest right, bool isAnd) : RowTest
     {
+        public RowTest Right => right;
+
         public bool IsAnd => isAnd;
 
         public RowTest Left => left;

@@ -7,6 +7,9 @@ public sealed class TestStudy
 {
     private readonly StudyDataBuilder _builder = new() { Source = "test" };
 
+    /// <summary>Number columns built as loaders build them (<see cref="NumberColumnBuilder"/>: dictionary-coded when few values repeat), not as plain arrays.</summary>
+    public bool CodedNumbers { get; init; }
+
     public TestStudy Table(string name, params Dictionary<string, object?>[] rows)
     {
         var variables = rows.SelectMany(r => r.Keys).Distinct().ToList();
@@ -16,7 +19,16 @@ public sealed class TestStudy
             var values = rows.Select(r => r.TryGetValue(variable, out var v) ? v : null).ToList();
             if (values.Any(v => v is double or int or decimal))
             {
-                columns.Add(new NumberColumn(variable, (string?)null, values.Select(v => v is null ? double.NaN : Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()));
+                var numbers = values.Select(v => v is null ? double.NaN : Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                if (CodedNumbers)
+                {
+                    var builder = new NumberColumnBuilder();
+                    foreach (var n in numbers)
+                        if (double.IsNaN(n)) builder.AddMissing();
+                        else builder.Add(n);
+                    columns.Add(builder.Build(variable));
+                }
+                else columns.Add(new NumberColumn(variable, (string?)null, numbers));
             }
             else
             {

@@ -1,0 +1,393 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using ProtocolEngine.Runtime.Data;
+using ProtocolEngine.Runtime.Evaluation;
+
+namespace ProtocolEngine.Runtime.Native;
+
+/// <summary>
+/// One walk of each subject's rows of a domain answering every <see cref="CodedExistsNode"/> of the executable over that
+/// domain (the pilot's eleven MH criteria and definitions walk the same MH rows), evidence off.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A node walks its subject's rows in order, skipping the rows its leading text test fails, and evaluates its filter on
+/// the others until one is true or a test cannot be decided here. The pass does the same for all its members in one
+/// walk: for each row, a bit mask of the members whose filter could hold on it, found from the row's first present code
+/// of each chain of columns the members lead with (<c>Coalesce(M.MHDECOD, M.MHTERM)</c>, <c>M.MHTERM</c>,
+/// <c>M.MHBODSYS</c>): one table lookup per chain and row instead of one per member and row. A member's bit is clear on
+/// a row when the leading text tests of its filter (the first conjuncts of its and, all on one chain) are false together
+/// on that code, as the compiled builtins decide them; those tests read nothing but the row's codes, so skipping the
+/// row skips nothing the member's own walk would have noted (a variable the study lacks, the subject's date). On every
+/// other row the member's own filter runs on the member's own state, as in its own walk, until the member is decided.
+/// </para>
+/// <para>
+/// Each worker computes the pass once per batch, for every subject of the batch, when the first member is evaluated;
+/// every member then copies its subjects' answers (value, the compiled rule's fallback, the domains read). The answers
+/// depend only on the study and the subject, never on which criterion asks first. Members past 64 are walked in further
+/// groups of 64. With evidence on, each node walks its rows itself (its reads are recorded row by row).
+/// </para>
+/// </remarks>
+internal sealed class CodedExistsPass
+{
+    private readonly List<CodedExistsNode> _members = [];
+    private readonly int _keptSlot, _domainSlot;
+
+    private CodedExistsPass(int domainSlot, int keptSlot)
+    {
+        _domainSlot = domainSlot;
+        _keptSlot = keptSlot;
+    }
+
+    private static readonly ConditionalWeakTable<SlotAllocator, Dictionary<int, CodedExistsPass>> Passes = [];
+
+    /// <summary>Adds <paramref name="node"/> to the pass over its domain in the executable <paramref name="slots"/> numbers (made on first use).</summary>
+    public static CodedExistsPass Join(SlotAllocator slots, int domainSlot, CodedExistsNode node, out int member)
+    {
+        var byDomain = Passes.GetValue(slots, _ => []);
+        lock (byDomain)
+        {
+            if (!byDomain.TryGetValue(domainSlot, out var pass)) byDomain[domainSlot] = pass = new CodedExistsPass(domainSlot, slots.Kept());
+            member = pass._members.Count;
+            pass._members.Add(node);
+            return pass;
+        }
+    }
+
+    // A member's answer for a subject: the exists' value, or the compiled rule's to give.
+    private const byte AnswerFalse = 0, AnswerTrue = 1, AnswerNull = 2, AnswerFallback = 3;
+
+    /// <summary>Copies <paramref name="node"/>'s answers for its live subjects of the batch into <paramref name="output"/>, computing the batch's pass first if needed.</summary>
+    public void Answer(CodedExistsNode node, BatchRun run, bool[] active, bool?[] output)
+    {
+        var state = run.Kernel(this, r => new Worker(this, r));
+        if (state.Batch != run.BatchNumber) state.Compute(run);
+        int at = node.PassMember * BatchRun.Size;
+        var answers = state.Answers;
+        var dateReads = state.DateReads;
+        var fallback = run.Fallback;
+        var reads = run.Reads;
+        ulong bit = 1UL << Math.Min(_domainSlot, 63);
+        int answered = 0;
+        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            byte answer = answers[at + i];
+            if (answer == AnswerFallback)
+            {
+                fallback[i] = true;
+                continue;
+            }
+            // The compiled query reads the subject's records of the domain first, whatever it finds; the date's domains when it read the date.
+            reads[i] |= bit | dateReads[at + i];
+            output[i] = answer switch { AnswerTrue => true, AnswerFalse => false, _ => null };
+            answered++;
+        }
+        if (answered > 0) CodedExistsNode.CountAnswered(answered);
+    }
+
+    /// <summary>The members' lead tables for one study: which members' filters could hold on a row, by the row's codes.</summary>
+    private sealed class Plan
+    {
+        /// <summary>Members in groups of at most 64, each a list of member numbers.</summary>
+        public required Group[] Groups { get; init; }
+    }
+
+    private sealed class Group
+    {
+        /// <summary>The member number of each bit.</summary>
+        public required int[] Members { get; init; }
+
+        /// <summary>The bits of members without lead tables (their filter runs on every row).</summary>
+        public ulong Always { get; init; }
+
+        public required Chain[] Chains { get; init; }
+    }
+
+    /// <summary>
+    /// A chain of text columns some members lead with (or one number column coded in bytes): per column, the bits of those
+    /// members whose leading tests are not false on each code.
+    /// </summary>
+    private sealed class Chain
+    {
+        /// <summary>The text columns (null for a number column's chain).</summary>
+        public required TextColumn?[] Columns { get; init; }
+
+        /// <summary>True for a number column's chain: its one column's byte 0 is the missing value, a value like any other.</summary>
+        public bool IsNumber { get; init; }
+
+        /// <summary>Each column's one-byte codes (code + 1, 0 for missing), or null when wider.</summary>
+        public required byte[]?[] Bytes { get; init; }
+
+        /// <summary>Each column's masks by code + 1 (index 0 unused).</summary>
+        public required ulong[][] MaskByCode { get; init; }
+
+        /// <summary>The mask when no column of the chain holds a value.</summary>
+        public ulong WhenMissing { get; init; }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong MaskAt(int row)
+        {
+            var bytes = Bytes;
+            var masks = MaskByCode;
+            if (IsNumber) return masks[0][bytes[0]![row]];
+            for (int k = 0; k < masks.Length && k < bytes.Length; k++)
+            {
+                int code = bytes[k] is { } b ? b[row] : Columns[k]!.CodeAt(row) + 1;
+                if (code != 0) return masks[k][code];
+            }
+            return WhenMissing;
+        }
+    }
+
+    private Plan PlanFor(StudyBinding binding)
+    {
+        var groups = new List<Group>();
+        for (int first = 0; first < _members.Count; first += 64)
+        {
+            var members = Enumerable.Range(first, Math.Min(64, _members.Count - first)).ToArray();
+            ulong always = 0;
+            var chains = new List<(int[] Slots, bool IsNumber, List<(int Bit, List<(CodedExistsNode.RowTest Test, bool Negated)> Tests)> Leads)>();
+            for (int bit = 0; bit < members.Length; bit++)
+            {
+                var node = _members[members[bit]];
+                // A member this study cannot run in batches is never asked; it is walked (cheaply) as one without a lead.
+                if (!node.Applies(binding) || Lead(node.Root) is not { Count: > 0 } lead || !Tabulated(binding, lead[0].Test))
+                {
+                    always |= 1UL << bit;
+                    continue;
+                }
+                var slots = Key(lead[0].Test);
+                bool isNumber = lead[0].Test is CodedExistsNode.NumberTest;
+                int index = chains.FindIndex(c => c.IsNumber == isNumber && c.Slots.AsSpan().SequenceEqual(slots));
+                if (index < 0)
+                {
+                    chains.Add((slots, isNumber, []));
+                    index = chains.Count - 1;
+                }
+                chains[index].Leads.Add((bit, lead));
+            }
+            groups.Add(new Group
+            {
+                Members = members,
+                Always = always,
+                Chains = [.. chains.Select(c => c.IsNumber ? MakeNumberChain(binding, c.Slots[0], c.Leads) : MakeChain(binding, [.. c.Slots.Select(s => (TextColumn)binding.Columns[s]!)], c.Leads))],
+            });
+        }
+        return new Plan { Groups = [.. groups] };
+    }
+
+    /// <summary>The columns a leading test reads, as the key its members share a chain by.</summary>
+    private static int[] Key(CodedExistsNode.RowTest test) => test is CodedExistsNode.TextTest t ? t.ColumnSlots : [((CodedExistsNode.NumberTest)test).ColumnSlot];
+
+    /// <summary>True when the test's value per code can be tabulated for this study: every text column of its chain in the study, or its number column coded in bytes.</summary>
+    private static bool Tabulated(StudyBinding binding, CodedExistsNode.RowTest test) => test switch
+    {
+        CodedExistsNode.TextTest t => t.ColumnSlots.All(c => binding.Columns[c] is TextColumn),
+        CodedExistsNode.NumberTest n => binding.Columns[n.ColumnSlot] is NumberColumn { CodeBytes: not null, ValuesByCodeByte: not null },
+        _ => false,
+    };
+
+    private static Chain MakeChain(StudyBinding binding, TextColumn[] columns, List<(int Bit, List<(CodedExistsNode.RowTest Test, bool Negated)> Tests)> leads)
+    {
+        var masks = new ulong[columns.Length][];
+        ulong whenMissing = 0;
+        foreach (var (bit, tests) in leads)
+            if (Combined(tests, t => ((CodedExistsNode.TextTest)t).ValueOf(binding, 0, -1)) != CodedExistsNode.False) whenMissing |= 1UL << bit;
+        for (int k = 0; k < columns.Length; k++)
+        {
+            masks[k] = new ulong[columns[k].Dictionary.Count + 1];
+            for (int code = 0; code < columns[k].Dictionary.Count; code++)
+                foreach (var (bit, tests) in leads)
+                    if (Combined(tests, t => ((CodedExistsNode.TextTest)t).ValueOf(binding, k, code)) != CodedExistsNode.False) masks[k][code + 1] |= 1UL << bit;
+        }
+        return new Chain { Columns = columns, Bytes = [.. columns.Select(c => c.CodeBytes)], MaskByCode = masks, WhenMissing = whenMissing };
+    }
+
+    /// <summary>A number column's chain: the masks by the row's code byte, each code's double (NaN for byte 0, missing) tested as the row's.</summary>
+    private static Chain MakeNumberChain(StudyBinding binding, int slot, List<(int Bit, List<(CodedExistsNode.RowTest Test, bool Negated)> Tests)> leads)
+    {
+        var column = (NumberColumn)binding.Columns[slot]!;
+        var values = column.ValuesByCodeByte!;
+        var masks = new ulong[values.Length];
+        for (int b = 0; b < values.Length; b++)
+            foreach (var (bit, tests) in leads)
+                if (Combined(tests, t => ((CodedExistsNode.NumberTest)t).ValueOfRaw(values[b])) != CodedExistsNode.False) masks[b] |= 1UL << bit;
+        return new Chain { Columns = [null], IsNumber = true, Bytes = [column.CodeBytes], MaskByCode = [masks] };
+    }
+
+    /// <summary>
+    /// The leading tests of a filter's and evaluated in order on one code, as the tree's and decides them: the first false or
+    /// undecidable one's value, else null if any was null, else true.
+    /// </summary>
+    private static byte Combined(List<(CodedExistsNode.RowTest Test, bool Negated)> tests, Func<CodedExistsNode.RowTest, byte> valueOf)
+    {
+        bool anyNull = false;
+        foreach (var (test, negated) in tests)
+        {
+            byte value = valueOf(test);
+            if (negated && value is CodedExistsNode.True or CodedExistsNode.False) value = value == CodedExistsNode.True ? CodedExistsNode.False : CodedExistsNode.True;
+            if (value is CodedExistsNode.False or CodedExistsNode.Unsupported) return value;
+            anyNull |= value == CodedExistsNode.Null;
+        }
+        return anyNull ? CodedExistsNode.Null : CodedExistsNode.True;
+    }
+
+    /// <summary>
+    /// The first conjuncts of the filter's and, in the order the tree evaluates them, while each is a text test (or not of
+    /// one) on the first one's chain of columns, or a comparison of the first one's number column with a literal; empty
+    /// when the filter does not start so. These tests read the row's codes and nothing else.
+    /// </summary>
+    private static List<(CodedExistsNode.RowTest Test, bool Negated)> Lead(CodedExistsNode.RowTest root)
+    {
+        var conjuncts = new List<CodedExistsNode.RowTest>();
+        Flatten(root, conjuncts, 0);
+        var lead = new List<(CodedExistsNode.RowTest, bool)>();
+        foreach (var conjunct in conjuncts)
+        {
+            var (test, negated) = conjunct switch
+            {
+                CodedExistsNode.TextTest or CodedExistsNode.NumberTest => (conjunct, false),
+                CodedExistsNode.NotTest { Operand: CodedExistsNode.TextTest or CodedExistsNode.NumberTest } not => (not.Operand, true),
+                _ => (null, false),
+            };
+            if (test is null || (lead.Count > 0 && (test.GetType() != lead[0].Item1.GetType() || !Key(lead[0].Item1).AsSpan().SequenceEqual(Key(test))))) break;
+            lead.Add((test, negated));
+        }
+        return lead;
+
+        static void Flatten(CodedExistsNode.RowTest test, List<CodedExistsNode.RowTest> into, int depth)
+        {
+            if (test is CodedExistsNode.AndOrTest { IsAnd: true } and && depth < 32)
+            {
+                Flatten(and.Left, into, depth + 1);
+                Flatten(and.Right, into, depth + 1);
+            }
+            else into.Add(test);
+        }
+    }
+
+    /// <summary>One worker's pass: the members' states and the answers of the batch last computed.</summary>
+    private sealed class Worker
+    {
+        public CodedExistsPass Pass { get; }
+
+        private readonly CodedExistsNode.RowState?[] _states;
+        private readonly Plan _plan;
+
+        public Worker(CodedExistsPass pass, BatchRun run)
+        {
+            Pass = pass;
+            _plan = run.Binding.Kept(pass._keptSlot, pass, static (p, b) => p.PlanFor(b));
+            _states = new CodedExistsNode.RowState?[pass._members.Count];
+            for (int m = 0; m < _states.Length; m++)
+                if (pass._members[m].Applies(run.Binding)) _states[m] = pass._members[m].NewState(run);
+            Answers = new byte[pass._members.Count * BatchRun.Size];
+            DateReads = new ulong[pass._members.Count * BatchRun.Size];
+        }
+
+        /// <summary>The batch the answers are for.</summary>
+        public int Batch { get; private set; } = -1;
+
+        /// <summary>Each member's answer for each subject of the batch (member * <see cref="BatchRun.Size"/> + subject).</summary>
+        public byte[] Answers { get; }
+
+        /// <summary>The domains each member's answer read besides its own (the subject date's, when it read the date).</summary>
+        public ulong[] DateReads { get; }
+
+        public void Compute(BatchRun run)
+        {
+            Batch = run.BatchNumber;
+            // A member is asked only when its criterion applies to the study, so the domain is there.
+            if (run.Binding.Domains[Pass._domainSlot] is not { } table) return;
+            byte none = run.Context.MissingDataIsUnknown ? AnswerNull : AnswerFalse;
+            bool unknownWhenUncertain = run.Context.MissingDataIsUnknown;
+            foreach (var group in _plan.Groups)
+                for (int i = 0; i < run.Count; i++)
+                    Subject(group, table, run.Subjects[i], i, none, unknownWhenUncertain);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Subject(Group group, DomainTable table, int subject, int i, byte none, bool unknownWhenUncertain)
+        {
+            var members = group.Members;
+            var answers = Answers;
+            var dateReads = DateReads;
+            var (start, count) = table.RowsOf(subject);
+            if (count == 0)
+            {
+                // The uncertain empty list's value; nothing else read.
+                for (int bit = 0; bit < members.Length; bit++)
+                {
+                    answers[members[bit] * BatchRun.Size + i] = none;
+                    dateReads[members[bit] * BatchRun.Size + i] = 0;
+                }
+                return;
+            }
+            var chains = group.Chains;
+            var states = _states;
+            ulong all = members.Length == 64 ? ulong.MaxValue : (1UL << members.Length) - 1;
+            // Members decided (a true row, or a test only the compiled rule decides), walked (state begun), uncertain.
+            ulong decided = 0, begun = 0, uncertain = 0, unsupported = 0, found = 0;
+            for (int row = start; row < start + count && decided != all; row++)
+            {
+                ulong mask = group.Always;
+                for (int c = 0; c < chains.Length; c++) mask |= chains[c].MaskAt(row);
+                mask &= ~decided & all;
+                while (mask != 0)
+                {
+                    int bit = BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    ulong one = 1UL << bit;
+                    var node = Pass._members[members[bit]];
+                    if (states[members[bit]] is not { } state)
+                    {
+                        // Not in this study's batches: never asked.
+                        decided |= one;
+                        continue;
+                    }
+                    if ((begun & one) == 0)
+                    {
+                        state.Begin(subject);
+                        begun |= one;
+                    }
+                    byte result = node.Root.Eval(state, row);
+                    if (result == CodedExistsNode.True)
+                    {
+                        found |= one;
+                        decided |= one;
+                    }
+                    else if (result == CodedExistsNode.Null) uncertain |= one;
+                    else if (result == CodedExistsNode.Unsupported)
+                    {
+                        unsupported |= one;
+                        decided |= one;
+                    }
+                }
+            }
+            for (int bit = 0; bit < members.Length; bit++)
+            {
+                ulong one = 1UL << bit;
+                int at = members[bit] * BatchRun.Size + i;
+                if ((begun & one) == 0)
+                {
+                    // No row could satisfy the filter, and none was evaluated: false, nothing read but the domain.
+                    answers[at] = AnswerFalse;
+                    dateReads[at] = 0;
+                    continue;
+                }
+                var state = states[members[bit]]!;
+                byte value = (found & one) != 0 ? AnswerTrue : (uncertain & one) != 0 && unknownWhenUncertain ? AnswerNull : AnswerFalse;
+                // An Unknown after reading a variable the study lacks: the compiled rule names the variables in the gap list.
+                if ((unsupported & one) != 0 || (value == AnswerNull && state.MissingVariable))
+                {
+                    answers[at] = AnswerFallback;
+                    dateReads[at] = 0;
+                    continue;
+                }
+                answers[at] = value;
+                dateReads[at] = state.ReadDate ? state.DateReads : 0;
+            }
+        }
+    }
+}
