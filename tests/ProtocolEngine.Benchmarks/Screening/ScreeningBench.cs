@@ -19,7 +19,8 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-pilot [--subjects 1000000] [--format xpt|parquet]</c>: the whole CDISCPILOT01 protocol over a
 /// synthetic population, evidence off and on (one configuration, medians of runs: <c>--evidence on|off [--threads N] [--runs N] [--object-evidence] [--per-subject]</c>,
 /// <c>--object-evidence</c> keeping evidence as objects built at each read, as before the compact entries, and <c>--per-subject</c> running every
-/// criterion and lookup subject by subject, without column lookups or batch criteria; <c>--eight-rules</c> runs the eight rules instead of the pilot);
+/// criterion and lookup subject by subject, without column lookups or batch criteria; <c>--eight-rules</c> runs the eight rules instead of the pilot;
+/// <c>--per-criterion [--only ID,ID]</c> each executable criterion alone);
 /// <c>-- screening-differential [--subjects 100000]</c>: every shipped protocol screened with and without the code
 /// indexes and with compact evidence from the batch criteria and column lookups against object evidence subject by subject (evidence on), and with
 /// and without the batch criteria and column lookups (evidence off), the results compared subject by
