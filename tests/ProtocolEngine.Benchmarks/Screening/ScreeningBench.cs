@@ -25,7 +25,9 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// and without the batch criteria and column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
 /// <c>-- screening-rules --loop SECONDS [--threads N] [--fresh]</c>: the eight rules screened again and again, to attach a profiler
-/// (<c>--fresh</c>: each screening by its own executable, compiled before its clock starts, so each is a first screening).
+/// (<c>--fresh</c>: each screening by its own executable, compiled before its clock starts, so each is a first screening);
+/// <c>-- screening-rules --first-row [--runs N] [--jit-events [--jit-all]]</c>: the comparison's first row alone, each screening's
+/// time printed, with what the JIT compiled between screenings and when tiering paused and resumed.
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
 /// population once into a folder beside it and loads from there.
 /// </summary>
@@ -509,18 +511,19 @@ public static class ScreeningBench
     }
 
     /// <summary>
-    /// Untimed runs of <paramref name="action"/> (each on what <paramref name="prepare"/> built before it, untimed), after a
-    /// pause longer than the runtime's call-counting delay, until one compiles no method (at most 40), then
-    /// <paramref name="runs"/> timed ones: what the action costs once the JIT has promoted what it runs.
+    /// Untimed runs of <paramref name="action"/> (each on what <paramref name="prepare"/> built before it, untimed), each after
+    /// a pause longer than the runtime's call-counting delay, until the JIT compiled no method during two pauses and runs in
+    /// a row (at most 40 runs), then <paramref name="runs"/> timed ones: what the action costs once the JIT has promoted
+    /// what it runs. Two in a row: on a loaded machine the background compiler can go without a core for one run.
     /// </summary>
     private static List<double> TimeSettled<T>(int runs, Func<T> prepare, Action<T> action, out int warmUps)
     {
         warmUps = 0;
-        for (int quiet = 0; quiet < 1 && warmUps < 40; warmUps++)
+        for (int quiet = 0; quiet < 2 && warmUps < 40; warmUps++)
         {
             var input = prepare();
-            Thread.Sleep(200);
             long before = System.Runtime.JitInfo.GetCompiledMethodCount();
+            Thread.Sleep(200);
             action(input);
             quiet = System.Runtime.JitInfo.GetCompiledMethodCount() == before ? quiet + 1 : 0;
         }
