@@ -10,18 +10,17 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// </summary>
 internal sealed class JitEvents : EventListener
 {
-    private const EventKeywords Jit = (EventKeywords)0x10, Compilation = (EventKeywords)0x1000000000;
     private readonly ConcurrentQueue<(DateTime At, string What)> _events = new();
-    private readonly ConcurrentDictionary<string, byte> _names = new();
 
     protected override void OnEventSourceCreated(EventSource source)
     {
+        // Every keyword: enabled as JIT (0x10) and compilation (0x1000000000) alone, the tiering pause and resume events did
+        // not arrive in-process (.NET 10.0.12); only the events below are kept.
         if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Verbose, (EventKeywords)(-1));
     }
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (e.EventName is { } name && _names.TryAdd(name, 0) && Environment.GetEnvironmentVariable("JIT_EVENT_NAMES") is not null) Console.WriteLine($"event {name} ({e.Keywords:X})");
         switch (e.EventName)
         {
             case "MethodLoadVerbose_V1" or "MethodLoadVerbose_V2":
@@ -40,7 +39,7 @@ internal sealed class JitEvents : EventListener
         2 => "optimized",
         3 => "tier0",
         4 => "tier1",
-        5 => "r2r",
+        5 => "r2r-or-osr",
         6 => "tier0-instr",
         7 => "tier1-instr",
         _ => "?",
