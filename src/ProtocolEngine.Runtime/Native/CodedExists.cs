@@ -176,7 +176,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             {
                 // Most rows fail the leading text test (a term not in the list): decided from its table without the tree.
                 if (lead is not null && lead.Quick(state, row) == False) continue;
-                byte result = _root.Eval(state, row);
+                byte result = _root.Eval(state, row, null);
                 if (result == True)
                 {
                     found = true;
@@ -595,16 +595,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         /// <summary>Puts the test's tables for this study in <paramref name="tables"/> (computed once per study).</summary>
         public abstract void Prepare(StudyBinding binding, object?[] tables);
 
-        /// <summary>The row's value: <see cref="False"/>, <see cref="True"/>, <see cref="Null"/> or <see cref="Unsupported"/>.</summary>
-        public abstract byte Eval(RowState state, int row);
-
         /// <summary>
-        /// With evidence on, for a row the filter keeps: the row's value as <see cref="Eval"/> gives it, recording through
-        /// <paramref name="reads"/> each variable the compiled filter reads of the row, in its order (a Coalesce up to its
-        /// first present value, an and or or up to its decisive operand); <see cref="Unsupported"/> when it reaches the
-        /// subject's date (the subject goes to the compiled rule).
+        /// The row's value: <see cref="False"/>, <see cref="True"/>, <see cref="Null"/> or <see cref="Unsupported"/>.
+        /// With <paramref name="reads"/> (evidence on, for a row the filter keeps), each variable the compiled filter reads
+        /// of the row is recorded through it, in its order (a Coalesce up to its first present value, an and or or up to its
+        /// decisive operand), and a test reaching the subject's date gives <see cref="Unsupported"/> (the subject goes to the
+        /// compiled rule, whose date definition keeps evidence of its own).
         /// </summary>
-        public abstract byte Record(RowState state, int row, RowReads reads);
+        public abstract byte Eval(RowState state, int row, RowReads? reads);
     }
 
     private static byte Of(bool? value) => value switch { true => True, false => False, null => Null };
@@ -669,31 +667,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             return tables.WhenMissing;
         }
 
-        public override byte Eval(RowState state, int row)
-        {
-            var tables = (Tables)state.Tables[Id]!;
-            var columns = tables.Columns;
-            for (int k = 0; k < columns.Length; k++)
-            {
-                if (columns[k] is not { } column)
-                {
-                    state.MissingVariable = true;
-                    continue;
-                }
-                int code = column.CodeAt(row);
-                if (code >= 0) return tables.ByCode[k][code];
-            }
-            return tables.WhenMissing;
-        }
-
-        public override byte Record(RowState state, int row, RowReads reads)
+        public override byte Eval(RowState state, int row, RowReads? reads)
         {
             var tables = (Tables)state.Tables[Id]!;
             var columns = tables.Columns;
             for (int k = 0; k < columns.Length; k++)
             {
                 // The compiled Coalesce reads each variable up to the first present one (RecordAccess.String or UpperString).
-                reads.Read(columnSlots[k], row);
+                reads?.Read(columnSlots[k], row);
                 if (columns[k] is not { } column)
                 {
                     state.MissingVariable = true;
@@ -737,13 +718,18 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             return new Days(columns, byCode);
         }
 
-        /// <summary>The day of the row's date, <see cref="Missing"/> when none, <see cref="NotPlainDay"/> with <paramref name="column"/> and <paramref name="code"/> naming its text.</summary>
-        protected int DayOf(RowState state, int row, out TextColumn? column, out int code)
+        /// <summary>
+        /// The day of the row's date, <see cref="Missing"/> when none, <see cref="NotPlainDay"/> with <paramref name="column"/>
+        /// and <paramref name="code"/> naming its text; each read of the chain recorded through <paramref name="reads"/> when
+        /// given (RecordAccess.DateTime reads a text that does not parse as null, and the Coalesce goes on).
+        /// </summary>
+        protected int DayOf(RowState state, int row, RowReads? reads, out TextColumn? column, out int code)
         {
             var days = (Days)state.Tables[Id]!;
             var columns = days.Columns;
             for (int k = 0; k < columns.Length; k++)
             {
+                reads?.Read(columnSlots[k], row);
                 column = columns[k];
                 if (column is null)
                 {
@@ -759,47 +745,22 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             code = -1;
             return Missing;
         }
-
-        /// <summary>As <see cref="DayOf"/>, recording each read of the chain (RecordAccess.DateTime reads a text that does not parse as null, and the Coalesce goes on).</summary>
-        protected int DayOfRecorded(RowState state, int row, RowReads reads)
-        {
-            var days = (Days)state.Tables[Id]!;
-            var columns = days.Columns;
-            for (int k = 0; k < columns.Length; k++)
-            {
-                reads.Read(columnSlots[k], row);
-                var column = columns[k];
-                if (column is null)
-                {
-                    state.MissingVariable = true;
-                    continue;
-                }
-                int code = column.CodeAt(row);
-                if (code < 0) continue;
-                int day = days.ByCode[k][code];
-                if (day != Missing) return day;
-            }
-            return Missing;
-        }
     }
 
     /// <summary><c>X.VAR is null</c> for a date (or a Coalesce of dates): a text that does not parse reads as null.</summary>
     private sealed class DateIsNullTest(int[] columnSlots, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
-        public override byte Eval(RowState state, int row) => DayOf(state, row, out _, out _) == Missing ? True : False;
-
-        public override byte Record(RowState state, int row, RowReads reads) => DayOfRecorded(state, row, reads) == Missing ? True : False;
+        public override byte Eval(RowState state, int row, RowReads? reads) => DayOf(state, row, reads, out _, out _) == Missing ? True : False;
     }
 
     /// <summary>Before, after, on or before, on or after the subject's (shifted) date, at a precision.</summary>
     private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string? precisionText, string op, Func<object?, object?, string?, bool?> builtin, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
-        // The compiled comparison computes the subject's date (a definition, with evidence of its own kept for later rules).
-        public override byte Record(RowState state, int row, RowReads reads) => Unsupported;
-
-        public override byte Eval(RowState state, int row)
+        public override byte Eval(RowState state, int row, RowReads? reads)
         {
-            int day = DayOf(state, row, out var column, out int code);
+            // With evidence, the compiled comparison computes the subject's date (a definition, with evidence of its own kept for later rules).
+            if (reads is not null) return Unsupported;
+            int day = DayOf(state, row, null, out var column, out int code);
             // The compiled call evaluates both operands (the subject's date) whatever the row holds.
             state.ReadDate = true;
             if (!state.TryBounds(test, out long key, out long ok))
@@ -850,12 +811,11 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     {
         private const long NoBounds = long.MinValue, NotPlainBounds = long.MinValue + 1;
 
-        // The compiled In computes the subject's date (a definition, with evidence of its own kept for later rules).
-        public override byte Record(RowState state, int row, RowReads reads) => Unsupported;
-
-        public override byte Eval(RowState state, int row)
+        public override byte Eval(RowState state, int row, RowReads? reads)
         {
-            int day = DayOf(state, row, out var column, out int code);
+            // With evidence, the compiled In computes the subject's date (a definition, with evidence of its own kept for later rules).
+            if (reads is not null) return Unsupported;
+            int day = DayOf(state, row, null, out var column, out int code);
             // The point and the interval are both evaluated, whatever the row holds.
             state.ReadDate = true;
             if (!state.TryBounds(test, out long lowKey, out long highKey))
@@ -933,15 +893,10 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public override void Prepare(StudyBinding binding, object?[] tables) => tables[Id] = binding.Columns[columnSlot] as NumberColumn;
 
-        public override byte Record(RowState state, int row, RowReads reads)
+        public override byte Eval(RowState state, int row, RowReads? reads)
         {
             // RecordAccess.Decimal records the read, then the builtin compares.
-            reads.Read(columnSlot, row);
-            return Eval(state, row);
-        }
-
-        public override byte Eval(RowState state, int row)
-        {
+            reads?.Read(columnSlot, row);
             decimal? value = null;
             if (state.Tables[Id] is NumberColumn column)
             {
@@ -976,14 +931,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public override void Prepare(StudyBinding binding, object?[] tables) => operand.Prepare(binding, tables);
 
-        public override byte Eval(RowState state, int row) => operand.Eval(state, row) switch
-        {
-            True => False,
-            False => True,
-            var other => other,
-        };
-
-        public override byte Record(RowState state, int row, RowReads reads) => operand.Record(state, row, reads) switch
+        public override byte Eval(RowState state, int row, RowReads? reads) => operand.Eval(state, row, reads) switch
         {
             True => False,
             False => True,
@@ -1006,22 +954,12 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             right.Prepare(binding, tables);
         }
 
-        public override byte Eval(RowState state, int row)
+        public override byte Eval(RowState state, int row, RowReads? reads)
         {
             byte decisive = isAnd ? False : True;
-            byte a = left.Eval(state, row);
+            byte a = left.Eval(state, row, reads);
             if (a == Unsupported || a == decisive) return a;
-            byte b = right.Eval(state, row);
-            if (b == Unsupported || b == decisive) return b;
-            return a == Null || b == Null ? Null : isAnd ? True : False;
-        }
-
-        public override byte Record(RowState state, int row, RowReads reads)
-        {
-            byte decisive = isAnd ? False : True;
-            byte a = left.Record(state, row, reads);
-            if (a == Unsupported || a == decisive) return a;
-            byte b = right.Record(state, row, reads);
+            byte b = right.Eval(state, row, reads);
             if (b == Unsupported || b == decisive) return b;
             return a == Null || b == Null ? Null : isAnd ? True : False;
         }

@@ -110,7 +110,7 @@ internal sealed partial class CodedExistsNode
             for (int row = start; row < start + count; row++)
             {
                 if (lead is not null && lead.Quick(state, row) == False) continue;
-                byte result = _root.Eval(state, row);
+                byte result = _root.Eval(state, row, null);
                 // The compiled filter computed (or replayed) the subject's date here: left to it.
                 if (state.ReadDate || result == Unsupported)
                 {
@@ -139,7 +139,7 @@ internal sealed partial class CodedExistsNode
             for (int k = 0; k < keptCount; k++)
             {
                 recorder.BeginRow();
-                _root.Record(state, kept[k], rowReads);
+                _root.Eval(state, kept[k], rowReads);
                 recorder.CommitRow();
             }
             output[i] = value;

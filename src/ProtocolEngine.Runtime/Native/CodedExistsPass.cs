@@ -351,7 +351,7 @@ internal sealed class CodedExistsPass
                         state.Begin(subject);
                         begun |= one;
                     }
-                    byte result = node.Root.Eval(state, row);
+                    byte result = node.Root.Eval(state, row, null);
                     if (result == CodedExistsNode.True)
                     {
                         found |= one;
