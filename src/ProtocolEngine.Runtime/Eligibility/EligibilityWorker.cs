@@ -29,9 +29,9 @@ public sealed class EligibilityWorker
 
     // The criteria evaluated for a batch of subjects at once (null entries: subject by subject), and the cells of the
     // current batch they left to the compiled rule (1; 0: answered), by criterion * BatchRun.Size + position. A batch
-    // writes its cells into the results directly, and counts per subject the cells it answered and whether one failed or
-    // was undecided, so that a subject whose criteria it answered all (without recorded determinations) gets its status
-    // in bulk, without a pass over its cells.
+    // writes its cells into the results directly and keeps per subject whether a cell failed, was undecided or fell
+    // back, so that a subject whose rules it answered all (without recorded determinations) gets its status in bulk,
+    // without a pass over its cells.
     private readonly BatchCriterion?[]? _batches;
     private readonly BatchRun? _run;
     private readonly byte[] _batchFellBack = [];
@@ -158,7 +158,7 @@ public sealed class EligibilityWorker
         }
         _batchFirst = first;
         _batchCount = n;
-        if (_hasDeterminations) return;
+        if (_hasDeterminations || !_batchesAll) return;
         // Status in bulk (the subjects the batch did not answer in full get theirs again from Evaluate).
         var statuses = _results.Statuses.AsSpan(first, n);
         for (int i = 0; i < statuses.Length && i < flags.Length; i++) statuses[i] = StatusOf[flags[i] & (Failing | Undecided)];
