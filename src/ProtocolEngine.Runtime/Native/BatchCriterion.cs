@@ -1085,6 +1085,11 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             VariableWithLiteral(run, active, output, rightRows!, rightColumn!, _leftValue, flip: true);
             return;
         }
+        if (left.Variable is not null && right.Variable is not null)
+        {
+            TwoVariables(run, active, output, leftRows!, rightRows!, leftColumn!, rightColumn!);
+            return;
+        }
         var leftReader = leftColumn is null ? default : new NumberReader(leftColumn);
         var rightReader = rightColumn is null ? default : new NumberReader(rightColumn);
         for (int i = 0; i < run.Count; i++)
@@ -1134,6 +1139,37 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             }
             if (flip) Exact(run, i, output, 0, row, null, column);
             else Exact(run, i, output, row, 0, column, null);
+        }
+    }
+
+    /// <summary>
+    /// Two variables, either or both times a literal (<c>Lab('ALT').LBSTRESN &gt; 3 * Lab('ALT').LBSTNRHI</c>), as the general
+    /// loop decides them (<see cref="Double"/> of each term, then <see cref="NumberKernel.Sign"/>), without its per-subject
+    /// tests of the terms' shapes and calls: an unscaled term is multiplied by 1, which changes no double.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void TwoVariables(BatchRun run, bool[] active, bool?[] output, int[] leftRows, int[] rightRows, NumberColumn leftColumn, NumberColumn rightColumn)
+    {
+        bool above = NumberKernel.Decide(kind, 1), below = NumberKernel.Decide(kind, -1);
+        double leftFactor = left.Scaled ? _leftValue : 1, rightFactor = right.Scaled ? _rightValue : 1;
+        double leftLimit = left.Scaled ? ProductLimit : 1e27, rightLimit = right.Scaled ? ProductLimit : 1e27;
+        var leftReader = new NumberReader(leftColumn);
+        var rightReader = new NumberReader(rightColumn);
+        var fallback = run.Fallback;
+        int count = run.Count;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < leftRows.Length && i < rightRows.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            int leftRow = leftRows[i], rightRow = rightRows[i];
+            double x = (leftRow < 0 ? double.NaN : leftReader.At(leftRow)) * leftFactor;
+            double y = (rightRow < 0 ? double.NaN : rightReader.At(rightRow)) * rightFactor;
+            // Both terms within their limits (NaN is not), and apart by more than NumberKernel.Sign's margin.
+            if (Math.Abs(x) < leftLimit && Math.Abs(y) < rightLimit && Math.Abs(x - y) > 1e-9 * (Math.Abs(x) + Math.Abs(y) + 1))
+            {
+                output[i] = x > y ? above : below;
+                continue;
+            }
+            Exact(run, i, output, leftRow, rightRow, leftColumn, rightColumn);
         }
     }
 
@@ -1222,20 +1258,25 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
             return;
         }
         var reader = new NumberReader(numbers);
-        for (int i = 0; i < run.Count; i++)
+        double lowValue = _low, highValue = _high;
+        bool lowExactWhole = _lowExactWhole, highExactWhole = _highExactWhole, onLowInside = lowClosed, onHighInside = highClosed;
+        var fallback = run.Fallback;
+        int count = run.Count;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
         {
-            if (!run.Live(active, i)) continue;
+            if (!active[i] || fallback[i]) continue;
             int row = rows[i];
-            if (row >= 0)
+            double v = row < 0 ? double.NaN : reader.At(row);
+            // NumberKernel.Relation against each bound, without branches on the value: each decided when the value is
+            // finite (not missing) and clearly apart from the bound, or the bound's own whole number.
+            double toLow = v - lowValue, toHigh = v - highValue, size = Math.Abs(v);
+            bool onLow = lowExactWhole & v == lowValue, onHigh = highExactWhole & v == highValue;
+            bool decided = (size < 1e27) & (onLow | Math.Abs(toLow) > 1e-9 * (size + Math.Abs(lowValue) + 1)) & (onHigh | Math.Abs(toHigh) > 1e-9 * (size + Math.Abs(highValue) + 1));
+            if (decided)
             {
-                double v = reader.At(row);
-                int below = NumberKernel.Relation(v, _low, _lowExactWhole), above = NumberKernel.Relation(v, _high, _highExactWhole);
-                if (below != NumberKernel.Undecided && above != NumberKernel.Undecided)
-                {
-                    // On a bound (the same whole number), inside when that bound is closed.
-                    output[i] = (below > 0 || (below == 0 && lowClosed)) && (above < 0 || (above == 0 && highClosed));
-                    continue;
-                }
+                // On a bound (the same whole number), inside when that bound is closed.
+                output[i] = (toLow > 0 | (onLow & onLowInside)) & (toHigh < 0 | (onHigh & onHighInside));
+                continue;
             }
             output[i] = RuntimeHelpers.InRange(row < 0 ? null : numbers.GetDecimal(row), low, lowClosed, high, highClosed);
         }

@@ -521,7 +521,34 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         public const int MaxMembers = 32;
 
         /// <summary>One member's data in one study.</summary>
-        private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers, NumberReader Reader);
+        /// <remarks>
+        /// With a comparison over a dictionary-coded column of one or two bytes a row and not too many distinct values,
+        /// <see cref="PassByCode"/> holds <see cref="Passes(Member, int)"/>' answer for each code + 1 (a row's answer depends on its
+        /// double alone, decided once per distinct value instead of once per row), read through <see cref="TestBytes"/>
+        /// or <see cref="TestShorts"/>.
+        /// </remarks>
+        private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers, NumberReader Reader)
+        {
+            public bool[]? PassByCode { get; init; }
+
+            public byte[]? TestBytes { get; init; }
+
+            public ushort[]? TestShorts { get; init; }
+        }
+
+        /// <summary>More distinct values than this in a comparison's column are not worth a table (each decided once per study).</summary>
+        private const int MaxTableCodes = 4096;
+
+        /// <summary>The member with <see cref="Member.PassByCode"/> when its column allows one.</summary>
+        private static Member WithTable(Member member)
+        {
+            if (member is not { Numbers: { } numbers, Test: { } test }) return member;
+            var values = numbers.ValuesByCodeByte ?? numbers.ValuesByCodeShort;
+            if (values is null || values.Length > MaxTableCodes + 1) return member;
+            var table = new bool[values.Length];
+            for (int c = 0; c < values.Length; c++) table[c] = Passes(test, values[c]);
+            return member with { PassByCode = table, TestBytes = numbers.CodeBytes, TestShorts = numbers.CodeBytes is null ? numbers.CodeShorts : null };
+        }
 
         /// <summary>The group in one study: the members that keep answers there, and which of them each code concerns.</summary>
         private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next);
@@ -540,7 +567,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 (table, column) = (prepared.Table, prepared.Column);
                 var numbers = lookup.Comparison is { } c ? table.GetColumn(c.Variable) as NumberColumn : null;
                 indexOf[i] = included.Count;
-                included.Add(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers)));
+                included.Add(WithTable(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers))));
             }
             // By code + 1 (0: missing) the first member holding that key, + 1; Next chains members with the same key.
             var firstByCode = new int[(column?.Dictionary.Count ?? 0) + 1];
@@ -633,11 +660,18 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static bool Passes(Member member, int row)
         {
-            if (member.Numbers is not { } numbers) return true;
-            var test = member.Test!;
-            if (test.Fits && NumberKernel.Relation(member.Reader.At(row), test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided)
+            if (member.Numbers is null) return true;
+            if (member.PassByCode is { } table) return table[member.TestBytes is { } bytes ? bytes[row] : member.TestShorts![row]];
+            return Passes(member.Test!, member.Reader.At(row));
+        }
+
+        /// <summary>The comparison on a row's double (NaN: missing), as <see cref="Fill"/>'s Visit decides it.</summary>
+        private static bool Passes(NumberComparison test, double raw)
+        {
+            if (test.Fits && NumberKernel.Relation(raw, test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided)
                 return NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
-            var value = numbers.GetDecimal(row);
+            // What NumberColumn.GetDecimal gives for this double.
+            decimal? value = double.IsNaN(raw) ? null : NumberConversions.ToDecimal(raw);
             return (test.VariableFirst ? test.Operator(value, test.Literal) : test.Operator(test.Literal, value)) == true;
         }
     }
