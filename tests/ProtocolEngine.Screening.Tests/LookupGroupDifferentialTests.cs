@@ -111,6 +111,7 @@ public class LookupGroupDifferentialTests
 
         define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
         define function Later(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM > 1.5)
+        define function AnyLab(code String): First(LB L where L.LBTESTCD = code)
 
         criteria
           inclusion RANGE "A score 10 to 23."
@@ -131,6 +132,8 @@ public class LookupGroupDifferentialTests
             Lab('ALT').LBSTRESN >= Lab('EGFR').LBSTRESN
           exclusion LATER "After visit 1, above 10."
             Later('HACH').LBSTRESN > 10
+          exclusion ANY "The first HACH row above 10, whatever its visit."
+            AnyLab('HACH').LBSTRESN > 10
         """;
 
     /// <summary>

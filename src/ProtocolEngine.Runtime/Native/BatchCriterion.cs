@@ -755,8 +755,8 @@ internal abstract class RecordNode(int domainSlot, string domainName) : BatchNod
     /// <summary>The domain's name.</summary>
     public string DomainName { get; } = domainName;
 
-    /// <summary>The bit of the domain in a set of domains read.</summary>
-    protected ulong Bit => 1UL << Math.Min(DomainSlot, 63);
+    /// <summary>The bit of the domain in a set of domains read (a field: read per subject in the comparisons' loops).</summary>
+    protected readonly ulong Bit = 1UL << Math.Min(domainSlot, 63);
 
     public override bool Applies(StudyBinding binding) => binding.Domains[DomainSlot] is { IsSubjectIndexed: true };
 }

@@ -551,7 +551,14 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         }
 
         /// <summary>The group in one study: the members that keep answers there, and which of them each code concerns.</summary>
-        private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next);
+        private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next)
+        {
+            /// <summary>
+            /// For <see cref="ComputeFirsts"/>, when every member is First and decides its rows by table or has no comparison,
+            /// and the key column is one byte a code: each member's kept answers, table and codes, by member (null otherwise).
+            /// </summary>
+            public (int[][] Known, bool[]?[] Tables, byte[]?[] Bytes, ushort[]?[] Shorts)? Firsts { get; init; }
+        }
 
         private State StateFor(StudyBinding binding)
         {
@@ -579,7 +586,56 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 next[m] = firstByCode[code + 1];
                 firstByCode[code + 1] = m + 1;
             }
-            return new State(table, column, [.. included], indexOf, firstByCode, next);
+            Member[] all = [.. included];
+            bool firsts = column?.CodeBytes is not null && all.Length > 0 && all.All(m => m.Pick == Pick.First && (m.Numbers is null || m.PassByCode is not null));
+            return new State(table, column, all, indexOf, firstByCode, next)
+            {
+                Firsts = firsts ? ([.. all.Select(m => m.Known)], [.. all.Select(m => m.PassByCode)], [.. all.Select(m => m.TestBytes)], [.. all.Select(m => m.TestShorts)]) : null,
+            };
+        }
+
+        /// <summary>
+        /// <see cref="Compute"/> when every member is First and decided by its table (<see cref="State.Firsts"/>): a member is
+        /// decided once it has a row (or falls back), so only the rows found are kept, and a row's test is a table lookup.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ComputeFirsts(State state, int[] callerKnown, int first, int count)
+        {
+            var (knowns, tables, testBytes, testShorts) = state.Firsts!.Value;
+            var table = state.Table!;
+            var bytes = state.Column!.CodeBytes!;
+            var firstByCode = state.FirstByCode;
+            var next = state.Next;
+            int n = knowns.Length;
+            Span<int> found = stackalloc int[MaxMembers];
+            for (int k = 0; k < count; k++)
+            {
+                int subject = first + k;
+                if (callerKnown[subject] != Unknown) continue;
+                for (int m = 0; m < n; m++) found[m] = -1;
+                int open = n;
+                var (start, rows) = table.RowsOf(subject);
+                for (int row = start, end = start + rows; row < end && open > 0; row++)
+                {
+                    int c = bytes[row];
+                    if (c == 0)
+                    {
+                        // A missing key: the loop would run the rest of the filter on it, so whoever is undecided falls back.
+                        for (int m = 0; m < n; m++)
+                            if (found[m] == -1) found[m] = Fallback;
+                        break;
+                    }
+                    for (int m = firstByCode[c] - 1; m >= 0; m = next[m] - 1)
+                    {
+                        if (found[m] != -1) continue;
+                        if (tables[m] is { } passes && !passes[testBytes[m] is { } b ? b[row] : testShorts[m]![row]]) continue;
+                        found[m] = row;
+                        open--;
+                    }
+                }
+                // The same ints whichever thread writes them first (see Fill).
+                for (int m = 0; m < n; m++) knowns[m][subject] = found[m];
+            }
         }
 
         /// <summary>Computes every member's answer for the subjects [first, first + count) whose answer <paramref name="caller"/> lacks (nothing when the caller keeps no answers in this study).</summary>
@@ -596,6 +652,11 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             var all = state.Members;
             int n = all.Length;
             var callerKnown = all[self].Known;
+            if (state.Firsts is not null)
+            {
+                ComputeFirsts(state, callerKnown, first, count);
+                return;
+            }
             var bytes = column.CodeBytes;
             var firstByCode = state.FirstByCode;
             var next = state.Next;
