@@ -755,8 +755,8 @@ internal abstract class RecordNode(int domainSlot, string domainName) : BatchNod
     /// <summary>The domain's name.</summary>
     public string DomainName { get; } = domainName;
 
-    /// <summary>The bit of the domain in a set of domains read.</summary>
-    protected ulong Bit => 1UL << Math.Min(DomainSlot, 63);
+    /// <summary>The bit of the domain in a set of domains read (a field: read per subject in the comparisons' loops).</summary>
+    protected readonly ulong Bit = 1UL << Math.Min(domainSlot, 63);
 
     public override bool Applies(StudyBinding binding) => binding.Domains[DomainSlot] is { IsSubjectIndexed: true };
 }
@@ -822,6 +822,45 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             ColumnLookup.CountAnswered(fromKnown);
             lookup.NoteKnownReads(run.Context, fromKnown);
         }
+    }
+
+    /// <summary>
+    /// The lookup's kept rows for a node reading them itself instead of this node's array (<see cref="Row"/>), or null
+    /// (with evidence on, or where the lookup keeps none): the variables' nodes then take this node's values.
+    /// </summary>
+    public int[]? KnownRows(BatchRun run) => run.RecordsEvidence ? null : lookup.KnownRows(run.Context);
+
+    /// <summary>
+    /// Subject <paramref name="i"/>'s row as <see cref="Eval"/> gives it, for a live subject, with its side effects (the
+    /// subject fallen back, or the domain read; a kept row counted in <paramref name="fromKnown"/>, for <see cref="EndRows"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int Row(BatchRun run, int[] known, int i, ref int fromKnown)
+    {
+        int subject = run.Subjects[i];
+        int row = known[subject];
+        if (row >= -1) fromKnown++;
+        else
+        {
+            // Not computed yet: the lookup computes its batch (and keeps it); a kept fallback stays one.
+            if (!ColumnLookup.IsKnown(row)) row = lookup.RowFor(run.Context, subject);
+            if (row == ColumnLookup.Fallback)
+            {
+                run.Fallback[i] = true;
+                return row;
+            }
+        }
+        // The compiled rule reads the subject's records of the domain to return the record (or none).
+        run.Reads[i] |= Bit;
+        return row;
+    }
+
+    /// <summary>Counts the kept rows <see cref="Row"/> read, as <see cref="Eval"/> counts them.</summary>
+    public void EndRows(BatchRun run, int fromKnown)
+    {
+        if (fromKnown == 0) return;
+        ColumnLookup.CountAnswered(fromKnown);
+        lookup.NoteKnownReads(run.Context, fromKnown);
     }
 
     /// <summary>As <see cref="Eval"/>, each subject's query evidence recorded as the compiled query records it (<see cref="ColumnLookup.RecordFor"/>).</summary>
@@ -1058,11 +1097,31 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
-        var leftRows = Rows(run, active, left);
-        var rightRows = Rows(run, active, right);
         var leftColumn = left.Variable is { } l ? run.Binding.Columns[l.ColumnSlot] as NumberColumn : null;
         var rightColumn = right.Variable is { } r ? run.Binding.Columns[r.ColumnSlot] as NumberColumn : null;
-        if ((left.Variable is not null && leftColumn is null) || (right.Variable is not null && rightColumn is null))
+        bool numbers = (left.Variable is null || leftColumn is not null) && (right.Variable is null || rightColumn is not null);
+        // A column lookup's kept rows read in the comparison's own loop (without evidence, where reading the variable records nothing).
+        if (numbers && left.Variable?.Record is LookupNode leftLookup && leftLookup.KnownRows(run) is { } leftKnown)
+        {
+            if (!left.Scaled && right.Variable is null)
+            {
+                VariableWithLiteral(run, active, output, null, leftLookup, leftKnown, leftColumn!, _rightValue, flip: false);
+                return;
+            }
+            if (right.Variable?.Record is LookupNode rightLookup && rightLookup.KnownRows(run) is { } rightKnown)
+            {
+                TwoVariables(run, active, output, null, null, (leftLookup, leftKnown, rightLookup, rightKnown), leftColumn!, rightColumn!);
+                return;
+            }
+        }
+        if (numbers && left.Variable is null && !right.Scaled && right.Variable?.Record is LookupNode lookup && lookup.KnownRows(run) is { } known)
+        {
+            VariableWithLiteral(run, active, output, null, lookup, known, rightColumn!, _leftValue, flip: true);
+            return;
+        }
+        var leftRows = Rows(run, active, left);
+        var rightRows = Rows(run, active, right);
+        if (!numbers)
         {
             // A number variable held as text: read as the compiled rule reads it.
             var a = Values(run, active, left, leftRows);
@@ -1077,12 +1136,17 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         }
         if (left.Variable is not null && !left.Scaled && right.Variable is null)
         {
-            VariableWithLiteral(run, active, output, leftRows!, leftColumn!, _rightValue, flip: false);
+            VariableWithLiteral(run, active, output, leftRows!, null, null, leftColumn!, _rightValue, flip: false);
             return;
         }
         if (right.Variable is not null && !right.Scaled && left.Variable is null)
         {
-            VariableWithLiteral(run, active, output, rightRows!, rightColumn!, _leftValue, flip: true);
+            VariableWithLiteral(run, active, output, rightRows!, null, null, rightColumn!, _leftValue, flip: true);
+            return;
+        }
+        if (left.Variable is not null && right.Variable is not null)
+        {
+            TwoVariables(run, active, output, leftRows!, rightRows!, default, leftColumn!, rightColumn!);
             return;
         }
         var leftReader = leftColumn is null ? default : new NumberReader(leftColumn);
@@ -1105,8 +1169,9 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     /// The common shape, a variable compared with a literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, or <c>10 &lt; ...</c> when
     /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes.
     /// </summary>
+    /// <remarks>The rows are <paramref name="rows"/>, or, when null, read from <paramref name="lookup"/>'s kept rows <paramref name="known"/> (<see cref="LookupNode.Row"/>).</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[] rows, NumberColumn column, double literal, bool flip)
+    private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[]? rows, LookupNode? lookup, int[]? known, NumberColumn column, double literal, bool flip)
     {
         // The outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
         bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1), equal = NumberKernel.Decide(kind, 0);
@@ -1114,10 +1179,13 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         var fallback = run.Fallback;
         int count = run.Count;
         var reader = new NumberReader(column);
-        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
+        int fromKnown = 0;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
         {
             if (!active[i] || fallback[i]) continue;
-            int row = rows[i];
+            int row;
+            if (rows is not null) row = rows[i];
+            else if ((row = lookup!.Row(run, known!, i, ref fromKnown)) == ColumnLookup.Fallback) continue;
             double value = row < 0 ? double.NaN : reader.At(row);
             // As Double (the variable under 1e27, NaN excluded) then Sign; Sign(literal, v) is −Sign(v, literal) for a literal that fits.
             // The side is picked without a branch (it varies from subject to subject); only values too close to tell go further.
@@ -1135,6 +1203,50 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             if (flip) Exact(run, i, output, 0, row, null, column);
             else Exact(run, i, output, row, 0, column, null);
         }
+        lookup?.EndRows(run, fromKnown);
+    }
+
+    /// <summary>
+    /// Two variables, either or both times a literal (<c>Lab('ALT').LBSTRESN &gt; 3 * Lab('ALT').LBSTNRHI</c>), as the general
+    /// loop decides them (<see cref="Double"/> of each term, then <see cref="NumberKernel.Sign"/>), without its per-subject
+    /// tests of the terms' shapes and calls: an unscaled term is multiplied by 1, which changes no double.
+    /// </summary>
+    /// <remarks>The rows are <paramref name="leftRows"/> and <paramref name="rightRows"/>, or, when null, read from the lookups' kept rows (<paramref name="lookups"/>).</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void TwoVariables(BatchRun run, bool[] active, bool?[] output, int[]? leftRows, int[]? rightRows,
+        (LookupNode Left, int[] LeftKnown, LookupNode Right, int[] RightKnown) lookups, NumberColumn leftColumn, NumberColumn rightColumn)
+    {
+        bool above = NumberKernel.Decide(kind, 1), below = NumberKernel.Decide(kind, -1);
+        double leftFactor = left.Scaled ? _leftValue : 1, rightFactor = right.Scaled ? _rightValue : 1;
+        double leftLimit = left.Scaled ? ProductLimit : 1e27, rightLimit = right.Scaled ? ProductLimit : 1e27;
+        var leftReader = new NumberReader(leftColumn);
+        var rightReader = new NumberReader(rightColumn);
+        var fallback = run.Fallback;
+        int count = run.Count;
+        int leftFromKnown = 0, rightFromKnown = 0;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            int leftRow, rightRow;
+            if (leftRows is not null && rightRows is not null) (leftRow, rightRow) = (leftRows[i], rightRows[i]);
+            else
+            {
+                // As the two record nodes in turn: a subject the left falls back is not asked of the right.
+                if ((leftRow = lookups.Left.Row(run, lookups.LeftKnown, i, ref leftFromKnown)) == ColumnLookup.Fallback) continue;
+                if ((rightRow = lookups.Right.Row(run, lookups.RightKnown, i, ref rightFromKnown)) == ColumnLookup.Fallback) continue;
+            }
+            double x = (leftRow < 0 ? double.NaN : leftReader.At(leftRow)) * leftFactor;
+            double y = (rightRow < 0 ? double.NaN : rightReader.At(rightRow)) * rightFactor;
+            // Both terms within their limits (NaN is not), and apart by more than NumberKernel.Sign's margin.
+            if (Math.Abs(x) < leftLimit && Math.Abs(y) < rightLimit && Math.Abs(x - y) > 1e-9 * (Math.Abs(x) + Math.Abs(y) + 1))
+            {
+                output[i] = x > y ? above : below;
+                continue;
+            }
+            Exact(run, i, output, leftRow, rightRow, leftColumn, rightColumn);
+        }
+        lookups.Left?.EndRows(run, leftFromKnown);
+        lookups.Right?.EndRows(run, rightFromKnown);
     }
 
     /// <summary>Subject <paramref name="i"/>'s comparison on the decimals the compiled rule computes (the doubles could not decide it).</summary>
@@ -1210,35 +1322,51 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
-        var rows = run.Buffer<int>(variable.Record.Id);
-        variable.Record.Eval(run, active, rows);
-        variable.RecordReads(run, active, rows);
+        var lookup = variable.Record as LookupNode;
+        var known = run.Binding.Columns[variable.ColumnSlot] is NumberColumn ? lookup?.KnownRows(run) : null;
+        int[]? rows = null;
+        if (known is null)
+        {
+            rows = run.Buffer<int>(variable.Record.Id);
+            variable.Record.Eval(run, active, rows);
+            variable.RecordReads(run, active, rows);
+        }
         if (run.Binding.Columns[variable.ColumnSlot] is not NumberColumn numbers)
         {
             var values = run.Buffer<decimal?>(variable.Id);
-            variable.Read(run, active, rows, values);
+            variable.Read(run, active, rows!, values);
             for (int i = 0; i < run.Count; i++)
                 if (run.Live(active, i)) output[i] = RuntimeHelpers.InRange(values[i], low, lowClosed, high, highClosed);
             return;
         }
         var reader = new NumberReader(numbers);
-        for (int i = 0; i < run.Count; i++)
+        double lowValue = _low, highValue = _high;
+        bool lowExactWhole = _lowExactWhole, highExactWhole = _highExactWhole, onLowInside = lowClosed, onHighInside = highClosed;
+        var fallback = run.Fallback;
+        int count = run.Count;
+        int fromKnown = 0;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
         {
-            if (!run.Live(active, i)) continue;
-            int row = rows[i];
-            if (row >= 0)
+            if (!active[i] || fallback[i]) continue;
+            int row;
+            if (rows is not null) row = rows[i];
+            // The column lookup's kept rows read here rather than through the record node's array (without evidence).
+            else if ((row = lookup!.Row(run, known!, i, ref fromKnown)) == ColumnLookup.Fallback) continue;
+            double v = row < 0 ? double.NaN : reader.At(row);
+            // NumberKernel.Relation against each bound, without branches on the value: each decided when the value is
+            // finite (not missing) and clearly apart from the bound, or the bound's own whole number.
+            double toLow = v - lowValue, toHigh = v - highValue, size = Math.Abs(v);
+            bool onLow = lowExactWhole & v == lowValue, onHigh = highExactWhole & v == highValue;
+            bool decided = (size < 1e27) & (onLow | Math.Abs(toLow) > 1e-9 * (size + Math.Abs(lowValue) + 1)) & (onHigh | Math.Abs(toHigh) > 1e-9 * (size + Math.Abs(highValue) + 1));
+            if (decided)
             {
-                double v = reader.At(row);
-                int below = NumberKernel.Relation(v, _low, _lowExactWhole), above = NumberKernel.Relation(v, _high, _highExactWhole);
-                if (below != NumberKernel.Undecided && above != NumberKernel.Undecided)
-                {
-                    // On a bound (the same whole number), inside when that bound is closed.
-                    output[i] = (below > 0 || (below == 0 && lowClosed)) && (above < 0 || (above == 0 && highClosed));
-                    continue;
-                }
+                // On a bound (the same whole number), inside when that bound is closed.
+                output[i] = (toLow > 0 | (onLow & onLowInside)) & (toHigh < 0 | (onHigh & onHighInside));
+                continue;
             }
             output[i] = RuntimeHelpers.InRange(row < 0 ? null : numbers.GetDecimal(row), low, lowClosed, high, highClosed);
         }
+        lookup?.EndRows(run, fromKnown);
     }
 }
 
