@@ -84,15 +84,34 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             || !q.Sort.IsEmpty || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
             return null;
         var builder = new Builder(q.Sources[0].Alias, domain.Domain.Name, resolve, slots);
-        var root = builder.Build(where, 0);
+        RowTest? root;
+        if (ExpressionCompiler.TextKey(where, q.Sources[0].Alias) is { } textKey)
+        {
+            // The compiled query visits only the rows whose key is the key's or missing (ExpressionCompiler.PrefilteredForEach).
+            // With the key the first conjunct, a row it skips is one whose filter is false having read only the key: the
+            // filter on every row gives the same value and reads. Otherwise (the key later in the chain, or a rest not
+            // decided here), the key and a rest left to the compiled rule: a row holding another code is false, as skipped,
+            // and any other row leaves the subject to the compiled rule.
+            root = ReferenceEquals(FirstConjunct(where), textKey.Conjunct) ? builder.Build(where, 0) : null;
+            if (root is null && !ReferenceEquals(where, textKey.Conjunct))
+            {
+                builder = new Builder(q.Sources[0].Alias, domain.Domain.Name, resolve, slots);
+                root = builder.Build(textKey.Conjunct, 0) is { } key ? new AndOrTest(key, new OpaqueTest(), isAnd: true) : null;
+            }
+        }
+        else root = builder.Build(where, 0);
         if (root is null) return null;
         SubjectDateSource? source = null;
-        if (builder.SubjectDate is { } define)
+        if (builder.SubjectDate is { } subjectDate)
         {
-            int slot = slots.Define(define);
+            // A definition by its slot, a one-per-subject domain's variable by its column slot (negated, minus one).
+            int slot = subjectDate.Define is { } define ? slots.Define(define) : -1 - slots.Column(subjectDate.Domain!, subjectDate.Variable!);
             var bySlot = Sources.GetValue(slots, _ => []);
             lock (bySlot)
-                if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot, slots.Kept());
+                if (!bySlot.TryGetValue(slot, out source))
+                    bySlot[slot] = source = subjectDate.Define is not null
+                        ? new SubjectDateSource(slot, slots.Kept())
+                        : new SubjectDateSource(-1, slots.Kept()) { VariableDomainSlot = slots.Domain(subjectDate.Domain!), VariableColumnSlot = -1 - slot };
         }
         var node = new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests)
         {
@@ -102,6 +121,13 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         node.Pass = CodedExistsPass.Join(slots, node.DomainSlot, node, out int member);
         node.PassMember = member;
         return node;
+    }
+
+    /// <summary>The leftmost operand of a chain of <c>and</c> (the conjunct the compiled filter evaluates first).</summary>
+    private static BoundExpression FirstConjunct(BoundExpression where)
+    {
+        while (where is BoundCall { Overload.Key: "And(Boolean,Boolean)" } and) where = and.Arguments[0];
+        return where;
     }
 
     /// <summary>The walk of the domain's rows this node shares with the executable's other exists over the domain (evidence off).</summary>
@@ -268,6 +294,12 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     /// <summary>A definition giving each subject's date, computed once per subject and study by the compiled definition.</summary>
     internal sealed class SubjectDateSource(int defineSlot, int keptSlot)
     {
+        /// <summary>For a one-per-subject domain's DateTime variable (<c>DM.RFICDTC</c>) rather than a definition: the domain's slot.</summary>
+        public int VariableDomainSlot { get; init; } = -1;
+
+        /// <summary>For a one-per-subject domain's variable: its column slot.</summary>
+        public int VariableColumnSlot { get; init; } = -1;
+
         /// <summary>The subject's date is not a plain day (null, partial, timed, failing): the compiled rule decides.</summary>
         public const int NotPlain = int.MinValue;
 
@@ -281,12 +313,28 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             var values = run.Binding.Kept(keptSlot, 0, static (_, binding) =>
                 new Values(new int[binding.Study.SubjectCount], new ulong[binding.Study.SubjectCount], new byte[binding.Study.SubjectCount]));
             if (Volatile.Read(ref values.States[subject]) == Computed) return (values.Days[subject], values.Reads[subject]);
-            var (day, reads) = Compute(run.SubjectScratch, subject);
+            var (day, reads) = VariableDomainSlot >= 0 ? Read(run.Binding, subject) : Compute(run.SubjectScratch, subject);
             // The same values whichever thread computes them first; the state is written last.
             values.Days[subject] = day;
             values.Reads[subject] = reads;
             Volatile.Write(ref values.States[subject], Computed);
             return (day, reads);
+        }
+
+        /// <summary>
+        /// The variable's date as the compiled rule reads it from the subject's one row (a text that does not parse reads
+        /// as null); no row, a column the study lacks or not a plain day leaves the subject to the compiled rule.
+        /// </summary>
+        private (int, ulong) Read(StudyBinding binding, int subject)
+        {
+            if (binding.Domains[VariableDomainSlot] is not { IsSubjectIndexed: true } table || binding.Columns[VariableColumnSlot] is not TextColumn column
+                || !ReferenceEquals(binding.ColumnTables[VariableColumnSlot], table))
+                return (NotPlain, 0);
+            var (row, count) = table.RowsOf(subject);
+            if (count != 1) return (NotPlain, 0);
+            int code = column.CodeAt(row);
+            if (code < 0 || PlainDay(column.DateTimeOfCode(code)) is not int day) return (NotPlain, 0);
+            return (day, 1UL << Math.Min(VariableDomainSlot, 63));
         }
 
         private (int, ulong) Compute(EvaluationContext ctx, int subject)
@@ -333,7 +381,8 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         /// <summary>The number columns read (each a number column of the table, or absent).</summary>
         public List<int> NumberColumns { get; } = [];
 
-        public DefineSymbol? SubjectDate { get; private set; }
+        /// <summary>The subject's date every bound uses: a definition, or a one-per-subject domain's DateTime variable.</summary>
+        public (DefineSymbol? Define, string? Domain, string? Variable)? SubjectDate { get; private set; }
 
         /// <summary>Each column slot the filter reads: the variable as the rule names it and how the compiled rule reads it (<see cref="RecordAccess"/>).</summary>
         public Dictionary<int, (string Variable, ReadKind Kind)> ReadSites { get; } = [];
@@ -551,9 +600,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         private bool IsSubjectDate(BoundExpression e)
         {
-            if (e is not BoundDefineReference { Define: var define } reference || reference.Type != ProtocolType.DateTime || define.Body is null) return false;
-            if (SubjectDate is { } known && !ReferenceEquals(known, define)) return false;
-            SubjectDate = define;
+            (DefineSymbol? Define, string? Domain, string? Variable) found;
+            if (e is BoundDefineReference { Define: var define } reference && reference.Type == ProtocolType.DateTime && define.Body is not null) found = (define, null, null);
+            else if (e is BoundVariableAccess { Record: BoundDomainReference { Type: RecordType } } v && v.Type == ProtocolType.DateTime
+                && v.Variable.Type == Language.DataModel.VariableType.DateTime)
+                found = (null, v.Domain.Name, v.Variable.Name);
+            else return false;
+            if (SubjectDate is { } known && !(ReferenceEquals(known.Define, found.Define) && known.Domain == found.Domain && known.Variable == found.Variable)) return false;
+            SubjectDate = found;
             return true;
         }
 
@@ -922,6 +976,16 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     {
         var date = DateOnly.FromDayNumber(day);
         return new CqlDateTime(date.Year, date.Month, date.Day, 0, 0, 0, 0, DateTimePrecision.Day, null);
+    }
+
+    /// <summary>The rest of a filter not decided here (after its text key): a row reaching it leaves the subject to the compiled rule.</summary>
+    internal sealed class OpaqueTest : RowTest
+    {
+        public override void Prepare(StudyBinding binding, object?[] tables)
+        {
+        }
+
+        public override byte Eval(RowState state, int row, RowReads? reads) => Unsupported;
     }
 
     /// <summary>Three-valued not.</summary>
