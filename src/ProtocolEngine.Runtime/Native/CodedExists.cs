@@ -262,7 +262,9 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             ReadDate = false;
             MissingVariable = false;
             _dayKnown = false;
-            Array.Clear(_boundsKnown);
+            // A loop: for arrays this small, Array.Clear's call into the runtime costs more.
+            var known = _boundsKnown;
+            for (int k = 0; k < known.Length; k++) known[k] = false;
         }
 
         /// <summary>The subject's date as a day number, or <see cref="SubjectDateSource.NotPlain"/>.</summary>
@@ -310,10 +312,12 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public (int Day, ulong Reads) DayOf(BatchRun run, int subject)
         {
+            // A variable is read where it is (a day number per dictionary code, kept per study): nothing to keep per subject.
+            if (VariableDomainSlot >= 0) return Read(run.Binding, subject);
             var values = run.Binding.Kept(keptSlot, 0, static (_, binding) =>
                 new Values(new int[binding.Study.SubjectCount], new ulong[binding.Study.SubjectCount], new byte[binding.Study.SubjectCount]));
             if (Volatile.Read(ref values.States[subject]) == Computed) return (values.Days[subject], values.Reads[subject]);
-            var (day, reads) = VariableDomainSlot >= 0 ? Read(run.Binding, subject) : Compute(run.SubjectScratch, subject);
+            var (day, reads) = Compute(run.SubjectScratch, subject);
             // The same values whichever thread computes them first; the state is written last.
             values.Days[subject] = day;
             values.Reads[subject] = reads;
@@ -333,8 +337,17 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             var (row, count) = table.RowsOf(subject);
             if (count != 1) return (NotPlain, 0);
             int code = column.CodeAt(row);
-            if (code < 0 || PlainDay(column.DateTimeOfCode(code)) is not int day) return (NotPlain, 0);
-            return (day, 1UL << Math.Min(VariableDomainSlot, 63));
+            if (code < 0) return (NotPlain, 0);
+            int day = binding.DayNumbers(VariableColumnSlot, column, PlainDays)[code];
+            return day == NotPlain ? (NotPlain, 0) : (day, 1UL << Math.Min(VariableDomainSlot, 63));
+        }
+
+        /// <summary>The day number of each text of a column read as a date (<see cref="NotPlain"/> when it is not a plain day or does not parse).</summary>
+        private static int[] PlainDays(TextColumn column)
+        {
+            var days = new int[column.Dictionary.Count];
+            for (int code = 0; code < days.Length; code++) days[code] = PlainDay(column.DateTimeOfCode(code)) ?? NotPlain;
+            return days;
         }
 
         private (int, ulong) Compute(EvaluationContext ctx, int subject)
@@ -361,6 +374,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         value is { Precision: DateTimePrecision.Day, OffsetMinutes: null, Year: >= 2 and <= 9998 }
             ? DateOnly.FromDateTime(new DateTime(value.Year, value.Month, value.Day)).DayNumber
             : null;
+
+    /// <summary>The day number itself when it is a plain day's (years 2 to 9998, as <see cref="PlainDay"/> takes them), else null.</summary>
+    internal static int? PlainDayNumber(long day)
+    {
+        if (day < 0 || day > DateOnly.MaxValue.DayNumber) return null;
+        int year = DateOnly.FromDayNumber((int)day).Year;
+        return year is >= 2 and <= 9998 ? (int)day : null;
+    }
 
     /// <summary>The comparison key of a day number at a precision: CQL compares two dates known to the day component by component up to it.</summary>
     internal static long Key(int day, DateTimePrecision? precision)
@@ -591,16 +612,26 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         private SubjectBound? Bound(BoundExpression e)
         {
             e = Strip(e);
-            if (IsSubjectDate(e)) return new SubjectBound(null, null);
+            if (IsSubjectDate(e)) return new SubjectBound(null, null) { Days = 0 };
             if (e is BoundCall { Overload.Key: "Subtract(DateTime,Quantity)" or "Add(DateTime,Quantity)" } call && IsSubjectDate(Strip(call.Arguments[0]))
                 && Resolve(call.Arguments[1]) is BoundQuantityLiteral q && BuiltinTable.Find(call.Overload.Key) is Func<CqlDateTime?, CqlQuantity?, CqlDateTime?> shift)
-                return new SubjectBound(shift, new CqlQuantity(q.Value, q.Unit));
+            {
+                var quantity = new CqlQuantity(q.Value, q.Unit);
+                return new SubjectBound(shift, quantity) { Days = SubjectBound.WholeDays(quantity, call.Overload.Key[0] == 'S' ? -1 : 1) };
+            }
             return null;
         }
 
         private bool IsSubjectDate(BoundExpression e)
         {
             (DefineSymbol? Define, string? Domain, string? Variable) found;
+            // A definition that is a one-per-subject domain's variable (ScreeningDate: DM.RFICDTC) is that variable, read
+            // without computing the definition: the same value and domains read.
+            var through = e;
+            for (int hops = 0; hops < 8 && through is BoundDefineReference { Define.Body: { } body }; hops++) through = Strip(body);
+            if (through is BoundVariableAccess { Record: BoundDomainReference { Type: RecordType } } direct && direct.Type == ProtocolType.DateTime
+                && direct.Variable.Type == Language.DataModel.VariableType.DateTime)
+                e = through;
             if (e is BoundDefineReference { Define: var define } reference && reference.Type == ProtocolType.DateTime && define.Body is not null) found = (define, null, null);
             else if (e is BoundVariableAccess { Record: BoundDomainReference { Type: RecordType } } v && v.Type == ProtocolType.DateTime
                 && v.Variable.Type == Language.DataModel.VariableType.DateTime)
@@ -621,6 +652,23 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     /// <summary>The subject's date, shifted by <paramref name="Quantity"/> through <paramref name="Shift"/> (the compiled builtin) when not null.</summary>
     internal sealed record SubjectBound(Func<CqlDateTime?, CqlQuantity?, CqlDateTime?>? Shift, CqlQuantity? Quantity)
     {
+        /// <summary>
+        /// The shift in whole days when it is one (no shift, or a whole number of days added or subtracted): the bound of a
+        /// plain day is then that day plus the offset, as the compiled operator computes it, without building dates.
+        /// </summary>
+        public int? Days { get; init; }
+
+        /// <summary>The whole days a quantity added (<paramref name="sign"/> 1) or subtracted (−1) shifts a plain day by, as <see cref="Temporal.Add(CqlDateTime?, CqlQuantity?, int)"/> computes it; null for other units or amounts.</summary>
+        public static int? WholeDays(CqlQuantity quantity, int sign)
+        {
+            int factor = quantity.Unit switch { "day" or "d" => 1, "week" or "wk" => 7, _ => 0 };
+            if (factor == 0 || quantity.Value != decimal.Truncate(quantity.Value) || Math.Abs(quantity.Value) > 100_000) return null;
+            return sign * factor * (int)quantity.Value;
+        }
+
+        /// <summary>The bound's day for a subject's plain day, when the shift is in whole days and the result a plain day (years 2 to 9998); else null.</summary>
+        public int? DayFor(int subjectDay) => Days is int days ? PlainDayNumber(subjectDay + (long)days) : null;
+
         /// <summary>The bound's value for a subject whose date is <paramref name="day"/> (a plain day), as the compiled rule computes it; null when it throws.</summary>
         public CqlDateTime? Value(int day, out bool failed)
         {
@@ -821,7 +869,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             {
                 int subjectDay = state.Day();
                 ok = 0;
-                if (subjectDay != SubjectDateSource.NotPlain && bound.Value(subjectDay, out bool failed) is { } value && !failed)
+                state.BoundValues[test] = null;
+                if (subjectDay != SubjectDateSource.NotPlain && bound.DayFor(subjectDay) is int plain)
+                {
+                    // A shift in whole days: the bound's day without building it (built below only for a date that is not a plain day).
+                    key = Key(plain, precision);
+                    ok = 3;
+                }
+                else if (subjectDay != SubjectDateSource.NotPlain && bound.Value(subjectDay, out bool failed) is { } value && !failed)
                 {
                     state.BoundValues[test] = value;
                     if (PlainDay(value) is int shifted)
@@ -837,6 +892,12 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (day == Missing) return Null;
             if (day == NotPlainDay || ok == 2)
             {
+                if (state.BoundValues[test] is null)
+                {
+                    // The bound of a whole-day shift, built as the compiled rule builds it (the day DayFor gave).
+                    if (bound.Value(state.Day(), out bool failed) is not { } built || failed) return Unsupported;
+                    state.BoundValues[test] = built;
+                }
                 // A partial or timed date (or bound): the compiled comparison itself.
                 object? point = day == NotPlainDay ? column!.DateTimeOfCode(code) : FromDay(day);
                 try
@@ -881,6 +942,8 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (day == Missing) return Null;
             if (day == NotPlainDay || lowKey == NotPlainBounds)
             {
+                // The interval of whole-day shifts, built as the compiled rule builds it (the days Bounds gave).
+                if (state.BoundValues[test] is null && Built(state, state.Day()).Item1 == NoBounds) return Unsupported;
                 // A partial or timed date (or bound): the compiled In itself.
                 object? point = day == NotPlainDay ? column!.DateTimeOfCode(code) : FromDay(day);
                 try
@@ -897,6 +960,18 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         }
 
         private (long, long) Bounds(RowState state, int subjectDay)
+        {
+            state.BoundValues[test] = null;
+            if (subjectDay == SubjectDateSource.NotPlain) return (NoBounds, NoBounds);
+            // Whole-day shifts of a plain day: In's closed bounds (an open one's neighbour, a day away at day precision)
+            // as day numbers, for a non-empty interval of plain days; the interval itself is built only if a row needs it.
+            if (low.DayFor(subjectDay) is int lowDay && high.DayFor(subjectDay) is int highDay && lowDay <= highDay
+                && PlainDayNumber(lowClosed ? lowDay : lowDay + 1L) is int first && PlainDayNumber(highClosed ? highDay : highDay - 1L) is int last && first <= last)
+                return (Key(first, precision), Key(last, precision));
+            return Built(state, subjectDay);
+        }
+
+        private (long, long) Built(RowState state, int subjectDay)
         {
             if (subjectDay == SubjectDateSource.NotPlain) return (NoBounds, NoBounds);
             var lowValue = low.Value(subjectDay, out bool lowFailed);

@@ -57,6 +57,9 @@ internal sealed class CodedExistsPass
     // A member's answer for a subject: the exists' value, or the compiled rule's to give.
     private const byte AnswerFalse = 0, AnswerTrue = 1, AnswerNull = 2, AnswerFallback = 3;
 
+    // The value of each answer (a fallback's is never read).
+    private static readonly bool?[] Values = [false, true, null, null];
+
     /// <summary>Copies <paramref name="node"/>'s answers for its live subjects of the batch into <paramref name="output"/>, computing the batch's pass first if needed.</summary>
     public void Answer(CodedExistsNode node, BatchRun run, bool[] active, bool?[] output)
     {
@@ -72,16 +75,15 @@ internal sealed class CodedExistsPass
         for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < output.Length; i++)
         {
             if (!active[i] || fallback[i]) continue;
-            byte answer = answers[at + i];
-            if (answer == AnswerFallback)
-            {
-                fallback[i] = true;
-                continue;
-            }
+            int answer = answers[at + i] & 3;
+            // Without branches on the answer (it varies from subject to subject): a subject falling back keeps no value and
+            // reads nothing here (the compiled rule reads again), and its output is never read.
+            bool back = answer == AnswerFallback;
+            fallback[i] = back;
             // The compiled query reads the subject's records of the domain first, whatever it finds; the date's domains when it read the date.
-            reads[i] |= bit | dateReads[at + i];
-            output[i] = answer switch { AnswerTrue => true, AnswerFalse => false, _ => null };
-            answered++;
+            reads[i] |= back ? 0 : bit | dateReads[at + i];
+            output[i] = Values[answer];
+            answered += back ? 0 : 1;
         }
         if (answered > 0) CodedExistsNode.CountAnswered(answered);
     }
@@ -102,6 +104,16 @@ internal sealed class CodedExistsPass
         public ulong Always { get; init; }
 
         public required Chain[] Chains { get; init; }
+
+        /// <summary>
+        /// When the group's members lead with one chain of one column coded in bytes (the common case: <c>M.MHDECOD = 'x'</c>,
+        /// <c>C.CMDECOD in {...}</c>): the column's bytes, and the masks by byte, byte 0 (missing) giving the chain's mask for a
+        /// row without a value; else null, and the rows' masks come from <see cref="Chain.MaskAt"/>.
+        /// </summary>
+        public byte[]? SingleBytes { get; init; }
+
+        /// <summary>The masks by byte of <see cref="SingleBytes"/>.</summary>
+        public ulong[]? SingleMasks { get; init; }
     }
 
     /// <summary>
@@ -167,11 +179,23 @@ internal sealed class CodedExistsPass
                 }
                 chains[index].Leads.Add((bit, lead));
             }
+            Chain[] made = [.. chains.Select(c => c.IsNumber ? MakeNumberChain(binding, c.Slots[0], c.Leads) : MakeChain(binding, [.. c.Slots.Select(s => (TextColumn)binding.Columns[s]!)], c.Leads))];
+            byte[]? singleBytes = null;
+            ulong[]? singleMasks = null;
+            if (made is [{ Bytes: [{ } bytes] } only])
+            {
+                singleBytes = bytes;
+                singleMasks = (ulong[])only.MaskByCode[0].Clone();
+                // A text chain's byte 0 is a missing value (the chain's mask without a value); a number chain's, a value like any other.
+                if (!only.IsNumber) singleMasks[0] = only.WhenMissing;
+            }
             groups.Add(new Group
             {
                 Members = members,
                 Always = always,
-                Chains = [.. chains.Select(c => c.IsNumber ? MakeNumberChain(binding, c.Slots[0], c.Leads) : MakeChain(binding, [.. c.Slots.Select(s => (TextColumn)binding.Columns[s]!)], c.Leads))],
+                Chains = made,
+                SingleBytes = singleBytes,
+                SingleMasks = singleMasks,
             });
         }
         return new Plan { Groups = [.. groups] };
@@ -329,11 +353,16 @@ internal sealed class CodedExistsPass
             ulong all = members.Length == 64 ? ulong.MaxValue : (1UL << members.Length) - 1;
             // Members decided (a true row, or a test only the compiled rule decides), walked (state begun), uncertain.
             ulong decided = 0, begun = 0, uncertain = 0, unsupported = 0, found = 0;
+            var singleBytes = group.SingleBytes;
+            var singleMasks = group.SingleMasks;
+            ulong always = group.Always;
             for (int row = start; row < start + count && decided != all; row++)
             {
-                ulong mask = group.Always;
-                for (int c = 0; c < chains.Length; c++) mask |= chains[c].MaskAt(row);
+                ulong mask = always;
+                if (singleBytes is not null && singleMasks is not null && (uint)row < (uint)singleBytes.Length) mask |= singleMasks[singleBytes[row]];
+                else for (int c = 0; c < chains.Length; c++) mask |= chains[c].MaskAt(row);
                 mask &= ~decided & all;
+                if (mask == 0) continue;
                 while (mask != 0)
                 {
                     int bit = BitOperations.TrailingZeroCount(mask);
