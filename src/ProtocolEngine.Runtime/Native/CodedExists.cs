@@ -139,6 +139,9 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     /// <summary>The domain slot of the rows visited.</summary>
     internal int DomainSlot => _domainSlot;
 
+    /// <summary>The domains the subject's date read (kept per study by its source: the same the walk noted when the filter reached the date).</summary>
+    internal ulong DateReadsOf(BatchRun run, int subject) => _subjectDate is { } source ? source.DayOf(run, subject).Reads : 0;
+
     /// <summary>The filter's test tree.</summary>
     internal RowTest Root => _root;
 
