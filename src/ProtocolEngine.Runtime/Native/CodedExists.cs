@@ -161,6 +161,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         && _columns.All(c => binding.Columns[c] is TextColumn or null && ReferenceEquals(binding.ColumnTables[c], table))
         && _numberColumns.All(c => binding.Columns[c] is NumberColumn or null && ReferenceEquals(binding.ColumnTables[c], table));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         if (run.RecordsEvidence)
@@ -635,13 +636,37 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (through is BoundVariableAccess { Record: BoundDomainReference { Type: RecordType } } direct && direct.Type == ProtocolType.DateTime
                 && direct.Variable.Type == Language.DataModel.VariableType.DateTime)
                 e = through;
-            if (e is BoundDefineReference { Define: var define } reference && reference.Type == ProtocolType.DateTime && define.Body is not null) found = (define, null, null);
+            if (e is BoundDefineReference { Define: var define } reference && reference.Type == ProtocolType.DateTime && define.Body is not null && OfTheDataAlone(define.Body, 0))
+                found = (define, null, null);
             else if (e is BoundVariableAccess { Record: BoundDomainReference { Type: RecordType } } v && v.Type == ProtocolType.DateTime
                 && v.Variable.Type == Language.DataModel.VariableType.DateTime)
                 found = (null, v.Domain.Name, v.Variable.Name);
             else return false;
             if (SubjectDate is { } known && !(ReferenceEquals(known.Define, found.Define) && known.Domain == found.Domain && known.Variable == found.Variable)) return false;
             SubjectDate = found;
+            return true;
+        }
+
+        /// <summary>
+        /// True when a definition's value depends on the study's data alone (not on the screening's date: Now, Today,
+        /// TimeOfDay, through definitions and functions), so that its day can be kept per subject and study.
+        /// </summary>
+        private static bool OfTheDataAlone(BoundExpression body, int depth)
+        {
+            if (depth > 16) return false;
+            foreach (var n in BoundTreeWalker.DescendantsAndSelf(body))
+            {
+                switch (n)
+                {
+                    case BoundCall call when call.Overload.Key.StartsWith("Now(", StringComparison.Ordinal) || call.Overload.Key.StartsWith("Today(", StringComparison.Ordinal)
+                            || call.Overload.Key.StartsWith("TimeOfDay(", StringComparison.Ordinal):
+                        return false;
+                    case BoundDefineReference { Define.Body: { } inner } when !OfTheDataAlone(inner, depth + 1):
+                        return false;
+                    case BoundFunctionCall { Function.Body: { } called } when !OfTheDataAlone(called, depth + 1):
+                        return false;
+                }
+            }
             return true;
         }
 
@@ -772,6 +797,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             return tables.WhenMissing;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             var tables = (Tables)state.Tables[Id]!;
@@ -855,12 +881,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     /// <summary><c>X.VAR is null</c> for a date (or a Coalesce of dates): a text that does not parse reads as null.</summary>
     private sealed class DateIsNullTest(int[] columnSlots, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads) => DayOf(state, row, reads, out _, out _) == Missing ? True : False;
     }
 
     /// <summary>Before, after, on or before, on or after the subject's (shifted) date, at a precision.</summary>
     private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string? precisionText, string op, Func<object?, object?, string?, bool?> builtin, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             // With evidence, the compiled comparison computes the subject's date (a definition, with evidence of its own kept for later rules).
@@ -929,6 +957,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     {
         private const long NoBounds = long.MinValue, NotPlainBounds = long.MinValue + 1;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             // With evidence, the compiled In computes the subject's date (a definition, with evidence of its own kept for later rules).
@@ -1025,6 +1054,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public override void Prepare(StudyBinding binding, object?[] tables) => tables[Id] = binding.Columns[columnSlot] as NumberColumn;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             // RecordAccess.Decimal records the read, then the builtin compares.
@@ -1063,6 +1093,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         {
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads) => Unsupported;
     }
 
@@ -1073,6 +1104,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public override void Prepare(StudyBinding binding, object?[] tables) => operand.Prepare(binding, tables);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads) => operand.Eval(state, row, reads) switch
         {
             True => False,
@@ -1096,6 +1128,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             right.Prepare(binding, tables);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             byte decisive = isAnd ? False : True;

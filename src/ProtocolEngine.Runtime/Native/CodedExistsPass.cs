@@ -77,6 +77,7 @@ internal sealed class CodedExistsPass
     }
 
     /// <summary>Copies <paramref name="node"/>'s answers for its live subjects of the batch into <paramref name="output"/>, computing the batch's pass first if needed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Answer(CodedExistsNode node, BatchRun run, bool[] active, bool?[] output)
     {
         var state = run.Kernel(this, r => new Worker(this, r));
@@ -335,6 +336,7 @@ internal sealed class CodedExistsPass
         /// <summary>Each member's outcome for each subject of the study (subject * members + member; 0 until computed), shared by threads and screenings.</summary>
         public byte[] Outcomes { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Compute(BatchRun run)
         {
             Batch = run.BatchNumber;
