@@ -22,9 +22,11 @@ namespace ProtocolEngine.Runtime.Native;
 /// other row the member's own filter runs on the member's own state, as in its own walk, until the member is decided.
 /// </para>
 /// <para>
-/// Each worker computes the pass once per batch, for every subject of the batch, when the first member is evaluated;
-/// every member then copies its subjects' answers (value, the compiled rule's fallback, the domains read). The answers
-/// depend only on the study and the subject, never on which criterion asks first. Members past 64 are walked in further
+/// Each worker computes the pass once per batch, for the subjects of the batch whose outcomes the study's binding does not
+/// hold yet, when the first member is evaluated; every member then reads its subjects' outcomes (value, the compiled
+/// rule's fallback, whether the subject's date was read) and maps them to answers by the context's missing-data rule. The
+/// outcomes depend only on the study and the subject, never on which criterion asks first, so they are kept per study (one
+/// byte per member and subject), shared by threads and later screenings. Members past 64 are walked in further
 /// groups of 64. With evidence on, each node walks its rows itself (its reads are recorded row by row).
 /// </para>
 /// </remarks>
