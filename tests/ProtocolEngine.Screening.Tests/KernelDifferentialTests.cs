@@ -12,7 +12,7 @@ namespace ProtocolEngine.Screening.Tests;
 
 /// <summary>
 /// The typed kernels of the batch criteria: <c>exists</c> over a coded column answered from the codes of a subject's rows
-/// (<see cref="ExistsNode"/>), number comparisons and ranges decided on the column's doubles where the decimal could not
+/// (<see cref="CodedExistsNode"/>), number comparisons and ranges decided on the column's doubles where the decimal could not
 /// differ (<see cref="NumberKernel"/>), and variables read straight from their columns. Each case is screened with and
 /// without the batches (code indexes on and off, one and two threads) and must give the same screening JSON byte for byte.
 /// </summary>
@@ -27,6 +27,7 @@ public class KernelDifferentialTests
 
         define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
         define function Score(code String): First(QS Q where Q.QSTESTCD = code and Q.VISITNUM = 1).QSSTRESN
+        define Consent: DM.RFICDTC
 
         criteria
           inclusion GE "HbA1c 10 or more."
@@ -73,6 +74,16 @@ public class KernelDifferentialTests
             exists (LB L where L.LBTESTCD = 'EGFR' and L.VISITNUM = 1) and Lab('EGFR').LBSTNRHI is null
           inclusion EGFR "eGFR 30 or more: the memoised lookup replays, on the compiled path, the evidence kept in EGFRSEEN."
             Lab('EGFR').LBSTRESN >= 30
+          exclusion KEYLATE "The key after a date test: the compiled query skips the other codes' rows, whose dates it never reads."
+            exists (MH M where M.MHSTDTC before DM.RFICDTC and M.MHDECOD = 'Myocardial infarction')
+          exclusion KEYREST "A key and a rest no kernel decides: the key's rows go to the compiled rule."
+            exists (MH M where M.MHDECOD = 'Hysterectomy' and M.MHSEQ * 2 > 3)
+          exclusion WEEKS "An infarction in an open window of whole weeks and days around consent."
+            exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC in Interval(DM.RFICDTC - 8 weeks, DM.RFICDTC + 3 days))
+          exclusion SINCE "A hysterectomy on or after two weeks before consent, or without a date."
+            exists (MH M where M.MHDECOD = 'Hysterectomy' and (M.MHSTDTC on or after Consent - 2 weeks or M.MHSTDTC is null))
+          inclusion PMKEY "Postmenopausal (a key alone: a missing term among the rows is Unknown, not a fallback)."
+            exists (MH M where M.MHDECOD = 'Postmenopausal')
         """;
 
     [Fact]
@@ -91,7 +102,9 @@ public class KernelDifferentialTests
                 TestStudy.Row(("USUBJID", "S6"), ("AGE", 55.0), ("SEX", "F"), ("RFICDTC", "2024-01-01")),
                 TestStudy.Row(("USUBJID", "S7"), ("AGE", double.NaN), ("SEX", "M"), ("RFICDTC", "2024-01")),
                 TestStudy.Row(("USUBJID", "S8"), ("AGE", -1e30), ("SEX", "M"), ("RFICDTC", "2024-01-01")),
-                TestStudy.Row(("USUBJID", "S9"), ("AGE", 50.0), ("SEX", "M"), ("RFICDTC", "2024-01-01")))
+                TestStudy.Row(("USUBJID", "S9"), ("AGE", 50.0), ("SEX", "M"), ("RFICDTC", "2024-01-01")),
+                // Consent in year 2: windows reaching back into year 1 are not plain days.
+                TestStudy.Row(("USUBJID", "S10"), ("AGE", 50.0), ("SEX", "F"), ("RFICDTC", "0002-01-05")))
             .Table("MH",
                 TestStudy.Row(("USUBJID", "S1"), ("MHSEQ", 1.0), ("MHDECOD", "Postmenopausal"), ("MHSTDTC", "2010")),
                 TestStudy.Row(("USUBJID", "S2"), ("MHSEQ", 1.0), ("MHDECOD", null), ("MHSTDTC", "2023-12-01")),
@@ -110,7 +123,15 @@ public class KernelDifferentialTests
                 TestStudy.Row(("USUBJID", "S5"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-12-15T10:30")),
                 TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", " 2023-12-01 ")),
                 TestStudy.Row(("USUBJID", "S8"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-13-45")),
-                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2024-01-01")))
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2024-01-01")),
+                // Whole-week windows: an open end exactly 8 weeks before consent (S1), a day inside it (S5), 3 days after
+                // consent (S9, the open end), a hysterectomy 2 weeks before consent (S9) and one in year 1 (S10).
+                TestStudy.Row(("USUBJID", "S1"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-11-06")),
+                TestStudy.Row(("USUBJID", "S5"), ("MHSEQ", 4.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2023-11-07")),
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 3.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2024-01-04")),
+                TestStudy.Row(("USUBJID", "S9"), ("MHSEQ", 4.0), ("MHDECOD", "Hysterectomy"), ("MHSTDTC", "2023-12-18")),
+                TestStudy.Row(("USUBJID", "S10"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "0001-12-20")),
+                TestStudy.Row(("USUBJID", "S10"), ("MHSEQ", 2.0), ("MHDECOD", "Hysterectomy"), ("MHSTDTC", "0001-12-25")))
             .Table("CM",
                 TestStudy.Row(("USUBJID", "S1"), ("CMSEQ", 1.0), ("CMDECOD", "DONEPEZIL"), ("CMENDTC", null)),
                 TestStudy.Row(("USUBJID", "S2"), ("CMSEQ", 1.0), ("CMDECOD", "ASPIRIN"), ("CMENDTC", "2023-01-01")),
@@ -188,6 +209,11 @@ public class KernelDifferentialTests
         Assert.Equal(CriterionOutcome.NotMet, result.Outcome(8, 16));     // on the day of consent: not before it
         Assert.Equal(CriterionOutcome.Met, result.Outcome(8, 19));        // on the day of consent
         Assert.Equal(CriterionOutcome.Unknown, result.Outcome(3, 16));    // S4: an infarction without a date
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(2, 22));        // S3: an infarction before consent, the key after the date test
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(4, 24));        // S5: a day inside the 8-week window
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(0, 24));     // S1: on the window's open end only
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(8, 25));        // S9: a hysterectomy exactly 2 weeks before consent
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 26));    // S2: a missing term may be postmenopausal
     }
 
     [Fact]
@@ -202,6 +228,10 @@ public class KernelDifferentialTests
         AssertSame(compiled, study, CqlDateTime.ParseIso("2025-06-01"), "eight rules, every 7th subject", [.. study.SubjectIds.Where((_, i) => i % 7 == 2)]);
         // Most of the 6,429 subjects' eight cells (MI and ACHEI too, for those without an infarction or those drugs).
         Assert.True(BatchCriterion.Answered - before >= 6_429 * 8 * 9 / 10, $"batch criteria answered {BatchCriterion.Answered - before} cells");
+        // MI and ACHEI for every subject, evidence off (a missing term, a partial or timed date no longer leave one to the compiled rule).
+        before = CodedExistsNode.Answered;
+        Screener.Screen(compiled, study, new ScreeningOptions { AsOf = CqlDateTime.ParseIso("2025-06-01"), RecordEvidence = false, MaxDegreeOfParallelism = 1 });
+        Assert.True(CodedExistsNode.Answered - before >= 3_000 * 2, $"the exists kernels answered {CodedExistsNode.Answered - before} subjects' exists");
     }
 
     /// <summary>

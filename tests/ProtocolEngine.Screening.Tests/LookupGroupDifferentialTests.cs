@@ -105,6 +105,95 @@ public class LookupGroupDifferentialTests
         AssertSame(compiled, study, "wide codes");
     }
 
+    private const string NumbersProtocol = """
+        protocol WideNumbers version "1"
+          data SDTM "3.4"
+
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+        define function Later(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM > 1.5)
+        define function AnyLab(code String): First(LB L where L.LBTESTCD = code)
+
+        criteria
+          inclusion RANGE "A score 10 to 23."
+            Lab('MMSE').LBSTRESN in Interval[10, 23]
+          inclusion OPEN "A score above 10, below 23."
+            Lab('MMSE').LBSTRESN in Interval(10, 23)
+          inclusion WIDE "Within huge bounds."
+            Lab('MMSE').LBSTRESN in Interval[0.5, 100000000000000000000000000.0]
+          inclusion HACH "At most 4."
+            Lab('HACH').LBSTRESN <= 4
+          inclusion FLIPPED "30 at most the value."
+            30 <= Lab('EGFR').LBSTRESN
+          exclusion ALT "Above 3 times the upper limit."
+            Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
+          exclusion ALTRIGHT "The upper limit times 3, on the left."
+            Lab('ALT').LBSTNRHI * 3 < Lab('ALT').LBSTRESN
+          exclusion TWO "Two lookups."
+            Lab('ALT').LBSTRESN >= Lab('EGFR').LBSTRESN
+          exclusion LATER "After visit 1, above 10."
+            Later('HACH').LBSTRESN > 10
+          exclusion ANY "The first HACH row above 10, whatever its visit."
+            AnyLab('HACH').LBSTRESN > 10
+        """;
+
+    /// <summary>
+    /// Number columns two bytes wide (more than 255 distinct values: the readers' two-byte path, the groups' tables by
+    /// code) holding missing, infinite, huge and near-bound values, visit numbers within a double of 1, bounds and
+    /// products on the edge, under comparisons, intervals and ALT's shape.
+    /// </summary>
+    [Fact]
+    public void WideNumberColumns_GiveTheSameReports()
+    {
+        double[] hostile =
+        [
+            double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e300, -1e300, 1e27, 9.99e26, 1e26, 10, 23, 23.000000000000004,
+            22.999999999999996, 9.999999999999998, 10.000000000000002, 30, 29.999999999999996, 30.000000000000004, 4, 4.000000000000001,
+            3.9999999999999996, -0.0, 0, 1e15, 1e15 + 2, 123456789012345.67, 4e18, 3.4e18, 1e19, -4,
+        ];
+        double[] visits = [1, 1, 1, 1.0000000000000002, 0.9999999999999999, double.NaN, 2, 1e300];
+        var rows = new List<Dictionary<string, object?>>();
+        for (int s = 1; s <= 80; s++)
+        {
+            int seq = 1;
+            // Fillers: distinct values and visit numbers, so both number columns need two bytes a code.
+            for (int t = 0; t < 4; t++) rows.Add(Row($"S{s}", seq++, $"F{t}", s * 4 + t + 0.25, 500 + s * 4 + t + 0.5, 1000 + s * 4 + t));
+            double Pick(int k) => hostile[(s * 7 + k * 5) % hostile.Length];
+            double visit = visits[s % visits.Length];
+            if (s % 9 != 0) rows.Add(Row($"S{s}", seq++, "MMSE", Pick(0), 0, visit));
+            if (s % 11 != 0) rows.Add(Row($"S{s}", seq++, "HACH", Pick(1), 0, visits[(s + 3) % visits.Length]));
+            if (s % 5 == 0) rows.Add(Row($"S{s}", seq++, null, 1, 1, 1));
+            rows.Add(Row($"S{s}", seq++, "EGFR", Pick(2), 0, 1));
+            // ALT against 3 times its limit: exactly, just above and below, and hostile limits.
+            double limit = s % 4 == 0 ? Pick(3) : 30 + s % 3;
+            double value = (s % 6) switch { 0 => 3 * limit, 1 => 3 * limit + 1e-12, 2 => 3 * limit - 1e-12, 3 => Pick(4), _ => 3 * limit + s };
+            rows.Add(Row($"S{s}", seq++, "ALT", value, limit, s % 13 == 0 ? 2 : 1));
+            rows.Add(Row($"S{s}", seq++, "HACH", Pick(5), 0, 2));
+        }
+        var study = new TestStudy { CodedNumbers = true }
+            .Table("DM", [.. Enumerable.Range(1, 81).Select(i => TestStudy.Row(("USUBJID", $"S{i}"), ("AGE", 60.0)))])
+            .Table("LB", [.. rows])
+            .Build();
+        var plain = new TestStudy()
+            .Table("DM", [.. Enumerable.Range(1, 81).Select(i => TestStudy.Row(("USUBJID", $"S{i}"), ("AGE", 60.0)))])
+            .Table("LB", [.. rows])
+            .Build();
+        var lb = study.GetDomain("LB")!;
+        Assert.Null(((NumberColumn)lb.GetColumn("LBSTRESN")!).CodeBytes);
+        Assert.Null(((NumberColumn)lb.GetColumn("VISITNUM")!).CodeBytes);
+        Assert.NotNull(((NumberColumn)lb.GetColumn("LBSTRESN")!).CodeShorts);
+        Assert.NotNull(((NumberColumn)lb.GetColumn("VISITNUM")!).CodeShorts);
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(NumbersProtocol, "groups-numbers.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        long before = ColumnLookup.Answered;
+        AssertSame(compiled, study, "wide numbers", NumbersProtocol);
+        AssertSame(compiled, study.WithoutCodeIndexes(), "wide numbers, scanned", NumbersProtocol);
+        AssertSame(compiled, plain, "plain numbers", NumbersProtocol);
+        Assert.True(ColumnLookup.Answered > before, "the lookups answered no subject");
+
+        static Dictionary<string, object?> Row(string subject, int seq, string? test, double value, double limit, double visit) =>
+            TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", limit), ("VISITNUM", visit));
+    }
+
     [Fact]
     public void ADomainTheStudyLacks_GivesTheSameReports()
     {
@@ -121,7 +210,7 @@ public class LookupGroupDifferentialTests
     /// Against the per-subject path: each screening by a new compilation (so a first screening, answers computed by the
     /// groups), a sparse selection first then everyone on two threads, evidence off; and evidence on.
     /// </summary>
-    private static void AssertSame(CompiledProtocol protocol, StudyData study, string what)
+    private static void AssertSame(CompiledProtocol protocol, StudyData study, string what, string text = Protocol)
     {
         var asOf = CqlDateTime.ParseIso("2025-06-01");
         var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
@@ -130,7 +219,7 @@ public class LookupGroupDifferentialTests
         SameReport.Assert(SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), sparse)), SameReport.Json(Screener.Screen(protocol, study, sparse)), what + ", every 3rd", "per subject", "groups");
         SameReport.Assert(expected, SameReport.Json(Screener.Screen(protocol, study, options with { MaxDegreeOfParallelism = 2 })), what, "per subject", "groups");
         SameReport.Assert(expected, SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria(), options)), what + ", lookups without batches", "per subject", "lookups");
-        var fresh = ProtocolCompiler.Standalone.Compile(new SourceText(Protocol, $"fresh-{Guid.NewGuid():N}.protocol"));
+        var fresh = ProtocolCompiler.Standalone.Compile(new SourceText(text, $"fresh-{Guid.NewGuid():N}.protocol"));
         SameReport.Assert(expected, SameReport.Json(Screener.Screen(fresh, study.WithoutBatchCriteria(), options)), what + ", lookups without batches, first screening", "per subject", "lookups");
         var on = options with { RecordEvidence = true };
         SameReport.Assert(SameReport.Json(Screener.Screen(protocol, study.WithoutBatchCriteria().WithoutColumnLookups(), on)), SameReport.Json(Screener.Screen(protocol, study, on)), what + ", evidence on", "per subject", "groups");

@@ -54,6 +54,9 @@ internal sealed class CodeArray
     /// <summary>The one-byte codes (code + 1, 0 for missing) when the column is that narrow, for loops that read many rows.</summary>
     public byte[]? Bytes => _b;
 
+    /// <summary>The two-byte codes (code + 1, 0 for missing) when the column is that wide, for loops that read many rows.</summary>
+    public ushort[]? Shorts => _s;
+
     /// <summary>Bytes per row of the plain forms (1, 2 or 4); 0 for the constant and run forms, which cost less than a byte a row.</summary>
     public int BytesPerRow => _b is not null ? 1 : _s is not null ? 2 : _i is not null ? 4 : 0;
 

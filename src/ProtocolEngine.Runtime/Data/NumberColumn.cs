@@ -66,10 +66,19 @@ public sealed class NumberColumn : Column
     /// <summary>The one-byte codes (code + 1, 0 for missing) when dictionary-coded one byte wide, else null.</summary>
     internal byte[]? CodeBytes => _codes?.Bytes;
 
-    private double[]? _byCodeByte;
+    /// <summary>The two-byte codes (code + 1, 0 for missing) when dictionary-coded two bytes wide, else null.</summary>
+    internal ushort[]? CodeShorts => _codes?.Shorts;
+
+    private double[]? _byCode;
 
     /// <summary>With <see cref="CodeBytes"/>, the value of each code + 1 (NaN at 0, missing): <see cref="RawAt"/> is <c>ValuesByCodeByte[CodeBytes[row]]</c>.</summary>
-    internal double[]? ValuesByCodeByte => _codes?.Bytes is null ? null : _byCodeByte ??= [double.NaN, .. _distinct!];
+    internal double[]? ValuesByCodeByte => _codes?.Bytes is null ? null : ValuesByCode;
+
+    /// <summary>With <see cref="CodeBytes"/> or <see cref="CodeShorts"/>, the value of each code + 1 (NaN at 0, missing).</summary>
+    private double[] ValuesByCode => _byCode ??= [double.NaN, .. _distinct!];
+
+    /// <summary>With <see cref="CodeShorts"/>, the value of each code + 1 (NaN at 0, missing): <see cref="RawAt"/> is <c>ValuesByCodeShort[CodeShorts[row]]</c>.</summary>
+    internal double[]? ValuesByCodeShort => _codes?.Shorts is null ? null : ValuesByCode;
 
     /// <summary>The raw double (NaN when missing).</summary>
     public double RawAt(int row)
@@ -122,14 +131,15 @@ public sealed class NumberColumn : Column
 }
 
 /// <summary>
-/// <see cref="NumberColumn.RawAt"/> for loops over many rows: the plain values or the one-byte codes read directly
-/// (the code array's width tests and call taken once, not per row); other forms through <see cref="NumberColumn.RawAt"/>.
+/// <see cref="NumberColumn.RawAt"/> for loops over many rows: the plain values or the one- or two-byte codes read
+/// directly (the code array's width tests and call taken once, not per row); other forms through <see cref="NumberColumn.RawAt"/>.
 /// </summary>
 internal readonly struct NumberReader
 {
     private readonly NumberColumn _column;
     private readonly double[]? _values;
     private readonly byte[]? _codes;
+    private readonly ushort[]? _shorts;
     private readonly double[]? _byCode;
 
     /// <summary>A reader of <paramref name="column"/>.</summary>
@@ -138,10 +148,12 @@ internal readonly struct NumberReader
         _column = column;
         _values = column.Values;
         _codes = column.CodeBytes;
-        _byCode = _codes is null ? null : column.ValuesByCodeByte;
+        _shorts = _codes is null ? column.CodeShorts : null;
+        _byCode = _codes is not null ? column.ValuesByCodeByte : _shorts is not null ? column.ValuesByCodeShort : null;
     }
 
     /// <summary>The raw double of a row (NaN when missing), as <see cref="NumberColumn.RawAt"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public double At(int row) => _values is not null ? _values[row] : _byCode is not null ? _byCode[_codes![row]] : _column.RawAt(row);
+    public double At(int row) =>
+        _values is not null ? _values[row] : _codes is not null ? _byCode![_codes[row]] : _shorts is not null ? _byCode![_shorts[row]] : _column.RawAt(row);
 }

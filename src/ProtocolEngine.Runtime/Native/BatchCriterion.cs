@@ -278,42 +278,16 @@ internal sealed class BatchCriterion
         }
 
         /// <summary>
-        /// <c>exists (D X where X.VAR = 'key' and ...)</c> (or <c>X.VAR in {...}</c>) over a subject-indexed domain: the
-        /// query the compiled rule runs with the same text key (<see cref="ExpressionCompiler.TextKey"/>), answered from
-        /// the codes of the subject's rows (<see cref="ExistsNode"/>).
+        /// <c>exists (D X where filter)</c> over a subject-indexed domain: answered from each subject's rows by
+        /// <see cref="CodedExistsNode"/> (tests decided per dictionary code, dates on day numbers), which visits the rows
+        /// the compiled query visits, with or without a text key (<see cref="ExpressionCompiler.TextKey"/>).
         /// </summary>
         private BatchNode? Exists(BoundCall c, IReadOnlyDictionary<LocalSymbol, BoundLiteral> constants, IReadOnlyDictionary<LocalSymbol, BoundExpression>? arguments = null)
         {
-            // The shape the compiled rule consumes as it runs (ExpressionCompiler.Fusable), over one domain's records.
-            if (c.Arguments[0] is not BoundQuery { Sources.Length: 1, Lets.IsEmpty: true, Inclusions.IsEmpty: true, Aggregate: null, Return: null, ReturnDistinct: false, SingularSource: false } q
-                || !q.Sort.IsEmpty || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
-                return null;
-            if (ExpressionCompiler.TextKey(q.Where, q.Sources[0].Alias) is not { } noKey)
-            {
-                // Every row visited: tests decided per dictionary code and dates on day numbers (CodedExistsNode).
-                var coded = CodedExistsNode.Compile(c, l => constants.TryGetValue(l, out var k) ? (BoundExpression)k : arguments?.GetValueOrDefault(l), slots);
-                if (coded is null) return null;
-                Useful = true;
-                return Add(coded);
-            }
-            var textKey = noKey;
-            if (textKey.Column.Domain.Name != domain.Domain.Name) return null;
-            string[]? keys = textKey switch
-            {
-                { Keys: { } list } => list,
-                { Key: BoundLiteral { Value: string text } } => [text],
-                { Key: BoundLocal l } when constants.TryGetValue(l.Local, out var constant) && constant.Value is string text => [text],
-                _ => null,
-            };
-            if (keys is null) return null;
+            var coded = CodedExistsNode.Compile(c, l => constants.TryGetValue(l, out var k) ? (BoundExpression)k : arguments?.GetValueOrDefault(l), slots);
+            if (coded is null) return null;
             Useful = true;
-            bool keyOnly = ReferenceEquals(q.Where, textKey.Conjunct);
-            // `key and <dates of the row against a date of the subject>`: the rest decided on day numbers where it can be.
-            var dates = !keyOnly && q.Where is BoundCall { Overload.Key: "And(Boolean,Boolean)", Arguments: [var first, var rest] } && ReferenceEquals(first, textKey.Conjunct)
-                ? DateRest.Compile(rest, q.Sources[0].Alias, domain.Domain.Name, slots)
-                : null;
-            return Add(new ExistsNode(slots.Kept(), slots.Domain(domain.Domain.Name), domain.Domain.Name, slots.Column(domain.Domain.Name, textKey.Column.Variable.Name), keys,
-                keyOnly) { Dates = dates, KeyVariable = textKey.Column.Variable.Name });
+            return Add(coded);
         }
 
         /// <summary>
@@ -758,8 +732,8 @@ internal abstract class RecordNode(int domainSlot, string domainName) : BatchNod
     /// <summary>The domain's name.</summary>
     public string DomainName { get; } = domainName;
 
-    /// <summary>The bit of the domain in a set of domains read.</summary>
-    protected ulong Bit => 1UL << Math.Min(DomainSlot, 63);
+    /// <summary>The bit of the domain in a set of domains read (a field: read per subject in the comparisons' loops).</summary>
+    protected readonly ulong Bit = 1UL << Math.Min(domainSlot, 63);
 
     public override bool Applies(StudyBinding binding) => binding.Domains[DomainSlot] is { IsSubjectIndexed: true };
 }
@@ -825,6 +799,45 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             ColumnLookup.CountAnswered(fromKnown);
             lookup.NoteKnownReads(run.Context, fromKnown);
         }
+    }
+
+    /// <summary>
+    /// The lookup's kept rows for a node reading them itself instead of this node's array (<see cref="Row"/>), or null
+    /// (with evidence on, or where the lookup keeps none): the variables' nodes then take this node's values.
+    /// </summary>
+    public int[]? KnownRows(BatchRun run) => run.RecordsEvidence ? null : lookup.KnownRows(run.Context);
+
+    /// <summary>
+    /// Subject <paramref name="i"/>'s row as <see cref="Eval"/> gives it, for a live subject, with its side effects (the
+    /// subject fallen back, or the domain read; a kept row counted in <paramref name="fromKnown"/>, for <see cref="EndRows"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int Row(BatchRun run, int[] known, int i, ref int fromKnown)
+    {
+        int subject = run.Subjects[i];
+        int row = known[subject];
+        if (row >= -1) fromKnown++;
+        else
+        {
+            // Not computed yet: the lookup computes its batch (and keeps it); a kept fallback stays one.
+            if (!ColumnLookup.IsKnown(row)) row = lookup.RowFor(run.Context, subject);
+            if (row == ColumnLookup.Fallback)
+            {
+                run.Fallback[i] = true;
+                return row;
+            }
+        }
+        // The compiled rule reads the subject's records of the domain to return the record (or none).
+        run.Reads[i] |= Bit;
+        return row;
+    }
+
+    /// <summary>Counts the kept rows <see cref="Row"/> read, as <see cref="Eval"/> counts them.</summary>
+    public void EndRows(BatchRun run, int fromKnown)
+    {
+        if (fromKnown == 0) return;
+        ColumnLookup.CountAnswered(fromKnown);
+        lookup.NoteKnownReads(run.Context, fromKnown);
     }
 
     /// <summary>As <see cref="Eval"/>, each subject's query evidence recorded as the compiled query records it (<see cref="ColumnLookup.RecordFor"/>).</summary>
@@ -1061,11 +1074,31 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
-        var leftRows = Rows(run, active, left);
-        var rightRows = Rows(run, active, right);
         var leftColumn = left.Variable is { } l ? run.Binding.Columns[l.ColumnSlot] as NumberColumn : null;
         var rightColumn = right.Variable is { } r ? run.Binding.Columns[r.ColumnSlot] as NumberColumn : null;
-        if ((left.Variable is not null && leftColumn is null) || (right.Variable is not null && rightColumn is null))
+        bool numbers = (left.Variable is null || leftColumn is not null) && (right.Variable is null || rightColumn is not null);
+        // A column lookup's kept rows read in the comparison's own loop (without evidence, where reading the variable records nothing).
+        if (numbers && left.Variable?.Record is LookupNode leftLookup && leftLookup.KnownRows(run) is { } leftKnown)
+        {
+            if (!left.Scaled && right.Variable is null)
+            {
+                VariableWithLiteral(run, active, output, null, leftLookup, leftKnown, leftColumn!, _rightValue, flip: false);
+                return;
+            }
+            if (right.Variable?.Record is LookupNode rightLookup && rightLookup.KnownRows(run) is { } rightKnown)
+            {
+                TwoVariables(run, active, output, null, null, (leftLookup, leftKnown, rightLookup, rightKnown), leftColumn!, rightColumn!);
+                return;
+            }
+        }
+        if (numbers && left.Variable is null && !right.Scaled && right.Variable?.Record is LookupNode lookup && lookup.KnownRows(run) is { } known)
+        {
+            VariableWithLiteral(run, active, output, null, lookup, known, rightColumn!, _leftValue, flip: true);
+            return;
+        }
+        var leftRows = Rows(run, active, left);
+        var rightRows = Rows(run, active, right);
+        if (!numbers)
         {
             // A number variable held as text: read as the compiled rule reads it.
             var a = Values(run, active, left, leftRows);
@@ -1080,12 +1113,17 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         }
         if (left.Variable is not null && !left.Scaled && right.Variable is null)
         {
-            VariableWithLiteral(run, active, output, leftRows!, leftColumn!, _rightValue, flip: false);
+            VariableWithLiteral(run, active, output, leftRows!, null, null, leftColumn!, _rightValue, flip: false);
             return;
         }
         if (right.Variable is not null && !right.Scaled && left.Variable is null)
         {
-            VariableWithLiteral(run, active, output, rightRows!, rightColumn!, _leftValue, flip: true);
+            VariableWithLiteral(run, active, output, rightRows!, null, null, rightColumn!, _leftValue, flip: true);
+            return;
+        }
+        if (left.Variable is not null && right.Variable is not null)
+        {
+            TwoVariables(run, active, output, leftRows!, rightRows!, default, leftColumn!, rightColumn!);
             return;
         }
         var leftReader = leftColumn is null ? default : new NumberReader(leftColumn);
@@ -1108,8 +1146,9 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     /// The common shape, a variable compared with a literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, or <c>10 &lt; ...</c> when
     /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes.
     /// </summary>
+    /// <remarks>The rows are <paramref name="rows"/>, or, when null, read from <paramref name="lookup"/>'s kept rows <paramref name="known"/> (<see cref="LookupNode.Row"/>).</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[] rows, NumberColumn column, double literal, bool flip)
+    private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[]? rows, LookupNode? lookup, int[]? known, NumberColumn column, double literal, bool flip)
     {
         // The outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
         bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1), equal = NumberKernel.Decide(kind, 0);
@@ -1117,10 +1156,13 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         var fallback = run.Fallback;
         int count = run.Count;
         var reader = new NumberReader(column);
-        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
+        int fromKnown = 0;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
         {
             if (!active[i] || fallback[i]) continue;
-            int row = rows[i];
+            int row;
+            if (rows is not null) row = rows[i];
+            else if ((row = lookup!.Row(run, known!, i, ref fromKnown)) == ColumnLookup.Fallback) continue;
             double value = row < 0 ? double.NaN : reader.At(row);
             // As Double (the variable under 1e27, NaN excluded) then Sign; Sign(literal, v) is −Sign(v, literal) for a literal that fits.
             // The side is picked without a branch (it varies from subject to subject); only values too close to tell go further.
@@ -1138,6 +1180,50 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             if (flip) Exact(run, i, output, 0, row, null, column);
             else Exact(run, i, output, row, 0, column, null);
         }
+        lookup?.EndRows(run, fromKnown);
+    }
+
+    /// <summary>
+    /// Two variables, either or both times a literal (<c>Lab('ALT').LBSTRESN &gt; 3 * Lab('ALT').LBSTNRHI</c>), as the general
+    /// loop decides them (<see cref="Double"/> of each term, then <see cref="NumberKernel.Sign"/>), without its per-subject
+    /// tests of the terms' shapes and calls: an unscaled term is multiplied by 1, which changes no double.
+    /// </summary>
+    /// <remarks>The rows are <paramref name="leftRows"/> and <paramref name="rightRows"/>, or, when null, read from the lookups' kept rows (<paramref name="lookups"/>).</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void TwoVariables(BatchRun run, bool[] active, bool?[] output, int[]? leftRows, int[]? rightRows,
+        (LookupNode Left, int[] LeftKnown, LookupNode Right, int[] RightKnown) lookups, NumberColumn leftColumn, NumberColumn rightColumn)
+    {
+        bool above = NumberKernel.Decide(kind, 1), below = NumberKernel.Decide(kind, -1);
+        double leftFactor = left.Scaled ? _leftValue : 1, rightFactor = right.Scaled ? _rightValue : 1;
+        double leftLimit = left.Scaled ? ProductLimit : 1e27, rightLimit = right.Scaled ? ProductLimit : 1e27;
+        var leftReader = new NumberReader(leftColumn);
+        var rightReader = new NumberReader(rightColumn);
+        var fallback = run.Fallback;
+        int count = run.Count;
+        int leftFromKnown = 0, rightFromKnown = 0;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            int leftRow, rightRow;
+            if (leftRows is not null && rightRows is not null) (leftRow, rightRow) = (leftRows[i], rightRows[i]);
+            else
+            {
+                // As the two record nodes in turn: a subject the left falls back is not asked of the right.
+                if ((leftRow = lookups.Left.Row(run, lookups.LeftKnown, i, ref leftFromKnown)) == ColumnLookup.Fallback) continue;
+                if ((rightRow = lookups.Right.Row(run, lookups.RightKnown, i, ref rightFromKnown)) == ColumnLookup.Fallback) continue;
+            }
+            double x = (leftRow < 0 ? double.NaN : leftReader.At(leftRow)) * leftFactor;
+            double y = (rightRow < 0 ? double.NaN : rightReader.At(rightRow)) * rightFactor;
+            // Both terms within their limits (NaN is not), and apart by more than NumberKernel.Sign's margin.
+            if (Math.Abs(x) < leftLimit && Math.Abs(y) < rightLimit && Math.Abs(x - y) > 1e-9 * (Math.Abs(x) + Math.Abs(y) + 1))
+            {
+                output[i] = x > y ? above : below;
+                continue;
+            }
+            Exact(run, i, output, leftRow, rightRow, leftColumn, rightColumn);
+        }
+        lookups.Left?.EndRows(run, leftFromKnown);
+        lookups.Right?.EndRows(run, rightFromKnown);
     }
 
     /// <summary>Subject <paramref name="i"/>'s comparison on the decimals the compiled rule computes (the doubles could not decide it).</summary>
@@ -1213,435 +1299,50 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
-        var rows = run.Buffer<int>(variable.Record.Id);
-        variable.Record.Eval(run, active, rows);
-        variable.RecordReads(run, active, rows);
+        var lookup = variable.Record as LookupNode;
+        var known = run.Binding.Columns[variable.ColumnSlot] is NumberColumn ? lookup?.KnownRows(run) : null;
+        int[]? rows = null;
+        if (known is null)
+        {
+            rows = run.Buffer<int>(variable.Record.Id);
+            variable.Record.Eval(run, active, rows);
+            variable.RecordReads(run, active, rows);
+        }
         if (run.Binding.Columns[variable.ColumnSlot] is not NumberColumn numbers)
         {
             var values = run.Buffer<decimal?>(variable.Id);
-            variable.Read(run, active, rows, values);
+            variable.Read(run, active, rows!, values);
             for (int i = 0; i < run.Count; i++)
                 if (run.Live(active, i)) output[i] = RuntimeHelpers.InRange(values[i], low, lowClosed, high, highClosed);
             return;
         }
         var reader = new NumberReader(numbers);
-        for (int i = 0; i < run.Count; i++)
+        double lowValue = _low, highValue = _high;
+        bool lowExactWhole = _lowExactWhole, highExactWhole = _highExactWhole, onLowInside = lowClosed, onHighInside = highClosed;
+        var fallback = run.Fallback;
+        int count = run.Count;
+        int fromKnown = 0;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
         {
-            if (!run.Live(active, i)) continue;
-            int row = rows[i];
-            if (row >= 0)
+            if (!active[i] || fallback[i]) continue;
+            int row;
+            if (rows is not null) row = rows[i];
+            // The column lookup's kept rows read here rather than through the record node's array (without evidence).
+            else if ((row = lookup!.Row(run, known!, i, ref fromKnown)) == ColumnLookup.Fallback) continue;
+            double v = row < 0 ? double.NaN : reader.At(row);
+            // NumberKernel.Relation against each bound, without branches on the value: each decided when the value is
+            // finite (not missing) and clearly apart from the bound, or the bound's own whole number.
+            double toLow = v - lowValue, toHigh = v - highValue, size = Math.Abs(v);
+            bool onLow = lowExactWhole & v == lowValue, onHigh = highExactWhole & v == highValue;
+            bool decided = (size < 1e27) & (onLow | Math.Abs(toLow) > 1e-9 * (size + Math.Abs(lowValue) + 1)) & (onHigh | Math.Abs(toHigh) > 1e-9 * (size + Math.Abs(highValue) + 1));
+            if (decided)
             {
-                double v = reader.At(row);
-                int below = NumberKernel.Relation(v, _low, _lowExactWhole), above = NumberKernel.Relation(v, _high, _highExactWhole);
-                if (below != NumberKernel.Undecided && above != NumberKernel.Undecided)
-                {
-                    // On a bound (the same whole number), inside when that bound is closed.
-                    output[i] = (below > 0 || (below == 0 && lowClosed)) && (above < 0 || (above == 0 && highClosed));
-                    continue;
-                }
+                // On a bound (the same whole number), inside when that bound is closed.
+                output[i] = (toLow > 0 | (onLow & onLowInside)) & (toHigh < 0 | (onHigh & onHighInside));
+                continue;
             }
             output[i] = RuntimeHelpers.InRange(row < 0 ? null : numbers.GetDecimal(row), low, lowClosed, high, highClosed);
         }
-    }
-}
-
-/// <summary>
-/// <c>exists (D X where X.VAR = 'key' and rest)</c> (or <c>X.VAR in {...}</c>) for a batch, from the dictionary codes of
-/// each subject's rows: the compiled query visits only the rows holding a key or a missing VAR (the others fail the
-/// conjunct whatever the rest says) and evaluates the filter on them.
-/// </summary>
-/// <remarks>
-/// A subject without rows in the domain gets what the compiled rule gives (nothing found, the list uncertain: Unknown
-/// when missing data is unknown, as in screening); a subject none of whose rows holds a key gets false (nothing visited,
-/// so nothing else read); a subject with a key row gets true when the filter is the key alone. A subject with a row
-/// where VAR is missing, or with a key row and more filter to evaluate (a date window), is left to the compiled rule.
-/// </remarks>
-internal sealed class ExistsNode(int keptSlot, int domainSlot, string domainName, int columnSlot, string[] keys, bool keyOnly) : BatchNode<bool?>
-{
-    /// <summary>
-    /// The keys' codes in one study's column, and what each subject's rows hold (<see cref="NotComputed"/> until first
-    /// asked): the data alone decide it, so it is kept in the study's binding (kept slot <c>keptSlot</c>), shared by
-    /// threads and later screenings of the study.
-    /// </summary>
-    private sealed record KeyCodes(int[] Codes, bool[] IsKey, byte[] States);
-
-    private const byte NotComputed = 0, NoRows = 1, NoKey = 2, KeyRow = 3, MissingValue = 4;
-
-    /// <summary>The domain's name.</summary>
-    public string DomainName { get; } = domainName;
-
-    /// <summary>The rest of the filter after the key, when it compares the row's dates with a date of the subject (else a key row falls back).</summary>
-    public DateRest? Dates { get; init; }
-
-    /// <summary>The key's variable as the filter names it (its read is evidence).</summary>
-    public required string KeyVariable { get; init; }
-
-    // With evidence on: the domain searched, and for a key row of a key-only filter its key read (the row found); a key row
-    // with more filter goes to the compiled rule.
-    public override bool RecordsEvidence => true;
-
-    public override bool Applies(StudyBinding binding) =>
-        binding.Domains[domainSlot] is { IsSubjectIndexed: true } table && binding.Columns[columnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[columnSlot], table)
-        && (Dates is null || Dates.Applies(binding, table));
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public override void Eval(BatchRun run, bool[] active, bool?[] output)
-    {
-        var table = run.Binding.Domains[domainSlot]!;
-        var column = (TextColumn)run.Binding.Columns[columnSlot]!;
-        var known = run.Binding.Kept(keptSlot, this, static (node, binding) => node.CodesFor(binding));
-        var codes = known.Codes;
-        var states = known.States;
-        ulong bit = 1UL << Math.Min(domainSlot, 63);
-        bool? none = run.Context.MissingDataIsUnknown ? null : false;
-        // The value and whether to fall back, by state, read from tables rather than branched on (states vary from subject to subject).
-        Span<bool?> values = [null, none, false, true, null];
-        Span<bool> fallBack = [true, false, false, !keyOnly, true];
-        var fallback = run.Fallback;
-        var reads = run.Reads;
-        var subjects = run.Subjects;
-        var dates = Dates;
-        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < subjects.Length && i < output.Length; i++)
-        {
-            if (!active[i] || fallback[i]) continue;
-            // The compiled query reads the subject's records of the domain first, whatever it finds.
-            reads[i] |= bit;
-            int subject = subjects[i];
-            byte state = states[subject];
-            // The same byte whichever thread computes it first: no lock needed.
-            if (state == NotComputed) states[subject] = state = Compute(table, column, known.IsKey, subject);
-            if (run.RecordsEvidence)
-            {
-                if (state is NoRows or NoKey || (state == KeyRow && keyOnly)) Record(run.Evidence(i), table, column, codes, subject, state);
-                else fallback[i] = true;
-                output[i] = values[state];
-                fallback[i] |= fallBack[state];
-                continue;
-            }
-            if (state != KeyRow || keyOnly || dates is null)
-            {
-                output[i] = values[state];
-                fallback[i] = fallBack[state];
-                continue;
-            }
-            // A key row and more filter: the dates decided on day numbers, or the compiled rule.
-            if (dates.Exists(run, table, column, codes, subject, out var value, out bool readDate))
-            {
-                output[i] = value;
-                if (readDate) reads[i] |= dates.SubjectDateBit;
-            }
-            else fallback[i] = true;
-        }
-    }
-
-    /// <summary>
-    /// What the compiled exists records for a subject it decides without the rest of a filter: the domain searched with
-    /// the subject's record count, then, with a key row, the reads of the first row holding a key (in row order, the
-    /// first the query visits, through the code index or scanning) and the row kept, where exists stops.
-    /// </summary>
-    private void Record(EvidenceRecorder evidence, DomainTable table, TextColumn column, int[] codes, int subject, byte state)
-    {
-        var (start, count) = table.RowsOf(subject);
-        evidence.Searched(DomainName, count);
-        if (state != KeyRow) return;
-        for (int row = start; row < start + count; row++)
-        {
-            if (Array.IndexOf(codes, column.CodeAt(row)) < 0) continue;
-            evidence.BeginRow();
-            evidence.ReadColumn(columnSlot, table, column, row, KeyVariable, ReadKind.String);
-            evidence.CommitRow();
-            return;
-        }
-    }
-
-    /// <summary>The keys' codes in the binding's column (a text column of the table: <see cref="Applies"/>) and no state computed yet.</summary>
-    private KeyCodes CodesFor(StudyBinding binding)
-    {
-        var column = (TextColumn)binding.Columns[columnSlot]!;
-        int[] codes = [.. keys.Select(column.FindCode).Where(c => c >= 0).Distinct()];
-        // By code + 1 (0: missing), as the column's one-byte codes are stored.
-        var isKey = new bool[column.Dictionary.Count + 1];
-        foreach (int code in codes) isKey[code + 1] = true;
-        return new KeyCodes(codes, isKey, new byte[binding.Study.SubjectCount]);
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static byte Compute(DomainTable table, TextColumn column, bool[] isKey, int subject)
-    {
-        var (start, count) = table.RowsOf(subject);
-        if (count == 0) return NoRows;
-        // Every row read without branches on its value: a key row anywhere, a missing value anywhere (which the
-        // compiled query would visit, so the subject is left to it whatever else its rows hold).
-        bool hit = false, missing = false;
-        if (column.CodeBytes is { } bytes)
-        {
-            for (int row = start; row < start + count && row < bytes.Length; row++)
-            {
-                int code = bytes[row];
-                hit |= isKey[code];
-                missing |= code == 0;
-            }
-        }
-        else
-        {
-            for (int row = start; row < start + count; row++)
-            {
-                int code = column.CodeAt(row) + 1;
-                hit |= (uint)code < (uint)isKey.Length && isKey[code];
-                missing |= code == 0;
-            }
-        }
-        return missing ? MissingValue : hit ? KeyRow : NoKey;
-    }
-}
-
-/// <summary>
-/// The rest of an <c>exists</c> filter after its text key when it only compares the row's dates with one date of the
-/// subject (<c>M.MHSTDTC 180 days or less before ScreeningDate</c>, <c>C.CMENDTC is null or C.CMENDTC on or after
-/// ScreeningDate</c>, with ScreeningDate a one-per-subject domain's variable), decided on day numbers.
-/// </summary>
-/// <remarks>
-/// Only dates known to the day without a time or an offset are compared (each distinct text of a column parsed once):
-/// for those, CQL's comparisons at day precision, <c>In</c> an interval of them and subtracting or adding whole days are
-/// comparisons and sums of day numbers. A subject with any other date among the rows it would read (partial, with a
-/// time, malformed), or whose own date is not such a date, is left to the compiled rule. The value is the compiled
-/// exists': true when a key row's rest is true, else null when one was null, else false; and the subject's date counts
-/// as read (its domain in the gap list) exactly when the compiled rule's short-circuits reach it.
-/// </remarks>
-internal sealed class DateRest
-{
-    private readonly Node _root;
-    private readonly int _dateDomainSlot, _dateColumnSlot;
-    private readonly List<int> _rowColumns;
-
-    private DateRest(Node root, int dateDomainSlot, int dateColumnSlot, List<int> rowColumns)
-    {
-        _root = root;
-        _dateDomainSlot = dateDomainSlot;
-        _dateColumnSlot = dateColumnSlot;
-        _rowColumns = rowColumns;
-        SubjectDateBit = 1UL << Math.Min(dateDomainSlot, 63);
-    }
-
-    /// <summary>The bit of the subject date's domain in a set of domains read.</summary>
-    public ulong SubjectDateBit { get; }
-
-    // A day number, or one of these for a text that is not a plain date.
-    private const int Partial = int.MinValue, Malformed = int.MinValue + 1, Missing = int.MinValue + 2;
-
-    // Three-valued results of a node, and "not decided here".
-    private const byte False = 0, True = 1, Null = 2, Unsupported = 3;
-
-
-    /// <summary>True when the columns read are text columns of the tables the compiled rule reads.</summary>
-    public bool Applies(StudyBinding binding, DomainTable table) =>
-        binding.Domains[_dateDomainSlot] is { IsSubjectIndexed: true } dates && binding.Columns[_dateColumnSlot] is TextColumn && ReferenceEquals(binding.ColumnTables[_dateColumnSlot], dates)
-        && _rowColumns.All(c => binding.Columns[c] is TextColumn && ReferenceEquals(binding.ColumnTables[c], table));
-
-    /// <summary>
-    /// The exists over the subject's key rows, and whether it read the subject's date; false when the subject must be
-    /// left to the compiled rule. Shared by threads: everything per call stays in locals.
-    /// </summary>
-    public bool Exists(BatchRun run, DomainTable table, TextColumn key, int[] codes, int subject, out bool? value, out bool readDate)
-    {
-        value = null;
-        readDate = false;
-        var dates = run.Binding.Domains[_dateDomainSlot]!;
-        var (dateRow, dateRows) = dates.RowsOf(subject);
-        int subjectDay = Missing;
-        if (dateRows > 0)
-        {
-            var column = (TextColumn)run.Binding.Columns[_dateColumnSlot]!;
-            var known = run.Binding.DayNumbers(_dateColumnSlot, column, DayNumbers);
-            int code = column.CodeAt(dateRow);
-            subjectDay = code < 0 ? Missing : known[code];
-        }
-        // A subject date that is missing or not a plain date (an interval of nulls, a partial date): the compiled rule decides.
-        if (subjectDay < Missing + 1) return false;
-        var (start, count) = table.RowsOf(subject);
-        bool uncertain = false, read = false;
-        for (int row = start; row < start + count; row++)
-        {
-            if (Array.IndexOf(codes, key.CodeAt(row)) < 0) continue;
-            byte result = _root.Eval(run.Binding, row, subjectDay, ref read);
-            if (result == Unsupported) return false;
-            if (result == True)
-            {
-                value = true;
-                readDate = read;
-                return true;
-            }
-            if (result == Null) uncertain = true;
-        }
-        value = uncertain ? null : false;
-        readDate = read;
-        return true;
-    }
-
-    /// <summary>Day numbers of a column's distinct texts (<see cref="Partial"/> or <see cref="Malformed"/> for the others), computed once per column.</summary>
-    private static int[] DayNumbers(TextColumn column)
-    {
-        var dictionary = column.Dictionary;
-        var days = new int[dictionary.Count];
-        for (int c = 0; c < days.Length; c++)
-        {
-            if (!CqlDateTime.TryParseIso(dictionary[c], out var parsed) || parsed is null) days[c] = Malformed;
-            else if (parsed.Precision != DateTimePrecision.Day || parsed.OffsetMinutes is not null || parsed.Year < 2 || parsed.Year > 9998) days[c] = Partial;
-            else days[c] = DateOnly.FromDateTime(new DateTime(parsed.Year, parsed.Month, parsed.Day)).DayNumber;
-        }
-        return days;
-    }
-
-    /// <summary>The rest as nodes, or null when it is not a shape decided on day numbers.</summary>
-    public static DateRest? Compile(BoundExpression rest, LocalSymbol alias, string domain, SlotAllocator slots)
-    {
-        (string Domain, string Variable)? subjectDate = null;
-        var rowColumns = new List<int>();
-        var root = Build(rest, 0);
-        if (root is null || subjectDate is not { } date) return null;
-        return new DateRest(root, slots.Domain(date.Domain), slots.Column(date.Domain, date.Variable), rowColumns);
-
-        Node? Build(BoundExpression e, int depth)
-        {
-            if (depth > 8) return null;
-            e = Strip(e);
-            if (e is not BoundCall call) return null;
-            switch (call.Overload.Key)
-            {
-                case "And(Boolean,Boolean)" or "Or(Boolean,Boolean)":
-                    return Build(call.Arguments[0], depth + 1) is { } a && Build(call.Arguments[1], depth + 1) is { } b ? new AndOr(a, b, call.Overload.Key[0] == 'A') : null;
-                case "IsNull(T)":
-                    return RowColumn(call.Arguments[0]) is { } nullable ? new IsNullNode(nullable) : null;
-                case "SameOrAfter(DateTime,DateTime,String)" or "SameOrBefore(DateTime,DateTime,String)" or "Before(DateTime,DateTime,String)" or "After(DateTime,DateTime,String)":
-                    if (!DayPrecision(call.Arguments[2]) || RowColumn(call.Arguments[0]) is not { } compared || !SubjectDate(call.Arguments[1])) return null;
-                    string op = call.Overload.Key[..call.Overload.Key.IndexOf('(', StringComparison.Ordinal)];
-                    // day − subject day compared with 0.
-                    return op switch
-                    {
-                        "SameOrAfter" => new Window(compared, 0, true, null, false),
-                        "After" => new Window(compared, 0, false, null, false),
-                        "SameOrBefore" => new Window(compared, null, false, 0, true),
-                        _ => new Window(compared, null, false, 0, false),
-                    };
-                case "In(T,Interval<T>,String)":
-                    if (!DayPrecision(call.Arguments[2]) || RowColumn(call.Arguments[0]) is not { } point || Strip(call.Arguments[1]) is not BoundInterval interval) return null;
-                    if (Shift(interval.Low) is not { } low || Shift(interval.High) is not { } high) return null;
-                    // A non-empty interval only (an empty or inverted one is the compiled rule's to judge).
-                    if (high < low || (high == low && !(interval.LowClosed && interval.HighClosed))) return null;
-                    return new Window(point, low, interval.LowClosed, high, interval.HighClosed);
-                default:
-                    return null;
-            }
-        }
-
-        // The subject's date plus or minus whole days (the offset in days), or null.
-        int? Shift(BoundExpression e)
-        {
-            e = Strip(e);
-            if (SubjectDate(e)) return 0;
-            if (e is BoundCall { Overload.Key: "Subtract(DateTime,Quantity)" or "Add(DateTime,Quantity)" } call && SubjectDate(call.Arguments[0])
-                && Strip(call.Arguments[1]) is BoundQuantityLiteral { Unit: "day" or "days" } q && q.Value == decimal.Truncate(q.Value) && Math.Abs(q.Value) <= 100_000)
-                return call.Overload.Key[0] == 'S' ? -(int)q.Value : (int)q.Value;
-            return null;
-        }
-
-        // The one date of the subject every comparison uses: a DateTime variable of a one-per-subject domain, through definitions.
-        bool SubjectDate(BoundExpression e)
-        {
-            for (int hops = 0; hops < 8; hops++)
-            {
-                e = Strip(e);
-                if (e is BoundDefineReference { Define.Body: { } body })
-                {
-                    e = body;
-                    continue;
-                }
-                if (e is not BoundVariableAccess { Type: var type, Record: BoundDomainReference { Type: RecordType } } v || type != ProtocolType.DateTime) return false;
-                var found = (v.Domain.Name, v.Variable.Name);
-                if (subjectDate is { } known && known != found) return false;
-                subjectDate = found;
-                return true;
-            }
-            return false;
-        }
-
-        // A DateTime variable of the query's row: its column slot.
-        int? RowColumn(BoundExpression e)
-        {
-            e = Strip(e);
-            if (e is not BoundVariableAccess { Record: BoundLocal { Local: var record } } v || record != alias || v.Domain.Name != domain || v.Type != ProtocolType.DateTime) return null;
-            int slot = slots.Column(domain, v.Variable.Name);
-            rowColumns.Add(slot);
-            return slot;
-        }
-
-        static bool DayPrecision(BoundExpression e) => Strip(e) is BoundLiteral { Value: null or "day" };
-
-        static BoundExpression Strip(BoundExpression e)
-        {
-            while (e is BoundConversion { Conversion.Kind: ConversionKind.Identity or ConversionKind.Widen } c) e = c.Operand;
-            return e;
-        }
-    }
-
-    private abstract class Node
-    {
-        /// <summary>The node's three-valued value for a row (or <see cref="Unsupported"/>); <paramref name="read"/> set when it reads the subject's date.</summary>
-        public abstract byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read);
-    }
-
-    /// <summary>Day numbers of a row column's texts, kept per study in its binding.</summary>
-    private abstract class RowNode(int columnSlot) : Node
-    {
-        /// <summary>The row's day number, or <see cref="Missing"/>, <see cref="Partial"/> or <see cref="Malformed"/>.</summary>
-        protected int DayOf(StudyBinding binding, int row)
-        {
-            var column = (TextColumn)binding.Columns[columnSlot]!;
-            var known = binding.DayNumbers(columnSlot, column, DayNumbers);
-            int code = column.CodeAt(row);
-            return code < 0 ? Missing : known[code];
-        }
-    }
-
-    /// <summary><c>X.VAR is null</c>: a malformed text reads as null in the compiled rule, and is left to it.</summary>
-    private sealed class IsNullNode(int columnSlot) : RowNode(columnSlot)
-    {
-        public override byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read) => DayOf(binding, row) switch
-        {
-            Missing => True,
-            Malformed => Unsupported,
-            _ => False,
-        };
-    }
-
-    /// <summary>The row's day within bounds relative to the subject's day (a bound of null: none): comparisons and In at day precision.</summary>
-    private sealed class Window(int columnSlot, int? low, bool lowClosed, int? high, bool highClosed) : RowNode(columnSlot)
-    {
-        public override byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read)
-        {
-            int day = DayOf(binding, row);
-            // The compiled call evaluates both operands (the subject's date, or the interval built from it) whatever the row holds.
-            read = true;
-            if (day == Missing) return Null;
-            if (day < Missing) return Unsupported;
-            long offset = (long)day - subjectDay;
-            if (low is int l && (lowClosed ? offset < l : offset <= l)) return False;
-            if (high is int h && (highClosed ? offset > h : offset >= h)) return False;
-            return True;
-        }
-    }
-
-    /// <summary>Three-valued and/or, the right operand evaluated only when the left does not decide (as the compiled rule short-circuits).</summary>
-    private sealed class AndOr(Node left, Node right, bool isAnd) : Node
-    {
-        public override byte Eval(StudyBinding binding, int row, int subjectDay, ref bool read)
-        {
-            byte decisive = isAnd ? False : True;
-            byte a = left.Eval(binding, row, subjectDay, ref read);
-            if (a == Unsupported || a == decisive) return a;
-            byte b = right.Eval(binding, row, subjectDay, ref read);
-            if (b == Unsupported || b == decisive) return b;
-            return a == Null || b == Null ? Null : isAnd ? True : False;
-        }
+        lookup?.EndRows(run, fromKnown);
     }
 }

@@ -84,15 +84,34 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             || !q.Sort.IsEmpty || q.Sources[0].Source is not BoundDomainReference { Type: not RecordType } domain)
             return null;
         var builder = new Builder(q.Sources[0].Alias, domain.Domain.Name, resolve, slots);
-        var root = builder.Build(where, 0);
+        RowTest? root;
+        if (ExpressionCompiler.TextKey(where, q.Sources[0].Alias) is { } textKey)
+        {
+            // The compiled query visits only the rows whose key is the key's or missing (ExpressionCompiler.PrefilteredForEach).
+            // With the key the first conjunct, a row it skips is one whose filter is false having read only the key: the
+            // filter on every row gives the same value and reads. Otherwise (the key later in the chain, or a rest not
+            // decided here), the key and a rest left to the compiled rule: a row holding another code is false, as skipped,
+            // and any other row leaves the subject to the compiled rule.
+            root = ReferenceEquals(FirstConjunct(where), textKey.Conjunct) ? builder.Build(where, 0) : null;
+            if (root is null && !ReferenceEquals(where, textKey.Conjunct))
+            {
+                builder = new Builder(q.Sources[0].Alias, domain.Domain.Name, resolve, slots);
+                root = builder.Build(textKey.Conjunct, 0) is { } key ? new AndOrTest(key, new OpaqueTest(), isAnd: true) : null;
+            }
+        }
+        else root = builder.Build(where, 0);
         if (root is null) return null;
         SubjectDateSource? source = null;
-        if (builder.SubjectDate is { } define)
+        if (builder.SubjectDate is { } subjectDate)
         {
-            int slot = slots.Define(define);
+            // A definition by its slot, a one-per-subject domain's variable by its column slot (negated, minus one).
+            int slot = subjectDate.Define is { } define ? slots.Define(define) : -1 - slots.Column(subjectDate.Domain!, subjectDate.Variable!);
             var bySlot = Sources.GetValue(slots, _ => []);
             lock (bySlot)
-                if (!bySlot.TryGetValue(slot, out source)) bySlot[slot] = source = new SubjectDateSource(slot, slots.Kept());
+                if (!bySlot.TryGetValue(slot, out source))
+                    bySlot[slot] = source = subjectDate.Define is not null
+                        ? new SubjectDateSource(slot, slots.Kept())
+                        : new SubjectDateSource(-1, slots.Kept()) { VariableDomainSlot = slots.Domain(subjectDate.Domain!), VariableColumnSlot = -1 - slot };
         }
         var node = new CodedExistsNode(slots.Domain(domain.Domain.Name), root, builder.Columns, builder.NumberColumns, source, builder.DateTests, builder.Tests)
         {
@@ -104,6 +123,13 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         return node;
     }
 
+    /// <summary>The leftmost operand of a chain of <c>and</c> (the conjunct the compiled filter evaluates first).</summary>
+    private static BoundExpression FirstConjunct(BoundExpression where)
+    {
+        while (where is BoundCall { Overload.Key: "And(Boolean,Boolean)" } and) where = and.Arguments[0];
+        return where;
+    }
+
     /// <summary>The walk of the domain's rows this node shares with the executable's other exists over the domain (evidence off).</summary>
     internal CodedExistsPass? Pass { get; private set; }
 
@@ -112,6 +138,9 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
     /// <summary>The domain slot of the rows visited.</summary>
     internal int DomainSlot => _domainSlot;
+
+    /// <summary>The domains the subject's date read (kept per study by its source: the same the walk noted when the filter reached the date).</summary>
+    internal ulong DateReadsOf(BatchRun run, int subject) => _subjectDate is { } source ? source.DayOf(run, subject).Reads : 0;
 
     /// <summary>The filter's test tree.</summary>
     internal RowTest Root => _root;
@@ -132,6 +161,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         && _columns.All(c => binding.Columns[c] is TextColumn or null && ReferenceEquals(binding.ColumnTables[c], table))
         && _numberColumns.All(c => binding.Columns[c] is NumberColumn or null && ReferenceEquals(binding.ColumnTables[c], table));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
         if (run.RecordsEvidence)
@@ -236,7 +266,9 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             ReadDate = false;
             MissingVariable = false;
             _dayKnown = false;
-            Array.Clear(_boundsKnown);
+            // A loop: for arrays this small, Array.Clear's call into the runtime costs more.
+            var known = _boundsKnown;
+            for (int k = 0; k < known.Length; k++) known[k] = false;
         }
 
         /// <summary>The subject's date as a day number, or <see cref="SubjectDateSource.NotPlain"/>.</summary>
@@ -268,6 +300,12 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     /// <summary>A definition giving each subject's date, computed once per subject and study by the compiled definition.</summary>
     internal sealed class SubjectDateSource(int defineSlot, int keptSlot)
     {
+        /// <summary>For a one-per-subject domain's DateTime variable (<c>DM.RFICDTC</c>) rather than a definition: the domain's slot.</summary>
+        public int VariableDomainSlot { get; init; } = -1;
+
+        /// <summary>For a one-per-subject domain's variable: its column slot.</summary>
+        public int VariableColumnSlot { get; init; } = -1;
+
         /// <summary>The subject's date is not a plain day (null, partial, timed, failing): the compiled rule decides.</summary>
         public const int NotPlain = int.MinValue;
 
@@ -278,6 +316,8 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public (int Day, ulong Reads) DayOf(BatchRun run, int subject)
         {
+            // A variable is read where it is (a day number per dictionary code, kept per study): nothing to keep per subject.
+            if (VariableDomainSlot >= 0) return Read(run.Binding, subject);
             var values = run.Binding.Kept(keptSlot, 0, static (_, binding) =>
                 new Values(new int[binding.Study.SubjectCount], new ulong[binding.Study.SubjectCount], new byte[binding.Study.SubjectCount]));
             if (Volatile.Read(ref values.States[subject]) == Computed) return (values.Days[subject], values.Reads[subject]);
@@ -287,6 +327,31 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             values.Reads[subject] = reads;
             Volatile.Write(ref values.States[subject], Computed);
             return (day, reads);
+        }
+
+        /// <summary>
+        /// The variable's date as the compiled rule reads it from the subject's one row (a text that does not parse reads
+        /// as null); no row, a column the study lacks or not a plain day leaves the subject to the compiled rule.
+        /// </summary>
+        private (int, ulong) Read(StudyBinding binding, int subject)
+        {
+            if (binding.Domains[VariableDomainSlot] is not { IsSubjectIndexed: true } table || binding.Columns[VariableColumnSlot] is not TextColumn column
+                || !ReferenceEquals(binding.ColumnTables[VariableColumnSlot], table))
+                return (NotPlain, 0);
+            var (row, count) = table.RowsOf(subject);
+            if (count != 1) return (NotPlain, 0);
+            int code = column.CodeAt(row);
+            if (code < 0) return (NotPlain, 0);
+            int day = binding.DayNumbers(VariableColumnSlot, column, PlainDays)[code];
+            return day == NotPlain ? (NotPlain, 0) : (day, 1UL << Math.Min(VariableDomainSlot, 63));
+        }
+
+        /// <summary>The day number of each text of a column read as a date (<see cref="NotPlain"/> when it is not a plain day or does not parse).</summary>
+        private static int[] PlainDays(TextColumn column)
+        {
+            var days = new int[column.Dictionary.Count];
+            for (int code = 0; code < days.Length; code++) days[code] = PlainDay(column.DateTimeOfCode(code)) ?? NotPlain;
+            return days;
         }
 
         private (int, ulong) Compute(EvaluationContext ctx, int subject)
@@ -314,6 +379,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             ? DateOnly.FromDateTime(new DateTime(value.Year, value.Month, value.Day)).DayNumber
             : null;
 
+    /// <summary>The day number itself when it is a plain day's (years 2 to 9998, as <see cref="PlainDay"/> takes them), else null.</summary>
+    internal static int? PlainDayNumber(long day)
+    {
+        if (day < 0 || day > DateOnly.MaxValue.DayNumber) return null;
+        int year = DateOnly.FromDayNumber((int)day).Year;
+        return year is >= 2 and <= 9998 ? (int)day : null;
+    }
+
     /// <summary>The comparison key of a day number at a precision: CQL compares two dates known to the day component by component up to it.</summary>
     internal static long Key(int day, DateTimePrecision? precision)
     {
@@ -333,7 +406,8 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         /// <summary>The number columns read (each a number column of the table, or absent).</summary>
         public List<int> NumberColumns { get; } = [];
 
-        public DefineSymbol? SubjectDate { get; private set; }
+        /// <summary>The subject's date every bound uses: a definition, or a one-per-subject domain's DateTime variable.</summary>
+        public (DefineSymbol? Define, string? Domain, string? Variable)? SubjectDate { get; private set; }
 
         /// <summary>Each column slot the filter reads: the variable as the rule names it and how the compiled rule reads it (<see cref="RecordAccess"/>).</summary>
         public Dictionary<int, (string Variable, ReadKind Kind)> ReadSites { get; } = [];
@@ -542,18 +616,57 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         private SubjectBound? Bound(BoundExpression e)
         {
             e = Strip(e);
-            if (IsSubjectDate(e)) return new SubjectBound(null, null);
+            if (IsSubjectDate(e)) return new SubjectBound(null, null) { Days = 0 };
             if (e is BoundCall { Overload.Key: "Subtract(DateTime,Quantity)" or "Add(DateTime,Quantity)" } call && IsSubjectDate(Strip(call.Arguments[0]))
                 && Resolve(call.Arguments[1]) is BoundQuantityLiteral q && BuiltinTable.Find(call.Overload.Key) is Func<CqlDateTime?, CqlQuantity?, CqlDateTime?> shift)
-                return new SubjectBound(shift, new CqlQuantity(q.Value, q.Unit));
+            {
+                var quantity = new CqlQuantity(q.Value, q.Unit);
+                return new SubjectBound(shift, quantity) { Days = SubjectBound.WholeDays(quantity, call.Overload.Key[0] == 'S' ? -1 : 1) };
+            }
             return null;
         }
 
         private bool IsSubjectDate(BoundExpression e)
         {
-            if (e is not BoundDefineReference { Define: var define } reference || reference.Type != ProtocolType.DateTime || define.Body is null) return false;
-            if (SubjectDate is { } known && !ReferenceEquals(known, define)) return false;
-            SubjectDate = define;
+            (DefineSymbol? Define, string? Domain, string? Variable) found;
+            // A definition that is a one-per-subject domain's variable (ScreeningDate: DM.RFICDTC) is that variable, read
+            // without computing the definition: the same value and domains read.
+            var through = e;
+            for (int hops = 0; hops < 8 && through is BoundDefineReference { Define.Body: { } body }; hops++) through = Strip(body);
+            if (through is BoundVariableAccess { Record: BoundDomainReference { Type: RecordType } } direct && direct.Type == ProtocolType.DateTime
+                && direct.Variable.Type == Language.DataModel.VariableType.DateTime)
+                e = through;
+            if (e is BoundDefineReference { Define: var define } reference && reference.Type == ProtocolType.DateTime && define.Body is not null && OfTheDataAlone(define.Body, 0))
+                found = (define, null, null);
+            else if (e is BoundVariableAccess { Record: BoundDomainReference { Type: RecordType } } v && v.Type == ProtocolType.DateTime
+                && v.Variable.Type == Language.DataModel.VariableType.DateTime)
+                found = (null, v.Domain.Name, v.Variable.Name);
+            else return false;
+            if (SubjectDate is { } known && !(ReferenceEquals(known.Define, found.Define) && known.Domain == found.Domain && known.Variable == found.Variable)) return false;
+            SubjectDate = found;
+            return true;
+        }
+
+        /// <summary>
+        /// True when a definition's value depends on the study's data alone (not on the screening's date: Now, Today,
+        /// TimeOfDay, through definitions and functions), so that its day can be kept per subject and study.
+        /// </summary>
+        private static bool OfTheDataAlone(BoundExpression body, int depth)
+        {
+            if (depth > 16) return false;
+            foreach (var n in BoundTreeWalker.DescendantsAndSelf(body))
+            {
+                switch (n)
+                {
+                    case BoundCall call when call.Overload.Key.StartsWith("Now(", StringComparison.Ordinal) || call.Overload.Key.StartsWith("Today(", StringComparison.Ordinal)
+                            || call.Overload.Key.StartsWith("TimeOfDay(", StringComparison.Ordinal):
+                        return false;
+                    case BoundDefineReference { Define.Body: { } inner } when !OfTheDataAlone(inner, depth + 1):
+                        return false;
+                    case BoundFunctionCall { Function.Body: { } called } when !OfTheDataAlone(called, depth + 1):
+                        return false;
+                }
+            }
             return true;
         }
 
@@ -567,6 +680,23 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     /// <summary>The subject's date, shifted by <paramref name="Quantity"/> through <paramref name="Shift"/> (the compiled builtin) when not null.</summary>
     internal sealed record SubjectBound(Func<CqlDateTime?, CqlQuantity?, CqlDateTime?>? Shift, CqlQuantity? Quantity)
     {
+        /// <summary>
+        /// The shift in whole days when it is one (no shift, or a whole number of days added or subtracted): the bound of a
+        /// plain day is then that day plus the offset, as the compiled operator computes it, without building dates.
+        /// </summary>
+        public int? Days { get; init; }
+
+        /// <summary>The whole days a quantity added (<paramref name="sign"/> 1) or subtracted (−1) shifts a plain day by, as <see cref="Temporal.Add(CqlDateTime?, CqlQuantity?, int)"/> computes it; null for other units or amounts.</summary>
+        public static int? WholeDays(CqlQuantity quantity, int sign)
+        {
+            int factor = quantity.Unit switch { "day" or "d" => 1, "week" or "wk" => 7, _ => 0 };
+            if (factor == 0 || quantity.Value != decimal.Truncate(quantity.Value) || Math.Abs(quantity.Value) > 100_000) return null;
+            return sign * factor * (int)quantity.Value;
+        }
+
+        /// <summary>The bound's day for a subject's plain day, when the shift is in whole days and the result a plain day (years 2 to 9998); else null.</summary>
+        public int? DayFor(int subjectDay) => Days is int days ? PlainDayNumber(subjectDay + (long)days) : null;
+
         /// <summary>The bound's value for a subject whose date is <paramref name="day"/> (a plain day), as the compiled rule computes it; null when it throws.</summary>
         public CqlDateTime? Value(int day, out bool failed)
         {
@@ -667,6 +797,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             return tables.WhenMissing;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             var tables = (Tables)state.Tables[Id]!;
@@ -750,12 +881,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     /// <summary><c>X.VAR is null</c> for a date (or a Coalesce of dates): a text that does not parse reads as null.</summary>
     private sealed class DateIsNullTest(int[] columnSlots, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads) => DayOf(state, row, reads, out _, out _) == Missing ? True : False;
     }
 
     /// <summary>Before, after, on or before, on or after the subject's (shifted) date, at a precision.</summary>
     private sealed class DateCompareTest(int test, int[] columnSlots, SubjectBound bound, DateTimePrecision? precision, string? precisionText, string op, Func<object?, object?, string?, bool?> builtin, int keptSlot) : DateTest(columnSlots, keptSlot)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             // With evidence, the compiled comparison computes the subject's date (a definition, with evidence of its own kept for later rules).
@@ -767,7 +900,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             {
                 int subjectDay = state.Day();
                 ok = 0;
-                if (subjectDay != SubjectDateSource.NotPlain && bound.Value(subjectDay, out bool failed) is { } value && !failed)
+                state.BoundValues[test] = null;
+                if (subjectDay != SubjectDateSource.NotPlain && bound.DayFor(subjectDay) is int plain)
+                {
+                    // A shift in whole days: the bound's day without building it (built below only for a date that is not a plain day).
+                    key = Key(plain, precision);
+                    ok = 3;
+                }
+                else if (subjectDay != SubjectDateSource.NotPlain && bound.Value(subjectDay, out bool failed) is { } value && !failed)
                 {
                     state.BoundValues[test] = value;
                     if (PlainDay(value) is int shifted)
@@ -783,6 +923,12 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (day == Missing) return Null;
             if (day == NotPlainDay || ok == 2)
             {
+                if (state.BoundValues[test] is null)
+                {
+                    // The bound of a whole-day shift, built as the compiled rule builds it (the day DayFor gave).
+                    if (bound.Value(state.Day(), out bool failed) is not { } built || failed) return Unsupported;
+                    state.BoundValues[test] = built;
+                }
                 // A partial or timed date (or bound): the compiled comparison itself.
                 object? point = day == NotPlainDay ? column!.DateTimeOfCode(code) : FromDay(day);
                 try
@@ -811,6 +957,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     {
         private const long NoBounds = long.MinValue, NotPlainBounds = long.MinValue + 1;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             // With evidence, the compiled In computes the subject's date (a definition, with evidence of its own kept for later rules).
@@ -827,6 +974,8 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (day == Missing) return Null;
             if (day == NotPlainDay || lowKey == NotPlainBounds)
             {
+                // The interval of whole-day shifts, built as the compiled rule builds it (the days Bounds gave).
+                if (state.BoundValues[test] is null && Built(state, state.Day()).Item1 == NoBounds) return Unsupported;
                 // A partial or timed date (or bound): the compiled In itself.
                 object? point = day == NotPlainDay ? column!.DateTimeOfCode(code) : FromDay(day);
                 try
@@ -843,6 +992,18 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         }
 
         private (long, long) Bounds(RowState state, int subjectDay)
+        {
+            state.BoundValues[test] = null;
+            if (subjectDay == SubjectDateSource.NotPlain) return (NoBounds, NoBounds);
+            // Whole-day shifts of a plain day: In's closed bounds (an open one's neighbour, a day away at day precision)
+            // as day numbers, for a non-empty interval of plain days; the interval itself is built only if a row needs it.
+            if (low.DayFor(subjectDay) is int lowDay && high.DayFor(subjectDay) is int highDay && lowDay <= highDay
+                && PlainDayNumber(lowClosed ? lowDay : lowDay + 1L) is int first && PlainDayNumber(highClosed ? highDay : highDay - 1L) is int last && first <= last)
+                return (Key(first, precision), Key(last, precision));
+            return Built(state, subjectDay);
+        }
+
+        private (long, long) Built(RowState state, int subjectDay)
         {
             if (subjectDay == SubjectDateSource.NotPlain) return (NoBounds, NoBounds);
             var lowValue = low.Value(subjectDay, out bool lowFailed);
@@ -893,6 +1054,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public override void Prepare(StudyBinding binding, object?[] tables) => tables[Id] = binding.Columns[columnSlot] as NumberColumn;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             // RecordAccess.Decimal records the read, then the builtin compares.
@@ -924,6 +1086,17 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         return new CqlDateTime(date.Year, date.Month, date.Day, 0, 0, 0, 0, DateTimePrecision.Day, null);
     }
 
+    /// <summary>The rest of a filter not decided here (after its text key): a row reaching it leaves the subject to the compiled rule.</summary>
+    internal sealed class OpaqueTest : RowTest
+    {
+        public override void Prepare(StudyBinding binding, object?[] tables)
+        {
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override byte Eval(RowState state, int row, RowReads? reads) => Unsupported;
+    }
+
     /// <summary>Three-valued not.</summary>
     internal sealed class NotTest(RowTest operand) : RowTest
     {
@@ -931,6 +1104,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
 
         public override void Prepare(StudyBinding binding, object?[] tables) => operand.Prepare(binding, tables);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads) => operand.Eval(state, row, reads) switch
         {
             True => False,
@@ -954,6 +1128,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             right.Prepare(binding, tables);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override byte Eval(RowState state, int row, RowReads? reads)
         {
             byte decisive = isAnd ? False : True;

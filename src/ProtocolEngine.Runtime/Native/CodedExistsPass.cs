@@ -22,21 +22,24 @@ namespace ProtocolEngine.Runtime.Native;
 /// other row the member's own filter runs on the member's own state, as in its own walk, until the member is decided.
 /// </para>
 /// <para>
-/// Each worker computes the pass once per batch, for every subject of the batch, when the first member is evaluated;
-/// every member then copies its subjects' answers (value, the compiled rule's fallback, the domains read). The answers
-/// depend only on the study and the subject, never on which criterion asks first. Members past 64 are walked in further
+/// Each worker computes the pass once per batch, for the subjects of the batch whose outcomes the study's binding does not
+/// hold yet, when the first member is evaluated; every member then reads its subjects' outcomes (value, the compiled
+/// rule's fallback, whether the subject's date was read) and maps them to answers by the context's missing-data rule. The
+/// outcomes depend only on the study and the subject, never on which criterion asks first, so they are kept per study (one
+/// byte per member and subject), shared by threads and later screenings. Members past 64 are walked in further
 /// groups of 64. With evidence on, each node walks its rows itself (its reads are recorded row by row).
 /// </para>
 /// </remarks>
 internal sealed class CodedExistsPass
 {
     private readonly List<CodedExistsNode> _members = [];
-    private readonly int _keptSlot, _domainSlot;
+    private readonly int _keptSlot, _answersSlot, _domainSlot;
 
-    private CodedExistsPass(int domainSlot, int keptSlot)
+    private CodedExistsPass(int domainSlot, int keptSlot, int answersSlot)
     {
         _domainSlot = domainSlot;
         _keptSlot = keptSlot;
+        _answersSlot = answersSlot;
     }
 
     private static readonly ConditionalWeakTable<SlotAllocator, Dictionary<int, CodedExistsPass>> Passes = [];
@@ -47,7 +50,7 @@ internal sealed class CodedExistsPass
         var byDomain = Passes.GetValue(slots, _ => []);
         lock (byDomain)
         {
-            if (!byDomain.TryGetValue(domainSlot, out var pass)) byDomain[domainSlot] = pass = new CodedExistsPass(domainSlot, slots.Kept());
+            if (!byDomain.TryGetValue(domainSlot, out var pass)) byDomain[domainSlot] = pass = new CodedExistsPass(domainSlot, slots.Kept(), slots.Kept());
             member = pass._members.Count;
             pass._members.Add(node);
             return pass;
@@ -57,31 +60,52 @@ internal sealed class CodedExistsPass
     // A member's answer for a subject: the exists' value, or the compiled rule's to give.
     private const byte AnswerFalse = 0, AnswerTrue = 1, AnswerNull = 2, AnswerFallback = 3;
 
+    // The value of each answer (a fallback's is never read).
+    private static readonly bool?[] Values = [false, true, null, null];
+
+    // What the walk found for a member and subject, kept per study whatever the context's options (0: not computed yet):
+    // Computed | outcome | ReadDate when the filter reached the subject's date (its domains: the source's, kept per study).
+    private const byte Computed = 0x80, ReadDateFlag = 0x08;
+    private const byte NotFound = 0, Found = 1, Uncertain = 2, Unsupported = 3, UncertainMissingVariable = 4, NoRows = 5;
+
+    // The answer of each outcome, when missing data is Unknown and when it is not.
+    private static readonly byte[] AnswersUnknown = [AnswerFalse, AnswerTrue, AnswerNull, AnswerFallback, AnswerFallback, AnswerNull, AnswerFallback, AnswerFallback];
+    private static readonly byte[] AnswersFalse = [AnswerFalse, AnswerTrue, AnswerFalse, AnswerFallback, AnswerFalse, AnswerFalse, AnswerFallback, AnswerFallback];
+
+    /// <summary>Each member's outcome for each subject of one study (subject * members + member), kept in the study's binding.</summary>
+    private sealed class Kept(int size)
+    {
+        public byte[] Outcomes { get; } = new byte[size];
+    }
+
     /// <summary>Copies <paramref name="node"/>'s answers for its live subjects of the batch into <paramref name="output"/>, computing the batch's pass first if needed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Answer(CodedExistsNode node, BatchRun run, bool[] active, bool?[] output)
     {
         var state = run.Kernel(this, r => new Worker(this, r));
         if (state.Batch != run.BatchNumber) state.Compute(run);
-        int at = node.PassMember * BatchRun.Size;
-        var answers = state.Answers;
-        var dateReads = state.DateReads;
+        var outcomes = state.Outcomes;
+        int members = _members.Count, member = node.PassMember;
+        var answers = run.Context.MissingDataIsUnknown ? AnswersUnknown : AnswersFalse;
+        var subjects = run.Subjects;
         var fallback = run.Fallback;
         var reads = run.Reads;
         ulong bit = 1UL << Math.Min(_domainSlot, 63);
         int answered = 0;
-        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < output.Length; i++)
+        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < reads.Length && i < output.Length && i < subjects.Length; i++)
         {
             if (!active[i] || fallback[i]) continue;
-            byte answer = answers[at + i];
-            if (answer == AnswerFallback)
-            {
-                fallback[i] = true;
-                continue;
-            }
+            int outcome = outcomes[subjects[i] * members + member];
+            int answer = answers[outcome & 7];
+            // Without branches on the answer (it varies from subject to subject): a subject falling back keeps no value and
+            // reads nothing here (the compiled rule reads again), and its output is never read.
+            bool back = answer == AnswerFallback;
+            fallback[i] = back;
             // The compiled query reads the subject's records of the domain first, whatever it finds; the date's domains when it read the date.
-            reads[i] |= bit | dateReads[at + i];
-            output[i] = answer switch { AnswerTrue => true, AnswerFalse => false, _ => null };
-            answered++;
+            reads[i] |= back ? 0 : bit;
+            output[i] = Values[answer];
+            answered += back ? 0 : 1;
+            if ((outcome & ReadDateFlag) != 0 && !back) reads[i] |= node.DateReadsOf(run, subjects[i]);
         }
         if (answered > 0) CodedExistsNode.CountAnswered(answered);
     }
@@ -102,6 +126,16 @@ internal sealed class CodedExistsPass
         public ulong Always { get; init; }
 
         public required Chain[] Chains { get; init; }
+
+        /// <summary>
+        /// When the group's members lead with one chain of one column coded in bytes (the common case: <c>M.MHDECOD = 'x'</c>,
+        /// <c>C.CMDECOD in {...}</c>): the column's bytes, and the masks by byte, byte 0 (missing) giving the chain's mask for a
+        /// row without a value; else null, and the rows' masks come from <see cref="Chain.MaskAt"/>.
+        /// </summary>
+        public byte[]? SingleBytes { get; init; }
+
+        /// <summary>The masks by byte of <see cref="SingleBytes"/>.</summary>
+        public ulong[]? SingleMasks { get; init; }
     }
 
     /// <summary>
@@ -167,11 +201,23 @@ internal sealed class CodedExistsPass
                 }
                 chains[index].Leads.Add((bit, lead));
             }
+            Chain[] made = [.. chains.Select(c => c.IsNumber ? MakeNumberChain(binding, c.Slots[0], c.Leads) : MakeChain(binding, [.. c.Slots.Select(s => (TextColumn)binding.Columns[s]!)], c.Leads))];
+            byte[]? singleBytes = null;
+            ulong[]? singleMasks = null;
+            if (made is [{ Bytes: [{ } bytes] } only])
+            {
+                singleBytes = bytes;
+                singleMasks = (ulong[])only.MaskByCode[0].Clone();
+                // A text chain's byte 0 is a missing value (the chain's mask without a value); a number chain's, a value like any other.
+                if (!only.IsNumber) singleMasks[0] = only.WhenMissing;
+            }
             groups.Add(new Group
             {
                 Members = members,
                 Always = always,
-                Chains = [.. chains.Select(c => c.IsNumber ? MakeNumberChain(binding, c.Slots[0], c.Leads) : MakeChain(binding, [.. c.Slots.Select(s => (TextColumn)binding.Columns[s]!)], c.Leads))],
+                Chains = made,
+                SingleBytes = singleBytes,
+                SingleMasks = singleMasks,
             });
         }
         return new Plan { Groups = [.. groups] };
@@ -282,46 +328,47 @@ internal sealed class CodedExistsPass
             _states = new CodedExistsNode.RowState?[pass._members.Count];
             for (int m = 0; m < _states.Length; m++)
                 if (pass._members[m].Applies(run.Binding)) _states[m] = pass._members[m].NewState(run);
-            Answers = new byte[pass._members.Count * BatchRun.Size];
-            DateReads = new ulong[pass._members.Count * BatchRun.Size];
+            int count = pass._members.Count;
+            Outcomes = run.Binding.Kept(pass._answersSlot, count, static (members, b) => new Kept(members * b.Study.SubjectCount)).Outcomes;
         }
 
-        /// <summary>The batch the answers are for.</summary>
+        /// <summary>The batch the outcomes were last made sure of.</summary>
         public int Batch { get; private set; } = -1;
 
-        /// <summary>Each member's answer for each subject of the batch (member * <see cref="BatchRun.Size"/> + subject).</summary>
-        public byte[] Answers { get; }
+        /// <summary>Each member's outcome for each subject of the study (subject * members + member; 0 until computed), shared by threads and screenings.</summary>
+        public byte[] Outcomes { get; }
 
-        /// <summary>The domains each member's answer read besides its own (the subject date's, when it read the date).</summary>
-        public ulong[] DateReads { get; }
-
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Compute(BatchRun run)
         {
             Batch = run.BatchNumber;
             // A member is asked only when its criterion applies to the study, so the domain is there.
             if (run.Binding.Domains[Pass._domainSlot] is not { } table) return;
-            byte none = run.Context.MissingDataIsUnknown ? AnswerNull : AnswerFalse;
-            bool unknownWhenUncertain = run.Context.MissingDataIsUnknown;
+            int members = Pass._members.Count;
+            var outcomes = Outcomes;
             foreach (var group in _plan.Groups)
+            {
+                int first = group.Members[0];
                 for (int i = 0; i < run.Count; i++)
-                    Subject(group, table, run.Subjects[i], i, none, unknownWhenUncertain);
+                {
+                    int subject = run.Subjects[i];
+                    // The group's first member's outcome is written last: once it is there, the group's all are.
+                    if (Volatile.Read(ref outcomes[subject * members + first]) == 0) Subject(group, table, subject, members);
+                }
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Subject(Group group, DomainTable table, int subject, int i, byte none, bool unknownWhenUncertain)
+        private void Subject(Group group, DomainTable table, int subject, int memberCount)
         {
             var members = group.Members;
-            var answers = Answers;
-            var dateReads = DateReads;
+            var outcomes = Outcomes;
+            int at = subject * memberCount;
             var (start, count) = table.RowsOf(subject);
             if (count == 0)
             {
                 // The uncertain empty list's value; nothing else read.
-                for (int bit = 0; bit < members.Length; bit++)
-                {
-                    answers[members[bit] * BatchRun.Size + i] = none;
-                    dateReads[members[bit] * BatchRun.Size + i] = 0;
-                }
+                for (int bit = members.Length - 1; bit >= 0; bit--) Volatile.Write(ref outcomes[at + members[bit]], Computed | NoRows);
                 return;
             }
             var chains = group.Chains;
@@ -329,11 +376,16 @@ internal sealed class CodedExistsPass
             ulong all = members.Length == 64 ? ulong.MaxValue : (1UL << members.Length) - 1;
             // Members decided (a true row, or a test only the compiled rule decides), walked (state begun), uncertain.
             ulong decided = 0, begun = 0, uncertain = 0, unsupported = 0, found = 0;
+            var singleBytes = group.SingleBytes;
+            var singleMasks = group.SingleMasks;
+            ulong always = group.Always;
             for (int row = start; row < start + count && decided != all; row++)
             {
-                ulong mask = group.Always;
-                for (int c = 0; c < chains.Length; c++) mask |= chains[c].MaskAt(row);
+                ulong mask = always;
+                if (singleBytes is not null && singleMasks is not null && (uint)row < (uint)singleBytes.Length) mask |= singleMasks[singleBytes[row]];
+                else for (int c = 0; c < chains.Length; c++) mask |= chains[c].MaskAt(row);
                 mask &= ~decided & all;
+                if (mask == 0) continue;
                 while (mask != 0)
                 {
                     int bit = BitOperations.TrailingZeroCount(mask);
@@ -365,28 +417,27 @@ internal sealed class CodedExistsPass
                     }
                 }
             }
-            for (int bit = 0; bit < members.Length; bit++)
+            // The same bytes whichever thread computes them first; the group's first member last (Compute reads it).
+            for (int bit = members.Length - 1; bit >= 0; bit--)
             {
                 ulong one = 1UL << bit;
-                int at = members[bit] * BatchRun.Size + i;
+                byte outcome;
                 if ((begun & one) == 0)
                 {
                     // No row could satisfy the filter, and none was evaluated: false, nothing read but the domain.
-                    answers[at] = AnswerFalse;
-                    dateReads[at] = 0;
-                    continue;
+                    outcome = NotFound;
                 }
-                var state = states[members[bit]]!;
-                byte value = (found & one) != 0 ? AnswerTrue : (uncertain & one) != 0 && unknownWhenUncertain ? AnswerNull : AnswerFalse;
-                // An Unknown after reading a variable the study lacks: the compiled rule names the variables in the gap list.
-                if ((unsupported & one) != 0 || (value == AnswerNull && state.MissingVariable))
+                else
                 {
-                    answers[at] = AnswerFallback;
-                    dateReads[at] = 0;
-                    continue;
+                    var state = states[members[bit]]!;
+                    // An Unknown after reading a variable the study lacks: the compiled rule names the variables in the gap list.
+                    outcome = (unsupported & one) != 0 ? Unsupported
+                        : (found & one) != 0 ? Found
+                        : (uncertain & one) != 0 ? (state.MissingVariable ? UncertainMissingVariable : Uncertain)
+                        : NotFound;
+                    if (state.ReadDate && outcome != Unsupported) outcome |= ReadDateFlag;
                 }
-                answers[at] = value;
-                dateReads[at] = state.ReadDate ? state.DateReads : 0;
+                Volatile.Write(ref outcomes[at + members[bit]], (byte)(Computed | outcome));
             }
         }
     }

@@ -521,10 +521,44 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         public const int MaxMembers = 32;
 
         /// <summary>One member's data in one study.</summary>
-        private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers, NumberReader Reader);
+        /// <remarks>
+        /// With a comparison over a dictionary-coded column of one or two bytes a row and not too many distinct values,
+        /// <see cref="PassByCode"/> holds <see cref="Passes(Member, int)"/>' answer for each code + 1 (a row's answer depends on its
+        /// double alone, decided once per distinct value instead of once per row), read through <see cref="TestBytes"/>
+        /// or <see cref="TestShorts"/>.
+        /// </remarks>
+        private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers, NumberReader Reader)
+        {
+            public bool[]? PassByCode { get; init; }
+
+            public byte[]? TestBytes { get; init; }
+
+            public ushort[]? TestShorts { get; init; }
+        }
+
+        /// <summary>More distinct values than this in a comparison's column are not worth a table (each decided once per study).</summary>
+        private const int MaxTableCodes = 4096;
+
+        /// <summary>The member with <see cref="Member.PassByCode"/> when its column allows one.</summary>
+        private static Member WithTable(Member member)
+        {
+            if (member is not { Numbers: { } numbers, Test: { } test }) return member;
+            var values = numbers.ValuesByCodeByte ?? numbers.ValuesByCodeShort;
+            if (values is null || values.Length > MaxTableCodes + 1) return member;
+            var table = new bool[values.Length];
+            for (int c = 0; c < values.Length; c++) table[c] = Passes(test, values[c]);
+            return member with { PassByCode = table, TestBytes = numbers.CodeBytes, TestShorts = numbers.CodeBytes is null ? numbers.CodeShorts : null };
+        }
 
         /// <summary>The group in one study: the members that keep answers there, and which of them each code concerns.</summary>
-        private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next);
+        private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next)
+        {
+            /// <summary>
+            /// For <see cref="ComputeFirsts"/>, when every member is First and decides its rows by table or has no comparison,
+            /// and the key column is one byte a code: each member's kept answers, table and codes, by member (null otherwise).
+            /// </summary>
+            public (int[][] Known, bool[]?[] Tables, byte[]?[] Bytes, ushort[]?[] Shorts)? Firsts { get; init; }
+        }
 
         private State StateFor(StudyBinding binding)
         {
@@ -540,7 +574,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 (table, column) = (prepared.Table, prepared.Column);
                 var numbers = lookup.Comparison is { } c ? table.GetColumn(c.Variable) as NumberColumn : null;
                 indexOf[i] = included.Count;
-                included.Add(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers)));
+                included.Add(WithTable(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers))));
             }
             // By code + 1 (0: missing) the first member holding that key, + 1; Next chains members with the same key.
             var firstByCode = new int[(column?.Dictionary.Count ?? 0) + 1];
@@ -552,7 +586,56 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 next[m] = firstByCode[code + 1];
                 firstByCode[code + 1] = m + 1;
             }
-            return new State(table, column, [.. included], indexOf, firstByCode, next);
+            Member[] all = [.. included];
+            bool firsts = column?.CodeBytes is not null && all.Length > 0 && all.All(m => m.Pick == Pick.First && (m.Numbers is null || m.PassByCode is not null));
+            return new State(table, column, all, indexOf, firstByCode, next)
+            {
+                Firsts = firsts ? ([.. all.Select(m => m.Known)], [.. all.Select(m => m.PassByCode)], [.. all.Select(m => m.TestBytes)], [.. all.Select(m => m.TestShorts)]) : null,
+            };
+        }
+
+        /// <summary>
+        /// <see cref="Compute"/> when every member is First and decided by its table (<see cref="State.Firsts"/>): a member is
+        /// decided once it has a row (or falls back), so only the rows found are kept, and a row's test is a table lookup.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ComputeFirsts(State state, int[] callerKnown, int first, int count)
+        {
+            var (knowns, tables, testBytes, testShorts) = state.Firsts!.Value;
+            var table = state.Table!;
+            var bytes = state.Column!.CodeBytes!;
+            var firstByCode = state.FirstByCode;
+            var next = state.Next;
+            int n = knowns.Length;
+            Span<int> found = stackalloc int[MaxMembers];
+            for (int k = 0; k < count; k++)
+            {
+                int subject = first + k;
+                if (callerKnown[subject] != Unknown) continue;
+                for (int m = 0; m < n; m++) found[m] = -1;
+                int open = n;
+                var (start, rows) = table.RowsOf(subject);
+                for (int row = start, end = start + rows; row < end && open > 0; row++)
+                {
+                    int c = bytes[row];
+                    if (c == 0)
+                    {
+                        // A missing key: the loop would run the rest of the filter on it, so whoever is undecided falls back.
+                        for (int m = 0; m < n; m++)
+                            if (found[m] == -1) found[m] = Fallback;
+                        break;
+                    }
+                    for (int m = firstByCode[c] - 1; m >= 0; m = next[m] - 1)
+                    {
+                        if (found[m] != -1) continue;
+                        if (tables[m] is { } passes && !passes[testBytes[m] is { } b ? b[row] : testShorts[m]![row]]) continue;
+                        found[m] = row;
+                        open--;
+                    }
+                }
+                // The same ints whichever thread writes them first (see Fill).
+                for (int m = 0; m < n; m++) knowns[m][subject] = found[m];
+            }
         }
 
         /// <summary>Computes every member's answer for the subjects [first, first + count) whose answer <paramref name="caller"/> lacks (nothing when the caller keeps no answers in this study).</summary>
@@ -569,6 +652,11 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             var all = state.Members;
             int n = all.Length;
             var callerKnown = all[self].Known;
+            if (state.Firsts is not null)
+            {
+                ComputeFirsts(state, callerKnown, first, count);
+                return;
+            }
             var bytes = column.CodeBytes;
             var firstByCode = state.FirstByCode;
             var next = state.Next;
@@ -633,11 +721,18 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static bool Passes(Member member, int row)
         {
-            if (member.Numbers is not { } numbers) return true;
-            var test = member.Test!;
-            if (test.Fits && NumberKernel.Relation(member.Reader.At(row), test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided)
+            if (member.Numbers is null) return true;
+            if (member.PassByCode is { } table) return table[member.TestBytes is { } bytes ? bytes[row] : member.TestShorts![row]];
+            return Passes(member.Test!, member.Reader.At(row));
+        }
+
+        /// <summary>The comparison on a row's double (NaN: missing), as <see cref="Fill"/>'s Visit decides it.</summary>
+        private static bool Passes(NumberComparison test, double raw)
+        {
+            if (test.Fits && NumberKernel.Relation(raw, test.LiteralDouble, test.ExactWhole) is var sign and not NumberKernel.Undecided)
                 return NumberKernel.Decide(test.Kind, test.VariableFirst ? sign : -sign);
-            var value = numbers.GetDecimal(row);
+            // What NumberColumn.GetDecimal gives for this double.
+            decimal? value = double.IsNaN(raw) ? null : NumberConversions.ToDecimal(raw);
             return (test.VariableFirst ? test.Operator(value, test.Literal) : test.Operator(test.Literal, value)) == true;
         }
     }
