@@ -11,6 +11,11 @@ namespace ProtocolEngine.Runtime.Eligibility;
 /// kept; per subject the status. Workers write different cells concurrently; <see cref="Subject(int)"/> gives one
 /// subject's full account.
 /// </summary>
+/// <remarks>
+/// Cells are held criterion by criterion (a criterion's cells for consecutive subjects are consecutive), so that a
+/// worker answering one criterion for a batch of subjects writes one run of bytes. Without recorded determinations the
+/// outcome is always the rule's, and one array holds both.
+/// </remarks>
 public sealed class EligibilityResults
 {
     private readonly int[] _subjects;
@@ -22,15 +27,17 @@ public sealed class EligibilityResults
     private readonly EvidenceStore? _evidenceStore;
     private readonly ConcurrentDictionary<int, Diagnostic> _errors = new();
     private readonly int _criteria;
+    private readonly int _rows;
 
     internal EligibilityResults(EligibilityEvaluator evaluator, int[] subjects, bool recordEvidence)
     {
         Evaluator = evaluator;
         _subjects = subjects;
         _criteria = evaluator.Criteria.Length;
+        _rows = subjects.Length;
         int cells = checked(subjects.Length * _criteria);
-        _outcomes = new byte[cells];
         _ruleOutcomes = new byte[cells];
+        _outcomes = evaluator.Determinations.Count > 0 ? new byte[cells] : _ruleOutcomes;
         _causes = new byte[cells];
         _statuses = new byte[subjects.Length];
         // Evidence as compact entries materialised on demand; as objects built at each read only for the comparison path.
@@ -63,13 +70,16 @@ public sealed class EligibilityResults
     public EligibilityStatus Status(int row) => (EligibilityStatus)_statuses[row];
 
     /// <summary>A subject's outcome for a criterion (index into <see cref="Criteria"/>).</summary>
-    public CriterionOutcome Outcome(int row, int criterion) => (CriterionOutcome)_outcomes[row * _criteria + criterion];
+    public CriterionOutcome Outcome(int row, int criterion) => (CriterionOutcome)_outcomes[Cell(row, criterion)];
 
     /// <summary>What the criterion's rule alone said (before recorded determinations).</summary>
-    public CriterionOutcome RuleOutcome(int row, int criterion) => (CriterionOutcome)_ruleOutcomes[row * _criteria + criterion];
+    public CriterionOutcome RuleOutcome(int row, int criterion) => (CriterionOutcome)_ruleOutcomes[Cell(row, criterion)];
 
     /// <summary>Why the outcome is what it is.</summary>
-    public OutcomeCause Cause(int row, int criterion) => (OutcomeCause)_causes[row * _criteria + criterion];
+    public OutcomeCause Cause(int row, int criterion) => (OutcomeCause)_causes[Cell(row, criterion)];
+
+    /// <summary>The cell of the <paramref name="row"/>-th subject and a criterion: the criterion's cells are consecutive, by row.</summary>
+    internal int Cell(int row, int criterion) => criterion * _rows + row;
 
     internal void SetCell(int cell, CriterionOutcome rule, CriterionOutcome outcome, OutcomeCause cause)
     {
@@ -78,10 +88,16 @@ public sealed class EligibilityResults
         _causes[cell] = (byte)cause;
     }
 
-    /// <summary>The rule outcomes, outcomes and causes by cell, for a batch writing many cells at once.</summary>
-    internal (byte[] RuleOutcomes, byte[] Outcomes, byte[] Causes) Cells => (_ruleOutcomes, _outcomes, _causes);
+    /// <summary>
+    /// The rule outcomes and causes by cell, for a batch writing many cells at once; the outcomes are the rule outcomes'
+    /// array itself when the evaluator has no recorded determinations (else each subject's cells are revisited).
+    /// </summary>
+    internal (byte[] RuleOutcomes, byte[] Causes) Cells => (_ruleOutcomes, _causes);
 
     internal void SetStatus(int row, EligibilityStatus status) => _statuses[row] = (byte)status;
+
+    /// <summary>The statuses by row, for a batch setting many at once.</summary>
+    internal byte[] Statuses => _statuses;
 
     internal void SetError(int cell, Diagnostic error) => _errors[cell] = error;
 
@@ -104,7 +120,7 @@ public sealed class EligibilityResults
         var results = new CriterionResult[criteria.Count];
         for (int j = 0; j < criteria.Count; j++)
         {
-            int cell = row * _criteria + j;
+            int cell = Cell(row, j);
             var criterion = criteria[j];
             results[j] = new CriterionResult(
                 criterion,
@@ -135,7 +151,7 @@ public sealed class EligibilityResults
         var criteria = Criteria;
         for (int j = 0; j < _criteria; j++)
         {
-            var outcome = (CriterionOutcome)_outcomes[row * _criteria + j];
+            var outcome = (CriterionOutcome)_outcomes[Cell(row, j)];
             if (outcome != CriterionOutcome.Attested && !EligibilityEvaluator.IsPassing(criteria[j].Kind, outcome)) return false;
         }
         return true;

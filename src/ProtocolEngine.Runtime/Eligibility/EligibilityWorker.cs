@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using ProtocolEngine.Language.Syntax;
 using ProtocolEngine.Runtime.Evaluation;
 using ProtocolEngine.Runtime.Native;
@@ -25,22 +28,25 @@ public sealed class EligibilityWorker
     private int _lastGaps;
 
     // The criteria evaluated for a batch of subjects at once (null entries: subject by subject), and the cells of the
-    // current batch they answered (1; 0: the compiled rule runs), by position * criteria + criterion. A batch writes its
-    // cells into the results directly, and counts per subject the cells it answered and whether one failed or was
-    // undecided, so that a subject whose criteria it answered all (without recorded determinations) gets its status
+    // current batch they left to the compiled rule (1; 0: answered), by criterion * BatchRun.Size + position. A batch
+    // writes its cells into the results directly and keeps per subject whether a cell failed, was undecided or fell
+    // back, so that a subject whose rules it answered all (without recorded determinations) gets its status in bulk,
     // without a pass over its cells.
     private readonly BatchCriterion?[]? _batches;
     private readonly BatchRun? _run;
-    private readonly byte[] _batchAnswered = [];
+    private readonly byte[] _batchFellBack = [];
     private readonly int[] _batchSubjects = new int[BatchRun.Size];
-    private readonly int[] _batchCells = new int[BatchRun.Size];
     private readonly byte[] _batchFlags = new byte[BatchRun.Size];
+    private readonly int[] _batchUnknown = new int[BatchRun.Size];
     private readonly bool[] _inclusion;
     private readonly int _executable;
     private readonly byte _attestedFlags;
+    private readonly bool _batchesAll;
     private int _batchFirst, _batchCount;
 
-    private const byte Failing = 1, Undecided = 2;
+    // A subject's flags over a batch's criteria: one of them fails, one is undecided (attested criteria are), one was
+    // left to the compiled rule. A subject none of whose cells fell back, when batches answer every rule, is done.
+    private const byte Failing = 1, Undecided = 2, FellBack = 4;
 
     /// <summary>A batch criterion takes a few dozen steps at most, far below this; a tighter step limit keeps every rule on the compiled path, where steps are counted.</summary>
     private const long BatchMinimumSteps = 65_536;
@@ -74,8 +80,9 @@ public sealed class EligibilityWorker
             if (batches.Any(b => b is not null))
             {
                 _batches = batches;
+                _batchesAll = batches.Count(b => b is not null) == _executable;
                 _run = new BatchRun(_ctx);
-                _batchAnswered = new byte[BatchRun.Size * _criteria.Length];
+                _batchFellBack = new byte[BatchRun.Size * _criteria.Length];
                 if (_recorder is not null) _run.UseEvidence(() => results.NewRecorder(evidenceCapacity));
             }
         }
@@ -93,8 +100,16 @@ public sealed class EligibilityWorker
         for (int first = start; first < end; first += BatchRun.Size)
         {
             int last = Math.Min(end, first + BatchRun.Size);
-            if (_run is not null) RunBatch(first, last);
-            for (int row = first; row < last; row++) Evaluate(row);
+            if (_run is null)
+            {
+                for (int row = first; row < last; row++) Evaluate(row);
+                continue;
+            }
+            RunBatch(first, last);
+            // The subjects the batch answered in full have their cells and status; the others go through their rules.
+            var flags = _batchFlags;
+            for (int row = first; row < last; row++)
+                if (_hasDeterminations || !_batchesAll || (flags[row - first] & FellBack) != 0) Evaluate(row);
             _batchCount = 0;
         }
     }
@@ -104,64 +119,131 @@ public sealed class EligibilityWorker
     {
         var run = _run!;
         var batches = _batches!;
-        int k = _criteria.Length, n = last - first;
+        int k = _criteria.Length, n = last - first, rows = _results.SubjectCount;
         var subjects = _batchSubjects;
         for (int i = 0; i < n; i++) subjects[i] = _results.SubjectOf(first + i);
         run.Begin(subjects.AsSpan(0, n));
-        // Loops rather than Span.Clear, which calls the runtime's memset at these sizes (slower here, by the profile).
-        var cleared = _batchAnswered;
-        for (int i = 0; i < n * k && i < cleared.Length; i++) cleared[i] = 0;
-        var cells = _batchCells;
-        var flags = _batchFlags;
-        for (int i = 0; i < n && i < cells.Length && i < flags.Length; i++)
-        {
-            cells[i] = 0;
-            flags[i] = _attestedFlags;
-        }
+        var flags = _batchFlags.AsSpan(0, n);
+        flags.Fill(_attestedFlags);
+        var (ruleCells, causeCells) = _results.Cells;
+        var unknown = _batchUnknown;
         for (int j = 0; j < k; j++)
         {
-            if (batches[j] is not { } batch) continue;
-            batch.Evaluate(run, j);
-            // Which value fails the criterion (an inclusion not met, an exclusion met).
-            bool failsWhen = !_inclusion[j];
-            int answered = 0;
-            var values = run.Values;
-            var fallback = run.Fallback;
-            var (ruleCells, outcomeCells, causeCells) = _results.Cells;
-            var marks = _batchAnswered;
-            for (int i = 0; i < n; i++)
+            if (batches[j] is not { } batch)
             {
-                if (fallback[i]) continue;
-                answered++;
-                int cell = (first + i) * k + j;
-                bool? value = values[i];
-                if (value.HasValue)
+                // An attested criterion's cells, for the subjects whose status is set here (the others' are set again).
+                if (_criteria[j].Rule is null)
                 {
-                    bool met = value.GetValueOrDefault();
-                    // Met is 1 and NotMet 2: computed, not branched on (the value varies from subject to subject).
-                    byte rule = (byte)(2 - (met ? 1 : 0));
-                    // Without recorded determinations the outcome is the rule's; with them, Evaluate revisits the cell.
-                    ruleCells[cell] = rule;
-                    outcomeCells[cell] = rule;
-                    causeCells[cell] = (byte)OutcomeCause.Rule;
-                    flags[i] |= (byte)(met == failsWhen ? Failing : 0);
+                    ruleCells.AsSpan(j * rows + first, n).Fill((byte)CriterionOutcome.Attested);
+                    causeCells.AsSpan(j * rows + first, n).Fill((byte)OutcomeCause.AwaitingAttestation);
                 }
-                else
-                {
-                    var cause = ClassifyGaps(subjects[i], run.Reads[i], variableMissing: false, out int gaps) ?? OutcomeCause.NullResult;
-                    if (gaps != 0) _results.DataGaps.Set(cell, gaps);
-                    _results.SetCell(cell, CriterionOutcome.Unknown, CriterionOutcome.Unknown, cause);
-                    flags[i] |= Undecided;
-                }
-                if (run.RecordsEvidence) KeepEvidence(cell, run.Evidence(i));
-                marks[i * k + j] = 1;
-                cells[i]++;
+                continue;
             }
-            BatchCriterion.CountAnswered(answered);
+            batch.Evaluate(run, j);
+            int fellBack = WriteCells(run.Values.AsSpan(0, n), run.Fallback.AsSpan(0, n), ruleCells.AsSpan(j * rows + first, n), causeCells.AsSpan(j * rows + first, n),
+                _batchFellBack.AsSpan(j * BatchRun.Size, n), flags, unknown,
+                _inclusion[j] ? (int)CriterionOutcome.NotMet : (int)CriterionOutcome.Met, out int unknowns);
+            for (int u = 0; u < unknowns; u++)
+            {
+                int i = unknown[u];
+                int cell = j * rows + first + i;
+                var cause = ClassifyGaps(subjects[i], run.Reads[i], variableMissing: false, out int gaps) ?? OutcomeCause.NullResult;
+                if (gaps != 0) _results.DataGaps.Set(cell, gaps);
+                causeCells[cell] = (byte)cause;
+            }
+            if (run.RecordsEvidence)
+                for (int i = 0; i < n; i++)
+                    if (!run.Fallback[i]) KeepEvidence(j * rows + first + i, run.Evidence(i));
+            BatchCriterion.CountAnswered(n - fellBack);
         }
         _batchFirst = first;
         _batchCount = n;
+        if (_hasDeterminations || !_batchesAll) return;
+        // Status in bulk (the subjects the batch did not answer in full get theirs again from Evaluate).
+        var statuses = _results.Statuses.AsSpan(first, n);
+        for (int i = 0; i < statuses.Length && i < flags.Length; i++) statuses[i] = StatusOf[flags[i] & (Failing | Undecided)];
     }
+
+    /// <summary>
+    /// Writes one criterion's cells for a batch's subjects from their values (Met 1, NotMet 2, Unknown 3, cause Rule),
+    /// computed rather than branched on (the value varies from subject to subject), adds each cell to its subject's
+    /// flags, marks the subjects fallen back (their cells are written again by the compiled rule), and lists in
+    /// <paramref name="unknown"/> the Unknowns answered, whose causes the caller sets. Returns how many fell back.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static int WriteCells(ReadOnlySpan<bool?> values, ReadOnlySpan<bool> fallback, Span<byte> rules, Span<byte> causes, Span<byte> fell,
+        Span<byte> flags, Span<int> unknown, int failing, out int unknowns)
+    {
+        int n = values.Length, i = 0, fellBack = 0, listed = 0;
+        if (VectorCells && fallback.Length >= n && rules.Length >= n && causes.Length >= n && fell.Length >= n && flags.Length >= n && unknown.Length >= n)
+        {
+            // 32 subjects at a time: a bool? is its HasValue byte then its value byte.
+            var raw = AsRaw(values);
+            var fallen = MemoryMarshal.Cast<bool, byte>(fallback);
+            var one = Vector256.Create((byte)1);
+            var failingRule = Vector256.Create((byte)failing);
+            for (; i + 32 <= n; i += 32)
+            {
+                var low = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(raw), (nuint)i);
+                var high = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(raw), (nuint)(i + 16));
+                var known = Vector256.Narrow(low, high) & one;
+                var met = ~Vector256.Equals(Vector256.Narrow(low >> 8, high >> 8), Vector256<byte>.Zero) & known;
+                var rule = Vector256.Create((byte)3) - known - met;
+                var fb = ~Vector256.Equals(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(fallen), (nuint)i), Vector256<byte>.Zero);
+                rule.StoreUnsafe(ref MemoryMarshal.GetReference(rules), (nuint)i);
+                Vector256<byte>.Zero.StoreUnsafe(ref MemoryMarshal.GetReference(causes), (nuint)i);
+                (fb & one).StoreUnsafe(ref MemoryMarshal.GetReference(fell), (nuint)i);
+                var cell = (Vector256.Equals(rule, failingRule) & Vector256.Create(Failing))
+                    | (Vector256.Equals(known, Vector256<byte>.Zero) & Vector256.Create(Undecided))
+                    | (fb & Vector256.Create(FellBack));
+                (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(flags), (nuint)i) | cell).StoreUnsafe(ref MemoryMarshal.GetReference(flags), (nuint)i);
+                fellBack += BitOperations.PopCount(fb.ExtractMostSignificantBits());
+                // Unknowns answered here (neither known nor fallen back): rare enough to list one by one.
+                uint open = Vector256.Equals(known | (fb & one), Vector256<byte>.Zero).ExtractMostSignificantBits();
+                while (open != 0)
+                {
+                    unknown[listed++ & (BatchRun.Size - 1)] = i + BitOperations.TrailingZeroCount(open);
+                    open &= open - 1;
+                }
+            }
+        }
+        for (; i < n && i < fallback.Length && i < rules.Length && i < causes.Length && i < fell.Length && i < flags.Length; i++)
+        {
+            bool? value = values[i];
+            int known = value.HasValue ? 1 : 0;
+            int rule = 3 - known - ((value.GetValueOrDefault() ? 1 : 0) & known);
+            int fb = fallback[i] ? 1 : 0;
+            rules[i] = (byte)rule;
+            causes[i] = (byte)OutcomeCause.Rule;
+            fell[i] = (byte)fb;
+            fellBack += fb;
+            flags[i] |= (byte)((rule == failing ? Failing : 0) | (known ^ 1) * Undecided | fb * FellBack);
+            unknown[listed & (BatchRun.Size - 1)] = i;
+            listed += (known | fb) ^ 1;
+        }
+        unknowns = listed;
+        return fellBack;
+    }
+
+    /// <summary>True when the cells are written 32 at a time: 256-bit vectors, and bool? laid out as its HasValue byte then its value byte (checked, not assumed).</summary>
+    private static readonly bool VectorCells = Vector256.IsHardwareAccelerated && NullableBoolIsTwoBytes();
+
+    private static ReadOnlySpan<ushort> AsRaw(ReadOnlySpan<bool?> values) =>
+        MemoryMarshal.CreateReadOnlySpan(ref System.Runtime.CompilerServices.Unsafe.As<bool?, ushort>(ref MemoryMarshal.GetReference(values)), values.Length);
+
+    private static bool NullableBoolIsTwoBytes()
+    {
+        ReadOnlySpan<bool?> probe = [true, false, null];
+        var raw = AsRaw(probe);
+        return System.Runtime.CompilerServices.Unsafe.SizeOf<bool?>() == 2 && raw.Length == 3 && raw[0] == 0x0101 && raw[1] == 0x0001 && raw[2] == 0;
+    }
+
+    /// <summary>The status by a subject's flags: failing decides (Ineligible), then undecided (NeedsReview), else Eligible; as <see cref="EligibilityEvaluator.DecideStatus"/> without a discrepancy.</summary>
+    private static ReadOnlySpan<byte> StatusOf =>
+    [
+        (byte)EligibilityStatus.Eligible, (byte)EligibilityStatus.Ineligible,
+        (byte)EligibilityStatus.NeedsReview, (byte)EligibilityStatus.Ineligible,
+    ];
 
     /// <summary>Evaluates every criterion of the <paramref name="row"/>-th subject of the results and sets its status.</summary>
     public void Evaluate(int row)
@@ -173,21 +255,10 @@ public sealed class EligibilityWorker
         bool begun = false;
         bool failing = false, discrepancy = false, undecided = false;
         int position = _batchCount > 0 && (uint)(row - _batchFirst) < (uint)_batchCount ? row - _batchFirst : -1;
-        int batched = position >= 0 ? position * k : -1;
-        if (position >= 0 && !_hasDeterminations && _batchCells[position] == _executable)
-        {
-            // The batch answered and wrote every rule's cell: only the attested ones and the status are left.
-            if (_attestedFlags != 0)
-                for (int j = 0; j < k; j++)
-                    if (criteria[j].Rule is null) _results.SetCell(row * k + j, CriterionOutcome.Attested, CriterionOutcome.Attested, OutcomeCause.AwaitingAttestation);
-            byte flags = _batchFlags[position];
-            _results.SetStatus(row, EligibilityEvaluator.DecideStatus(false, (flags & Failing) != 0, (flags & Undecided) != 0));
-            return;
-        }
         for (int j = 0; j < k; j++)
         {
             var criterion = criteria[j];
-            int cell = row * k + j;
+            int cell = _results.Cell(row, j);
             CriterionOutcome rule;
             OutcomeCause cause;
             if (criterion.Rule is null)
@@ -195,7 +266,7 @@ public sealed class EligibilityWorker
                 rule = CriterionOutcome.Attested;
                 cause = OutcomeCause.AwaitingAttestation;
             }
-            else if (batched >= 0 && _batchAnswered[batched + j] != 0)
+            else if (position >= 0 && _batches![j] is not null && _batchFellBack[j * BatchRun.Size + position] == 0)
             {
                 // Written by the batch, gap list included.
                 rule = _results.RuleOutcome(row, j);
