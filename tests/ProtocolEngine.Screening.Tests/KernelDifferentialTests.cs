@@ -266,6 +266,54 @@ public class KernelDifferentialTests
         }
     }
 
+    /// <summary>
+    /// A subject date computed from the screening's date (<c>Now()</c>, through a definition) is never kept per study:
+    /// one study screened by one executable as of two dates must answer as of each, as the compiled rule does.
+    /// </summary>
+    [Fact]
+    public void SubjectDateFromTheScreeningDate_IsNotKeptAcrossScreenings()
+    {
+        const string text = """
+            protocol AsOf version "1"
+              data SDTM "3.4"
+
+            define Clock: Now()
+            define Recent: Clock - 30 days
+
+            criteria
+              exclusion RECENTMI "Myocardial infarction in the 30 days before screening."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC on or after Recent)
+              exclusion CONSENTMI "Myocardial infarction on or after consent (a date of the data alone)."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC on or after DM.RFICDTC)
+            """;
+        var study = new TestStudy()
+            .Table("DM",
+                TestStudy.Row(("USUBJID", "S1"), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S2"), ("RFICDTC", "2024-01-01")),
+                TestStudy.Row(("USUBJID", "S3"), ("RFICDTC", "2024-01-01")))
+            .Table("MH",
+                TestStudy.Row(("USUBJID", "S1"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2024-01-10")),
+                TestStudy.Row(("USUBJID", "S2"), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", "2024-02-20")),
+                TestStudy.Row(("USUBJID", "S3"), ("MHSEQ", 1.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2024-02-20")))
+            .Build();
+        var protocol = ProtocolCompiler.Standalone.Compile(new SourceText(text, "asof.protocol"));
+        Assert.False(protocol.HasErrors, string.Join("\n", protocol.Diagnostics));
+        var perSubject = study.WithoutBatchCriteria().WithoutColumnLookups();
+        var recentMi = new Dictionary<string, CriterionOutcome>();
+        // As of 1 February S1's infarction (10 January) is recent; as of 1 March only S2's (20 February) is.
+        foreach (var asOf in new[] { "2024-02-01", "2024-03-01", "2024-02-01" })
+        {
+            var options = new ScreeningOptions { AsOf = CqlDateTime.ParseIso(asOf), RecordEvidence = false, MaxDegreeOfParallelism = 1 };
+            var batched = Screener.Screen(protocol, study, options);
+            SameReport.Assert(SameReport.Json(Screener.Screen(protocol, perSubject, options)), SameReport.Json(batched), $"as of {asOf}", "per subject", "batches");
+            for (int i = 0; i < batched.SubjectCount; i++) recentMi[$"{asOf} {batched.SubjectId(i)}"] = batched.Outcome(i, 0);
+        }
+        Assert.Equal(CriterionOutcome.Met, recentMi["2024-02-01 S1"]);
+        Assert.Equal(CriterionOutcome.NotMet, recentMi["2024-03-01 S1"]);
+        Assert.Equal(CriterionOutcome.Met, recentMi["2024-03-01 S2"]);
+        Assert.Equal(CriterionOutcome.NotMet, recentMi["2024-03-01 S3"]);
+    }
+
     private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>
         TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", high ?? double.NaN), ("VISITNUM", 1.0));
 

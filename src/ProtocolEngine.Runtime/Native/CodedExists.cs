@@ -658,8 +658,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             {
                 switch (n)
                 {
-                    case BoundCall call when call.Overload.Key.StartsWith("Now(", StringComparison.Ordinal) || call.Overload.Key.StartsWith("Today(", StringComparison.Ordinal)
-                            || call.Overload.Key.StartsWith("TimeOfDay(", StringComparison.Ordinal):
+                    case BoundCall call when BuiltinTable.ReadsTheScreeningDate(call.Overload.Key):
                         return false;
                     case BoundDefineReference { Define.Body: { } inner } when !OfTheDataAlone(inner, depth + 1):
                         return false;

@@ -957,8 +957,7 @@ internal sealed class ExpressionCompiler
         {
             BoundLocal l => l.Local == alias,
             BoundQuery or BoundDefineReference or BoundFunctionCall or BoundTableCall or BoundDomainReference or BoundListMemberAccess => false,
-            BoundCall call => !(call.Overload.Key.StartsWith("Now(", StringComparison.Ordinal) || call.Overload.Key.StartsWith("Today(", StringComparison.Ordinal)
-                || call.Overload.Key.StartsWith("TimeOfDay(", StringComparison.Ordinal) || call.Overload.Key.StartsWith("Message(", StringComparison.Ordinal)),
+            BoundCall call => !(BuiltinTable.ReadsTheScreeningDate(call.Overload.Key) || call.Overload.Key.StartsWith("Message(", StringComparison.Ordinal)),
             _ => true,
         });
 
