@@ -285,10 +285,17 @@ internal sealed partial class Binder
         BoundExpression? value = _parameterOverrides.TryGetValue(p.Name, out var overridden) ? overridden.Value
             : p.Syntax.Default is { } d ? BindExpression(d, Scope.Empty) : null;
         p.OverrideText = overridden?.Text;
+        // An override was checked where the importer wrote it (ProtocolCompiler.BindOverrides).
+        if (overridden is null && p.Syntax.Default is { } written && ScreeningDateRead(value) is { } clock)
+            Report(DiagnosticCatalog.ParameterReadsTheScreeningDate(written.Span, p.Name, clock.Overload.Name + "()"));
         if (declared is not null && value is not null) value = Convert(value, declared, "The parameter's value");
         p.Value = value;
         p.Type = declared ?? value?.Type ?? ProtocolType.Any;
     }
+
+    /// <summary>The first call in <paramref name="value"/> that reads the screening's date, if any.</summary>
+    internal static BoundCall? ScreeningDateRead(BoundExpression? value) =>
+        value is null ? null : BoundTreeWalker.DescendantsAndSelf(value).OfType<BoundCall>().FirstOrDefault(c => c.Overload.ReadsTheScreeningDate);
 
     private void BindDefine(DefineSymbol define)
     {

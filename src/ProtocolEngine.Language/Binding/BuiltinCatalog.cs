@@ -14,6 +14,13 @@ public sealed record BuiltinOverload(string Name, ImmutableArray<ProtocolType> P
     /// <summary>True when the signature mentions T.</summary>
     public bool IsGeneric => Parameters.Any(ContainsT) || ContainsT(ReturnType);
 
+    /// <summary>
+    /// True for the builtins that read the screening's date (<c>Now()</c>, <c>Today()</c>, <c>TimeOfDay()</c>: the run's
+    /// as-of date): a value computed with one changes from run to run, so it is never a constant, never kept across
+    /// screenings and never shared between subjects' records.
+    /// </summary>
+    public bool ReadsTheScreeningDate => Key is "Now()" or "Today()" or "TimeOfDay()";
+
     private static bool ContainsT(ProtocolType t) => t switch
     {
         TypeParameter => true,

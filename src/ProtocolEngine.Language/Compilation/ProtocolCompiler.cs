@@ -361,7 +361,10 @@ public sealed class ProtocolCompiler(ISourceResolver resolver, CompilerOptions? 
                 diagnostics.Add(DiagnosticCatalog.UnknownParameter(o.Name.Span, import.Library.Text, o.Name.Name, NameSuggester.Suggest(o.Name.Name, declared)) with { Source = source });
                 continue;
             }
-            result[o.Name.Name] = new ParameterOverride(binder.BindExpression(o.Value, Scope.Empty), source.Slice(o.Value.Span));
+            var value = binder.BindExpression(o.Value, Scope.Empty);
+            if (Binder.ScreeningDateRead(value) is { } clock)
+                diagnostics.Add(DiagnosticCatalog.ParameterReadsTheScreeningDate(o.Value.Span, o.Name.Name, clock.Overload.Name + "()") with { Source = source });
+            result[o.Name.Name] = new ParameterOverride(value, source.Slice(o.Value.Span));
         }
         return result;
     }

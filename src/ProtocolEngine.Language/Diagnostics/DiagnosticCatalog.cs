@@ -290,6 +290,10 @@ public static class DiagnosticCatalog
     public static Diagnostic DefinitionChainTooDeep(TextSpan span, string name, int limit) =>
         Error(span, "PE1043", $"Definition {name} depends on a chain of more than {limit} definitions or functions, each using the next. Shorten the chain.");
 
+    /// <summary>A parameter whose value reads the screening's date: parameters are constants, fixed when the protocol is compiled.</summary>
+    public static Diagnostic ParameterReadsTheScreeningDate(TextSpan span, string name, string builtin) =>
+        Error(span, "PE1044", $"Parameter {name} reads the screening's date ({builtin}), but a parameter is a constant fixed when the protocol is compiled, so it would not follow the date a screening runs as of (`--as-of`). Compute the date in a `define` instead.");
+
     // ----- PE2xxx: workflows and safety rules -----
 
     /// <summary>A transition or deadline to a state the workflow does not declare.</summary>

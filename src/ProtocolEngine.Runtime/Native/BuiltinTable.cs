@@ -29,14 +29,6 @@ internal static class BuiltinTable
     public static Delegate? Find(string key) => Table.TryGetValue(key, out var d) ? d : null;
 
     /// <summary>
-    /// True for the builtins that read the screening's date (<c>Now()</c>, <c>Today()</c>, <c>TimeOfDay()</c>, the run's
-    /// as-of date): a value computed with one must not be kept across screenings or shared between subjects' records.
-    /// </summary>
-    public static bool ReadsTheScreeningDate(string overloadKey) =>
-        overloadKey.StartsWith("Now(", StringComparison.Ordinal) || overloadKey.StartsWith("Today(", StringComparison.Ordinal)
-        || overloadKey.StartsWith("TimeOfDay(", StringComparison.Ordinal);
-
-    /// <summary>
     /// True for a builtin that divides by its last argument (/, div, mod): the backend notes a zero divisor on the
     /// context (<see cref="CheckedDivision"/>) before calling it.
     /// </summary>

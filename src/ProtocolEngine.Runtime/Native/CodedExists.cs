@@ -658,7 +658,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             {
                 switch (n)
                 {
-                    case BoundCall call when BuiltinTable.ReadsTheScreeningDate(call.Overload.Key):
+                    case BoundCall { Overload.ReadsTheScreeningDate: true }:
                         return false;
                     case BoundDefineReference { Define.Body: { } inner } when !OfTheDataAlone(inner, depth + 1):
                         return false;

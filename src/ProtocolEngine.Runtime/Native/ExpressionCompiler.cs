@@ -957,7 +957,7 @@ internal sealed class ExpressionCompiler
         {
             BoundLocal l => l.Local == alias,
             BoundQuery or BoundDefineReference or BoundFunctionCall or BoundTableCall or BoundDomainReference or BoundListMemberAccess => false,
-            BoundCall call => !(BuiltinTable.ReadsTheScreeningDate(call.Overload.Key) || call.Overload.Key.StartsWith("Message(", StringComparison.Ordinal)),
+            BoundCall call => !(call.Overload.ReadsTheScreeningDate || call.Overload.Key.StartsWith("Message(", StringComparison.Ordinal)),
             _ => true,
         });
 
