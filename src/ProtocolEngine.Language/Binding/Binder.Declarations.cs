@@ -195,7 +195,15 @@ internal sealed partial class Binder
                 Report(DiagnosticCatalog.InexactClock(name.Span, $"{q.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} {q.Unit}"));
                 return null;
             }
-            Report(DiagnosticCatalog.DurationParameterType(name.Span, name.Name, parameter.Value?.Type.Name ?? parameter.Type.Name));
+            // A Quantity that is not a positive whole literal would read "must be a Quantity ... but it is Quantity": say what it is.
+            string actual = parameter.Value switch
+            {
+                BoundQuantityLiteral literal => $"{literal.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} '{literal.Unit}' (not a positive whole number of days, weeks, hours, minutes or seconds)",
+                { Type.Name: "Quantity" } => "a Quantity that is not a positive literal (a negative or computed value)",
+                { } other => other.Type.Name,
+                null => parameter.Type.Name,
+            };
+            Report(DiagnosticCatalog.DurationParameterType(name.Span, name.Name, actual));
             return null;
         }
         if (syntax.Value is not int value || syntax.Unit is null) return null;
