@@ -161,6 +161,19 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         && _columns.All(c => binding.Columns[c] is TextColumn or null && ReferenceEquals(binding.ColumnTables[c], table))
         && _numberColumns.All(c => binding.Columns[c] is NumberColumn or null && ReferenceEquals(binding.ColumnTables[c], table));
 
+    /// <summary>
+    /// What both walks (without and with evidence) take once per batch: the domain's table, its bit among the domains
+    /// read, the answer for a subject without rows, and the row state with each test's tables for this study (taken once
+    /// for the whole batch: another screening may prepare another study's meanwhile).
+    /// </summary>
+    private (DomainTable Table, ulong Bit, bool? None, bool UnknownWhenUncertain, RowState State) BeginBatch(BatchRun run)
+    {
+        var state = new RowState(run, _subjectDate, _dateTests, _tests);
+        _root.Prepare(run.Binding, state.Tables);
+        bool unknown = run.Context.MissingDataIsUnknown;
+        return (run.Binding.Domains[_domainSlot]!, 1UL << Math.Min(_domainSlot, 63), unknown ? null : false, unknown, state);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
@@ -175,13 +188,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             pass.Answer(this, run, active, output);
             return;
         }
-        var table = run.Binding.Domains[_domainSlot]!;
-        ulong bit = 1UL << Math.Min(_domainSlot, 63);
-        bool? none = run.Context.MissingDataIsUnknown ? null : false;
-        bool unknownWhenUncertain = run.Context.MissingDataIsUnknown;
-        var state = new RowState(run, _subjectDate, _dateTests, _tests);
-        // Each test's tables for this study, taken once for the whole batch (another screening may prepare another study's meanwhile).
-        _root.Prepare(run.Binding, state.Tables);
+        var (table, bit, none, unknownWhenUncertain, state) = BeginBatch(run);
         var fallback = run.Fallback;
         var reads = run.Reads;
         var subjects = run.Subjects;

@@ -70,12 +70,7 @@ internal sealed partial class CodedExistsNode
                 if (active[i]) fallback[i] = true;
             return;
         }
-        var table = run.Binding.Domains[_domainSlot]!;
-        ulong bit = 1UL << Math.Min(_domainSlot, 63);
-        bool? none = run.Context.MissingDataIsUnknown ? null : false;
-        bool unknownWhenUncertain = run.Context.MissingDataIsUnknown;
-        var state = new RowState(run, _subjectDate, _dateTests, _tests);
-        _root.Prepare(run.Binding, state.Tables);
+        var (table, bit, none, unknownWhenUncertain, state) = BeginBatch(run);
         var rowReads = new RowReads(run.Binding, table, evidence.Sites);
         int perRow = evidence.MaxReadsPerRow;
         var reads = run.Reads;
