@@ -314,6 +314,64 @@ public class KernelDifferentialTests
         Assert.Equal(CriterionOutcome.NotMet, recentMi["2024-03-01 S3"]);
     }
 
+    /// <summary>
+    /// Date windows around a subject's date holding dates known to the year or month only: the exists kernel decides those
+    /// on month and year keys as CQL compares them (component by component, the missing day uncertain at the precision),
+    /// which must be the compiled In's answer for every consent day, partial date, window and precision, whatever the rows'
+    /// order. Each subject has one infarction per partial date, or two (an uncertain one before a certain one).
+    /// </summary>
+    [Fact]
+    public void PartialDatesInWindows_GiveTheSameReports_AndTheKernelsAnswer()
+    {
+        const string text = """
+            protocol Partial version "1"
+              data SDTM "3.4"
+
+            criteria
+              exclusion DAYS "180 days or less before consent (days: whole-day bounds)."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 180 days or less before DM.RFICDTC)
+              exclusion MONTHS "6 months or less before consent (bounds built by the compiled operators)."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 6 months or less before DM.RFICDTC)
+              exclusion YEARS "2 years or less before consent."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC 2 years or less before DM.RFICDTC)
+              exclusion CLOSED "In a closed window of days around consent, without a precision."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC in Interval[DM.RFICDTC - 31 days, DM.RFICDTC + 30 days])
+              exclusion OPEN "In an open window of weeks before consent."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC in Interval(DM.RFICDTC - 8 weeks, DM.RFICDTC))
+              exclusion NOTIN "Not in the window: the uncertain stays uncertain."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and not (M.MHSTDTC 90 days or less before DM.RFICDTC))
+            """;
+        string[] consents = ["2024-01-01", "2024-01-15", "2024-02-29", "2024-03-01", "2024-07-04", "2024-12-31"];
+        string[] partials = ["2021", "2022", "2023", "2024", "2025", "2022-12", "2023-01", "2023-06", "2023-07", "2023-08", "2023-09", "2023-11", "2023-12", "2024-01", "2024-02", "2024-03", "2024-06", "2024-07", "2024-12", "2025-01"];
+        var dm = new List<Dictionary<string, object?>>();
+        var mh = new List<Dictionary<string, object?>>();
+        int n = 0;
+        foreach (var consent in consents)
+            for (int p = 0; p < partials.Length; p++)
+            {
+                string subject = $"S{++n:D3}";
+                dm.Add(TestStudy.Row(("USUBJID", subject), ("RFICDTC", consent)));
+                // Every third subject has no infarction first (a row the walk skips); every fourth a second, plain date after the partial one.
+                if (n % 3 == 0) mh.Add(TestStudy.Row(("USUBJID", subject), ("MHSEQ", 0.0), ("MHDECOD", "Hypertension"), ("MHSTDTC", "2020")));
+                mh.Add(TestStudy.Row(("USUBJID", subject), ("MHSEQ", 1.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", partials[p])));
+                if (n % 4 == 0) mh.Add(TestStudy.Row(("USUBJID", subject), ("MHSEQ", 2.0), ("MHDECOD", "Myocardial infarction"), ("MHSTDTC", consent)));
+            }
+        var study = new TestStudy().Table("DM", [.. dm]).Table("MH", [.. mh]).Build();
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, "partial.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        var asOf = CqlDateTime.ParseIso("2025-06-01");
+        long before = CodedExistsNode.Answered;
+        AssertSame(compiled, study, asOf, "partial dates, indexed");
+        AssertSame(compiled, study.WithoutCodeIndexes(), asOf, "partial dates, scanned");
+        AssertSame(compiled, study, asOf, "partial dates, every 3rd subject", [.. study.SubjectIds.Where((_, i) => i % 3 == 1)]);
+        // The kernels answered (did not leave the subjects to the compiled rule): six criteria for most subjects, evidence off.
+        Assert.True(CodedExistsNode.Answered - before >= n * 6, $"the exists kernels answered {CodedExistsNode.Answered - before} subjects' exists");
+        // Some of each outcome, so the comparison above is not of one answer everywhere.
+        var result = Screener.Screen(compiled, study, new ScreeningOptions { AsOf = asOf, RecordEvidence = false });
+        foreach (var outcome in new[] { CriterionOutcome.Met, CriterionOutcome.NotMet, CriterionOutcome.Unknown })
+            Assert.Contains(Enumerable.Range(0, n), i => result.Outcome(i, 0) == outcome);
+    }
+
     private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>
         TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", high ?? double.NaN), ("VISITNUM", 1.0));
 

@@ -833,7 +833,10 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         // A day number, or these: no date in the chain; a date read but not a plain day (compare it with the builtin).
         protected const int Missing = int.MinValue + 2, NotPlainDay = int.MinValue;
 
-        private sealed record Days(TextColumn?[] Columns, int[][] ByCode);
+        // Partial: for each code whose date is known to the year or month only (no time, no offset, years 2 to 9998), its
+        // month key (year * 12 + month - 1, the year's first month when only the year is known) times 2, plus 1 when the
+        // month is known; -1 for any other code.
+        private sealed record Days(TextColumn?[] Columns, int[][] ByCode, int[][] Partial);
 
         public override void Prepare(StudyBinding binding, object?[] prepared) =>
             prepared[Id] = binding.Kept(keptSlot, this, static (test, b) => test.DaysFor(b));
@@ -842,17 +845,31 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         {
             var columns = columnSlots.Select(c => binding.Columns[c] as TextColumn).ToArray();
             var byCode = new int[columns.Length][];
+            var partial = new int[columns.Length][];
             for (int k = 0; k < columns.Length; k++)
             {
                 byCode[k] = new int[columns[k]?.Dictionary.Count ?? 0];
+                partial[k] = new int[byCode[k].Length];
                 for (int code = 0; code < byCode[k].Length; code++)
                 {
                     // A text that does not parse reads as null in the compiled rule (and its Coalesce goes on).
                     var value = columns[k]!.DateTimeOfCode(code);
                     byCode[k][code] = value is null ? Missing : PlainDay(value) ?? NotPlainDay;
+                    partial[k][code] = value is { Precision: DateTimePrecision.Year or DateTimePrecision.Month, OffsetMinutes: null, Year: >= 2 and <= 9998 }
+                        ? (value.Year * 12 + (value.Precision == DateTimePrecision.Month ? value.Month - 1 : 0)) * 2 + (value.Precision == DateTimePrecision.Month ? 1 : 0)
+                        : -1;
                 }
             }
-            return new Days(columns, byCode);
+            return new Days(columns, byCode, partial);
+        }
+
+        /// <summary>The partial key (see <see cref="Days"/>) of <paramref name="column"/>'s <paramref name="code"/> as <see cref="DayOf"/> named it, or -1.</summary>
+        protected int PartialOf(RowState state, TextColumn column, int code)
+        {
+            var days = (Days)state.Tables[Id]!;
+            for (int k = 0; k < days.Columns.Length; k++)
+                if (ReferenceEquals(days.Columns[k], column)) return (uint)code < (uint)days.Partial[k].Length ? days.Partial[k][code] : -1;
+            return -1;
         }
 
         /// <summary>
@@ -978,6 +995,8 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             }
             if (lowKey == NoBounds) return Unsupported;
             if (day == Missing) return Null;
+            // A date known to the year or month between plain days: In's component-wise comparisons on keys, without the interval.
+            if (day == NotPlainDay && lowKey != NotPlainBounds && PartialOf(state, column!, code) is int partial and >= 0) return InPartial(partial, lowKey, highKey);
             if (day == NotPlainDay || lowKey == NotPlainBounds)
             {
                 // The interval of whole-day shifts, built as the compiled rule builds it (the days Bounds gave).
@@ -995,6 +1014,41 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             }
             long key = Key(day, precision);
             return lowKey <= key && key <= highKey ? True : False;
+        }
+
+        /// <summary>
+        /// <see cref="Intervals.In"/> of a date known to the year or month only (<paramref name="partial"/>, as the day tables
+        /// keeps it) in the closed bounds whose keys at the test's precision are <paramref name="lowKey"/> and
+        /// <paramref name="highKey"/> (plain days): CQL compares component by component up to the precision, the first
+        /// differing one deciding, and a component one side lacks and the other has (up to the precision) is uncertain.
+        /// </summary>
+        private byte InPartial(int partial, long lowKey, long highKey)
+        {
+            int pointLast = partial & 1;
+            int compared = precision is { } p ? (int)p : (int)DateTimePrecision.Millisecond;
+            int common = Math.Min(pointLast, compared);
+            long point = common == 1 ? partial >> 1 : (partial >> 1) / 12;
+            long low = Coarse(lowKey, common), high = Coarse(highKey, common);
+            // Equal as far as the point goes: the bound has the next component (a plain day has month and day) when the precision reaches it.
+            byte equal = compared > pointLast ? Null : True;
+            byte aboveLow = low < point ? True : low > point ? False : equal;
+            byte belowHigh = point < high ? True : point > high ? False : equal;
+            return aboveLow == False || belowHigh == False ? False : aboveLow == Null || belowHigh == Null ? Null : True;
+        }
+
+        /// <summary>A bound's key at the test's precision (<see cref="Key"/>) as its key at year (<paramref name="last"/> 0) or month (1), which are not finer.</summary>
+        private long Coarse(long key, int last)
+        {
+            switch (precision)
+            {
+                case DateTimePrecision.Year:
+                    return key;
+                case DateTimePrecision.Month:
+                    return last == 0 ? key / 12 : key;
+                default:
+                    var date = DateOnly.FromDayNumber((int)key);
+                    return last == 0 ? date.Year : date.Year * 12L + date.Month - 1;
+            }
         }
 
         private (long, long) Bounds(RowState state, int subjectDay)

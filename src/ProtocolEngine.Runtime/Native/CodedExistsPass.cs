@@ -40,7 +40,11 @@ internal sealed class CodedExistsPass
         _domainSlot = domainSlot;
         _keptSlot = keptSlot;
         _answersSlot = answersSlot;
+        _newWorker = r => new Worker(this, r);
     }
+
+    // Made once: a lambda capturing the pass, written at the call, would be allocated on every batch and member.
+    private readonly Func<BatchRun, Worker> _newWorker;
 
     private static readonly ConditionalWeakTable<SlotAllocator, Dictionary<int, CodedExistsPass>> Passes = [];
 
@@ -82,7 +86,7 @@ internal sealed class CodedExistsPass
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Answer(CodedExistsNode node, BatchRun run, bool[] active, bool?[] output)
     {
-        var state = run.Kernel(this, r => new Worker(this, r));
+        var state = run.Kernel(this, _newWorker);
         if (state.Batch != run.BatchNumber) state.Compute(run);
         var outcomes = state.Outcomes;
         int members = _members.Count, member = node.PassMember;
@@ -346,16 +350,80 @@ internal sealed class CodedExistsPass
             if (run.Binding.Domains[Pass._domainSlot] is not { } table) return;
             int members = Pass._members.Count;
             var outcomes = Outcomes;
+            var subjects = run.Subjects;
+            int n = Math.Min(run.Count, subjects.Length);
+            bool consecutive = Consecutive(subjects, n);
             foreach (var group in _plan.Groups)
             {
+                if (consecutive && group is { Always: 0, SingleBytes: { } bytes, SingleMasks: { } masks } && Range(group, table, subjects[0], n, members, bytes, masks)) continue;
                 int first = group.Members[0];
-                for (int i = 0; i < run.Count; i++)
+                for (int i = 0; i < n; i++)
                 {
-                    int subject = run.Subjects[i];
+                    int subject = subjects[i];
                     // The group's first member's outcome is written last: once it is there, the group's all are.
                     if (Volatile.Read(ref outcomes[subject * members + first]) == 0) Subject(group, table, subject, members);
                 }
             }
+        }
+
+        /// <summary>True when the batch's subjects follow one another (a whole screening's batches): their rows are one range.</summary>
+        private static bool Consecutive(int[] subjects, int n)
+        {
+            if (n == 0) return false;
+            int first = subjects[0];
+            for (int i = 1; i < n; i++)
+                if (subjects[i] != first + i) return false;
+            return true;
+        }
+
+        // Per row of the batch's range, how many rows before it some member's filter could hold on (Range's scratch).
+        private int[] _candidatesBefore = new int[1024];
+
+        /// <summary>
+        /// The outcomes of the consecutive subjects <paramref name="firstSubject"/>.. of a group whose members lead with one
+        /// column coded in bytes: one pass over the range's bytes counts the rows whose mask is not empty, and a subject
+        /// without such a row gets, without its walk, the outcome its walk would give (no row: the empty list's; rows,
+        /// none evaluated: not found); the others are walked as ever. False (nothing written) when the range does not fit.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Range(Group group, DomainTable table, int firstSubject, int n, int memberCount, byte[] bytes, ulong[] masks)
+        {
+            int low = table.RowsOf(firstSubject).Start;
+            var (lastStart, lastCount) = table.RowsOf(firstSubject + n - 1);
+            int length = lastStart + lastCount - low;
+            if (length < 0 || low < 0 || (uint)(low + length) > (uint)bytes.Length) return false;
+            if (_candidatesBefore.Length < length + 1) _candidatesBefore = new int[Math.Max(length + 1, _candidatesBefore.Length * 2)];
+            var before = _candidatesBefore;
+            var range = bytes.AsSpan(low, length);
+            int candidates = 0;
+            before[0] = 0;
+            // Without a branch per row: whether a row is a candidate varies from row to row.
+            for (int r = 0; r < range.Length && r + 1 < before.Length; r++)
+            {
+                candidates += masks[range[r]] != 0 ? 1 : 0;
+                before[r + 1] = candidates;
+            }
+            var outcomes = Outcomes;
+            var members = group.Members;
+            int first = members[0];
+            for (int i = 0; i < n; i++)
+            {
+                int subject = firstSubject + i;
+                int at = subject * memberCount;
+                if (Volatile.Read(ref outcomes[at + first]) != 0) continue;
+                var (start, count) = table.RowsOf(subject);
+                if (before[start + count - low] != before[start - low])
+                {
+                    Subject(group, table, subject, memberCount);
+                    continue;
+                }
+                // What Subject writes for a subject without rows, or whose rows no member's filter could hold on.
+                byte outcome = count == 0 ? (byte)(Computed | NoRows) : (byte)(Computed | NotFound);
+                for (int bit = members.Length - 1; bit > 0; bit--) outcomes[at + members[bit]] = outcome;
+                // The group's first member last (Compute reads it).
+                Volatile.Write(ref outcomes[at + first], outcome);
+            }
+            return true;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
