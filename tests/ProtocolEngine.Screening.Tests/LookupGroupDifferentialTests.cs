@@ -194,6 +194,79 @@ public class LookupGroupDifferentialTests
             TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", limit), ("VISITNUM", visit));
     }
 
+    private const string NarrowProtocol = """
+        protocol NarrowNumbers version "1"
+          data SDTM "3.4"
+
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+
+        criteria
+          inclusion AGE "50 or over."
+            DM.AGE >= 50
+          inclusion AGEFLIPPED "Under 50, the literal first."
+            50 > DM.AGE
+          inclusion AGERANGE "50 to 60, 60 excluded."
+            DM.AGE in Interval[50, 60)
+          inclusion RANGE "A score 10 to 23."
+            Lab('MMSE').LBSTRESN in Interval[10, 23]
+          inclusion OPEN "A score above 10, below 23."
+            Lab('MMSE').LBSTRESN in Interval(10, 23)
+          inclusion HACH "At most 4."
+            Lab('HACH').LBSTRESN <= 4
+          inclusion EQUAL "Exactly 4."
+            Lab('HACH').LBSTRESN = 4
+          inclusion FLIPPED "30 at most the value."
+            30 <= Lab('EGFR').LBSTRESN
+          exclusion ALT "Above 3 times the upper limit."
+            Lab('ALT').LBSTRESN > 3 * Lab('ALT').LBSTNRHI
+        """;
+
+    /// <summary>
+    /// Number columns one byte wide (fewer than 256 distinct values), the comparisons' outcomes read by code: hostile and
+    /// near-bound values and missing ones through a lookup's kept rows and through DM's record (ages), subjects without LB
+    /// rows, with rows of other tests only, with the visit-1 row twice, and with a missing test code.
+    /// </summary>
+    [Fact]
+    public void NarrowNumberColumns_GiveTheSameReports()
+    {
+        double[] hostile =
+        [
+            double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e300, 1e27, 10, 23, 23.000000000000004, 22.999999999999996,
+            9.999999999999998, 10.000000000000002, 30, 29.999999999999996, 30.000000000000004, 4, 4.000000000000001, 3.9999999999999996,
+            -0.0, 0, 1e15 + 2, 123456789012345.67, 4e18, -4,
+        ];
+        double[] ages = [double.NaN, 50, 49.99999999999999, 50.00000000000001, 60, 59.99999999999999, 1e300, -0.0, 49, 51, 70];
+        var rows = new List<Dictionary<string, object?>>();
+        for (int s = 1; s <= 70; s++)
+        {
+            if (s % 10 == 0) continue; // no LB rows
+            int seq = 1;
+            rows.Add(Row($"S{s}", seq++, "F0", s % 7, 0, 1));
+            if (s % 10 == 1) continue; // rows of another test only
+            double Pick(int k) => hostile[(s * 7 + k * 5) % hostile.Length];
+            if (s % 9 != 0) rows.Add(Row($"S{s}", seq++, "MMSE", Pick(0), 0, s % 6 == 0 ? 2 : 1));
+            rows.Add(Row($"S{s}", seq++, "HACH", Pick(1), 0, 1));
+            if (s % 8 == 0) rows.Add(Row($"S{s}", seq++, "HACH", Pick(6), 0, 1));
+            if (s % 13 == 0) rows.Add(Row($"S{s}", seq++, null, 1, 1, 1));
+            rows.Add(Row($"S{s}", seq++, "EGFR", Pick(2), 0, 1));
+            double limit = s % 4 == 0 ? Pick(3) : 30 + s % 3;
+            rows.Add(Row($"S{s}", seq++, "ALT", s % 3 == 0 ? 3 * limit : Pick(4), limit, 1));
+        }
+        var dm = Enumerable.Range(1, 70).Select(i => TestStudy.Row(("USUBJID", $"S{i}"), ("AGE", ages[i % ages.Length]))).ToArray();
+        var study = new TestStudy { CodedNumbers = true }.Table("DM", dm).Table("LB", [.. rows]).Build();
+        Assert.NotNull(((NumberColumn)study.GetDomain("LB")!.GetColumn("LBSTRESN")!).CodeBytes);
+        Assert.NotNull(((NumberColumn)study.GetDomain("DM")!.GetColumn("AGE")!).CodeBytes);
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(NarrowProtocol, "groups-narrow.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        long before = BatchCriterion.Answered;
+        AssertSame(compiled, study, "narrow numbers", NarrowProtocol);
+        AssertSame(compiled, study.WithoutCodeIndexes(), "narrow numbers, scanned", NarrowProtocol);
+        Assert.True(BatchCriterion.Answered > before, "the batches answered no cell");
+
+        static Dictionary<string, object?> Row(string subject, int seq, string? test, double value, double limit, double visit) =>
+            TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", limit), ("VISITNUM", visit));
+    }
+
     [Fact]
     public void ADomainTheStudyLacks_GivesTheSameReports()
     {

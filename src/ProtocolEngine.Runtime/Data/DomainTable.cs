@@ -62,6 +62,7 @@ public sealed class DomainTable
     public Column? GetColumn(string name) => _columnIndex.TryGetValue(name, out int i) ? Columns[i] : null;
 
     /// <summary>The first row of a subject and the number of its rows.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public (int Start, int Count) RowsOf(int subjectIndex)
     {
         if (_subjectStart is null) return (0, 0);

@@ -779,7 +779,7 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
         {
             if (!run.Live(active, i)) continue;
             int row;
-            if (known is not null && known[run.Subjects[i]] is var done && ColumnLookup.IsKnown(done))
+            if (known is not null && ColumnLookup.KnownAt(known, run.Subjects[i]) is var done && ColumnLookup.IsKnown(done))
             {
                 row = done;
                 if (row != ColumnLookup.Fallback) fromKnown++;
@@ -807,6 +807,9 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
     /// </summary>
     public int[]? KnownRows(BatchRun run) => run.RecordsEvidence ? null : lookup.KnownRows(run.Context);
 
+    /// <summary>The bit <see cref="Row"/> sets in <see cref="BatchRun.Reads"/>, for a loop that reads a kept row itself (<see cref="ColumnLookup.KnownAt"/>) and calls <see cref="Row"/> only for the others.</summary>
+    public ulong DomainBit => Bit;
+
     /// <summary>
     /// Subject <paramref name="i"/>'s row as <see cref="Eval"/> gives it, for a live subject, with its side effects (the
     /// subject fallen back, or the domain read; a kept row counted in <paramref name="fromKnown"/>, for <see cref="EndRows"/>).
@@ -815,7 +818,7 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
     public int Row(BatchRun run, int[] known, int i, ref int fromKnown)
     {
         int subject = run.Subjects[i];
-        int row = known[subject];
+        int row = ColumnLookup.KnownAt(known, subject);
         if (row >= -1) fromKnown++;
         else
         {
@@ -1144,17 +1147,28 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
 
     /// <summary>
     /// The common shape, a variable compared with a literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, or <c>10 &lt; ...</c> when
-    /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes.
+    /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes: over a
+    /// dictionary-coded column, each subject's outcome is its value's, decided once per distinct value (<see cref="CodeOutcomes"/>).
     /// </summary>
     /// <remarks>The rows are <paramref name="rows"/>, or, when null, read from <paramref name="lookup"/>'s kept rows <paramref name="known"/> (<see cref="LookupNode.Row"/>).</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void VariableWithLiteral(BatchRun run, bool[] active, bool?[] output, int[]? rows, LookupNode? lookup, int[]? known, NumberColumn column, double literal, bool flip)
     {
-        // The outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
-        bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1), equal = NumberKernel.Decide(kind, 0);
-        bool exactWhole = flip ? _leftExactWhole : _rightExactWhole;
         var fallback = run.Fallback;
         int count = run.Count;
+        if (CodeOutcomes.For(ref _outcomes, column, run.Binding.Study.SubjectCount, (Node: this, Flip: flip), static (s, v) => s.Node.LiteralOutcome(v, s.Flip)) is { } outcomes)
+        {
+            if (rows is not null)
+            {
+                for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length && i < rows.Length; i++)
+                    if (active[i] && !fallback[i]) output[i] = outcomes.At(rows[i]);
+            }
+            else ByCodeFromKnown(run, active, output, lookup!, known!, outcomes);
+            return;
+        }
+        // A plain column: the outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
+        bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1), equal = NumberKernel.Decide(kind, 0);
+        bool exactWhole = flip ? _leftExactWhole : _rightExactWhole;
         var reader = new NumberReader(column);
         int fromKnown = 0;
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
@@ -1164,17 +1178,9 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             if (rows is not null) row = rows[i];
             else if ((row = lookup!.Row(run, known!, i, ref fromKnown)) == ColumnLookup.Fallback) continue;
             double value = row < 0 ? double.NaN : reader.At(row);
-            // As Double (the variable under 1e27, NaN excluded) then Sign; Sign(literal, v) is −Sign(v, literal) for a literal that fits.
-            // The side is picked without a branch (it varies from subject to subject); only values too close to tell go further.
-            if (Math.Abs(value) < 1e27 && Math.Abs(value - literal) > 1e-9 * (Math.Abs(value) + Math.Abs(literal) + 1))
+            if (LiteralDecided(value, literal, exactWhole, above, below, equal, out bool decided))
             {
-                output[i] = value > literal ? above : below;
-                continue;
-            }
-            // Equal to a whole literal: the same decimal (a score on the bound).
-            if (exactWhole && value == literal)
-            {
-                output[i] = equal;
+                output[i] = decided;
                 continue;
             }
             if (flip) Exact(run, i, output, 0, row, null, column);
@@ -1182,6 +1188,74 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         }
         lookup?.EndRows(run, fromKnown);
     }
+
+    /// <summary>
+    /// The outcome of each live subject whose row <paramref name="lookup"/> keeps (or computes), from its value's entry in
+    /// <paramref name="outcomes"/>, with <see cref="LookupNode.Row"/>'s side effects: shared by the comparisons over a lookup's variable.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void ByCodeFromKnown(BatchRun run, bool[] active, bool?[] output, LookupNode lookup, int[] known, CodeOutcomes outcomes)
+    {
+        var fallback = run.Fallback;
+        var subjects = run.Subjects;
+        var reads = run.Reads;
+        ulong bit = lookup.DomainBit;
+        int count = run.Count;
+        int fromKnown = 0;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length && i < subjects.Length && i < reads.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            int row = ColumnLookup.KnownAt(known, subjects[i]);
+            if (row >= -1)
+            {
+                // A kept row (or none): LookupNode.Row's work, inline.
+                fromKnown++;
+                reads[i] |= bit;
+            }
+            else if ((row = lookup.Row(run, known, i, ref fromKnown)) == ColumnLookup.Fallback) continue;
+            output[i] = outcomes.At(row);
+        }
+        lookup.EndRows(run, fromKnown);
+    }
+
+    /// <summary>
+    /// The variable against the literal on the doubles, as <see cref="Double"/> then <see cref="NumberKernel.Sign"/> (and a value
+    /// equal to a whole literal, the same decimal): false when only the decimals can tell.
+    /// </summary>
+    /// <remarks><paramref name="above"/>, <paramref name="below"/> and <paramref name="equal"/> are the outcomes for a variable above, below and equal to the literal.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool LiteralDecided(double value, double literal, bool exactWhole, bool above, bool below, bool equal, out bool outcome)
+    {
+        // Sign(literal, v) is −Sign(v, literal) for a literal that fits.
+        if (Math.Abs(value) < 1e27 && Math.Abs(value - literal) > 1e-9 * (Math.Abs(value) + Math.Abs(literal) + 1))
+        {
+            outcome = value > literal ? above : below;
+            return true;
+        }
+        // Equal to a whole literal: the same decimal (a score on the bound).
+        if (exactWhole && value == literal)
+        {
+            outcome = equal;
+            return true;
+        }
+        outcome = false;
+        return false;
+    }
+
+    /// <summary>
+    /// What <see cref="VariableWithLiteral"/> gives a subject whose variable is <paramref name="value"/> (NaN: missing or no
+    /// record): the doubles' answer, else the decimals' (<see cref="Exact"/>, which a literal and an unscaled variable never fall back).
+    /// </summary>
+    private bool? LiteralOutcome(double value, bool flip)
+    {
+        bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1), equal = NumberKernel.Decide(kind, 0);
+        if (LiteralDecided(value, flip ? _leftValue : _rightValue, flip ? _leftExactWhole : _rightExactWhole, above, below, equal, out bool decided)) return decided;
+        decimal? variable = double.IsNaN(value) ? null : NumberConversions.ToDecimal(value);
+        return flip ? op(left.Value, variable) : op(variable, right.Value);
+    }
+
+    /// <summary>The outcomes by code of the column <see cref="VariableWithLiteral"/> last read.</summary>
+    private CodeOutcomes? _outcomes;
 
     /// <summary>
     /// Two variables, either or both times a literal (<c>Lab('ALT').LBSTRESN &gt; 3 * Lab('ALT').LBSTNRHI</c>), as the general
@@ -1294,6 +1368,9 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
     private readonly double _low = (double)low, _high = (double)high;
     private readonly bool _lowExactWhole = NumberKernel.IsExactWhole(low), _highExactWhole = NumberKernel.IsExactWhole(high);
 
+    /// <summary>The outcomes by code of the column last read.</summary>
+    private CodeOutcomes? _outcomes;
+
     public override bool RecordsEvidence => true;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -1316,11 +1393,20 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
                 if (run.Live(active, i)) output[i] = RuntimeHelpers.InRange(values[i], low, lowClosed, high, highClosed);
             return;
         }
-        var reader = new NumberReader(numbers);
-        double lowValue = _low, highValue = _high;
-        bool lowExactWhole = _lowExactWhole, highExactWhole = _highExactWhole, onLowInside = lowClosed, onHighInside = highClosed;
         var fallback = run.Fallback;
         int count = run.Count;
+        if (CodeOutcomes.For(ref _outcomes, numbers, run.Binding.Study.SubjectCount, this, static (node, v) => node.Outcome(v)) is { } outcomes)
+        {
+            // Each subject's outcome is its value's, decided once per distinct value of the column.
+            if (rows is not null)
+            {
+                for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length && i < rows.Length; i++)
+                    if (active[i] && !fallback[i]) output[i] = outcomes.At(rows[i]);
+            }
+            else NumberCompareNode.ByCodeFromKnown(run, active, output, lookup!, known!, outcomes);
+            return;
+        }
+        var reader = new NumberReader(numbers);
         int fromKnown = 0;
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
         {
@@ -1329,20 +1415,73 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
             if (rows is not null) row = rows[i];
             // The column lookup's kept rows read here rather than through the record node's array (without evidence).
             else if ((row = lookup!.Row(run, known!, i, ref fromKnown)) == ColumnLookup.Fallback) continue;
-            double v = row < 0 ? double.NaN : reader.At(row);
-            // NumberKernel.Relation against each bound, without branches on the value: each decided when the value is
-            // finite (not missing) and clearly apart from the bound, or the bound's own whole number.
-            double toLow = v - lowValue, toHigh = v - highValue, size = Math.Abs(v);
-            bool onLow = lowExactWhole & v == lowValue, onHigh = highExactWhole & v == highValue;
-            bool decided = (size < 1e27) & (onLow | Math.Abs(toLow) > 1e-9 * (size + Math.Abs(lowValue) + 1)) & (onHigh | Math.Abs(toHigh) > 1e-9 * (size + Math.Abs(highValue) + 1));
-            if (decided)
-            {
-                // On a bound (the same whole number), inside when that bound is closed.
-                output[i] = (toLow > 0 | (onLow & onLowInside)) & (toHigh < 0 | (onHigh & onHighInside));
-                continue;
-            }
-            output[i] = RuntimeHelpers.InRange(row < 0 ? null : numbers.GetDecimal(row), low, lowClosed, high, highClosed);
+            output[i] = Outcome(row < 0 ? double.NaN : reader.At(row));
         }
         lookup?.EndRows(run, fromKnown);
     }
+
+    /// <summary>The outcome for a variable of <paramref name="v"/> (NaN: missing or no record): on the doubles where they decide, else on the decimal the compiled rule reads.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool? Outcome(double v)
+    {
+        double lowValue = _low, highValue = _high;
+        // NumberKernel.Relation against each bound, without branches on the value: each decided when the value is
+        // finite (not missing) and clearly apart from the bound, or the bound's own whole number.
+        double toLow = v - lowValue, toHigh = v - highValue, size = Math.Abs(v);
+        bool onLow = _lowExactWhole & v == lowValue, onHigh = _highExactWhole & v == highValue;
+        bool decided = (size < 1e27) & (onLow | Math.Abs(toLow) > 1e-9 * (size + Math.Abs(lowValue) + 1)) & (onHigh | Math.Abs(toHigh) > 1e-9 * (size + Math.Abs(highValue) + 1));
+        // On a bound (the same whole number), inside when that bound is closed.
+        if (decided) return (toLow > 0 | (onLow & lowClosed)) & (toHigh < 0 | (onHigh & highClosed));
+        return RuntimeHelpers.InRange(double.IsNaN(v) ? null : NumberConversions.ToDecimal(v), low, lowClosed, high, highClosed);
+    }
+}
+
+/// <summary>
+/// A comparison node's outcome for each distinct value of a dictionary-coded number column (by code + 1; 0, missing, is
+/// the outcome without a value), each decided once by the node's own rule for one value instead of once per subject.
+/// </summary>
+/// <remarks>
+/// The outcome of a subject depends on its value alone (the double, and the decimal <see cref="NumberColumn.GetDecimal"/>
+/// makes of it), so reading it by the row's code gives each subject exactly what deciding it would. A node keeps the
+/// table of the last column it read (threads and studies share the node: the instance is immutable and replaced whole).
+/// </remarks>
+internal sealed class CodeOutcomes
+{
+    /// <summary>Distinct values always worth a table; more are worth one only in a study with at least as many subjects.</summary>
+    private const int SmallTable = 4096;
+
+    private readonly NumberColumn _column;
+    private readonly bool?[] _byCode;
+    private readonly byte[]? _bytes;
+    private readonly ushort[]? _shorts;
+
+    private CodeOutcomes(NumberColumn column, bool?[] byCode)
+    {
+        _column = column;
+        _byCode = byCode;
+        _bytes = column.CodeBytes;
+        _shorts = _bytes is null ? column.CodeShorts : null;
+    }
+
+    /// <summary>
+    /// The table of <paramref name="column"/> (kept in <paramref name="cache"/>, made by <paramref name="outcome"/> of each
+    /// distinct value when the cache holds another column's), or null when the column is not dictionary-coded or has too
+    /// many distinct values for a study of <paramref name="subjects"/> subjects.
+    /// </summary>
+    public static CodeOutcomes? For<TState>(ref CodeOutcomes? cache, NumberColumn column, int subjects, TState state, Func<TState, double, bool?> outcome)
+    {
+        var cached = Volatile.Read(ref cache);
+        if (cached is not null && ReferenceEquals(cached._column, column)) return cached;
+        var values = column.ValuesByCodeByte ?? column.ValuesByCodeShort;
+        if (values is null || (values.Length > SmallTable && values.Length > subjects)) return null;
+        var byCode = new bool?[values.Length];
+        for (int c = 0; c < values.Length; c++) byCode[c] = outcome(state, values[c]);
+        var made = new CodeOutcomes(column, byCode);
+        Volatile.Write(ref cache, made);
+        return made;
+    }
+
+    /// <summary>The outcome for row <paramref name="row"/> of the column (−1: no record, as a missing value).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool? At(int row) => _byCode[row < 0 ? 0 : _bytes is { } bytes ? bytes[row] : _shorts![row]];
 }

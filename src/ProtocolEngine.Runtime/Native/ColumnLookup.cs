@@ -82,7 +82,9 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     /// <summary>
     /// The table, the key's column, code and index for one study, and, when the answer depends on the data alone (no
     /// compiled rest of the filter), every subject's answer once computed (<see cref="Unknown"/> until then), shared by
-    /// threads and by later screenings of the same study; kept in the study's binding.
+    /// threads and by later screenings of the same study; kept in the study's binding. Each entry is stored as
+    /// <c>row ^ Unknown</c> (<see cref="KnownAt"/> reads it back), so a new array, all zeros, is Unknown throughout
+    /// without filling it.
     /// </summary>
     private sealed record Prepared(DomainTable Table, TextColumn Column, int Code, SubjectCodeIndex? Index, int[]? Known);
 
@@ -91,6 +93,14 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
     /// <summary>A subject whose answer is not computed yet in <see cref="Prepared.Known"/>.</summary>
     private const int Unknown = int.MinValue;
+
+    /// <summary>Subject <paramref name="subject"/>'s entry of <see cref="KnownRows"/>: a row, −1, <see cref="Fallback"/>, or not computed yet (<see cref="IsKnown"/> false).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int KnownAt(int[] known, int subject) => known[subject] ^ Unknown;
+
+    /// <summary>A row, −1 or <see cref="Fallback"/> as stored in <see cref="Prepared.Known"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int Stored(int row) => row ^ Unknown;
 
     private static long _answered;
 
@@ -301,7 +311,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     }
 
     /// <summary>
-    /// Every subject's row as far as computed (<see cref="IsKnown"/> tells which), for a batch criterion reading many
+    /// Every subject's row as far as computed (read through <see cref="KnownAt"/>; <see cref="IsKnown"/> tells which), for a batch criterion reading many
     /// subjects at once; null when the lookup cannot answer in this context (then <see cref="RowFor"/> falls back too)
     /// or keeps no shared answers (a compiled rest of the filter).
     /// </summary>
@@ -366,7 +376,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         for (int k = 0; k < count; k++)
         {
             int subject = first + k;
-            if (known is not null && known[subject] is var done and not Unknown)
+            if (known is not null && KnownAt(known, subject) is var done and not Unknown)
             {
                 // Computed before (by this screening's other worker, or an earlier screening of the same study).
                 batch.Rows[k] = done;
@@ -416,7 +426,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             batch.Rows[k] = found;
             if (found != Fallback) answered++;
             // The same ints whichever thread writes them first: no lock needed, and a reader sees Unknown or the answer.
-            if (known is not null) known[subject] = found;
+            if (known is not null) known[subject] = Stored(found);
 
             // False when the search is over (found for First, or fallen back).
             bool Visit(int row, ref int result)
@@ -611,7 +621,8 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             for (int k = 0; k < count; k++)
             {
                 int subject = first + k;
-                if (callerKnown[subject] != Unknown) continue;
+                // Computed before (0 is Unknown as stored).
+                if (callerKnown[subject] != 0) continue;
                 for (int m = 0; m < n; m++) found[m] = -1;
                 int open = n;
                 var (start, rows) = table.RowsOf(subject);
@@ -634,7 +645,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                     }
                 }
                 // The same ints whichever thread writes them first (see Fill).
-                for (int m = 0; m < n; m++) knowns[m][subject] = found[m];
+                for (int m = 0; m < n; m++) knowns[m][subject] = Stored(found[m]);
             }
         }
 
@@ -665,7 +676,8 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             for (int k = 0; k < count; k++)
             {
                 int subject = first + k;
-                if (callerKnown[subject] != Unknown) continue;
+                // Computed before (0 is Unknown as stored).
+                if (callerKnown[subject] != 0) continue;
                 // Loops, not Span.Fill and Clear: a runtime call each for a handful of entries.
                 for (int m = 0; m < n; m++)
                 {
@@ -713,7 +725,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                     }
                 }
                 // The same ints whichever thread writes them first (see Fill).
-                for (int m = 0; m < n; m++) all[m].Known[subject] = found[m];
+                for (int m = 0; m < n; m++) all[m].Known[subject] = Stored(found[m]);
             }
         }
 
@@ -751,12 +763,8 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         var index = binding.Study.UsesCodeIndexes ? table.CodeIndex(column) : null;
         // A key the column never holds is a code no row has: every subject's answer is then "none" (or the loop's, below).
         // Answers computed without a compiled rest of the filter depend on the study's data alone, so they are kept.
-        int[]? known = null;
-        if (rest is null || (Comparison is { } c && table.GetColumn(c.Variable) is NumberColumn))
-        {
-            known = new int[binding.Study.SubjectCount];
-            known.AsSpan().Fill(Unknown);
-        }
+        // Zeros: every entry Unknown (see Prepared).
+        int[]? known = rest is null || (Comparison is { } c && table.GetColumn(c.Variable) is NumberColumn) ? new int[binding.Study.SubjectCount] : null;
         return new Prepared(table, column, column.FindCode(key), index, known);
     }
 }
