@@ -1148,7 +1148,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     /// <summary>
     /// The common shape, a variable compared with a literal (<c>Lab('HBA1C').LBSTRESN &gt; 10</c>, or <c>10 &lt; ...</c> when
     /// <paramref name="flip"/>), as the general loop decides it, without its per-subject tests of the terms' shapes: over a
-    /// dictionary-coded column, each subject's outcome is its value's, decided once per distinct value (<see cref="CodeOutcomes"/>).
+    /// dictionary-coded column, each subject's outcome is its value's, decided once per distinct value (<see cref="CodeTable{T}"/>).
     /// </summary>
     /// <remarks>The rows are <paramref name="rows"/>, or, when null, read from <paramref name="lookup"/>'s kept rows <paramref name="known"/> (<see cref="LookupNode.Row"/>).</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -1156,7 +1156,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     {
         var fallback = run.Fallback;
         int count = run.Count;
-        if (CodeOutcomes.For(ref _outcomes, column, run.Binding.Study.SubjectCount, (Node: this, Flip: flip), static (s, v) => s.Node.LiteralOutcome(v, s.Flip)) is { } outcomes)
+        if (CodeTable<bool?>.For(ref _outcomes, column, run.Binding.Study.SubjectCount, (Node: this, Flip: flip), static (s, v) => s.Node.LiteralOutcome(v, s.Flip)) is { } outcomes)
         {
             if (rows is not null)
             {
@@ -1194,7 +1194,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     /// <paramref name="outcomes"/>, with <see cref="LookupNode.Row"/>'s side effects: shared by the comparisons over a lookup's variable.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void ByCodeFromKnown(BatchRun run, bool[] active, bool?[] output, LookupNode lookup, int[] known, CodeOutcomes outcomes)
+    internal static void ByCodeFromKnown(BatchRun run, bool[] active, bool?[] output, LookupNode lookup, int[] known, CodeTable<bool?> outcomes)
     {
         var fallback = run.Fallback;
         var subjects = run.Subjects;
@@ -1255,7 +1255,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     }
 
     /// <summary>The outcomes by code of the column <see cref="VariableWithLiteral"/> last read.</summary>
-    private CodeOutcomes? _outcomes;
+    private CodeTable<bool?>? _outcomes;
 
     /// <summary>
     /// Two variables, either or both times a literal (<c>Lab('ALT').LBSTRESN &gt; 3 * Lab('ALT').LBSTNRHI</c>), as the general
@@ -1369,7 +1369,7 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
     private readonly bool _lowExactWhole = NumberKernel.IsExactWhole(low), _highExactWhole = NumberKernel.IsExactWhole(high);
 
     /// <summary>The outcomes by code of the column last read.</summary>
-    private CodeOutcomes? _outcomes;
+    private CodeTable<bool?>? _outcomes;
 
     public override bool RecordsEvidence => true;
 
@@ -1395,7 +1395,7 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
         }
         var fallback = run.Fallback;
         int count = run.Count;
-        if (CodeOutcomes.For(ref _outcomes, numbers, run.Binding.Study.SubjectCount, this, static (node, v) => node.Outcome(v)) is { } outcomes)
+        if (CodeTable<bool?>.For(ref _outcomes, numbers, run.Binding.Study.SubjectCount, this, static (node, v) => node.Outcome(v)) is { } outcomes)
         {
             // Each subject's outcome is its value's, decided once per distinct value of the column.
             if (rows is not null)
@@ -1434,54 +1434,4 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
         if (decided) return (toLow > 0 | (onLow & lowClosed)) & (toHigh < 0 | (onHigh & highClosed));
         return RuntimeHelpers.InRange(double.IsNaN(v) ? null : NumberConversions.ToDecimal(v), low, lowClosed, high, highClosed);
     }
-}
-
-/// <summary>
-/// A comparison node's outcome for each distinct value of a dictionary-coded number column (by code + 1; 0, missing, is
-/// the outcome without a value), each decided once by the node's own rule for one value instead of once per subject.
-/// </summary>
-/// <remarks>
-/// The outcome of a subject depends on its value alone (the double, and the decimal <see cref="NumberColumn.GetDecimal"/>
-/// makes of it), so reading it by the row's code gives each subject exactly what deciding it would. A node keeps the
-/// table of the last column it read (threads and studies share the node: the instance is immutable and replaced whole).
-/// </remarks>
-internal sealed class CodeOutcomes
-{
-    /// <summary>Distinct values always worth a table; more are worth one only in a study with at least as many subjects.</summary>
-    private const int SmallTable = 4096;
-
-    private readonly NumberColumn _column;
-    private readonly bool?[] _byCode;
-    private readonly byte[]? _bytes;
-    private readonly ushort[]? _shorts;
-
-    private CodeOutcomes(NumberColumn column, bool?[] byCode)
-    {
-        _column = column;
-        _byCode = byCode;
-        _bytes = column.CodeBytes;
-        _shorts = _bytes is null ? column.CodeShorts : null;
-    }
-
-    /// <summary>
-    /// The table of <paramref name="column"/> (kept in <paramref name="cache"/>, made by <paramref name="outcome"/> of each
-    /// distinct value when the cache holds another column's), or null when the column is not dictionary-coded or has too
-    /// many distinct values for a study of <paramref name="subjects"/> subjects.
-    /// </summary>
-    public static CodeOutcomes? For<TState>(ref CodeOutcomes? cache, NumberColumn column, int subjects, TState state, Func<TState, double, bool?> outcome)
-    {
-        var cached = Volatile.Read(ref cache);
-        if (cached is not null && ReferenceEquals(cached._column, column)) return cached;
-        var values = column.ValuesByCodeByte ?? column.ValuesByCodeShort;
-        if (values is null || (values.Length > SmallTable && values.Length > subjects)) return null;
-        var byCode = new bool?[values.Length];
-        for (int c = 0; c < values.Length; c++) byCode[c] = outcome(state, values[c]);
-        var made = new CodeOutcomes(column, byCode);
-        Volatile.Write(ref cache, made);
-        return made;
-    }
-
-    /// <summary>The outcome for row <paramref name="row"/> of the column (−1: no record, as a missing value).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public bool? At(int row) => _byCode[row < 0 ? 0 : _bytes is { } bytes ? bytes[row] : _shorts![row]];
 }

@@ -532,42 +532,28 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
         /// <summary>One member's data in one study.</summary>
         /// <remarks>
-        /// With a comparison over a dictionary-coded column of one or two bytes a row and not too many distinct values,
-        /// <see cref="PassByCode"/> holds <see cref="Passes(Member, int)"/>' answer for each code + 1 (a row's answer depends on its
-        /// double alone, decided once per distinct value instead of once per row), read through <see cref="TestBytes"/>
-        /// or <see cref="TestShorts"/>.
+        /// With a comparison over a dictionary-coded column, <see cref="PassByCode"/> holds <see cref="Passes(Member, int)"/>'
+        /// answer for each distinct value (a row's answer depends on its value alone).
         /// </remarks>
         private sealed record Member(int[] Known, int Code, Pick Pick, NumberComparison? Test, NumberColumn? Numbers, NumberReader Reader)
         {
-            public bool[]? PassByCode { get; init; }
-
-            public byte[]? TestBytes { get; init; }
-
-            public ushort[]? TestShorts { get; init; }
+            public CodeTable<bool>? PassByCode { get; init; }
         }
 
-        /// <summary>More distinct values than this in a comparison's column are not worth a table (each decided once per study).</summary>
-        private const int MaxTableCodes = 4096;
-
-        /// <summary>The member with <see cref="Member.PassByCode"/> when its column allows one.</summary>
-        private static Member WithTable(Member member)
-        {
-            if (member is not { Numbers: { } numbers, Test: { } test }) return member;
-            var values = numbers.ValuesByCodeByte ?? numbers.ValuesByCodeShort;
-            if (values is null || values.Length > MaxTableCodes + 1) return member;
-            var table = new bool[values.Length];
-            for (int c = 0; c < values.Length; c++) table[c] = Passes(test, values[c]);
-            return member with { PassByCode = table, TestBytes = numbers.CodeBytes, TestShorts = numbers.CodeBytes is null ? numbers.CodeShorts : null };
-        }
+        /// <summary>The member with <see cref="Member.PassByCode"/> when its column allows one in a study of <paramref name="subjects"/> subjects.</summary>
+        private static Member WithTable(Member member, int subjects) =>
+            member is { Numbers: { } numbers, Test: { } test }
+                ? member with { PassByCode = CodeTable<bool>.Create(numbers, subjects, test, static (t, value) => Passes(t, value)) }
+                : member;
 
         /// <summary>The group in one study: the members that keep answers there, and which of them each code concerns.</summary>
         private sealed record State(DomainTable? Table, TextColumn? Column, Member[] Members, int[] IndexOf, int[] FirstByCode, int[] Next)
         {
             /// <summary>
             /// For <see cref="ComputeFirsts"/>, when every member is First and decides its rows by table or has no comparison,
-            /// and the key column is one byte a code: each member's kept answers, table and codes, by member (null otherwise).
+            /// and the key column is one byte a code: each member's kept answers and table, by member (null otherwise).
             /// </summary>
-            public (int[][] Known, bool[]?[] Tables, byte[]?[] Bytes, ushort[]?[] Shorts)? Firsts { get; init; }
+            public (int[][] Known, CodeTable<bool>?[] Tables)? Firsts { get; init; }
         }
 
         private State StateFor(StudyBinding binding)
@@ -584,7 +570,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 (table, column) = (prepared.Table, prepared.Column);
                 var numbers = lookup.Comparison is { } c ? table.GetColumn(c.Variable) as NumberColumn : null;
                 indexOf[i] = included.Count;
-                included.Add(WithTable(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers))));
+                included.Add(WithTable(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers)), binding.Study.SubjectCount));
             }
             // By code + 1 (0: missing) the first member holding that key, + 1; Next chains members with the same key.
             var firstByCode = new int[(column?.Dictionary.Count ?? 0) + 1];
@@ -600,7 +586,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             bool firsts = column?.CodeBytes is not null && all.Length > 0 && all.All(m => m.Pick == Pick.First && (m.Numbers is null || m.PassByCode is not null));
             return new State(table, column, all, indexOf, firstByCode, next)
             {
-                Firsts = firsts ? ([.. all.Select(m => m.Known)], [.. all.Select(m => m.PassByCode)], [.. all.Select(m => m.TestBytes)], [.. all.Select(m => m.TestShorts)]) : null,
+                Firsts = firsts ? ([.. all.Select(m => m.Known)], [.. all.Select(m => m.PassByCode)]) : null,
             };
         }
 
@@ -611,7 +597,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ComputeFirsts(State state, int[] callerKnown, int first, int count)
         {
-            var (knowns, tables, testBytes, testShorts) = state.Firsts!.Value;
+            var (knowns, tables) = state.Firsts!.Value;
             var table = state.Table!;
             var bytes = state.Column!.CodeBytes!;
             var firstByCode = state.FirstByCode;
@@ -639,7 +625,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                     for (int m = firstByCode[c] - 1; m >= 0; m = next[m] - 1)
                     {
                         if (found[m] != -1) continue;
-                        if (tables[m] is { } passes && !passes[testBytes[m] is { } b ? b[row] : testShorts[m]![row]]) continue;
+                        if (tables[m] is { } passes && !passes.At(row)) continue;
                         found[m] = row;
                         open--;
                     }
@@ -734,7 +720,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         private static bool Passes(Member member, int row)
         {
             if (member.Numbers is null) return true;
-            if (member.PassByCode is { } table) return table[member.TestBytes is { } bytes ? bytes[row] : member.TestShorts![row]];
+            if (member.PassByCode is { } table) return table.At(row);
             return Passes(member.Test!, member.Reader.At(row));
         }
 
