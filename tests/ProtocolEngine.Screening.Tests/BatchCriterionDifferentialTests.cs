@@ -97,6 +97,8 @@ public class BatchCriterionDifferentialTests
                 Lab('ALT').LBORRES = 'X'
               inclusion NOLAB "A domain the study lacks."
                 First(VS V where V.VSTESTCD = 'SYSBP').VSSTRESN > 1
+              inclusion TEXT "Text compared both ways, null included (TextEqualityNode)."
+                (DM.SEX != 'F') = (DM.SEX = 'M') and DM.SEX != 'X'
             """;
         var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, "batches.protocol"));
         Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
@@ -120,6 +122,9 @@ public class BatchCriterionDifferentialTests
             Assert.Equal(OutcomeCause.NoSubjectRecords, off.Cause(1, 3));
             Assert.Equal(OutcomeCause.VariableMissing, off.Cause(0, 5));     // LBORRES: the compiled rule notes the missing variable
             Assert.Equal(OutcomeCause.DomainMissing, off.Cause(0, 6));       // VS
+            Assert.Equal(CriterionOutcome.Met, off.Outcome(0, 7));           // S1: M is not F and not X
+            Assert.Equal(CriterionOutcome.Unknown, off.Outcome(2, 7));       // S3: no SEX
+            Assert.Equal(CriterionOutcome.Met, off.Outcome(5, 7));           // S6: F is neither not F nor M, and not X
         }
     }
 

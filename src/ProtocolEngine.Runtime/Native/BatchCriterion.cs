@@ -249,6 +249,11 @@ internal sealed class BatchCriterion
                     return x is BatchNode<decimal?> number ? Add(new UnaryNode<decimal?, bool?>(number, v => RuntimeHelpers.InRange(v, low, lowClosed, high, highClosed))) : null;
                 case "Exists(List<T>)":
                     return Exists(c, constants);
+                case "Equal(String,String)" or "NotEqual(String,String)":
+                    // The builtin called directly: text comparisons (DM.SEX = 'M') are common and cannot throw.
+                    if (Compile(c.Arguments[0], constants, depth + 1) is BatchNode<string?> left && Compile(c.Arguments[1], constants, depth + 1) is BatchNode<string?> right)
+                        return Add(new TextEqualityNode(left, right, key.StartsWith("Not", StringComparison.Ordinal)));
+                    return null;
                 case "Equal(Decimal,Decimal)" or "NotEqual(Decimal,Decimal)" or "Less(Decimal,Decimal)" or "LessOrEqual(Decimal,Decimal)" or "Greater(Decimal,Decimal)" or "GreaterOrEqual(Decimal,Decimal)"
                         when CompareNumbers(c, key, constants, depth) is { } compare:
                     return compare;
@@ -680,6 +685,31 @@ internal sealed class BinaryNode<TA, TB, TR>(BatchNode<TA> left, BatchNode<TB> r
             {
                 run.Fallback[i] = true;
             }
+        }
+    }
+}
+
+/// <summary>
+/// Text equality or inequality, both operands always evaluated, left first: <see cref="BinaryNode{TA, TB, TR}"/> for the
+/// builtins of <c>Equal(String,String)</c> and <c>NotEqual(String,String)</c> with the function called directly instead of
+/// through a delegate per subject, and no exception handler (they cannot throw).
+/// </summary>
+internal sealed class TextEqualityNode(BatchNode<string?> left, BatchNode<string?> right, bool negated) : BatchNode<bool?>
+{
+    public override bool RecordsEvidence => true;
+
+    public override void Eval(BatchRun run, bool[] active, bool?[] output)
+    {
+        var a = run.Buffer<string?>(left.Id);
+        var b = run.Buffer<string?>(right.Id);
+        left.Eval(run, active, a);
+        right.Eval(run, active, b);
+        var fallback = run.Fallback;
+        int count = run.Count;
+        for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < a.Length && i < b.Length && i < output.Length; i++)
+        {
+            if (!active[i] || fallback[i]) continue;
+            output[i] = negated ? Operators.Comparison.NotEqual(a[i], b[i]) : Operators.Comparison.Equal(a[i], b[i]);
         }
     }
 }
