@@ -1188,12 +1188,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         int count = run.Count;
         if (CodeTable<bool?>.For(ref _outcomes, column, run.Binding.Study.SubjectCount, (Node: this, Flip: flip), static (s, v) => s.Node.LiteralOutcome(v, s.Flip)) is { } outcomes)
         {
-            if (rows is not null)
-            {
-                for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length && i < rows.Length; i++)
-                    if (active[i] && !fallback[i]) output[i] = outcomes.At(rows[i]);
-            }
-            else ByCodeFromKnown(run, active, output, lookup!, known!, outcomes);
+            ByCode(run, active, output, rows, lookup, known, outcomes);
             return;
         }
         // A plain column: the outcome when the variable lies clearly above or below the literal (NumberKernel.Sign of left − right).
@@ -1217,6 +1212,23 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
             else Exact(run, i, output, row, 0, column, null);
         }
         lookup?.EndRows(run, fromKnown);
+    }
+
+    /// <summary>
+    /// The outcome of each live subject from its row's entry in <paramref name="outcomes"/>: the row in <paramref name="rows"/>,
+    /// or, when null, the one <paramref name="lookup"/> keeps in <paramref name="known"/> (<see cref="ByCodeFromKnown"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void ByCode(BatchRun run, bool[] active, bool?[] output, int[]? rows, LookupNode? lookup, int[]? known, CodeTable<bool?> outcomes)
+    {
+        if (rows is null)
+        {
+            ByCodeFromKnown(run, active, output, lookup!, known!, outcomes);
+            return;
+        }
+        var fallback = run.Fallback;
+        for (int i = 0; i < run.Count && i < active.Length && i < fallback.Length && i < output.Length && i < rows.Length; i++)
+            if (active[i] && !fallback[i]) output[i] = outcomes.At(rows[i]);
     }
 
     /// <summary>
@@ -1428,12 +1440,7 @@ internal sealed class NumberRangeNode(VariableNode<decimal?> variable, decimal l
         if (CodeTable<bool?>.For(ref _outcomes, numbers, run.Binding.Study.SubjectCount, this, static (node, v) => node.Outcome(v)) is { } outcomes)
         {
             // Each subject's outcome is its value's, decided once per distinct value of the column.
-            if (rows is not null)
-            {
-                for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length && i < rows.Length; i++)
-                    if (active[i] && !fallback[i]) output[i] = outcomes.At(rows[i]);
-            }
-            else NumberCompareNode.ByCodeFromKnown(run, active, output, lookup!, known!, outcomes);
+            NumberCompareNode.ByCode(run, active, output, rows, lookup, known, outcomes);
             return;
         }
         var reader = new NumberReader(numbers);
