@@ -33,6 +33,8 @@ internal static class ParquetChunkReader
         internal int[] EntryCode = [];
         internal double[] Numbers = [];
         internal double[] PlainNumbers = [];
+        // A batch of numbers with NaN at its missing rows, added to the builder in one call.
+        internal double[] SpreadNumbers = [];
         internal int[] RowCodes = [];
         internal char[] PlainChars = [];
         // Each row group's dictionary codes (MapDictionaries), reused from column to column: arrays may be longer than the
@@ -425,12 +427,13 @@ internal static class ParquetChunkReader
                 builder.AddRange(decoded);
                 return;
             }
-            int next = 0;
-            for (int k = 0; k < rows; k++)
-            {
-                if (definition[k] < maxDefinition) builder.AddMissing();
-                else builder.Add(decoded[next++]);
-            }
+            // A missing row is a NaN to AddRange, as AddMissing() is: spread out, the batch is added in one call (a value at
+            // a time through Add cost a sixth of the load in the profile).
+            var spread = Buffers.Ensure(ref buffers.SpreadNumbers, Batch).AsSpan(0, rows);
+            int next = 0, max = maxDefinition;
+            for (int k = 0; k < spread.Length; k++)
+                spread[k] = definition[k] < max ? double.NaN : decoded[next++];
+            builder.AddRange(spread);
         }
 
         /// <summary>Adds a batch of <paramref name="rows"/> dictionary-coded text rows through the entries' view codes.</summary>
@@ -496,12 +499,19 @@ internal static class ParquetChunkReader
         private void AddNumbers(ReadOnlySpan<int> definition, ReadOnlySpan<int> indices, int rows)
         {
             var dictionary = buffers.Numbers;
-            int next = 0;
-            for (int k = 0; k < rows; k++)
+            // Values (NaN where missing, as AddMissing() adds) gathered into a batch that AddRange takes in one call.
+            var spread = Buffers.Ensure(ref buffers.SpreadNumbers, Batch).AsSpan(0, rows);
+            if (definition.IsEmpty)
             {
-                if (!definition.IsEmpty && definition[k] < maxDefinition) numbers!.AddMissing();
-                else numbers!.Add(dictionary[indices[next++]]);
+                for (int k = 0; k < spread.Length; k++) spread[k] = dictionary[indices[k]];
             }
+            else
+            {
+                int next = 0, max = maxDefinition;
+                for (int k = 0; k < spread.Length; k++)
+                    spread[k] = definition[k] < max ? double.NaN : dictionary[indices[next++]];
+            }
+            numbers!.AddRange(spread);
         }
 
         /// <summary>Adds a batch of plain-encoded text rows read from <paramref name="values"/> at <paramref name="at"/>; returns where the next value starts.</summary>
