@@ -138,11 +138,25 @@ public sealed class StudyDataBuilder
         // Files written by subject (the usual case, and what our writers and the generator produce) need no reordering.
         bool ordered = true;
         int previous = -1;
+        // Each row's sequence number is read once and kept for the next row's comparison (Compare reads both rows' each
+        // time); the order is Compare's: sequence number, then the first date, then the row.
+        double previousSeq = double.NaN;
         for (int r = 0; r < n; r++)
         {
             int subject = SubjectOf(r);
             if (subject < subjectCount) start[subject + 1]++;
-            if (ordered && r > 0) ordered = subject > previous || (subject == previous && Compare(r - 1, r) < 0);
+            if (ordered)
+            {
+                double rowSeq = seq?.RawAt(r) ?? double.NaN;
+                if (r > 0 && subject <= previous)
+                {
+                    int c = subject < previous ? 1 : seq is null ? 0 : CompareNumbers(previousSeq, rowSeq);
+                    if (c == 0 && firstDate is not null) c = string.CompareOrdinal(firstDate.GetString(r - 1), firstDate.GetString(r));
+                    // Equal keys leave the rows in file order (r - 1 before r): still ordered.
+                    ordered = c < 0 || (c == 0 && subject == previous);
+                }
+                previousSeq = rowSeq;
+            }
             previous = subject;
         }
         for (int s = 1; s < start.Length; s++) start[s] += start[s - 1];
