@@ -267,6 +267,82 @@ public class LookupGroupDifferentialTests
             TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", limit), ("VISITNUM", visit));
     }
 
+    private const string FirstsProtocol = """
+        protocol Firsts version "1"
+          data SDTM "3.4"
+
+        define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+        define function AnyLab(code String): First(LB L where L.LBTESTCD = code)
+
+        criteria
+          inclusion ALT "ALT at visit 1 under 100."
+            Lab('ALT').LBSTRESN < 100
+          inclusion ALTANY "The first ALT under 100."
+            AnyLab('ALT').LBSTRESN < 100
+          inclusion EGFR "eGFR at visit 1 of 30 or more."
+            Lab('EGFR').LBSTRESN >= 30
+          inclusion HBA1C "HbA1c at visit 1 of 10 or less."
+            Lab('HBA1C').LBSTRESN <= 10
+          inclusion NEVER "A test no row holds."
+            Lab('NEVER').LBSTRESN < 100
+          inclusion NEVERANY "A test no row holds, any visit."
+            AnyLab('NEVER').LBSTRESN < 100
+        """;
+
+    /// <summary>
+    /// Lookups that are all First, answered from each key's first rows in the code index (<see cref="SubjectCodeIndex.FirstRowsOf"/>):
+    /// the key's first row at another visit with the visit-1 row later, with a missing code between them, or none later;
+    /// a missing code before any key row, after them, and alone; subjects without rows, with other tests only, with a
+    /// key twice at visit 1; a key no row holds; missing values and visits; a subject with more rows than a byte can
+    /// number (the first rows kept as rows, not offsets).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FirstRowsOfTheKey_GiveTheSameReports(bool wideBlock)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        for (int s = 1; s <= 60; s++)
+        {
+            string id = $"S{s}";
+            int seq = 1;
+            void Add(string? test, double value, double visit) => rows.Add(Lab(id, seq++, test, value, visit));
+            switch (s % 12)
+            {
+                case 0: break; // no LB rows
+                case 1: Add("GLUC", 5, 1); Add("CREAT", 80, 1); break; // other tests only
+                case 2: Add("ALT", 150, 2); Add("ALT", 40, 1); Add("EGFR", 20, 3); Add("EGFR", 50, 1); break; // first rows at another visit
+                case 3: Add("ALT", 150, 2); Add(null, 1, 1); Add("ALT", 40, 1); Add("HBA1C", 9, 1); break; // missing code between
+                case 4: Add("ALT", 150, 2); Add("EGFR", 20, 2); Add("HBA1C", 12, 3); break; // no visit-1 row at all
+                case 5: Add(null, 1, 1); Add("ALT", 40, 1); Add("EGFR", 50, 1); break; // missing code first
+                case 6: Add("ALT", 40, 1); Add("EGFR", 50, 1); Add("HBA1C", 8, 1); Add(null, 1, 1); Add("ALT", 500, 2); break; // missing after
+                case 7: Add(null, 1, 1); break; // a missing code alone
+                case 8: Add("ALT", 40, 1); Add("ALT", 400, 1); Add("HBA1C", 8, 1); Add("HBA1C", 11, 1); break; // twice at visit 1
+                case 9: Add("ALT", double.NaN, 1); Add("EGFR", 50, double.NaN); Add("EGFR", 25, 1); Add("HBA1C", double.NaN, double.NaN); break; // missing values and visits
+                case 10: Add("GLUC", 5, 1); Add("HBA1C", 9, 2); Add("GLUC", 6, 2); Add(null, 1, 2); Add("HBA1C", 7, 1); break; // key at another visit, then missing
+                default: Add("EGFR", 31, 1); Add("HBA1C", 10, 1); Add("ALT", 99, 1); break;
+            }
+            if (wideBlock && s == 11)
+            {
+                // More rows than a byte can number: the key's first row past 254.
+                for (int k = 0; k < 300; k++) Add("GLUC", k, 2);
+                Add("ALT", 20, 2);
+                Add("ALT", 30, 1);
+            }
+        }
+        var study = new TestStudy { CodedNumbers = true }
+            .Table("DM", [.. Enumerable.Range(1, 60).Select(i => TestStudy.Row(("USUBJID", $"S{i}"), ("AGE", 60.0)))])
+            .Table("LB", [.. rows])
+            .Build();
+        Assert.NotNull(((TextColumn)study.GetDomain("LB")!.GetColumn("LBTESTCD")!).CodeBytes);
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(FirstsProtocol, "groups-firsts.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        long before = ColumnLookup.Answered;
+        AssertSame(compiled, study, "first rows", FirstsProtocol);
+        AssertSame(compiled, study.WithoutCodeIndexes(), "first rows, scanned", FirstsProtocol);
+        Assert.True(ColumnLookup.Answered > before, "the lookups answered no subject");
+    }
+
     [Fact]
     public void ADomainTheStudyLacks_GivesTheSameReports()
     {

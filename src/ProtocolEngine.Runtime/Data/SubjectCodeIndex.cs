@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ProtocolEngine.Runtime.Data;
 
 /// <summary>
@@ -20,18 +22,124 @@ internal sealed class SubjectCodeIndex
 
     private readonly byte[]? _codeBytes;
 
-    private SubjectCodeIndex(TextColumn column, byte[]? b, ushort[]? s, int[]? i)
+    private readonly int[] _blockStart;
+    private readonly int _widest;
+
+    // Each code's first rows (FirstRowsOf), by code + 1 (entry 0: a code no row holds), built on first use.
+    private readonly FirstRows?[] _firsts;
+
+    private SubjectCodeIndex(TextColumn column, int[] blockStart, int widest, byte[]? b, ushort[]? s, int[]? i)
     {
         _column = column;
+        _blockStart = blockStart;
+        _widest = widest;
         _b = b;
         _s = s;
         _i = i;
         // The common case (both the offsets and the column's codes one byte wide) is searched without the width tests.
         _codeBytes = b is not null ? column.CodeBytes : null;
+        _firsts = new FirstRows?[column.Dictionary.Count + 1];
     }
 
-    /// <summary>Bytes the index holds.</summary>
-    public long MemoryBytes => _b?.LongLength ?? (_s is not null ? _s.LongLength * 2 : _i!.LongLength * 4);
+    /// <summary>Bytes the index holds (with the first rows built so far).</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            long bytes = _b?.LongLength ?? (_s is not null ? _s.LongLength * 2 : _i!.LongLength * 4);
+            for (int k = 0; k < _firsts.Length; k++) bytes += Volatile.Read(ref _firsts[k])?.MemoryBytes ?? 0;
+            return bytes;
+        }
+    }
+
+    /// <summary>
+    /// Each subject's first row, in row order, that holds <paramref name="code"/> or where the column is missing, whichever
+    /// comes first (a code below 0, which no row holds, finds only missing rows): what a walk of the subject's rows looking
+    /// for the code's first row meets first. Built on first use for each code, in one pass over the subjects' rows up to
+    /// that row, and kept: a property of the data, shared by every query and executable reading the column.
+    /// </summary>
+    public FirstRows FirstRowsOf(int code)
+    {
+        int slot = code < 0 ? 0 : code + 1;
+        if ((uint)slot >= (uint)_firsts.Length) slot = 0;
+        if (Volatile.Read(ref _firsts[slot]) is { } built) return built;
+        // Two threads may build the same rows; the first kept is the one every reader gets.
+        var made = FirstRows.Build(_column, _blockStart, _widest, slot - 1);
+        return Interlocked.CompareExchange(ref _firsts[slot], made, null) ?? made;
+    }
+
+    /// <summary>
+    /// Each subject's first row holding one code or missing the column (<see cref="FirstRowsOf"/>): one byte a subject
+    /// (the row's offset in the subject's block) while no subject has more than 254 rows, else the rows themselves.
+    /// Immutable and thread-safe.
+    /// </summary>
+    internal sealed class FirstRows
+    {
+        /// <summary><see cref="At"/> for a subject none of whose rows holds the code or misses the column.</summary>
+        public const int None = -1;
+
+        /// <summary><see cref="At"/> for a subject with a row missing the column before any row holding the code.</summary>
+        public const int MissingFirst = -2;
+
+        private readonly int[] _blockStart;
+
+        // 0: None, 1: MissingFirst, else the row's offset in its block + 2.
+        private readonly byte[]? _offsets;
+
+        // None, MissingFirst or the row, when a block is too wide for a byte.
+        private readonly int[]? _rows;
+
+        private FirstRows(int[] blockStart, byte[]? offsets, int[]? rows) => (_blockStart, _offsets, _rows) = (blockStart, offsets, rows);
+
+        /// <summary>Bytes held.</summary>
+        public long MemoryBytes => _offsets?.LongLength ?? _rows!.LongLength * 4;
+
+        /// <summary>Subject <paramref name="subject"/>'s first row holding the code (a row), or <see cref="None"/> or <see cref="MissingFirst"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int At(int subject)
+        {
+            if (_offsets is { } offsets)
+            {
+                int v = offsets[subject];
+                return v >= 2 ? _blockStart[subject] + v - 2 : -1 - v; // 0: None (−1), 1: MissingFirst (−2)
+            }
+            return _rows![subject];
+        }
+
+        /// <summary>The first rows of <paramref name="code"/> (below 0: none) over a table whose subjects' rows start at <paramref name="blockStart"/>, no block wider than <paramref name="widest"/> rows.</summary>
+        public static FirstRows Build(TextColumn column, int[] blockStart, int widest, int code)
+        {
+            int subjects = blockStart.Length - 1;
+            bool narrow = widest <= byte.MaxValue - 1;
+            var offsets = narrow ? new byte[subjects] : null;
+            var rows = narrow ? null : new int[subjects];
+            var bytes = column.CodeBytes;
+            // One-byte codes are stored as code + 1 (0 for missing); a code no row holds is never met.
+            int key = code < 0 ? -1 : code + 1;
+            for (int subject = 0; subject < subjects; subject++)
+            {
+                int start = blockStart[subject], end = blockStart[subject + 1];
+                int first = None;
+                for (int row = start; row < end; row++)
+                {
+                    int c = bytes is not null ? bytes[row] : column.CodeAt(row) + 1;
+                    if (c == key)
+                    {
+                        first = row;
+                        break;
+                    }
+                    if (c == 0)
+                    {
+                        first = MissingFirst;
+                        break;
+                    }
+                }
+                if (narrow) offsets![subject] = (byte)(first >= 0 ? first - start + 2 : first == None ? 0 : 1);
+                else rows![subject] = first;
+            }
+            return new FirstRows(blockStart, offsets, rows);
+        }
+    }
 
     /// <summary>
     /// The row at <paramref name="position"/> of the block starting at row <paramref name="blockStart"/>: a block's
@@ -125,9 +233,9 @@ internal sealed class SubjectCodeIndex
             offsets[next[block]++] = r - blockStart[block];
         }
 
-        if (widest <= byte.MaxValue + 1) return new SubjectCodeIndex(column, Array.ConvertAll(offsets, o => (byte)o), null, null);
-        if (widest <= ushort.MaxValue + 1) return new SubjectCodeIndex(column, null, Array.ConvertAll(offsets, o => (ushort)o), null);
-        return new SubjectCodeIndex(column, null, null, offsets);
+        if (widest <= byte.MaxValue + 1) return new SubjectCodeIndex(column, blockStart, widest, Array.ConvertAll(offsets, o => (byte)o), null, null);
+        if (widest <= ushort.MaxValue + 1) return new SubjectCodeIndex(column, blockStart, widest, null, Array.ConvertAll(offsets, o => (ushort)o), null);
+        return new SubjectCodeIndex(column, blockStart, widest, null, null, offsets);
     }
 
     /// <summary>The block holding row <paramref name="row"/>, searching forward from <paramref name="from"/> (galloping, then binary).</summary>

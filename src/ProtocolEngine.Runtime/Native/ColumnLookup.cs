@@ -551,15 +551,17 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         {
             /// <summary>
             /// For <see cref="ComputeFirsts"/>, when every member is First and decides its rows by table or has no comparison,
-            /// and the key column is one byte a code: each member's kept answers and table, by member (null otherwise).
+            /// and the key column is one byte a code: each member's kept answers and table, by member (null otherwise); and,
+            /// with code indexes, each member's key's first rows (<see cref="SubjectCodeIndex.FirstRowsOf"/>), else null.
             /// </summary>
-            public (int[][] Known, CodeTable<bool>?[] Tables)? Firsts { get; init; }
+            public (int[][] Known, CodeTable<bool>?[] Tables, SubjectCodeIndex.FirstRows[]? FirstRows)? Firsts { get; init; }
         }
 
         private State StateFor(StudyBinding binding)
         {
             DomainTable? table = null;
             TextColumn? column = null;
+            SubjectCodeIndex? index = null;
             var included = new List<Member>();
             var indexOf = new int[members.Length];
             for (int i = 0; i < members.Length; i++)
@@ -567,7 +569,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 indexOf[i] = -1;
                 var lookup = members[i];
                 if (lookup.Prepare(binding) is not { Known: { } known } prepared) continue;
-                (table, column) = (prepared.Table, prepared.Column);
+                (table, column, index) = (prepared.Table, prepared.Column, prepared.Index);
                 var numbers = lookup.Comparison is { } c ? table.GetColumn(c.Variable) as NumberColumn : null;
                 indexOf[i] = included.Count;
                 included.Add(WithTable(new Member(known, prepared.Code, lookup.PickOf, lookup.Comparison, numbers, numbers is null ? default : new NumberReader(numbers)), binding.Study.SubjectCount));
@@ -586,7 +588,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             bool firsts = column?.CodeBytes is not null && all.Length > 0 && all.All(m => m.Pick == Pick.First && (m.Numbers is null || m.PassByCode is not null));
             return new State(table, column, all, indexOf, firstByCode, next)
             {
-                Firsts = firsts ? ([.. all.Select(m => m.Known)], [.. all.Select(m => m.PassByCode)]) : null,
+                Firsts = firsts ? ([.. all.Select(m => m.Known)], [.. all.Select(m => m.PassByCode)], index is null ? null : [.. all.Select(m => index.FirstRowsOf(m.Code))]) : null,
             };
         }
 
@@ -597,9 +599,14 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ComputeFirsts(State state, int[] callerKnown, int first, int count)
         {
-            var (knowns, tables) = state.Firsts!.Value;
+            var (knowns, tables, firstRows) = state.Firsts!.Value;
             var table = state.Table!;
             var bytes = state.Column!.CodeBytes!;
+            if (firstRows is not null)
+            {
+                ComputeFromFirstRows(state, knowns, tables, firstRows, bytes, callerKnown, first, count);
+                return;
+            }
             var firstByCode = state.FirstByCode;
             var next = state.Next;
             int n = knowns.Length;
@@ -632,6 +639,50 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 }
                 // The same ints whichever thread writes them first (see Fill).
                 for (int m = 0; m < n; m++) knowns[m][subject] = Stored(found[m]);
+            }
+        }
+
+        /// <summary>
+        /// <see cref="ComputeFirsts"/> from each key's first rows: a member's walk of the subject's rows meets first either its
+        /// key's first row or a row missing the key (then it falls back, as the walk would), or neither (no row: none). The
+        /// key's first row passing the member's table is its answer; one that fails it, rare, has the walk go on from there.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ComputeFromFirstRows(State state, int[][] knowns, CodeTable<bool>?[] tables, SubjectCodeIndex.FirstRows[] firstRows, byte[] bytes,
+            int[] callerKnown, int first, int count)
+        {
+            var table = state.Table!;
+            var members = state.Members;
+            int n = Math.Min(knowns.Length, Math.Min(tables.Length, Math.Min(firstRows.Length, members.Length)));
+            for (int k = 0; k < count; k++)
+            {
+                int subject = first + k;
+                // Computed before (0 is Unknown as stored).
+                if (callerKnown[subject] != 0) continue;
+                for (int m = 0; m < n; m++)
+                {
+                    int row = firstRows[m].At(subject);
+                    int found;
+                    if (row >= 0) found = tables[m] is not { } passes || passes.At(row) ? row : After(table, bytes, tables[m]!, members[m].Code, subject, row);
+                    else found = row == SubjectCodeIndex.FirstRows.None ? -1 : Fallback;
+                    // The same ints whichever thread writes them first (see Fill).
+                    knowns[m][subject] = Stored(found);
+                }
+            }
+
+            // The walk after the key's first row, which failed the table: the next key row passing it, unless a row missing
+            // the key comes first (the walk then falls back), or none.
+            static int After(DomainTable table, byte[] bytes, CodeTable<bool> passes, int code, int subject, int from)
+            {
+                var (start, rows) = table.RowsOf(subject);
+                int key = code + 1;
+                for (int row = from + 1; row < start + rows; row++)
+                {
+                    int c = bytes[row];
+                    if (c == 0) return Fallback;
+                    if (c == key && passes.At(row)) return row;
+                }
+                return -1;
             }
         }
 
