@@ -135,6 +135,55 @@ public class CompactEvidenceDifferentialTests
             Assert.Equal(Run(new EvidenceRecorder(new EvidenceSites(), legacy: true) { Capacity = capacity }, table), Run(new EvidenceRecorder { Capacity = capacity }, table));
     }
 
+    [Fact]
+    public void Recorder_ManyFacts_FewFacts_DroppedFacts_AndRecordersSharingSites_GiveTheItemsOfTheRecorderOfObjects()
+    {
+        // The one-item-per-fact rule both ways the compact recorder holds facts: by a scan of its entries while it holds
+        // few and has dropped none, and in a set past that (40 facts, more than the scan's 32; or the first item dropped past
+        // the capacity, whose fact stays held without an entry). Repeats, rows discarded and read again, dropped facts read
+        // again; two recorders sharing what they learn about the sites (a worker's batch recorders), their calls interleaved.
+        var table = new TestStudy()
+            .Table("DM", TestStudy.Row(("USUBJID", "S1"), ("AGE", 60m)))
+            .Table("AE",
+                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 1m), ("AETERM", "HEADACHE")),
+                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 2m), ("AETERM", "NAUSEA")),
+                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 3m), ("AETERM", "RASH")))
+            .Build().GetDomain("AE")!;
+        static void Calls(EvidenceRecorder r, DomainTable t, int step)
+        {
+            switch (step)
+            {
+                case 0: r.Searched("AE", 3); break;
+                case < 41: r.Read(t, (step - 1) % 3, $"V{(step - 1) % 20}", step); break;
+                case 41: r.Read(t, 0, "V0", 0); break;
+                case 42: r.BeginRow(); r.Read(t, 1, "W", 1); r.Read(t, 2, "V5", 5); r.DiscardRow(); break;
+                case 43: r.Read(t, 1, "W", 1); r.Read(t, 2, "V5", 5); r.Searched("AE", 3); break;
+                case 44: r.Reset(); break;
+                case 45: r.BeginRow(); r.Read(t, 0, "A", 1); r.DiscardRow(); r.Read(t, 0, "A", 1); r.Read(t, 0, "A", 1); break;
+                case 46: r.Read(t, 1, "A", 1); r.Read(t, 0, "B", 2); r.Read(t, 0, "C", 3); r.Read(t, 0, "D", 4); break;
+                case 47: r.Read(t, 0, "D", 4); r.Read(t, 0, "C", 3); r.MissingDomain("QS"); r.MissingDomain("QS"); r.Searched("AE", 3); break;
+                case 48: r.BeginRow(); r.Read(t, 2, "E", 5); r.DiscardRow(); r.Read(t, 2, "E", 5); r.Read(t, 0, "A", 1); break;
+            }
+        }
+        static string Describe2(EvidenceRecorder r) => string.Join("\n", r.Items.Select(Describe).Append($"dropped {r.Dropped}"));
+        foreach (int capacity in new[] { 200, 36, 3, 5 })
+        {
+            var legacy = new EvidenceRecorder(new EvidenceSites(), legacy: true) { Capacity = capacity };
+            var sites = new EvidenceSites();
+            var a = new EvidenceRecorder(sites, legacy: false) { Capacity = capacity };
+            var b = new EvidenceRecorder(sites, legacy: false, sharing: a) { Capacity = capacity };
+            for (int step = 0; step <= 48; step++)
+            {
+                Calls(legacy, table, step);
+                Calls(a, table, step);
+                Calls(b, table, step);
+                string expected = Describe2(legacy);
+                Assert.Equal(expected, Describe2(a));
+                Assert.Equal(expected, Describe2(b));
+            }
+        }
+    }
+
     private static ScreeningResult AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, int threads = 2, int capacity = 100)
     {
         var options = new ScreeningOptions { AsOf = asOf, RecordEvidence = true, MaxDegreeOfParallelism = threads, EvidenceCapacity = capacity };

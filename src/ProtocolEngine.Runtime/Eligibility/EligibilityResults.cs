@@ -103,9 +103,13 @@ public sealed class EligibilityResults
 
     internal void SetEvidence(int cell, EvidenceItem[] items) => _evidence![cell] = items;
 
-    /// <summary>A recorder for one worker: compact entries over the results' read sites, or objects for the comparison path.</summary>
-    internal EvidenceRecorder NewRecorder(int capacity) =>
-        _evidenceStore is { } store ? new EvidenceRecorder(store.Sites, legacy: false) { Capacity = capacity } : new EvidenceRecorder(new EvidenceSites(), legacy: true) { Capacity = capacity };
+    /// <summary>
+    /// A recorder for one worker: compact entries over the results' read sites, or objects for the comparison path. The
+    /// recorders a worker makes for the subjects of its batches share what <paramref name="sharing"/> (the worker's own,
+    /// used by the same thread) has learnt about the read sites.
+    /// </summary>
+    internal EvidenceRecorder NewRecorder(int capacity, EvidenceRecorder? sharing = null) =>
+        _evidenceStore is { } store ? new EvidenceRecorder(store.Sites, legacy: false, sharing) { Capacity = capacity } : new EvidenceRecorder(new EvidenceSites(), legacy: true) { Capacity = capacity };
 
     /// <summary>Where a worker keeps its cells' compact evidence (null on the comparison path).</summary>
     internal EvidenceStore.Writer? NewEvidenceWriter() => _evidenceStore?.CreateWriter();

@@ -83,7 +83,7 @@ public sealed class EligibilityWorker
                 _batchesAll = batches.Count(b => b is not null) == _executable;
                 _run = new BatchRun(_ctx);
                 _batchFellBack = new byte[BatchRun.Size * _criteria.Length];
-                if (_recorder is not null) _run.UseEvidence(() => results.NewRecorder(evidenceCapacity));
+                if (_recorder is { } own) _run.UseEvidence(() => results.NewRecorder(evidenceCapacity, own));
             }
         }
     }

@@ -111,7 +111,7 @@ internal sealed class EvidenceStore
             var sites = store.Sites;
             // Only entries that carry a value (given reads, replayed items) have one in the recorder's list: without any,
             // the entries are kept as they are.
-            if (recorder.Values.Count == 0) entries.CopyTo(_chunk.AsSpan(_used));
+            if (!recorder.HasValues) entries.CopyTo(_chunk.AsSpan(_used));
             else
             {
                 for (int i = 0; i < n; i++)

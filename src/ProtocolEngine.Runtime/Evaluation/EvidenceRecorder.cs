@@ -45,14 +45,17 @@ public sealed class EvidenceRecorder
     private EvidenceEntry[] _entries = new EvidenceEntry[16];
     private int _count;
     private readonly List<object?> _values = [];
-    private readonly StampedKeySet _seen = new();
-    // The key of each read site (EvidenceSites.Key's upper half) + 1, 0 until first asked: kept here rather than read from
-    // the shared sites each time.
-    private int[] _siteKeys = new int[64];
-    private readonly Stack<int> _rowStarts = new();
-    private int[] _slotSites = [];
-    private readonly Dictionary<string, int> _searchedSites = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _missingSites = new(StringComparer.Ordinal);
+    private bool _valuesAdded;
+    // The facts held for the one-item-per-fact rule. While the recorder holds few entries and has dropped none, the facts
+    // held are exactly its entries' keys, found by a scan of the entries (no set to clear or to touch per subject); past
+    // SmallSet entries, or once an item is dropped past the capacity (its fact stays held without an entry), the set
+    // holds them.
+    private StampedKeySet? _seen;
+    private bool _hashed;
+    private const int SmallSet = 32;
+    private readonly SiteCache _cache;
+    private int[] _rowStarts = new int[4];
+    private int _rowDepth;
 
     /// <summary>Creates a recorder with its own read sites.</summary>
     public EvidenceRecorder()
@@ -60,9 +63,10 @@ public sealed class EvidenceRecorder
     {
     }
 
-    internal EvidenceRecorder(EvidenceSites sites, bool legacy)
+    internal EvidenceRecorder(EvidenceSites sites, bool legacy, EvidenceRecorder? sharing = null)
     {
         Sites = sites;
+        _cache = sharing is not null && ReferenceEquals(sharing.Sites, sites) ? sharing._cache : new SiteCache();
         if (legacy)
         {
             _legacyItems = [];
@@ -85,6 +89,9 @@ public sealed class EvidenceRecorder
     /// <summary>The values of the entries that carry one (see <see cref="EvidenceEntry.Extra"/>).</summary>
     internal List<object?> Values => _values;
 
+    /// <summary>True when an entry may carry a value (<see cref="Values"/> is not empty), told without reading the list.</summary>
+    internal bool HasValues => _valuesAdded;
+
     /// <summary>The most items one rule keeps (a query over thousands of records keeps the first ones and a count).</summary>
     public int Capacity { get; init; } = 200;
 
@@ -100,9 +107,17 @@ public sealed class EvidenceRecorder
             _legacySeen!.Clear();
         }
         _count = 0;
-        if (_values.Count > 0) _values.Clear();
-        _seen.Clear();
-        _rowStarts.Clear();
+        if (_valuesAdded)
+        {
+            _values.Clear();
+            _valuesAdded = false;
+        }
+        if (_hashed)
+        {
+            _seen!.Clear();
+            _hashed = false;
+        }
+        _rowDepth = 0;
         Dropped = 0;
     }
 
@@ -117,8 +132,9 @@ public sealed class EvidenceRecorder
             return;
         }
         int site = Sites.Site(table, null, variable, ReadKind.Given);
-        if (!_seen.Add(Key(site, row))) return;
-        AddWithValue(site, row, value);
+        ulong key = Key(site, row);
+        if (Held(key)) return;
+        AddWithValue(site, row, value, key);
     }
 
     /// <summary>
@@ -139,21 +155,16 @@ public sealed class EvidenceRecorder
             return;
         }
         int site = SlotSite(slot, table, column, variable, kind);
-        if (!_seen.Add(Key(site, row))) return;
-        if (_count >= Capacity)
-        {
-            Dropped++;
-            return;
-        }
-        if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
-        _entries[_count++] = new EvidenceEntry(site, row, 0);
+        ulong key = Key(site, row);
+        if (Held(key)) return;
+        Add(new EvidenceEntry(site, row, 0), key);
     }
 
     /// <summary>The identity of a piece of evidence for the one-item-per-fact rule (<see cref="EvidenceSites.Key"/>).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private ulong Key(int site, int row)
     {
-        var keys = _siteKeys;
+        var keys = _cache.SiteKeys;
         if ((uint)site < (uint)keys.Length && keys[site] != 0) return ((ulong)(uint)(keys[site] - 1) << 32) | (uint)row;
         return KeySlow(site, row);
     }
@@ -162,24 +173,59 @@ public sealed class EvidenceRecorder
     private ulong KeySlow(int site, int row)
     {
         ulong key = Sites.Key(site, row);
-        if (site >= _siteKeys.Length) Array.Resize(ref _siteKeys, Math.Max(site + 1, _siteKeys.Length * 2));
-        _siteKeys[site] = (int)(key >> 32) + 1;
+        if (site >= _cache.SiteKeys.Length) Array.Resize(ref _cache.SiteKeys, Math.Max(site + 1, _cache.SiteKeys.Length * 2));
+        _cache.SiteKeys[site] = (int)(key >> 32) + 1;
         return key;
+    }
+
+    /// <summary>
+    /// True when the fact <paramref name="key"/> is held already (the read adds nothing); otherwise the caller keeps or
+    /// drops its entry, and the fact is held from then on (see <see cref="Add"/> and <see cref="Drop"/>).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool Held(ulong key)
+    {
+        if (_hashed) return !_seen!.Add(key);
+        // Every entry's site has its key cached (Key was asked before the entry was added).
+        int row = (int)(uint)key, siteKey = (int)(key >> 32) + 1;
+        var entries = _entries;
+        var keys = _cache.SiteKeys;
+        for (int i = 0; i < _count && i < entries.Length; i++)
+            if (entries[i].Row == row && (uint)entries[i].Site < (uint)keys.Length && keys[entries[i].Site] == siteKey) return true;
+        return false;
+    }
+
+    /// <summary>From now until the next reset, the facts held are kept in the set: those of the entries, then each new one.</summary>
+    private void HashFacts()
+    {
+        var seen = _seen ??= new StampedKeySet();
+        for (int i = 0; i < _count; i++) seen.Add(Key(_entries[i].Site, _entries[i].Row));
+        _hashed = true;
+    }
+
+    /// <summary>An item past the capacity: dropped, its fact still held (a later read of it adds nothing either).</summary>
+    private void Drop(ulong key)
+    {
+        Dropped++;
+        if (_hashed) return;
+        HashFacts();
+        _seen!.Add(key);
     }
 
     private int SlotSite(int slot, DomainTable table, Column? column, string variable, ReadKind kind)
     {
         int at = slot * EvidenceSites.ReadKinds + (int)kind;
-        if ((uint)slot < 65_536 && at < _slotSites.Length && _slotSites[at] > 0)
+        var slotSites = _cache.SlotSites;
+        if ((uint)slot < 65_536 && at < slotSites.Length && slotSites[at] > 0)
         {
-            int cached = _slotSites[at] - 1;
+            int cached = slotSites[at] - 1;
             if (Sites.Is(cached, table, column, variable)) return cached;
         }
         int site = Sites.Site(table, column, variable, kind);
         if ((uint)slot < 65_536)
         {
-            if (at >= _slotSites.Length) Array.Resize(ref _slotSites, Math.Max(at + 1, _slotSites.Length * 2));
-            _slotSites[at] = site + 1;
+            if (at >= slotSites.Length) Array.Resize(ref _cache.SlotSites, Math.Max(at + 1, slotSites.Length * 2));
+            _cache.SlotSites[at] = site + 1;
         }
         return site;
     }
@@ -193,9 +239,10 @@ public sealed class EvidenceRecorder
             LegacyAdd(new EvidenceItem(EvidenceKind.Searched, domain, null, null, null, records));
             return;
         }
-        int site = DomainSite(domain, EvidenceKind.Searched, _searchedSites);
-        if (!_seen.Add(Key(site, -1))) return;
-        Add(new EvidenceEntry(site, -1, records));
+        int site = DomainSite(domain, EvidenceKind.Searched, _cache.SearchedSites);
+        ulong key = Key(site, -1);
+        if (Held(key)) return;
+        Add(new EvidenceEntry(site, -1, records), key);
     }
 
     /// <summary>Records that the study lacks a domain the rule reads.</summary>
@@ -207,23 +254,22 @@ public sealed class EvidenceRecorder
             LegacyAdd(new EvidenceItem(EvidenceKind.DomainMissing, domain, null, null, null, null));
             return;
         }
-        int site = DomainSite(domain, EvidenceKind.DomainMissing, _missingSites);
-        if (!_seen.Add(Key(site, -1))) return;
-        Add(new EvidenceEntry(site, -1, 0));
+        int site = DomainSite(domain, EvidenceKind.DomainMissing, _cache.MissingSites);
+        ulong key = Key(site, -1);
+        if (Held(key)) return;
+        Add(new EvidenceEntry(site, -1, 0), key);
     }
 
     private int DomainSite(string domain, EvidenceKind kind, Dictionary<string, int> sites)
     {
         // Compiled rules pass the domain name as a constant: the same string object every time, found without hashing.
-        var recent = _recentDomains;
+        var recent = _cache.RecentDomains;
         for (int i = 0; i < recent.Length; i++)
             if (ReferenceEquals(recent[i].Domain, domain) && recent[i].Kind == kind) return recent[i].Site;
         if (!sites.TryGetValue(domain, out int site)) sites[domain] = site = Sites.DomainSite(domain, kind);
-        if (recent.Length < 16) _recentDomains = [.. recent, (domain, kind, site)];
+        if (recent.Length < 16) _cache.RecentDomains = [.. recent, (domain, kind, site)];
         return site;
     }
-
-    private (string Domain, EvidenceKind Kind, int Site)[] _recentDomains = [];
 
     private void LegacyAdd(EvidenceItem item)
     {
@@ -235,43 +281,53 @@ public sealed class EvidenceRecorder
         _legacyItems.Add(item);
     }
 
-    private void Add(EvidenceEntry entry)
+    /// <summary>Keeps an entry whose fact <paramref name="key"/> was not held (<see cref="Held"/>), or drops it past the capacity.</summary>
+    private void Add(EvidenceEntry entry, ulong key)
     {
         if (_count >= Capacity)
         {
-            Dropped++;
+            Drop(key);
             return;
+        }
+        if (!_hashed && _count >= SmallSet)
+        {
+            HashFacts();
+            _seen!.Add(key);
         }
         if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
         _entries[_count++] = entry;
     }
 
-    private void AddWithValue(int site, int row, object? value)
+    private void AddWithValue(int site, int row, object? value, ulong key)
     {
         if (_count >= Capacity)
         {
-            Dropped++;
+            Drop(key);
             return;
         }
         _values.Add(value);
-        if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
-        _entries[_count++] = new EvidenceEntry(site, row, _values.Count - 1);
+        _valuesAdded = true;
+        Add(new EvidenceEntry(site, row, _values.Count - 1), key);
     }
 
     /// <summary>Starts holding the reads of one record a query examines.</summary>
-    public void BeginRow() => _rowStarts.Push(_legacyItems?.Count ?? _count);
+    public void BeginRow()
+    {
+        if (_rowDepth == _rowStarts.Length) Array.Resize(ref _rowStarts, _rowDepth * 2);
+        _rowStarts[_rowDepth++] = _legacyItems?.Count ?? _count;
+    }
 
     /// <summary>Keeps the held reads: the record passed the query's filters.</summary>
     public void CommitRow()
     {
-        if (_rowStarts.Count > 0) _rowStarts.Pop();
+        if (_rowDepth > 0) _rowDepth--;
     }
 
     /// <summary>Drops the held reads: the record did not pass.</summary>
     public void DiscardRow()
     {
-        if (_rowStarts.Count == 0) return;
-        int start = _rowStarts.Pop();
+        if (_rowDepth == 0) return;
+        int start = _rowStarts[--_rowDepth];
         if (_legacyItems is not null)
         {
             for (int i = start; i < _legacyItems.Count; i++)
@@ -282,10 +338,14 @@ public sealed class EvidenceRecorder
             _legacyItems.RemoveRange(start, _legacyItems.Count - start);
             return;
         }
-        for (int i = start; i < _count; i++)
+        // Without the set, the facts held are the entries kept: dropping the entries lets go of their facts.
+        if (_hashed)
         {
-            var entry = _entries[i];
-            _seen.Remove(Key(entry.Site, entry.Row));
+            for (int i = start; i < _count; i++)
+            {
+                var entry = _entries[i];
+                _seen!.Remove(Key(entry.Site, entry.Row));
+            }
         }
         // Values of dropped entries stay in the list unreferenced until the next reset: only generic reads carry one.
         if (start < _count) _count = start;
@@ -310,8 +370,9 @@ public sealed class EvidenceRecorder
         foreach (var item in items)
         {
             int site = Sites.ItemSite(item);
-            if (!_seen.Add(Key(site, item.Row))) continue;
-            AddWithValue(site, item.Row, item);
+            ulong key = Key(site, item.Row);
+            if (Held(key)) continue;
+            AddWithValue(site, item.Row, item, key);
         }
     }
 
@@ -320,10 +381,28 @@ public sealed class EvidenceRecorder
     {
         foreach (var entry in entries)
         {
-            if (!_seen.Add(Key(entry.Site, entry.Row))) continue;
-            if (Sites.CarriesValue(entry.Site)) AddWithValue(entry.Site, entry.Row, values[entry.Extra]);
-            else Add(entry);
+            ulong key = Key(entry.Site, entry.Row);
+            if (Held(key)) continue;
+            if (Sites.CarriesValue(entry.Site)) AddWithValue(entry.Site, entry.Row, values[entry.Extra], key);
+            else Add(entry, key);
         }
+    }
+
+    /// <summary>
+    /// What a recorder learns about the read sites as it goes (each site's key, the site of each column slot's read, the
+    /// sites of domains searched or missing): the same for every recorder over the same sites, so the recorders of one
+    /// worker (one per subject of a batch) share one, used by that worker's thread alone. Kept apart, 256 copies of it
+    /// would be read in turn for every read of a batch, each from memory rather than the cache.
+    /// </summary>
+    private sealed class SiteCache
+    {
+        // The key of each read site (EvidenceSites.Key's upper half) + 1, 0 until first asked: kept here rather than read
+        // from the shared sites each time.
+        public int[] SiteKeys = new int[64];
+        public int[] SlotSites = [];
+        public readonly Dictionary<string, int> SearchedSites = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, int> MissingSites = new(StringComparer.Ordinal);
+        public (string Domain, EvidenceKind Kind, int Site)[] RecentDomains = [];
     }
 }
 
