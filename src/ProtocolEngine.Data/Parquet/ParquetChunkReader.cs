@@ -445,6 +445,9 @@ internal static class ParquetChunkReader
             var codes = Buffers.Ensure(ref buffers.RowCodes, Batch).AsSpan(0, rows);
             int first = builder.Count;
             bool empties = false;
+            // First use is tracked as the codes are mapped (AddCodes would otherwise scan them again for it).
+            int maxSeen = builder.MaxSeen;
+            bool outOfOrder = false;
             if (definition.IsEmpty)
             {
                 for (int k = 0; k < codes.Length; k++)
@@ -453,6 +456,7 @@ internal static class ParquetChunkReader
                     int code = entryCodes[entry];
                     if (code < 0) code = Resolve(entry, ref empties);
                     codes[k] = code;
+                    TextColumnBuilder.SeeCode(code, ref maxSeen, ref outOfOrder);
                 }
             }
             else
@@ -469,9 +473,10 @@ internal static class ParquetChunkReader
                     int code = entryCodes[entry];
                     if (code < 0) code = Resolve(entry, ref empties);
                     codes[k] = code;
+                    TextColumnBuilder.SeeCode(code, ref maxSeen, ref outOfOrder);
                 }
             }
-            builder.AddCodes(codes);
+            builder.AddCodes(codes, maxSeen, outOfOrder);
             if (!empties) return;
             // Rare: rows that held "" are told apart from nulls afterwards (both are code -1).
             int at = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace ProtocolEngine.Runtime.Data;
 
 /// <summary>
@@ -424,8 +426,18 @@ internal sealed class CodeArrayBuilder
     }
 
     /// <summary>Appends codes (−1 for missing) in one pass, widening once for the largest of them.</summary>
+    public void AddRange(ReadOnlySpan<int> codes) => AddRange(codes, UnknownMax);
+
+    /// <summary>The <c>max</c> of <see cref="AddRange(ReadOnlySpan{int}, int)"/> when the caller does not know it.</summary>
+    public const int UnknownMax = int.MinValue;
+
+    /// <summary>
+    /// Appends codes (−1 for missing), widening once for <paramref name="max"/>: at least the largest of them and at most a
+    /// code added before or among them (a reader that tracked it while mapping the batch spares a pass over it), or
+    /// <see cref="UnknownMax"/> to have it found here.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void AddRange(ReadOnlySpan<int> codes)
+    public void AddRange(ReadOnlySpan<int> codes, int max)
     {
         if (codes.IsEmpty) return;
         while (!codes.IsEmpty && Staging) codes = codes[Stage(codes)..];
@@ -459,17 +471,20 @@ internal sealed class CodeArrayBuilder
             codes = codes[k..];
         }
         if (codes.IsEmpty) return;
-        int max = -1;
-        foreach (int code in codes) max = Math.Max(max, code);
-        // Adding the largest code first widens the storage as Add would; it is then overwritten in order.
+        if (max == UnknownMax)
+        {
+            max = -1;
+            foreach (int code in codes) max = Math.Max(max, code);
+        }
+        // Adding the largest code first widens the storage as Add would (a code added before already fits); it is then
+        // overwritten in order.
         int start = _count;
         AddSlow(max);
         _count = start;
         if (_b is not null)
         {
             if (_b.Length - _count < codes.Length) Array.Resize(ref _b, (int)Math.Min(Array.MaxLength, Math.Max(Grow(_b.Length), (long)_count + codes.Length)));
-            var target = _b.AsSpan(_count, codes.Length);
-            for (int k = 0; k < codes.Length; k++) target[k] = (byte)(codes[k] + 1);
+            NarrowToBytes(codes, _b.AsSpan(_count, codes.Length));
         }
         else if (_s is not null)
         {
@@ -483,6 +498,32 @@ internal sealed class CodeArrayBuilder
             codes.CopyTo(_i.AsSpan(_count));
         }
         _count += codes.Length;
+    }
+
+    /// <summary>
+    /// Stores each code + 1 in a byte (every code below 254): 32 codes a step where the processor has 256-bit vectors,
+    /// the narrowing being most of what is left of adding a batch of a one-byte column.
+    /// </summary>
+    internal static void NarrowToBytes(ReadOnlySpan<int> codes, Span<byte> target)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated && codes.Length >= 32)
+        {
+            ref int source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(codes);
+            ref byte into = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            var one = Vector256<uint>.One;
+            for (; k + 32 <= codes.Length; k += 32)
+            {
+                // Code + 1 is 0 to 254: narrowing (which keeps the low bits, lanes in order) loses nothing.
+                var a = Vector256.LoadUnsafe(ref source, (nuint)k).AsUInt32() + one;
+                var b = Vector256.LoadUnsafe(ref source, (nuint)(k + 8)).AsUInt32() + one;
+                var c = Vector256.LoadUnsafe(ref source, (nuint)(k + 16)).AsUInt32() + one;
+                var d = Vector256.LoadUnsafe(ref source, (nuint)(k + 24)).AsUInt32() + one;
+                Vector256.Narrow(Vector256.Narrow(a, b), Vector256.Narrow(c, d))
+                    .StoreUnsafe(ref into, (nuint)k);
+            }
+        }
+        for (; k < codes.Length; k++) target[k] = (byte)(codes[k] + 1);
     }
 
     public int Get(int row)

@@ -188,12 +188,23 @@ public sealed class TextColumnBuilder
     /// <summary>Adds a value by the dictionary code <see cref="AddAndGetCode"/> gave it (a reader's dictionary page mapped once).</summary>
     internal void AddCode(int code)
     {
-        if (code > _maxSeen)
-        {
-            _outOfOrder |= code != _maxSeen + 1;
-            _maxSeen = code;
-        }
+        SeeCode(code, ref _maxSeen, ref _outOfOrder);
         _codes.Add(code);
+    }
+
+    /// <summary>
+    /// Tracks first use as a code is added: <paramref name="maxSeen"/> becomes the largest code so far, and
+    /// <paramref name="outOfOrder"/> is set when a code larger than every one before it is not the next number (the codes
+    /// then need <see cref="Renumber"/>). A reader mapping a batch calls it per row with <see cref="MaxSeen"/> to start from.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static void SeeCode(int code, ref int maxSeen, ref bool outOfOrder)
+    {
+        if (code > maxSeen)
+        {
+            outOfOrder |= code != maxSeen + 1;
+            maxSeen = code;
+        }
     }
 
     /// <summary>
@@ -213,22 +224,28 @@ public sealed class TextColumnBuilder
         _codes.Add(-1);
     }
 
-    /// <summary>Adds rows by dictionary code (−1 for missing) in one pass: a reader's page mapped through <see cref="CodeOf"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The largest code added so far (−1 before any), from which a reader mapping a batch tracks first use for <see cref="AddCodes(ReadOnlySpan{int}, int, bool)"/>.</summary>
+    internal int MaxSeen => _maxSeen;
+
+    /// <summary>Adds rows by dictionary code (−1 for missing): codes mapped through <see cref="CodeOf"/>.</summary>
     internal void AddCodes(ReadOnlySpan<int> codes)
     {
         int maxSeen = _maxSeen;
         bool outOfOrder = false;
-        foreach (int code in codes)
-        {
-            if (code > maxSeen)
-            {
-                outOfOrder |= code != maxSeen + 1;
-                maxSeen = code;
-            }
-        }
+        foreach (int code in codes) SeeCode(code, ref maxSeen, ref outOfOrder);
+        AddCodes(codes, maxSeen, outOfOrder);
+    }
+
+    /// <summary>
+    /// Adds rows by dictionary code (−1 for missing) whose first use the reader tracked with <see cref="SeeCode"/> while
+    /// mapping them (a pass over the batch each otherwise): <paramref name="maxSeen"/> and <paramref name="outOfOrder"/> as
+    /// it left them, starting from <see cref="MaxSeen"/> and false.
+    /// </summary>
+    internal void AddCodes(ReadOnlySpan<int> codes, int maxSeen, bool outOfOrder)
+    {
         (_maxSeen, _outOfOrder) = (maxSeen, _outOfOrder | outOfOrder);
-        _codes.AddRange(codes);
+        // The largest code seen is either in the batch or added before: what AddRange needs to choose the width.
+        _codes.AddRange(codes, maxSeen);
     }
 
     /// <summary>Records that a missing row (added, or about to be) held "" rather than null.</summary>

@@ -94,6 +94,25 @@ public class CodeStorageTests
     }
 
     [Fact]
+    public void BatchesNarrowedToBytes_HoldEveryCodeInItsRow_AtEveryLengthAndOffset()
+    {
+        // Lengths around the vector step (32 codes), every one-byte code (−1 to 253), and a batch whose codes are given a
+        // largest code by the caller: each row reads back the code added there.
+        var random = new Random(7);
+        foreach (int length in new[] { 0, 1, 31, 32, 33, 63, 64, 65, 100, 4096 })
+        {
+            var codes = Enumerable.Range(0, length).Select(_ => random.Next(-1, 254)).ToArray();
+            var narrowed = new byte[length + 3];
+            CodeArrayBuilder.NarrowToBytes(codes, narrowed.AsSpan(3, length));
+            Assert.Equal(codes.Select(c => (byte)(c + 1)), narrowed.Skip(3));
+            var builder = new CodeArrayBuilder(length + 5);
+            builder.AddRange([3, 0, 253, -1, 7]);
+            builder.AddRange(codes, 253);
+            Assert.Equal([3, 0, 253, -1, 7, .. codes], Enumerable.Range(0, builder.Count).Select(builder.Get));
+        }
+    }
+
+    [Fact]
     public void DictionaryEnteredOutOfFirstUseOrder_IsRenumberedByFirstUse_AndUnusedEntriesDropped()
     {
         var pool = new StringPool();
