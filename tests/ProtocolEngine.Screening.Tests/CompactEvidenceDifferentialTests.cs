@@ -103,13 +103,7 @@ public class CompactEvidenceDifferentialTests
     {
         // The recorder's own API (as data checks use it): given values, searches, a missing domain, rows discarded and
         // kept, a read repeated, items dropped past the capacity, Since and Replay.
-        var table = new TestStudy()
-            .Table("DM", TestStudy.Row(("USUBJID", "S1"), ("AGE", 60m)))
-            .Table("AE",
-                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 1m), ("AETERM", "HEADACHE")),
-                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 2m), ("AETERM", "NAUSEA")),
-                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 3m), ("AETERM", "RASH")))
-            .Build().GetDomain("AE")!;
+        var table = ThreeAdverseEvents();
         static List<string> Run(EvidenceRecorder r, DomainTable t)
         {
             r.Searched("AE", 3);
@@ -142,13 +136,7 @@ public class CompactEvidenceDifferentialTests
         // few and has dropped none, and in a set past that (40 facts, more than the scan's 32; or the first item dropped past
         // the capacity, whose fact stays held without an entry). Repeats, rows discarded and read again, dropped facts read
         // again; two recorders sharing what they learn about the sites (a worker's batch recorders), their calls interleaved.
-        var table = new TestStudy()
-            .Table("DM", TestStudy.Row(("USUBJID", "S1"), ("AGE", 60m)))
-            .Table("AE",
-                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 1m), ("AETERM", "HEADACHE")),
-                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 2m), ("AETERM", "NAUSEA")),
-                TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 3m), ("AETERM", "RASH")))
-            .Build().GetDomain("AE")!;
+        var table = ThreeAdverseEvents();
         static void Calls(EvidenceRecorder r, DomainTable t, int step)
         {
             switch (step)
@@ -202,6 +190,15 @@ public class CompactEvidenceDifferentialTests
         }
         return compact;
     }
+
+    /// <summary>One subject's three adverse events: the table the recorder tests read.</summary>
+    private static DomainTable ThreeAdverseEvents() => new TestStudy()
+        .Table("DM", TestStudy.Row(("USUBJID", "S1"), ("AGE", 60m)))
+        .Table("AE",
+            TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 1m), ("AETERM", "HEADACHE")),
+            TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 2m), ("AETERM", "NAUSEA")),
+            TestStudy.Row(("USUBJID", "S1"), ("AESEQ", 3m), ("AETERM", "RASH")))
+        .Build().GetDomain("AE")!;
 
     private static string Describe(EvidenceItem e) =>
         new StringBuilder().Append(e.Kind).Append('|').Append(e.Domain).Append('|').Append(e.SubjectId).Append('|').Append(e.Sequence)

@@ -73,12 +73,7 @@ public class LookupGroupDifferentialTests
                 Lab("S9", 1, "ALT", 150, 2), Lab("S9", 2, "HBA1C", 9, 2), Lab("S9", 3, "ALT", 40, 1), Lab("S9", 4, "HBA1C", 11, 1),
                 Lab("S10", 1, "EGFR", 30, 1), Lab("S10", 2, "HBA1C", 10, 1), Lab("S10", 3, "ALT", 99.99999999999999, 1))
             .Build();
-        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(Protocol, "groups.protocol"));
-        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-        long before = ColumnLookup.Answered;
-        AssertSame(compiled, study, "hostile");
-        AssertSame(compiled, study.WithoutCodeIndexes(), "hostile, scanned");
-        Assert.True(ColumnLookup.Answered > before, "the lookups answered no subject");
+        AssertSameIndexedAndScanned(Protocol, "groups.protocol", study, "hostile", () => ColumnLookup.Answered);
     }
 
     /// <summary>More than 255 distinct test codes: codes two bytes wide, read without the one-byte fast path.</summary>
@@ -182,13 +177,8 @@ public class LookupGroupDifferentialTests
         Assert.Null(((NumberColumn)lb.GetColumn("VISITNUM")!).CodeBytes);
         Assert.NotNull(((NumberColumn)lb.GetColumn("LBSTRESN")!).CodeShorts);
         Assert.NotNull(((NumberColumn)lb.GetColumn("VISITNUM")!).CodeShorts);
-        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(NumbersProtocol, "groups-numbers.protocol"));
-        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-        long before = ColumnLookup.Answered;
-        AssertSame(compiled, study, "wide numbers", NumbersProtocol);
-        AssertSame(compiled, study.WithoutCodeIndexes(), "wide numbers, scanned", NumbersProtocol);
+        var compiled = AssertSameIndexedAndScanned(NumbersProtocol, "groups-numbers.protocol", study, "wide numbers", () => ColumnLookup.Answered);
         AssertSame(compiled, plain, "plain numbers", NumbersProtocol);
-        Assert.True(ColumnLookup.Answered > before, "the lookups answered no subject");
 
         static Dictionary<string, object?> Row(string subject, int seq, string? test, double value, double limit, double visit) =>
             TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", limit), ("VISITNUM", visit));
@@ -256,12 +246,7 @@ public class LookupGroupDifferentialTests
         var study = new TestStudy { CodedNumbers = true }.Table("DM", dm).Table("LB", [.. rows]).Build();
         Assert.NotNull(((NumberColumn)study.GetDomain("LB")!.GetColumn("LBSTRESN")!).CodeBytes);
         Assert.NotNull(((NumberColumn)study.GetDomain("DM")!.GetColumn("AGE")!).CodeBytes);
-        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(NarrowProtocol, "groups-narrow.protocol"));
-        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-        long before = BatchCriterion.Answered;
-        AssertSame(compiled, study, "narrow numbers", NarrowProtocol);
-        AssertSame(compiled, study.WithoutCodeIndexes(), "narrow numbers, scanned", NarrowProtocol);
-        Assert.True(BatchCriterion.Answered > before, "the batches answered no cell");
+        AssertSameIndexedAndScanned(NarrowProtocol, "groups-narrow.protocol", study, "narrow numbers", () => BatchCriterion.Answered);
 
         static Dictionary<string, object?> Row(string subject, int seq, string? test, double value, double limit, double visit) =>
             TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", limit), ("VISITNUM", visit));
@@ -335,12 +320,7 @@ public class LookupGroupDifferentialTests
             .Table("LB", [.. rows])
             .Build();
         Assert.NotNull(((TextColumn)study.GetDomain("LB")!.GetColumn("LBTESTCD")!).CodeBytes);
-        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(FirstsProtocol, "groups-firsts.protocol"));
-        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-        long before = ColumnLookup.Answered;
-        AssertSame(compiled, study, "first rows", FirstsProtocol);
-        AssertSame(compiled, study.WithoutCodeIndexes(), "first rows, scanned", FirstsProtocol);
-        Assert.True(ColumnLookup.Answered > before, "the lookups answered no subject");
+        AssertSameIndexedAndScanned(FirstsProtocol, "groups-firsts.protocol", study, "first rows", () => ColumnLookup.Answered);
     }
 
     [Fact]
@@ -359,6 +339,21 @@ public class LookupGroupDifferentialTests
     /// Against the per-subject path: each screening by a new compilation (so a first screening, answers computed by the
     /// groups), a sparse selection first then everyone on two threads, evidence off; and evidence on.
     /// </summary>
+    /// <summary>
+    /// Compiles <paramref name="text"/> and asserts the same reports as the reference paths with the code indexes and
+    /// without them (rows scanned), and that the fast path <paramref name="answered"/> counts took part at all.
+    /// </summary>
+    private static CompiledProtocol AssertSameIndexedAndScanned(string text, string file, StudyData study, string what, Func<long> answered)
+    {
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, file));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        long before = answered();
+        AssertSame(compiled, study, what, text);
+        AssertSame(compiled, study.WithoutCodeIndexes(), what + ", scanned", text);
+        Assert.True(answered() > before, $"{what}: the fast path answered nothing");
+        return compiled;
+    }
+
     private static void AssertSame(CompiledProtocol protocol, StudyData study, string what, string text = Protocol)
     {
         var asOf = CqlDateTime.ParseIso("2025-06-01");
