@@ -235,6 +235,107 @@ public class KernelDifferentialTests
     }
 
     /// <summary>
+    /// Exists over one coded column whose members could hold on a few codes only: with code indexes, the pass tells the
+    /// subjects it must walk from those codes' first rows (which also meet a row missing the column) instead of scanning the
+    /// rows' bytes. Subjects without rows, with a missing term alone, before or after the key, duplicates of a key, rows of
+    /// other codes only, a key of another member only; a member on a code no row holds (only missing rows could hold); a
+    /// member whose filter holds on every code but one. Indexed (the first rows), scanned (the bytes) and per subject alike.
+    /// </summary>
+    [Fact]
+    public void CandidateCodesFromFirstRows_GiveTheSameReports()
+    {
+        const string text = """
+            protocol Candidates version "1"
+              data SDTM "3.4"
+
+            criteria
+              inclusion PM "Postmenopausal."
+                exists (MH M where M.MHDECOD = 'Postmenopausal')
+              exclusion MI "Myocardial infarction before consent."
+                exists (MH M where M.MHDECOD = 'Myocardial infarction' and M.MHSTDTC before DM.RFICDTC)
+              inclusion ANYOF "Hysterectomy or postmenopausal."
+                exists (MH M where M.MHDECOD in {'Hysterectomy', 'Postmenopausal'})
+              exclusion ACHEI "Donepezil or rivastigmine, not ended before consent."
+                exists (CM C where C.CMDECOD in {'DONEPEZIL', 'RIVASTIGMINE'} and (C.CMENDTC is null or C.CMENDTC on or after DM.RFICDTC))
+              exclusion NOCODE "An adverse event no row holds."
+                exists (AE A where A.AEDECOD = 'NEVER SEEN')
+            """;
+        const string others = """
+            protocol Others version "1"
+              data SDTM "3.4"
+
+            criteria
+              exclusion NOTPM "A term other than postmenopausal."
+                exists (MH M where not (M.MHDECOD = 'Postmenopausal'))
+              exclusion HYST "Hysterectomy."
+                exists (MH M where M.MHDECOD = 'Hysterectomy')
+            """;
+        static Dictionary<string, object?> Mh(string subject, int seq, string? term, string? start = "2020-01-01") =>
+            TestStudy.Row(("USUBJID", subject), ("MHSEQ", (double)seq), ("MHDECOD", term), ("MHSTDTC", start));
+        static Dictionary<string, object?> Cm(string subject, int seq, string? term, string? end = null) =>
+            TestStudy.Row(("USUBJID", subject), ("CMSEQ", (double)seq), ("CMDECOD", term), ("CMENDTC", end));
+        static Dictionary<string, object?> Ae(string subject, int seq, string? term) =>
+            TestStudy.Row(("USUBJID", subject), ("AESEQ", (double)seq), ("AEDECOD", term));
+        var ids = Enumerable.Range(1, 12).Select(i => $"T{i}").ToArray();
+        var study = new TestStudy()
+            .Table("DM", [.. ids.Select(id => TestStudy.Row(("USUBJID", id), ("RFICDTC", "2024-01-01")))])
+            .Table("MH",
+                // T1 none; T2 a missing term alone; T3 missing then the key; T4 the key then missing; T5 other terms only;
+                // T6 duplicates of two keys (an infarction after consent, then one before); T7 an infarction after consent
+                // only; T8 a hysterectomy only; T9 another term, a missing one, an infarction before consent; T10 to T12 below.
+                Mh("T2", 1, null),
+                Mh("T3", 1, null), Mh("T3", 2, "Postmenopausal"),
+                Mh("T4", 1, "Postmenopausal"), Mh("T4", 2, null),
+                Mh("T5", 1, "Hypertension"), Mh("T5", 2, "Hypertension"),
+                Mh("T6", 1, "Postmenopausal"), Mh("T6", 2, "Postmenopausal"), Mh("T6", 3, "Myocardial infarction", "2024-03-01"), Mh("T6", 4, "Myocardial infarction", "2023-06-01"),
+                Mh("T7", 1, "Myocardial infarction", "2024-02-01"),
+                Mh("T8", 1, "Hysterectomy"),
+                Mh("T9", 1, "Hypertension"), Mh("T9", 2, null), Mh("T9", 3, "Myocardial infarction", "2023"),
+                Mh("T10", 1, "Myocardial infarction", null), Mh("T10", 2, "Hypertension"),
+                Mh("T11", 1, "Postmenopausal"))
+            .Table("CM",
+                Cm("T2", 1, null),
+                Cm("T3", 1, "PARACETAMOL"), Cm("T3", 2, "RIVASTIGMINE", "2023-01-01"),
+                Cm("T4", 1, "DONEPEZIL"), Cm("T4", 2, "DONEPEZIL", "2020-01-01"),
+                Cm("T5", 1, "PARACETAMOL"),
+                Cm("T6", 1, "RIVASTIGMINE", "2024-06-01"), Cm("T6", 2, null),
+                Cm("T9", 1, "ASPIRIN"), Cm("T9", 2, "ASPIRIN"),
+                Cm("T11", 1, "RIVASTIGMINE"),
+                Cm("T12", 1, null), Cm("T12", 2, "DONEPEZIL", "2023-12-31"))
+            .Table("AE",
+                Ae("T2", 1, null),
+                Ae("T3", 1, "HEADACHE"), Ae("T3", 2, null),
+                Ae("T5", 1, "HEADACHE"), Ae("T5", 2, "NAUSEA"),
+                Ae("T12", 1, "NAUSEA"))
+            .Build();
+        var asOf = CqlDateTime.ParseIso("2024-02-01");
+        foreach (var (name, source) in new[] { ("candidates", text), ("others", others) })
+        {
+            var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(source, "candidates.protocol"));
+            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+            foreach (var (data, how) in new[] { (study, "indexed"), (study.WithoutCodeIndexes(), "scanned") })
+            {
+                AssertSame(compiled, data, asOf, $"{name}, {how}");
+                AssertSame(compiled, data, asOf, $"{name}, {how}, every other subject in reverse", [.. ids.Where((_, i) => i % 2 == 1).Reverse()]);
+            }
+        }
+        var result = Screener.Screen(ProtocolCompiler.Standalone.Compile(new SourceText(text, "candidates.protocol")), study,
+            new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 });
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(0, 0));     // T1: no MH records
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 0));     // T2: a missing term may be postmenopausal
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(2, 0));         // T3: missing, then postmenopausal
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(4, 0));      // T5: other terms only
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(5, 1));         // T6: the second infarction is before consent
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(6, 1));      // T7: after consent only
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(7, 2));         // T8: a hysterectomy
+        Assert.Equal(CriterionOutcome.Unknown, result.Outcome(1, 4));     // T2: a missing adverse event term
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(4, 4));      // T5: other terms only
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(3, 3));         // T4: a donepezil without an end
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(10, 3));        // T11: a rivastigmine without an end
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(11, 3));     // T12: a missing drug is in no list (CQL's In), a donepezil ended before consent
+    }
+
+    /// <summary>
     /// Column lookups and exists kernels keep each subject's answer for the study once computed (shared by threads and
     /// later screenings): a sparse selection first (answers kept for some subjects only), then everyone on two threads,
     /// then everyone again (every answer read back), then another selection, each against the per-subject path.

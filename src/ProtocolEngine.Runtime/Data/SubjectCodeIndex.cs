@@ -106,6 +106,10 @@ internal sealed class SubjectCodeIndex
             return _rows![subject];
         }
 
+        /// <summary>True when <see cref="At"/> is not <see cref="None"/>: subject <paramref name="subject"/> has a row holding the code or missing the column.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Any(int subject) => _offsets is { } offsets ? offsets[subject] != 0 : _rows![subject] != None;
+
         /// <summary>The first rows of <paramref name="code"/> (below 0: none) over a table whose subjects' rows start at <paramref name="blockStart"/>, no block wider than <paramref name="widest"/> rows.</summary>
         public static FirstRows Build(TextColumn column, int[] blockStart, int widest, int code)
         {

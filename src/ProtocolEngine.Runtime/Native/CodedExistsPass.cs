@@ -140,7 +140,17 @@ internal sealed class CodedExistsPass
 
         /// <summary>The masks by byte of <see cref="SingleBytes"/>.</summary>
         public ulong[]? SingleMasks { get; init; }
+
+        /// <summary>
+        /// With <see cref="SingleBytes"/> over a text column, code indexes on and few codes some member's filter could hold
+        /// on: the first rows of each such code (<see cref="SubjectCodeIndex.FirstRowsOf"/>, which also meet a row missing
+        /// the column); a subject none of them has a row for has no row any member could hold on. Else null.
+        /// </summary>
+        public SubjectCodeIndex.FirstRows[]? CandidateFirsts { get; init; }
     }
+
+    /// <summary>More codes than this that some member could hold on: the rows' bytes are scanned instead of the codes' first rows read.</summary>
+    private const int MaxCandidateCodes = 8;
 
     /// <summary>
     /// A chain of text columns some members lead with (or one number column coded in bytes): per column, the bits of those
@@ -208,12 +218,15 @@ internal sealed class CodedExistsPass
             Chain[] made = [.. chains.Select(c => c.IsNumber ? MakeNumberChain(binding, c.Slots[0], c.Leads) : MakeChain(binding, [.. c.Slots.Select(s => (TextColumn)binding.Columns[s]!)], c.Leads))];
             byte[]? singleBytes = null;
             ulong[]? singleMasks = null;
+            SubjectCodeIndex.FirstRows[]? candidateFirsts = null;
             if (made is [{ Bytes: [{ } bytes] } only])
             {
                 singleBytes = bytes;
                 singleMasks = (ulong[])only.MaskByCode[0].Clone();
                 // A text chain's byte 0 is a missing value (the chain's mask without a value); a number chain's, a value like any other.
                 if (!only.IsNumber) singleMasks[0] = only.WhenMissing;
+                if (!only.IsNumber && always == 0 && binding.Study.UsesCodeIndexes && binding.Domains[_domainSlot]?.CodeIndex(only.Columns[0]!) is { } index)
+                    candidateFirsts = CandidateFirsts(index, singleMasks);
             }
             groups.Add(new Group
             {
@@ -222,9 +235,29 @@ internal sealed class CodedExistsPass
                 Chains = made,
                 SingleBytes = singleBytes,
                 SingleMasks = singleMasks,
+                CandidateFirsts = candidateFirsts,
             });
         }
         return new Plan { Groups = [.. groups] };
+    }
+
+    /// <summary>
+    /// The first rows of each code whose mask in <paramref name="masks"/> (by code + 1, 0 for missing) is not empty, or null
+    /// when there are more than <see cref="MaxCandidateCodes"/>. Each code's first rows meet a subject's rows missing the
+    /// column too, so a missing value that could hold needs no list of its own unless no code could (then the rows of no code,
+    /// which meet only the missing rows).
+    /// </summary>
+    private static SubjectCodeIndex.FirstRows[]? CandidateFirsts(SubjectCodeIndex index, ulong[] masks)
+    {
+        var codes = new List<int>();
+        for (int b = 1; b < masks.Length; b++)
+        {
+            if (masks[b] == 0) continue;
+            if (codes.Count == MaxCandidateCodes) return null;
+            codes.Add(b - 1);
+        }
+        if (codes.Count == 0 && masks[0] != 0) codes.Add(-1);
+        return [.. codes.Select(index.FirstRowsOf)];
     }
 
     /// <summary>The columns a leading test reads, as the key its members share a chain by.</summary>
@@ -355,6 +388,11 @@ internal sealed class CodedExistsPass
             bool consecutive = Consecutive(subjects, n);
             foreach (var group in _plan.Groups)
             {
+                if (group is { Always: 0, CandidateFirsts: { } firsts })
+                {
+                    FromFirstRows(group, table, subjects, n, members, firsts);
+                    continue;
+                }
                 if (consecutive && group is { Always: 0, SingleBytes: { } bytes, SingleMasks: { } masks } && Range(group, table, subjects[0], n, members, bytes, masks)) continue;
                 int first = group.Members[0];
                 for (int i = 0; i < n; i++)
@@ -417,13 +455,43 @@ internal sealed class CodedExistsPass
                     Subject(group, table, subject, memberCount);
                     continue;
                 }
-                // What Subject writes for a subject without rows, or whose rows no member's filter could hold on.
-                byte outcome = count == 0 ? (byte)(Computed | NoRows) : (byte)(Computed | NotFound);
-                for (int bit = members.Length - 1; bit > 0; bit--) outcomes[at + members[bit]] = outcome;
-                // The group's first member last (Compute reads it).
-                Volatile.Write(ref outcomes[at + first], outcome);
+                NoCandidate(members, at, count);
             }
             return true;
+        }
+
+        /// <summary>
+        /// The outcomes of the batch's subjects (any order) of a group with <see cref="Group.CandidateFirsts"/>: a subject with
+        /// a first row of none of the codes some member could hold on (nor a row missing the column) gets, without its walk,
+        /// the outcome its walk would give; the others are walked as ever.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void FromFirstRows(Group group, DomainTable table, int[] subjects, int n, int memberCount, SubjectCodeIndex.FirstRows[] firsts)
+        {
+            var outcomes = Outcomes;
+            var members = group.Members;
+            int first = members[0];
+            for (int i = 0; i < n && i < subjects.Length; i++)
+            {
+                int subject = subjects[i];
+                int at = subject * memberCount;
+                if (Volatile.Read(ref outcomes[at + first]) != 0) continue;
+                bool candidate = false;
+                for (int k = 0; k < firsts.Length; k++) candidate |= firsts[k].Any(subject);
+                if (candidate) Subject(group, table, subject, memberCount);
+                else NoCandidate(members, at, table.RowsOf(subject).Count);
+            }
+        }
+
+        /// <summary>What <see cref="Subject"/> writes for a subject without rows, or whose rows no member's filter could hold on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void NoCandidate(int[] members, int at, int rows)
+        {
+            var outcomes = Outcomes;
+            byte outcome = rows == 0 ? (byte)(Computed | NoRows) : (byte)(Computed | NotFound);
+            for (int bit = members.Length - 1; bit > 0; bit--) outcomes[at + members[bit]] = outcome;
+            // The group's first member last (Compute reads it).
+            Volatile.Write(ref outcomes[at + members[0]], outcome);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
