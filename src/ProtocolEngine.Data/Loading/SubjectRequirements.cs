@@ -20,6 +20,9 @@ internal static class SubjectRequirements
     /// <exception cref="DataFormatException">A requirement is not met; the message names the file, record and variable.</exception>
     public static void Check(RawStudy raw, string path, StudyLoadOptions options, List<LoadNote> notes)
     {
+        // Whether a USUBJID dictionary holds a blank value, by dictionary: the datasets listing DM's subjects in DM's order
+        // share DM's dictionary (a million entries at a million subjects), looked at once rather than once a dataset.
+        var hasBlank = new Dictionary<IReadOnlyList<string>, bool>(ReferenceEqualityComparer.Instance);
         foreach (var table in raw.Tables)
         {
             var source = raw.Sources.FirstOrDefault(s => string.Equals(s.Dataset, table.Name, StringComparison.OrdinalIgnoreCase));
@@ -34,10 +37,11 @@ internal static class SubjectRequirements
             var ids = table.GetColumn("USUBJID") as TextColumn
                 ?? throw new DataFormatException(file, $"{table.Name} has no USUBJID {(table.GetColumn("USUBJID") is null ? "column" : "text column")}: its records belong to no subject, so every subject would read all of them",
                     $"a USUBJID variable on every record of a subject-level dataset{RequiredList(schema, table.Name)}", record: HeaderRecord(format), variable: "USUBJID");
-            var blank = ids.Dictionary.Select(string.IsNullOrWhiteSpace).ToArray();
+            if (!hasBlank.TryGetValue(ids.Dictionary, out bool anyBlank)) hasBlank[ids.Dictionary] = anyBlank = ids.Dictionary.Any(string.IsNullOrWhiteSpace);
             // The rows are read only when some are missing or some distinct value is blank.
-            if (Array.IndexOf(blank, true) >= 0 || ids.CountMissing() > 0)
+            if (anyBlank || ids.CountMissing() > 0)
             {
+                var blank = ids.Dictionary.Select(string.IsNullOrWhiteSpace).ToArray();
                 for (int r = 0; r < table.RowCount; r++)
                     if (ids.CodeAt(r) is int code && (code < 0 || blank[code]))
                         throw new DataFormatException(file, $"USUBJID is empty in {table.Name}: the record belongs to no subject",
@@ -99,6 +103,8 @@ internal static class SubjectRequirements
         foreach (var table in raw.Tables.Where(t => !t.Name.StartsWith("SUPP", StringComparison.Ordinal)))
         {
             if (ReferenceEquals(table, list) || table.GetColumn("USUBJID") is not TextColumn other) continue;
+            // A dictionary that is DM's own list (a dataset holding every subject in DM's order) holds no other subject.
+            if (other.Dictionary is string[] shared && subjects.IsSameList(shared)) continue;
             // Each distinct USUBJID is looked up once, not once per record.
             int cursor = 0;
             var unknown = new bool[other.Dictionary.Count];

@@ -48,7 +48,7 @@ internal static class ParquetDatasetReader
         {
             return Guard(path, () =>
             {
-                ReadColumns([plan], options, counts, Environment.ProcessorCount, subjects: null);
+                ReadColumns([plan], options, counts, Environment.ProcessorCount, subjectList: null);
                 return plan.Table();
             });
         }
@@ -61,10 +61,10 @@ internal static class ParquetDatasetReader
     /// <summary>
     /// Reads several files as one body of work (a study's datasets): every column of every file is a task, the largest
     /// first, taken by <paramref name="parallelism"/> workers, so both cores stay busy to the end without nesting
-    /// parallel loops. DM (or ADSL) is read first when present: its subjects, in order, then let every other file's
-    /// USUBJID find its values by walking them (<see cref="SubjectDirectory"/>) instead of hashing each. Returns the
-    /// tables in the order of <paramref name="paths"/>; a file that cannot be read fails the whole read with an error
-    /// naming it (the first such file in the given order, among those that failed).
+    /// parallel loops. DM's (or ADSL's) USUBJID is the first task when present: once read, its subjects in order let the
+    /// other files' USUBJID columns find their values by walking them (<see cref="SubjectDirectory"/>) instead of hashing
+    /// each. Returns the tables in the order of <paramref name="paths"/>; a file that cannot be read fails the whole read
+    /// with an error naming it (the first such file in the given order, among those that failed).
     /// </summary>
     /// <param name="paths">The files.</param>
     /// <param name="options">How values are typed and shared.</param>
@@ -86,13 +86,8 @@ internal static class ParquetDatasetReader
             var indexOf = all.Select((p, f) => (p, f)).ToDictionary(x => x.p, x => x.f);
             Action<FilePlan>? done = fileRead is null ? null : plan => fileRead(indexOf[plan]);
             var dm = all.FirstOrDefault(p => p.Dataset == "DM") ?? all.FirstOrDefault(p => p.Dataset == "ADSL");
-            SubjectDirectory? subjects = null;
-            if (dm is not null)
-            {
-                ReadColumns([dm], options, counts, parallelism, subjects: null, done);
-                if (dm.Table().GetColumn("USUBJID") is TextColumn ids && ids.Dictionary.Count > 0) subjects = new SubjectDirectory(ids.Dictionary);
-            }
-            ReadColumns([.. all.Where(p => p != dm)], options, counts, parallelism, subjects, done);
+            int dmIds = dm is null ? -1 : Array.FindIndex(dm.Fields, f => IsSubjectId(f.Name));
+            ReadColumns(all, options, counts, parallelism, dmIds < 0 ? null : new SubjectList(dm!, dmIds), done);
             return [.. all.Select(p => p.Table())];
         }
         finally
@@ -212,19 +207,45 @@ internal static class ParquetDatasetReader
         }
     }
 
+    private static bool IsSubjectId(string column) => string.Equals(column, "USUBJID", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
-    /// Reads every column of the plans, each column whole (all its row groups) on one thread, the largest columns first,
-    /// <paramref name="parallelism"/> threads taking the next column as they finish one. The first error (in the plans'
-    /// order) is thrown once every thread has stopped.
+    /// The column listing the study's subjects (DM's USUBJID) and, once it is read, its subjects in order: a hint for
+    /// the other files' USUBJID columns, which read the same codes and dictionary without it (only more slowly), so one
+    /// that starts before the list is read simply goes without.
     /// </summary>
-    private static void ReadColumns(FilePlan[] plans, DatasetReadOptions options, ChunkCounts counts, int parallelism, SubjectDirectory? subjects,
+    private sealed class SubjectList(FilePlan plan, int column)
+    {
+        public FilePlan Plan { get; } = plan;
+        public int Column { get; } = column;
+        private SubjectDirectory? _directory;
+
+        public SubjectDirectory? Directory => Volatile.Read(ref _directory);
+
+        /// <summary>Publishes the subjects of the list's column, read whole.</summary>
+        public void Read(Column column)
+        {
+            if (column is TextColumn ids && ids.Dictionary.Count > 0) Volatile.Write(ref _directory, new SubjectDirectory(ids.Dictionary));
+        }
+    }
+
+    /// <summary>
+    /// Reads every column of the plans, each column whole (all its row groups) on one thread, the largest columns first
+    /// (after the subject list's column, whose subjects the other USUBJID columns use once it is read), <paramref name="parallelism"/>
+    /// threads taking the next column as they finish one. The first error (in the plans' order) is thrown once every
+    /// thread has stopped.
+    /// </summary>
+    private static void ReadColumns(FilePlan[] plans, DatasetReadOptions options, ChunkCounts counts, int parallelism, SubjectList? subjectList,
         Action<FilePlan>? fileRead = null)
     {
         // Files without columns are read as soon as they are planned.
         foreach (var plan in plans.Where(p => p.Fields.Length == 0)) fileRead?.Invoke(plan);
         var remaining = plans.Select(p => p.Fields.Length).ToArray();
+        // No phase of its own for DM: while one thread reads its USUBJID the others read the largest columns of any file,
+        // whose USUBJID columns come far enough down the queue to find the subjects read.
         var work = plans.SelectMany((plan, f) => Enumerable.Range(0, plan.Fields.Length).Select(c => (Plan: plan, File: f, Column: c, Bytes: plan.ColumnBytes(c))))
-            .OrderByDescending(w => w.Bytes).ThenBy(w => w.File).ThenBy(w => w.Column).ToArray();
+            .OrderByDescending(w => subjectList is not null && w.Plan == subjectList.Plan && w.Column == subjectList.Column)
+            .ThenByDescending(w => w.Bytes).ThenBy(w => w.File).ThenBy(w => w.Column).ToArray();
         if (work.Length == 0) return;
         int next = -1;
         var errors = new Exception?[plans.Length];
@@ -239,7 +260,10 @@ internal static class ParquetDatasetReader
                 if (Volatile.Read(ref errors[file]) is not null) continue;
                 try
                 {
+                    bool isList = subjectList is not null && plan == subjectList.Plan && column == subjectList.Column;
+                    var subjects = subjectList is null || plan == subjectList.Plan ? null : subjectList.Directory;
                     plan.Columns[column] = Guard(plan.Path, () => ReadColumn(plan, column, options, counts, worker, subjects));
+                    if (isList) subjectList!.Read(plan.Columns[column]);
                     if (Interlocked.Decrement(ref remaining[file]) == 0) fileRead?.Invoke(plan);
                 }
                 catch (Exception e) when (e is DataFormatException or IOException)
@@ -261,7 +285,7 @@ internal static class ParquetDatasetReader
         string path = plan.Path;
         // Sized from the file's metadata: the final arrays are filled in place, never grown and copied.
         int total = plan.TotalRows;
-        bool isSubjectId = string.Equals(field.Name, "USUBJID", StringComparison.OrdinalIgnoreCase);
+        bool isSubjectId = IsSubjectId(field.Name);
         var text = kind == ValueKind.Text ? new TextColumnBuilder(options.Pool, total) : null;
         var numbers = kind == ValueKind.Text ? null : new NumberColumnBuilder(total);
         if (isSubjectId && subjects is not null) text?.UseSubjects(subjects);

@@ -83,6 +83,47 @@ public class ParquetDecoderTests
         if (version == "V1") Assert.Equal(0, counts.Library);
     }
 
+    /// <summary>
+    /// Files read together (ReadMany, what a study's load does) are the files read one at a time, with one worker and
+    /// with two: DM's USUBJID is read first and its subjects then serve the other files' USUBJID columns while every
+    /// other column of any file is read alongside. With one worker the queue's order is what runs, and LB (every
+    /// subject, in DM's order, over several row groups) walks DM's subjects and shares DM's dictionary; this fails when
+    /// DM's USUBJID is not first in the queue or its subjects are not handed on. AE holds subjects out of order and
+    /// some DM lacks.
+    /// </summary>
+    [Fact]
+    public void ManyFiles_ReadTogether_AreTheFilesReadAlone_WithOneWorkerAndTwo()
+    {
+        var folder = TestData.NewTempFolder();
+        using (var connection = new DuckDBConnection("Data Source=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                COPY (SELECT 'S-' || i AS USUBJID, 'ID' || i AS SUBJID, CAST(20 + i % 60 AS DOUBLE) AS AGE FROM range(0, 5000) t(i) ORDER BY i)
+                  TO '{Path.Combine(folder, "dm.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 1000);
+                COPY (SELECT 'S-' || (i // 4) AS USUBJID, 'T' || (i % 4) AS LBTESTCD, 'free text ' || i AS LBORRES, CAST(i AS DOUBLE) / 8 AS LBSTRESN
+                      FROM range(0, 20000) t(i) ORDER BY i)
+                  TO '{Path.Combine(folder, "lb.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 3000);
+                COPY (SELECT 'S-' || ((i * 37) % 5003) AS USUBJID, 'TERM' || (i % 9) AS AETERM FROM range(0, 3000) t(i) ORDER BY i)
+                  TO '{Path.Combine(folder, "ae.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 1000);
+                """;
+            command.ExecuteNonQuery();
+        }
+        string[] paths = [.. new[] { "ae", "dm", "lb" }.Select(name => Path.Combine(folder, name + ".parquet"))];
+        var alone = paths.Select(path => ParquetDatasetReader.Read(path)).ToArray();
+        foreach (int workers in new[] { 1, 2 })
+        {
+            for (int run = 0; run < 3; run++)
+            {
+                var together = ParquetDatasetReader.ReadMany(paths, new DatasetReadOptions { Pool = new StringPool() }, workers);
+                for (int f = 0; f < paths.Length; f++) AssertIdentical(alone[f], together[f], $"{workers} worker(s), {Path.GetFileName(paths[f])}");
+                if (workers == 1)
+                    Assert.Same(((TextColumn)together[1].GetColumn("USUBJID")!).Dictionary, ((TextColumn)together[2].GetColumn("USUBJID")!).Dictionary);
+            }
+        }
+    }
+
     [Fact]
     public void CorruptChunks_AreAnErrorNamingTheFile_NeverAnotherException()
     {
