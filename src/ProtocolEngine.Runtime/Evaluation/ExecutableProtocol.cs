@@ -147,18 +147,18 @@ public sealed class ExecutableProtocol
         MarkBatchesRecordingEvidence(p.Criteria);
         p.Checks = [.. protocol.Checks.Select(c => new ExecutableCheck(
             c,
-            c.Where is null ? null : p._compiler.CompileBooleanForRecord(c.Where, c.Alias, onFirstCall: true),
-            p._compiler.CompileBooleanForRecord(c.Expect, c.Alias, onFirstCall: true),
-            [.. c.Message.Select(part => part.Value is null ? null : p._compiler.CompileForRecord(part.Value, c.Alias, onFirstCall: true))]))];
-        p.SafetyRules = [.. protocol.SafetyRules.Select(r => new ExecutableSafetyRule(r, r.When is null ? null : p._compiler.CompileBooleanForRecord(r.When, r.Alias, onFirstCall: true)))];
+            c.Where is null ? null : p._compiler.CompileBooleanForRecord(c.Where, c.Alias),
+            p._compiler.CompileBooleanForRecord(c.Expect, c.Alias),
+            [.. c.Message.Select(part => part.Value is null ? null : p._compiler.CompileForRecord(part.Value, c.Alias))]))];
+        p.SafetyRules = [.. protocol.SafetyRules.Select(r => new ExecutableSafetyRule(r, r.When is null ? null : p._compiler.CompileBooleanForRecord(r.When, r.Alias)))];
         foreach (var c in p.Checks) p._checksById.TryAdd(c.Check.RuleId, c);
         foreach (var rule in p.SafetyRules) p._safetyRulesById.TryAdd(rule.Rule.RuleId, rule);
         foreach (var workflow in protocol.Workflows)
         {
-            if (workflow is { StartWhen: { } start, StartIdentity: { } id }) p._recordRules.TryAdd(id.Id, p._compiler.CompileBooleanForRecord(start, workflow.Alias, onFirstCall: true));
+            if (workflow is { StartWhen: { } start, StartIdentity: { } id }) p._recordRules.TryAdd(id.Id, p._compiler.CompileBooleanForRecord(start, workflow.Alias));
             foreach (var t in workflow.Transitions)
                 foreach (var guard in BoundGuards.Conditions(t.Guard))
-                    p._recordRules.TryAdd(guard.Identity.Id, p._compiler.CompileBooleanForRecord(guard.Condition, workflow.Alias, onFirstCall: true));
+                    p._recordRules.TryAdd(guard.Identity.Id, p._compiler.CompileBooleanForRecord(guard.Condition, workflow.Alias));
         }
         // The Boolean functions of one record of a workflow's domain (Serious(A), Expected(A), Susar(A), ...): what the
         // rules propose about the record, shown to the person who decides. Compiled here, before the slots are fixed.
@@ -170,7 +170,7 @@ public sealed class ExecutableProtocol
                 if (f.Parameters.Length != 1 || !f.Parameters[0].Type.Equals(alias.Type) || !f.ReturnType.Equals(Language.Types.ProtocolType.Boolean) || f.Body is null) continue;
                 if (p._recordFunctions.ContainsKey(f)) continue;
                 var call = new BoundFunctionCall(f.Syntax, f, [new BoundLocal(f.Syntax, f.Parameters[0])]);
-                p._recordFunctions[f] = p._compiler.CompileForRecord(call, f.Parameters[0], onFirstCall: true);
+                p._recordFunctions[f] = p._compiler.CompileForRecord(call, f.Parameters[0]);
             }
         }
         p.Strata = protocol.Randomization is { } r ? [.. r.Strata.Select(s => p._compiler.CompileBoxed(s))] : [];
@@ -181,16 +181,15 @@ public sealed class ExecutableProtocol
         return p;
     }
 
-    // Definitions referenced while compiling others are lowered until none are left; each is compiled to code at its
-    // first evaluation (many are reached only by checks, or by reports, never by a screening).
+    // Definitions referenced while compiling others are compiled until none are left.
     private void CompletePending()
     {
         for (int i = _defines.Count; i < _slots.Defines.Count; i++)
         {
             var define = _slots.Defines[i];
             _defines.Add(define.Call is { } call
-                ? _compiler.CompileCallBoxed(call, onFirstCall: true)
-                : _compiler.CompileBoxed(define.Body ?? throw new InvalidOperationException($"Definition {define.Name} is not bound."), onFirstCall: true));
+                ? _compiler.CompileCallBoxed(call)
+                : _compiler.CompileBoxed(define.Body ?? throw new InvalidOperationException($"Definition {define.Name} is not bound.")));
         }
     }
 

@@ -69,52 +69,12 @@ internal sealed class ExpressionCompiler
 
     // ---------------------------------------------------------------- entry points
 
-    /// <summary>
-    /// A lambda compiled to its delegate at its first call rather than when the executable is built: the tree is lowered
-    /// (and every slot, lookup and definition it uses allocated) at once, but turning it into code (most of building an
-    /// executable: each Compile emits and JIT-compiles a dynamic method) waits until something runs it. A screening never
-    /// runs the protocol's data checks, safety rules, workflow conditions or the definitions only they reach.
-    /// </summary>
-    /// <remarks>Two threads calling it first may both compile it; either delegate computes the same thing.</remarks>
-    private sealed class OnFirstCall<TDelegate>(LE.Expression<TDelegate> lambda) where TDelegate : Delegate
-    {
-        private LE.Expression<TDelegate>? _lambda = lambda;
-        private TDelegate? _compiled;
-
-        /// <summary>The compiled delegate (compiled now if this is the first call).</summary>
-        public TDelegate Delegate => Volatile.Read(ref _compiled) ?? Compile();
-
-        private TDelegate Compile()
-        {
-            var compiled = Volatile.Read(ref _lambda)?.Compile();
-            if (compiled is null) return Volatile.Read(ref _compiled)!;
-            Volatile.Write(ref _compiled, compiled);
-            // The tree is no longer needed once compiled (a thread that still read it compiles its own copy).
-            Volatile.Write(ref _lambda, null);
-            return compiled;
-        }
-    }
-
-    /// <summary>Compiles an expression to a delegate returning its value boxed (see <see cref="OnFirstCall{TDelegate}"/> for <paramref name="onFirstCall"/>).</summary>
-    public Func<EvaluationContext, object?> CompileBoxed(BoundExpression body, bool onFirstCall = false)
+    /// <summary>Compiles an expression to a delegate returning its value boxed.</summary>
+    public Func<EvaluationContext, object?> CompileBoxed(BoundExpression body)
     {
         var frame = new Frame(NewContext());
         var lambda = E.Lambda<Func<EvaluationContext, object?>>(Box(Compile(body, frame)), "rule", [frame.Ctx]);
-        return Finish(lambda, onFirstCall);
-    }
-
-    private static Func<EvaluationContext, object?> Finish(LE.Expression<Func<EvaluationContext, object?>> lambda, bool onFirstCall)
-    {
-        if (!onFirstCall) return lambda.Compile();
-        var later = new OnFirstCall<Func<EvaluationContext, object?>>(lambda);
-        return ctx => later.Delegate(ctx);
-    }
-
-    private static Func<EvaluationContext, DomainRecord?, T> Finish<T>(LE.Expression<Func<EvaluationContext, DomainRecord?, T>> lambda, bool onFirstCall)
-    {
-        if (!onFirstCall) return lambda.Compile();
-        var later = new OnFirstCall<Func<EvaluationContext, DomainRecord?, T>>(lambda);
-        return (ctx, record) => later.Delegate(ctx, record);
+        return lambda.Compile();
     }
 
     /// <summary>Compiles a function call to a delegate returning its value boxed, calling the function itself (the body of a memoised call).</summary>
@@ -122,7 +82,7 @@ internal sealed class ExpressionCompiler
     /// The body is compiled with the parameters bound to the call's literal arguments, so the calls it makes with
     /// them (ScreeningLab(code) inside AboveRangeIII('ALT')) are memoised in turn.
     /// </remarks>
-    public Func<EvaluationContext, object?> CompileCallBoxed(BoundFunctionCall call, bool onFirstCall = false)
+    public Func<EvaluationContext, object?> CompileCallBoxed(BoundFunctionCall call)
     {
         var frame = new Frame(NewContext());
         var function = call.Function;
@@ -134,7 +94,7 @@ internal sealed class ExpressionCompiler
         else
             value = FunctionCall(call, frame);
         var lambda = E.Lambda<Func<EvaluationContext, object?>>(Box(value), function.Name, [frame.Ctx]);
-        return Finish(lambda, onFirstCall);
+        return lambda.Compile();
     }
 
     private LE.Expression FunctionCall(BoundFunctionCall fc, Frame f) =>
@@ -168,24 +128,24 @@ internal sealed class ExpressionCompiler
         return lambda.Compile();
     }
 
-    /// <summary>Compiles a rule over one record (a check's or safety rule's alias) returning its value boxed (see <see cref="OnFirstCall{TDelegate}"/> for <paramref name="onFirstCall"/>).</summary>
-    public Func<EvaluationContext, DomainRecord?, object?> CompileForRecord(BoundExpression body, LocalSymbol? alias, bool onFirstCall = false)
+    /// <summary>Compiles a rule over one record (a check's or safety rule's alias) returning its value boxed.</summary>
+    public Func<EvaluationContext, DomainRecord?, object?> CompileForRecord(BoundExpression body, LocalSymbol? alias)
     {
         var frame = new Frame(NewContext());
         var record = E.Parameter(typeof(DomainRecord), alias?.Name ?? "record");
         if (alias is not null) frame.Locals[alias] = record;
         var lambda = E.Lambda<Func<EvaluationContext, DomainRecord?, object?>>(Box(Compile(body, frame)), "rule", [frame.Ctx, record]);
-        return Finish(lambda, onFirstCall);
+        return lambda.Compile();
     }
 
-    /// <summary>Compiles a Boolean rule over one record to a typed delegate (no boxing on the hot path; see <see cref="OnFirstCall{TDelegate}"/> for <paramref name="onFirstCall"/>).</summary>
-    public Func<EvaluationContext, DomainRecord?, bool?> CompileBooleanForRecord(BoundExpression body, LocalSymbol? alias, bool onFirstCall = false)
+    /// <summary>Compiles a Boolean rule over one record to a typed delegate (no boxing on the hot path).</summary>
+    public Func<EvaluationContext, DomainRecord?, bool?> CompileBooleanForRecord(BoundExpression body, LocalSymbol? alias)
     {
         var frame = new Frame(NewContext());
         var record = E.Parameter(typeof(DomainRecord), alias?.Name ?? "record");
         if (alias is not null) frame.Locals[alias] = record;
         var lambda = E.Lambda<Func<EvaluationContext, DomainRecord?, bool?>>(Coerce(Compile(body, frame), typeof(bool?)), "rule", [frame.Ctx, record]);
-        return Finish(lambda, onFirstCall);
+        return lambda.Compile();
     }
 
     // ---------------------------------------------------------------- dispatch
