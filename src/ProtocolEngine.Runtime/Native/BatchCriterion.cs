@@ -879,12 +879,22 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
         ulong bit = Bit;
         var recorded = run.LookupRecorded(lookup);
         int generation = run.EvidenceGeneration;
+        // The worker's context records no evidence while batches run, so its rows (the kept answers, or the lookup's batch)
+        // are the rows without evidence, the same rows.
+        var known = lookup.KnownRows(run.Context);
+        int fromKnown = 0;
         for (int i = 0; i < run.Count; i++)
         {
             if (!run.Live(active, i)) continue;
-            // The worker's context records no evidence while batches run, so this is the row without evidence, the same row.
-            int row = lookup.RowFor(run.Context, run.Subjects[i]);
-            if (row == ColumnLookup.Fallback || (recorded[i] != generation && !lookup.RecordFor(run.Binding, run.Subjects[i], run.Evidence(i))))
+            int subject = run.Subjects[i];
+            int row;
+            if (known is not null && ColumnLookup.KnownAt(known, subject) is var done && ColumnLookup.IsKnown(done))
+            {
+                row = done;
+                if (row != ColumnLookup.Fallback) fromKnown++;
+            }
+            else row = lookup.RowFor(run.Context, subject);
+            if (row == ColumnLookup.Fallback || (recorded[i] != generation && !lookup.RecordFor(run.Binding, subject, run.Evidence(i))))
             {
                 run.Fallback[i] = true;
                 continue;
@@ -893,6 +903,7 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             output[i] = row;
             run.Reads[i] |= bit;
         }
+        EndRows(run, fromKnown);
     }
 }
 

@@ -269,9 +269,12 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         // Not found: the index does not say which rows hold the key (the query scans them).
         if (!index.Find(start, rows, code, out int from, out int to)) return false;
         int perRow = numbers is null ? 1 : 2;
-        // Without a comparison every key row passes: First keeps one, the others all of them.
-        int kept = 0;
+        // Every key row kept is the most the recording can add: only when that could reach the capacity are the rows the
+        // filter keeps counted (a pass over the key rows deciding each comparison, as the recording below decides them again).
+        if ((long)evidence.Mark() + 1 + (long)(to - from + 1) * perRow > evidence.Capacity)
         {
+            // Without a comparison every key row passes: First keeps one, the others all of them.
+            int kept = 0;
             if (numbers is null) kept = pick == Pick.First ? Math.Min(1, to - from) : to - from;
             else
             {
@@ -283,8 +286,8 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                     if (passes == true && pick == Pick.First) break;
                 }
             }
+            if ((long)evidence.Mark() + 1 + (long)(kept + 1) * perRow > evidence.Capacity) return false;
         }
-        if ((long)evidence.Mark() + 1 + (long)(kept + 1) * perRow > evidence.Capacity) return false;
         evidence.Searched(reads.Domain, rows);
         for (int p = from; p < to; p++)
         {
