@@ -160,13 +160,7 @@ public class KernelDifferentialTests
                 TestStudy.Row(("USUBJID", "S7"), ("QSSEQ", 1.0), ("QSTESTCD", "MMSETOT"), ("QSSTRESN", "1E30"), ("VISITNUM", 1.0)))
             .Build();
         var asOf = CqlDateTime.ParseIso("2024-02-01");
-        foreach (var (name, text) in new[] { ("eight rules", EightRules), ("hostile", Hostile) })
-        {
-            var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, "kernels.protocol"));
-            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-            foreach (var (data, how) in new[] { (study, "indexed"), (study.WithoutCodeIndexes(), "scanned") })
-                AssertSame(compiled, data, asOf, $"{name}, {how}");
-        }
+        AssertSameIndexedAndScanned(study, asOf, "kernels.protocol", [("eight rules", EightRules), ("hostile", Hostile)]);
 
         var hostile = ProtocolCompiler.Standalone.Compile(new SourceText(Hostile, "kernels.protocol"));
         // With evidence on the batches answer too: the criteria whose definitions and memoised calls are their own (ULN3,
@@ -309,16 +303,8 @@ public class KernelDifferentialTests
                 Ae("T12", 1, "NAUSEA"))
             .Build();
         var asOf = CqlDateTime.ParseIso("2024-02-01");
-        foreach (var (name, source) in new[] { ("candidates", text), ("others", others) })
-        {
-            var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(source, "candidates.protocol"));
-            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
-            foreach (var (data, how) in new[] { (study, "indexed"), (study.WithoutCodeIndexes(), "scanned") })
-            {
-                AssertSame(compiled, data, asOf, $"{name}, {how}");
-                AssertSame(compiled, data, asOf, $"{name}, {how}, every other subject in reverse", [.. ids.Where((_, i) => i % 2 == 1).Reverse()]);
-            }
-        }
+        AssertSameIndexedAndScanned(study, asOf, "candidates.protocol", [("candidates", text), ("others", others)],
+            ("every other subject in reverse", [.. ids.Where((_, i) => i % 2 == 1).Reverse()]));
         var result = Screener.Screen(ProtocolCompiler.Standalone.Compile(new SourceText(text, "candidates.protocol")), study,
             new ScreeningOptions { AsOf = asOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 });
         Assert.Equal(CriterionOutcome.Unknown, result.Outcome(0, 0));     // T1: no MH records
@@ -475,6 +461,25 @@ public class KernelDifferentialTests
 
     private static Dictionary<string, object?> Lab(string subject, int seq, string test, double value, double? high = null) =>
         TestStudy.Row(("USUBJID", subject), ("LBSEQ", (double)seq), ("LBTESTCD", test), ("LBSTRESN", value), ("LBSTNRHI", high ?? double.NaN), ("VISITNUM", 1.0));
+
+    /// <summary>
+    /// Each protocol compiled and checked by <see cref="AssertSame"/> over the study with its code indexes and without them
+    /// (scanned), over every subject and, when given, over a named subset of subjects as well.
+    /// </summary>
+    private static void AssertSameIndexedAndScanned(StudyData study, CqlDateTime asOf, string file, (string Name, string Text)[] protocols,
+        (string Name, string[] Subjects)? subset = null)
+    {
+        foreach (var (name, text) in protocols)
+        {
+            var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, file));
+            Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+            foreach (var (data, how) in new[] { (study, "indexed"), (study.WithoutCodeIndexes(), "scanned") })
+            {
+                AssertSame(compiled, data, asOf, $"{name}, {how}");
+                if (subset is var (subsetName, subjects)) AssertSame(compiled, data, asOf, $"{name}, {how}, {subsetName}", subjects);
+            }
+        }
+    }
 
     /// <summary>
     /// With and without the batches, evidence off (one and two threads), and with evidence on (batches whose criteria record
