@@ -25,8 +25,9 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// indexes and with compact evidence from the batch criteria and column lookups against object evidence subject by subject (evidence on), and with
 /// and without the batch criteria and column lookups (evidence off), the results compared subject by
 /// subject (exit code 1 on any difference);
-/// <c>-- screening-rules --loop SECONDS [--threads N] [--fresh]</c>: the eight rules screened again and again, to attach a profiler
-/// (<c>--fresh</c>: each screening by its own executable, compiled before its clock starts, so each is a first screening);
+/// <c>-- screening-rules --loop SECONDS [--threads N] [--fresh] [--no-code-indexes]</c>: the eight rules screened again and again, to attach a profiler
+/// (<c>--fresh</c>: each screening by its own executable, compiled before its clock starts, so each is a first screening;
+/// <c>--no-code-indexes</c>: scanning each subject's records, the reference path of the code-index kernels);
 /// <c>-- screening-rules --first-row [--runs N] [--jit-events [--jit-all]]</c>: the comparison's first row alone, each screening's
 /// time printed, with what the JIT compiled between screenings and when tiering paused and resumed.
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
@@ -51,7 +52,7 @@ public static class ScreeningBench
         if (args.Contains("--per-rule")) return PerRule(study, runs);
         if (args.Contains("--per-criterion")) return PilotPerCriterion(study, Option(args, "--runs") is null ? 5 : runs, Option(args, "--only")?.Split(','));
         if (args.Contains("--first-row")) return FirstRow(study, runs, args.Contains("--jit-events") ? new JitEvents() : null, args.Contains("--jit-all"));
-        if (Option(args, "--loop") is { } seconds) return Loop(study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1, args.Contains("--fresh"));
+        if (Option(args, "--loop") is { } seconds) return Loop(args.Contains("--no-code-indexes") ? study.WithoutCodeIndexes() : study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1, args.Contains("--fresh"));
         return kind switch
         {
             "screening-pilot" when Option(args, "--evidence") is { } e && (_oneText = args.Contains("--eight-rules") ? EightRules : null) is var _ => PilotOne(args.Contains("--object-evidence") ? study.WithObjectEvidence() : args.Contains("--per-subject") ? study.WithoutColumnLookups().WithoutBatchCriteria() : study, e == "on", Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : Environment.ProcessorCount, Option(args, "--runs") is null ? 3 : runs),
@@ -339,7 +340,8 @@ public static class ScreeningBench
             var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
             // With the column lookups, then subject by subject (the path before them), one after the other.
             // With the batch criteria (and lookups), without the batches, and subject by subject (the path before either), one after the other.
-            foreach (var (data, path) in new[] { (study, "batches"), (study.WithoutBatchCriteria(), "lookups"), (study.WithoutBatchCriteria().WithoutColumnLookups(), "per subject") })
+            // With the batches scanning records (no code indexes), the reference path of the kernels that read the code indexes.
+            foreach (var (data, path) in new[] { (study, "batches"), (study.WithoutCodeIndexes(), "scanning"), (study.WithoutBatchCriteria(), "lookups"), (study.WithoutBatchCriteria().WithoutColumnLookups(), "per subject") })
             {
                 var cpu = new List<double>();
                 var fresh = Fresh(Compile, runs, "rule.protocol");
