@@ -6,6 +6,7 @@ using ProtocolEngine.Language.Text;
 using ProtocolEngine.Runtime.Data;
 using ProtocolEngine.Runtime.Eligibility;
 using ProtocolEngine.Runtime.Evaluation;
+using ProtocolEngine.Runtime.Native;
 using ProtocolEngine.Runtime.Tests.Evaluation;
 using ProtocolEngine.Runtime.Values;
 
@@ -170,6 +171,95 @@ public class CompactEvidenceDifferentialTests
                 Assert.Equal(expected, Describe2(b));
             }
         }
+    }
+
+    [Fact]
+    public void LookupEvidence_RecordedForABatchAtOnce_IsTheCompiledQuerysEvidence_OnHostileRowsOverSeveralBatches()
+    {
+        // A batch criterion records each subject's column-lookup evidence for the whole batch in one pass
+        // (ColumnLookup.RecordBatch): it must be the compiled query's, entry for entry and in order. 700 subjects (three
+        // batches, the patterns falling differently on each side of a batch's end), by subject number modulo 10: no LB
+        // rows; one ALT at visit 1; ALT at visits 2, null and 1 (a failing row's reads dropped, an undecided row's kept);
+        // two ALT rows at visit 1 (First takes the first, the sorted query falls back, Last the second); an ALT at visit 1
+        // with its result missing; only AST; a row without LBTESTCD before an ALT (the query scans, the lookup leaves
+        // it); thirty ALT rows of unknown visit (past small capacities); ALT and AST at visit 1 with other tests between;
+        // the subject's only ALT at visit 3. Criteria read one lookup twice, two lookups, the key second, and the same
+        // row's key and visit before the lookup does (the one-item-per-fact rule must hold them once). Each criterion has
+        // memoised calls of its own (a call two criteria share leaves both to the compiled rules with evidence on).
+        var dm = new List<Dictionary<string, object?>>();
+        var lb = new List<Dictionary<string, object?>>();
+        for (int s = 0; s < 700; s++)
+        {
+            string id = $"S{s:D4}";
+            dm.Add(TestStudy.Row(("USUBJID", id), ("AGE", 50m + s % 30)));
+            int seq = 0;
+            void Lab(string? code, decimal? result, decimal? visit) =>
+                lb.Add(TestStudy.Row(("USUBJID", id), ("LBSEQ", (decimal)++seq), ("LBTESTCD", code), ("LBSTRESN", result), ("LBSTNRHI", 40m), ("VISITNUM", visit), ("LBDTC", $"2023-12-{1 + seq % 28:D2}")));
+            switch (s % 10)
+            {
+                case 1: Lab("ALT", 20m + s % 50, 1m); break;
+                case 2: Lab("ALT", 30m, 2m); Lab("ALT", 35m, null); Lab("ALT", 45m + s % 3, 1m); break;
+                case 3: Lab("ALT", 50m, 1m); Lab("ALT", 38m, 1m); break;
+                case 4: Lab("ALT", null, 1m); break;
+                case 5: Lab("AST", 70m, 1m); break;
+                case 6: Lab(null, 51m, 1m); Lab("ALT", 50m, 1m); break;
+                case 7: for (int k = 0; k < 30; k++) Lab("ALT", 30m + k, null); break;
+                case 8: Lab("ALT", 41m, 1m); Lab("GLUC", 5m, 1m); Lab("AST", 39m, 1m); Lab("ALT", 60m, 2m); break;
+                case 9: Lab("ALT", 99m, 3m); break;
+            }
+        }
+        var study = new TestStudy().Table("DM", [.. dm]).Table("LB", [.. lb]).Build();
+        const string text = """
+            protocol LookupBatchEvidence version "1"
+              data SDTM "3.4"
+
+            define function Lab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+            define function BothLab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+            define function RowLab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1)
+            define function SortedLab(code String): First(LB L where L.LBTESTCD = code and L.VISITNUM = 1 sort by LBDTC)
+            define function LastLab(code String): Last(LB L where L.VISITNUM = 1 and L.LBTESTCD = code)
+            define function AnyVisit(code String): First(LB L where L.LBTESTCD = code)
+
+            criteria
+              exclusion ALT "ALT above its limit (one lookup read twice)."
+                Lab('ALT').LBSTRESN > Lab('ALT').LBSTNRHI
+              exclusion BOTH "AST or ALT above its limit."
+                BothLab('AST').LBSTRESN > BothLab('AST').LBSTNRHI or BothLab('ALT').LBSTRESN > BothLab('ALT').LBSTNRHI
+              exclusion SORTED "Earliest ALT at visit 1 above 40."
+                SortedLab('ALT').LBSTRESN > 40
+              exclusion LAST "Last ALT or AST at visit 1 above 40, the visit read before the key."
+                LastLab('ALT').LBSTRESN > 40 or LastLab('AST').LBSTRESN > 40
+              exclusion SAMEROW "The first ALT's key and visit read before the lookup reads them."
+                AnyVisit('ALT').LBTESTCD = 'ALT' and AnyVisit('ALT').VISITNUM = 1 and RowLab('ALT').LBSTRESN > 40
+            """;
+        var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, "lookup-batch-evidence.protocol"));
+        Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
+        long answered = ColumnLookup.AnsweredWithEvidence, batched = BatchCriterion.Answered;
+        foreach (var (data, scan) in new[] { (study, ""), (study.WithoutCodeIndexes(), " (scanning)") })
+            foreach (int capacity in new[] { 100, 3, 1 })
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    string what = $"capacity {capacity}, {threads} thread(s){scan}";
+                    var options = new ScreeningOptions { AsOf = CqlDateTime.ParseIso("2024-02-01"), RecordEvidence = true, MaxDegreeOfParallelism = threads, EvidenceCapacity = capacity };
+                    var batch = Screener.Screen(compiled, data, options);
+                    // The query's own loop, subject by subject (no batches, no lookups), and the batches with the recorder of objects.
+                    var loop = Screener.Screen(compiled, data.WithoutBatchCriteria().WithoutColumnLookups(), options);
+                    var objects = Screener.Screen(compiled, data.WithObjectEvidence(), options);
+                    SameReport.Assert(SameReport.Json(loop), SameReport.Json(batch), what, "query loop", "batch");
+                    SameReport.Assert(SameReport.Json(loop), SameReport.Json(objects), what, "query loop", "batch, objects");
+                    for (int i = 0; i < batch.SubjectCount; i++)
+                    {
+                        var a = loop.Subject(i).Criteria;
+                        var b = batch.Subject(i).Criteria;
+                        for (int j = 0; j < a.Count; j++)
+                        {
+                            string x = string.Join("\n", a[j].Evidence.Select(Describe)), y = string.Join("\n", b[j].Evidence.Select(Describe));
+                            if (x != y) Assert.Fail($"{what}, {batch.SubjectId(i)} {a[j].Id}:\nquery loop:\n{x}\nbatch:\n{y}");
+                        }
+                    }
+                }
+        Assert.True(ColumnLookup.AnsweredWithEvidence - answered > 700, "the lookups recorded evidence for the batches");
+        Assert.True(BatchCriterion.Answered - batched > 700, "the batch criteria answered");
     }
 
     private static ScreeningResult AssertSame(CompiledProtocol protocol, StudyData study, CqlDateTime asOf, string what, int threads = 2, int capacity = 100)

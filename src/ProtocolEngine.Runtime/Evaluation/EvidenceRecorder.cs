@@ -160,6 +160,32 @@ public sealed class EvidenceRecorder
         Add(new EvidenceEntry(site, row, 0), key);
     }
 
+    /// <summary>
+    /// The read site <see cref="ReadColumn"/> resolves for these arguments, for a caller making the same read into many
+    /// recorders over the same <see cref="Sites"/> (<see cref="ReadAt"/>): resolved once instead of at every read.
+    /// </summary>
+    internal int ColumnSite(int slot, DomainTable table, Column? column, string variable, ReadKind kind) => SlotSite(slot, table, column, variable, kind);
+
+    /// <summary>The site <see cref="Searched"/> resolves for <paramref name="domain"/>, for <see cref="SearchedAt"/>.</summary>
+    internal int SearchedSite(string domain) => DomainSite(domain, EvidenceKind.Searched, _cache.SearchedSites);
+
+    /// <summary><see cref="ReadColumn"/> with its site resolved (<see cref="ColumnSite"/>, of these sites); not for the recorder of objects.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal void ReadAt(int site, int row)
+    {
+        ulong key = Key(site, row);
+        if (Held(key)) return;
+        Add(new EvidenceEntry(site, row, 0), key);
+    }
+
+    /// <summary><see cref="Searched"/> with its site resolved (<see cref="SearchedSite"/>, of these sites); not for the recorder of objects.</summary>
+    internal void SearchedAt(int site, int records)
+    {
+        ulong key = Key(site, -1);
+        if (Held(key)) return;
+        Add(new EvidenceEntry(site, -1, records), key);
+    }
+
     /// <summary>The identity of a piece of evidence for the one-item-per-fact rule (<see cref="EvidenceSites.Key"/>).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private ulong Key(int site, int row)

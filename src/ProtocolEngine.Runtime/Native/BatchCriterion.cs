@@ -873,18 +873,27 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
         lookup.NoteKnownReads(run.Context, fromKnown);
     }
 
-    /// <summary>As <see cref="Eval"/>, each subject's query evidence recorded as the compiled query records it (<see cref="ColumnLookup.RecordFor"/>).</summary>
+    /// <summary>
+    /// As <see cref="Eval"/>, each subject's query evidence recorded as the compiled query records it: the rows first, then
+    /// every subject's evidence in one pass (<see cref="ColumnLookup.RecordBatch"/>). Nothing else records into a subject's
+    /// recorder in between, so each recorder gets its entries where the compiled rule records them.
+    /// </summary>
     private void EvalWithEvidence(BatchRun run, bool[] active, int[] output)
     {
         ulong bit = Bit;
         var recorded = run.LookupRecorded(lookup);
         int generation = run.EvidenceGeneration;
+        bool records = lookup.Records(run.Binding);
+        // The subjects whose query evidence this node records (the first recording of the lookup in the criterion).
+        var record = run.Mask(Id);
+        bool any = false;
         // The worker's context records no evidence while batches run, so its rows (the kept answers, or the lookup's batch)
         // are the rows without evidence, the same rows.
         var known = lookup.KnownRows(run.Context);
         int fromKnown = 0;
         for (int i = 0; i < run.Count; i++)
         {
+            record[i] = false;
             if (!run.Live(active, i)) continue;
             int subject = run.Subjects[i];
             int row;
@@ -894,15 +903,21 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
                 if (row != ColumnLookup.Fallback) fromKnown++;
             }
             else row = lookup.RowFor(run.Context, subject);
-            if (row == ColumnLookup.Fallback || (recorded[i] != generation && !lookup.RecordFor(run.Binding, subject, run.Evidence(i))))
+            if (row == ColumnLookup.Fallback || (recorded[i] != generation && !records))
             {
                 run.Fallback[i] = true;
                 continue;
             }
-            recorded[i] = generation;
+            if (recorded[i] != generation)
+            {
+                recorded[i] = generation;
+                record[i] = true;
+                any = true;
+            }
             output[i] = row;
             run.Reads[i] |= bit;
         }
+        if (any) lookup.RecordBatch(run, record);
         EndRows(run, fromKnown);
     }
 }

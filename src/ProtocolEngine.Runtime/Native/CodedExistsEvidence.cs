@@ -44,19 +44,58 @@ internal sealed partial class CodedExistsNode
 
     public override bool RecordsEvidence => Evidence is not null;
 
-    /// <summary>Records a row's reads into one subject's recorder, as <see cref="RecordAccess"/> records them.</summary>
+    /// <summary>
+    /// Records a row's reads into one subject's recorder, as <see cref="RecordAccess"/> records them: each slot's read site
+    /// resolved once for the batch (the recorders of a worker share their sites), not at every read of every subject.
+    /// </summary>
     internal sealed class RowReads(StudyBinding binding, DomainTable table, Dictionary<int, (string Variable, ReadKind Kind)> sites)
     {
+        private EvidenceSites? _of;
+        private int[] _slots = new int[4];
+        private int[] _sites = new int[4];
+        private int _resolved;
+
         /// <summary>The subject's recorder.</summary>
         public EvidenceRecorder Recorder { get; set; } = null!;
 
         /// <summary>Records the read of the variable of column slot <paramref name="slot"/> of <paramref name="row"/>.</summary>
         public void Read(int slot, int row)
         {
+            var recorder = Recorder;
+            if (recorder.IsLegacy)
+            {
+                var (variable, kind) = sites[slot];
+                recorder.ReadColumn(slot, table, binding.Columns[slot], row, variable, kind);
+                return;
+            }
+            if (!ReferenceEquals(_of, recorder.Sites))
+            {
+                _of = recorder.Sites;
+                _resolved = 0;
+            }
+            for (int k = 0; k < _resolved; k++)
+            {
+                if (_slots[k] != slot) continue;
+                recorder.ReadAt(_sites[k], row);
+                return;
+            }
+            recorder.ReadAt(Resolve(recorder, slot), row);
+        }
+
+        private int Resolve(EvidenceRecorder recorder, int slot)
+        {
             var (variable, kind) = sites[slot];
             // The slot's column (null: the study lacks the variable, read as missing): Applies requires the slot bound to this
             // table, which is the column RecordAccess reads through.
-            Recorder.ReadColumn(slot, table, binding.Columns[slot], row, variable, kind);
+            int site = recorder.ColumnSite(slot, table, binding.Columns[slot], variable, kind);
+            if (_resolved == _slots.Length)
+            {
+                Array.Resize(ref _slots, _resolved * 2);
+                Array.Resize(ref _sites, _resolved * 2);
+            }
+            _slots[_resolved] = slot;
+            _sites[_resolved++] = site;
+            return site;
         }
     }
 

@@ -177,18 +177,57 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         return row;
     }
 
+    /// <summary>True when the lookup can record the query's evidence in this study (<see cref="RecordBatch"/>): it applies to it and knows every read of the query's filter.</summary>
+    public bool Records(StudyBinding binding) => CanRecord(binding, out _, out _, out _);
+
     /// <summary>
-    /// Records for <paramref name="subject"/> the evidence the compiled query records when the lookup answers it (a row
-    /// other than <see cref="Fallback"/>, from <see cref="RowFor"/>), for a batch criterion recording each subject's
-    /// evidence; false (nothing recorded) when the lookup cannot know the query's reads.
+    /// Records, into the recorder of each subject <c>i</c> of the run's batch with <paramref name="record"/>[i] (answered by
+    /// the lookup: a row other than <see cref="Fallback"/>, from <see cref="RowFor"/>), the evidence the compiled query
+    /// records for it, for a batch criterion: one pass over the batch, what every subject shares (the study's preparation,
+    /// the columns read, the recorders' read sites) resolved once, and each subject's entries appended in the order and
+    /// with the content <see cref="RecordQuery"/> gives them. Only where <see cref="Records"/> holds.
     /// </summary>
-    public bool RecordFor(StudyBinding binding, int subject, EvidenceRecorder evidence)
+    public void RecordBatch(BatchRun run, bool[] record)
     {
-        if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) return false;
-        RecordQuery(binding, prepared, reads, numbers, subject, evidence);
-        Interlocked.Increment(ref _answeredWithEvidence);
-        return true;
+        var binding = run.Binding;
+        if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) throw new InvalidOperationException("The lookup cannot record the query's evidence in this study.");
+        var (table, _, code, index, _) = prepared;
+        var (keyColumn, compared) = ColumnsRead(binding, table, reads, numbers);
+        var sites = default(ReadSites);
+        var subjects = run.Subjects;
+        int recorded = 0;
+        for (int i = 0; i < run.Count && i < record.Length && i < subjects.Length; i++)
+        {
+            if (!record[i]) continue;
+            recorded++;
+            var evidence = run.Evidence(i);
+            if (index is not null && !evidence.IsLegacy)
+            {
+                // The recorders of a worker share their sites: resolved for the first, checked for the others.
+                if (!ReferenceEquals(sites.Of, evidence.Sites))
+                {
+                    sites = new ReadSites(evidence.Sites, evidence.SearchedSite(reads.Domain), evidence.ColumnSite(reads.KeySlot, table, keyColumn, keyVariable, ReadKind.String),
+                        numbers is null ? -1 : evidence.ColumnSite(reads.ComparisonSlot, table, compared, Comparison!.Variable, ReadKind.Decimal));
+                }
+                var (start, rows) = table.RowsOf(subjects[i]);
+                if (RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code, sites)) continue;
+            }
+            RecordQuery(binding, prepared, reads, numbers, subjects[i], evidence);
+        }
+        if (recorded > 0) Interlocked.Add(ref _answeredWithEvidence, recorded);
     }
+
+    /// <summary>
+    /// The read sites of the query's evidence (the search, the key's and the comparison's reads) in recorders over the
+    /// sites <see cref="Of"/>, for <see cref="RecordKept"/> to append entries without resolving them at each read; the
+    /// default (<see cref="Of"/> null) has it make the recorder's own calls.
+    /// </summary>
+    private readonly record struct ReadSites(EvidenceSites? Of, int Searched, int Key, int Compared);
+
+    /// <summary>The columns <see cref="RecordAccess"/> reads the key and the comparison's variable through (the slot's when the row is from the bound table): the read sites are the same.</summary>
+    private (Column? Key, Column? Compared) ColumnsRead(StudyBinding binding, DomainTable table, QueryReads reads, NumberColumn? numbers) =>
+        (ReferenceEquals(binding.ColumnTables[reads.KeySlot], table) ? binding.Columns[reads.KeySlot] : table.GetColumn(keyVariable),
+            numbers is null ? null : ReferenceEquals(binding.ColumnTables[reads.ComparisonSlot], table) ? binding.Columns[reads.ComparisonSlot] : numbers);
 
     /// <summary>True when the lookup applies to the study and knows every read of the query's filter (the key, and a number comparison's variable).</summary>
     private bool CanRecord(StudyBinding binding, out Prepared prepared, out QueryReads reads, out NumberColumn? numbers)
@@ -211,11 +250,9 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     {
         var (table, column, code, index, _) = prepared;
         var (start, rows) = table.RowsOf(subject);
-        // The column RecordAccess reads through (the slot's when the row is from the bound table): the read site is the same.
-        var keyColumn = ReferenceEquals(binding.ColumnTables[reads.KeySlot], table) ? binding.Columns[reads.KeySlot] : table.GetColumn(keyVariable);
+        var (keyColumn, compared) = ColumnsRead(binding, table, reads, numbers);
         var comparison = Comparison;
-        Column? compared = numbers is null ? null : ReferenceEquals(binding.ColumnTables[reads.ComparisonSlot], table) ? binding.Columns[reads.ComparisonSlot] : numbers;
-        if (index is not null && RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code)) return;
+        if (index is not null && RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code, default)) return;
         evidence.Searched(reads.Domain, rows);
         if (index is not null && index.Find(start, rows, code, out int from, out int to))
         {
@@ -260,10 +297,11 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     /// one-item-per-fact set), so when the recorder provably stays below the capacity (what it holds, the search, every kept
     /// row's two reads and one more row's) the evidence is the search and the kept rows' reads, in the query's order: the
     /// rows holding the key in the code index's order, each kept when its comparison is true (First stops there) or null.
-    /// False (nothing recorded) when the recorder could reach the capacity: the reads are then made row by row.
+    /// False (nothing recorded) when the recorder could reach the capacity: the reads are then made row by row. With
+    /// <paramref name="sites"/> of the recorder's sites, the entries are appended at those sites (the same entries).
     /// </summary>
     private bool RecordKept(EvidenceRecorder evidence, QueryReads reads, SubjectCodeIndex index, DomainTable table, Column? keyColumn, Column? compared, NumberColumn? numbers,
-        int start, int rows, int code)
+        int start, int rows, int code, in ReadSites sites)
     {
         var comparison = Comparison;
         // Not found: the index does not say which rows hold the key (the query scans them).
@@ -287,6 +325,22 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
                 }
             }
             if ((long)evidence.Mark() + 1 + (long)(kept + 1) * perRow > evidence.Capacity) return false;
+        }
+        if (sites.Of is not null)
+        {
+            // A kept row's reads are never dropped, so holding them in a row scope (BeginRow, CommitRow) changes nothing.
+            evidence.SearchedAt(sites.Searched, rows);
+            for (int p = from; p < to; p++)
+            {
+                int row = index.RowAt(start, p);
+                bool? passes = numbers is null ? true : Passes(comparison!, numbers, row);
+                if (passes == false) continue;
+                if (reads.KeyFirst) evidence.ReadAt(sites.Key, row);
+                if (numbers is not null) evidence.ReadAt(sites.Compared, row);
+                if (!reads.KeyFirst) evidence.ReadAt(sites.Key, row);
+                if (passes == true && pick == Pick.First) break;
+            }
+            return true;
         }
         evidence.Searched(reads.Domain, rows);
         for (int p = from; p < to; p++)
