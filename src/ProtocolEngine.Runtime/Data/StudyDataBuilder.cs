@@ -138,26 +138,56 @@ public sealed class StudyDataBuilder
         // Files written by subject (the usual case, and what our writers and the generator produce) need no reordering.
         bool ordered = true;
         int previous = -1;
-        // Each row's sequence number is read once and kept for the next row's comparison (Compare reads both rows' each
-        // time); the order is Compare's: sequence number, then the first date, then the row.
+        // The rows are walked a stretch of one subject at a time (a run of a USUBJID kept as runs, else a row): a
+        // stretch's rows are counted at once, and inside it only the order of the sequence numbers (then the first date)
+        // is checked, each row's number read once and kept for the next row. The order is Compare's: sequence number,
+        // then the first date, then the row; equal keys leave the rows in file order (r - 1 before r), still ordered.
+        var seqOf = seq is null ? default : new NumberReader(seq);
         double previousSeq = double.NaN;
-        for (int r = 0; r < n; r++)
+        int stretch = 0;
+        for (int from = 0; from < n;)
         {
-            int subject = SubjectOf(r);
-            if (subject < subjectCount) start[subject + 1]++;
+            int code, to;
+            if (runs is var (runStarts, runCodes))
+            {
+                code = runCodes[stretch];
+                to = ++stretch < runStarts.Length ? runStarts[stretch] : n;
+            }
+            else
+            {
+                code = ids.CodeAt(from);
+                to = from + 1;
+            }
+            int subject = code < 0 ? subjectCount : subjectOfCode is null ? code : subjectOfCode[code];
+            if (subject < subjectCount) start[subject + 1] += to - from;
             if (ordered)
             {
-                double rowSeq = seq?.RawAt(r) ?? double.NaN;
-                if (r > 0 && subject <= previous)
+                double rowSeq = seq is null ? double.NaN : seqOf.At(from);
+                if (from > 0 && subject <= previous)
                 {
                     int c = subject < previous ? 1 : seq is null ? 0 : CompareNumbers(previousSeq, rowSeq);
-                    if (c == 0 && firstDate is not null) c = string.CompareOrdinal(firstDate.GetString(r - 1), firstDate.GetString(r));
-                    // Equal keys leave the rows in file order (r - 1 before r): still ordered.
+                    if (c == 0 && firstDate is not null) c = string.CompareOrdinal(firstDate.GetString(from - 1), firstDate.GetString(from));
                     ordered = c < 0 || (c == 0 && subject == previous);
                 }
                 previousSeq = rowSeq;
+                if (seq is not null || firstDate is not null)
+                {
+                    for (int r = from + 1; r < to && ordered; r++)
+                    {
+                        double following = seq is null ? double.NaN : seqOf.At(r);
+                        // Increasing numbers (almost always) are decided by one comparison; NaN fails it and is ordered by CompareNumbers.
+                        if (!(previousSeq < following))
+                        {
+                            int c = seq is null ? 0 : CompareNumbers(previousSeq, following);
+                            if (c == 0 && firstDate is not null) c = string.CompareOrdinal(firstDate.GetString(r - 1), firstDate.GetString(r));
+                            ordered = c <= 0;
+                        }
+                        previousSeq = following;
+                    }
+                }
             }
             previous = subject;
+            from = to;
         }
         for (int s = 1; s < start.Length; s++) start[s] += start[s - 1];
         var subjectStart = start;

@@ -124,6 +124,55 @@ public class ParquetDecoderTests
         }
     }
 
+    /// <summary>
+    /// A study loaded from Parquet has each dataset's rows grouped by subject in DM's order and, inside a subject, by
+    /// sequence number, whatever the file's order: LB written sorted in row groups of 37 rows (a subject's 50 rows span
+    /// row groups; USUBJID is kept as runs), in one row group, with subjects shuffled and each subject's rows
+    /// in reverse, with each subject's rows in two places, in DM's order with each subject's rows in reverse (only the
+    /// sequence numbers inside a subject's run say the file is out of order); and CM, a file with one subject's rows in reverse.
+    /// </summary>
+    [Theory]
+    [InlineData("i", 37)]
+    [InlineData("i", 100_000)]
+    [InlineData("(i // 50 * 7919) % 200, -i", 37)]
+    [InlineData("i % 2, i", 37)]
+    [InlineData("i // 50, -i", 37)]
+    public void LoadedFromParquet_RowsAreBySubjectThenSequence(string order, int rowGroupSize)
+    {
+        var folder = TestData.NewTempFolder();
+        using (var connection = new DuckDBConnection("Data Source=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                COPY (SELECT 'S-' || i AS USUBJID, 'ID' || i AS SUBJID, CAST(20 + i % 60 AS DOUBLE) AS AGE FROM range(0, 200) t(i) ORDER BY i)
+                  TO '{Path.Combine(folder, "dm.parquet")}' (FORMAT parquet);
+                COPY (SELECT 'S-' || (i // 50) AS USUBJID, CAST(i % 50 + 1 AS DOUBLE) AS LBSEQ, 'T' || (i % 50) AS LBTESTCD, 'v' || i AS LBORRES FROM range(0, 10000) t(i) ORDER BY {order})
+                  TO '{Path.Combine(folder, "lb.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE {rowGroupSize});
+                COPY (SELECT 'S-' || 42 AS USUBJID, CAST(i + 1 AS DOUBLE) AS CMSEQ, 'drug ' || i AS CMTRT FROM range(0, 3) t(i) ORDER BY -i)
+                  TO '{Path.Combine(folder, "cm.parquet")}' (FORMAT parquet);
+                """;
+            command.ExecuteNonQuery();
+        }
+        var study = StudyLoader.Load(folder).Data;
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"S-{i}"), study.SubjectIds);
+        var lb = study.GetDomain("LB")!;
+        var lbIds = (TextColumn)lb.GetColumn("USUBJID")!;
+        var results = (TextColumn)lb.GetColumn("LBORRES")!;
+        for (int s = 0; s < 200; s++)
+        {
+            var (start, count) = lb.RowsOf(s);
+            Assert.Equal(Enumerable.Range(50 * s, 50).Select(i => $"v{i}"), Enumerable.Range(start, count).Select(results.GetString));
+            Assert.All(Enumerable.Range(start, count), r => Assert.Equal($"S-{s}", lbIds.GetString(r)));
+        }
+        var cm = study.GetDomain("CM")!;
+        var treatments = (TextColumn)cm.GetColumn("CMTRT")!;
+        Assert.Equal((0, 0), cm.RowsOf(41));
+        var (first, rows) = cm.RowsOf(42);
+        Assert.Equal(["drug 0", "drug 1", "drug 2"], Enumerable.Range(first, rows).Select(treatments.GetString));
+        Assert.Equal((3, 0), cm.OrphanRows);
+    }
+
     [Fact]
     public void CorruptChunks_AreAnErrorNamingTheFile_NeverAnotherException()
     {
