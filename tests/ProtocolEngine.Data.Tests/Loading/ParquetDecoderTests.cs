@@ -52,27 +52,21 @@ public class ParquetDecoderTests
     public void ParquetWrittenByDuckDb_ReadsIdenticallyThroughBothDecoders(string codec, string version, int rowGroupSize)
     {
         var file = Path.Combine(TestData.NewTempFolder(), "xx.parquet");
-        using (var connection = new DuckDBConnection("Data Source=:memory:"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                COPY (
-                  SELECT
-                    'S-' || (i // 7) AS USUBJID,
-                    CASE WHEN i % 11 = 0 THEN NULL WHEN i % 13 = 0 THEN '' WHEN i % 17 = 0 THEN 'Ωmega ≈ ç ' || (i % 5) ELSE 'TEST' || (i % 40) END AS XXTESTCD,
-                    'free text ' || i AS XXTERM,
-                    CASE WHEN i % 9 = 0 THEN NULL ELSE CAST(i % 1000 AS DOUBLE) / 8 END AS XXSTRESN,
-                    CASE WHEN i % 10 = 0 THEN -CAST(0 AS DOUBLE) WHEN i % 10 = 1 THEN CAST(0 AS DOUBLE) ELSE CAST(i AS DOUBLE) / 1000 END AS XXDOUBLE,
-                    CAST(i % 50000 AS INTEGER) AS XXINT,
-                    CASE WHEN i % 5 = 0 THEN NULL ELSE CAST(i AS BIGINT) * 1000003 END AS XXBIG,
-                    CAST(CAST(i AS DOUBLE) / 3 AS FLOAT) AS XXFLOAT,
-                    'CONSTANT' AS XXCONST
-                  FROM range(0, 250000) t(i)
-                ) TO '{file}' (FORMAT parquet, COMPRESSION {codec}, PARQUET_VERSION {version}, ROW_GROUP_SIZE {rowGroupSize})
-                """;
-            command.ExecuteNonQuery();
-        }
+        WriteWithDuckDb($"""
+            COPY (
+              SELECT
+                'S-' || (i // 7) AS USUBJID,
+                CASE WHEN i % 11 = 0 THEN NULL WHEN i % 13 = 0 THEN '' WHEN i % 17 = 0 THEN 'Ωmega ≈ ç ' || (i % 5) ELSE 'TEST' || (i % 40) END AS XXTESTCD,
+                'free text ' || i AS XXTERM,
+                CASE WHEN i % 9 = 0 THEN NULL ELSE CAST(i % 1000 AS DOUBLE) / 8 END AS XXSTRESN,
+                CASE WHEN i % 10 = 0 THEN -CAST(0 AS DOUBLE) WHEN i % 10 = 1 THEN CAST(0 AS DOUBLE) ELSE CAST(i AS DOUBLE) / 1000 END AS XXDOUBLE,
+                CAST(i % 50000 AS INTEGER) AS XXINT,
+                CASE WHEN i % 5 = 0 THEN NULL ELSE CAST(i AS BIGINT) * 1000003 END AS XXBIG,
+                CAST(CAST(i AS DOUBLE) / 3 AS FLOAT) AS XXFLOAT,
+                'CONSTANT' AS XXCONST
+              FROM range(0, 250000) t(i)
+            ) TO '{file}' (FORMAT parquet, COMPRESSION {codec}, PARQUET_VERSION {version}, ROW_GROUP_SIZE {rowGroupSize})
+            """);
         var counts = new ParquetDatasetReader.ChunkCounts();
         var fast = ParquetDatasetReader.Read(file, null, ownDecoder: true, counts);
         var library = ParquetDatasetReader.Read(file, null, ownDecoder: false);
@@ -95,21 +89,15 @@ public class ParquetDecoderTests
     public void ManyFiles_ReadTogether_AreTheFilesReadAlone_WithOneWorkerAndTwo()
     {
         var folder = TestData.NewTempFolder();
-        using (var connection = new DuckDBConnection("Data Source=:memory:"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                COPY (SELECT 'S-' || i AS USUBJID, 'ID' || i AS SUBJID, CAST(20 + i % 60 AS DOUBLE) AS AGE FROM range(0, 5000) t(i) ORDER BY i)
-                  TO '{Path.Combine(folder, "dm.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 1000);
-                COPY (SELECT 'S-' || (i // 4) AS USUBJID, 'T' || (i % 4) AS LBTESTCD, 'free text ' || i AS LBORRES, CAST(i AS DOUBLE) / 8 AS LBSTRESN
-                      FROM range(0, 20000) t(i) ORDER BY i)
-                  TO '{Path.Combine(folder, "lb.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 3000);
-                COPY (SELECT 'S-' || ((i * 37) % 5003) AS USUBJID, 'TERM' || (i % 9) AS AETERM FROM range(0, 3000) t(i) ORDER BY i)
-                  TO '{Path.Combine(folder, "ae.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 1000);
-                """;
-            command.ExecuteNonQuery();
-        }
+        WriteWithDuckDb($"""
+            COPY (SELECT 'S-' || i AS USUBJID, 'ID' || i AS SUBJID, CAST(20 + i % 60 AS DOUBLE) AS AGE FROM range(0, 5000) t(i) ORDER BY i)
+              TO '{Path.Combine(folder, "dm.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 1000);
+            COPY (SELECT 'S-' || (i // 4) AS USUBJID, 'T' || (i % 4) AS LBTESTCD, 'free text ' || i AS LBORRES, CAST(i AS DOUBLE) / 8 AS LBSTRESN
+                  FROM range(0, 20000) t(i) ORDER BY i)
+              TO '{Path.Combine(folder, "lb.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 3000);
+            COPY (SELECT 'S-' || ((i * 37) % 5003) AS USUBJID, 'TERM' || (i % 9) AS AETERM FROM range(0, 3000) t(i) ORDER BY i)
+              TO '{Path.Combine(folder, "ae.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 1000);
+            """);
         string[] paths = [.. new[] { "ae", "dm", "lb" }.Select(name => Path.Combine(folder, name + ".parquet"))];
         var alone = paths.Select(path => ParquetDatasetReader.Read(path)).ToArray();
         foreach (int workers in new[] { 1, 2 })
@@ -140,20 +128,14 @@ public class ParquetDecoderTests
     public void LoadedFromParquet_RowsAreBySubjectThenSequence(string order, int rowGroupSize)
     {
         var folder = TestData.NewTempFolder();
-        using (var connection = new DuckDBConnection("Data Source=:memory:"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                COPY (SELECT 'S-' || i AS USUBJID, 'ID' || i AS SUBJID, CAST(20 + i % 60 AS DOUBLE) AS AGE FROM range(0, 200) t(i) ORDER BY i)
-                  TO '{Path.Combine(folder, "dm.parquet")}' (FORMAT parquet);
-                COPY (SELECT 'S-' || (i // 50) AS USUBJID, CAST(i % 50 + 1 AS DOUBLE) AS LBSEQ, 'T' || (i % 50) AS LBTESTCD, 'v' || i AS LBORRES FROM range(0, 10000) t(i) ORDER BY {order})
-                  TO '{Path.Combine(folder, "lb.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE {rowGroupSize});
-                COPY (SELECT 'S-' || 42 AS USUBJID, CAST(i + 1 AS DOUBLE) AS CMSEQ, 'drug ' || i AS CMTRT FROM range(0, 3) t(i) ORDER BY -i)
-                  TO '{Path.Combine(folder, "cm.parquet")}' (FORMAT parquet);
-                """;
-            command.ExecuteNonQuery();
-        }
+        WriteWithDuckDb($"""
+            COPY (SELECT 'S-' || i AS USUBJID, 'ID' || i AS SUBJID, CAST(20 + i % 60 AS DOUBLE) AS AGE FROM range(0, 200) t(i) ORDER BY i)
+              TO '{Path.Combine(folder, "dm.parquet")}' (FORMAT parquet);
+            COPY (SELECT 'S-' || (i // 50) AS USUBJID, CAST(i % 50 + 1 AS DOUBLE) AS LBSEQ, 'T' || (i % 50) AS LBTESTCD, 'v' || i AS LBORRES FROM range(0, 10000) t(i) ORDER BY {order})
+              TO '{Path.Combine(folder, "lb.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE {rowGroupSize});
+            COPY (SELECT 'S-' || 42 AS USUBJID, CAST(i + 1 AS DOUBLE) AS CMSEQ, 'drug ' || i AS CMTRT FROM range(0, 3) t(i) ORDER BY -i)
+              TO '{Path.Combine(folder, "cm.parquet")}' (FORMAT parquet);
+            """);
         var study = StudyLoader.Load(folder).Data;
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"S-{i}"), study.SubjectIds);
         var lb = study.GetDomain("LB")!;
@@ -203,6 +185,16 @@ public class ParquetDecoderTests
         }
         // Most damage is caught (sizes, headers, decompression); damage to a value's bytes can only read as another value.
         Assert.True(errors > 100, $"{errors} errors, {read} read");
+    }
+
+    /// <summary>Runs <paramref name="sql"/> (COPY ... TO a Parquet file) in an in-memory DuckDB: how these tests write Parquet as data lakes hold it.</summary>
+    private static void WriteWithDuckDb(string sql)
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static void AssertIdentical(DomainTable expected, DomainTable actual, string where)
