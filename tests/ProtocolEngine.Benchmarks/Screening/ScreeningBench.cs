@@ -607,6 +607,13 @@ public static class ScreeningBench
             quiet = System.Runtime.JitInfo.GetCompiledMethodCount() == before ? quiet + 1 : 0;
         }
         var times = new List<double>();
+        // The settling left the garbage of its executables (each with its kept answers for the study, in the large-object
+        // heap); collected here, as BenchmarkDotNet collects between iterations, so the first collections the timed
+        // screenings trigger (run on the screening thread) do not sweep the settling's heap: 412 against 275 ns per
+        // subject back to back (2026-12-07 07:30, docs/performance.md).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         for (int i = 0; i < runs; i++)
         {
             var input = prepare();
