@@ -247,16 +247,7 @@ public class CompactEvidenceDifferentialTests
                     var objects = Screener.Screen(compiled, data.WithObjectEvidence(), options);
                     SameReport.Assert(SameReport.Json(loop), SameReport.Json(batch), what, "query loop", "batch");
                     SameReport.Assert(SameReport.Json(loop), SameReport.Json(objects), what, "query loop", "batch, objects");
-                    for (int i = 0; i < batch.SubjectCount; i++)
-                    {
-                        var a = loop.Subject(i).Criteria;
-                        var b = batch.Subject(i).Criteria;
-                        for (int j = 0; j < a.Count; j++)
-                        {
-                            string x = string.Join("\n", a[j].Evidence.Select(Describe)), y = string.Join("\n", b[j].Evidence.Select(Describe));
-                            if (x != y) Assert.Fail($"{what}, {batch.SubjectId(i)} {a[j].Id}:\nquery loop:\n{x}\nbatch:\n{y}");
-                        }
-                    }
+                    AssertSameEvidence(loop, batch, what, "query loop", "batch");
                 }
         Assert.True(ColumnLookup.AnsweredWithEvidence - answered > 700, "the lookups recorded evidence for the batches");
         Assert.True(BatchCriterion.Answered - batched > 700, "the batch criteria answered");
@@ -268,17 +259,23 @@ public class CompactEvidenceDifferentialTests
         var compact = Screener.Screen(protocol, study, options);
         var objects = Screener.Screen(protocol, study.WithObjectEvidence(), options);
         SameReport.Assert(SameReport.Json(objects), SameReport.Json(compact), what, "objects", "compact");
-        for (int i = 0; i < compact.SubjectCount; i++)
+        AssertSameEvidence(objects, compact, what, "objects", "compact");
+        return compact;
+    }
+
+    /// <summary>Every criterion's evidence items, described with their types, the same in both screenings (the JSON alone prints a Decimal and a Double alike).</summary>
+    private static void AssertSameEvidence(ScreeningResult expected, ScreeningResult actual, string what, string expectedName, string actualName)
+    {
+        for (int i = 0; i < actual.SubjectCount; i++)
         {
-            var a = objects.Subject(i).Criteria;
-            var b = compact.Subject(i).Criteria;
+            var a = expected.Subject(i).Criteria;
+            var b = actual.Subject(i).Criteria;
             for (int j = 0; j < a.Count; j++)
             {
                 string x = string.Join("\n", a[j].Evidence.Select(Describe)), y = string.Join("\n", b[j].Evidence.Select(Describe));
-                if (x != y) Assert.Fail($"{what}, {compact.SubjectId(i)} {a[j].Id}:\nobjects:\n{x}\ncompact:\n{y}");
+                if (x != y) Assert.Fail($"{what}, {actual.SubjectId(i)} {a[j].Id}:\n{expectedName}:\n{x}\n{actualName}:\n{y}");
             }
         }
-        return compact;
     }
 
     /// <summary>One subject's three adverse events: the table the recorder tests read.</summary>
