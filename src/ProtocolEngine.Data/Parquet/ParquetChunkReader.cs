@@ -85,8 +85,8 @@ internal static class ParquetChunkReader
             if (header.Kind != PageKind.Dictionary || header.Encoding is not (ParquetPages.Plain or ParquetPages.PlainDictionary) || header.ValueCount < 0
                 || header.CompressedSize < 0 || (long)header.HeaderLength + header.CompressedSize > length || header.UncompressedSize > meta.TotalUncompressedSize)
                 return null;
-            var body = Buffers.Ensure(ref buffers.Chunk, header.CompressedSize).AsSpan(0, header.CompressedSize);
-            ReadAt(file, body, start + header.HeaderLength);
+            var body = Buffers.Ensure(ref buffers.Chunk, header.CompressedSize).AsMemory(0, header.CompressedSize);
+            ReadAt(file, body.Span, start + header.HeaderLength);
             var page = Decompressed(meta, header, body, buffers);
             int count = header.ValueCount;
             CheckEntryCount(count, page.Length);
@@ -164,7 +164,7 @@ internal static class ParquetChunkReader
         while (added < rows)
         {
             var header = ParquetPages.ReadHeader(chunkBytes[at..]);
-            var body = chunkBytes.Slice(at + header.HeaderLength, header.CompressedSize);
+            var body = bytes.AsMemory(at + header.HeaderLength, header.CompressedSize);
             at += header.HeaderLength + header.CompressedSize;
             switch (header.Kind)
             {
@@ -189,17 +189,17 @@ internal static class ParquetChunkReader
                 case PageKind.DataV2:
                 {
                     // A v2 page holds its repetition levels, then its definition levels, then its values.
-                    var levels = body.Slice(header.RepetitionLength, header.DefinitionLength);
+                    var levels = body.Span.Slice(header.RepetitionLength, header.DefinitionLength);
                     var values = body[(header.DefinitionLength + header.RepetitionLength)..];
                     if (header.IsCompressed && (int)meta.Codec != ParquetPages.Uncompressed)
                     {
                         int size = header.UncompressedSize - header.DefinitionLength - header.RepetitionLength;
                         if (size < 0) throw new InvalidDataException("a v2 page's levels are longer than the page");
-                        var target = Buffers.Ensure(ref buffers.Page, size).AsSpan(0, size);
+                        var target = Buffers.Ensure(ref buffers.Page, size).AsMemory(0, size);
                         ParquetPages.Decompress((int)meta.Codec, values, target);
                         values = target;
                     }
-                    reader.Data(levels, values, header);
+                    reader.Data(levels, values.Span, header);
                     added += header.ValueCount;
                     break;
                 }
@@ -265,12 +265,12 @@ internal static class ParquetChunkReader
     private static bool ValueEncoding(int encoding, bool dictionary) =>
         encoding == ParquetPages.Plain || (dictionary && encoding is ParquetPages.PlainDictionary or ParquetPages.RleDictionary);
 
-    private static ReadOnlySpan<byte> Decompressed(Meta.ColumnMetaData meta, PageHeader header, ReadOnlySpan<byte> body, Buffers buffers)
+    private static ReadOnlySpan<byte> Decompressed(Meta.ColumnMetaData meta, PageHeader header, ReadOnlyMemory<byte> body, Buffers buffers)
     {
-        if ((int)meta.Codec == ParquetPages.Uncompressed) return body;
-        var target = Buffers.Ensure(ref buffers.Page, header.UncompressedSize).AsSpan(0, header.UncompressedSize);
+        if ((int)meta.Codec == ParquetPages.Uncompressed) return body.Span;
+        var target = Buffers.Ensure(ref buffers.Page, header.UncompressedSize).AsMemory(0, header.UncompressedSize);
         ParquetPages.Decompress((int)meta.Codec, body, target);
-        return target;
+        return target.Span;
     }
 
     /// <summary>Turns decoded pages into rows of the builder.</summary>

@@ -112,7 +112,7 @@ internal static class ParquetPages
     public static bool CanDecompress(int codec) => codec is Uncompressed or Snappy or Gzip or Zstd;
 
     /// <summary>Decompresses <paramref name="source"/> into exactly <paramref name="target"/>; throws <see cref="InvalidDataException"/> when the sizes disagree.</summary>
-    public static void Decompress(int codec, ReadOnlySpan<byte> source, Span<byte> target)
+    public static void Decompress(int codec, ReadOnlyMemory<byte> source, Memory<byte> target)
     {
         int written;
         try
@@ -127,7 +127,7 @@ internal static class ParquetPages
         if (written != target.Length) throw new InvalidDataException($"a page decompressed to {written} bytes, its header says {target.Length}");
     }
 
-    private static int DecompressCore(int codec, ReadOnlySpan<byte> source, Span<byte> target)
+    private static int DecompressCore(int codec, ReadOnlyMemory<byte> source, Memory<byte> target)
     {
         int written;
         switch (codec)
@@ -137,26 +137,56 @@ internal static class ParquetPages
                 source.CopyTo(target);
                 return target.Length;
             case Snappy:
-                written = Snappier.Snappy.Decompress(source, target);
+            {
+                // Decompressed into the target itself: Snappier's span overload decompresses into a pooled buffer, then
+                // copies it out and clears it before returning it to the pool (two more passes over every page's bytes).
+                var writer = new TargetWriter(target);
+                Snappier.Snappy.Decompress(new System.Buffers.ReadOnlySequence<byte>(source), writer);
+                written = writer.Written;
                 break;
+            }
             case Gzip:
             {
                 using var gzip = new GZipStream(new MemoryStream(source.ToArray(), writable: false), CompressionMode.Decompress);
                 written = 0;
                 int read;
-                while (written < target.Length && (read = gzip.Read(target[written..])) > 0) written += read;
+                while (written < target.Length && (read = gzip.Read(target.Span[written..])) > 0) written += read;
                 break;
             }
             case Zstd:
             {
                 using var zstd = new ZstdSharp.Decompressor();
-                written = zstd.Unwrap(source, target);
+                written = zstd.Unwrap(source.Span, target.Span);
                 break;
             }
             default:
                 throw new InvalidDataException($"compression codec {codec} is not read here");
         }
         return written;
+    }
+
+    /// <summary>
+    /// A buffer writer whose memory is the page's target: what it is asked for past the target's end is refused as a page
+    /// that decompresses to more than its header says, and <see cref="Written"/> is what the decompressor filled.
+    /// </summary>
+    private sealed class TargetWriter(Memory<byte> target) : System.Buffers.IBufferWriter<byte>
+    {
+        public int Written { get; private set; }
+
+        public void Advance(int count)
+        {
+            if (count < 0 || count > target.Length - Written) throw new InvalidDataException($"a page decompressed past the {target.Length} bytes its header says");
+            Written += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            int room = target.Length - Written;
+            if (sizeHint > room) throw new InvalidDataException($"a page decompresses to {Written + (long)sizeHint} bytes, its header says {target.Length}");
+            return target.Slice(Written, sizeHint > 0 ? sizeHint : room);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
     }
 
     /// <summary>The bits a value of at most <paramref name="max"/> takes (0 for 0).</summary>
