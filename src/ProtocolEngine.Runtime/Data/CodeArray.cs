@@ -489,8 +489,7 @@ internal sealed class CodeArrayBuilder
         else if (_s is not null)
         {
             if (_s.Length - _count < codes.Length) Array.Resize(ref _s, (int)Math.Min(Array.MaxLength, Math.Max(Grow(_s.Length), (long)_count + codes.Length)));
-            var target = _s.AsSpan(_count, codes.Length);
-            for (int k = 0; k < codes.Length; k++) target[k] = (ushort)(codes[k] + 1);
+            NarrowToShorts(codes, _s.AsSpan(_count, codes.Length));
         }
         else
         {
@@ -524,6 +523,30 @@ internal sealed class CodeArrayBuilder
             }
         }
         for (; k < codes.Length; k++) target[k] = (byte)(codes[k] + 1);
+    }
+
+    /// <summary>
+    /// Stores each code + 1 in two bytes (every code below 65,534): 16 codes a step where the processor has 256-bit
+    /// vectors, as <see cref="NarrowToBytes"/> does for a one-byte column (number columns and dates of a large study are
+    /// mostly two bytes wide, and their loop a code at a time was most of what adding a batch of them cost).
+    /// </summary>
+    internal static void NarrowToShorts(ReadOnlySpan<int> codes, Span<ushort> target)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated && codes.Length >= 16)
+        {
+            ref int source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(codes);
+            ref ushort into = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            var one = Vector256<uint>.One;
+            for (; k + 16 <= codes.Length; k += 16)
+            {
+                // Code + 1 is 0 to 65,534: narrowing (which keeps the low bits, lanes in order) loses nothing.
+                var a = Vector256.LoadUnsafe(ref source, (nuint)k).AsUInt32() + one;
+                var b = Vector256.LoadUnsafe(ref source, (nuint)(k + 8)).AsUInt32() + one;
+                Vector256.Narrow(a, b).StoreUnsafe(ref into, (nuint)k);
+            }
+        }
+        for (; k < codes.Length; k++) target[k] = (ushort)(codes[k] + 1);
     }
 
     public int Get(int row)

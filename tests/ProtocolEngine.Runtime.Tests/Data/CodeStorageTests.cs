@@ -113,6 +113,25 @@ public class CodeStorageTests
     }
 
     [Fact]
+    public void BatchesNarrowedToShorts_HoldEveryCodeInItsRow_AtEveryLengthAndOffset()
+    {
+        // Lengths around the vector step (16 codes), codes across the two-byte range (−1 to 65,533, the largest given by
+        // the caller): each row reads back the code added there, after codes added one by one.
+        var random = new Random(11);
+        foreach (int length in new[] { 0, 1, 15, 16, 17, 31, 32, 33, 100, 4096 })
+        {
+            var codes = Enumerable.Range(0, length).Select(k => k % 7 == 0 ? -1 : k % 5 == 0 ? 65_533 : random.Next(0, 65_534)).ToArray();
+            var narrowed = new ushort[length + 3];
+            CodeArrayBuilder.NarrowToShorts(codes, narrowed.AsSpan(3, length));
+            Assert.Equal(codes.Select(c => (ushort)(c + 1)), narrowed.Skip(3));
+            var builder = new CodeArrayBuilder(length + 5);
+            builder.AddRange([3, 0, 300, -1, 7]);
+            builder.AddRange(codes, 65_533);
+            Assert.Equal([3, 0, 300, -1, 7, .. codes], Enumerable.Range(0, builder.Count).Select(builder.Get));
+        }
+    }
+
+    [Fact]
     public void DictionaryEnteredOutOfFirstUseOrder_IsRenumberedByFirstUse_AndUnusedEntriesDropped()
     {
         var pool = new StringPool();
