@@ -1092,13 +1092,16 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         private readonly double _literal = (double)literal;
         private readonly bool _fits = NumberKernel.Fits(literal);
 
+        // A row equal to a whole literal (a visit number of 1) is decided on the double too, as the column lookups do.
+        private readonly bool _exactWhole = NumberKernel.IsExactWhole(literal);
+
         /// <summary>The slot of the number column compared.</summary>
         public int ColumnSlot => columnSlot;
 
         /// <summary>The test's value for a row of the study's number column holding <paramref name="raw"/> (NaN: missing), as <see cref="Eval"/> decides it.</summary>
         public byte ValueOfRaw(double raw)
         {
-            if (_fits && NumberKernel.Sign(raw, _literal) is var sign and not 0)
+            if (_fits && NumberKernel.Relation(raw, _literal, _exactWhole) is var sign and not NumberKernel.Undecided)
                 return NumberKernel.Decide(kind, variableFirst ? sign : -sign) ? True : False;
             // What NumberColumn.GetDecimal gives for the raw double.
             decimal? value = double.IsNaN(raw) ? null : NumberConversions.ToDecimal(raw);
@@ -1123,7 +1126,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (state.Tables[Id] is NumberColumn column)
             {
                 // On the double where no conversion to decimal could change the answer (NumberKernel), else on the decimal the compiled rule compares.
-                if (_fits && NumberKernel.Sign(column.RawAt(row), _literal) is var sign and not 0)
+                if (_fits && NumberKernel.Relation(column.RawAt(row), _literal, _exactWhole) is var sign and not NumberKernel.Undecided)
                     return NumberKernel.Decide(kind, variableFirst ? sign : -sign) ? True : False;
                 value = column.GetDecimal(row);
             }
