@@ -627,8 +627,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (e is BoundCall { Overload.Key: "Subtract(DateTime,Quantity)" or "Add(DateTime,Quantity)" } call && IsSubjectDate(Strip(call.Arguments[0]))
                 && Resolve(call.Arguments[1]) is BoundQuantityLiteral q && BuiltinTable.Find(call.Overload.Key) is Func<CqlDateTime?, CqlQuantity?, CqlDateTime?> shift)
             {
-                var quantity = new CqlQuantity(q.Value, q.Unit);
-                return new SubjectBound(shift, quantity) { Days = SubjectBound.WholeDays(quantity, call.Overload.Key[0] == 'S' ? -1 : 1) };
+                return SubjectBound.Shifted(shift, new CqlQuantity(q.Value, q.Unit), call.Overload.Key[0] == 'S' ? -1 : 1);
             }
             return null;
         }
@@ -692,6 +691,32 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         /// </summary>
         public int? Days { get; init; }
 
+        /// <summary>
+        /// The shift in whole calendar months when it is one (a whole number of years or months added or subtracted): the
+        /// bound of a plain day is then that day moved by as many months, on the same day clamped to the month's last, as
+        /// the compiled operator computes it (<see cref="DateTime.AddYears"/>, <see cref="DateTime.AddMonths"/>), without
+        /// building dates.
+        /// </summary>
+        public int? Months { get; init; }
+
+        /// <summary>True when <see cref="Months"/> counts years (moved by <see cref="DateOnly.AddYears"/>, as the compiled operator moves them).</summary>
+        public bool InYears { get; init; }
+
+        /// <summary>The subject's date plus (<paramref name="sign"/> 1) or minus (−1) <paramref name="quantity"/> through <paramref name="shift"/> (the compiled builtin).</summary>
+        public static SubjectBound Shifted(Func<CqlDateTime?, CqlQuantity?, CqlDateTime?> shift, CqlQuantity quantity, int sign)
+        {
+            // The units Temporal.Add takes as years or months; a fraction or a huge amount is left to the builtin.
+            bool whole = quantity.Value == decimal.Truncate(quantity.Value) && Math.Abs(quantity.Value) <= 100_000;
+            bool years = quantity.Unit is "year" or "a";
+            bool calendar = whole && (years || quantity.Unit is "month" or "mo");
+            return new SubjectBound(shift, quantity)
+            {
+                Days = WholeDays(quantity, sign),
+                Months = calendar ? sign * (int)quantity.Value : null,
+                InYears = years,
+            };
+        }
+
         /// <summary>The whole days a quantity added (<paramref name="sign"/> 1) or subtracted (−1) shifts a plain day by, as <see cref="Temporal.Add(CqlDateTime?, CqlQuantity?, int)"/> computes it; null for other units or amounts.</summary>
         public static int? WholeDays(CqlQuantity quantity, int sign)
         {
@@ -700,8 +725,23 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             return sign * factor * (int)quantity.Value;
         }
 
-        /// <summary>The bound's day for a subject's plain day, when the shift is in whole days and the result a plain day (years 2 to 9998); else null.</summary>
-        public int? DayFor(int subjectDay) => Days is int days ? PlainDayNumber(subjectDay + (long)days) : null;
+        /// <summary>The bound's day for a subject's plain day, when the shift is in whole days, months or years and the result a plain day (years 2 to 9998); else null.</summary>
+        public int? DayFor(int subjectDay)
+        {
+            if (Days is int days) return PlainDayNumber(subjectDay + (long)days);
+            if (Months is not int months) return null;
+            var date = DateOnly.FromDayNumber(subjectDay);
+            try
+            {
+                date = InYears ? date.AddYears(months) : date.AddMonths(months);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // Outside years 1 to 9999: the compiled operator fails, and the bound is built (and fails) as it does.
+                return null;
+            }
+            return PlainDayNumber(date.DayNumber);
+        }
 
         /// <summary>The bound's value for a subject whose date is <paramref name="day"/> (a plain day), as the compiled rule computes it; null when it throws.</summary>
         public CqlDateTime? Value(int day, out bool failed)
@@ -1092,13 +1132,16 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         private readonly double _literal = (double)literal;
         private readonly bool _fits = NumberKernel.Fits(literal);
 
+        // A row equal to a whole literal (a visit number of 1) is decided on the double too, as the column lookups do.
+        private readonly bool _exactWhole = NumberKernel.IsExactWhole(literal);
+
         /// <summary>The slot of the number column compared.</summary>
         public int ColumnSlot => columnSlot;
 
         /// <summary>The test's value for a row of the study's number column holding <paramref name="raw"/> (NaN: missing), as <see cref="Eval"/> decides it.</summary>
         public byte ValueOfRaw(double raw)
         {
-            if (_fits && NumberKernel.Sign(raw, _literal) is var sign and not 0)
+            if (_fits && NumberKernel.Relation(raw, _literal, _exactWhole) is var sign and not NumberKernel.Undecided)
                 return NumberKernel.Decide(kind, variableFirst ? sign : -sign) ? True : False;
             // What NumberColumn.GetDecimal gives for the raw double.
             decimal? value = double.IsNaN(raw) ? null : NumberConversions.ToDecimal(raw);
@@ -1123,7 +1166,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             if (state.Tables[Id] is NumberColumn column)
             {
                 // On the double where no conversion to decimal could change the answer (NumberKernel), else on the decimal the compiled rule compares.
-                if (_fits && NumberKernel.Sign(column.RawAt(row), _literal) is var sign and not 0)
+                if (_fits && NumberKernel.Relation(column.RawAt(row), _literal, _exactWhole) is var sign and not NumberKernel.Undecided)
                     return NumberKernel.Decide(kind, variableFirst ? sign : -sign) ? True : False;
                 value = column.GetDecimal(row);
             }

@@ -141,6 +141,16 @@ internal sealed class CodedExistsPass
         /// <summary>The masks by byte of <see cref="SingleBytes"/>.</summary>
         public ulong[]? SingleMasks { get; init; }
 
+        /// <summary>With <see cref="SingleBytes"/>, the sure masks (<see cref="Chain.SureByCode"/>) by byte.</summary>
+        public ulong[]? SingleSure { get; init; }
+
+        /// <summary>
+        /// By bit, the conjuncts of the member's filter after its leading tests, as one and in the tree's order (null: none),
+        /// evaluated instead of the whole filter on a row where the leading tests are all true: the and of a true then
+        /// gives what the rest gives, and the leading tests read nothing but the row's codes.
+        /// </summary>
+        public required CodedExistsNode.RowTest?[] Rests { get; init; }
+
         /// <summary>
         /// With <see cref="SingleBytes"/> over a text column, code indexes on and few codes some member's filter could hold
         /// on: the first rows of each such code (<see cref="SubjectCodeIndex.FirstRowsOf"/>, which also meet a row missing
@@ -173,17 +183,34 @@ internal sealed class CodedExistsPass
         /// <summary>The mask when no column of the chain holds a value.</summary>
         public ulong WhenMissing { get; init; }
 
+        /// <summary>Like <see cref="MaskByCode"/>, the bits of the members whose leading tests are all true on each code.</summary>
+        public required ulong[][] SureByCode { get; init; }
+
+        /// <summary>The sure mask when no column of the chain holds a value.</summary>
+        public ulong SureWhenMissing { get; init; }
+
+        /// <summary>The row's mask, and in <paramref name="sure"/> its sure mask.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public ulong MaskAt(int row)
+        public ulong MaskAt(int row, out ulong sure)
         {
             var bytes = Bytes;
             var masks = MaskByCode;
-            if (IsNumber) return masks[0][bytes[0]![row]];
+            if (IsNumber)
+            {
+                int value = bytes[0]![row];
+                sure = SureByCode[0][value];
+                return masks[0][value];
+            }
             for (int k = 0; k < masks.Length && k < bytes.Length; k++)
             {
                 int code = bytes[k] is { } b ? b[row] : Columns[k]!.CodeAt(row) + 1;
-                if (code != 0) return masks[k][code];
+                if (code != 0)
+                {
+                    sure = SureByCode[k][code];
+                    return masks[k][code];
+                }
             }
+            sure = SureWhenMissing;
             return WhenMissing;
         }
     }
@@ -195,12 +222,13 @@ internal sealed class CodedExistsPass
         {
             var members = Enumerable.Range(first, Math.Min(64, _members.Count - first)).ToArray();
             ulong always = 0;
+            var rests = new CodedExistsNode.RowTest?[members.Length];
             var chains = new List<(int[] Slots, bool IsNumber, List<(int Bit, List<(CodedExistsNode.RowTest Test, bool Negated)> Tests)> Leads)>();
             for (int bit = 0; bit < members.Length; bit++)
             {
                 var node = _members[members[bit]];
                 // A member this study cannot run in batches is never asked; it is walked (cheaply) as one without a lead.
-                if (!node.Applies(binding) || Lead(node.Root) is not { Count: > 0 } lead || !Tabulated(binding, lead[0].Test))
+                if (!node.Applies(binding) || Lead(node.Root, out rests[bit]) is not { Count: > 0 } lead || !Tabulated(binding, lead[0].Test))
                 {
                     always |= 1UL << bit;
                     continue;
@@ -217,14 +245,19 @@ internal sealed class CodedExistsPass
             }
             Chain[] made = [.. chains.Select(c => c.IsNumber ? MakeNumberChain(binding, c.Slots[0], c.Leads) : MakeChain(binding, [.. c.Slots.Select(s => (TextColumn)binding.Columns[s]!)], c.Leads))];
             byte[]? singleBytes = null;
-            ulong[]? singleMasks = null;
+            ulong[]? singleMasks = null, singleSure = null;
             SubjectCodeIndex.FirstRows[]? candidateFirsts = null;
             if (made is [{ Bytes: [{ } bytes] } only])
             {
                 singleBytes = bytes;
                 singleMasks = (ulong[])only.MaskByCode[0].Clone();
+                singleSure = (ulong[])only.SureByCode[0].Clone();
                 // A text chain's byte 0 is a missing value (the chain's mask without a value); a number chain's, a value like any other.
-                if (!only.IsNumber) singleMasks[0] = only.WhenMissing;
+                if (!only.IsNumber)
+                {
+                    singleMasks[0] = only.WhenMissing;
+                    singleSure[0] = only.SureWhenMissing;
+                }
                 if (!only.IsNumber && always == 0 && binding.Study.UsesCodeIndexes && binding.Domains[_domainSlot]?.CodeIndex(only.Columns[0]!) is { } index)
                     candidateFirsts = CandidateFirsts(index, singleMasks);
             }
@@ -235,6 +268,8 @@ internal sealed class CodedExistsPass
                 Chains = made,
                 SingleBytes = singleBytes,
                 SingleMasks = singleMasks,
+                SingleSure = singleSure,
+                Rests = rests,
                 CandidateFirsts = candidateFirsts,
             });
         }
@@ -274,17 +309,19 @@ internal sealed class CodedExistsPass
     private static Chain MakeChain(StudyBinding binding, TextColumn[] columns, List<(int Bit, List<(CodedExistsNode.RowTest Test, bool Negated)> Tests)> leads)
     {
         var masks = new ulong[columns.Length][];
-        ulong whenMissing = 0;
+        var sure = new ulong[columns.Length][];
+        ulong whenMissing = 0, sureWhenMissing = 0;
         foreach (var (bit, tests) in leads)
-            if (Combined(tests, t => ((CodedExistsNode.TextTest)t).ValueOf(binding, 0, -1)) != CodedExistsNode.False) whenMissing |= 1UL << bit;
+            Note(Combined(tests, t => ((CodedExistsNode.TextTest)t).ValueOf(binding, 0, -1)), bit, ref whenMissing, ref sureWhenMissing);
         for (int k = 0; k < columns.Length; k++)
         {
             masks[k] = new ulong[columns[k].Dictionary.Count + 1];
+            sure[k] = new ulong[masks[k].Length];
             for (int code = 0; code < columns[k].Dictionary.Count; code++)
                 foreach (var (bit, tests) in leads)
-                    if (Combined(tests, t => ((CodedExistsNode.TextTest)t).ValueOf(binding, k, code)) != CodedExistsNode.False) masks[k][code + 1] |= 1UL << bit;
+                    Note(Combined(tests, t => ((CodedExistsNode.TextTest)t).ValueOf(binding, k, code)), bit, ref masks[k][code + 1], ref sure[k][code + 1]);
         }
-        return new Chain { Columns = columns, Bytes = [.. columns.Select(c => c.CodeBytes)], MaskByCode = masks, WhenMissing = whenMissing };
+        return new Chain { Columns = columns, Bytes = [.. columns.Select(c => c.CodeBytes)], MaskByCode = masks, WhenMissing = whenMissing, SureByCode = sure, SureWhenMissing = sureWhenMissing };
     }
 
     /// <summary>A number column's chain: the masks by the row's code byte, each code's double (NaN for byte 0, missing) tested as the row's.</summary>
@@ -293,10 +330,18 @@ internal sealed class CodedExistsPass
         var column = (NumberColumn)binding.Columns[slot]!;
         var values = column.ValuesByCodeByte!;
         var masks = new ulong[values.Length];
+        var sure = new ulong[values.Length];
         for (int b = 0; b < values.Length; b++)
             foreach (var (bit, tests) in leads)
-                if (Combined(tests, t => ((CodedExistsNode.NumberTest)t).ValueOfRaw(values[b])) != CodedExistsNode.False) masks[b] |= 1UL << bit;
-        return new Chain { Columns = [null], IsNumber = true, Bytes = [column.CodeBytes], MaskByCode = [masks] };
+                Note(Combined(tests, t => ((CodedExistsNode.NumberTest)t).ValueOfRaw(values[b])), bit, ref masks[b], ref sure[b]);
+        return new Chain { Columns = [null], IsNumber = true, Bytes = [column.CodeBytes], MaskByCode = [masks], SureByCode = [sure] };
+    }
+
+    /// <summary>Sets a member's bit in the mask unless its leading tests are false together, and in the sure mask when they are all true.</summary>
+    private static void Note(byte combined, int bit, ref ulong mask, ref ulong sure)
+    {
+        if (combined != CodedExistsNode.False) mask |= 1UL << bit;
+        if (combined == CodedExistsNode.True) sure |= 1UL << bit;
     }
 
     /// <summary>
@@ -319,13 +364,17 @@ internal sealed class CodedExistsPass
     /// <summary>
     /// The first conjuncts of the filter's and, in the order the tree evaluates them, while each is a text test (or not of
     /// one) on the first one's chain of columns, or a comparison of the first one's number column with a literal; empty
-    /// when the filter does not start so. These tests read the row's codes and nothing else.
+    /// when the filter does not start so. These tests read the row's codes and nothing else. <paramref name="rest"/> is
+    /// the and of the conjuncts after them, in order (null when there are none): an and's value is its first false or
+    /// undecidable conjunct's, else null if any is null, else true, whatever the shape of the tree, so on a row where the
+    /// leading tests are all true the filter's value is the rest's.
     /// </summary>
-    private static List<(CodedExistsNode.RowTest Test, bool Negated)> Lead(CodedExistsNode.RowTest root)
+    private static List<(CodedExistsNode.RowTest Test, bool Negated)> Lead(CodedExistsNode.RowTest root, out CodedExistsNode.RowTest? rest)
     {
         var conjuncts = new List<CodedExistsNode.RowTest>();
         Flatten(root, conjuncts, 0);
         var lead = new List<(CodedExistsNode.RowTest, bool)>();
+        rest = null;
         foreach (var conjunct in conjuncts)
         {
             var (test, negated) = conjunct switch
@@ -337,6 +386,8 @@ internal sealed class CodedExistsPass
             if (test is null || (lead.Count > 0 && (test.GetType() != lead[0].Item1.GetType() || !Key(lead[0].Item1).AsSpan().SequenceEqual(Key(test))))) break;
             lead.Add((test, negated));
         }
+        for (int c = conjuncts.Count - 1; c >= lead.Count && lead.Count > 0; c--)
+            rest = rest is null ? conjuncts[c] : new CodedExistsNode.AndOrTest(conjuncts[c], rest, isAnd: true);
         return lead;
 
         static void Flatten(CodedExistsNode.RowTest test, List<CodedExistsNode.RowTest> into, int depth)
@@ -514,12 +565,24 @@ internal sealed class CodedExistsPass
             ulong decided = 0, begun = 0, uncertain = 0, unsupported = 0, found = 0;
             var singleBytes = group.SingleBytes;
             var singleMasks = group.SingleMasks;
+            var singleSure = group.SingleSure;
+            var rests = group.Rests;
             ulong always = group.Always;
             for (int row = start; row < start + count && decided != all; row++)
             {
-                ulong mask = always;
-                if (singleBytes is not null && singleMasks is not null && (uint)row < (uint)singleBytes.Length) mask |= singleMasks[singleBytes[row]];
-                else for (int c = 0; c < chains.Length; c++) mask |= chains[c].MaskAt(row);
+                ulong mask = always, sure = 0;
+                if (singleBytes is not null && singleMasks is not null && singleSure is not null && (uint)row < (uint)singleBytes.Length)
+                {
+                    int code = singleBytes[row];
+                    mask |= singleMasks[code];
+                    sure = singleSure[code];
+                }
+                else
+                    for (int c = 0; c < chains.Length; c++)
+                    {
+                        mask |= chains[c].MaskAt(row, out ulong chainSure);
+                        sure |= chainSure;
+                    }
                 mask &= ~decided & all;
                 if (mask == 0) continue;
                 while (mask != 0)
@@ -539,7 +602,10 @@ internal sealed class CodedExistsPass
                         state.Begin(subject);
                         begun |= one;
                     }
-                    byte result = node.Root.Eval(state, row, null);
+                    // Leading tests all true on the row's codes: the rest decides (nothing left: true).
+                    byte result = (sure & one) == 0 ? node.Root.Eval(state, row, null)
+                        : rests[bit] is { } rest ? rest.Eval(state, row, null)
+                        : CodedExistsNode.True;
                     if (result == CodedExistsNode.True)
                     {
                         found |= one;
