@@ -917,7 +917,7 @@ internal sealed class LookupNode(ColumnLookup lookup, int domainSlot, string dom
             output[i] = row;
             run.Reads[i] |= bit;
         }
-        if (any) lookup.RecordBatch(run, record);
+        if (any) lookup.RecordBatch(run, record, output);
         EndRows(run, fromKnown);
     }
 }

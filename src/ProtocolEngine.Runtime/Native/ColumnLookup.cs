@@ -182,21 +182,24 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
     /// <summary>
     /// Records, into the recorder of each subject <c>i</c> of the run's batch with <paramref name="record"/>[i] (answered by
-    /// the lookup: a row other than <see cref="Fallback"/>, from <see cref="RowFor"/>), the evidence the compiled query
-    /// records for it, for a batch criterion: one pass over the batch, what every subject shares (the study's preparation,
-    /// the columns read, the recorders' read sites) resolved once, and each subject's entries appended in the order and
-    /// with the content <see cref="RecordQuery"/> gives them. Only where <see cref="Records"/> holds.
+    /// the lookup: a row other than <see cref="Fallback"/>, from <see cref="RowFor"/>, given in <paramref name="rows"/>[i]),
+    /// the evidence the compiled query records for it, for a batch criterion: one pass over the batch, what every subject
+    /// shares (the study's preparation, the columns read, the recorders' read sites) resolved once, and each subject's
+    /// entries appended in the order and with the content <see cref="RecordQuery"/> gives them. Only where
+    /// <see cref="Records"/> holds.
     /// </summary>
-    public void RecordBatch(BatchRun run, bool[] record)
+    public void RecordBatch(BatchRun run, bool[] record, int[] rows)
     {
         var binding = run.Binding;
         if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) throw new InvalidOperationException("The lookup cannot record the query's evidence in this study.");
         var (table, _, code, index, _) = prepared;
         var (keyColumn, compared) = ColumnsRead(binding, table, reads, numbers);
+        // For First, each subject's first key row tells most subjects' evidence without searching the index (RecordKnown).
+        var firsts = index is not null && code >= 0 && pick == Pick.First ? index.FirstRowsOf(code) : null;
         var sites = default(ReadSites);
         var subjects = run.Subjects;
         int recorded = 0;
-        for (int i = 0; i < run.Count && i < record.Length && i < subjects.Length; i++)
+        for (int i = 0; i < run.Count && i < record.Length && i < subjects.Length && i < rows.Length; i++)
         {
             if (!record[i]) continue;
             recorded++;
@@ -204,13 +207,10 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             if (index is not null && !evidence.IsLegacy)
             {
                 // The recorders of a worker share their sites: resolved for the first, checked for the others.
-                if (!ReferenceEquals(sites.Of, evidence.Sites))
-                {
-                    sites = new ReadSites(evidence.Sites, evidence.SearchedSite(reads.Domain), evidence.ColumnSite(reads.KeySlot, table, keyColumn, keyVariable, ReadKind.String),
-                        numbers is null ? -1 : evidence.ColumnSite(reads.ComparisonSlot, table, compared, Comparison!.Variable, ReadKind.Decimal));
-                }
-                var (start, rows) = table.RowsOf(subjects[i]);
-                if (RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code, sites)) continue;
+                if (!ReferenceEquals(sites.Of, evidence.Sites)) sites = SitesOf(evidence, table, reads, keyColumn, compared, numbers);
+                var (start, count) = table.RowsOf(subjects[i]);
+                if (firsts is not null && RecordKnown(evidence, firsts.At(subjects[i]), rows[i], count, numbers, reads, sites)) continue;
+                if (RecordKept(evidence, reads, index, numbers, start, count, code, sites)) continue;
             }
             RecordQuery(binding, prepared, reads, numbers, subjects[i], evidence);
         }
@@ -219,10 +219,14 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
     /// <summary>
     /// The read sites of the query's evidence (the search, the key's and the comparison's reads) in recorders over the
-    /// sites <see cref="Of"/>, for <see cref="RecordKept"/> to append entries without resolving them at each read; the
-    /// default (<see cref="Of"/> null) has it make the recorder's own calls.
+    /// sites <see cref="Of"/>, for <see cref="RecordKept"/> to append entries without resolving them at each read.
     /// </summary>
     private readonly record struct ReadSites(EvidenceSites? Of, int Searched, int Key, int Compared);
+
+    /// <summary>The query's read sites in <paramref name="evidence"/>'s sites (a compact recorder's).</summary>
+    private ReadSites SitesOf(EvidenceRecorder evidence, DomainTable table, QueryReads reads, Column? keyColumn, Column? compared, NumberColumn? numbers) =>
+        new(evidence.Sites, evidence.SearchedSite(reads.Domain), evidence.ColumnSite(reads.KeySlot, table, keyColumn, keyVariable, ReadKind.String),
+            numbers is null ? -1 : evidence.ColumnSite(reads.ComparisonSlot, table, compared, Comparison!.Variable, ReadKind.Decimal));
 
     /// <summary>The columns <see cref="RecordAccess"/> reads the key and the comparison's variable through (the slot's when the row is from the bound table): the read sites are the same.</summary>
     private (Column? Key, Column? Compared) ColumnsRead(StudyBinding binding, DomainTable table, QueryReads reads, NumberColumn? numbers) =>
@@ -252,7 +256,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         var (start, rows) = table.RowsOf(subject);
         var (keyColumn, compared) = ColumnsRead(binding, table, reads, numbers);
         var comparison = Comparison;
-        if (index is not null && RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code, default)) return;
+        if (index is not null && !evidence.IsLegacy && RecordKept(evidence, reads, index, numbers, start, rows, code, SitesOf(evidence, table, reads, keyColumn, compared, numbers))) return;
         evidence.Searched(reads.Domain, rows);
         if (index is not null && index.Find(start, rows, code, out int from, out int to))
         {
@@ -297,11 +301,11 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     /// one-item-per-fact set), so when the recorder provably stays below the capacity (what it holds, the search, every kept
     /// row's two reads and one more row's) the evidence is the search and the kept rows' reads, in the query's order: the
     /// rows holding the key in the code index's order, each kept when its comparison is true (First stops there) or null.
-    /// False (nothing recorded) when the recorder could reach the capacity: the reads are then made row by row. With
-    /// <paramref name="sites"/> of the recorder's sites, the entries are appended at those sites (the same entries).
+    /// False (nothing recorded) when the recorder could reach the capacity: the reads are then made row by row. The entries
+    /// are appended at <paramref name="sites"/>, the recorder's (a compact recorder: the recorder of objects makes the
+    /// reads row by row).
     /// </summary>
-    private bool RecordKept(EvidenceRecorder evidence, QueryReads reads, SubjectCodeIndex index, DomainTable table, Column? keyColumn, Column? compared, NumberColumn? numbers,
-        int start, int rows, int code, in ReadSites sites)
+    private bool RecordKept(EvidenceRecorder evidence, QueryReads reads, SubjectCodeIndex index, NumberColumn? numbers, int start, int rows, int code, in ReadSites sites)
     {
         var comparison = Comparison;
         // Not found: the index does not say which rows hold the key (the query scans them).
@@ -326,36 +330,45 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             }
             if ((long)evidence.Mark() + 1 + (long)(kept + 1) * perRow > evidence.Capacity) return false;
         }
-        if (sites.Of is not null)
-        {
-            // A kept row's reads are never dropped, so holding them in a row scope (BeginRow, CommitRow) changes nothing.
-            evidence.SearchedAt(sites.Searched, rows);
-            for (int p = from; p < to; p++)
-            {
-                int row = index.RowAt(start, p);
-                bool? passes = numbers is null ? true : Passes(comparison!, numbers, row);
-                if (passes == false) continue;
-                if (reads.KeyFirst) evidence.ReadAt(sites.Key, row);
-                if (numbers is not null) evidence.ReadAt(sites.Compared, row);
-                if (!reads.KeyFirst) evidence.ReadAt(sites.Key, row);
-                if (passes == true && pick == Pick.First) break;
-            }
-            return true;
-        }
-        evidence.Searched(reads.Domain, rows);
+        // A kept row's reads are never dropped, so holding them in a row scope (BeginRow, CommitRow) changes nothing.
+        evidence.SearchedAt(sites.Searched, rows);
         for (int p = from; p < to; p++)
         {
             int row = index.RowAt(start, p);
             bool? passes = numbers is null ? true : Passes(comparison!, numbers, row);
             if (passes == false) continue;
-            evidence.BeginRow();
-            if (reads.KeyFirst) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
-            if (numbers is not null) evidence.ReadColumn(reads.ComparisonSlot, table, compared, row, comparison!.Variable, ReadKind.Decimal);
-            if (!reads.KeyFirst) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
-            evidence.CommitRow();
+            ReadRow(evidence, reads, row, sites);
             if (passes == true && pick == Pick.First) break;
         }
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="RecordKept"/> for a First query where the subject's first row holding the key (<paramref name="first"/>,
+    /// <see cref="SubjectCodeIndex.FirstRowsOf"/>: none, or before any row missing the key) tells the rows the query keeps
+    /// without searching the index: when it is the query's answer (<paramref name="answer"/>), the query visits it first
+    /// and stops there (the search and that row's reads); with no row holding the key or missing it, the query keeps no
+    /// row (the search alone). False (nothing recorded) otherwise, or when the recorder could reach the capacity.
+    /// </summary>
+    private static bool RecordKnown(EvidenceRecorder evidence, int first, int answer, int records, NumberColumn? numbers, QueryReads reads, in ReadSites sites)
+    {
+        int kept;
+        if (first == SubjectCodeIndex.FirstRows.None) kept = 0;
+        else if (first >= 0 && first == answer) kept = 1;
+        else return false;
+        // RecordKept's bound with the rows kept known.
+        if ((long)evidence.Mark() + 1 + (long)(kept + 1) * (numbers is null ? 1 : 2) > evidence.Capacity) return false;
+        evidence.SearchedAt(sites.Searched, records);
+        if (kept == 1) ReadRow(evidence, reads, answer, sites);
+        return true;
+    }
+
+    /// <summary>A kept row's reads at the resolved sites, in the compiled filter's order (the key first or after the comparison).</summary>
+    private static void ReadRow(EvidenceRecorder evidence, QueryReads reads, int row, in ReadSites sites)
+    {
+        if (reads.KeyFirst) evidence.ReadAt(sites.Key, row);
+        if (sites.Compared >= 0) evidence.ReadAt(sites.Compared, row);
+        if (!reads.KeyFirst) evidence.ReadAt(sites.Key, row);
     }
 
     /// <summary>The filter's comparison on a key row, as the compiled builtin decides it (on the doubles where <see cref="NumberKernel"/> allows).</summary>
