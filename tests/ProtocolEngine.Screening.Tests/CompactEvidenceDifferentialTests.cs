@@ -183,8 +183,8 @@ public class CompactEvidenceDifferentialTests
         // two ALT rows at visit 1 (First takes the first, the sorted query falls back, Last the second); an ALT at visit 1
         // with its result missing; only AST; a row without LBTESTCD before an ALT (the query scans, the lookup leaves
         // it); thirty ALT rows of unknown visit (past small capacities); ALT and AST at visit 1 with other tests between;
-        // the subject's only ALT at visit 3; an ALT at visit 1 before a row without LBTESTCD (First's answer is the first key
-        // row, known without searching the index, which cannot search this subject); an ALT of unknown visit before one at
+        // the subject's only ALT at visit 3; an ALT at visit 1 before a row without LBTESTCD (the index cannot search this
+        // subject: the query's loop records it); an ALT of unknown visit before one at
         // visit 1 (the first key row, undecided, is kept before the answer). Criteria read one lookup twice, two lookups, the
         // key second, and the same row's key and visit before the lookup does (the one-item-per-fact rule must hold them
         // once). Each criterion has memoised calls of its own (a call two criteria share leaves both to the compiled rules

@@ -182,24 +182,21 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
     /// <summary>
     /// Records, into the recorder of each subject <c>i</c> of the run's batch with <paramref name="record"/>[i] (answered by
-    /// the lookup: a row other than <see cref="Fallback"/>, from <see cref="RowFor"/>, given in <paramref name="rows"/>[i]),
-    /// the evidence the compiled query records for it, for a batch criterion: one pass over the batch, what every subject
-    /// shares (the study's preparation, the columns read, the recorders' read sites) resolved once, and each subject's
-    /// entries appended in the order and with the content <see cref="RecordQuery"/> gives them. Only where
-    /// <see cref="Records"/> holds.
+    /// the lookup: a row other than <see cref="Fallback"/>, from <see cref="RowFor"/>), the evidence the compiled query
+    /// records for it, for a batch criterion: one pass over the batch, what every subject shares (the study's preparation,
+    /// the columns read, the recorders' read sites) resolved once, and each subject's entries appended in the order and
+    /// with the content <see cref="RecordQuery"/> gives them. Only where <see cref="Records"/> holds.
     /// </summary>
-    public void RecordBatch(BatchRun run, bool[] record, int[] rows)
+    public void RecordBatch(BatchRun run, bool[] record)
     {
         var binding = run.Binding;
         if (!CanRecord(binding, out var prepared, out var reads, out var numbers)) throw new InvalidOperationException("The lookup cannot record the query's evidence in this study.");
         var (table, _, code, index, _) = prepared;
         var (keyColumn, compared) = ColumnsRead(binding, table, reads, numbers);
-        // For First, each subject's first key row tells most subjects' evidence without searching the index (RecordKnown).
-        var firsts = index is not null && code >= 0 && pick == Pick.First ? index.FirstRowsOf(code) : null;
         var sites = default(ReadSites);
         var subjects = run.Subjects;
         int recorded = 0;
-        for (int i = 0; i < run.Count && i < record.Length && i < subjects.Length && i < rows.Length; i++)
+        for (int i = 0; i < run.Count && i < record.Length && i < subjects.Length; i++)
         {
             if (!record[i]) continue;
             recorded++;
@@ -208,9 +205,8 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             {
                 // The recorders of a worker share their sites: resolved for the first, checked for the others.
                 if (!ReferenceEquals(sites.Of, evidence.Sites)) sites = SitesOf(evidence, table, reads, keyColumn, compared, numbers);
-                var (start, count) = table.RowsOf(subjects[i]);
-                if (firsts is not null && RecordKnown(evidence, firsts.At(subjects[i]), rows[i], count, numbers, reads, sites)) continue;
-                if (RecordKept(evidence, reads, index, numbers, start, count, code, sites)) continue;
+                var (start, rows) = table.RowsOf(subjects[i]);
+                if (RecordKept(evidence, reads, index, numbers, start, rows, code, sites)) continue;
             }
             RecordQuery(binding, prepared, reads, numbers, subjects[i], evidence);
         }
@@ -337,38 +333,12 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             int row = index.RowAt(start, p);
             bool? passes = numbers is null ? true : Passes(comparison!, numbers, row);
             if (passes == false) continue;
-            ReadRow(evidence, reads, row, sites);
+            if (reads.KeyFirst) evidence.ReadAt(sites.Key, row);
+            if (numbers is not null) evidence.ReadAt(sites.Compared, row);
+            if (!reads.KeyFirst) evidence.ReadAt(sites.Key, row);
             if (passes == true && pick == Pick.First) break;
         }
         return true;
-    }
-
-    /// <summary>
-    /// <see cref="RecordKept"/> for a First query where the subject's first row holding the key (<paramref name="first"/>,
-    /// <see cref="SubjectCodeIndex.FirstRowsOf"/>: none, or before any row missing the key) tells the rows the query keeps
-    /// without searching the index: when it is the query's answer (<paramref name="answer"/>), the query visits it first
-    /// and stops there (the search and that row's reads); with no row holding the key or missing it, the query keeps no
-    /// row (the search alone). False (nothing recorded) otherwise, or when the recorder could reach the capacity.
-    /// </summary>
-    private static bool RecordKnown(EvidenceRecorder evidence, int first, int answer, int records, NumberColumn? numbers, QueryReads reads, in ReadSites sites)
-    {
-        int kept;
-        if (first == SubjectCodeIndex.FirstRows.None) kept = 0;
-        else if (first >= 0 && first == answer) kept = 1;
-        else return false;
-        // RecordKept's bound with the rows kept known.
-        if ((long)evidence.Mark() + 1 + (long)(kept + 1) * (numbers is null ? 1 : 2) > evidence.Capacity) return false;
-        evidence.SearchedAt(sites.Searched, records);
-        if (kept == 1) ReadRow(evidence, reads, answer, sites);
-        return true;
-    }
-
-    /// <summary>A kept row's reads at the resolved sites, in the compiled filter's order (the key first or after the comparison).</summary>
-    private static void ReadRow(EvidenceRecorder evidence, QueryReads reads, int row, in ReadSites sites)
-    {
-        if (reads.KeyFirst) evidence.ReadAt(sites.Key, row);
-        if (sites.Compared >= 0) evidence.ReadAt(sites.Compared, row);
-        if (!reads.KeyFirst) evidence.ReadAt(sites.Key, row);
     }
 
     /// <summary>The filter's comparison on a key row, as the compiled builtin decides it (on the doubles where <see cref="NumberKernel"/> allows).</summary>
