@@ -178,14 +178,17 @@ public class CompactEvidenceDifferentialTests
     {
         // A batch criterion records each subject's column-lookup evidence for the whole batch in one pass
         // (ColumnLookup.RecordBatch): it must be the compiled query's, entry for entry and in order. 700 subjects (three
-        // batches, the patterns falling differently on each side of a batch's end), by subject number modulo 10: no LB
+        // batches, the patterns falling differently on each side of a batch's end), by subject number modulo 12: no LB
         // rows; one ALT at visit 1; ALT at visits 2, null and 1 (a failing row's reads dropped, an undecided row's kept);
         // two ALT rows at visit 1 (First takes the first, the sorted query falls back, Last the second); an ALT at visit 1
         // with its result missing; only AST; a row without LBTESTCD before an ALT (the query scans, the lookup leaves
         // it); thirty ALT rows of unknown visit (past small capacities); ALT and AST at visit 1 with other tests between;
-        // the subject's only ALT at visit 3. Criteria read one lookup twice, two lookups, the key second, and the same
-        // row's key and visit before the lookup does (the one-item-per-fact rule must hold them once). Each criterion has
-        // memoised calls of its own (a call two criteria share leaves both to the compiled rules with evidence on).
+        // the subject's only ALT at visit 3; an ALT at visit 1 before a row without LBTESTCD (the index cannot search this
+        // subject: the query's loop records it); an ALT of unknown visit before one at
+        // visit 1 (the first key row, undecided, is kept before the answer). Criteria read one lookup twice, two lookups, the
+        // key second, and the same row's key and visit before the lookup does (the one-item-per-fact rule must hold them
+        // once). Each criterion has memoised calls of its own (a call two criteria share leaves both to the compiled rules
+        // with evidence on).
         var dm = new List<Dictionary<string, object?>>();
         var lb = new List<Dictionary<string, object?>>();
         for (int s = 0; s < 700; s++)
@@ -195,7 +198,7 @@ public class CompactEvidenceDifferentialTests
             int seq = 0;
             void Lab(string? code, decimal? result, decimal? visit) =>
                 lb.Add(TestStudy.Row(("USUBJID", id), ("LBSEQ", (decimal)++seq), ("LBTESTCD", code), ("LBSTRESN", result), ("LBSTNRHI", 40m), ("VISITNUM", visit), ("LBDTC", $"2023-12-{1 + seq % 28:D2}")));
-            switch (s % 10)
+            switch (s % 12)
             {
                 case 1: Lab("ALT", 20m + s % 50, 1m); break;
                 case 2: Lab("ALT", 30m, 2m); Lab("ALT", 35m, null); Lab("ALT", 45m + s % 3, 1m); break;
@@ -206,6 +209,8 @@ public class CompactEvidenceDifferentialTests
                 case 7: for (int k = 0; k < 30; k++) Lab("ALT", 30m + k, null); break;
                 case 8: Lab("ALT", 41m, 1m); Lab("GLUC", 5m, 1m); Lab("AST", 39m, 1m); Lab("ALT", 60m, 2m); break;
                 case 9: Lab("ALT", 99m, 3m); break;
+                case 10: Lab("ALT", 52m, 1m); Lab(null, 53m, 1m); break;
+                case 11: Lab("ALT", 33m, null); Lab("ALT", 47m, 1m); break;
             }
         }
         var study = new TestStudy().Table("DM", [.. dm]).Table("LB", [.. lb]).Build();

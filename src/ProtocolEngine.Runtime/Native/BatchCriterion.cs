@@ -946,8 +946,21 @@ internal sealed class VariableNode<T>(RecordNode record, int columnSlot, string 
         var table = run.Binding.Domains[record.DomainSlot]!;
         // The slot's column: Applies requires it bound to this table, which is the column RecordAccess reads through.
         var column = run.Binding.Columns[columnSlot];
-        for (int i = 0; i < run.Count; i++)
-            if (run.Live(active, i) && rows[i] >= 0) run.Evidence(i).ReadColumn(columnSlot, table, column, rows[i], variable, Kind);
+        EvidenceSites? of = null;
+        int site = -1;
+        for (int i = 0; i < run.Count && i < rows.Length; i++)
+        {
+            if (!run.Live(active, i) || rows[i] < 0) continue;
+            var evidence = run.Evidence(i);
+            if (evidence.IsLegacy)
+            {
+                evidence.ReadColumn(columnSlot, table, column, rows[i], variable, Kind);
+                continue;
+            }
+            // The recorders of a worker share their sites: the read's site resolved for the first, checked for the others.
+            if (!ReferenceEquals(of, evidence.Sites)) (of, site) = (evidence.Sites, evidence.ColumnSite(columnSlot, table, column, variable, Kind));
+            evidence.ReadAt(site, rows[i]);
+        }
     }
 
     /// <summary>The values of the live subjects, as <see cref="Eval"/> computes them, from rows already computed.</summary>

@@ -204,13 +204,9 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             if (index is not null && !evidence.IsLegacy)
             {
                 // The recorders of a worker share their sites: resolved for the first, checked for the others.
-                if (!ReferenceEquals(sites.Of, evidence.Sites))
-                {
-                    sites = new ReadSites(evidence.Sites, evidence.SearchedSite(reads.Domain), evidence.ColumnSite(reads.KeySlot, table, keyColumn, keyVariable, ReadKind.String),
-                        numbers is null ? -1 : evidence.ColumnSite(reads.ComparisonSlot, table, compared, Comparison!.Variable, ReadKind.Decimal));
-                }
+                if (!ReferenceEquals(sites.Of, evidence.Sites)) sites = SitesOf(evidence, table, reads, keyColumn, compared, numbers);
                 var (start, rows) = table.RowsOf(subjects[i]);
-                if (RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code, sites)) continue;
+                if (RecordKept(evidence, reads, index, numbers, start, rows, code, sites)) continue;
             }
             RecordQuery(binding, prepared, reads, numbers, subjects[i], evidence);
         }
@@ -219,10 +215,14 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
 
     /// <summary>
     /// The read sites of the query's evidence (the search, the key's and the comparison's reads) in recorders over the
-    /// sites <see cref="Of"/>, for <see cref="RecordKept"/> to append entries without resolving them at each read; the
-    /// default (<see cref="Of"/> null) has it make the recorder's own calls.
+    /// sites <see cref="Of"/>, for <see cref="RecordKept"/> to append entries without resolving them at each read.
     /// </summary>
     private readonly record struct ReadSites(EvidenceSites? Of, int Searched, int Key, int Compared);
+
+    /// <summary>The query's read sites in <paramref name="evidence"/>'s sites (a compact recorder's).</summary>
+    private ReadSites SitesOf(EvidenceRecorder evidence, DomainTable table, QueryReads reads, Column? keyColumn, Column? compared, NumberColumn? numbers) =>
+        new(evidence.Sites, evidence.SearchedSite(reads.Domain), evidence.ColumnSite(reads.KeySlot, table, keyColumn, keyVariable, ReadKind.String),
+            numbers is null ? -1 : evidence.ColumnSite(reads.ComparisonSlot, table, compared, Comparison!.Variable, ReadKind.Decimal));
 
     /// <summary>The columns <see cref="RecordAccess"/> reads the key and the comparison's variable through (the slot's when the row is from the bound table): the read sites are the same.</summary>
     private (Column? Key, Column? Compared) ColumnsRead(StudyBinding binding, DomainTable table, QueryReads reads, NumberColumn? numbers) =>
@@ -252,7 +252,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         var (start, rows) = table.RowsOf(subject);
         var (keyColumn, compared) = ColumnsRead(binding, table, reads, numbers);
         var comparison = Comparison;
-        if (index is not null && RecordKept(evidence, reads, index, table, keyColumn, compared, numbers, start, rows, code, default)) return;
+        if (index is not null && !evidence.IsLegacy && RecordKept(evidence, reads, index, numbers, start, rows, code, SitesOf(evidence, table, reads, keyColumn, compared, numbers))) return;
         evidence.Searched(reads.Domain, rows);
         if (index is not null && index.Find(start, rows, code, out int from, out int to))
         {
@@ -297,11 +297,11 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
     /// one-item-per-fact set), so when the recorder provably stays below the capacity (what it holds, the search, every kept
     /// row's two reads and one more row's) the evidence is the search and the kept rows' reads, in the query's order: the
     /// rows holding the key in the code index's order, each kept when its comparison is true (First stops there) or null.
-    /// False (nothing recorded) when the recorder could reach the capacity: the reads are then made row by row. With
-    /// <paramref name="sites"/> of the recorder's sites, the entries are appended at those sites (the same entries).
+    /// False (nothing recorded) when the recorder could reach the capacity: the reads are then made row by row. The entries
+    /// are appended at <paramref name="sites"/>, the recorder's (a compact recorder: the recorder of objects makes the
+    /// reads row by row).
     /// </summary>
-    private bool RecordKept(EvidenceRecorder evidence, QueryReads reads, SubjectCodeIndex index, DomainTable table, Column? keyColumn, Column? compared, NumberColumn? numbers,
-        int start, int rows, int code, in ReadSites sites)
+    private bool RecordKept(EvidenceRecorder evidence, QueryReads reads, SubjectCodeIndex index, NumberColumn? numbers, int start, int rows, int code, in ReadSites sites)
     {
         var comparison = Comparison;
         // Not found: the index does not say which rows hold the key (the query scans them).
@@ -326,33 +326,16 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
             }
             if ((long)evidence.Mark() + 1 + (long)(kept + 1) * perRow > evidence.Capacity) return false;
         }
-        if (sites.Of is not null)
-        {
-            // A kept row's reads are never dropped, so holding them in a row scope (BeginRow, CommitRow) changes nothing.
-            evidence.SearchedAt(sites.Searched, rows);
-            for (int p = from; p < to; p++)
-            {
-                int row = index.RowAt(start, p);
-                bool? passes = numbers is null ? true : Passes(comparison!, numbers, row);
-                if (passes == false) continue;
-                if (reads.KeyFirst) evidence.ReadAt(sites.Key, row);
-                if (numbers is not null) evidence.ReadAt(sites.Compared, row);
-                if (!reads.KeyFirst) evidence.ReadAt(sites.Key, row);
-                if (passes == true && pick == Pick.First) break;
-            }
-            return true;
-        }
-        evidence.Searched(reads.Domain, rows);
+        // A kept row's reads are never dropped, so holding them in a row scope (BeginRow, CommitRow) changes nothing.
+        evidence.SearchedAt(sites.Searched, rows);
         for (int p = from; p < to; p++)
         {
             int row = index.RowAt(start, p);
             bool? passes = numbers is null ? true : Passes(comparison!, numbers, row);
             if (passes == false) continue;
-            evidence.BeginRow();
-            if (reads.KeyFirst) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
-            if (numbers is not null) evidence.ReadColumn(reads.ComparisonSlot, table, compared, row, comparison!.Variable, ReadKind.Decimal);
-            if (!reads.KeyFirst) evidence.ReadColumn(reads.KeySlot, table, keyColumn, row, keyVariable, ReadKind.String);
-            evidence.CommitRow();
+            if (reads.KeyFirst) evidence.ReadAt(sites.Key, row);
+            if (numbers is not null) evidence.ReadAt(sites.Compared, row);
+            if (!reads.KeyFirst) evidence.ReadAt(sites.Key, row);
             if (passes == true && pick == Pick.First) break;
         }
         return true;
