@@ -253,6 +253,8 @@ public class KernelDifferentialTests
                 exists (CM C where C.CMDECOD in {'DONEPEZIL', 'RIVASTIGMINE'} and (C.CMENDTC is null or C.CMENDTC on or after DM.RFICDTC))
               exclusion NOCODE "An adverse event no row holds."
                 exists (AE A where A.AEDECOD = 'NEVER SEEN')
+              exclusion BLANK "A history term left blank."
+                exists (MH M where M.MHDECOD is null)
             """;
         const string others = """
             protocol Others version "1"
@@ -270,13 +272,14 @@ public class KernelDifferentialTests
             TestStudy.Row(("USUBJID", subject), ("CMSEQ", (double)seq), ("CMDECOD", term), ("CMENDTC", end));
         static Dictionary<string, object?> Ae(string subject, int seq, string? term) =>
             TestStudy.Row(("USUBJID", subject), ("AESEQ", (double)seq), ("AEDECOD", term));
-        var ids = Enumerable.Range(1, 12).Select(i => $"T{i}").ToArray();
+        var ids = Enumerable.Range(1, 13).Select(i => $"T{i}").ToArray();
         var study = new TestStudy()
             .Table("DM", [.. ids.Select(id => TestStudy.Row(("USUBJID", id), ("RFICDTC", "2024-01-01")))])
             .Table("MH",
                 // T1 none; T2 a missing term alone; T3 missing then the key; T4 the key then missing; T5 other terms only;
                 // T6 duplicates of two keys (an infarction after consent, then one before); T7 an infarction after consent
-                // only; T8 a hysterectomy only; T9 another term, a missing one, an infarction before consent; T10 to T12 below.
+                // only; T8 a hysterectomy only; T9 another term, a missing one, an infarction before consent; T10 to T12 below;
+                // T13 every candidate term, then a missing one (only BLANK could hold on it, and no candidate term's first rows meet it).
                 Mh("T2", 1, null),
                 Mh("T3", 1, null), Mh("T3", 2, "Postmenopausal"),
                 Mh("T4", 1, "Postmenopausal"), Mh("T4", 2, null),
@@ -286,7 +289,8 @@ public class KernelDifferentialTests
                 Mh("T8", 1, "Hysterectomy"),
                 Mh("T9", 1, "Hypertension"), Mh("T9", 2, null), Mh("T9", 3, "Myocardial infarction", "2023"),
                 Mh("T10", 1, "Myocardial infarction", null), Mh("T10", 2, "Hypertension"),
-                Mh("T11", 1, "Postmenopausal"))
+                Mh("T11", 1, "Postmenopausal"),
+                Mh("T13", 1, "Hysterectomy"), Mh("T13", 2, "Postmenopausal"), Mh("T13", 3, "Myocardial infarction", "2023-06-01"), Mh("T13", 4, null))
             .Table("CM",
                 Cm("T2", 1, null),
                 Cm("T3", 1, "PARACETAMOL"), Cm("T3", 2, "RIVASTIGMINE", "2023-01-01"),
@@ -319,6 +323,8 @@ public class KernelDifferentialTests
         Assert.Equal(CriterionOutcome.Met, result.Outcome(3, 3));         // T4: a donepezil without an end
         Assert.Equal(CriterionOutcome.Met, result.Outcome(10, 3));        // T11: a rivastigmine without an end
         Assert.Equal(CriterionOutcome.NotMet, result.Outcome(11, 3));     // T12: a missing drug is in no list (CQL's In), a donepezil ended before consent
+        Assert.Equal(CriterionOutcome.Met, result.Outcome(12, 5));        // T13: a blank term after every candidate term
+        Assert.Equal(CriterionOutcome.NotMet, result.Outcome(4, 5));      // T5: no blank term
     }
 
     /// <summary>

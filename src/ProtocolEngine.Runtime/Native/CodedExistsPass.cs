@@ -157,6 +157,12 @@ internal sealed class CodedExistsPass
         /// the column); a subject none of them has a row for has no row any member could hold on. Else null.
         /// </summary>
         public SubjectCodeIndex.FirstRows[]? CandidateFirsts { get; init; }
+
+        /// <summary>With <see cref="CandidateFirsts"/>, the bits of the members whose leading tests could hold on each of its codes.</summary>
+        public ulong[]? CandidateMasks { get; init; }
+
+        /// <summary>With <see cref="CandidateFirsts"/>, each subject's first row missing the column (none: the subject has no such row).</summary>
+        public SubjectCodeIndex.FirstRows? MissingRows { get; init; }
     }
 
     /// <summary>More codes than this that some member could hold on: the rows' bytes are scanned instead of the codes' first rows read.</summary>
@@ -247,6 +253,8 @@ internal sealed class CodedExistsPass
             byte[]? singleBytes = null;
             ulong[]? singleMasks = null, singleSure = null;
             SubjectCodeIndex.FirstRows[]? candidateFirsts = null;
+            ulong[]? candidateMasks = null;
+            SubjectCodeIndex.FirstRows? missingRows = null;
             if (made is [{ Bytes: [{ } bytes] } only])
             {
                 singleBytes = bytes;
@@ -259,7 +267,10 @@ internal sealed class CodedExistsPass
                     singleSure[0] = only.SureWhenMissing;
                 }
                 if (!only.IsNumber && always == 0 && binding.Study.UsesCodeIndexes && binding.Domains[_domainSlot]?.CodeIndex(only.Columns[0]!) is { } index)
-                    candidateFirsts = CandidateFirsts(index, singleMasks);
+                {
+                    (candidateFirsts, candidateMasks) = CandidateFirsts(index, singleMasks);
+                    missingRows = candidateFirsts is null ? null : index.FirstRowsOf(-1);
+                }
             }
             groups.Add(new Group
             {
@@ -271,6 +282,8 @@ internal sealed class CodedExistsPass
                 SingleSure = singleSure,
                 Rests = rests,
                 CandidateFirsts = candidateFirsts,
+                CandidateMasks = candidateMasks,
+                MissingRows = missingRows,
             });
         }
         return new Plan { Groups = [.. groups] };
@@ -280,19 +293,19 @@ internal sealed class CodedExistsPass
     /// The first rows of each code whose mask in <paramref name="masks"/> (by code + 1, 0 for missing) is not empty, or null
     /// when there are more than <see cref="MaxCandidateCodes"/>. Each code's first rows meet a subject's rows missing the
     /// column too, so a missing value that could hold needs no list of its own unless no code could (then the rows of no code,
-    /// which meet only the missing rows).
+    /// which meet only the missing rows). With each, the mask of its code (the missing value's for the rows of no code).
     /// </summary>
-    private static SubjectCodeIndex.FirstRows[]? CandidateFirsts(SubjectCodeIndex index, ulong[] masks)
+    private static (SubjectCodeIndex.FirstRows[]? Firsts, ulong[]? Masks) CandidateFirsts(SubjectCodeIndex index, ulong[] masks)
     {
         var codes = new List<int>();
         for (int b = 1; b < masks.Length; b++)
         {
             if (masks[b] == 0) continue;
-            if (codes.Count == MaxCandidateCodes) return null;
+            if (codes.Count == MaxCandidateCodes) return default;
             codes.Add(b - 1);
         }
         if (codes.Count == 0 && masks[0] != 0) codes.Add(-1);
-        return [.. codes.Select(index.FirstRowsOf)];
+        return ([.. codes.Select(index.FirstRowsOf)], [.. codes.Select(c => masks[c + 1])]);
     }
 
     /// <summary>The columns a leading test reads, as the key its members share a chain by.</summary>
@@ -439,9 +452,9 @@ internal sealed class CodedExistsPass
             bool consecutive = Consecutive(subjects, n);
             foreach (var group in _plan.Groups)
             {
-                if (group is { Always: 0, CandidateFirsts: { } firsts })
+                if (group is { Always: 0, CandidateFirsts: { } firsts, CandidateMasks: { } codeMasks, MissingRows: { } missingRows })
                 {
-                    FromFirstRows(group, table, subjects, n, members, firsts);
+                    FromFirstRows(group, table, subjects, n, members, firsts, codeMasks, missingRows);
                     continue;
                 }
                 if (consecutive && group is { Always: 0, SingleBytes: { } bytes, SingleMasks: { } masks } && Range(group, table, subjects[0], n, members, bytes, masks)) continue;
@@ -514,23 +527,40 @@ internal sealed class CodedExistsPass
         /// <summary>
         /// The outcomes of the batch's subjects (any order) of a group with <see cref="Group.CandidateFirsts"/>: a subject with
         /// a first row of none of the codes some member could hold on (nor a row missing the column) gets, without its walk,
-        /// the outcome its walk would give; the others are walked as ever.
+        /// the outcome its walk would give; the others are walked, and a subject without a row missing the column is walked
+        /// from the first of those rows (every row before it has a code no member could hold on) for the members whose codes
+        /// it has (a member none of whose codes it has is never begun on any row: not found, as the whole walk finds).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void FromFirstRows(Group group, DomainTable table, int[] subjects, int n, int memberCount, SubjectCodeIndex.FirstRows[] firsts)
+        private void FromFirstRows(Group group, DomainTable table, int[] subjects, int n, int memberCount, SubjectCodeIndex.FirstRows[] firsts,
+            ulong[] codeMasks, SubjectCodeIndex.FirstRows missingRows)
         {
             var outcomes = Outcomes;
             var members = group.Members;
             int first = members[0];
+            int codes = Math.Min(firsts.Length, codeMasks.Length);
             for (int i = 0; i < n && i < subjects.Length; i++)
             {
                 int subject = subjects[i];
                 int at = subject * memberCount;
                 if (Volatile.Read(ref outcomes[at + first]) != 0) continue;
-                bool candidate = false;
-                for (int k = 0; k < firsts.Length; k++) candidate |= firsts[k].Any(subject);
-                if (candidate) Subject(group, table, subject, memberCount);
-                else NoCandidate(members, at, table.RowsOf(subject).Count);
+                ulong possible = 0;
+                int from = int.MaxValue;
+                bool missing = false;
+                for (int k = 0; k < codes; k++)
+                {
+                    int row = firsts[k].At(subject);
+                    if (row >= 0)
+                    {
+                        possible |= codeMasks[k];
+                        from = Math.Min(from, row);
+                    }
+                    else missing |= row == SubjectCodeIndex.FirstRows.MissingFirst;
+                }
+                if (possible == 0 && !missing) NoCandidate(members, at, table.RowsOf(subject).Count);
+                // A row missing the column (a code's first rows meet only those before it) may hold for any member: the whole walk.
+                else if (missing || missingRows.Any(subject)) Subject(group, table, subject, memberCount);
+                else Subject(group, table, subject, memberCount, from, possible);
             }
         }
 
@@ -545,8 +575,12 @@ internal sealed class CodedExistsPass
             Volatile.Write(ref outcomes[at + members[0]], outcome);
         }
 
+        /// <summary>
+        /// Walks the subject's rows from <paramref name="from"/> (below 0: its first) for the members whose bits are in
+        /// <paramref name="possible"/> (the rest are never begun) and writes every member's outcome.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Subject(Group group, DomainTable table, int subject, int memberCount)
+        private void Subject(Group group, DomainTable table, int subject, int memberCount, int from = -1, ulong possible = ulong.MaxValue)
         {
             var members = group.Members;
             var outcomes = Outcomes;
@@ -562,13 +596,13 @@ internal sealed class CodedExistsPass
             var states = _states;
             ulong all = members.Length == 64 ? ulong.MaxValue : (1UL << members.Length) - 1;
             // Members decided (a true row, or a test only the compiled rule decides), walked (state begun), uncertain.
-            ulong decided = 0, begun = 0, uncertain = 0, unsupported = 0, found = 0;
+            ulong decided = all & ~possible, begun = 0, uncertain = 0, unsupported = 0, found = 0;
             var singleBytes = group.SingleBytes;
             var singleMasks = group.SingleMasks;
             var singleSure = group.SingleSure;
             var rests = group.Rests;
             ulong always = group.Always;
-            for (int row = start; row < start + count && decided != all; row++)
+            for (int row = from >= start ? from : start; row < start + count && decided != all; row++)
             {
                 ulong mask = always, sure = 0;
                 if (singleBytes is not null && singleMasks is not null && singleSure is not null && (uint)row < (uint)singleBytes.Length)
