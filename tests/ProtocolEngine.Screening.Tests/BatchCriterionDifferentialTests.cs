@@ -63,9 +63,9 @@ public class BatchCriterionDifferentialTests
                 TestStudy.Row(("USUBJID", "S6"), ("AGE", 70m), ("SEX", "F"), ("RFICDTC", "2024-01-01")),
                 TestStudy.Row(("USUBJID", "S7"), ("AGE", 52m), ("SEX", "M"), ("RFICDTC", "2024-01-01")))
             .Table("LB",
-                TestStudy.Row(("USUBJID", "S1"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", 130m), ("LBSTNRHI", 40m), ("VISITNUM", 1m)),
+                TestStudy.Row(("USUBJID", "S1"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", 130m), ("LBSTNRHI", 40m), ("LBNRIND", "HIGH"), ("VISITNUM", 1m)),
                 TestStudy.Row(("USUBJID", "S1"), ("LBSEQ", 2m), ("LBTESTCD", "HBA1C"), ("LBSTRESN", 7m), ("LBSTNRHI", 6m), ("VISITNUM", 1m)),
-                TestStudy.Row(("USUBJID", "S3"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", 20m), ("LBSTNRHI", 40m), ("VISITNUM", 1m)),
+                TestStudy.Row(("USUBJID", "S3"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", 20m), ("LBSTNRHI", 40m), ("LBNRIND", "NORMAL"), ("VISITNUM", 1m)),
                 TestStudy.Row(("USUBJID", "S4"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", 20m), ("LBSTNRHI", 70000000000000000000000000000m), ("VISITNUM", 1m)),
                 TestStudy.Row(("USUBJID", "S5"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", 99m), ("LBSTNRHI", 40m), ("VISITNUM", null)),
                 TestStudy.Row(("USUBJID", "S6"), ("LBSEQ", 1m), ("LBTESTCD", "ALT"), ("LBSTRESN", 10m), ("LBSTNRHI", 40m), ("VISITNUM", 1m)),
@@ -99,6 +99,8 @@ public class BatchCriterionDifferentialTests
                 First(VS V where V.VSTESTCD = 'SYSBP').VSSTRESN > 1
               inclusion TEXT "Text compared both ways, null included (TextEqualityNode)."
                 (DM.SEX != 'F') = (DM.SEX = 'M') and DM.SEX != 'X'
+              inclusion TEXTLOOKUP "The literal first, against a lookup's text (by its code; no record and no value are null)."
+                'HIGH' = Lab('ALT').LBNRIND and not ('m' = DM.SEX)
             """;
         var compiled = ProtocolCompiler.Standalone.Compile(new SourceText(text, "batches.protocol"));
         Assert.False(compiled.HasErrors, string.Join("\n", compiled.Diagnostics));
@@ -125,6 +127,10 @@ public class BatchCriterionDifferentialTests
             Assert.Equal(CriterionOutcome.Met, off.Outcome(0, 7));           // S1: M is not F and not X
             Assert.Equal(CriterionOutcome.Unknown, off.Outcome(2, 7));       // S3: no SEX
             Assert.Equal(CriterionOutcome.Met, off.Outcome(5, 7));           // S6: F is neither not F nor M, and not X
+            Assert.Equal(CriterionOutcome.Met, off.Outcome(0, 8));           // S1: HIGH, and M is not m
+            Assert.Equal(CriterionOutcome.NotMet, off.Outcome(2, 8));        // S3: NORMAL (false and null)
+            Assert.Equal(CriterionOutcome.Unknown, off.Outcome(3, 8));       // S4: no LBNRIND
+            Assert.Equal(CriterionOutcome.Unknown, off.Outcome(1, 8));       // S2: no LB record
         }
     }
 

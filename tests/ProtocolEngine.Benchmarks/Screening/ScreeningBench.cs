@@ -28,6 +28,8 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// <c>-- screening-rules --loop SECONDS [--threads N] [--fresh] [--no-code-indexes]</c>: the eight rules screened again and again, to attach a profiler
 /// (<c>--fresh</c>: each screening by its own executable, compiled before its clock starts, so each is a first screening;
 /// <c>--no-code-indexes</c>: scanning each subject's records, the reference path of the code-index kernels);
+/// <c>-- screening-rules --per-rule [--runs N] [--rules "EXPR;EXPR"]</c>: each rule alone (or each expression given, to
+/// time a part of a rule: <c>--rules "DM.SEX = 'M';DM.AGE &gt;= 50"</c>), with and without the batches, lookups and code indexes;
 /// <c>-- screening-rules --first-row [--runs N] [--jit-events [--jit-all]]</c>: the comparison's first row alone, each screening's
 /// time printed, with what the JIT compiled between screenings and when tiering paused and resumed.
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
@@ -49,7 +51,7 @@ public static class ScreeningBench
         Console.WriteLine($"load average at the start {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         var study = LoadPopulation(folder, subjects, parquet);
         if (study is null) return 0;
-        if (args.Contains("--per-rule")) return PerRule(study, runs);
+        if (args.Contains("--per-rule")) return PerRule(study, runs, Option(args, "--rules"));
         if (args.Contains("--per-criterion")) return PilotPerCriterion(study, Option(args, "--runs") is null ? 5 : runs, Option(args, "--only")?.Split(','));
         if (args.Contains("--first-row")) return FirstRow(study, runs, args.Contains("--jit-events") ? new JitEvents() : null, args.Contains("--jit-all"));
         if (Option(args, "--loop") is { } seconds) return Loop(args.Contains("--no-code-indexes") ? study.WithoutCodeIndexes() : study, double.Parse(seconds, CultureInfo.InvariantCulture), Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : 1, args.Contains("--fresh"));
@@ -344,8 +346,11 @@ public static class ScreeningBench
         return 0;
     }
 
-    /// <summary>Each of the eight rules alone (one thread, no evidence): where the time goes.</summary>
-    private static int PerRule(StudyData study, int runs)
+    /// <summary>
+    /// Each of the eight rules alone (one thread, no evidence), or each of <paramref name="rules"/> (expressions separated by
+    /// semicolons, over the eight rules' definitions, named R1, R2, ...): where the time goes.
+    /// </summary>
+    private static int PerRule(StudyData study, int runs, string? rules)
     {
         var lines = EightRules.Split('\n');
         int criteriaLine = Array.FindIndex(lines, l => l.Trim() == "criteria");
@@ -353,6 +358,7 @@ public static class ScreeningBench
         // Two baselines first: the cost of screening itself (a constant rule) and of reading one DM value.
         var cases = new List<string> { "  inclusion CONST \"Always.\"\n    true", "  inclusion DMAGE \"Reads DM.AGE.\"\n    DM.AGE >= 50" };
         for (int k = 0; k < 8; k++) cases.Add(lines[criteriaLine + 1 + 2 * k] + "\n" + lines[criteriaLine + 2 + 2 * k]);
+        if (rules is not null) cases = [.. rules.Split(';').Select((rule, k) => $"  inclusion R{k + 1} \"Given on the command line.\"\n    {rule.Trim()}")];
         foreach (var criterion in cases)
         {
             var text = header + "\n" + criterion + "\n";
