@@ -699,28 +699,24 @@ internal sealed class BinaryNode<TA, TB, TR>(BatchNode<TA> left, BatchNode<TB> r
 /// </summary>
 internal sealed class TextEqualityNode(BatchNode<string?> left, BatchNode<string?> right, bool negated) : BatchNode<bool?>
 {
-    /// <summary>Distinct values always worth a table; more are worth one only in a study with at least as many subjects.</summary>
-    private const int SmallTable = 4096;
-
     // The variable compared with a literal (DM.SEX = 'M', either way round), else null: decided per dictionary code.
     private readonly (VariableNode<string?> Variable, string? Literal)? _coded =
         left is VariableNode<string?> l && right is ConstantNode<string?> r ? (l, r.Value)
         : right is VariableNode<string?> v && left is ConstantNode<string?> c ? (v, c.Value)
         : null;
 
-    // The outcome by code + 1 (0: missing or no record) of the text column last read; replaced whole, shared by threads.
-    private sealed record Outcomes(TextColumn Column, bool?[] ByCode);
-
-    private Outcomes? _outcomes;
+    // The outcomes by code of the text column last read (replaced whole, shared by threads).
+    private CodeTable<bool?>? _outcomes;
 
     public override bool RecordsEvidence => true;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void Eval(BatchRun run, bool[] active, bool?[] output)
     {
-        if (_coded is var (variable, literal) && run.Binding.Columns[variable.ColumnSlot] is TextColumn text && OutcomesFor(text, literal, run.Binding.Study.SubjectCount) is { } byCode)
+        if (_coded is var (variable, literal) && run.Binding.Columns[variable.ColumnSlot] is TextColumn text
+            && CodeTable<bool?>.For(ref _outcomes, text, run.Binding.Study.SubjectCount, (Node: this, Literal: literal), static (s, value) => s.Node.Compare(value, s.Literal)) is { } outcomes)
         {
-            ByCode(run, active, output, variable, text, byCode);
+            ByCode(run, active, output, variable, outcomes);
             return;
         }
         var a = run.Buffer<string?>(left.Id);
@@ -732,7 +728,7 @@ internal sealed class TextEqualityNode(BatchNode<string?> left, BatchNode<string
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < a.Length && i < b.Length && i < output.Length; i++)
         {
             if (!active[i] || fallback[i]) continue;
-            output[i] = negated ? Operators.Comparison.NotEqual(a[i], b[i]) : Operators.Comparison.Equal(a[i], b[i]);
+            output[i] = Compare(a[i], b[i]);
         }
     }
 
@@ -743,40 +739,19 @@ internal sealed class TextEqualityNode(BatchNode<string?> left, BatchNode<string
     /// string, null without a record or value) decided once per distinct value.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void ByCode(BatchRun run, bool[] active, bool?[] output, VariableNode<string?> variable, TextColumn text, bool?[] byCode)
+    private static void ByCode(BatchRun run, bool[] active, bool?[] output, VariableNode<string?> variable, CodeTable<bool?> outcomes)
     {
         var rows = run.Buffer<int>(variable.Record.Id);
         variable.Record.Eval(run, active, rows);
         variable.RecordReads(run, active, rows);
         var fallback = run.Fallback;
         int count = run.Count;
-        if (text.CodeBytes is { } bytes)
-        {
-            // One-byte codes are stored as code + 1, 0 for missing: the table's own index.
-            for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
-                if (active[i] && !fallback[i]) output[i] = byCode[rows[i] < 0 ? 0 : bytes[rows[i]]];
-            return;
-        }
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < rows.Length && i < output.Length; i++)
-            if (active[i] && !fallback[i]) output[i] = byCode[rows[i] < 0 ? 0 : text.CodeAt(rows[i]) + 1];
+            if (active[i] && !fallback[i]) output[i] = outcomes.At(rows[i]);
     }
 
-    /// <summary>The outcomes by code + 1 of <paramref name="text"/> against <paramref name="literal"/>, or null when its dictionary is too large for a study of <paramref name="subjects"/> subjects.</summary>
-    private bool?[]? OutcomesFor(TextColumn text, string? literal, int subjects)
-    {
-        var cached = Volatile.Read(ref _outcomes);
-        if (cached is not null && ReferenceEquals(cached.Column, text)) return cached.ByCode;
-        var dictionary = text.Dictionary;
-        if (dictionary.Count > SmallTable && dictionary.Count > subjects) return null;
-        var byCode = new bool?[dictionary.Count + 1];
-        byCode[0] = Compare(null, literal);
-        for (int c = 0; c < dictionary.Count; c++) byCode[c + 1] = Compare(dictionary[c], literal);
-        Volatile.Write(ref _outcomes, new Outcomes(text, byCode));
-        return byCode;
-    }
-
-    // Equality is symmetric, so the literal's side does not matter.
-    private bool? Compare(string? value, string? literal) => negated ? Operators.Comparison.NotEqual(value, literal) : Operators.Comparison.Equal(value, literal);
+    // Equality is symmetric, so which side the literal is on does not matter.
+    private bool? Compare(string? a, string? b) => negated ? Operators.Comparison.NotEqual(a, b) : Operators.Comparison.Equal(a, b);
 }
 
 /// <summary>Three-valued and/or that evaluates the right operand only for the subjects the left does not decide (as the compiled rule short-circuits).</summary>

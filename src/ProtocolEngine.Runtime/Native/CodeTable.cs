@@ -4,8 +4,8 @@ using ProtocolEngine.Runtime.Data;
 namespace ProtocolEngine.Runtime.Native;
 
 /// <summary>
-/// Something decided from a number alone (a comparison's outcome, whether a row passes a lookup's filter), decided once for
-/// each distinct value of a dictionary-coded number column and read by the row's code, instead of once per row or subject.
+/// Something decided from a value alone (a comparison's outcome, whether a row passes a lookup's filter), decided once for
+/// each distinct value of a dictionary-coded number or text column and read by the row's code, instead of once per row or subject.
 /// </summary>
 /// <remarks>
 /// The decision depends on the value alone (the double, and the decimal <see cref="NumberColumn.GetDecimal"/> makes of it),
@@ -19,10 +19,14 @@ internal sealed class CodeTable<T>
     /// <summary>Distinct values always worth a table; more are worth one only in a study with at least as many subjects.</summary>
     private const int SmallTable = 4096;
 
-    private readonly NumberColumn _column;
+    // The column decided (a NumberColumn or a TextColumn): the table is that column's only.
+    private readonly object _column;
     private readonly T[] _byCode;
     private readonly byte[]? _bytes;
     private readonly ushort[]? _shorts;
+
+    // A text column whose codes are neither bytes nor read as shorts here: read through CodeAt.
+    private readonly TextColumn? _text;
 
     private CodeTable(NumberColumn column, T[] byCode)
     {
@@ -32,6 +36,17 @@ internal sealed class CodeTable<T>
         _shorts = _bytes is null ? column.CodeShorts : null;
     }
 
+    private CodeTable(TextColumn column, T[] byCode)
+    {
+        _column = column;
+        _byCode = byCode;
+        _bytes = column.CodeBytes;
+        _text = _bytes is null ? column : null;
+    }
+
+    /// <summary>True when a study of <paramref name="subjects"/> subjects is worth a table of <paramref name="entries"/> entries.</summary>
+    private static bool WorthIt(int entries, int subjects) => entries <= SmallTable + 1 || entries <= subjects;
+
     /// <summary>
     /// The table of <paramref name="column"/>, <paramref name="decide"/> applied to each distinct value (NaN: missing), or
     /// null when the column is not dictionary-coded or has too many distinct values for a study of <paramref name="subjects"/>
@@ -40,7 +55,7 @@ internal sealed class CodeTable<T>
     public static CodeTable<T>? Create<TState>(NumberColumn column, int subjects, TState state, Func<TState, double, T> decide)
     {
         var values = column.ValuesByCodeByte ?? column.ValuesByCodeShort;
-        if (values is null || (values.Length > SmallTable + 1 && values.Length > subjects)) return null;
+        if (values is null || !WorthIt(values.Length, subjects)) return null;
         var byCode = new T[values.Length];
         for (int c = 0; c < values.Length; c++) byCode[c] = decide(state, values[c]);
         return new CodeTable<T>(column, byCode);
@@ -56,7 +71,26 @@ internal sealed class CodeTable<T>
         return made;
     }
 
+    /// <summary>
+    /// The table of text column <paramref name="column"/> kept in <paramref name="cache"/> when it is that column's, else
+    /// one made (<paramref name="decide"/> applied to each dictionary string, and to null for a missing value) and kept
+    /// there; null when the dictionary is too large for a study of <paramref name="subjects"/> subjects.
+    /// </summary>
+    public static CodeTable<T>? For<TState>(ref CodeTable<T>? cache, TextColumn column, int subjects, TState state, Func<TState, string?, T> decide)
+    {
+        var cached = Volatile.Read(ref cache);
+        if (cached is not null && ReferenceEquals(cached._column, column)) return cached;
+        var dictionary = column.Dictionary;
+        if (!WorthIt(dictionary.Count + 1, subjects)) return null;
+        var byCode = new T[dictionary.Count + 1];
+        byCode[0] = decide(state, null);
+        for (int c = 0; c < dictionary.Count; c++) byCode[c + 1] = decide(state, dictionary[c]);
+        var made = new CodeTable<T>(column, byCode);
+        Volatile.Write(ref cache, made);
+        return made;
+    }
+
     /// <summary>The decision for row <paramref name="row"/> of the column (−1: no record, as a missing value).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public T At(int row) => _byCode[row < 0 ? 0 : _bytes is { } bytes ? bytes[row] : _shorts![row]];
+    public T At(int row) => _byCode[row < 0 ? 0 : _bytes is { } bytes ? bytes[row] : _shorts is { } shorts ? shorts[row] : _text!.CodeAt(row) + 1];
 }
