@@ -69,6 +69,7 @@ internal sealed class CodeArray
 
     public int this[int row]
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         get
         {
             if (_b is not null) return _b[row] - 1;

@@ -53,6 +53,7 @@ public sealed class NumberColumn : Column
     }
 
     /// <summary>The row as a CQL Decimal (the double's shortest round-trip digits), or null when missing.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public decimal? GetDecimal(int row)
     {
         double v = RawAt(row);
@@ -150,6 +151,15 @@ internal readonly struct NumberReader
         _codes = column.CodeBytes;
         _shorts = _codes is null ? column.CodeShorts : null;
         _byCode = _codes is not null ? column.ValuesByCodeByte : _shorts is not null ? column.ValuesByCodeShort : null;
+    }
+
+    /// <summary>Asks for row <paramref name="row"/>'s code or double ahead of <see cref="At"/> (<see cref="CachePrefetch"/>; −1 asks for nothing).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row)
+    {
+        if (_values is not null) CachePrefetch.Element(_values, row);
+        else if (_codes is not null) CachePrefetch.Element(_codes, row);
+        else if (_shorts is not null) CachePrefetch.Element(_shorts, row);
     }
 
     /// <summary>The raw double of a row (NaN when missing), as <see cref="NumberColumn.RawAt"/>.</summary>

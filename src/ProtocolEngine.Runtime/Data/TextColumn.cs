@@ -60,6 +60,7 @@ public sealed class TextColumn : Column
     }
 
     /// <summary>The dictionary index of a row's value, or −1 when missing.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int CodeAt(int row) => _codes[row];
 
     /// <summary>The first row and code of each run when the codes are kept as runs (USUBJID), else null: for readers walking the rows in order.</summary>

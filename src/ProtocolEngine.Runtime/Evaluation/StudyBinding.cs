@@ -48,6 +48,7 @@ internal sealed class StudyBinding
     /// <paramref name="create"/> on first use. Shared by threads: two threads asking first may both create one, and
     /// both then use the one stored first.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public T Kept<T, TArg>(int slot, TArg arg, Func<TArg, StudyBinding, T> create) where T : class
     {
         var kept = _kept;
@@ -69,6 +70,7 @@ internal sealed class StudyBinding
     /// The day numbers of the dictionary entries of the text column at <paramref name="columnSlot"/> (computed once per
     /// study by <paramref name="compute"/>, shared by every node comparing that column's dates).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int[] DayNumbers(int columnSlot, TextColumn column, Func<TextColumn, int[]> compute)
     {
         var days = _days;

@@ -127,6 +127,9 @@ internal sealed class BatchCriterion
     /// <see cref="BatchRun.Reads"/> hold the result. <paramref name="slot"/> numbers the criterion among those the run
     /// evaluates, so that each keeps its own node arrays.
     /// </summary>
+    // Per batch and criterion (thousands of calls in a first screening), so optimised from its first call like the
+    // nodes' kernels, rather than at tier 0 until tiered compilation reaches it (docs/performance.md).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(BatchRun run, int slot)
     {
         run.Prepare(slot, _nodes.Length);
@@ -536,6 +539,7 @@ internal sealed class BatchRun(EvaluationContext ctx)
     }
 
     /// <summary>Starts criterion <paramref name="slot"/>, of <paramref name="nodes"/> nodes: nothing fallen back or read yet.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Prepare(int slot, int nodes)
     {
         Zero(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Fallback.AsSpan(0, Count)));
@@ -1127,6 +1131,7 @@ internal static class NumberKernel
     }
 
     /// <summary>The comparison's value for left − right of sign <paramref name="sign"/> (0: the decimals are equal).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool Decide(Comparison kind, int sign) => kind switch
     {
         Comparison.Equal => sign == 0,
@@ -1174,6 +1179,9 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
 
     /// <summary>A product's doubles stay this far below CQL's decimal range (20 digits), where the decimal product is null.</summary>
     private const double ProductLimit = 1e19;
+
+    /// <summary>How many subjects ahead a loop over kept rows asks for the row's code (<see cref="CodeTable{T}.Prefetch"/>).</summary>
+    private const int PrefetchAhead = 16;
 
     private readonly double _leftValue = (double)left.Value, _rightValue = (double)right.Value;
 
@@ -1325,6 +1333,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         int fromKnown = 0;
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length && i < subjects.Length && i < reads.Length; i++)
         {
+            if (i + PrefetchAhead < count && i + PrefetchAhead < subjects.Length) outcomes.Prefetch(ColumnLookup.KnownAt(known, subjects[i + PrefetchAhead]));
             if (!active[i] || fallback[i]) continue;
             int row = ColumnLookup.KnownAt(known, subjects[i]);
             if (row >= -1)
@@ -1367,6 +1376,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     /// What <see cref="VariableWithLiteral"/> gives a subject whose variable is <paramref name="value"/> (NaN: missing or no
     /// record): the doubles' answer, else the decimals' (<see cref="Exact"/>, which a literal and an unscaled variable never fall back).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool? LiteralOutcome(double value, bool flip)
     {
         bool above = NumberKernel.Decide(kind, flip ? -1 : 1), below = NumberKernel.Decide(kind, flip ? 1 : -1), equal = NumberKernel.Decide(kind, 0);
@@ -1396,8 +1406,17 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
         var fallback = run.Fallback;
         int count = run.Count;
         int leftFromKnown = 0, rightFromKnown = 0;
+        var subjects = run.Subjects;
+        // Rows from the lookups' kept rows (no record nodes' rows): those of the subjects a few ahead asked for as the loop goes.
+        bool kept = leftRows is null || rightRows is null;
         for (int i = 0; i < count && i < active.Length && i < fallback.Length && i < output.Length; i++)
         {
+            if (kept && i + PrefetchAhead < count && i + PrefetchAhead < subjects.Length)
+            {
+                int ahead = subjects[i + PrefetchAhead];
+                leftReader.Prefetch(ColumnLookup.KnownAt(lookups.LeftKnown, ahead));
+                rightReader.Prefetch(ColumnLookup.KnownAt(lookups.RightKnown, ahead));
+            }
             if (!active[i] || fallback[i]) continue;
             int leftRow, rightRow;
             if (leftRows is not null && rightRows is not null) (leftRow, rightRow) = (leftRows[i], rightRows[i]);
@@ -1422,6 +1441,7 @@ internal sealed class NumberCompareNode(NumberTerm left, NumberTerm right, Func<
     }
 
     /// <summary>Subject <paramref name="i"/>'s comparison on the decimals the compiled rule computes (the doubles could not decide it).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Exact(BatchRun run, int i, bool?[] output, int leftRow, int rightRow, NumberColumn? leftColumn, NumberColumn? rightColumn)
     {
         decimal? a = left.Variable is null ? null : leftRow < 0 ? null : leftColumn!.GetDecimal(leftRow);

@@ -90,6 +90,14 @@ internal sealed class CodeTable<T>
         return made;
     }
 
+    /// <summary>Asks for row <paramref name="row"/>'s code ahead of <see cref="At"/> (<see cref="CachePrefetch"/>; −1 asks for nothing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int row)
+    {
+        if (_bytes is { } bytes) CachePrefetch.Element(bytes, row);
+        else if (_shorts is { } shorts) CachePrefetch.Element(shorts, row);
+    }
+
     /// <summary>The decision for row <paramref name="row"/> of the column (−1: no record, as a missing value).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T At(int row) => _byCode[row < 0 ? 0 : _bytes is { } bytes ? bytes[row] : _shorts is { } shorts ? shorts[row] : _text!.CodeAt(row) + 1];

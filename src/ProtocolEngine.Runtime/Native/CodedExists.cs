@@ -279,6 +279,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         }
 
         /// <summary>The subject's date as a day number, or <see cref="SubjectDateSource.NotPlain"/>.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public int Day()
         {
             if (_dayKnown) return _day;
@@ -321,6 +322,10 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         // Kept in the study's binding: shared by threads, by every node comparing with this date and by later screenings.
         private sealed record Values(int[] Days, ulong[] Reads, byte[] States);
 
+        // Called per subject from the kernels, so compiled fully optimised at its first call (as are Read, PlainDay and
+        // the other per-subject helpers marked so): at tier 0 it would wait for promotion behind the compiler's methods
+        // queued before it, for several screenings (docs/performance.md, "Per-subject helpers compiled optimised").
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public (int Day, ulong Reads) DayOf(BatchRun run, int subject)
         {
             // A variable is read where it is (a day number per dictionary code, kept per study): nothing to keep per subject.
@@ -340,6 +345,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         /// The variable's date as the compiled rule reads it from the subject's one row (a text that does not parse reads
         /// as null); no row, a column the study lacks or not a plain day leaves the subject to the compiled rule.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private (int, ulong) Read(StudyBinding binding, int subject)
         {
             if (binding.Domains[VariableDomainSlot] is not { IsSubjectIndexed: true } table || binding.Columns[VariableColumnSlot] is not TextColumn column
@@ -381,12 +387,14 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
     }
 
     /// <summary>The day number of a date known to the day without time or offset, else null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static int? PlainDay(CqlDateTime? value) =>
         value is { Precision: DateTimePrecision.Day, OffsetMinutes: null, Year: >= 2 and <= 9998 }
             ? DateOnly.FromDateTime(new DateTime(value.Year, value.Month, value.Day)).DayNumber
             : null;
 
     /// <summary>The day number itself when it is a plain day's (years 2 to 9998, as <see cref="PlainDay"/> takes them), else null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static int? PlainDayNumber(long day)
     {
         if (day < 0 || day > DateOnly.MaxValue.DayNumber) return null;
@@ -726,6 +734,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
         }
 
         /// <summary>The bound's day for a subject's plain day, when the shift is in whole days, months or years and the result a plain day (years 2 to 9998); else null.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public int? DayFor(int subjectDay)
         {
             if (Days is int days) return PlainDayNumber(subjectDay + (long)days);
@@ -1091,6 +1100,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private (long, long) Bounds(RowState state, int subjectDay)
         {
             state.BoundValues[test] = null;
@@ -1103,6 +1113,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             return Built(state, subjectDay);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private (long, long) Built(RowState state, int subjectDay)
         {
             if (subjectDay == SubjectDateSource.NotPlain) return (NoBounds, NoBounds);
