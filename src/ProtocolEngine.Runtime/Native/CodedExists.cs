@@ -331,7 +331,7 @@ internal sealed partial class CodedExistsNode : BatchNode<bool?>
             // A variable is read where it is (a day number per dictionary code, kept per study): nothing to keep per subject.
             if (VariableDomainSlot >= 0) return Read(run.Binding, subject);
             var values = run.Binding.Kept(keptSlot, 0, static (_, binding) =>
-                new Values(new int[binding.Study.SubjectCount], new ulong[binding.Study.SubjectCount], new byte[binding.Study.SubjectCount]));
+                new Values(new int[binding.Study.SubjectCount], new ulong[binding.Study.SubjectCount], WrittenArray.Zeroed<byte>(binding.Study.SubjectCount)));
             if (Volatile.Read(ref values.States[subject]) == Computed) return (values.Days[subject], values.Reads[subject]);
             var (day, reads) = Compute(run.SubjectScratch, subject);
             // The same values whichever thread computes them first; the state is written last.

@@ -79,7 +79,7 @@ internal sealed class CodedExistsPass
     /// <summary>Each member's outcome for each subject of one study (subject * members + member), kept in the study's binding.</summary>
     private sealed class Kept(int size)
     {
-        public byte[] Outcomes { get; } = new byte[size];
+        public byte[] Outcomes { get; } = WrittenArray.Zeroed<byte>(size);
     }
 
     /// <summary>Copies <paramref name="node"/>'s answers for its live subjects of the batch into <paramref name="output"/>, computing the batch's pass first if needed.</summary>

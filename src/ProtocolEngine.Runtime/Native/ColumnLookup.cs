@@ -841,7 +841,7 @@ internal sealed class ColumnLookup(int id, int keptSlot, int domainSlot, string 
         // A key the column never holds is a code no row has: every subject's answer is then "none" (or the loop's, below).
         // Answers computed without a compiled rest of the filter depend on the study's data alone, so they are kept.
         // Zeros: every entry Unknown (see Prepared).
-        int[]? known = rest is null || (Comparison is { } c && table.GetColumn(c.Variable) is NumberColumn) ? new int[binding.Study.SubjectCount] : null;
+        int[]? known = rest is null || (Comparison is { } c && table.GetColumn(c.Variable) is NumberColumn) ? WrittenArray.Zeroed<int>(binding.Study.SubjectCount) : null;
         return new Prepared(table, column, column.FindCode(key), index, known);
     }
 }
