@@ -32,6 +32,7 @@ namespace ProtocolEngine.Benchmarks.Screening;
 /// time a part of a rule: <c>--rules "DM.SEX = 'M';DM.AGE &gt;= 50"</c>), with and without the batches, lookups and code indexes;
 /// <c>-- screening-rules --first-row [--runs N] [--jit-events [--jit-all]]</c>: the comparison's first row alone, each screening's
 /// time printed, with what the JIT compiled between screenings and when tiering paused and resumed.
+/// Every timed run follows a full collection, as BenchmarkDotNet's iterations do (<c>--no-collect</c>: none).
 /// Populations are generated once into /tmp (or --data) and reused; <c>--format parquet</c> converts the XPT
 /// population once into a folder beside it and loads from there.
 /// </summary>
@@ -48,7 +49,9 @@ public static class ScreeningBench
         int runs = Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
         var folder = Option(args, "--data") ?? Path.Combine(Path.GetTempPath(), $"pe-bench-synth-{subjects}-seed1");
         bool parquet = string.Equals(Option(args, "--format"), "parquet", StringComparison.OrdinalIgnoreCase);
-        Console.WriteLine($"load average at the start {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        _collectBeforeRuns = !args.Contains("--no-collect");
+        Console.WriteLine($"load average at the start {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; " +
+            (_collectBeforeRuns ? "a full collection before each timed run (--no-collect: none)" : "no collection between timed runs"));
         var study = LoadPopulation(folder, subjects, parquet);
         if (study is null) return 0;
         if (args.Contains("--per-rule")) return PerRule(study, runs, Option(args, "--rules"));
@@ -252,6 +255,9 @@ public static class ScreeningBench
         var engine = new RulesEngineRules();
         var viaRulesEngine = new byte[n * 8];
         for (int i = 0; i < Math.Min(n, 5000); i++) await engine.EvaluateAsync(inputs[i], viaRulesEngine, i * 8);
+        // Timed as before the harness collected between runs (no collection here): a collection just before made
+        // RulesEngine's run slower, not faster (28,914 to 34,376 ns per subject in three runs, against 22,694 to 26,058
+        // without), and the comparison should not gain by it.
         Thread.Sleep(200);
         var rulesEngineClock = Stopwatch.StartNew();
         for (int i = 0; i < n; i++) await engine.EvaluateAsync(inputs[i], viaRulesEngine, i * 8);
@@ -594,7 +600,22 @@ public static class ScreeningBench
     private static CompiledProtocol Checked(CompiledProtocol protocol) =>
         protocol.HasErrors ? throw new InvalidOperationException(string.Join("\n", protocol.Diagnostics)) : protocol;
 
-    /// <summary>Runs the action a few times untimed (so tiered JIT has promoted the hot code), then times it.</summary>
+    /// <summary>
+    /// A full collection before each timed run, as BenchmarkDotNet makes before each iteration: a run does not pay for
+    /// sweeping what the warm-ups, the executables built ahead and earlier runs left, nor for pages of a heap grown past
+    /// them. Without it (<c>--no-collect</c>) the first screenings' spread widened (2026-12-07: 192 to 392 ns per subject
+    /// within one process, against 187 to 208 with it; docs/performance.md).
+    /// </summary>
+    private static bool _collectBeforeRuns = true;
+
+    private static void CollectGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    /// <summary>Runs the action a few times untimed (so tiered JIT has promoted the hot code), then times it, each run after a full collection (see <see cref="_collectBeforeRuns"/>).</summary>
     private static List<double> Time(int runs, Action action)
     {
         for (int i = 0; i < 3; i++) action();
@@ -603,6 +624,7 @@ public static class ScreeningBench
         var times = new List<double>();
         for (int i = 0; i < runs; i++)
         {
+            if (_collectBeforeRuns) CollectGarbage();
             var clock = Stopwatch.StartNew();
             action();
             times.Add(clock.Elapsed.TotalMilliseconds);
