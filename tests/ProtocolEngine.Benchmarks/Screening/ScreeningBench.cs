@@ -370,6 +370,18 @@ public static class ScreeningBench
         var cases = new List<string> { "  inclusion CONST \"Always.\"\n    true", "  inclusion DMAGE \"Reads DM.AGE.\"\n    DM.AGE >= 50" };
         for (int k = 0; k < 8; k++) cases.Add(lines[criteriaLine + 1 + 2 * k] + "\n" + lines[criteriaLine + 2 + 2 * k]);
         if (rules is not null) cases = [.. rules.Split(';').Select((rule, k) => $"  inclusion R{k + 1} \"Given on the command line.\"\n    {rule.Trim()}")];
+        // Every rule compiled before any is timed: a mistake in the tenth is reported now, with the compiler's
+        // diagnostics, not as an exception after nine have run.
+        var broken = cases.Select(criterion => ProtocolCompiler.Standalone.Compile(new SourceText(header + "\n" + criterion + "\n", "rule.protocol")))
+            .Where(compiled => compiled.HasErrors).ToList();
+        if (broken.Count > 0)
+        {
+            foreach (var compiled in broken)
+                foreach (var diagnostic in compiled.Diagnostics.Where(d => d.IsError))
+                    Console.Error.WriteLine($"--rules: {compiled.Criteria.FirstOrDefault()?.Id ?? "a rule"}: {diagnostic.Code}: {diagnostic.Message}");
+            Console.Error.WriteLine($"--rules: {broken.Count} of {cases.Count} rules do not compile (each is an expression over the eight rules' definitions, separated by semicolons); nothing was timed");
+            return 2;
+        }
         foreach (var criterion in cases)
         {
             var text = header + "\n" + criterion + "\n";
