@@ -372,7 +372,8 @@ public static class ScreeningBench
         if (rules is not null) cases = [.. rules.Split(';').Select((rule, k) => $"  inclusion R{k + 1} \"Given on the command line.\"\n    {rule.Trim()}")];
         // Every rule compiled before any is timed: a mistake in the tenth is reported now, with the compiler's
         // diagnostics, not as an exception after nine have run.
-        var broken = cases.Select(criterion => ProtocolCompiler.Standalone.Compile(new SourceText(header + "\n" + criterion + "\n", "rule.protocol")))
+        string RuleText(string criterion) => header + "\n" + criterion + "\n";
+        var broken = cases.Select(criterion => ProtocolCompiler.Standalone.Compile(new SourceText(RuleText(criterion), "rule.protocol")))
             .Where(compiled => compiled.HasErrors).ToList();
         if (broken.Count > 0)
         {
@@ -384,7 +385,7 @@ public static class ScreeningBench
         }
         foreach (var criterion in cases)
         {
-            var text = header + "\n" + criterion + "\n";
+            var text = RuleText(criterion);
             CompiledProtocol Compile(string path) => Checked(ProtocolCompiler.Standalone.Compile(new SourceText(text, path)));
             var protocol = Compile("rule.protocol");
             var options = new ScreeningOptions { AsOf = AsOf, RecordEvidence = false, MaxDegreeOfParallelism = 1 };
@@ -666,9 +667,7 @@ public static class ScreeningBench
         // heap); collected here, as BenchmarkDotNet collects between iterations, so the first collections the timed
         // screenings trigger (run on the screening thread) do not sweep the settling's heap: 412 against 275 ns per
         // subject back to back (2026-12-07 07:30, docs/performance.md).
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        CollectGarbage();
         for (int i = 0; i < runs; i++)
         {
             var input = prepare();
